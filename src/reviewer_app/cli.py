@@ -1,0 +1,98 @@
+"""The ``reviewer-app`` command: starts the desktop app, or runs a subcommand headless.
+
+Subcommands live in :mod:`reviewer_app.commands`, one module each, and are imported only when
+named, so ``reviewer-app --demo`` never pays for pyHanko, reportlab or FastAPI at start-up.
+Each command module provides ``register(parser)`` and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from reviewer_app import __version__
+
+#: name -> (module, one-line help). A module that is not present yet is simply not offered.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "frameworks": ("reviewer_app.commands.frameworks", "check or list review frameworks"),
+    "report": ("reviewer_app.commands.report", "export a visit's report as PDF"),
+    "ca": ("reviewer_app.commands.ca", "run the trust certificate authority"),
+    "verify": ("reviewer_app.commands.verify", "verify a signed report"),
+    "enrol": ("reviewer_app.commands.enrol", "enrol this laptop with the trust server"),
+    "sync": ("reviewer_app.commands.sync", "sync with the trust server now"),
+    "export": ("reviewer_app.commands.bundle_export", "export reviews as a JSON bundle"),
+    "import": ("reviewer_app.commands.bundle_import", "import reviews from a JSON bundle"),
+}
+
+
+def _load(module_name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+
+
+def add_store_arguments(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Options every command that opens the local store shares.
+
+    On subcommands the defaults are suppressed so ``reviewer-app --data-dir D sync`` and
+    ``reviewer-app sync --data-dir D`` mean the same.
+    """
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None if top_level else argparse.SUPPRESS,
+        help="keep data, settings and logs in this folder instead of the usual place",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="use the demo store (seeded demo trust)",
+    )
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewer-app",
+        description="Reviewer: school reviews captured offline, signed and synced.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_store_arguments(parser, top_level=True)
+    parser.add_argument(
+        "--no-crash-dialog",
+        action="store_true",
+        help="log crashes without showing a dialog (for automated runs)",
+    )
+    # Only import the module of the subcommand actually named (start-up stays fast).
+    named = next((a for a in argv if not a.startswith("-")), None)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text)
+        if name == named:
+            module = _load(module_name)
+            if module is None:
+                parser.error(f"the '{name}' command is not available in this build")
+            module.register(sub)
+            sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``reviewer-app``. Returns the process exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list)
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        from reviewer_app.app import run_gui
+
+        return run_gui(args)
+    run = args._run
+    status: int = run(args)
+    return status

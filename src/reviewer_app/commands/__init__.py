@@ -1,0 +1,1 @@
+"""Headless subcommands of ``reviewer-app``; one module each, imported only when named."""

@@ -1,0 +1,1 @@
+"""PDF reports: reportlab rendering, pyHanko signing and offline verification."""

@@ -1,0 +1,1 @@
+"""The trust's sync server (FastAPI + SQLModel). Never imports the desktop GUI."""

@@ -1,0 +1,1 @@
+"""The encrypted local store: SQLModel tables on SQLCipher, Alembic migrations, the outbox."""

@@ -1,0 +1,1 @@
+"""Offline-first sync client: protocol DTOs, HTTP client and the push/pull engine."""

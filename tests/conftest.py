@@ -1,0 +1,87 @@
+"""Suite-wide discipline (after qutebrowser): Qt runs offscreen, warnings are errors (pyproject),
+Qt warnings fail GUI tests (pytest-qt ``qt_log_level_fail``), and an unexpected log record at
+WARNING or above fails the test that caused it.
+
+A test that expects a warning says so with the ``expected_log`` fixture.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never let a test reach a real keyring or a person's real data folders.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+TESTS_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/gui/ are GUI tests, so ``pytest -m 'not gui'`` is the fast loop."""
+    gui_dir = TESTS_DIR / "gui"
+    e2e_dir = TESTS_DIR / "e2e"
+    for item in items:
+        path = Path(str(item.path))
+        if gui_dir in path.parents:
+            item.add_marker(pytest.mark.gui)
+        if e2e_dir in path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+class _LogFail(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class ExpectedLog:
+    """Declares log records a test expects, so they do not fail it."""
+
+    def __init__(self) -> None:
+        self.patterns: list[tuple[int, str]] = []
+
+    def __call__(self, level: int, substring: str) -> None:
+        self.patterns.append((level, substring))
+
+    def allows(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return any(record.levelno == lvl and sub in message for lvl, sub in self.patterns)
+
+
+@pytest.fixture
+def expected_log() -> ExpectedLog:
+    return ExpectedLog()
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    handler = _LogFail()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    expected: ExpectedLog | None = (
+        request.getfixturevalue("expected_log") if "expected_log" in request.fixturenames else None
+    )
+    unexpected = [r for r in handler.records if expected is None or not expected.allows(r)]
+    if unexpected:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in unexpected)
+        pytest.fail(f"unexpected log records at WARNING or above:\n{lines}", pytrace=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh ``--data-dir`` for one test."""
+    folder = tmp_path / "reviewer-data"
+    folder.mkdir()
+    return folder
