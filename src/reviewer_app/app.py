@@ -1,0 +1,155 @@
+"""Composition root of the desktop app: paths, logging, settings, the Workspace, Qt, the window.
+
+``cli.main`` calls :func:`run_gui` when no subcommand is named. Heavy modules (PySide6, the store)
+are imported inside the functions that need them, so ``reviewer-app --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
+from reviewer_app import settings as settings_file
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.paths import AppPaths, frameworks_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer_app.gui.dialogs.new_visit import VisitKind
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+
+
+def settings_path(paths: AppPaths) -> Path:
+    """Where the person's settings live (inside the config folder of this instance)."""
+    return paths.config / SETTINGS_FILE
+
+
+def load_visit_kinds() -> list[VisitKind]:
+    """The visit kinds on offer: the latest version of each installed framework, by title."""
+    from reviewer_app.domain.frameworks import load_library
+    from reviewer_app.gui.dialogs.new_visit import VisitKind
+
+    library = load_library(frameworks_dir())
+    latest: dict[str, tuple[object, str]] = {}
+    for framework in library.frameworks:
+        known = latest.get(framework.id)
+        if known is None or _version_key(framework.version) > _version_key(str(known[0])):
+            latest[framework.id] = (framework.version, framework.title)
+    kinds = [VisitKind(framework_id=fid, title=title) for fid, (_v, title) in latest.items()]
+    return sorted(kinds, key=lambda kind: kind.title.casefold())
+
+
+def _version_key(version: object) -> tuple[int | str, ...]:
+    parts: list[int | str] = []
+    for part in str(version).split("."):
+        parts.append(int(part) if part.isdigit() else part)
+    return tuple(parts)
+
+
+def _make_application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setOrganizationDomain(ORG_DOMAIN)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication(sys.argv[:1])
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def _show_fatal(message: str) -> None:
+    """A problem that stops Reviewer from opening: a dialog, and the same words on stderr."""
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"reviewer-app: {message}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
+    box.exec()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the desktop app; returns the process exit status."""
+    paths = AppPaths.resolve(getattr(args, "data_dir", None)).ensure()
+    logging_setup.configure(paths.log_file)
+    log.info("Reviewer %s starting (data in %s)", __version__, paths.data)
+    settings = settings_file.load(settings_path(paths))
+    if settings.ui_scale_percent != 100 and "QT_SCALE_FACTOR" not in os.environ:
+        os.environ["QT_SCALE_FACTOR"] = f"{settings.ui_scale_percent / 100:g}"
+
+    app = _make_application()
+    from reviewer_app.gui import qtlog, theme
+    from reviewer_app.gui.crash import CrashHandler
+
+    previous_qt_handler = qtlog.install()
+    theme.apply(app)
+    show_dialogs = not getattr(args, "no_crash_dialog", False)
+    crash = CrashHandler(paths.crash_log, paths.log_file, show_dialogs=show_dialogs)
+    previous_report = crash.take_previous_report()
+    crash.install()
+    try:
+        return _run_window(app, args, paths, settings, crash, previous_report)
+    finally:
+        crash.uninstall()
+        qtlog.uninstall(previous_qt_handler)
+        log.info("Reviewer stopped")
+
+
+def _run_window(app, args, paths, settings, crash, previous_report: str) -> int:
+    from PySide6.QtCore import QTimer
+
+    from reviewer_app.gui.main_window import MainWindow, ShellServices
+    from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
+    from reviewer_app.gui.store_opening import open_workspace
+    from reviewer_app.gui.tasks import TaskRunner
+
+    demo = bool(getattr(args, "demo", False))
+    try:
+        workspace = open_workspace(paths, demo=demo)
+    except ReviewerError as error:
+        log.warning("The store could not be opened: %s", type(error).__name__, exc_info=True)
+        _show_fatal(str(error))
+        return 1
+    if workspace is None:
+        print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
+        return 1
+
+    tasks = TaskRunner()
+    try:
+        services = ShellServices(
+            workspace=workspace,
+            paths=paths,
+            settings=settings,
+            tasks=tasks,
+            store_label="Demo store" if demo else "Encrypted store",
+            load_kinds=load_visit_kinds,
+            profiles=_profiles(),
+        )
+        window = MainWindow(services)
+        crash.dialog_parent = window
+        if os.environ.get(ENV_VAR):
+            StartupProbe(window, app)
+        window.show()
+        if previous_report:
+            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
+        return app.exec()
+    finally:
+        tasks.shutdown()
+        workspace.close()
+
+
+def _profiles() -> Sequence[tuple[str, str]]:
+    """Trust profiles for the Settings dialog (the generic one until profiles are installed)."""
+    return (("generic", "Generic"),)
