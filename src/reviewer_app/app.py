@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,11 @@ from reviewer_app.paths import AppPaths, frameworks_dir
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from reviewer_app.gui.dialogs.new_visit import VisitKind
+    from reviewer_app.gui.crash import CrashHandler
+    from reviewer_app.gui.main_window import Catalogue, MainWindow
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,26 +38,33 @@ def settings_path(paths: AppPaths) -> Path:
     return paths.config / SETTINGS_FILE
 
 
-def load_visit_kinds() -> list[VisitKind]:
-    """The visit kinds on offer: the latest version of each installed framework, by title."""
+def load_catalogue(folder: Path | None = None) -> Catalogue:
+    """What the installed frameworks offer the shell: visit kinds and trust profiles.
+
+    Runs on a reader thread after the window is up (parsing YAML is not start-up work). The GUI
+    receives titles and phases taken from validated Framework objects, never YAML. A broken
+    framework file raises ``FrameworkLoadError``, whose message names the file and line.
+    """
     from reviewer_app.domain.frameworks import load_library
     from reviewer_app.gui.dialogs.new_visit import VisitKind
+    from reviewer_app.gui.main_window import Catalogue
 
-    library = load_library(frameworks_dir())
-    latest: dict[str, tuple[object, str]] = {}
-    for framework in library.frameworks:
-        known = latest.get(framework.id)
-        if known is None or _version_key(framework.version) > _version_key(str(known[0])):
-            latest[framework.id] = (framework.version, framework.title)
-    kinds = [VisitKind(framework_id=fid, title=title) for fid, (_v, title) in latest.items()]
-    return sorted(kinds, key=lambda kind: kind.title.casefold())
-
-
-def _version_key(version: object) -> tuple[int | str, ...]:
-    parts: list[int | str] = []
-    for part in str(version).split("."):
-        parts.append(int(part) if part.isdigit() else part)
-    return tuple(parts)
+    library = load_library(folder or frameworks_dir())
+    kinds = []
+    for framework_id in library.framework_ids:
+        framework = library.latest(framework_id)
+        kinds.append(
+            VisitKind(
+                framework_id=framework.id,
+                title=framework.title,
+                phases=tuple(phase.value for phase in framework.phases),
+            )
+        )
+    kinds.sort(key=lambda kind: kind.title.casefold())
+    profiles = [(profile.id, profile.title) for profile in library.profiles]
+    if not any(profile_id == "generic" for profile_id, _title in profiles):
+        profiles.insert(0, ("generic", "Generic"))
+    return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
 
 
 def _make_application() -> QApplication:
@@ -107,13 +118,59 @@ def run_gui(args: argparse.Namespace) -> int:
         log.info("Reviewer stopped")
 
 
-def _run_window(app, args, paths, settings, crash, previous_report: str) -> int:
+@dataclass
+class Shell:
+    """The running shell: the window and what it was built on. :meth:`close` tears it down."""
+
+    window: MainWindow
+    workspace: Workspace
+    tasks: TaskRunner
+    closed: bool = False
+
+    def close(self) -> None:
+        """Close the window (saving its state), finish background work, close the store.
+
+        Safe to call twice.
+        """
+        if self.closed:
+            return
+        self.closed = True
+        self.window.close()
+        self.tasks.shutdown()
+        self.workspace.close()
+
+
+def start_shell(
+    paths: AppPaths, settings: Settings, workspace: Workspace, *, demo: bool
+) -> Shell:
+    """Build the main window on an open Workspace (used by the app, tests and screenshots)."""
+    from reviewer_app.gui.main_window import MainWindow, ShellServices
+    from reviewer_app.gui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    services = ShellServices(
+        workspace=workspace,
+        paths=paths,
+        settings=settings,
+        tasks=tasks,
+        store_label="Demo store" if demo else "Encrypted store",
+        load_catalogue=load_catalogue,
+    )
+    return Shell(window=MainWindow(services), workspace=workspace, tasks=tasks)
+
+
+def _run_window(
+    app: QApplication,
+    args: argparse.Namespace,
+    paths: AppPaths,
+    settings: Settings,
+    crash: CrashHandler,
+    previous_report: str,
+) -> int:
     from PySide6.QtCore import QTimer
 
-    from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
     from reviewer_app.gui.store_opening import open_workspace
-    from reviewer_app.gui.tasks import TaskRunner
 
     demo = bool(getattr(args, "demo", False))
     try:
@@ -126,30 +183,14 @@ def _run_window(app, args, paths, settings, crash, previous_report: str) -> int:
         print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
         return 1
 
-    tasks = TaskRunner()
+    shell = start_shell(paths, settings, workspace, demo=demo)
     try:
-        services = ShellServices(
-            workspace=workspace,
-            paths=paths,
-            settings=settings,
-            tasks=tasks,
-            store_label="Demo store" if demo else "Encrypted store",
-            load_kinds=load_visit_kinds,
-            profiles=_profiles(),
-        )
-        window = MainWindow(services)
-        crash.dialog_parent = window
+        crash.dialog_parent = shell.window
         if os.environ.get(ENV_VAR):
-            StartupProbe(window, app)
-        window.show()
+            StartupProbe(shell.window, app)
+        shell.window.show()
         if previous_report:
-            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
+            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, shell.window))
         return app.exec()
     finally:
-        tasks.shutdown()
-        workspace.close()
-
-
-def _profiles() -> Sequence[tuple[str, str]]:
-    """Trust profiles for the Settings dialog (the generic one until profiles are installed)."""
-    return (("generic", "Generic"),)
+        shell.close()

@@ -45,6 +45,14 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What the installed frameworks offer: visit kinds and trust profiles (id, title)."""
+
+    kinds: tuple[VisitKind, ...] = ()
+    profiles: tuple[tuple[str, str], ...] = (("generic", "Generic"),)
+
+
+@dataclass(frozen=True, slots=True)
 class ShellServices:
     """What the main window needs from the composition root (``app.py``)."""
 
@@ -53,8 +61,7 @@ class ShellServices:
     settings: Settings
     tasks: TaskRunner
     store_label: str
-    load_kinds: Callable[[], Sequence[VisitKind]]
-    profiles: Sequence[tuple[str, str]] = (("generic", "Generic"),)
+    load_catalogue: Callable[[], Catalogue]
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +87,7 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         self.window_state = WindowState(services.paths.config)
         self.kinds: list[VisitKind] = []
+        self.catalogue = Catalogue()
         self.people: dict[str, Person] = {}
         self._pending_school_id: str | None = self.window_state.last_school_id
         self._schools_ready = False
@@ -261,7 +269,12 @@ class MainWindow(QMainWindow):
         workspace = self.workspace
         self.tasks.run(lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self)
         self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
-        self.tasks.run(self.services.load_kinds, on_done=self._kinds_arrived, context=self)
+        self.tasks.run(
+            self.services.load_catalogue,
+            on_done=self._catalogue_arrived,
+            on_failed=self._catalogue_failed,
+            context=self,
+        )
 
     def _schools_arrived(self, schools: Sequence[School]) -> None:
         current = self.current_school()
@@ -288,16 +301,23 @@ class MainWindow(QMainWindow):
             self.person_status.setText(f"{me.name} · {roles}" if roles else me.name)
         self._refresh_visits()
 
-    def _kinds_arrived(self, kinds: Sequence[VisitKind]) -> None:
-        self.kinds = list(kinds)
+    def _catalogue_arrived(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.kinds = list(catalogue.kinds)
         self._update_actions()
         self._refresh_visits()
 
+    def _catalogue_failed(self, error: BaseException) -> None:
+        # A broken framework file: the app still shows schools and visits, but cannot plan one.
+        log.error("The review frameworks could not be loaded", exc_info=error)
+        self.new_visit_action.setEnabled(False)
+        self.new_visit_action.setToolTip(
+            "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
+        )
+        self.activity_status.setText("Review frameworks could not be loaded (see the log)")
+
     def _current_person(self) -> Person | None:
-        person = getattr(self.workspace, "current_person", None)
-        if callable(person):
-            person = person()
-        return person if isinstance(person, Person) else None
+        return self.workspace.current_person
 
     def _update_store_status(self) -> None:
         count = self.schools_model.rowCount()
@@ -403,7 +423,8 @@ class MainWindow(QMainWindow):
             schools=self.schools_model.schools(),
             kinds=self.kinds,
             people=sorted(self.people.values(), key=lambda p: p.name),
-            save_visit=self.workspace.save_visit,
+            # The write runs on the Workspace's writer lane; the dialog gets a future back.
+            save_visit=lambda visit: self.workspace.submit(self.workspace.save_visit, visit),
             tasks=self.tasks,
             school_id=school.id if school is not None else None,
             lead=self._current_person(),
@@ -434,7 +455,7 @@ class MainWindow(QMainWindow):
             self.settings,
             self.services.paths.config / "settings.json",
             tasks=self.tasks,
-            profiles=self.services.profiles,
+            profiles=self.catalogue.profiles,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,7 +1,8 @@
 """Reports when the main window is on screen with its data, for bench/startup.py and e2e tests.
 
 Enabled by the environment variable ``REVIEWER_EXIT_AFTER_SHOW=1``: once the schools list is
-populated (and the remembered school's visits, if one was reopened) and the list has painted,
+populated, the remembered school's visits (if one was reopened) and the visit kinds have arrived
+(no background load is left) and the list has painted after that,
 one line ``reviewer-probe: {json}`` goes to stdout with the wall-clock time in nanoseconds and
 what the window shows, and the app quits.
 """
@@ -59,6 +60,7 @@ class StartupProbe(QObject):
         self._done = False
         window.schools_loaded.connect(self._schools_loaded)
         window.school_shown.connect(self._school_shown)
+        window.tasks.busy_changed.connect(lambda _busy: self._arm())
         window.schools_view.viewport().installEventFilter(self)
 
     def _schools_loaded(self, _count: int) -> None:
@@ -72,7 +74,8 @@ class StartupProbe(QObject):
         self._arm()
 
     def _arm(self) -> None:
-        if self._schools and not self._school_waiting and not self._armed:
+        idle = self.window.tasks.pending == 0
+        if self._schools and not self._school_waiting and idle and not self._armed:
             self._armed = True
             self.window.schools_view.viewport().update()
 

@@ -34,6 +34,12 @@ class VisitKind:
 
     framework_id: str
     title: str
+    #: School phases the framework is meant for (values of ``Phase``); empty means every phase.
+    phases: tuple[str, ...] = ()
+
+    def suits(self, school: School | None) -> bool:
+        """Whether this kind of visit applies to ``school`` (any kind when none is chosen)."""
+        return school is None or not self.phases or school.phase.value in self.phases
 
 
 def next_working_day(today: date) -> date:
@@ -90,10 +96,10 @@ class NewVisitDialog(QDialog):
             self.ui.schoolCombo.setCurrentIndex(self.ui.schoolCombo.findData(school_id))
         self.ui.schoolCombo.setPlaceholderText("Choose a school")
 
-        for kind in kinds:
-            self.ui.kindCombo.addItem(kind.title, kind.framework_id)
-        self.ui.kindCombo.setCurrentIndex(-1)
+        self._schools = {school.id: school for school in schools}
+        self._kinds = list(kinds)
         self.ui.kindCombo.setPlaceholderText("Choose the kind of visit")
+        self._fill_kinds()
 
         start = next_working_day(today or date.today())
         self.ui.startDate.setDate(_qdate(start))
@@ -121,7 +127,7 @@ class NewVisitDialog(QDialog):
         remove_key.activated.connect(self.remove_selected_reviewer)
         self.ui.startDate.dateChanged.connect(self._start_changed)
         self.ui.endDate.dateChanged.connect(lambda _d: self._clear_error("dates"))
-        self.ui.schoolCombo.currentIndexChanged.connect(lambda _i: self._clear_error("school"))
+        self.ui.schoolCombo.currentIndexChanged.connect(self._school_changed)
         self.ui.kindCombo.currentIndexChanged.connect(lambda _i: self._clear_error("kind"))
 
         if lead is not None and lead.id in self._people:
@@ -131,6 +137,28 @@ class NewVisitDialog(QDialog):
             self._clear_error(name)
         first_empty = self.ui.kindCombo if school_id is not None else self.ui.schoolCombo
         first_empty.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------------ school and kind
+
+    def _chosen_school(self) -> School | None:
+        school_id = self.ui.schoolCombo.currentData()
+        return self._schools.get(school_id) if school_id is not None else None
+
+    def _fill_kinds(self) -> None:
+        """Offer the kinds of visit that suit the chosen school's phase, keeping the choice."""
+        chosen = self.ui.kindCombo.currentData()
+        school = self._chosen_school()
+        self.ui.kindCombo.blockSignals(True)
+        self.ui.kindCombo.clear()
+        for kind in self._kinds:
+            if kind.suits(school):
+                self.ui.kindCombo.addItem(kind.title, kind.framework_id)
+        self.ui.kindCombo.setCurrentIndex(self.ui.kindCombo.findData(chosen) if chosen else -1)
+        self.ui.kindCombo.blockSignals(False)
+
+    def _school_changed(self, _index: int) -> None:
+        self._clear_error("school")
+        self._fill_kinds()
 
     # ------------------------------------------------------------------ team
 

@@ -237,7 +237,7 @@ class Ui_NewVisitDialog(object):
 #endif // QT_CONFIG(accessibility)
         self.heading.setText(QCoreApplication.translate("NewVisitDialog", u"Plan a visit", None))
         self.intro.setText(QCoreApplication.translate("NewVisitDialog", u"Choose the school, the kind of visit, its dates and who is on the team. You can change all of this later.", None))
-        self.schoolLabel.setText(QCoreApplication.translate("NewVisitDialog", u"&School", None))
+        self.schoolLabel.setText(QCoreApplication.translate("NewVisitDialog", u"Sc&hool", None))
 #if QT_CONFIG(accessibility)
         self.schoolCombo.setAccessibleName(QCoreApplication.translate("NewVisitDialog", u"School", None))
 #endif // QT_CONFIG(accessibility)

@@ -68,7 +68,11 @@ class VisitTableModel(QAbstractTableModel):
         return list(self._visits)
 
     def kind_title(self, visit: Visit) -> str:
-        return visit.title or self._kind_titles.get(visit.framework_id, visit.framework_id)
+        """The framework's title; until the frameworks have loaded, a readable form of its id."""
+        if visit.title:
+            return visit.title
+        title = self._kind_titles.get(visit.framework_id)
+        return title or visit.framework_id.replace("-", " ").replace("_", " ").capitalize()
 
     def team_text(self, visit: Visit) -> str:
         """'Sam Patel (lead), Jo Evans'; the lead first."""
