@@ -18,15 +18,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-from reviewer_app import logging_setup  # noqa: E402
-from reviewer_app.app import Shell, _make_application, start_shell  # noqa: E402
-from reviewer_app.gui import theme  # noqa: E402
-from reviewer_app.paths import AppPaths  # noqa: E402
-from reviewer_app.services.workspace import Workspace  # noqa: E402
-from reviewer_app.settings import Settings  # noqa: E402
+from reviewer_app import logging_setup
+from reviewer_app.app import Shell, _make_application, start_shell
+from reviewer_app.gui import theme
+from reviewer_app.paths import AppPaths
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -109,7 +109,9 @@ def main(argv: list[str]) -> int:
             window = shell.window
             window.resize(1180, 740)
             window.show()
-            wait_until(lambda s=shell: s.window.schools_model.rowCount() > 0 and s.tasks.pending == 0)
+            wait_until(
+                lambda s=shell: s.window.schools_model.rowCount() > 0 and s.tasks.pending == 0
+            )
             SHOTS[name](shell)
             shell.close()
     return 0

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
+#: Qt platforms without a screen: problems go to stderr only, as no dialog could be answered.
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
 
 
 def settings_path(paths: AppPaths) -> Path:
@@ -84,9 +86,12 @@ def _make_application() -> QApplication:
 
 def _show_fatal(message: str) -> None:
     """A problem that stops Reviewer from opening: a dialog, and the same words on stderr."""
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QMessageBox
 
     print(f"reviewer-app: {message}", file=sys.stderr)
+    if QGuiApplication.platformName() in HEADLESS_PLATFORMS:
+        return  # nobody could see or close the dialog
     box = QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
     box.exec()
 
@@ -140,9 +145,7 @@ class Shell:
         self.workspace.close()
 
 
-def start_shell(
-    paths: AppPaths, settings: Settings, workspace: Workspace, *, demo: bool
-) -> Shell:
+def start_shell(paths: AppPaths, settings: Settings, workspace: Workspace, *, demo: bool) -> Shell:
     """Build the main window on an open Workspace (used by the app, tests and screenshots)."""
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner

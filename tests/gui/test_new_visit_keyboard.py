@@ -63,7 +63,8 @@ def _plan_visit_by_keyboard(qtbot: QtBot, shell: Shell) -> tuple[NewVisitDialog,
     with qtbot.waitSignal(window.visit_saved, timeout=10_000) as saved:
         _key(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         dialog = window.findChild(NewVisitDialog)
-        assert dialog is not None and dialog.isVisible()
+        assert dialog is not None
+        assert dialog.isVisible()
         qtbot.waitUntil(lambda: _focused() is dialog.ui.kindCombo)
         assert dialog.ui.schoolCombo.currentText().startswith(SCHOOL)
         _type(qtbot, "Health")
@@ -106,7 +107,12 @@ def test_plan_a_visit_with_the_keyboard_alone_and_find_it_after_restarts(
     _dialog, start, end, visit = _plan_visit_by_keyboard(qtbot, shell)
     assert (visit.planned_start, visit.planned_end) == (start, end)
     me = shell.workspace.current_person
-    expected_row = [format_dates(start, end), "Health check", "Planned", f"{me.name} (lead), {PEER}"]
+    expected_row = [
+        format_dates(start, end),
+        "Health check",
+        "Planned",
+        f"{me.name} (lead), {PEER}",
+    ]
 
     qtbot.waitUntil(lambda: expected_row in _rows(shell), timeout=10_000)
     selected = shell.window.school_page.visits_view.selectionModel().selectedRows()
@@ -124,9 +130,20 @@ def test_plan_a_visit_with_the_keyboard_alone_and_find_it_after_restarts(
     # And a second real start of the app, as a separate process on the same data folder.
     env = {**os.environ, ENV_VAR: "1", "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-m", "reviewer_app", "--demo", "--no-crash-dialog",
-         "--data-dir", str(paths.data.parent)],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "reviewer_app",
+            "--demo",
+            "--no-crash-dialog",
+            "--data-dir",
+            str(paths.data.parent),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     probe = next(line for line in result.stdout.splitlines() if line.startswith(PREFIX))

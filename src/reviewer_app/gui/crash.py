@@ -132,7 +132,9 @@ class CrashHandler(QObject):
             sys.__excepthook__(exc_type, exc_value, exc_traceback)
             return
         log.critical(
-            "Uncaught exception (%s)", exc_type.__name__, exc_info=(exc_type, exc_value, exc_traceback)
+            "Uncaught exception (%s)",
+            exc_type.__name__,
+            exc_info=(exc_type, exc_value, exc_traceback),
         )
         details = "".join(traceback.format_exception(exc_type, exc_value, exc_traceback))
         report = (

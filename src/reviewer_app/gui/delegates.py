@@ -26,7 +26,10 @@ class SchoolItemDelegate(QStyledItemDelegate):
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() - 1)
         height = (
-            QFontMetrics(bold).height() + self.GAP + QFontMetrics(small).height() + 2 * self.PADDING_Y
+            QFontMetrics(bold).height()
+            + self.GAP
+            + QFontMetrics(small).height()
+            + 2 * self.PADDING_Y
         )
         return QSize(220, height)
 
@@ -41,7 +44,9 @@ class SchoolItemDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(theme.TOKENS["surface"]))
             painter.drawRoundedRect(QRectF(rect), 8, 8)
             painter.setBrush(QColor(theme.TOKENS["accent"]))
-            painter.drawRoundedRect(QRectF(rect.left(), rect.top() + 8, 3, rect.height() - 16), 1.5, 1.5)
+            painter.drawRoundedRect(
+                QRectF(rect.left(), rect.top() + 8, 3, rect.height() - 16), 1.5, 1.5
+            )
         elif hovered:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(theme.TOKENS["hover"]))
@@ -54,17 +59,26 @@ class SchoolItemDelegate(QStyledItemDelegate):
         name_height = QFontMetrics(bold).height()
         painter.setFont(bold)
         painter.setPen(QColor(theme.TOKENS["accent_dark"] if selected else theme.TOKENS["text"]))
-        name = QFontMetrics(bold).elidedText(str(index.data()), Qt.TextElideMode.ElideRight, text_rect.width())
-        painter.drawText(QRect(text_rect.left(), text_rect.top(), text_rect.width(), name_height),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        name = QFontMetrics(bold).elidedText(
+            str(index.data()), Qt.TextElideMode.ElideRight, text_rect.width()
+        )
+        painter.drawText(
+            QRect(text_rect.left(), text_rect.top(), text_rect.width(), name_height),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            name,
+        )
         painter.setFont(small)
         painter.setPen(QColor(theme.TOKENS["muted"]))
         facts = QFontMetrics(small).elidedText(
             str(index.data(FactsRole) or ""), Qt.TextElideMode.ElideRight, text_rect.width()
         )
         painter.drawText(
-            QRect(text_rect.left(), text_rect.top() + name_height + self.GAP, text_rect.width(),
-                  QFontMetrics(small).height()),
+            QRect(
+                text_rect.left(),
+                text_rect.top() + name_height + self.GAP,
+                text_rect.width(),
+                QFontMetrics(small).height(),
+            ),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             facts,
         )
@@ -83,7 +97,10 @@ class StatusChipDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         base = super().sizeHint(option, index)
         metrics = QFontMetrics(self._font(option))
-        return QSize(metrics.horizontalAdvance(str(index.data())) + 40, max(base.height(), metrics.height() + 14))
+        return QSize(
+            metrics.horizontalAdvance(str(index.data())) + 40,
+            max(base.height(), metrics.height() + 14),
+        )
 
     @staticmethod
     def _font(option: QStyleOptionViewItem) -> QFont:

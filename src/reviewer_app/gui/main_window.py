@@ -208,7 +208,11 @@ class MainWindow(QMainWindow):
             "&New visit…", self.open_new_visit, "Ctrl+N", "new-visit", "Plan a visit to a school"
         )
         self.settings_action = self._action(
-            "&Settings…", self.open_settings, "Ctrl+,", "settings", "Your name, trust and sync settings"
+            "&Settings…",
+            self.open_settings,
+            "Ctrl+,",
+            "settings",
+            "Your name, trust and sync settings",
         )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
         self.find_action = self._action(
@@ -219,7 +223,11 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action("&About Reviewer", self.open_about, None, "about")
         self.logs_action = self._action(
-            "Show &log folder", self.show_log_folder, None, "folder", "Open the folder with Reviewer's logs"
+            "Show &log folder",
+            self.show_log_folder,
+            None,
+            "folder",
+            "Open the folder with Reviewer's logs",
         )
         self.crash_action = self._action(
             "Show last &crash report", self.show_last_crash_report, None, "crash-report"
@@ -267,7 +275,9 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """(Re)read schools, people and visit kinds from the Workspace in the background."""
         workspace = self.workspace
-        self.tasks.run(lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self)
+        self.tasks.run(
+            lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self
+        )
         self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
         self.tasks.run(
             self.services.load_catalogue,
@@ -325,7 +335,9 @@ class MainWindow(QMainWindow):
         self.store_status.setText(f"{self.services.store_label} · {schools}")
 
     def _update_actions(self) -> None:
-        self.new_visit_action.setEnabled(self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds))
+        self.new_visit_action.setEnabled(
+            self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds)
+        )
 
     def _busy_changed(self, busy: bool) -> None:
         self.activity_status.setText("Working…" if busy else self._last_saved)
@@ -375,7 +387,9 @@ class MainWindow(QMainWindow):
                 self.school_page.select_visit(select_visit)
             self.school_shown.emit(school_id)
 
-        self.tasks.run(lambda: workspace.visits_for_school(school_id), on_done=arrived, context=self)
+        self.tasks.run(
+            lambda: workspace.visits_for_school(school_id), on_done=arrived, context=self
+        )
 
     def _refresh_visits(self) -> None:
         visits = self._visits

@@ -171,8 +171,9 @@ class SchoolPage(QWidget):
         self.facts_label.setText(school_facts(school))
         while self.chips.count():
             item = self.chips.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         chips = [school.phase.label]
         if school.has_early_years:
             chips.append("Early years")

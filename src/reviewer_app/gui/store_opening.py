@@ -1,4 +1,4 @@
-"""Opening the Workspace from the GUI: the passphrase, when the store needs one, comes from a dialog."""
+"""Opening the Workspace from the GUI, asking for a passphrase in a dialog when needed."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def open_workspace(paths: AppPaths, *, demo: bool) -> Workspace | None:
             if not state["asked"]:
                 raise
             log.info("A wrong passphrase was given for the store")
-            state["problem"] = "That passphrase does not open your reviews. Check Caps Lock and try again."
+            state["problem"] = (
+                "That passphrase does not open your reviews. Check Caps Lock and try again."
+            )
     raise WrongKeyError(
         paths.store_file,
         f"The passphrase was wrong {ATTEMPTS} times, so Reviewer closed.",

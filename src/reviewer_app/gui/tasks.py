@@ -70,8 +70,9 @@ class TaskRunner(QObject):
                 return result.result()
             return result
 
-        return self.watch(self._pool.submit(unwrap), on_done=on_done, on_failed=on_failed,
-                          context=context)
+        return self.watch(
+            self._pool.submit(unwrap), on_done=on_done, on_failed=on_failed, context=context
+        )
 
     def watch(
         self,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidgetItem, QWidget
 
 from reviewer_app.domain.errors import ReviewerError
@@ -122,9 +122,7 @@ class NewVisitDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         self.ui.addReviewerButton.clicked.connect(self.add_selected_reviewer)
         self.ui.removeReviewerButton.clicked.connect(self.remove_selected_reviewer)
-        remove_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.ui.teamTable)
-        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        remove_key.activated.connect(self.remove_selected_reviewer)
+        self.ui.teamTable.installEventFilter(self)
         self.ui.startDate.dateChanged.connect(self._start_changed)
         self.ui.endDate.dateChanged.connect(lambda _d: self._clear_error("dates"))
         self.ui.schoolCombo.currentIndexChanged.connect(self._school_changed)
@@ -137,6 +135,18 @@ class NewVisitDialog(QDialog):
             self._clear_error(name)
         first_empty = self.ui.kindCombo if school_id is not None else self.ui.schoolCombo
         first_empty.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Delete or Backspace on the team list takes the selected reviewer off the team.
+        if (
+            watched is self.ui.teamTable
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            self.remove_selected_reviewer()
+            return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ school and kind
 
@@ -260,9 +270,7 @@ class NewVisitDialog(QDialog):
 
     def errors(self) -> dict[str, str]:
         """The inline messages currently shown, by field (tests and accessibility)."""
-        return {
-            name: label.text() for name, (label, _f) in self._labels().items() if label.text()
-        }
+        return {name: label.text() for name, (label, _f) in self._labels().items() if label.text()}
 
     def validate(self) -> Visit | None:
         """Check every field, show what is wrong beside it, and build the visit if all is well."""
@@ -350,7 +358,8 @@ class NewVisitDialog(QDialog):
             self._show_error(
                 "form",
                 "Reviewer could not save this visit. Nothing was changed; try again, and if it "
-                "keeps happening send the log file (Help > Show log folder) to your support contact.",
+                "keeps happening send the log file (Help > Show log folder) to your support "
+                "contact.",
             )
 
     def reject(self) -> None:

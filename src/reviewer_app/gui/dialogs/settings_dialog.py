@@ -69,7 +69,9 @@ class SettingsDialog(QDialog):
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
         ui.emailEdit.textEdited.connect(lambda _t: self._set_error(ui.emailError, ui.emailEdit, ""))
-        ui.serverEdit.textEdited.connect(lambda _t: self._set_error(ui.serverError, ui.serverEdit, ""))
+        ui.serverEdit.textEdited.connect(
+            lambda _t: self._set_error(ui.serverError, ui.serverEdit, "")
+        )
         self._set_error(ui.emailError, ui.emailEdit, "")
         self._set_error(ui.serverError, ui.serverEdit, "")
         ui.nameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -95,7 +97,9 @@ class SettingsDialog(QDialog):
         ok = True
         if email and not _EMAIL.match(email):
             self._set_error(
-                ui.emailError, ui.emailEdit, f"'{email}' is not an email address, e.g. name@trust.org.uk."
+                ui.emailError,
+                ui.emailEdit,
+                f"'{email}' is not an email address, e.g. name@trust.org.uk.",
             )
             ok = False
         if server and not _SERVER.match(server):
