@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
         logging_setup.configure(paths.log_file)
         for name in wanted:
             workspace = Workspace.open(paths, demo=True)
-            shell = start_shell(paths, Settings(), workspace, demo=True)
+            shell = start_shell(paths, demo=True, workspace=workspace, settings=Settings())
             window = shell.window
             window.resize(1180, 740)
             window.show()

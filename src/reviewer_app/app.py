@@ -7,6 +7,7 @@ are imported inside the functions that need them, so ``reviewer-app --help`` sta
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
-from reviewer_app import settings as settings_file
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.paths import AppPaths, frameworks_dir
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from reviewer_app.gui.crash import CrashHandler
     from reviewer_app.gui.main_window import Catalogue, MainWindow
+    from reviewer_app.gui.store_opening import StoreOpener
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -96,14 +97,28 @@ def _show_fatal(message: str) -> None:
     box.exec()
 
 
+def peek_ui_scale(path: Path) -> int:
+    """The interface size from the settings file, read without pydantic.
+
+    Qt needs it before the application object exists, and importing pydantic there would cost
+    start-up time; the full settings are read (and validated) on the opening thread.
+    """
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        value = int(raw.get("ui_scale_percent", 100)) if isinstance(raw, dict) else 100
+    except (OSError, ValueError, TypeError):
+        return 100
+    return value if 100 <= value <= 200 else 100
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app; returns the process exit status."""
     paths = AppPaths.resolve(getattr(args, "data_dir", None)).ensure()
     logging_setup.configure(paths.log_file)
     log.info("Reviewer %s starting (data in %s)", __version__, paths.data)
-    settings = settings_file.load(settings_path(paths))
-    if settings.ui_scale_percent != 100 and "QT_SCALE_FACTOR" not in os.environ:
-        os.environ["QT_SCALE_FACTOR"] = f"{settings.ui_scale_percent / 100:g}"
+    scale = peek_ui_scale(settings_path(paths))
+    if scale != 100 and "QT_SCALE_FACTOR" not in os.environ:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale / 100:g}"
 
     app = _make_application()
     from reviewer_app.gui import qtlog, theme
@@ -116,7 +131,7 @@ def run_gui(args: argparse.Namespace) -> int:
     previous_report = crash.take_previous_report()
     crash.install()
     try:
-        return _run_window(app, args, paths, settings, crash, previous_report)
+        return _run_window(app, args, paths, crash, previous_report)
     finally:
         crash.uninstall()
         qtlog.uninstall(previous_qt_handler)
@@ -125,75 +140,113 @@ def run_gui(args: argparse.Namespace) -> int:
 
 @dataclass
 class Shell:
-    """The running shell: the window and what it was built on. :meth:`close` tears it down."""
+    """The running shell: the window and what it is built on. :meth:`close` tears it down.
+
+    The Workspace arrives after the window is shown (:meth:`attach`); until then the window
+    says it is opening the store.
+    """
 
     window: MainWindow
-    workspace: Workspace
     tasks: TaskRunner
+    workspace: Workspace | None = None
+    opener: StoreOpener | None = None
     closed: bool = False
+
+    def attach(self, workspace: Workspace, settings: Settings) -> None:
+        """The store is open: show its schools."""
+        self.workspace = workspace
+        self.window.attach(workspace, settings)
 
     def close(self) -> None:
         """Close the window (saving its state), finish background work, close the store.
 
-        Safe to call twice.
+        Safe to call twice, and while the store is still being opened.
         """
         if self.closed:
             return
         self.closed = True
         self.window.close()
         self.tasks.shutdown()
-        self.workspace.close()
+        if self.workspace is None and self.opener is not None:
+            self.workspace = self.opener.wait()
+        if self.workspace is not None:
+            self.workspace.close()
 
 
-def start_shell(paths: AppPaths, settings: Settings, workspace: Workspace, *, demo: bool) -> Shell:
-    """Build the main window on an open Workspace (used by the app, tests and screenshots)."""
+def start_shell(
+    paths: AppPaths,
+    *,
+    demo: bool,
+    workspace: Workspace | None = None,
+    settings: Settings | None = None,
+) -> Shell:
+    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once."""
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
 
     tasks = TaskRunner()
     services = ShellServices(
-        workspace=workspace,
         paths=paths,
-        settings=settings,
+        settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
         load_catalogue=load_catalogue,
     )
-    return Shell(window=MainWindow(services), workspace=workspace, tasks=tasks)
+    shell = Shell(window=MainWindow(services), tasks=tasks)
+    if workspace is not None:
+        if settings is None:
+            from reviewer_app import settings as settings_store
+
+            settings = settings_store.load(settings_path(paths))
+        shell.attach(workspace, settings)
+    return shell
 
 
 def _run_window(
     app: QApplication,
     args: argparse.Namespace,
     paths: AppPaths,
-    settings: Settings,
     crash: CrashHandler,
     previous_report: str,
 ) -> int:
     from PySide6.QtCore import QTimer
 
     from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
-    from reviewer_app.gui.store_opening import open_workspace
+    from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    try:
-        workspace = open_workspace(paths, demo=demo)
-    except ReviewerError as error:
-        log.warning("The store could not be opened: %s", type(error).__name__, exc_info=True)
-        _show_fatal(str(error))
-        return 1
-    if workspace is None:
-        print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
-        return 1
+    shell = start_shell(paths, demo=demo)
+    window = shell.window
+    opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    shell.opener = opener
 
-    shell = start_shell(paths, settings, workspace, demo=demo)
+    def failed(error: BaseException) -> None:
+        if isinstance(error, ReviewerError):
+            log.warning("The store could not be opened: %s", type(error).__name__, exc_info=error)
+            _show_fatal(str(error))
+        else:
+            log.error("Opening the store failed unexpectedly", exc_info=error)
+            _show_fatal(
+                f"Reviewer could not open its store in {paths.data}. The details are in "
+                f"{paths.log_file}; please send that file to your support contact."
+            )
+        app.exit(1)
+
+    def cancelled() -> None:
+        print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
+        app.exit(1)
+
+    opener.opened.connect(shell.attach)
+    opener.failed.connect(failed)
+    opener.cancelled.connect(cancelled)
     try:
-        crash.dialog_parent = shell.window
+        crash.dialog_parent = window
         if os.environ.get(ENV_VAR):
-            StartupProbe(shell.window, app)
-        shell.window.show()
+            StartupProbe(window, app)
+        window.show()
+        opener.start()
         if previous_report:
-            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, shell.window))
+            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
         return app.exec()
     finally:
         shell.close()

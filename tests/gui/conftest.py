@@ -44,7 +44,7 @@ def paths(data_dir: Path) -> AppPaths:
 def open_shell(qtbot: QtBot, paths: AppPaths, *, settings: Settings | None = None) -> Shell:
     """Open the demo store on ``paths`` and show the main window with everything loaded."""
     workspace = Workspace.open(paths, demo=True)
-    shell = start_shell(paths, settings or Settings(), workspace, demo=True)
+    shell = start_shell(paths, demo=True, workspace=workspace, settings=settings or Settings())
     qtbot.addWidget(shell.window)
     shell.window.show()
     qtbot.waitExposed(shell.window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
@@ -36,10 +37,10 @@ from reviewer_app.gui.school_page import EmptyState, SchoolPage
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
-from reviewer_app.settings import Settings
 
 if TYPE_CHECKING:
     from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,8 @@ class Catalogue:
 class ShellServices:
     """What the main window needs from the composition root (``app.py``)."""
 
-    workspace: Workspace
     paths: AppPaths
-    settings: Settings
+    settings_file: Path
     tasks: TaskRunner
     store_label: str
     load_catalogue: Callable[[], Catalogue]
@@ -82,9 +82,10 @@ class MainWindow(QMainWindow):
     def __init__(self, services: ShellServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.workspace = services.workspace
+        #: Set by :meth:`attach` once the store is open (it opens in the background).
+        self.workspace: Workspace | None = None
+        self.settings: Settings | None = None
         self.tasks = services.tasks
-        self.settings = services.settings
         self.window_state = WindowState(services.paths.config)
         self.kinds: list[VisitKind] = []
         self.catalogue = Catalogue()
@@ -112,6 +113,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         if not self.window_state.restore(self, self.splitter):
             self.resize(1120, 720)
+        self._update_actions()
+
+    def attach(self, workspace: Workspace, settings: Settings) -> None:
+        """Show the store's schools: called once the Workspace is open."""
+        self.workspace = workspace
+        self.settings = settings
+        self._update_actions()
         self.reload()
 
     # ------------------------------------------------------------------ construction
@@ -165,7 +173,9 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.loading_page = EmptyState("empty-school", "Opening your schools…", "")
+        self.loading_page = EmptyState(
+            "empty-school", "Opening your schools…", "Unlocking the encrypted store on this computer."
+        )
         self.choose_page = EmptyState(
             "empty-school",
             "Choose a school",
@@ -275,6 +285,8 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """(Re)read schools, people and visit kinds from the Workspace in the background."""
         workspace = self.workspace
+        if workspace is None:
+            return
         self.tasks.run(
             lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self
         )
@@ -327,7 +339,7 @@ class MainWindow(QMainWindow):
         self.activity_status.setText("Review frameworks could not be loaded (see the log)")
 
     def _current_person(self) -> Person | None:
-        return self.workspace.current_person
+        return self.workspace.current_person if self.workspace is not None else None
 
     def _update_store_status(self) -> None:
         count = self.schools_model.rowCount()
@@ -376,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def _load_visits(self, school_id: str, select_visit: str | None = None) -> None:
         workspace = self.workspace
+        if workspace is None:
+            return
 
         def arrived(visits: Sequence[Visit]) -> None:
             current = self.current_school()
@@ -430,7 +444,8 @@ class MainWindow(QMainWindow):
 
     def open_new_visit(self) -> NewVisitDialog | None:
         """Open the New visit dialog for the school on show (or none chosen yet)."""
-        if not self.new_visit_action.isEnabled():
+        workspace = self.workspace
+        if workspace is None or not self.new_visit_action.isEnabled():
             return None
         school = self.current_school()
         dialog = NewVisitDialog(
@@ -438,7 +453,7 @@ class MainWindow(QMainWindow):
             kinds=self.kinds,
             people=sorted(self.people.values(), key=lambda p: p.name),
             # The write runs on the Workspace's writer lane; the dialog gets a future back.
-            save_visit=lambda visit: self.workspace.submit(self.workspace.save_visit, visit),
+            save_visit=lambda visit: workspace.submit(workspace.save_visit, visit),
             tasks=self.tasks,
             school_id=school.id if school is not None else None,
             lead=self._current_person(),
@@ -465,9 +480,11 @@ class MainWindow(QMainWindow):
     def open_settings(self):
         from reviewer_app.gui.dialogs.settings_dialog import SettingsDialog
 
+        if self.settings is None:
+            return None
         dialog = SettingsDialog(
             self.settings,
-            self.services.paths.config / "settings.json",
+            self.services.settings_file,
             tasks=self.tasks,
             profiles=self.catalogue.profiles,
             parent=self,

@@ -3,8 +3,9 @@
 Enabled by the environment variable ``REVIEWER_EXIT_AFTER_SHOW=1``: once the schools list is
 populated, the remembered school's visits (if one was reopened) and the visit kinds have arrived
 (no background load is left) and the list has painted after that,
-one line ``reviewer-probe: {json}`` goes to stdout with the wall-clock time in nanoseconds and
-what the window shows, and the app quits.
+one line ``reviewer-probe: {json}`` goes to stdout with the wall-clock times in nanoseconds
+(``window_ns``: first paint of the window, still opening the store; ``shown_ns``: painted with
+its data) and what the window shows, and the app quits.
 """
 
 from __future__ import annotations
@@ -58,10 +59,12 @@ class StartupProbe(QObject):
         self._school_waiting = window._pending_school_id is not None
         self._armed = False
         self._done = False
+        self._window_ns: int | None = None
         window.schools_loaded.connect(self._schools_loaded)
         window.school_shown.connect(self._school_shown)
         window.tasks.busy_changed.connect(lambda _busy: self._arm())
         window.schools_view.viewport().installEventFilter(self)
+        window.loading_page.title.installEventFilter(self)
 
     def _schools_loaded(self, _count: int) -> None:
         self._schools = True
@@ -74,13 +77,18 @@ class StartupProbe(QObject):
         self._arm()
 
     def _arm(self) -> None:
-        idle = self.window.tasks.pending == 0
+        # With a school on show, wait for its visits and the visit kinds' titles too.
+        idle = self.window.current_school() is None or self.window.tasks.pending == 0
         if self._schools and not self._school_waiting and idle and not self._armed:
             self._armed = True
             self.window.schools_view.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._armed and not self._done and event.type() == QEvent.Type.Paint:
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if self._window_ns is None:
+            self._window_ns = time.time_ns()  # the window's first paint, data or not
+        if self._armed and not self._done and watched is self.window.schools_view.viewport():
             self._done = True
             # Report after this paint has reached the screen.
             QTimer.singleShot(0, self._report)
@@ -88,7 +96,9 @@ class StartupProbe(QObject):
 
     def _report(self) -> None:
         shown_ns = time.time_ns()
-        line = json.dumps({"shown_ns": shown_ns, **snapshot(self.window)})
+        line = json.dumps(
+            {"shown_ns": shown_ns, "window_ns": self._window_ns, **snapshot(self.window)}
+        )
         sys.stdout.write(PREFIX + line + "\n")
         sys.stdout.flush()
         self.window.close()
