@@ -89,9 +89,20 @@ def shot_new_visit_dialog(shell: Shell) -> None:
     dialog.reject()
 
 
+def shot_settings_dialog(shell: Shell) -> None:
+    dialog = shell.window.open_settings()
+    if dialog is None:
+        raise SystemExit("Settings are not available before the store is open")
+    dialog.ui.nameEdit.setText("Sarah Okafor")
+    dialog.ui.emailEdit.setText("sarah.okafor@northfield-trust.example")
+    save(dialog, "settings-dialog")
+    dialog.reject()
+
+
 SHOTS: dict[str, Callable[[Shell], None]] = {
     "main-window": shot_main_window,
     "new-visit-dialog": shot_new_visit_dialog,
+    "settings-dialog": shot_settings_dialog,
 }
 
 

@@ -102,7 +102,7 @@ def test_school_page_lists_visits_newest_first_with_status_and_team(
     first = [model.index(0, c).data() for c in range(model.columnCount())]
     assert first[2] == visits[0].status.label
     assert first[3], "the team column names the reviewers"
-    assert window.school_page.visits_count.text() == f"{len(visits)} visits"
+    assert window.school_page.visits_count.text().startswith(f"{len(visits)} visits · ")
     chips = [
         window.school_page.chips.itemAt(i).widget().text()
         for i in range(window.school_page.chips.count())
@@ -116,3 +116,26 @@ def test_selected_school_data_role_is_the_domain_school(shell: Shell) -> None:
     proxy = shell.window.schools_proxy
     school = proxy.index(0, 0).data(SchoolRole)
     assert school.name == proxy.index(0, 0).data()
+
+
+def test_visits_summary_names_the_next_or_the_last_visit() -> None:
+    from datetime import date
+
+    from reviewer_app.domain.organisation import Role
+    from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+    from reviewer_app.gui.school_page import visits_summary
+
+    team = (VisitReviewer("p1", Role.LEAD_REVIEWER),)
+
+    def visit(day: date, status: VisitStatus = VisitStatus.SIGNED) -> Visit:
+        return Visit("v" + day.isoformat(), "s1", "learning-walk", day, day, team, status)
+
+    today = date(2026, 11, 23)
+    past = visit(date(2026, 10, 1))
+    soon = visit(date(2026, 12, 2), VisitStatus.PLANNED)
+    later = visit(date(2027, 1, 12), VisitStatus.PLANNED)
+    dropped = visit(date(2026, 11, 30), VisitStatus.CANCELLED)
+    assert visits_summary([later, dropped, soon, past], today) == "4 visits · next on 2 Dec 2026"
+    assert visits_summary([past], today) == "1 visit · last on 1 Oct 2026"
+    assert visits_summary([dropped], today) == "1 visit"
+    assert visits_summary([], today) == "0 visits"

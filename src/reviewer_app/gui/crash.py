@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import IO
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from reviewer_app import __version__
@@ -49,6 +49,7 @@ class CrashReportDialog(QDialog):
         self.ui.heading.setText(heading)
         self.ui.explanation.setText(explanation)
         self.ui.reportText.setPlainText(report)
+        self.ui.reportText.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.ui.logLocation.setText(f"The full log is in {log_path}")
         self.ui.copyButton.clicked.connect(self._copy)
         self.ui.buttonBox.rejected.connect(self.reject)

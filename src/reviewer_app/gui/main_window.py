@@ -156,15 +156,14 @@ class MainWindow(QMainWindow):
         self.schools_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.schools_view.setMouseTracking(True)
         self.schools_view.setUniformItemSizes(True)
-        layout.addWidget(self.schools_view, 1)
         self.no_match = QLabel()
         self.no_match.setObjectName("noMatch")
         self.no_match.setProperty("role", "muted")
         self.no_match.setWordWrap(True)
-        self.no_match.setContentsMargins(6, 0, 6, 0)
+        self.no_match.setContentsMargins(6, 4, 6, 0)
         self.no_match.hide()
         layout.addWidget(self.no_match)
-        layout.addStretch(0)
+        layout.addWidget(self.schools_view, 1)
 
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.filter_edit.returnPressed.connect(self._focus_first_match)
@@ -174,7 +173,9 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.loading_page = EmptyState(
-            "empty-school", "Opening your schools…", "Unlocking the encrypted store on this computer."
+            "empty-school",
+            "Opening your schools…",
+            "Unlocking the encrypted store on this computer.",
         )
         self.choose_page = EmptyState(
             "empty-school",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,11 +19,33 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.organisation import School
-from reviewer_app.domain.visits import Visit
+from reviewer_app.domain.visits import Visit, VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.delegates import StatusChipDelegate
 from reviewer_app.gui.models.schools import school_facts
-from reviewer_app.gui.models.visits import KIND, STATUS, TEAM, WHEN, VisitTableModel
+from reviewer_app.gui.models.visits import (
+    KIND,
+    STATUS,
+    TEAM,
+    WHEN,
+    VisitTableModel,
+    format_dates,
+)
+
+
+def visits_summary(visits: Sequence[Visit], today: date) -> str:
+    """'10 visits · next on 30 Nov 2026' (or '· last on …' when none is coming up)."""
+    count = len(visits)
+    text = "1 visit" if count == 1 else f"{count} visits"
+    live = [v for v in visits if v.status is not VisitStatus.CANCELLED]
+    coming = [v for v in live if v.start >= today]
+    if coming:
+        soonest = min(v.start for v in coming)
+        return f"{text} · next on {format_dates(soonest, soonest)}"
+    if live:
+        last = max(v.start for v in live)
+        return f"{text} · last on {format_dates(last, last)}"
+    return text
 
 
 def _label(text: str = "", *, role: str = "", name: str = "") -> QLabel:
@@ -105,7 +128,7 @@ class SchoolPage(QWidget):
         titles.addWidget(self.facts_label)
         titles.addLayout(self.chips)
         header_layout.addLayout(titles, 1)
-        self.new_visit_button = QPushButton(theme.icon("new-visit"), "New visit")
+        self.new_visit_button = QPushButton(theme.icon("new-visit-light"), "New visit")
         self.new_visit_button.setProperty("primary", True)
         self.new_visit_button.setAccessibleName("Plan a new visit to this school")
         self.new_visit_button.setToolTip("Plan a new visit to this school (Ctrl+N)")
@@ -174,7 +197,7 @@ class SchoolPage(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        chips = [school.phase.label]
+        chips = []
         if school.has_early_years:
             chips.append("Early years")
         if school.has_sixth_form:
@@ -199,8 +222,8 @@ class SchoolPage(QWidget):
     ) -> None:
         """Show the school's visits (already newest first)."""
         self.visits_model.set_visits(visits, kind_titles=kind_titles, people=people)
+        self.visits_count.setText(visits_summary(visits, date.today()))
         count = len(visits)
-        self.visits_count.setText(f"{count} visit" if count == 1 else f"{count} visits")
         self.visits_stack.setCurrentWidget(self.visits_view if count else self.empty)
         if self.school is not None:
             self.empty.hint.setText(

@@ -108,6 +108,8 @@ class NewVisitDialog(QDialog):
         for role in VISIT_ROLES:
             self.ui.roleCombo.addItem(role.label, role.value)
         header = self.ui.teamTable.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.ui.teamTable.verticalHeader().setDefaultSectionSize(30)

@@ -63,6 +63,7 @@ class PassphraseDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         self._set_problem(problem)
         self.ui.passphraseEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.adjustSize()
 
     def _show_passphrase(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

@@ -44,14 +44,15 @@ class Ui_CrashReportDialog(object):
 
         self.heading = QLabel(CrashReportDialog)
         self.heading.setObjectName(u"heading")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        sizePolicy.setHorizontalStretch(1)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.heading.sizePolicy().hasHeightForWidth())
+        self.heading.setSizePolicy(sizePolicy)
         self.heading.setWordWrap(True)
         self.heading.setProperty(u"role", u"heading")
 
         self.headingLayout.addWidget(self.heading)
-
-        self.headingSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-
-        self.headingLayout.addItem(self.headingSpacer)
 
 
         self.mainLayout.addLayout(self.headingLayout)

@@ -58,6 +58,8 @@ class Ui_NewVisitDialog(object):
 
         self.schoolCombo = QComboBox(NewVisitDialog)
         self.schoolCombo.setObjectName(u"schoolCombo")
+        self.schoolCombo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.schoolCombo.setMinimumContentsLength(24)
 
         self.formLayout.setWidget(0, QFormLayout.ItemRole.FieldRole, self.schoolCombo)
 
@@ -75,6 +77,8 @@ class Ui_NewVisitDialog(object):
 
         self.kindCombo = QComboBox(NewVisitDialog)
         self.kindCombo.setObjectName(u"kindCombo")
+        self.kindCombo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.kindCombo.setMinimumContentsLength(24)
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.kindCombo)
 
@@ -127,6 +131,8 @@ class Ui_NewVisitDialog(object):
         self.addReviewerLayout.setObjectName(u"addReviewerLayout")
         self.personCombo = QComboBox(self.teamGroup)
         self.personCombo.setObjectName(u"personCombo")
+        self.personCombo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.personCombo.setMinimumContentsLength(10)
         sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         sizePolicy.setHorizontalStretch(3)
         sizePolicy.setVerticalStretch(0)
@@ -137,6 +143,8 @@ class Ui_NewVisitDialog(object):
 
         self.roleCombo = QComboBox(self.teamGroup)
         self.roleCombo.setObjectName(u"roleCombo")
+        self.roleCombo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.roleCombo.setMinimumContentsLength(12)
         sizePolicy1 = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         sizePolicy1.setHorizontalStretch(2)
         sizePolicy1.setVerticalStretch(0)
@@ -162,6 +170,7 @@ class Ui_NewVisitDialog(object):
         __qtablewidgetitem1 = QTableWidgetItem()
         self.teamTable.setHorizontalHeaderItem(1, __qtablewidgetitem1)
         self.teamTable.setObjectName(u"teamTable")
+        self.teamTable.setMinimumSize(QSize(0, 112))
         self.teamTable.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.teamTable.setTabKeyNavigation(False)
         self.teamTable.setAlternatingRowColors(True)

@@ -27,7 +27,7 @@ class Ui_PassphraseDialog(object):
     def setupUi(self, PassphraseDialog):
         if not PassphraseDialog.objectName():
             PassphraseDialog.setObjectName(u"PassphraseDialog")
-        PassphraseDialog.resize(460, 300)
+        PassphraseDialog.resize(480, 380)
         self.mainLayout = QVBoxLayout(PassphraseDialog)
         self.mainLayout.setSpacing(10)
         self.mainLayout.setObjectName(u"mainLayout")
