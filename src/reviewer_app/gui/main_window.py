@@ -327,6 +327,11 @@ class MainWindow(QMainWindow):
     def _catalogue_arrived(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.kinds = list(catalogue.kinds)
+        if not self.kinds:
+            self.new_visit_action.setToolTip(
+                "No review frameworks are installed, so there is no kind of visit to plan."
+            )
+            self.activity_status.setText("No review frameworks installed")
         self._update_actions()
         self._refresh_visits()
 
