@@ -12,6 +12,8 @@ to install several versions side by side, ``<id>@<version>.yaml``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,11 +259,17 @@ def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
 def _read_document(path: Path, reference_only: bool) -> Located | list[FrameworkProblem]:
     """The objects in one file, or its problems."""
     try:
-        source = YamlSource.read(path)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return [FrameworkProblem(path, None, "(file)", f"The file cannot be read: {exc.strerror}.")]
     except UnicodeDecodeError:
         return [FrameworkProblem(path, None, "(file)", "The file is not UTF-8 text.")]
+    cached = _validated_documents.get(text)
+    if cached is not None:
+        data, obj = cached
+        return Located(obj, YamlSource(path=path, text=text, data=data), (), reference_only)
+    try:
+        source = YamlSource.parse(path, text)
     except YamlSyntaxError as exc:
         return [
             FrameworkProblem(
@@ -290,7 +298,46 @@ def _read_document(path: Path, reference_only: bool) -> Located | list[Framework
         obj = model.model_validate(data)
     except ValidationError as exc:
         return problems_from_validation(exc, path, source.line_of)
+    _validated_documents.put(text, (data, obj))
     return Located(obj, source, (), reference_only)
+
+
+class _DocumentCache:
+    """File text -> (parsed data, validated object) for files that validated cleanly.
+
+    Loading again after a file changes re-reads only that file: the key is the text itself, so an
+    edit can never be served stale. The objects are immutable, so sharing them is safe.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[Any, BaseModel]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[Any, BaseModel] | None:
+        with self._lock:
+            entry = self._entries.get(text)
+            if entry is not None:
+                self._entries.move_to_end(text)
+            return entry
+
+    def put(self, text: str, entry: tuple[Any, BaseModel]) -> None:
+        with self._lock:
+            self._entries[text] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_validated_documents = _DocumentCache(size=512)
+
+
+def clear_cache() -> None:
+    """Forget every parsed file, so the next load parses everything again (benchmarks, tests)."""
+    _validated_documents.clear()
 
 
 def _expand_scales(documents: Iterable[Located]) -> list[Located]:

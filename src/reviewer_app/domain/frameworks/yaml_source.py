@@ -52,7 +52,11 @@ class YamlSource:
     @classmethod
     def read(cls, path: Path) -> YamlSource:
         """Read and parse ``path``. Raises ``OSError`` or :class:`YamlSyntaxError`."""
-        text = path.read_text(encoding="utf-8")
+        return cls.parse(path, path.read_text(encoding="utf-8"))
+
+    @classmethod
+    def parse(cls, path: Path, text: str) -> YamlSource:
+        """Parse the text of ``path``. Raises :class:`YamlSyntaxError`."""
         try:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
         except yaml.MarkedYAMLError as exc:
