@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer_app import paths
@@ -114,7 +115,7 @@ def _list() -> int:
     return 0
 
 
-def _print_table(title: str, rows: list[tuple[str, ...]]) -> None:
+def _print_table(title: str, rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     print(title)
     for row in rows:
