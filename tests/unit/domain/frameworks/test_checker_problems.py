@@ -320,3 +320,13 @@ def test_reference_dirs_resolve_but_are_not_reported(
     )
     assert check_files([path], reference_dirs=[shared.parent]) == []
     assert check_files([path])[0].document_path == "default_scale"
+
+
+def test_a_key_given_twice_is_refused(mini: str, write_yaml: Write) -> None:
+    path = write_yaml(
+        "mini.yaml",
+        mini.replace("        title: Beta\n", "        title: Beta\n        title: Gamma\n"),
+    )
+    problem = only_problem(check_files([path]))
+    assert problem.line == 22
+    assert "the key 'title' appears twice" in problem.message
