@@ -330,3 +330,22 @@ def test_a_key_given_twice_is_refused(mini: str, write_yaml: Write) -> None:
     problem = only_problem(check_files([path]))
     assert problem.line == 22
     assert "the key 'title' appears twice" in problem.message
+
+
+def test_yaml_yes_and_no_are_explained(mini: str, write_yaml: Write) -> None:
+    path = write_yaml("mini.yaml", mini.replace("{key: good,", "{key: yes,"))
+    problem = only_problem(check_files([path]))
+    assert_located(problem, path, 12, "scales[0].levels[0].key")
+    assert "put the word in quotes" in problem.message
+
+
+def test_a_value_failing_a_union_is_reported_once(mini: str, write_yaml: Write) -> None:
+    path = write_yaml(
+        "mini.yaml",
+        mini.replace(
+            "        title: Beta\n",
+            "        title: Beta\n        visible_when: {answer: alpha, equals: [good]}\n",
+        ),
+    )
+    problem = only_problem(check_files([path]))
+    assert_located(problem, path, 22, "sections[0].criteria[1].visible_when.equals")
