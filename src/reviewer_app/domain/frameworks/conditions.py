@@ -124,7 +124,7 @@ class Condition(FrozenModel):
             return not self.not_.holds(answer_of, facts)
         value = answer_of(self.answer) if self.answer is not None else facts.get(self.fact or "")
         if self.answered is not None:
-            return _is_answered(value) is self.answered
+            return is_answered(value) is self.answered
         if self.equals is not None:
             return _matches(value, self.equals)
         return any(_matches(value, wanted) for wanted in self.one_of or ())
@@ -143,10 +143,13 @@ def _replace_placeholder(data: Any, criterion_id: str) -> Any:
     return data
 
 
-def _is_answered(value: object) -> bool:
+def is_answered(value: object) -> bool:
+    """Whether a value counts as an answer: not None, and not an empty text or list."""
     if value is None:
         return False
-    if isinstance(value, str | list | tuple | dict | set | frozenset):
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | dict | set | frozenset):
         return len(value) > 0
     return True
 

@@ -11,6 +11,7 @@ from reviewer_app.domain.frameworks import (
     Framework,
     FrameworkLibrary,
     load_library,
+    missing_required,
     visibility,
     visible_criteria,
 )
@@ -187,3 +188,43 @@ def test_visibility_survives_a_cycle_without_recursing_for_ever(framework: Frame
         }
     )
     assert shown(broken, {"overall": "poor"}, PRIMARY, []) == []
+
+
+def test_missing_required_counts_only_what_is_visible(installed: FrameworkLibrary) -> None:
+    review = installed.get("two-day-peer-review")
+    roles = [Role.LEAD_REVIEWER]
+    primary = {"phase": "primary", "has_early_years": True, "has_sixth_form": False}
+    missing = {m.item_id for m in missing_required(review, {}, primary, roles)}
+    assert {"inclusion", "early-years", "enquiry-question", "day-plan"} <= missing
+    assert "sixth-form" not in missing  # the school has no sixth form
+    assert "scr-sample" not in missing  # optional, and for safeguarding roles only
+
+    areas = [c.id for c in review.criteria() if c.is_rated and c.required]
+    answers: dict[str, object] = dict.fromkeys(areas, "expected_standard")
+    answers["safeguarding"] = "met"
+    answers["self-evaluation-validated"] = "confirmed"
+    for stored_id, spec in review.all_fields():
+        if spec.required:
+            answers[stored_id] = (
+                True
+                if spec.kind == "yes_no"
+                else "school"
+                if spec.kind == "choice"
+                else "Some words."
+            )
+    answers["day-plan"] = [
+        {"day": "day-1", "time": "09:00", "activity": "Opening meeting"},
+        {"day": "day-2", "time": "  ", "activity": "Feedback"},
+    ]
+    left = missing_required(review, answers, primary, roles)
+    assert [(m.item_id, m.detail) for m in left] == [("day-plan", "Activity 2: Time")]
+    assert left[0].section_id is None
+    assert left[0].describe() == "Fill in 'Day plan' (Activity 2: Time)."
+
+
+def test_missing_required_in_criterion_fields_points_at_the_section(framework: Framework) -> None:
+    missing = missing_required(framework, {"overall": "poor"}, PRIMARY, [])
+    assert [(m.item_id, m.kind, m.section_id) for m in missing] == [
+        ("follow-up", "criterion", "main"),
+        ("eyfs", "criterion", "early-years"),
+    ]
