@@ -21,6 +21,7 @@ from reviewer_app.domain.frameworks.categorisation import (
     OutcomeTest,
     Suggestion,
     SuggestionRule,
+    outcomes_for,
     suggest_category,
 )
 from reviewer_app.domain.frameworks.completeness import MissingItem, missing_required
@@ -86,6 +87,7 @@ __all__ = [
     "framework_files",
     "load_library",
     "missing_required",
+    "outcomes_for",
     "suggest_category",
     "visibility",
     "visible_criteria",

@@ -12,7 +12,9 @@ to install several versions side by side, ``<id>@<version>.yaml``.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +37,8 @@ from reviewer_app.domain.frameworks.problems import (
 from reviewer_app.domain.frameworks.profiles import TrustProfile
 from reviewer_app.domain.frameworks.scales import RatingScale, RatingScaleSet
 from reviewer_app.domain.frameworks.yaml_source import YamlSource, YamlSyntaxError, format_path
+
+log = logging.getLogger(__name__)
 
 #: ``kind`` -> the model a file of that kind is validated by.
 DOCUMENT_KINDS: Mapping[str, type[BaseModel]] = MappingProxyType(
@@ -170,9 +174,20 @@ def load_library(directory: Path, *, resources_dir: Path | None = None) -> Frame
         raise FrameworkLoadError(
             [FrameworkProblem(directory, None, "(folder)", "The frameworks folder does not exist.")]
         )
+    started = time.perf_counter()
     library, problems = _build(framework_files(directory), (), resources_dir)
     if problems:
+        log.info("%d problems in the framework files under %s", len(problems), directory)
         raise FrameworkLoadError(problems)
+    log.debug(
+        "loaded %d frameworks, %d scales, %d schemes and %d profiles from %s in %.1f ms",
+        len(library.frameworks),
+        len(library.scales),
+        len(library.schemes),
+        len(library.profiles),
+        directory,
+        (time.perf_counter() - started) * 1000,
+    )
     return library
 
 

@@ -11,6 +11,7 @@ from reviewer_app.domain.frameworks import (
     CategorisationScheme,
     FrameworkLibrary,
     Outcome,
+    outcomes_for,
     suggest_category,
 )
 
@@ -268,3 +269,24 @@ def test_every_scheme_level_is_reachable_or_is_the_default(installed: FrameworkL
     for scheme in installed.schemes:
         reachable = {rule.suggest for rule in scheme.rules} | {scheme.default}
         assert {lvl.key for lvl in scheme.levels} <= reachable, scheme.id
+
+
+def test_outcomes_for_labels_from_the_framework(installed: FrameworkLibrary) -> None:
+    review = installed.get("two-day-peer-review")
+    outcomes = outcomes_for(
+        review,
+        {
+            "safeguarding": "not_met",
+            "inclusion": "needs_attention",
+            "nowhere": "met",
+            "achievement": None,
+        },
+    )
+    assert [(o.criterion_id, o.level_label) for o in outcomes] == [
+        ("inclusion", "Needs attention"),
+        ("safeguarding", "Not met"),
+    ]
+    suggestion = suggest_category(installed.scheme("oldham-support-levels"), outcomes)
+    assert suggestion.level is not None
+    assert suggestion.level.key == "red"
+    assert "Safeguarding: reviewers' view (two-day-peer-review): Not met" in suggestion.explain()
