@@ -263,7 +263,8 @@ def _build(
         schemes=tuple(sorted((d.obj for d in schemes), key=_order)),
         profiles=tuple(sorted((d.obj for d in profiles), key=_order)),
     )
-    problems.sort(key=lambda p: (str(p.file), p.line or 0))
+    # A shared criterion field's problem is found once per criterion: report it once.
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (str(p.file), p.line or 0))
     return library, problems
 
 

@@ -349,3 +349,16 @@ def test_a_value_failing_a_union_is_reported_once(mini: str, write_yaml: Write) 
     )
     problem = only_problem(check_files([path]))
     assert_located(problem, path, 22, "sections[0].criteria[1].visible_when.equals")
+
+
+def test_a_shared_criterion_field_problem_is_reported_once(mini: str, write_yaml: Write) -> None:
+    text = mini.replace(
+        "sections:\n",
+        "criterion_fields:\n"
+        "  - {id: action, label: Action, visible_when: {answer: nothing-here, equals: poor}}\n"
+        "sections:\n",
+    )
+    path = write_yaml("mini.yaml", text)
+    problem = only_problem(check_files([path]))
+    assert_located(problem, path, 15, "criterion_fields[0].visible_when")
+    assert "'nothing-here', which is not a criterion or field" in problem.message
