@@ -56,6 +56,7 @@ class OutcomeTest(FrozenModel):
     )
 
     def considered(self, outcomes: Iterable[Outcome]) -> list[Outcome]:
+        """The outcomes this test looks at (after the criteria and framework filters)."""
         return [
             o
             for o in outcomes
@@ -120,9 +121,11 @@ class CategorisationScheme(FrozenModel):
 
     @property
     def reference(self) -> str:
+        """``id@version``."""
         return f"{self.id}@{self.version}"
 
     def level(self, key: str) -> CategoryLevel:
+        """The level with this key; ``KeyError`` if the scheme has none."""
         for level in self.levels:
             if level.key == key:
                 return level
@@ -140,6 +143,7 @@ class Outcome:
     level_label: str = ""
 
     def describe(self) -> str:
+        """The outcome in a few words, e.g. "Safeguarding (two-day-peer-review): Not met"."""
         name = self.label or self.criterion_id
         where = f" ({self.framework_id})" if self.framework_id else ""
         return f"{name}{where}: {self.level_label or self.level_key.replace('_', ' ')}"

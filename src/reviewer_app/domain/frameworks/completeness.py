@@ -32,6 +32,7 @@ class MissingItem:
     detail: str = ""
 
     def describe(self) -> str:
+        """What to do about it, in one sentence."""
         what = "Rate" if self.kind == "criterion" else "Fill in"
         return f"{what} '{self.label}'{f' ({self.detail})' if self.detail else ''}."
 

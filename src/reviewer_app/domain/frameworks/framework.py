@@ -108,6 +108,7 @@ class Criterion(FrozenModel):
 
     @property
     def is_rated(self) -> bool:
+        """Whether the criterion is rated on a scale (resolved frameworks name it exactly)."""
         return self.scale is not None
 
 
@@ -258,6 +259,7 @@ class Framework(FrozenModel):
         raise KeyError(criterion_id)
 
     def section_of(self, criterion_id: str) -> Section:
+        """The section holding the criterion; ``KeyError`` if none."""
         for section in self.sections:
             if any(c.id == criterion_id for c in section.criteria):
                 return section
@@ -302,6 +304,7 @@ class Framework(FrozenModel):
         return not self.visible_to or bool(set(self.visible_to) & set(roles))
 
     def audience(self, key: str) -> Audience:
+        """The report audience with this key; ``KeyError`` if none."""
         for audience in self.audiences:
             if audience.key == key:
                 return audience

@@ -64,9 +64,11 @@ class Located:
     reference_only: bool
 
     def line(self, *path: str | int) -> int | None:
+        """Line of a path inside this object (1-based), or None."""
         return self.source.line_of((*self.prefix, *path))
 
     def problem(self, message: str, *path: str | int) -> FrameworkProblem:
+        """A problem located at a path inside this object."""
         return FrameworkProblem(
             file=self.source.path,
             line=self.line(*path),
@@ -97,6 +99,7 @@ class FrameworkLibrary:
 
     @property
     def framework_ids(self) -> tuple[str, ...]:
+        """Every installed framework id, sorted."""
         return tuple(sorted(self._by_id))
 
     def versions(self, framework_id: str) -> tuple[Framework, ...]:
@@ -126,18 +129,21 @@ class FrameworkLibrary:
         )
 
     def scale(self, scale_id: str, version: str | None = None) -> RatingScale:
+        """A rating scale by id, and version if given (else the latest)."""
         found = [s for s in self.scales if s.id == scale_id and version in (None, s.version)]
         if not found:
             raise NotFoundError(f"The rating scale '{scale_id}' is not installed.")
         return max(found, key=lambda s: version_key(s.version))
 
     def scheme(self, scheme_id: str) -> CategorisationScheme:
+        """The latest version of a categorisation scheme."""
         found = [s for s in self.schemes if s.id == scheme_id]
         if not found:
             raise NotFoundError(f"The categorisation scheme '{scheme_id}' is not installed.")
         return max(found, key=lambda s: version_key(s.version))
 
     def profile(self, profile_id: str) -> TrustProfile:
+        """The latest version of a trust profile."""
         found = [p for p in self.profiles if p.id == profile_id]
         if not found:
             raise NotFoundError(
@@ -151,6 +157,7 @@ class FrameworkLibrary:
         return tuple(self.latest(fid) for fid in profile.frameworks if fid in self._by_id)
 
     def scheme_for(self, profile: TrustProfile) -> CategorisationScheme | None:
+        """The profile's categorisation scheme, or None when it has none."""
         return None if profile.scheme is None else self.scheme(profile.scheme)
 
 
@@ -331,6 +338,7 @@ class _DocumentCache:
         self._lock = threading.Lock()
 
     def get(self, text: str) -> tuple[Any, BaseModel] | None:
+        """The cached entry for this text, if any."""
         with self._lock:
             entry = self._entries.get(text)
             if entry is not None:
@@ -338,12 +346,14 @@ class _DocumentCache:
             return entry
 
     def put(self, text: str, entry: tuple[Any, BaseModel]) -> None:
+        """Remember a cleanly validated file, forgetting the oldest beyond the size."""
         with self._lock:
             self._entries[text] = entry
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
     def clear(self) -> None:
+        """Forget every entry."""
         with self._lock:
             self._entries.clear()
 

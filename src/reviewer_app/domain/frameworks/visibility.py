@@ -145,6 +145,7 @@ class Visibility:
     fields: frozenset[str]
 
     def shows(self, item_id: str) -> bool:
+        """Whether the section, criterion or stored field id is visible."""
         return item_id in self.sections or item_id in self.criteria or item_id in self.fields
 
 
