@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, HttpUrl
@@ -299,9 +299,10 @@ class Framework(FrozenModel):
         """Notes of the scales this framework uses that are not Ofsted grades (show them)."""
         return tuple(dict.fromkeys(s.note for s in self.scales if s.not_an_ofsted_grade))
 
-    def may_be_seen_by(self, roles: frozenset[Role] | set[Role] | tuple[Role, ...]) -> bool:
+    def may_be_seen_by(self, roles: Iterable[Role | str]) -> bool:
         """Whether someone with these roles may open this framework at all."""
-        return not self.visible_to or bool(set(self.visible_to) & set(roles))
+        held = {str(role) for role in roles}
+        return not self.visible_to or bool(held & {str(role) for role in self.visible_to})
 
     def audience(self, key: str) -> Audience:
         """The report audience with this key; ``KeyError`` if none."""

@@ -82,6 +82,7 @@ def test_safeguarding_audit_is_for_safeguarding_roles_with_eight_sections(
     audit = installed.get("safeguarding-audit")
     assert audit.visible_to == (Role.SAFEGUARDING_LEAD,)
     assert not audit.may_be_seen_by(frozenset({Role.PEER_REVIEWER}))
+    assert audit.may_be_seen_by(["safeguarding_lead", "peer_reviewer"])
     lettered = [s.title[:2] for s in audit.sections if s.title[1:2] == "."]
     assert lettered == ["A.", "B.", "C.", "D.", "E.", "F.", "G.", "H."]
     assert [lvl.label for lvl in audit.scale("compliance-check").levels] == [
