@@ -184,3 +184,20 @@ def test_not_an_ofsted_grade_needs_a_note(tmp_path: Path, write_yaml: Write, min
     with pytest.raises(FrameworkLoadError) as caught:
         load_library(tmp_path)
     assert "needs a note" in caught.value.problems[0].message
+
+
+def test_content_hash_is_the_same_in_another_process(installed: FrameworkLibrary) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from reviewer_app.domain.frameworks import load_library\n"
+        "from reviewer_app.paths import frameworks_dir\n"
+        "for f in load_library(frameworks_dir()).frameworks:\n"
+        "    print(f.reference, f.content_hash)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    expected = "".join(f"{f.reference} {f.content_hash}\n" for f in installed.frameworks)
+    assert result.stdout == expected
