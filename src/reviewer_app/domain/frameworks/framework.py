@@ -24,6 +24,7 @@ from reviewer_app.domain.frameworks.frozen_model import (
     Text,
     Version,
     split_reference,
+    version_key,
 )
 from reviewer_app.domain.frameworks.scales import RatingScale
 from reviewer_app.domain.organisation import Phase, Role
@@ -292,7 +293,7 @@ class Framework(FrozenModel):
         matches = [s for s in self.scales if s.id == name and version in (None, s.version)]
         if not matches:
             raise KeyError(reference)
-        return matches[-1]
+        return max(matches, key=lambda s: version_key(s.version))
 
     @property
     def not_an_ofsted_grade_notes(self) -> tuple[str, ...]:

@@ -182,7 +182,12 @@ def load_library(directory: Path, *, resources_dir: Path | None = None) -> Frame
             [FrameworkProblem(directory, None, "(folder)", "The frameworks folder does not exist.")]
         )
     started = time.perf_counter()
-    library, problems = _build(framework_files(directory), (), resources_dir)
+    files = framework_files(directory)
+    if not files:
+        raise FrameworkLoadError(
+            [FrameworkProblem(directory, None, "(folder)", "The folder holds no framework files.")]
+        )
+    library, problems = _build(files, (), resources_dir)
     if problems:
         log.info("%d problems in the framework files under %s", len(problems), directory)
         raise FrameworkLoadError(problems)

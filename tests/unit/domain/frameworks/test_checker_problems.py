@@ -362,3 +362,12 @@ def test_a_shared_criterion_field_problem_is_reported_once(mini: str, write_yaml
     problem = only_problem(check_files([path]))
     assert_located(problem, path, 15, "criterion_fields[0].visible_when")
     assert "'nothing-here', which is not a criterion or field" in problem.message
+
+
+def test_loading_an_empty_or_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(FrameworkLoadError) as caught:
+        load_library(tmp_path)
+    assert caught.value.problems[0].message == "The folder holds no framework files."
+    with pytest.raises(FrameworkLoadError) as caught:
+        load_library(tmp_path / "absent")
+    assert "does not exist" in caught.value.problems[0].message

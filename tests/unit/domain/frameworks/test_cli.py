@@ -96,3 +96,8 @@ def test_check_as_a_real_process(mini: str, write_yaml: Write) -> None:
         check=False,
     )
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_check_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["frameworks", "check", str(tmp_path)]) == 1
+    assert "holds no framework files" in capsys.readouterr().err
