@@ -210,7 +210,10 @@ class _Renderer:
     def _table(self, rows: list[list[Any]], widths: Sequence[float], **kwargs: Any) -> Any:
         from reportlab.platypus import Table
 
-        return Table(rows, colWidths=list(widths), **kwargs)
+        table = Table(rows, colWidths=list(widths), **kwargs)
+        # Plain-string cells would otherwise use Helvetica, a font the PDF does not embed.
+        table.setStyle([("FONTNAME", (0, 0), (-1, -1), FONT)])
+        return table
 
     def chip(self, rating: Rating | None, width: float) -> Any:
         """A coloured rating chip (a one-cell table) with the level's label."""
@@ -691,6 +694,8 @@ def _numbered_canvas(draw_footer: Callable[[Any, int, int], None]) -> Any:
         last_page_count = 0
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start in DejaVu so no unembedded Helvetica lands in the PDF's resources.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []
 

@@ -8,9 +8,13 @@ as pseudonymous references.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from cryptography import x509
+
+from reviewer_app.reports.ca import TrustCA
 from reviewer_app.reports.document import (
     BOARD_SUMMARY,
     FULL_INTERNAL,
@@ -28,6 +32,7 @@ from reviewer_app.reports.document import (
     Section,
     SignOffSlot,
 )
+from reviewer_app.reports.keys import SigningCredentials
 
 EXCEPTIONAL = Rating("exceptional", "Exceptional", "#1E6B52")
 STRONG = Rating("strong", "Strong standard", "#4C9A6A")
@@ -557,3 +562,41 @@ def sample_photos(count: int, *, width: int = 960, height: int = 640) -> tuple[P
             )
         )
     return tuple(photos)
+
+
+@dataclass(frozen=True)
+class SampleTrust:
+    """A trust CA with certificates for the sample reports' signers, and its current CRL."""
+
+    ca: TrustCA
+    signers: Mapping[str, SigningCredentials]
+    crl: x509.CertificateRevocationList
+
+    @property
+    def root(self) -> x509.Certificate:
+        return self.ca.certificate
+
+
+#: Everyone who signs a sample report, with the role their certificate names.
+SAMPLE_SIGNERS: tuple[tuple[str, str], ...] = (
+    ("Amira Hussain", "Peer reviewer"),
+    ("Tom Fletcher", "Peer reviewer"),
+    ("Dr Sarah Whitfield", "Lead reviewer"),
+    ("Helen Marsh", "Trust safeguarding lead"),
+    ("Jamal Okafor", "Designated safeguarding lead"),
+)
+
+
+def sample_trust(trust_name: str = "Oakwood Learning Trust") -> SampleTrust:
+    """A fresh CA for ``trust_name`` with a certificate for every sample signer."""
+    from reviewer_app.reports.ca import build_crl, create_root, issue_certificate
+    from reviewer_app.reports.keys import credentials, generate_signing_key
+
+    ca = create_root(trust_name)
+    signers = {}
+    for name, role in SAMPLE_SIGNERS:
+        key = generate_signing_key()
+        email = f"{name.split()[-1].lower()}@{trust_name.split()[0].lower()}.example"
+        cert = issue_certificate(ca, key.public_key(), name=name, email=email, roles=[role])
+        signers[name] = credentials(key, cert, [ca.certificate])
+    return SampleTrust(ca=ca, signers=signers, crl=build_crl(ca, []))

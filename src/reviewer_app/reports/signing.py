@@ -24,6 +24,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography import x509
@@ -164,16 +165,89 @@ def _signed_fields(reader: Any) -> set[str]:
     return {name for name, value, _ref in enumerate_sig_fields(reader) if value is not None}
 
 
-def _stamp_style() -> Any:
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
+def _field_size(reader: Any, field_name: str) -> tuple[float, float]:
+    """Width and height of a signature field's widget, in points."""
+    from pyhanko.sign.fields import enumerate_sig_fields
 
-    return TextStampStyle(
-        stamp_text="Digitally signed by %(signer)s\n%(role)s\n%(ts)s (signer's clock)",
-        timestamp_format="%d %b %Y %H:%M %Z",
-        text_box_style=TextBoxStyle(font_size=8, leading=11),
+    for name, _value, ref in enumerate_sig_fields(reader):
+        if name == field_name:
+            x1, y1, x2, y2 = (float(v) for v in ref.get_object()["/Rect"])
+            return abs(x2 - x1), abs(y2 - y1)
+    return 226.0, 54.0
+
+
+def _appearance_pdf(
+    width: float, height: float, signer: str, role: str, when: datetime, colour: str
+) -> bytes:
+    """The visible signature, drawn with reportlab in the report's own (embedded) font."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    from reviewer_app.reports.render import FONT, FONT_BOLD, register_fonts
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), initialFontName=FONT)
+    canvas.setFillColor(colors.HexColor("#EEF6F1"))
+    canvas.rect(0, 0, width, height, stroke=0, fill=1)
+    canvas.setFillColor(colors.HexColor(colour))
+    canvas.rect(0, 0, 3, height, stroke=0, fill=1)
+    tick_x = 11
+    canvas.setStrokeColor(colors.HexColor(colour))
+    canvas.setLineWidth(1.6)
+    path = canvas.beginPath()
+    path.moveTo(tick_x, height / 2)
+    path.lineTo(tick_x + 4, height / 2 - 5)
+    path.lineTo(tick_x + 12, height / 2 + 7)
+    canvas.drawPath(path, stroke=1, fill=0)
+    x = tick_x + 20
+    canvas.setFillColor(colors.HexColor("#1C2430"))
+    canvas.setFont(FONT_BOLD, 8.5)
+    canvas.drawString(x, height - 14, f"Digitally signed by {signer}")
+    canvas.setFont(FONT, 8)
+    canvas.drawString(x, height - 26, role)
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(colors.HexColor("#5B6573"))
+    stamp = when.strftime("%-d %B %Y, %H:%M %Z").strip()
+    canvas.drawString(x, height - 38, f"{stamp} (signer's clock)")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _stamp_style(appearance_pdf: bytes) -> Any:
+    """A pyHanko stamp style showing ``appearance_pdf``'s single page, scaled to the field."""
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import (
+        AxisAlignment,
+        BoxConstraints,
+        InnerScaling,
+        Margins,
+        SimpleBoxLayoutRule,
+    )
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.stamp import StaticStampStyle
+
+    class ImportedAppearance(PdfContent):  # type: ignore[misc]
+        def render(self) -> bytes:
+            writer = self._ensure_writer
+            reader = PdfFileReader(io.BytesIO(appearance_pdf))
+            xobject = writer.import_page_as_xobject(reader, page_ix=0)
+            name = "/ReviewerSignature"
+            self.resources.xobject[name] = xobject
+            x1, y1, x2, y2 = xobject.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return f"{name} Do".encode("ascii")
+
+    return StaticStampStyle(
+        background=ImportedAppearance(),
         border_width=0,
-        background=None,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MID,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(0, 0, 0, 0),
+            inner_content_scaling=InnerScaling.STRETCH_FILL,
+        ),
     )
 
 
@@ -208,14 +282,6 @@ def _signer(creds: SigningCredentials) -> Any:
             [_asn1_certificate(c) for c in creds.chain]
         ),
     )
-
-
-def _pdf_ascii(value: str) -> str:
-    """pyHanko's built-in stamp font is Latin-1 only; keep what it can draw, readably."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(ch for ch in decomposed if ord(ch) < 256 and not unicodedata.combining(ch))
 
 
 def sign_report(
@@ -314,16 +380,18 @@ def sign_report(
     )
     demote_pyhanko_warnings()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(creds), stamp_style=_stamp_style())
+    width, height = _field_size(reader, slot.field_name)
+    appearance = _appearance_pdf(
+        width, height, signer_name, slot.role_label, datetime.now(UTC), "#2E7D4F"
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=_signer(creds), stamp_style=_stamp_style(appearance)
+    )
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(
             writer,
             existing_fields_only=True,
-            appearance_text_params={
-                "role": _pdf_ascii(slot.role_label),
-                "signer": _pdf_ascii(signer_name),
-            },
             output=out,
         )
     except Exception as exc:

@@ -189,8 +189,8 @@ def _validation_context(
     trust_roots: Sequence[x509.Certificate],
     crls: Iterable[x509.CertificateRevocationList],
 ) -> Any:
-    from pyhanko.sign.validation.errors import NoDSSFoundError
     from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
 
     kwargs: dict[str, Any] = {
         "trust_roots": [_asn1(r) for r in trust_roots],
