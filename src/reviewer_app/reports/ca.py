@@ -198,6 +198,11 @@ def _signing_extensions(
     return builder
 
 
+def default_crl_uri(ca_certificate: x509.Certificate) -> str:
+    """The CRL pointer put in certificates when the trust publishes no CRL web address."""
+    return f"urn:reviewer:crl:{ca_certificate.serial_number:x}"
+
+
 def issue_certificate(
     ca: TrustCA,
     public_key: ec.EllipticCurvePublicKey,
@@ -235,6 +240,10 @@ def issue_certificate(
         )
     )
     builder = _signing_extensions(builder, email, public_key)
+    # Validators look for revocation data only when a certificate points at some, so every
+    # certificate names a CRL. Without a published web address the pointer is a URN naming the
+    # CA; the CRL itself reaches verifiers embedded in reports or from the trust's sync server.
+    crl_url = crl_url or default_crl_uri(ca.certificate)
     if crl_url:
         builder = builder.add_extension(
             x509.CRLDistributionPoints(

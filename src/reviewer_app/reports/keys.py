@@ -120,11 +120,15 @@ def store_key_in_keyring(key: ec.EllipticCurvePrivateKey, account: str) -> None:
     ).decode("ascii")
     try:
         keyring.set_password(KEYRING_SERVICE, account, pem)
-    except KeyringError as exc:
+        # Some backends (the null keyring, locked stores) accept a secret and keep nothing.
+        kept = keyring.get_password(KEYRING_SERVICE, account) == pem
+    except KeyringError:
+        kept = False
+    if not kept:
         raise SigningKeyError(
             "The system keyring would not store the signing key.",
             hint="Keep the key in a file protected by a passphrase instead.",
-        ) from exc
+        )
 
 
 def load_key_from_keyring(account: str) -> ec.EllipticCurvePrivateKey:

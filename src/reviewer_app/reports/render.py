@@ -145,7 +145,9 @@ class _Styles:
         muted = colors.HexColor(_MUTED)
         self.primary = primary
         self.accent = accent
-        base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=13.5, textColor=ink)
+        base = ParagraphStyle(
+            "base", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=13.5, textColor=ink
+        )
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=muted)

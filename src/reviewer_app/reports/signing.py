@@ -284,6 +284,18 @@ def _signer(creds: SigningCredentials) -> Any:
     )
 
 
+def _issued_within(creds: SigningCredentials, trust_roots: Sequence[x509.Certificate]) -> bool:
+    """Whether the signer's certificate comes from one of the trust roots (or their chain).
+
+    Only then can validation data be embedded: a self-issued or foreign certificate does not
+    chain to the trust, and the report's verifier says so instead.
+    """
+    issuers = {c.subject for c in (*trust_roots, *creds.chain)}
+    return creds.certificate.issuer in issuers and creds.certificate.issuer != (
+        creds.certificate.subject
+    )
+
+
 def sign_report(
     pdf: bytes,
     creds: SigningCredentials,
@@ -355,7 +367,7 @@ def sign_report(
     certify = not signed
     crl_list = list(crls)
     validation_context = None
-    if trust_roots and crl_list:
+    if trust_roots and crl_list and _issued_within(creds, trust_roots):
         validation_context = ValidationContext(
             trust_roots=[_asn1_certificate(r) for r in trust_roots],
             crls=[_asn1_crl(c) for c in crl_list],

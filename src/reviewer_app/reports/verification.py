@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from reviewer_app.domain.errors import ReviewerError
@@ -196,7 +197,7 @@ def _validation_context(
         "trust_roots": [_asn1(r) for r in trust_roots],
         "crls": [_asn1_crl(c) for c in crls],
         "allow_fetching": False,
-        "revocation_mode": "soft-fail",
+        "revocation_mode": "hard-fail",
     }
     try:
         dss = DocumentSecurityStore.read_dss(reader)
@@ -264,12 +265,16 @@ def verify_report(
         if sig is None:
             results.append(_missing(slot))
             continue
-        results.append(_check_signature(sig, slot, context, is_last=sig is embedded[-1]))
+        results.append(
+            _check_signature(sig, slot, context, trust_roots, is_last=sig is embedded[-1])
+        )
     planned_fields = {slot.field_name for slot in planned}
     for sig in embedded:
         if sig.field_name not in planned_fields:
             unplanned = PlannedSignature(sig.field_name, 0, "", "")
-            result = _check_signature(sig, unplanned, context, is_last=sig is embedded[-1])
+            result = _check_signature(
+                sig, unplanned, context, trust_roots, is_last=sig is embedded[-1]
+            )
             results.append(result)
             problems.append(
                 f"{result.signer_name or 'Someone'} signed in a field ({sig.field_name}) the "
@@ -324,8 +329,23 @@ def _order_problems(embedded: Sequence[Any], planned: Sequence[PlannedSignature]
     return []
 
 
+def _issued_by_root(cert: x509.Certificate, trust_roots: Sequence[x509.Certificate]) -> bool:
+    for root in trust_roots:
+        try:
+            cert.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return True
+    return False
+
+
 def _check_signature(
-    sig: Any, slot: PlannedSignature, context: Any, *, is_last: bool
+    sig: Any,
+    slot: PlannedSignature,
+    context: Any,
+    trust_roots: Sequence[x509.Certificate],
+    *,
+    is_last: bool,
 ) -> SignatureResult:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -372,6 +392,12 @@ def _check_signature(
         problems.append(
             f"{signer_name} signed with a self-issued certificate, which is not certified by "
             "the trust: nobody has vouched that the signer is who the name says."
+        )
+    elif not status.trusted and cert is not None and _issued_by_root(cert, trust_roots):
+        problems.append(
+            f"The trust's revocation list for {signer_name}'s certificate is not in the report "
+            "or was not supplied, so nobody can tell whether the certificate was revoked. "
+            "Verify again with the trust's current revocation list (crl.pem)."
         )
     elif not status.trusted:
         issuer = _issuer_name(cert) if cert else "an unknown issuer"
