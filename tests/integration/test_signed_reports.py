@@ -51,9 +51,11 @@ def test_three_reviewers_in_order_make_a_valid_report(
         "Lead reviewer",
     ]
     first, *rest = result.signatures
-    assert first.certification and not any(s.certification for s in rest)
+    assert first.certification
+    assert not any(s.certification for s in rest)
     for signature in result.signatures:
-        assert signature.certified_by_trust and signature.intact
+        assert signature.certified_by_trust
+        assert signature.intact
         assert signature.signed_at is not None
         assert abs((datetime.now(UTC) - signature.signed_at).total_seconds()) < 600
     assert result.sentences()[1].startswith("Amira Hussain signed as peer reviewer on ")
@@ -70,7 +72,8 @@ def test_pdfsig_accepts_each_signature_and_the_last_covers_the_whole_file(
         assert "Signature Validation: Signature is Valid." in block, out
     assert "Not total document signed" in blocks[0]
     assert "Not total document signed" not in blocks[2], out
-    assert "SignOff03" in blocks[2] and "Dr Sarah Whitfield" in blocks[2]
+    assert "SignOff03" in blocks[2]
+    assert "Dr Sarah Whitfield" in blocks[2]
 
 
 def test_safeguarding_audit_signed_by_two_is_valid(tmp_path: Path) -> None:
@@ -104,9 +107,11 @@ def test_revoked_certificate_fails(peer_versions: list[bytes], oakwood: SampleTr
     result = verify_report(peer_versions[-1], trust_roots=[oakwood.root], crls=[revoked_later])
     assert not result.passed
     tom_result = result.signatures[1]
-    assert tom_result.revoked and not tom_result.certified_by_trust
+    assert tom_result.revoked
+    assert not tom_result.certified_by_trust
     assert "Tom Fletcher's certificate was revoked" in tom_result.sentence
-    assert result.signatures[0].ok and result.signatures[2].ok
+    assert result.signatures[0].ok
+    assert result.signatures[2].ok
 
 
 def test_a_revoked_reviewer_cannot_sign(peer_versions: list[bytes], oakwood: SampleTrust) -> None:
@@ -134,7 +139,10 @@ def test_certificate_from_another_ca_is_foreign(
     )
     result = _verify(pdf, oakwood)
     tom = result.signatures[1]
-    assert tom.signed and tom.intact and not tom.certified_by_trust and not tom.self_issued
+    assert tom.signed
+    assert tom.intact
+    assert not tom.certified_by_trust
+    assert not tom.self_issued
     assert "not issued by the trust you checked against" in tom.sentence
     assert not result.passed
 
@@ -151,7 +159,9 @@ def test_self_issued_certificate_is_labelled_not_certified_by_the_trust(
     )
     result = _verify(pdf, oakwood)
     tom = result.signatures[1]
-    assert tom.self_issued and tom.intact and not tom.certified_by_trust
+    assert tom.self_issued
+    assert tom.intact
+    assert not tom.certified_by_trust
     assert "not certified by the trust" in tom.sentence
     assert not result.passed
 
@@ -213,7 +223,8 @@ def test_file_cut_back_before_the_last_signature_reports_it_missing(
     assert not missing.signed
     assert "Dr Sarah Whitfield (lead reviewer) has not signed" in missing.sentence
     assert "cut back" in missing.sentence
-    assert result.signatures[0].ok and result.signatures[1].ok
+    assert result.signatures[0].ok
+    assert result.signatures[1].ok
 
 
 def test_unsigned_expected_field_fails(peer_versions: list[bytes], oakwood: SampleTrust) -> None:
@@ -245,7 +256,7 @@ def test_sign_off_order_and_people_are_enforced(
 ) -> None:
     from reviewer_app.reports.signing import SigningError
 
-    with pytest.raises(SigningError, match="Amira Hussain .peer reviewer. must sign"):
+    with pytest.raises(SigningError, match=r"Amira Hussain \(peer reviewer\) must sign"):
         sign_report(peer_versions[0], oakwood.signers["Tom Fletcher"], field_name="SignOff02")
     with pytest.raises(SigningError, match="belongs to Tom Fletcher"):
         sign_report(peer_versions[0], oakwood.signers["Tom Fletcher"])
@@ -277,7 +288,8 @@ def test_without_any_revocation_list_a_trust_signature_is_not_accepted(
     trust = sample_trust("Oakwood Learning Trust")
     pdf = sign_report(prepare_and_render(peer_document), trust.signers["Amira Hussain"])
     amira = _verify(pdf, trust).signatures[0]
-    assert amira.intact and not amira.certified_by_trust
+    assert amira.intact
+    assert not amira.certified_by_trust
     assert "revocation list" in amira.sentence
     with_crl = verify_report(pdf, trust_roots=[trust.root], crls=[trust.crl])
     assert with_crl.signatures[0].ok

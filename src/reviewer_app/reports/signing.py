@@ -228,7 +228,7 @@ def _stamp_style(appearance_pdf: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.stamp import StaticStampStyle
 
-    class ImportedAppearance(PdfContent):  # type: ignore[misc]
+    class ImportedAppearance(PdfContent):
         def render(self) -> bytes:
             writer = self._ensure_writer
             reader = PdfFileReader(io.BytesIO(appearance_pdf))

@@ -39,9 +39,11 @@ def test_reviewer_certificate_names_person_email_and_roles() -> None:
     assert ca.certificate_email(cert) == "amira@oakwood.example"
     assert ca.certificate_roles(cert) == ("Peer reviewer", "Lead reviewer")
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    assert usage.digital_signature and usage.content_commitment
+    assert usage.digital_signature
+    assert usage.content_commitment
     eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    assert ca.DOCUMENT_SIGNING in eku and ExtendedKeyUsageOID.EMAIL_PROTECTION in eku
+    assert ca.DOCUMENT_SIGNING in eku
+    assert ExtendedKeyUsageOID.EMAIL_PROTECTION in eku
     assert not ca.is_self_issued(cert)
 
 

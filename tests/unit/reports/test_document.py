@@ -29,7 +29,8 @@ def test_full_internal_report_shows_every_section_including_restricted(
     assert [s.section_id for s in document.sections] == [s.section_id for s in peer_draft.sections]
     assert "safeguarding_detail" in {a.section_id for a in document.actions}
     assert any(n.section_id == "safeguarding_detail" for n in document.evidence_notes)
-    assert document.photos and document.follow_ups
+    assert document.photos
+    assert document.follow_ups
     assert document.report_id == "RPT-2026-0142-full-internal"
 
 
@@ -52,7 +53,8 @@ def test_board_summary_has_judgements_and_actions_but_no_evidence_or_appendix(
     document = peer_draft.for_audience(BOARD_SUMMARY)
     assert "safeguarding_detail" not in {s.section_id for s in document.sections}
     assert all(not f.evidence for s in document.sections for f in s.findings)
-    assert not document.evidence_notes and not document.photos
+    assert not document.evidence_notes
+    assert not document.photos
     assert document.follow_ups
     assert len(document.summary) == len(document.sections)
 
@@ -61,7 +63,8 @@ def test_restricted_section_stays_out_even_when_its_audiences_name_the_school(
     audit_draft: ReportDraft,
 ) -> None:
     scr = next(s for s in audit_draft.sections if s.section_id == "scr")
-    assert SCHOOL_FACING in scr.audiences and scr.restricted
+    assert SCHOOL_FACING in scr.audiences
+    assert scr.restricted
     assert "scr" not in _titles(audit_draft, SCHOOL_FACING)
     assert "scr" in _titles(audit_draft, FULL_INTERNAL)
     assert _titles(audit_draft, BOARD_SUMMARY) == []  # the framework shows the board nothing

@@ -85,7 +85,7 @@ def test_keyring_round_trip(memory_keyring: MemoryKeyring) -> None:
     store_key_in_keyring(key, "amira@oakwood.example")
     assert memory_keyring.secrets
     assert load_key_from_keyring("amira@oakwood.example").public_key() == key.public_key()
-    with pytest.raises(SigningKeyError, match="tom@oakwood.example"):
+    with pytest.raises(SigningKeyError, match=r"tom@oakwood\.example"):
         load_key_from_keyring("tom@oakwood.example")
 
 

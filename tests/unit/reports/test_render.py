@@ -75,7 +75,8 @@ def test_fonts_are_all_embedded(full_report: RenderedReport, tmp_path: Path) -> 
     rows = listing.splitlines()[2:]
     assert rows, listing
     for row in rows:
-        assert "DejaVuSans" in row and " yes yes " in row, listing
+        assert "DejaVuSans" in row, listing
+        assert " yes yes " in row, listing
 
 
 def test_signature_boxes_sit_on_the_last_page_without_overlap(
@@ -87,8 +88,10 @@ def test_signature_boxes_sit_on_the_last_page_without_overlap(
     for box in boxes:
         x1, y1, x2, y2 = box.rect
         assert box.page_index == full_report.page_count - 1
-        assert 0 < x1 < x2 < 595.3 and 60 < y1 < y2 < 842
-        assert x2 - x1 > 150 and y2 - y1 > 40
+        assert 0 < x1 < x2 < 595.3
+        assert 60 < y1 < y2 < 842
+        assert x2 - x1 > 150
+        assert y2 - y1 > 40
     for a in boxes:
         for b in boxes:
             if a is not b:
