@@ -72,8 +72,48 @@ def main() -> None:
     audit.write_bytes(render_report(safeguarding_audit_draft().for_audience(FULL_INTERNAL)).pdf)
     page_png(audit, 2, "report-safeguarding-audit.png")
     audit.unlink()
+    gui_screenshots(pdf, trust.root)
     print("\n".join(verdict.sentences()))
     print(f"wrote {sorted(p.name for p in OUT.glob('report-*.png'))}")
+
+
+def gui_screenshots(pdf: bytes, root: object) -> None:
+    """The in-app preview and the Verify report dialog, rendered offscreen."""
+    import os
+    import time
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer_app.gui.report_preview import ReportPreview
+    from reviewer_app.gui.verify_dialog import VerifyReportDialog
+
+    app = QApplication.instance() or QApplication([])
+
+    def settle(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    preview = ReportPreview()
+    preview.resize(1000, 760)
+    preview.show_pdf(pdf, title="Hollins Park Primary School: two-day peer review")
+    preview.show()
+    settle(1.5)
+    preview.grab().save(str(OUT / "report-preview.png"))
+
+    dialog = VerifyReportDialog([root])  # type: ignore[list-item]
+    dialog.resize(760, 380)
+    dialog.show()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "Hollins Park peer review.pdf"
+        path.write_bytes(pdf)
+        dialog.verify_file(path)
+        settle(2.0)
+        dialog.file_label.setText(path.name)
+        settle(0.1)
+        dialog.grab().save(str(OUT / "verify-dialog.png"))
 
 
 if __name__ == "__main__":
