@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -322,3 +322,23 @@ def test_appended_annotation_covering_text_fails(fully_signed: bytes, oakwood: S
     result = _verify(out.getvalue(), oakwood)
     assert not result.passed
     assert "changed after the last signature" in result.signatures[-1].sentence
+
+
+def test_report_still_verifies_after_the_embedded_crl_has_expired(
+    peer_document: ReportDocument,
+) -> None:
+    """Reports are read months later; the CRL embedded at signing is long past its next update."""
+    import time
+
+    trust = sample_trust("Oakwood Learning Trust")
+    short_lived = ca.build_crl(trust.ca, [], valid_for=timedelta(seconds=5))
+    pdf = sign_report(
+        prepare_and_render(peer_document),
+        trust.signers["Amira Hussain"],
+        trust_roots=[trust.root],
+        crls=[short_lived],
+    )
+    time.sleep(max(0.0, (short_lived.next_update_utc - datetime.now(UTC)).total_seconds()) + 1.1)
+    assert datetime.now(UTC) > short_lived.next_update_utc
+    amira = _verify(pdf, trust).signatures[0]
+    assert amira.ok, amira.sentence
