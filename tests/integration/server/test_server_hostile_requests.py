@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Device, Harness, World
 
+from conftest import Device, Harness, World
 from reviewer_app.server import administration as adm
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.protocol import MAX_BATCH, MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES
