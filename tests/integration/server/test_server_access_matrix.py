@@ -109,8 +109,10 @@ def test_access_matrix(server: Harness) -> None:
             if may_write:
                 assert push.json()["results"][0]["status"] == "accepted", label
                 # Lead-only work is refused to a team member who is not the lead.
-                agreed = device.op(cell.review_id, "append", "judgement", f"j-{role}-{cell.review_id}",
-                                   {"criterion_id": "c1", "level_key": "secure", "agreed": True})  # fmt: skip
+                judgement = {"criterion_id": "c1", "level_key": "secure", "agreed": True}
+                agreed = device.op(
+                    cell.review_id, "append", "judgement", f"j-{role}-{cell.review_id}", judgement
+                )
                 result = device.push(cell.review_id, [agreed]).json()["results"][0]
                 assert result["reason"] == "lead_only", label
                 assert server.count("change_log") == before + 1, label

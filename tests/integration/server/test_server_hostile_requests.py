@@ -173,8 +173,8 @@ def test_missing_or_bogus_token(
     body = _refused(response, 401, "unauthenticated")
     assert "Enrol this laptop again" in body["message"]
     assert client.get(f"/reviews/{world.walk_review}/changes").status_code == 401
-    assert client.post("/handshake", json={"protocol_version": 1,
-                                           "client_schema_version": 1}).status_code == 401  # fmt: skip
+    handshake = {"protocol_version": 1, "client_schema_version": 1}
+    assert client.post("/handshake", json=handshake).status_code == 401
     assert _snapshot(server) == before
 
 
