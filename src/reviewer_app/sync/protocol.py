@@ -18,7 +18,7 @@ import itertools
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -199,6 +199,12 @@ class Operation(_Message):
     base_version: int | None = Field(default=None, ge=0, le=2**62)
     parent_op_id: uuid.UUID | None = None
     device_time: AwareDatetime
+
+    @field_validator("device_time")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        # One instant, one spelling: the digest must not depend on the laptop's time zone.
+        return value.astimezone(UTC)
 
     @field_validator("payload")
     @classmethod

@@ -40,16 +40,22 @@ def test_access_matrix(server: Harness) -> None:
         # One person per trust-wide role, each assigned to the "assigned" school only.
         people = {
             role: adm.create_person(
-                s, trust, name=f"Person {role.value}", email=f"{role.value}@m.example",
+                s,
+                trust,
+                name=f"Person {role.value}",
+                email=f"{role.value}@m.example",
                 roles=[role.value],
             ).id
             for role in Role
-        }  # fmt: skip
+        }
         # A coordinator who leads every visit and may see everything, to add the records.
         coordinator = adm.create_person(
-            s, trust, name="Coordinator", email="coord@m.example",
+            s,
+            trust,
+            name="Coordinator",
+            email="coord@m.example",
             roles=["lead_reviewer", "safeguarding_lead"],
-        ).id  # fmt: skip
+        ).id
         for school in schools.values():
             adm.assign(s, coordinator, school)
         for person in people.values():
@@ -73,8 +79,9 @@ def test_access_matrix(server: Harness) -> None:
         data = f"photo for {review}".encode()
         sha = hashlib.sha256(data).hexdigest()
         assert coordinator_device.http.put(f"/blobs/{sha}", content=data).status_code == 201
-        attach = coordinator_device.op(review, "append", "attachment", f"a-{review}",
-                                       {"sha256": sha, "filename": "p.jpg"})  # fmt: skip
+        attach = coordinator_device.op(
+            review, "append", "attachment", f"a-{review}", {"sha256": sha, "filename": "p.jpg"}
+        )
         pushed = coordinator_device.push(review, [attach]).json()["results"][0]
         assert pushed["status"] == "accepted"
         cells.append(Cell(school_key, framework, on_team, review, sha))

@@ -80,8 +80,13 @@ def test_chunked_upload_resumes_after_a_dropped_connection(server: Harness, worl
     assert done.status_code == 201
     assert done.json()["complete"] is True
 
-    note = lead.op(world.walk_review, "append", "attachment", "att-1",
-                   {"sha256": sha, "filename": "display.jpg", "author_id": world.lead})  # fmt: skip
+    note = lead.op(
+        world.walk_review,
+        "append",
+        "attachment",
+        "att-1",
+        {"sha256": sha, "filename": "display.jpg", "author_id": world.lead},
+    )
     assert lead.push(world.walk_review, [note]).json()["results"][0]["status"] == "accepted"
     downloaded = lead.http.get(f"/blobs/{sha}")
     assert downloaded.status_code == 200
@@ -101,8 +106,9 @@ def test_bad_content_range_is_refused(server: Harness, world: World) -> None:
 def test_attachment_before_its_blob_asks_for_a_retry(server: Harness, world: World) -> None:
     lead = server.enrol(world.lead)
     data, sha = _blob(2_000)
-    attach = lead.op(world.walk_review, "append", "attachment", "att-2",
-                     {"sha256": sha, "filename": "x.jpg"})  # fmt: skip
+    attach = lead.op(
+        world.walk_review, "append", "attachment", "att-2", {"sha256": sha, "filename": "x.jpg"}
+    )
     result = lead.push(world.walk_review, [attach]).json()["results"][0]
     assert (result["status"], result["reason"], result["message"]) == ("retry", "blob_missing", sha)
     assert server.count("applied_op") == 0  # nothing stored: the same op may come again

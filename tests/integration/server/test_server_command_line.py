@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import BACKENDS, ThrowawayPostgres, postgres_base_url
 
 SERVER = str(Path(sys.executable).parent / "reviewer-app-server")
@@ -47,19 +48,49 @@ def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> 
         return done.stdout.strip()
 
     trust = admin("create-trust", "Cedar Trust")
-    school = admin("create-school", "--trust", trust, "--urn", "300001", "--name", "Cedar Primary",
-                   "--phase", "primary")  # fmt: skip
+    school = admin(
+        "create-school",
+        "--trust",
+        trust,
+        "--urn",
+        "300001",
+        "--name",
+        "Cedar Primary",
+        "--phase",
+        "primary",
+    )
     admin("add-framework", "learning_walk", "--title", "Learning walk")
-    lead = admin("create-reviewer", "--trust", trust, "--name", "Lin Lead", "--email",
-                 "lin@cedar.example", "--role", "lead_reviewer")  # fmt: skip
+    lead = admin(
+        "create-reviewer",
+        "--trust",
+        trust,
+        "--name",
+        "Lin Lead",
+        "--email",
+        "lin@cedar.example",
+        "--role",
+        "lead_reviewer",
+    )
     admin("assign", lead, school)
-    visit = admin("create-visit", "--school", school, "--framework", "learning_walk", "--start",
-                  "2026-04-20", "--end", "2026-04-21", "--member", f"{lead}:lead_reviewer")  # fmt: skip
+    visit = admin(
+        "create-visit",
+        "--school",
+        school,
+        "--framework",
+        "learning_walk",
+        "--start",
+        "2026-04-20",
+        "--end",
+        "2026-04-21",
+        "--member",
+        f"{lead}:lead_reviewer",
+    )
     review = admin("create-review", visit)
     code = admin("issue-code", lead)
 
-    refused = subprocess.run([*base, "admin", "assign", "nobody", school], capture_output=True,
-                             text=True, timeout=60)  # fmt: skip
+    refused = subprocess.run(
+        [*base, "admin", "assign", "nobody", school], capture_output=True, text=True, timeout=60
+    )
     assert refused.returncode == 1
     assert "There is no person with id nobody." in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -67,8 +98,9 @@ def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> 
     port = _free_port()
     process = subprocess.Popen(
         [*base, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -87,16 +119,31 @@ def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> 
             openapi["paths"]
         )
 
-        enrolled = httpx.post(f"{url}/enrol", json={
-            "code": code, "device_name": "Lin's laptop", "protocol_version": 1,
-            "client_schema_version": 1,
-        }).json()  # fmt: skip
+        enrolled = httpx.post(
+            f"{url}/enrol",
+            json={
+                "code": code,
+                "device_name": "Lin's laptop",
+                "protocol_version": 1,
+                "client_schema_version": 1,
+            },
+        ).json()
         headers = {"Authorization": f"Bearer {enrolled['device_token']}"}
-        op = {"op_id": str(uuid.uuid4()), "device_seq": 1, "review_id": review,
-              "entity": "evidence_note", "entity_id": str(uuid.uuid4()), "kind": "append",
-              "payload": {"text": "Calm corridors"}, "device_time": datetime.now(UTC).isoformat()}  # fmt: skip
-        pushed = httpx.post(f"{url}/reviews/{review}/push", headers=headers,
-                            json={"protocol_version": 1, "operations": [op]})  # fmt: skip
+        op = {
+            "op_id": str(uuid.uuid4()),
+            "device_seq": 1,
+            "review_id": review,
+            "entity": "evidence_note",
+            "entity_id": str(uuid.uuid4()),
+            "kind": "append",
+            "payload": {"text": "Calm corridors"},
+            "device_time": datetime.now(UTC).isoformat(),
+        }
+        pushed = httpx.post(
+            f"{url}/reviews/{review}/push",
+            headers=headers,
+            json={"protocol_version": 1, "operations": [op]},
+        )
         assert pushed.json()["results"][0]["status"] == "accepted"
 
         devices = admin("list-devices", "--person", lead)

@@ -58,8 +58,12 @@ def test_concurrent_pushes_never_let_a_cursor_skip_a_row(server: Harness, world:
             errors.append(exc)
 
     # The same laptop's batches delivered twice at once (a retry racing the original).
-    lead_again = Device(id=lead.id, person_id=lead.person_id, token=lead.token,
-                        http=server.client({"Authorization": f"Bearer {lead.token}"}))  # fmt: skip
+    lead_again = Device(
+        id=lead.id,
+        person_id=lead.person_id,
+        token=lead.token,
+        http=server.client({"Authorization": f"Bearer {lead.token}"}),
+    )
     batches[lead_again.id] = batches[lead.id]
     threads = [
         threading.Thread(target=push_all, args=(lead, "lead")),

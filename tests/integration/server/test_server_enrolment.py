@@ -5,21 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from conftest import Harness, World
 
+from conftest import Harness, World
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 
 def _enrol(server: Harness, code: str, **extra: object):  # type: ignore[no-untyped-def]
-    body = {"code": code, "device_name": "Pat's laptop", "protocol_version": PROTOCOL_VERSION,
-            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION, **extra}  # fmt: skip
+    body = {
+        "code": code,
+        "device_name": "Pat's laptop",
+        "protocol_version": PROTOCOL_VERSION,
+        "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+        **extra,
+    }
     return server.client().post("/enrol", json=body)
 
 
 def test_code_works_once_and_token_is_stored_hashed(server: Harness, world: World) -> None:
     code = server.code_for(world.peer)
-    assert len(code) == 19 and code.count("-") == 3
+    assert len(code) == 19
+    assert code.count("-") == 3
     first = _enrol(server, code.lower().replace("-", " "))  # typed carelessly: still fine
     assert first.status_code == 200, first.text
     body = first.json()
@@ -44,8 +50,9 @@ def test_code_works_once_and_token_is_stored_hashed(server: Harness, world: Worl
     assert server.count("device") == 1
 
     authorised = server.client({"Authorization": f"Bearer {token}"})
-    response = authorised.post("/handshake", json={"protocol_version": 1,
-                                                   "client_schema_version": 1})  # fmt: skip
+    response = authorised.post(
+        "/handshake", json={"protocol_version": 1, "client_schema_version": 1}
+    )
     assert response.status_code == 200
     assert response.json()["device_id"] == body["device_id"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import Harness
 from sqlmodel import SQLModel
 
+from conftest import Harness
 from reviewer_app.server.database import migrate
 
 
