@@ -117,31 +117,6 @@ def test_attachment_before_its_blob_asks_for_a_retry(server: Harness, world: Wor
     assert result["status"] == "accepted"
 
 
-def test_signed_report_locks_the_review(server: Harness, world: World) -> None:
-    lead = server.enrol(world.lead)
-    not_pdf, bad_sha = _blob(500)
-    lead.http.put(f"/blobs/{bad_sha}", content=not_pdf)
-    bogus = lead.op(world.walk_review, "append", "signed_report", "rep-0", {"sha256": bad_sha})
-    result = lead.push(world.walk_review, [bogus]).json()["results"][0]
-    assert (result["status"], result["reason"]) == ("rejected", "bad_signature")
-
-    pdf = b"%PDF-1.7\n" + os.urandom(2_000)
-    sha = hashlib.sha256(pdf).hexdigest()
-    lead.http.put(f"/blobs/{sha}", content=pdf)
-    report = lead.op(world.walk_review, "append", "signed_report", "rep-1", {"sha256": sha})
-    assert lead.push(world.walk_review, [report]).json()["results"][0]["status"] == "accepted"
-    late = lead.push(world.walk_review, [lead.note(world.walk_review)]).json()["results"][0]
-    assert (late["status"], late["reason"]) == ("rejected", "review_locked")
-    summary = lead.handshake().json()["reviews"][0]
-    assert summary["locked"] is True
-    # A countersigned copy is a new immutable report; it is still accepted.
-    countersigned = b"%PDF-1.7\n" + os.urandom(2_000)
-    sha2 = hashlib.sha256(countersigned).hexdigest()
-    lead.http.put(f"/blobs/{sha2}", content=countersigned)
-    second = lead.op(world.walk_review, "append", "signed_report", "rep-2", {"sha256": sha2})
-    assert lead.push(world.walk_review, [second]).json()["results"][0]["status"] == "accepted"
-
-
 def test_blob_download_needs_read_access(server: Harness, world: World) -> None:
     lead = server.enrol(world.lead)
     outsider = server.enrol(world.outsider)

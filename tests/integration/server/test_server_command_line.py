@@ -13,8 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
-from conftest import BACKENDS, ThrowawayPostgres, postgres_base_url
+from conftest import BACKENDS, CA_PASSPHRASE, ServerTrust, ThrowawayPostgres, postgres_base_url
+from reviewer_app.reports.keys import certificate_request, generate_signing_key
 
 SERVER = str(Path(sys.executable).parent / "reviewer-app-server")
 
@@ -39,7 +42,12 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> None:
+def test_admin_commands_and_a_served_sync(
+    tmp_path: Path, database_url: str, server_trust: ServerTrust
+) -> None:
+    key = generate_signing_key()
+    csr = certificate_request(key, name="Lin Lead", email="lin@cedar.example")
+    csr_pem = csr.public_bytes(serialization.Encoding.PEM).decode()
     base = [SERVER, "--data-dir", str(tmp_path / "server"), "--database-url", database_url]
 
     def admin(*args: str) -> str:
@@ -96,11 +104,14 @@ def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> 
     assert "Traceback" not in refused.stderr
 
     port = _free_port()
+    passphrase_file = tmp_path / "ca-passphrase"
+    passphrase_file.write_bytes(CA_PASSPHRASE + b"\n")
     process = subprocess.Popen(
-        [*base, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*base, "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--ca-dir", str(server_trust.folder), "--ca-passphrase-file", str(passphrase_file)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-    )
+    )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -126,8 +137,11 @@ def test_admin_commands_and_a_served_sync(tmp_path: Path, database_url: str) -> 
                 "device_name": "Lin's laptop",
                 "protocol_version": 1,
                 "client_schema_version": 1,
+                "certificate_request_pem": csr_pem,
             },
         ).json()
+        certificate = x509.load_pem_x509_certificate(enrolled["certificate_pem"].encode())
+        certificate.verify_directly_issued_by(server_trust.root)
         headers = {"Authorization": f"Bearer {enrolled['device_token']}"}
         op = {
             "op_id": str(uuid.uuid4()),

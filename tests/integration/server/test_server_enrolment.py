@@ -5,8 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
-from conftest import Harness, World
+from conftest import Harness, ServerTrust, World
+from reviewer_app.reports.ca import certificate_email, certificate_roles, common_name
+from reviewer_app.reports.keys import certificate_request, generate_signing_key
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
@@ -90,3 +96,38 @@ def test_each_device_has_its_own_token(server: Harness, world: World) -> None:
     laptop.push(world.walk_review, [note])
     change = tablet.pull_all(world.walk_review)[0]
     assert change["device_id"] == laptop.id
+
+
+def test_enrolment_certifies_the_reviewers_signing_key(
+    server: Harness, world: World, server_trust: ServerTrust
+) -> None:
+    key = generate_signing_key()
+    # The laptop may put anything in its request; the certificate names the trust's record.
+    request = certificate_request(key, name="Somebody Else", email="else@elsewhere.example")
+    csr_pem = request.public_bytes(serialization.Encoding.PEM).decode()
+    response = _enrol(server, server.code_for(world.lead), certificate_request_pem=csr_pem)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    certificate = x509.load_pem_x509_certificate(body["certificate_pem"].encode())
+    root = x509.load_pem_x509_certificate(body["ca_certificate_pem"].encode())
+    assert root == server_trust.root
+    certificate.verify_directly_issued_by(root)
+    assert certificate.public_key() == key.public_key()
+    assert common_name(certificate) == "Lee Lead"
+    assert certificate_email(certificate) == "lee@oak.example"
+    assert certificate_roles(certificate) == ("Lead reviewer",)
+
+
+def test_unusable_certificate_request_leaves_the_code_usable(server: Harness, world: World) -> None:
+    code = server.code_for(world.lead)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Lee Lead")])
+    rsa_csr = (
+        x509.CertificateSigningRequestBuilder().subject_name(subject).sign(rsa_key, hashes.SHA256())
+    )
+    for bad in (rsa_csr.public_bytes(serialization.Encoding.PEM).decode(), "-----BEGIN nonsense"):
+        response = _enrol(server, code, certificate_request_pem=bad)
+        assert response.status_code == 422
+        assert response.json()["message"].endswith(".")
+    assert server.count("device") == 0
+    assert _enrol(server, code).status_code == 200
