@@ -13,11 +13,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer_app import paths
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.domain.frameworks import FrameworkLoadError, check_files, load_library
+from reviewer_app.domain.frameworks import (
+    FrameworkLoadError,
+    check_files,
+    framework_files,
+    load_library,
+)
 from reviewer_app.domain.frameworks.schema_export import stale_schema_files, write_schemas
 
 log = logging.getLogger(__name__)
@@ -65,6 +71,11 @@ def _check(targets: list[Path]) -> int:
     for path in missing:
         print(f"{path}: no such file or folder.", file=sys.stderr)
     if missing:
+        return 1
+    empty = [p for p in (targets or [installed]) if p.is_dir() and not framework_files(p)]
+    for folder in empty:
+        print(f"{folder}: the folder holds no framework files (*.yaml).", file=sys.stderr)
+    if empty:
         return 1
     if targets:
         problems = check_files(
@@ -114,7 +125,7 @@ def _list() -> int:
     return 0
 
 
-def _print_table(title: str, rows: list[tuple[str, ...]]) -> None:
+def _print_table(title: str, rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     print(title)
     for row in rows:

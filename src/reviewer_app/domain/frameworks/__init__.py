@@ -10,7 +10,8 @@ Everything a reviewer fills in comes from YAML files in ``frameworks/`` (see
             scale = framework.scale_for(criterion)     # RatingScale or None
     shown = visible_criteria(framework, answers, school.facts(), person.roles)
     snapshot = framework.to_snapshot()                 # keep with the review
-    suggestion = suggest_category(library.scheme("oldham-support"), outcomes)
+    missing = missing_required(framework, answers, school.facts(), person.roles)
+    suggestion = suggest_category(library.scheme("oldham-support-levels"), outcomes)
 """
 
 from reviewer_app.domain.frameworks.categorisation import (
@@ -20,8 +21,10 @@ from reviewer_app.domain.frameworks.categorisation import (
     OutcomeTest,
     Suggestion,
     SuggestionRule,
+    outcomes_for,
     suggest_category,
 )
+from reviewer_app.domain.frameworks.completeness import MissingItem, missing_required
 from reviewer_app.domain.frameworks.conditions import SCHOOL_FACTS, Condition
 from reviewer_app.domain.frameworks.fields import ChoiceOption, FieldSpec, TableColumn
 from reviewer_app.domain.frameworks.framework import (
@@ -66,6 +69,7 @@ __all__ = [
     "FrameworkLoadError",
     "FrameworkProblem",
     "LookFor",
+    "MissingItem",
     "Outcome",
     "OutcomeTest",
     "RatingScale",
@@ -82,6 +86,8 @@ __all__ = [
     "check_files",
     "framework_files",
     "load_library",
+    "missing_required",
+    "outcomes_for",
     "suggest_category",
     "visibility",
     "visible_criteria",

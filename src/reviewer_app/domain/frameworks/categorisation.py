@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.frameworks.frozen_model import (
     Colour,
     FrozenModel,
@@ -55,6 +56,7 @@ class OutcomeTest(FrozenModel):
     )
 
     def considered(self, outcomes: Iterable[Outcome]) -> list[Outcome]:
+        """The outcomes this test looks at (after the criteria and framework filters)."""
         return [
             o
             for o in outcomes
@@ -119,9 +121,11 @@ class CategorisationScheme(FrozenModel):
 
     @property
     def reference(self) -> str:
+        """``id@version``."""
         return f"{self.id}@{self.version}"
 
     def level(self, key: str) -> CategoryLevel:
+        """The level with this key; ``KeyError`` if the scheme has none."""
         for level in self.levels:
             if level.key == key:
                 return level
@@ -136,11 +140,34 @@ class Outcome:
     level_key: str
     framework_id: str = ""
     label: str = ""
+    level_label: str = ""
 
     def describe(self) -> str:
+        """The outcome in a few words, e.g. "Safeguarding (two-day-peer-review): Not met"."""
         name = self.label or self.criterion_id
         where = f" ({self.framework_id})" if self.framework_id else ""
-        return f"{name}{where}: {self.level_key.replace('_', ' ')}"
+        return f"{name}{where}: {self.level_label or self.level_key.replace('_', ' ')}"
+
+
+def outcomes_for(framework: Framework, levels: Mapping[str, str | None]) -> tuple[Outcome, ...]:
+    """Outcomes from a review's agreed levels (criterion id -> level key), labelled from the
+    framework so that suggestions read well. Unknown criteria and withdrawn levels are left out."""
+    found = []
+    for criterion in framework.criteria():
+        key = levels.get(criterion.id)
+        scale = framework.scale_for(criterion)
+        if key is None or scale is None or not scale.has_level(key):
+            continue
+        found.append(
+            Outcome(
+                criterion_id=criterion.id,
+                level_key=key,
+                framework_id=framework.id,
+                label=criterion.title,
+                level_label=scale.level(key).label,
+            )
+        )
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

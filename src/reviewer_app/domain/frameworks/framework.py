@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, HttpUrl
@@ -24,6 +24,7 @@ from reviewer_app.domain.frameworks.frozen_model import (
     Text,
     Version,
     split_reference,
+    version_key,
 )
 from reviewer_app.domain.frameworks.scales import RatingScale
 from reviewer_app.domain.organisation import Phase, Role
@@ -49,10 +50,11 @@ LookForEntry = Annotated[
 
 
 class Source(FrozenModel):
-    """A published source the framework paraphrases or follows, cited with its address."""
+    """A source the framework paraphrases or follows, cited with its address when it is public
+    (a trust's own document may have none)."""
 
     title: Text
-    url: HttpUrl
+    url: HttpUrl | None = None
     publisher: str = ""
     version: str = ""
     note: str = ""
@@ -107,6 +109,7 @@ class Criterion(FrozenModel):
 
     @property
     def is_rated(self) -> bool:
+        """Whether the criterion is rated on a scale (resolved frameworks name it exactly)."""
         return self.scale is not None
 
 
@@ -257,6 +260,7 @@ class Framework(FrozenModel):
         raise KeyError(criterion_id)
 
     def section_of(self, criterion_id: str) -> Section:
+        """The section holding the criterion; ``KeyError`` if none."""
         for section in self.sections:
             if any(c.id == criterion_id for c in section.criteria):
                 return section
@@ -289,18 +293,20 @@ class Framework(FrozenModel):
         matches = [s for s in self.scales if s.id == name and version in (None, s.version)]
         if not matches:
             raise KeyError(reference)
-        return matches[-1]
+        return max(matches, key=lambda s: version_key(s.version))
 
     @property
     def not_an_ofsted_grade_notes(self) -> tuple[str, ...]:
         """Notes of the scales this framework uses that are not Ofsted grades (show them)."""
         return tuple(dict.fromkeys(s.note for s in self.scales if s.not_an_ofsted_grade))
 
-    def may_be_seen_by(self, roles: frozenset[Role] | set[Role] | tuple[Role, ...]) -> bool:
+    def may_be_seen_by(self, roles: Iterable[Role | str]) -> bool:
         """Whether someone with these roles may open this framework at all."""
-        return not self.visible_to or bool(set(self.visible_to) & set(roles))
+        held = {str(role) for role in roles}
+        return not self.visible_to or bool(held & {str(role) for role in self.visible_to})
 
     def audience(self, key: str) -> Audience:
+        """The report audience with this key; ``KeyError`` if none."""
         for audience in self.audiences:
             if audience.key == key:
                 return audience

@@ -36,6 +36,8 @@ class FrozenModel(BaseModel):
         str_strip_whitespace=True,
         populate_by_name=True,
         validate_default=False,
+        # Build validators on first use, not at import: start-up stays fast.
+        defer_build=True,
     )
 
 

@@ -12,6 +12,10 @@ to install several versions side by side, ``<id>@<version>.yaml``.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +37,8 @@ from reviewer_app.domain.frameworks.problems import (
 from reviewer_app.domain.frameworks.profiles import TrustProfile
 from reviewer_app.domain.frameworks.scales import RatingScale, RatingScaleSet
 from reviewer_app.domain.frameworks.yaml_source import YamlSource, YamlSyntaxError, format_path
+
+log = logging.getLogger(__name__)
 
 #: ``kind`` -> the model a file of that kind is validated by.
 DOCUMENT_KINDS: Mapping[str, type[BaseModel]] = MappingProxyType(
@@ -58,9 +64,11 @@ class Located:
     reference_only: bool
 
     def line(self, *path: str | int) -> int | None:
+        """Line of a path inside this object (1-based), or None."""
         return self.source.line_of((*self.prefix, *path))
 
     def problem(self, message: str, *path: str | int) -> FrameworkProblem:
+        """A problem located at a path inside this object."""
         return FrameworkProblem(
             file=self.source.path,
             line=self.line(*path),
@@ -91,6 +99,7 @@ class FrameworkLibrary:
 
     @property
     def framework_ids(self) -> tuple[str, ...]:
+        """Every installed framework id, sorted."""
         return tuple(sorted(self._by_id))
 
     def versions(self, framework_id: str) -> tuple[Framework, ...]:
@@ -120,18 +129,21 @@ class FrameworkLibrary:
         )
 
     def scale(self, scale_id: str, version: str | None = None) -> RatingScale:
+        """A rating scale by id, and version if given (else the latest)."""
         found = [s for s in self.scales if s.id == scale_id and version in (None, s.version)]
         if not found:
             raise NotFoundError(f"The rating scale '{scale_id}' is not installed.")
         return max(found, key=lambda s: version_key(s.version))
 
     def scheme(self, scheme_id: str) -> CategorisationScheme:
+        """The latest version of a categorisation scheme."""
         found = [s for s in self.schemes if s.id == scheme_id]
         if not found:
             raise NotFoundError(f"The categorisation scheme '{scheme_id}' is not installed.")
         return max(found, key=lambda s: version_key(s.version))
 
     def profile(self, profile_id: str) -> TrustProfile:
+        """The latest version of a trust profile."""
         found = [p for p in self.profiles if p.id == profile_id]
         if not found:
             raise NotFoundError(
@@ -145,6 +157,7 @@ class FrameworkLibrary:
         return tuple(self.latest(fid) for fid in profile.frameworks if fid in self._by_id)
 
     def scheme_for(self, profile: TrustProfile) -> CategorisationScheme | None:
+        """The profile's categorisation scheme, or None when it has none."""
         return None if profile.scheme is None else self.scheme(profile.scheme)
 
 
@@ -168,9 +181,25 @@ def load_library(directory: Path, *, resources_dir: Path | None = None) -> Frame
         raise FrameworkLoadError(
             [FrameworkProblem(directory, None, "(folder)", "The frameworks folder does not exist.")]
         )
-    library, problems = _build(framework_files(directory), (), resources_dir)
+    started = time.perf_counter()
+    files = framework_files(directory)
+    if not files:
+        raise FrameworkLoadError(
+            [FrameworkProblem(directory, None, "(folder)", "The folder holds no framework files.")]
+        )
+    library, problems = _build(files, (), resources_dir)
     if problems:
+        log.info("%d problems in the framework files under %s", len(problems), directory)
         raise FrameworkLoadError(problems)
+    log.debug(
+        "loaded %d frameworks, %d scales, %d schemes and %d profiles from %s in %.1f ms",
+        len(library.frameworks),
+        len(library.scales),
+        len(library.schemes),
+        len(library.profiles),
+        directory,
+        (time.perf_counter() - started) * 1000,
+    )
     return library
 
 
@@ -246,7 +275,8 @@ def _build(
         schemes=tuple(sorted((d.obj for d in schemes), key=_order)),
         profiles=tuple(sorted((d.obj for d in profiles), key=_order)),
     )
-    problems.sort(key=lambda p: (str(p.file), p.line or 0))
+    # A shared criterion field's problem is found once per criterion: report it once.
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (str(p.file), p.line or 0))
     return library, problems
 
 
@@ -257,11 +287,17 @@ def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
 def _read_document(path: Path, reference_only: bool) -> Located | list[FrameworkProblem]:
     """The objects in one file, or its problems."""
     try:
-        source = YamlSource.read(path)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return [FrameworkProblem(path, None, "(file)", f"The file cannot be read: {exc.strerror}.")]
     except UnicodeDecodeError:
         return [FrameworkProblem(path, None, "(file)", "The file is not UTF-8 text.")]
+    cached = _validated_documents.get(text)
+    if cached is not None:
+        data, obj = cached
+        return Located(obj, YamlSource(path=path, text=text, data=data), (), reference_only)
+    try:
+        source = YamlSource.parse(path, text)
     except YamlSyntaxError as exc:
         return [
             FrameworkProblem(
@@ -290,7 +326,49 @@ def _read_document(path: Path, reference_only: bool) -> Located | list[Framework
         obj = model.model_validate(data)
     except ValidationError as exc:
         return problems_from_validation(exc, path, source.line_of)
+    _validated_documents.put(text, (data, obj))
     return Located(obj, source, (), reference_only)
+
+
+class _DocumentCache:
+    """File text -> (parsed data, validated object) for files that validated cleanly.
+
+    Loading again after a file changes re-reads only that file: the key is the text itself, so an
+    edit can never be served stale. The objects are immutable, so sharing them is safe.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[Any, BaseModel]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[Any, BaseModel] | None:
+        """The cached entry for this text, if any."""
+        with self._lock:
+            entry = self._entries.get(text)
+            if entry is not None:
+                self._entries.move_to_end(text)
+            return entry
+
+    def put(self, text: str, entry: tuple[Any, BaseModel]) -> None:
+        """Remember a cleanly validated file, forgetting the oldest beyond the size."""
+        with self._lock:
+            self._entries[text] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+_validated_documents = _DocumentCache(size=512)
+
+
+def clear_cache() -> None:
+    """Forget every parsed file, so the next load parses everything again (benchmarks, tests)."""
+    _validated_documents.clear()
 
 
 def _expand_scales(documents: Iterable[Located]) -> list[Located]:

@@ -80,6 +80,11 @@ def describe_error(error: ErrorDetails) -> str:
         return f"The required key '{last}' is missing."
     if kind == "extra_forbidden":
         return f"'{last}' is not a key this part of the file may have (check the spelling)."
+    if kind == "string_type" and isinstance(value, bool):
+        return (
+            f"This should be a piece of text, not {str(value).lower()}: YAML reads yes, no, on "
+            "and off as true or false, so put the word in quotes."
+        )
     if kind in _TYPE_WORDS:
         return f"This should be {_TYPE_WORDS[kind]}, not {_shown(value)}."
     if kind == "literal_error":
@@ -99,7 +104,8 @@ def describe_error(error: ErrorDetails) -> str:
     if kind == "string_too_short":
         return "This must not be empty."
     if kind == "too_short":
-        return f"This needs at least {ctx.get('min_length', 1)} entry or entries."
+        least = int(ctx.get("min_length", 1))
+        return f"This needs at least {least} {'entry' if least == 1 else 'entries'}."
     if kind.startswith("url"):
         return f"{_shown(value)} is not a web address ({error['msg']})."
     if kind == "value_error":
@@ -113,8 +119,18 @@ def problems_from_validation(
 ) -> list[FrameworkProblem]:
     """Every pydantic error as a :class:`FrameworkProblem` located in the file."""
     problems = []
-    for error in exc.errors(include_url=False):
-        path = prefix + _document_path(error["loc"])
+    seen: set[tuple[str | int, ...]] = set()
+    errors = exc.errors(include_url=False)
+    paths = [_document_path(error["loc"]) for error in errors]
+    for error, own in zip(errors, paths, strict=True):
+        path = prefix + own
+        if path in seen:  # one value failing every member of a union: say it once
+            continue
+        if error["type"] == "too_short" and any(
+            other[: len(own)] == own and len(other) > len(own) for other in paths
+        ):  # a list is only "too short" because one of its entries failed
+            continue
+        seen.add(path)
         problems.append(
             FrameworkProblem(
                 file=file,
@@ -126,10 +142,19 @@ def problems_from_validation(
     return problems
 
 
+#: Tags pydantic puts in an error location for the member of a union that failed.
+_UNION_TAGS = frozenset({"str", "bool", "int", "float", "tuple", "list", "none"})
+
+
 def _document_path(loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
     """Drop pydantic's own markers (validator and union tags) so the path matches the YAML."""
     return tuple(
         part
         for part in loc
-        if isinstance(part, int) or ("[" not in part and not part.startswith("function-"))
+        if isinstance(part, int)
+        or (
+            "[" not in part
+            and not part.startswith(("function-", "constrained-"))
+            and part not in _UNION_TAGS
+        )
     )

@@ -83,6 +83,7 @@ class RatingScale(FrozenModel):
         raise KeyError(key)
 
     def has_level(self, key: str) -> bool:
+        """Whether the scale has a level with this key."""
         return any(level.key == key for level in self.levels)
 
     @property

@@ -14,7 +14,27 @@ from typing import Any
 
 import yaml
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_FastLoader):  # type: ignore[valid-type, misc]
+    """The fast safe loader, refusing a key that appears twice in one mapping (PyYAML would
+    silently keep the last one, hiding an editing slip)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"the key '{key_node.value}' appears twice",
+                        key_node.start_mark,
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
 
 DocumentPath = tuple[str | int, ...]
 
@@ -52,7 +72,11 @@ class YamlSource:
     @classmethod
     def read(cls, path: Path) -> YamlSource:
         """Read and parse ``path``. Raises ``OSError`` or :class:`YamlSyntaxError`."""
-        text = path.read_text(encoding="utf-8")
+        return cls.parse(path, path.read_text(encoding="utf-8"))
+
+    @classmethod
+    def parse(cls, path: Path, text: str) -> YamlSource:
+        """Parse the text of ``path``. Raises :class:`YamlSyntaxError`."""
         try:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
         except yaml.MarkedYAMLError as exc:
