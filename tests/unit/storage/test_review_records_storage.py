@@ -339,3 +339,27 @@ def test_review_content_is_encrypted_on_disk(tmp_path: Path, store: Store) -> No
         data = file.read_bytes()
         for needle in needles:
             assert needle not in data, (file.name, needle)
+
+
+def test_a_pushed_batch_is_acknowledged_at_once(store: Store) -> None:
+    _add_review(store)
+    with store.writing() as session:
+        repo = ReviewRepository(session)
+        for i in range(3):
+            repo.set_field("r1", f"field{i}", f"value {i}", "p1", T0)
+        for i in range(600):
+            EvidenceRepository(session).add_note(
+                EvidenceNote(id=f"n{i}", review_id="r1", author_id="p1", text="x", captured_at=T0)
+            )
+    ops = _pending(store)
+    fields = [op for op in ops if op.entity is outbox.Entity.FIELD_VALUE]
+    acks: dict[str, int | None] = {op.op_id: None for op in ops[:-1]}
+    acks.update({op.op_id: 10 + n for n, op in enumerate(fields)})
+    with store.writing() as session:
+        outbox.mark_acked_many(session, acks)
+    assert [op.op_id for op in _pending(store)] == [ops[-1].op_id]
+    with store.reading() as session:
+        versions = [
+            ReviewRepository(session).field_server_version("r1", f"field{i}") for i in range(3)
+        ]
+    assert versions == [10, 11, 12]
