@@ -250,7 +250,8 @@ def test_field_versions_chain_and_detect_stale_writes(store: Store) -> None:
         second = repo.set_field("r1", "summary", "Draft two", "p1", T0, expected_version=1)
     assert (first.version, second.version) == (1, 2)
     field_ops = [op for op in _pending(store) if op.entity is outbox.Entity.FIELD_VALUE]
-    assert [op.field for op in field_ops] == ["summary", "summary"]
+    assert [(op.entity_id, op.field) for op in field_ops] == [("summary", "value")] * 2
+    assert [op.payload for op in field_ops] == ['{"value":"Draft one"}', '{"value":"Draft two"}']
     assert [op.base_version for op in field_ops] == [0, 0]
     assert field_ops[0].parent_op_id is None
     assert field_ops[1].parent_op_id == field_ops[0].op_id  # second offline edit chains
@@ -307,18 +308,30 @@ def test_outbox_results_and_sync_state(store: Store) -> None:
         )
 
 
-def test_review_state_changes_are_queued(store: Store) -> None:
+def test_only_ready_for_sign_off_is_queued_as_a_submit(store: Store) -> None:
     _add_review(store)
     with store.writing() as session:
         repo = ReviewRepository(session)
         ready = repo.set_state("r1", ReviewState.READY_FOR_SIGN_OFF, T0)
-        repo.set_state("r1", ReviewState.DRAFT, T0)
+        repo.set_state("r1", ReviewState.DRAFT, T0)  # reopened on this laptop only
     assert ready.state is ReviewState.READY_FOR_SIGN_OFF
-    kinds = [(op.kind, op.field, op.payload) for op in _pending(store)[1:]]
-    assert kinds == [
-        (outbox.OpKind.SUBMIT, "state", '{"state":"ready_for_sign_off"}'),
-        (outbox.OpKind.SET, "state", '{"state":"draft"}'),
+    ops = [(op.entity, op.entity_id, op.kind, op.payload) for op in _pending(store)[1:]]
+    assert ops == [
+        (outbox.Entity.REVIEW, "r1", outbox.OpKind.SUBMIT, '{"state":"ready_for_sign_off"}')
     ]
+
+
+def test_a_retraction_is_queued_against_the_note_it_withdraws(store: Store) -> None:
+    _add_review(store)
+    note = EvidenceNote(id="n1", review_id="r1", author_id="p1", text=NOTE_TEXT, captured_at=T0)
+    tombstone = EvidenceNote(id="n2", review_id="r1", author_id="p1", text="", captured_at=T0,
+                             supersedes="n1", retracted=True)  # fmt: skip
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(note)
+        EvidenceRepository(session).add_note(tombstone)
+    retract = _pending(store)[-1]
+    assert (retract.kind, retract.entity_id) == (outbox.OpKind.RETRACT, "n1")
+    assert retract.payload == outbox.canonical_json(tombstone)
 
 
 def test_review_content_is_encrypted_on_disk(tmp_path: Path, store: Store) -> None:
