@@ -376,3 +376,78 @@ def test_a_pushed_batch_is_acknowledged_at_once(store: Store) -> None:
             ReviewRepository(session).field_server_version("r1", f"field{i}") for i in range(3)
         ]
     assert versions == [10, 11, 12]
+
+
+def test_queued_payloads_rebuild_the_same_records_on_another_laptop(
+    tmp_path: Path, store: Store, prompt: Any
+) -> None:
+    from reviewer_app.storage.pulled_changes import apply_change
+
+    test_every_review_record_round_trips(store)
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(
+            EvidenceNote(id="n3", review_id="r1", author_id="p1", text="", captured_at=T0,
+                         supersedes="n2", retracted=True)
+        )  # fmt: skip
+        ActionRepository(session).retract_action("x1", T0)
+    ops = _pending(store)
+
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other = open_store(other_dir / "reviewer.db", passphrase=prompt)
+    with store.reading() as session:
+        snapshot = ReviewRepository(session).framework_snapshot("r1")
+        photo = blobs.get_blob(session, blobs.sha256_hex(PHOTO))
+    with store.reading() as source, other.writing() as session:
+        org = OrganisationRepository(source)
+        target = OrganisationRepository(session)
+        target.save_trust(Trust(id="t1", name="Fenwick Trust"))
+        school = org.get_school("s1")
+        person = org.get_person("p1")
+        assert school is not None
+        assert person is not None
+        target.save_school(school)
+        target.save_person(person)
+        visit = VisitRepository(source).get_visit("v1")
+        assert visit is not None
+        VisitRepository(session).save_visit(visit)
+        ReviewRepository(session, record_ops=False).add_review(_review(), snapshot)
+        assert photo is not None
+        blobs.put_blob(session, photo)
+        for _ in range(2):  # a replayed pull changes nothing
+            for n, op in enumerate(ops[1:], start=1):
+                apply_change(
+                    session, "r1", kind=op.kind.value, entity=op.entity.value,
+                    entity_id=op.entity_id, payload=op.payload_value(), version=n,
+                    author_id="p1", device_time=op.device_time,
+                )  # fmt: skip
+        assert outbox.pending_ops(session) == []
+
+    with store.reading() as a, other.reading() as b:
+        assert EvidenceRepository(b).notes("r1") == EvidenceRepository(a).notes("r1")
+        assert EvidenceRepository(b).attachments("r1") == EvidenceRepository(a).attachments("r1")
+        assert ReviewRepository(b).judgements("r1") == ReviewRepository(a).judgements("r1")
+        assert ActionRepository(b).actions("r1") == ActionRepository(a).actions("r1")
+        assert ActionRepository(b).follow_ups("r1") == ActionRepository(a).follow_ups("r1")
+        assert [f.value for f in ReviewRepository(b).field_values("r1")] == [
+            f.value for f in ReviewRepository(a).field_values("r1")
+        ]
+    other.close()
+
+
+def test_a_pulled_field_does_not_overwrite_an_edit_still_being_pushed(store: Store) -> None:
+    from reviewer_app.storage.pulled_changes import apply_change
+
+    _add_review(store)
+    with store.writing() as session:
+        apply_change(session, "r1", kind="set", entity="field_value", entity_id="summary",
+                     payload={"value": "from Ben"}, version=1, author_id="p2")  # fmt: skip
+        mine = ReviewRepository(session).set_field("r1", "summary", "mine", "p1", T0)
+        assert _pending(store)  # nothing committed yet; read in the same session below
+        apply_change(session, "r1", kind="set", entity="field_value", entity_id="summary",
+                     payload={"value": "from Cat"}, version=2, author_id="p3")  # fmt: skip
+        repo = ReviewRepository(session)
+        assert repo.get_field("r1", "summary") == mine
+        assert repo.field_server_version("r1", "summary") == 2
+    set_op = _pending(store)[-1]
+    assert set_op.base_version == 1
