@@ -234,6 +234,26 @@ def pending_ops(
     return [_op(r) for r in session.exec(statement)]
 
 
+def pending_count(session: Session, review_id: str | None = None) -> int:
+    """How many operations wait to be pushed (for a "not yet synced" indicator)."""
+    statement = (
+        select(func.count()).select_from(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
+    )
+    if review_id is not None:
+        statement = statement.where(OutboxRow.review_id == review_id)
+    return session.exec(statement).one()
+
+
+def pending_field_ids(session: Session, review_id: str) -> set[str]:
+    """The review's shared fields with an edit not yet acknowledged by the server."""
+    statement = select(OutboxRow.entity_id).where(
+        OutboxRow.review_id == review_id,
+        OutboxRow.entity == Entity.FIELD_VALUE.value,
+        OutboxRow.state == OpState.PENDING.value,
+    )
+    return set(session.exec(statement))
+
+
 def ops_needing_attention(session: Session) -> list[OutboxOp]:
     """Rejected and conflicting operations, oldest first, for a person to look at."""
     statement = (
