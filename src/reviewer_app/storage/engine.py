@@ -7,7 +7,8 @@ A store is opened in two steps so that a bad file is never changed:
    schema revision. Every failure becomes a :class:`~reviewer_app.storage.errors.StoreError`
    naming the file and what to do.
 2. Only then :func:`create_engines` opens it for real: raw key first, then WAL,
-   ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout on every connection. The write
+   ``foreign_keys=ON``, ``synchronous=FULL``, ``temp_store=MEMORY`` and a busy timeout on every
+   connection. The write
    engine starts every transaction with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so
    a writer never fails half-way on a lock upgrade); the read engine's connections are
    ``query_only``.
@@ -169,6 +170,8 @@ def _engine(path: Path, key: bytes, *, writer: bool) -> Engine:
         conn.execute(_key_pragma(key))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Sorts and temporary indexes stay in memory: SQLCipher does not encrypt temp files.
+        conn.execute("PRAGMA temp_store = MEMORY")
         if writer:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

@@ -9,6 +9,33 @@ queue) or ``conflict``.
 
 Functions here take the caller's session, so the outbox row commits or rolls back with the change
 it describes. The sync engine builds on :func:`pending_ops` and the ``mark_*`` functions.
+
+What the repositories queue, in the terms of ``reviewer_app.sync.protocol.Operation``:
+
+========================  ============  ===============  ==================================
+entity                    kind          entity_id        payload
+========================  ============  ===============  ==================================
+review                    append        review id        ``{"review": {...},
+                                                         "framework_snapshot": "..."}``: not a
+                                                         protocol operation; the sync engine
+                                                         creates the review on the server
+                                                         (``PUT /reviews/{id}``) and acks it
+review                    submit        review id        ``{"state": "ready_for_sign_off"}``
+evidence_note             append        note id          the note (a correction names the note
+                                                         it ``supersedes``)
+evidence_note             retract       retracted note   the retraction record (its own id,
+                                                         ``retracted=true``)
+attachment, action        append        record id        the record (attachment: ``sha256``)
+attachment, action        retract       record id        ``{"id": ...}``
+judgement                 append        judgement id     the judgement (``agreed`` for the
+                                                         lead's agreed judgement)
+action_follow_up          append        follow-up id     the follow-up
+field_value               set           field id         ``{"value": ...}``, field ``"value"``,
+                                                         ``base_version`` = last server version
+========================  ============  ===============  ==================================
+
+Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and
+datetimes in ISO 8601 with their offset, tuples as lists, mappings as objects.
 """
 
 from __future__ import annotations
@@ -20,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
@@ -44,8 +71,7 @@ class OpState(StrEnum):
 
 
 class Entity(StrEnum):
-    """What an operation changes. For ``field_value`` the entity id is the review id and
-    ``field`` names the field; for a review's state, entity ``review`` and field ``state``."""
+    """What an operation changes (the same names as ``reviewer_app.sync.protocol.Entity``)."""
 
     REVIEW = "review"
     JUDGEMENT = "judgement"
@@ -54,6 +80,11 @@ class Entity(StrEnum):
     ATTACHMENT = "attachment"
     ACTION = "action"
     ACTION_FOLLOW_UP = "action_follow_up"
+    SIGNED_REPORT = "signed_report"
+
+
+#: The ``field`` of every ``set``/``resolve`` of a shared field value (the protocol's name).
+VALUE_FIELD = "value"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +234,26 @@ def pending_ops(
     return [_op(r) for r in session.exec(statement)]
 
 
+def pending_count(session: Session, review_id: str | None = None) -> int:
+    """How many operations wait to be pushed (for a "not yet synced" indicator)."""
+    statement = (
+        select(func.count()).select_from(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
+    )
+    if review_id is not None:
+        statement = statement.where(OutboxRow.review_id == review_id)
+    return session.exec(statement).one()
+
+
+def pending_field_ids(session: Session, review_id: str) -> set[str]:
+    """The review's shared fields with an edit not yet acknowledged by the server."""
+    statement = select(OutboxRow.entity_id).where(
+        OutboxRow.review_id == review_id,
+        OutboxRow.entity == Entity.FIELD_VALUE.value,
+        OutboxRow.state == OpState.PENDING.value,
+    )
+    return set(session.exec(statement))
+
+
 def ops_needing_attention(session: Session) -> list[OutboxOp]:
     """Rejected and conflicting operations, oldest first, for a person to look at."""
     statement = (
@@ -232,8 +283,36 @@ def mark_acked(session: Session, op_id: str, *, server_version: int | None = Non
     row.state = OpState.ACKED.value
     row.last_error = None
     session.add(row)
-    if server_version is not None and row.entity == Entity.FIELD_VALUE.value and row.field:
-        set_field_server_version(session, row.entity_id, row.field, server_version)
+    if server_version is not None and row.entity == Entity.FIELD_VALUE.value:
+        set_field_server_version(session, row.review_id, row.entity_id, server_version)
+    session.flush()
+
+
+def mark_acked_many(session: Session, acks: Mapping[str, int | None]) -> None:
+    """Acknowledge a whole pushed batch at once: ``{op_id: server_version or None}``.
+
+    The same as :func:`mark_acked` for each, in a few statements rather than one per operation.
+    """
+    ids = list(acks)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.exec(
+            update(OutboxRow)
+            .where(col(OutboxRow.op_id).in_(chunk))
+            .values(state=OpState.ACKED.value, last_error=None)
+        )
+        versioned = [op_id for op_id in chunk if acks[op_id] is not None]
+        if versioned:
+            rows = session.exec(
+                select(OutboxRow.op_id, OutboxRow.review_id, OutboxRow.entity_id).where(
+                    col(OutboxRow.op_id).in_(versioned),
+                    OutboxRow.entity == Entity.FIELD_VALUE.value,
+                )
+            )
+            for op_id, review_id, field_id in rows:
+                version = acks[op_id]
+                if version is not None:
+                    set_field_server_version(session, review_id, field_id, version)
     session.flush()
 
 

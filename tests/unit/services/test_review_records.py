@@ -92,6 +92,9 @@ def test_capture_a_visit(workspace: Workspace) -> None:
     )  # fmt: skip
     assert workspace.reviews.actions(review.id) == [action]
     assert action.school_id == visit.school_id
+    assert workspace.reviews.unsynced_field_ids(review.id) == {"strengths"}
+    assert workspace.reviews.unsynced_count(review.id) == len(_pending(workspace))
+    assert workspace.reviews.unsynced_count() >= workspace.reviews.unsynced_count(review.id)
     kinds = [op.kind.value for op in _pending(workspace)]
     assert kinds.count("append") >= 6
     assert "retract" in kinds
