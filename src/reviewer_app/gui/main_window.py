@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.person_status)
         status.addPermanentWidget(self.activity_status)
         self.tasks.busy_changed.connect(self._busy_changed)
+        self.tasks.task_failed.connect(self._task_failed)
         self._last_saved = ""
 
     # ------------------------------------------------------------------ loading
@@ -355,6 +356,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         self.new_visit_action.setEnabled(
             self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds)
+        )
+
+    def _task_failed(self, error: BaseException) -> None:
+        # Logged with its traceback by the task runner; here the person is told in words.
+        message = getattr(error, "message", "")
+        self._last_saved = ""
+        self.activity_status.setText(
+            message or "Reviewer could not read from the store; the details are in the log."
         )
 
     def _busy_changed(self, busy: bool) -> None:
