@@ -179,8 +179,12 @@ def start_shell(
     demo: bool,
     workspace: Workspace | None = None,
     settings: Settings | None = None,
+    frameworks: Path | None = None,
 ) -> Shell:
-    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once."""
+    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once.
+
+    ``frameworks`` replaces the installed frameworks folder (tests of a broken one).
+    """
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
 
@@ -190,7 +194,7 @@ def start_shell(
         settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
-        load_catalogue=load_catalogue,
+        load_catalogue=lambda: load_catalogue(frameworks),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
     if workspace is not None:

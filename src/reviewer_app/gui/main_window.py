@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.activity_status)
         self.tasks.busy_changed.connect(self._busy_changed)
         self.tasks.task_failed.connect(self._task_failed)
-        self._last_saved = ""
+        self._last_note = ""
 
     # ------------------------------------------------------------------ loading
 
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
             self.new_visit_action.setToolTip(
                 "No review frameworks are installed, so there is no kind of visit to plan."
             )
-            self.activity_status.setText("No review frameworks installed")
+            self._note("No review frameworks installed")
         self._update_actions()
         self._refresh_visits()
 
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         self.new_visit_action.setToolTip(
             "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
         )
-        self.activity_status.setText("Review frameworks could not be loaded (see the log)")
+        self._note("Review frameworks could not be loaded (see the log)")
 
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
@@ -313,20 +313,28 @@ class MainWindow(QMainWindow):
         self.store_status.setText(f"{self.services.store_label} · {schools}")
 
     def _update_actions(self) -> None:
+        attached = self.workspace is not None
         self.new_visit_action.setEnabled(
-            self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds)
+            attached
+            and self._schools_ready
+            and self.schools_model.rowCount() > 0
+            and bool(self.kinds)
         )
+        self.settings_action.setEnabled(attached)
+        self.reload_action.setEnabled(attached)
 
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
         message = getattr(error, "message", "")
-        self._last_saved = ""
-        self.activity_status.setText(
-            message or "Reviewer could not read from the store; the details are in the log."
-        )
+        self._note(message or "Reviewer could not read from the store; the details are in the log.")
+
+    def _note(self, text: str) -> None:
+        """Show a fact in the status bar (it stays once background work has finished)."""
+        self._last_note = text
+        self.activity_status.setText(text)
 
     def _busy_changed(self, busy: bool) -> None:
-        self.activity_status.setText("Working…" if busy else self._last_saved)
+        self.activity_status.setText("Working…" if busy else self._last_note)
 
     # ------------------------------------------------------------------ schools
 
@@ -403,8 +411,7 @@ class MainWindow(QMainWindow):
     def _visit_saved(self, visit: Visit) -> None:
         from datetime import datetime
 
-        self._last_saved = f"Visit saved at {datetime.now():%H:%M}"
-        self.activity_status.setText(self._last_saved)
+        self._note(f"Visit saved at {datetime.now():%H:%M}")
         current = self.current_school()
         if current is not None and current.id == visit.school_id:
             self._load_visits(visit.school_id, select_visit=visit.id)
@@ -432,7 +439,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
-        self.activity_status.setText("Settings saved")
+        self._note("Settings saved")
         self.settings_changed.emit(settings)
 
     def open_about(self):
