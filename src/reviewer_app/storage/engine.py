@@ -55,6 +55,25 @@ def _looks_like_text(head: bytes) -> bool:
     return printable / len(head) > 0.95
 
 
+def _not_a_store(path: Path) -> NotAStoreError:
+    return NotAStoreError(
+        path,
+        f"{path} is not a Reviewer store (it is some other kind of file).",
+        hint="Move it out of the data folder or choose another data folder.",
+    )
+
+
+def _looks_like_another_format(path: Path) -> bool:
+    """A guess, asked only of a file that already failed to open as a store.
+
+    An encrypted store begins with a random salt, which may by chance begin like anything;
+    so these signatures never decide about a file that opens.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    return head.startswith(_OTHER_MAGIC) or _looks_like_text(head)
+
+
 def check_file_shape(path: Path) -> None:
     """Reject files that cannot be a store from their size and first bytes alone."""
     size = path.stat().st_size
@@ -66,20 +85,16 @@ def check_file_shape(path: Path) -> None:
             hint="Restore it from a backup or sync your work down to a new data folder.",
         )
     with path.open("rb") as handle:
-        head = handle.read(64)
-    if head.startswith(SQLITE_MAGIC):
+        head = handle.read(len(SQLITE_MAGIC))
+    if head == SQLITE_MAGIC:  # 16 fixed bytes: a salt matches them by chance once in 2**128
         raise PlainDatabaseError(
             path,
             f"{path} is an ordinary, unencrypted SQLite database, not a Reviewer store.",
             hint="Move it out of the data folder; Reviewer only opens its own encrypted stores.",
         )
-    if head.startswith(_OTHER_MAGIC) or _looks_like_text(head):
-        raise NotAStoreError(
-            path,
-            f"{path} is not a Reviewer store (it is some other kind of file).",
-            hint="Move it out of the data folder or choose another data folder.",
-        )
     if size % PAGE_SIZE:
+        if _looks_like_another_format(path):
+            raise _not_a_store(path)
         raise TruncatedStoreError(
             path,
             f"The store {path} is cut short ({size} bytes is not a whole number of pages): "
@@ -134,6 +149,8 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
             code = getattr(exc, "sqlite_errorname", "")
             log.info("store probe failed: %s (%s)", exc, code)
             if code == "SQLITE_NOTADB":
+                if _looks_like_another_format(path):
+                    raise _not_a_store(path) from None
                 raise _wrong_key(path, passphrase) from None
             raise _damaged(path) from None
     finally:
