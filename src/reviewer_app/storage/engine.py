@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 4096
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_OTHER_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{", b"<")
+_OTHER_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
 def _key_pragma(key: bytes) -> str:
