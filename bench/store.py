@@ -92,7 +92,7 @@ def main() -> None:
 
         # -- 2. a big review (seeded directly through the repository, in one transaction)
         base = datetime.now().astimezone() - timedelta(days=1)
-        with ws._store.writing() as session:
+        with ws.store.writing() as session:
             evidence = EvidenceRepository(session)
             photos = []
             for i in range(40):

@@ -106,6 +106,14 @@ class Workspace:
         return self._store.path
 
     @property
+    def store(self) -> Store:
+        """The open store, for other services (sync) that work on its sessions directly.
+
+        Writes through it must still run on :attr:`lane`.
+        """
+        return self._store
+
+    @property
     def lane(self) -> WriterLane:
         return self._lane
 

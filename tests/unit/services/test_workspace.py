@@ -80,7 +80,7 @@ def test_demo_seeding_is_idempotent(paths: AppPaths) -> None:
         counts = (len(first.list_schools()), len(first.list_people()))
         visits = sum(len(first.visits_for_school(s.id)) for s in first.list_schools())
         person = first.current_person
-        assert demo.seed_demo(first._store) is False
+        assert demo.seed_demo(first.store) is False
     with Workspace.open(paths, demo=True) as second:
         assert (len(second.list_schools()), len(second.list_people())) == counts
         assert sum(len(second.visits_for_school(s.id)) for s in second.list_schools()) == visits
