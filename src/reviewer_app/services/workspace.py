@@ -76,6 +76,7 @@ class Workspace:
         path = paths.demo_store_file if demo else paths.store_file
         store = open_store(path, demo=demo, passphrase=passphrase)
         lane = WriterLane()
+        store.write_guard = lane.on_lane
         try:
             if demo:
                 from reviewer_app.services.demo import refresh_demo_dates, seed_demo
