@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
@@ -133,7 +132,7 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
     :class:`~reviewer_app.storage.errors.StoreError` for every bad store.
     """
     check_file_shape(path)
-    uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"  # file:///C:/... on Windows too
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
