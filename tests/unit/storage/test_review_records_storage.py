@@ -143,7 +143,6 @@ def test_every_review_record_round_trips(store: Store) -> None:
         assert actions.follow_ups("r1") == [follow_up]
         assert actions.follow_ups_for_actions(["x1"]) == [follow_up]
         assert blobs.get_blob(session, sha) == PHOTO
-    assert note.captured_at.utcoffset() == timedelta(hours=1)  # offsets survive
 
     ops = _pending(store)
     assert [(op.entity, op.kind) for op in ops] == [
@@ -451,3 +450,18 @@ def test_a_pulled_field_does_not_overwrite_an_edit_still_being_pushed(store: Sto
         assert repo.field_server_version("r1", "summary") == 2
     set_op = _pending(store)[-1]
     assert set_op.base_version == 1
+
+
+def test_notes_sort_by_time_across_the_clocks_going_back(store: Store) -> None:
+    _add_review(store)
+    bst, gmt = timezone(timedelta(hours=1)), UTC
+    # 01:40 BST is 00:40 UTC; 01:10 GMT (after the change) is later although its text is smaller.
+    first = EvidenceNote(id="n-b", review_id="r1", author_id="p1", text="before",
+                         captured_at=datetime(2026, 10, 25, 1, 40, tzinfo=bst))  # fmt: skip
+    second = EvidenceNote(id="n-a", review_id="r1", author_id="p1", text="after",
+                          captured_at=datetime(2026, 10, 25, 1, 10, tzinfo=gmt))  # fmt: skip
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(second)
+        EvidenceRepository(session).add_note(first)
+    with store.reading() as session:
+        assert [n.text for n in EvidenceRepository(session).notes("r1")] == ["before", "after"]
