@@ -92,29 +92,33 @@ def main() -> None:
 
         # -- 2. a big review (seeded directly through the repository, in one transaction)
         base = datetime.now().astimezone() - timedelta(days=1)
-        with ws._store.writing() as session:
-            evidence = EvidenceRepository(session)
-            photos = []
-            for i in range(40):
-                data = os.urandom(200_000)
-                photo = Attachment(
-                    id=new_id(), review_id=big, sha256=put_blob(session, data),
-                    filename=f"photo-{i}.jpg", media_type="image/jpeg", size=len(data),
-                    author_id=me, added_at=base,
-                )  # fmt: skip
-                evidence.add_attachment(photo)
-                photos.append(photo.id)
-            for i in range(1500):
-                evidence.add_note(
-                    EvidenceNote(
-                        id=new_id(), review_id=big, author_id=me, text=f"{NOTE} ({i})",
-                        captured_at=base + timedelta(seconds=i),
-                        criterion_ids=(f"criterion-{i % 12}", f"criterion-{(i + 5) % 12}"),
-                        tags={"year_group": f"Year {i % 6 + 1}", "subject": "Maths"},
-                        attachment_ids=(photos[i % 40],) if i % 30 == 0 else (),
-                        pupil_refs=(f"P-{i % 90:04d}",),
-                    )
-                )  # fmt: skip
+
+        def seed_big_review() -> None:
+            with ws.store.writing() as session:
+                evidence = EvidenceRepository(session)
+                photos = []
+                for i in range(40):
+                    data = os.urandom(200_000)
+                    photo = Attachment(
+                        id=new_id(), review_id=big, sha256=put_blob(session, data),
+                        filename=f"photo-{i}.jpg", media_type="image/jpeg", size=len(data),
+                        author_id=me, added_at=base,
+                    )  # fmt: skip
+                    evidence.add_attachment(photo)
+                    photos.append(photo.id)
+                for i in range(1500):
+                    evidence.add_note(
+                        EvidenceNote(
+                            id=new_id(), review_id=big, author_id=me, text=f"{NOTE} ({i})",
+                            captured_at=base + timedelta(seconds=i),
+                            criterion_ids=(f"criterion-{i % 12}", f"criterion-{(i + 5) % 12}"),
+                            tags={"year_group": f"Year {i % 6 + 1}", "subject": "Maths"},
+                            attachment_ids=(photos[i % 40],) if i % 30 == 0 else (),
+                            pupil_refs=(f"P-{i % 90:04d}",),
+                        )
+                    )  # fmt: skip
+
+        ws.lane.call(seed_big_review)
 
         def read(review_id: str) -> None:
             ws.reviews.notes(review_id)

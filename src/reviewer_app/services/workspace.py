@@ -76,6 +76,7 @@ class Workspace:
         path = paths.demo_store_file if demo else paths.store_file
         store = open_store(path, demo=demo, passphrase=passphrase)
         lane = WriterLane()
+        store.write_guard = lane.on_lane
         try:
             if demo:
                 from reviewer_app.services.demo import refresh_demo_dates, seed_demo
@@ -104,6 +105,14 @@ class Workspace:
     @property
     def store_path(self) -> Path:
         return self._store.path
+
+    @property
+    def store(self) -> Store:
+        """The open store, for other services (sync) that work on its sessions directly.
+
+        Writes through it must still run on :attr:`lane`.
+        """
+        return self._store
 
     @property
     def lane(self) -> WriterLane:

@@ -183,13 +183,16 @@ def record_op(
 
     ``device_seq`` is the next number after the highest so far: safe because writes hold the
     store's write lock from ``BEGIN IMMEDIATE``. A ``set`` chains to the newest un-acked ``set``
-    of the same field from this device through ``parent_op_id``.
+    of the same field from this device through ``parent_op_id``, or, when that one has never
+    been handed to the network (``attempts == 0``, see :func:`claim_batch`), replaces its value
+    instead: autosave every few hundred milliseconds then queues one operation per field, not
+    hundreds.
     """
     highest = session.exec(select(func.max(OutboxRow.device_seq))).one()
     parent: str | None = None
     if kind in (OpKind.SET, OpKind.RESOLVE):
-        parent = session.exec(
-            select(OutboxRow.op_id)
+        newest = session.exec(
+            select(OutboxRow)
             .where(
                 OutboxRow.review_id == review_id,
                 OutboxRow.entity == entity.value,
@@ -200,6 +203,14 @@ def record_op(
             .order_by(col(OutboxRow.device_seq).desc())
             .limit(1)
         ).first()
+        if newest is not None:
+            if kind is OpKind.SET and newest.kind == OpKind.SET.value and newest.attempts == 0:
+                newest.payload = canonical_json(payload)
+                newest.device_time = device_time.isoformat()
+                session.add(newest)
+                session.flush()
+                return _op(newest)
+            parent = newest.op_id
     row = OutboxRow(
         op_id=new_id(),
         device_seq=(highest or 0) + 1,
@@ -334,11 +345,32 @@ def mark_conflict(session: Session, op_id: str, detail: str) -> None:
     session.flush()
 
 
+def claim_batch(
+    session: Session, *, review_id: str | None = None, limit: int = 200
+) -> list[OutboxOp]:
+    """Take the next pending operations to push, in ``device_seq`` order, counting the attempt.
+
+    Call it in a write transaction just before sending: from then on the operations may have
+    reached the server, so :func:`record_op` never rewrites them (it chains a new one instead).
+    """
+    statement = select(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
+    if review_id is not None:
+        statement = statement.where(OutboxRow.review_id == review_id)
+    rows = list(session.exec(statement.order_by(col(OutboxRow.device_seq)).limit(limit)))
+    for row in rows:
+        row.attempts += 1
+        session.add(row)
+    session.flush()
+    return [_op(row) for row in rows]
+
+
 def mark_attempt_failed(session: Session, op_ids: list[str], error: str) -> None:
-    """A push did not get an answer (network down...): count the attempt, stay pending."""
+    """A push got no answer (network down...): note why; the operations stay pending.
+
+    The attempt itself was counted by :func:`claim_batch`.
+    """
     for op_id in op_ids:
         row = _row(session, op_id)
-        row.attempts += 1
         row.last_error = error
         session.add(row)
     session.flush()

@@ -51,7 +51,7 @@ def _start(ws: Workspace, visit: Visit) -> Any:
 
 
 def _pending(ws: Workspace) -> list[outbox.OutboxOp]:
-    with ws._store.reading() as session:
+    with ws.store.reading() as session:
         return outbox.pending_ops(session)
 
 

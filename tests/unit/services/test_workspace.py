@@ -80,7 +80,7 @@ def test_demo_seeding_is_idempotent(paths: AppPaths) -> None:
         counts = (len(first.list_schools()), len(first.list_people()))
         visits = sum(len(first.visits_for_school(s.id)) for s in first.list_schools())
         person = first.current_person
-        assert demo.seed_demo(first._store) is False
+        assert first.lane.call(demo.seed_demo, first.store) is False
     with Workspace.open(paths, demo=True) as second:
         assert (len(second.list_schools()), len(second.list_people())) == counts
         assert sum(len(second.visits_for_school(s.id)) for s in second.list_schools()) == visits
@@ -256,3 +256,17 @@ def test_a_bad_store_is_refused_without_leaving_threads_behind(
     assert isinstance(caught.value, NotAStoreError)
     assert str(paths.store_file) in str(caught.value)
     assert threading.active_count() == threads
+
+
+def test_a_write_outside_the_writer_lane_fails_loudly(workspace: Workspace) -> None:
+    with pytest.raises(RuntimeError, match="writer lane"), workspace.store.writing():
+        pass
+    from reviewer_app.storage.local_settings import get_setting, set_setting
+
+    def write_on_the_lane() -> None:
+        with workspace.store.writing() as session:
+            set_setting(session, "probe", "written")
+
+    workspace.lane.call(write_on_the_lane)
+    with workspace.store.reading() as session:
+        assert get_setting(session, "probe") == "written"

@@ -143,7 +143,6 @@ def test_every_review_record_round_trips(store: Store) -> None:
         assert actions.follow_ups("r1") == [follow_up]
         assert actions.follow_ups_for_actions(["x1"]) == [follow_up]
         assert blobs.get_blob(session, sha) == PHOTO
-    assert note.captured_at.utcoffset() == timedelta(hours=1)  # offsets survive
 
     ops = _pending(store)
     assert [(op.entity, op.kind) for op in ops] == [
@@ -242,31 +241,44 @@ def test_pulled_records_are_not_queued_and_replays_are_harmless(store: Store) ->
     assert _counts(store) == (before[0] + 1, before[1])
 
 
-def test_field_versions_chain_and_detect_stale_writes(store: Store) -> None:
+def _field_ops(store: Store) -> list[outbox.OutboxOp]:
+    return [op for op in _pending(store) if op.entity is outbox.Entity.FIELD_VALUE]
+
+
+def test_unsent_field_edits_coalesce_and_sent_ones_chain(store: Store) -> None:
     _add_review(store)
     with store.writing() as session:
         repo = ReviewRepository(session)
         first = repo.set_field("r1", "summary", "Draft one", "p1", T0)
         second = repo.set_field("r1", "summary", "Draft two", "p1", T0, expected_version=1)
     assert (first.version, second.version) == (1, 2)
-    field_ops = [op for op in _pending(store) if op.entity is outbox.Entity.FIELD_VALUE]
-    assert [(op.entity_id, op.field) for op in field_ops] == [("summary", "value")] * 2
-    assert [op.payload for op in field_ops] == ['{"value":"Draft one"}', '{"value":"Draft two"}']
-    assert [op.base_version for op in field_ops] == [0, 0]
-    assert field_ops[0].parent_op_id is None
-    assert field_ops[1].parent_op_id == field_ops[0].op_id  # second offline edit chains
+    (unsent,) = _field_ops(store)  # autosave twice before any push: one operation
+    assert (unsent.entity_id, unsent.field, unsent.kind) == ("summary", "value", outbox.OpKind.SET)
+    assert unsent.payload == '{"value":"Draft two"}'
+    assert (unsent.base_version, unsent.parent_op_id) == (0, None)
+
+    with store.writing() as session:  # the sync engine takes it for a push...
+        claimed = {op.op_id: op for op in outbox.claim_batch(session)}
+    assert claimed[unsent.op_id].attempts == 1
+    with store.writing() as session:  # ...so the next edit cannot rewrite it: it chains
+        ReviewRepository(session).set_field("r1", "summary", "Draft three", "p1", T0)
+        ReviewRepository(session).set_field("r1", "summary", "Draft four", "p1", T0)
+    sent, chained = _field_ops(store)
+    assert sent.payload == '{"value":"Draft two"}'
+    assert chained.parent_op_id == sent.op_id
+    assert chained.payload == '{"value":"Draft four"}'
 
     with pytest.raises(StaleWriteError), store.writing() as session:
         ReviewRepository(session).set_field("r1", "summary", "Old", "p1", T0, expected_version=1)
 
     with store.writing() as session:
-        outbox.mark_acked(session, field_ops[0].op_id, server_version=4)
-        outbox.mark_acked(session, field_ops[1].op_id, server_version=5)
-        outbox.mark_acked(session, field_ops[1].op_id, server_version=3)  # never moves back
+        outbox.mark_acked(session, sent.op_id, server_version=4)
+        outbox.mark_acked(session, chained.op_id, server_version=5)
+        outbox.mark_acked(session, chained.op_id, server_version=3)  # never moves back
         assert ReviewRepository(session).field_server_version("r1", "summary") == 5
-        third = ReviewRepository(session).set_field("r1", "summary", "Three", "p1", T0)
-    assert third.version == 3
-    last = _pending(store)[-1]
+        fifth = ReviewRepository(session).set_field("r1", "summary", "Five", "p1", T0)
+    assert fifth.version == 5
+    (last,) = _field_ops(store)
     assert last.base_version == 5
     assert last.parent_op_id is None  # the earlier edits are acknowledged
 
@@ -282,6 +294,7 @@ def test_outbox_results_and_sync_state(store: Store) -> None:
     review_op, *note_ops = _pending(store)
     assert [op.entity_id for op in note_ops] == ["n0", "n1", "n2"]
     with store.writing() as session:
+        claimed = outbox.claim_batch(session, limit=2)
         outbox.mark_attempt_failed(session, [review_op.op_id], "The trust server did not answer.")
         outbox.mark_acked(session, review_op.op_id)
         outbox.mark_rejected(session, note_ops[0].op_id, "not a team member")
@@ -294,6 +307,7 @@ def test_outbox_results_and_sync_state(store: Store) -> None:
             (outbox.OpState.REJECTED, "not a team member"),
             (outbox.OpState.CONFLICT, "conflict 42"),
         ]
+        assert [op.op_id for op in claimed] == [review_op.op_id, note_ops[0].op_id]
         acked = outbox.get_op(session, review_op.op_id)
         assert acked is not None
         assert (acked.state, acked.attempts) == (outbox.OpState.ACKED, 1)
@@ -451,3 +465,18 @@ def test_a_pulled_field_does_not_overwrite_an_edit_still_being_pushed(store: Sto
         assert repo.field_server_version("r1", "summary") == 2
     set_op = _pending(store)[-1]
     assert set_op.base_version == 1
+
+
+def test_notes_sort_by_time_across_the_clocks_going_back(store: Store) -> None:
+    _add_review(store)
+    bst, gmt = timezone(timedelta(hours=1)), UTC
+    # 01:40 BST is 00:40 UTC; 01:10 GMT (after the change) is later although its text is smaller.
+    first = EvidenceNote(id="n-b", review_id="r1", author_id="p1", text="before",
+                         captured_at=datetime(2026, 10, 25, 1, 40, tzinfo=bst))  # fmt: skip
+    second = EvidenceNote(id="n-a", review_id="r1", author_id="p1", text="after",
+                          captured_at=datetime(2026, 10, 25, 1, 10, tzinfo=gmt))  # fmt: skip
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(second)
+        EvidenceRepository(session).add_note(first)
+    with store.reading() as session:
+        assert [n.text for n in EvidenceRepository(session).notes("r1")] == ["before", "after"]

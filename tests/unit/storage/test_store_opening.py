@@ -258,3 +258,27 @@ def test_writes_take_the_write_lock_when_they_begin(tmp_path: Path, prompt: Prom
             other.execute("BEGIN IMMEDIATE")
         other.close()
     store.close()
+
+
+@pytest.mark.parametrize("salt", [b"{ random salt...", b"%PDF-1.7 random.", b"<html> random..."])
+def test_a_store_whose_random_salt_looks_like_another_format_opens(
+    tmp_path: Path, salt: bytes
+) -> None:
+    """Regression: the salt at the start of a store once matched a file signature (1 in 128)."""
+    import sqlcipher3
+
+    from reviewer_app.storage.keys import DEMO_KEY, KeyInfo, write_key_info
+
+    assert len(salt) == 16  # SQLCipher's salt: key and salt together are 96 hex digits
+    path = tmp_path / "demo.db"
+    write_key_info(path, KeyInfo("store-with-odd-salt", KeySource.DEMO))
+    raw = sqlcipher3.connect(str(path))
+    raw.execute(f"PRAGMA key = \"x'{DEMO_KEY.hex()}{salt.hex()}'\"")
+    raw.execute("CREATE TABLE early (x)")
+    raw.commit()
+    raw.close()
+    assert path.read_bytes().startswith(salt)
+    store = open_store(path)
+    _write_school(store)
+    store.close()
+    assert path.read_bytes().startswith(salt)
