@@ -70,7 +70,8 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
     return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
 
 
-def _make_application() -> QApplication:
+def make_application() -> QApplication:
+    """The QApplication with Reviewer's organisation and application names (one per process)."""
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
@@ -120,7 +121,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if scale != 100 and "QT_SCALE_FACTOR" not in os.environ:
         os.environ["QT_SCALE_FACTOR"] = f"{scale / 100:g}"
 
-    app = _make_application()
+    app = make_application()
     from reviewer_app.gui import qtlog, theme
     from reviewer_app.gui.crash import CrashHandler
 
