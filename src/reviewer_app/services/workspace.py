@@ -76,7 +76,6 @@ class Workspace:
         path = paths.demo_store_file if demo else paths.store_file
         store = open_store(path, demo=demo, passphrase=passphrase)
         lane = WriterLane()
-        store.write_guard = lane.on_lane
         try:
             if demo:
                 from reviewer_app.services.demo import refresh_demo_dates, seed_demo
@@ -107,16 +106,17 @@ class Workspace:
         return self._store.path
 
     @property
-    def store(self) -> Store:
-        """The open store, for other services (sync) that work on its sessions directly.
-
-        Writes through it must still run on :attr:`lane`.
-        """
-        return self._store
-
-    @property
     def lane(self) -> WriterLane:
         return self._lane
+
+    @property
+    def store(self) -> Store:
+        """The open store (for services that compose storage, such as sync)."""
+        return self._store
+
+    def reload_identity(self) -> None:
+        """Read the trust and person again (after enrolment replaced them)."""
+        self._trust, self._person = self._load_identity()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run ``fn`` on the writer lane and return a future at once (for the GUI thread)."""

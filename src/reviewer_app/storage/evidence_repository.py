@@ -62,17 +62,10 @@ class EvidenceRepository(OutboxRecorder):
         for position, ref in enumerate(note.pupil_refs):
             self._session.add(NotePupilRow(note_id=note.id, position=position, pupil_ref=ref))
         self._session.flush()
-        if note.retracted and note.supersedes:
-            # A tombstone for the earlier note; the payload is the retraction record itself.
-            self._queue(
-                note.review_id, Entity.EVIDENCE_NOTE, note.supersedes, OpKind.RETRACT, note,
-                note.captured_at,
-            )  # fmt: skip
-        else:
-            self._queue(
-                note.review_id, Entity.EVIDENCE_NOTE, note.id, OpKind.APPEND, note,
-                note.captured_at,
-            )  # fmt: skip
+        # A withdrawal is its own tombstone record (``retracted=True``, ``supersedes`` the note):
+        # queued as ``retract`` under the tombstone's id; the sync engine sends it as an append.
+        kind = OpKind.RETRACT if note.retracted else OpKind.APPEND
+        self._queue(note.review_id, Entity.EVIDENCE_NOTE, note.id, kind, note, note.captured_at)
 
     def notes(self, review_id: str) -> list[EvidenceNote]:
         """Every note record of the review (superseded and retracted included), oldest first.

@@ -10,29 +10,32 @@ queue) or ``conflict``.
 Functions here take the caller's session, so the outbox row commits or rolls back with the change
 it describes. The sync engine builds on :func:`pending_ops` and the ``mark_*`` functions.
 
-What the repositories queue, in the terms of ``reviewer_app.sync.protocol.Operation``:
+What the repositories queue (the sync engine translates rows to wire operations in one place,
+``reviewer_app.services.sync_outbox``):
 
-========================  ============  ===============  ==================================
-entity                    kind          entity_id        payload
-========================  ============  ===============  ==================================
-review                    append        review id        ``{"review": {...},
-                                                         "framework_snapshot": "..."}``: not a
-                                                         protocol operation; the sync engine
-                                                         creates the review on the server
-                                                         (``PUT /reviews/{id}``) and acks it
-review                    submit        review id        ``{"state": "ready_for_sign_off"}``
-evidence_note             append        note id          the note (a correction names the note
-                                                         it ``supersedes``)
-evidence_note             retract       retracted note   the retraction record (its own id,
-                                                         ``retracted=true``)
-attachment, action        append        record id        the record (attachment: ``sha256``)
-attachment, action        retract       record id        ``{"id": ...}``
-judgement                 append        judgement id     the judgement (``agreed`` for the
-                                                         lead's agreed judgement)
-action_follow_up          append        follow-up id     the follow-up
-field_value               set           field id         ``{"value": ...}``, field ``"value"``,
-                                                         ``base_version`` = last server version
-========================  ============  ===============  ==================================
+================  =========================  ==============  =================================
+entity            kind                       entity_id       payload / field
+================  =========================  ==============  =================================
+review            append                     review id       ``{"review": {...},
+                                                             "framework_snapshot": ...}``
+                                                             (creates the review on the server)
+review            submit (ready, signed)     review id       ``{"state": ...}``, field
+                  or set (other states)                      ``state``
+evidence_note     append                     note id         the note (a correction names the
+                                                             note it ``supersedes``)
+evidence_note     retract                    tombstone id    the tombstone note
+                                                             (``retracted=true``, ``supersedes``
+                                                             the withdrawn note)
+attachment,       append / retract           record id       the record / ``{"id": ...}``
+action
+judgement,        append                     record id       the record
+action_follow_up
+field_value       set                        review id       ``{"value", "version",
+                                                             "author_id", "updated_at"}``, field
+                                                             = framework field id,
+                                                             ``base_version`` = the field's last
+                                                             server version
+================  =========================  ==============  =================================
 
 Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and
 datetimes in ISO 8601 with their offset, tuples as lists, mappings as objects.
@@ -47,7 +50,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
@@ -71,7 +74,8 @@ class OpState(StrEnum):
 
 
 class Entity(StrEnum):
-    """What an operation changes (the same names as ``reviewer_app.sync.protocol.Entity``)."""
+    """What an operation changes. For ``field_value`` the entity id is the review id and
+    ``field`` names the field; for a review's state, entity ``review`` and field ``state``."""
 
     REVIEW = "review"
     JUDGEMENT = "judgement"
@@ -81,10 +85,6 @@ class Entity(StrEnum):
     ACTION = "action"
     ACTION_FOLLOW_UP = "action_follow_up"
     SIGNED_REPORT = "signed_report"
-
-
-#: The ``field`` of every ``set``/``resolve`` of a shared field value (the protocol's name).
-VALUE_FIELD = "value"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,16 +183,13 @@ def record_op(
 
     ``device_seq`` is the next number after the highest so far: safe because writes hold the
     store's write lock from ``BEGIN IMMEDIATE``. A ``set`` chains to the newest un-acked ``set``
-    of the same field from this device through ``parent_op_id``, or, when that one has never
-    been handed to the network (``attempts == 0``, see :func:`claim_batch`), replaces its value
-    instead: autosave every few hundred milliseconds then queues one operation per field, not
-    hundreds.
+    of the same field from this device through ``parent_op_id``.
     """
     highest = session.exec(select(func.max(OutboxRow.device_seq))).one()
     parent: str | None = None
     if kind in (OpKind.SET, OpKind.RESOLVE):
-        newest = session.exec(
-            select(OutboxRow)
+        parent = session.exec(
+            select(OutboxRow.op_id)
             .where(
                 OutboxRow.review_id == review_id,
                 OutboxRow.entity == entity.value,
@@ -203,14 +200,6 @@ def record_op(
             .order_by(col(OutboxRow.device_seq).desc())
             .limit(1)
         ).first()
-        if newest is not None:
-            if kind is OpKind.SET and newest.kind == OpKind.SET.value and newest.attempts == 0:
-                newest.payload = canonical_json(payload)
-                newest.device_time = device_time.isoformat()
-                session.add(newest)
-                session.flush()
-                return _op(newest)
-            parent = newest.op_id
     row = OutboxRow(
         op_id=new_id(),
         device_seq=(highest or 0) + 1,
@@ -257,12 +246,12 @@ def pending_count(session: Session, review_id: str | None = None) -> int:
 
 def pending_field_ids(session: Session, review_id: str) -> set[str]:
     """The review's shared fields with an edit not yet acknowledged by the server."""
-    statement = select(OutboxRow.entity_id).where(
+    statement = select(OutboxRow.field).where(
         OutboxRow.review_id == review_id,
         OutboxRow.entity == Entity.FIELD_VALUE.value,
         OutboxRow.state == OpState.PENDING.value,
     )
-    return set(session.exec(statement))
+    return {field for field in session.exec(statement) if field}
 
 
 def ops_needing_attention(session: Session) -> list[OutboxOp]:
@@ -294,36 +283,8 @@ def mark_acked(session: Session, op_id: str, *, server_version: int | None = Non
     row.state = OpState.ACKED.value
     row.last_error = None
     session.add(row)
-    if server_version is not None and row.entity == Entity.FIELD_VALUE.value:
-        set_field_server_version(session, row.review_id, row.entity_id, server_version)
-    session.flush()
-
-
-def mark_acked_many(session: Session, acks: Mapping[str, int | None]) -> None:
-    """Acknowledge a whole pushed batch at once: ``{op_id: server_version or None}``.
-
-    The same as :func:`mark_acked` for each, in a few statements rather than one per operation.
-    """
-    ids = list(acks)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.op_id).in_(chunk))
-            .values(state=OpState.ACKED.value, last_error=None)
-        )
-        versioned = [op_id for op_id in chunk if acks[op_id] is not None]
-        if versioned:
-            rows = session.exec(
-                select(OutboxRow.op_id, OutboxRow.review_id, OutboxRow.entity_id).where(
-                    col(OutboxRow.op_id).in_(versioned),
-                    OutboxRow.entity == Entity.FIELD_VALUE.value,
-                )
-            )
-            for op_id, review_id, field_id in rows:
-                version = acks[op_id]
-                if version is not None:
-                    set_field_server_version(session, review_id, field_id, version)
+    if server_version is not None and row.entity == Entity.FIELD_VALUE.value and row.field:
+        set_field_server_version(session, row.entity_id, row.field, server_version)
     session.flush()
 
 
@@ -345,32 +306,11 @@ def mark_conflict(session: Session, op_id: str, detail: str) -> None:
     session.flush()
 
 
-def claim_batch(
-    session: Session, *, review_id: str | None = None, limit: int = 200
-) -> list[OutboxOp]:
-    """Take the next pending operations to push, in ``device_seq`` order, counting the attempt.
-
-    Call it in a write transaction just before sending: from then on the operations may have
-    reached the server, so :func:`record_op` never rewrites them (it chains a new one instead).
-    """
-    statement = select(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
-    if review_id is not None:
-        statement = statement.where(OutboxRow.review_id == review_id)
-    rows = list(session.exec(statement.order_by(col(OutboxRow.device_seq)).limit(limit)))
-    for row in rows:
-        row.attempts += 1
-        session.add(row)
-    session.flush()
-    return [_op(row) for row in rows]
-
-
 def mark_attempt_failed(session: Session, op_ids: list[str], error: str) -> None:
-    """A push got no answer (network down...): note why; the operations stay pending.
-
-    The attempt itself was counted by :func:`claim_batch`.
-    """
+    """A push did not get an answer (network down...): count the attempt, stay pending."""
     for op_id in op_ids:
         row = _row(session, op_id)
+        row.attempts += 1
         row.last_error = error
         session.add(row)
     session.flush()

@@ -16,7 +16,6 @@ from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.domain.review import FieldValue, JSONValue, Judgement, Review, ReviewState
 from reviewer_app.storage.errors import StaleWriteError
 from reviewer_app.storage.outbox import (
-    VALUE_FIELD,
     Entity,
     OpKind,
     OutboxRecorder,
@@ -78,23 +77,23 @@ class ReviewRepository(OutboxRecorder):
         return row.framework_snapshot
 
     def set_state(self, review_id: str, state: ReviewState, device_time: datetime) -> Review:
-        """Move the review to ``state``.
-
-        Only ready-for-sign-off travels, as a ``submit`` ("my part is done"). Signing travels as
-        the signed report (entity ``signed_report``) and an amendment as a new review, so the
-        other states are this laptop's own.
-        """
+        """Move the review to ``state``; ready-for-sign-off and signed are queued as ``submit``,
+        other states as ``set`` (field ``state``); the sync engine sends each as ``submit``."""
         row = self._session.get(ReviewRow, review_id)
         if row is None:
             raise NotFoundError(f"There is no review with id {review_id} on this computer.")
         row.state = state.value
         self._session.add(row)
         self._session.flush()
-        if state is ReviewState.READY_FOR_SIGN_OFF:
-            self._queue(
-                review_id, Entity.REVIEW, review_id, OpKind.SUBMIT, {"state": state.value},
-                device_time,
-            )  # fmt: skip
+        kind = (
+            OpKind.SUBMIT
+            if state in (ReviewState.READY_FOR_SIGN_OFF, ReviewState.SIGNED)
+            else OpKind.SET
+        )
+        self._queue(
+            review_id, Entity.REVIEW, review_id, kind, {"state": state.value}, device_time,
+            field="state",
+        )  # fmt: skip
         return review_from_row(row)
 
     # ---------------------------------------------------------------- judgements
@@ -174,8 +173,10 @@ class ReviewRepository(OutboxRecorder):
         self._session.flush()
         field_value = field_from_row(row)
         self._queue(
-            review_id, Entity.FIELD_VALUE, field_id, OpKind.SET, {"value": value}, updated_at,
-            field=VALUE_FIELD, base_version=base_version,
+            review_id, Entity.FIELD_VALUE, review_id, OpKind.SET,
+            {"value": value, "version": field_value.version, "author_id": author_id,
+             "updated_at": to_text(updated_at)},
+            updated_at, field=field_id, base_version=base_version,
         )  # fmt: skip
         return field_value
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +34,6 @@ class Store:
     key_info: KeyInfo
     engines: StoreEngines
     created: bool
-    #: When set, :meth:`writing` refuses to start unless this returns True (the Workspace sets
-    #: it to "am I on the writer lane?", so a write from the GUI thread fails loudly in tests).
-    write_guard: Callable[[], bool] | None = None
 
     def reading(self) -> Session:
         """A session on a read-only connection; use it as a context manager."""
@@ -45,8 +42,6 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A session in one write transaction: committed on success, rolled back on error."""
-        if self.write_guard is not None and not self.write_guard():
-            raise RuntimeError("store writes must run on the writer lane (Workspace.submit)")
         with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
             session.connection()  # BEGIN IMMEDIATE now: the write lock is held from the start
             yield session

@@ -256,17 +256,3 @@ def test_a_bad_store_is_refused_without_leaving_threads_behind(
     assert isinstance(caught.value, NotAStoreError)
     assert str(paths.store_file) in str(caught.value)
     assert threading.active_count() == threads
-
-
-def test_a_write_outside_the_writer_lane_fails_loudly(workspace: Workspace) -> None:
-    with pytest.raises(RuntimeError, match="writer lane"), workspace.store.writing():
-        pass
-    from reviewer_app.storage.local_settings import get_setting, set_setting
-
-    def write_on_the_lane() -> None:
-        with workspace.store.writing() as session:
-            set_setting(session, "probe", "written")
-
-    workspace.lane.call(write_on_the_lane)
-    with workspace.store.reading() as session:
-        assert get_setting(session, "probe") == "written"
