@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
+    from reviewer_app.storage.quick_read import FirstLook
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,7 @@ def _run_window(
 ) -> int:
     from PySide6.QtCore import QTimer
 
+    from reviewer_app.gui.after_paint import call_after_paint
     from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
     from reviewer_app.gui.store_opening import StoreOpener
 
@@ -224,6 +226,11 @@ def _run_window(
     window = shell.window
     opener = StoreOpener(paths, settings_path(paths), demo=demo)
     shell.opener = opener
+
+    def first_look(look: FirstLook) -> None:
+        # The schools from a quick read-only look; the full open waits until they are painted.
+        window.show_first_look(look)
+        call_after_paint(window.schools_view.viewport(), opener.proceed)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, ReviewerError):
@@ -241,6 +248,7 @@ def _run_window(
         print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
         app.exit(1)
 
+    opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
     opener.failed.connect(failed)
     opener.cancelled.connect(cancelled)

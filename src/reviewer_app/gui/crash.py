@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from reviewer_app import __version__
 from reviewer_app.gui import theme
-from reviewer_app.gui.forms.ui_crash_report import Ui_CrashReportDialog
 from reviewer_app.logging_setup import recent_log
 
 log = logging.getLogger(__name__)
@@ -43,6 +42,9 @@ class CrashReportDialog(QDialog):
         self, heading: str, explanation: str, report: str, log_path: Path, parent=None
     ) -> None:
         super().__init__(parent)
+        # Imported here: the crash handler is installed at start-up, the dialog rarely shown.
+        from reviewer_app.gui.forms.ui_crash_report import Ui_CrashReportDialog
+
         self.ui = Ui_CrashReportDialog()
         self.ui.setupUi(self)
         self.ui.warningIcon.setPixmap(theme.pixmap("warning", 32))
