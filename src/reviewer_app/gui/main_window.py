@@ -28,7 +28,7 @@ from reviewer_app import APP_NAME
 from reviewer_app.domain.organisation import Person, School
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
-from reviewer_app.gui.school_page import EmptyState, SchoolPage
+from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
@@ -36,6 +36,7 @@ from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
+    from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
@@ -158,17 +159,36 @@ class MainWindow(QMainWindow):
             "Pick a school on the left to see its visits. To find one quickly, press Ctrl+F "
             "and type part of its name or its URN.",
         )
-        self.no_schools_page = EmptyState(
-            "empty-school",
-            "No schools yet",
-            "This store has no schools. They arrive with the first sync from your trust's server "
-            "(set its address in File > Settings).",
-        )
-        self.school_page = SchoolPage()
-        self.school_page.new_visit_requested.connect(self.open_new_visit)
-        for page in (self.loading_page, self.choose_page, self.no_schools_page, self.school_page):
+        for page in (self.loading_page, self.choose_page):
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(self.loading_page)
+        # Not on the first screen: built when first shown (start-up stays fast).
+        self._school_page: SchoolPage | None = None
+        self._no_schools_page: EmptyState | None = None
+
+    @property
+    def school_page(self) -> SchoolPage:
+        """The chosen school's page (built the first time a school is chosen)."""
+        if self._school_page is None:
+            from reviewer_app.gui.school_page import SchoolPage
+
+            self._school_page = SchoolPage()
+            self._school_page.new_visit_requested.connect(self.open_new_visit)
+            self.pages.addWidget(self._school_page)
+        return self._school_page
+
+    @property
+    def no_schools_page(self) -> EmptyState:
+        """What a store without schools shows."""
+        if self._no_schools_page is None:
+            self._no_schools_page = EmptyState(
+                "empty-school",
+                "No schools yet",
+                "This store has no schools. They arrive with the first sync from your trust's "
+                "server (set its address in File > Settings).",
+            )
+            self.pages.addWidget(self._no_schools_page)
+        return self._no_schools_page
 
     def _action(
         self,
@@ -400,7 +420,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_visits(self) -> None:
         visits = self._visits
-        if visits is None or self.school_page.school is None:
+        if visits is None or self._school_page is None or self._school_page.school is None:
             return
         titles = {kind.framework_id: kind.title for kind in self.kinds}
         names = {pid: person.name for pid, person in self.people.items()}
@@ -488,7 +508,7 @@ class MainWindow(QMainWindow):
         return crash.with_name(crash.stem + PREVIOUS_SUFFIX)
 
     def show_last_crash_report(self):
-        from reviewer_app.gui.crash import CrashReportDialog
+        from reviewer_app.gui.crash_report_dialog import CrashReportDialog
 
         path = self._previous_crash_file()
         if not path.exists():

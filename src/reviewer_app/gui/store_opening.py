@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from reviewer_app.gui.dialogs.passphrase import PassphraseMode, ask_passphrase
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
+    # The dialog is imported when a passphrase is asked: most starts never need it.
+    from reviewer_app.gui.dialogs.passphrase import PassphraseMode
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
 
@@ -30,10 +31,12 @@ ATTEMPTS = 5
 
 
 #: Asks for a passphrase: (mode, store file, problem to show) -> passphrase, or None to cancel.
-Ask = Callable[[PassphraseMode, Path, str], "str | None"]
+Ask = Callable[["PassphraseMode", Path, str], "str | None"]
 
 
 def _ask_modal(mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+    from reviewer_app.gui.dialogs.passphrase import ask_passphrase
+
     return ask_passphrase(mode, store_file, problem=problem)
 
 
@@ -42,6 +45,8 @@ def _remembered_first(ask: Ask, passphrase: str | None) -> Ask:
     remembered = [passphrase] if passphrase else []
 
     def answer(mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+        from reviewer_app.gui.dialogs.passphrase import PassphraseMode
+
         if remembered and mode is PassphraseMode.UNLOCK:
             return remembered.pop()
         return ask(mode, store_file, problem)
@@ -59,6 +64,7 @@ def open_workspace(
     ``ask`` must run the dialog on the GUI thread (:class:`StoreOpener` arranges that).
     ``passphrase`` is one the person has already entered: it is tried first, without asking.
     """
+    from reviewer_app.gui.dialogs.passphrase import PassphraseMode
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.storage.errors import PassphraseRequiredError, WrongKeyError
 
@@ -194,6 +200,8 @@ class StoreOpener(QObject):
         store = self.paths.demo_store_file if self.demo else self.paths.store_file
         passphrase = None
         if not self.demo and quick_read.key_source(store) is KeySource.PASSPHRASE:
+            from reviewer_app.gui.dialogs.passphrase import PassphraseMode
+
             # Asked now rather than by the full open, which passes it on (asked once).
             passphrase = self._ask_from_worker(PassphraseMode.UNLOCK, store, "")
             if passphrase is None:
@@ -218,6 +226,8 @@ class StoreOpener(QObject):
 
     @Slot(object)
     def _ask_on_gui_thread(self, request: dict[str, Any]) -> None:
+        from reviewer_app.gui.dialogs.passphrase import ask_passphrase
+
         try:
             request["answer"] = ask_passphrase(
                 request["mode"], request["store_file"], problem=request["problem"]
