@@ -1,0 +1,206 @@
+"""Opening the encrypted store: probe first, then engines for reading and writing.
+
+A store is opened in two steps so that a bad file is never changed:
+
+1. :func:`probe_store` looks at the file's size and first bytes, then opens it with
+   ``mode=ro&immutable=1`` (no locks, no ``-wal``/``-shm`` files) to check the key and read the
+   schema revision. Every failure becomes a :class:`~reviewer_app.storage.errors.StoreError`
+   naming the file and what to do.
+2. Only then :func:`create_engines` opens it for real: raw key first, then WAL,
+   ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout on every connection. The write
+   engine starts every transaction with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so
+   a writer never fails half-way on a lock upgrade); the read engine's connections are
+   ``query_only``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from reviewer_app.storage.errors import (
+    NotAStoreError,
+    PlainDatabaseError,
+    TruncatedStoreError,
+    WrongKeyError,
+)
+
+log = logging.getLogger(__name__)
+
+#: SQLCipher 4's default page size; an intact store is a whole number of pages.
+PAGE_SIZE = 4096
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_OTHER_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{", b"<")
+
+
+def _key_pragma(key: bytes) -> str:
+    # A raw key in SQLCipher's x'..' form skips its PBKDF2, so opening is fast; our keys are
+    # already random (keyring) or scrypt-derived (passphrase).
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head:
+        return False
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head)
+    return printable / len(head) > 0.95
+
+
+def check_file_shape(path: Path) -> None:
+    """Reject files that cannot be a store from their size and first bytes alone."""
+    size = path.stat().st_size
+    if size == 0:
+        raise TruncatedStoreError(
+            path,
+            f"The store {path} is empty: it was cut short, perhaps by a full disk or an "
+            "interrupted copy.",
+            hint="Restore it from a backup or sync your work down to a new data folder.",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    if head.startswith(SQLITE_MAGIC):
+        raise PlainDatabaseError(
+            path,
+            f"{path} is an ordinary, unencrypted SQLite database, not a Reviewer store.",
+            hint="Move it out of the data folder; Reviewer only opens its own encrypted stores.",
+        )
+    if head.startswith(_OTHER_MAGIC) or _looks_like_text(head):
+        raise NotAStoreError(
+            path,
+            f"{path} is not a Reviewer store (it is some other kind of file).",
+            hint="Move it out of the data folder or choose another data folder.",
+        )
+    if size % PAGE_SIZE:
+        raise TruncatedStoreError(
+            path,
+            f"The store {path} is cut short ({size} bytes is not a whole number of pages): "
+            "perhaps a full disk or an interrupted copy.",
+            hint="Restore it from a backup or sync your work down to a new data folder.",
+        )
+
+
+def _wrong_key(path: Path, passphrase: bool) -> WrongKeyError:
+    if passphrase:
+        return WrongKeyError(
+            path,
+            f"That passphrase does not open the store {path}.",
+            hint="Check the passphrase (capitals count) and try again.",
+        )
+    return WrongKeyError(
+        path,
+        f"The key this computer holds does not open the store {path}; the file may be from "
+        "another computer or damaged.",
+        hint="Restore it from a backup or sync your work down to a new data folder.",
+    )
+
+
+def _damaged(path: Path) -> TruncatedStoreError:
+    return TruncatedStoreError(
+        path,
+        f"The store {path} is damaged or cut short, perhaps by a full disk or an interrupted copy.",
+        hint="Restore it from a backup or sync your work down to a new data folder.",
+    )
+
+
+def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | None:
+    """Check ``key`` opens ``path`` and return its Alembic revision (``None`` before the first).
+
+    Reads only; creates no ``-wal``/``-shm`` file and takes no lock. Raises a
+    :class:`~reviewer_app.storage.errors.StoreError` for every bad store.
+    """
+    check_file_shape(path)
+    uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+            revision: str | None = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        except sqlcipher3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorname", "")
+            log.info("store probe failed: %s (%s)", exc, code)
+            if code == "SQLITE_NOTADB":
+                raise _wrong_key(path, passphrase) from None
+            raise _damaged(path) from None
+    finally:
+        conn.close()
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() and page_count * PAGE_SIZE > path.stat().st_size:
+        raise _damaged(path)
+    return revision
+
+
+@dataclass(slots=True)
+class StoreEngines:
+    """The two engines over one store file."""
+
+    path: Path
+    write: Engine
+    read: Engine
+
+    def dispose(self) -> None:
+        """Close every connection (the last close checkpoints and removes the ``-wal`` file)."""
+        self.read.dispose()
+        self.write.dispose()
+
+
+def _engine(path: Path, key: bytes, *, writer: bool) -> Engine:
+    def connect() -> Any:
+        conn = sqlcipher3.connect(
+            str(path),
+            check_same_thread=False,
+            isolation_level=None,  # we issue BEGIN ourselves (see the "begin" listener)
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if writer:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if not writer:
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=connect,
+        poolclass=QueuePool,
+        pool_size=1 if writer else 4,
+        max_overflow=0 if writer else 4,
+        pool_timeout=60,
+    )
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def create_engines(path: Path, key: bytes) -> StoreEngines:
+    """Engines for a store that :func:`probe_store` accepted, or for a new store at ``path``.
+
+    The write engine's first connection creates the file and switches it to WAL, so it is made
+    (and used) before the read engine.
+    """
+    write = _engine(path, key, writer=True)
+    with write.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    return StoreEngines(path=path, write=write, read=_engine(path, key, writer=False))

@@ -1,0 +1,28 @@
+"""Small facts kept inside the store (who uses this laptop, whether demo data is seeded)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from reviewer_app.storage.tables import LocalSettingRow
+
+CURRENT_PERSON = "current_person_id"
+CURRENT_TRUST = "current_trust_id"
+DEMO_SEEDED = "demo_seeded"
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    """The value stored under ``key``, or ``None``."""
+    row = session.get(LocalSettingRow, key)
+    return None if row is None else row.value
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    """Store ``value`` under ``key`` (replacing any earlier value)."""
+    row = session.get(LocalSettingRow, key)
+    if row is None:
+        session.add(LocalSettingRow(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
+    session.flush()

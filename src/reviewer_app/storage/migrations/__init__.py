@@ -1,0 +1,1 @@
+"""Alembic migrations of the local store, run by :mod:`reviewer_app.storage.schema`."""

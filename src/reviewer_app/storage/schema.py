@@ -1,0 +1,49 @@
+"""The store's schema revision and the Alembic upgrade run on every open.
+
+:data:`REVISIONS` lists the revisions this version of the app knows, oldest first (a test checks
+it against the migration scripts). Knowing them without Alembic lets a store already at head open
+without importing Alembic at all, and lets a store from a newer app be refused before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+
+#: Every revision in ``storage/migrations/versions``, oldest first.
+REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD = REVISIONS[-1]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Upgrade the store to ``target`` in one ``BEGIN IMMEDIATE`` transaction.
+
+    A failure rolls the whole upgrade back, so the store stays at its old revision.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+    log.info("store schema upgraded to %s", target)
+
+
+def script_revisions() -> tuple[str, ...]:
+    """The revisions the migration scripts define, oldest first (for tests and tooling)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    return tuple(reversed([s.revision for s in scripts.walk_revisions()]))

@@ -1,0 +1,353 @@
+"""HTTP client of the trust server: typed calls, timeouts, retries only where they are safe.
+
+Retries (tenacity, exponential backoff with jitter) happen only on transport errors, 5xx and
+429; every other answer is final. Pushing again is always safe because the server applies each
+``op_id`` once and replays its stored answer. Enrolment is retried only when the request never
+reached the server (a refused connection), since a used code cannot be used twice.
+
+A 401 raises :class:`ReEnrolRequiredError` (the device token is unknown or revoked); a 426
+raises :class:`UpgradeRequiredError`; other refusals raise :class:`RequestRefusedError`
+carrying the server's code and sentence. httpx and tenacity are imported on first use, not at
+start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_BLOB_CHUNK_BYTES,
+    PROTOCOL_VERSION,
+    BlobStatus,
+    ChangesPage,
+    ConflictRecord,
+    CreateReviewRequest,
+    EnrolRequest,
+    EnrolResponse,
+    HandshakeRequest,
+    HandshakeResponse,
+    Operation,
+    PushRequest,
+    PushResponse,
+    ReviewSummary,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+_CONFLICTS = TypeAdapter(list[ConflictRecord])
+
+
+class SyncClientError(ReviewerError):
+    """Base of the errors a sync call raises."""
+
+
+class ServerUnreachableError(SyncClientError):
+    """No answer from the server after the retries (offline, or the server is down)."""
+
+
+class ReEnrolRequiredError(SyncClientError):
+    """The server does not accept this laptop's device token (revoked or unknown)."""
+
+
+class UpgradeRequiredError(SyncClientError):
+    """The server speaks a different sync protocol: this app needs updating."""
+
+
+class RequestRefusedError(SyncClientError):
+    """The server refused the request for a reason it stated (``status``, ``code``)."""
+
+    def __init__(self, message: str, *, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class _RetryableStatusError(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try: attempts, backoff bounds (seconds) and an overall deadline."""
+
+    attempts: int = 5
+    initial_wait: float = 0.5
+    max_wait: float = 10.0
+    deadline: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds allowed to connect, and for each read/write of a request."""
+
+    connect: float = 10.0
+    read: float = 60.0
+    write: float = 60.0
+    pool: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class BlobProgress:
+    """Where an upload stands (reported after each chunk)."""
+
+    sha256: str
+    sent: int
+    total: int
+
+
+class SyncClient:
+    """One server, one device token. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        import httpx
+
+        headers = {"User-Agent": f"reviewer-app sync/{PROTOCOL_VERSION}"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(
+                connect=timeouts.connect,
+                read=timeouts.read,
+                write=timeouts.write,
+                pool=timeouts.pool,
+            ),
+            transport=transport,
+        )
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- transport --------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        only_if_unsent: bool = False,
+        accept: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request with retries; raises the typed errors above for final failures."""
+        import httpx
+        from tenacity import (
+            Retrying,
+            retry_if_exception,
+            stop_after_attempt,
+            stop_after_delay,
+            wait_exponential_jitter,
+        )
+
+        retryable: tuple[type[BaseException], ...] = (
+            (httpx.ConnectError, httpx.ConnectTimeout)
+            if only_if_unsent
+            else (httpx.TransportError, _RetryableStatusError)
+        )
+
+        def attempt() -> httpx.Response:
+            response = self._http.request(method, path, **kwargs)
+            if response.status_code >= 500 or response.status_code == 429:
+                raise _RetryableStatusError(response)
+            return response
+
+        def before_sleep(state: Any) -> None:
+            log.info(
+                "Sync %s %s failed (%s); retry %d",
+                method,
+                path.split("?")[0],
+                type(state.outcome.exception()).__name__,
+                state.attempt_number,
+            )
+
+        retrying = Retrying(
+            retry=retry_if_exception(lambda exc: isinstance(exc, retryable)),
+            wait=wait_exponential_jitter(
+                multiplier=self.retry.initial_wait,
+                jitter=self.retry.initial_wait,
+                max=self.retry.max_wait,
+            ),
+            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.deadline),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            response = retrying(attempt)
+        except _RetryableStatusError as exc:
+            return self._raise_for(exc.response)
+        except httpx.TransportError as exc:
+            raise ServerUnreachableError(
+                f"The trust server at {self.base_url} cannot be reached.",
+                hint="Check the connection; your work is kept and will sync later.",
+            ) from exc
+        if response.status_code >= 400 and response.status_code not in accept:
+            return self._raise_for(response)
+        return response
+
+    def _raise_for(self, response: httpx.Response) -> httpx.Response:
+        try:
+            body = response.json()
+            code, message = str(body["error"]), str(body["message"])
+        except (ValueError, KeyError, TypeError):
+            code, message = "unknown", f"The trust server answered HTTP {response.status_code}."
+        if response.status_code == 401:
+            raise ReEnrolRequiredError(message, hint="Enrol this laptop again.")
+        if response.status_code == 426:
+            raise UpgradeRequiredError(message)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise ServerUnreachableError(
+                f"The trust server is not able to sync now ({message.rstrip('.')}).",
+                hint="Your work is kept and will sync later.",
+            )
+        raise RequestRefusedError(message, status=response.status_code, code=code)
+
+    def _call(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return model.model_validate_json(self._send(method, path, **kwargs).content)
+
+    # -- API ------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """The server's liveness answer (no token needed)."""
+        body: dict[str, Any] = self._send("GET", "/health").json()
+        return body
+
+    def enrol(self, request: EnrolRequest) -> EnrolResponse:
+        """Exchange a one-time code for a device token (retried only if never delivered)."""
+        return self._call(
+            EnrolResponse,
+            "POST",
+            "/enrol",
+            content=request.model_dump_json(),
+            headers={"Content-Type": "application/json"},
+            only_if_unsent=True,
+        )
+
+    def handshake(self, client_schema_version: int) -> HandshakeResponse:
+        """Versions check and the reviews this device may read with their ``last_seq``."""
+        body = HandshakeRequest(
+            protocol_version=PROTOCOL_VERSION, client_schema_version=client_schema_version
+        )
+        return self._call(HandshakeResponse, "POST", "/handshake", **_json(body))
+
+    def create_review(self, review_id: str, request: CreateReviewRequest) -> ReviewSummary:
+        """Start a visit's review on the server (idempotent)."""
+        return self._call(ReviewSummary, "PUT", f"/reviews/{review_id}", **_json(request))
+
+    def push(self, review_id: str, operations: Sequence[Operation]) -> PushResponse:
+        """Send one batch (at most ``MAX_BATCH``, in device_seq order); safe to repeat."""
+        body = PushRequest(protocol_version=PROTOCOL_VERSION, operations=list(operations))
+        return self._call(PushResponse, "POST", f"/reviews/{review_id}/push", **_json(body))
+
+    def pull(self, review_id: str, since: int, limit: int = DEFAULT_PULL_LIMIT) -> ChangesPage:
+        """Changes after cursor ``since``."""
+        return self._call(
+            ChangesPage,
+            "GET",
+            f"/reviews/{review_id}/changes",
+            params={"since": since, "limit": limit},
+        )
+
+    def conflicts(self, review_id: str, *, only_open: bool = True) -> list[ConflictRecord]:
+        """The review's conflict records."""
+        response = self._send(
+            "GET",
+            f"/reviews/{review_id}/conflicts",
+            params={"state": "open" if only_open else "all"},
+        )
+        return _CONFLICTS.validate_json(response.content)
+
+    def blob_offset(self, sha256: str) -> tuple[bool, int]:
+        """(complete, bytes held) for a blob: skip it when complete, resume from the offset."""
+        response = self._send("HEAD", f"/blobs/{sha256}", accept=frozenset({404}))
+        return response.status_code == 200, int(response.headers.get("Upload-Offset", "0"))
+
+    def upload_blob(
+        self,
+        sha256: str,
+        data: bytes,
+        *,
+        chunk_size: int = 4 * 1024 * 1024,
+        progress: Callable[[BlobProgress], None] | None = None,
+    ) -> BlobStatus:
+        """Upload ``data`` under its SHA-256, skipping what the server already holds.
+
+        Asks the server how much it has (so an interrupted upload resumes where it stopped),
+        then sends ``Content-Range`` chunks; a chunk that fails in transit is sent again.
+        """
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("data does not match sha256")
+        chunk_size = max(1, min(chunk_size, MAX_BLOB_CHUNK_BYTES))
+        total = len(data)
+        complete, offset = self.blob_offset(sha256)
+        if complete:
+            return BlobStatus(sha256=sha256, size=total, received=total, complete=True)
+        if total == 0:
+            response = self._send("PUT", f"/blobs/{sha256}", content=b"")
+            return BlobStatus.model_validate_json(response.content)
+        status: BlobStatus | None = None
+        while offset < total:
+            end = min(offset + chunk_size, total) - 1
+            try:
+                response = self._send(
+                    "PUT",
+                    f"/blobs/{sha256}",
+                    content=data[offset : end + 1],
+                    headers={"Content-Range": f"bytes {offset}-{end}/{total}"},
+                )
+            except RequestRefusedError as exc:
+                if exc.code != "offset_mismatch":
+                    raise
+                # Another attempt of ours landed after all: carry on from what the server has.
+                complete, offset = self.blob_offset(sha256)
+                if complete:
+                    break
+                continue
+            status = BlobStatus.model_validate_json(response.content)
+            offset = status.received
+            if progress is not None:
+                progress(BlobProgress(sha256=sha256, sent=offset, total=total))
+        return status or BlobStatus(sha256=sha256, size=total, received=total, complete=True)
+
+    def download_blob(self, sha256: str) -> bytes:
+        """A blob's bytes, checked against its hash."""
+        content = self._send("GET", f"/blobs/{sha256}").content
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise ServerUnreachableError(
+                f"The file {sha256[:12]}… arrived damaged.", hint="Sync again to fetch it anew."
+            )
+        return content
+
+
+def _json(model: BaseModel) -> dict[str, Any]:
+    return {"content": model.model_dump_json(), "headers": {"Content-Type": "application/json"}}

@@ -1,0 +1,97 @@
+"""Schema migrations: empty store to head, an old-revision store upgraded with its data intact."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.storage import schema
+from reviewer_app.storage.engine import create_engines, probe_store
+from reviewer_app.storage.keys import new_store_key, write_key_info
+from reviewer_app.storage.organisation_repository import OrganisationRepository
+from reviewer_app.storage.store import open_store
+from reviewer_app.storage.tables import StoreTable
+from reviewer_app.storage.visit_repository import VisitRepository
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    assert schema.script_revisions() == schema.REVISIONS
+    assert schema.REVISIONS[-1] == schema.HEAD
+
+
+def test_empty_store_upgrades_to_head_matching_the_tables(tmp_path: Path, prompt: Any) -> None:
+    path = tmp_path / "reviewer.db"
+    store = open_store(path, passphrase=prompt)
+    with store.engines.write.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.get_current_revision() == schema.HEAD
+        differences = compare_metadata(context, StoreTable.metadata)
+    store.close()
+    assert differences == []
+
+
+def _store_at_revision(path: Path, prompt: Any, revision: str) -> bytes:
+    """Create a real store file at an old ``revision``; return its key."""
+    key, info = new_store_key(path, demo=False, prompt=prompt)
+    write_key_info(path, info)
+    engines = create_engines(path, key)
+    schema.upgrade(engines.write, revision)
+    engines.dispose()
+    return key
+
+
+def test_store_at_first_revision_upgrades_with_data_intact(tmp_path: Path, prompt: Any) -> None:
+    path = tmp_path / "reviewer.db"
+    key = _store_at_revision(path, prompt, "0001")
+    trust = Trust(id="t1", name="Fenwick Trust")
+    school = School(
+        id="s1", trust_id="t1", urn="139876", name="Fenwick Primary", phase=Phase.PRIMARY
+    )
+    person = Person(
+        id="p1", trust_id="t1", name="Ada Lister", email="ada@fenwick.example",
+        roles=frozenset({Role.LEAD_REVIEWER, Role.SAFEGUARDING_LEAD}),
+    )  # fmt: skip
+    visit = Visit(
+        id="v1",
+        school_id="s1",
+        framework_id="learning-walk",
+        planned_start=date(2026, 3, 2),
+        planned_end=date(2026, 3, 2),
+        reviewers=(VisitReviewer("p1", Role.LEAD_REVIEWER),),
+        status=VisitStatus.SIGNED,
+    )
+    # Write at revision 0001 with the engines of that time: only the 0001 tables exist.
+    engines = create_engines(path, key)
+    from sqlmodel import Session
+
+    with Session(engines.write) as session, session.begin():
+        OrganisationRepository(session).save_trust(trust)
+        OrganisationRepository(session).save_school(school)
+        OrganisationRepository(session).save_person(person)
+        VisitRepository(session).save_visit(visit)
+        tables = {
+            row[0]
+            for row in session.connection().exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+    engines.dispose()
+    assert "visit" in tables
+    assert "review" not in tables
+    assert probe_store(path, key, passphrase=True) == "0001"
+
+    store = open_store(path, passphrase=prompt)
+    with store.reading() as session:
+        assert OrganisationRepository(session).get_school("s1") == school
+        assert OrganisationRepository(session).get_person("p1") == person
+        assert VisitRepository(session).get_visit("v1") == visit
+        review_rows = session.connection().exec_driver_sql("SELECT count(*) FROM review")
+        assert review_rows.scalar_one() == 0
+    store.close()
+    assert probe_store(path, key, passphrase=True) == schema.HEAD
