@@ -131,7 +131,6 @@ def _run(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from reviewer_app.reports import ca
-    from reviewer_app.reports.ca_folder import CaFolder
     from reviewer_app.reports.keys import certificate_pem, load_key
 
     action = args.ca_action
@@ -142,9 +141,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Wrote a self-issued certificate for {args.name} to {args.out}.")
         print("Reports signed with it are labelled 'not certified by the trust'.")
         return 0
-    folder = CaFolder(args.folder)
+    folder = ca.CaFolder(args.folder)
     if action == "init":
-        folder = CaFolder.create(args.folder, args.trust_name, _passphrase(args, confirm=True))
+        folder = ca.CaFolder.create(args.folder, args.trust_name, _passphrase(args, confirm=True))
         print(f"Created the root certificate for {args.trust_name} in {args.folder}.")
         print(f"Give {folder.root_cert_path} to everyone who verifies reports.")
         return 0

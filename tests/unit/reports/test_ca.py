@@ -10,7 +10,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from reviewer_app.domain.errors import NotFoundError, ValidationError
 from reviewer_app.reports import ca
-from reviewer_app.reports.ca_folder import CaFolder
 from reviewer_app.reports.keys import certificate_request, generate_signing_key
 
 
@@ -76,7 +75,7 @@ def test_certificate_needs_a_name() -> None:
 
 
 def test_ca_folder_issues_revokes_and_publishes_a_crl(tmp_path: Path) -> None:
-    folder = CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"correct horse")
+    folder = ca.CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"correct horse")
     assert (tmp_path / "ca" / "root-key.pem").stat().st_mode & 0o077 == 0
     first_crl = x509.load_pem_x509_crl(folder.crl_path.read_bytes())
     assert len(list(first_crl)) == 0
@@ -98,19 +97,19 @@ def test_ca_folder_issues_revokes_and_publishes_a_crl(tmp_path: Path) -> None:
 
 
 def test_ca_folder_refuses_a_wrong_passphrase_and_a_second_root(tmp_path: Path) -> None:
-    folder = CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
+    folder = ca.CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
     with pytest.raises(ca.CertificateAuthorityError, match="passphrase"):
         folder.unlock(b"wrong")
     with pytest.raises(ca.CertificateAuthorityError, match="already holds"):
-        CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
+        ca.CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
 
 
 def test_revoking_an_unknown_serial_says_so(tmp_path: Path) -> None:
-    folder = CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
+    folder = ca.CaFolder.create(tmp_path / "ca", "Oakwood Learning Trust", b"right")
     with pytest.raises(NotFoundError, match="abc123"):
         folder.revoke(b"right", "abc123")
 
 
 def test_missing_folder_is_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(ca.CertificateAuthorityError, match="ca init"):
-        CaFolder(tmp_path / "nothing").root_certificate()
+        ca.CaFolder(tmp_path / "nothing").root_certificate()
