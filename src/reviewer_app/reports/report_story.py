@@ -189,6 +189,9 @@ class ReportStory:
             )
         )
         story.append(facts_table)
+        for notice in d.notices:
+            story.append(Spacer(1, 3 * mm))
+            story.append(Paragraph(markup(notice), s.note))
         about = d.audience.description
         notes = [legend.note_text for legend in d.scales if legend.not_an_ofsted_grade]
         if about or notes:
@@ -270,6 +273,13 @@ class ReportStory:
                 )
             if section.narrative:
                 head.append(Paragraph(markup(section.narrative), s.body))
+            for label, items in (
+                (section.strengths_label, section.strengths),
+                (section.development_label, section.development),
+            ):
+                if items:
+                    head.append(Paragraph(markup(label), s.label))
+                    head.extend(Paragraph(markup(i), s.bullet, bulletText="•") for i in items)
             story.append(KeepTogether(head))
             for finding in section.findings:
                 block: list[Any] = []
@@ -300,11 +310,11 @@ class ReportStory:
                         Paragraph(markup(e), s.evidence, bulletText="–") for e in finding.evidence
                     )
                 for label, items in (
-                    ("Strengths", finding.strengths),
-                    ("Areas for development", finding.development),
+                    (section.strengths_label, finding.strengths),
+                    (section.development_label, finding.development),
                 ):
                     if items:
-                        block.append(Paragraph(label, s.label))
+                        block.append(Paragraph(markup(label), s.label))
                         block.extend(Paragraph(markup(i), s.bullet, bulletText="•") for i in items)
                 block.append(Spacer(1, 2 * mm))
                 story.append(KeepTogether(block))
