@@ -261,6 +261,7 @@ class ReportStory:
                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
                             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (0, 0), 10),
                         ]
                     )
                 )
@@ -298,6 +299,7 @@ class ReportStory:
                             ("VALIGN", (0, 0), (-1, -1), "TOP"),
                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
                             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (0, 0), 10),
                             ("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.HexColor(RULE)),
                             ("TOPPADDING", (0, 0), (-1, -1), 6),
                         ]
