@@ -222,9 +222,16 @@ def _run_window(
     from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    shell = start_shell(paths, demo=demo)
-    window = shell.window
     opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    # The quick look at the store (a few milliseconds of disk) runs while the window is built;
+    # its result is delivered once the event loop runs, so it can be in the first paint.
+    opener.start()
+    try:
+        shell = start_shell(paths, demo=demo)
+    except BaseException:
+        opener.wait()
+        raise
+    window = shell.window
     shell.opener = opener
 
     def first_look(look: FirstLook) -> None:
@@ -257,7 +264,6 @@ def _run_window(
         if os.environ.get(ENV_VAR):
             StartupProbe(window, app)
         window.show()
-        opener.start()
         if previous_report:
             QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
         return app.exec()
