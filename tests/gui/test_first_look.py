@@ -162,3 +162,52 @@ def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
         assert window.new_visit_action.isEnabled()
     finally:
         shell.close()
+
+
+def test_the_status_bar_says_the_store_is_still_opening_until_it_is(
+    qtbot: QtBot, paths: AppPaths
+) -> None:
+    Workspace.open(paths, demo=True).close()
+    look = read_first_look(paths.demo_store_file, DEMO_KEY)
+    assert look is not None
+    shell = start_shell(paths, demo=True)
+    qtbot.addWidget(shell.window)
+    try:
+        shell.window.show_first_look(look)
+        assert shell.window.activity_status.text() == "Opening the store…"
+        shell.attach(Workspace.open(paths, demo=True), Settings())
+        qtbot.waitUntil(lambda: shell.tasks.pending == 0, timeout=20_000)
+        assert shell.window.activity_status.text() == ""
+    finally:
+        shell.close()
+
+
+def test_work_after_the_first_paint_runs_once_after_it(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QLabel
+
+    from reviewer_app.gui.after_paint import call_after_paint
+
+    class CountingLabel(QLabel):
+        paints = 0
+
+        def paintEvent(self, event: QPaintEvent) -> None:
+            self.paints += 1
+            super().paintEvent(event)
+
+    label = CountingLabel("Schools")
+    qtbot.addWidget(label)
+    calls: list[int] = []
+    call_after_paint(label, lambda: calls.append(label.paints), at_most_ms=5_000)
+    label.show()
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5_000)
+    assert calls[0] >= 1  # after the paint, not before
+    label.update()
+    qtbot.wait(50)
+    assert len(calls) == 1  # once only
+
+    hidden = QLabel("Never shown")
+    qtbot.addWidget(hidden)
+    late: list[None] = []
+    call_after_paint(hidden, lambda: late.append(None), at_most_ms=50)
+    qtbot.waitUntil(lambda: late == [None], timeout=5_000)  # never painted: after at most 50 ms

@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self._show_person(look.person)
         self._schools_arrived(list(look.schools))
         self._schools_ready = False  # ready for planning visits only once the Workspace is here
+        # Until then nothing can be planned or changed: say why (cleared when work settles).
+        self.activity_status.setText("Opening the store…")
 
     # ------------------------------------------------------------------ construction
 
