@@ -2,6 +2,11 @@
 
 ``cli.main`` calls :func:`run_gui` when no subcommand is named. Heavy modules (PySide6, the store)
 are imported inside the functions that need them, so ``reviewer-app --help`` stays instant.
+
+Start-up order (``bench/startup.py`` measures it): a background thread takes a quick, read-only
+look at the store (``storage/quick_read.py``, sqlcipher3 alone) while the window is built, so the
+schools are in its first paint; only after that paint does the thread import the storage stack
+and open the full Workspace, which then takes over the window (:meth:`Shell.attach`).
 """
 
 from __future__ import annotations
@@ -145,7 +150,7 @@ class Shell:
     """The running shell: the window and what it is built on. :meth:`close` tears it down.
 
     The Workspace arrives after the window is shown (:meth:`attach`); until then the window
-    says it is opening the store.
+    shows the schools from the quick look at the store (or says it is opening the store).
     """
 
     window: MainWindow
