@@ -207,8 +207,12 @@ class StoreOpener(QObject):
             if passphrase is None:
                 log.info("Opening the store was cancelled at the passphrase")
                 return _CANCELLED, None
-        key = quick_read.quick_key(store, demo=self.demo, passphrase=passphrase)
-        looked = quick_read.read_first_look(store, key) if key is not None else None
+        try:
+            key = quick_read.quick_key(store, demo=self.demo, passphrase=passphrase)
+            looked = quick_read.read_first_look(store, key) if key is not None else None
+        except Exception:  # only a shortcut: the full open finds and reports any problem
+            log.info("The quick look at the store failed", exc_info=True)
+            looked = None
         return looked, passphrase
 
     def _ask_from_worker(self, mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
