@@ -56,6 +56,14 @@ def lock_review(session: Session, review_id: str) -> models.Review | None:
     return session.exec(statement).first()
 
 
+def lock_visit(session: Session, visit_id: str) -> models.Visit | None:
+    """The visit row, locked so two laptops starting its review at once take turns."""
+    statement = select(models.Visit).where(models.Visit.id == visit_id)
+    if is_postgresql(session.get_bind()):  # type: ignore[arg-type]
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
 class _Push:
     """One push: the locked review, the caller and their access."""
 
@@ -168,6 +176,14 @@ class _Push:
                 RejectReason.REVIEW_LOCKED,
                 "This review is signed and can no longer change; make an amendment instead.",
             )
+        if isinstance(op.payload, dict):
+            for key in _AUTHOR_KEYS:
+                if key in op.payload and op.payload[key] != self.caller.person.id:
+                    return self.rejected(
+                        op,
+                        RejectReason.NOT_ALLOWED,
+                        "A change can only be sent by the person who made it.",
+                    )
         handlers = {
             OpKind.APPEND: self._append,
             OpKind.RETRACT: self._retract,
@@ -183,10 +199,11 @@ class _Push:
         payload = op.payload
         if not isinstance(payload, dict):
             return self.rejected(op, RejectReason.INVALID_PAYLOAD, "A record must be an object.")
-        for key in _AUTHOR_KEYS:
-            if key in payload and payload[key] != self.caller.person.id:
+        if op.entity is Entity.REVIEW:
+            started = payload.get("review")
+            if not isinstance(started, dict) or started.get("visit_id") != self.review.visit_id:
                 return self.rejected(
-                    op, RejectReason.NOT_ALLOWED, "A record can only be added by its own author."
+                    op, RejectReason.INVALID_PAYLOAD, "This review belongs to another visit."
                 )
         if (
             op.entity is Entity.JUDGEMENT
@@ -269,20 +286,41 @@ class _Push:
         return self.verify_report(data)
 
     def _retract(self, op: Operation) -> OpResult:
-        record = self.session.get(models.Record, (self.review.id, op.entity.value, op.entity_id))
-        if record is None:
+        """Withdraw a record: named directly, or by a tombstone record that supersedes it."""
+        payload = op.payload if isinstance(op.payload, dict) else {}
+        named = self.session.get(models.Record, (self.review.id, op.entity.value, op.entity_id))
+        target_id = op.entity_id
+        if named is None and isinstance(payload.get("supersedes"), str):
+            target_id = str(payload["supersedes"])
+        target = self.session.get(models.Record, (self.review.id, op.entity.value, target_id))
+        if target is None:
             return self.rejected(
-                op, RejectReason.UNKNOWN_RECORD, f"There is no record {op.entity_id} to withdraw."
+                op, RejectReason.UNKNOWN_RECORD, f"There is no record {target_id} to withdraw."
             )
-        if record.author_id != self.caller.person.id and not self.access.is_lead:
+        if target.author_id != self.caller.person.id and not self.access.is_lead:
             return self.rejected(
                 op,
                 RejectReason.NOT_ALLOWED,
                 "Only the record's author or the lead reviewer may withdraw it.",
             )
-        record.retracted = True
-        self.session.add(record)
+        target.retracted = True
+        self.session.add(target)
         seq = self._log(op, ChangeKind.RETRACT, op.payload)
+        if target_id != op.entity_id:
+            # Keep the tombstone itself as an append-only record, so a resend is recognised.
+            self.session.add(
+                models.Record(
+                    review_id=self.review.id,
+                    entity=op.entity.value,
+                    entity_id=op.entity_id,
+                    author_id=self.caller.person.id,
+                    op_id=str(op.op_id),
+                    payload_sha256=payload_sha256(op.payload),
+                    payload=op.payload,
+                    retracted=True,
+                    server_seq=seq,
+                )
+            )
         return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
 
     def _submit(self, op: Operation) -> OpResult:
@@ -318,6 +356,10 @@ class _Push:
 
     def _set(self, op: Operation) -> OpResult:
         assert isinstance(op.payload, dict)
+        if op.entity is Entity.REVIEW:
+            # The review's state is an event in the log, not a shared text: no versions.
+            seq = self._log(op, ChangeKind.SET, op.payload)
+            return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
         base: int | None = op.base_version
         if op.parent_op_id is not None:
             parent = self.session.get(models.AppliedOp, str(op.parent_op_id))
@@ -395,7 +437,7 @@ class _Push:
         state.device_time = op.device_time
         state.op_id = str(op.op_id)
         self.session.add(state)
-        seq = self._log(op, kind, {"value": value}, version=state.version, conflict_id=conflict_id)
+        seq = self._log(op, kind, op.payload, version=state.version, conflict_id=conflict_id)
         return OpResult(
             op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq, version=state.version
         )

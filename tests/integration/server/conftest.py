@@ -239,8 +239,8 @@ class Device:
             "payload": payload,
             "device_time": now(),
         }
-        if kind in ("set", "resolve"):
-            op["field"] = "value"
+        if kind in ("set", "resolve") and entity == "field_value":
+            op["field"] = "quality_of_education.strengths"
         op.update(extra)
         return op
 

@@ -47,7 +47,7 @@ def test_replayed_batch_returns_stored_results_and_changes_nothing(
             world.walk_review,
             "set",
             "field_value",
-            "qe.strengths",
+            world.walk_review,
             {"value": "Reading"},
             base_version=0,
         ),
