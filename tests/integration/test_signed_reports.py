@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -293,3 +293,52 @@ def test_without_any_revocation_list_a_trust_signature_is_not_accepted(
     assert "revocation list" in amira.sentence
     with_crl = verify_report(pdf, trust_roots=[trust.root], crls=[trust.crl])
     assert with_crl.signatures[0].ok
+
+
+def test_appended_annotation_covering_text_fails(fully_signed: bytes, oakwood: SampleTrust) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(fully_signed))
+    page_ref = writer.root["/Pages"]["/Kids"][1]
+    page = page_ref.get_object()
+    note = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+            generic.NameObject("/Rect"): generic.ArrayObject(
+                [generic.FloatObject(v) for v in (400, 600, 560, 640)]
+            ),
+            generic.NameObject("/Contents"): generic.TextStringObject("Inadequate"),
+            generic.NameObject("/DA"): generic.TextStringObject("/Helv 12 Tf 0 g"),
+        }
+    )
+    annots = page.get("/Annots", generic.ArrayObject())
+    annots.append(writer.add_object(note))
+    page["/Annots"] = annots
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    result = _verify(out.getvalue(), oakwood)
+    assert not result.passed
+    assert "changed after the last signature" in result.signatures[-1].sentence
+
+
+def test_report_still_verifies_after_the_embedded_crl_has_expired(
+    peer_document: ReportDocument,
+) -> None:
+    """Reports are read months later; the CRL embedded at signing is long past its next update."""
+    import time
+
+    trust = sample_trust("Oakwood Learning Trust")
+    short_lived = ca.build_crl(trust.ca, [], valid_for=timedelta(seconds=5))
+    pdf = sign_report(
+        prepare_and_render(peer_document),
+        trust.signers["Amira Hussain"],
+        trust_roots=[trust.root],
+        crls=[short_lived],
+    )
+    time.sleep(max(0.0, (short_lived.next_update_utc - datetime.now(UTC)).total_seconds()) + 1.1)
+    assert datetime.now(UTC) > short_lived.next_update_utc
+    amira = _verify(pdf, trust).signatures[0]
+    assert amira.ok, amira.sentence

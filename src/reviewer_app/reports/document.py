@@ -45,12 +45,25 @@ class Audience:
     shows_evidence: bool = True
     shows_appendix: bool = True
     shows_follow_up: bool = True
+    description: str = ""
 
 
 #: The three audiences every framework may name (``report_audiences`` in a framework file).
 STANDARD_AUDIENCES: Mapping[str, Audience] = {
-    FULL_INTERNAL: Audience(FULL_INTERNAL, "Full internal report", allows_restricted=True),
-    SCHOOL_FACING: Audience(SCHOOL_FACING, "Report for the school", allows_restricted=False),
+    FULL_INTERNAL: Audience(
+        FULL_INTERNAL,
+        "Full internal report",
+        allows_restricted=True,
+        description="The complete record of the visit, including restricted safeguarding "
+        "detail. Keep it within the trust's review and safeguarding teams.",
+    ),
+    SCHOOL_FACING: Audience(
+        SCHOOL_FACING,
+        "Report for the school",
+        allows_restricted=False,
+        description="Written for the headteacher, staff and governors of the school. "
+        "Restricted safeguarding detail is held separately by the trust.",
+    ),
     BOARD_SUMMARY: Audience(
         BOARD_SUMMARY,
         "Summary for the trust board",
@@ -58,6 +71,8 @@ STANDARD_AUDIENCES: Mapping[str, Audience] = {
         shows_evidence=False,
         shows_appendix=False,
         shows_follow_up=True,
+        description="Judgements, agreed actions and progress on earlier actions, for the "
+        "trust board. The full report is available to the board on request.",
     ),
 }
 

@@ -71,9 +71,14 @@ def register_fonts(font_folder: Path | None = None) -> None:
     global _fonts_registered
     if _fonts_registered:
         return
+    from reportlab import rl_config
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+
+    # Photos go in as binary streams: ASCII85-encoding them in pure Python cost more than the
+    # rest of a 30-page report put together, and made the file a quarter larger.
+    rl_config.useA85 = 0
 
     folder = font_folder or resources_dir() / "fonts"
     for name, filename in (
@@ -322,6 +327,16 @@ class _Renderer:
             )
         )
         story.append(facts_table)
+        about = d.audience.description
+        notes = [legend.note_text for legend in d.scales if legend.not_an_ofsted_grade]
+        if about or notes:
+            story.append(Spacer(1, 8 * mm))
+            story.append(Paragraph("About this report", s.label))
+            if about:
+                story.append(Paragraph(_text(about), s.small))
+            if notes:
+                story.append(Spacer(1, 1.5 * mm))
+                story.append(Paragraph(_text(notes[0]), s.note))
         return story
 
     def summary(self) -> list[Any]:
@@ -336,7 +351,9 @@ class _Renderer:
                 [Paragraph(_text(section.title), s.cell), self.chip(rating, w * 0.3 - 10)]
                 for section, rating in d.summary
             ]
-            story.append(self.data_table(["Area", "Agreed judgement"], rows, [w * 0.7, w * 0.3]))
+            table = self.data_table(["Area", "Agreed judgement"], rows, [w * 0.7, w * 0.3])
+            table.setStyle([("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
+            story.append(table)
         else:
             story.append(Paragraph("No area of this report carries an overall rating.", s.body))
         for legend in d.scales:
@@ -363,13 +380,15 @@ class _Renderer:
         d, s = self.document, self.styles
         w = self.frame_width
         story: list[Any] = []
-        for section in d.sections:
+        for index, section in enumerate(d.sections):
             story.append(CondPageBreak(60 * mm))
+            if index:
+                story.append(Spacer(1, 5 * mm))
             title = self.heading(section.title)
             head: list[Any] = [title]
             if section.summary_rating is not None:
                 head_table = self._table(
-                    [[title, self.chip(section.summary_rating, 34 * mm)]], [w - 36 * mm, 36 * mm]
+                    [[title, self.chip(section.summary_rating, 36 * mm)]], [w - 38 * mm, 38 * mm]
                 )
                 head_table.setStyle(
                     TableStyle(
@@ -396,10 +415,10 @@ class _Renderer:
                     [
                         [
                             Paragraph(_text(finding.prompt), s.prompt),
-                            self.chip(finding.rating, 30 * mm),
+                            self.chip(finding.rating, 36 * mm),
                         ]
                     ],
-                    [w - 32 * mm, 32 * mm],
+                    [w - 38 * mm, 38 * mm],
                 )
                 top.setStyle(
                     TableStyle(
@@ -416,7 +435,7 @@ class _Renderer:
                 if finding.evidence:
                     block.append(Paragraph("Evidence", s.label))
                     block.extend(
-                        Paragraph(_text(e), s.evidence, bulletText="“") for e in finding.evidence
+                        Paragraph(_text(e), s.evidence, bulletText="–") for e in finding.evidence
                     )
                 for label, items in (
                     ("Strengths", finding.strengths),
@@ -447,7 +466,11 @@ class _Renderer:
             for i, a in enumerate(d.actions, start=1)
         ]
         widths = [w * 0.05, w * 0.53, w * 0.17, w * 0.13, w * 0.12]
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
         return [
+            CondPageBreak(45 * mm),
             self.heading("Agreed actions"),
             self.data_table(["#", "Action", "Owner", "Due", "Priority"], rows, widths),
         ]
@@ -469,7 +492,11 @@ class _Renderer:
             for f in d.follow_ups
         ]
         widths = [w * 0.36, w * 0.13, w * 0.15, w * 0.36]
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
         return [
+            CondPageBreak(45 * mm),
             self.heading("Follow-up of earlier actions"),
             self.data_table(["Action", "Agreed", "Outcome", "What we found"], rows, widths),
         ]
@@ -662,6 +689,8 @@ class _Renderer:
         story: list[Any] = self.cover()
         story += [NextPageTemplate("body"), PageBreak()]
         story += self.summary()
+        if d.sections:
+            story.append(PageBreak())
         story += self.sections()
         story += self.actions()
         story += self.follow_up()

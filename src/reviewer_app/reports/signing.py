@@ -313,13 +313,13 @@ def sign_report(
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers import pdf_signer as pdf_signer_module
     from pyhanko_certvalidator import ValidationContext
 
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=True)
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
+        reader = writer.prev  # parse once: the writer's own reader of the file as it stands
         plan = read_plan(reader.root)
     except (PdfReadError, ValueError, KeyError) as exc:
         raise SigningError(
@@ -391,7 +391,6 @@ def sign_report(
         ),
     )
     demote_pyhanko_warnings()
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
     width, height = _field_size(reader, slot.field_name)
     appearance = _appearance_pdf(
         width, height, signer_name, slot.role_label, datetime.now(UTC), "#2E7D4F"

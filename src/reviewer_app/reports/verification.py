@@ -21,6 +21,7 @@ Results are plain dataclasses with sentences a school reviewer can read.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Iterable, Sequence
@@ -151,12 +152,18 @@ class ReportVerification:
         }
 
 
+def _asn1_crl_from_der(data: bytes) -> Any:
+    from asn1crypto import crl as asn1_crl  # type: ignore[import-untyped]
+
+    return asn1_crl.CertificateList.load(data)
+
+
 def _crypto_cert(asn1_cert: Any) -> x509.Certificate:
     return x509.load_der_x509_certificate(asn1_cert.dump())
 
 
 def _asn1(cert: x509.Certificate) -> Any:
-    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+    from asn1crypto import x509 as asn1_x509
 
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
@@ -185,27 +192,78 @@ def _open(pdf: bytes, source: str) -> Any:
         ) from exc
 
 
-def _validation_context(
+@dataclass(frozen=True, slots=True)
+class _RevocationData:
+    """Certificates and CRLs available offline: the report's DSS plus what the caller gave."""
+
+    certs: tuple[Any, ...]
+    crls: tuple[Any, ...]
+    trust_crls: tuple[x509.CertificateRevocationList, ...]
+
+
+def _revocation_data(
     reader: Any,
     trust_roots: Sequence[x509.Certificate],
     crls: Iterable[x509.CertificateRevocationList],
-) -> Any:
+) -> _RevocationData:
     from pyhanko.sign.validation.dss import DocumentSecurityStore
     from pyhanko.sign.validation.errors import NoDSSFoundError
 
-    kwargs: dict[str, Any] = {
-        "trust_roots": [_asn1(r) for r in trust_roots],
-        "crls": [_asn1_crl(c) for c in crls],
-        "allow_fetching": False,
-        "revocation_mode": "hard-fail",
-    }
+    given = list(crls)
+    asn1_crls = [_asn1_crl(c) for c in given]
+    certs: list[Any] = []
     try:
         dss = DocumentSecurityStore.read_dss(reader)
     except NoDSSFoundError:
-        from pyhanko_certvalidator import ValidationContext
+        pass
+    else:
+        certs = list(dss.load_certs())
+        for ref in dss.crls:
+            data = ref.get_object().data
+            asn1_crls.append(_asn1_crl_from_der(data))
+            with contextlib.suppress(ValueError):
+                given.append(x509.load_der_x509_crl(data))
+    trust_crls = tuple(
+        crl
+        for crl in given
+        if any(
+            crl.issuer == root.subject and crl.is_signature_valid(root.public_key())  # type: ignore[arg-type]
+            for root in trust_roots
+        )
+    )
+    return _RevocationData(tuple(certs), tuple(asn1_crls), trust_crls)
 
-        return ValidationContext(**kwargs)
-    return dss.as_validation_context(kwargs)
+
+def _validation_context(
+    trust_roots: Sequence[x509.Certificate], data: _RevocationData, moment: datetime | None
+) -> Any:
+    """Validation as at ``moment``, the time the signature claims.
+
+    A report is verified months after signing, long after the CRL embedded at signing has passed
+    its next-update time; checking at the claimed signing time keeps that CRL usable. Revocation
+    published later is caught separately by :func:`_revoked_at` (any revocation fails).
+    """
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(
+        trust_roots=[_asn1(r) for r in trust_roots],
+        other_certs=list(data.certs),
+        crls=list(data.crls),
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+        moment=moment,
+    )
+
+
+def _revoked_at(cert: x509.Certificate, data: _RevocationData) -> datetime | None:
+    """When a trust CRL (embedded or supplied) says ``cert`` was revoked, if any does."""
+    for crl in data.trust_crls:
+        if crl.issuer != cert.issuer:
+            continue
+        entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+        if entry is not None:
+            return entry.revocation_date_utc
+    return None
 
 
 def _plan_from_signed_revision(reader: Any, embedded: Sequence[Any]) -> ReportPlan | None:
@@ -257,7 +315,7 @@ def verify_report(
         planned = plan.signatures
     if not trust_roots:
         problems.append("No trust root was given, so no signer can be checked against the trust.")
-    context = _validation_context(reader, trust_roots, crls)
+    revocation_data = _revocation_data(reader, trust_roots, crls)
     by_field = {sig.field_name: sig for sig in embedded}
     results: list[SignatureResult] = []
     for slot in planned:
@@ -266,14 +324,14 @@ def verify_report(
             results.append(_missing(slot))
             continue
         results.append(
-            _check_signature(sig, slot, context, trust_roots, is_last=sig is embedded[-1])
+            _check_signature(sig, slot, revocation_data, trust_roots, is_last=sig is embedded[-1])
         )
     planned_fields = {slot.field_name for slot in planned}
     for sig in embedded:
         if sig.field_name not in planned_fields:
             unplanned = PlannedSignature(sig.field_name, 0, "", "")
             result = _check_signature(
-                sig, unplanned, context, trust_roots, is_last=sig is embedded[-1]
+                sig, unplanned, revocation_data, trust_roots, is_last=sig is embedded[-1]
             )
             results.append(result)
             problems.append(
@@ -342,7 +400,7 @@ def _issued_by_root(cert: x509.Certificate, trust_roots: Sequence[x509.Certifica
 def _check_signature(
     sig: Any,
     slot: PlannedSignature,
-    context: Any,
+    revocation_data: _RevocationData,
     trust_roots: Sequence[x509.Certificate],
     *,
     is_last: bool,
@@ -358,6 +416,8 @@ def _check_signature(
     signer_name = common_name(cert) if cert else "An unknown signer"
     problems: list[str] = []
     try:
+        claimed = sig.self_reported_timestamp
+        context = _validation_context(trust_roots, revocation_data, claimed)
         status = validate_pdf_signature(sig, signer_validation_context=context)
     except Exception as exc:
         log.info("signature %s could not be validated: %s", sig.field_name, type(exc).__name__)
@@ -376,14 +436,13 @@ def _check_signature(
         problems.append("The signed content has been changed since this signature was made.")
     elif not status.valid:
         problems.append("The signature value does not match the signer's certificate.")
-    revoked = bool(status.revoked)
+    revoked_on = _revoked_at(cert, revocation_data) if cert is not None else None
+    details = status.revocation_details
+    if revoked_on is None and status.revoked and details is not None:
+        revoked_on = details.revocation_date
+    revoked = bool(status.revoked) or revoked_on is not None
     if revoked:
-        details = status.revocation_details
-        when = (
-            f" on {details.revocation_date.strftime('%-d %B %Y')}"
-            if details is not None and details.revocation_date
-            else ""
-        )
+        when = f" on {revoked_on.strftime('%-d %B %Y')}" if revoked_on else ""
         problems.append(
             f"{signer_name}'s certificate was revoked{when}; signatures made with it are not "
             "accepted."
@@ -436,7 +495,7 @@ def _check_signature(
         signed_at=status.signer_reported_dt,
         certification=sig.docmdp_level is not None,
         intact=intact,
-        certified_by_trust=bool(status.trusted) and not revoked,
+        certified_by_trust=bool(status.trusted) and not revoked and not self_issued,
         self_issued=self_issued,
         revoked=revoked,
         problems=tuple(problems),
