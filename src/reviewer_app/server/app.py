@@ -304,7 +304,12 @@ def create_app(context: ServerContext) -> FastAPI:
                 verify_report=ctx.verify_report,
             )
 
-    @app.get("/reviews/{review_id}/changes", response_model=ChangesPage, tags=["sync"])
+    @app.get(
+        "/reviews/{review_id}/changes",
+        response_class=Response,
+        responses={200: {"model": ChangesPage, "description": "One page of changes"}},
+        tags=["sync"],
+    )
     def changes(
         review_id: ReviewId,
         session: SessionDep,
@@ -314,7 +319,8 @@ def create_app(context: ServerContext) -> FastAPI:
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
-        return read_changes(session, review, since, limit)
+        page = read_changes(session, review, since, limit)
+        return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
     def conflicts(
