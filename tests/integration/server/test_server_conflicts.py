@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import Harness, World
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Harness, World
+
 
 FIELD = "quality_of_education.strengths"  # the field id; the entity is the review
 

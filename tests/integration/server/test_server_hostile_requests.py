@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import Device, Harness, World
 from reviewer_app.server import administration as adm
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.protocol import MAX_BATCH, MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES
+
+if TYPE_CHECKING:
+    from conftest import Device, Harness, World
 
 TABLES = ("change_log", "applied_op", "record", "field_state", "conflict", "blob")
 

@@ -11,9 +11,8 @@ import json
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conftest import Harness, World
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import EvidenceNote, Review, ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer
@@ -23,6 +22,9 @@ from reviewer_app.storage.outbox import OutboxOp, pending_ops
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import open_store
 from reviewer_app.storage.visit_repository import VisitRepository
+
+if TYPE_CHECKING:
+    from conftest import Harness, World
 
 
 def _wire(op: OutboxOp) -> dict[str, Any]:
