@@ -78,9 +78,10 @@ class Workspace:
         lane = WriterLane()
         try:
             if demo:
-                from reviewer_app.services.demo import seed_demo
+                from reviewer_app.services.demo import refresh_demo_dates, seed_demo
 
-                lane.call(seed_demo, store)
+                if not lane.call(seed_demo, store):
+                    lane.call(refresh_demo_dates, store)
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)
@@ -107,6 +108,15 @@ class Workspace:
     @property
     def lane(self) -> WriterLane:
         return self._lane
+
+    @property
+    def store(self) -> Store:
+        """The open store (for services that compose storage, such as sync)."""
+        return self._store
+
+    def reload_identity(self) -> None:
+        """Read the trust and person again (after enrolment replaced them)."""
+        self._trust, self._person = self._load_identity()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run ``fn`` on the writer lane and return a future at once (for the GUI thread)."""
