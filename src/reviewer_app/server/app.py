@@ -29,7 +29,13 @@ from sqlmodel import Session, col, select
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.server import http_errors, models
-from reviewer_app.server.access import ReviewAccess, readable_visits, review_access, visit_access
+from reviewer_app.server.access import (
+    ReviewAccess,
+    readable_visits,
+    restriction_for,
+    review_access,
+    visit_access,
+)
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.database import write_session
@@ -326,7 +332,8 @@ def create_app(context: ServerContext) -> FastAPI:
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
-        page = read_changes(session, review, since, limit)
+        restriction = restriction_for(session, caller.person, review.framework_id)
+        page = read_changes(session, review, since, limit, restriction)
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
@@ -338,7 +345,8 @@ def create_app(context: ServerContext) -> FastAPI:
     ) -> Any:
         """The review's conflicts, for the lead reviewer's panel."""
         review = _readable_review(session, caller, review_id)
-        return list_conflicts(session, review, only_open=state == "open")
+        restriction = restriction_for(session, caller.person, review.framework_id)
+        return list_conflicts(session, review, only_open=state == "open", restriction=restriction)
 
     blob_routes.register(app)
     return app

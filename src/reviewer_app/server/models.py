@@ -204,3 +204,17 @@ class Blob(SQLModel, table=True):
     size: int = Field(sa_type=sa.BigInteger)
     stored_at: datetime
     uploaded_by: str | None = Field(default=None, max_length=64)
+
+
+class RestrictedItem(SQLModel, table=True):
+    """A criterion or field of a framework that only safeguarding roles may see (from the files).
+
+    ``kind`` is ``criterion`` (its judgements, notes, actions and ``<criterion>.*`` fields) or
+    ``field`` (a section-level field id).
+    """
+
+    __tablename__ = "restricted_item"
+
+    framework_id: str = Field(foreign_key="framework.id", primary_key=True, max_length=128)
+    kind: str = Field(primary_key=True, max_length=16)
+    item_id: str = Field(primary_key=True, max_length=200)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import models
-from reviewer_app.server.access import ReviewAccess
+from reviewer_app.server.access import Restriction, ReviewAccess, restriction_for
 from reviewer_app.server.database import is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
@@ -98,6 +98,7 @@ class _Push:
         self.review = review
         self.caller = caller
         self.access = access
+        self.restriction = restriction_for(session, caller.person, review.framework_id)
         self.blob_reader = blob_reader
         self.verify_report = verify_report
         # Batch state: rows are inserted in bulk at the end (one statement per table), and
@@ -259,6 +260,12 @@ class _Push:
         if not self.access.may_write:
             return self.rejected(
                 op, RejectReason.NOT_ALLOWED, "Only the visit's team may change this review."
+            )
+        if self.restriction.hides(op.entity.value, op.field, op.payload):
+            return self.rejected(
+                op,
+                RejectReason.NOT_ALLOWED,
+                "Only safeguarding roles may record this part of the review.",
             )
         if self.review.locked and op.entity is not Entity.SIGNED_REPORT:
             return self.rejected(
@@ -583,8 +590,17 @@ def apply_push(
     return PushResponse(review_id=review.id, results=results, last_seq=review.last_seq)
 
 
-def read_changes(session: Session, review: models.Review, since: int, limit: int) -> ChangesPage:
-    """Change-log rows after ``since``, oldest first, at most ``limit``."""
+def read_changes(
+    session: Session,
+    review: models.Review,
+    since: int,
+    limit: int,
+    restriction: Restriction | None = None,
+) -> ChangesPage:
+    """Change-log rows after ``since``, oldest first, at most ``limit``.
+
+    Rows ``restriction`` hides are left out of the page; ``next_cursor`` still moves past them.
+    """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
     # is the hottest path of a sync.
@@ -601,6 +617,9 @@ def read_changes(session: Session, review: models.Review, since: int, limit: int
     )
     has_more = len(rows) > limit
     page = rows[:limit]
+    next_cursor = page[-1]["server_seq"] if page else since
+    if restriction:
+        page = [r for r in page if not restriction.hides(r["entity"], r["field"], r["payload"])]
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],
@@ -618,17 +637,25 @@ def read_changes(session: Session, review: models.Review, since: int, limit: int
         )
         for row in page
     ]
-    next_cursor = page[-1]["server_seq"] if page else since
     return ChangesPage.model_construct(
         review_id=review.id, changes=changes, next_cursor=next_cursor, has_more=has_more
     )
 
 
 def list_conflicts(
-    session: Session, review: models.Review, *, only_open: bool
+    session: Session,
+    review: models.Review,
+    *,
+    only_open: bool,
+    restriction: Restriction | None = None,
 ) -> list[ConflictRecord]:
-    """The review's conflicts (open ones only, or all), oldest first."""
+    """The review's conflicts (open ones only, or all), oldest first, less hidden fields."""
     statement = select(models.Conflict).where(models.Conflict.review_id == review.id)
     if only_open:
         statement = statement.where(models.Conflict.status == ConflictStatus.OPEN.value)
-    return [conflict_record(c) for c in session.exec(statement.order_by(col(models.Conflict.id)))]
+    conflicts = session.exec(statement.order_by(col(models.Conflict.id)))
+    return [
+        conflict_record(c)
+        for c in conflicts
+        if restriction is None or not restriction.hides_field(c.field)
+    ]
