@@ -83,3 +83,51 @@ def readable_visits(session: Session, person: models.Person) -> list[models.Visi
     ).all()
     roles = roles_of(session, person.id)
     return [v for v in visits if may_see_framework(session, roles, v.framework_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """The parts of a framework only safeguarding roles may see (criteria and fields).
+
+    A change is hidden when it is a field of a restricted criterion (``<criterion>.<field>``)
+    or a restricted section field, or a judgement, action or note about a restricted criterion
+    (a note about several criteria is hidden if any of them is restricted).
+    """
+
+    criteria: frozenset[str] = frozenset()
+    fields: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.criteria or self.fields)
+
+    def hides_field(self, field: str | None) -> bool:
+        if not field:
+            return False
+        return field in self.fields or field.split(".", 1)[0] in self.criteria
+
+    def hides(self, entity: str, field: str | None, payload: object) -> bool:
+        """Whether a change (entity, field, payload) touches a restricted part."""
+        if not self:
+            return False
+        if entity == "field_value":
+            return self.hides_field(field)
+        if not isinstance(payload, dict):
+            return False
+        criterion = payload.get("criterion_id")
+        if isinstance(criterion, str) and criterion in self.criteria:
+            return True
+        criteria = payload.get("criterion_ids")
+        return isinstance(criteria, list) and any(c in self.criteria for c in criteria)
+
+
+def restriction_for(session: Session, person: models.Person, framework_id: str) -> Restriction:
+    """What this person may not see of a framework (nothing, for safeguarding roles)."""
+    if roles_of(session, person.id) & SAFEGUARDING_ROLES:
+        return Restriction()
+    rows = session.exec(
+        select(models.RestrictedItem).where(models.RestrictedItem.framework_id == framework_id)
+    ).all()
+    return Restriction(
+        criteria=frozenset(r.item_id for r in rows if r.kind == "criterion"),
+        fields=frozenset(r.item_id for r in rows if r.kind == "field"),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from sqlmodel import Session, select
@@ -72,6 +73,59 @@ def add_framework(
     framework.safeguarding = safeguarding
     session.add(framework)
     return framework
+
+
+def import_frameworks(session: Session, folder: Path) -> list[models.Framework]:
+    """Register every framework in a frameworks folder, taking access from the files.
+
+    A framework whose file restricts who may open it (``visible_to``) is registered as a
+    safeguarding framework: only safeguarding roles may read its reviews. Sections and criteria
+    restricted inside an open framework (a single central record check in a termly visit) are
+    recorded, and the server withholds their data from everyone without a safeguarding role.
+    (The server knows one restricted class; parts restricted to other roles are treated the
+    same, which errs on the side of showing less.)
+    """
+    from reviewer_app.domain.frameworks import FrameworkLoadError, load_library
+
+    try:
+        library = load_library(folder)
+    except FrameworkLoadError as exc:
+        raise ValidationError(
+            f"The frameworks in {folder} have problems, so none were registered.",
+            hint="Run 'reviewer-app frameworks check' on the folder and fix what it reports.",
+        ) from exc
+    registered = []
+    for framework_id in library.framework_ids:
+        framework = library.latest(framework_id)
+        registered.append(
+            add_framework(
+                session,
+                framework_id,
+                title=str(framework.title),
+                safeguarding=bool(framework.visible_to),
+            )
+        )
+        session.flush()
+        # Restricted parts of every installed version (a review keeps the version it began with).
+        items: set[tuple[str, str]] = set()
+        for version in library.versions(framework_id):
+            for section in version.sections:
+                hidden_section = bool(section.visible_to)
+                if hidden_section:
+                    items.update(("field", spec.id) for spec in section.fields)
+                for criterion in section.criteria:
+                    if hidden_section or criterion.visible_to:
+                        items.add(("criterion", criterion.id))
+        for row in session.exec(
+            select(models.RestrictedItem).where(models.RestrictedItem.framework_id == framework_id)
+        ).all():
+            session.delete(row)
+        session.flush()
+        for kind, item_id in sorted(items):
+            session.add(
+                models.RestrictedItem(framework_id=framework_id, kind=kind, item_id=item_id)
+            )
+    return registered
 
 
 def _role(value: str) -> Role:

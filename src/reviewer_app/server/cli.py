@@ -6,6 +6,7 @@
     reviewer-app-server admin create-trust NAME
     reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
     reviewer-app-server admin add-framework ID [--title T] [--safeguarding]
+    reviewer-app-server admin import-frameworks FOLDER
     reviewer-app-server admin create-reviewer --trust T --name N --email E [--role R ...]
     reviewer-app-server admin grant-role PERSON ROLE | revoke-role PERSON ROLE
     reviewer-app-server admin assign PERSON SCHOOL | unassign PERSON SCHOOL
@@ -121,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("framework_id")
     a.add_argument("--title", default="")
     a.add_argument("--safeguarding", action="store_true", help="only safeguarding roles see it")
+    a = actions.add_parser(
+        "import-frameworks", help="register every framework of a folder, access from the files"
+    )
+    a.add_argument("folder", type=Path)
     a = actions.add_parser("create-reviewer", help="add a person; prints their id")
     a.add_argument("--trust", required=True)
     a.add_argument("--name", required=True)
@@ -174,6 +179,10 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
         ),
         "add-framework": lambda s: adm.add_framework(
             s, args.framework_id, title=args.title, safeguarding=args.safeguarding
+        ),
+        "import-frameworks": lambda s: out.extend(
+            f"{f.id}\t{'safeguarding roles only' if f.safeguarding else 'everyone assigned'}"
+            for f in adm.import_frameworks(s, args.folder)
         ),
         "create-reviewer": lambda s: out.append(
             adm.create_person(
@@ -240,10 +249,12 @@ def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
     elif os.environ.get(CA_PASSPHRASE_ENV):
         passphrase = os.environ[CA_PASSPHRASE_ENV].encode("utf-8")
     authority = TrustAuthority(folder=folder.expanduser().resolve(), passphrase=passphrase)
-    if passphrase is not None:
-        from reviewer_app.reports.ca import CaFolder
+    from reviewer_app.reports.ca import CaFolder
 
-        CaFolder(authority.folder).unlock(passphrase)  # a wrong passphrase fails at start-up
+    # A missing CA folder or a wrong passphrase fails at start-up, not at the first enrolment.
+    CaFolder(authority.folder).root_certificate()
+    if passphrase is not None:
+        CaFolder(authority.folder).unlock(passphrase)
     return authority
 
 
@@ -254,6 +265,10 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
 
     authority = _trust_authority(args)
     app = create_app_from_settings(database_url, data_dir / "blobs", authority)
+    from reviewer_app.logging_setup import configure
+
+    # From here on the log also goes to the console (the server's operators read it there).
+    configure(data_dir / "logs" / "server.log", console=True)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
@@ -264,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = _data_dir(args)
     from reviewer_app.logging_setup import configure
 
-    configure(data_dir / "logs" / "server.log", console=args.command == "serve")
+    configure(data_dir / "logs" / "server.log")
     database_url = _database_url(args, data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from conftest import Harness
 from reviewer_app.server.database import migrate
+
+if TYPE_CHECKING:
+    from conftest import Harness
 
 
 def test_migrated_schema_matches_the_models(server: Harness) -> None:
@@ -21,4 +25,4 @@ def test_migrating_again_is_harmless(server: Harness) -> None:
     migrate(server.engine)
     with server.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"

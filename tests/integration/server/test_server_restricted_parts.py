@@ -1,0 +1,107 @@
+"""Restricted parts of an open framework (a single central record check inside a termly visit)
+reach only safeguarding roles: the server withholds them from everyone else's pulls and refuses
+their writes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer_app.server import administration as adm
+from reviewer_app.server import models
+
+if TYPE_CHECKING:
+    from conftest import Harness, World
+
+FRAMEWORKS = Path(__file__).resolve().parents[3] / "frameworks"
+TERMLY = "half-termly-core-visit"
+
+
+def test_restricted_parts_reach_only_safeguarding_roles(server: Harness, world: World) -> None:
+    with server.admin() as session:
+        adm.import_frameworks(session, FRAMEWORKS)
+        visit = adm.create_visit(
+            session,
+            world.school_a,
+            TERMLY,
+            start=date(2026, 9, 14),
+            end=date(2026, 9, 14),
+            team=[(world.lead, "lead_reviewer"), (world.peer, "peer_reviewer")],
+        ).id
+        review = adm.create_review(session, visit).id
+    with server.session() as session:
+        restricted = session.get(models.RestrictedItem, (TERMLY, "criterion", "scr-check"))
+        assert restricted is not None
+
+    peer = server.enrol(world.peer)  # holds a safeguarding role
+    peer_tablet = server.enrol(world.peer, "Tablet")
+    lead = server.enrol(world.lead)  # does not
+    scr_field = "scr-check.records-sampled"
+    secret = [
+        peer.op(
+            review,
+            "append",
+            "judgement",
+            "j-scr",
+            {"criterion_id": "scr-check", "level_key": "met", "author_id": world.peer},
+        ),
+        peer.op(
+            review, "set", "field_value", review, {"value": 40}, field=scr_field, base_version=0
+        ),
+        peer.op(
+            review,
+            "append",
+            "evidence_note",
+            "n-scr",
+            {
+                "text": "2 gaps in rows R7, R9",
+                "criterion_ids": ["scr-check"],
+                "author_id": world.peer,
+            },
+        ),
+    ]
+    ordinary = [
+        peer.op(
+            review,
+            "append",
+            "evidence_note",
+            "n-walk",
+            {
+                "text": "Calm corridors",
+                "criterion_ids": ["joint-learning-walk"],
+                "author_id": world.peer,
+            },
+        ),
+        peer.op(
+            review,
+            "set",
+            "field_value",
+            review,
+            {"value": "Good"},
+            field="joint-learning-walk.notes",
+            base_version=0,
+        ),
+    ]
+    results = peer.push(review, secret + ordinary).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 5
+    clash = peer_tablet.op(
+        review, "set", "field_value", review, {"value": 41}, field=scr_field, base_version=0
+    )
+    assert peer_tablet.push(review, [clash]).json()["results"][0]["status"] == "conflict"
+
+    everything = [c["op_id"] for c in peer.pull_all(review)]
+    assert len(everything) == 6
+    seen_by_lead = lead.pull_all(review)
+    assert [c["op_id"] for c in seen_by_lead] == [op["op_id"] for op in ordinary]
+    page = lead.pull(review, since=0, limit=500).json()
+    assert page["next_cursor"] == 6  # the cursor moves past what is withheld
+    assert lead.http.get(f"/reviews/{review}/conflicts").json() == []
+    assert len(peer.http.get(f"/reviews/{review}/conflicts").json()) == 1
+
+    attempt = lead.op(
+        review, "set", "field_value", review, {"value": 0}, field=scr_field, base_version=1
+    )
+    result = lead.push(review, [attempt]).json()["results"][0]
+    assert (result["status"], result["reason"]) == ("rejected", "not_allowed")
+    assert "safeguarding" in result["message"]
