@@ -1,0 +1,298 @@
+"""The trust server's HTTP API (FastAPI). :func:`create_app` builds it around an engine.
+
+Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every error is an
+``ErrorBody``):
+
+* ``GET /health``: liveness and protocol version; no token needed.
+* ``POST /enrol``: a one-time code for a device token (and a certificate when available).
+* ``POST /handshake``: versions check, who the device is, which visits and reviews it may read.
+* ``PUT /reviews/{review_id}``: start the review of a visit (team members; idempotent).
+* ``POST /reviews/{review_id}/push``: apply up to 200 operations exactly once.
+* ``GET /reviews/{review_id}/changes?since=N&limit=M``: the change log after a cursor.
+* ``GET /reviews/{review_id}/conflicts?state=open|all``: conflict records.
+* ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
+
+Every endpoint except health and enrol needs ``Authorization: Bearer <device token>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Query, Request, Response
+from fastapi import Path as PathParam
+from sqlmodel import Session, col, select
+
+from reviewer_app import __version__
+from reviewer_app.server import http_errors, models
+from reviewer_app.server.access import ReviewAccess, readable_visits, review_access, visit_access
+from reviewer_app.server.blob_store import BlobStore
+from reviewer_app.server.body_limit import BodySizeLimit
+from reviewer_app.server.database import write_session
+from reviewer_app.server.enrolment import (
+    Caller,
+    authenticate,
+    check_versions,
+    enrol_response,
+    person_info,
+    redeem_code,
+    utc_now,
+)
+from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.operations import (
+    apply_push,
+    list_conflicts,
+    lock_review,
+    read_changes,
+)
+from reviewer_app.server.request_context import (
+    BearerDep,
+    CallerDep,
+    ServerContext,
+    SessionDep,
+    authorization_header,
+    context_of,
+)
+from reviewer_app.sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    ChangesPage,
+    ConflictRecord,
+    CreateReviewRequest,
+    EnrolRequest,
+    EnrolResponse,
+    HandshakeRequest,
+    HandshakeResponse,
+    PushRequest,
+    PushResponse,
+    ReviewSummary,
+    VisitInfo,
+    VisitMember,
+)
+
+log = logging.getLogger(__name__)
+
+ReviewId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+
+_NOT_FOUND = "There is no review {id} that this laptop may see."
+
+
+def _readable_review(session: Session, caller: Caller, review_id: str) -> models.Review:
+    review = session.get(models.Review, review_id)
+    if review is None or not review_access(session, caller.person, review).may_read:
+        # The same answer for "absent" and "not yours": existence is not disclosed.
+        raise ApiError(404, "not_found", _NOT_FOUND.format(id=review_id))
+    return review
+
+
+def _summary(session: Session, review: models.Review, access: ReviewAccess) -> ReviewSummary:
+    visit = session.get(models.Visit, review.visit_id)
+    assert visit is not None
+    return ReviewSummary(
+        review_id=review.id,
+        visit_id=review.visit_id,
+        school_id=visit.school_id,
+        framework_id=review.framework_id,
+        last_seq=review.last_seq,
+        may_write=access.may_write,
+        is_lead=access.is_lead,
+        locked=review.locked,
+    )
+
+
+def _visit_info(session: Session, visit: models.Visit) -> VisitInfo:
+    school = session.get(models.School, visit.school_id)
+    assert school is not None
+    team = session.exec(
+        select(models.VisitReviewer, models.Person)
+        .join(models.Person, col(models.Person.id) == col(models.VisitReviewer.person_id))
+        .where(models.VisitReviewer.visit_id == visit.id)
+        .order_by(col(models.Person.name))
+    ).all()
+    return VisitInfo(
+        visit_id=visit.id,
+        school_id=school.id,
+        school_name=school.name,
+        school_urn=school.urn,
+        framework_id=visit.framework_id,
+        planned_start=visit.planned_start.isoformat(),
+        planned_end=visit.planned_end.isoformat(),
+        team=[VisitMember(person_id=p.id, name=p.name, role=m.role) for m, p in team],
+    )
+
+
+def create_app(context: ServerContext) -> FastAPI:
+    """The server's FastAPI application around ``context``."""
+    from reviewer_app.server import blob_routes
+
+    app = FastAPI(
+        title="Reviewer trust server",
+        version=__version__,
+        description="Sync, enrolment and attachments for the Reviewer desktop app.",
+    )
+    app.state.context = context
+    http_errors.install(app)
+    app.add_middleware(BodySizeLimit)
+
+    @app.get("/health", tags=["server"])
+    def health() -> dict[str, Any]:
+        """Liveness probe; also tells clients the protocol version."""
+        return {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+
+    @app.post("/enrol", response_model=EnrolResponse, tags=["enrolment"])
+    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+        """Exchange a one-time enrolment code for a device token (shown only this once)."""
+        ctx = context_of(request)
+        with write_session(ctx.engine) as session:
+            enrolled = redeem_code(session, body)
+            certificate_pem = ca_pem = None
+            if body.signing_public_key_pem and ctx.issue_certificate is not None:
+                try:
+                    certificate_pem, ca_pem = ctx.issue_certificate(
+                        enrolled.person, body.signing_public_key_pem
+                    )
+                except ValueError as exc:
+                    raise ApiError(
+                        422,
+                        "invalid_request",
+                        f"The signing key sent for a certificate is not usable: {exc}.",
+                    ) from exc
+            return enrol_response(
+                session, enrolled, certificate_pem=certificate_pem, ca_certificate_pem=ca_pem
+            )
+
+    @app.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
+    def handshake(body: HandshakeRequest, session: SessionDep, caller: CallerDep) -> Any:
+        """Check versions; list the visits and reviews this device may read with their last_seq."""
+        check_versions(body.protocol_version, body.client_schema_version)
+        visits = readable_visits(session, caller.person)
+        reviews: list[ReviewSummary] = []
+        for visit in visits:
+            access = visit_access(session, caller.person, visit)
+            for review in session.exec(
+                select(models.Review)
+                .where(models.Review.visit_id == visit.id)
+                .order_by(col(models.Review.id))
+            ):
+                reviews.append(_summary(session, review, access))
+        return HandshakeResponse(
+            protocol_version=PROTOCOL_VERSION,
+            server_time=utc_now(),
+            device_id=caller.device.id,
+            person=person_info(session, caller.person),
+            visits=[_visit_info(session, v) for v in visits],
+            reviews=reviews,
+        )
+
+    @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
+    def create_review(
+        review_id: ReviewId,
+        body: CreateReviewRequest,
+        request: Request,
+        response: Response,
+        credentials: BearerDep,
+    ) -> Any:
+        """Start the review of a visit; sending the same request again changes nothing."""
+        ctx = context_of(request)
+        with write_session(ctx.engine) as session:
+            caller = authenticate(session, authorization_header(credentials))
+            visit = session.get(models.Visit, body.visit_id)
+            access = visit_access(session, caller.person, visit) if visit else ReviewAccess.none()
+            if visit is None or not access.may_read:
+                raise ApiError(404, "not_found", f"There is no visit {body.visit_id} for you.")
+            if not access.may_write:
+                raise ApiError(403, "forbidden", "Only the visit's team may start its review.")
+            if body.framework_id != visit.framework_id:
+                raise ApiError(
+                    422,
+                    "invalid_request",
+                    f"Visit {visit.id} uses framework {visit.framework_id}, "
+                    f"not {body.framework_id}.",
+                )
+            review = session.get(models.Review, review_id)
+            if review is not None:
+                if review.visit_id != visit.id:
+                    raise ApiError(409, "conflict", f"Review {review_id} belongs to another visit.")
+                response.status_code = 200
+                return _summary(session, review, access)
+            review = models.Review(
+                id=review_id,
+                visit_id=visit.id,
+                framework_id=visit.framework_id,
+                framework_version=body.framework_version,
+                framework_hash=body.framework_hash,
+                created_by=caller.person.id,
+            )
+            session.add(review)
+            session.flush()
+            response.status_code = 201
+            return _summary(session, review, access)
+
+    @app.post("/reviews/{review_id}/push", response_model=PushResponse, tags=["sync"])
+    def push(
+        review_id: ReviewId, body: PushRequest, request: Request, credentials: BearerDep
+    ) -> Any:
+        """Apply a batch of operations in one transaction; one result per operation."""
+        ctx = context_of(request)
+        if body.operations[0].review_id != review_id:
+            raise ApiError(
+                422, "invalid_request", "The operations belong to another review than the URL's."
+            )
+        with write_session(ctx.engine) as session:
+            caller = authenticate(session, authorization_header(credentials))
+            check_versions(body.protocol_version, 1)
+            review = lock_review(session, review_id)
+            access = (
+                review_access(session, caller.person, review) if review else ReviewAccess.none()
+            )
+            if review is None or not access.may_read:
+                raise ApiError(404, "not_found", _NOT_FOUND.format(id=review_id))
+            if not access.may_write:
+                raise ApiError(403, "forbidden", "Only the visit's team may change this review.")
+            return apply_push(
+                session,
+                review,
+                caller,
+                access,
+                body,
+                blob_reader=ctx.blobs.read,
+                verify_report=ctx.verify_report,
+            )
+
+    @app.get("/reviews/{review_id}/changes", response_model=ChangesPage, tags=["sync"])
+    def changes(
+        review_id: ReviewId,
+        session: SessionDep,
+        caller: CallerDep,
+        since: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+    ) -> Any:
+        """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
+        review = _readable_review(session, caller, review_id)
+        return read_changes(session, review, since, limit)
+
+    @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
+    def conflicts(
+        review_id: ReviewId,
+        session: SessionDep,
+        caller: CallerDep,
+        state: Literal["open", "all"] = "open",
+    ) -> Any:
+        """The review's conflicts, for the lead reviewer's panel."""
+        review = _readable_review(session, caller, review_id)
+        return list_conflicts(session, review, only_open=state == "open")
+
+    blob_routes.register(app)
+    return app
+
+
+def create_app_from_settings(database_url: str, blob_dir: Path) -> FastAPI:
+    """Build the app from a database URL and a blob folder (migrating the database first)."""
+    from reviewer_app.server.database import create_server_engine, migrate
+
+    engine = create_server_engine(database_url)
+    migrate(engine)
+    return create_app(ServerContext(engine=engine, blobs=BlobStore(blob_dir)))

@@ -1,0 +1,154 @@
+"""``/blobs/{sha256}``: upload by content hash, skip known blobs, resume after a dropped line.
+
+* ``HEAD``: 200 when the server holds the whole blob, else 404; either way the
+  ``Upload-Offset`` header says how many bytes it holds (resume from there).
+* ``PUT``: the body is the whole blob, or one chunk named by
+  ``Content-Range: bytes START-END/TOTAL``. START must equal the bytes already held (else 409
+  with ``Upload-Offset``). Answers 202 (chunk kept, more expected), 201 (blob complete and
+  hash-checked), 200 (already held; nothing written); the body is a ``BlobStatus``.
+  A hash mismatch discards the upload (422).
+* ``GET``: the blob, to a device that may read a review referring to it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from reviewer_app.server import models
+from reviewer_app.server.access import review_access
+from reviewer_app.server.blob_store import BlobError, BlobStore
+from reviewer_app.server.enrolment import utc_now
+from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.request_context import CallerDep
+from reviewer_app.sync.protocol import BlobStatus, ErrorBody
+
+Sha256Path = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")]
+_RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
+_STATUS_OF = {"too_large": 413, "invalid_request": 400, "offset_mismatch": 409, "bad_blob": 422}
+
+
+def _register_blob(request: Request, sha256: str, size: int, person_id: str) -> bool:
+    """Record a complete blob in the database; ``True`` when this call added it."""
+    engine = request.app.state.context.engine
+    with Session(engine) as session:
+        if session.get(models.Blob, sha256) is not None:
+            return False
+        session.add(
+            models.Blob(sha256=sha256, size=size, stored_at=utc_now(), uploaded_by=person_id)
+        )
+        try:
+            session.commit()
+        except IntegrityError:  # another upload of the same blob finished first
+            session.rollback()
+            return False
+        return True
+
+
+def _parse_range(header: str | None, body_length: int) -> tuple[int, int]:
+    if header is None:
+        return 0, body_length
+    match = _RANGE.match(header.strip())
+    if match is None:
+        raise ApiError(
+            400, "invalid_request", "Content-Range must look like 'bytes START-END/TOTAL'."
+        )
+    start, end, total = (int(g) for g in match.groups())
+    if end < start or end >= total or end - start + 1 != body_length:
+        raise ApiError(
+            400,
+            "invalid_request",
+            f"Content-Range {header} does not match the {body_length} bytes sent.",
+        )
+    return start, total
+
+
+def register(app: FastAPI) -> None:
+    """Add the blob endpoints to ``app``."""
+
+    def store_of(request: Request) -> BlobStore:
+        blobs: BlobStore = request.app.state.context.blobs
+        return blobs
+
+    @app.head("/blobs/{sha256}", tags=["blobs"], responses={404: {"description": "Not held"}})
+    def blob_head(sha256: Sha256Path, request: Request, caller: CallerDep) -> Response:
+        """200 if the server holds the blob, 404 if not; ``Upload-Offset`` = bytes held."""
+        store = store_of(request)
+        complete = store.has(sha256)
+        received = store.received(sha256)
+        if complete:
+            _register_blob(request, sha256, received, caller.person.id)
+        return Response(
+            status_code=200 if complete else 404,
+            headers={"Upload-Offset": str(received), "Blob-Complete": str(complete).lower()},
+        )
+
+    @app.put(
+        "/blobs/{sha256}",
+        tags=["blobs"],
+        response_model=BlobStatus,
+        status_code=201,
+        responses={
+            200: {"model": BlobStatus, "description": "Already held"},
+            202: {"model": BlobStatus, "description": "Chunk kept; send the next one"},
+            409: {"model": ErrorBody, "description": "Wrong offset; see Upload-Offset"},
+            422: {"model": ErrorBody, "description": "Content does not match the hash"},
+        },
+    )
+    async def blob_put(
+        sha256: Sha256Path, request: Request, response: Response, caller: CallerDep
+    ) -> Any:
+        """Upload a blob, whole or as one ``Content-Range`` chunk of it."""
+        store = store_of(request)
+        body = await request.body()
+        start, total = _parse_range(request.headers.get("content-range"), len(body))
+        already = await run_in_threadpool(store.has, sha256)
+        try:
+            outcome = await run_in_threadpool(store.put_chunk, sha256, start, total, body)
+        except BlobError as exc:
+            raise ApiError(
+                _STATUS_OF.get(exc.code, 400),
+                exc.code,  # type: ignore[arg-type]
+                exc.message,
+                headers={"Upload-Offset": str(exc.offset)},
+            ) from exc
+        if outcome.complete:
+            await run_in_threadpool(
+                _register_blob, request, sha256, outcome.total, caller.person.id
+            )
+            response.status_code = 200 if already else 201
+        else:
+            response.status_code = 202
+        response.headers["Upload-Offset"] = str(outcome.received)
+        return BlobStatus(
+            sha256=sha256,
+            size=outcome.total,
+            received=outcome.received,
+            complete=outcome.complete,
+        )
+
+    @app.get("/blobs/{sha256}", tags=["blobs"], response_class=FileResponse)
+    def blob_get(sha256: Sha256Path, request: Request, caller: CallerDep) -> Any:
+        """Download a blob that a review you may read refers to."""
+        store = store_of(request)
+        engine = request.app.state.context.engine
+        with Session(engine) as session:
+            review_ids = session.exec(
+                select(models.Record.review_id).where(models.Record.blob_sha256 == sha256)
+            ).all()
+            allowed = False
+            for review_id in set(review_ids):
+                review = session.get(models.Review, review_id)
+                if review is not None and review_access(session, caller.person, review).may_read:
+                    allowed = True
+                    break
+        if not allowed or not store.has(sha256):
+            raise ApiError(404, "not_found", f"There is no file {sha256[:12]}… for you.")
+        return FileResponse(store.path(sha256), media_type="application/octet-stream")

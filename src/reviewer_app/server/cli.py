@@ -1,0 +1,243 @@
+"""The ``reviewer-app-server`` command: run the trust server, migrate it, administer it.
+
+    reviewer-app-server [--data-dir D] [--database-url URL] serve --host 127.0.0.1 --port 8080
+    reviewer-app-server migrate
+    reviewer-app-server admin create-trust NAME
+    reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
+    reviewer-app-server admin add-framework ID [--title T] [--safeguarding]
+    reviewer-app-server admin create-reviewer --trust T --name N --email E [--role R ...]
+    reviewer-app-server admin grant-role PERSON ROLE | revoke-role PERSON ROLE
+    reviewer-app-server admin assign PERSON SCHOOL | unassign PERSON SCHOOL
+    reviewer-app-server admin create-visit --school S --framework F --start D --end D
+                                           --member PERSON:ROLE ...
+    reviewer-app-server admin create-review VISIT [--id ID]
+    reviewer-app-server admin issue-code PERSON [--hours 72]
+    reviewer-app-server admin revoke-device DEVICE | list-devices [--person P]
+    reviewer-app-server admin deactivate PERSON
+
+The database is ``REVIEWER_DATABASE_URL`` (or ``--database-url``), else a SQLite file in the
+data folder; attachments live in the data folder's ``blobs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from reviewer_app import __version__
+from reviewer_app.domain.errors import ReviewerError
+
+log = logging.getLogger(__name__)
+
+#: Environment override of the server's data folder.
+SERVER_DATA_DIR_ENV = "REVIEWER_SERVER_DATA_DIR"
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return Path(args.data_dir).expanduser().resolve()
+    env = os.environ.get(SERVER_DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    from platformdirs import PlatformDirs
+
+    return Path(PlatformDirs(appname="reviewer-server", appauthor=False).user_data_dir)
+
+
+def _database_url(args: argparse.Namespace, data_dir: Path) -> str:
+    from reviewer_app.server.database import database_url_from_env
+
+    return args.database_url or database_url_from_env(data_dir / "server.sqlite3")
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-03-14") from exc
+
+
+def _member(value: str) -> tuple[str, str]:
+    person, sep, role = value.partition(":")
+    if not sep or not person or not role:
+        raise argparse.ArgumentTypeError(f"'{value}' should look like PERSON_ID:lead_reviewer")
+    return person, role
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewer-app-server", description="The Reviewer trust server: sync and enrolment."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None, help="server data folder")
+    parser.add_argument("--database-url", default=None, help="SQLAlchemy URL of the database")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    admin = commands.add_parser("admin", help="administer trusts, people, visits and devices")
+    actions = admin.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("create-trust", help="add a trust; prints its id")
+    a.add_argument("name")
+    a.add_argument("--id", default=None)
+    a = actions.add_parser("create-school", help="add a school; prints its id")
+    a.add_argument("--trust", required=True)
+    a.add_argument("--urn", required=True)
+    a.add_argument("--name", required=True)
+    a.add_argument("--phase", required=True)
+    a.add_argument("--id", default=None)
+    a = actions.add_parser("add-framework", help="register a framework")
+    a.add_argument("framework_id")
+    a.add_argument("--title", default="")
+    a.add_argument("--safeguarding", action="store_true", help="only safeguarding roles see it")
+    a = actions.add_parser("create-reviewer", help="add a person; prints their id")
+    a.add_argument("--trust", required=True)
+    a.add_argument("--name", required=True)
+    a.add_argument("--email", required=True)
+    a.add_argument("--role", action="append", default=[], help="repeat for several roles")
+    a.add_argument("--id", default=None)
+    for name in ("grant-role", "revoke-role"):
+        a = actions.add_parser(name, help=f"{name.split('-')[0]} a trust-wide role")
+        a.add_argument("person")
+        a.add_argument("role")
+    for name in ("assign", "unassign"):
+        a = actions.add_parser(name, help=f"{name} a person to a school")
+        a.add_argument("person")
+        a.add_argument("school")
+    a = actions.add_parser("create-visit", help="plan a visit; prints its id")
+    a.add_argument("--school", required=True)
+    a.add_argument("--framework", required=True)
+    a.add_argument("--start", type=_parse_date, required=True)
+    a.add_argument("--end", type=_parse_date, required=True)
+    a.add_argument("--member", type=_member, action="append", default=[], required=True)
+    a.add_argument("--id", default=None)
+    a = actions.add_parser("create-review", help="start a visit's review; prints its id")
+    a.add_argument("visit")
+    a.add_argument("--id", default=None)
+    a = actions.add_parser("issue-code", help="one-time enrolment code for a person")
+    a.add_argument("person")
+    a.add_argument("--hours", type=int, default=72)
+    a = actions.add_parser("revoke-device", help="stop a device syncing")
+    a.add_argument("device")
+    a = actions.add_parser("list-devices", help="enrolled devices")
+    a.add_argument("--person", default=None)
+    a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
+    a.add_argument("person")
+    return parser
+
+
+def _run_admin(args: argparse.Namespace, database_url: str) -> int:
+    from reviewer_app.server import administration as adm
+    from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.enrolment import issue_code, revoke_device
+
+    engine = create_server_engine(database_url)
+    migrate(engine)
+    out: list[str] = []
+    actions: dict[str, Callable[..., object]] = {
+        "create-trust": lambda s: out.append(adm.create_trust(s, args.name, trust_id=args.id).id),
+        "create-school": lambda s: out.append(
+            adm.create_school(
+                s, args.trust, urn=args.urn, name=args.name, phase=args.phase, school_id=args.id
+            ).id
+        ),
+        "add-framework": lambda s: adm.add_framework(
+            s, args.framework_id, title=args.title, safeguarding=args.safeguarding
+        ),
+        "create-reviewer": lambda s: out.append(
+            adm.create_person(
+                s, args.trust, name=args.name, email=args.email, roles=args.role, person_id=args.id
+            ).id
+        ),
+        "grant-role": lambda s: adm.grant_role(s, args.person, args.role),
+        "revoke-role": lambda s: adm.revoke_role(s, args.person, args.role),
+        "assign": lambda s: adm.assign(s, args.person, args.school),
+        "unassign": lambda s: adm.unassign(s, args.person, args.school),
+        "create-visit": lambda s: out.append(
+            adm.create_visit(
+                s,
+                args.school,
+                args.framework,
+                start=args.start,
+                end=args.end,
+                team=args.member,
+                visit_id=args.id,
+            ).id
+        ),
+        "create-review": lambda s: out.append(
+            adm.create_review(s, args.visit, review_id=args.id).id
+        ),
+        "issue-code": lambda s: out.append(
+            issue_code(s, args.person, lifetime=timedelta(hours=args.hours))
+        ),
+        "revoke-device": lambda s: revoke_device(s, args.device),
+        "list-devices": lambda s: out.extend(
+            f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
+            f"{'revoked' if d.revoked_at else 'active'}"
+            for d in adm.list_devices(s, args.person)
+        ),
+        "deactivate": lambda s: adm.deactivate_person(s, args.person),
+    }
+    try:
+        with write_session(engine) as session:
+            actions[args.action](session)
+    except LookupError as exc:
+        raise ReviewerError(str(exc.args[0]), hint="Check the id and try again.") from exc
+    finally:
+        engine.dispose()
+    for line in out:
+        print(line)
+    return 0
+
+
+def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
+    import uvicorn
+
+    from reviewer_app.server.app import create_app_from_settings
+
+    app = create_app_from_settings(database_url, data_dir / "blobs")
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``reviewer-app-server``. Returns the exit status; never a traceback."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    data_dir = _data_dir(args)
+    from reviewer_app.logging_setup import configure
+
+    configure(data_dir / "logs" / "server.log", console=args.command == "serve")
+    database_url = _database_url(args, data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if args.command == "serve":
+            return _serve(args, database_url, data_dir)
+        if args.command == "migrate":
+            from reviewer_app.server.database import create_server_engine, migrate
+
+            engine = create_server_engine(database_url)
+            migrate(engine)
+            engine.dispose()
+            print("The server database is up to date.")
+            return 0
+        return _run_admin(args, database_url)
+    except ReviewerError as exc:
+        log.info("Command refused: %s", exc.message, exc_info=True)
+        print(str(exc), file=sys.stderr)
+        return 1
+    except Exception:
+        log.exception("Server command failed")
+        print(
+            "The server command failed unexpectedly; the log in "
+            f"{data_dir / 'logs' / 'server.log'} has the details.",
+            file=sys.stderr,
+        )
+        return 2

@@ -1,0 +1,101 @@
+"""Database engines for the server: a SQLite file by default, PostgreSQL (psycopg 3) by URL.
+
+Writers to one review are serialised: on PostgreSQL by ``SELECT ... FOR UPDATE`` on the review
+row; on SQLite by starting write transactions with ``BEGIN IMMEDIATE`` (SQLite has one writer
+at a time, and an immediate transaction waits for it instead of failing half-way).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+#: Environment variable naming the server database (a SQLAlchemy URL).
+DATABASE_URL_ENV = "REVIEWER_DATABASE_URL"
+#: Execution option that makes a SQLite transaction ``BEGIN IMMEDIATE``.
+_WRITE_OPTION = "reviewer_write"
+_SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def create_server_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings the server relies on.
+
+    SQLite: WAL journal, foreign keys on, a busy timeout, and explicit transaction control so
+    that :func:`write_session` can begin ``IMMEDIATE``. PostgreSQL: psycopg 3, pre-ping.
+    """
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module (SQLAlchemy's documented recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction is a writer from its first statement; commits on success."""
+    with Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={_WRITE_OPTION: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def database_url_from_env(default_sqlite_path: Path) -> str:
+    """``REVIEWER_DATABASE_URL`` when set, else the SQLite file at ``default_sqlite_path``."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return url or sqlite_url(default_sqlite_path)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema up to date with the Alembic migrations in ``server/migrations``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

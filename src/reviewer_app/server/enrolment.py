@@ -1,0 +1,212 @@
+"""Enrolment codes, device tokens and authentication of every request.
+
+A trust admin issues a one-time code for a person; a laptop exchanges it for a device token.
+Codes and tokens are random with at least 80 bits of entropy, so the server keeps only their
+SHA-256 (a slow password hash adds nothing for secrets nobody chose). A code works once and
+expires; a revoked device's token stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from reviewer_app.domain.ids import new_id
+from reviewer_app.server import models
+from reviewer_app.server.access import roles_of
+from reviewer_app.server.http_errors import ApiError
+from reviewer_app.sync.protocol import (
+    MIN_CLIENT_SCHEMA_VERSION,
+    PROTOCOL_VERSION,
+    EnrolRequest,
+    EnrolResponse,
+    PersonInfo,
+)
+
+log = logging.getLogger(__name__)
+
+#: Codes avoid letters and digits people confuse (0/O, 1/I/L).
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 16
+DEFAULT_CODE_LIFETIME = timedelta(hours=72)
+
+
+def secret_sha256(secret: str) -> str:
+    """SHA-256 of a code or token, as stored."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """Codes are typed by people: case, spaces and hyphens do not matter."""
+    return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def issue_code(
+    session: Session, person_id: str, *, lifetime: timedelta = DEFAULT_CODE_LIFETIME
+) -> str:
+    """Create a one-time enrolment code for a person; returns it (shown once, stored hashed)."""
+    person = session.get(models.Person, person_id)
+    if person is None or not person.active:
+        raise LookupError(f"There is no active person with id {person_id}.")
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    now = utc_now()
+    session.add(
+        models.EnrolmentCode(
+            code_sha256=secret_sha256(raw),
+            person_id=person_id,
+            issued_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def person_info(session: Session, person: models.Person) -> PersonInfo:
+    return PersonInfo(
+        id=person.id,
+        trust_id=person.trust_id,
+        name=person.name,
+        email=person.email,
+        roles=sorted(role.value for role in roles_of(session, person.id)),
+    )
+
+
+def check_versions(protocol_version: int, client_schema_version: int) -> None:
+    """Refuse a client that speaks another protocol or whose store is too old (426)."""
+    if protocol_version != PROTOCOL_VERSION or client_schema_version < MIN_CLIENT_SCHEMA_VERSION:
+        raise ApiError(
+            426,
+            "upgrade_required",
+            f"This version of Reviewer (sync protocol {protocol_version}) cannot sync with the "
+            f"trust server, which speaks protocol {PROTOCOL_VERSION}; update the app.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledDevice:
+    """The token (to give to the laptop once) and the rows it belongs to."""
+
+    device: models.Device
+    person: models.Person
+    token: str
+
+
+def redeem_code(session: Session, request: EnrolRequest) -> EnrolledDevice:
+    """Exchange a one-time code for a new device and its token; the code is used up."""
+    check_versions(request.protocol_version, request.client_schema_version)
+    stored = session.exec(
+        select(models.EnrolmentCode)
+        .where(models.EnrolmentCode.code_sha256 == secret_sha256(normalise_code(request.code)))
+        .with_for_update()
+    ).first()
+    now = utc_now()
+    if stored is None or stored.used_at is not None or stored.expires_at <= now:
+        raise ApiError(
+            400,
+            "code_invalid",
+            "This enrolment code is not valid: it is mistyped, already used or expired. "
+            "Ask your trust admin for a new code.",
+        )
+    person = session.get(models.Person, stored.person_id)
+    if person is None or not person.active:
+        raise ApiError(403, "forbidden", "The person this code was issued for can no longer sync.")
+    token = secrets.token_urlsafe(32)
+    device = models.Device(
+        id=new_id(),
+        person_id=person.id,
+        name=request.device_name,
+        token_sha256=secret_sha256(token),
+        enrolled_at=now,
+    )
+    session.add(device)
+    stored.used_at = now
+    stored.device_id = device.id
+    session.add(stored)
+    log.info("Device %s enrolled for person %s", device.id, person.id)
+    return EnrolledDevice(device=device, person=person, token=token)
+
+
+def enrol_response(
+    session: Session,
+    enrolled: EnrolledDevice,
+    *,
+    certificate_pem: str | None = None,
+    ca_certificate_pem: str | None = None,
+) -> EnrolResponse:
+    return EnrolResponse(
+        device_id=enrolled.device.id,
+        device_token=enrolled.token,
+        person=person_info(session, enrolled.person),
+        certificate_pem=certificate_pem,
+        ca_certificate_pem=ca_certificate_pem,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated device and its person."""
+
+    device: models.Device
+    person: models.Person
+
+
+_REENROL = "Enrol this laptop again with a new code from your trust admin."
+
+
+def authenticate(session: Session, authorization: str | None) -> Caller:
+    """The caller behind an ``Authorization: Bearer <token>`` header, or a 401 with a reason."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "This request carries no device token. " + _REENROL,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token = authorization.removeprefix("Bearer ").strip()
+    device = session.exec(
+        select(models.Device).where(models.Device.token_sha256 == secret_sha256(token))
+    ).first()
+    if device is None:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "The server does not know this laptop's device token. " + _REENROL,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if device.revoked_at is not None:
+        raise ApiError(
+            401,
+            "device_revoked",
+            "This laptop's access to the trust server was revoked. " + _REENROL,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    person = session.get(models.Person, device.person_id)
+    if person is None or not person.active:
+        raise ApiError(
+            401,
+            "device_revoked",
+            "The person this laptop is enrolled for can no longer sync. " + _REENROL,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Caller(device=device, person=person)
+
+
+def revoke_device(session: Session, device_id: str) -> models.Device:
+    """Revoke a device: its token stops working at the next request."""
+    device = session.get(models.Device, device_id)
+    if device is None:
+        raise LookupError(f"There is no device with id {device_id}.")
+    if device.revoked_at is None:
+        device.revoked_at = utc_now()
+        session.add(device)
+        log.info("Device %s revoked", device_id)
+    return device

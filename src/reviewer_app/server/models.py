@@ -1,0 +1,206 @@
+"""The server's tables (SQLModel). Alembic migrations in ``server/migrations`` create them.
+
+Organisation: trust, school, framework (with its safeguarding flag), person, person_role,
+assignment (person may see school), visit, visit_reviewer (team and the lead), device,
+enrolment_code. Sync (A8): review (per-review ``last_seq`` counter, locked row), applied_op
+(exactly-once results), change_log (the pull feed), record (append-only records, by id),
+field_state (versioned shared fields), conflict, blob.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlmodel import Field, SQLModel
+
+#: JSON column type that works on SQLite and PostgreSQL.
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def _json_column(nullable: bool = False) -> Any:
+    return Field(sa_column=sa.Column(JSONType, nullable=nullable))
+
+
+class Trust(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+
+
+class School(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    urn: str = Field(max_length=6)
+    name: str = Field(max_length=200)
+    phase: str = Field(max_length=32)
+
+
+class Framework(SQLModel, table=True):
+    """A review framework the trust uses; ``safeguarding`` ones are for safeguarding roles only."""
+
+    id: str = Field(primary_key=True, max_length=128)
+    title: str = Field(default="", max_length=200)
+    safeguarding: bool = False
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, unique=True)
+    active: bool = True
+
+
+class PersonRole(SQLModel, table=True):
+    __tablename__ = "person_role"
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=64)
+    role: str = Field(primary_key=True, max_length=32)
+
+
+class Assignment(SQLModel, table=True):
+    """The person reviews this school and may see its reviews (framework rules permitting)."""
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=64)
+    school_id: str = Field(foreign_key="school.id", primary_key=True, max_length=64)
+
+
+class Visit(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    school_id: str = Field(foreign_key="school.id", index=True, max_length=64)
+    framework_id: str = Field(foreign_key="framework.id", max_length=128)
+    planned_start: date
+    planned_end: date
+
+
+class VisitReviewer(SQLModel, table=True):
+    __tablename__ = "visit_reviewer"
+
+    visit_id: str = Field(foreign_key="visit.id", primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=64)
+    role: str = Field(max_length=32)
+
+
+class Device(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    name: str = Field(max_length=100)
+    #: SHA-256 of the bearer token; the token itself is never stored.
+    token_sha256: str = Field(max_length=64, unique=True)
+    enrolled_at: datetime
+    revoked_at: datetime | None = None
+    last_seen_at: datetime | None = None
+
+
+class EnrolmentCode(SQLModel, table=True):
+    __tablename__ = "enrolment_code"
+
+    code_sha256: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    device_id: str | None = Field(default=None, max_length=64)
+
+
+class Review(SQLModel, table=True):
+    """One review of a visit. ``last_seq`` is the per-review counter, taken under a row lock."""
+
+    id: str = Field(primary_key=True, max_length=128)
+    visit_id: str = Field(foreign_key="visit.id", index=True, max_length=64)
+    framework_id: str = Field(foreign_key="framework.id", max_length=128)
+    framework_version: str = Field(default="", max_length=200)
+    framework_hash: str = Field(default="", max_length=200)
+    last_seq: int = Field(default=0, sa_type=sa.BigInteger)
+    locked: bool = False
+    created_by: str | None = Field(default=None, max_length=64)
+
+
+class AppliedOp(SQLModel, table=True):
+    """Every operation the server has answered for good, with the answer (replays return it)."""
+
+    __tablename__ = "applied_op"
+
+    op_id: str = Field(primary_key=True, max_length=36)
+    review_id: str = Field(foreign_key="review.id", index=True, max_length=128)
+    device_id: str = Field(foreign_key="device.id", max_length=64)
+    op_sha256: str = Field(max_length=64)
+    result: dict[str, Any] = _json_column()
+    server_seq: int | None = Field(default=None, sa_type=sa.BigInteger)
+    #: For accepted ``set``/``resolve``: the field version this op produced (parent chaining).
+    version: int | None = None
+    applied_at: datetime
+
+
+class ChangeLog(SQLModel, table=True):
+    __tablename__ = "change_log"
+
+    review_id: str = Field(foreign_key="review.id", primary_key=True, max_length=128)
+    server_seq: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    kind: str = Field(max_length=16)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=128)
+    field: str | None = Field(default=None, max_length=64)
+    version: int | None = None
+    op_id: str = Field(max_length=36)
+    author_id: str = Field(max_length=64)
+    device_id: str = Field(max_length=64)
+    device_time: datetime
+    conflict_id: str | None = Field(default=None, max_length=64)
+    payload: Any = _json_column(nullable=True)
+
+
+class Record(SQLModel, table=True):
+    """An append-only record (note, attachment, judgement, action, follow-up, signed report)."""
+
+    review_id: str = Field(foreign_key="review.id", primary_key=True, max_length=128)
+    entity: str = Field(primary_key=True, max_length=32)
+    entity_id: str = Field(primary_key=True, max_length=128)
+    author_id: str = Field(max_length=64)
+    op_id: str = Field(max_length=36)
+    payload_sha256: str = Field(max_length=64)
+    payload: Any = _json_column(nullable=True)
+    blob_sha256: str | None = Field(default=None, index=True, max_length=64)
+    retracted: bool = False
+    server_seq: int = Field(sa_type=sa.BigInteger)
+
+
+class FieldState(SQLModel, table=True):
+    """Current value and version of a shared field."""
+
+    __tablename__ = "field_state"
+
+    review_id: str = Field(foreign_key="review.id", primary_key=True, max_length=128)
+    entity: str = Field(primary_key=True, max_length=32)
+    entity_id: str = Field(primary_key=True, max_length=128)
+    field: str = Field(primary_key=True, max_length=64)
+    value: Any = _json_column(nullable=True)
+    version: int = 0
+    author_id: str = Field(max_length=64)
+    device_id: str | None = Field(default=None, max_length=64)
+    device_time: datetime | None = None
+    op_id: str | None = Field(default=None, max_length=36)
+
+
+class Conflict(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    review_id: str = Field(foreign_key="review.id", index=True, max_length=128)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=128)
+    field: str = Field(max_length=64)
+    base_version: int
+    status: str = Field(default="open", max_length=16)
+    candidates: list[dict[str, Any]] = _json_column()
+    resolved_by: str | None = Field(default=None, max_length=64)
+    resolution_op_id: str | None = Field(default=None, max_length=36)
+
+
+class Blob(SQLModel, table=True):
+    """A complete, hash-checked blob on disk under the server's blob folder."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_type=sa.BigInteger)
+    stored_at: datetime
+    uploaded_by: str | None = Field(default=None, max_length=64)

@@ -1,0 +1,505 @@
+"""Applying pushed operations exactly once, and reading the change log back (A8).
+
+A push runs in one write transaction with the review row locked, so ``server_seq`` values
+commit in order and a pull cursor never skips a row. Each operation gets its own result;
+a refused operation never stops the ones after it. Results (except ``retry``) are stored in
+``applied_op`` so a replay returns the same answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.ids import new_id
+from reviewer_app.server import models
+from reviewer_app.server.access import ReviewAccess
+from reviewer_app.server.database import is_postgresql
+from reviewer_app.server.enrolment import Caller, utc_now
+from reviewer_app.server.http_errors import ApiError
+from reviewer_app.sync.protocol import (
+    Change,
+    ChangeKind,
+    ChangesPage,
+    ConflictCandidate,
+    ConflictRecord,
+    ConflictStatus,
+    Entity,
+    Operation,
+    OpKind,
+    OpResult,
+    PushRequest,
+    PushResponse,
+    RejectReason,
+    ResultStatus,
+    RetryReason,
+    payload_sha256,
+)
+
+log = logging.getLogger(__name__)
+
+#: Checks a signed report's PDF bytes; returns a reason when it must be refused.
+ReportVerifier = Callable[[bytes], str | None]
+
+#: Payload keys that name the author of a record; they must be the caller.
+_AUTHOR_KEYS = ("author_id", "created_by")
+
+
+def lock_review(session: Session, review_id: str) -> models.Review | None:
+    """The review row, locked against other writers until the transaction ends."""
+    statement = select(models.Review).where(models.Review.id == review_id)
+    if is_postgresql(session.get_bind()):  # type: ignore[arg-type]
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
+class _Push:
+    """One push: the locked review, the caller and their access."""
+
+    def __init__(
+        self,
+        session: Session,
+        review: models.Review,
+        caller: Caller,
+        access: ReviewAccess,
+        blob_reader: Callable[[str], bytes | None],
+        verify_report: ReportVerifier | None,
+    ) -> None:
+        self.session = session
+        self.review = review
+        self.caller = caller
+        self.access = access
+        self.blob_reader = blob_reader
+        self.verify_report = verify_report
+
+    # -- results --------------------------------------------------------------------------
+
+    @staticmethod
+    def rejected(op: Operation, reason: RejectReason, message: str) -> OpResult:
+        return OpResult(
+            op_id=op.op_id, status=ResultStatus.REJECTED, reason=reason.value, message=message
+        )
+
+    def _log(
+        self,
+        op: Operation,
+        kind: ChangeKind,
+        payload: Any,
+        *,
+        version: int | None = None,
+        conflict_id: str | None = None,
+    ) -> int:
+        self.review.last_seq += 1
+        self.session.add(self.review)
+        self.session.add(
+            models.ChangeLog(
+                review_id=self.review.id,
+                server_seq=self.review.last_seq,
+                kind=kind.value,
+                entity=op.entity.value,
+                entity_id=op.entity_id,
+                field=op.field,
+                version=version,
+                op_id=str(op.op_id),
+                author_id=self.caller.person.id,
+                device_id=self.caller.device.id,
+                device_time=op.device_time,
+                conflict_id=conflict_id,
+                payload=payload,
+            )
+        )
+        return self.review.last_seq
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def apply(self, op: Operation) -> OpResult:
+        prior = self.session.get(models.AppliedOp, str(op.op_id))
+        if prior is not None:
+            return self._replay(op, prior)
+        result = self._apply_new(op)
+        if result.status is not ResultStatus.RETRY:
+            self.session.add(
+                models.AppliedOp(
+                    op_id=str(op.op_id),
+                    review_id=self.review.id,
+                    device_id=self.caller.device.id,
+                    op_sha256=op.digest(),
+                    result=result.model_dump(mode="json"),
+                    server_seq=result.server_seq,
+                    version=result.version,
+                    applied_at=utc_now(),
+                )
+            )
+            self.session.flush()
+        return result
+
+    def _replay(self, op: Operation, prior: models.AppliedOp) -> OpResult:
+        prior_device = self.session.get(models.Device, prior.device_id)
+        if prior_device is None or prior_device.person_id != self.caller.person.id:
+            # Someone else's operation id: refuse the whole batch, change nothing.
+            raise ApiError(
+                409,
+                "conflict",
+                f"Operation {op.op_id} was already sent by another reviewer's laptop; "
+                "this batch was refused and nothing was changed.",
+            )
+        if prior.op_sha256 != op.digest():
+            return self.rejected(
+                op,
+                RejectReason.OP_ID_REUSED,
+                f"Operation {op.op_id} was already applied with different content; "
+                "the new content was not applied.",
+            )
+        return OpResult.model_validate(prior.result)
+
+    def _apply_new(self, op: Operation) -> OpResult:
+        if op.review_id != self.review.id:
+            return self.rejected(op, RejectReason.INVALID_PAYLOAD, "Wrong review for this push.")
+        if not self.access.may_write:
+            return self.rejected(
+                op, RejectReason.NOT_ALLOWED, "Only the visit's team may change this review."
+            )
+        if self.review.locked and op.entity is not Entity.SIGNED_REPORT:
+            return self.rejected(
+                op,
+                RejectReason.REVIEW_LOCKED,
+                "This review is signed and can no longer change; make an amendment instead.",
+            )
+        handlers = {
+            OpKind.APPEND: self._append,
+            OpKind.RETRACT: self._retract,
+            OpKind.SET: self._set,
+            OpKind.RESOLVE: self._resolve,
+            OpKind.SUBMIT: self._submit,
+        }
+        return handlers[op.kind](op)
+
+    # -- append-only records --------------------------------------------------------------
+
+    def _append(self, op: Operation) -> OpResult:
+        payload = op.payload
+        if not isinstance(payload, dict):
+            return self.rejected(op, RejectReason.INVALID_PAYLOAD, "A record must be an object.")
+        for key in _AUTHOR_KEYS:
+            if key in payload and payload[key] != self.caller.person.id:
+                return self.rejected(
+                    op, RejectReason.NOT_ALLOWED, "A record can only be added by its own author."
+                )
+        if (
+            op.entity is Entity.JUDGEMENT
+            and payload.get("agreed") is True
+            and not self.access.is_lead
+        ):
+            return self.rejected(
+                op, RejectReason.LEAD_ONLY, "Only the lead reviewer sets the agreed judgement."
+            )
+        blob_sha: str | None = None
+        if op.entity in (Entity.ATTACHMENT, Entity.SIGNED_REPORT):
+            refusal_or_sha = self._check_blob(op, payload)
+            if isinstance(refusal_or_sha, OpResult):
+                return refusal_or_sha
+            blob_sha = refusal_or_sha
+        record_key = (self.review.id, op.entity.value, op.entity_id)
+        existing = self.session.get(models.Record, record_key)
+        digest = payload_sha256(payload)
+        if existing is not None:
+            if existing.payload_sha256 == digest:
+                return OpResult(
+                    op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=existing.server_seq
+                )
+            return self.rejected(
+                op,
+                RejectReason.ALREADY_EXISTS,
+                f"Record {op.entity_id} already exists with other content; records never change "
+                "after they are saved (add a correction instead).",
+            )
+        seq = self._log(op, ChangeKind.APPEND, payload)
+        self.session.add(
+            models.Record(
+                review_id=self.review.id,
+                entity=op.entity.value,
+                entity_id=op.entity_id,
+                author_id=self.caller.person.id,
+                op_id=str(op.op_id),
+                payload_sha256=digest,
+                payload=payload,
+                blob_sha256=blob_sha,
+                server_seq=seq,
+            )
+        )
+        if op.entity is Entity.SIGNED_REPORT:
+            self.review.locked = True
+            self.session.add(self.review)
+        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+
+    def _check_blob(self, op: Operation, payload: dict[str, Any]) -> OpResult | str:
+        sha = payload.get("sha256")
+        if not isinstance(sha, str) or len(sha) != 64 or sha.strip("0123456789abcdef"):
+            return self.rejected(
+                op, RejectReason.INVALID_PAYLOAD, "The record does not name its file's SHA-256."
+            )
+        if self.session.get(models.Blob, sha) is None:
+            return OpResult(
+                op_id=op.op_id,
+                status=ResultStatus.RETRY,
+                reason=RetryReason.BLOB_MISSING.value,
+                message=sha,
+            )
+        if op.entity is Entity.SIGNED_REPORT:
+            data = self.blob_reader(sha) or b""
+            problem = "the file is not a PDF" if not data.startswith(b"%PDF-") else None
+            if problem is None and self.verify_report is not None:
+                problem = self.verify_report(data)
+            if problem is not None:
+                log.info("Signed report %s refused for review %s", sha[:12], self.review.id)
+                return self.rejected(
+                    op,
+                    RejectReason.BAD_SIGNATURE,
+                    f"The signed report was refused because {problem}.",
+                )
+        return sha
+
+    def _retract(self, op: Operation) -> OpResult:
+        record = self.session.get(models.Record, (self.review.id, op.entity.value, op.entity_id))
+        if record is None:
+            return self.rejected(
+                op, RejectReason.UNKNOWN_RECORD, f"There is no record {op.entity_id} to withdraw."
+            )
+        if record.author_id != self.caller.person.id and not self.access.is_lead:
+            return self.rejected(
+                op,
+                RejectReason.NOT_ALLOWED,
+                "Only the record's author or the lead reviewer may withdraw it.",
+            )
+        record.retracted = True
+        self.session.add(record)
+        seq = self._log(op, ChangeKind.RETRACT, op.payload)
+        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+
+    def _submit(self, op: Operation) -> OpResult:
+        seq = self._log(op, ChangeKind.SUBMIT, op.payload)
+        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+
+    # -- shared versioned fields ----------------------------------------------------------
+
+    def _field_key(self, op: Operation) -> tuple[str, str, str, str]:
+        return (self.review.id, op.entity.value, op.entity_id, op.field or "")
+
+    def _open_conflict(self, op: Operation) -> models.Conflict | None:
+        return self.session.exec(
+            select(models.Conflict).where(
+                models.Conflict.review_id == self.review.id,
+                models.Conflict.entity == op.entity.value,
+                models.Conflict.entity_id == op.entity_id,
+                models.Conflict.field == (op.field or ""),
+                models.Conflict.status == ConflictStatus.OPEN.value,
+            )
+        ).first()
+
+    def _candidate(self, op: Operation, base: int | None) -> dict[str, Any]:
+        assert isinstance(op.payload, dict)
+        return ConflictCandidate(
+            op_id=op.op_id,
+            value=op.payload["value"],
+            author_id=self.caller.person.id,
+            device_id=self.caller.device.id,
+            device_time=op.device_time,
+            base_version=base,
+        ).model_dump(mode="json")
+
+    def _set(self, op: Operation) -> OpResult:
+        assert isinstance(op.payload, dict)
+        base: int | None = op.base_version
+        if op.parent_op_id is not None:
+            parent = self.session.get(models.AppliedOp, str(op.parent_op_id))
+            if parent is None or parent.review_id != self.review.id:
+                return self.rejected(
+                    op, RejectReason.UNKNOWN_PARENT, "The edit this one follows never arrived."
+                )
+            # A parent that became a conflict candidate leaves this edit in the conflict too.
+            base = parent.version
+        state = self.session.get(models.FieldState, self._field_key(op))
+        current = state.version if state is not None else 0
+        conflict = self._open_conflict(op)
+        if conflict is None and base == current:
+            return self._write_field(op, state, op.payload["value"], ChangeKind.SET)
+        if conflict is None:
+            conflict = models.Conflict(
+                id=new_id(),
+                review_id=self.review.id,
+                entity=op.entity.value,
+                entity_id=op.entity_id,
+                field=op.field or "",
+                base_version=current,
+                candidates=[self._current_candidate(state)],
+            )
+        candidates = [
+            c
+            for c in conflict.candidates
+            if op.parent_op_id is None or c.get("op_id") != str(op.parent_op_id)
+        ]
+        conflict.candidates = [*candidates, self._candidate(op, base)]
+        self.session.add(conflict)
+        record = conflict_record(conflict)
+        seq = self._log(
+            op, ChangeKind.CONFLICT, record.model_dump(mode="json"), conflict_id=conflict.id
+        )
+        return OpResult(
+            op_id=op.op_id, status=ResultStatus.CONFLICT, conflict_id=conflict.id, server_seq=seq
+        )
+
+    @staticmethod
+    def _current_candidate(state: models.FieldState | None) -> dict[str, Any]:
+        if state is None:
+            return {"op_id": None, "value": None, "author_id": "", "device_id": None,
+                    "device_time": None, "base_version": None}  # fmt: skip
+        return ConflictCandidate(
+            op_id=state.op_id,
+            value=state.value,
+            author_id=state.author_id,
+            device_id=state.device_id,
+            device_time=state.device_time,
+            base_version=state.version - 1,
+        ).model_dump(mode="json")
+
+    def _write_field(
+        self,
+        op: Operation,
+        state: models.FieldState | None,
+        value: Any,
+        kind: ChangeKind,
+        conflict_id: str | None = None,
+    ) -> OpResult:
+        if state is None:
+            review_id, entity, entity_id, field = self._field_key(op)
+            state = models.FieldState(
+                review_id=review_id,
+                entity=entity,
+                entity_id=entity_id,
+                field=field,
+                author_id=self.caller.person.id,
+            )
+        state.value = value
+        state.version += 1
+        state.author_id = self.caller.person.id
+        state.device_id = self.caller.device.id
+        state.device_time = op.device_time
+        state.op_id = str(op.op_id)
+        self.session.add(state)
+        seq = self._log(op, kind, {"value": value}, version=state.version, conflict_id=conflict_id)
+        return OpResult(
+            op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq, version=state.version
+        )
+
+    def _resolve(self, op: Operation) -> OpResult:
+        assert isinstance(op.payload, dict)
+        if not self.access.is_lead:
+            return self.rejected(op, RejectReason.LEAD_ONLY, "Only the lead reviewer resolves.")
+        conflict = self.session.get(models.Conflict, str(op.payload["conflict_id"]))
+        if conflict is None or (conflict.review_id, conflict.entity, conflict.entity_id,
+                                conflict.field) != self._field_key(op):  # fmt: skip
+            return self.rejected(op, RejectReason.UNKNOWN_CONFLICT, "There is no such conflict.")
+        state = self.session.get(models.FieldState, self._field_key(op))
+        current = state.version if state is not None else 0
+        if conflict.status != ConflictStatus.OPEN.value or op.base_version != current:
+            return self.rejected(
+                op,
+                RejectReason.STALE_RESOLVE,
+                "This conflict was already resolved or the field changed; sync and look again.",
+            )
+        conflict.status = ConflictStatus.RESOLVED.value
+        conflict.resolved_by = self.caller.person.id
+        conflict.resolution_op_id = str(op.op_id)
+        self.session.add(conflict)
+        return self._write_field(
+            op, state, op.payload["value"], ChangeKind.RESOLVE, conflict_id=conflict.id
+        )
+
+
+def conflict_record(conflict: models.Conflict) -> ConflictRecord:
+    """The wire form of a stored conflict."""
+    return ConflictRecord(
+        id=conflict.id,
+        review_id=conflict.review_id,
+        entity=Entity(conflict.entity),
+        entity_id=conflict.entity_id,
+        field=conflict.field,
+        base_version=conflict.base_version,
+        status=ConflictStatus(conflict.status),
+        candidates=[ConflictCandidate.model_validate(c) for c in conflict.candidates],
+        resolved_by=conflict.resolved_by,
+        resolution_op_id=conflict.resolution_op_id,
+    )
+
+
+def apply_push(
+    session: Session,
+    review: models.Review,
+    caller: Caller,
+    access: ReviewAccess,
+    request: PushRequest,
+    *,
+    blob_reader: Callable[[str], bytes | None],
+    verify_report: ReportVerifier | None = None,
+) -> PushResponse:
+    """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`)."""
+    push = _Push(session, review, caller, access, blob_reader, verify_report)
+    results = [push.apply(op) for op in request.operations]
+    caller.device.last_seen_at = utc_now()
+    session.add(caller.device)
+    accepted = sum(r.status is ResultStatus.ACCEPTED for r in results)
+    log.info(
+        "Push to review %s from device %s: %d operations, %d accepted, last_seq %d",
+        review.id,
+        caller.device.id,
+        len(results),
+        accepted,
+        review.last_seq,
+    )
+    return PushResponse(review_id=review.id, results=results, last_seq=review.last_seq)
+
+
+def read_changes(session: Session, review: models.Review, since: int, limit: int) -> ChangesPage:
+    """Change-log rows after ``since``, oldest first, at most ``limit``."""
+    rows = session.exec(
+        select(models.ChangeLog)
+        .where(models.ChangeLog.review_id == review.id, models.ChangeLog.server_seq > since)
+        .order_by(col(models.ChangeLog.server_seq))
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    page = rows[:limit]
+    changes = [
+        Change(
+            server_seq=row.server_seq,
+            kind=ChangeKind(row.kind),
+            entity=Entity(row.entity),
+            entity_id=row.entity_id,
+            field=row.field,
+            version=row.version,
+            op_id=row.op_id,
+            author_id=row.author_id,
+            device_id=row.device_id,
+            device_time=row.device_time,
+            payload=row.payload,
+            conflict_id=row.conflict_id,
+        )
+        for row in page
+    ]
+    next_cursor = page[-1].server_seq if page else since
+    return ChangesPage(
+        review_id=review.id, changes=changes, next_cursor=next_cursor, has_more=has_more
+    )
+
+
+def list_conflicts(
+    session: Session, review: models.Review, *, only_open: bool
+) -> list[ConflictRecord]:
+    """The review's conflicts (open ones only, or all), oldest first."""
+    statement = select(models.Conflict).where(models.Conflict.review_id == review.id)
+    if only_open:
+        statement = statement.where(models.Conflict.status == ConflictStatus.OPEN.value)
+    return [conflict_record(c) for c in session.exec(statement.order_by(col(models.Conflict.id)))]

@@ -1,0 +1,58 @@
+"""What every endpoint shares: the server context, a database session, the calling device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from reviewer_app.server import models
+from reviewer_app.server.blob_store import BlobStore
+from reviewer_app.server.enrolment import Caller, authenticate
+from reviewer_app.server.operations import ReportVerifier
+
+#: Issues a certificate for (person, public key PEM); returns (certificate PEM, CA PEM).
+CertificateIssuer = Callable[[models.Person, str], tuple[str, str]]
+
+_bearer = HTTPBearer(auto_error=False, description="The device token from enrolment.")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerContext:
+    """What the endpoints share: the database, the blob store, optional signing services."""
+
+    engine: Engine
+    blobs: BlobStore
+    verify_report: ReportVerifier | None = None
+    issue_certificate: CertificateIssuer | None = None
+
+
+def context_of(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+def authorization_header(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return None if credentials is None else f"Bearer {credentials.credentials}"
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    with Session(context_of(request).engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(read_session)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_caller(session: SessionDep, credentials: BearerDep) -> Caller:
+    """The authenticated device (401 with a reason otherwise)."""
+    return authenticate(session, authorization_header(credentials))
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -1,0 +1,513 @@
+"""The sync wire protocol: the messages a laptop and the trust server exchange.
+
+Design (shared/reference/sync-and-signing.md, A8): each local change becomes an
+:class:`Operation` whose ``op_id`` is its idempotency key; the server orders operations per
+review (``server_seq``) and answers each one with an :class:`OpResult`; devices pull
+:class:`Change` rows since their cursor. No correctness depends on laptop clocks: ``device_time``
+is for display only.
+
+Every model forbids unknown fields and bounds its sizes, so a hostile or garbled message is
+refused before it reaches the database. :func:`canonical_json` and :func:`operation_digest`
+give the exact bytes both sides hash, so "the same operation" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+    model_validator,
+)
+
+#: Version of this message format. A server refuses a client that speaks another one.
+PROTOCOL_VERSION = 1
+#: Oldest laptop store schema the server still accepts (the handshake's ``client_schema_version``).
+MIN_CLIENT_SCHEMA_VERSION = 1
+
+#: At most this many operations in one push.
+MAX_BATCH = 200
+#: At most this many changes in one pull page.
+MAX_PULL_LIMIT = 1000
+DEFAULT_PULL_LIMIT = 500
+#: Canonical JSON of one operation's payload may not exceed this many bytes.
+MAX_PAYLOAD_BYTES = 64 * 1024
+#: A request body (other than a blob chunk) may not exceed this many bytes.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+#: One blob (photo, signed report) may not exceed this many bytes.
+MAX_BLOB_BYTES = 256 * 1024 * 1024
+#: One blob upload request (a whole blob or one chunk) may not exceed this many bytes.
+MAX_BLOB_CHUNK_BYTES = 8 * 1024 * 1024
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("must be 1 to 128 letters, digits, '.', '_', ':' or '-'")
+    return value
+
+
+def _check_sha256(value: str) -> str:
+    if not _SHA256.match(value):
+        raise ValueError("must be a SHA-256 digest as 64 lowercase hexadecimal digits")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+#: Text without control characters (PostgreSQL refuses NUL; nobody types them).
+SafeText: TypeAlias = Annotated[str, AfterValidator(_check_text)]
+#: A record identifier (UUIDv7 strings in practice; framework field ids contain dots).
+RecordId: TypeAlias = Annotated[str, AfterValidator(_check_id)]
+#: A lowercase hex SHA-256 digest.
+Sha256Hex: TypeAlias = Annotated[str, AfterValidator(_check_sha256)]
+ShortText: TypeAlias = Annotated[SafeText, Field(max_length=200)]
+
+
+class _Message(BaseModel):
+    """Base of every wire message: unknown fields are an error, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_PAYLOAD_BYTES)
+
+
+class Entity(StrEnum):
+    """The record kinds of :mod:`reviewer_app.domain.review` that travel over sync."""
+
+    EVIDENCE_NOTE = "evidence_note"
+    ATTACHMENT = "attachment"
+    JUDGEMENT = "judgement"
+    ACTION = "action"
+    ACTION_FOLLOW_UP = "action_follow_up"
+    FIELD_VALUE = "field_value"
+    #: The review itself: the ``submit`` marker each reviewer sends when their part is done.
+    REVIEW = "review"
+    #: A signed PDF report, uploaded as a blob; immutable.
+    SIGNED_REPORT = "signed_report"
+
+
+class OpKind(StrEnum):
+    """What an operation does."""
+
+    APPEND = "append"  # a new append-only record (never edited afterwards)
+    RETRACT = "retract"  # a tombstone for an earlier appended record
+    SET = "set"  # a new value of a shared, versioned field
+    RESOLVE = "resolve"  # the lead reviewer's decision on an open conflict
+    SUBMIT = "submit"  # "my part of this review is done"
+
+
+#: Entities each operation kind applies to.
+KIND_ENTITIES: dict[OpKind, frozenset[Entity]] = {
+    OpKind.APPEND: frozenset(
+        {
+            Entity.EVIDENCE_NOTE,
+            Entity.ATTACHMENT,
+            Entity.JUDGEMENT,
+            Entity.ACTION,
+            Entity.ACTION_FOLLOW_UP,
+            Entity.SIGNED_REPORT,
+        }
+    ),
+    OpKind.RETRACT: frozenset(
+        {
+            Entity.EVIDENCE_NOTE,
+            Entity.ATTACHMENT,
+            Entity.JUDGEMENT,
+            Entity.ACTION,
+            Entity.ACTION_FOLLOW_UP,
+        }
+    ),
+    OpKind.SET: frozenset({Entity.FIELD_VALUE}),
+    OpKind.RESOLVE: frozenset({Entity.FIELD_VALUE}),
+    OpKind.SUBMIT: frozenset({Entity.REVIEW}),
+}
+
+#: Field name used by ``set``/``resolve`` on a :class:`~reviewer_app.domain.review.FieldValue`.
+VALUE_FIELD = "value"
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form of a JSON value that both sides hash: sorted keys, no spaces, UTF-8.
+
+    Floats that are not finite are refused (JSON has no NaN).
+    """
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def sha256_hex(data: bytes) -> str:
+    """Lowercase hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def payload_sha256(payload: JsonValue) -> str:
+    """SHA-256 of an operation payload's canonical JSON."""
+    return sha256_hex(canonical_json(payload))
+
+
+class Operation(_Message):
+    """One change made on a laptop, as it travels to the server.
+
+    * ``append``: ``entity_id`` is the new record's id, ``payload`` the record's fields.
+    * ``retract``: ``entity_id`` names an earlier appended record; ``payload`` may hold a reason.
+    * ``set``: ``entity`` is ``field_value``, ``entity_id`` the framework field id,
+      ``field`` is ``"value"``, ``payload`` is ``{"value": ...}``; ``base_version`` is the
+      server version the edit was made over (0 for a field never set), or ``parent_op_id``
+      names this device's earlier unacknowledged ``set`` of the same field.
+    * ``resolve`` (lead reviewer only): like ``set`` with ``payload``
+      ``{"conflict_id": ..., "value": ...}``.
+    * ``submit``: ``entity`` is ``review``, ``entity_id`` the review id.
+    """
+
+    op_id: uuid.UUID
+    device_seq: int = Field(ge=1, le=2**62)
+    review_id: RecordId
+    entity: Entity
+    entity_id: RecordId
+    field: Annotated[SafeText, Field(max_length=64)] | None = None
+    kind: OpKind
+    payload: JsonValue
+    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    parent_op_id: uuid.UUID | None = None
+    device_time: AwareDatetime
+
+    @field_validator("payload")
+    @classmethod
+    def _payload_is_bounded(cls, value: JsonValue) -> JsonValue:
+        try:
+            size = len(canonical_json(value))
+        except ValueError as exc:
+            raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
+        if size > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+        if _has_nul(value):
+            raise ValueError("payload must not contain NUL characters")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_fits_entity(self) -> Operation:
+        if self.entity not in KIND_ENTITIES[self.kind]:
+            raise ValueError(f"a '{self.kind}' operation cannot apply to '{self.entity}'")
+        if self.kind in (OpKind.SET, OpKind.RESOLVE):
+            if self.field != VALUE_FIELD:
+                raise ValueError(f"a '{self.kind}' operation needs field '{VALUE_FIELD}'")
+            if not isinstance(self.payload, dict) or "value" not in self.payload:
+                raise ValueError(f"a '{self.kind}' operation needs a payload with 'value'")
+            if self.base_version is None and self.parent_op_id is None:
+                raise ValueError(f"a '{self.kind}' operation needs base_version or parent_op_id")
+        if self.kind is OpKind.RESOLVE and (
+            not isinstance(self.payload, dict)
+            or not isinstance(self.payload.get("conflict_id"), str)
+        ):
+            raise ValueError("a 'resolve' operation needs a payload with 'conflict_id'")
+        if self.kind is OpKind.SUBMIT and self.entity_id != self.review_id:
+            raise ValueError("a 'submit' operation's entity_id must be its review_id")
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 of the operation's canonical JSON: the fingerprint behind exactly-once.
+
+        Two deliveries of one ``op_id`` are the same operation only when their digests match.
+        """
+        return sha256_hex(canonical_json(self.model_dump(mode="json")))
+
+
+def operation_digest(operation: Operation) -> str:
+    """Same as :meth:`Operation.digest` (a function for callers that prefer one)."""
+    return operation.digest()
+
+
+class PushRequest(_Message):
+    """``POST /reviews/{review_id}/push``: up to :data:`MAX_BATCH` operations in device order."""
+
+    protocol_version: int
+    operations: Annotated[list[Operation], Field(min_length=1, max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PushRequest:
+        seqs = [op.device_seq for op in self.operations]
+        if any(b <= a for a, b in itertools.pairwise(seqs)):
+            raise ValueError("operations must be in strictly increasing device_seq order")
+        if len({op.op_id for op in self.operations}) != len(self.operations):
+            raise ValueError("an op_id appears twice in one batch")
+        if len({op.review_id for op in self.operations}) != 1:
+            raise ValueError("every operation in a batch must belong to the same review")
+        return self
+
+
+class ResultStatus(StrEnum):
+    ACCEPTED = "accepted"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+    RETRY = "retry"
+
+
+class RejectReason(StrEnum):
+    """Why the server refused one operation. The rest of the batch is unaffected."""
+
+    OP_ID_REUSED = "op_id_reused"  # same op_id, different content
+    NOT_ALLOWED = "not_allowed"  # the reviewer may not do this (lead-only, not on the team)
+    LEAD_ONLY = "lead_only"
+    UNKNOWN_RECORD = "unknown_record"  # retract of a record the server has never seen
+    ALREADY_EXISTS = "already_exists"  # append of an id that holds a different record
+    UNKNOWN_PARENT = "unknown_parent"  # parent_op_id not applied
+    STALE_RESOLVE = "stale_resolve"  # resolve with an out-of-date base_version
+    UNKNOWN_CONFLICT = "unknown_conflict"
+    INVALID_PAYLOAD = "invalid_payload"
+    REVIEW_LOCKED = "review_locked"  # the review is signed; changes need an amendment
+    BAD_SIGNATURE = "bad_signature"  # a signed report that does not verify
+
+
+class RetryReason(StrEnum):
+    BLOB_MISSING = "blob_missing"  # upload the blob named in ``message``, then push again
+
+
+class OpResult(_Message):
+    """The server's answer to one operation.
+
+    ``accepted``: applied as ``server_seq`` (and for ``set``/``resolve`` the field's new
+    ``version``). ``conflict``: kept as a candidate of conflict ``conflict_id`` (the field's
+    value is unchanged). ``rejected``: refused for ``reason``; final. ``retry``: not applied,
+    nothing stored; send it again once the cause (``blob_missing``) is fixed.
+    """
+
+    op_id: uuid.UUID
+    status: ResultStatus
+    server_seq: int | None = None
+    version: int | None = None
+    conflict_id: str | None = None
+    reason: str | None = None
+    message: str = ""
+
+
+class PushResponse(_Message):
+    review_id: str
+    results: list[OpResult]
+    #: The review's highest ``server_seq`` after this push.
+    last_seq: int
+
+
+class ChangeKind(StrEnum):
+    """What a change-log row records (the op kinds, plus conflict events)."""
+
+    APPEND = "append"
+    RETRACT = "retract"
+    SET = "set"
+    RESOLVE = "resolve"
+    SUBMIT = "submit"
+    CONFLICT = "conflict"  # a conflict opened or gained a candidate; payload is the record
+
+
+class Change(_Message):
+    """One row of a review's change log, as pulled.
+
+    Apply idempotently: a change with ``server_seq`` at or below the stored cursor is already
+    applied. For ``set``/``resolve`` ``version`` is the field's new version.
+    """
+
+    server_seq: int
+    kind: ChangeKind
+    entity: Entity
+    entity_id: str
+    field: str | None = None
+    version: int | None = None
+    op_id: uuid.UUID
+    author_id: str
+    device_id: str
+    device_time: datetime
+    payload: JsonValue
+    conflict_id: str | None = None
+
+
+class ChangesPage(_Message):
+    """``GET /reviews/{review_id}/changes?since=N&limit=M``."""
+
+    review_id: str
+    changes: list[Change]
+    #: Store this as the cursor once the changes are applied (same local transaction).
+    next_cursor: int
+    has_more: bool
+
+
+class ConflictStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class ConflictCandidate(_Message):
+    """One value that competes for a field: who wrote it, on which device, when (device clock)."""
+
+    op_id: uuid.UUID | None
+    value: JsonValue
+    author_id: str
+    device_id: str | None
+    device_time: datetime | None
+    #: The version the author's edit was based on.
+    base_version: int | None
+
+
+class ConflictRecord(_Message):
+    """Two or more writes to a shared field from the same base: kept, shown, resolved by the lead.
+
+    ``candidates[0]`` is the value the field held when the conflict opened.
+    """
+
+    id: str
+    review_id: str
+    entity: Entity
+    entity_id: str
+    field: str
+    base_version: int
+    status: ConflictStatus
+    candidates: list[ConflictCandidate]
+    resolved_by: str | None = None
+    resolution_op_id: uuid.UUID | None = None
+
+
+class PersonInfo(_Message):
+    id: str
+    trust_id: str
+    name: str
+    email: str
+    roles: list[str]
+
+
+class EnrolRequest(_Message):
+    """``POST /enrol``: a one-time code from the trust admin, exchanged for a device token."""
+
+    code: Annotated[SafeText, Field(min_length=8, max_length=64)]
+    device_name: Annotated[SafeText, Field(min_length=1, max_length=100)]
+    protocol_version: int
+    client_schema_version: int
+    #: PEM of the reviewer's signing public key, when the laptop wants a trust certificate.
+    signing_public_key_pem: Annotated[SafeText, Field(max_length=8192)] | None = None
+
+
+class EnrolResponse(_Message):
+    """The device token is shown once; keep it in the OS keyring. The server stores a hash."""
+
+    device_id: str
+    device_token: str
+    person: PersonInfo
+    certificate_pem: str | None = None
+    ca_certificate_pem: str | None = None
+
+
+class HandshakeRequest(_Message):
+    """``POST /handshake``: the first call of every sync session."""
+
+    protocol_version: int
+    client_schema_version: int
+
+
+class ReviewSummary(_Message):
+    """A review this device may read, with its newest ``server_seq``.
+
+    A client pulls only reviews whose ``last_seq`` is above its cursor, so a sync with nothing
+    to do costs one round trip.
+    """
+
+    review_id: str
+    visit_id: str
+    school_id: str
+    framework_id: str
+    last_seq: int
+    may_write: bool
+    is_lead: bool
+    locked: bool
+
+
+class VisitMember(_Message):
+    person_id: str
+    name: str
+    role: str
+
+
+class VisitInfo(_Message):
+    visit_id: str
+    school_id: str
+    school_name: str
+    school_urn: str
+    framework_id: str
+    planned_start: str
+    planned_end: str
+    team: list[VisitMember]
+
+
+class HandshakeResponse(_Message):
+    protocol_version: int
+    server_time: datetime
+    device_id: str
+    person: PersonInfo
+    visits: list[VisitInfo]
+    reviews: list[ReviewSummary]
+
+
+class CreateReviewRequest(_Message):
+    """``PUT /reviews/{review_id}``: a team member starts the review of a visit (idempotent)."""
+
+    visit_id: RecordId
+    framework_id: RecordId
+    framework_version: ShortText
+    framework_hash: ShortText
+
+
+class BlobStatus(_Message):
+    """Answer to a blob upload: how many bytes the server holds and whether it is complete."""
+
+    sha256: str
+    size: int
+    received: int
+    complete: bool
+
+
+class ErrorBody(_Message):
+    """Every 4xx/5xx body: a machine code and a sentence a reviewer can act on."""
+
+    error: str
+    message: str
+    detail: list[dict[str, JsonValue]] | None = None
+
+
+ErrorCode: TypeAlias = Literal[
+    "invalid_request",
+    "too_large",
+    "unauthenticated",
+    "device_revoked",
+    "forbidden",
+    "not_found",
+    "upgrade_required",
+    "conflict",
+    "bad_blob",
+    "offset_mismatch",
+    "code_invalid",
+]
