@@ -108,6 +108,15 @@ class Workspace:
     def lane(self) -> WriterLane:
         return self._lane
 
+    @property
+    def store(self) -> Store:
+        """The open store (for services that compose storage, such as sync)."""
+        return self._store
+
+    def reload_identity(self) -> None:
+        """Read the trust and person again (after enrolment replaced them)."""
+        self._trust, self._person = self._load_identity()
+
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run ``fn`` on the writer lane and return a future at once (for the GUI thread)."""
         return self._lane.submit(fn, *args, **kwargs)

@@ -1,0 +1,172 @@
+"""The local outbox as the sync engine sees it: queued changes translated to wire operations.
+
+The store records changes in its own terms (``storage.outbox``); the wire protocol
+(``sync.protocol``) names some of them differently. The translation lives here, in one place:
+
+* a review started here (``append`` on ``review``) is ``PUT /reviews/{id}``, not an operation;
+* a review's state change (``set``/``submit`` on ``review``) travels as ``submit`` with
+  ``{"state": ...}`` (the server keeps it as a marker in the review's change log);
+* a shared field (``field_value``: entity id = review id, ``field`` = framework field id) travels
+  with the framework field id as entity id and ``field = "value"``;
+* withdrawing an evidence note is a new tombstone note record, so it travels as ``append``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from reviewer_app.services.writer_lane import WriterLane
+from reviewer_app.storage import outbox as store_outbox
+from reviewer_app.storage.blobs import get_blob
+from reviewer_app.storage.store import Store
+from reviewer_app.storage.tables import OutboxRow
+from reviewer_app.sync import protocol as wire
+from reviewer_app.sync.engine import ReviewToStart
+
+_REVIEW = store_outbox.Entity.REVIEW.value
+_APPEND = store_outbox.OpKind.APPEND.value
+_PENDING = store_outbox.OpState.PENDING.value
+
+
+def to_wire(row: OutboxRow) -> wire.Operation:
+    """The wire form of one queued local change."""
+    payload: Any = json.loads(row.payload)
+    kind = wire.OpKind(row.kind)
+    entity = wire.Entity(row.entity)
+    entity_id = row.entity_id
+    field = row.field
+    if entity is wire.Entity.REVIEW:
+        kind, field = wire.OpKind.SUBMIT, None
+    elif entity is wire.Entity.FIELD_VALUE:
+        entity_id, field = row.field or "", wire.VALUE_FIELD
+    elif entity is wire.Entity.EVIDENCE_NOTE and kind is wire.OpKind.RETRACT:
+        kind = wire.OpKind.APPEND
+    return wire.Operation(
+        op_id=uuid.UUID(row.op_id),
+        device_seq=row.device_seq,
+        review_id=row.review_id,
+        entity=entity,
+        entity_id=entity_id,
+        field=field,
+        kind=kind,
+        payload=payload,
+        base_version=row.base_version,
+        parent_op_id=uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
+        device_time=datetime.fromisoformat(row.device_time),
+    )
+
+
+class StoreOutbox:
+    """:class:`reviewer_app.sync.engine.OutboxPort` over the real store (writes on the lane)."""
+
+    def __init__(self, store: Store, lane: WriterLane) -> None:
+        self._store = store
+        self._lane = lane
+
+    def reviews_to_start(self) -> list[ReviewToStart]:
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.state == _PENDING,
+                    OutboxRow.entity == _REVIEW,
+                    OutboxRow.kind == _APPEND,
+                )
+                .order_by(col(OutboxRow.device_seq))
+            ).all()
+        starts = []
+        for row in rows:
+            review = json.loads(row.payload)["review"]
+            request = wire.CreateReviewRequest(
+                visit_id=review["visit_id"],
+                framework_id=review["framework_id"],
+                framework_version=review["framework_version"][:200],
+                framework_hash=review["framework_hash"][:200],
+            )
+            starts.append(ReviewToStart(op_id=row.op_id, review_id=row.review_id, request=request))
+        return starts
+
+    def mark_review_started(self, item: ReviewToStart) -> None:
+        def write() -> None:
+            with self._store.writing() as session:
+                store_outbox.mark_acked(session, item.op_id)
+
+        self._lane.call(write)
+
+    def pending_review_ids(self) -> list[str]:
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(OutboxRow.review_id)
+                .where(OutboxRow.state == _PENDING)
+                .group_by(col(OutboxRow.review_id))
+                .order_by(col(OutboxRow.review_id))
+            ).all()
+        return list(rows)
+
+    def pending_operations(
+        self, review_id: str, after_device_seq: int, limit: int
+    ) -> list[wire.Operation]:
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.state == _PENDING,
+                    OutboxRow.review_id == review_id,
+                    OutboxRow.device_seq > after_device_seq,
+                    ~((col(OutboxRow.entity) == _REVIEW) & (col(OutboxRow.kind) == _APPEND)),
+                )
+                .order_by(col(OutboxRow.device_seq))
+                .limit(limit)
+            ).all()
+        return [to_wire(row) for row in rows]
+
+    def blobs_to_upload(self) -> list[tuple[str, int]]:
+        with self._store.reading() as session:
+            payloads = session.exec(
+                select(OutboxRow.payload).where(
+                    OutboxRow.state == _PENDING,
+                    OutboxRow.entity == store_outbox.Entity.ATTACHMENT.value,
+                    OutboxRow.kind == _APPEND,
+                )
+            ).all()
+        found: dict[str, int] = {}
+        for payload in payloads:
+            attachment = json.loads(payload)
+            found[attachment["sha256"]] = int(attachment["size"])
+        return sorted(found.items())
+
+    def read_blob(self, sha256: str) -> bytes:
+        with self._store.reading() as session:
+            data = get_blob(session, sha256)
+        if data is None:
+            raise LookupError(f"blob {sha256[:12]} is missing from the store")
+        return data
+
+    def record_results(self, results: Sequence[wire.OpResult]) -> None:
+        def write() -> None:
+            with self._store.writing() as session:
+                for result in results:
+                    apply_result(session, result)
+
+        self._lane.call(write)
+
+
+def apply_result(session: Any, result: wire.OpResult) -> None:
+    """Store one server answer on its outbox row (in the caller's transaction)."""
+    op_id = str(result.op_id)
+    if session.get(OutboxRow, op_id) is None:
+        return  # an answer about an operation this store never queued (a replayed bundle)
+    if result.status is wire.ResultStatus.ACCEPTED:
+        store_outbox.mark_acked(session, op_id, server_version=result.version)
+    elif result.status is wire.ResultStatus.CONFLICT:
+        store_outbox.mark_conflict(session, op_id, result.conflict_id or "")
+    elif result.status is wire.ResultStatus.REJECTED:
+        store_outbox.mark_rejected(session, op_id, f"{result.reason}: {result.message}")
+    else:
+        store_outbox.mark_attempt_failed(session, [op_id], result.message)
