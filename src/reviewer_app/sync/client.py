@@ -188,7 +188,7 @@ class SyncClient:
         retrying = Retrying(
             retry=retry_if_exception_type((httpx.TransportError, _RetryableStatusError)),
             wait=wait_exponential_jitter(
-                initial=policy.initial_wait, max=policy.max_wait, jitter=policy.jitter
+                multiplier=policy.initial_wait, max=policy.max_wait, jitter=policy.jitter
             ),
             stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.max_seconds),
             reraise=True,
