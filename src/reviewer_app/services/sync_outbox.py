@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
@@ -149,9 +149,25 @@ class StoreOutbox:
         return data
 
     def record_results(self, results: Sequence[wire.OpResult]) -> None:
+        # Plain acknowledgements (most of a push) are one UPDATE; the rest one by one.
+        plain = [
+            str(r.op_id)
+            for r in results
+            if r.status is wire.ResultStatus.ACCEPTED and r.version is None
+        ]
+        others = [
+            r for r in results if not (r.status is wire.ResultStatus.ACCEPTED and r.version is None)
+        ]
+
         def write() -> None:
             with self._store.writing() as session:
-                for result in results:
+                if plain:
+                    session.exec(
+                        update(OutboxRow)
+                        .where(col(OutboxRow.op_id).in_(plain))
+                        .values(state=store_outbox.OpState.ACKED.value, last_error=None)
+                    )
+                for result in others:
                     apply_result(session, result)
 
         self._lane.call(write)
