@@ -62,7 +62,7 @@ def _dt(value: Any) -> datetime:
     return datetime.fromisoformat(str(value))
 
 
-def _note(p: dict[str, Any]) -> EvidenceNote:
+def note_from_json(p: dict[str, Any]) -> EvidenceNote:
     return EvidenceNote(
         id=p["id"],
         review_id=p["review_id"],
@@ -78,7 +78,7 @@ def _note(p: dict[str, Any]) -> EvidenceNote:
     )
 
 
-def _attachment(p: dict[str, Any]) -> Attachment:
+def attachment_from_json(p: dict[str, Any]) -> Attachment:
     return Attachment(
         id=p["id"],
         review_id=p["review_id"],
@@ -92,7 +92,7 @@ def _attachment(p: dict[str, Any]) -> Attachment:
     )
 
 
-def _judgement(p: dict[str, Any]) -> Judgement:
+def judgement_from_json(p: dict[str, Any]) -> Judgement:
     return Judgement(
         id=p["id"],
         review_id=p["review_id"],
@@ -105,7 +105,7 @@ def _judgement(p: dict[str, Any]) -> Judgement:
     )
 
 
-def _action(p: dict[str, Any]) -> Action:
+def action_from_json(p: dict[str, Any]) -> Action:
     return Action(
         id=p["id"],
         review_id=p["review_id"],
@@ -121,7 +121,7 @@ def _action(p: dict[str, Any]) -> Action:
     )
 
 
-def _follow_up(p: dict[str, Any]) -> ActionFollowUp:
+def follow_up_from_json(p: dict[str, Any]) -> ActionFollowUp:
     return ActionFollowUp(
         id=p["id"],
         action_id=p["action_id"],
@@ -186,15 +186,15 @@ class ChangeApplier:
             return
         entity = change.entity
         if entity is wire.Entity.EVIDENCE_NOTE:
-            self.evidence.add_note(_note(payload))
+            self.evidence.add_note(note_from_json(payload))
         elif entity is wire.Entity.ATTACHMENT:
-            self.evidence.add_attachment(_attachment(payload))
+            self.evidence.add_attachment(attachment_from_json(payload))
         elif entity is wire.Entity.JUDGEMENT:
-            self.reviews.add_judgement(_judgement(payload))
+            self.reviews.add_judgement(judgement_from_json(payload))
         elif entity is wire.Entity.ACTION:
-            self.actions.add_action(_action(payload))
+            self.actions.add_action(action_from_json(payload))
         elif entity is wire.Entity.ACTION_FOLLOW_UP:
-            self.actions.add_follow_up(_follow_up(payload))
+            self.actions.add_follow_up(follow_up_from_json(payload))
         else:
             # Signed reports have no local table yet; the server keeps them.
             log.info("Change %s (%s) kept on the server only", change.server_seq, entity.value)
