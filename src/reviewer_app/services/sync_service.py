@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError
 from reviewer_app.domain.review import JSONValue
@@ -119,6 +119,14 @@ class SyncService:
             self._remember(result)
         return result
 
+    def server_reachable(self) -> bool:
+        """True when the enrolled server answers its health probe (one quick request)."""
+        server = self.enrolled()
+        if server is None:
+            return False
+        with self._client_factory(server[0], None) as client:
+            return client.health()
+
     def _remember(self, result: SyncResult) -> None:
         when = (result.server_time or datetime.now().astimezone()).isoformat()
 
@@ -139,8 +147,11 @@ class SyncService:
                     select(OutboxRow.state, func.count()).group_by(col(OutboxRow.state))
                 ).all()
             )
+            waiting = _resolutions_waiting(session)
             open_conflicts = [
-                c for c in stored_conflicts(session) if c.status is ConflictStatus.OPEN
+                c
+                for c in stored_conflicts(session)
+                if c.status is ConflictStatus.OPEN and c.id not in waiting
             ]
         return SyncStatus(
             enrolled=server is not None,
@@ -159,14 +170,20 @@ class SyncService:
     # ---------------------------------------------------------------- conflicts
 
     def open_conflicts(self, review_id: str | None = None) -> list[ConflictRecord]:
-        """Open conflicts (as last pulled), oldest first: field, candidates, authors, times."""
+        """Open conflicts (as last pulled), oldest first: field, candidates, authors, times.
+
+        A conflict the lead has resolved on this laptop is left out while the decision waits
+        to be sent.
+        """
         with self._store.reading() as session:
             records = stored_conflicts(session)
+            waiting = _resolutions_waiting(session)
         return sorted(
             (
                 c
                 for c in records
                 if c.status is ConflictStatus.OPEN
+                and c.id not in waiting
                 and (review_id is None or c.review_id == review_id)
             ),
             key=lambda c: c.id,
@@ -223,6 +240,17 @@ class SyncService:
     def last_summary(self) -> str | None:
         with self._store.reading() as session:
             return get_setting(session, LAST_SYNC_SUMMARY)
+
+
+def _resolutions_waiting(session: Session) -> set[str]:
+    """Conflict ids with a ``resolve`` queued on this laptop and not yet answered."""
+    payloads = session.exec(
+        select(OutboxRow.payload).where(
+            OutboxRow.kind == store_outbox.OpKind.RESOLVE.value,
+            OutboxRow.state == store_outbox.OpState.PENDING.value,
+        )
+    ).all()
+    return {str(json.loads(p).get("conflict_id")) for p in payloads}
 
 
 def decode_value(text: str) -> JSONValue:
