@@ -62,7 +62,9 @@ def expected_log() -> ExpectedLog:
 
 
 @pytest.fixture(autouse=True)
-def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
+def _fail_on_unexpected_log(expected_log: ExpectedLog) -> Iterator[None]:
+    # Depending on expected_log (rather than looking it up at teardown) keeps it alive until
+    # this check has run: pytest tears fixtures down in reverse order of set-up.
     handler = _LogFail()
     root = logging.getLogger()
     root.addHandler(handler)
@@ -70,10 +72,7 @@ def _fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         root.removeHandler(handler)
-    expected: ExpectedLog | None = (
-        request.getfixturevalue("expected_log") if "expected_log" in request.fixturenames else None
-    )
-    unexpected = [r for r in handler.records if expected is None or not expected.allows(r)]
+    unexpected = [r for r in handler.records if not expected_log.allows(r)]
     if unexpected:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in unexpected)
         pytest.fail(f"unexpected log records at WARNING or above:\n{lines}", pytrace=False)

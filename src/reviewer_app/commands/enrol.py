@@ -20,10 +20,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", metavar="CODE", help="the one-time code from your trust admin")
     parser.add_argument("--device-name", help="what the trust admin sees this laptop as")
     parser.add_argument(
-        "--public-key",
+        "--certificate-request",
         type=Path,
-        metavar="PEM",
-        help="your signing public key (PEM), to receive a certificate from the trust",
+        metavar="CSR",
+        help="a certificate request (PEM) for your signing key, to be certified by the trust",
     )
     add_store_arguments(parser)
 
@@ -34,13 +34,14 @@ def run(args: argparse.Namespace) -> int:
     def body() -> int:
         from reviewer_app.services import enrolment
 
-        public_key = None
-        if args.public_key is not None:
+        certificate_request = None
+        if args.certificate_request is not None:
             try:
-                public_key = args.public_key.read_text(encoding="utf-8")
+                certificate_request = args.certificate_request.read_text(encoding="utf-8")
             except OSError as exc:
                 raise ReviewerError(
-                    f"The public key file {args.public_key} could not be read ({exc.strerror})."
+                    f"The certificate request file {args.certificate_request} could not be read "
+                    f"({exc.strerror})."
                 ) from exc
         with open_workspace(args) as workspace:
             done = enrolment.enrol(
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 args.server_url,
                 args.code,
                 device_name=args.device_name,
-                signing_public_key_pem=public_key,
+                certificate_request_pem=certificate_request,
             )
         print(f"This laptop is enrolled with {done.server_url} as {done.person_name}.")
         if done.has_certificate:

@@ -30,9 +30,8 @@ from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
 from reviewer_app.sync.client import (
     ReEnrolRequiredError,
-    ServerFailedError,
     ServerUnreachableError,
-    SyncError,
+    SyncClientError,
 )
 from reviewer_app.sync.engine import SyncProgress, SyncResult
 
@@ -175,7 +174,7 @@ class SyncController(QObject):
             self.reenrol_requested.emit(str(error))
         elif isinstance(error, ServerUnreachableError):
             self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
-        elif isinstance(error, ServerFailedError | SyncError):
+        elif isinstance(error, SyncClientError):
             self._set_state(SyncState.FAILED, str(error))
         else:
             log.error("Sync failed unexpectedly", exc_info=error)

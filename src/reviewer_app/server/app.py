@@ -23,9 +23,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request, Response
 from fastapi import Path as PathParam
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from reviewer_app import __version__
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.server import http_errors, models
 from reviewer_app.server.access import ReviewAccess, readable_visits, review_access, visit_access
 from reviewer_app.server.blob_store import BlobStore
@@ -55,6 +57,7 @@ from reviewer_app.server.request_context import (
     authorization_header,
     context_of,
 )
+from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
@@ -149,16 +152,21 @@ def create_app(context: ServerContext) -> FastAPI:
         with write_session(ctx.engine) as session:
             enrolled = redeem_code(session, body)
             certificate_pem = ca_pem = None
-            if body.signing_public_key_pem and ctx.issue_certificate is not None:
+            if body.certificate_request_pem and ctx.issue_certificate is not None:
                 try:
                     certificate_pem, ca_pem = ctx.issue_certificate(
-                        enrolled.person, body.signing_public_key_pem
+                        person_info(session, enrolled.person), body.certificate_request_pem
                     )
-                except ValueError as exc:
+                except CertificateRequestError as exc:
+                    # Rolls back: the code stays usable for a corrected request.
+                    raise ApiError(422, "invalid_request", exc.message) from exc
+                except ReviewerError as exc:
+                    log.error("Certificate authority unusable: %s", exc.message)
                     raise ApiError(
-                        422,
-                        "invalid_request",
-                        f"The signing key sent for a certificate is not usable: {exc}.",
+                        503,
+                        "server_error",
+                        "The trust server cannot issue certificates right now, so this laptop "
+                        "was not enrolled; ask your trust admin, then use the same code again.",
                     ) from exc
             return enrol_response(
                 session, enrolled, certificate_pem=certificate_pem, ca_certificate_pem=ca_pem
@@ -289,10 +297,24 @@ def create_app(context: ServerContext) -> FastAPI:
     return app
 
 
-def create_app_from_settings(database_url: str, blob_dir: Path) -> FastAPI:
-    """Build the app from a database URL and a blob folder (migrating the database first)."""
+def create_app_from_settings(
+    database_url: str, blob_dir: Path, authority: TrustAuthority | None = None
+) -> FastAPI:
+    """Build the app from a database URL, a blob folder and the trust CA (migrating first)."""
     from reviewer_app.server.database import create_server_engine, migrate
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(ServerContext(engine=engine, blobs=BlobStore(blob_dir)))
+    return create_app(server_context(engine, BlobStore(blob_dir), authority))
+
+
+def server_context(
+    engine: Engine, blobs: BlobStore, authority: TrustAuthority | None
+) -> ServerContext:
+    """The endpoints' shared context; signed reports and certificates need ``authority``."""
+    return ServerContext(
+        engine=engine,
+        blobs=blobs,
+        verify_report=authority.verify_report if authority else None,
+        issue_certificate=authority.issue if authority and authority.can_issue else None,
+    )

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from starlette.requests import ClientDisconnect
 
 from reviewer_app.server import models
 from reviewer_app.server.access import review_access
@@ -29,6 +31,8 @@ from reviewer_app.server.enrolment import utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.request_context import CallerDep
 from reviewer_app.sync.protocol import BlobStatus, ErrorBody
+
+log = logging.getLogger(__name__)
 
 Sha256Path = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")]
 _RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
@@ -107,7 +111,12 @@ def register(app: FastAPI) -> None:
     ) -> Any:
         """Upload a blob, whole or as one ``Content-Range`` chunk of it."""
         store = store_of(request)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            # The line dropped mid-chunk: nothing is kept, the client resumes from HEAD.
+            log.info("Upload of blob %s… interrupted; partial chunk discarded", sha256[:12])
+            return Response(status_code=400)
         start, total = _parse_range(request.headers.get("content-range"), len(body))
         already = await run_in_threadpool(store.has, sha256)
         try:

@@ -1,6 +1,7 @@
 """The ``reviewer-app-server`` command: run the trust server, migrate it, administer it.
 
     reviewer-app-server [--data-dir D] [--database-url URL] serve --host 127.0.0.1 --port 8080
+                        [--ca-dir CA_FOLDER] [--ca-passphrase-file FILE]
     reviewer-app-server migrate
     reviewer-app-server admin create-trust NAME
     reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
@@ -28,14 +29,22 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
+
+if TYPE_CHECKING:
+    from reviewer_app.server.trust_authority import TrustAuthority
 
 log = logging.getLogger(__name__)
 
 #: Environment override of the server's data folder.
 SERVER_DATA_DIR_ENV = "REVIEWER_SERVER_DATA_DIR"
+#: The trust CA folder (as made by ``reviewer-app ca init``).
+CA_DIR_ENV = "REVIEWER_CA_DIR"
+#: The CA key's passphrase (the same variable ``reviewer-app ca`` reads).
+CA_PASSPHRASE_ENV = "REVIEWER_CA_PASSPHRASE"  # noqa: S105 (a variable's name, not a secret)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -81,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--ca-dir",
+        type=Path,
+        default=None,
+        help=f"trust CA folder from 'reviewer-app ca init' (or {CA_DIR_ENV}); needed to accept "
+        "signed reports",
+    )
+    serve.add_argument(
+        "--ca-passphrase-file",
+        type=Path,
+        default=None,
+        help=f"file with the CA key's passphrase (or {CA_PASSPHRASE_ENV}); needed to issue "
+        "certificates at enrolment",
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
 
     admin = commands.add_parser("admin", help="administer trusts, people, visits and devices")
@@ -198,12 +221,39 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
     return 0
 
 
+def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
+    from reviewer_app.server.trust_authority import TrustAuthority
+
+    folder = args.ca_dir or (Path(os.environ[CA_DIR_ENV]) if os.environ.get(CA_DIR_ENV) else None)
+    if folder is None:
+        log.info("No trust CA configured: signed reports will be refused, no certificates issued")
+        return None
+    passphrase: bytes | None = None
+    if args.ca_passphrase_file is not None:
+        try:
+            passphrase = args.ca_passphrase_file.read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise ReviewerError(
+                f"The passphrase file {args.ca_passphrase_file} cannot be read.",
+                hint="Check the path and its permissions.",
+            ) from exc
+    elif os.environ.get(CA_PASSPHRASE_ENV):
+        passphrase = os.environ[CA_PASSPHRASE_ENV].encode("utf-8")
+    authority = TrustAuthority(folder=folder.expanduser().resolve(), passphrase=passphrase)
+    if passphrase is not None:
+        from reviewer_app.reports.ca import CaFolder
+
+        CaFolder(authority.folder).unlock(passphrase)  # a wrong passphrase fails at start-up
+    return authority
+
+
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
     from reviewer_app.server.app import create_app_from_settings
 
-    app = create_app_from_settings(database_url, data_dir / "blobs")
+    authority = _trust_authority(args)
+    app = create_app_from_settings(database_url, data_dir / "blobs", authority)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 

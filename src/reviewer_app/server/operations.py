@@ -249,18 +249,24 @@ class _Push:
                 message=sha,
             )
         if op.entity is Entity.SIGNED_REPORT:
-            data = self.blob_reader(sha) or b""
-            problem = "the file is not a PDF" if not data.startswith(b"%PDF-") else None
-            if problem is None and self.verify_report is not None:
-                problem = self.verify_report(data)
+            problem = self._report_problem(sha)
             if problem is not None:
                 log.info("Signed report %s refused for review %s", sha[:12], self.review.id)
                 return self.rejected(
-                    op,
-                    RejectReason.BAD_SIGNATURE,
-                    f"The signed report was refused because {problem}.",
+                    op, RejectReason.BAD_SIGNATURE, f"The signed report was refused: {problem}."
                 )
         return sha
+
+    def _report_problem(self, sha: str) -> str | None:
+        if self.verify_report is None:
+            return (
+                "this trust server has no certificate authority to check signatures against, "
+                "so the trust admin must set one up first"
+            )
+        data = self.blob_reader(sha) or b""
+        if not data.startswith(b"%PDF-"):
+            return "the file is not a PDF"
+        return self.verify_report(data)
 
     def _retract(self, op: Operation) -> OpResult:
         record = self.session.get(models.Record, (self.review.id, op.entity.value, op.entity_id))

@@ -11,13 +11,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from reviewer_app.server import models
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.enrolment import Caller, authenticate
 from reviewer_app.server.operations import ReportVerifier
+from reviewer_app.sync.protocol import PersonInfo
 
-#: Issues a certificate for (person, public key PEM); returns (certificate PEM, CA PEM).
-CertificateIssuer = Callable[[models.Person, str], tuple[str, str]]
+#: Issues a certificate for (person, CSR PEM); returns (certificate PEM, trust root PEM).
+CertificateIssuer = Callable[[PersonInfo, str], tuple[str, str]]
 
 _bearer = HTTPBearer(auto_error=False, description="The device token from enrolment.")
 

@@ -24,7 +24,8 @@ from reviewer_app.storage.local_settings import (
 )
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.store import Store
-from reviewer_app.sync.client import SyncClient, SyncError
+from reviewer_app.sync.client import SyncClient, SyncClientError
+from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, EnrolRequest
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ CA_CERTIFICATE_PEM = "sync.ca_certificate_pem"
 ClientFactory = Callable[[str, "str | None"], SyncClient]
 
 
-class NotEnrolledError(SyncError):
+class NotEnrolledError(SyncClientError):
     """This laptop has no device token for a trust server (yet, or any more)."""
 
 
@@ -98,7 +99,7 @@ def enrol(
     code: str,
     *,
     device_name: str | None = None,
-    signing_public_key_pem: str | None = None,
+    certificate_request_pem: str | None = None,
     client_factory: ClientFactory = default_client_factory,
 ) -> Enrolment:
     """Exchange ``code`` for a device token at ``server_url`` and make this store theirs."""
@@ -108,10 +109,15 @@ def enrol(
             f"'{server_url}' is not a server address.",
             hint="Use the address your trust admin gave you, starting with https://.",
         )
+    request = EnrolRequest(
+        code=code,
+        device_name=(device_name or platform.node() or "Laptop")[:100],
+        protocol_version=PROTOCOL_VERSION,
+        client_schema_version=MIN_CLIENT_SCHEMA_VERSION,
+        certificate_request_pem=certificate_request_pem,
+    )
     with client_factory(server_url, None) as client:
-        answer = client.enrol(
-            code, device_name or platform.node() or "Laptop", signing_public_key_pem
-        )
+        answer = client.enrol(request)
     _keep_token(server_url, answer.device_id, answer.device_token)
     info = answer.person
     roles = frozenset(Role(r) for r in info.roles if r in Role._value2member_map_)

@@ -415,9 +415,9 @@ class StoreApplier:
 
     def store_blob(self, sha256: str, data: bytes) -> None:
         if sha256_hex(data) != sha256:
-            from reviewer_app.sync.client import ServerFailedError
+            from reviewer_app.sync.client import ServerUnreachableError
 
-            raise ServerFailedError(
+            raise ServerUnreachableError(
                 f"A file downloaded from the trust server ({sha256[:12]}…) was damaged on the way.",
                 hint="Sync again.",
             )

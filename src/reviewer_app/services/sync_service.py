@@ -32,6 +32,7 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
+from reviewer_app.sync.client import SyncClientError
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
 from reviewer_app.sync.protocol import ConflictRecord, ConflictStatus
 
@@ -98,7 +99,7 @@ class SyncService:
     def sync_now(
         self, progress: ProgressCallback | None = None, cancel: CancelCheck | None = None
     ) -> SyncResult:
-        """Run one session. Raises a :class:`~reviewer_app.sync.client.SyncError` subclass
+        """Run one session. Raises a :class:`~reviewer_app.sync.client.SyncClientError` subclass
         (offline, re-enrol, update the app) with everything done so far kept."""
         server = self.enrolled()
         if server is None:
@@ -124,8 +125,11 @@ class SyncService:
         server = self.enrolled()
         if server is None:
             return False
-        with self._client_factory(server[0], None) as client:
-            return client.health()
+        try:
+            with self._client_factory(server[0], None) as client:
+                return client.health().get("status") == "ok"
+        except SyncClientError:
+            return False
 
     def _remember(self, result: SyncResult) -> None:
         when = (result.server_time or datetime.now().astimezone()).isoformat()

@@ -30,6 +30,7 @@ from reviewer_app.sync.protocol import (
     MAX_BATCH,
     MAX_BLOB_CHUNK_BYTES,
     MAX_PULL_LIMIT,
+    MIN_CLIENT_SCHEMA_VERSION,
     ChangesPage,
     CreateReviewRequest,
     HandshakeResponse,
@@ -197,22 +198,16 @@ class _Session:
 
     def upload_blobs(self) -> None:
         blobs = self.outbox.blobs_to_upload()
-        for index, (sha256, size) in enumerate(blobs):
+        for index, (sha256, _size) in enumerate(blobs):
             self.check_cancel()
             self.progress(SyncProgress("blobs", index, len(blobs), sha256[:12]))
-            head = self.client.blob_head(sha256)
-            if head.complete:
+            complete, _held = self.client.blob_offset(sha256)
+            if complete:
                 self.result.blobs_skipped += 1
                 continue
+            # upload_blob resumes from what the server holds and re-sends a dropped chunk.
             data = self.outbox.read_blob(sha256)
-            offset = head.offset if head.offset <= size else 0
-            while offset < size:
-                self.check_cancel()
-                chunk = data[offset : offset + BLOB_CHUNK_BYTES]
-                status = self.client.put_blob_chunk(sha256, chunk, offset, size)
-                if status.complete:
-                    break
-                offset = status.received
+            self.client.upload_blob(sha256, data, chunk_size=BLOB_CHUNK_BYTES)
             self.result.blobs_uploaded += 1
 
     def push(self) -> None:
@@ -259,9 +254,9 @@ class _Session:
             while True:
                 self.check_cancel()
                 self.progress(SyncProgress("pull", index, len(behind), review.review_id))
-                page = self.client.changes(review.review_id, cursor, MAX_PULL_LIMIT)
+                page = self.client.pull(review.review_id, cursor, MAX_PULL_LIMIT)
                 for sha256 in self.local.missing_blobs(page):
-                    self.local.store_blob(sha256, self.client.get_blob(sha256))
+                    self.local.store_blob(sha256, self.client.download_blob(sha256))
                     self.result.blobs_downloaded += 1
                 self.local.apply_page(review, page)
                 self.result.pulled += len(page.changes)
@@ -284,7 +279,7 @@ def run(
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
 
-    Errors from the client (:class:`~reviewer_app.sync.client.SyncError`) propagate after the
+    Errors from the client (:class:`~reviewer_app.sync.client.SyncClientError`) propagate after the
     work already done is stored; syncing again carries on from there. A cancel request stops
     at the next step boundary and returns the partial result with ``cancelled=True``.
     """
@@ -292,7 +287,7 @@ def run(
     sent_before = client.requests_sent
     try:
         session.progress(SyncProgress("handshake"))
-        handshake = client.handshake()
+        handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         session.result.server_time = handshake.server_time
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}

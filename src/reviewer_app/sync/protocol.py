@@ -18,7 +18,7 @@ import itertools
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -199,6 +199,12 @@ class Operation(_Message):
     base_version: int | None = Field(default=None, ge=0, le=2**62)
     parent_op_id: uuid.UUID | None = None
     device_time: AwareDatetime
+
+    @field_validator("device_time")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        # One instant, one spelling: the digest must not depend on the laptop's time zone.
+        return value.astimezone(UTC)
 
     @field_validator("payload")
     @classmethod
@@ -408,12 +414,17 @@ class EnrolRequest(_Message):
     device_name: Annotated[SafeText, Field(min_length=1, max_length=100)]
     protocol_version: int
     client_schema_version: int
-    #: PEM of the reviewer's signing public key, when the laptop wants a trust certificate.
-    signing_public_key_pem: Annotated[SafeText, Field(max_length=8192)] | None = None
+    #: A PEM certificate signing request for the reviewer's signing key (EC P-256), when the
+    #: laptop wants the trust to certify it. Name, e-mail and roles come from the trust's records.
+    certificate_request_pem: Annotated[SafeText, Field(max_length=8192)] | None = None
 
 
 class EnrolResponse(_Message):
-    """The device token is shown once; keep it in the OS keyring. The server stores a hash."""
+    """The device token is shown once; keep it in the OS keyring. The server stores a hash.
+
+    ``certificate_pem``/``ca_certificate_pem`` are set when a certificate request was sent and
+    the server may issue; otherwise they are ``None`` (sign with a self-issued certificate).
+    """
 
     device_id: str
     device_token: str
@@ -510,4 +521,5 @@ ErrorCode: TypeAlias = Literal[
     "bad_blob",
     "offset_mismatch",
     "code_invalid",
+    "server_error",
 ]

@@ -27,15 +27,19 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import uvicorn
+from cryptography import x509
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
+from reviewer_app.reports.ca import CaFolder
+from reviewer_app.reports.keys import SigningCredentials, credentials, generate_signing_key
+from reviewer_app.reports.sample_reports import SAMPLE_SIGNERS
 from reviewer_app.server import administration as adm
-from reviewer_app.server.app import create_app
+from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
 from reviewer_app.server.enrolment import issue_code
-from reviewer_app.server.request_context import ServerContext
+from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 POSTGRES_ENV = "REVIEWER_TEST_POSTGRES_URL"
@@ -95,12 +99,13 @@ class LiveServer:
     backend: str
     engine: Engine
     blob_root: Path
+    authority: TrustAuthority | None = None
     base_url: str = ""
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        app = create_app(ServerContext(engine=self.engine, blobs=BlobStore(self.blob_root)))
+        app = create_app(server_context(self.engine, BlobStore(self.blob_root), self.authority))
         config = uvicorn.Config(
             app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"
         )
@@ -133,9 +138,45 @@ class LiveServer:
         (self.blob_root / "partial").mkdir()
 
 
+CA_PASSPHRASE = b"correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class ServerTrust:
+    """The trust CA the test server uses (a real ``reviewer-app ca`` folder), and signers."""
+
+    folder: Path
+    signers: dict[str, SigningCredentials]
+    crl: x509.CertificateRevocationList
+
+    @property
+    def root(self) -> x509.Certificate:
+        return CaFolder(self.folder).root_certificate()
+
+
+@pytest.fixture(scope="session")
+def server_trust(tmp_path_factory: pytest.TempPathFactory) -> ServerTrust:
+    """A CA folder for "Oak Learning Trust" with certificates for the sample report's signers."""
+    folder = tmp_path_factory.mktemp("trust-ca") / "ca"
+    ca_folder = CaFolder.create(folder, "Oak Learning Trust", CA_PASSPHRASE)
+    root = ca_folder.root_certificate()
+    signers = {}
+    for name, role in SAMPLE_SIGNERS:
+        key = generate_signing_key()
+        email = f"{name.split()[-1].lower()}@oak.example"
+        cert = ca_folder.issue(
+            CA_PASSPHRASE, key.public_key(), name=name, email=email, roles=[role]
+        )
+        signers[name] = credentials(key, cert, [root])
+    crl = x509.load_pem_x509_crl(ca_folder.crl_path.read_bytes())
+    return ServerTrust(folder=folder, signers=signers, crl=crl)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def live_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    server_trust: ServerTrust,
 ) -> Iterator[LiveServer]:
     """One running server per backend for the whole session."""
     folder = tmp_path_factory.mktemp(f"server-{request.param}")
@@ -149,7 +190,10 @@ def live_server(
     engine = create_server_engine(url)
     try:
         migrate(engine)
-        live = LiveServer(backend=request.param, engine=engine, blob_root=folder / "blobs")
+        authority = TrustAuthority(folder=server_trust.folder, passphrase=CA_PASSPHRASE)
+        live = LiveServer(
+            backend=request.param, engine=engine, blob_root=folder / "blobs", authority=authority
+        )
         live.start()
         try:
             yield live

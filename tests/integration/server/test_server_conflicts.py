@@ -76,8 +76,10 @@ def test_offline_chain_of_edits_uses_parent_op_id(server: Harness, world: World)
     three = _set(lead, review, "draft three", parent_op_id=two["op_id"])
     results = lead.push(review, [one, two, three]).json()["results"]
     assert [(r["status"], r["version"]) for r in results] == [
-        ("accepted", 1), ("accepted", 2), ("accepted", 3)
-    ]  # fmt: skip
+        ("accepted", 1),
+        ("accepted", 2),
+        ("accepted", 3),
+    ]
 
 
 def test_chain_behind_a_conflict_stays_in_the_conflict(server: Harness, world: World) -> None:

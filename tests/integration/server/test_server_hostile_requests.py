@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Device, Harness, World
 
+from conftest import Device, Harness, World
 from reviewer_app.server import administration as adm
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.protocol import MAX_BATCH, MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES
@@ -43,9 +43,11 @@ def _push_raw(device: Device, review: str, body: Any, **kwargs: Any) -> Any:
 def test_malformed_json(server: Harness, world: World, lead: Device) -> None:
     before = _snapshot(server)
     response = _push_raw(
-        lead, world.walk_review, b'{"protocol_version": 1, "operations": [',
+        lead,
+        world.walk_review,
+        b'{"protocol_version": 1, "operations": [',
         headers={"Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     body = _refused(response, 422, "invalid_request")
     assert "JSON" in body["message"]
     assert _snapshot(server) == before
@@ -64,9 +66,18 @@ def test_malformed_json(server: Harness, world: World, lead: Device) -> None:
         ({"entity": "review", "kind": "set"}, "operations"),
         ({"review_id": "../../etc/passwd"}, "review_id"),
     ],
-    ids=["wrong-type", "oversized-payload", "nul", "unknown-kind", "unknown-field",
-         "bad-uuid", "naive-time", "kind-entity-mismatch", "bad-id"],
-)  # fmt: skip
+    ids=[
+        "wrong-type",
+        "oversized-payload",
+        "nul",
+        "unknown-kind",
+        "unknown-field",
+        "bad-uuid",
+        "naive-time",
+        "kind-entity-mismatch",
+        "bad-id",
+    ],
+)
 def test_invalid_operation_is_refused_whole(
     server: Harness, world: World, lead: Device, mutation: dict[str, Any], where: str
 ) -> None:
@@ -146,8 +157,10 @@ def test_operation_id_of_another_reviewer_is_refused_whole(
     stolen = lead.note(world.walk_review, "lead's note")
     lead.push(world.walk_review, [stolen])
     before = _snapshot(server)
-    replay = {**stolen, "payload": {"id": stolen["entity_id"], "text": "peer's version",
-                                    "author_id": world.peer}}  # fmt: skip
+    replay = {
+        **stolen,
+        "payload": {"id": stolen["entity_id"], "text": "peer's version", "author_id": world.peer},
+    }
     innocent = peer.note(world.walk_review, "peer's own")
     innocent["device_seq"] = replay["device_seq"] + 1
     _refused(peer.push(world.walk_review, [replay, innocent]), 409, "conflict")
@@ -173,8 +186,8 @@ def test_missing_or_bogus_token(
     body = _refused(response, 401, "unauthenticated")
     assert "Enrol this laptop again" in body["message"]
     assert client.get(f"/reviews/{world.walk_review}/changes").status_code == 401
-    assert client.post("/handshake", json={"protocol_version": 1,
-                                           "client_schema_version": 1}).status_code == 401  # fmt: skip
+    handshake = {"protocol_version": 1, "client_schema_version": 1}
+    assert client.post("/handshake", json=handshake).status_code == 401
     assert _snapshot(server) == before
 
 
@@ -193,8 +206,9 @@ def test_revoked_device_and_departed_person(server: Harness, world: World, lead:
     with server.admin() as session:
         revoke_device(session, lead.id)
     before = _snapshot(server)
-    body = _refused(lead.push(world.walk_review, [lead.note(world.walk_review)]), 401,
-                    "device_revoked")  # fmt: skip
+    body = _refused(
+        lead.push(world.walk_review, [lead.note(world.walk_review)]), 401, "device_revoked"
+    )
     assert "revoked" in body["message"]
     _refused(lead.pull(world.walk_review), 401, "device_revoked")
     assert _snapshot(server) == before

@@ -29,8 +29,12 @@ def test_push_then_pull_returns_every_change_in_order(server: Harness, world: Wo
     assert {c["device_id"] for c in page["changes"]} == {lead.id}
 
     empty = lead.pull(world.walk_review, since=5).json()
-    assert empty == {"review_id": world.walk_review, "changes": [], "next_cursor": 5,
-                     "has_more": False}  # fmt: skip
+    assert empty == {
+        "review_id": world.walk_review,
+        "changes": [],
+        "next_cursor": 5,
+        "has_more": False,
+    }
 
 
 def test_replayed_batch_returns_stored_results_and_changes_nothing(
@@ -39,9 +43,15 @@ def test_replayed_batch_returns_stored_results_and_changes_nothing(
     lead = server.enrol(world.lead)
     ops = [
         lead.note(world.walk_review),
-        lead.op(world.walk_review, "set", "field_value", "qe.strengths", {"value": "Reading"},
-                base_version=0),
-    ]  # fmt: skip
+        lead.op(
+            world.walk_review,
+            "set",
+            "field_value",
+            "qe.strengths",
+            {"value": "Reading"},
+            base_version=0,
+        ),
+    ]
     first = lead.push(world.walk_review, ops).json()
     rows = server.count("change_log")
     second = lead.push(world.walk_review, ops).json()
@@ -56,8 +66,11 @@ def test_same_op_id_with_other_content_is_refused_and_rest_applies(
     lead = server.enrol(world.lead)
     original = lead.note(world.walk_review, "original")
     lead.push(world.walk_review, [original])
-    tampered = {**original, "payload": {**original["payload"], "text": "changed"},
-                "device_seq": original["device_seq"] + 10}  # fmt: skip
+    tampered = {
+        **original,
+        "payload": {**original["payload"], "text": "changed"},
+        "device_seq": original["device_seq"] + 10,
+    }
     after = lead.note(world.walk_review, "after")
     after["device_seq"] = original["device_seq"] + 11
     body = lead.push(world.walk_review, [tampered, after]).json()
@@ -72,11 +85,16 @@ def test_rejected_operation_does_not_block_the_rest(server: Harness, world: Worl
     peer = server.enrol(world.peer)
     ops = [
         peer.note(world.walk_review, "first"),
-        peer.op(world.walk_review, "append", "judgement", "j1",
-                {"criterion_id": "c1", "level_key": "strong", "agreed": True}),
+        peer.op(
+            world.walk_review,
+            "append",
+            "judgement",
+            "j1",
+            {"criterion_id": "c1", "level_key": "strong", "agreed": True},
+        ),
         peer.op(world.walk_review, "retract", "evidence_note", "no-such-note", {}),
         peer.note(world.walk_review, "last"),
-    ]  # fmt: skip
+    ]
     results = peer.push(world.walk_review, ops).json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "accepted"]
     assert results[1]["reason"] == "lead_only"
@@ -94,8 +112,12 @@ def test_append_is_idempotent_by_record_id_and_records_never_change(
     note = lead.note(world.walk_review, "as written")
     lead.push(world.walk_review, [note])
     same_record_new_op = {**note, "op_id": str(uuid.uuid4()), "device_seq": 50}
-    changed_record = {**note, "op_id": str(uuid.uuid4()), "device_seq": 51,
-                      "payload": {**note["payload"], "text": "rewritten"}}  # fmt: skip
+    changed_record = {
+        **note,
+        "op_id": str(uuid.uuid4()),
+        "device_seq": 51,
+        "payload": {**note["payload"], "text": "rewritten"},
+    }
     results = lead.push(world.walk_review, [same_record_new_op, changed_record]).json()["results"]
     assert results[0] == {**results[0], "status": "accepted", "server_seq": 1}
     assert results[1]["status"] == "rejected"
@@ -112,8 +134,13 @@ def test_retract_by_author_or_lead_only(server: Harness, world: World) -> None:
     peer.push(world.walk_review, [peer_note])
     by_peer = peer.op(world.walk_review, "retract", "evidence_note", note["entity_id"], {})
     assert peer.push(world.walk_review, [by_peer]).json()["results"][0]["reason"] == "not_allowed"
-    by_lead = lead.op(world.walk_review, "retract", "evidence_note", peer_note["entity_id"],
-                      {"reason": "duplicate"})  # fmt: skip
+    by_lead = lead.op(
+        world.walk_review,
+        "retract",
+        "evidence_note",
+        peer_note["entity_id"],
+        {"reason": "duplicate"},
+    )
     result = lead.push(world.walk_review, [by_lead]).json()["results"][0]
     assert result["status"] == "accepted"
     kinds = [c["kind"] for c in lead.pull_all(world.walk_review)]
@@ -136,10 +163,15 @@ def test_handshake_lists_what_the_device_may_read(server: Harness, world: World)
     assert [v["visit_id"] for v in body["visits"]] == [world.walk_visit]
     (summary,) = body["reviews"]
     assert summary == {
-        "review_id": world.walk_review, "visit_id": world.walk_visit, "school_id": world.school_a,
-        "framework_id": "learning_walk", "last_seq": 1, "may_write": True, "is_lead": True,
+        "review_id": world.walk_review,
+        "visit_id": world.walk_visit,
+        "school_id": world.school_a,
+        "framework_id": "learning_walk",
+        "last_seq": 1,
+        "may_write": True,
+        "is_lead": True,
         "locked": False,
-    }  # fmt: skip
+    }
     team = {m["person_id"]: m["role"] for m in body["visits"][0]["team"]}
     assert team == {world.lead: "lead_reviewer", world.peer: "peer_reviewer"}
 
@@ -147,8 +179,12 @@ def test_handshake_lists_what_the_device_may_read(server: Harness, world: World)
 def test_a_team_member_can_start_a_review_idempotently(server: Harness, world: World) -> None:
     peer = server.enrol(world.peer)
     review_id = str(uuid.uuid4())
-    body = {"visit_id": world.walk_visit, "framework_id": "learning_walk",
-            "framework_version": "1.0", "framework_hash": "abc"}  # fmt: skip
+    body = {
+        "visit_id": world.walk_visit,
+        "framework_id": "learning_walk",
+        "framework_version": "1.0",
+        "framework_hash": "abc",
+    }
     first = peer.http.put(f"/reviews/{review_id}", json=body)
     assert first.status_code == 201, first.text
     again = peer.http.put(f"/reviews/{review_id}", json=body)

@@ -211,7 +211,7 @@ class FaultyTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-FAST_RETRY = RetryPolicy(attempts=3, max_seconds=5, initial_wait=0.01, max_wait=0.05, jitter=0.01)
+FAST_RETRY = RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05, deadline=5)
 
 
 class Laptop:

@@ -41,7 +41,7 @@ from reviewer_app.services import enrolment
 from reviewer_app.services.sync_apply import ChangeApplier, StoreApplier
 from reviewer_app.storage.outbox import OpState
 from reviewer_app.storage.tables import OutboxRow, SyncStateRow
-from reviewer_app.sync.client import SyncError
+from reviewer_app.sync.client import SyncClientError
 from reviewer_app.sync.protocol import ChangesPage
 
 FIELDS = ("leadership.strengths", "quality_of_education.next_steps")
@@ -146,7 +146,7 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             result = laptop.sync.sync_now()
             SEEN["conflicts"] += result.conflicts
-        except SyncError:
+        except SyncClientError:
             SEEN["sync failed"] += 1  # offline for now: everything is kept for the next sync
         SEEN.update(fault for fault, _path in laptop.transport.injected)
         laptop.transport.injected.clear()
@@ -160,7 +160,7 @@ class SyncMachine(RuleBasedStateMachine):
             laptop.transport.inject("drop_request")
         try:
             laptop.sync.sync_now()
-        except SyncError:
+        except SyncClientError:
             SEEN["sync failed"] += 1
         else:
             raise AssertionError("a sync with every request dropped cannot succeed")

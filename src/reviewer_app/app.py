@@ -1,0 +1,252 @@
+"""Composition root of the desktop app: paths, logging, settings, the Workspace, Qt, the window.
+
+``cli.main`` calls :func:`run_gui` when no subcommand is named. Heavy modules (PySide6, the store)
+are imported inside the functions that need them, so ``reviewer-app --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.paths import AppPaths, frameworks_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer_app.gui.crash import CrashHandler
+    from reviewer_app.gui.main_window import Catalogue, MainWindow
+    from reviewer_app.gui.store_opening import StoreOpener
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+#: Qt platforms without a screen: problems go to stderr only, as no dialog could be answered.
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
+
+
+def settings_path(paths: AppPaths) -> Path:
+    """Where the person's settings live (inside the config folder of this instance)."""
+    return paths.config / SETTINGS_FILE
+
+
+def load_catalogue(folder: Path | None = None) -> Catalogue:
+    """What the installed frameworks offer the shell: visit kinds and trust profiles.
+
+    Runs on a reader thread after the window is up (parsing YAML is not start-up work). The GUI
+    receives titles and phases taken from validated Framework objects, never YAML. A broken
+    framework file raises ``FrameworkLoadError``, whose message names the file and line.
+    """
+    from reviewer_app.domain.frameworks import load_library
+    from reviewer_app.gui.dialogs.new_visit import VisitKind
+    from reviewer_app.gui.main_window import Catalogue
+
+    library = load_library(folder or frameworks_dir())
+    kinds = []
+    for framework_id in library.framework_ids:
+        framework = library.latest(framework_id)
+        kinds.append(
+            VisitKind(
+                framework_id=framework.id,
+                title=framework.title,
+                phases=tuple(phase.value for phase in framework.phases),
+            )
+        )
+    kinds.sort(key=lambda kind: kind.title.casefold())
+    profiles = [(profile.id, profile.title) for profile in library.profiles]
+    if not any(profile_id == "generic" for profile_id, _title in profiles):
+        profiles.insert(0, ("generic", "Generic"))
+    return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
+
+
+def _make_application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setOrganizationDomain(ORG_DOMAIN)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication(sys.argv[:1])
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def _show_fatal(message: str) -> None:
+    """A problem that stops Reviewer from opening: a dialog, and the same words on stderr."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"reviewer-app: {message}", file=sys.stderr)
+    if QGuiApplication.platformName() in HEADLESS_PLATFORMS:
+        return  # nobody could see or close the dialog
+    box = QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
+    box.exec()
+
+
+def peek_ui_scale(path: Path) -> int:
+    """The interface size from the settings file, read without pydantic.
+
+    Qt needs it before the application object exists, and importing pydantic there would cost
+    start-up time; the full settings are read (and validated) on the opening thread.
+    """
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        value = int(raw.get("ui_scale_percent", 100)) if isinstance(raw, dict) else 100
+    except (OSError, ValueError, TypeError):
+        return 100
+    return value if 100 <= value <= 200 else 100
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the desktop app; returns the process exit status."""
+    paths = AppPaths.resolve(getattr(args, "data_dir", None)).ensure()
+    logging_setup.configure(paths.log_file)
+    log.info("Reviewer %s starting (data in %s)", __version__, paths.data)
+    scale = peek_ui_scale(settings_path(paths))
+    if scale != 100 and "QT_SCALE_FACTOR" not in os.environ:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale / 100:g}"
+
+    app = _make_application()
+    from reviewer_app.gui import qtlog, theme
+    from reviewer_app.gui.crash import CrashHandler
+
+    previous_qt_handler = qtlog.install()
+    theme.apply(app)
+    show_dialogs = not getattr(args, "no_crash_dialog", False)
+    crash = CrashHandler(paths.crash_log, paths.log_file, show_dialogs=show_dialogs)
+    previous_report = crash.take_previous_report()
+    crash.install()
+    try:
+        return _run_window(app, args, paths, crash, previous_report)
+    finally:
+        crash.uninstall()
+        qtlog.uninstall(previous_qt_handler)
+        log.info("Reviewer stopped")
+
+
+@dataclass
+class Shell:
+    """The running shell: the window and what it is built on. :meth:`close` tears it down.
+
+    The Workspace arrives after the window is shown (:meth:`attach`); until then the window
+    says it is opening the store.
+    """
+
+    window: MainWindow
+    tasks: TaskRunner
+    workspace: Workspace | None = None
+    opener: StoreOpener | None = None
+    closed: bool = False
+
+    def attach(self, workspace: Workspace, settings: Settings) -> None:
+        """The store is open: show its schools."""
+        self.workspace = workspace
+        self.window.attach(workspace, settings)
+
+    def close(self) -> None:
+        """Close the window (saving its state), finish background work, close the store.
+
+        Safe to call twice, and while the store is still being opened.
+        """
+        if self.closed:
+            return
+        self.closed = True
+        self.window.close()
+        self.tasks.shutdown()
+        if self.workspace is None and self.opener is not None:
+            self.workspace = self.opener.wait()
+        if self.workspace is not None:
+            self.workspace.close()
+
+
+def start_shell(
+    paths: AppPaths,
+    *,
+    demo: bool,
+    workspace: Workspace | None = None,
+    settings: Settings | None = None,
+) -> Shell:
+    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once."""
+    from reviewer_app.gui.main_window import MainWindow, ShellServices
+    from reviewer_app.gui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    services = ShellServices(
+        paths=paths,
+        settings_file=settings_path(paths),
+        tasks=tasks,
+        store_label="Demo store" if demo else "Encrypted store",
+        load_catalogue=load_catalogue,
+    )
+    shell = Shell(window=MainWindow(services), tasks=tasks)
+    if workspace is not None:
+        if settings is None:
+            from reviewer_app import settings as settings_store
+
+            settings = settings_store.load(settings_path(paths))
+        shell.attach(workspace, settings)
+    return shell
+
+
+def _run_window(
+    app: QApplication,
+    args: argparse.Namespace,
+    paths: AppPaths,
+    crash: CrashHandler,
+    previous_report: str,
+) -> int:
+    from PySide6.QtCore import QTimer
+
+    from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
+    from reviewer_app.gui.store_opening import StoreOpener
+
+    demo = bool(getattr(args, "demo", False))
+    shell = start_shell(paths, demo=demo)
+    window = shell.window
+    opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    shell.opener = opener
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, ReviewerError):
+            log.warning("The store could not be opened: %s", type(error).__name__, exc_info=error)
+            _show_fatal(str(error))
+        else:
+            log.error("Opening the store failed unexpectedly", exc_info=error)
+            _show_fatal(
+                f"Reviewer could not open its store in {paths.data}. The details are in "
+                f"{paths.log_file}; please send that file to your support contact."
+            )
+        app.exit(1)
+
+    def cancelled() -> None:
+        print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
+        app.exit(1)
+
+    opener.opened.connect(shell.attach)
+    opener.failed.connect(failed)
+    opener.cancelled.connect(cancelled)
+    try:
+        crash.dialog_parent = window
+        if os.environ.get(ENV_VAR):
+            StartupProbe(window, app)
+        window.show()
+        opener.start()
+        if previous_report:
+            QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
+        return app.exec()
+    finally:
+        shell.close()

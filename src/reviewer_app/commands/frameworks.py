@@ -1,0 +1,150 @@
+"""``reviewer-app frameworks``: check, list, and export the JSON Schema of framework files.
+
+    reviewer-app frameworks check [PATH...]   every problem with file, line and document path
+    reviewer-app frameworks list              what is installed
+    reviewer-app frameworks schema [--check]  write (or check) frameworks/schema/*.json
+
+Exit status: 0 clean, 1 problems found. Never a traceback: unexpected failures are logged and
+reported in a sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reviewer_app import paths
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.frameworks import (
+    FrameworkLoadError,
+    check_files,
+    framework_files,
+    load_library,
+)
+from reviewer_app.domain.frameworks.schema_export import stale_schema_files, write_schemas
+
+log = logging.getLogger(__name__)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the ``check``, ``list`` and ``schema`` actions."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check", help="check framework files and print every problem (default: all installed)"
+    )
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check"
+    )
+    actions.add_parser("list", help="list the installed frameworks, scales, schemes and profiles")
+    schema = actions.add_parser("schema", help="write the JSON Schema files to frameworks/schema/")
+    schema.add_argument(
+        "--check", action="store_true", help="only report whether the schema files are current"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen action; returns the exit status."""
+    try:
+        if args.action == "check":
+            return _check(list(args.paths))
+        if args.action == "list":
+            return _list()
+        return _schema(check_only=bool(args.check))
+    except ReviewerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except Exception:  # never a traceback on the command line; the log keeps it
+        log.exception("frameworks %s failed", args.action)
+        print(
+            "Something went wrong while reading the framework files; the details are in the log.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _check(targets: list[Path]) -> int:
+    installed = paths.frameworks_dir()
+    missing = [p for p in targets if not p.exists()]
+    for path in missing:
+        print(f"{path}: no such file or folder.", file=sys.stderr)
+    if missing:
+        return 1
+    empty = [p for p in (targets or [installed]) if p.is_dir() and not framework_files(p)]
+    for folder in empty:
+        print(f"{folder}: the folder holds no framework files (*.yaml).", file=sys.stderr)
+    if empty:
+        return 1
+    if targets:
+        problems = check_files(
+            targets, reference_dirs=[installed], resources_dir=paths.resources_dir()
+        )
+        checked = ", ".join(str(p) for p in targets)
+    else:
+        problems = check_files([installed], resources_dir=paths.resources_dir())
+        checked = str(installed)
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found in {checked}.", file=sys.stderr)
+        return 1
+    print(f"No problems found in {checked}.")
+    return 0
+
+
+def _list() -> int:
+    try:
+        library = load_library(paths.frameworks_dir(), resources_dir=paths.resources_dir())
+    except FrameworkLoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    rows = [("ID", "VERSION", "TITLE", "OWNER")]
+    rows += [(f.id, f.version, f.title, f.owner) for f in library.frameworks]
+    _print_table("Frameworks", rows)
+    _print_table(
+        "Rating scales",
+        [("ID", "VERSION", "TITLE", "LEVELS")]
+        + [
+            (s.id, s.version, s.title, " / ".join(lvl.label for lvl in s.levels))
+            for s in library.scales
+        ],
+    )
+    _print_table(
+        "Categorisation schemes",
+        [("ID", "VERSION", "TITLE", "OWNER")]
+        + [(s.id, s.version, s.title, s.owner) for s in library.schemes],
+    )
+    _print_table(
+        "Trust profiles",
+        [("ID", "VERSION", "TITLE", "SCHEME")]
+        + [(p.id, p.version, p.title, p.scheme or "-") for p in library.profiles],
+    )
+    return 0
+
+
+def _print_table(title: str, rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    print(title)
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  " + "  ".join([*cells, row[-1]]))
+    print()
+
+
+def _schema(*, check_only: bool) -> int:
+    folder = paths.frameworks_dir() / "schema"
+    if check_only:
+        stale = stale_schema_files(folder)
+        for name in stale:
+            print(f"{folder / name} is out of date with the framework models.", file=sys.stderr)
+        if stale:
+            print("Run 'reviewer-app frameworks schema' to rewrite it.", file=sys.stderr)
+            return 1
+        print(f"The JSON Schema files in {folder} are current.")
+        return 0
+    for path in write_schemas(folder):
+        print(f"Wrote {path}")
+    return 0

@@ -1,0 +1,401 @@
+"""The installed frameworks, scales, schemes and profiles, loaded and checked as one library.
+
+``load_library(folder)`` reads every ``*.yaml`` under the folder (the JSON Schema folder aside),
+validates each file against its ``kind``, resolves scale references, checks the cross-references
+between files and returns an immutable :class:`FrameworkLibrary`, or raises
+:class:`FrameworkLoadError` listing every problem. ``check_files`` runs the same checks and returns
+the problems instead.
+
+Versions: a framework is identified by ``id`` and ``version``; files are named ``<id>.yaml`` or,
+to install several versions side by side, ``<id>@<version>.yaml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from reviewer_app.domain.errors import NotFoundError
+from reviewer_app.domain.frameworks.categorisation import CategorisationScheme
+from reviewer_app.domain.frameworks.consistency import check_framework, check_references
+from reviewer_app.domain.frameworks.framework import Framework
+from reviewer_app.domain.frameworks.frozen_model import version_key
+from reviewer_app.domain.frameworks.problems import (
+    FrameworkLoadError,
+    FrameworkProblem,
+    problems_from_validation,
+)
+from reviewer_app.domain.frameworks.profiles import TrustProfile
+from reviewer_app.domain.frameworks.scales import RatingScale, RatingScaleSet
+from reviewer_app.domain.frameworks.yaml_source import YamlSource, YamlSyntaxError, format_path
+
+log = logging.getLogger(__name__)
+
+#: ``kind`` -> the model a file of that kind is validated by.
+DOCUMENT_KINDS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        "framework": Framework,
+        "rating_scales": RatingScaleSet,
+        "categorisation_scheme": CategorisationScheme,
+        "trust_profile": TrustProfile,
+    }
+)
+
+#: Sub-folders of the frameworks folder that hold no framework files.
+_SKIPPED_FOLDERS = frozenset({"schema"})
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A loaded object with the file and document path it came from."""
+
+    obj: Any
+    source: YamlSource
+    prefix: tuple[str | int, ...]
+    reference_only: bool
+
+    def line(self, *path: str | int) -> int | None:
+        """Line of a path inside this object (1-based), or None."""
+        return self.source.line_of((*self.prefix, *path))
+
+    def problem(self, message: str, *path: str | int) -> FrameworkProblem:
+        """A problem located at a path inside this object."""
+        return FrameworkProblem(
+            file=self.source.path,
+            line=self.line(*path),
+            document_path=format_path((*self.prefix, *path)),
+            message=message,
+        )
+
+
+@dataclass(frozen=True)
+class FrameworkLibrary:
+    """Everything installed, immutable. Frameworks keep every installed version."""
+
+    frameworks: tuple[Framework, ...]
+    scales: tuple[RatingScale, ...]
+    schemes: tuple[CategorisationScheme, ...]
+    profiles: tuple[TrustProfile, ...]
+    _by_id: Mapping[str, tuple[Framework, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Framework]] = {}
+        for framework in self.frameworks:
+            grouped.setdefault(framework.id, []).append(framework)
+        by_id = {
+            key: tuple(sorted(group, key=lambda f: version_key(f.version)))
+            for key, group in grouped.items()
+        }
+        object.__setattr__(self, "_by_id", MappingProxyType(by_id))
+
+    @property
+    def framework_ids(self) -> tuple[str, ...]:
+        """Every installed framework id, sorted."""
+        return tuple(sorted(self._by_id))
+
+    def versions(self, framework_id: str) -> tuple[Framework, ...]:
+        """Every installed version of a framework, oldest first."""
+        return self._by_id.get(framework_id, ())
+
+    def latest(self, framework_id: str) -> Framework:
+        """The newest installed version of a framework."""
+        versions = self.versions(framework_id)
+        if not versions:
+            raise NotFoundError(
+                f"The framework '{framework_id}' is not installed.",
+                hint="Run 'reviewer-app frameworks list' to see what is installed.",
+            )
+        return versions[-1]
+
+    def get(self, framework_id: str, version: str | None = None) -> Framework:
+        """A framework by id, and version if given (else the latest)."""
+        if version is None:
+            return self.latest(framework_id)
+        for framework in self.versions(framework_id):
+            if framework.version == version:
+                return framework
+        raise NotFoundError(
+            f"Version {version} of the framework '{framework_id}' is not installed.",
+            hint="Run 'reviewer-app frameworks list' to see what is installed.",
+        )
+
+    def scale(self, scale_id: str, version: str | None = None) -> RatingScale:
+        """A rating scale by id, and version if given (else the latest)."""
+        found = [s for s in self.scales if s.id == scale_id and version in (None, s.version)]
+        if not found:
+            raise NotFoundError(f"The rating scale '{scale_id}' is not installed.")
+        return max(found, key=lambda s: version_key(s.version))
+
+    def scheme(self, scheme_id: str) -> CategorisationScheme:
+        """The latest version of a categorisation scheme."""
+        found = [s for s in self.schemes if s.id == scheme_id]
+        if not found:
+            raise NotFoundError(f"The categorisation scheme '{scheme_id}' is not installed.")
+        return max(found, key=lambda s: version_key(s.version))
+
+    def profile(self, profile_id: str) -> TrustProfile:
+        """The latest version of a trust profile."""
+        found = [p for p in self.profiles if p.id == profile_id]
+        if not found:
+            raise NotFoundError(
+                f"The trust profile '{profile_id}' is not installed.",
+                hint="Choose one of: " + ", ".join(p.id for p in self.profiles) + ".",
+            )
+        return max(found, key=lambda p: version_key(p.version))
+
+    def frameworks_for(self, profile: TrustProfile) -> tuple[Framework, ...]:
+        """The latest version of each framework the profile uses, in the profile's order."""
+        return tuple(self.latest(fid) for fid in profile.frameworks if fid in self._by_id)
+
+    def scheme_for(self, profile: TrustProfile) -> CategorisationScheme | None:
+        """The profile's categorisation scheme, or None when it has none."""
+        return None if profile.scheme is None else self.scheme(profile.scheme)
+
+
+def framework_files(folder: Path) -> list[Path]:
+    """Every ``*.yaml`` / ``*.yml`` file under ``folder``, the schema folder aside, sorted."""
+    files = [
+        path
+        for pattern in ("*.yaml", "*.yml")
+        for path in folder.rglob(pattern)
+        if not _SKIPPED_FOLDERS & set(path.relative_to(folder).parts[:-1])
+    ]
+    return sorted(files)
+
+
+def load_library(directory: Path, *, resources_dir: Path | None = None) -> FrameworkLibrary:
+    """Load and check every file under ``directory``; raises :class:`FrameworkLoadError`.
+
+    With ``resources_dir``, trust profiles' logo files are checked to exist there.
+    """
+    if not directory.is_dir():
+        raise FrameworkLoadError(
+            [FrameworkProblem(directory, None, "(folder)", "The frameworks folder does not exist.")]
+        )
+    started = time.perf_counter()
+    files = framework_files(directory)
+    if not files:
+        raise FrameworkLoadError(
+            [FrameworkProblem(directory, None, "(folder)", "The folder holds no framework files.")]
+        )
+    library, problems = _build(files, (), resources_dir)
+    if problems:
+        log.info("%d problems in the framework files under %s", len(problems), directory)
+        raise FrameworkLoadError(problems)
+    log.debug(
+        "loaded %d frameworks, %d scales, %d schemes and %d profiles from %s in %.1f ms",
+        len(library.frameworks),
+        len(library.scales),
+        len(library.schemes),
+        len(library.profiles),
+        directory,
+        (time.perf_counter() - started) * 1000,
+    )
+    return library
+
+
+def check_files(
+    paths: Sequence[Path],
+    *,
+    reference_dirs: Sequence[Path] = (),
+    resources_dir: Path | None = None,
+) -> list[FrameworkProblem]:
+    """Check files (or every file under a folder) and return every problem, in file order.
+
+    Files under ``reference_dirs`` that are not being checked are read only so that references
+    to their scales, frameworks and schemes resolve; their own problems are not reported.
+    """
+    checked: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            checked.extend(framework_files(path))
+        else:
+            checked.append(path)
+    wanted = {p.resolve() for p in checked}
+    references = [
+        p
+        for folder in reference_dirs
+        if folder.is_dir()
+        for p in framework_files(folder)
+        if p.resolve() not in wanted
+    ]
+    _, problems = _build(checked, references, resources_dir)
+    return problems
+
+
+def _build(
+    files: Iterable[Path], reference_files: Iterable[Path], resources_dir: Path | None
+) -> tuple[FrameworkLibrary, list[FrameworkProblem]]:
+    problems: list[FrameworkProblem] = []
+    documents: list[Located] = []
+    for path, reference_only in [(p, False) for p in files] + [(p, True) for p in reference_files]:
+        found = _read_document(path, reference_only)
+        if isinstance(found, Located):
+            documents.append(found)
+        elif not reference_only:
+            problems.extend(found)
+
+    scales = _unique(_expand_scales(documents), "rating scale", problems)
+    frameworks_raw = _unique(
+        [d for d in documents if isinstance(d.obj, Framework)], "framework", problems
+    )
+    schemes = _unique(
+        [d for d in documents if isinstance(d.obj, CategorisationScheme)], "scheme", problems
+    )
+    profiles = _unique(
+        [d for d in documents if isinstance(d.obj, TrustProfile)], "profile", problems
+    )
+
+    frameworks: list[Located] = []
+    for located in frameworks_raw:
+        resolved, found = check_framework(located, scales)
+        if not located.reference_only:
+            problems.extend(found)
+        if resolved is not None:
+            frameworks.append(
+                Located(resolved, located.source, located.prefix, located.reference_only)
+            )
+    problems.extend(
+        p
+        for p in check_references(frameworks, scales, schemes, profiles, resources_dir)
+        if p is not None
+    )
+    library = FrameworkLibrary(
+        frameworks=tuple(sorted((d.obj for d in frameworks), key=_order)),
+        scales=tuple(sorted((d.obj for d in scales), key=_order)),
+        schemes=tuple(sorted((d.obj for d in schemes), key=_order)),
+        profiles=tuple(sorted((d.obj for d in profiles), key=_order)),
+    )
+    # A shared criterion field's problem is found once per criterion: report it once.
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (str(p.file), p.line or 0))
+    return library, problems
+
+
+def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
+    return obj.id, version_key(obj.version)
+
+
+def _read_document(path: Path, reference_only: bool) -> Located | list[FrameworkProblem]:
+    """The objects in one file, or its problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return [FrameworkProblem(path, None, "(file)", f"The file cannot be read: {exc.strerror}.")]
+    except UnicodeDecodeError:
+        return [FrameworkProblem(path, None, "(file)", "The file is not UTF-8 text.")]
+    cached = _validated_documents.get(text)
+    if cached is not None:
+        data, obj = cached
+        return Located(obj, YamlSource(path=path, text=text, data=data), (), reference_only)
+    try:
+        source = YamlSource.parse(path, text)
+    except YamlSyntaxError as exc:
+        return [
+            FrameworkProblem(
+                path,
+                exc.line,
+                "(YAML syntax)",
+                f"The file is not valid YAML: {exc.message}. Check the indentation and quotes "
+                "on or just before this line.",
+            )
+        ]
+    data = source.data
+    if not isinstance(data, dict):
+        message = "The file is empty." if data is None else "The file should be a mapping of keys."
+        return [FrameworkProblem(path, 1, "(top of the file)", message)]
+    kind = data.get("kind")
+    model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        kinds = ", ".join(DOCUMENT_KINDS)
+        message = (
+            f"The required key 'kind' is missing; it says what the file holds ({kinds})."
+            if kind is None
+            else f"'{kind}' is not a kind of framework file; use one of {kinds}."
+        )
+        return [FrameworkProblem(path, source.line_of(("kind",)), "kind", message)]
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        return problems_from_validation(exc, path, source.line_of)
+    _validated_documents.put(text, (data, obj))
+    return Located(obj, source, (), reference_only)
+
+
+class _DocumentCache:
+    """File text -> (parsed data, validated object) for files that validated cleanly.
+
+    Loading again after a file changes re-reads only that file: the key is the text itself, so an
+    edit can never be served stale. The objects are immutable, so sharing them is safe.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[Any, BaseModel]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[Any, BaseModel] | None:
+        """The cached entry for this text, if any."""
+        with self._lock:
+            entry = self._entries.get(text)
+            if entry is not None:
+                self._entries.move_to_end(text)
+            return entry
+
+    def put(self, text: str, entry: tuple[Any, BaseModel]) -> None:
+        """Remember a cleanly validated file, forgetting the oldest beyond the size."""
+        with self._lock:
+            self._entries[text] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+_validated_documents = _DocumentCache(size=512)
+
+
+def clear_cache() -> None:
+    """Forget every parsed file, so the next load parses everything again (benchmarks, tests)."""
+    _validated_documents.clear()
+
+
+def _expand_scales(documents: Iterable[Located]) -> list[Located]:
+    return [
+        Located(scale, d.source, ("scales", i), d.reference_only)
+        for d in documents
+        if isinstance(d.obj, RatingScaleSet)
+        for i, scale in enumerate(d.obj.scales)
+    ]
+
+
+def _unique(found: list[Located], noun: str, problems: list[FrameworkProblem]) -> list[Located]:
+    """Drop duplicates of (id, version), reporting each; checked files win over references."""
+    found = sorted(found, key=lambda d: d.reference_only)
+    kept: dict[tuple[str, str], Located] = {}
+    for located in found:
+        key = (located.obj.id, located.obj.version)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = located
+        elif not located.reference_only and not first.reference_only:
+            problems.append(
+                located.problem(
+                    f"Duplicate id: the {noun} '{key[0]}' version {key[1]} is already defined in "
+                    f"{first.source.path} (line {first.line()}). Give this one another id or a "
+                    "new version.",
+                    "id",
+                )
+            )
+    return list(kept.values())

@@ -1,0 +1,1 @@
+"""Dialogs; the static ones use forms generated from ``ui/*.ui``."""

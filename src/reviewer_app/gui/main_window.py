@@ -1,0 +1,542 @@
+"""The main window: schools on the left, the chosen school's page on the right.
+
+Everything it shows comes from the Workspace on background threads (``gui/tasks.py``); the
+window only arranges results that have arrived.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app import APP_NAME
+from reviewer_app.domain.organisation import Person, School
+from reviewer_app.domain.visits import Visit
+from reviewer_app.gui import theme
+from reviewer_app.gui.delegates import SchoolItemDelegate
+from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
+from reviewer_app.gui.models.schools import SchoolFilterModel, SchoolListModel, SchoolRole
+from reviewer_app.gui.school_page import EmptyState, SchoolPage
+from reviewer_app.gui.tasks import TaskRunner
+from reviewer_app.gui.window_state import WindowState
+from reviewer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What the installed frameworks offer: visit kinds and trust profiles (id, title)."""
+
+    kinds: tuple[VisitKind, ...] = ()
+    profiles: tuple[tuple[str, str], ...] = (("generic", "Generic"),)
+
+
+@dataclass(frozen=True, slots=True)
+class ShellServices:
+    """What the main window needs from the composition root (``app.py``)."""
+
+    paths: AppPaths
+    settings_file: Path
+    tasks: TaskRunner
+    store_label: str
+    load_catalogue: Callable[[], Catalogue]
+
+
+class MainWindow(QMainWindow):
+    """Schools list with a name/URN filter, the school page, menus and a status bar.
+
+    Signals:
+        schools_loaded(int): the schools list has been filled (number of schools).
+        school_shown(str): a school's page shows its visits (the school id).
+        visit_saved(Visit): a visit made in the New visit dialog is stored.
+        settings_changed(Settings): the person saved new settings.
+    """
+
+    schools_loaded = Signal(int)
+    school_shown = Signal(str)
+    visit_saved = Signal(object)
+    settings_changed = Signal(object)
+
+    def __init__(self, services: ShellServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        #: Set by :meth:`attach` once the store is open (it opens in the background).
+        self.workspace: Workspace | None = None
+        self.settings: Settings | None = None
+        self.tasks = services.tasks
+        self.window_state = WindowState(services.paths.config)
+        self.kinds: list[VisitKind] = []
+        self.catalogue = Catalogue()
+        self.people: dict[str, Person] = {}
+        self._pending_school_id: str | None = self.window_state.last_school_id
+        self._schools_ready = False
+        self._visits: list[Visit] | None = None
+        self._pending_visit: str | None = None
+        self.setWindowTitle(f"{APP_NAME} · {services.store_label}")
+        self.setObjectName("mainWindow")
+
+        self._build_sidebar()
+        self._build_pages()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 780])
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        if not self.window_state.restore(self, self.splitter):
+            self.resize(1120, 720)
+        self._update_actions()
+
+    def attach(self, workspace: Workspace, settings: Settings) -> None:
+        """Show the store's schools: called once the Workspace is open."""
+        self.workspace = workspace
+        self.settings = settings
+        self._update_actions()
+        self.reload()
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_sidebar(self) -> None:
+        self.sidebar = QWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.sidebar.setMinimumWidth(240)
+        layout = QVBoxLayout(self.sidebar)
+        layout.setContentsMargins(12, 16, 12, 12)
+        layout.setSpacing(10)
+        title = QLabel("SCHOOLS")
+        title.setObjectName("sidebarTitle")
+        title.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(title)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("schoolFilter")
+        self.filter_edit.setPlaceholderText("Find by name or URN")
+        self.filter_edit.setAccessibleName("Find a school by name or URN")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        layout.addWidget(self.filter_edit)
+
+        self.schools_model = SchoolListModel(self)
+        self.schools_proxy = SchoolFilterModel(self)
+        self.schools_proxy.setSourceModel(self.schools_model)
+        self.schools_view = QListView()
+        self.schools_view.setObjectName("schoolList")
+        self.schools_view.setAccessibleName("Schools")
+        self.schools_view.setModel(self.schools_proxy)
+        self.schools_view.setItemDelegate(SchoolItemDelegate(self.schools_view))
+        self.schools_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.schools_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.schools_view.setMouseTracking(True)
+        self.schools_view.setUniformItemSizes(True)
+        self.no_match = QLabel()
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setProperty("role", "muted")
+        self.no_match.setWordWrap(True)
+        self.no_match.setContentsMargins(6, 4, 6, 0)
+        self.no_match.hide()
+        layout.addWidget(self.no_match)
+        layout.addWidget(self.schools_view, 1)
+
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.returnPressed.connect(self._focus_first_match)
+        self.schools_view.selectionModel().currentChanged.connect(self._school_chosen)
+
+    def _build_pages(self) -> None:
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self.loading_page = EmptyState(
+            "empty-school",
+            "Opening your schools…",
+            "Unlocking the encrypted store on this computer.",
+        )
+        self.choose_page = EmptyState(
+            "empty-school",
+            "Choose a school",
+            "Pick a school on the left to see its visits. To find one quickly, press Ctrl+F "
+            "and type part of its name or its URN.",
+        )
+        self.no_schools_page = EmptyState(
+            "empty-school",
+            "No schools yet",
+            "This store has no schools. They arrive with the first sync from your trust's server "
+            "(set its address in File > Settings).",
+        )
+        self.school_page = SchoolPage()
+        self.school_page.new_visit_requested.connect(self.open_new_visit)
+        for page in (self.loading_page, self.choose_page, self.no_schools_page, self.school_page):
+            self.pages.addWidget(page)
+        self.pages.setCurrentWidget(self.loading_page)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            action.setIcon(theme.icon(icon))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_visit_action = self._action(
+            "&New visit…", self.open_new_visit, "Ctrl+N", "new-visit", "Plan a visit to a school"
+        )
+        self.settings_action = self._action(
+            "&Settings…",
+            self.open_settings,
+            "Ctrl+,",
+            "settings",
+            "Your name, trust and sync settings",
+        )
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
+        self.find_action = self._action(
+            "&Find school", self.focus_filter, "Ctrl+F", "search", "Find a school by name or URN"
+        )
+        self.reload_action = self._action(
+            "&Reload", self.reload, "F5", "refresh", "Read schools and visits from the store again"
+        )
+        self.about_action = self._action("&About Reviewer", self.open_about, None, "about")
+        self.logs_action = self._action(
+            "Show &log folder",
+            self.show_log_folder,
+            None,
+            "folder",
+            "Open the folder with Reviewer's logs",
+        )
+        self.crash_action = self._action(
+            "Show last &crash report", self.show_last_crash_report, None, "crash-report"
+        )
+        self.new_visit_action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        visit_menu = bar.addMenu("&Visit")
+        visit_menu.addAction(self.new_visit_action)
+        view_menu = bar.addMenu("Vie&w")
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.reload_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.logs_action)
+        help_menu.addAction(self.crash_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+        help_menu.aboutToShow.connect(
+            lambda: self.crash_action.setEnabled(self._previous_crash_file().exists())
+        )
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        self.store_status = QLabel(self.services.store_label)
+        self.store_status.setObjectName("storeStatus")
+        self.store_status.setToolTip(str(self.services.paths.data))
+        self.person_status = QLabel()
+        self.person_status.setObjectName("personStatus")
+        self.activity_status = QLabel()
+        self.activity_status.setObjectName("activityStatus")
+        status.addWidget(self.store_status)
+        status.addWidget(self.person_status)
+        status.addPermanentWidget(self.activity_status)
+        self.tasks.busy_changed.connect(self._busy_changed)
+        self._last_saved = ""
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        """(Re)read schools, people and visit kinds from the Workspace in the background."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+        self.tasks.run(
+            lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self
+        )
+        self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
+        self.tasks.run(
+            self.services.load_catalogue,
+            on_done=self._catalogue_arrived,
+            on_failed=self._catalogue_failed,
+            context=self,
+        )
+
+    def _schools_arrived(self, schools: Sequence[School]) -> None:
+        current = self.current_school()
+        keep = current.id if current is not None else self._pending_school_id
+        self.schools_model.set_schools(schools)
+        self._schools_ready = True
+        self._update_store_status()
+        self._update_no_match()
+        if not schools:
+            self.pages.setCurrentWidget(self.no_schools_page)
+        elif keep and self.schools_model.row_of(keep) >= 0:
+            self.select_school(keep)
+        else:
+            self.pages.setCurrentWidget(self.choose_page)
+        self._pending_school_id = None
+        self._update_actions()
+        self.schools_loaded.emit(len(schools))
+
+    def _people_arrived(self, people: Sequence[Person]) -> None:
+        self.people = {person.id: person for person in people}
+        me = self._current_person()
+        if me is not None:
+            roles = ", ".join(sorted(role.label for role in me.roles))
+            self.person_status.setText(f"{me.name} · {roles}" if roles else me.name)
+        self._refresh_visits()
+
+    def _catalogue_arrived(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.kinds = list(catalogue.kinds)
+        self._update_actions()
+        self._refresh_visits()
+
+    def _catalogue_failed(self, error: BaseException) -> None:
+        # A broken framework file: the app still shows schools and visits, but cannot plan one.
+        log.error("The review frameworks could not be loaded", exc_info=error)
+        self.new_visit_action.setEnabled(False)
+        self.new_visit_action.setToolTip(
+            "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
+        )
+        self.activity_status.setText("Review frameworks could not be loaded (see the log)")
+
+    def _current_person(self) -> Person | None:
+        return self.workspace.current_person if self.workspace is not None else None
+
+    def _update_store_status(self) -> None:
+        count = self.schools_model.rowCount()
+        schools = "1 school" if count == 1 else f"{count} schools"
+        self.store_status.setText(f"{self.services.store_label} · {schools}")
+
+    def _update_actions(self) -> None:
+        self.new_visit_action.setEnabled(
+            self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds)
+        )
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.activity_status.setText("Working…" if busy else self._last_saved)
+
+    # ------------------------------------------------------------------ schools
+
+    def current_school(self) -> School | None:
+        index = self.schools_view.currentIndex()
+        return index.data(SchoolRole) if index.isValid() else None
+
+    def select_school(self, school_id: str) -> bool:
+        """Show the school with ``school_id`` (clearing a filter that hides it)."""
+        row = self.schools_model.row_of(school_id)
+        if row < 0:
+            return False
+        proxy_index = self.schools_proxy.mapFromSource(self.schools_model.index(row, 0))
+        if not proxy_index.isValid():
+            self.filter_edit.clear()
+            proxy_index = self.schools_proxy.mapFromSource(self.schools_model.index(row, 0))
+        self.schools_view.selectionModel().setCurrentIndex(
+            proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.schools_view.scrollTo(proxy_index)
+        return True
+
+    def _school_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        school = current.data(SchoolRole) if current.isValid() else None
+        if school is None:
+            return
+        self.school_page.show_school(school)
+        self.pages.setCurrentWidget(self.school_page)
+        self._visits = None
+        self.school_page.show_loading()
+        self._load_visits(school.id, select_visit=self._pending_visit)
+        self._pending_visit = None
+
+    def _load_visits(self, school_id: str, select_visit: str | None = None) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+
+        def arrived(visits: Sequence[Visit]) -> None:
+            current = self.current_school()
+            if current is None or current.id != school_id:
+                return  # the person moved on to another school meanwhile
+            self._visits = list(visits)
+            self._refresh_visits()
+            if select_visit:
+                self.school_page.select_visit(select_visit)
+            self.school_shown.emit(school_id)
+
+        self.tasks.run(
+            lambda: workspace.visits_for_school(school_id), on_done=arrived, context=self
+        )
+
+    def _refresh_visits(self) -> None:
+        visits = self._visits
+        if visits is None or self.school_page.school is None:
+            return
+        titles = {kind.framework_id: kind.title for kind in self.kinds}
+        names = {pid: person.name for pid, person in self.people.items()}
+        self.school_page.set_visits(visits, kind_titles=titles, people=names)
+
+    def _filter_changed(self, text: str) -> None:
+        self.schools_proxy.set_query(text)
+        self._update_no_match()
+
+    def _update_no_match(self) -> None:
+        query = self.filter_edit.text().strip()
+        empty = bool(query) and self.schools_proxy.rowCount() == 0
+        if empty:
+            self.no_match.setText(
+                f"No school matches “{query}”. Check the spelling, or type the six-digit URN."
+            )
+        self.no_match.setVisible(empty)
+
+    def _focus_first_match(self) -> None:
+        if self.schools_proxy.rowCount() == 0:
+            return
+        first = self.schools_proxy.index(0, 0)
+        self.schools_view.selectionModel().setCurrentIndex(
+            first, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.schools_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: jump to the school filter with its text selected."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # ------------------------------------------------------------------ dialogs
+
+    def open_new_visit(self) -> NewVisitDialog | None:
+        """Open the New visit dialog for the school on show (or none chosen yet)."""
+        workspace = self.workspace
+        if workspace is None or not self.new_visit_action.isEnabled():
+            return None
+        school = self.current_school()
+        dialog = NewVisitDialog(
+            schools=self.schools_model.schools(),
+            kinds=self.kinds,
+            people=sorted(self.people.values(), key=lambda p: p.name),
+            # The write runs on the Workspace's writer lane; the dialog gets a future back.
+            save_visit=lambda visit: workspace.submit(workspace.save_visit, visit),
+            tasks=self.tasks,
+            school_id=school.id if school is not None else None,
+            lead=self._current_person(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.visit_saved.connect(self._visit_saved)
+        dialog.open()
+        return dialog
+
+    def _visit_saved(self, visit: Visit) -> None:
+        from datetime import datetime
+
+        self._last_saved = f"Visit saved at {datetime.now():%H:%M}"
+        self.activity_status.setText(self._last_saved)
+        current = self.current_school()
+        if current is not None and current.id == visit.school_id:
+            self._load_visits(visit.school_id, select_visit=visit.id)
+        else:
+            self._pending_visit = visit.id
+            self.select_school(visit.school_id)
+        self.visit_saved.emit(visit)
+
+    def open_settings(self):
+        from reviewer_app.gui.dialogs.settings_dialog import SettingsDialog
+
+        if self.settings is None:
+            return None
+        dialog = SettingsDialog(
+            self.settings,
+            self.services.settings_file,
+            tasks=self.tasks,
+            profiles=self.catalogue.profiles,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_saved.connect(self._settings_saved)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        self.activity_status.setText("Settings saved")
+        self.settings_changed.emit(settings)
+
+    def open_about(self):
+        from reviewer_app.gui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self.services.paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.logs)))
+
+    def _previous_crash_file(self):
+        from reviewer_app.gui.crash import PREVIOUS_SUFFIX
+
+        crash = self.services.paths.crash_log
+        return crash.with_name(crash.stem + PREVIOUS_SUFFIX)
+
+    def show_last_crash_report(self):
+        from reviewer_app.gui.crash import CrashReportDialog
+
+        path = self._previous_crash_file()
+        if not path.exists():
+            return None
+        dialog = CrashReportDialog(
+            "The last crash report",
+            "This is what Reviewer recorded about its last problem.",
+            path.read_text(encoding="utf-8", errors="replace"),
+            self.services.paths.log_file,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        school = self.current_school()
+        self.window_state.save(self, self.splitter, school.id if school else None)
+        super().closeEvent(event)

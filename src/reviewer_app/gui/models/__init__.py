@@ -1,0 +1,1 @@
+"""Qt item models over domain objects (the GUI's read-only view of the Workspace)."""

@@ -1,0 +1,164 @@
+"""Opening the Workspace from the GUI, asking for a passphrase in a dialog when needed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from reviewer_app.gui.dialogs.passphrase import PassphraseMode, ask_passphrase
+from reviewer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: How many wrong passphrases in a row before Reviewer gives up (and says so).
+ATTEMPTS = 5
+
+
+#: Asks for a passphrase: (mode, store file, problem to show) -> passphrase, or None to cancel.
+Ask = Callable[[PassphraseMode, Path, str], "str | None"]
+
+
+def _ask_modal(mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+    return ask_passphrase(mode, store_file, problem=problem)
+
+
+def open_workspace(paths: AppPaths, *, demo: bool, ask: Ask = _ask_modal) -> Workspace | None:
+    """Open the demo or the real store; ``None`` when the person cancels the passphrase.
+
+    A wrong passphrase asks again with the problem shown in the dialog. Other problems with the
+    store raise its :class:`~reviewer_app.storage.errors.StoreError` for the caller to show.
+    ``ask`` must run the dialog on the GUI thread (:class:`StoreOpener` arranges that).
+    """
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.errors import PassphraseRequiredError, WrongKeyError
+
+    state = {"asked": False, "cancelled": False, "problem": ""}
+
+    def prompt(store_file: Path, creating: bool) -> str:
+        state["asked"] = True
+        mode = PassphraseMode.CREATE if creating else PassphraseMode.UNLOCK
+        answer = ask(mode, store_file, str(state["problem"]))
+        if answer is None:
+            state["cancelled"] = True
+            return ""  # the store raises PassphraseRequiredError and changes nothing
+        return answer
+
+    for _attempt in range(ATTEMPTS):
+        state["asked"] = False
+        try:
+            return Workspace.open(paths, demo=demo, passphrase=prompt)
+        except PassphraseRequiredError:
+            if state["cancelled"]:
+                log.info("Opening the store was cancelled at the passphrase")
+                return None
+            raise
+        except WrongKeyError:
+            if not state["asked"]:
+                raise
+            log.info("A wrong passphrase was given for the store")
+            state["problem"] = (
+                "That passphrase does not open your reviews. Check Caps Lock and try again."
+            )
+    raise WrongKeyError(
+        paths.store_file,
+        f"The passphrase was wrong {ATTEMPTS} times, so Reviewer closed.",
+        hint="Start Reviewer again to try once more.",
+    )
+
+
+class StoreOpener(QObject):
+    """Opens the Workspace on a background thread while the window is already on screen.
+
+    Importing the storage libraries and opening the encrypted store is most of start-up; doing
+    it off the GUI thread lets the window appear at once with "Opening your schools…". A
+    passphrase, when one is needed, is still asked on the GUI thread (the worker waits).
+
+    The person's settings are read on the same thread (they need pydantic, another slow import).
+
+    Signals:
+        opened(Workspace, Settings): the store is open and the settings read.
+        failed(BaseException): the store could not be opened (a ReviewerError says why).
+        cancelled(): the person closed the passphrase dialog; nothing was opened.
+    """
+
+    opened = Signal(object, object)
+    failed = Signal(object)
+    cancelled = Signal()
+    _finished = Signal(object, object, object)
+    _ask_requested = Signal(object)
+
+    def __init__(
+        self, paths: AppPaths, settings_file: Path, *, demo: bool, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.settings_file = settings_file
+        self.demo = demo
+        self.workspace: Workspace | None = None
+        self._thread: threading.Thread | None = None
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._ask_requested.connect(self._ask_on_gui_thread, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._open, name="reviewer-open", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> Workspace | None:
+        """Wait for the opening thread (at shutdown); the Workspace it opened, if any."""
+        if self._thread is not None:
+            self._thread.join()
+        return self.workspace
+
+    def _open(self) -> None:
+        from reviewer_app import settings as settings_store
+
+        try:
+            settings = settings_store.load(self.settings_file)
+            workspace = open_workspace(self.paths, demo=self.demo, ask=self._ask_from_worker)
+        except BaseException as error:  # handed to the GUI thread, which shows or logs it
+            self._finished.emit(None, None, error)
+            return
+        self.workspace = workspace
+        self._finished.emit(workspace, settings, None)
+
+    def _ask_from_worker(self, mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+        request: dict[str, Any] = {
+            "mode": mode,
+            "store_file": store_file,
+            "problem": problem,
+            "answer": None,
+            "done": threading.Event(),
+        }
+        self._ask_requested.emit(request)
+        request["done"].wait()
+        answer: str | None = request["answer"]
+        return answer
+
+    @Slot(object)
+    def _ask_on_gui_thread(self, request: dict[str, Any]) -> None:
+        try:
+            request["answer"] = ask_passphrase(
+                request["mode"], request["store_file"], problem=request["problem"]
+            )
+        finally:
+            request["done"].set()
+
+    @Slot(object, object, object)
+    def _deliver(
+        self, workspace: Workspace | None, settings: Settings | None, error: BaseException | None
+    ) -> None:
+        if error is not None:
+            self.failed.emit(error)
+        elif workspace is None:
+            self.cancelled.emit()
+        else:
+            self.opened.emit(workspace, settings)

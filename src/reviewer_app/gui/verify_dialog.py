@@ -1,0 +1,159 @@
+"""The Verify report dialog: choose a signed PDF, see who signed it and what is wrong.
+
+Verification runs on a worker thread (it reads the file and checks every signature, 50-200 ms);
+the result comes back through a signal and only then touches widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography import x509
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.reports.verification import ReportVerification, verify_report
+
+_GOOD = "#2E7D4F"
+_BAD = "#B3261E"
+
+
+class _Relay(QObject):
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class _VerifyJob(QRunnable):
+    def __init__(
+        self,
+        path: Path,
+        roots: Sequence[x509.Certificate],
+        crls: Sequence[x509.CertificateRevocationList],
+        expected_hash: str | None,
+        relay: _Relay,
+    ) -> None:
+        super().__init__()
+        self.path, self.roots, self.crls = path, roots, crls
+        self.expected_hash, self.relay = expected_hash, relay
+
+    def run(self) -> None:
+        try:
+            pdf = self.path.read_bytes()
+            result = verify_report(
+                pdf,
+                trust_roots=self.roots,
+                crls=self.crls,
+                expected_data_hash=self.expected_hash,
+                source=self.path.name,
+            )
+        except ReviewerError as exc:
+            self.relay.failed.emit(str(exc))
+        except OSError as exc:
+            self.relay.failed.emit(f"{self.path} cannot be read ({exc.strerror}).")
+        else:
+            self.relay.finished.emit(result)
+
+
+class VerifyReportDialog(QDialog):
+    """Checks a signed report against the trust root and shows the verdict in sentences.
+
+    Signals:
+        verification_finished(object): a :class:`ReportVerification` is shown.
+        verification_failed(str): the file could not be checked (not a PDF, unreadable).
+    """
+
+    verification_finished = Signal(object)
+    verification_failed = Signal(str)
+
+    def __init__(
+        self,
+        trust_roots: Sequence[x509.Certificate],
+        crls: Sequence[x509.CertificateRevocationList] = (),
+        *,
+        expected_data_hash: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Verify report")
+        self.resize(640, 420)
+        self._roots = list(trust_roots)
+        self._crls = list(crls)
+        self._expected_hash = expected_data_hash
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._show_result)
+        self._relay.failed.connect(self._show_failure)
+
+        self.file_label = QLabel("Choose a signed report (PDF) to check.", self)
+        self.choose_button = QPushButton("Choose file…", self)
+        self.headline = QLabel(self)
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.details = QListWidget(self)
+        self.details.setWordWrap(True)
+        self.details.setSpacing(3)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(self.choose_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+        self.choose_button.clicked.connect(self._choose)
+
+    def verify_file(self, path: Path) -> None:
+        """Start checking ``path``; the verdict arrives via ``verification_finished``."""
+        self.file_label.setText(str(path))
+        self.headline.setText("Checking…")
+        self.headline.setStyleSheet("")
+        self.details.clear()
+        self.choose_button.setEnabled(False)
+        job = _VerifyJob(path, self._roots, self._crls, self._expected_hash, self._relay)
+        QThreadPool.globalInstance().start(job)
+
+    def _choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Verify report", "", "PDF files (*.pdf);;All files (*)"
+        )
+        if path:
+            self.verify_file(Path(path))
+
+    def _show_result(self, result: ReportVerification) -> None:
+        self.choose_button.setEnabled(True)
+        self.headline.setText(result.headline)
+        colour = _GOOD if result.passed else _BAD
+        self.headline.setStyleSheet(f"font-weight: bold; color: {colour};")
+        for signature in result.signatures:
+            mark = "✓" if signature.ok else "✗"
+            item = QListWidgetItem(f"{mark}  {signature.sentence}")
+            item.setForeground(Qt.GlobalColor.darkGreen if signature.ok else Qt.GlobalColor.red)
+            self.details.addItem(item)
+        for problem in result.problems:
+            item = QListWidgetItem(f"✗  {problem}")
+            item.setForeground(Qt.GlobalColor.red)
+            self.details.addItem(item)
+        if result.data_hash:
+            self.details.addItem(f"Framework {result.framework}; data hash {result.data_hash}")
+        self.verification_finished.emit(result)
+
+    def _show_failure(self, message: str) -> None:
+        self.choose_button.setEnabled(True)
+        self.headline.setText(message)
+        self.headline.setStyleSheet(f"font-weight: bold; color: {_BAD};")
+        self.verification_failed.emit(message)

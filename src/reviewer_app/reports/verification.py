@@ -1,0 +1,502 @@
+"""Verify a signed report offline, by a policy stricter than "every signature is valid".
+
+A report passes only when all of these hold:
+
+1. every signature is intact (the signed bytes are unchanged) and cryptographically valid;
+2. every signer's certificate chains to the trust root and is not revoked (CRLs embedded at
+   signing and any newer CRLs the caller supplies; no network);
+3. every signature the report expects (its sign-off plan, read from the signed revision) is
+   present, in the planned field, by the planned person and role, in the planned order; a file
+   cut back to an earlier revision is therefore reported as missing the later signatures;
+4. nothing added after a signature goes beyond filling and signing the pre-made signature
+   fields: pyHanko's difference analysis must rate every later revision at
+   ``ModificationLevel.FORM_FILLING`` or below and find DocMDP respected. An appended update that
+   rewrites a page fails here even though poppler's ``pdfsig`` calls such a file valid.
+   Annotations also fail: our certification forbids them and a note can cover printed text;
+5. optionally, the report's data hash equals an expected one (the review in the local store).
+
+Self-issued certificates are named as such ("not certified by the trust") and fail rule 2.
+Results are plain dataclasses with sentences a school reviewer can read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.reports.ca import (
+    certificate_email,
+    certificate_roles,
+    common_name,
+    is_self_issued,
+)
+from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
+from reviewer_app.reports.signing import PlannedSignature, ReportPlan, read_plan, same_person
+
+log = logging.getLogger(__name__)
+
+
+class UnusableReportError(ReviewerError):
+    """The file is not a PDF, or cannot be read at all (exit status 2 on the command line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureResult:
+    """What verification found for one expected (or unexpected) signature."""
+
+    field_name: str
+    order: int | None
+    expected_role: str
+    expected_person: str
+    signed: bool
+    signer_name: str = ""
+    signer_email: str = ""
+    signer_roles: tuple[str, ...] = ()
+    signed_at: datetime | None = None
+    certification: bool = False
+    intact: bool = False
+    certified_by_trust: bool = False
+    self_issued: bool = False
+    revoked: bool = False
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and not self.problems
+
+    @property
+    def sentence(self) -> str:
+        """Who signed, as what, when, and whether it holds."""
+        if not self.signed:
+            return self.problems[0] if self.problems else f"{self.field_name} is not signed."
+        when = self.signed_at.strftime("%-d %B %Y at %H:%M %Z").strip() if self.signed_at else ""
+        role = self.expected_role or (", ".join(self.signer_roles) or "signer")
+        head = f"{self.signer_name} signed as {role.lower()}"
+        head += f" on {when}" if when else ""
+        if self.ok:
+            return f"{head}: the signature is valid and certified by the trust."
+        return f"{head}, but: " + " ".join(self.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field_name,
+            "order": self.order,
+            "expected_role": self.expected_role,
+            "expected_person": self.expected_person,
+            "signed": self.signed,
+            "signer_name": self.signer_name,
+            "signer_email": self.signer_email,
+            "signer_roles": list(self.signer_roles),
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "certification": self.certification,
+            "intact": self.intact,
+            "certified_by_trust": self.certified_by_trust,
+            "self_issued": self.self_issued,
+            "revoked": self.revoked,
+            "ok": self.ok,
+            "problems": list(self.problems),
+            "sentence": self.sentence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportVerification:
+    """The verdict on one report file."""
+
+    source: str
+    report_id: str
+    data_hash: str
+    framework: str
+    signatures: tuple[SignatureResult, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and all(s.ok for s in self.signatures) and bool(self.signatures)
+
+    @property
+    def headline(self) -> str:
+        name = f"Report {self.report_id}" if self.report_id else self.source
+        if self.passed:
+            count = len(self.signatures)
+            return f"{name} is valid: all {count} signatures are present, intact and certified."
+        return f"{name} is NOT valid."
+
+    def sentences(self) -> list[str]:
+        """The headline, then each signature, then document-level problems."""
+        lines = [self.headline]
+        lines.extend(s.sentence for s in self.signatures)
+        lines.extend(self.problems)
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "passed": self.passed,
+            "report_id": self.report_id,
+            "data_hash": self.data_hash,
+            "framework": self.framework,
+            "headline": self.headline,
+            "signatures": [s.to_json() for s in self.signatures],
+            "problems": list(self.problems),
+        }
+
+
+def _asn1_crl_from_der(data: bytes) -> Any:
+    from asn1crypto import crl as asn1_crl  # type: ignore[import-untyped]
+
+    return asn1_crl.CertificateList.load(data)
+
+
+def _crypto_cert(asn1_cert: Any) -> x509.Certificate:
+    return x509.load_der_x509_certificate(asn1_cert.dump())
+
+
+def _asn1(cert: x509.Certificate) -> Any:
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _asn1_crl(crl: x509.CertificateRevocationList) -> Any:
+    from asn1crypto import crl as asn1_crl
+
+    return asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
+
+
+def _open(pdf: bytes, source: str) -> Any:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if not pdf.lstrip()[:5] == b"%PDF-":
+        raise UnusableReportError(
+            f"{source} is not a PDF file.", hint="Check you chose the signed report (.pdf)."
+        )
+    try:
+        return PdfFileReader(io.BytesIO(pdf), strict=False)
+    except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        log.info("could not parse %s: %s", source, type(exc).__name__)
+        raise UnusableReportError(
+            f"{source} is damaged: it starts like a PDF but cannot be read.",
+            hint="Ask the sender for the report again.",
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _RevocationData:
+    """Certificates and CRLs available offline: the report's DSS plus what the caller gave."""
+
+    certs: tuple[Any, ...]
+    crls: tuple[Any, ...]
+    trust_crls: tuple[x509.CertificateRevocationList, ...]
+
+
+def _revocation_data(
+    reader: Any,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList],
+) -> _RevocationData:
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+
+    given = list(crls)
+    asn1_crls = [_asn1_crl(c) for c in given]
+    certs: list[Any] = []
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        pass
+    else:
+        certs = list(dss.load_certs())
+        for ref in dss.crls:
+            data = ref.get_object().data
+            asn1_crls.append(_asn1_crl_from_der(data))
+            with contextlib.suppress(ValueError):
+                given.append(x509.load_der_x509_crl(data))
+    trust_crls = tuple(
+        crl
+        for crl in given
+        if any(
+            crl.issuer == root.subject and crl.is_signature_valid(root.public_key())  # type: ignore[arg-type]
+            for root in trust_roots
+        )
+    )
+    return _RevocationData(tuple(certs), tuple(asn1_crls), trust_crls)
+
+
+def _validation_context(
+    trust_roots: Sequence[x509.Certificate], data: _RevocationData, moment: datetime | None
+) -> Any:
+    """Validation as at ``moment``, the time the signature claims.
+
+    A report is verified months after signing, long after the CRL embedded at signing has passed
+    its next-update time; checking at the claimed signing time keeps that CRL usable. Revocation
+    published later is caught separately by :func:`_revoked_at` (any revocation fails).
+    """
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(
+        trust_roots=[_asn1(r) for r in trust_roots],
+        other_certs=list(data.certs),
+        crls=list(data.crls),
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+        moment=moment,
+    )
+
+
+def _revoked_at(cert: x509.Certificate, data: _RevocationData) -> datetime | None:
+    """When a trust CRL (embedded or supplied) says ``cert`` was revoked, if any does."""
+    for crl in data.trust_crls:
+        if crl.issuer != cert.issuer:
+            continue
+        entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+        if entry is not None:
+            return entry.revocation_date_utc
+    return None
+
+
+def _plan_from_signed_revision(reader: Any, embedded: Sequence[Any]) -> ReportPlan | None:
+    """The sign-off plan as the first signature covered it (later revisions cannot alter it)."""
+    root = reader.get_historical_root(embedded[0].signed_revision) if embedded else reader.root
+    try:
+        return read_plan(root)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def verify_report(
+    pdf: bytes,
+    *,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList] = (),
+    expected_data_hash: str | None = None,
+    source: str = "The report",
+) -> ReportVerification:
+    """Verify ``pdf`` against the trust's root certificate(s); see the module for the policy.
+
+    Raises :class:`UnusableReportError` for a file that is not a readable PDF; everything else
+    (tampering, missing or untrusted signatures) comes back as problems in the result.
+    """
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    demote_pyhanko_warnings()
+    reader = _open(pdf, source)
+    try:
+        embedded = list(reader.embedded_regular_signatures)
+        fields_present = {name: value for name, value, _ref in enumerate_sig_fields(reader)}
+    except Exception as exc:
+        log.info("could not read signatures of %s: %s", source, type(exc).__name__)
+        raise UnusableReportError(
+            f"{source} is damaged: its signature fields cannot be read.",
+            hint="Ask the sender for the report again.",
+        ) from exc
+    plan = _plan_from_signed_revision(reader, embedded)
+    problems: list[str] = []
+    if plan is None:
+        problems.append(
+            "This PDF does not carry Reviewer's sign-off plan, so nobody can say which "
+            "signatures it should have."
+        )
+        planned: tuple[PlannedSignature, ...] = tuple(
+            PlannedSignature(name, i, "", "") for i, name in enumerate(sorted(fields_present), 1)
+        )
+    else:
+        planned = plan.signatures
+    if not trust_roots:
+        problems.append("No trust root was given, so no signer can be checked against the trust.")
+    revocation_data = _revocation_data(reader, trust_roots, crls)
+    by_field = {sig.field_name: sig for sig in embedded}
+    results: list[SignatureResult] = []
+    for slot in planned:
+        sig = by_field.get(slot.field_name)
+        if sig is None:
+            results.append(_missing(slot))
+            continue
+        results.append(
+            _check_signature(sig, slot, revocation_data, trust_roots, is_last=sig is embedded[-1])
+        )
+    planned_fields = {slot.field_name for slot in planned}
+    for sig in embedded:
+        if sig.field_name not in planned_fields:
+            unplanned = PlannedSignature(sig.field_name, 0, "", "")
+            result = _check_signature(
+                sig, unplanned, revocation_data, trust_roots, is_last=sig is embedded[-1]
+            )
+            results.append(result)
+            problems.append(
+                f"{result.signer_name or 'Someone'} signed in a field ({sig.field_name}) the "
+                "report did not plan for."
+            )
+    problems.extend(_order_problems(embedded, planned))
+    if not embedded:
+        problems.append("Nobody has signed this report yet.")
+    data_hash = plan.data_hash if plan else ""
+    if expected_data_hash is not None and plan is not None and data_hash != expected_data_hash:
+        problems.append(
+            "The report was made from different data than the review now holds (data hash "
+            f"{data_hash[:12]}… in the report, {expected_data_hash[:12]}… in the review)."
+        )
+    return ReportVerification(
+        source=source,
+        report_id=plan.report_id if plan else "",
+        data_hash=data_hash,
+        framework=f"{plan.framework_id} {plan.framework_version}".strip() if plan else "",
+        signatures=tuple(results),
+        problems=tuple(problems),
+    )
+
+
+def _issuer_name(cert: x509.Certificate) -> str:
+    from cryptography.x509.oid import NameOID
+
+    names = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.issuer.rfc4514_string()
+
+
+def _missing(slot: PlannedSignature) -> SignatureResult:
+    who = f"{slot.person_name} ({slot.role_label.lower()})" if slot.person_name else "Someone"
+    return SignatureResult(
+        field_name=slot.field_name,
+        order=slot.order,
+        expected_role=slot.role_label,
+        expected_person=slot.person_name,
+        signed=False,
+        problems=(
+            f"{who} has not signed: signature field {slot.field_name} is empty. If they signed "
+            "it before, this copy was cut back to an earlier version.",
+        ),
+    )
+
+
+def _order_problems(embedded: Sequence[Any], planned: Sequence[PlannedSignature]) -> list[str]:
+    order = {slot.field_name: slot.order for slot in planned}
+    seen = [order[s.field_name] for s in embedded if s.field_name in order]
+    if seen != sorted(seen):
+        return ["The signatures were not made in the order the report sets out."]
+    return []
+
+
+def _issued_by_root(cert: x509.Certificate, trust_roots: Sequence[x509.Certificate]) -> bool:
+    for root in trust_roots:
+        try:
+            cert.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return True
+    return False
+
+
+def _check_signature(
+    sig: Any,
+    slot: PlannedSignature,
+    revocation_data: _RevocationData,
+    trust_roots: Sequence[x509.Certificate],
+    *,
+    is_last: bool,
+) -> SignatureResult:
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        cert = _crypto_cert(sig.signer_cert)
+    except Exception:
+        cert = None
+    signer_name = common_name(cert) if cert else "An unknown signer"
+    problems: list[str] = []
+    try:
+        claimed = sig.self_reported_timestamp
+        context = _validation_context(trust_roots, revocation_data, claimed)
+        status = validate_pdf_signature(sig, signer_validation_context=context)
+    except Exception as exc:
+        log.info("signature %s could not be validated: %s", sig.field_name, type(exc).__name__)
+        return SignatureResult(
+            field_name=sig.field_name,
+            order=slot.order or None,
+            expected_role=slot.role_label,
+            expected_person=slot.person_name,
+            signed=True,
+            signer_name=signer_name,
+            problems=(f"The signature in {sig.field_name} is damaged and cannot be checked.",),
+        )
+    self_issued = cert is not None and is_self_issued(cert)
+    intact = bool(status.intact and status.valid)
+    if not status.intact:
+        problems.append("The signed content has been changed since this signature was made.")
+    elif not status.valid:
+        problems.append("The signature value does not match the signer's certificate.")
+    revoked_on = _revoked_at(cert, revocation_data) if cert is not None else None
+    details = status.revocation_details
+    if revoked_on is None and status.revoked and details is not None:
+        revoked_on = details.revocation_date
+    revoked = bool(status.revoked) or revoked_on is not None
+    if revoked:
+        when = f" on {revoked_on.strftime('%-d %B %Y')}" if revoked_on else ""
+        problems.append(
+            f"{signer_name}'s certificate was revoked{when}; signatures made with it are not "
+            "accepted."
+        )
+    elif self_issued:
+        problems.append(
+            f"{signer_name} signed with a self-issued certificate, which is not certified by "
+            "the trust: nobody has vouched that the signer is who the name says."
+        )
+    elif not status.trusted and cert is not None and _issued_by_root(cert, trust_roots):
+        problems.append(
+            f"The trust's revocation list for {signer_name}'s certificate is not in the report "
+            "or was not supplied, so nobody can tell whether the certificate was revoked. "
+            "Verify again with the trust's current revocation list (crl.pem)."
+        )
+    elif not status.trusted:
+        issuer = _issuer_name(cert) if cert else "an unknown issuer"
+        problems.append(
+            f"{signer_name}'s certificate was not issued by the trust you checked against "
+            f"(it was issued by {issuer})."
+        )
+    if slot.person_name and not same_person(signer_name, slot.person_name):
+        problems.append(
+            f"This sign-off was meant for {slot.person_name}, but {signer_name} signed it."
+        )
+    roles = certificate_roles(cert) if cert else ()
+    if slot.role_label and roles and all(r.casefold() != slot.role_label.casefold() for r in roles):
+        problems.append(
+            f"The certificate names {signer_name} as {', '.join(roles).lower()}, not "
+            f"{slot.role_label.lower()}."
+        )
+    level = status.modification_level
+    if status.docmdp_ok is False or (level is not None and level > ModificationLevel.FORM_FILLING):
+        where = "after the last signature" if is_last else "after this signature"
+        problems.append(
+            f"The file was changed {where} in a way signing does not allow (pages or other "
+            "content were added or rewritten)."
+        )
+    elif status.coverage is not None and status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        problems.append("The signature does not cover its whole revision of the file.")
+    return SignatureResult(
+        field_name=sig.field_name,
+        order=slot.order or None,
+        expected_role=slot.role_label,
+        expected_person=slot.person_name,
+        signed=True,
+        signer_name=signer_name,
+        signer_email=certificate_email(cert) if cert else "",
+        signer_roles=roles,
+        signed_at=status.signer_reported_dt,
+        certification=sig.docmdp_level is not None,
+        intact=intact,
+        certified_by_trust=bool(status.trusted) and not revoked and not self_issued,
+        self_issued=self_issued,
+        revoked=revoked,
+        problems=tuple(problems),
+    )

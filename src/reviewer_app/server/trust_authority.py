@@ -1,0 +1,109 @@
+"""The server's use of the trust certificate authority of :mod:`reviewer_app.reports.ca`.
+
+Two jobs, both delegated to the reports package (no second CA, no second verifier here):
+
+* at enrolment, turn the laptop's certificate signing request into the reviewer's signing
+  certificate. The name, e-mail and roles come from the trust's records, not from the request;
+  the request only proves the laptop holds the private key;
+* when a signed report arrives, verify it with
+  :func:`reviewer_app.reports.verification.verify_report` against the trust root and the CA's
+  current revocation list.
+
+The CA folder is the one ``reviewer-app ca init`` creates. Verification needs only its public
+parts; issuing needs the CA key's passphrase (without it, enrolment gives no certificate).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.organisation import Role
+from reviewer_app.sync.protocol import PersonInfo
+
+log = logging.getLogger(__name__)
+
+
+class CertificateRequestError(ReviewerError):
+    """The laptop's certificate request is unusable (damaged, or not an EC P-256 key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustAuthority:
+    """The trust CA folder, and the passphrase of its key when the server may issue."""
+
+    folder: Path
+    passphrase: bytes | None = None
+
+    @property
+    def can_issue(self) -> bool:
+        return self.passphrase is not None
+
+    def issue(self, person: PersonInfo, request_pem: str) -> tuple[str, str]:
+        """The reviewer's certificate and the trust root, both PEM, for a CSR in PEM."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        from reviewer_app.reports.ca import CaFolder
+
+        if self.passphrase is None:
+            raise ReviewerError("This trust server is not set up to issue certificates.")
+        try:
+            request = x509.load_pem_x509_csr(request_pem.encode("ascii"))
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise CertificateRequestError(
+                "The laptop's certificate request cannot be read."
+            ) from exc
+        if not request.is_signature_valid:
+            raise CertificateRequestError(
+                "The certificate request's signature does not match its key."
+            )
+        public = request.public_key()
+        if not isinstance(public, ec.EllipticCurvePublicKey):
+            raise CertificateRequestError("Reviewer signing keys must be elliptic-curve keys.")
+        folder = CaFolder(self.folder)
+        labels = sorted(Role(r).label for r in person.roles if r in Role._value2member_map_)
+        certificate = folder.issue(
+            self.passphrase, public, name=person.name, email=person.email, roles=labels
+        )
+        log.info("Issued certificate %x for person %s", certificate.serial_number, person.id)
+        encoding = serialization.Encoding.PEM
+        return (
+            certificate.public_bytes(encoding).decode("ascii"),
+            folder.root_certificate().public_bytes(encoding).decode("ascii"),
+        )
+
+    def verify_report(self, pdf: bytes) -> str | None:
+        """``None`` when the signed report may be kept, else the reason it is refused.
+
+        A report in the middle of its sign-off is accepted (planned signatures still to come),
+        but every signature it has must be intact, certified by the trust, unrevoked, by the
+        planned person in the planned order, with nothing changed after it.
+        """
+        from cryptography import x509
+
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.verification import UnusableReportError, verify_report
+
+        folder = CaFolder(self.folder)
+        crls = []
+        if folder.crl_path.is_file():
+            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
+        try:
+            verdict = verify_report(
+                pdf, trust_roots=[folder.root_certificate()], crls=crls, source="The report"
+            )
+        except UnusableReportError as exc:
+            return exc.message.rstrip(".")
+        signed = [s for s in verdict.signatures if s.signed]
+        if not signed:
+            return "nobody has signed it"
+        for signature in signed:
+            if not signature.ok:
+                return signature.sentence.rstrip(".")
+        if verdict.problems:
+            return verdict.problems[0].rstrip(".")
+        return None

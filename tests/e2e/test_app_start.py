@@ -1,0 +1,61 @@
+"""The real ``reviewer-app`` command, started as a separate process (offscreen)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+
+
+def _start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, ENV_VAR: "1", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reviewer_app",
+            "--no-crash-dialog",
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+def _probe(result: subprocess.CompletedProcess[str]) -> dict:
+    line = next(line for line in result.stdout.splitlines() if line.startswith(PREFIX))
+    return json.loads(line.removeprefix(PREFIX))
+
+
+def test_demo_opens_on_the_seeded_trust_without_a_passphrase(data_dir: Path) -> None:
+    result = _start(data_dir, "--demo")
+    assert result.returncode == 0, result.stderr
+    shown = _probe(result)
+    assert len(shown["schools"]) >= 6
+    assert shown["status"] == f"Demo store · {len(shown['schools'])} schools"
+    assert shown["title"] == "Reviewer · Demo store"
+    assert (data_dir / "data" / "demo.db").is_file()
+    assert (data_dir / "logs" / "reviewer.log").is_file()
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_store_gives_a_sentence_not_a_traceback(data_dir: Path) -> None:
+    store = data_dir / "data" / "demo.db"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"these are my notes, not a database" * 200)
+    before = store.read_bytes()
+    result = _start(data_dir, "--demo")
+    assert result.returncode == 1
+    assert result.stderr.startswith("reviewer-app: ")
+    assert str(store) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert store.read_bytes() == before

@@ -1,0 +1,189 @@
+"""Smaller parts of the shell: Qt log forwarding, background tasks, theme, menus, dialogs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QtMsgType, qWarning
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from reviewer_app import __version__
+from reviewer_app.app import Shell
+from reviewer_app.gui import qtlog, theme
+from reviewer_app.gui.dialogs.about import AboutDialog
+from reviewer_app.gui.dialogs.passphrase import MIN_LENGTH, PassphraseDialog, PassphraseMode
+from reviewer_app.gui.tasks import TaskRunner
+from reviewer_app.paths import AppPaths, resources_dir
+
+
+def test_qt_messages_are_forwarded_into_logging(expected_log, caplog) -> None:
+    expected_log(logging.WARNING, "[default] a test warning from Qt")
+    previous = qtlog.install()
+    try:
+        qWarning("a test warning from Qt")
+    finally:
+        qtlog.uninstall(previous)
+    records = [r for r in caplog.records if r.name == "qt"]
+    assert [(r.levelno, r.getMessage()) for r in records] == [
+        (logging.WARNING, "[default] a test warning from Qt")
+    ]
+    assert qtlog._LEVELS[QtMsgType.QtCriticalMsg] == logging.ERROR
+
+
+def test_tasks_deliver_results_and_failures_on_the_gui_thread(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[str, object, bool]] = []
+    gui_thread = threading.current_thread()
+
+    def work() -> str:
+        assert threading.current_thread() is not gui_thread
+        return "read"
+
+    def failing() -> None:
+        raise ValueError("no such visit")
+
+    lane_result: Future[str] = Future()
+    runner.run(
+        work, on_done=lambda r: seen.append(("done", r, threading.current_thread() is gui_thread))
+    )
+    runner.run(
+        failing,
+        on_failed=lambda e: seen.append(
+            ("failed", str(e), threading.current_thread() is gui_thread)
+        ),
+    )
+    runner.run(lambda: lane_result, on_done=lambda r: seen.append(("lane", r, True)))
+    lane_result.set_result("written")
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: busy is False):
+        pass
+    runner.shutdown()
+    assert sorted(seen) == [
+        ("done", "read", True),
+        ("failed", "no such visit", True),
+        ("lane", "written", True),
+    ]
+    assert runner.pending == 0
+    with pytest.raises(RuntimeError):
+        runner.run(work)
+
+
+def test_callbacks_of_a_deleted_widget_are_skipped(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    dialog = QDialog()
+    gate = threading.Event()
+    called: list[object] = []
+    runner.run(gate.wait, on_done=called.append, context=dialog)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(dialog))
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    runner.shutdown()
+    assert called == []
+
+
+def test_style_sheet_fills_every_token_and_every_icon_exists() -> None:
+    sheet = theme.stylesheet()
+    assert "{{" not in sheet
+    assert "}}" not in sheet
+    used = {
+        "reviewer",
+        "school",
+        "new-visit",
+        "search",
+        "settings",
+        "about",
+        "add",
+        "remove",
+        "warning",
+        "lock",
+        "quit",
+        "refresh",
+        "crash-report",
+        "folder",
+        "empty-visits",
+        "empty-school",
+    }
+    for name in used:
+        assert (resources_dir() / "icons" / f"{name}.svg").is_file(), name
+        assert not theme.icon(name).pixmap(24, 24).isNull(), name
+
+
+def test_an_unknown_style_token_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "00.qss").write_text("QWidget { color: {{no_such}}; }", encoding="utf-8")
+    with pytest.raises(KeyError, match="no_such"):
+        theme.stylesheet(tmp_path)
+
+
+def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
+    window = shell.window
+    menus = {
+        action.text().replace("&", ""): [
+            a.text().replace("&", "") for a in action.menu().actions() if a.text()
+        ]
+        for action in window.menuBar().actions()
+    }
+    assert menus == {
+        "File": ["Settings…", "Quit"],
+        "Visit": ["New visit…"],
+        "View": ["Find school", "Reload"],
+        "Help": ["Show log folder", "Show last crash report", "About Reviewer"],
+    }
+    assert window.new_visit_action.shortcut() == QKeySequence("Ctrl+N")
+    assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
+    assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
+    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+    assert window.reload_action.shortcut() == QKeySequence("F5")
+    assert window.new_visit_action.isEnabled()
+
+
+def test_controls_have_accessible_names(shell: Shell) -> None:
+    window = shell.window
+    for widget in (
+        window.filter_edit,
+        window.schools_view,
+        window.school_page.visits_view,
+        window.school_page.new_visit_button,
+    ):
+        assert widget.accessibleName(), widget.objectName()
+
+
+def test_about_shows_version_and_folders(qtbot: QtBot, paths: AppPaths) -> None:
+    dialog = AboutDialog(paths)
+    qtbot.addWidget(dialog)
+    assert dialog.ui.version.text() == f"Version {__version__}"
+    assert dialog.ui.dataPath.text() == str(paths.data)
+    assert dialog.ui.logsPath.text() == str(paths.logs)
+
+
+def test_passphrase_dialog_checks_a_new_passphrase(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = PassphraseDialog(PassphraseMode.CREATE, tmp_path / "reviewer.db")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.ui.passphraseEdit, "short")
+    dialog.accept()
+    assert dialog.ui.errorLabel.text().startswith(f"Use at least {MIN_LENGTH} characters")
+    dialog.ui.passphraseEdit.setText("correct horse battery")
+    dialog.ui.confirmEdit.setText("correct horse battery staple")
+    dialog.accept()
+    assert dialog.ui.errorLabel.text().startswith("The two passphrases differ")
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    dialog.ui.confirmEdit.setText("correct horse battery")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.passphrase == "correct horse battery"
+
+
+def test_passphrase_dialog_unlock_asks_once(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = PassphraseDialog(PassphraseMode.UNLOCK, tmp_path / "reviewer.db", problem="Wrong.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.ui.confirmEdit.isVisible()
+    assert dialog.ui.errorLabel.text() == "Wrong."
+    assert str(tmp_path / "reviewer.db") in dialog.ui.explanation.text()
