@@ -233,7 +233,7 @@ def test_two_day_review_on_two_laptops_one_offline(
     server.stop()
     offline = sam_laptop.sync()
     assert offline.returncode == 1
-    assert "could not be reached" in offline.stderr
+    assert "cannot be reached" in offline.stderr
     assert "Traceback" not in offline.stderr
     server.start()
 

@@ -61,5 +61,5 @@ def test_failures_are_sentences_not_tracebacks(
     nowhere = f"http://127.0.0.1:{_free_port()}"
     assert main(["enrol", nowhere, "ABCD-EFGH-JKMN", "--data-dir", str(data_dir)]) == 1
     err = capsys.readouterr().err
-    assert "could not be reached" in err
+    assert "cannot be reached" in err
     assert "Traceback" not in err
