@@ -47,6 +47,7 @@ from reviewer_app.server.operations import (
     apply_push,
     list_conflicts,
     lock_review,
+    lock_visit,
     read_changes,
 )
 from reviewer_app.server.request_context import (
@@ -67,8 +68,11 @@ from reviewer_app.sync.protocol import (
     CreateReviewRequest,
     EnrolRequest,
     EnrolResponse,
+    Entity,
     HandshakeRequest,
     HandshakeResponse,
+    Operation,
+    OpKind,
     PushRequest,
     PushResponse,
     ReviewSummary,
@@ -125,6 +129,59 @@ def _visit_info(session: Session, visit: models.Visit) -> VisitInfo:
         planned_end=visit.planned_end.isoformat(),
         team=[VisitMember(person_id=p.id, name=p.name, role=m.role) for m, p in team],
     )
+
+
+def _start_request(op: Operation) -> CreateReviewRequest:
+    """What an ``append`` of the review says about the review it starts."""
+    payload = op.payload if isinstance(op.payload, dict) else {}
+    started = payload.get("review")
+    started = started if isinstance(started, dict) else {}
+    try:
+        return CreateReviewRequest(
+            visit_id=str(started.get("visit_id", "")),
+            framework_id=str(started.get("framework_id", "")),
+            framework_version=str(started.get("framework_version", ""))[:200],
+            framework_hash=str(started.get("framework_hash", ""))[:200],
+        )
+    except ValueError as exc:
+        raise ApiError(
+            422, "invalid_request", "The operation starting this review does not name its visit."
+        ) from exc
+
+
+def start_review(
+    session: Session, caller: Caller, review_id: str, request: CreateReviewRequest
+) -> tuple[models.Review, ReviewAccess, bool]:
+    """Create the review of a visit (team members only); ``created`` is False when it existed."""
+    visit = lock_visit(session, request.visit_id)
+    access = visit_access(session, caller.person, visit) if visit else ReviewAccess.none()
+    if visit is None or not access.may_read:
+        raise ApiError(404, "not_found", f"There is no visit {request.visit_id} for you.")
+    if not access.may_write:
+        raise ApiError(403, "forbidden", "Only the visit's team may start its review.")
+    if request.framework_id != visit.framework_id:
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"Visit {visit.id} uses framework {visit.framework_id}, not {request.framework_id}.",
+        )
+    review = session.get(models.Review, review_id)
+    if review is not None:
+        if review.visit_id != visit.id:
+            raise ApiError(409, "conflict", f"Review {review_id} belongs to another visit.")
+        return review, access, False
+    review = models.Review(
+        id=review_id,
+        visit_id=visit.id,
+        framework_id=visit.framework_id,
+        framework_version=request.framework_version,
+        framework_hash=request.framework_hash,
+        created_by=caller.person.id,
+    )
+    session.add(review)
+    session.flush()
+    log.info("Review %s of visit %s started by person %s", review_id, visit.id, caller.person.id)
+    return review, access, True
 
 
 def create_app(context: ServerContext) -> FastAPI:
@@ -207,36 +264,8 @@ def create_app(context: ServerContext) -> FastAPI:
         ctx = context_of(request)
         with write_session(ctx.engine) as session:
             caller = authenticate(session, authorization_header(credentials))
-            visit = session.get(models.Visit, body.visit_id)
-            access = visit_access(session, caller.person, visit) if visit else ReviewAccess.none()
-            if visit is None or not access.may_read:
-                raise ApiError(404, "not_found", f"There is no visit {body.visit_id} for you.")
-            if not access.may_write:
-                raise ApiError(403, "forbidden", "Only the visit's team may start its review.")
-            if body.framework_id != visit.framework_id:
-                raise ApiError(
-                    422,
-                    "invalid_request",
-                    f"Visit {visit.id} uses framework {visit.framework_id}, "
-                    f"not {body.framework_id}.",
-                )
-            review = session.get(models.Review, review_id)
-            if review is not None:
-                if review.visit_id != visit.id:
-                    raise ApiError(409, "conflict", f"Review {review_id} belongs to another visit.")
-                response.status_code = 200
-                return _summary(session, review, access)
-            review = models.Review(
-                id=review_id,
-                visit_id=visit.id,
-                framework_id=visit.framework_id,
-                framework_version=body.framework_version,
-                framework_hash=body.framework_hash,
-                created_by=caller.person.id,
-            )
-            session.add(review)
-            session.flush()
-            response.status_code = 201
+            review, access, created = start_review(session, caller, review_id, body)
+            response.status_code = 201 if created else 200
             return _summary(session, review, access)
 
     @app.post("/reviews/{review_id}/push", response_model=PushResponse, tags=["sync"])
@@ -253,6 +282,11 @@ def create_app(context: ServerContext) -> FastAPI:
             caller = authenticate(session, authorization_header(credentials))
             check_versions(body.protocol_version, 1)
             review = lock_review(session, review_id)
+            first = body.operations[0]
+            if review is None and first.kind is OpKind.APPEND and first.entity is Entity.REVIEW:
+                # The laptop started this review offline: its first operation creates it here.
+                start_review(session, caller, review_id, _start_request(first))
+                review = lock_review(session, review_id)
             access = (
                 review_access(session, caller.person, review) if review else ReviewAccess.none()
             )
@@ -270,7 +304,12 @@ def create_app(context: ServerContext) -> FastAPI:
                 verify_report=ctx.verify_report,
             )
 
-    @app.get("/reviews/{review_id}/changes", response_model=ChangesPage, tags=["sync"])
+    @app.get(
+        "/reviews/{review_id}/changes",
+        response_class=Response,
+        responses={200: {"model": ChangesPage, "description": "One page of changes"}},
+        tags=["sync"],
+    )
     def changes(
         review_id: ReviewId,
         session: SessionDep,
@@ -280,7 +319,8 @@ def create_app(context: ServerContext) -> FastAPI:
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
-        return read_changes(session, review, since, limit)
+        page = read_changes(session, review, since, limit)
+        return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
     def conflicts(

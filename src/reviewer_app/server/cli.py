@@ -240,10 +240,12 @@ def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
     elif os.environ.get(CA_PASSPHRASE_ENV):
         passphrase = os.environ[CA_PASSPHRASE_ENV].encode("utf-8")
     authority = TrustAuthority(folder=folder.expanduser().resolve(), passphrase=passphrase)
-    if passphrase is not None:
-        from reviewer_app.reports.ca import CaFolder
+    from reviewer_app.reports.ca import CaFolder
 
-        CaFolder(authority.folder).unlock(passphrase)  # a wrong passphrase fails at start-up
+    # A missing CA folder or a wrong passphrase fails at start-up, not at the first enrolment.
+    CaFolder(authority.folder).root_certificate()
+    if passphrase is not None:
+        CaFolder(authority.folder).unlock(passphrase)
     return authority
 
 
@@ -254,6 +256,10 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
 
     authority = _trust_authority(args)
     app = create_app_from_settings(database_url, data_dir / "blobs", authority)
+    from reviewer_app.logging_setup import configure
+
+    # From here on the log also goes to the console (the server's operators read it there).
+    configure(data_dir / "logs" / "server.log", console=True)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
@@ -264,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = _data_dir(args)
     from reviewer_app.logging_setup import configure
 
-    configure(data_dir / "logs" / "server.log", console=args.command == "serve")
+    configure(data_dir / "logs" / "server.log")
     database_url = _database_url(args, data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -142,7 +142,7 @@ class ChangeLog(SQLModel, table=True):
     kind: str = Field(max_length=16)
     entity: str = Field(max_length=32)
     entity_id: str = Field(max_length=128)
-    field: str | None = Field(default=None, max_length=64)
+    field: str | None = Field(default=None, max_length=200)
     version: int | None = None
     op_id: str = Field(max_length=36)
     author_id: str = Field(max_length=64)
@@ -175,7 +175,7 @@ class FieldState(SQLModel, table=True):
     review_id: str = Field(foreign_key="review.id", primary_key=True, max_length=128)
     entity: str = Field(primary_key=True, max_length=32)
     entity_id: str = Field(primary_key=True, max_length=128)
-    field: str = Field(primary_key=True, max_length=64)
+    field: str = Field(primary_key=True, max_length=200)
     value: Any = _json_column(nullable=True)
     version: int = 0
     author_id: str = Field(max_length=64)
@@ -189,7 +189,7 @@ class Conflict(SQLModel, table=True):
     review_id: str = Field(foreign_key="review.id", index=True, max_length=128)
     entity: str = Field(max_length=32)
     entity_id: str = Field(max_length=128)
-    field: str = Field(max_length=64)
+    field: str = Field(max_length=200)
     base_version: int
     status: str = Field(default="open", max_length=16)
     candidates: list[dict[str, Any]] = _json_column()

@@ -9,9 +9,11 @@ a refused operation never stops the ones after it. Results (except ``retry``) ar
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
@@ -56,6 +58,30 @@ def lock_review(session: Session, review_id: str) -> models.Review | None:
     return session.exec(statement).first()
 
 
+def lock_visit(session: Session, visit_id: str) -> models.Visit | None:
+    """The visit row, locked so two laptops starting its review at once take turns."""
+    statement = select(models.Visit).where(models.Visit.id == visit_id)
+    if is_postgresql(session.get_bind()):  # type: ignore[arg-type]
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
+#: A stored record (ORM row) or one added by the current batch (a row about to be inserted).
+_RecordLike = models.Record | dict[str, Any]
+
+
+def _get(record: _RecordLike, name: str) -> Any:
+    return record[name] if isinstance(record, dict) else getattr(record, name)
+
+
+def _mark_retracted(session: Session, record: _RecordLike) -> None:
+    if isinstance(record, dict):
+        record["retracted"] = True
+    else:
+        record.retracted = True
+        session.add(record)
+
+
 class _Push:
     """One push: the locked review, the caller and their access."""
 
@@ -74,6 +100,71 @@ class _Push:
         self.access = access
         self.blob_reader = blob_reader
         self.verify_report = verify_report
+        # Batch state: rows are inserted in bulk at the end (one statement per table), and
+        # lookups of this batch's own records and results go through these dictionaries.
+        self.prior: dict[str, models.AppliedOp] = {}
+        self.records: dict[tuple[str, str], _RecordLike | None] = {}
+        self.record_rows: list[dict[str, Any]] = []
+        self.batch_versions: dict[str, int | None] = {}
+        self.change_rows: list[dict[str, Any]] = []
+        self.applied_rows: list[dict[str, Any]] = []
+        self.person_of_device: dict[str, str | None] = {}
+
+    def prefetch(self, operations: list[Operation]) -> None:
+        """Load, in two queries, the earlier results and records this batch may touch."""
+        op_ids = [str(op.op_id) for op in operations]
+        for prior in self.session.exec(
+            select(models.AppliedOp).where(col(models.AppliedOp.op_id).in_(op_ids))
+        ):
+            self.prior[prior.op_id] = prior
+        wanted = {(op.entity.value, op.entity_id) for op in operations}
+        for op in operations:
+            if isinstance(op.payload, dict) and isinstance(op.payload.get("supersedes"), str):
+                wanted.add((op.entity.value, str(op.payload["supersedes"])))
+        entity_ids = {entity_id for _entity, entity_id in wanted}
+        self.records.update(dict.fromkeys(wanted))  # absent unless found below
+        for record in self.session.exec(
+            select(models.Record).where(
+                models.Record.review_id == self.review.id,
+                col(models.Record.entity_id).in_(sorted(entity_ids)),
+            )
+        ):
+            self.records[(record.entity, record.entity_id)] = record
+
+    def record(self, entity: str, entity_id: str) -> _RecordLike | None:
+        key = (entity, entity_id)
+        if key not in self.records:
+            self.records[key] = self.session.get(models.Record, (self.review.id, entity, entity_id))
+        return self.records[key]
+
+    def add_record(
+        self, op: Operation, seq: int, *, retracted: bool = False, blob_sha256: str | None = None
+    ) -> None:
+        """A new append-only record of this batch (inserted with the others at the end)."""
+        row = {
+            "review_id": self.review.id,
+            "entity": op.entity.value,
+            "entity_id": op.entity_id,
+            "author_id": self.caller.person.id,
+            "op_id": str(op.op_id),
+            "payload_sha256": payload_sha256(op.payload),
+            "payload": op.payload,
+            "blob_sha256": blob_sha256,
+            "retracted": retracted,
+            "server_seq": seq,
+        }
+        self.record_rows.append(row)
+        self.records[(op.entity.value, op.entity_id)] = row
+
+    def write_rows(self) -> None:
+        """Insert the batch's change-log and applied-op rows (a statement per table)."""
+        connection = self.session.connection()
+        if self.change_rows:
+            connection.execute(sa.insert(models.ChangeLog.__table__), self.change_rows)  # type: ignore[attr-defined]
+        if self.record_rows:
+            connection.execute(sa.insert(models.Record.__table__), self.record_rows)  # type: ignore[attr-defined]
+        if self.applied_rows:
+            connection.execute(sa.insert(models.AppliedOp.__table__), self.applied_rows)  # type: ignore[attr-defined]
 
     # -- results --------------------------------------------------------------------------
 
@@ -93,52 +184,53 @@ class _Push:
         conflict_id: str | None = None,
     ) -> int:
         self.review.last_seq += 1
-        self.session.add(self.review)
-        self.session.add(
-            models.ChangeLog(
-                review_id=self.review.id,
-                server_seq=self.review.last_seq,
-                kind=kind.value,
-                entity=op.entity.value,
-                entity_id=op.entity_id,
-                field=op.field,
-                version=version,
-                op_id=str(op.op_id),
-                author_id=self.caller.person.id,
-                device_id=self.caller.device.id,
-                device_time=op.device_time,
-                conflict_id=conflict_id,
-                payload=payload,
-            )
+        self.change_rows.append(
+            {
+                "review_id": self.review.id,
+                "server_seq": self.review.last_seq,
+                "kind": kind.value,
+                "entity": op.entity.value,
+                "entity_id": op.entity_id,
+                "field": op.field,
+                "version": version,
+                "op_id": str(op.op_id),
+                "author_id": self.caller.person.id,
+                "device_id": self.caller.device.id,
+                "device_time": op.device_time,
+                "conflict_id": conflict_id,
+                "payload": payload,
+            }
         )
         return self.review.last_seq
 
     # -- dispatch -------------------------------------------------------------------------
 
     def apply(self, op: Operation) -> OpResult:
-        prior = self.session.get(models.AppliedOp, str(op.op_id))
+        prior = self.prior.get(str(op.op_id))
         if prior is not None:
             return self._replay(op, prior)
         result = self._apply_new(op)
         if result.status is not ResultStatus.RETRY:
-            self.session.add(
-                models.AppliedOp(
-                    op_id=str(op.op_id),
-                    review_id=self.review.id,
-                    device_id=self.caller.device.id,
-                    op_sha256=op.digest(),
-                    result=result.model_dump(mode="json"),
-                    server_seq=result.server_seq,
-                    version=result.version,
-                    applied_at=utc_now(),
-                )
+            self.batch_versions[str(op.op_id)] = result.version
+            self.applied_rows.append(
+                {
+                    "op_id": str(op.op_id),
+                    "review_id": self.review.id,
+                    "device_id": self.caller.device.id,
+                    "op_sha256": op.digest(),
+                    "result": result.model_dump(mode="json"),
+                    "server_seq": result.server_seq,
+                    "version": result.version,
+                    "applied_at": utc_now(),
+                }
             )
-            self.session.flush()
         return result
 
     def _replay(self, op: Operation, prior: models.AppliedOp) -> OpResult:
-        prior_device = self.session.get(models.Device, prior.device_id)
-        if prior_device is None or prior_device.person_id != self.caller.person.id:
+        if prior.device_id not in self.person_of_device:
+            device = self.session.get(models.Device, prior.device_id)
+            self.person_of_device[prior.device_id] = device.person_id if device else None
+        if self.person_of_device[prior.device_id] != self.caller.person.id:
             # Someone else's operation id: refuse the whole batch, change nothing.
             raise ApiError(
                 409,
@@ -168,6 +260,14 @@ class _Push:
                 RejectReason.REVIEW_LOCKED,
                 "This review is signed and can no longer change; make an amendment instead.",
             )
+        if isinstance(op.payload, dict):
+            for key in _AUTHOR_KEYS:
+                if key in op.payload and op.payload[key] != self.caller.person.id:
+                    return self.rejected(
+                        op,
+                        RejectReason.NOT_ALLOWED,
+                        "A change can only be sent by the person who made it.",
+                    )
         handlers = {
             OpKind.APPEND: self._append,
             OpKind.RETRACT: self._retract,
@@ -183,10 +283,11 @@ class _Push:
         payload = op.payload
         if not isinstance(payload, dict):
             return self.rejected(op, RejectReason.INVALID_PAYLOAD, "A record must be an object.")
-        for key in _AUTHOR_KEYS:
-            if key in payload and payload[key] != self.caller.person.id:
+        if op.entity is Entity.REVIEW:
+            started = payload.get("review")
+            if not isinstance(started, dict) or started.get("visit_id") != self.review.visit_id:
                 return self.rejected(
-                    op, RejectReason.NOT_ALLOWED, "A record can only be added by its own author."
+                    op, RejectReason.INVALID_PAYLOAD, "This review belongs to another visit."
                 )
         if (
             op.entity is Entity.JUDGEMENT
@@ -202,13 +303,14 @@ class _Push:
             if isinstance(refusal_or_sha, OpResult):
                 return refusal_or_sha
             blob_sha = refusal_or_sha
-        record_key = (self.review.id, op.entity.value, op.entity_id)
-        existing = self.session.get(models.Record, record_key)
+        existing = self.record(op.entity.value, op.entity_id)
         digest = payload_sha256(payload)
         if existing is not None:
-            if existing.payload_sha256 == digest:
+            if _get(existing, "payload_sha256") == digest:
                 return OpResult(
-                    op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=existing.server_seq
+                    op_id=op.op_id,
+                    status=ResultStatus.ACCEPTED,
+                    server_seq=_get(existing, "server_seq"),
                 )
             return self.rejected(
                 op,
@@ -217,19 +319,7 @@ class _Push:
                 "after they are saved (add a correction instead).",
             )
         seq = self._log(op, ChangeKind.APPEND, payload)
-        self.session.add(
-            models.Record(
-                review_id=self.review.id,
-                entity=op.entity.value,
-                entity_id=op.entity_id,
-                author_id=self.caller.person.id,
-                op_id=str(op.op_id),
-                payload_sha256=digest,
-                payload=payload,
-                blob_sha256=blob_sha,
-                server_seq=seq,
-            )
-        )
+        self.add_record(op, seq, blob_sha256=blob_sha)
         if op.entity is Entity.SIGNED_REPORT:
             self.review.locked = True
             self.session.add(self.review)
@@ -269,20 +359,28 @@ class _Push:
         return self.verify_report(data)
 
     def _retract(self, op: Operation) -> OpResult:
-        record = self.session.get(models.Record, (self.review.id, op.entity.value, op.entity_id))
-        if record is None:
+        """Withdraw a record: named directly, or by a tombstone record that supersedes it."""
+        payload = op.payload if isinstance(op.payload, dict) else {}
+        named = self.record(op.entity.value, op.entity_id)
+        target_id = op.entity_id
+        if named is None and isinstance(payload.get("supersedes"), str):
+            target_id = str(payload["supersedes"])
+        target = self.record(op.entity.value, target_id)
+        if target is None:
             return self.rejected(
-                op, RejectReason.UNKNOWN_RECORD, f"There is no record {op.entity_id} to withdraw."
+                op, RejectReason.UNKNOWN_RECORD, f"There is no record {target_id} to withdraw."
             )
-        if record.author_id != self.caller.person.id and not self.access.is_lead:
+        if _get(target, "author_id") != self.caller.person.id and not self.access.is_lead:
             return self.rejected(
                 op,
                 RejectReason.NOT_ALLOWED,
                 "Only the record's author or the lead reviewer may withdraw it.",
             )
-        record.retracted = True
-        self.session.add(record)
+        _mark_retracted(self.session, target)
         seq = self._log(op, ChangeKind.RETRACT, op.payload)
+        if target_id != op.entity_id:
+            # Keep the tombstone itself as an append-only record, so a resend is recognised.
+            self.add_record(op, seq, retracted=True)
         return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
 
     def _submit(self, op: Operation) -> OpResult:
@@ -318,15 +416,23 @@ class _Push:
 
     def _set(self, op: Operation) -> OpResult:
         assert isinstance(op.payload, dict)
+        if op.entity is Entity.REVIEW:
+            # The review's state is an event in the log, not a shared text: no versions.
+            seq = self._log(op, ChangeKind.SET, op.payload)
+            return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
         base: int | None = op.base_version
         if op.parent_op_id is not None:
-            parent = self.session.get(models.AppliedOp, str(op.parent_op_id))
-            if parent is None or parent.review_id != self.review.id:
-                return self.rejected(
-                    op, RejectReason.UNKNOWN_PARENT, "The edit this one follows never arrived."
-                )
-            # A parent that became a conflict candidate leaves this edit in the conflict too.
-            base = parent.version
+            parent_id = str(op.parent_op_id)
+            if parent_id in self.batch_versions:
+                base = self.batch_versions[parent_id]
+            else:
+                parent = self.session.get(models.AppliedOp, parent_id)
+                if parent is None or parent.review_id != self.review.id:
+                    return self.rejected(
+                        op, RejectReason.UNKNOWN_PARENT, "The edit this one follows never arrived."
+                    )
+                base = parent.version
+            # A parent that became a conflict candidate (no version) keeps this edit there too.
         state = self.session.get(models.FieldState, self._field_key(op))
         current = state.version if state is not None else 0
         conflict = self._open_conflict(op)
@@ -395,7 +501,7 @@ class _Push:
         state.device_time = op.device_time
         state.op_id = str(op.op_id)
         self.session.add(state)
-        seq = self._log(op, kind, {"value": value}, version=state.version, conflict_id=conflict_id)
+        seq = self._log(op, kind, op.payload, version=state.version, conflict_id=conflict_id)
         return OpResult(
             op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq, version=state.version
         )
@@ -453,7 +559,10 @@ def apply_push(
 ) -> PushResponse:
     """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`)."""
     push = _Push(session, review, caller, access, blob_reader, verify_report)
+    push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]
+    session.add(review)
+    push.write_rows()
     caller.device.last_seen_at = utc_now()
     session.add(caller.device)
     accepted = sum(r.status is ResultStatus.ACCEPTED for r in results)
@@ -470,33 +579,41 @@ def apply_push(
 
 def read_changes(session: Session, review: models.Review, since: int, limit: int) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``."""
-    rows = session.exec(
-        select(models.ChangeLog)
-        .where(models.ChangeLog.review_id == review.id, models.ChangeLog.server_seq > since)
-        .order_by(col(models.ChangeLog.server_seq))
-        .limit(limit + 1)
-    ).all()
+    table = models.ChangeLog.__table__  # type: ignore[attr-defined]
+    # Core rows and unvalidated models: the data was validated on the way in, and a pull page
+    # is the hottest path of a sync.
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(table)
+            .where(table.c.review_id == review.id, table.c.server_seq > since)
+            .order_by(table.c.server_seq)
+            .limit(limit + 1)
+        )
+        .mappings()
+        .all()
+    )
     has_more = len(rows) > limit
     page = rows[:limit]
     changes = [
-        Change(
-            server_seq=row.server_seq,
-            kind=ChangeKind(row.kind),
-            entity=Entity(row.entity),
-            entity_id=row.entity_id,
-            field=row.field,
-            version=row.version,
-            op_id=row.op_id,
-            author_id=row.author_id,
-            device_id=row.device_id,
-            device_time=row.device_time,
-            payload=row.payload,
-            conflict_id=row.conflict_id,
+        Change.model_construct(
+            server_seq=row["server_seq"],
+            kind=ChangeKind(row["kind"]),
+            entity=Entity(row["entity"]),
+            entity_id=row["entity_id"],
+            field=row["field"],
+            version=row["version"],
+            op_id=uuid.UUID(row["op_id"]),
+            author_id=row["author_id"],
+            device_id=row["device_id"],
+            device_time=row["device_time"],
+            payload=row["payload"],
+            conflict_id=row["conflict_id"],
         )
         for row in page
     ]
-    next_cursor = page[-1].server_seq if page else since
-    return ChangesPage(
+    next_cursor = page[-1]["server_seq"] if page else since
+    return ChangesPage.model_construct(
         review_id=review.id, changes=changes, next_cursor=next_cursor, has_more=has_more
     )
 

@@ -24,7 +24,6 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -44,9 +43,9 @@ MAX_BATCH = 200
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
 #: Canonical JSON of one operation's payload may not exceed this many bytes.
-MAX_PAYLOAD_BYTES = 64 * 1024
+MAX_PAYLOAD_BYTES = 1024 * 1024  # a review's framework snapshot travels in one payload
 #: A request body (other than a blob chunk) may not exceed this many bytes.
-MAX_REQUEST_BYTES = 4 * 1024 * 1024
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 #: One blob (photo, signed report) may not exceed this many bytes.
 MAX_BLOB_BYTES = 256 * 1024 * 1024
 #: One blob upload request (a whole blob or one chunk) may not exceed this many bytes.
@@ -89,6 +88,10 @@ class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_PAYLOAD_BYTES)
 
 
+#: Longest ``field`` name (framework field ids are ``<criterion_id>.<field>``).
+MAX_FIELD_LENGTH = 200
+
+
 class Entity(StrEnum):
     """The record kinds of :mod:`reviewer_app.domain.review` that travel over sync."""
 
@@ -118,6 +121,7 @@ class OpKind(StrEnum):
 KIND_ENTITIES: dict[OpKind, frozenset[Entity]] = {
     OpKind.APPEND: frozenset(
         {
+            Entity.REVIEW,  # the review itself, started on a laptop (with its framework snapshot)
             Entity.EVIDENCE_NOTE,
             Entity.ATTACHMENT,
             Entity.JUDGEMENT,
@@ -135,13 +139,13 @@ KIND_ENTITIES: dict[OpKind, frozenset[Entity]] = {
             Entity.ACTION_FOLLOW_UP,
         }
     ),
-    OpKind.SET: frozenset({Entity.FIELD_VALUE}),
+    OpKind.SET: frozenset({Entity.FIELD_VALUE, Entity.REVIEW}),
     OpKind.RESOLVE: frozenset({Entity.FIELD_VALUE}),
     OpKind.SUBMIT: frozenset({Entity.REVIEW}),
 }
 
-#: Field name used by ``set``/``resolve`` on a :class:`~reviewer_app.domain.review.FieldValue`.
-VALUE_FIELD = "value"
+#: The one field of the ``review`` entity a ``set``/``submit`` may name.
+REVIEW_STATE_FIELD = "state"
 
 
 def canonical_json(value: Any) -> bytes:
@@ -177,15 +181,25 @@ def payload_sha256(payload: JsonValue) -> str:
 class Operation(_Message):
     """One change made on a laptop, as it travels to the server.
 
-    * ``append``: ``entity_id`` is the new record's id, ``payload`` the record's fields.
-    * ``retract``: ``entity_id`` names an earlier appended record; ``payload`` may hold a reason.
-    * ``set``: ``entity`` is ``field_value``, ``entity_id`` the framework field id,
-      ``field`` is ``"value"``, ``payload`` is ``{"value": ...}``; ``base_version`` is the
-      server version the edit was made over (0 for a field never set), or ``parent_op_id``
-      names this device's earlier unacknowledged ``set`` of the same field.
-    * ``resolve`` (lead reviewer only): like ``set`` with ``payload``
-      ``{"conflict_id": ..., "value": ...}``.
-    * ``submit``: ``entity`` is ``review``, ``entity_id`` the review id.
+    The shapes match the laptop store's outbox (``reviewer_app.storage.outbox``):
+
+    * ``append``: ``entity_id`` is the new record's id, ``payload`` the record's fields. An
+      ``append`` of entity ``review`` (``entity_id`` = ``review_id``, payload
+      ``{"review": {...visit_id, framework_id...}, "framework_snapshot": ...}``) starts the
+      review on the server when it is the first operation pushed for it.
+    * ``retract``: ``entity_id`` names an earlier record (attachment, action), or is a new
+      tombstone record whose ``payload["supersedes"]`` names the note it withdraws.
+    * ``set`` of a shared field: ``entity`` ``field_value``, ``entity_id`` the review id,
+      ``field`` the framework field id, ``payload`` ``{"value": ..., ...}``; ``base_version``
+      is the server version the edit was made over (0 for a field never set), or
+      ``parent_op_id`` names this device's earlier unacknowledged ``set`` of the same field.
+    * ``set`` of the review's state: ``entity`` ``review``, ``field`` ``"state"``,
+      ``payload`` ``{"state": ...}`` (no version: it is an event, not a shared text).
+    * ``resolve`` (lead reviewer only): like a field ``set`` with ``payload``
+      ``{"conflict_id": ..., "value": ...}`` and ``base_version`` the field's current version.
+    * ``submit``: ``entity`` ``review``, ``entity_id`` the review id ("my part is done").
+
+    ``device_time`` is for display only; a time without a zone is taken as UTC.
     """
 
     op_id: uuid.UUID
@@ -193,17 +207,21 @@ class Operation(_Message):
     review_id: RecordId
     entity: Entity
     entity_id: RecordId
-    field: Annotated[SafeText, Field(max_length=64)] | None = None
+    field: Annotated[SafeText, Field(min_length=1, max_length=MAX_FIELD_LENGTH)] | None = None
     kind: OpKind
     payload: JsonValue
     base_version: int | None = Field(default=None, ge=0, le=2**62)
     parent_op_id: uuid.UUID | None = None
-    device_time: AwareDatetime
+    device_time: datetime
 
     @field_validator("device_time")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
         # One instant, one spelling: the digest must not depend on the laptop's time zone.
+        # A naive time is taken as UTC rather than refused: it is display-only, and refusing
+        # it would block the laptop's queue for a cosmetic reason.
+        if value.utcoffset() is None:
+            return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
     @field_validator("payload")
@@ -223,20 +241,30 @@ class Operation(_Message):
     def _kind_fits_entity(self) -> Operation:
         if self.entity not in KIND_ENTITIES[self.kind]:
             raise ValueError(f"a '{self.kind}' operation cannot apply to '{self.entity}'")
-        if self.kind in (OpKind.SET, OpKind.RESOLVE):
-            if self.field != VALUE_FIELD:
-                raise ValueError(f"a '{self.kind}' operation needs field '{VALUE_FIELD}'")
-            if not isinstance(self.payload, dict) or "value" not in self.payload:
+        payload = self.payload if isinstance(self.payload, dict) else None
+        if self.entity is Entity.REVIEW and self.entity_id != self.review_id:
+            raise ValueError("an operation on the review needs entity_id equal to review_id")
+        if self.entity is Entity.REVIEW and self.kind is OpKind.SET:
+            if self.field != REVIEW_STATE_FIELD or payload is None:
+                raise ValueError("a 'set' of the review names field 'state' with a payload")
+            if not isinstance(payload.get("state"), str):
+                raise ValueError("a 'set' of the review needs a payload with 'state'")
+        elif self.kind in (OpKind.SET, OpKind.RESOLVE):
+            if not self.field:
+                raise ValueError(f"a '{self.kind}' operation needs the field's name")
+            if payload is None or "value" not in payload:
                 raise ValueError(f"a '{self.kind}' operation needs a payload with 'value'")
             if self.base_version is None and self.parent_op_id is None:
                 raise ValueError(f"a '{self.kind}' operation needs base_version or parent_op_id")
+        if self.kind is OpKind.APPEND and self.entity is Entity.REVIEW:
+            review = payload.get("review") if payload is not None else None
+            if not isinstance(review, dict) or not isinstance(review.get("visit_id"), str):
+                raise ValueError("an 'append' of the review needs payload.review.visit_id")
         if self.kind is OpKind.RESOLVE and (
             not isinstance(self.payload, dict)
             or not isinstance(self.payload.get("conflict_id"), str)
         ):
             raise ValueError("a 'resolve' operation needs a payload with 'conflict_id'")
-        if self.kind is OpKind.SUBMIT and self.entity_id != self.review_id:
-            raise ValueError("a 'submit' operation's entity_id must be its review_id")
         return self
 
     def digest(self) -> str:

@@ -148,6 +148,7 @@ class ServerTrust:
     folder: Path
     signers: dict[str, SigningCredentials]
     crl: x509.CertificateRevocationList
+    passphrase: bytes = CA_PASSPHRASE
 
     @property
     def root(self) -> x509.Certificate:
@@ -170,6 +171,20 @@ def server_trust(tmp_path_factory: pytest.TempPathFactory) -> ServerTrust:
         signers[name] = credentials(key, cert, [root])
     crl = x509.load_pem_x509_crl(ca_folder.crl_path.read_bytes())
     return ServerTrust(folder=folder, signers=signers, crl=crl)
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database for one test: a SQLite file, or a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    postgres = ThrowawayPostgres(postgres_base_url())
+    postgres.create()
+    try:
+        yield postgres.url
+    finally:
+        postgres.drop()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -239,8 +254,8 @@ class Device:
             "payload": payload,
             "device_time": now(),
         }
-        if kind in ("set", "resolve"):
-            op["field"] = "value"
+        if kind in ("set", "resolve") and entity == "field_value":
+            op["field"] = "quality_of_education.strengths"
         op.update(extra)
         return op
 
@@ -312,6 +327,15 @@ class Harness:
 
     def session(self) -> Session:
         return Session(self.engine)
+
+    def same_device(self, device: Device) -> Device:
+        """The same laptop over a second connection (for a duplicate delivery racing the first)."""
+        return Device(
+            id=device.id,
+            person_id=device.person_id,
+            token=device.token,
+            http=self.client({"Authorization": f"Bearer {device.token}"}),
+        )
 
     def code_for(self, person_id: str) -> str:
         with self.admin() as session:

@@ -11,10 +11,13 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from conftest import Harness
 from reviewer_app.domain.organisation import Role
 from reviewer_app.server import administration as adm
+
+if TYPE_CHECKING:
+    from conftest import Harness
 
 FRAMEWORKS = {"learning_walk": False, "safeguarding_audit": True}
 

@@ -6,9 +6,11 @@ import hashlib
 import os
 import socket
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from conftest import Device, Harness, World
+if TYPE_CHECKING:
+    from conftest import Device, Harness, World
 
 
 def _blob(size: int) -> tuple[bytes, str]:

@@ -7,32 +7,21 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from conftest import BACKENDS, CA_PASSPHRASE, ServerTrust, ThrowawayPostgres, postgres_base_url
 from reviewer_app.reports.keys import certificate_request, generate_signing_key
 
+if TYPE_CHECKING:
+    from conftest import ServerTrust
+
 SERVER = str(Path(sys.executable).parent / "reviewer-app-server")
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-        return
-    postgres = ThrowawayPostgres(postgres_base_url())
-    postgres.create()
-    try:
-        yield postgres.url
-    finally:
-        postgres.drop()
 
 
 def _free_port() -> int:
@@ -43,12 +32,12 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_admin_commands_and_a_served_sync(
-    tmp_path: Path, database_url: str, server_trust: ServerTrust
+    tmp_path: Path, fresh_database_url: str, server_trust: ServerTrust
 ) -> None:
     key = generate_signing_key()
     csr = certificate_request(key, name="Lin Lead", email="lin@cedar.example")
     csr_pem = csr.public_bytes(serialization.Encoding.PEM).decode()
-    base = [SERVER, "--data-dir", str(tmp_path / "server"), "--database-url", database_url]
+    base = [SERVER, "--data-dir", str(tmp_path / "server"), "--database-url", fresh_database_url]
 
     def admin(*args: str) -> str:
         done = subprocess.run([*base, "admin", *args], capture_output=True, text=True, timeout=60)
@@ -105,7 +94,7 @@ def test_admin_commands_and_a_served_sync(
 
     port = _free_port()
     passphrase_file = tmp_path / "ca-passphrase"
-    passphrase_file.write_bytes(CA_PASSPHRASE + b"\n")
+    passphrase_file.write_bytes(server_trust.passphrase + b"\n")
     process = subprocess.Popen(
         [*base, "serve", "--host", "127.0.0.1", "--port", str(port),
          "--ca-dir", str(server_trust.folder), "--ca-passphrase-file", str(passphrase_file)],

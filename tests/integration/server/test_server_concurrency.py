@@ -8,9 +8,11 @@ pulls continuously while two laptops (and a duplicate delivery) push at once.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conftest import Device, Harness, World
+if TYPE_CHECKING:
+    from conftest import Device, Harness, World
+
 
 BATCHES = 12
 BATCH_SIZE = 15
@@ -58,12 +60,7 @@ def test_concurrent_pushes_never_let_a_cursor_skip_a_row(server: Harness, world:
             errors.append(exc)
 
     # The same laptop's batches delivered twice at once (a retry racing the original).
-    lead_again = Device(
-        id=lead.id,
-        person_id=lead.person_id,
-        token=lead.token,
-        http=server.client({"Authorization": f"Bearer {lead.token}"}),
-    )
+    lead_again = server.same_device(lead)
     batches[lead_again.id] = batches[lead.id]
     threads = [
         threading.Thread(target=push_all, args=(lead, "lead")),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from conftest import Harness, World
+from typing import TYPE_CHECKING
 
-FIELD = "quality_of_education.strengths"
+if TYPE_CHECKING:
+    from conftest import Harness, World
+
+
+FIELD = "quality_of_education.strengths"  # the field id; the entity is the review
 
 
 def _set(device, review: str, value: str, **version) -> dict:  # type: ignore[no-untyped-def]
-    return device.op(review, "set", "field_value", FIELD, {"value": value}, **version)
+    return device.op(review, "set", "field_value", review, {"value": value}, field=FIELD, **version)
 
 
 def test_stale_write_opens_a_conflict_and_never_overwrites(server: Harness, world: World) -> None:
@@ -46,11 +50,11 @@ def test_stale_write_opens_a_conflict_and_never_overwrites(server: Harness, worl
 
     # Only the lead resolves, and only against the current version.
     resolve = {"conflict_id": conflict_id, "value": "Phonics and reading for pleasure"}
-    by_peer = peer.op(review, "resolve", "field_value", FIELD, resolve, base_version=1)
+    by_peer = peer.op(review, "resolve", "field_value", review, resolve, base_version=1)
     assert peer.push(review, [by_peer]).json()["results"][0]["reason"] == "lead_only"
-    stale_resolve = lead.op(review, "resolve", "field_value", FIELD, resolve, base_version=0)
+    stale_resolve = lead.op(review, "resolve", "field_value", review, resolve, base_version=0)
     assert lead.push(review, [stale_resolve]).json()["results"][0]["reason"] == "stale_resolve"
-    good = lead.op(review, "resolve", "field_value", FIELD, resolve, base_version=1)
+    good = lead.op(review, "resolve", "field_value", review, resolve, base_version=1)
     resolved = lead.push(review, [good]).json()["results"][0]
     assert (resolved["status"], resolved["version"]) == ("accepted", 2)
 
@@ -59,10 +63,10 @@ def test_stale_write_opens_a_conflict_and_never_overwrites(server: Harness, worl
     assert (closed["status"], closed["resolved_by"]) == ("resolved", world.lead)
     last = lead.pull_all(review)[-1]
     assert (last["kind"], last["version"], last["conflict_id"]) == ("resolve", 2, conflict_id)
-    assert last["payload"] == {"value": "Phonics and reading for pleasure"}
+    assert last["payload"] == resolve
 
     # Resolving twice is refused; normal edits carry on from the resolved version.
-    again = lead.op(review, "resolve", "field_value", FIELD, resolve, base_version=2)
+    again = lead.op(review, "resolve", "field_value", review, resolve, base_version=2)
     assert lead.push(review, [again]).json()["results"][0]["reason"] == "stale_resolve"
     after = peer.push(review, [_set(peer, review, "Final wording", base_version=2)]).json()
     assert after["results"][0]["version"] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from cryptography import x509
@@ -10,11 +11,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from conftest import Harness, ServerTrust, World
 from reviewer_app.reports.ca import certificate_email, certificate_roles, common_name
 from reviewer_app.reports.keys import certificate_request, generate_signing_key
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+
+if TYPE_CHECKING:
+    from conftest import Harness, ServerTrust, World
 
 
 def _enrol(server: Harness, code: str, **extra: object):  # type: ignore[no-untyped-def]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from conftest import Harness
 from reviewer_app.server.database import migrate
+
+if TYPE_CHECKING:
+    from conftest import Harness
 
 
 def test_migrated_schema_matches_the_models(server: Harness) -> None:

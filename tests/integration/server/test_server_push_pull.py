@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
-from conftest import Harness, World
+if TYPE_CHECKING:
+    from conftest import Harness, World
 
 
 def test_push_then_pull_returns_every_change_in_order(server: Harness, world: World) -> None:
@@ -47,7 +49,7 @@ def test_replayed_batch_returns_stored_results_and_changes_nothing(
             world.walk_review,
             "set",
             "field_value",
-            "qe.strengths",
+            world.walk_review,
             {"value": "Reading"},
             base_version=0,
         ),

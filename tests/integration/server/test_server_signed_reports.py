@@ -8,14 +8,16 @@ same verifier ``reviewer-app verify`` uses.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import Device, Harness, ServerTrust, World
 from reviewer_app.reports.document import ReportDocument
 from reviewer_app.reports.sample_reports import SampleTrust
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+
+if TYPE_CHECKING:
+    from conftest import Device, Harness, ServerTrust, World
 
 SIGNERS = ("Amira Hussain", "Tom Fletcher", "Dr Sarah Whitfield")
 

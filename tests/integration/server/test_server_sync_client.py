@@ -12,12 +12,11 @@ import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from conftest import Harness, World
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.client import (
     ReEnrolRequiredError,
@@ -36,6 +35,9 @@ from reviewer_app.sync.protocol import (
     OpKind,
     ResultStatus,
 )
+
+if TYPE_CHECKING:
+    from conftest import Harness, World
 
 FAST = RetryPolicy(attempts=4, initial_wait=0.01, max_wait=0.05, deadline=30)
 

@@ -74,9 +74,10 @@ def test_digest_is_the_same_for_the_same_operation_however_written() -> None:
     assert Operation.model_validate(changed).digest() != digest
 
 
-def test_device_time_must_carry_a_zone() -> None:
-    with pytest.raises(ValidationError):
-        Operation.model_validate(_op(device_time="2026-03-02T10:15:00"))
+def test_device_time_is_kept_in_utc() -> None:
+    # A time without a zone is display-only data: taken as UTC rather than blocking the queue.
+    naive = Operation.model_validate(_op(device_time="2026-03-02T10:15:00"))
+    assert naive.device_time == datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
     aware = Operation.model_validate(_op(device_time=datetime(2026, 3, 2, tzinfo=UTC)))
     assert aware.device_time.utcoffset() == timedelta(0)
     other_zone = datetime(2026, 3, 2, 1, tzinfo=timezone(timedelta(hours=1)))
@@ -121,6 +122,36 @@ def test_device_time_must_carry_a_zone() -> None:
         {"kind": "retract", "entity": "signed_report"},
         {"kind": "append", "entity": "field_value"},
         {"base_version": -1},
+        {"kind": "set", "entity": "review", "entity_id": REVIEW, "payload": {"state": "draft"}},
+        {
+            "kind": "set",
+            "entity": "review",
+            "entity_id": REVIEW,
+            "field": "state",
+            "payload": {"phase": "draft"},
+        },
+        {
+            "kind": "set",
+            "entity": "review",
+            "entity_id": "other",
+            "field": "state",
+            "payload": {"state": "draft"},
+        },
+        {"kind": "append", "entity": "review", "entity_id": REVIEW, "payload": {"review": {}}},
+        {
+            "kind": "set",
+            "entity": "field_value",
+            "field": "",
+            "payload": {"value": 1},
+            "base_version": 0,
+        },
+        {
+            "kind": "set",
+            "entity": "field_value",
+            "field": "f" * 201,
+            "payload": {"value": 1},
+            "base_version": 0,
+        },
     ],
 )
 def test_invalid_operations_are_refused(changes: dict[str, Any]) -> None:
@@ -167,10 +198,48 @@ def test_valid_operations_of_every_kind() -> None:
         submit.device_seq = 5  # type: ignore[misc]  # messages are immutable
 
 
+def test_operations_shaped_like_the_laptop_outbox() -> None:
+    started = Operation.model_validate(
+        _op(
+            entity="review",
+            entity_id=REVIEW,
+            payload={"review": {"visit_id": "v1"}, "framework_snapshot": "x" * 200_000},
+        )
+    )
+    assert started.kind is OpKind.APPEND
+    state = Operation.model_validate(
+        _op(
+            kind="set", entity="review", entity_id=REVIEW, field="state", payload={"state": "draft"}
+        )
+    )
+    assert state.base_version is None
+    field = Operation.model_validate(
+        _op(
+            kind="set",
+            entity="field_value",
+            entity_id=REVIEW,
+            field="quality_of_education.strengths",
+            base_version=0,
+            payload={"value": "Phonics", "version": 1, "author_id": "p1"},
+        )
+    )
+    assert field.field == "quality_of_education.strengths"
+    submit = Operation.model_validate(
+        _op(
+            kind="submit",
+            entity="review",
+            entity_id=REVIEW,
+            field="state",
+            payload={"state": "ready_for_sign_off"},
+        )
+    )
+    assert submit.kind is OpKind.SUBMIT
+
+
 def test_every_kind_names_its_entities() -> None:
     assert set(KIND_ENTITIES) == set(OpKind)
     assert Entity.SIGNED_REPORT not in KIND_ENTITIES[OpKind.RETRACT]
-    assert KIND_ENTITIES[OpKind.SET] == {Entity.FIELD_VALUE}
+    assert KIND_ENTITIES[OpKind.SET] == {Entity.FIELD_VALUE, Entity.REVIEW}
 
 
 def test_push_request_order_and_bounds() -> None:

@@ -228,7 +228,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.String(length=128), nullable=False),
-        sa.Column("field", sa.String(length=64), nullable=True),
+        sa.Column("field", sa.String(length=200), nullable=True),
         sa.Column("version", sa.Integer(), nullable=True),
         sa.Column("op_id", sa.String(length=36), nullable=False),
         sa.Column("author_id", sa.String(length=64), nullable=False),
@@ -252,7 +252,7 @@ def upgrade() -> None:
         sa.Column("review_id", sa.String(length=128), nullable=False),
         sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.String(length=128), nullable=False),
-        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("field", sa.String(length=200), nullable=False),
         sa.Column("base_version", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column(
@@ -276,7 +276,7 @@ def upgrade() -> None:
         sa.Column("review_id", sa.String(length=128), nullable=False),
         sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.String(length=128), nullable=False),
-        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("field", sa.String(length=200), nullable=False),
         sa.Column(
             "value",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
