@@ -1,8 +1,11 @@
 """The demo trust: invented schools, people and a year of visits, so the app looks alive.
 
-Seeded once per demo store (idempotent: a flag in the store records the day it was seeded), in
-one transaction. Dates are relative to the day of seeding. Every school, person and URN here is
-invented; the local authorities are real English ones so the data reads naturally.
+Seeded once per demo store (idempotent: the store records the day the dates are anchored to), in
+one transaction. Dates are relative to today and fall on weekdays. When the demo store is opened
+again weeks later, :func:`refresh_demo_dates` moves every visit forward by whole weeks, so the
+demo still shows a year just past and a few visits ahead (review records keep their own times).
+Every school, person and URN here is invented; the local authorities are real English ones so
+the data reads naturally.
 """
 
 from __future__ import annotations
@@ -147,6 +150,13 @@ def _team(framework_id: str, people: dict[str, Person]) -> tuple[VisitReviewer, 
     return tuple(VisitReviewer(people[key].id, role) for key, role in _TEAMS[framework_id])
 
 
+def _school_days(start: date, length: int) -> date:
+    """The latest start on or before ``start`` whose ``length`` days are all weekdays."""
+    while any((start + timedelta(days=d)).weekday() >= 5 for d in range(length)):
+        start -= timedelta(days=1)
+    return start
+
+
 def _visit(
     school: School,
     framework_id: str,
@@ -155,6 +165,7 @@ def _visit(
     status: VisitStatus,
     people: dict[str, Person],
 ) -> Visit:
+    start = _school_days(start, length)
     end = start + timedelta(days=length - 1)
     happened = status is not VisitStatus.PLANNED and status is not VisitStatus.CANCELLED
     return Visit(
@@ -228,3 +239,24 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
     return True
+
+
+def refresh_demo_dates(store: Store, today: date | None = None) -> int:
+    """Move the demo's visits forward by the whole weeks since its dates were anchored.
+
+    Returns the number of days moved (0 if less than a week has passed). Weekdays are kept.
+    """
+    today = today or date.today()
+    with store.writing() as session:
+        anchored = get_setting(session, DEMO_SEEDED)
+        if anchored is None:
+            return 0
+        days = (today - date.fromisoformat(anchored)).days // 7 * 7
+        if days <= 0:
+            return 0
+        VisitRepository(session).shift_all_dates(days)
+        set_setting(
+            session, DEMO_SEEDED, (date.fromisoformat(anchored) + timedelta(days)).isoformat()
+        )
+    log.info("demo visits moved forward %d days", days)
+    return days

@@ -8,87 +8,38 @@ the visit's team may write; a signed review is locked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
 
-from sqlmodel import Session
-
-from reviewer_app.domain.errors import (
-    LockedError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
-from reviewer_app.domain.organisation import Person
 from reviewer_app.domain.review import (
-    Action,
-    ActionFollowUp,
     Attachment,
     EvidenceNote,
     FieldValue,
-    FollowUpOutcome,
     JSONValue,
     Judgement,
-    Priority,
     Review,
     ReviewState,
     current_notes,
 )
-from reviewer_app.domain.visits import Visit, VisitStatus
-from reviewer_app.services.writer_lane import WriterLane
-from reviewer_app.storage.action_repository import ActionRepository
+from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.services.action_tracking import ActionTracking
+from reviewer_app.services.review_access import now
+from reviewer_app.storage import outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.review_repository import ReviewRepository
-from reviewer_app.storage.store import Store
-from reviewer_app.storage.visit_repository import VisitRepository
 
 #: Largest attachment accepted (a phone photo is a few MB; a video does not belong here).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone()
+class ReviewRecords(ActionTracking):
+    """Review-record operations over one open store (``Workspace.reviews``).
 
-
-class ReviewRecords:
-    """Review-record operations over one open store (``Workspace.reviews``)."""
-
-    def __init__(self, store: Store, lane: WriterLane, person: Callable[[], Person]) -> None:
-        self._store = store
-        self._lane = lane
-        self._person = person
-
-    # ---------------------------------------------------------------- helpers
-
-    def _review_or_fail(self, session: Session, review_id: str) -> Review:
-        review = ReviewRepository(session).get_review(review_id)
-        if review is None:
-            raise NotFoundError(f"There is no review with id {review_id} on this computer.")
-        return review
-
-    def _visit_or_fail(self, session: Session, visit_id: str) -> Visit:
-        visit = VisitRepository(session).get_visit(visit_id)
-        if visit is None:
-            raise NotFoundError(f"There is no visit with id {visit_id} on this computer.")
-        return visit
-
-    def _writable(self, session: Session, review_id: str) -> tuple[Review, Visit]:
-        """The review and its visit, after checking the review may be changed by this person."""
-        review = self._review_or_fail(session, review_id)
-        if review.state.is_locked:
-            raise LockedError(
-                "This review is signed, so it cannot be changed.",
-                hint="Start an amendment to correct a signed review.",
-            )
-        visit = self._visit_or_fail(session, review.visit_id)
-        if not visit.is_team_member(self._person().id):
-            raise PermissionDeniedError(
-                "Only the visit's team can add to its review.",
-                hint="Ask the lead reviewer to add you to the visit team.",
-            )
-        return review, visit
+    Actions and follow-ups come from :class:`ActionTracking`; the shared checks from
+    :class:`~reviewer_app.services.review_access.ReviewAccess`.
+    """
 
     # ---------------------------------------------------------------- reviews
 
@@ -126,7 +77,7 @@ class ReviewRecords:
                     framework_id=framework_id,
                     framework_version=framework_version,
                     framework_hash=framework_hash,
-                    created_at=_now(),
+                    created_at=now(),
                 )
                 repo.add_review(review, framework_snapshot)
                 return review
@@ -153,12 +104,12 @@ class ReviewRecords:
                     framework_id=signed.framework_id,
                     framework_version=signed.framework_version,
                     framework_hash=signed.framework_hash,
-                    created_at=_now(),
+                    created_at=now(),
                     amends=signed.id,
                     amendment_reason=reason.strip(),
                 )
                 repo.add_review(review, repo.framework_snapshot(signed.id))
-                repo.set_state(signed.id, ReviewState.SUPERSEDED, _now())
+                repo.set_state(signed.id, ReviewState.SUPERSEDED, now())
                 return review
 
         return self._lane.call(write)
@@ -191,7 +142,7 @@ class ReviewRecords:
                 lead_only = (ReviewState.SIGNED, ReviewState.SUPERSEDED)
                 if state in lead_only and visit.lead.person_id != self._person().id:
                     raise PermissionDeniedError("Only the visit's lead reviewer can sign it.")
-                return ReviewRepository(session).set_state(review_id, state, _now())
+                return ReviewRepository(session).set_state(review_id, state, now())
 
         return self._lane.call(write)
 
@@ -216,7 +167,7 @@ class ReviewRecords:
             review_id=review_id,
             author_id=self._person().id,
             text=text,
-            captured_at=_now(),
+            captured_at=now(),
             criterion_ids=criterion_ids,
             tags=dict(tags or {}),
             attachment_ids=attachment_ids,
@@ -236,7 +187,7 @@ class ReviewRecords:
             review_id=review_id,
             author_id=self._person().id,
             text="",
-            captured_at=_now(),
+            captured_at=now(),
             supersedes=note_id,
             retracted=True,
         )
@@ -292,7 +243,7 @@ class ReviewRecords:
             criterion_id=criterion_id,
             author_id=self._person().id,
             level_key=level_key,
-            created_at=_now(),
+            created_at=now(),
             rationale=rationale,
             agreed=agreed,
         )
@@ -336,7 +287,7 @@ class ReviewRecords:
                     field_id,
                     value,
                     self._person().id,
-                    _now(),
+                    now(),
                     expected_version=expected_version,
                 )
 
@@ -373,7 +324,7 @@ class ReviewRecords:
                     media_type=media_type,
                     size=len(data),
                     author_id=self._person().id,
-                    added_at=_now(),
+                    added_at=now(),
                 )
                 EvidenceRepository(session).add_attachment(attachment)
             return attachment
@@ -390,7 +341,7 @@ class ReviewRecords:
                 attachment = evidence.get_attachment(attachment_id)
                 if attachment is None or attachment.review_id != review_id:
                     raise NotFoundError("That attachment is not part of this review.")
-                return evidence.retract_attachment(attachment_id, _now())
+                return evidence.retract_attachment(attachment_id, now())
 
         return self._lane.call(write)
 
@@ -407,122 +358,15 @@ class ReviewRecords:
             raise NotFoundError(f"The content of {attachment.filename} is missing from the store.")
         return data
 
-    # ---------------------------------------------------------------- actions
-
-    def add_action(
-        self,
-        review_id: str,
-        text: str,
-        *,
-        owner: str,
-        due: date | None,
-        priority: Priority = Priority.MEDIUM,
-        criterion_id: str | None = None,
-    ) -> Action:
-        """Record a next step agreed at the visit."""
-        if not text.strip():
-            raise ValidationError("An action needs a description of what is to be done.")
-
-        def write() -> Action:
-            with self._store.writing() as session:
-                _, visit = self._writable(session, review_id)
-                action = Action(
-                    id=new_id(),
-                    review_id=review_id,
-                    school_id=visit.school_id,
-                    text=text,
-                    owner=owner,
-                    due=due,
-                    priority=priority,
-                    created_by=self._person().id,
-                    created_at=_now(),
-                    criterion_id=criterion_id,
-                )
-                ActionRepository(session).add_action(action)
-            return action
-
-        return self._lane.call(write)
-
-    def retract_action(self, review_id: str, action_id: str) -> Action:
-        def write() -> Action:
-            with self._store.writing() as session:
-                self._writable(session, review_id)
-                actions = ActionRepository(session)
-                action = actions.get_action(action_id)
-                if action is None or action.review_id != review_id:
-                    raise NotFoundError("That action is not part of this review.")
-                return actions.retract_action(action_id, _now())
-
-        return self._lane.call(write)
-
-    def actions(self, review_id: str) -> list[Action]:
-        """The review's actions (retracted ones left out), oldest first."""
+    def unsynced_count(self, review_id: str | None = None) -> int:
+        """Changes (of one review, or all) not yet accepted by the trust server."""
         with self._store.reading() as session:
-            return [a for a in ActionRepository(session).actions(review_id) if not a.retracted]
+            return outbox.pending_count(session, review_id)
 
-    def record_follow_up(
-        self, review_id: str, action_id: str, outcome: FollowUpOutcome, evidence: str
-    ) -> ActionFollowUp:
-        """Record, during this review, how an earlier visit's action stands."""
-
-        def write() -> ActionFollowUp:
-            with self._store.writing() as session:
-                _, visit = self._writable(session, review_id)
-                action = ActionRepository(session).get_action(action_id)
-                if action is None or action.school_id != visit.school_id:
-                    raise NotFoundError("That action does not belong to this school.")
-                if action.review_id == review_id:
-                    raise ValidationError(
-                        "An action is followed up at a later visit, not the one that set it."
-                    )
-                follow_up = ActionFollowUp(
-                    id=new_id(),
-                    action_id=action_id,
-                    review_id=review_id,
-                    outcome=outcome,
-                    evidence=evidence,
-                    author_id=self._person().id,
-                    recorded_at=_now(),
-                )
-                ActionRepository(session).add_follow_up(follow_up)
-            return follow_up
-
-        return self._lane.call(write)
-
-    def follow_ups(self, review_id: str) -> list[ActionFollowUp]:
-        """Follow-ups recorded during this review."""
+    def unsynced_field_ids(self, review_id: str) -> set[str]:
+        """Shared fields of the review whose latest edit has not reached the server yet."""
         with self._store.reading() as session:
-            return ActionRepository(session).follow_ups(review_id)
-
-    def open_actions_before(self, visit_id: str) -> list[Action]:
-        """Actions from the school's earlier visits still open when this visit starts.
-
-        Open: not retracted, and not followed up as met (the newest follow-up counts).
-        """
-        with self._store.reading() as session:
-            visit = self._visit_or_fail(session, visit_id)
-            visits = {v.id: v for v in VisitRepository(session).visits_for_school(visit.school_id)}
-            reviews = ReviewRepository(session)
-            review_visit = {
-                r.id: r.visit_id for v in visits.values() for r in reviews.reviews_for_visit(v.id)
-            }
-            actions_repo = ActionRepository(session)
-            candidates = [
-                a
-                for a in actions_repo.actions_for_school(visit.school_id)
-                if not a.retracted
-                and review_visit.get(a.review_id) != visit_id
-                and a.review_id in review_visit
-                and visits[review_visit[a.review_id]].start <= visit.start
-            ]
-            latest: dict[str, ActionFollowUp] = {}
-            for follow_up in actions_repo.follow_ups_for_actions(a.id for a in candidates):
-                latest[follow_up.action_id] = follow_up  # oldest first, so the newest wins
-        return [
-            a
-            for a in candidates
-            if a.id not in latest or latest[a.id].outcome is not FollowUpOutcome.MET
-        ]
+            return outbox.pending_field_ids(session, review_id)
 
     def may_agree(self, review_id: str) -> bool:
         """True when the person using this laptop is the lead reviewer of the review's visit."""

@@ -78,9 +78,10 @@ class Workspace:
         lane = WriterLane()
         try:
             if demo:
-                from reviewer_app.services.demo import seed_demo
+                from reviewer_app.services.demo import refresh_demo_dates, seed_demo
 
-                lane.call(seed_demo, store)
+                if not lane.call(seed_demo, store):
+                    lane.call(refresh_demo_dates, store)
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)

@@ -7,7 +7,8 @@ A store is opened in two steps so that a bad file is never changed:
    schema revision. Every failure becomes a :class:`~reviewer_app.storage.errors.StoreError`
    naming the file and what to do.
 2. Only then :func:`create_engines` opens it for real: raw key first, then WAL,
-   ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout on every connection. The write
+   ``foreign_keys=ON``, ``synchronous=FULL``, ``temp_store=MEMORY`` and a busy timeout on every
+   connection. The write
    engine starts every transaction with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so
    a writer never fails half-way on a lock upgrade); the read engine's connections are
    ``query_only``.
@@ -19,7 +20,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 4096
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_OTHER_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{", b"<")
+_OTHER_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
 def _key_pragma(key: bytes) -> str:
@@ -54,6 +54,25 @@ def _looks_like_text(head: bytes) -> bool:
     return printable / len(head) > 0.95
 
 
+def _not_a_store(path: Path) -> NotAStoreError:
+    return NotAStoreError(
+        path,
+        f"{path} is not a Reviewer store (it is some other kind of file).",
+        hint="Move it out of the data folder or choose another data folder.",
+    )
+
+
+def _looks_like_another_format(path: Path) -> bool:
+    """A guess, asked only of a file that already failed to open as a store.
+
+    An encrypted store begins with a random salt, which may by chance begin like anything;
+    so these signatures never decide about a file that opens.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    return head.startswith(_OTHER_MAGIC) or _looks_like_text(head)
+
+
 def check_file_shape(path: Path) -> None:
     """Reject files that cannot be a store from their size and first bytes alone."""
     size = path.stat().st_size
@@ -65,20 +84,16 @@ def check_file_shape(path: Path) -> None:
             hint="Restore it from a backup or sync your work down to a new data folder.",
         )
     with path.open("rb") as handle:
-        head = handle.read(64)
-    if head.startswith(SQLITE_MAGIC):
+        head = handle.read(len(SQLITE_MAGIC))
+    if head == SQLITE_MAGIC:  # 16 fixed bytes: a salt matches them by chance once in 2**128
         raise PlainDatabaseError(
             path,
             f"{path} is an ordinary, unencrypted SQLite database, not a Reviewer store.",
             hint="Move it out of the data folder; Reviewer only opens its own encrypted stores.",
         )
-    if head.startswith(_OTHER_MAGIC) or _looks_like_text(head):
-        raise NotAStoreError(
-            path,
-            f"{path} is not a Reviewer store (it is some other kind of file).",
-            hint="Move it out of the data folder or choose another data folder.",
-        )
     if size % PAGE_SIZE:
+        if _looks_like_another_format(path):
+            raise _not_a_store(path)
         raise TruncatedStoreError(
             path,
             f"The store {path} is cut short ({size} bytes is not a whole number of pages): "
@@ -117,7 +132,7 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
     :class:`~reviewer_app.storage.errors.StoreError` for every bad store.
     """
     check_file_shape(path)
-    uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"  # file:///C:/... on Windows too
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -133,6 +148,8 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
             code = getattr(exc, "sqlite_errorname", "")
             log.info("store probe failed: %s (%s)", exc, code)
             if code == "SQLITE_NOTADB":
+                if _looks_like_another_format(path):
+                    raise _not_a_store(path) from None
                 raise _wrong_key(path, passphrase) from None
             raise _damaged(path) from None
     finally:
@@ -169,6 +186,8 @@ def _engine(path: Path, key: bytes, *, writer: bool) -> Engine:
         conn.execute(_key_pragma(key))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Sorts and temporary indexes stay in memory: SQLCipher does not encrypt temp files.
+        conn.execute("PRAGMA temp_store = MEMORY")
         if writer:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

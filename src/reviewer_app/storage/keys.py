@@ -181,11 +181,10 @@ def keyring_usable() -> bool:
 
 def _keyring_get(store_id: str) -> str | None:
     import keyring
-    from keyring.errors import KeyringError
 
     try:
         value = keyring.get_password(KEYRING_SERVICE, store_id)
-    except KeyringError:
+    except Exception:  # a locked or broken keyring is the same as no key: say so, don't crash
         log.info("keyring lookup failed", exc_info=True)
         return None
     return value
@@ -193,11 +192,10 @@ def _keyring_get(store_id: str) -> str | None:
 
 def _keyring_set(store_id: str, key: bytes) -> bool:
     import keyring
-    from keyring.errors import KeyringError
 
     try:
         keyring.set_password(KEYRING_SERVICE, store_id, key.hex())
-    except KeyringError:
+    except Exception:  # any keyring failure: fall back to a passphrase
         log.info("keyring refused the store key; falling back to a passphrase", exc_info=True)
         return False
     return _keyring_get(store_id) == key.hex()

@@ -9,6 +9,36 @@ queue) or ``conflict``.
 
 Functions here take the caller's session, so the outbox row commits or rolls back with the change
 it describes. The sync engine builds on :func:`pending_ops` and the ``mark_*`` functions.
+
+What the repositories queue (the sync engine translates rows to wire operations in one place,
+``reviewer_app.services.sync_outbox``):
+
+================  =========================  ==============  =================================
+entity            kind                       entity_id       payload / field
+================  =========================  ==============  =================================
+review            append                     review id       ``{"review": {...},
+                                                             "framework_snapshot": ...}``
+                                                             (creates the review on the server)
+review            submit (ready, signed)     review id       ``{"state": ...}``, field
+                  or set (other states)                      ``state``
+evidence_note     append                     note id         the note (a correction names the
+                                                             note it ``supersedes``)
+evidence_note     retract                    tombstone id    the tombstone note
+                                                             (``retracted=true``, ``supersedes``
+                                                             the withdrawn note)
+attachment,       append / retract           record id       the record / ``{"id": ...}``
+action
+judgement,        append                     record id       the record
+action_follow_up
+field_value       set                        review id       ``{"value", "version",
+                                                             "author_id", "updated_at"}``, field
+                                                             = framework field id,
+                                                             ``base_version`` = the field's last
+                                                             server version
+================  =========================  ==============  =================================
+
+Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and
+datetimes in ISO 8601 with their offset, tuples as lists, mappings as objects.
 """
 
 from __future__ import annotations
@@ -54,6 +84,7 @@ class Entity(StrEnum):
     ATTACHMENT = "attachment"
     ACTION = "action"
     ACTION_FOLLOW_UP = "action_follow_up"
+    SIGNED_REPORT = "signed_report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +232,26 @@ def pending_ops(
     if limit is not None:
         statement = statement.limit(limit)
     return [_op(r) for r in session.exec(statement)]
+
+
+def pending_count(session: Session, review_id: str | None = None) -> int:
+    """How many operations wait to be pushed (for a "not yet synced" indicator)."""
+    statement = (
+        select(func.count()).select_from(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
+    )
+    if review_id is not None:
+        statement = statement.where(OutboxRow.review_id == review_id)
+    return session.exec(statement).one()
+
+
+def pending_field_ids(session: Session, review_id: str) -> set[str]:
+    """The review's shared fields with an edit not yet acknowledged by the server."""
+    statement = select(OutboxRow.field).where(
+        OutboxRow.review_id == review_id,
+        OutboxRow.entity == Entity.FIELD_VALUE.value,
+        OutboxRow.state == OpState.PENDING.value,
+    )
+    return {field for field in session.exec(statement) if field}
 
 
 def ops_needing_attention(session: Session) -> list[OutboxOp]:

@@ -77,7 +77,8 @@ class ReviewRepository(OutboxRecorder):
         return row.framework_snapshot
 
     def set_state(self, review_id: str, state: ReviewState, device_time: datetime) -> Review:
-        """Move the review to ``state``; ready-for-sign-off and signed are queued as ``submit``."""
+        """Move the review to ``state``; ready-for-sign-off and signed are queued as ``submit``,
+        other states as ``set`` (field ``state``); the sync engine sends each as ``submit``."""
         row = self._session.get(ReviewRow, review_id)
         if row is None:
             raise NotFoundError(f"There is no review with id {review_id} on this computer.")

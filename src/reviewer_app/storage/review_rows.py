@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from reviewer_app.domain.review import (
     Action,
@@ -28,7 +28,13 @@ from reviewer_app.storage.tables import (
 
 
 def to_text(value: datetime) -> str:
-    return value.isoformat()
+    """A time as fixed-width ISO 8601 in UTC, so text order is time order.
+
+    Laptops change offset with British Summer Time; stored with their own offsets, notes taken
+    either side of the change would sort by their text, not their time. (A naive time is taken
+    as the laptop's local time.)
+    """
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def from_text(value: str) -> datetime:

@@ -25,16 +25,30 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Upgrade the store to ``target`` in one ``BEGIN IMMEDIATE`` transaction.
 
-    A failure rolls the whole upgrade back, so the store stays at its old revision.
+    A failure rolls the whole upgrade back, so the store stays at its old revision. Foreign keys
+    are off while migrations run: a batch migration rebuilds a table by copy, drop and rename,
+    and with them on, dropping ``visit`` would cascade to ``visit_reviewer``. They are checked
+    (``PRAGMA foreign_key_check``) before the upgrade commits.
     """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        # Outside any transaction (SQLite ignores this pragma inside one).
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration to {target} broke foreign keys: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
     log.info("store schema upgraded to %s", target)
 
 

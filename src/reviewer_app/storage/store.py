@@ -43,6 +43,7 @@ class Store:
     def writing(self) -> Iterator[Session]:
         """A session in one write transaction: committed on success, rolled back on error."""
         with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
+            session.connection()  # BEGIN IMMEDIATE now: the write lock is held from the start
             yield session
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import Role
@@ -63,6 +64,19 @@ class VisitRepository:
         """Every visit, newest first."""
         rows = self._session.exec(select(VisitRow)).all()
         return sorted(self._visits(list(rows)), key=lambda v: (v.start, v.id), reverse=True)
+
+    def shift_all_dates(self, days: int) -> None:
+        """Move every visit's dates by ``days`` (the demo store keeps itself current this way)."""
+        shift = f"{days:+d} days"
+        self._session.exec(
+            update(VisitRow).values(
+                planned_start=func.date(VisitRow.planned_start, shift),
+                planned_end=func.date(VisitRow.planned_end, shift),
+                actual_start=func.date(VisitRow.actual_start, shift),
+                actual_end=func.date(VisitRow.actual_end, shift),
+            )
+        )
+        self._session.flush()
 
     def _visits(self, rows: Sequence[VisitRow]) -> list[Visit]:
         ids = [r.id for r in rows]

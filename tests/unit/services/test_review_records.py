@@ -51,7 +51,7 @@ def _start(ws: Workspace, visit: Visit) -> Any:
 
 
 def _pending(ws: Workspace) -> list[outbox.OutboxOp]:
-    with ws._store.reading() as session:
+    with ws.store.reading() as session:
         return outbox.pending_ops(session)
 
 
@@ -92,6 +92,9 @@ def test_capture_a_visit(workspace: Workspace) -> None:
     )  # fmt: skip
     assert workspace.reviews.actions(review.id) == [action]
     assert action.school_id == visit.school_id
+    assert workspace.reviews.unsynced_field_ids(review.id) == {"strengths"}
+    assert workspace.reviews.unsynced_count(review.id) == len(_pending(workspace))
+    assert workspace.reviews.unsynced_count() >= workspace.reviews.unsynced_count(review.id)
     kinds = [op.kind.value for op in _pending(workspace)]
     assert kinds.count("append") >= 6
     assert "retract" in kinds

@@ -80,7 +80,7 @@ def test_demo_seeding_is_idempotent(paths: AppPaths) -> None:
         counts = (len(first.list_schools()), len(first.list_people()))
         visits = sum(len(first.visits_for_school(s.id)) for s in first.list_schools())
         person = first.current_person
-        assert demo.seed_demo(first._store) is False
+        assert first.lane.call(demo.seed_demo, first.store) is False
     with Workspace.open(paths, demo=True) as second:
         assert (len(second.list_schools()), len(second.list_people())) == counts
         assert sum(len(second.visits_for_school(s.id)) for s in second.list_schools()) == visits
@@ -195,3 +195,64 @@ def test_person_and_school_edits(workspace: Workspace) -> None:
     )  # fmt: skip
     workspace.save_person(person)
     assert workspace.get_person(person.id) == person
+
+
+def test_demo_visits_fall_on_weekdays_and_keep_up_with_the_calendar(paths: AppPaths) -> None:
+    from reviewer_app.storage.store import open_store
+
+    seeded_on = date(2026, 3, 4)  # a Wednesday
+    store = open_store(paths.ensure().demo_store_file, demo=True)
+    assert demo.seed_demo(store, today=seeded_on)
+    assert demo.refresh_demo_dates(store, today=seeded_on + timedelta(days=6)) == 0
+    with Workspace(store, _lane(), demo=True) as ws:
+        before = {v.id: v for s in ws.list_schools() for v in ws.visits_for_school(s.id)}
+    assert all(v.start.weekday() < 5 and v.planned_end.weekday() < 5 for v in before.values())
+
+    store = open_store(paths.demo_store_file, demo=True)
+    assert demo.refresh_demo_dates(store, today=seeded_on + timedelta(days=30)) == 28
+    assert demo.refresh_demo_dates(store, today=seeded_on + timedelta(days=30)) == 0
+    with Workspace(store, _lane(), demo=True) as ws:
+        after = {v.id: v for s in ws.list_schools() for v in ws.visits_for_school(s.id)}
+    assert after.keys() == before.keys()
+    for visit_id, visit in after.items():
+        old = before[visit_id]
+        assert visit.planned_start == old.planned_start + timedelta(days=28)
+        assert visit.planned_end == old.planned_end + timedelta(days=28)
+        assert visit.actual_start == (old.actual_start and old.actual_start + timedelta(days=28))
+        assert visit.status is old.status
+
+
+def _lane() -> Any:
+    from reviewer_app.services.writer_lane import WriterLane
+
+    return WriterLane()
+
+
+def test_a_new_store_names_its_trust_and_person_once(paths: AppPaths, prompt: Any) -> None:
+    with Workspace.open(paths, passphrase=prompt) as ws:
+        assert ws.needs_setup
+        me = Person(
+            id=ws.current_person.id, trust_id=ws.trust.id, name="Hannah Price",
+            email="hannah.price@moorland.example",
+            roles=frozenset({Role.IMPROVEMENT_PARTNER, Role.SAFEGUARDING_LEAD}),
+        )  # fmt: skip
+        ws.set_identity("Moorland Schools Trust", me)
+        assert not ws.needs_setup
+    with Workspace.open(paths, passphrase=prompt) as ws:
+        assert ws.trust.name == "Moorland Schools Trust"
+        assert ws.current_person == me
+        assert ws.list_people() == [me]
+
+
+def test_a_bad_store_is_refused_without_leaving_threads_behind(
+    paths: AppPaths, prompt: Any
+) -> None:
+    from reviewer_app.storage.errors import NotAStoreError, StoreError
+
+    paths.ensure().store_file.write_text("these are the governors' minutes\n" * 50)
+    threads = threading.active_count()
+    with pytest.raises(StoreError) as caught:
+        Workspace.open(paths, passphrase=prompt)
+    assert isinstance(caught.value, NotAStoreError)
+    assert str(paths.store_file) in str(caught.value)
+    assert threading.active_count() == threads

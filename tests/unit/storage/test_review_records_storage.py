@@ -143,7 +143,6 @@ def test_every_review_record_round_trips(store: Store) -> None:
         assert actions.follow_ups("r1") == [follow_up]
         assert actions.follow_ups_for_actions(["x1"]) == [follow_up]
         assert blobs.get_blob(session, sha) == PHOTO
-    assert note.captured_at.utcoffset() == timedelta(hours=1)  # offsets survive
 
     ops = _pending(store)
     assert [(op.entity, op.kind) for op in ops] == [
@@ -250,7 +249,8 @@ def test_field_versions_chain_and_detect_stale_writes(store: Store) -> None:
         second = repo.set_field("r1", "summary", "Draft two", "p1", T0, expected_version=1)
     assert (first.version, second.version) == (1, 2)
     field_ops = [op for op in _pending(store) if op.entity is outbox.Entity.FIELD_VALUE]
-    assert [op.field for op in field_ops] == ["summary", "summary"]
+    assert [(op.entity_id, op.field) for op in field_ops] == [("r1", "summary")] * 2
+    assert [json.loads(op.payload)["value"] for op in field_ops] == ["Draft one", "Draft two"]
     assert [op.base_version for op in field_ops] == [0, 0]
     assert field_ops[0].parent_op_id is None
     assert field_ops[1].parent_op_id == field_ops[0].op_id  # second offline edit chains
@@ -314,11 +314,24 @@ def test_review_state_changes_are_queued(store: Store) -> None:
         ready = repo.set_state("r1", ReviewState.READY_FOR_SIGN_OFF, T0)
         repo.set_state("r1", ReviewState.DRAFT, T0)
     assert ready.state is ReviewState.READY_FOR_SIGN_OFF
-    kinds = [(op.kind, op.field, op.payload) for op in _pending(store)[1:]]
-    assert kinds == [
-        (outbox.OpKind.SUBMIT, "state", '{"state":"ready_for_sign_off"}'),
-        (outbox.OpKind.SET, "state", '{"state":"draft"}'),
+    ops = [(op.entity_id, op.kind, op.field, op.payload) for op in _pending(store)[1:]]
+    assert ops == [
+        ("r1", outbox.OpKind.SUBMIT, "state", '{"state":"ready_for_sign_off"}'),
+        ("r1", outbox.OpKind.SET, "state", '{"state":"draft"}'),
     ]
+
+
+def test_a_withdrawal_is_queued_as_its_own_tombstone_record(store: Store) -> None:
+    _add_review(store)
+    note = EvidenceNote(id="n1", review_id="r1", author_id="p1", text=NOTE_TEXT, captured_at=T0)
+    tombstone = EvidenceNote(id="n2", review_id="r1", author_id="p1", text="", captured_at=T0,
+                             supersedes="n1", retracted=True)  # fmt: skip
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(note)
+        EvidenceRepository(session).add_note(tombstone)
+    retract = _pending(store)[-1]
+    assert (retract.kind, retract.entity_id) == (outbox.OpKind.RETRACT, "n2")
+    assert retract.payload == outbox.canonical_json(tombstone)
 
 
 def test_review_content_is_encrypted_on_disk(tmp_path: Path, store: Store) -> None:
@@ -339,3 +352,18 @@ def test_review_content_is_encrypted_on_disk(tmp_path: Path, store: Store) -> No
         data = file.read_bytes()
         for needle in needles:
             assert needle not in data, (file.name, needle)
+
+
+def test_notes_sort_by_time_across_the_clocks_going_back(store: Store) -> None:
+    _add_review(store)
+    bst, gmt = timezone(timedelta(hours=1)), UTC
+    # 01:40 BST is 00:40 UTC; 01:10 GMT (after the change) is later although its text is smaller.
+    first = EvidenceNote(id="n-b", review_id="r1", author_id="p1", text="before",
+                         captured_at=datetime(2026, 10, 25, 1, 40, tzinfo=bst))  # fmt: skip
+    second = EvidenceNote(id="n-a", review_id="r1", author_id="p1", text="after",
+                          captured_at=datetime(2026, 10, 25, 1, 10, tzinfo=gmt))  # fmt: skip
+    with store.writing() as session:
+        EvidenceRepository(session).add_note(second)
+        EvidenceRepository(session).add_note(first)
+    with store.reading() as session:
+        assert [n.text for n in EvidenceRepository(session).notes("r1")] == ["before", "after"]

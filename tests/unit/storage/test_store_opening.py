@@ -222,3 +222,63 @@ def test_store_left_by_a_crash_opens_with_its_last_commit(tmp_path: Path, prompt
     with reopened.reading() as session:
         assert [s.name for s in OrganisationRepository(session).list_schools()] == [SCHOOL_NAME]
     reopened.close()
+
+
+def test_connections_are_set_up_for_durability(tmp_path: Path, prompt: Prompt) -> None:
+    store = open_store(tmp_path / "reviewer.db", passphrase=prompt)
+    expected = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "temp_store": 2}
+    for engine in (store.engines.write, store.engines.read):
+        with engine.connect() as conn:
+            for pragma, value in expected.items():
+                assert conn.exec_driver_sql(f"PRAGMA {pragma}").scalar_one() == value, pragma
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
+    with store.engines.read.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA query_only").scalar_one() == 1
+    with store.engines.write.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA query_only").scalar_one() == 0
+    store.close()
+
+
+def test_writes_take_the_write_lock_when_they_begin(tmp_path: Path, prompt: Prompt) -> None:
+    store = open_store(tmp_path / "reviewer.db", passphrase=prompt)
+    import sqlcipher3
+
+    from reviewer_app.storage.engine import _key_pragma
+    from reviewer_app.storage.keys import derive_key, read_key_info
+
+    info = read_key_info(store.path)
+    assert info.scrypt is not None
+    key = derive_key(prompt.passphrase, info.scrypt)
+    with store.writing():
+        # BEGIN IMMEDIATE: another connection cannot start writing until this one ends,
+        # even though nothing has been written yet.
+        other = sqlcipher3.connect(str(store.path), isolation_level=None, timeout=0.05)
+        other.execute(_key_pragma(key))
+        with pytest.raises(sqlcipher3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+    store.close()
+
+
+@pytest.mark.parametrize("salt", [b"{ random salt...", b"%PDF-1.7 random.", b"<html> random..."])
+def test_a_store_whose_random_salt_looks_like_another_format_opens(
+    tmp_path: Path, salt: bytes
+) -> None:
+    """Regression: the salt at the start of a store once matched a file signature (1 in 128)."""
+    import sqlcipher3
+
+    from reviewer_app.storage.keys import DEMO_KEY, KeyInfo, write_key_info
+
+    assert len(salt) == 16  # SQLCipher's salt: key and salt together are 96 hex digits
+    path = tmp_path / "demo.db"
+    write_key_info(path, KeyInfo("store-with-odd-salt", KeySource.DEMO))
+    raw = sqlcipher3.connect(str(path))
+    raw.execute(f"PRAGMA key = \"x'{DEMO_KEY.hex()}{salt.hex()}'\"")
+    raw.execute("CREATE TABLE early (x)")
+    raw.commit()
+    raw.close()
+    assert path.read_bytes().startswith(salt)
+    store = open_store(path)
+    _write_school(store)
+    store.close()
+    assert path.read_bytes().startswith(salt)

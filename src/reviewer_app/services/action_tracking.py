@@ -1,0 +1,132 @@
+"""Actions agreed at a visit and their follow-up at the school's later visits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviewer_app.domain.errors import NotFoundError, ValidationError
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
+from reviewer_app.services.review_access import ReviewAccess, now
+from reviewer_app.storage.action_repository import ActionRepository
+from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.visit_repository import VisitRepository
+
+
+class ActionTracking(ReviewAccess):
+    """Actions and follow-ups (part of ``Workspace.reviews``)."""
+
+    def add_action(
+        self,
+        review_id: str,
+        text: str,
+        *,
+        owner: str,
+        due: date | None,
+        priority: Priority = Priority.MEDIUM,
+        criterion_id: str | None = None,
+    ) -> Action:
+        """Record a next step agreed at the visit."""
+        if not text.strip():
+            raise ValidationError("An action needs a description of what is to be done.")
+
+        def write() -> Action:
+            with self._store.writing() as session:
+                _, visit = self._writable(session, review_id)
+                action = Action(
+                    id=new_id(),
+                    review_id=review_id,
+                    school_id=visit.school_id,
+                    text=text,
+                    owner=owner,
+                    due=due,
+                    priority=priority,
+                    created_by=self._person().id,
+                    created_at=now(),
+                    criterion_id=criterion_id,
+                )
+                ActionRepository(session).add_action(action)
+            return action
+
+        return self._lane.call(write)
+
+    def retract_action(self, review_id: str, action_id: str) -> Action:
+        def write() -> Action:
+            with self._store.writing() as session:
+                self._writable(session, review_id)
+                actions = ActionRepository(session)
+                action = actions.get_action(action_id)
+                if action is None or action.review_id != review_id:
+                    raise NotFoundError("That action is not part of this review.")
+                return actions.retract_action(action_id, now())
+
+        return self._lane.call(write)
+
+    def actions(self, review_id: str) -> list[Action]:
+        """The review's actions (retracted ones left out), oldest first."""
+        with self._store.reading() as session:
+            return [a for a in ActionRepository(session).actions(review_id) if not a.retracted]
+
+    def record_follow_up(
+        self, review_id: str, action_id: str, outcome: FollowUpOutcome, evidence: str
+    ) -> ActionFollowUp:
+        """Record, during this review, how an earlier visit's action stands."""
+
+        def write() -> ActionFollowUp:
+            with self._store.writing() as session:
+                _, visit = self._writable(session, review_id)
+                action = ActionRepository(session).get_action(action_id)
+                if action is None or action.school_id != visit.school_id:
+                    raise NotFoundError("That action does not belong to this school.")
+                if action.review_id == review_id:
+                    raise ValidationError(
+                        "An action is followed up at a later visit, not the one that set it."
+                    )
+                follow_up = ActionFollowUp(
+                    id=new_id(),
+                    action_id=action_id,
+                    review_id=review_id,
+                    outcome=outcome,
+                    evidence=evidence,
+                    author_id=self._person().id,
+                    recorded_at=now(),
+                )
+                ActionRepository(session).add_follow_up(follow_up)
+            return follow_up
+
+        return self._lane.call(write)
+
+    def follow_ups(self, review_id: str) -> list[ActionFollowUp]:
+        """Follow-ups recorded during this review."""
+        with self._store.reading() as session:
+            return ActionRepository(session).follow_ups(review_id)
+
+    def open_actions_before(self, visit_id: str) -> list[Action]:
+        """Actions from the school's earlier visits still open when this visit starts.
+
+        Open: not retracted, and not followed up as met (the newest follow-up counts).
+        """
+        with self._store.reading() as session:
+            visit = self._visit_or_fail(session, visit_id)
+            visits = {v.id: v for v in VisitRepository(session).visits_for_school(visit.school_id)}
+            reviews = ReviewRepository(session)
+            review_visit = {
+                r.id: r.visit_id for v in visits.values() for r in reviews.reviews_for_visit(v.id)
+            }
+            actions_repo = ActionRepository(session)
+            candidates = [
+                a
+                for a in actions_repo.actions_for_school(visit.school_id)
+                if not a.retracted
+                and review_visit.get(a.review_id) != visit_id
+                and a.review_id in review_visit
+                and visits[review_visit[a.review_id]].start <= visit.start
+            ]
+            latest: dict[str, ActionFollowUp] = {}
+            for follow_up in actions_repo.follow_ups_for_actions(a.id for a in candidates):
+                latest[follow_up.action_id] = follow_up  # oldest first, so the newest wins
+        return [
+            a
+            for a in candidates
+            if a.id not in latest or latest[a.id].outcome is not FollowUpOutcome.MET
+        ]
