@@ -120,7 +120,7 @@ class ConflictsPanel(QWidget):
         self._conflicts = self.service.open_conflicts()
         self.list.clear()
         for conflict in self._conflicts:
-            item = QListWidgetItem(f"{conflict.entity_id} ({len(conflict.candidates)} versions)")
+            item = QListWidgetItem(f"{conflict.field} ({len(conflict.candidates)} versions)")
             item.setData(Qt.ItemDataRole.UserRole, conflict.id)
             self.list.addItem(item)
         self.empty.setVisible(not self._conflicts)
@@ -150,7 +150,7 @@ class ConflictsPanel(QWidget):
             self.heading.setText("")
             return
         self.heading.setText(
-            f"<b>{conflict.entity_id}</b> was changed on different laptops from the same "
+            f"<b>{conflict.field}</b> was changed on different laptops from the same "
             "earlier version. Choose the version to keep, or write a merged text."
         )
         for index, candidate in enumerate(conflict.candidates):

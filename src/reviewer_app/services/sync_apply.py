@@ -45,7 +45,7 @@ from reviewer_app.storage.local_settings import get_setting, set_setting
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
-from reviewer_app.storage.tables import LocalSettingRow, OutboxRow, SyncStateRow
+from reviewer_app.storage.tables import LocalSettingRow, OutboxRow, ReviewRow, SyncStateRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import protocol as wire
 
@@ -185,7 +185,9 @@ class ChangeApplier:
             )
             return
         entity = change.entity
-        if entity is wire.Entity.EVIDENCE_NOTE:
+        if entity is wire.Entity.REVIEW:
+            self._review_started(payload)
+        elif entity is wire.Entity.EVIDENCE_NOTE:
             self.evidence.add_note(note_from_json(payload))
         elif entity is wire.Entity.ATTACHMENT:
             self.evidence.add_attachment(attachment_from_json(payload))
@@ -199,9 +201,46 @@ class ChangeApplier:
             # Signed reports have no local table yet; the server keeps them.
             log.info("Change %s (%s) kept on the server only", change.server_seq, entity.value)
 
+    def _review_started(self, payload: dict[str, Any]) -> None:
+        """The review's own record: it brings the framework text the review is frozen to."""
+        started = payload.get("review")
+        snapshot = payload.get("framework_snapshot")
+        if not isinstance(started, dict) or not isinstance(snapshot, str):
+            return
+        row = self.session.get(ReviewRow, self.review_id)
+        if row is None:
+            if VisitRepository(self.session).get_visit(str(started.get("visit_id"))) is None:
+                return
+            self.reviews.add_review(
+                Review(
+                    id=self.review_id,
+                    visit_id=str(started["visit_id"]),
+                    framework_id=str(started.get("framework_id", "")),
+                    framework_version=str(started.get("framework_version", "")),
+                    framework_hash=str(started.get("framework_hash", "")),
+                    created_at=_dt(started["created_at"]) if started.get("created_at") else None,
+                    amends=started.get("amends"),
+                    amendment_reason=str(started.get("amendment_reason", "")),
+                ),
+                snapshot,
+            )
+        elif not row.framework_snapshot:
+            # Known from the handshake only: now the framework text and its version arrive.
+            row.framework_snapshot = snapshot
+            row.framework_version = str(started.get("framework_version", ""))
+            row.framework_hash = str(started.get("framework_hash", ""))
+            self.session.add(row)
+            self.session.flush()
+
     def _retract(self, change: wire.Change) -> None:
         when = change.device_time
-        if change.entity is wire.Entity.ATTACHMENT:
+        payload = change.payload if isinstance(change.payload, dict) else {}
+        if change.entity is wire.Entity.EVIDENCE_NOTE and isinstance(
+            payload.get("supersedes"), str
+        ):
+            # A withdrawal is a tombstone note that supersedes the withdrawn one.
+            self.evidence.add_note(note_from_json(payload))
+        elif change.entity is wire.Entity.ATTACHMENT:
             if self.evidence.get_attachment(change.entity_id) is not None:
                 self.evidence.retract_attachment(change.entity_id, when)
         elif (
@@ -211,10 +250,13 @@ class ChangeApplier:
             self.actions.retract_action(change.entity_id, when)
 
     def _set(self, change: wire.Change) -> None:
+        if change.entity is wire.Entity.REVIEW:
+            self._submit(change)  # the review's state, an event with no version
+            return
         if change.entity is not wire.Entity.FIELD_VALUE or change.version is None:
             return
         payload = change.payload if isinstance(change.payload, dict) else {}
-        field_id = change.entity_id
+        field_id = change.field or ""
         value = FieldValue(
             review_id=self.review_id,
             field_id=field_id,
@@ -274,7 +316,7 @@ class ChangeApplier:
     def _conflict(self, change: wire.Change) -> None:
         record = wire.ConflictRecord.model_validate(change.payload)
         set_setting(self.session, f"{CONFLICT_PREFIX}{record.id}", record.model_dump_json())
-        field_id = record.entity_id
+        field_id = record.field
         if has_pending_field_ops(self.session, self.review_id, field_id):
             return
         # While the conflict is open the field shows the server's value; ours is a candidate.

@@ -1,14 +1,9 @@
-"""The local outbox as the sync engine sees it: queued changes translated to wire operations.
+"""The local outbox as the sync engine sees it: queued changes as wire operations.
 
-The store records changes in its own terms (``storage.outbox``); the wire protocol
-(``sync.protocol``) names some of them differently. The translation lives here, in one place:
-
-* a review started here (``append`` on ``review``) is ``PUT /reviews/{id}``, not an operation;
-* a review's state change (``set``/``submit`` on ``review``) travels as ``submit`` with
-  ``{"state": ...}`` (the server keeps it as a marker in the review's change log);
-* a shared field (``field_value``: entity id = review id, ``field`` = framework field id) travels
-  with the framework field id as entity id and ``field = "value"``;
-* withdrawing an evidence note is a new tombstone note record, so it travels as ``append``.
+The wire protocol (``sync.protocol.Operation``) takes the outbox rows' shapes as they are
+(see the table in ``storage.outbox``), so translating is copying: the payload is decoded from
+its canonical JSON and the times parsed. A review started here travels as its ``append``
+operation, which starts the review on the server.
 """
 
 from __future__ import annotations
@@ -27,9 +22,7 @@ from reviewer_app.storage.blobs import get_blob
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.sync import protocol as wire
-from reviewer_app.sync.engine import ReviewToStart
 
-_REVIEW = store_outbox.Entity.REVIEW.value
 _APPEND = store_outbox.OpKind.APPEND.value
 _PENDING = store_outbox.OpState.PENDING.value
 
@@ -37,24 +30,14 @@ _PENDING = store_outbox.OpState.PENDING.value
 def to_wire(row: OutboxRow) -> wire.Operation:
     """The wire form of one queued local change."""
     payload: Any = json.loads(row.payload)
-    kind = wire.OpKind(row.kind)
-    entity = wire.Entity(row.entity)
-    entity_id = row.entity_id
-    field = row.field
-    if entity is wire.Entity.REVIEW:
-        kind, field = wire.OpKind.SUBMIT, None
-    elif entity is wire.Entity.FIELD_VALUE:
-        entity_id, field = row.field or "", wire.VALUE_FIELD
-    elif entity is wire.Entity.EVIDENCE_NOTE and kind is wire.OpKind.RETRACT:
-        kind = wire.OpKind.APPEND
     return wire.Operation(
         op_id=uuid.UUID(row.op_id),
         device_seq=row.device_seq,
         review_id=row.review_id,
-        entity=entity,
-        entity_id=entity_id,
-        field=field,
-        kind=kind,
+        entity=wire.Entity(row.entity),
+        entity_id=row.entity_id,
+        field=row.field,
+        kind=wire.OpKind(row.kind),
         payload=payload,
         base_version=row.base_version,
         parent_op_id=uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
@@ -68,36 +51,6 @@ class StoreOutbox:
     def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
-
-    def reviews_to_start(self) -> list[ReviewToStart]:
-        with self._store.reading() as session:
-            rows = session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.state == _PENDING,
-                    OutboxRow.entity == _REVIEW,
-                    OutboxRow.kind == _APPEND,
-                )
-                .order_by(col(OutboxRow.device_seq))
-            ).all()
-        starts = []
-        for row in rows:
-            review = json.loads(row.payload)["review"]
-            request = wire.CreateReviewRequest(
-                visit_id=review["visit_id"],
-                framework_id=review["framework_id"],
-                framework_version=review["framework_version"][:200],
-                framework_hash=review["framework_hash"][:200],
-            )
-            starts.append(ReviewToStart(op_id=row.op_id, review_id=row.review_id, request=request))
-        return starts
-
-    def mark_review_started(self, item: ReviewToStart) -> None:
-        def write() -> None:
-            with self._store.writing() as session:
-                store_outbox.mark_acked(session, item.op_id)
-
-        self._lane.call(write)
 
     def pending_review_ids(self) -> list[str]:
         with self._store.reading() as session:
@@ -119,7 +72,6 @@ class StoreOutbox:
                     OutboxRow.state == _PENDING,
                     OutboxRow.review_id == review_id,
                     OutboxRow.device_seq > after_device_seq,
-                    ~((col(OutboxRow.entity) == _REVIEW) & (col(OutboxRow.kind) == _APPEND)),
                 )
                 .order_by(col(OutboxRow.device_seq))
                 .limit(limit)

@@ -222,7 +222,7 @@ class SyncService:
                         "Only the visit's lead reviewer can resolve a conflict.",
                         hint="Ask the lead reviewer to choose between the versions.",
                     )
-                field_id = record.entity_id
+                field_id = record.field
                 base = reviews.field_server_version(record.review_id, field_id)
                 now = datetime.now().astimezone()
                 reviews.set_field(record.review_id, field_id, value, person_id, now)

@@ -32,7 +32,6 @@ from reviewer_app.sync.protocol import (
     MAX_PULL_LIMIT,
     MIN_CLIENT_SCHEMA_VERSION,
     ChangesPage,
-    CreateReviewRequest,
     HandshakeResponse,
     Operation,
     OpResult,
@@ -46,25 +45,8 @@ log = logging.getLogger(__name__)
 BLOB_CHUNK_BYTES = min(MAX_BLOB_CHUNK_BYTES, 1024 * 1024)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewToStart:
-    """A review started on this laptop that the server must learn about before its records."""
-
-    op_id: str
-    review_id: str
-    request: CreateReviewRequest
-
-
 class OutboxPort(Protocol):
     """What the engine needs of the local outbox."""
-
-    def reviews_to_start(self) -> list[ReviewToStart]:
-        """Reviews started here whose start is not yet acknowledged, oldest first."""
-        ...
-
-    def mark_review_started(self, item: ReviewToStart) -> None:
-        """The server knows the review now."""
-        ...
 
     def pending_review_ids(self) -> list[str]:
         """Reviews with operations waiting to be pushed."""
@@ -132,7 +114,6 @@ class SyncResult:
     """What one session did. ``open_conflicts`` are the server's open conflict ids seen."""
 
     round_trips: int = 0
-    reviews_started: int = 0
     blobs_uploaded: int = 0
     blobs_skipped: int = 0
     pushed: int = 0
@@ -149,7 +130,7 @@ class SyncResult:
 
     @property
     def nothing_to_do(self) -> bool:
-        return self.pushed == 0 and self.pulled == 0 and self.reviews_started == 0
+        return self.pushed == 0 and self.pulled == 0
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -188,14 +169,6 @@ class _Session:
 
     # ---------------------------------------------------------------- stages
 
-    def start_reviews(self) -> None:
-        for item in self.outbox.reviews_to_start():
-            self.check_cancel()
-            summary = self.client.create_review(item.review_id, item.request)
-            self.reviews.setdefault(summary.review_id, summary)
-            self.outbox.mark_review_started(item)
-            self.result.reviews_started += 1
-
     def upload_blobs(self) -> None:
         blobs = self.outbox.blobs_to_upload()
         for index, (sha256, _size) in enumerate(blobs):
@@ -224,7 +197,13 @@ class _Session:
                 self.outbox.record_results(response.results)
                 self._count(response.results)
                 known = self.reviews.get(review_id)
-                if known is not None and response.last_seq > known.last_seq:
+                if known is None:
+                    # Started on this laptop: its first push created it on the server.
+                    self.reviews[review_id] = ReviewSummary(
+                        review_id=review_id, visit_id="", school_id="", framework_id="",
+                        last_seq=response.last_seq, may_write=True, is_lead=False, locked=False,
+                    )  # fmt: skip
+                elif response.last_seq > known.last_seq:
                     self.reviews[review_id] = known.model_copy(
                         update={"last_seq": response.last_seq}
                     )
@@ -291,7 +270,6 @@ def run(
         session.result.server_time = handshake.server_time
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
-        session.start_reviews()
         session.upload_blobs()
         session.push()
         session.pull()

@@ -154,7 +154,7 @@ def _server_view(database_url: str, review_id: str) -> dict[str, Any]:
             ).all()
     finally:
         engine.dispose()
-    view: dict[str, Any] = {"fields": {f.entity_id: (f.value, f.version) for f in fields}}
+    view: dict[str, Any] = {"fields": {f.field: (f.value, f.version) for f in fields}}
     for record in records:
         view.setdefault(record.entity, set()).add((record.entity_id, record.retracted))
     view["open_conflicts"] = len(open_conflicts)

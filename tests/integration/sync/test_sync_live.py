@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, select
-from sync_world import Laptop, World
+from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.domain.review import current_judgements
 from reviewer_app.server import models
@@ -153,3 +153,42 @@ def test_offline_then_revoked(world: World, laptop: MakeLaptop) -> None:
     with pytest.raises(ReEnrolRequiredError) as caught:
         peer.sync.sync_now()
     assert "revoked" in str(caught.value)
+
+
+def test_a_review_started_offline_reaches_the_team_with_its_framework(
+    server: LiveServer, laptop: MakeLaptop
+) -> None:
+    from datetime import date
+
+    from sync_world import WALK
+
+    from reviewer_app.server import administration as adm
+
+    with write_session(server.engine) as s:
+        trust = adm.create_trust(s, "Elm Trust").id
+        school = adm.create_school(s, trust, urn="200002", name="Elm Infants", phase="primary").id
+        adm.add_framework(s, WALK)
+        lead_id = adm.create_person(s, trust, name="Lee", email="lee@elm.example").id
+        peer_id = adm.create_person(s, trust, name="Pat", email="pat@elm.example").id
+        for person in (lead_id, peer_id):
+            adm.assign(s, person, school)
+        visit = adm.create_visit(
+            s, school, WALK, start=date(2026, 6, 1), end=date(2026, 6, 2),
+            team=[(lead_id, "lead_reviewer"), (peer_id, "peer_reviewer")],
+        ).id  # fmt: skip
+    lead, peer = laptop("lead"), laptop("peer")
+    lead.enrol(lead_id)
+    peer.enrol(peer_id)
+    lead.sync.sync_now()
+    peer.sync.sync_now()
+    review = lead.reviews.start_review(
+        visit, framework_id=WALK, framework_version="2026.1", framework_hash="abc123",
+        framework_snapshot="id: learning_walk\ntitle: Learning walk\n",
+    )  # fmt: skip
+    lead.reviews.add_note(review.id, "Calm start to the day")
+    assert lead.sync.sync_now().accepted == 2
+    peer.sync.sync_now()
+    arrived = peer.reviews.get_review(review.id)
+    assert (arrived.framework_version, arrived.framework_hash) == ("2026.1", "abc123")
+    assert peer.reviews.framework_snapshot(review.id).startswith("id: learning_walk")
+    assert [n.text for n in peer.reviews.notes(review.id)] == ["Calm start to the day"]

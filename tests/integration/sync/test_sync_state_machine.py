@@ -272,7 +272,7 @@ class SyncMachine(RuleBasedStateMachine):
             for r in records:
                 by_entity.setdefault(r.entity, set()).add((r.entity_id, r.retracted))
             fields = {
-                f.entity_id: (f.value, f.version)
+                f.field: (f.value, f.version)
                 for f in session.exec(
                     select(models.FieldState).where(models.FieldState.review_id == review)
                 )
@@ -308,7 +308,7 @@ class SyncMachine(RuleBasedStateMachine):
         with Session(self.server.engine) as session:
             versions = {a.op_id: a.version for a in session.exec(select(models.AppliedOp)).all()}
             conflicts = session.exec(select(models.Conflict)).all()
-        conflicted_fields = {c.entity_id for c in conflicts}
+        conflicted_fields = {c.field for c in conflicts}
         groups: dict[tuple[str, int], list[str]] = {}
         for laptop in self.laptops.values():
             with laptop.workspace.store.reading() as session:
