@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sync_world import Laptop, World
 
@@ -111,6 +113,14 @@ def _conflict(world: World, lead: Laptop, peer: Laptop) -> None:
     lead.sync.sync_now()
 
 
+def _screenshot(widget: QWidget, name: str) -> None:
+    """Save what the widget looks like when REVIEWER_SCREENSHOTS names a folder."""
+    folder = os.environ.get("REVIEWER_SCREENSHOTS")
+    if folder:
+        widget.resize(960, 420)
+        widget.grab().save(str(Path(folder) / name))
+
+
 def _panel(qtbot: QtBot, device: Laptop, person_id: str, names: dict[str, str]) -> ConflictsPanel:
     workspace = device.workspace
     panel = ConflictsPanel(
@@ -135,6 +145,7 @@ def test_lead_sees_both_versions_and_keeps_one(
 
     panel = _panel(qtbot, lead, world.lead, names)
     assert panel.list.count() == 1
+    _screenshot(panel, "conflicts-panel.png")
     boxes = [panel.versions_layout.itemAt(i).widget() for i in range(panel.versions_layout.count())]
     titles = [box.title() for box in boxes]
     assert titles[0].startswith("Version: Lee Lead at ")
