@@ -22,7 +22,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from reviewer_app import logging_setup
-from reviewer_app.app import Shell, _make_application, start_shell
+from reviewer_app.app import Shell, make_application, start_shell
 from reviewer_app.gui import theme
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
@@ -109,7 +109,7 @@ SHOTS: dict[str, Callable[[Shell], None]] = {
 def main(argv: list[str]) -> int:
     wanted = argv or list(SHOTS)
     OUT.mkdir(parents=True, exist_ok=True)
-    app = _make_application()
+    app = make_application()
     theme.apply(app)
     with tempfile.TemporaryDirectory() as tmp:
         paths = AppPaths.from_base(Path(tmp)).ensure()

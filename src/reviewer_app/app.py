@@ -70,7 +70,8 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
     return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
 
 
-def _make_application() -> QApplication:
+def make_application() -> QApplication:
+    """The QApplication with Reviewer's organisation and application names (one per process)."""
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
@@ -120,7 +121,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if scale != 100 and "QT_SCALE_FACTOR" not in os.environ:
         os.environ["QT_SCALE_FACTOR"] = f"{scale / 100:g}"
 
-    app = _make_application()
+    app = make_application()
     from reviewer_app.gui import qtlog, theme
     from reviewer_app.gui.crash import CrashHandler
 
@@ -179,8 +180,12 @@ def start_shell(
     demo: bool,
     workspace: Workspace | None = None,
     settings: Settings | None = None,
+    frameworks: Path | None = None,
 ) -> Shell:
-    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once."""
+    """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once.
+
+    ``frameworks`` replaces the installed frameworks folder (tests of a broken one).
+    """
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
 
@@ -190,7 +195,7 @@ def start_shell(
         settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
-        load_catalogue=load_catalogue,
+        load_catalogue=lambda: load_catalogue(frameworks),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
     if workspace is not None:

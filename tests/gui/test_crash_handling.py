@@ -95,8 +95,12 @@ def test_the_previous_crash_report_is_shown_once_at_the_next_start(
     assert dialog.ui.heading.text() == "Reviewer closed unexpectedly last time"
     assert dialog.report == report
     dialog.close()
-    # A second start finds nothing to show.
+    # A second start finds nothing to show, and a clean run's empty crash.log keeps the last
+    # real report available (Help > Show last crash report).
     assert CrashHandler(paths.crash_log, paths.log_file).take_previous_report() == ""
+    paths.crash_log.write_text("", encoding="utf-8")
+    assert CrashHandler(paths.crash_log, paths.log_file).take_previous_report() == ""
+    assert kept.read_text(encoding="utf-8").startswith("Fatal Python error")
 
 
 def test_a_hard_crash_is_caught_by_faulthandler_and_reported_at_the_next_start(
@@ -142,3 +146,15 @@ def test_a_hard_crash_is_caught_by_faulthandler_and_reported_at_the_next_start(
     assert "The previous session left a crash report" in log_text
     previous = paths.crash_log.with_name(paths.crash_log.stem + PREVIOUS_SUFFIX)
     assert "Segmentation fault" in previous.read_text(encoding="utf-8")
+
+
+def test_help_menu_shows_the_last_crash_report(qtbot: QtBot, shell, paths: AppPaths) -> None:
+    window = shell.window
+    assert window.show_last_crash_report() is None, "nothing to show before any crash"
+    previous = paths.crash_log.with_name(paths.crash_log.stem + PREVIOUS_SUFFIX)
+    previous.write_text("Fatal Python error: Aborted\n", encoding="utf-8")
+    dialog = window.show_last_crash_report()
+    assert dialog is not None
+    assert dialog.report == "Fatal Python error: Aborted\n"
+    assert dialog.ui.heading.text() == "The last crash report"
+    dialog.close()

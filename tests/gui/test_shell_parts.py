@@ -187,3 +187,34 @@ def test_passphrase_dialog_unlock_asks_once(qtbot: QtBot, tmp_path: Path) -> Non
     assert not dialog.ui.confirmEdit.isVisible()
     assert dialog.ui.errorLabel.text() == "Wrong."
     assert str(tmp_path / "reviewer.db") in dialog.ui.explanation.text()
+
+
+def test_broken_frameworks_leave_the_schools_usable_and_say_why(
+    qtbot: QtBot, paths: AppPaths, tmp_path: Path, expected_log
+) -> None:
+    from reviewer_app.app import start_shell
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
+
+    expected_log(logging.ERROR, "The review frameworks could not be loaded")
+    broken = tmp_path / "frameworks"
+    broken.mkdir()
+    (broken / "learning-walk.yaml").write_text("kind: framework\nid: [unclosed\n", encoding="utf-8")
+    workspace = Workspace.open(paths, demo=True)
+    shell = start_shell(
+        paths, demo=True, workspace=workspace, settings=Settings(), frameworks=broken
+    )
+    try:
+        qtbot.addWidget(shell.window)
+        shell.window.show()
+        qtbot.waitUntil(
+            lambda: shell.window.schools_model.rowCount() > 0 and shell.tasks.pending == 0
+        )
+        assert not shell.window.new_visit_action.isEnabled()
+        assert "frameworks check" in shell.window.new_visit_action.toolTip()
+        assert shell.window.activity_status.text() == (
+            "Review frameworks could not be loaded (see the log)"
+        )
+        assert shell.window.open_new_visit() is None
+    finally:
+        shell.close()

@@ -85,3 +85,48 @@ def test_the_demo_store_needs_no_passphrase(qtbot: QtBot, paths: AppPaths) -> No
         assert len(workspace.list_schools()) >= 6
     finally:
         workspace.close()
+
+
+def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
+    qtbot: QtBot, paths: AppPaths
+) -> None:
+    import threading
+
+    from reviewer_app.app import settings_path
+    from reviewer_app.gui.store_opening import StoreOpener
+
+    asked_on: list[threading.Thread] = []
+    seen: list[tuple] = []
+
+    def answer(dialog: PassphraseDialog) -> None:
+        asked_on.append(threading.current_thread())
+        _type(PASSPHRASE, confirm=True)(dialog)
+
+    _answer_dialogs([answer], seen)
+    opener = StoreOpener(paths, settings_path(paths), demo=False)
+    with qtbot.waitSignal(opener.opened, timeout=20_000) as opened:
+        opener.start()
+    workspace, settings = opened.args
+    try:
+        assert asked_on == [threading.main_thread()]
+        assert seen == [(PassphraseMode.CREATE, "")]
+        assert workspace.store_path == paths.store_file
+        assert settings.ui_scale_percent == 100
+        assert opener.wait() is workspace
+    finally:
+        workspace.close()
+
+
+def test_a_bad_store_is_reported_by_the_background_opener(qtbot: QtBot, paths: AppPaths) -> None:
+    from reviewer_app.app import settings_path
+    from reviewer_app.domain.errors import ReviewerError
+    from reviewer_app.gui.store_opening import StoreOpener
+
+    paths.demo_store_file.write_bytes(b"not a database at all" * 100)
+    opener = StoreOpener(paths, settings_path(paths), demo=True)
+    with qtbot.waitSignal(opener.failed, timeout=20_000) as failed:
+        opener.start()
+    error = failed.args[0]
+    assert isinstance(error, ReviewerError)
+    assert str(paths.demo_store_file) in str(error)
+    assert opener.wait() is None

@@ -182,6 +182,8 @@ class CrashHandler(QObject):
             text = self.crash_log.read_text(encoding="utf-8", errors="replace").strip()
         except FileNotFoundError:
             return ""
+        if not text:
+            return ""  # a clean exit leaves an empty crash.log; keep the last real report
         previous = self.crash_log.with_name(self.crash_log.stem + PREVIOUS_SUFFIX)
         self.crash_log.replace(previous)
         return text

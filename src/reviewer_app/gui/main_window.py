@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
-    QLineEdit,
-    QListView,
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,10 +26,9 @@ from reviewer_app import APP_NAME
 from reviewer_app.domain.organisation import Person, School
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
-from reviewer_app.gui.delegates import SchoolItemDelegate
 from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
-from reviewer_app.gui.models.schools import SchoolFilterModel, SchoolListModel, SchoolRole
 from reviewer_app.gui.school_page import EmptyState, SchoolPage
+from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
@@ -125,49 +120,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ construction
 
     def _build_sidebar(self) -> None:
-        self.sidebar = QWidget()
-        self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.sidebar.setMinimumWidth(240)
-        layout = QVBoxLayout(self.sidebar)
-        layout.setContentsMargins(12, 16, 12, 12)
-        layout.setSpacing(10)
-        title = QLabel("SCHOOLS")
-        title.setObjectName("sidebarTitle")
-        title.setContentsMargins(6, 0, 0, 0)
-        layout.addWidget(title)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("schoolFilter")
-        self.filter_edit.setPlaceholderText("Find by name or URN")
-        self.filter_edit.setAccessibleName("Find a school by name or URN")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        layout.addWidget(self.filter_edit)
-
-        self.schools_model = SchoolListModel(self)
-        self.schools_proxy = SchoolFilterModel(self)
-        self.schools_proxy.setSourceModel(self.schools_model)
-        self.schools_view = QListView()
-        self.schools_view.setObjectName("schoolList")
-        self.schools_view.setAccessibleName("Schools")
-        self.schools_view.setModel(self.schools_proxy)
-        self.schools_view.setItemDelegate(SchoolItemDelegate(self.schools_view))
-        self.schools_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.schools_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.schools_view.setMouseTracking(True)
-        self.schools_view.setUniformItemSizes(True)
-        self.no_match = QLabel()
-        self.no_match.setObjectName("noMatch")
-        self.no_match.setProperty("role", "muted")
-        self.no_match.setWordWrap(True)
-        self.no_match.setContentsMargins(6, 4, 6, 0)
-        self.no_match.hide()
-        layout.addWidget(self.no_match)
-        layout.addWidget(self.schools_view, 1)
-
-        self.filter_edit.textChanged.connect(self._filter_changed)
-        self.filter_edit.returnPressed.connect(self._focus_first_match)
-        self.schools_view.selectionModel().currentChanged.connect(self._school_chosen)
+        self.sidebar = SchoolsSidebar()
+        self.sidebar.school_chosen.connect(self._school_chosen)
+        # Short names for what tests, the probe and screenshots look at.
+        self.filter_edit = self.sidebar.filter_edit
+        self.schools_model = self.sidebar.model
+        self.schools_proxy = self.sidebar.proxy
+        self.schools_view = self.sidebar.view
+        self.no_match = self.sidebar.no_match
 
     def _build_pages(self) -> None:
         self.pages = QStackedWidget()
@@ -279,7 +239,8 @@ class MainWindow(QMainWindow):
         status.addWidget(self.person_status)
         status.addPermanentWidget(self.activity_status)
         self.tasks.busy_changed.connect(self._busy_changed)
-        self._last_saved = ""
+        self.tasks.task_failed.connect(self._task_failed)
+        self._last_note = ""
 
     # ------------------------------------------------------------------ loading
 
@@ -302,10 +263,9 @@ class MainWindow(QMainWindow):
     def _schools_arrived(self, schools: Sequence[School]) -> None:
         current = self.current_school()
         keep = current.id if current is not None else self._pending_school_id
-        self.schools_model.set_schools(schools)
+        self.sidebar.set_schools(schools)
         self._schools_ready = True
         self._update_store_status()
-        self._update_no_match()
         if not schools:
             self.pages.setCurrentWidget(self.no_schools_page)
         elif keep and self.schools_model.row_of(keep) >= 0:
@@ -327,6 +287,11 @@ class MainWindow(QMainWindow):
     def _catalogue_arrived(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.kinds = list(catalogue.kinds)
+        if not self.kinds:
+            self.new_visit_action.setToolTip(
+                "No review frameworks are installed, so there is no kind of visit to plan."
+            )
+            self._note("No review frameworks installed")
         self._update_actions()
         self._refresh_visits()
 
@@ -337,7 +302,7 @@ class MainWindow(QMainWindow):
         self.new_visit_action.setToolTip(
             "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
         )
-        self.activity_status.setText("Review frameworks could not be loaded (see the log)")
+        self._note("Review frameworks could not be loaded (see the log)")
 
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
@@ -348,38 +313,39 @@ class MainWindow(QMainWindow):
         self.store_status.setText(f"{self.services.store_label} · {schools}")
 
     def _update_actions(self) -> None:
+        attached = self.workspace is not None
         self.new_visit_action.setEnabled(
-            self._schools_ready and self.schools_model.rowCount() > 0 and bool(self.kinds)
+            attached
+            and self._schools_ready
+            and self.schools_model.rowCount() > 0
+            and bool(self.kinds)
         )
+        self.settings_action.setEnabled(attached)
+        self.reload_action.setEnabled(attached)
+
+    def _task_failed(self, error: BaseException) -> None:
+        # Logged with its traceback by the task runner; here the person is told in words.
+        message = getattr(error, "message", "")
+        self._note(message or "Reviewer could not read from the store; the details are in the log.")
+
+    def _note(self, text: str) -> None:
+        """Show a fact in the status bar (it stays once background work has finished)."""
+        self._last_note = text
+        self.activity_status.setText(text)
 
     def _busy_changed(self, busy: bool) -> None:
-        self.activity_status.setText("Working…" if busy else self._last_saved)
+        self.activity_status.setText("Working…" if busy else self._last_note)
 
     # ------------------------------------------------------------------ schools
 
     def current_school(self) -> School | None:
-        index = self.schools_view.currentIndex()
-        return index.data(SchoolRole) if index.isValid() else None
+        return self.sidebar.current_school()
 
     def select_school(self, school_id: str) -> bool:
         """Show the school with ``school_id`` (clearing a filter that hides it)."""
-        row = self.schools_model.row_of(school_id)
-        if row < 0:
-            return False
-        proxy_index = self.schools_proxy.mapFromSource(self.schools_model.index(row, 0))
-        if not proxy_index.isValid():
-            self.filter_edit.clear()
-            proxy_index = self.schools_proxy.mapFromSource(self.schools_model.index(row, 0))
-        self.schools_view.selectionModel().setCurrentIndex(
-            proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        self.schools_view.scrollTo(proxy_index)
-        return True
+        return self.sidebar.select_school(school_id)
 
-    def _school_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        school = current.data(SchoolRole) if current.isValid() else None
-        if school is None:
-            return
+    def _school_chosen(self, school: School) -> None:
         self.school_page.show_school(school)
         self.pages.setCurrentWidget(self.school_page)
         self._visits = None
@@ -414,32 +380,9 @@ class MainWindow(QMainWindow):
         names = {pid: person.name for pid, person in self.people.items()}
         self.school_page.set_visits(visits, kind_titles=titles, people=names)
 
-    def _filter_changed(self, text: str) -> None:
-        self.schools_proxy.set_query(text)
-        self._update_no_match()
-
-    def _update_no_match(self) -> None:
-        query = self.filter_edit.text().strip()
-        empty = bool(query) and self.schools_proxy.rowCount() == 0
-        if empty:
-            self.no_match.setText(
-                f"No school matches “{query}”. Check the spelling, or type the six-digit URN."
-            )
-        self.no_match.setVisible(empty)
-
-    def _focus_first_match(self) -> None:
-        if self.schools_proxy.rowCount() == 0:
-            return
-        first = self.schools_proxy.index(0, 0)
-        self.schools_view.selectionModel().setCurrentIndex(
-            first, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        self.schools_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
     def focus_filter(self) -> None:
         """Ctrl+F: jump to the school filter with its text selected."""
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
+        self.sidebar.focus_filter()
 
     # ------------------------------------------------------------------ dialogs
 
@@ -468,8 +411,7 @@ class MainWindow(QMainWindow):
     def _visit_saved(self, visit: Visit) -> None:
         from datetime import datetime
 
-        self._last_saved = f"Visit saved at {datetime.now():%H:%M}"
-        self.activity_status.setText(self._last_saved)
+        self._note(f"Visit saved at {datetime.now():%H:%M}")
         current = self.current_school()
         if current is not None and current.id == visit.school_id:
             self._load_visits(visit.school_id, select_visit=visit.id)
@@ -497,7 +439,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
-        self.activity_status.setText("Settings saved")
+        self._note("Settings saved")
         self.settings_changed.emit(settings)
 
     def open_about(self):
