@@ -268,7 +268,12 @@ def create_app(context: ServerContext) -> FastAPI:
             response.status_code = 201 if created else 200
             return _summary(session, review, access)
 
-    @app.post("/reviews/{review_id}/push", response_model=PushResponse, tags=["sync"])
+    @app.post(
+        "/reviews/{review_id}/push",
+        response_class=Response,
+        responses={200: {"model": PushResponse, "description": "One result per operation"}},
+        tags=["sync"],
+    )
     def push(
         review_id: ReviewId, body: PushRequest, request: Request, credentials: BearerDep
     ) -> Any:
@@ -294,7 +299,7 @@ def create_app(context: ServerContext) -> FastAPI:
                 raise ApiError(404, "not_found", _NOT_FOUND.format(id=review_id))
             if not access.may_write:
                 raise ApiError(403, "forbidden", "Only the visit's team may change this review.")
-            return apply_push(
+            response = apply_push(
                 session,
                 review,
                 caller,
@@ -303,6 +308,8 @@ def create_app(context: ServerContext) -> FastAPI:
                 blob_reader=ctx.blobs.read,
                 verify_report=ctx.verify_report,
             )
+        # Serialised here, after the commit: the answer describes what is stored.
+        return Response(response.model_dump_json(), media_type="application/json")
 
     @app.get(
         "/reviews/{review_id}/changes",

@@ -138,7 +138,13 @@ class _Push:
         return self.records[key]
 
     def add_record(
-        self, op: Operation, seq: int, *, retracted: bool = False, blob_sha256: str | None = None
+        self,
+        op: Operation,
+        seq: int,
+        *,
+        retracted: bool = False,
+        blob_sha256: str | None = None,
+        digest: str | None = None,
     ) -> None:
         """A new append-only record of this batch (inserted with the others at the end)."""
         row = {
@@ -147,7 +153,7 @@ class _Push:
             "entity_id": op.entity_id,
             "author_id": self.caller.person.id,
             "op_id": str(op.op_id),
-            "payload_sha256": payload_sha256(op.payload),
+            "payload_sha256": digest or payload_sha256(op.payload),
             "payload": op.payload,
             "blob_sha256": blob_sha256,
             "retracted": retracted,
@@ -319,7 +325,7 @@ class _Push:
                 "after they are saved (add a correction instead).",
             )
         seq = self._log(op, ChangeKind.APPEND, payload)
-        self.add_record(op, seq, blob_sha256=blob_sha)
+        self.add_record(op, seq, blob_sha256=blob_sha, digest=digest)
         if op.entity is Entity.SIGNED_REPORT:
             self.review.locked = True
             self.session.add(self.review)
