@@ -36,8 +36,8 @@ from reviewer_app.domain.errors import NotFoundError, ReviewerError, ValidationE
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import Review, ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
-from reviewer_app.services.sync_apply import (
-    ChangeApplier,
+from reviewer_app.services.sync_apply import ChangeApplier
+from reviewer_app.services.sync_records import (
     action_from_json,
     attachment_from_json,
     follow_up_from_json,

@@ -24,18 +24,19 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import (
-    Action,
-    ActionFollowUp,
-    Attachment,
-    EvidenceNote,
     FieldValue,
-    FollowUpOutcome,
-    Judgement,
-    Priority,
     Review,
     ReviewState,
 )
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.services.sync_records import (
+    action_from_json,
+    attachment_from_json,
+    follow_up_from_json,
+    judgement_from_json,
+    note_from_json,
+    parse_time,
+)
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.action_repository import ActionRepository
@@ -56,81 +57,6 @@ SERVER_VALUE_PREFIX = "sync.server_value."
 HANDSHAKE_DIGEST = "sync.handshake_digest"
 #: Returns the framework text for (framework id, version) when this laptop has it, else "".
 SnapshotLookup = Callable[[str], str]
-
-
-def _dt(value: Any) -> datetime:
-    return datetime.fromisoformat(str(value))
-
-
-def note_from_json(p: dict[str, Any]) -> EvidenceNote:
-    return EvidenceNote(
-        id=p["id"],
-        review_id=p["review_id"],
-        author_id=p["author_id"],
-        text=p["text"],
-        captured_at=_dt(p["captured_at"]),
-        criterion_ids=tuple(p.get("criterion_ids") or ()),
-        tags=dict(p.get("tags") or {}),
-        attachment_ids=tuple(p.get("attachment_ids") or ()),
-        pupil_refs=tuple(p.get("pupil_refs") or ()),
-        supersedes=p.get("supersedes"),
-        retracted=bool(p.get("retracted")),
-    )
-
-
-def attachment_from_json(p: dict[str, Any]) -> Attachment:
-    return Attachment(
-        id=p["id"],
-        review_id=p["review_id"],
-        sha256=p["sha256"],
-        filename=p["filename"],
-        media_type=p["media_type"],
-        size=int(p["size"]),
-        author_id=p["author_id"],
-        added_at=_dt(p["added_at"]),
-        retracted=bool(p.get("retracted")),
-    )
-
-
-def judgement_from_json(p: dict[str, Any]) -> Judgement:
-    return Judgement(
-        id=p["id"],
-        review_id=p["review_id"],
-        criterion_id=p["criterion_id"],
-        author_id=p["author_id"],
-        level_key=p.get("level_key"),
-        created_at=_dt(p["created_at"]),
-        rationale=p.get("rationale", ""),
-        agreed=bool(p.get("agreed")),
-    )
-
-
-def action_from_json(p: dict[str, Any]) -> Action:
-    return Action(
-        id=p["id"],
-        review_id=p["review_id"],
-        school_id=p["school_id"],
-        text=p["text"],
-        owner=p["owner"],
-        due=date.fromisoformat(p["due"]) if p.get("due") else None,
-        priority=Priority(p["priority"]),
-        created_by=p["created_by"],
-        created_at=_dt(p["created_at"]),
-        criterion_id=p.get("criterion_id"),
-        retracted=bool(p.get("retracted")),
-    )
-
-
-def follow_up_from_json(p: dict[str, Any]) -> ActionFollowUp:
-    return ActionFollowUp(
-        id=p["id"],
-        action_id=p["action_id"],
-        review_id=p["review_id"],
-        outcome=FollowUpOutcome(p["outcome"]),
-        evidence=p["evidence"],
-        author_id=p["author_id"],
-        recorded_at=_dt(p["recorded_at"]),
-    )
 
 
 def has_pending_field_ops(session: Session, review_id: str, field_id: str) -> bool:
@@ -208,6 +134,7 @@ class ChangeApplier:
         if not isinstance(started, dict) or not isinstance(snapshot, str):
             return
         row = self.session.get(ReviewRow, self.review_id)
+        created = started.get("created_at")
         if row is None:
             if VisitRepository(self.session).get_visit(str(started.get("visit_id"))) is None:
                 return
@@ -218,7 +145,7 @@ class ChangeApplier:
                     framework_id=str(started.get("framework_id", "")),
                     framework_version=str(started.get("framework_version", "")),
                     framework_hash=str(started.get("framework_hash", "")),
-                    created_at=_dt(started["created_at"]) if started.get("created_at") else None,
+                    created_at=parse_time(created) if created else None,
                     amends=started.get("amends"),
                     amendment_reason=str(started.get("amendment_reason", "")),
                 ),
