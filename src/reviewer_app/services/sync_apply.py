@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 CONFLICT_PREFIX = "sync.conflict."
 SERVER_VALUE_PREFIX = "sync.server_value."
 HANDSHAKE_DIGEST = "sync.handshake_digest"
+SIGNED_REPORT_PREFIX = "sync.signed_report."
 #: Returns the framework text for (framework id, version) when this laptop has it, else "".
 SnapshotLookup = Callable[[str], str]
 
@@ -123,9 +124,15 @@ class ChangeApplier:
             self.actions.add_action(action_from_json(payload))
         elif entity is wire.Entity.ACTION_FOLLOW_UP:
             self.actions.add_follow_up(follow_up_from_json(payload))
-        else:
-            # Signed reports have no local table yet; the server keeps them.
-            log.info("Change %s (%s) kept on the server only", change.server_seq, entity.value)
+        elif entity is wire.Entity.SIGNED_REPORT:
+            # Signed reports have no table of their own yet: the PDF is a blob, the record a
+            # setting, so every laptop holds what the server holds.
+            record = dict(payload, id=change.entity_id, author_id=change.author_id)
+            set_setting(
+                self.session,
+                f"{SIGNED_REPORT_PREFIX}{self.review_id}.{change.entity_id}",
+                json.dumps(record, sort_keys=True),
+            )
 
     def _review_started(self, payload: dict[str, Any]) -> None:
         """The review's own record: it brings the framework text the review is frozen to."""
@@ -373,7 +380,7 @@ class StoreApplier:
             str(c.payload["sha256"])
             for c in page.changes
             if c.kind is wire.ChangeKind.APPEND
-            and c.entity is wire.Entity.ATTACHMENT
+            and c.entity in (wire.Entity.ATTACHMENT, wire.Entity.SIGNED_REPORT)
             and isinstance(c.payload, dict)
             and isinstance(c.payload.get("sha256"), str)
         }

@@ -24,6 +24,8 @@ from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.sync import protocol as wire
 
 _APPEND = store_outbox.OpKind.APPEND.value
+#: Records whose file travels as a blob before the record itself.
+_FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
 
 
@@ -83,7 +85,7 @@ class StoreOutbox:
             payloads = session.exec(
                 select(OutboxRow.payload).where(
                     OutboxRow.state == _PENDING,
-                    OutboxRow.entity == store_outbox.Entity.ATTACHMENT.value,
+                    col(OutboxRow.entity).in_(_FILE_ENTITIES),
                     OutboxRow.kind == _APPEND,
                 )
             ).all()
