@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
+from reviewer_app.reports.keys import certificate_pem
 from reviewer_app.reports.render import render_report
 from reviewer_app.reports.sample_reports import (
     peer_review_draft,
@@ -57,6 +58,10 @@ def main() -> None:
     assert verdict.passed, verdict.sentences()
     signed = OUT / "sample-peer-review-signed.pdf"
     signed.write_bytes(pdf)
+    # Beside it, the sample trust's root, so anyone can try:
+    #   reviewer-app verify docs/screenshots/sample-peer-review-signed.pdf \
+    #       --trust-root docs/screenshots/sample-trust-root.pem
+    (OUT / "sample-trust-root.pem").write_bytes(certificate_pem(trust.root))
     pages = page_count(signed)
     page_png(signed, 1, "report-page-1.png")
     page_png(signed, 2, "report-summary.png")

@@ -55,3 +55,19 @@ def test_not_a_pdf_fails_with_a_sentence(
         dialog.verify_file(path)
     assert "is not a PDF file" in blocker.args[0]
     assert dialog.headline.text() == blocker.args[0]
+
+
+def test_closing_the_dialog_while_checking_is_harmless(
+    qtbot: QtBot, gui_trust: SampleTrust, signed_versions: list[bytes], tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_versions[-1])
+    dialog = VerifyReportDialog([gui_trust.root])
+    dialog.verify_file(path)
+    dialog.close()
+    dialog.deleteLater()
+    qtbot.wait(10)
+    assert QThreadPool.globalInstance().waitForDone(20000)
+    qtbot.wait(50)  # deliver the queued result to nobody

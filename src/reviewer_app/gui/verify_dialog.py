@@ -92,7 +92,9 @@ class VerifyReportDialog(QDialog):
         self._roots = list(trust_roots)
         self._crls = list(crls)
         self._expected_hash = expected_data_hash
-        self._relay = _Relay(self)
+        # No parent: a job still running when the dialog closes keeps its relay alive, and the
+        # dialog's slots are simply disconnected when the dialog goes.
+        self._relay = _Relay()
         self._relay.finished.connect(self._show_result)
         self._relay.failed.connect(self._show_failure)
 

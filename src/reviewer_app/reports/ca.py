@@ -65,7 +65,8 @@ class Revocation:
     reason: str = "unspecified"
 
 
-def _now(now: datetime | None) -> datetime:
+def now_utc(now: datetime | None = None) -> datetime:
+    """``now`` (or the current time) in UTC, to the second, as certificates record it."""
     return (now or datetime.now(UTC)).replace(microsecond=0)
 
 
@@ -109,7 +110,7 @@ def create_root(trust_name: str, *, valid_years: int = 20, now: datetime | None 
     """
     if not trust_name.strip():
         raise ValidationError("A certificate authority needs the trust's name.")
-    start = _now(now)
+    start = now_utc(now)
     key = ec.generate_private_key(ec.SECP384R1())
     subject = x509.Name(
         [
@@ -222,7 +223,7 @@ def issue_certificate(
     """
     if not isinstance(public_key, ec.EllipticCurvePublicKey):
         raise ValidationError("Reviewer signing keys must be elliptic-curve (P-256) keys.")
-    start = _now(now)
+    start = now_utc(now)
     issuer_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     builder = (
         x509.CertificateBuilder()
@@ -304,7 +305,7 @@ def self_issued_certificate(
     Signatures made with it are intact and tamper-evident, but every verifier labels them as not
     certified by the trust: nobody but the signer vouches for the name.
     """
-    start = _now(now)
+    start = now_utc(now)
     public = private_key.public_key()
     subject = _reviewer_subject(name, email, roles, "", unit=SELF_ISSUED_UNIT)
     builder = (
@@ -339,7 +340,7 @@ def build_crl(
     now: datetime | None = None,
 ) -> x509.CertificateRevocationList:
     """A certificate revocation list signed by ``ca`` listing ``revocations``."""
-    start = _now(now)
+    start = now_utc(now)
     ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     builder = (
         x509.CertificateRevocationListBuilder()
@@ -525,7 +526,7 @@ class CaFolder:
         state = self._read_state()
         revoked = self.revocations()
         if all(r.serial_number != cert.serial_number for r in revoked):
-            revoked.append(Revocation(cert.serial_number, _now(now), reason))
+            revoked.append(Revocation(cert.serial_number, now_utc(now), reason))
         self._write_revocations(revoked, crl_number=int(state["crl_number"]))
         return self.publish_crl(passphrase, now=now)
 

@@ -176,6 +176,10 @@ class Section:
     scale_id: str = ""
     audiences: frozenset[str] = frozenset(STANDARD_AUDIENCES)
     restricted: bool = False
+    strengths: tuple[str, ...] = ()
+    development: tuple[str, ...] = ()
+    strengths_label: str = "Strengths"
+    development_label: str = "Areas for development"
 
     def visible_to(self, audience: Audience) -> bool:
         """Whether ``audience`` may read this section."""
@@ -267,6 +271,7 @@ class ReportDocument:
     photos: tuple[Photo, ...] = ()
     sign_off: tuple[SignOffSlot, ...] = ()
     focus: str = ""
+    notices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         orders = [slot.order for slot in self.sign_off]
@@ -343,6 +348,7 @@ class ReportDraft:
     photos: tuple[Photo, ...] = ()
     sign_off: tuple[SignOffSlot, ...] = ()
     focus: str = ""
+    notices: tuple[str, ...] = ()
 
     def for_audience(self, audience: Audience | str) -> ReportDocument:
         """The document ``audience`` may read. The report id gains the audience as a suffix."""
@@ -380,6 +386,7 @@ class ReportDraft:
             photos=_keep(self.photos, allowed) if audience.shows_appendix else (),
             sign_off=self.sign_off,
             focus=self.focus,
+            notices=self.notices,
         )
 
 

@@ -80,6 +80,9 @@ def _area(
     audiences: frozenset[str] = EVERYONE,
     scale_id: str = "renewed-five-point",
     restricted: bool = False,
+    strengths: tuple[str, ...] = (),
+    development: tuple[str, ...] = (),
+    labels: tuple[str, str] = ("What went well", "Even better if"),
 ) -> Section:
     return Section(
         section_id=section_id,
@@ -90,6 +93,10 @@ def _area(
         scale_id=scale_id,
         audiences=audiences,
         restricted=restricted,
+        strengths=strengths,
+        development=development,
+        strengths_label=labels[0],
+        development_label=labels[1],
     )
 
 
@@ -271,6 +278,8 @@ def peer_review_draft(photos: Sequence[Photo] = ()) -> ReportDraft:
                     development=("Sharpen success criteria in the improvement plan.",),
                 )
             ],
+            strengths=("Honest, shared self-evaluation owned by the whole leadership team.",),
+            development=("Make the improvement plan's milestones measurable each half term.",),
         ),
         _area(
             "safeguarding",
@@ -435,6 +444,7 @@ def safeguarding_audit_draft() -> ReportDraft:
             [Finding(f"{section_id}.1", prompt, rating, evidence=(evidence,))],
             scale_id="met-partly-not",
             audiences=INTERNAL_AND_SCHOOL,
+            labels=("Strengths", "Actions needed"),
         )
 
     sections = (
@@ -487,6 +497,7 @@ def safeguarding_audit_draft() -> ReportDraft:
             scale_id="met-partly-not",
             audiences=frozenset({FULL_INTERNAL, SCHOOL_FACING}),
             restricted=True,
+            labels=("Strengths", "Actions needed"),
         ),
     )
     return ReportDraft(
@@ -520,6 +531,10 @@ def safeguarding_audit_draft() -> ReportDraft:
                 "Medium",
                 section_id="training",
             ),
+        ),
+        notices=(
+            "Single central record checks record counts, dates and anonymised row references "
+            "only, never the contents of certificates.",
         ),
         sign_off=(
             SignOffSlot(1, "Trust safeguarding lead", "Helen Marsh"),

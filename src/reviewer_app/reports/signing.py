@@ -183,7 +183,7 @@ def _appearance_pdf(
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
 
-    from reviewer_app.reports.render import FONT, FONT_BOLD, register_fonts
+    from reviewer_app.reports.report_style import FONT, FONT_BOLD, register_fonts
 
     register_fonts()
     buffer = io.BytesIO()

@@ -82,7 +82,8 @@ class SignatureResult:
         when = self.signed_at.strftime("%-d %B %Y at %H:%M %Z").strip() if self.signed_at else ""
         role = self.expected_role or (", ".join(self.signer_roles) or "signer")
         head = f"{self.signer_name} signed as {role.lower()}"
-        head += f" on {when}" if when else ""
+        # Without a trusted timestamp the time is the signer's own claim; say so.
+        head += f" on {when} (by the signer's clock)" if when else ""
         if self.ok:
             return f"{head}: the signature is valid and certified by the trust."
         return f"{head}, but: " + " ".join(self.problems)

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer_app.domain.errors import ValidationError
 from reviewer_app.reports.document import (
@@ -111,3 +113,39 @@ def test_unknown_audience_names_the_known_ones() -> None:
         audience_named("governors")
     assert "governors" in caught.value.message
     assert FULL_INTERNAL in caught.value.hint
+
+
+_AUDIENCE_KEYS = (FULL_INTERNAL, SCHOOL_FACING, BOARD_SUMMARY)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.frozensets(st.sampled_from(_AUDIENCE_KEYS)),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(_AUDIENCE_KEYS),
+)
+def test_no_audience_ever_sees_a_section_it_may_not(
+    shapes: list[tuple[frozenset[str], bool]], audience_key: str
+) -> None:
+    from reviewer_app.reports.sample_reports import peer_review_draft
+
+    base = peer_review_draft()
+    sections = tuple(
+        replace(base.sections[0], section_id=f"s{i}", audiences=audiences, restricted=restricted)
+        for i, (audiences, restricted) in enumerate(shapes)
+    )
+    actions = tuple(replace(base.actions[0], section_id=section.section_id) for section in sections)
+    document = replace(base, sections=sections, actions=actions).for_audience(audience_key)
+    audience = audience_named(audience_key)
+    for i, (audiences, restricted) in enumerate(shapes):
+        shown = f"s{i}" in {s.section_id for s in document.sections}
+        assert shown == (
+            audience_key in audiences and (audience.allows_restricted or not restricted)
+        )
+        assert shown == (f"s{i}" in {a.section_id for a in document.actions})

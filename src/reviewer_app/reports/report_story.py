@@ -1,0 +1,499 @@
+"""The story of a report: the flowables of each part, in reading order.
+
+Cover, summary of judgements with the scale legends and their notes, one part per section with
+its findings, actions, follow-up, appendix (evidence notes, photos) and the sign-off blocks, which
+record where each signature field goes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot
+from reviewer_app.reports.report_style import (
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    INK,
+    MUTED,
+    PANEL,
+    RULE,
+    RenderError,
+    ReportStyles,
+    ink_on,
+    markup,
+    safe_colour,
+)
+
+#: Height of one signature block, in points (the field sits in its lower part).
+SIGNATURE_BLOCK_HEIGHT = 92.0
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBox:
+    """Where one sign-off slot's signature goes: page (0-based) and rectangle in points."""
+
+    field_name: str
+    order: int
+    role_label: str
+    person_name: str
+    page_index: int
+    rect: tuple[float, float, float, float]
+
+
+def _date_range(document: ReportDocument) -> str:
+    days = sorted(document.visit_dates)
+    if len(days) == 1:
+        return days[0].strftime("%-d %B %Y")
+    first, last = days[0], days[-1]
+    if first.year == last.year and first.month == last.month:
+        return f"{first.day} to {last.strftime('%-d %B %Y')}"
+    return f"{first.strftime('%-d %B %Y')} to {last.strftime('%-d %B %Y')}"
+
+
+class ReportStory:
+    """Builds the flowables (the story) of one document, part by part.
+
+    Drawing the sign-off blocks records each signature field's rectangle in ``boxes``.
+    """
+
+    def __init__(self, document: ReportDocument) -> None:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.units import mm
+
+        self.document = document
+        self.styles = ReportStyles(document)
+        self.page_width, self.page_height = A4
+        self.margin = 18 * mm
+        self.frame_width = self.page_width - 2 * self.margin
+        self.boxes: dict[str, SignatureBox] = {}
+        self.data_hash = document.data_hash()
+
+    # ------------------------------------------------------------ building blocks
+
+    def _table(self, rows: list[list[Any]], widths: Sequence[float], **kwargs: Any) -> Any:
+        from reportlab.platypus import Table
+
+        table = Table(rows, colWidths=list(widths), **kwargs)
+        # Plain-string cells would otherwise use Helvetica, a font the PDF does not embed.
+        table.setStyle([("FONTNAME", (0, 0), (-1, -1), FONT)])
+        return table
+
+    def chip(self, rating: Rating | None, width: float) -> Any:
+        """A coloured rating chip (a one-cell table) with the level's label."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Paragraph, TableStyle
+
+        if rating is None:
+            label, colour = "Not rated", "#E4E7EC"
+        else:
+            label, colour = rating.label, safe_colour(rating.colour)
+        style = self.styles.chip.clone("chip_c", textColor=colors.HexColor(ink_on(colour)))
+        table = self._table([[Paragraph(markup(label), style)]], [width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(colour)),
+                    ("ROUNDEDCORNERS", [3, 3, 3, 3]),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        return table
+
+    def data_table(
+        self, header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]
+    ) -> Any:
+        """A table with a branded header row repeated on every page and zebra rows."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Paragraph, TableStyle
+
+        head = [Paragraph(markup(h), self.styles.cell_head) for h in header]
+        table = self._table([head, *rows], widths, repeatRows=1, splitByRow=1)
+        commands: list[Any] = [
+            ("BACKGROUND", (0, 0), (-1, 0), self.styles.primary),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor(RULE)),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ]
+        commands.extend(
+            ("BACKGROUND", (0, i), (-1, i), colors.HexColor(PANEL))
+            for i in range(2, len(rows) + 1, 2)
+        )
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def heading(self, text: str, level: int = 1) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(markup(text), self.styles.h1 if level == 1 else self.styles.h2)
+
+    # ------------------------------------------------------------ parts
+
+    def cover(self) -> list[Any]:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer, TableStyle
+
+        d, s = self.document, self.styles
+        story: list[Any] = [Spacer(1, 62 * mm)]
+        story.append(Paragraph(markup(d.audience.label.upper()), s.cover_kicker))
+        story.append(Paragraph(markup(d.visit_kind_title), s.cover_title))
+        story.append(Paragraph(markup(d.school_name), s.cover_school))
+        story.append(Paragraph(f"URN {markup(d.school_urn)} · {_date_range(d)}", s.muted))
+        if d.focus:
+            story.append(Spacer(1, 5 * mm))
+            story.append(Paragraph("<b>Focus</b>", s.label))
+            story.append(Paragraph(markup(d.focus), s.body))
+        story.append(Spacer(1, 10 * mm))
+        rows = [
+            [
+                Paragraph(markup(r.name), s.cell),
+                Paragraph(markup(r.role_label), s.cell),
+                Paragraph(markup(r.organisation), s.cell),
+            ]
+            for r in d.reviewers
+        ]
+        w = self.frame_width
+        story.append(
+            self.data_table(["Reviewer", "Role", "Organisation"], rows, [w * 0.36] * 2 + [w * 0.28])
+        )
+        story.append(Spacer(1, 8 * mm))
+        facts = [
+            ("Framework", f"{d.framework_id}, version {d.framework_version}"),
+            ("Framework hash", d.framework_hash[:16]),
+            ("Report", d.report_id),
+            ("Data hash (SHA-256)", self.data_hash),
+        ]
+        fact_rows = [
+            [Paragraph(markup(k), s.muted), Paragraph(markup(v), s.small)] for k, v in facts
+        ]
+        facts_table = self._table(fact_rows, [w * 0.26, w * 0.74])
+        facts_table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(PANEL)),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        story.append(facts_table)
+        for notice in d.notices:
+            story.append(Spacer(1, 3 * mm))
+            story.append(Paragraph(markup(notice), s.note))
+        about = d.audience.description
+        notes = [legend.note_text for legend in d.scales if legend.not_an_ofsted_grade]
+        if about or notes:
+            story.append(Spacer(1, 8 * mm))
+            story.append(Paragraph("About this report", s.label))
+            if about:
+                story.append(Paragraph(markup(about), s.small))
+            if notes:
+                story.append(Spacer(1, 1.5 * mm))
+                story.append(Paragraph(markup(notes[0]), s.note))
+        return story
+
+    def summary(self) -> list[Any]:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+        d, s = self.document, self.styles
+        story: list[Any] = [self.heading("Summary of judgements")]
+        w = self.frame_width
+        if d.summary:
+            rows = [
+                [Paragraph(markup(section.title), s.cell), self.chip(rating, w * 0.3 - 10)]
+                for section, rating in d.summary
+            ]
+            table = self.data_table(["Area", "Agreed judgement"], rows, [w * 0.7, w * 0.3])
+            table.setStyle([("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
+            story.append(table)
+        else:
+            story.append(Paragraph("No area of this report carries an overall rating.", s.body))
+        for legend in d.scales:
+            block: list[Any] = [Spacer(1, 5 * mm), Paragraph(markup(legend.title), s.label)]
+            chips = [self.chip(level, 30 * mm) for level in legend.levels]
+            per_row = 5
+            grid = [chips[i : i + per_row] for i in range(0, len(chips), per_row)]
+            for row in grid:
+                row.extend([""] * (per_row - len(row)))
+            if grid:
+                table = self._table(grid, [w / per_row] * per_row)
+                block.append(table)
+            if legend.note_text:
+                block.append(Spacer(1, 2 * mm))
+                block.append(Paragraph(markup(legend.note_text), s.note))
+            story.append(KeepTogether(block))
+        return story
+
+    def sections(self) -> list[Any]:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, TableStyle
+
+        d, s = self.document, self.styles
+        w = self.frame_width
+        story: list[Any] = []
+        for index, section in enumerate(d.sections):
+            story.append(CondPageBreak(60 * mm))
+            if index:
+                story.append(Spacer(1, 5 * mm))
+            title = self.heading(section.title)
+            head: list[Any] = [title]
+            if section.summary_rating is not None:
+                head_table = self._table(
+                    [[title, self.chip(section.summary_rating, 36 * mm)]], [w - 38 * mm, 38 * mm]
+                )
+                head_table.setStyle(
+                    TableStyle(
+                        [
+                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (0, 0), 10),
+                        ]
+                    )
+                )
+                head = [head_table]
+            if section.restricted:
+                head.append(
+                    Paragraph(
+                        "Restricted: for readers cleared to see safeguarding detail.", s.label
+                    )
+                )
+            if section.narrative:
+                head.append(Paragraph(markup(section.narrative), s.body))
+            for label, items in (
+                (section.strengths_label, section.strengths),
+                (section.development_label, section.development),
+            ):
+                if items:
+                    head.append(Paragraph(markup(label), s.label))
+                    head.extend(Paragraph(markup(i), s.bullet, bulletText="•") for i in items)
+            story.append(KeepTogether(head))
+            for finding in section.findings:
+                block: list[Any] = []
+                top = self._table(
+                    [
+                        [
+                            Paragraph(markup(finding.prompt), s.prompt),
+                            self.chip(finding.rating, 36 * mm),
+                        ]
+                    ],
+                    [w - 38 * mm, 38 * mm],
+                )
+                top.setStyle(
+                    TableStyle(
+                        [
+                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (0, 0), 10),
+                            ("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.HexColor(RULE)),
+                            ("TOPPADDING", (0, 0), (-1, -1), 6),
+                        ]
+                    )
+                )
+                block.append(top)
+                if finding.evidence:
+                    block.append(Paragraph("Evidence", s.label))
+                    block.extend(
+                        Paragraph(markup(e), s.evidence, bulletText="–") for e in finding.evidence
+                    )
+                for label, items in (
+                    (section.strengths_label, finding.strengths),
+                    (section.development_label, finding.development),
+                ):
+                    if items:
+                        block.append(Paragraph(markup(label), s.label))
+                        block.extend(Paragraph(markup(i), s.bullet, bulletText="•") for i in items)
+                block.append(Spacer(1, 2 * mm))
+                story.append(KeepTogether(block))
+        return story
+
+    def actions(self) -> list[Any]:
+        from reportlab.platypus import Paragraph
+
+        d, s = self.document, self.styles
+        if not d.actions:
+            return []
+        w = self.frame_width
+        rows = [
+            [
+                Paragraph(str(i), s.cell),
+                Paragraph(markup(a.text), s.cell),
+                Paragraph(markup(a.owner), s.cell),
+                Paragraph(a.due.strftime("%-d %b %Y") if a.due else "—", s.cell),
+                Paragraph(markup(a.priority_label), s.cell),
+            ]
+            for i, a in enumerate(d.actions, start=1)
+        ]
+        widths = [w * 0.05, w * 0.53, w * 0.17, w * 0.13, w * 0.12]
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
+        return [
+            CondPageBreak(45 * mm),
+            self.heading("Agreed actions"),
+            self.data_table(["#", "Action", "Owner", "Due", "Priority"], rows, widths),
+        ]
+
+    def follow_up(self) -> list[Any]:
+        from reportlab.platypus import Paragraph
+
+        d, s = self.document, self.styles
+        if not d.follow_ups:
+            return []
+        w = self.frame_width
+        rows = [
+            [
+                Paragraph(markup(f.action_text), s.cell),
+                Paragraph(f.agreed_on.strftime("%-d %b %Y") if f.agreed_on else "—", s.cell),
+                self.chip(Rating("", f.outcome_label, f.outcome_colour), w * 0.15 - 10),
+                Paragraph(markup(f.evidence), s.cell),
+            ]
+            for f in d.follow_ups
+        ]
+        widths = [w * 0.36, w * 0.13, w * 0.15, w * 0.36]
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
+        return [
+            CondPageBreak(45 * mm),
+            self.heading("Follow-up of earlier actions"),
+            self.data_table(["Action", "Agreed", "Outcome", "What we found"], rows, widths),
+        ]
+
+    def appendix(self) -> list[Any]:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+
+        d, s = self.document, self.styles
+        story: list[Any] = []
+        w = self.frame_width
+        if d.evidence_notes:
+            story.append(CondPageBreak(50 * mm))
+            story.append(self.heading("Appendix A: evidence notes"))
+            rows = [
+                [
+                    Paragraph(n.captured_at.strftime("%-d %b %H:%M"), s.cell),
+                    Paragraph(markup(n.author), s.cell),
+                    Paragraph(markup(n.text), s.cell),
+                    Paragraph(markup(", ".join(f"{k}: {v}" for k, v in n.tags)), s.muted),
+                ]
+                for n in d.evidence_notes
+            ]
+            widths = [w * 0.13, w * 0.17, w * 0.5, w * 0.2]
+            story.append(self.data_table(["When", "Reviewer", "Note", "Tags"], rows, widths))
+        if d.photos:
+            story.append(CondPageBreak(90 * mm))
+            story.append(self.heading("Appendix B: photos"))
+            cell_w = (w - 6 * mm) / 2
+            cells = [self._photo_cell(p.data, p.caption, cell_w, 62 * mm) for p in d.photos]
+            for i in range(0, len(cells), 2):
+                pair = cells[i : i + 2] + ([""] if len(cells[i : i + 2]) == 1 else [])
+                row = self._table([pair], [cell_w + 3 * mm] * 2)
+                story.append(KeepTogether([row, Spacer(1, 3 * mm)]))
+        return story
+
+    def _photo_cell(self, data: bytes, caption: str, width: float, max_height: float) -> Any:
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image, Paragraph
+
+        try:
+            reader = ImageReader(io.BytesIO(data))
+            iw, ih = reader.getSize()
+        except Exception as exc:
+            raise RenderError(
+                f"The photo captioned '{caption[:40]}' could not be read.",
+                hint="Remove it from the review or attach it again.",
+            ) from exc
+        scale = min(width / iw, max_height / ih)
+        image = Image(io.BytesIO(data), width=iw * scale, height=ih * scale)
+        image.hAlign = "LEFT"
+        return [image, Paragraph(markup(caption), self.styles.muted)]
+
+    def sign_off(self) -> list[Any]:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+        d, s = self.document, self.styles
+        slots = d.signing_order
+        if not slots:
+            return []
+        w = self.frame_width
+        intro = Paragraph(
+            "Each person below signs this report digitally, in the order shown. A signature "
+            "covers every page; any later change to the report breaks it. Check the signatures "
+            "with Reviewer's <i>Verify report</i> or <i>reviewer-app verify</i>.",
+            s.body,
+        )
+        gap = 6 * mm
+        block_w = (w - gap) / 2
+        blocks = [_signature_block(self, slot, block_w) for slot in slots]
+        rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
+        for row in rows:
+            row.extend([""] * (2 - len(row)))
+        grid = self._table(rows, [block_w + gap / 2] * 2)
+        grid.setStyle(
+            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]
+        )
+        return [KeepTogether([self.heading("Sign-off"), intro, Spacer(1, 5 * mm), grid])]
+
+
+def _signature_block(renderer: ReportStory, slot: SignOffSlot, width: float) -> Any:
+    """A reserved signature area: a caption strip (order, role, name) over an empty field box.
+
+    Drawing records the field rectangle in absolute page coordinates on the renderer.
+    """
+    from reportlab.lib import colors
+    from reportlab.platypus import Flowable
+
+    styles = renderer.styles
+
+    class SignatureBlockFlowable(Flowable):  # type: ignore[misc]
+        def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
+            return width, SIGNATURE_BLOCK_HEIGHT
+
+        def draw(self) -> None:
+            canvas = self.canv
+            h = SIGNATURE_BLOCK_HEIGHT
+            canvas.saveState()
+            canvas.setFillColor(colors.HexColor(PANEL))
+            canvas.setStrokeColor(colors.HexColor(RULE))
+            canvas.roundRect(0, 0, width, h, 4, stroke=1, fill=1)
+            canvas.setFillColor(styles.primary)
+            canvas.setFont(FONT_BOLD, 8.5)
+            canvas.drawString(8, h - 13, f"{slot.order}. {slot.role_label}")
+            canvas.setFillColor(colors.HexColor(INK))
+            canvas.setFont(FONT, 8.5)
+            canvas.drawString(8, h - 25, slot.person_name)
+            canvas.setFillColor(colors.white)
+            canvas.rect(6, 6, width - 12, h - 38, stroke=1, fill=1)
+            canvas.setFillColor(colors.HexColor(MUTED))
+            canvas.setFont(FONT_ITALIC, 7)
+            canvas.drawRightString(width - 8, h - 13, "Digital signature")
+            canvas.restoreState()
+            x0, y0 = canvas.absolutePosition(6, 6)
+            x1, y1 = canvas.absolutePosition(width - 6, h - 32)
+            renderer.boxes[slot.field_name] = SignatureBox(
+                field_name=slot.field_name,
+                order=slot.order,
+                role_label=slot.role_label,
+                person_name=slot.person_name,
+                page_index=canvas.getPageNumber() - 1,
+                rect=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
+            )
+
+    return SignatureBlockFlowable()
