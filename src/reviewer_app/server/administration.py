@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from sqlmodel import Session, select
@@ -72,6 +73,37 @@ def add_framework(
     framework.safeguarding = safeguarding
     session.add(framework)
     return framework
+
+
+def import_frameworks(session: Session, folder: Path) -> list[models.Framework]:
+    """Register every framework in a frameworks folder, taking access from the files.
+
+    A framework whose file restricts who may open it (``visible_to``) is registered as a
+    safeguarding framework: only safeguarding roles may read its reviews. (The server knows one
+    restricted class; a file restricted to other roles is registered restricted as well, which
+    errs on the side of showing less.)
+    """
+    from reviewer_app.domain.frameworks import FrameworkLoadError, load_library
+
+    try:
+        library = load_library(folder)
+    except FrameworkLoadError as exc:
+        raise ValidationError(
+            f"The frameworks in {folder} have problems, so none were registered.",
+            hint="Run 'reviewer-app frameworks check' on the folder and fix what it reports.",
+        ) from exc
+    registered = []
+    for framework_id in library.framework_ids:
+        framework = library.latest(framework_id)
+        registered.append(
+            add_framework(
+                session,
+                framework_id,
+                title=str(framework.title),
+                safeguarding=bool(framework.visible_to),
+            )
+        )
+    return registered
 
 
 def _role(value: str) -> Role:

@@ -6,6 +6,7 @@
     reviewer-app-server admin create-trust NAME
     reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
     reviewer-app-server admin add-framework ID [--title T] [--safeguarding]
+    reviewer-app-server admin import-frameworks FOLDER
     reviewer-app-server admin create-reviewer --trust T --name N --email E [--role R ...]
     reviewer-app-server admin grant-role PERSON ROLE | revoke-role PERSON ROLE
     reviewer-app-server admin assign PERSON SCHOOL | unassign PERSON SCHOOL
@@ -121,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("framework_id")
     a.add_argument("--title", default="")
     a.add_argument("--safeguarding", action="store_true", help="only safeguarding roles see it")
+    a = actions.add_parser(
+        "import-frameworks", help="register every framework of a folder, access from the files"
+    )
+    a.add_argument("folder", type=Path)
     a = actions.add_parser("create-reviewer", help="add a person; prints their id")
     a.add_argument("--trust", required=True)
     a.add_argument("--name", required=True)
@@ -174,6 +179,10 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
         ),
         "add-framework": lambda s: adm.add_framework(
             s, args.framework_id, title=args.title, safeguarding=args.safeguarding
+        ),
+        "import-frameworks": lambda s: out.extend(
+            f"{f.id}\t{'safeguarding roles only' if f.safeguarding else 'everyone assigned'}"
+            for f in adm.import_frameworks(s, args.folder)
         ),
         "create-reviewer": lambda s: out.append(
             adm.create_person(
