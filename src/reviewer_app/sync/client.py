@@ -128,6 +128,8 @@ class SyncClient:
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")
         self.retry = retry
+        #: HTTP requests actually sent, retries included (the sync engine counts round trips).
+        self.requests_sent = 0
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -177,6 +179,7 @@ class SyncClient:
         )
 
         def attempt() -> httpx.Response:
+            self.requests_sent += 1
             response = self._http.request(method, path, **kwargs)
             if response.status_code >= 500 or response.status_code == 429:
                 raise _RetryableStatusError(response)

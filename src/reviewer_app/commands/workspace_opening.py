@@ -1,0 +1,60 @@
+"""Opening the local store for a command: ``--data-dir``/``--demo``, passphrase on the terminal.
+
+Shared by the sync and bundle commands; every failure is a
+:class:`~reviewer_app.domain.errors.ReviewerError` the command prints as a sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer_app.domain.errors import ReviewerError
+
+if TYPE_CHECKING:
+    from reviewer_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def _ask_passphrase(path: Path, creating: bool) -> str:
+    if not sys.stdin.isatty():
+        raise ReviewerError(
+            f"The store {path} needs its passphrase, and this command is not run in a terminal.",
+            hint="Run the command in a terminal, or set up the system keyring.",
+        )
+    question = "Choose a passphrase for the new store: " if creating else "Store passphrase: "
+    return getpass.getpass(question)
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """The Workspace named by ``--data-dir``/``--demo`` (or the usual one)."""
+    from reviewer_app.paths import AppPaths
+    from reviewer_app.services.workspace import Workspace
+
+    paths = AppPaths.resolve(getattr(args, "data_dir", None))
+    return Workspace.open(
+        paths, demo=bool(getattr(args, "demo", False)), passphrase=_ask_passphrase
+    )
+
+
+def run_safely(name: str, body: Callable[[], int]) -> int:
+    """Run a command body: a ReviewerError is printed as its sentence, anything else is logged
+    and reported in a sentence. Never a traceback."""
+    try:
+        return body()
+    except ReviewerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped. Nothing was lost: run the command again to carry on.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("%s failed", name)
+        print(f"Something went wrong during '{name}'; the details are in the log.", file=sys.stderr)
+        return 1

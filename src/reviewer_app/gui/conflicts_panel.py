@@ -1,0 +1,213 @@
+"""The lead reviewer's conflicts panel: both versions, who wrote them and when; choose or merge.
+
+A conflict is two or more writes of one shared answer made from the same earlier version (for
+example two peer reviewers editing the strengths text offline). The panel lists the open ones;
+for the selected conflict it shows every version with its author and the time on their laptop,
+lets the lead take one as it is or write a merged text, and queues that decision as a
+``resolve`` change for the next sync. Everyone else sees the versions read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.services.sync_service import SyncService
+from reviewer_app.sync.protocol import ConflictCandidate, ConflictRecord
+
+log = logging.getLogger(__name__)
+
+#: Submits a call to the writer lane and returns its future (``Workspace.submit``).
+Submit = Callable[..., "Future[Any]"]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "(empty)"
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+class ConflictsPanel(QWidget):
+    """Open conflicts and the lead's choice between their versions.
+
+    Signals:
+        conflict_resolved(str): the lead's decision on this conflict id was queued for sync.
+        resolve_failed(str): the decision was refused; the text says why.
+    """
+
+    conflict_resolved = Signal(str)
+    resolve_failed = Signal(str)
+    _settled = Signal(str, object)
+
+    def __init__(
+        self,
+        service: SyncService,
+        *,
+        person_id: str,
+        is_lead: Callable[[str], bool],
+        person_name: Callable[[str], str],
+        submit: Submit,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._person_id = person_id
+        self._is_lead = is_lead
+        self._person_name = person_name
+        self._submit = submit
+        self._conflicts: list[ConflictRecord] = []
+        self._settled.connect(self._resolution_settled, Qt.ConnectionType.QueuedConnection)
+
+        self.list = QListWidget(self)
+        self.list.setObjectName("conflictList")
+        self.list.currentRowChanged.connect(self._show)
+        self.empty = QLabel("No conflicts are waiting. Everyone's edits agree.", self)
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.versions = QWidget(self)
+        self.versions_layout = QHBoxLayout(self.versions)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.versions)
+        scroll.setMinimumHeight(200)
+        self.merged = QPlainTextEdit(self)
+        self.merged.setPlaceholderText("Or write the agreed text here, combining the versions")
+        self.merged.setMaximumHeight(110)
+        self.use_merged = QPushButton("Use the merged text", self)
+        self.use_merged.clicked.connect(self._resolve_with_merged)
+        self.lead_note = QLabel("Only the lead reviewer can choose between versions.", self)
+
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.heading)
+        detail_layout.addWidget(scroll, 1)
+        detail_layout.addWidget(self.merged)
+        detail_layout.addWidget(self.use_merged, 0, Qt.AlignmentFlag.AlignRight)
+        detail_layout.addWidget(self.lead_note)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 720])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # ---------------------------------------------------------------- content
+
+    def refresh(self) -> None:
+        """Read the open conflicts again (after a sync)."""
+        self._conflicts = self.service.open_conflicts()
+        self.list.clear()
+        for conflict in self._conflicts:
+            item = QListWidgetItem(f"{conflict.field} ({len(conflict.candidates)} versions)")
+            item.setData(Qt.ItemDataRole.UserRole, conflict.id)
+            self.list.addItem(item)
+        self.empty.setVisible(not self._conflicts)
+        if self._conflicts:
+            self.list.setCurrentRow(0)
+        else:
+            self._show(-1)
+
+    def current(self) -> ConflictRecord | None:
+        row = self.list.currentRow()
+        return self._conflicts[row] if 0 <= row < len(self._conflicts) else None
+
+    @Slot(int)
+    def _show(self, row: int) -> None:
+        while self.versions_layout.count():
+            item = self.versions_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        conflict = self._conflicts[row] if 0 <= row < len(self._conflicts) else None
+        lead = conflict is not None and self._is_lead(conflict.review_id)
+        self.merged.setEnabled(lead)
+        self.use_merged.setEnabled(lead)
+        self.lead_note.setVisible(conflict is not None and not lead)
+        if conflict is None:
+            self.heading.setText("")
+            return
+        self.heading.setText(
+            f"<b>{conflict.field}</b> was changed on different laptops from the same "
+            "earlier version. Choose the version to keep, or write a merged text."
+        )
+        for index, candidate in enumerate(conflict.candidates):
+            self.versions_layout.addWidget(self._version_box(conflict, index, candidate, lead))
+        self.merged.setPlainText("")
+
+    def _version_box(
+        self, conflict: ConflictRecord, index: int, candidate: ConflictCandidate, lead: bool
+    ) -> QGroupBox:
+        author = self._person_name(candidate.author_id) if candidate.author_id else "Nobody"
+        when = (
+            f" at {candidate.device_time.astimezone():%H:%M on %d %b %Y}"
+            if candidate.device_time
+            else ""
+        )
+        title = "Before the edits" if index == 0 and candidate.op_id is None else "Version"
+        box = QGroupBox(f"{title}: {author}{when}", self.versions)
+        box.setObjectName(f"conflictVersion{index}")
+        text = QPlainTextEdit(_as_text(candidate.value), box)
+        text.setReadOnly(True)
+        choose = QPushButton("Keep this version", box)
+        choose.setEnabled(lead)
+        choose.clicked.connect(lambda: self._resolve(conflict.id, candidate.value))
+        layout = QVBoxLayout(box)
+        layout.addWidget(text)
+        layout.addWidget(choose)
+        return box
+
+    # ---------------------------------------------------------------- resolving
+
+    @Slot()
+    def _resolve_with_merged(self) -> None:
+        conflict = self.current()
+        text = self.merged.toPlainText().strip()
+        if conflict is None:
+            return
+        if not text:
+            QMessageBox.information(self, "Merged text", "Write the merged text first.")
+            return
+        self._resolve(conflict.id, text)
+
+    def _resolve(self, conflict_id: str, value: Any) -> None:
+        self.use_merged.setEnabled(False)
+        future = self._submit(self.service.resolve_conflict, conflict_id, value, self._person_id)
+        future.add_done_callback(lambda f: self._settled.emit(conflict_id, f.exception()))
+
+    @Slot(str, object)
+    def _resolution_settled(self, conflict_id: str, error: Any) -> None:
+        if error is None:
+            self.conflict_resolved.emit(conflict_id)
+            QTimer.singleShot(0, self.refresh)
+            return
+        message = str(error) if isinstance(error, ReviewerError) else "The choice was not saved."
+        if not isinstance(error, ReviewerError):
+            log.error("Resolving a conflict failed", exc_info=error)
+        self.resolve_failed.emit(message)
+        self._show(self.list.currentRow())

@@ -1,0 +1,260 @@
+"""Background sync for the main window, and its status-bar widget.
+
+:class:`SyncController` runs :meth:`SyncService.sync_now` on its own worker thread (never the
+GUI thread) on demand, and when connectivity returns: a timer probes the server's health off the
+GUI thread and starts a sync when an offline laptop sees it again. Results come back as signals;
+no widget is touched from the worker.
+
+:class:`SyncStatusWidget` shows the four states the status bar needs: offline, syncing with
+progress, synced at a time, conflicts waiting; and asks to re-enrol after an auth failure.
+
+Wiring into the main window (owned by the shell)::
+
+    controller = SyncController(SyncService(workspace.store, workspace.lane), parent=window)
+    window.statusBar().addPermanentWidget(SyncStatusWidget(controller))
+    controller.start()
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+from reviewer_app.services.enrolment import NotEnrolledError
+from reviewer_app.services.sync_service import SyncService, summarise
+from reviewer_app.sync.client import (
+    ReEnrolRequiredError,
+    ServerUnreachableError,
+    SyncClientError,
+)
+from reviewer_app.sync.engine import SyncProgress, SyncResult
+
+log = logging.getLogger(__name__)
+
+#: How often an offline laptop checks whether the server is back (milliseconds).
+PROBE_INTERVAL_MS = 30_000
+
+
+class SyncState(Enum):
+    NOT_ENROLLED = "not_enrolled"
+    NOT_SYNCED = "not_synced"
+    OFFLINE = "offline"
+    SYNCING = "syncing"
+    SYNCED = "synced"
+    CONFLICTS = "conflicts"
+    REENROL = "reenrol"
+    FAILED = "failed"
+
+
+class SyncController(QObject):
+    """Runs sync sessions in the background and reports how they went.
+
+    Signals:
+        state_changed(SyncState, str): the status changed; the text says it in words.
+        progressed(int, int): done and total of the current stage (total 0: unknown).
+        sync_finished(object): a :class:`~reviewer_app.sync.engine.SyncResult` arrived.
+        reenrol_requested(str): the server refused the device token; the text says why.
+    """
+
+    state_changed = Signal(object, str)
+    progressed = Signal(int, int)
+    sync_finished = Signal(object)
+    reenrol_requested = Signal(str)
+    _progress_arrived = Signal(object)
+    _settled = Signal(object, object)
+    _probed = Signal(bool)
+
+    def __init__(
+        self,
+        service: SyncService,
+        parent: QObject | None = None,
+        *,
+        probe_interval_ms: int = PROBE_INTERVAL_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-sync")
+        self._running = False
+        self._probing = False
+        self._cancel = False
+        self._closed = False
+        self.state = SyncState.NOT_ENROLLED
+        self._progress_arrived.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        self._settled.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        self._probed.connect(self._probe_answered, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(probe_interval_ms)
+        self._timer.timeout.connect(self.probe)
+
+    # ---------------------------------------------------------------- control
+
+    def start(self) -> None:
+        """Show the stored status, sync once and start probing for connectivity."""
+        self._set_idle_state()
+        self._timer.start()
+        self.sync_now()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @Slot()
+    def sync_now(self) -> None:
+        """Start a sync in the background unless one is running or the laptop is not enrolled."""
+        if self._running or self._closed:
+            return
+        if self.service.enrolled() is None:
+            self._set_state(SyncState.NOT_ENROLLED, "Not connected to a trust server")
+            return
+        self._running = True
+        self._cancel = False
+        self._set_state(SyncState.SYNCING, "Syncing…")
+        future = self._worker.submit(self.service.sync_now, self._report, lambda: self._cancel)
+        future.add_done_callback(self._settle)
+
+    def cancel(self) -> None:
+        """Ask a running sync to stop at its next step (what it did is kept)."""
+        self._cancel = True
+
+    @Slot()
+    def probe(self) -> None:
+        """Check, off the GUI thread, whether an offline laptop can reach the server again."""
+        if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
+            return
+        self._probing = True
+        future = self._worker.submit(self.service.server_reachable)
+        future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
+
+    def close(self) -> None:
+        """Stop probing and wait for a running sync to stop at its next step."""
+        self._closed = True
+        self._cancel = True
+        self._timer.stop()
+        self._worker.shutdown(wait=True)
+
+    # ---------------------------------------------------------------- worker side
+
+    def _report(self, progress: SyncProgress) -> None:
+        self._progress_arrived.emit(progress)
+
+    def _settle(self, future: Future[SyncResult]) -> None:
+        error = future.exception()
+        self._settled.emit(None if error else future.result(), error)
+
+    # ---------------------------------------------------------------- GUI side
+
+    @Slot(object)
+    def _show_progress(self, progress: SyncProgress) -> None:
+        words = {
+            "handshake": "Syncing: contacting the trust server…",
+            "blobs": "Syncing: uploading files…",
+            "push": "Syncing: sending changes…",
+            "pull": "Syncing: receiving changes…",
+        }
+        if progress.stage in words and self._running:
+            self._set_state(SyncState.SYNCING, words[progress.stage])
+        self.progressed.emit(progress.done, progress.total)
+
+    @Slot(object, object)
+    def _finish(self, result: Any, error: Any) -> None:
+        self._running = False
+        self._probing = False
+        if error is None:
+            self.sync_finished.emit(result)
+            self._set_idle_state(summarise(result))
+            return
+        if isinstance(error, ReEnrolRequiredError | NotEnrolledError):
+            self._set_state(SyncState.REENROL, "Enrol this laptop again to sync")
+            self.reenrol_requested.emit(str(error))
+        elif isinstance(error, ServerUnreachableError):
+            self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
+        elif isinstance(error, SyncClientError):
+            self._set_state(SyncState.FAILED, str(error))
+        else:
+            log.error("Sync failed unexpectedly", exc_info=error)
+            self._set_state(SyncState.FAILED, "Sync failed; the details are in the log")
+
+    @Slot(bool)
+    def _probe_answered(self, reachable: bool) -> None:
+        self._probing = False
+        if reachable and self.state is SyncState.OFFLINE:
+            self.sync_now()
+
+    def _set_idle_state(self, summary: str = "") -> None:
+        status = self.service.status()
+        if not status.enrolled:
+            self._set_state(SyncState.NOT_ENROLLED, "Not connected to a trust server")
+        elif status.open_conflicts:
+            self._set_state(
+                SyncState.CONFLICTS,
+                f"{status.open_conflicts} conflict{'s' if status.open_conflicts != 1 else ''} "
+                "waiting for the lead reviewer",
+            )
+        elif status.last_synced_at is not None:
+            when = status.last_synced_at.astimezone()
+            day = "" if when.date() == datetime.now().astimezone().date() else f" {when:%d %b}"
+            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}")
+        else:
+            self._set_state(SyncState.NOT_SYNCED, summary or "Not synced yet")
+
+    def _set_state(self, state: SyncState, text: str) -> None:
+        self.state = state
+        self.state_changed.emit(state, text)
+
+
+class SyncStatusWidget(QWidget):
+    """The status-bar corner: what sync is doing, a progress bar, and a Sync now button.
+
+    Signals:
+        conflicts_requested(): the person clicked the conflicts notice.
+    """
+
+    conflicts_requested = Signal()
+
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel("Not synced yet", self)
+        self.label.setObjectName("syncStatusLabel")
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(120)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.button = QToolButton(self)
+        self.button.setText("Sync now")
+        self.button.setToolTip("Send your changes to the trust and fetch everyone else's")
+        self.button.clicked.connect(controller.sync_now)
+        layout.addWidget(self.label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.button)
+        controller.state_changed.connect(self._state_changed)
+        controller.progressed.connect(self._progressed)
+
+    @Slot(object, str)
+    def _state_changed(self, state: SyncState, text: str) -> None:
+        self.label.setText(text)
+        self.button.setEnabled(state is not SyncState.SYNCING)
+        self.progress.setVisible(state is SyncState.SYNCING)
+        if state is SyncState.SYNCING:
+            self.progress.setRange(0, 0)
+
+    @Slot(int, int)
+    def _progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        else:
+            self.progress.setRange(0, 0)
+
+    def mousePressEvent(self, event: Any) -> None:
+        if self.controller.state is SyncState.CONFLICTS:
+            self.conflicts_requested.emit()
+        super().mousePressEvent(event)

@@ -1,0 +1,430 @@
+"""Applying what the server sends to the local store (the engine's ``LocalApplyPort``).
+
+Every page of changes is applied **with** its cursor in one write transaction on the writer lane,
+so a crash half-way leaves neither. Applying is idempotent: append-only records are inserted
+once by id. A shared field with local edits still waiting to be pushed keeps the local value;
+the server's value and version are recorded beside it (the push that follows becomes a conflict
+on the server if the edits overlap, never a silent overwrite).
+
+Conflict records pulled from the server are kept in the store's ``local_setting`` table under
+``sync.conflict.<id>`` (JSON of :class:`~reviewer_app.sync.protocol.ConflictRecord`), so the
+lead's panel works offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.review import (
+    FieldValue,
+    Review,
+    ReviewState,
+)
+from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.services.sync_records import (
+    action_from_json,
+    attachment_from_json,
+    follow_up_from_json,
+    judgement_from_json,
+    note_from_json,
+    parse_time,
+)
+from reviewer_app.services.writer_lane import WriterLane
+from reviewer_app.storage import outbox as store_outbox
+from reviewer_app.storage.action_repository import ActionRepository
+from reviewer_app.storage.blobs import has_blob, put_blob, sha256_hex
+from reviewer_app.storage.evidence_repository import EvidenceRepository
+from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.organisation_repository import OrganisationRepository
+from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.store import Store
+from reviewer_app.storage.tables import LocalSettingRow, OutboxRow, ReviewRow, SyncStateRow
+from reviewer_app.storage.visit_repository import VisitRepository
+from reviewer_app.sync import protocol as wire
+
+log = logging.getLogger(__name__)
+
+CONFLICT_PREFIX = "sync.conflict."
+SERVER_VALUE_PREFIX = "sync.server_value."
+HANDSHAKE_DIGEST = "sync.handshake_digest"
+SIGNED_REPORT_PREFIX = "sync.signed_report."
+#: Returns the framework text for (framework id, version) when this laptop has it, else "".
+SnapshotLookup = Callable[[str], str]
+
+
+def has_pending_field_ops(session: Session, review_id: str, field_id: str) -> bool:
+    """True when this laptop has edits of the field not yet answered by the server."""
+    row = session.exec(
+        select(OutboxRow.op_id).where(
+            OutboxRow.state == store_outbox.OpState.PENDING.value,
+            OutboxRow.review_id == review_id,
+            OutboxRow.entity == store_outbox.Entity.FIELD_VALUE.value,
+            OutboxRow.field == field_id,
+        )
+    ).first()
+    return row is not None
+
+
+def stored_conflicts(session: Session) -> list[wire.ConflictRecord]:
+    """Every conflict record this laptop has pulled."""
+    rows = session.exec(
+        select(LocalSettingRow).where(col(LocalSettingRow.key).startswith(CONFLICT_PREFIX))
+    ).all()
+    return [wire.ConflictRecord.model_validate_json(r.value) for r in rows]
+
+
+class ChangeApplier:
+    """Applies pulled changes inside one session (one page, one transaction)."""
+
+    def __init__(self, session: Session, review_id: str) -> None:
+        self.session = session
+        self.review_id = review_id
+        self.reviews = ReviewRepository(session, record_ops=False)
+        self.evidence = EvidenceRepository(session, record_ops=False)
+        self.actions = ActionRepository(session, record_ops=False)
+
+    def apply(self, change: wire.Change) -> None:
+        handler = {
+            wire.ChangeKind.APPEND: self._append,
+            wire.ChangeKind.RETRACT: self._retract,
+            wire.ChangeKind.SET: self._set,
+            wire.ChangeKind.RESOLVE: self._set,
+            wire.ChangeKind.SUBMIT: self._submit,
+            wire.ChangeKind.CONFLICT: self._conflict,
+        }[change.kind]
+        handler(change)
+
+    def _append(self, change: wire.Change) -> None:
+        payload = change.payload
+        if not isinstance(payload, dict) or payload.get("review_id", self.review_id) != (
+            self.review_id
+        ):
+            log.info(
+                "Change %s of review %s skipped: not a record", change.server_seq, self.review_id
+            )
+            return
+        entity = change.entity
+        if entity is wire.Entity.REVIEW:
+            self._review_started(payload)
+        elif entity is wire.Entity.EVIDENCE_NOTE:
+            self.evidence.add_note(note_from_json(payload))
+        elif entity is wire.Entity.ATTACHMENT:
+            self.evidence.add_attachment(attachment_from_json(payload))
+        elif entity is wire.Entity.JUDGEMENT:
+            self.reviews.add_judgement(judgement_from_json(payload))
+        elif entity is wire.Entity.ACTION:
+            self.actions.add_action(action_from_json(payload))
+        elif entity is wire.Entity.ACTION_FOLLOW_UP:
+            self.actions.add_follow_up(follow_up_from_json(payload))
+        elif entity is wire.Entity.SIGNED_REPORT:
+            # Signed reports have no table of their own yet: the PDF is a blob, the record a
+            # setting, so every laptop holds what the server holds.
+            record = dict(payload, id=change.entity_id, author_id=change.author_id)
+            set_setting(
+                self.session,
+                f"{SIGNED_REPORT_PREFIX}{self.review_id}.{change.entity_id}",
+                json.dumps(record, sort_keys=True),
+            )
+
+    def _review_started(self, payload: dict[str, Any]) -> None:
+        """The review's own record: it brings the framework text the review is frozen to."""
+        started = payload.get("review")
+        snapshot = payload.get("framework_snapshot")
+        if not isinstance(started, dict) or not isinstance(snapshot, str):
+            return
+        row = self.session.get(ReviewRow, self.review_id)
+        created = started.get("created_at")
+        if row is None:
+            if VisitRepository(self.session).get_visit(str(started.get("visit_id"))) is None:
+                return
+            self.reviews.add_review(
+                Review(
+                    id=self.review_id,
+                    visit_id=str(started["visit_id"]),
+                    framework_id=str(started.get("framework_id", "")),
+                    framework_version=str(started.get("framework_version", "")),
+                    framework_hash=str(started.get("framework_hash", "")),
+                    created_at=parse_time(created) if created else None,
+                    amends=started.get("amends"),
+                    amendment_reason=str(started.get("amendment_reason", "")),
+                ),
+                snapshot,
+            )
+        elif not row.framework_snapshot:
+            # Known from the handshake only: now the framework text and its version arrive.
+            row.framework_snapshot = snapshot
+            row.framework_version = str(started.get("framework_version", ""))
+            row.framework_hash = str(started.get("framework_hash", ""))
+            self.session.add(row)
+            self.session.flush()
+
+    def _retract(self, change: wire.Change) -> None:
+        when = change.device_time
+        payload = change.payload if isinstance(change.payload, dict) else {}
+        if change.entity is wire.Entity.EVIDENCE_NOTE and isinstance(
+            payload.get("supersedes"), str
+        ):
+            # A withdrawal is a tombstone note that supersedes the withdrawn one.
+            self.evidence.add_note(note_from_json(payload))
+        elif change.entity is wire.Entity.ATTACHMENT:
+            if self.evidence.get_attachment(change.entity_id) is not None:
+                self.evidence.retract_attachment(change.entity_id, when)
+        elif (
+            change.entity is wire.Entity.ACTION
+            and self.actions.get_action(change.entity_id) is not None
+        ):
+            self.actions.retract_action(change.entity_id, when)
+
+    def _set(self, change: wire.Change) -> None:
+        if change.entity is wire.Entity.REVIEW:
+            self._submit(change)  # the review's state, an event with no version
+            return
+        if change.entity is not wire.Entity.FIELD_VALUE or change.version is None:
+            return
+        payload = change.payload if isinstance(change.payload, dict) else {}
+        field_id = change.field or ""
+        value = FieldValue(
+            review_id=self.review_id,
+            field_id=field_id,
+            value=payload.get("value"),
+            version=change.version,
+            author_id=change.author_id,
+            updated_at=change.device_time,
+        )
+        if has_pending_field_ops(self.session, self.review_id, field_id):
+            store_outbox.set_field_server_version(
+                self.session, self.review_id, field_id, change.version
+            )
+            record = {"value": value.value, "version": value.version, "author_id": value.author_id}
+            set_setting(
+                self.session,
+                f"{SERVER_VALUE_PREFIX}{self.review_id}.{field_id}",
+                json.dumps(record, sort_keys=True),
+            )
+        elif self.reviews.field_server_version(self.review_id, field_id) <= change.version:
+            self.reviews.apply_server_field(value)
+        if change.kind is wire.ChangeKind.RESOLVE and change.conflict_id:
+            self._close_conflict(change)
+
+    def _close_conflict(self, change: wire.Change) -> None:
+        key = f"{CONFLICT_PREFIX}{change.conflict_id}"
+        stored = get_setting(self.session, key)
+        if stored is None:
+            return
+        record = wire.ConflictRecord.model_validate_json(stored)
+        closed = record.model_copy(
+            update={
+                "status": wire.ConflictStatus.RESOLVED,
+                "resolved_by": change.author_id,
+                "resolution_op_id": change.op_id,
+            }
+        )
+        set_setting(self.session, key, closed.model_dump_json())
+
+    def _submit(self, change: wire.Change) -> None:
+        payload = change.payload if isinstance(change.payload, dict) else {}
+        state = payload.get("state")
+        if state not in ReviewState._value2member_map_:
+            return
+        if self.reviews.get_review(self.review_id) is None:
+            return
+        pending = self.session.exec(
+            select(OutboxRow.op_id).where(
+                OutboxRow.state == store_outbox.OpState.PENDING.value,
+                OutboxRow.review_id == self.review_id,
+                OutboxRow.entity == store_outbox.Entity.REVIEW.value,
+                OutboxRow.field == "state",
+            )
+        ).first()
+        if pending is None:
+            self.reviews.set_state(self.review_id, ReviewState(str(state)), change.device_time)
+
+    def _conflict(self, change: wire.Change) -> None:
+        record = wire.ConflictRecord.model_validate(change.payload)
+        set_setting(self.session, f"{CONFLICT_PREFIX}{record.id}", record.model_dump_json())
+        field_id = record.field
+        if has_pending_field_ops(self.session, self.review_id, field_id):
+            return
+        # While the conflict is open the field shows the server's value; ours is a candidate.
+        held = record.candidates[0]
+        if held.op_id is None and self.reviews.get_field(self.review_id, field_id) is None:
+            return
+        self.reviews.apply_server_field(
+            FieldValue(
+                review_id=self.review_id,
+                field_id=field_id,
+                value=held.value,
+                version=record.base_version,
+                author_id=held.author_id,
+                updated_at=held.device_time or change.device_time,
+            )
+        )
+
+
+def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
+    data = json.dumps(
+        {
+            "person": handshake.person.model_dump(mode="json"),
+            "visits": [v.model_dump(mode="json") for v in handshake.visits],
+            "reviews": sorted(r.review_id for r in handshake.reviews),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+class StoreApplier:
+    """:class:`reviewer_app.sync.engine.LocalApplyPort` over the real store."""
+
+    def __init__(
+        self, store: Store, lane: WriterLane, snapshot_lookup: SnapshotLookup | None = None
+    ) -> None:
+        self._store = store
+        self._lane = lane
+        self._snapshot_lookup = snapshot_lookup
+
+    def cursors(self) -> dict[str, int]:
+        with self._store.reading() as session:
+            return {r.review_id: r.pull_cursor for r in session.exec(select(SyncStateRow))}
+
+    def accept_handshake(self, handshake: wire.HandshakeResponse) -> None:
+        digest = _handshake_digest(handshake)
+        with self._store.reading() as session:
+            if get_setting(session, HANDSHAKE_DIGEST) == digest:
+                return  # nothing changed since the last session: no local write at all
+
+        def write() -> None:
+            with self._store.writing() as session:
+                self._take_handshake(session, handshake)
+                set_setting(session, HANDSHAKE_DIGEST, digest)
+
+        self._lane.call(write)
+
+    def _take_handshake(self, session: Session, handshake: wire.HandshakeResponse) -> None:
+        organisation = OrganisationRepository(session)
+        visits = VisitRepository(session)
+        trust_id = handshake.person.trust_id
+        if organisation.get_trust(trust_id) is None:
+            organisation.save_trust(Trust(id=trust_id, name="Trust"))
+        for info in handshake.visits:
+            if organisation.get_school(info.school_id) is None:
+                # The handshake does not carry the phase yet; primary until the trust's list says.
+                organisation.save_school(
+                    School(
+                        id=info.school_id,
+                        trust_id=trust_id,
+                        urn=info.school_urn,
+                        name=info.school_name,
+                        phase=Phase.PRIMARY,
+                    )
+                )
+            for member in info.team:
+                if organisation.get_person(member.person_id) is None:
+                    organisation.save_person(
+                        Person(
+                            id=member.person_id,
+                            trust_id=trust_id,
+                            name=member.name,
+                            email=f"{member.person_id}@people.invalid",
+                            roles=frozenset({Role(member.role)}),
+                        )
+                    )
+            team = tuple(VisitReviewer(m.person_id, Role(m.role)) for m in info.team)
+            if not team:
+                continue
+            earlier = visits.get_visit(info.visit_id)
+            visit = Visit(
+                id=info.visit_id,
+                school_id=info.school_id,
+                framework_id=info.framework_id,
+                planned_start=date.fromisoformat(info.planned_start),
+                planned_end=date.fromisoformat(info.planned_end),
+                reviewers=team,
+                status=earlier.status if earlier else VisitStatus.PLANNED,
+                actual_start=earlier.actual_start if earlier else None,
+                actual_end=earlier.actual_end if earlier else None,
+                title=earlier.title if earlier else "",
+                extra=dict(earlier.extra) if earlier else {},
+            )
+            if visit != earlier:
+                visits.save_visit(visit)
+        reviews = ReviewRepository(session, record_ops=False)
+        for summary in handshake.reviews:
+            if reviews.get_review(summary.review_id) is not None:
+                continue
+            if visits.get_visit(summary.visit_id) is None:
+                continue
+            snapshot = self._snapshot_lookup(summary.framework_id) if self._snapshot_lookup else ""
+            reviews.add_review(
+                Review(
+                    id=summary.review_id,
+                    visit_id=summary.visit_id,
+                    framework_id=summary.framework_id,
+                    framework_version="",
+                    framework_hash="",
+                    state=ReviewState.SIGNED if summary.locked else ReviewState.DRAFT,
+                ),
+                snapshot,
+            )
+
+    def missing_blobs(self, page: wire.ChangesPage) -> list[str]:
+        wanted = {
+            str(c.payload["sha256"])
+            for c in page.changes
+            if c.kind is wire.ChangeKind.APPEND
+            and c.entity in (wire.Entity.ATTACHMENT, wire.Entity.SIGNED_REPORT)
+            and isinstance(c.payload, dict)
+            and isinstance(c.payload.get("sha256"), str)
+        }
+        if not wanted:
+            return []
+        with self._store.reading() as session:
+            return sorted(sha for sha in wanted if not has_blob(session, sha))
+
+    def store_blob(self, sha256: str, data: bytes) -> None:
+        if sha256_hex(data) != sha256:
+            from reviewer_app.sync.client import ServerUnreachableError
+
+            raise ServerUnreachableError(
+                f"A file downloaded from the trust server ({sha256[:12]}…) was damaged on the way.",
+                hint="Sync again.",
+            )
+
+        def write() -> None:
+            with self._store.writing() as session:
+                put_blob(session, data)
+
+        self._lane.call(write)
+
+    def apply_page(self, review: wire.ReviewSummary, page: wire.ChangesPage) -> None:
+        def write() -> None:
+            with self._store.writing() as session:
+                self.apply_changes(session, review.review_id, page)
+                state = store_outbox.get_sync_state(session, review.review_id)
+                store_outbox.save_sync_state(
+                    session,
+                    store_outbox.SyncState(
+                        review_id=review.review_id,
+                        pull_cursor=max(state.pull_cursor, page.next_cursor),
+                        last_push_at=state.last_push_at,
+                        last_pull_at=datetime.now().astimezone(),
+                    ),
+                )
+
+        self._lane.call(write)
+
+    def apply_changes(self, session: Session, review_id: str, page: wire.ChangesPage) -> None:
+        """Apply a page's changes in ``session`` (tests override this to crash half-way)."""
+        cursor = store_outbox.get_sync_state(session, review_id).pull_cursor
+        applier = ChangeApplier(session, review_id)
+        for change in page.changes:
+            if change.server_seq > cursor:
+                applier.apply(change)

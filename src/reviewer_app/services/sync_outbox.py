@@ -1,0 +1,142 @@
+"""The local outbox as the sync engine sees it: queued changes as wire operations.
+
+The wire protocol (``sync.protocol.Operation``) takes the outbox rows' shapes as they are
+(see the table in ``storage.outbox``), so translating is copying: the payload is decoded from
+its canonical JSON and the times parsed. A review started here travels as its ``append``
+operation, which starts the review on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select, update
+
+from reviewer_app.services.writer_lane import WriterLane
+from reviewer_app.storage import outbox as store_outbox
+from reviewer_app.storage.blobs import get_blob
+from reviewer_app.storage.store import Store
+from reviewer_app.storage.tables import OutboxRow
+from reviewer_app.sync import protocol as wire
+
+_APPEND = store_outbox.OpKind.APPEND.value
+#: Records whose file travels as a blob before the record itself.
+_FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
+_PENDING = store_outbox.OpState.PENDING.value
+
+
+def to_wire(row: OutboxRow) -> wire.Operation:
+    """The wire form of one queued local change."""
+    payload: Any = json.loads(row.payload)
+    return wire.Operation(
+        op_id=uuid.UUID(row.op_id),
+        device_seq=row.device_seq,
+        review_id=row.review_id,
+        entity=wire.Entity(row.entity),
+        entity_id=row.entity_id,
+        field=row.field,
+        kind=wire.OpKind(row.kind),
+        payload=payload,
+        base_version=row.base_version,
+        parent_op_id=uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
+        device_time=datetime.fromisoformat(row.device_time),
+    )
+
+
+class StoreOutbox:
+    """:class:`reviewer_app.sync.engine.OutboxPort` over the real store (writes on the lane)."""
+
+    def __init__(self, store: Store, lane: WriterLane) -> None:
+        self._store = store
+        self._lane = lane
+
+    def pending_review_ids(self) -> list[str]:
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(OutboxRow.review_id)
+                .where(OutboxRow.state == _PENDING)
+                .group_by(col(OutboxRow.review_id))
+                .order_by(col(OutboxRow.review_id))
+            ).all()
+        return list(rows)
+
+    def pending_operations(
+        self, review_id: str, after_device_seq: int, limit: int
+    ) -> list[wire.Operation]:
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.state == _PENDING,
+                    OutboxRow.review_id == review_id,
+                    OutboxRow.device_seq > after_device_seq,
+                )
+                .order_by(col(OutboxRow.device_seq))
+                .limit(limit)
+            ).all()
+        return [to_wire(row) for row in rows]
+
+    def blobs_to_upload(self) -> list[tuple[str, int]]:
+        with self._store.reading() as session:
+            payloads = session.exec(
+                select(OutboxRow.payload).where(
+                    OutboxRow.state == _PENDING,
+                    col(OutboxRow.entity).in_(_FILE_ENTITIES),
+                    OutboxRow.kind == _APPEND,
+                )
+            ).all()
+        found: dict[str, int] = {}
+        for payload in payloads:
+            attachment = json.loads(payload)
+            found[attachment["sha256"]] = int(attachment["size"])
+        return sorted(found.items())
+
+    def read_blob(self, sha256: str) -> bytes:
+        with self._store.reading() as session:
+            data = get_blob(session, sha256)
+        if data is None:
+            raise LookupError(f"blob {sha256[:12]} is missing from the store")
+        return data
+
+    def record_results(self, results: Sequence[wire.OpResult]) -> None:
+        # Plain acknowledgements (most of a push) are one UPDATE; the rest one by one.
+        plain = [
+            str(r.op_id)
+            for r in results
+            if r.status is wire.ResultStatus.ACCEPTED and r.version is None
+        ]
+        others = [
+            r for r in results if not (r.status is wire.ResultStatus.ACCEPTED and r.version is None)
+        ]
+
+        def write() -> None:
+            with self._store.writing() as session:
+                if plain:
+                    session.exec(
+                        update(OutboxRow)
+                        .where(col(OutboxRow.op_id).in_(plain))
+                        .values(state=store_outbox.OpState.ACKED.value, last_error=None)
+                    )
+                for result in others:
+                    apply_result(session, result)
+
+        self._lane.call(write)
+
+
+def apply_result(session: Any, result: wire.OpResult) -> None:
+    """Store one server answer on its outbox row (in the caller's transaction)."""
+    op_id = str(result.op_id)
+    if session.get(OutboxRow, op_id) is None:
+        return  # an answer about an operation this store never queued (a replayed bundle)
+    if result.status is wire.ResultStatus.ACCEPTED:
+        store_outbox.mark_acked(session, op_id, server_version=result.version)
+    elif result.status is wire.ResultStatus.CONFLICT:
+        store_outbox.mark_conflict(session, op_id, result.conflict_id or "")
+    elif result.status is wire.ResultStatus.REJECTED:
+        store_outbox.mark_rejected(session, op_id, f"{result.reason}: {result.message}")
+    else:
+        store_outbox.mark_attempt_failed(session, [op_id], result.message)

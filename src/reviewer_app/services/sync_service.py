@@ -1,0 +1,331 @@
+"""Sync for the GUI and the ``sync`` command: run a session, report status, handle conflicts.
+
+:class:`SyncService` wires the Qt-free engine (:func:`reviewer_app.sync.engine.run`) to the real
+store through :class:`~.sync_outbox.StoreOutbox` and :class:`~.sync_apply.StoreApplier`. It may
+be called from a worker thread; store writes go through the writer lane.
+
+Conflicts are data: :meth:`SyncService.open_conflicts` lists them (both versions, authors and
+times) and :meth:`SyncService.resolve_conflict` lets the lead reviewer settle one as a
+``resolve`` operation, queued like every other change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.review import JSONValue
+from reviewer_app.services import enrolment
+from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
+from reviewer_app.services.sync_apply import (
+    SIGNED_REPORT_PREFIX,
+    SnapshotLookup,
+    StoreApplier,
+    stored_conflicts,
+)
+from reviewer_app.services.sync_outbox import StoreOutbox
+from reviewer_app.services.writer_lane import WriterLane
+from reviewer_app.storage import outbox as store_outbox
+from reviewer_app.storage.blobs import get_blob, put_blob
+from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.store import Store
+from reviewer_app.storage.tables import LocalSettingRow, OutboxRow
+from reviewer_app.storage.visit_repository import VisitRepository
+from reviewer_app.sync import engine
+from reviewer_app.sync.client import SyncClientError
+from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
+from reviewer_app.sync.protocol import ConflictRecord, ConflictStatus
+
+log = logging.getLogger(__name__)
+
+LAST_SYNC_AT = "sync.last_sync_at"
+LAST_SYNC_SUMMARY = "sync.last_sync_summary"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    enrolled: bool
+    server_url: str | None
+    last_synced_at: datetime | None
+    pending: int
+    needs_attention: int
+    open_conflicts: int
+
+
+def summarise(result: SyncResult) -> str:
+    """One sentence about a finished session, for the command line and the status bar."""
+    if result.nothing_to_do:
+        return "Already up to date."
+    parts = [f"sent {result.pushed} change{'s' if result.pushed != 1 else ''}"]
+    if result.conflicts:
+        parts.append(f"{result.conflicts} became conflicts for the lead reviewer")
+    if result.rejected:
+        parts.append(f"{result.rejected} refused (see Needs attention)")
+    if result.retry_later:
+        parts.append(f"{result.retry_later} wait for the next sync")
+    parts.append(f"received {result.pulled}")
+    if result.blobs_uploaded or result.blobs_downloaded:
+        parts.append(f"{result.blobs_uploaded} files up, {result.blobs_downloaded} down")
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+class SyncService:
+    """Sync with the trust server this store is enrolled with."""
+
+    def __init__(
+        self,
+        store: Store,
+        lane: WriterLane,
+        *,
+        client_factory: ClientFactory = enrolment.default_client_factory,
+        snapshot_lookup: SnapshotLookup | None = None,
+        current_person_id: str | None = None,
+    ) -> None:
+        self._store = store
+        self._lane = lane
+        self._client_factory = client_factory
+        self.outbox = StoreOutbox(store, lane)
+        self.applier = StoreApplier(store, lane, snapshot_lookup)
+        self._person_id = current_person_id
+
+    # ---------------------------------------------------------------- syncing
+
+    def enrolled(self) -> tuple[str, str] | None:
+        return enrolment.enrolled_server(self._store)
+
+    def sync_now(
+        self, progress: ProgressCallback | None = None, cancel: CancelCheck | None = None
+    ) -> SyncResult:
+        """Run one session. Raises a :class:`~reviewer_app.sync.client.SyncClientError` subclass
+        (offline, re-enrol, update the app) with everything done so far kept."""
+        server = self.enrolled()
+        if server is None:
+            raise NotEnrolledError(
+                "This laptop is not enrolled with a trust server yet.",
+                hint="Run 'reviewer-app enrol SERVER_URL CODE' with your trust admin's code.",
+            )
+        url, device_id = server
+        token = enrolment.device_token(url, device_id)
+        if not token:
+            raise NotEnrolledError(
+                "This laptop's device token is missing from the system keyring.",
+                hint="Enrol again with a new code from your trust admin.",
+            )
+        with self._client_factory(url, token) as client:
+            result = engine.run(self.outbox, self.applier, client, progress, cancel)
+        if not result.cancelled:
+            self._remember(result)
+        return result
+
+    def server_reachable(self) -> bool:
+        """True when the enrolled server answers its health probe (one quick request)."""
+        server = self.enrolled()
+        if server is None:
+            return False
+        try:
+            with self._client_factory(server[0], None) as client:
+                return client.health().get("status") == "ok"
+        except SyncClientError:
+            return False
+
+    def _remember(self, result: SyncResult) -> None:
+        when = (result.server_time or datetime.now().astimezone()).isoformat()
+
+        def write() -> None:
+            with self._store.writing() as session:
+                set_setting(session, LAST_SYNC_AT, when)
+                set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
+
+        self._lane.call(write)
+
+    def status(self) -> SyncStatus:
+        """Enrolment, last successful sync, queue sizes and open conflicts."""
+        server = self.enrolled()
+        with self._store.reading() as session:
+            last = get_setting(session, LAST_SYNC_AT)
+            counts = dict(
+                session.exec(
+                    select(OutboxRow.state, func.count()).group_by(col(OutboxRow.state))
+                ).all()
+            )
+            waiting = _resolutions_waiting(session)
+            open_conflicts = [
+                c
+                for c in stored_conflicts(session)
+                if c.status is ConflictStatus.OPEN and c.id not in waiting
+            ]
+        return SyncStatus(
+            enrolled=server is not None,
+            server_url=server[0] if server else None,
+            last_synced_at=datetime.fromisoformat(last) if last else None,
+            pending=counts.get(store_outbox.OpState.PENDING.value, 0),
+            needs_attention=counts.get(store_outbox.OpState.REJECTED.value, 0),
+            open_conflicts=len(open_conflicts),
+        )
+
+    def needs_attention(self) -> list[store_outbox.OutboxOp]:
+        """Changes the server refused or turned into conflicts, oldest first."""
+        with self._store.reading() as session:
+            return store_outbox.ops_needing_attention(session)
+
+    # ---------------------------------------------------------------- conflicts
+
+    def open_conflicts(self, review_id: str | None = None) -> list[ConflictRecord]:
+        """Open conflicts (as last pulled), oldest first: field, candidates, authors, times.
+
+        A conflict the lead has resolved on this laptop is left out while the decision waits
+        to be sent.
+        """
+        with self._store.reading() as session:
+            records = stored_conflicts(session)
+            waiting = _resolutions_waiting(session)
+        return sorted(
+            (
+                c
+                for c in records
+                if c.status is ConflictStatus.OPEN
+                and c.id not in waiting
+                and (review_id is None or c.review_id == review_id)
+            ),
+            key=lambda c: c.id,
+        )
+
+    def conflict(self, conflict_id: str) -> ConflictRecord:
+        for record in self.open_conflicts():
+            if record.id == conflict_id:
+                return record
+        raise NotFoundError(
+            "That conflict is not open on this laptop any more.",
+            hint="Sync to see the latest state.",
+        )
+
+    def resolve_conflict(self, conflict_id: str, value: JSONValue, person_id: str) -> None:
+        """Settle an open conflict with ``value`` (one candidate's, or a merged text).
+
+        Only the visit's lead reviewer may; the decision is queued as a ``resolve`` operation
+        over the field's current server version and sent with the next sync.
+        """
+        record = self.conflict(conflict_id)
+
+        def write() -> None:
+            with self._store.writing() as session:
+                reviews = ReviewRepository(session, record_ops=False)
+                review = reviews.get_review(record.review_id)
+                visit = VisitRepository(session).get_visit(review.visit_id) if review else None
+                if visit is None:
+                    raise NotFoundError("The review of this conflict is not on this laptop.")
+                if visit.lead.person_id != person_id:
+                    raise PermissionDeniedError(
+                        "Only the visit's lead reviewer can resolve a conflict.",
+                        hint="Ask the lead reviewer to choose between the versions.",
+                    )
+                field_id = record.field
+                base = reviews.field_server_version(record.review_id, field_id)
+                now = datetime.now().astimezone()
+                reviews.set_field(record.review_id, field_id, value, person_id, now)
+                store_outbox.record_op(
+                    session,
+                    review_id=record.review_id,
+                    entity=store_outbox.Entity.FIELD_VALUE,
+                    entity_id=record.review_id,
+                    kind=store_outbox.OpKind.RESOLVE,
+                    payload={"conflict_id": conflict_id, "value": value},
+                    device_time=now,
+                    field=field_id,
+                    base_version=base,
+                )
+
+        self._lane.call(write)
+        log.info("Conflict %s resolved locally; queued for sync", conflict_id)
+
+    # ---------------------------------------------------------------- signed reports
+
+    def queue_signed_report(
+        self, review_id: str, pdf: bytes, person_id: str, *, audience: str = "full_internal"
+    ) -> str:
+        """Keep a signed report and queue it for the trust; returns the report's record id.
+
+        The PDF is stored once by its SHA-256 and uploaded before the record at the next sync;
+        the server verifies the signatures on arrival and refuses a tampered file.
+        """
+        if not pdf.startswith(b"%PDF-"):
+            raise ValidationError("The signed report is not a PDF file.")
+        report_id = new_id()
+
+        def write() -> None:
+            with self._store.writing() as session:
+                if ReviewRepository(session, record_ops=False).get_review(review_id) is None:
+                    raise NotFoundError(f"There is no review with id {review_id} on this computer.")
+                sha256 = put_blob(session, pdf)
+                now = datetime.now().astimezone()
+                record = {
+                    "id": report_id, "review_id": review_id, "sha256": sha256, "size": len(pdf),
+                    "audience": audience, "author_id": person_id, "signed_at": now.isoformat(),
+                }  # fmt: skip
+                store_outbox.record_op(
+                    session,
+                    review_id=review_id,
+                    entity=store_outbox.Entity.SIGNED_REPORT,
+                    entity_id=report_id,
+                    kind=store_outbox.OpKind.APPEND,
+                    payload=record,
+                    device_time=now,
+                )
+                set_setting(
+                    session,
+                    f"{SIGNED_REPORT_PREFIX}{review_id}.{report_id}",
+                    json.dumps(record, sort_keys=True),
+                )
+
+        self._lane.call(write)
+        return report_id
+
+    def signed_reports(self, review_id: str) -> list[tuple[dict[str, JSONValue], bytes]]:
+        """The review's signed reports on this laptop: (record, PDF bytes), oldest first."""
+        found = []
+        with self._store.reading() as session:
+            rows = session.exec(
+                select(LocalSettingRow).where(
+                    col(LocalSettingRow.key).startswith(f"{SIGNED_REPORT_PREFIX}{review_id}.")
+                )
+            ).all()
+            for row in sorted(rows, key=lambda r: r.key):
+                record = json.loads(row.value)
+                data = get_blob(session, str(record["sha256"]))
+                if data is not None:
+                    found.append((record, data))
+        return found
+
+    def last_summary(self) -> str | None:
+        with self._store.reading() as session:
+            return get_setting(session, LAST_SYNC_SUMMARY)
+
+
+def _resolutions_waiting(session: Session) -> set[str]:
+    """Conflict ids with a ``resolve`` queued on this laptop and not yet answered."""
+    payloads = session.exec(
+        select(OutboxRow.payload).where(
+            OutboxRow.kind == store_outbox.OpKind.RESOLVE.value,
+            OutboxRow.state == store_outbox.OpState.PENDING.value,
+        )
+    ).all()
+    return {str(json.loads(p).get("conflict_id")) for p in payloads}
+
+
+def decode_value(text: str) -> JSONValue:
+    """A conflict value typed on the command line: JSON when it parses, else plain text."""
+    try:
+        value: JSONValue = json.loads(text)
+    except ValueError:
+        return text
+    return value

@@ -1,0 +1,292 @@
+"""One sync session, as plain synchronous Python (no Qt): blobs, push, pull (design A8).
+
+:func:`run` talks to the local store only through the two small interfaces below, which
+``services.sync_service`` implements over the real store:
+
+1. **Handshake**: one request; the server names the reviews this device may read and each one's
+   newest ``server_seq``. With an empty outbox and every cursor at ``last_seq`` the session ends
+   here, so a sync with nothing to do costs one round trip whatever the store size.
+2. **Blobs first**: every file that a pending operation refers to is uploaded by content hash,
+   skipped when the server holds it, resumed from the server's offset after a dropped line.
+3. **Push** until the outbox is drained, in batches of at most :data:`MAX_BATCH`; each answer is
+   recorded at once. Rejected operations move to the needs-attention list and never block the
+   rest; ``retry`` answers (a file the server still lacks) stay queued for the next session.
+4. **Pull** each review until ``has_more`` is false; each page's changes **and** the cursor are
+   stored in one local transaction, so an interrupted sync resumes by syncing again.
+
+Conflicts come back as data (``SyncResult.open_conflicts``), never as exceptions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from reviewer_app.sync.client import SyncClient
+from reviewer_app.sync.protocol import (
+    MAX_BATCH,
+    MAX_BLOB_CHUNK_BYTES,
+    MAX_PULL_LIMIT,
+    MIN_CLIENT_SCHEMA_VERSION,
+    ChangesPage,
+    HandshakeResponse,
+    Operation,
+    OpResult,
+    ResultStatus,
+    ReviewSummary,
+)
+
+log = logging.getLogger(__name__)
+
+#: Blob upload chunk: small enough that a dropped line loses little, big enough to be quick.
+BLOB_CHUNK_BYTES = min(MAX_BLOB_CHUNK_BYTES, 1024 * 1024)
+
+
+class OutboxPort(Protocol):
+    """What the engine needs of the local outbox."""
+
+    def pending_review_ids(self) -> list[str]:
+        """Reviews with operations waiting to be pushed."""
+        ...
+
+    def pending_operations(
+        self, review_id: str, after_device_seq: int, limit: int
+    ) -> list[Operation]:
+        """Up to ``limit`` of a review's pending operations after ``after_device_seq``, in order."""
+        ...
+
+    def blobs_to_upload(self) -> list[tuple[str, int]]:
+        """(SHA-256, size) of every file a pending operation refers to."""
+        ...
+
+    def read_blob(self, sha256: str) -> bytes:
+        """The local content of a blob."""
+        ...
+
+    def record_results(self, results: Sequence[OpResult]) -> None:
+        """Store the server's answers to one batch (in one local transaction)."""
+        ...
+
+
+class LocalApplyPort(Protocol):
+    """What the engine needs to apply the server's changes locally."""
+
+    def cursors(self) -> dict[str, int]:
+        """The stored pull cursor of every review this laptop has pulled."""
+        ...
+
+    def accept_handshake(self, handshake: HandshakeResponse) -> None:
+        """Take the visits, people and reviews the server says this device may read."""
+        ...
+
+    def missing_blobs(self, page: ChangesPage) -> list[str]:
+        """Files the page's records refer to that this laptop does not hold."""
+        ...
+
+    def store_blob(self, sha256: str, data: bytes) -> None:
+        """Keep a downloaded file (content-addressed; storing twice is harmless)."""
+        ...
+
+    def apply_page(self, review: ReviewSummary, page: ChangesPage) -> None:
+        """Apply the page's changes and store ``page.next_cursor``, all in one transaction."""
+        ...
+
+
+class SyncCancelledError(Exception):
+    """Raised inside :func:`run` when ``cancel()`` answers True; work done so far is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where a session is: ``stage`` is handshake, blobs, push, pull or done."""
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class SyncResult:
+    """What one session did. ``open_conflicts`` are the server's open conflict ids seen."""
+
+    round_trips: int = 0
+    blobs_uploaded: int = 0
+    blobs_skipped: int = 0
+    pushed: int = 0
+    accepted: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    retry_later: int = 0
+    pulled: int = 0
+    blobs_downloaded: int = 0
+    cancelled: bool = False
+    server_time: datetime | None = None
+    open_conflicts: set[str] = field(default_factory=set)
+    rejections: list[OpResult] = field(default_factory=list)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.pushed == 0 and self.pulled == 0
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+CancelCheck = Callable[[], bool]
+
+
+def _no_progress(_progress: SyncProgress) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+class _Session:
+    def __init__(
+        self,
+        outbox: OutboxPort,
+        local: LocalApplyPort,
+        client: SyncClient,
+        progress: ProgressCallback,
+        cancel: CancelCheck,
+    ) -> None:
+        self.outbox = outbox
+        self.local = local
+        self.client = client
+        self.progress = progress
+        self.cancel = cancel
+        self.result = SyncResult()
+        #: Each readable review's newest server_seq, kept current from push answers.
+        self.reviews: dict[str, ReviewSummary] = {}
+
+    def check_cancel(self) -> None:
+        if self.cancel():
+            raise SyncCancelledError
+
+    # ---------------------------------------------------------------- stages
+
+    def upload_blobs(self) -> None:
+        blobs = self.outbox.blobs_to_upload()
+        for index, (sha256, _size) in enumerate(blobs):
+            self.check_cancel()
+            self.progress(SyncProgress("blobs", index, len(blobs), sha256[:12]))
+            complete, _held = self.client.blob_offset(sha256)
+            if complete:
+                self.result.blobs_skipped += 1
+                continue
+            # upload_blob resumes from what the server holds and re-sends a dropped chunk.
+            data = self.outbox.read_blob(sha256)
+            self.client.upload_blob(sha256, data, chunk_size=BLOB_CHUNK_BYTES)
+            self.result.blobs_uploaded += 1
+
+    def push(self) -> None:
+        review_ids = self.outbox.pending_review_ids()
+        for review_id in review_ids:
+            after = 0
+            while True:
+                self.check_cancel()
+                batch = self.outbox.pending_operations(review_id, after, MAX_BATCH)
+                if not batch:
+                    break
+                self.progress(SyncProgress("push", self.result.pushed, 0, review_id))
+                response = self.client.push(review_id, batch)
+                self.outbox.record_results(response.results)
+                self._count(response.results)
+                known = self.reviews.get(review_id)
+                if known is None:
+                    # Started on this laptop: its first push created it on the server.
+                    self.reviews[review_id] = ReviewSummary(
+                        review_id=review_id, visit_id="", school_id="", framework_id="",
+                        last_seq=response.last_seq, may_write=True, is_lead=False, locked=False,
+                    )  # fmt: skip
+                elif response.last_seq > known.last_seq:
+                    self.reviews[review_id] = known.model_copy(
+                        update={"last_seq": response.last_seq}
+                    )
+                after = batch[-1].device_seq
+
+    def _count(self, results: Sequence[OpResult]) -> None:
+        result = self.result
+        result.pushed += len(results)
+        for op_result in results:
+            if op_result.status is ResultStatus.ACCEPTED:
+                result.accepted += 1
+            elif op_result.status is ResultStatus.CONFLICT:
+                result.conflicts += 1
+                if op_result.conflict_id:
+                    result.open_conflicts.add(op_result.conflict_id)
+            elif op_result.status is ResultStatus.REJECTED:
+                result.rejected += 1
+                result.rejections.append(op_result)
+            else:
+                result.retry_later += 1
+
+    def pull(self) -> None:
+        cursors = self.local.cursors()
+        behind = [r for r in self.reviews.values() if cursors.get(r.review_id, 0) < r.last_seq]
+        for index, review in enumerate(behind):
+            cursor = cursors.get(review.review_id, 0)
+            while True:
+                self.check_cancel()
+                self.progress(SyncProgress("pull", index, len(behind), review.review_id))
+                page = self.client.pull(review.review_id, cursor, MAX_PULL_LIMIT)
+                for sha256 in self.local.missing_blobs(page):
+                    self.local.store_blob(sha256, self.client.download_blob(sha256))
+                    self.result.blobs_downloaded += 1
+                self.local.apply_page(review, page)
+                self.result.pulled += len(page.changes)
+                for change in page.changes:
+                    if change.conflict_id and change.kind.value == "conflict":
+                        self.result.open_conflicts.add(change.conflict_id)
+                    elif change.conflict_id and change.kind.value == "resolve":
+                        self.result.open_conflicts.discard(change.conflict_id)
+                cursor = page.next_cursor
+                if not page.has_more:
+                    break
+
+
+def run(
+    outbox: OutboxPort,
+    local_apply: LocalApplyPort,
+    client: SyncClient,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> SyncResult:
+    """Run one sync session; see the module docstring for the order of work.
+
+    Errors from the client (:class:`~reviewer_app.sync.client.SyncClientError`) propagate after the
+    work already done is stored; syncing again carries on from there. A cancel request stops
+    at the next step boundary and returns the partial result with ``cancelled=True``.
+    """
+    session = _Session(outbox, local_apply, client, progress or _no_progress, cancel or _never)
+    sent_before = client.requests_sent
+    try:
+        session.progress(SyncProgress("handshake"))
+        handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
+        session.result.server_time = handshake.server_time
+        local_apply.accept_handshake(handshake)
+        session.reviews = {r.review_id: r for r in handshake.reviews}
+        session.upload_blobs()
+        session.push()
+        session.pull()
+        session.progress(SyncProgress("done", 1, 1))
+    except SyncCancelledError:
+        session.result.cancelled = True
+    finally:
+        session.result.round_trips = client.requests_sent - sent_before
+    log.info(
+        "Sync finished: %d pushed (%d accepted, %d conflicts, %d rejected), %d pulled, "
+        "%d round trips%s",
+        session.result.pushed,
+        session.result.accepted,
+        session.result.conflicts,
+        session.result.rejected,
+        session.result.pulled,
+        session.result.round_trips,
+        " (cancelled)" if session.result.cancelled else "",
+    )
+    return session.result

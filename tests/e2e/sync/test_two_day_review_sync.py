@@ -1,0 +1,352 @@
+"""End to end: a two-day peer review captured on laptops, one offline, synced to the real server.
+
+The trust server runs as a subprocess (``reviewer-app-server serve``); each laptop syncs with
+``reviewer-app sync`` in a subprocess of its own, against its own encrypted store. Reviewers
+capture through the same services the editor uses. Day one: Pat works online; Sam's laptop is
+offline (the server is down when Sam tries) and Sam edits the strengths text Pat also edited.
+Day two: both sync, the conflict is kept, Lee (the lead) sees both versions with authors and
+times and resolves it; everyone syncs; the server holds exactly what every laptop holds.
+
+Finally the report is signed (three signatures, pyHanko) and synced: the server keeps it and
+locks the review, and every laptop holds the same PDF. The report's content is the reports
+package's sample peer review, not one rendered from this review's records (no service builds a
+report document from a stored review yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import keyring
+import pytest
+from file_keyring import KEYRING_FILE_ENV, FileKeyring
+from sqlmodel import Session, create_engine, select
+
+from reviewer_app.domain.review import agreed_judgement, current_notes
+from reviewer_app.paths import AppPaths
+from reviewer_app.server import administration as adm
+from reviewer_app.server import models
+from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.enrolment import issue_code
+from reviewer_app.services.sync_service import SyncService
+from reviewer_app.services.workspace import Workspace
+
+HERE = Path(__file__).parent
+FIELD = "leadership.strengths"
+CA_PASSPHRASE = b"a passphrase only this test knows"
+PHOTO = b"\xff\xd8 photo of the year 5 writing display" * 200
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """``reviewer-app-server serve`` in a subprocess, on a fixed port so it can restart."""
+
+    def __init__(self, folder: Path) -> None:
+        from reviewer_app.reports.ca import CaFolder
+
+        self.folder = folder
+        # The trust CA the server checks signed reports against (a real 'reviewer-app ca' folder).
+        self.ca = CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
+        (folder / "ca-passphrase").write_bytes(CA_PASSPHRASE)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.database_url = f"sqlite:///{folder / 'server.sqlite3'}"
+
+    def start(self) -> None:
+        script = Path(sys.executable).parent / "reviewer-app-server"
+        self.process = subprocess.Popen(
+            [
+                str(script),
+                "--data-dir",
+                str(self.folder),
+                "serve",
+                "--port",
+                str(self.port),
+                "--ca-dir",
+                str(self.folder / "ca"),
+                "--ca-passphrase-file",
+                str(self.folder / "ca-passphrase"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the trust server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "keyring.json"
+    previous_env = os.environ.get(KEYRING_FILE_ENV)
+    os.environ[KEYRING_FILE_ENV] = str(path)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    try:
+        yield path
+    finally:
+        keyring.set_keyring(previous)
+        if previous_env is None:
+            os.environ.pop(KEYRING_FILE_ENV, None)
+        else:
+            os.environ[KEYRING_FILE_ENV] = previous_env
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    engine = create_server_engine(f"sqlite:///{folder / 'server.sqlite3'}")
+    migrate(engine)
+    engine.dispose()
+    running = Server(folder)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def reviewer_app(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHON_KEYRING_BACKEND"] = "file_keyring.FileKeyring"
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+class Laptop:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def sync(self) -> subprocess.CompletedProcess[str]:
+        return reviewer_app("sync", "--data-dir", str(self.folder))
+
+    def workspace(self) -> Workspace:
+        return Workspace.open(AppPaths.from_base(self.folder))
+
+
+def _signed_sample_report(server: Server) -> bytes:
+    """The reports package's sample peer review, signed by its three reviewers with
+    certificates from the server's trust CA."""
+    from cryptography import x509
+
+    from reviewer_app.reports.document import FULL_INTERNAL
+    from reviewer_app.reports.keys import credentials, generate_signing_key
+    from reviewer_app.reports.sample_reports import SAMPLE_SIGNERS, peer_review_draft
+    from reviewer_app.reports.signing import prepare_and_render, sign_report
+
+    root = server.ca.root_certificate()
+    crl = x509.load_pem_x509_crl(server.ca.crl_path.read_bytes())
+    pdf = prepare_and_render(peer_review_draft().for_audience(FULL_INTERNAL))
+    roles = dict(SAMPLE_SIGNERS)
+    for name in ("Amira Hussain", "Tom Fletcher", "Dr Sarah Whitfield"):
+        key = generate_signing_key()
+        cert = server.ca.issue(
+            CA_PASSPHRASE, key.public_key(), name=name,
+            email=f"{name.split()[-1].lower()}@oak.example", roles=[roles[name]],
+        )  # fmt: skip
+        pdf = sign_report(pdf, credentials(key, cert, [root]), trust_roots=[root], crls=[crl])
+    return pdf
+
+
+def _server_view(database_url: str, review_id: str) -> dict[str, Any]:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            records = session.exec(
+                select(models.Record).where(models.Record.review_id == review_id)
+            ).all()
+            fields = session.exec(
+                select(models.FieldState).where(models.FieldState.review_id == review_id)
+            ).all()
+            open_conflicts = session.exec(
+                select(models.Conflict).where(models.Conflict.status == "open")
+            ).all()
+    finally:
+        engine.dispose()
+    view: dict[str, Any] = {"fields": {f.field: (f.value, f.version) for f in fields}}
+    for record in records:
+        view.setdefault(record.entity, set()).add((record.entity_id, record.retracted))
+    view["open_conflicts"] = len(open_conflicts)
+    return view
+
+
+def _laptop_view(workspace: Workspace, review_id: str) -> dict[str, Any]:
+    reviews = workspace.reviews
+    view: dict[str, Any] = {
+        "fields": {
+            f.field_id: (f.value, f.version) for f in reviews.field_values(review_id).values()
+        },
+        "evidence_note": {
+            (n.id, n.retracted) for n in reviews.notes(review_id, include_history=True)
+        },
+        "attachment": {
+            (a.id, a.retracted) for a in reviews.attachments(review_id, include_retracted=True)
+        },
+        "judgement": {(j.id, False) for j in reviews.judgements(review_id)},
+    }
+    return view
+
+
+@pytest.mark.slow
+def test_two_day_review_on_two_laptops_one_offline(
+    tmp_path: Path, server: Server, keyring_file: Path
+) -> None:
+    engine = create_server_engine(server.database_url)
+    with write_session(engine) as s:
+        trust = adm.create_trust(s, "Oak Learning Trust").id
+        school = adm.create_school(s, trust, urn="123456", name="Ash Primary", phase="primary").id
+        adm.add_framework(s, "peer_review", title="Peer review")
+        lee = adm.create_person(s, trust, name="Lee Lead", email="lee@oak.example",
+                                roles=["lead_reviewer"]).id  # fmt: skip
+        pat = adm.create_person(s, trust, name="Pat Peer", email="pat@oak.example",
+                                roles=["peer_reviewer"]).id  # fmt: skip
+        sam = adm.create_person(s, trust, name="Sam Second", email="sam@oak.example",
+                                roles=["peer_reviewer"]).id  # fmt: skip
+        for person in (lee, pat, sam):
+            adm.assign(s, person, school)
+        visit = adm.create_visit(
+            s, school, "peer_review", start=date(2026, 5, 11), end=date(2026, 5, 12),
+            team=[(lee, "lead_reviewer"), (pat, "peer_reviewer"), (sam, "peer_reviewer")],
+        ).id  # fmt: skip
+        review = adm.create_review(s, visit).id
+        codes = {p: issue_code(s, p) for p in (lee, pat, sam)}
+    engine.dispose()
+
+    laptops = {p: Laptop(tmp_path / name) for p, name in ((lee, "lee"), (pat, "pat"), (sam, "sam"))}
+    for person, laptop in laptops.items():
+        enrolled = reviewer_app(
+            "enrol", server.url, codes[person], "--data-dir", str(laptop.folder)
+        )
+        assert enrolled.returncode == 0, enrolled.stderr
+        first = laptop.sync()
+        assert first.returncode == 0, first.stderr
+    lee_laptop, pat_laptop, sam_laptop = laptops[lee], laptops[pat], laptops[sam]
+
+    # Day one. Pat is online all day.
+    with pat_laptop.workspace() as ws:
+        photo = ws.reviews.add_attachment(review, "display.jpg", "image/jpeg", PHOTO)
+        ws.reviews.add_note(review, "Year 5 writing shows clear progression",
+                            attachment_ids=(photo.id,), criterion_ids=("leadership",))  # fmt: skip
+        ws.reviews.propose_judgement(review, "leadership", "good", "Consistent approach")
+        ws.reviews.set_field(review, FIELD, "Leaders know the school well.")
+    synced = pat_laptop.sync()
+    assert synced.returncode == 0, synced.stderr
+    assert "Sent 4 changes" in synced.stdout
+
+    # Sam has no connection in the hall: the server is out of reach when Sam tries.
+    with sam_laptop.workspace() as ws:
+        ws.reviews.add_note(review, "Pupils in the library could name their reading targets")
+        ws.reviews.add_attachment(review, "same-display.jpg", "image/jpeg", PHOTO)
+        ws.reviews.propose_judgement(review, "leadership", "outstanding", "Exceptional CPD")
+        ws.reviews.set_field(review, FIELD, "Leaders have built a culture of reading.")
+    server.stop()
+    offline = sam_laptop.sync()
+    assert offline.returncode == 1
+    assert "cannot be reached" in offline.stderr
+    assert "Traceback" not in offline.stderr
+    server.start()
+
+    # Day two: Sam's laptop is back online; both sync; the edits overlap.
+    sam_synced = sam_laptop.sync()
+    assert sam_synced.returncode == 0, sam_synced.stderr
+    assert "1 became conflicts" in sam_synced.stdout
+    assert pat_laptop.sync().returncode == 0
+    lead_synced = lee_laptop.sync()
+    assert "1 conflict(s) wait for the lead reviewer" in lead_synced.stdout
+
+    with lee_laptop.workspace() as ws:
+        service = SyncService(ws.store, ws.lane)
+        (conflict,) = service.open_conflicts(review)
+        shown = {(c.value, c.author_id) for c in conflict.candidates}
+        assert shown == {
+            ("Leaders know the school well.", pat),
+            ("Leaders have built a culture of reading.", sam),
+        }
+        assert all(c.device_time is not None for c in conflict.candidates)
+        service.resolve_conflict(
+            conflict.id,
+            "Leaders know the school well and have built a culture of reading.",
+            ws.current_person.id,
+        )
+        ws.reviews.agree_judgement(review, "leadership", "good", "Agreed at the team meeting")
+    assert lee_laptop.sync().returncode == 0
+    for laptop in (pat_laptop, sam_laptop, lee_laptop):
+        assert laptop.sync().returncode == 0
+
+    server_view = _server_view(server.database_url, review)
+    assert server_view.pop("open_conflicts") == 0
+    assert server_view["fields"][FIELD] == (
+        "Leaders know the school well and have built a culture of reading.", 2
+    )  # fmt: skip
+    assert len(server_view["evidence_note"]) == 2
+    assert len(server_view["attachment"]) == 2
+    assert len(server_view["judgement"]) == 3
+    for person, laptop in laptops.items():
+        with laptop.workspace() as ws:
+            assert _laptop_view(ws, review) == server_view, person
+            agreed = agreed_judgement(ws.reviews.judgements(review), "leadership")
+            assert agreed is not None
+            assert (agreed.level_key, agreed.author_id) == ("good", lee)
+            notes = current_notes(ws.reviews.notes(review))
+            assert {n.author_id for n in notes} == {pat, sam}
+            for attachment in ws.reviews.attachments(review):
+                assert ws.reviews.attachment_data(attachment) == PHOTO
+            assert SyncService(ws.store, ws.lane).status().open_conflicts == 0
+
+    # The lead signs the report and syncs it; the server verifies, keeps it, locks the review.
+    pdf = _signed_sample_report(server)
+    with lee_laptop.workspace() as ws:
+        SyncService(ws.store, ws.lane).queue_signed_report(review, pdf, ws.current_person.id)
+    assert "Sent 1 change" in lee_laptop.sync().stdout
+    for laptop in (pat_laptop, sam_laptop):
+        assert laptop.sync().returncode == 0
+    engine = create_engine(server.database_url)
+    with Session(engine) as session:
+        locked = session.get(models.Review, review)
+        (kept,) = session.exec(
+            select(models.Record).where(models.Record.entity == "signed_report")
+        ).all()
+    engine.dispose()
+    assert locked is not None
+    assert locked.locked
+    assert kept.blob_sha256 == hashlib.sha256(pdf).hexdigest()
+    for person, laptop in laptops.items():
+        with laptop.workspace() as ws:
+            ((record, data),) = SyncService(ws.store, ws.lane).signed_reports(review)
+            assert data == pdf, person
+            assert record["id"] == kept.entity_id

@@ -1,0 +1,55 @@
+"""Fixtures for sync tests: one live server per module, an in-memory keyring, laptops."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sync_world import Laptop, LiveServer, World, build_world, use_memory_keyring
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[None]:
+    restore = use_memory_keyring()
+    try:
+        yield
+    finally:
+        restore()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("sync-server"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(live_server: LiveServer) -> LiveServer:
+    live_server.reset()
+    return live_server
+
+
+@pytest.fixture
+def world(server: LiveServer) -> World:
+    return build_world(server)
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, server: LiveServer) -> Iterator[Callable[[str], Laptop]]:
+    made: list[Laptop] = []
+
+    def make(name: str) -> Laptop:
+        device = Laptop(tmp_path / name, server)
+        made.append(device)
+        return device
+
+    try:
+        yield make
+    finally:
+        for device in made:
+            device.close()

@@ -1,0 +1,268 @@
+"""Test world for sync: the real server on loopback, laptops with real encrypted stores.
+
+* :class:`LiveServer`: uvicorn serving the real app in a thread on a free port (SQLite).
+* :class:`MemoryKeyring`: an in-memory keyring backend (``keyring.set_keyring``), so device
+  tokens and store keys never touch a real keyring.
+* :class:`FaultyTransport`: wraps httpx's real transport and injects the faults the design
+  names: a request dropped before the server sees it, a response dropped after the server
+  committed, duplicate delivery.
+* :class:`Laptop`: a Workspace on its own store plus its SyncService.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import keyring
+import uvicorn
+from keyring.backend import KeyringBackend
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from reviewer_app.paths import AppPaths
+from reviewer_app.server import administration as adm
+from reviewer_app.server.app import create_app
+from reviewer_app.server.blob_store import BlobStore
+from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.enrolment import issue_code
+from reviewer_app.server.request_context import ServerContext
+from reviewer_app.services import enrolment
+from reviewer_app.services.sync_service import SyncService
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.sync.client import RetryPolicy, SyncClient
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in a dict (tests only)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@dataclass
+class LiveServer:
+    """The real server app under uvicorn in a thread on a free loopback port (SQLite)."""
+
+    folder: Path
+    engine: Engine = field(init=False)
+    base_url: str = ""
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+    extra_routes: Callable[[Any], None] | None = None
+
+    def start(self) -> None:
+        self.engine = create_server_engine(f"sqlite:///{self.folder / 'server.sqlite3'}")
+        migrate(self.engine)
+        (self.folder / "blobs").mkdir(exist_ok=True)
+        app = create_app(ServerContext(engine=self.engine, blobs=BlobStore(self.folder / "blobs")))
+        if self.extra_routes is not None:
+            self.extra_routes(app)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=20)
+        self.engine.dispose()
+
+    def reset(self) -> None:
+        """Empty every table and the blob folder."""
+        with self.engine.begin() as connection:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                connection.execute(table.delete())
+        blobs = self.folder / "blobs"
+        for child in blobs.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        (blobs / "partial").mkdir()
+
+    def code_for(self, person_id: str) -> str:
+        with write_session(self.engine) as session:
+            return issue_code(session, person_id)
+
+
+WALK = "learning_walk"
+
+
+@dataclass(frozen=True)
+class World:
+    """One trust, one school, a two-day learning walk led by ``lead`` with two peers."""
+
+    trust: str
+    school: str
+    lead: str
+    peer: str
+    peer2: str
+    visit: str
+    review: str
+
+
+def build_world(server: LiveServer) -> World:
+    with write_session(server.engine) as s:
+        trust = adm.create_trust(s, "Oak Learning Trust").id
+        school = adm.create_school(s, trust, urn="100001", name="Ash Primary", phase="primary").id
+        adm.add_framework(s, WALK, title="Learning walk")
+        lead = adm.create_person(
+            s, trust, name="Lee Lead", email="lee@oak.example", roles=["lead_reviewer"]
+        ).id
+        peer = adm.create_person(
+            s, trust, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
+        ).id
+        peer2 = adm.create_person(
+            s, trust, name="Sam Second", email="sam@oak.example", roles=["peer_reviewer"]
+        ).id
+        for person in (lead, peer, peer2):
+            adm.assign(s, person, school)
+        visit = adm.create_visit(
+            s,
+            school,
+            WALK,
+            start=date(2026, 3, 2),
+            end=date(2026, 3, 3),
+            team=[(lead, "lead_reviewer"), (peer, "peer_reviewer"), (peer2, "peer_reviewer")],
+        ).id
+        review = adm.create_review(s, visit).id
+    return World(trust, school, lead, peer, peer2, visit, review)
+
+
+class FaultyTransport(httpx.BaseTransport):
+    """The real transport with faults injected on demand.
+
+    Queue faults with :meth:`inject`: ``drop_request`` (raise before sending; the server never
+    sees it), ``drop_response`` (send, let the server commit, then raise as if the line broke),
+    ``duplicate`` (send the same request twice; answer with the second response).
+    ``match`` limits a fault to requests whose path contains it.
+    """
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.faults: deque[tuple[str, str]] = deque()
+        self.injected: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, str, bytes]] = []
+
+    def inject(self, fault: str, match: str = "") -> None:
+        self.faults.append((fault, match))
+
+    def _take(self, request: httpx.Request) -> str | None:
+        for index, (fault, match) in enumerate(self.faults):
+            if match in request.url.path:
+                del self.faults[index]
+                self.injected.append((fault, request.url.path))
+                return fault
+        return None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        fault = self._take(request)
+        body = request.read()
+        if fault == "drop_request":
+            raise httpx.ConnectError("injected: request dropped", request=request)
+        self.sent.append((request.method, request.url.path, body))
+        response = self.inner.handle_request(request)
+        if fault == "drop_response":
+            response.read()
+            response.close()
+            raise httpx.ReadError("injected: response dropped", request=request)
+        if fault == "duplicate":
+            response.read()
+            response.close()
+            again = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
+            self.sent.append((request.method, request.url.path, body))
+            response = self.inner.handle_request(again)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+FAST_RETRY = RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05, deadline=5)
+
+
+class Laptop:
+    """One reviewer's laptop: a real encrypted store, the sync service, a faulty line."""
+
+    def __init__(self, folder: Path, server: LiveServer, *, retry: RetryPolicy = FAST_RETRY):
+        self.folder = folder
+        self.server = server
+        self.transport = FaultyTransport()
+        self.retry = retry
+        self.clients: list[SyncClient] = []
+        self.workspace = Workspace.open(AppPaths.from_base(folder))
+        self.sync = SyncService(
+            self.workspace.store, self.workspace.lane, client_factory=self.client_for
+        )
+
+    def client_for(self, url: str, token: str | None) -> SyncClient:
+        client = _KeepOpenClient(url, token, transport=self.transport, retry=self.retry)
+        self.clients.append(client)
+        return client
+
+    def enrol(self, person_id: str) -> enrolment.Enrolment:
+        done = enrolment.enrol(
+            self.workspace.store,
+            self.workspace.lane,
+            self.server.base_url,
+            self.server.code_for(person_id),
+            device_name=self.folder.name,
+            client_factory=self.client_for,
+        )
+        self.workspace.reload_identity()
+        return done
+
+    @property
+    def reviews(self) -> Any:
+        return self.workspace.reviews
+
+    def close(self) -> None:
+        self.workspace.close()
+        self.transport.close()
+
+
+class _KeepOpenClient(SyncClient):
+    """A client whose ``close`` leaves the shared faulty transport open for the next session."""
+
+    def close(self) -> None:
+        pass
+
+
+def use_memory_keyring() -> Callable[[], None]:
+    """Install a fresh :class:`MemoryKeyring`; returns a function that restores the old one."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    return lambda: keyring.set_keyring(previous)
