@@ -21,6 +21,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.visits import VISIT_ROLES, Visit
 from reviewer_app.paths import AppPaths
+from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.keys import PassphrasePrompt
 from reviewer_app.storage.local_settings import (
@@ -51,6 +52,8 @@ class Workspace:
         self._store = store
         self._lane = lane
         self.demo = demo
+        #: Review records for the editor: notes, judgements, fields, attachments, actions.
+        self.reviews = ReviewRecords(store, lane, lambda: self.current_person)
         self._trust, self._person = self._load_identity()
 
     # ---------------------------------------------------------------- life cycle

@@ -1,0 +1,59 @@
+"""Attachment content, addressed by SHA-256 and kept inside the encrypted store.
+
+Keeping the bytes in the database (not beside it) means photos of pupils' work are encrypted at
+rest with everything else and travel with the store. The same content is stored once, however
+many attachments refer to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from reviewer_app.storage.tables import AttachmentRow, BlobRow
+
+
+def sha256_hex(data: bytes) -> str:
+    """The content address of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def put_blob(session: Session, data: bytes) -> str:
+    """Store ``data`` unless the same content is there already; return its SHA-256."""
+    digest = sha256_hex(data)
+    if session.get(BlobRow, digest) is None:
+        session.add(
+            BlobRow(
+                sha256=digest,
+                size=len(data),
+                data=data,
+                stored_at=datetime.now(UTC).isoformat(),
+            )
+        )
+        session.flush()
+    return digest
+
+
+def get_blob(session: Session, digest: str) -> bytes | None:
+    """The content stored under ``digest``, or ``None``."""
+    row = session.get(BlobRow, digest)
+    return None if row is None else bytes(row.data)
+
+
+def has_blob(session: Session, digest: str) -> bool:
+    return session.exec(select(BlobRow.sha256).where(BlobRow.sha256 == digest)).first() is not None
+
+
+def blob_count(session: Session) -> int:
+    """How many distinct contents are stored."""
+    return session.exec(select(func.count()).select_from(BlobRow)).one()
+
+
+def unreferenced_blobs(session: Session) -> list[str]:
+    """Contents no attachment refers to (left by a failed import, say); safe to delete."""
+    referenced = select(AttachmentRow.sha256)
+    rows = session.exec(select(BlobRow.sha256).where(col(BlobRow.sha256).not_in(referenced)))
+    return list(rows)

@@ -1,0 +1,338 @@
+"""The sync outbox: one row per local change to review records, written in the same transaction.
+
+Design (shared/reference/sync-and-signing.md, A8): ``op_id`` is a UUIDv7 and the idempotency key;
+``device_seq`` is this store's own monotonic order; ``payload`` is canonical JSON;
+``base_version`` is the server version a ``set`` was based on and ``parent_op_id`` chains a
+second offline edit of the same field to the first. A row only leaves ``pending`` when the
+server answers: ``acked``, ``rejected`` (moved aside for a person to look at, never blocking the
+queue) or ``conflict``.
+
+Functions here take the caller's session, so the outbox row commits or rolls back with the change
+it describes. The sync engine builds on :func:`pending_ops` and the ``mark_*`` functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum, StrEnum
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.review import JSONValue
+from reviewer_app.storage.tables import FieldValueRow, OutboxRow, SyncStateRow
+
+
+class OpKind(StrEnum):
+    APPEND = "append"
+    SET = "set"
+    RETRACT = "retract"
+    RESOLVE = "resolve"
+    SUBMIT = "submit"
+
+
+class OpState(StrEnum):
+    PENDING = "pending"
+    ACKED = "acked"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+class Entity(StrEnum):
+    """What an operation changes. For ``field_value`` the entity id is the review id and
+    ``field`` names the field; for a review's state, entity ``review`` and field ``state``."""
+
+    REVIEW = "review"
+    JUDGEMENT = "judgement"
+    FIELD_VALUE = "field_value"
+    EVIDENCE_NOTE = "evidence_note"
+    ATTACHMENT = "attachment"
+    ACTION = "action"
+    ACTION_FOLLOW_UP = "action_follow_up"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxOp:
+    """One queued operation, as the sync engine sees it."""
+
+    op_id: str
+    device_seq: int
+    review_id: str
+    entity: Entity
+    entity_id: str
+    field: str | None
+    kind: OpKind
+    payload: str
+    base_version: int | None
+    parent_op_id: str | None
+    device_time: datetime
+    state: OpState
+    attempts: int
+    last_error: str | None
+
+    def payload_value(self) -> JSONValue:
+        """The payload decoded from its canonical JSON."""
+        value: JSONValue = json.loads(self.payload)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """Per-review pull cursor and the times of the last push and pull."""
+
+    review_id: str
+    pull_cursor: int = 0
+    last_push_at: datetime | None = None
+    last_pull_at: datetime | None = None
+
+
+def to_json_value(value: object) -> JSONValue:
+    """A domain value (dataclass, enum, date, tuple, frozenset...) as plain JSON data."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return to_json_value(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted((to_json_value(v) for v in value), key=canonical_json)
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    raise TypeError(f"cannot put {type(value).__name__} into an outbox payload")
+
+
+def canonical_json(value: object) -> str:
+    """Canonical JSON: sorted keys, no whitespace, UTF-8 text (so equal payloads hash equal)."""
+    return json.dumps(
+        to_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def _op(row: OutboxRow) -> OutboxOp:
+    return OutboxOp(
+        op_id=row.op_id,
+        device_seq=row.device_seq,
+        review_id=row.review_id,
+        entity=Entity(row.entity),
+        entity_id=row.entity_id,
+        field=row.field,
+        kind=OpKind(row.kind),
+        payload=row.payload,
+        base_version=row.base_version,
+        parent_op_id=row.parent_op_id,
+        device_time=datetime.fromisoformat(row.device_time),
+        state=OpState(row.state),
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )
+
+
+def record_op(
+    session: Session,
+    *,
+    review_id: str,
+    entity: Entity,
+    entity_id: str,
+    kind: OpKind,
+    payload: object,
+    device_time: datetime,
+    field: str | None = None,
+    base_version: int | None = None,
+) -> OutboxOp:
+    """Queue one operation in the caller's transaction (which must be a write transaction).
+
+    ``device_seq`` is the next number after the highest so far: safe because writes hold the
+    store's write lock from ``BEGIN IMMEDIATE``. A ``set`` chains to the newest un-acked ``set``
+    of the same field from this device through ``parent_op_id``.
+    """
+    highest = session.exec(select(func.max(OutboxRow.device_seq))).one()
+    parent: str | None = None
+    if kind in (OpKind.SET, OpKind.RESOLVE):
+        parent = session.exec(
+            select(OutboxRow.op_id)
+            .where(
+                OutboxRow.review_id == review_id,
+                OutboxRow.entity == entity.value,
+                OutboxRow.entity_id == entity_id,
+                OutboxRow.field == field,
+                OutboxRow.state == OpState.PENDING.value,
+            )
+            .order_by(col(OutboxRow.device_seq).desc())
+            .limit(1)
+        ).first()
+    row = OutboxRow(
+        op_id=new_id(),
+        device_seq=(highest or 0) + 1,
+        review_id=review_id,
+        entity=entity.value,
+        entity_id=entity_id,
+        field=field,
+        kind=kind.value,
+        payload=canonical_json(payload),
+        base_version=base_version,
+        parent_op_id=parent,
+        device_time=device_time.isoformat(),
+        state=OpState.PENDING.value,
+        attempts=0,
+        last_error=None,
+    )
+    session.add(row)
+    session.flush()
+    return _op(row)
+
+
+def pending_ops(
+    session: Session, *, review_id: str | None = None, limit: int | None = None
+) -> list[OutboxOp]:
+    """Operations still to push, in ``device_seq`` order."""
+    statement = select(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
+    if review_id is not None:
+        statement = statement.where(OutboxRow.review_id == review_id)
+    statement = statement.order_by(col(OutboxRow.device_seq))
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [_op(r) for r in session.exec(statement)]
+
+
+def ops_needing_attention(session: Session) -> list[OutboxOp]:
+    """Rejected and conflicting operations, oldest first, for a person to look at."""
+    statement = (
+        select(OutboxRow)
+        .where(col(OutboxRow.state).in_([OpState.REJECTED.value, OpState.CONFLICT.value]))
+        .order_by(col(OutboxRow.device_seq))
+    )
+    return [_op(r) for r in session.exec(statement)]
+
+
+def get_op(session: Session, op_id: str) -> OutboxOp | None:
+    row = session.get(OutboxRow, op_id)
+    return None if row is None else _op(row)
+
+
+def _row(session: Session, op_id: str) -> OutboxRow:
+    row = session.get(OutboxRow, op_id)
+    if row is None:
+        raise KeyError(op_id)
+    return row
+
+
+def mark_acked(session: Session, op_id: str, *, server_version: int | None = None) -> None:
+    """The server accepted the operation. For a field ``set``, ``server_version`` is the version
+    the server gave the value; it becomes the field's ``server_version`` (never moving back)."""
+    row = _row(session, op_id)
+    row.state = OpState.ACKED.value
+    row.last_error = None
+    session.add(row)
+    if server_version is not None and row.entity == Entity.FIELD_VALUE.value and row.field:
+        set_field_server_version(session, row.entity_id, row.field, server_version)
+    session.flush()
+
+
+def mark_rejected(session: Session, op_id: str, reason: str) -> None:
+    """The server refused the operation for good; it waits for a person, not for a retry."""
+    row = _row(session, op_id)
+    row.state = OpState.REJECTED.value
+    row.last_error = reason
+    session.add(row)
+    session.flush()
+
+
+def mark_conflict(session: Session, op_id: str, detail: str) -> None:
+    """The server kept both values of a shared field; a person must choose."""
+    row = _row(session, op_id)
+    row.state = OpState.CONFLICT.value
+    row.last_error = detail
+    session.add(row)
+    session.flush()
+
+
+def mark_attempt_failed(session: Session, op_ids: list[str], error: str) -> None:
+    """A push did not get an answer (network down...): count the attempt, stay pending."""
+    for op_id in op_ids:
+        row = _row(session, op_id)
+        row.attempts += 1
+        row.last_error = error
+        session.add(row)
+    session.flush()
+
+
+def set_field_server_version(
+    session: Session, review_id: str, field_id: str, server_version: int
+) -> None:
+    """Record the newest server version of a field value (for detecting stale writes later)."""
+    row = session.get(FieldValueRow, (review_id, field_id))
+    if row is not None and server_version > row.server_version:
+        row.server_version = server_version
+        session.add(row)
+        session.flush()
+
+
+def get_sync_state(session: Session, review_id: str) -> SyncState:
+    """The pull cursor of a review (0 when it was never pulled)."""
+    row = session.get(SyncStateRow, review_id)
+    if row is None:
+        return SyncState(review_id=review_id)
+    return SyncState(
+        review_id=row.review_id,
+        pull_cursor=row.pull_cursor,
+        last_push_at=datetime.fromisoformat(row.last_push_at) if row.last_push_at else None,
+        last_pull_at=datetime.fromisoformat(row.last_pull_at) if row.last_pull_at else None,
+    )
+
+
+def save_sync_state(session: Session, state: SyncState) -> None:
+    """Store a review's cursor; commit it in the transaction that applied the pulled changes."""
+    session.merge(
+        SyncStateRow(
+            review_id=state.review_id,
+            pull_cursor=state.pull_cursor,
+            last_push_at=state.last_push_at.isoformat() if state.last_push_at else None,
+            last_pull_at=state.last_pull_at.isoformat() if state.last_pull_at else None,
+        )
+    )
+    session.flush()
+
+
+class OutboxRecorder:
+    """Base of repositories whose writes are queued for sync in the caller's transaction.
+
+    With ``record_ops=False`` writes are not queued: for changes pulled from the server.
+    """
+
+    def __init__(self, session: Session, *, record_ops: bool = True) -> None:
+        self._session = session
+        self._record_ops = record_ops
+
+    def _queue(
+        self,
+        review_id: str,
+        entity: Entity,
+        entity_id: str,
+        kind: OpKind,
+        payload: object,
+        device_time: datetime,
+        *,
+        field: str | None = None,
+        base_version: int | None = None,
+    ) -> None:
+        if self._record_ops:
+            record_op(
+                self._session,
+                review_id=review_id,
+                entity=entity,
+                entity_id=entity_id,
+                kind=kind,
+                payload=payload,
+                device_time=device_time,
+                field=field,
+                base_version=base_version,
+            )
