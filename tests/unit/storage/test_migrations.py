@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.storage import schema
 from reviewer_app.storage.engine import create_engines, probe_store
-from reviewer_app.storage.keys import new_store_key, write_key_info
+from reviewer_app.storage.keys import DEMO_KEY, new_store_key, write_key_info
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.store import open_store
 from reviewer_app.storage.tables import StoreTable
@@ -95,3 +97,28 @@ def test_store_at_first_revision_upgrades_with_data_intact(tmp_path: Path, promp
         assert review_rows.scalar_one() == 0
     store.close()
     assert probe_store(path, key, passphrase=True) == schema.HEAD
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_committed_store_from_revision_0001_upgrades_with_data_intact(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_store_0001", DATA / "make_store_0001.py")
+    assert spec is not None
+    assert spec.loader is not None
+    made = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(made)
+    for name in ("store-0001.db", "store-0001.db.keyinfo.json"):
+        shutil.copyfile(DATA / name, tmp_path / name)  # never upgrade the committed file itself
+    path = tmp_path / "store-0001.db"
+    assert probe_store(path, DEMO_KEY) == "0001"
+
+    store = open_store(path)
+    with store.reading() as session:
+        organisation = OrganisationRepository(session)
+        assert organisation.list_trusts() == [made.TRUST]
+        assert organisation.list_schools() == [made.SCHOOL]
+        assert organisation.list_people() == [made.PERSON]
+        assert VisitRepository(session).visits_for_school(made.SCHOOL.id) == [made.VISIT]
+    store.close()
+    assert probe_store(path, DEMO_KEY) == schema.HEAD

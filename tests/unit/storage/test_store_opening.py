@@ -203,3 +203,22 @@ def test_store_from_a_newer_app(tmp_path: Path, prompt: Prompt, snapshot: Snapsh
     error = _assert_refused_untouched(path, prompt, errors.NewerStoreError, snapshot)
     assert "newer version" in error.message
     assert "0999" in error.message
+
+
+def test_store_left_by_a_crash_opens_with_its_last_commit(tmp_path: Path, prompt: Prompt) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    path = live / "reviewer.db"
+    store = open_store(path, passphrase=prompt)
+    _write_school(store)
+    # Copy the files while the store is open: what a power cut leaves behind (-wal and all).
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for file in live.iterdir():
+        (crashed / file.name).write_bytes(file.read_bytes())
+    store.close()
+    assert (crashed / "reviewer.db-wal").exists()
+    reopened = open_store(crashed / "reviewer.db", passphrase=prompt)
+    with reopened.reading() as session:
+        assert [s.name for s in OrganisationRepository(session).list_schools()] == [SCHOOL_NAME]
+    reopened.close()
