@@ -27,6 +27,10 @@ SCHOOL_FACTS: Mapping[str, str] = {
 
 Scalar = str | bool | int | float
 
+#: In a framework's ``criterion_fields``, ``answer: "@criterion"`` names the criterion the field
+#: belongs to, so one shared field can appear only when its own criterion is, say, not met.
+CRITERION_PLACEHOLDER = "@criterion"
+
 
 class Condition(FrozenModel):
     """One test, or a combination of tests. Exactly one of ``answer``, ``fact``, ``all``, ``any``,
@@ -84,6 +88,14 @@ class Condition(FrozenModel):
             raise ValueError(f"'{tests[0]}' belongs beside 'answer' or 'fact', not '{heads[0]}'")
         return self
 
+    def bound_to(self, criterion_id: str) -> Condition:
+        """This condition with ``@criterion`` (a criterion field's own criterion) made concrete."""
+        if CRITERION_PLACEHOLDER not in set(self.answer_ids()):
+            return self
+        return Condition.model_validate(
+            _replace_placeholder(self.model_dump(by_alias=True, exclude_none=True), criterion_id)
+        )
+
     def answer_ids(self) -> Iterator[str]:
         """Every criterion or field id this condition reads."""
         if self.answer is not None:
@@ -116,6 +128,19 @@ class Condition(FrozenModel):
         if self.equals is not None:
             return _matches(value, self.equals)
         return any(_matches(value, wanted) for wanted in self.one_of or ())
+
+
+def _replace_placeholder(data: Any, criterion_id: str) -> Any:
+    if isinstance(data, dict):
+        return {
+            key: criterion_id
+            if key == "answer" and value == CRITERION_PLACEHOLDER
+            else _replace_placeholder(value, criterion_id)
+            for key, value in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [_replace_placeholder(item, criterion_id) for item in data]
+    return data
 
 
 def _is_answered(value: object) -> bool:

@@ -49,10 +49,11 @@ LookForEntry = Annotated[
 
 
 class Source(FrozenModel):
-    """A published source the framework paraphrases or follows, cited with its address."""
+    """A source the framework paraphrases or follows, cited with its address when it is public
+    (a trust's own document may have none)."""
 
     title: Text
-    url: HttpUrl
+    url: HttpUrl | None = None
     publisher: str = ""
     version: str = ""
     note: str = ""

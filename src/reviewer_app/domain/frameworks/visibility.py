@@ -88,7 +88,7 @@ def framework_items(framework: Framework) -> Iterator[FrameworkItem]:
                     "field",
                     spec_path,
                     criterion.id,
-                    spec.visible_when,
+                    spec.visible_when.bound_to(criterion.id) if spec.visible_when else None,
                     spec.visible_to,
                     spec.audiences,
                 )
@@ -98,7 +98,8 @@ def dependency_graph(framework: Framework) -> dict[str, tuple[str, ...]]:
     """item id -> the ids whose answers or visibility it depends on (container first)."""
     graph: dict[str, tuple[str, ...]] = {}
     for item in framework_items(framework):
-        deps = [item.parent] if item.parent else []
+        # A parent with the item's own id only happens with a duplicate id, reported apart.
+        deps = [item.parent] if item.parent and item.parent != item.id else []
         if item.condition is not None:
             deps.extend(item.condition.answer_ids())
         graph[item.id] = tuple(dict.fromkeys(deps))
