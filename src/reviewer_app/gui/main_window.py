@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         if not self.window_state.restore(self, self.splitter):
             self.resize(1120, 720)
+        from reviewer_app.gui import review_editor
+
+        review_editor.install(self)  # Enter on a visit opens it in the review editor
         self.reload()
 
     # ------------------------------------------------------------------ construction
