@@ -202,15 +202,17 @@ def review_progress(
                     )
                 )
         if settings.follow_up_previous:
-            followed = {f.action_id for f in follow_ups}
+            latest = {f.action_id: f for f in sorted(follow_ups, key=lambda f: f.recorded_at)}
             for action in open_earlier_actions:
-                if action.id not in followed:
+                found = latest.get(action.id)
+                if found is None or not found.evidence.strip():
+                    what = "say whether" if found is None else "give the evidence that"
                     missing.append(
                         MissingItem(
                             "follow_up",
                             action.id,
                             FOLLOW_UP_SECTION,
-                            f"Follow-up: say whether “{_short(action.text)}” was met",
+                            f"Follow-up: {what} “{_short(action.text)}” was met",
                         )
                     )
     return ReviewProgress(shown, tuple(sections), tuple(missing))

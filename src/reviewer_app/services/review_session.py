@@ -31,6 +31,7 @@ from reviewer_app.domain.review import (
     Judgement,
     Review,
     ReviewState,
+    current_judgements,
 )
 from reviewer_app.domain.review_progress import (
     ReviewProgress,
@@ -176,6 +177,17 @@ def open_review(
             title = origin_visit.title or origin_visit.framework_id.replace("-", " ").capitalize()
             origins[action.review_id] = f"{title}, {origin_visit.start:%-d %B %Y}"
         earlier.append(EarlierAction(action, origins[action.review_id]))
+    notes, attachments = reviews.notes(review.id), reviews.attachments(review.id)
+    actions, follow_ups = reviews.actions(review.id), reviews.follow_ups(review.id)
+    # An amendment shows the evidence, actions and follow-ups of the signed versions it amends
+    # (they stay on those versions, with their authors and times); only answers are copied.
+    earlier_id = review.amends
+    while earlier_id is not None:
+        notes = reviews.notes(earlier_id) + notes
+        attachments = reviews.attachments(earlier_id) + attachments
+        actions = reviews.actions(earlier_id) + actions
+        follow_ups = reviews.follow_ups(earlier_id) + follow_ups
+        earlier_id = reviews.get_review(earlier_id).amends
     return ReviewContext(
         review=review,
         framework=framework,
@@ -185,11 +197,11 @@ def open_review(
         people=people,
         judgements=reviews.judgements(review.id),
         fields=reviews.field_values(review.id),
-        notes=reviews.notes(review.id),
-        attachments=reviews.attachments(review.id),
-        actions=reviews.actions(review.id),
+        notes=notes,
+        attachments=attachments,
+        actions=actions,
         earlier_actions=earlier,
-        follow_ups=reviews.follow_ups(review.id),
+        follow_ups=follow_ups,
         history=reviews.reviews_for_visit(visit_id),
     )
 
@@ -229,7 +241,24 @@ def amend(workspace: Workspace, context: ReviewContext, reason: str) -> Review:
             "Only the visit's lead reviewer can amend a signed review.",
             hint=f"Ask {context.name_of(context.visit.lead.person_id)} to start the amendment.",
         )
-    amendment = workspace.reviews.start_amendment(context.review.id, reason)
+    reviews = workspace.reviews
+
+    def start() -> Review:
+        amendment = reviews.start_amendment(context.review.id, reason)
+        # The amendment starts from the signed answers: shared fields and the lead's judgements.
+        for field_id, value in reviews.field_values(context.review.id).items():
+            if value.value is not None:
+                reviews.set_field(amendment.id, field_id, value.value)
+        for (criterion_id, author_id, agreed), judgement in current_judgements(
+            reviews.judgements(context.review.id)
+        ).items():
+            if author_id != context.me.id or judgement.level_key is None:
+                continue
+            write = reviews.agree_judgement if agreed else reviews.propose_judgement
+            write(amendment.id, criterion_id, judgement.level_key, judgement.rationale)
+        return amendment
+
+    amendment = workspace.lane.call(start)
     log.info("amendment %s started for review %s", amendment.id, context.review.id)
     return amendment
 

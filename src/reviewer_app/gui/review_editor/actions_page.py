@@ -146,7 +146,7 @@ class ActionsPage(QScrollArea):
         self.priority_box.setObjectName("actionPriority")
         self.priority_box.setAccessibleName("Priority of the action")
         for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
-            self.priority_box.addItem(priority.label, priority)
+            self.priority_box.addItem(priority.label, priority.value)
         self.priority_box.setCurrentIndex(1)
         self.criterion_box = QComboBox()
         self.criterion_box.setObjectName("actionCriterion")
@@ -215,7 +215,7 @@ class ActionsPage(QScrollArea):
             text,
             self.owner_edit.text().strip(),
             self.due_edit.chosen_date(),
-            self.priority_box.currentData(),
+            Priority(self.priority_box.currentData()),
             self.criterion_box.currentData(),
         )
         self.text_edit.set_text("")
@@ -230,7 +230,7 @@ class ActionsPage(QScrollArea):
         self.text_edit.set_text(text)
         self.owner_edit.setText(owner)
         self.due_edit.set_date(due)
-        self.priority_box.setCurrentIndex(self.priority_box.findData(priority))
+        self.priority_box.setCurrentIndex(self.priority_box.findData(priority.value))
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
 
     def eventFilter(self, watched, event) -> bool:
@@ -290,7 +290,7 @@ class FollowUpRow(QFrame):
         self.outcome.setAccessibleName(f"How the action stands: {action.text}")
         self.outcome.addItem("Not yet checked", None)
         for outcome in FollowUpOutcome:
-            self.outcome.addItem(outcome.label, outcome)
+            self.outcome.addItem(outcome.label, outcome.value)
         row.addWidget(QLabel("Now:"))
         row.addWidget(self.outcome)
         row.addStretch(1)
@@ -305,14 +305,16 @@ class FollowUpRow(QFrame):
 
     def _emit(self) -> None:
         if not self._setting:
-            self.changed.emit(
-                self.action.id, self.outcome.currentData(), self.evidence.toPlainText()
-            )
+            data = self.outcome.currentData()
+            outcome = FollowUpOutcome(data) if data else None
+            self.changed.emit(self.action.id, outcome, self.evidence.toPlainText())
 
     def show_follow_up(self, outcome: FollowUpOutcome | None, evidence: str) -> None:
         self._setting = True
         try:
-            self.outcome.setCurrentIndex(max(0, self.outcome.findData(outcome)) if outcome else 0)
+            self.outcome.setCurrentIndex(
+                max(0, self.outcome.findData(outcome.value)) if outcome else 0
+            )
             self.evidence.set_text(evidence)
         finally:
             self._setting = False

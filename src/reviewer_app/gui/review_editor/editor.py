@@ -120,9 +120,15 @@ class ReviewEditor(QMainWindow):
 
     def load(self, review_id: str | None = None) -> None:
         """(Re)read the review in the background and rebuild the editor on it."""
+        self.saver.flush()  # nothing typed is lost when the editor is rebuilt
         workspace, visit_id = self.workspace, self.visit_id
+
+        def read() -> ReviewContext:
+            workspace.submit(lambda: None).result()  # after every write queued so far
+            return open_review(workspace, visit_id, review_id=review_id)
+
         self.tasks.run(
-            lambda: open_review(workspace, visit_id, review_id=review_id),
+            read,
             on_done=self._loaded,
             on_failed=self._failed,
             context=self,
@@ -201,6 +207,7 @@ class ReviewEditor(QMainWindow):
         self.evidence.set_current_criterion(None, "")
         self.setTabOrder(self.nav, self.stack)
         self.setTabOrder(self.stack, self.evidence.capture)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         QTimer.singleShot(0, self.review_loaded.emit)
 
     # ------------------------------------------------------------------ structure
@@ -597,7 +604,9 @@ class ReviewEditor(QMainWindow):
         ctx = self.ctx
         assert ctx is not None
         if item.kind == "criterion":
-            self.go_to_criterion(item.target_id)
+            card = self.go_to_criterion(item.target_id)
+            if ctx.is_team_visit and ctx.is_lead and card.agreed is not None:
+                card.agreed.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         if item.kind == "field":
             key = item.section_id or VISIT_SECTION
@@ -715,6 +724,11 @@ class ReviewEditor(QMainWindow):
         self.tasks.run(lambda: reviews.attachment_data(attachment), on_done=show, context=self)
 
     # ------------------------------------------------------------------ closing
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the window has been closed (it is deleted soon after)."""
+        return self._closed
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.saver.flush()

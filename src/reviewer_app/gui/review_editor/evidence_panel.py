@@ -238,12 +238,14 @@ class NoteFilter(QSortFilterProxyModel):
         self.words: list[str] = []
 
     def set_criterion(self, criterion_id: str | None) -> None:
+        self.beginFilterChange()
         self.criterion_id = criterion_id
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self.words = text.casefold().split()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:
         note: EvidenceNote = self.sourceModel().index(row, 0, parent).data(NoteRole)

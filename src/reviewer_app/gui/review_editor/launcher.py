@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from reviewer_app.gui.review_editor.editor import ReviewEditor
@@ -26,14 +27,12 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
     """Open (or bring forward) the editor on a visit's review."""
     editors: dict[str, ReviewEditor] = window.__dict__.setdefault("_review_editors", {})
     existing = editors.get(visit_id)
-    if existing is not None:
-        try:
-            existing.show()
+    if existing is not None and shiboken6.isValid(existing) and not existing.is_closed:
+        existing.show()
+        if QGuiApplication.platformName() != "offscreen":  # nothing to raise offscreen
             existing.raise_()
-            existing.activateWindow()
-            return existing
-        except RuntimeError:  # deleted meanwhile
-            editors.pop(visit_id, None)
+        existing.activateWindow()
+        return existing
     editor = ReviewEditor(window.workspace, window.tasks, visit_id, parent=window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.destroyed.connect(lambda _o=None, v=visit_id: editors.pop(v, None))

@@ -97,13 +97,9 @@ class EditorChanges:
         """The person changed a field: show its effects now, save it after a pause."""
         self._remember_field(stored_id, value)
         self.editor._refresh_progress()
-        self.editor.saver.schedule(stored_id, lambda: self._commit_field(stored_id))
+        self.editor.saver.schedule(stored_id, lambda: self._commit_field(stored_id, value))
 
-    def _commit_field(self, stored_id: str) -> None:
-        ctx = self.editor.ctx
-        assert ctx is not None
-        current = ctx.fields.get(stored_id)
-        new = current.value if current else None
+    def _commit_field(self, stored_id: str, new: Any) -> None:
         old = self.editor.committed.get(stored_id)
         if new == old:
             return
@@ -317,7 +313,9 @@ class EditorChanges:
                 )
 
         self.editor.tasks.run(
-            lambda: _thumbnail(reviews.attachment_data(attachment)), on_done=done, context=self.editor
+            lambda: _thumbnail(reviews.attachment_data(attachment)),
+            on_done=done,
+            context=self.editor,
         )
 
     # ------------------------------------------------------------------ actions
