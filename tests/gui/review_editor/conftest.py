@@ -251,7 +251,7 @@ class Driver:
                     f"no field has the keyboard for {item.message}"
                 )
                 self.fill_control(field, answer(item.target_id, field))
-        raise AssertionError("the sign-off check never emptied")
+        raise AssertionError(f"the sign-off check never emptied: {done[-3:]}")
 
 
 @pytest.fixture

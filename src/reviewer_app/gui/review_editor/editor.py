@@ -194,6 +194,7 @@ class ReviewEditor(QMainWindow):
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(root)
+        root.show()  # a widget added to a visible window is otherwise shown only later
         self.loading = QLabel()
 
         self._fill_nav()

@@ -198,7 +198,8 @@ def _cell_value(widget: QWidget) -> Any:
     if isinstance(widget, QSpinBox):
         return None if widget.value() < 0 else widget.value()
     if isinstance(widget, QLineEdit):
-        return widget.text().strip() or None
+        # A half-typed reference ("Jan") is not acceptable input and is never stored.
+        return (widget.text().strip() or None) if widget.hasAcceptableInput() else None
     return None
 
 

@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -50,8 +50,22 @@ def _open_current(window: MainWindow) -> ReviewEditor | None:
     return open_editor(window, visit.id)
 
 
+class _CloseEditorsFirst(QObject):
+    """Closes the open editors (writing what they hold) before the main window closes, so
+    nothing typed is left for a store that is about to close."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            editors: dict[str, ReviewEditor] = watched.__dict__.get("_review_editors", {})
+            for editor in list(editors.values()):
+                if shiboken6.isValid(editor) and not editor.is_closed:
+                    editor.close()
+        return False
+
+
 def install(window: MainWindow) -> None:
     """Let the main window open visits in the editor."""
+    window.installEventFilter(_CloseEditorsFirst(window))
     view = window.school_page.visits_view
     view.activated.connect(
         lambda index: open_editor(window, window.school_page.visits_model.visits()[index.row()].id)
