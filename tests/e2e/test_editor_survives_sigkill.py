@@ -106,6 +106,8 @@ def test_every_change_shown_as_saved_survives_sigkill(tmp_path: Path, data_dir: 
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
+        assert process.stdout is not None
+        process.stdout.close()
     assert process.returncode == -signal.SIGKILL
     checkpoints = [line for line in lines if "checkpoint" in line]
     assert [c["checkpoint"] for c in checkpoints] == [

@@ -138,11 +138,14 @@ def open_review(
     *,
     review_id: str | None = None,
     library: FrameworkLibrary | None = None,
+    with_notes: bool = True,
 ) -> ReviewContext:
     """Read (and on first opening start) the review of a visit. ``review_id`` opens one given
     review of the visit instead, such as the signed version an amendment replaced.
 
-    Blocks on the store: call it from a reader thread.
+    Blocks on the store: call it from a reader thread. ``with_notes=False`` leaves the notes
+    out (``notes`` is empty) so a review with thousands of notes opens at once; read them with
+    :func:`evidence_notes` next.
     """
     reviews = workspace.reviews
     visit = workspace.get_visit(visit_id)
@@ -177,13 +180,13 @@ def open_review(
             title = origin_visit.title or origin_visit.framework_id.replace("-", " ").capitalize()
             origins[action.review_id] = f"{title}, {origin_visit.start:%-d %B %Y}"
         earlier.append(EarlierAction(action, origins[action.review_id]))
-    notes, attachments = reviews.notes(review.id), reviews.attachments(review.id)
+    notes = evidence_notes(workspace, review) if with_notes else []
+    attachments = reviews.attachments(review.id)
     actions, follow_ups = reviews.actions(review.id), reviews.follow_ups(review.id)
     # An amendment shows the evidence, actions and follow-ups of the signed versions it amends
     # (they stay on those versions, with their authors and times); only answers are copied.
     earlier_id = review.amends
     while earlier_id is not None:
-        notes = reviews.notes(earlier_id) + notes
         attachments = reviews.attachments(earlier_id) + attachments
         actions = reviews.actions(earlier_id) + actions
         follow_ups = reviews.follow_ups(earlier_id) + follow_ups
@@ -204,6 +207,18 @@ def open_review(
         follow_ups=follow_ups,
         history=reviews.reviews_for_visit(visit_id),
     )
+
+
+def evidence_notes(workspace: Workspace, review: Review) -> list[EvidenceNote]:
+    """The notes a reader of the review sees, with those of the signed versions an amendment
+    amends, oldest first."""
+    reviews = workspace.reviews
+    notes = reviews.notes(review.id)
+    earlier_id = review.amends
+    while earlier_id is not None:
+        notes = reviews.notes(earlier_id) + notes
+        earlier_id = reviews.get_review(earlier_id).amends
+    return notes
 
 
 def mark_ready(workspace: Workspace, context: ReviewContext) -> Review:

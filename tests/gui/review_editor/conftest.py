@@ -116,10 +116,21 @@ class Driver:
         view.setFocus()
         self.qtbot.keyClick(view, Qt.Key.Key_Return)
         editor = window.__dict__["_review_editors"][visit.id]
-        self.qtbot.waitUntil(lambda: editor.ctx is not None, timeout=10_000)
-        self.qtbot.waitUntil(lambda: shell.tasks.pending == 0, timeout=10_000)
+        self.wait_loaded(editor)
         self.activate(editor)
         return editor
+
+    def wait_loaded(self, editor: ReviewEditor, *, after: Any = None) -> None:
+        """Wait until the editor shows a review (other than ``after``) with its notes read."""
+        self.qtbot.waitUntil(
+            lambda: (
+                editor.ctx is not None
+                and editor.ctx is not after
+                and editor.notes_ready
+                and editor.tasks.pending == 0
+            ),
+            timeout=10_000,
+        )
 
     def activate(self, editor: ReviewEditor) -> None:
         """Bring the editor's window to the front (shortcuts work in the active window)."""

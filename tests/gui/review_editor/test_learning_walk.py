@@ -61,7 +61,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     priya = drive.records_as(shell, PEER)
     priya.propose_judgement(ctx.review.id, "climate-routines", "seen")
     editor.load()
-    qtbot.waitUntil(lambda: editor.ctx is not ctx and editor.ctx is not None, timeout=10_000)
+    drive.wait_loaded(editor, after=ctx)
     ctx = editor.ctx
     drive.activate(editor)
     card = editor.go_to_criterion("climate-routines")
@@ -208,6 +208,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     qtbot.waitUntil(
         lambda: editor.ctx is not None and editor.ctx.review.amends == signed_id, timeout=10_000
     )
+    drive.wait_loaded(editor)
     assert "Amendment of the review signed" in editor.banner.text()
     assert drive.field(editor, "rooms-visited").value() == 6
     drive.set_field(editor, "rooms-visited", 7)
@@ -216,7 +217,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     assert records.get_review(signed_id).state is ReviewState.SUPERSEDED
     assert records.field_values(editor.ctx.review.id)["rooms-visited"].value == 7
     signed = drive.open_signed = editor.changes.open_signed_version()
-    qtbot.waitUntil(lambda: signed.ctx is not None, timeout=10_000)
+    drive.wait_loaded(signed)
     assert signed.ctx.review.id == signed_id
     assert drive.field(signed, "rooms-visited").value() == 6
     assert not drive.field(signed, "rooms-visited").control.isEnabled()

@@ -178,6 +178,7 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
     qtbot.waitUntil(
         lambda: editor.ctx is not None and editor.ctx.review.amends == ctx.review.id, timeout=10_000
     )
+    drive.wait_loaded(editor)
     assert editor.card("scr-complete").agreed.level() == "not_met"
     assert editor.notes_model.rowCount() == 3  # the signed version's evidence is on show
     drive.set_field(editor, "overall", "significant-concerns")

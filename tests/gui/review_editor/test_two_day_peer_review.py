@@ -64,7 +64,7 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
         tags={"day": "Day 1", "area": "Inclusion"},
     )
     editor.load()
-    qtbot.waitUntil(lambda: editor.ctx is not ctx and editor.ctx is not None, timeout=10_000)
+    drive.wait_loaded(editor, after=ctx)
     ctx = editor.ctx
     drive.activate(editor)
     card = editor.go_to_criterion("inclusion")
@@ -175,11 +175,12 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
     qtbot.waitUntil(
         lambda: editor.ctx is not None and editor.ctx.review.amends == ctx.review.id, timeout=10_000
     )
+    drive.wait_loaded(editor)
     assert editor.card("inclusion").agreed.level() == "strong_standard"
     drive.rate(editor, "sixth-form", 4, agreed=True)
     drive.wait_saved(editor)
     signed = editor.changes.open_signed_version()
-    qtbot.waitUntil(lambda: signed.ctx is not None, timeout=10_000)
+    drive.wait_loaded(signed)
     assert signed.card("sixth-form").agreed.level() == "expected_standard"
     assert editor.card("sixth-form").agreed.level() == "strong_standard"
     signed.close()

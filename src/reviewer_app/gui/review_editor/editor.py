@@ -53,7 +53,7 @@ from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
-from reviewer_app.services.review_session import ReviewContext, open_review
+from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
@@ -72,12 +72,14 @@ class ReviewEditor(QMainWindow):
         review_failed(str): the review could not be opened (the reason in words).
         progress_changed(): completion counts or the sign-off check changed.
         review_replaced(str): an amendment was started; the editor now shows it (its id).
+        notes_loaded(int): the evidence notes have been read (how many).
     """
 
     review_loaded = Signal()
     review_failed = Signal(str)
     progress_changed = Signal()
     review_replaced = Signal(str)
+    notes_loaded = Signal(int)
 
     def __init__(
         self,
@@ -125,7 +127,7 @@ class ReviewEditor(QMainWindow):
 
         def read() -> ReviewContext:
             workspace.submit(lambda: None).result()  # after every write queued so far
-            return open_review(workspace, visit_id, review_id=review_id)
+            return open_review(workspace, visit_id, review_id=review_id, with_notes=False)
 
         self.tasks.run(
             read,
@@ -210,6 +212,27 @@ class ReviewEditor(QMainWindow):
         self.setTabOrder(self.stack, self.evidence.capture)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         QTimer.singleShot(0, self.review_loaded.emit)
+        self.evidence.count_label.setText("Reading the evidence notes…")
+        self.notes_ready = False
+        workspace, review = self.workspace, ctx.review
+        self.tasks.run(
+            lambda: evidence_notes(workspace, review),
+            on_done=lambda notes, c=ctx: self._notes_arrived(c, notes),
+            on_failed=self._failed,
+            context=self,
+        )
+
+    def _notes_arrived(self, ctx: ReviewContext, notes: list) -> None:
+        """The notes, read after the first section is on screen (thousands take a moment)."""
+        if ctx is not self.ctx:
+            return  # the editor was rebuilt meanwhile
+        known = {n.id for n in notes}
+        added_meanwhile = [n for n in self.notes_model.notes() if n.id not in known]
+        ctx.notes = list(notes) + added_meanwhile
+        self.notes_model.set_notes(ctx.notes)
+        self.notes_ready = True
+        self.changes._after_notes_changed()
+        self.notes_loaded.emit(len(ctx.notes))
 
     # ------------------------------------------------------------------ structure
 

@@ -238,6 +238,8 @@ class NoteFilter(QSortFilterProxyModel):
         self.words: list[str] = []
 
     def set_criterion(self, criterion_id: str | None) -> None:
+        if criterion_id == self.criterion_id:
+            return
         self.beginFilterChange()
         self.criterion_id = criterion_id
         self.endFilterChange()
@@ -248,6 +250,8 @@ class NoteFilter(QSortFilterProxyModel):
         self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:
+        if self.criterion_id is None and not self.words:
+            return True
         note: EvidenceNote = self.sourceModel().index(row, 0, parent).data(NoteRole)
         if self.criterion_id is not None and self.criterion_id not in note.criterion_ids:
             return False

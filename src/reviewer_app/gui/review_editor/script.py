@@ -111,6 +111,9 @@ class EditorScript(QObject):
     def _loaded(self) -> None:
         assert self.editor is not None
         if self.script.get("dump"):
+            if not self.editor.notes_ready:
+                self.editor.notes_loaded.connect(lambda _n: self._loaded())
+                return
             emit({"dump": editor_dump(self.editor)})
             QApplication.quit()
             return
