@@ -25,18 +25,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer  # noqa: E402
-from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
-from reviewer_app.domain.visits import VisitStatus  # noqa: E402
-from reviewer_app.gui import theme  # noqa: E402
-from reviewer_app.gui.review_editor import ReviewEditor  # noqa: E402
-from reviewer_app.gui.tasks import TaskRunner  # noqa: E402
-from reviewer_app.paths import AppPaths  # noqa: E402
-from reviewer_app.services.review_records import ReviewRecords  # noqa: E402
-from reviewer_app.services.review_session import open_review  # noqa: E402
-from reviewer_app.services.workspace import Workspace  # noqa: E402
+from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.gui import theme
+from reviewer_app.gui.review_editor import ReviewEditor
+from reviewer_app.gui.tasks import TaskRunner
+from reviewer_app.paths import AppPaths
+from reviewer_app.services.review_records import ReviewRecords
+from reviewer_app.services.review_session import open_review
+from reviewer_app.services.workspace import Workspace
 
 TARGET_MS = 300.0
 NOTES = 1500
@@ -150,13 +150,10 @@ def main() -> int:
             workspace.close()
     empty_ms = statistics.median(empty_runs)
     big_ms = statistics.median(big_runs)
-    print(
-        f"empty two-day peer review:                      {empty_ms:7.1f} ms (median of {args.runs})"
-    )
-    print(
-        f"with {NOTES} notes and {PHOTOS} photos:              {big_ms:7.1f} ms (median of {args.runs})"
-    )
-    print(f"ratio big / empty:                              {big_ms / empty_ms:7.2f}")
+    runs = f"(median of {args.runs})"
+    print(f"empty two-day peer review:         {empty_ms:7.1f} ms {runs}")
+    print(f"with {NOTES} notes and {PHOTOS} photos: {big_ms:7.1f} ms {runs}")
+    print(f"ratio big / empty:                 {big_ms / empty_ms:7.2f}")
     verdict = "meets" if big_ms < TARGET_MS else "MISSES"
     print(f"target: first section in under {TARGET_MS:.0f} ms: {verdict}")
     return 0 if big_ms < TARGET_MS else 1
