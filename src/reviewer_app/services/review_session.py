@@ -98,6 +98,11 @@ class ReviewContext:
         return self.review.state.is_locked
 
     @property
+    def read_only(self) -> bool:
+        """Signed, or the person is not on the visit's team: the editor only shows it."""
+        return self.locked or not self.visit.is_team_member(self.me.id)
+
+    @property
     def amended_review(self) -> Review | None:
         """The signed review this one amends, if it is an amendment."""
         return next((r for r in self.history if r.id == self.review.amends), None)
@@ -171,6 +176,11 @@ def open_review(
             log.info("review %s started for visit %s", found.id, visit_id)
         review = found
     framework = framework_of(workspace, review)
+    if not framework.may_be_seen_by(me.roles):
+        raise PermissionDeniedError(
+            f"The {framework.title.lower()} can only be opened by "
+            f"{', '.join(r.label.lower() for r in framework.visible_to)}s.",
+        )
     people = {p.id: p for p in workspace.list_people()}
     earlier = []
     origins: dict[str, str] = {}

@@ -12,6 +12,7 @@ is written through the SaveQueue on the writer lane (see ``writes.py``).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,7 +218,7 @@ class ReviewEditor(QMainWindow):
         workspace, review = self.workspace, ctx.review
         self.tasks.run(
             lambda: evidence_notes(workspace, review),
-            on_done=lambda notes, c=ctx: self._notes_arrived(c, notes),
+            on_done=partial(self._notes_arrived, ctx),
             on_failed=self._failed,
             context=self,
         )
@@ -504,7 +505,7 @@ class ReviewEditor(QMainWindow):
 
     def rate_current(self, number: int) -> None:
         """Alt+number: rate the criterion the reviewer is on (agreed row for a lead on a team)."""
-        if self.current_criterion is None or self.ctx is None or self.ctx.locked:
+        if self.current_criterion is None or self.ctx is None or self.ctx.read_only:
             return
         card = self.card(self.current_criterion)
         control = card.rating
@@ -672,7 +673,11 @@ class ReviewEditor(QMainWindow):
         self.state_chip.setProperty("state", review.state.value)
         self.state_chip.style().polish(self.state_chip)
         banner = ""
-        if review.state is ReviewState.SIGNED:
+        if not ctx.visit.is_team_member(ctx.me.id):
+            banner = (
+                "You are not on this visit's team, so you can read this review but not change it."
+            )
+        elif review.state is ReviewState.SIGNED:
             banner = (
                 "Signed and locked. A correction is made as an amendment, which keeps this "
                 "signed version intact."
@@ -690,7 +695,7 @@ class ReviewEditor(QMainWindow):
             )
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
-        locked = ctx.locked
+        locked = ctx.read_only
         self.evidence.capture.setEnabled(not locked)
         self.evidence.attach_button.setEnabled(not locked)
         self.attach_action.setEnabled(not locked)
@@ -701,7 +706,7 @@ class ReviewEditor(QMainWindow):
     def _apply_lock_to(self, page: QWidget) -> None:
         ctx = self.ctx
         assert ctx is not None
-        locked = ctx.locked
+        locked = ctx.read_only
         if isinstance(page, SectionPage):
             for card in page.cards.values():
                 card.set_read_only(locked, is_lead=ctx.is_lead)
@@ -716,7 +721,7 @@ class ReviewEditor(QMainWindow):
     # ------------------------------------------------------------------ files
 
     def choose_files(self) -> None:
-        if self.ctx is None or self.ctx.locked:
+        if self.ctx is None or self.ctx.read_only:
             return
         names, _filter = QFileDialog.getOpenFileNames(
             self, "Attach photos or files", str(Path.home()), "Photos and files (*)"
@@ -725,7 +730,7 @@ class ReviewEditor(QMainWindow):
             self.changes.attach_file(Path(name))
 
     def dragEnterEvent(self, event) -> None:
-        if self.ctx is not None and not self.ctx.locked and event.mimeData().hasUrls():
+        if self.ctx is not None and not self.ctx.read_only and event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:

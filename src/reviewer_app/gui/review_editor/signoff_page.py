@@ -109,7 +109,9 @@ class SignOffPage(QWidget):
                 "Nothing required is missing: the review can be marked ready for sign-off."
             )
         self.missing_list.setVisible(bool(missing))
-        self.ready_button.setEnabled(not missing and state is ReviewState.DRAFT)
+        self.ready_button.setEnabled(
+            not missing and state is ReviewState.DRAFT and not ctx.read_only
+        )
         self.amend_button.setVisible(state is ReviewState.SIGNED and ctx.is_lead)
         self.signed_button.setVisible(bool(ctx.review.amends))
         self.lifecycle.setText(

@@ -240,7 +240,7 @@ class EditorChanges:
 
     def withdraw_note(self, note: EvidenceNote) -> None:
         """Delete on a note in the list: withdraw it (undoable)."""
-        if self.editor.ctx is None or self.editor.ctx.locked:
+        if self.editor.ctx is None or self.editor.ctx.read_only:
             return
         command = AddNoteCommand(self, {})
         command.setText("withdraw an evidence note")
@@ -267,7 +267,7 @@ class EditorChanges:
 
     def attach_file(self, path: Path) -> None:
         """Attach a photo or file (read and stored encrypted on the writer lane)."""
-        if self.editor.ctx is None or self.editor.ctx.locked:
+        if self.editor.ctx is None or self.editor.ctx.read_only:
             return
         self.editor.undo_stack.push(AddAttachmentCommand(self, path))
 
@@ -367,7 +367,7 @@ class EditorChanges:
         self._changed()
 
     def withdraw_action(self, action: Action) -> None:
-        if self.editor.ctx is None or self.editor.ctx.locked:
+        if self.editor.ctx is None or self.editor.ctx.read_only:
             return
         command = AddActionCommand(self, {})
         command.setText("withdraw an action")
