@@ -481,8 +481,8 @@ class _Builder:
     def _actions(self, shown: set[str]) -> tuple[ActionRow, ...]:
         rows = []
         for action in self.workspace.reviews.actions(self.review.id):
-            section_id = self._section_for(action.criterion_id, shown)
-            if section_id is False:
+            keep, section_id = self._section_for(action.criterion_id, shown)
+            if not keep:
                 continue
             rows.append(
                 ActionRow(
@@ -490,7 +490,7 @@ class _Builder:
                     owner=action.owner,
                     due=action.due,
                     priority_label=action.priority.label,
-                    section_id=section_id or None,
+                    section_id=section_id,
                 )
             )
         return tuple(rows)
@@ -525,8 +525,8 @@ class _Builder:
         entries = []
         labels = {t.key: t.label for t in self.framework.evidence.tags}
         for note in self.notes:
-            section_id = self._note_section(note, shown)
-            if section_id is False:
+            keep, section_id = self._note_section(note, shown)
+            if not keep:
                 continue
             entries.append(
                 EvidenceNoteEntry(
@@ -534,7 +534,7 @@ class _Builder:
                     author=self._name(note.author_id),
                     text=note.text,
                     tags=tuple((labels.get(k, k), v) for k, v in sorted(note.tags.items())),
-                    section_id=section_id or None,
+                    section_id=section_id,
                 )
             )
         return tuple(entries)
@@ -547,40 +547,41 @@ class _Builder:
         photos = []
         for attachment in attachments:
             notes = [n for n in self.notes if attachment.id in n.attachment_ids]
-            section_id: str | bool | None = None
+            keep, section_id = True, None
             caption = attachment.filename
             if notes:
-                section_id = self._note_section(notes[0], shown)
+                keep, section_id = self._note_section(notes[0], shown)
                 caption = f"{attachment.filename}: {notes[0].text}"
-            if section_id is False:
+            if not keep:
                 continue
             photos.append(
                 Photo(
                     caption=caption,
                     data=reviews.attachment_data(attachment),
-                    section_id=section_id or None,
+                    section_id=section_id,
                 )
             )
         return tuple(photos)
 
     # ------------------------------------------------------------ small parts
 
-    def _section_for(self, criterion_id: str | None, shown: set[str]) -> str | bool | None:
-        """The report section of a criterion; ``False`` when its section is withheld."""
+    def _section_for(self, criterion_id: str | None, shown: set[str]) -> tuple[bool, str | None]:
+        """Whether an item about a criterion is shown at all, and the report section it
+        follows (``None``: shown wherever the review is)."""
         if criterion_id is None:
-            return None
+            return True, None
         section_id = self.part_of_criterion.get(criterion_id)
         if section_id is None:
             try:
                 self.framework.criterion(criterion_id)
             except KeyError:
-                return None  # a criterion the framework does not have: show with the review
-            return False  # a criterion hidden by a condition or withheld from this reader
-        return section_id if section_id in shown else None
+                return True, None  # a criterion the framework does not have
+            return False, None  # hidden by a condition, or withheld from this reader
+        return True, (section_id if section_id in shown else None)
 
-    def _note_section(self, note: EvidenceNote, shown: set[str]) -> str | bool | None:
+    def _note_section(self, note: EvidenceNote, shown: set[str]) -> tuple[bool, str | None]:
         if not note.criterion_ids:
-            return None
+            return True, None
         return self._section_for(note.criterion_ids[0], shown)
 
     def _note_text(self, note: EvidenceNote) -> str:

@@ -144,7 +144,7 @@ class ReportService:
 
     def export(self, visit_id: str, audience: str, out: Path) -> ExportResult:
         """Write the newest signed version of ``audience``, else the current state unsigned."""
-        source, document = self.document(visit_id, audience)
+        _source, document = self.document(visit_id, audience)
         latest = self.latest_signed(visit_id, audience)
         if latest is not None:
             pdf, data_hash, signed = latest.pdf, latest.data_hash, True

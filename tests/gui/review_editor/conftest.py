@@ -58,7 +58,7 @@ class Driver:
         person = next(p for p in workspace.list_people() if p.name == person_name)
         if workspace.current_person.id != person.id:
             workspace.set_identity(workspace.trust.name, person)
-        shell = start_shell(self.paths, Settings(), workspace, demo=True)
+        shell = start_shell(self.paths, demo=True, workspace=workspace, settings=Settings())
         self.qtbot.addWidget(shell.window)
         shell.window.show()
         self.qtbot.waitUntil(

@@ -59,7 +59,8 @@ def test_each_audience_of_the_peer_review_shows_what_it_may(
     assert any(s.restricted for s in full.sections)
     assert not any(s.restricted for s in school.sections + board.sections)
     assert {f.rating.label for s in full.sections for f in s.findings if f.rating}
-    assert full.evidence_notes and not board.evidence_notes
+    assert full.evidence_notes
+    assert not board.evidence_notes
     assert all(not f.evidence for s in board.sections for f in s.findings)
     assert [s.person_name for s in full.signing_order] == [
         "Priya Natarajan",
@@ -71,7 +72,8 @@ def test_each_audience_of_the_peer_review_shows_what_it_may(
     assert len({d.data_hash() for d in documents.values()}) == 3
     for key in source.audience_keys:
         rendered = service.render(visit.id, key)
-        assert rendered.pdf.startswith(b"%PDF") and rendered.page_count >= 2
+        assert rendered.pdf.startswith(b"%PDF")
+        assert rendered.page_count >= 2
 
 
 def test_restricted_detail_needs_a_safeguarding_role(
@@ -131,12 +133,14 @@ def test_two_day_peer_review_signed_by_three_in_order_then_locked(
     workspace.reviews.set_state(review.id, ReviewState.READY_FOR_SIGN_OFF)
 
     # Out of order: the lead signs last.
-    with pytest.raises(SigningError, match="Priya Natarajan .* signs this report next"):
+    with pytest.raises(SigningError, match=r"Priya Natarajan .* signs this report next"):
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     become(workspace, people["Priya"])
     first = service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
-    assert first.certified_by_trust and not first.locked
-    assert first.version.signer_count == 1 and first.version.required_count == 3
+    assert first.certified_by_trust
+    assert not first.locked
+    assert first.version.signer_count == 1
+    assert first.version.required_count == 3
 
     # The review changes between signatures: refused, saying so.
     become(workspace, people["David"])
@@ -151,7 +155,8 @@ def test_two_day_peer_review_signed_by_three_in_order_then_locked(
     service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     become(workspace, people["David"])
     last = service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
-    assert last.locked and last.version.signer_count == 3
+    assert last.locked
+    assert last.version.signer_count == 3
 
     assert workspace.reviews.get_review(review.id).state is ReviewState.SIGNED
     assert workspace.get_visit(visit.id).status is VisitStatus.SIGNED
@@ -169,7 +174,8 @@ def test_two_day_peer_review_signed_by_three_in_order_then_locked(
     ]
     out = tmp_path / "signed.pdf"
     exported = service.export(visit.id, "school_facing", out)
-    assert exported.signed and exported.signer_count == 3
+    assert exported.signed
+    assert exported.signer_count == 3
     assert "fully signed" in exported.sentence
     pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
     blocks = pdfsig.split("Signature #")[1:]

@@ -33,6 +33,7 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
             existing.raise_()
         existing.activateWindow()
         return existing
+    assert window.workspace is not None  # visits are listed only once a store is attached
     editor = ReviewEditor(window.workspace, window.tasks, visit_id, parent=window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.destroyed.connect(lambda _o=None, v=visit_id: editors.pop(v, None))

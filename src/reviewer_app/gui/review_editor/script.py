@@ -94,6 +94,7 @@ class EditorScript(QObject):
         self.window.schools_loaded.disconnect(self._start)
         wanted = self.script["visit"]
         workspace = self.window.workspace
+        assert workspace is not None  # schools_loaded is emitted only once a store is attached
         school = next(
             s for s in workspace.list_schools(wanted["school"]) if s.name == wanted["school"]
         )
