@@ -147,7 +147,11 @@ def _sign_all(
             )
             creds[slot.person_name] = credentials(key, cert)
         pdf = sign_report(
-            pdf, creds[slot.person_name], field_name=slot.field_name, trust_roots=(ca.certificate,)
+            pdf,
+            creds[slot.person_name],
+            field_name=slot.field_name,
+            trust_roots=(ca.certificate,),
+            crls=crls,
         )
         out.append(
             SignedReportVersion(
