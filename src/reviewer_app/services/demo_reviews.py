@@ -174,7 +174,8 @@ class _Writer:
             rated = rated[:3]
         for _section, criterion, scale in rated:
             ranked = scale.ranked_levels
-            agreed = ranked[-2] if len(ranked) > 1 else ranked[-1]
+            # Second best on a graded scale; the better of two on a met / not met scale.
+            agreed = ranked[-2] if len(ranked) > 2 else ranked[-1]
             for person in team:
                 level = rng.choice(ranked[-2:])
                 self._judge(criterion.id, person, level.key, agreed=False)

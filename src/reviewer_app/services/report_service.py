@@ -101,17 +101,7 @@ class ReportService:
 
     def document(self, visit_id: str, audience: str) -> tuple[ReportSource, ReportDocument]:
         """One audience's document, refusing restricted content the person may not see."""
-        source = self.source(visit_id)
-        chosen = source.audience(audience)
-        if chosen.allows_restricted and source.withheld_restricted:
-            person = self.workspace.current_person
-            raise PermissionDeniedError(
-                f"The {chosen.label.lower()} of this {source.framework.title.lower()} holds "
-                f"restricted safeguarding detail, which {person.name} may not see.",
-                hint="Export the report for the school instead, or ask a designated "
-                "safeguarding lead to export the full report.",
-            )
-        return source, source.draft.for_audience(chosen)
+        return audience_document(self.workspace, visit_id, audience)
 
     def render(self, visit_id: str, audience: str) -> RenderedReport:
         """The review as it stands, rendered for ``audience`` (for the preview)."""
@@ -289,6 +279,46 @@ class ReportService:
             expected_data_hash=document.data_hash(),
             source=f"The signed {document.audience.label.lower()}",
         )
+
+
+def expected_data_hash(workspace: Workspace, report_id: str) -> str | None:
+    """The data hash the review now holds for a report signed on this computer.
+
+    ``None`` when no signed version carries ``report_id``, or the person using this laptop
+    may not read that report (then nobody can say what it should hold).
+    """
+    with workspace.store.reading() as session:
+        versions = SignedReportRepository(session).find_by_report_id(report_id)
+    if not versions:
+        return None
+    version = versions[-1]
+    review = workspace.reviews.get_review(version.review_id)
+    try:
+        _source, document = audience_document(workspace, review.visit_id, version.audience)
+    except PermissionDeniedError:
+        return None
+    return document.data_hash()
+
+
+def audience_document(
+    workspace: Workspace, visit_id: str, audience: str
+) -> tuple[ReportSource, ReportDocument]:
+    """The visit's report for ``audience`` as the person using this laptop may export it.
+
+    Restricted (safeguarding) detail the person may not see makes the full internal report a
+    :class:`PermissionDeniedError`, never a quietly shorter report.
+    """
+    source = build_report_source(workspace, visit_id)
+    chosen = source.audience(audience)
+    if chosen.allows_restricted and source.withheld_restricted:
+        person = workspace.current_person
+        raise PermissionDeniedError(
+            f"The {chosen.label.lower()} of this {source.framework.title.lower()} holds "
+            f"restricted safeguarding detail, which {person.name} may not see.",
+            hint="Export the report for the school instead, or ask a designated "
+            "safeguarding lead to export the full report.",
+        )
+    return source, source.draft.for_audience(chosen)
 
 
 def _write(out: Path, pdf: bytes) -> None:

@@ -54,6 +54,11 @@ def test_export_writes_the_signed_version_and_says_so(
     assert main(["verify", str(out), "--trust-root", str(root)]) == 0
     verified = capsys.readouterr().out
     assert "David Brennan signed as lead reviewer" in verified
+    assert "local store" not in verified
+
+    # With the store named, the report's data hash is checked against the review too.
+    assert main(["verify", str(out), "--trust-root", str(root), *_store_args(demo_base)]) == 0
+    assert "Checked against the review in the local store." in capsys.readouterr().out
 
 
 def test_board_summary_has_no_signed_version_so_it_is_exported_unsigned(

@@ -148,6 +148,8 @@ def test_two_day_peer_review_signed_by_three_in_order_then_locked(
     become(workspace, people["Tom"])
     with pytest.raises(SigningError, match="has changed since Priya Natarajan signed"):
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
+    changed = service.verify_stored(visit.id, "school_facing")
+    assert any("different data than the review now holds" in p for p in changed.problems)
     become(workspace, people["David"])
     workspace.reviews.set_field(review.id, "inclusion-strengths", "Needs are known early.")
 
