@@ -30,11 +30,12 @@ from reviewer_app.reports.keys import SigningCredentials, credentials, generate_
 from reviewer_app.services.report_builder import build_report_source
 from reviewer_app.services.signing_identity import TrustMaterial
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.local_settings import delete_setting, get_setting, set_setting
 from reviewer_app.storage.signed_report_repository import (
     SignedReportRepository,
     SignedReportVersion,
 )
+from reviewer_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +169,17 @@ def _sign_all(
             )
         )
     return out
+
+
+def forget_demo_reports(store: Store) -> int:
+    """Drop the demo's signed reports after its dates moved (they no longer match the reviews);
+    :func:`ensure_demo_reports` signs them again on next need. Returns how many were dropped."""
+    with store.writing() as session:
+        dropped = SignedReportRepository(session).delete_all()
+        delete_setting(session, DEMO_REPORTS_SEEDED)
+    if dropped:
+        log.info("demo reports dropped after the demo dates moved (%d versions)", dropped)
+    return dropped
 
 
 def _keep(workspace: Workspace, versions: list[SignedReportVersion]) -> None:

@@ -101,5 +101,13 @@ class SignedReportRepository:
         ).all()
         return [_version(r) for r in rows]
 
+    def delete_all(self) -> int:
+        """Remove every version (the demo's, when its dates move); returns how many."""
+        rows = self._session.exec(select(SignedReportRow)).all()
+        for row in rows:
+            self._session.delete(row)
+        self._session.flush()
+        return len(rows)
+
     def count(self) -> int:
         return len(self._session.exec(select(SignedReportRow.id)).all())

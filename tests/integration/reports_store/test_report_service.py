@@ -199,3 +199,35 @@ def test_demo_reports_verify_against_the_demo_root(
         visit = _visit(workspace, "St Aidan", framework_id, VisitStatus.SIGNED)
         result = service.verify_stored(visit.id, audience)
         assert result.passed, (framework_id, result.sentences())
+
+
+def test_demo_reports_are_signed_again_after_the_demo_dates_move(
+    tmp_path: Path, keyring_file: Path
+) -> None:
+    from datetime import date, timedelta
+
+    from reviewer_app.services.demo_reports import DEMO_REPORTS_SEEDED, ensure_demo_reports
+    from reviewer_app.storage.local_settings import DEMO_SEEDED, get_setting, set_setting
+
+    paths = AppPaths.from_base(tmp_path)
+    with Workspace.open(paths, demo=True) as workspace:
+        assert ensure_demo_reports(workspace) > 0
+        visit = _visit(workspace, "St Aidan", "two-day-peer-review", VisitStatus.SIGNED)
+        old_hash = ReportService(workspace, paths).latest_signed(visit.id, "school_facing")
+
+        def two_weeks_ago() -> None:  # as if the demo was last opened a fortnight ago
+            with workspace.store.writing() as session:
+                anchored = date.today() - timedelta(days=14)
+                set_setting(session, DEMO_SEEDED, anchored.isoformat())
+
+        workspace.lane.call(two_weeks_ago)
+    with Workspace.open(paths, demo=True) as workspace:
+        with workspace.store.reading() as session:
+            assert get_setting(session, DEMO_REPORTS_SEEDED) is None  # stale ones dropped
+        service = ReportService(workspace, paths)
+        moved = workspace.get_visit(visit.id)
+        assert moved.start == visit.start + timedelta(days=14)
+        result = service.verify_stored(visit.id, "school_facing")  # signs them again first
+        assert result.passed, result.sentences()
+        assert old_hash is not None
+        assert result.data_hash != old_hash.data_hash
