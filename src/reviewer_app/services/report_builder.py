@@ -216,6 +216,7 @@ class _Part:
     strengths_label: str = ""
     development_label: str = ""
     scale_id: str = ""
+    description: str = ""
 
     def to_section(self) -> Section:
         rated = [f for f in self.findings if f.rating is not None]
@@ -223,7 +224,7 @@ class _Part:
             section_id=self.section_id,
             title=self.title,
             findings=tuple(self.findings),
-            narrative="\n".join(self.narrative),
+            narrative="\n".join(([self.description] if self.description else []) + self.narrative),
             summary_rating=rated[0].rating if len(self.findings) == 1 and rated else None,
             scale_id=self.scale_id,
             audiences=self.audiences,
@@ -237,6 +238,16 @@ class _Part:
     @property
     def empty(self) -> bool:
         return not (self.findings or self.narrative or self.strengths or self.development)
+
+    @property
+    def recorded(self) -> bool:
+        """Whether reviewers recorded anything here (a rating, evidence or an answer)."""
+        return bool(
+            self.narrative
+            or self.strengths
+            or self.development
+            or any(f.rating or f.evidence or f.strengths or f.development for f in self.findings)
+        )
 
 
 class _Builder:
@@ -283,7 +294,7 @@ class _Builder:
         for section in framework.sections:
             if section.id in self.shown.sections:
                 self._section(section)
-        sections = tuple(p.to_section() for p in self.parts if not p.empty)
+        sections = tuple(p.to_section() for p in self._parts_for_reader() if not p.empty)
         shown_ids = {s.section_id for s in sections}
         first, last = visit.start, visit.actual_end or visit.planned_end
         days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
@@ -316,18 +327,29 @@ class _Builder:
 
     # ------------------------------------------------------------ sections
 
+    def _parts_for_reader(self) -> list[_Part]:
+        """The parts the reader may export. Restricted parts with nothing recorded are left out
+        for everyone (so every reader's document is the same); restricted parts with content
+        are left out for a reader without a safeguarding role, who then may not export the
+        full internal report (``withheld_restricted``)."""
+        kept: list[_Part] = []
+        for part in self.parts:
+            if part.restricted and (not part.recorded or not self.may_see_restricted):
+                self.withheld = self.withheld or part.recorded
+                for criterion_id, section_id in list(self.part_of_criterion.items()):
+                    if section_id == part.section_id:
+                        del self.part_of_criterion[criterion_id]
+                continue
+            kept.append(part)
+        return kept
+
     def _audiences(self, *items: FrameworkSection | Criterion | FieldSpec) -> frozenset[str]:
         return frozenset(
             key for key in self.all_audiences if all(Framework.shown_in(i, key) for i in items)
         )
 
-    def _part(
-        self, base_id: str, title: str, audiences: frozenset[str], restricted: bool
-    ) -> _Part | None:
-        """The part for content with these audiences and restriction (``None``: withheld)."""
-        if restricted and not self.may_see_restricted:
-            self.withheld = True
-            return None
+    def _part(self, base_id: str, title: str, audiences: frozenset[str], restricted: bool) -> _Part:
+        """The part for content with these audiences and restriction."""
         if restricted:
             audiences = audiences & {FULL_INTERNAL}
         for part in self.parts:
@@ -347,8 +369,7 @@ class _Builder:
         restricted = bool(section.visible_to)
         audiences = self._audiences(section)
         main = self._part(section.id, section.title, audiences, restricted)
-        if main is not None and section.description:
-            main.narrative.append(section.description)
+        main.description = section.description
         for criterion in section.criteria:
             if criterion.id not in self.shown.criteria:
                 continue
@@ -358,8 +379,6 @@ class _Builder:
                 self._audiences(section, criterion),
                 restricted or bool(criterion.visible_to),
             )
-            if part is None:
-                continue
             self.part_of_criterion[criterion.id] = part.section_id
             part.findings.append(self._finding(section, criterion, part))
         for spec in section.fields:
@@ -371,8 +390,7 @@ class _Builder:
                 self._audiences(section, spec),
                 restricted or bool(spec.visible_to),
             )
-            if part is not None:
-                self._place_field(part, spec, spec.id)
+            self._place_field(part, spec, spec.id)
 
     def _finding(self, section: FrameworkSection, criterion: Criterion, part: _Part) -> Finding:
         scale = self.framework.scale_for(criterion)
@@ -396,9 +414,6 @@ class _Builder:
                 continue
             audiences = self._audiences(section, criterion, spec)
             restricted = part.restricted or bool(spec.visible_to)
-            if restricted and not self.may_see_restricted:
-                self.withheld = True
-                continue
             if restricted:
                 audiences &= {FULL_INTERNAL}
             if (audiences, restricted) != (part.audiences, part.restricted):
@@ -416,12 +431,9 @@ class _Builder:
                 evidence.append(f"{spec.label}: {format_value(spec, value)}")
         for (audiences, restricted), lines in detail.items():
             other = self._part(section.id, section.title, audiences, restricted)
-            if other is not None:
-                other.findings.append(
-                    Finding(
-                        f"{criterion.id}.detail", f"{criterion.title}: detail", None, tuple(lines)
-                    )
-                )
+            other.findings.append(
+                Finding(f"{criterion.id}.detail", f"{criterion.title}: detail", None, tuple(lines))
+            )
         return Finding(
             criterion_id=criterion.id,
             prompt=criterion.prompt or criterion.title,
@@ -462,8 +474,7 @@ class _Builder:
                 focus = f"{spec.label}: {format_value(spec, self.values[spec.id])}"
                 continue
             part = self._part(VISIT_DETAILS, "About this visit", audiences, restricted)
-            if part is not None:
-                self._place_field(part, spec, spec.id)
+            self._place_field(part, spec, spec.id)
         return focus
 
     def _scales(self, sections: Sequence[Section]) -> tuple[ScaleLegend, ...]:

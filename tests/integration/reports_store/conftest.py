@@ -1,5 +1,5 @@
 """A demo store with its signed reports, made once per module, and a file keyring shared with
-subprocesses (``file_keyring.FileKeyring``)."""
+subprocesses (``report_store_world.FileKeyring``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from file_keyring import KEYRING_FILE_ENV, FileKeyring
+from report_store_world import KEYRING_FILE_ENV, FileKeyring
 
-from reviewer_app.domain.organisation import Person
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +44,3 @@ def demo_base(tmp_path_factory: pytest.TempPathFactory, keyring_file: Path) -> P
     with Workspace.open(AppPaths.from_base(base), demo=True) as workspace:
         assert ensure_demo_reports(workspace) > 0
     return base
-
-
-def become(workspace: Workspace, person: Person) -> None:
-    """Make ``person`` the one using this laptop (as if on their own laptop)."""
-
-    def write() -> None:
-        with workspace.store.writing() as session:
-            set_setting(session, CURRENT_PERSON, person.id)
-
-    workspace.lane.call(write)
-    workspace.reload_identity()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from file_keyring import KEYRING_FILE_ENV
+from report_store_world import KEYRING_FILE_ENV
 
 from reviewer_app.cli import main
 from reviewer_app.domain.visits import VisitStatus
@@ -116,7 +116,7 @@ def test_export_as_a_subprocess(
     out = tmp_path / "peer.pdf"
     env = {
         **os.environ,
-        "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+        "PYTHON_KEYRING_BACKEND": "report_store_world.FileKeyring",
         "PYTHONPATH": os.pathsep.join(
             [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
         ),

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from report_store_world import become
 
-from conftest import become
 from reviewer_app.domain.errors import LockedError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.organisation import Person
 from reviewer_app.domain.review import ReviewState
@@ -56,8 +56,10 @@ def test_each_audience_of_the_peer_review_shows_what_it_may(
     full, school, board = (
         documents[k] for k in ("full_internal", "school_facing", "board_summary")
     )
-    assert any(s.restricted for s in full.sections)
-    assert not any(s.restricted for s in school.sections + board.sections)
+    # Nobody on this team holds a safeguarding role: the restricted sample check is empty and
+    # left out, so the full report is the same whoever may export it.
+    assert not any(s.restricted for s in full.sections)
+    assert {s.section_id for s in school.sections} <= {s.section_id for s in full.sections}
     assert {f.rating.label for s in full.sections for f in s.findings if f.rating}
     assert full.evidence_notes
     assert not board.evidence_notes
@@ -76,15 +78,76 @@ def test_each_audience_of_the_peer_review_shows_what_it_may(
         assert rendered.page_count >= 2
 
 
+def _review_with_restricted_detail(workspace: Workspace, people: dict[str, Person]) -> Visit:
+    """A new peer review whose team's safeguarding lead records the restricted SCR sample."""
+    import json
+    from datetime import date
+
+    from reviewer_app.domain.organisation import Role
+    from reviewer_app.domain.visits import VisitReviewer
+
+    school = next(iter(workspace.list_schools("Brookside")))
+    become(workspace, people["David"])
+    visit = workspace.save_visit(
+        Visit(
+            id="restricted-detail-visit",
+            school_id=school.id,
+            framework_id="two-day-peer-review",
+            planned_start=date(2026, 2, 2),
+            planned_end=date(2026, 2, 3),
+            reviewers=(
+                VisitReviewer(people["David"].id, Role.LEAD_REVIEWER),
+                VisitReviewer(people["Aisha"].id, Role.SAFEGUARDING_LEAD),
+                VisitReviewer(people["Tom"].id, Role.PEER_REVIEWER),
+            ),
+            status=VisitStatus.IN_PROGRESS,
+        )
+    )
+    framework = installed_library().latest("two-day-peer-review")
+    review = workspace.reviews.start_review(
+        visit.id,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        framework_hash=framework.content_hash,
+        framework_snapshot=json.dumps(framework.to_snapshot()),
+    )
+    workspace.reviews.agree_judgement(review.id, "scr-sample", "met")
+    workspace.reviews.agree_judgement(review.id, "safeguarding", "met")
+    become(workspace, people["Aisha"])
+    workspace.reviews.set_field(review.id, "scr-sample.records-sampled", 12)
+    workspace.reviews.add_note(
+        review.id, "SCR rows R4 and R9 checked", criterion_ids=("scr-sample",)
+    )
+    workspace.reviews.add_action(
+        review.id, "Date the R9 barred list check", owner="Business manager", due=None,
+        criterion_id="scr-sample",
+    )  # fmt: skip
+    return visit
+
+
 def test_restricted_detail_needs_a_safeguarding_role(
     workspace: Workspace, people: dict[str, Person], tmp_path: Path
 ) -> None:
-    become(workspace, people["David"])
+    visit = _review_with_restricted_detail(workspace, people)
     service = ReportService(workspace, AppPaths.from_base(tmp_path))
-    peer = _visit(workspace, "St Aidan", "two-day-peer-review", VisitStatus.SIGNED)
+
+    full = service.document(visit.id, "full_internal")[1]  # Aisha, a safeguarding lead
+    restricted = [s for s in full.sections if s.restricted]
+    assert [s.title for s in restricted] == ["Safeguarding: restricted detail"]
+    assert restricted[0].findings[0].rating is not None
+    assert any("Records sampled: 12" in e for f in restricted[0].findings for e in f.evidence)
+    assert [a.text for a in full.actions] == ["Date the R9 barred list check"]
+    school = service.document(visit.id, "school_facing")[1]
+    assert not any(s.restricted for s in school.sections)
+    assert not school.actions  # the action about restricted detail stays with it
+    assert all("R4" not in n.text for n in school.evidence_notes)
+    rendered = service.render(visit.id, "full_internal")
+    assert rendered.data_hash == full.data_hash()
+
+    become(workspace, people["David"])  # lead reviewer, no safeguarding role
     with pytest.raises(PermissionDeniedError, match="restricted safeguarding detail"):
-        service.document(peer.id, "full_internal")
-    assert service.document(peer.id, "school_facing")[1].sections
+        service.document(visit.id, "full_internal")
+    assert service.document(visit.id, "school_facing")[1].data_hash() == school.data_hash()
     audit = _visit(workspace, "St Aidan", "safeguarding-audit", VisitStatus.SIGNED)
     with pytest.raises(PermissionDeniedError, match="David Brennan does not hold that role"):
         service.export(audit.id, "school_facing", tmp_path / "audit.pdf")

@@ -1,8 +1,9 @@
-"""A keyring backend kept in a JSON file named by ``REVIEWER_TEST_KEYRING_FILE`` (tests only).
+"""For the report-store tests: a keyring kept in a JSON file named by
+``REVIEWER_TEST_KEYRING_FILE``, and switching who uses the laptop.
 
-End-to-end tests run ``reviewer-app`` as a subprocess; with
-``PYTHON_KEYRING_BACKEND=file_keyring.FileKeyring`` the subprocess and the test share device
-tokens and store keys without touching a real keyring.
+Command tests run ``reviewer-app`` as a subprocess; with
+``PYTHON_KEYRING_BACKEND=report_store_world.FileKeyring`` the subprocess and the test share
+store keys and signing keys without touching a real keyring.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import os
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
+
+from reviewer_app.domain.organisation import Person
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 
 KEYRING_FILE_ENV = "REVIEWER_TEST_KEYRING_FILE"
 
@@ -42,3 +47,14 @@ class FileKeyring(KeyringBackend):
         data = self._load()
         data.pop(f"{service}\n{username}", None)
         self._path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def become(workspace: Workspace, person: Person) -> None:
+    """Make ``person`` the one using this laptop (as if on their own laptop)."""
+
+    def write() -> None:
+        with workspace.store.writing() as session:
+            set_setting(session, CURRENT_PERSON, person.id)
+
+    workspace.lane.call(write)
+    workspace.reload_identity()
