@@ -2,6 +2,11 @@
 
 ``cli.main`` calls :func:`run_gui` when no subcommand is named. Heavy modules (PySide6, the store)
 are imported inside the functions that need them, so ``reviewer-app --help`` stays instant.
+
+Start-up order (``bench/startup.py`` measures it): a background thread takes a quick, read-only
+look at the store (``storage/quick_read.py``, sqlcipher3 alone) while the window is built, so the
+schools are in its first paint; only after that paint does the thread import the storage stack
+and open the full Workspace, which then takes over the window (:meth:`Shell.attach`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
+    from reviewer_app.storage.quick_read import FirstLook
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +150,7 @@ class Shell:
     """The running shell: the window and what it is built on. :meth:`close` tears it down.
 
     The Workspace arrives after the window is shown (:meth:`attach`); until then the window
-    says it is opening the store.
+    shows the schools from the quick look at the store (or says it is opening the store).
     """
 
     window: MainWindow
@@ -216,14 +222,27 @@ def _run_window(
 ) -> int:
     from PySide6.QtCore import QTimer
 
+    from reviewer_app.gui.after_paint import call_after_paint
     from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
     from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    shell = start_shell(paths, demo=demo)
-    window = shell.window
     opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    # The quick look at the store (a few milliseconds of disk) runs while the window is built;
+    # its result is delivered once the event loop runs, so it can be in the first paint.
+    opener.start()
+    try:
+        shell = start_shell(paths, demo=demo)
+    except BaseException:
+        opener.wait()
+        raise
+    window = shell.window
     shell.opener = opener
+
+    def first_look(look: FirstLook) -> None:
+        # The schools from a quick read-only look; the full open waits until they are painted.
+        window.show_first_look(look)
+        call_after_paint(window.schools_view.viewport(), opener.proceed)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, ReviewerError):
@@ -241,6 +260,7 @@ def _run_window(
         print("reviewer-app: no passphrase given; nothing was opened.", file=sys.stderr)
         app.exit(1)
 
+    opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
     opener.failed.connect(failed)
     opener.cancelled.connect(cancelled)
@@ -249,7 +269,6 @@ def _run_window(
         if os.environ.get(ENV_VAR):
             StartupProbe(window, app)
         window.show()
-        opener.start()
         if previous_report:
             QTimer.singleShot(0, lambda: crash.show_previous_report(previous_report, window))
         return app.exec()

@@ -11,8 +11,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import PlatformDirs
-
 from reviewer_app import APP_ID, ORG_NAME
 
 #: Environment override for the base folder, equivalent to ``--data-dir``.
@@ -39,6 +37,8 @@ class AppPaths:
     @classmethod
     def default(cls) -> AppPaths:
         """The platform's usual folders (XDG on Linux, AppData on Windows, Library on macOS)."""
+        from platformdirs import PlatformDirs  # only here: ``--data-dir`` runs start faster
+
         dirs = PlatformDirs(appname=APP_ID, appauthor=ORG_NAME)
         return cls(
             data=Path(dirs.user_data_dir),

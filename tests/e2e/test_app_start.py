@@ -59,3 +59,19 @@ def test_a_file_that_is_not_a_store_gives_a_sentence_not_a_traceback(data_dir: P
     assert str(store) in result.stderr
     assert "Traceback" not in result.stderr
     assert store.read_bytes() == before
+
+
+def test_a_second_start_shows_the_schools_from_the_quick_look_then_opens_fully(
+    data_dir: Path,
+) -> None:
+    first = _probe(_start(data_dir, "--demo"))
+    assert first["first_look"] is False  # a new demo store: created and seeded by the Workspace
+    result = _start(data_dir, "--demo")
+    assert result.returncode == 0, result.stderr
+    second = _probe(result)
+    assert second["first_look"] is True
+    assert second["schools"] == first["schools"]
+    assert second["status"] == first["status"]
+    assert second["window_ns"] <= second["shown_ns"] <= second["ready_ns"]
+    log = (data_dir / "logs" / "reviewer.log").read_text(encoding="utf-8")
+    assert log.count("store opened (demo key, created=False)") == 1  # the full open ran too

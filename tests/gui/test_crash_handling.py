@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from reviewer_app.gui.crash import PREVIOUS_SUFFIX, CrashHandler, CrashReportDialog
+from reviewer_app.gui.crash import PREVIOUS_SUFFIX, CrashHandler
+from reviewer_app.gui.crash_report_dialog import CrashReportDialog
 from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
 from reviewer_app.paths import AppPaths
 

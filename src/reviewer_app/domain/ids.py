@@ -6,9 +6,11 @@ remaining unique across laptops without coordination (sync relies on that).
 
 from __future__ import annotations
 
-import uuid6
-
 
 def new_id() -> str:
     """Return a new UUIDv7 as a lowercase hyphenated string."""
+    # Imported here: uuid6 reads its own version through importlib.metadata at import, which
+    # costs start-up time in every module that merely mentions ids.
+    import uuid6
+
     return str(uuid6.uuid7())

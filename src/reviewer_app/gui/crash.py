@@ -20,48 +20,19 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from reviewer_app import __version__
-from reviewer_app.gui import theme
-from reviewer_app.gui.forms.ui_crash_report import Ui_CrashReportDialog
 from reviewer_app.logging_setup import recent_log
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
 
 log = logging.getLogger(__name__)
 
 PREVIOUS_SUFFIX = ".previous.log"
-
-
-class CrashReportDialog(QDialog):
-    """Shows a crash report: what happened in plain words, with the details to copy."""
-
-    def __init__(
-        self, heading: str, explanation: str, report: str, log_path: Path, parent=None
-    ) -> None:
-        super().__init__(parent)
-        self.ui = Ui_CrashReportDialog()
-        self.ui.setupUi(self)
-        self.ui.warningIcon.setPixmap(theme.pixmap("warning", 32))
-        self.ui.heading.setText(heading)
-        self.ui.explanation.setText(explanation)
-        self.ui.reportText.setPlainText(report)
-        self.ui.reportText.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.ui.logLocation.setText(f"The full log is in {log_path}")
-        self.ui.copyButton.clicked.connect(self._copy)
-        self.ui.buttonBox.rejected.connect(self.reject)
-        close = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Close)
-        close.setDefault(True)
-
-    @property
-    def report(self) -> str:
-        return self.ui.reportText.toPlainText()
-
-    def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.report)
 
 
 class CrashHandler(QObject):
@@ -158,6 +129,8 @@ class CrashHandler(QObject):
 
     @Slot(str, str)
     def _show_dialog(self, key: str, report: str) -> None:
+        from reviewer_app.gui.crash_report_dialog import CrashReportDialog
+
         dialog = CrashReportDialog(
             "Reviewer hit a problem it did not expect",
             "Your saved work is safe: every change is stored as you make it. If something "
@@ -194,6 +167,8 @@ class CrashHandler(QObject):
             if report:
                 log.info("The previous session left a crash report (%d characters)", len(report))
             return None
+        from reviewer_app.gui.crash_report_dialog import CrashReportDialog
+
         dialog = CrashReportDialog(
             "Reviewer closed unexpectedly last time",
             "Your saved work is safe. Below is what Reviewer recorded about the problem; please "

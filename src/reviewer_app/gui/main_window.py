@@ -1,7 +1,9 @@
 """The main window: schools on the left, the chosen school's page on the right.
 
 Everything it shows comes from the Workspace on background threads (``gui/tasks.py``); the
-window only arranges results that have arrived.
+window only arranges results that have arrived. At start-up the schools come first from a quick
+read-only look at the store (:meth:`MainWindow.show_first_look`); the Workspace then attaches
+and its answers replace them in place, keeping the selection and the filter.
 """
 
 from __future__ import annotations
@@ -26,16 +28,18 @@ from reviewer_app import APP_NAME
 from reviewer_app.domain.organisation import Person, School
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
-from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
-from reviewer_app.gui.school_page import EmptyState, SchoolPage
+from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
+    from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
+    from reviewer_app.storage.quick_read import FirstLook
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +67,16 @@ class MainWindow(QMainWindow):
     """Schools list with a name/URN filter, the school page, menus and a status bar.
 
     Signals:
-        schools_loaded(int): the schools list has been filled (number of schools).
+        schools_loaded(int): the schools list has been filled (number of schools), from the
+            quick first look or from the Workspace.
+        workspace_attached(): the Workspace is open; everything is available.
         school_shown(str): a school's page shows its visits (the school id).
         visit_saved(Visit): a visit made in the New visit dialog is stored.
         settings_changed(Settings): the person saved new settings.
     """
 
     schools_loaded = Signal(int)
+    workspace_attached = Signal()
     school_shown = Signal(str)
     visit_saved = Signal(object)
     settings_changed = Signal(object)
@@ -119,6 +126,17 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._update_actions()
         self.reload()
+        self.workspace_attached.emit()
+
+    def show_first_look(self, look: FirstLook) -> None:
+        """Show the schools (and the person) from a quick look, until the Workspace attaches."""
+        if self.workspace is not None or self._schools_ready:
+            return
+        self._show_person(look.person)
+        self._schools_arrived(list(look.schools))
+        self._schools_ready = False  # ready for planning visits only once the Workspace is here
+        # Until then nothing can be planned or changed: say why (cleared when work settles).
+        self.activity_status.setText("Opening the store…")
 
     # ------------------------------------------------------------------ construction
 
@@ -146,17 +164,36 @@ class MainWindow(QMainWindow):
             "Pick a school on the left to see its visits. To find one quickly, press Ctrl+F "
             "and type part of its name or its URN.",
         )
-        self.no_schools_page = EmptyState(
-            "empty-school",
-            "No schools yet",
-            "This store has no schools. They arrive with the first sync from your trust's server "
-            "(set its address in File > Settings).",
-        )
-        self.school_page = SchoolPage()
-        self.school_page.new_visit_requested.connect(self.open_new_visit)
-        for page in (self.loading_page, self.choose_page, self.no_schools_page, self.school_page):
+        for page in (self.loading_page, self.choose_page):
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(self.loading_page)
+        # Not on the first screen: built when first shown (start-up stays fast).
+        self._school_page: SchoolPage | None = None
+        self._no_schools_page: EmptyState | None = None
+
+    @property
+    def school_page(self) -> SchoolPage:
+        """The chosen school's page (built the first time a school is chosen)."""
+        if self._school_page is None:
+            from reviewer_app.gui.school_page import SchoolPage
+
+            self._school_page = SchoolPage()
+            self._school_page.new_visit_requested.connect(self.open_new_visit)
+            self.pages.addWidget(self._school_page)
+        return self._school_page
+
+    @property
+    def no_schools_page(self) -> EmptyState:
+        """What a store without schools shows."""
+        if self._no_schools_page is None:
+            self._no_schools_page = EmptyState(
+                "empty-school",
+                "No schools yet",
+                "This store has no schools. They arrive with the first sync from your trust's "
+                "server (set its address in File > Settings).",
+            )
+            self.pages.addWidget(self._no_schools_page)
+        return self._no_schools_page
 
     def _action(
         self,
@@ -266,11 +303,19 @@ class MainWindow(QMainWindow):
     def _schools_arrived(self, schools: Sequence[School]) -> None:
         current = self.current_school()
         keep = current.id if current is not None else self._pending_school_id
+        # In place when the same schools arrive again: the selection and filter stay put.
         self.sidebar.set_schools(schools)
         self._schools_ready = True
         self._update_store_status()
+        now = self.current_school()
         if not schools:
             self.pages.setCurrentWidget(self.no_schools_page)
+        elif now is not None and now.id == keep:
+            if now != self.school_page.school:
+                self.school_page.show_school(now)  # its facts changed
+            # Read its visits again (F5), or for the first time when it was chosen from the
+            # quick first look, before the Workspace was there.
+            self._load_visits(now.id)
         elif keep and self.schools_model.row_of(keep) >= 0:
             self.select_school(keep)
         else:
@@ -283,9 +328,12 @@ class MainWindow(QMainWindow):
         self.people = {person.id: person for person in people}
         me = self._current_person()
         if me is not None:
-            roles = ", ".join(sorted(role.label for role in me.roles))
-            self.person_status.setText(f"{me.name} · {roles}" if roles else me.name)
+            self._show_person(me)
         self._refresh_visits()
+
+    def _show_person(self, me: Person) -> None:
+        roles = ", ".join(sorted(role.label for role in me.roles))
+        self.person_status.setText(f"{me.name} · {roles}" if roles else me.name)
 
     def _catalogue_arrived(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -377,7 +425,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_visits(self) -> None:
         visits = self._visits
-        if visits is None or self.school_page.school is None:
+        if visits is None or self._school_page is None or self._school_page.school is None:
             return
         titles = {kind.framework_id: kind.title for kind in self.kinds}
         names = {pid: person.name for pid, person in self.people.items()}
@@ -391,6 +439,8 @@ class MainWindow(QMainWindow):
 
     def open_new_visit(self) -> NewVisitDialog | None:
         """Open the New visit dialog for the school on show (or none chosen yet)."""
+        from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
+
         workspace = self.workspace
         if workspace is None or not self.new_visit_action.isEnabled():
             return None
@@ -463,7 +513,7 @@ class MainWindow(QMainWindow):
         return crash.with_name(crash.stem + PREVIOUS_SUFFIX)
 
     def show_last_crash_report(self):
-        from reviewer_app.gui.crash import CrashReportDialog
+        from reviewer_app.gui.crash_report_dialog import CrashReportDialog
 
         path = self._previous_crash_file()
         if not path.exists():

@@ -22,6 +22,7 @@ from reviewer_app.domain.organisation import School
 from reviewer_app.domain.visits import Visit, VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.delegates import StatusChipDelegate
+from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.models.visits import (
     KIND,
@@ -55,37 +56,6 @@ def _label(text: str = "", *, role: str = "", name: str = "") -> QLabel:
     if name:
         label.setObjectName(name)
     return label
-
-
-class EmptyState(QWidget):
-    """A centred illustration, a title and what to do next, with an optional action button."""
-
-    def __init__(self, illustration: str, title: str, hint: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("emptyState")
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
-        picture = QLabel()
-        picture.setPixmap(theme.pixmap(illustration, 96))
-        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(picture)
-        layout.addSpacing(12)
-        self.title = _label(title, role="subheading")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.title)
-        self.hint = _label(hint, role="muted")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        layout.addWidget(self.hint)
-        self.button_row = QHBoxLayout()
-        self.button_row.addStretch(1)
-        self.button_row.addStretch(1)
-        layout.addSpacing(8)
-        layout.addLayout(self.button_row)
-        layout.addStretch(3)
-
-    def add_button(self, button: QPushButton) -> None:
-        self.button_row.insertWidget(1, button)
 
 
 class SchoolPage(QWidget):

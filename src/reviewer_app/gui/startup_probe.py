@@ -2,10 +2,13 @@
 
 Enabled by the environment variable ``REVIEWER_EXIT_AFTER_SHOW=1``: once the schools list is
 populated, the remembered school's visits (if one was reopened) and the visit kinds have arrived
-(no background load is left) and the list has painted after that,
-one line ``reviewer-probe: {json}`` goes to stdout with the wall-clock times in nanoseconds
-(``window_ns``: first paint of the window, still opening the store; ``shown_ns``: painted with
-its data) and what the window shows, and the app quits.
+(no background load is left) and the list has painted after that, the probe notes the time and
+what the window shows. It then waits until the Workspace has attached and its first loads are
+done (the schools may have come first from the quick read-only look at the store), and one line
+``reviewer-probe: {json}`` goes to stdout with the wall-clock times in nanoseconds (``window_ns``:
+first paint of the window, still opening the store; ``shown_ns``: painted with its data;
+``ready_ns``: the Workspace open and idle), ``first_look`` (whether the schools shown came from
+the quick look) and what the window showed, and the app quits.
 """
 
 from __future__ import annotations
@@ -60,9 +63,12 @@ class StartupProbe(QObject):
         self._armed = False
         self._done = False
         self._window_ns: int | None = None
+        self._shown: dict[str, Any] | None = None
         window.schools_loaded.connect(self._schools_loaded)
         window.school_shown.connect(self._school_shown)
         window.tasks.busy_changed.connect(lambda _busy: self._arm())
+        window.tasks.busy_changed.connect(lambda _busy: self._finish())
+        window.workspace_attached.connect(self._finish)
         window.schools_view.viewport().installEventFilter(self)
         window.loading_page.title.installEventFilter(self)
 
@@ -95,10 +101,20 @@ class StartupProbe(QObject):
         return False
 
     def _report(self) -> None:
-        shown_ns = time.time_ns()
-        line = json.dumps(
-            {"shown_ns": shown_ns, "window_ns": self._window_ns, **snapshot(self.window)}
-        )
+        self._shown = {
+            "shown_ns": time.time_ns(),
+            "window_ns": self._window_ns,
+            "first_look": self.window.workspace is None,
+            **snapshot(self.window),
+        }
+        self._finish()
+
+    def _finish(self) -> None:
+        """Once shown, and the Workspace is attached with nothing left to load: report, quit."""
+        if self._shown is None or self.window.workspace is None or self.window.tasks.pending:
+            return
+        line = json.dumps({**self._shown, "ready_ns": time.time_ns()})
+        self._shown = None
         sys.stdout.write(PREFIX + line + "\n")
         sys.stdout.flush()
         self.window.close()

@@ -1,4 +1,10 @@
-"""Opening the Workspace from the GUI, asking for a passphrase in a dialog when needed."""
+"""Opening the Workspace from the GUI, asking for a passphrase in a dialog when needed.
+
+Start-up comes in two steps on one background thread. First a quick look at the store
+(:mod:`reviewer_app.storage.quick_read`, sqlcipher3 alone) gives the window the schools to show;
+then, once the window has painted them, the full Workspace opens (SQLModel, SQLAlchemy, Alembic,
+pydantic: most of the start-up cost) and takes over.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from reviewer_app.gui.dialogs.passphrase import PassphraseMode, ask_passphrase
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
+    # The dialog is imported when a passphrase is asked: most starts never need it.
+    from reviewer_app.gui.dialogs.passphrase import PassphraseMode
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
 
@@ -24,24 +31,45 @@ ATTEMPTS = 5
 
 
 #: Asks for a passphrase: (mode, store file, problem to show) -> passphrase, or None to cancel.
-Ask = Callable[[PassphraseMode, Path, str], "str | None"]
+Ask = Callable[["PassphraseMode", Path, str], "str | None"]
 
 
 def _ask_modal(mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+    from reviewer_app.gui.dialogs.passphrase import ask_passphrase
+
     return ask_passphrase(mode, store_file, problem=problem)
 
 
-def open_workspace(paths: AppPaths, *, demo: bool, ask: Ask = _ask_modal) -> Workspace | None:
+def _remembered_first(ask: Ask, passphrase: str | None) -> Ask:
+    """``ask``, except that the first question is answered with a passphrase already entered."""
+    remembered = [passphrase] if passphrase else []
+
+    def answer(mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
+        from reviewer_app.gui.dialogs.passphrase import PassphraseMode
+
+        if remembered and mode is PassphraseMode.UNLOCK:
+            return remembered.pop()
+        return ask(mode, store_file, problem)
+
+    return answer
+
+
+def open_workspace(
+    paths: AppPaths, *, demo: bool, ask: Ask = _ask_modal, passphrase: str | None = None
+) -> Workspace | None:
     """Open the demo or the real store; ``None`` when the person cancels the passphrase.
 
     A wrong passphrase asks again with the problem shown in the dialog. Other problems with the
     store raise its :class:`~reviewer_app.storage.errors.StoreError` for the caller to show.
     ``ask`` must run the dialog on the GUI thread (:class:`StoreOpener` arranges that).
+    ``passphrase`` is one the person has already entered: it is tried first, without asking.
     """
+    from reviewer_app.gui.dialogs.passphrase import PassphraseMode
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.storage.errors import PassphraseRequiredError, WrongKeyError
 
     state = {"asked": False, "cancelled": False, "problem": ""}
+    ask = _remembered_first(ask, passphrase)
 
     def prompt(store_file: Path, creating: bool) -> str:
         state["asked"] = True
@@ -79,20 +107,27 @@ class StoreOpener(QObject):
     """Opens the Workspace on a background thread while the window is already on screen.
 
     Importing the storage libraries and opening the encrypted store is most of start-up; doing
-    it off the GUI thread lets the window appear at once with "Opening your schools…". A
-    passphrase, when one is needed, is still asked on the GUI thread (the worker waits).
+    it off the GUI thread lets the window appear at once. Before that, the thread takes a quick,
+    read-only look at the store (sqlcipher3 alone) and hands the window its schools
+    (``first_look_read``); the full open then waits until :meth:`proceed` is called (after the
+    window has painted them), so its imports do not compete with the first paint for the GIL.
+    A passphrase, when one is needed, is asked once, on the GUI thread (the worker waits).
 
     The person's settings are read on the same thread (they need pydantic, another slow import).
 
     Signals:
+        first_look_read(FirstLook): the quick look found the store's schools (the full open
+            follows; it alone decides whether the store opens).
         opened(Workspace, Settings): the store is open and the settings read.
         failed(BaseException): the store could not be opened (a ReviewerError says why).
         cancelled(): the person closed the passphrase dialog; nothing was opened.
     """
 
+    first_look_read = Signal(object)
     opened = Signal(object, object)
     failed = Signal(object)
     cancelled = Signal()
+    _looked = Signal(object)
     _finished = Signal(object, object, object)
     _ask_requested = Signal(object)
 
@@ -105,6 +140,9 @@ class StoreOpener(QObject):
         self.demo = demo
         self.workspace: Workspace | None = None
         self._thread: threading.Thread | None = None
+        self._go = threading.Event()
+        self._stopped = False
+        self._looked.connect(self.first_look_read, Qt.ConnectionType.QueuedConnection)
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._ask_requested.connect(self._ask_on_gui_thread, Qt.ConnectionType.QueuedConnection)
 
@@ -112,23 +150,70 @@ class StoreOpener(QObject):
         self._thread = threading.Thread(target=self._open, name="reviewer-open", daemon=True)
         self._thread.start()
 
+    def proceed(self) -> None:
+        """Let the full open go ahead (the first screen has been painted)."""
+        self._go.set()
+
     def wait(self) -> Workspace | None:
-        """Wait for the opening thread (at shutdown); the Workspace it opened, if any."""
+        """Wait for the opening thread (at shutdown); the Workspace it opened, if any.
+
+        A full open that has not begun yet is not begun at all.
+        """
+        self._stopped = True
+        self._go.set()
         if self._thread is not None:
             self._thread.join()
         return self.workspace
 
     def _open(self) -> None:
-        from reviewer_app import settings as settings_store
-
         try:
+            looked, passphrase = self._first_look()
+        except BaseException as error:  # handed to the GUI thread, which shows or logs it
+            self._finished.emit(None, None, error)
+            return
+        if looked is _CANCELLED:
+            self._finished.emit(None, None, None)
+            return
+        if looked is not None:
+            self._looked.emit(looked)
+            self._go.wait()
+            if self._stopped:
+                return
+        try:
+            from reviewer_app import settings as settings_store  # pydantic: after the first look
+
             settings = settings_store.load(self.settings_file)
-            workspace = open_workspace(self.paths, demo=self.demo, ask=self._ask_from_worker)
+            workspace = open_workspace(
+                self.paths, demo=self.demo, ask=self._ask_from_worker, passphrase=passphrase
+            )
         except BaseException as error:  # handed to the GUI thread, which shows or logs it
             self._finished.emit(None, None, error)
             return
         self.workspace = workspace
         self._finished.emit(workspace, settings, None)
+
+    def _first_look(self) -> tuple[object, str | None]:
+        """The quick look (or None), and the passphrase entered for it (if one was needed)."""
+        from reviewer_app.storage import quick_read
+        from reviewer_app.storage.keys import KeySource
+
+        store = self.paths.demo_store_file if self.demo else self.paths.store_file
+        passphrase = None
+        if not self.demo and quick_read.key_source(store) is KeySource.PASSPHRASE:
+            from reviewer_app.gui.dialogs.passphrase import PassphraseMode
+
+            # Asked now rather than by the full open, which passes it on (asked once).
+            passphrase = self._ask_from_worker(PassphraseMode.UNLOCK, store, "")
+            if passphrase is None:
+                log.info("Opening the store was cancelled at the passphrase")
+                return _CANCELLED, None
+        try:
+            key = quick_read.quick_key(store, demo=self.demo, passphrase=passphrase)
+            looked = quick_read.read_first_look(store, key) if key is not None else None
+        except Exception:  # only a shortcut: the full open finds and reports any problem
+            log.info("The quick look at the store failed", exc_info=True)
+            looked = None
+        return looked, passphrase
 
     def _ask_from_worker(self, mode: PassphraseMode, store_file: Path, problem: str) -> str | None:
         request: dict[str, Any] = {
@@ -145,6 +230,8 @@ class StoreOpener(QObject):
 
     @Slot(object)
     def _ask_on_gui_thread(self, request: dict[str, Any]) -> None:
+        from reviewer_app.gui.dialogs.passphrase import ask_passphrase
+
         try:
             request["answer"] = ask_passphrase(
                 request["mode"], request["store_file"], problem=request["problem"]
@@ -162,3 +249,7 @@ class StoreOpener(QObject):
             self.cancelled.emit()
         else:
             self.opened.emit(workspace, settings)
+
+
+#: The person cancelled the passphrase asked for the quick look.
+_CANCELLED = object()

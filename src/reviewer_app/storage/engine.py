@@ -25,81 +25,18 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from reviewer_app.storage.errors import (
-    NotAStoreError,
-    PlainDatabaseError,
-    TruncatedStoreError,
-    WrongKeyError,
+from reviewer_app.storage.errors import TruncatedStoreError, WrongKeyError
+from reviewer_app.storage.store_file import (
+    PAGE_SIZE,
+    check_file_shape,
+    key_pragma,
+    looks_like_another_format,
+    not_a_store,
 )
 
 log = logging.getLogger(__name__)
 
-#: SQLCipher 4's default page size; an intact store is a whole number of pages.
-PAGE_SIZE = 4096
 BUSY_TIMEOUT_MS = 10_000
-SQLITE_MAGIC = b"SQLite format 3\x00"
-_OTHER_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
-
-
-def _key_pragma(key: bytes) -> str:
-    # A raw key in SQLCipher's x'..' form skips its PBKDF2, so opening is fast; our keys are
-    # already random (keyring) or scrypt-derived (passphrase).
-    return f"PRAGMA key = \"x'{key.hex()}'\""
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if not head:
-        return False
-    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head)
-    return printable / len(head) > 0.95
-
-
-def _not_a_store(path: Path) -> NotAStoreError:
-    return NotAStoreError(
-        path,
-        f"{path} is not a Reviewer store (it is some other kind of file).",
-        hint="Move it out of the data folder or choose another data folder.",
-    )
-
-
-def _looks_like_another_format(path: Path) -> bool:
-    """A guess, asked only of a file that already failed to open as a store.
-
-    An encrypted store begins with a random salt, which may by chance begin like anything;
-    so these signatures never decide about a file that opens.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(64)
-    return head.startswith(_OTHER_MAGIC) or _looks_like_text(head)
-
-
-def check_file_shape(path: Path) -> None:
-    """Reject files that cannot be a store from their size and first bytes alone."""
-    size = path.stat().st_size
-    if size == 0:
-        raise TruncatedStoreError(
-            path,
-            f"The store {path} is empty: it was cut short, perhaps by a full disk or an "
-            "interrupted copy.",
-            hint="Restore it from a backup or sync your work down to a new data folder.",
-        )
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    if head == SQLITE_MAGIC:  # 16 fixed bytes: a salt matches them by chance once in 2**128
-        raise PlainDatabaseError(
-            path,
-            f"{path} is an ordinary, unencrypted SQLite database, not a Reviewer store.",
-            hint="Move it out of the data folder; Reviewer only opens its own encrypted stores.",
-        )
-    if size % PAGE_SIZE:
-        if _looks_like_another_format(path):
-            raise _not_a_store(path)
-        raise TruncatedStoreError(
-            path,
-            f"The store {path} is cut short ({size} bytes is not a whole number of pages): "
-            "perhaps a full disk or an interrupted copy.",
-            hint="Restore it from a backup or sync your work down to a new data folder.",
-        )
 
 
 def _wrong_key(path: Path, passphrase: bool) -> WrongKeyError:
@@ -136,7 +73,7 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(_key_pragma(key))
+        conn.execute(key_pragma(key))
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             page_count = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -148,8 +85,8 @@ def probe_store(path: Path, key: bytes, *, passphrase: bool = False) -> str | No
             code = getattr(exc, "sqlite_errorname", "")
             log.info("store probe failed: %s (%s)", exc, code)
             if code == "SQLITE_NOTADB":
-                if _looks_like_another_format(path):
-                    raise _not_a_store(path) from None
+                if looks_like_another_format(path):
+                    raise not_a_store(path) from None
                 raise _wrong_key(path, passphrase) from None
             raise _damaged(path) from None
     finally:
@@ -183,7 +120,7 @@ def _engine(path: Path, key: bytes, *, writer: bool) -> Engine:
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(_key_pragma(key))
+        conn.execute(key_pragma(key))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # Sorts and temporary indexes stay in memory: SQLCipher does not encrypt temp files.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from reviewer_app.storage.engine import StoreEngines, check_file_shape, create_engines, probe_store
+from reviewer_app.storage.engine import StoreEngines, create_engines, probe_store
 from reviewer_app.storage.errors import NewerStoreError
 from reviewer_app.storage.keys import (
     KeyInfo,
@@ -22,6 +22,7 @@ from reviewer_app.storage.keys import (
     write_key_info,
 )
 from reviewer_app.storage.schema import HEAD, REVISIONS, upgrade
+from reviewer_app.storage.store_file import check_file_shape
 
 log = logging.getLogger(__name__)
 

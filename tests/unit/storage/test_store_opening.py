@@ -12,10 +12,10 @@ import pytest
 
 from reviewer_app.domain.organisation import Phase, School, Trust
 from reviewer_app.storage import errors
-from reviewer_app.storage.engine import PAGE_SIZE
 from reviewer_app.storage.keys import KEYRING_SERVICE, KeySource, sidecar_path
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.store import Store, open_store
+from reviewer_app.storage.store_file import PAGE_SIZE
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 Prompt = Any  # the recording prompt from conftest.py
@@ -243,8 +243,8 @@ def test_writes_take_the_write_lock_when_they_begin(tmp_path: Path, prompt: Prom
     store = open_store(tmp_path / "reviewer.db", passphrase=prompt)
     import sqlcipher3
 
-    from reviewer_app.storage.engine import _key_pragma
     from reviewer_app.storage.keys import derive_key, read_key_info
+    from reviewer_app.storage.store_file import key_pragma
 
     info = read_key_info(store.path)
     assert info.scrypt is not None
@@ -253,7 +253,7 @@ def test_writes_take_the_write_lock_when_they_begin(tmp_path: Path, prompt: Prom
         # BEGIN IMMEDIATE: another connection cannot start writing until this one ends,
         # even though nothing has been written yet.
         other = sqlcipher3.connect(str(store.path), isolation_level=None, timeout=0.05)
-        other.execute(_key_pragma(key))
+        other.execute(key_pragma(key))
         with pytest.raises(sqlcipher3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()

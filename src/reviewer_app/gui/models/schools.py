@@ -38,9 +38,23 @@ class SchoolListModel(QAbstractListModel):
         self._schools: list[School] = []
 
     def set_schools(self, schools: Sequence[School]) -> None:
-        """Replace the whole list (a reload after the store changed)."""
+        """Replace the list (a reload after the store changed, or the Workspace taking over).
+
+        When the same schools arrive in the same order, the rows are updated in place (views
+        keep their selection and scroll position, proxies their filter); otherwise the model
+        is reset.
+        """
+        new = list(schools)
+        if [s.id for s in new] == [s.id for s in self._schools]:
+            changed = [
+                row for row, (a, b) in enumerate(zip(self._schools, new, strict=True)) if a != b
+            ]
+            self._schools = new
+            if changed:
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 0))
+            return
         self.beginResetModel()
-        self._schools = list(schools)
+        self._schools = new
         self.endResetModel()
 
     def schools(self) -> list[School]:
