@@ -131,7 +131,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
     }
     assert menus == {
         "File": ["Settings…", "Quit"],
-        "Visit": ["New visit…"],
+        "Visit": ["New visit…", "Open visit"],
         "View": ["Find school", "Reload"],
         "Help": ["Show log folder", "Show last crash report", "About Reviewer"],
     }

@@ -115,6 +115,19 @@ def _verify(args: argparse.Namespace, paths: AppPaths) -> int:
         expected_data_hash=args.expected_hash,
         source=str(args.report),
     )
+    checked_against_store = False
+    if args.expected_hash is None and result.report_id:
+        stored_hash = _hash_in_local_store(args, paths, result.report_id)
+        if stored_hash is not None:
+            checked_against_store = True
+            if stored_hash != result.data_hash:
+                result = verify_report(
+                    pdf,
+                    trust_roots=roots,
+                    crls=crls,
+                    expected_data_hash=stored_hash,
+                    source=str(args.report),
+                )
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -126,7 +139,33 @@ def _verify(args: argparse.Namespace, paths: AppPaths) -> int:
             print(f"  ✗ {problem}")
         if result.framework:
             print(f"  Framework {result.framework}; data hash {result.data_hash}")
+        if checked_against_store:
+            print("  Checked against the review in the local store.")
     return EXIT_VALID if result.passed else EXIT_INVALID
+
+
+def _hash_in_local_store(args: argparse.Namespace, paths: AppPaths, report_id: str) -> str | None:
+    """The data hash the local store's review now holds for ``report_id``, if it is there.
+
+    Only an existing store is opened, never created, and never with a passphrase prompt; any
+    trouble opening it means the check is skipped (the signatures are still checked).
+    """
+    demo = bool(getattr(args, "demo", False))
+    store_file = paths.demo_store_file if demo else paths.store_file
+    if not store_file.is_file():
+        return None
+    from reviewer_app.services.report_service import expected_data_hash
+    from reviewer_app.services.workspace import Workspace
+
+    def no_prompt(path: Path, creating: bool) -> str:
+        raise ReviewerError(f"The store {path} needs its passphrase.")
+
+    try:
+        with Workspace.open(paths, demo=demo, passphrase=no_prompt) as workspace:
+            return expected_data_hash(workspace, report_id)
+    except ReviewerError as exc:
+        log.info("report not checked against the local store: %s", type(exc).__name__)
+        return None
 
 
 def _print_error(message: str, as_json: bool) -> None:

@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         if not self.window_state.restore(self, self.splitter):
             self.resize(1120, 720)
         self._update_actions()
+        from reviewer_app.gui import review_editor
+
+        review_editor.install(self)  # Enter on a visit opens it in the review editor
 
     def attach(self, workspace: Workspace, settings: Settings) -> None:
         """Show the store's schools: called once the Workspace is open."""

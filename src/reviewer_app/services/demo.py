@@ -238,6 +238,10 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, CURRENT_PERSON, people[DEMO_CURRENT_PERSON].id)
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
+    from reviewer_app.services.demo_reviews import seed_demo_reviews
+    from reviewer_app.services.review_session import installed_library
+
+    seed_demo_reviews(store, installed_library())  # review content for a few visits
     return True
 
 

@@ -80,8 +80,10 @@ class Workspace:
             if demo:
                 from reviewer_app.services.demo import refresh_demo_dates, seed_demo
 
-                if not lane.call(seed_demo, store):
-                    lane.call(refresh_demo_dates, store)
+                if not lane.call(seed_demo, store) and lane.call(refresh_demo_dates, store):
+                    from reviewer_app.services.demo_reports import forget_demo_reports
+
+                    lane.call(forget_demo_reports, store)  # signed over the old dates
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)

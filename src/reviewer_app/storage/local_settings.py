@@ -26,3 +26,11 @@ def set_setting(session: Session, key: str, value: str) -> None:
         row.value = value
         session.add(row)
     session.flush()
+
+
+def delete_setting(session: Session, key: str) -> None:
+    """Forget the value stored under ``key`` (nothing happens when there is none)."""
+    row = session.get(LocalSettingRow, key)
+    if row is not None:
+        session.delete(row)
+        session.flush()

@@ -265,3 +265,22 @@ class SyncStateRow(StoreTable, table=True):
     pull_cursor: int = 0
     last_push_at: str | None = None
     last_pull_at: str | None = None
+
+
+# ---------------------------------------------------------------- 0003: signed reports
+
+
+class SignedReportRow(StoreTable, table=True):
+    """One signed state of a report PDF (a new row after every signature; never changed)."""
+
+    __tablename__ = "signed_report"
+    id: str = Field(primary_key=True)
+    review_id: str = Field(foreign_key="review.id", index=True)
+    report_id: str
+    audience: str
+    data_hash: str
+    signer_count: int
+    required_count: int
+    signer_name: str
+    signed_at: str
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,363 @@
+"""Next steps agreed at the visit, and the follow-up of open actions from earlier visits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.frameworks import Framework
+from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
+from reviewer_app.gui.review_editor.field_widgets import DateLine, GrowingTextEdit, show_date
+
+
+class ActionsModel(QAbstractTableModel):
+    """The review's actions: what, owner, due, priority, criterion, author."""
+
+    HEADERS = ("Action", "Owner", "Due", "Priority", "Criterion", "Added by")
+
+    def __init__(self, name_of: Callable[[str], str], title_of: Callable[[str], str], parent=None):
+        super().__init__(parent)
+        self._actions: list[Action] = []
+        self._name_of = name_of
+        self._title_of = title_of
+
+    def set_actions(self, actions: Sequence[Action]) -> None:
+        self.beginResetModel()
+        self._actions = list(actions)
+        self.endResetModel()
+
+    def add(self, action: Action) -> None:
+        row = len(self._actions)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._actions.append(action)
+        self.endInsertRows()
+
+    def remove(self, action_id: str) -> None:
+        for row, action in enumerate(self._actions):
+            if action.id == action_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._actions[row]
+                self.endRemoveRows()
+                return
+
+    def actions(self) -> list[Action]:
+        return list(self._actions)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._actions)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.UserRole,
+        ):
+            return None
+        action = self._actions[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return action
+        column = index.column()
+        if column == 0:
+            return action.text
+        if column == 1:
+            return action.owner or "No owner yet"
+        if column == 2:
+            return show_date(action.due) if action.due else "No date yet"
+        if column == 3:
+            return action.priority.label
+        if column == 4:
+            return self._title_of(action.criterion_id) if action.criterion_id else "—"
+        return self._name_of(action.created_by)
+
+
+class ActionsPage(QScrollArea):
+    """Add next steps (what, owner, due date, priority, criterion) and see those added.
+
+    Signals:
+        action_requested(str, str, object, object, object): text, owner, due date, priority,
+            criterion id; the person pressed Add.
+        retract_requested(object): withdraw the chosen ``Action``.
+    """
+
+    action_requested = Signal(str, str, object, object, object)
+    retract_requested = Signal(object)
+
+    def __init__(self, framework: Framework, model: ActionsModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setObjectName("section:actions")
+        settings = framework.actions
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(28, 20, 28, 28)
+        layout.setSpacing(12)
+        heading = QLabel(settings.label)
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+        intro = QLabel(
+            "Each next step has an owner (a role is enough), a due date and a priority. Open "
+            "steps come back at the school's next visit to be followed up."
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        layout.addWidget(intro)
+
+        card = QFrame()
+        card.setProperty("role", "card")
+        form = QFormLayout(card)
+        form.setContentsMargins(18, 14, 18, 14)
+        self.text_edit = GrowingTextEdit()
+        self.text_edit.setObjectName("actionText")
+        self.text_edit.setAccessibleName("What is to be done")
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setObjectName("actionOwner")
+        self.owner_edit.setPlaceholderText("For example: Deputy headteacher")
+        self.owner_edit.setAccessibleName("Owner of the action")
+        self.due_edit = DateLine()
+        self.due_edit.setObjectName("actionDue")
+        self.due_edit.setAccessibleName("Due date of the action")
+        self.priority_box = QComboBox()
+        self.priority_box.setObjectName("actionPriority")
+        self.priority_box.setAccessibleName("Priority of the action")
+        for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
+            self.priority_box.addItem(priority.label, priority.value)
+        self.priority_box.setCurrentIndex(1)
+        self.criterion_box = QComboBox()
+        self.criterion_box.setObjectName("actionCriterion")
+        self.criterion_box.setAccessibleName("Criterion the action is about")
+        self.criterion_box.addItem("Not about one criterion", None)
+        for criterion in framework.criteria():
+            self.criterion_box.addItem(criterion.title, criterion.id)
+        owner_label = "Owner *" if settings.require_owner else "Owner"
+        due_label = "Due by *" if settings.require_due_date else "Due by"
+        form.addRow("&What is to be done", self.text_edit)
+        form.addRow(f"&{owner_label}", self.owner_edit)
+        form.addRow(f"&{due_label}", self.due_edit)
+        form.addRow("&Priority", self.priority_box)
+        form.addRow("&Criterion", self.criterion_box)
+        self.add_button = QPushButton(f"Add to {settings.label.lower()}")
+        self.add_button.setObjectName("addAction")
+        self.add_button.setProperty("primary", True)
+        self.add_button.setAccessibleName("Add this action")
+        self.add_button.clicked.connect(self._add)
+        self.problem = QLabel()
+        self.problem.setProperty("role", "hint")
+        self.problem.setProperty("problem", True)
+        self.problem.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.problem, 1)
+        buttons.addWidget(self.add_button)
+        form.addRow(buttons)
+        layout.addWidget(card)
+        self.settings = settings
+
+        self.view = QTableView()
+        self.view.setObjectName("actionsTable")
+        self.view.setAccessibleName(f"{settings.label} added at this visit")
+        self.view.setModel(model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setWordWrap(True)
+        self.view.setTabKeyNavigation(False)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            self.view.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.view.setMinimumHeight(160)
+        self.view.installEventFilter(self)
+        layout.addWidget(self.view, 1)
+        self.setWidget(body)
+
+    def _add(self) -> None:
+        text = self.text_edit.toPlainText().strip()
+        self.due_edit._finish()
+        problems = []
+        if not text:
+            problems.append("Say what is to be done.")
+        if self.settings.require_owner and not self.owner_edit.text().strip():
+            problems.append("Name an owner.")
+        if self.settings.require_due_date and self.due_edit.chosen_date() is None:
+            problems.append("Give a due date.")
+        if problems:
+            self.problem.setText(" ".join(problems))
+            self.problem.show()
+            return
+        self.problem.hide()
+        self.action_requested.emit(
+            text,
+            self.owner_edit.text().strip(),
+            self.due_edit.chosen_date(),
+            Priority(self.priority_box.currentData()),
+            self.criterion_box.currentData(),
+        )
+        self.text_edit.set_text("")
+        self.owner_edit.clear()
+        self.due_edit.set_date(None)
+        self.text_edit.setFocus()
+
+    def fill(
+        self, text: str, owner: str, due: date | None, priority: Priority, criterion_id: str | None
+    ) -> None:
+        """Type an action into the form (used by scripts and tests through the real widgets)."""
+        self.text_edit.set_text(text)
+        self.owner_edit.setText(owner)
+        self.due_edit.set_date(due)
+        self.priority_box.setCurrentIndex(self.priority_box.findData(priority.value))
+        self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.view
+            and event.type() == event.Type.KeyPress
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            index = self.view.currentIndex()
+            if index.isValid():
+                self.retract_requested.emit(index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole))
+                return True
+        return super().eventFilter(watched, event)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in (
+            self.text_edit,
+            self.owner_edit,
+            self.due_edit,
+            self.priority_box,
+            self.criterion_box,
+            self.add_button,
+        ):
+            widget.setEnabled(not read_only)
+
+
+class FollowUpRow(QFrame):
+    """One earlier action: what it was, its owner and due date, and how it stands now.
+
+    Signals:
+        changed(str, object, str): action id, outcome (None: not yet said), evidence text.
+    """
+
+    changed = Signal(str, object, str)
+
+    def __init__(self, action: Action, origin: str, parent=None) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.setObjectName(f"followup:{action.id}")
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        title = QLabel(action.text)
+        title.setProperty("role", "criterionTitle")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        due = show_date(action.due) if action.due else "no date"
+        meta = QLabel(
+            f"From {origin} · owner {action.owner or 'not named'} · due {due} · "
+            f"{action.priority.label} priority"
+        )
+        meta.setProperty("role", "muted")
+        meta.setWordWrap(True)
+        layout.addWidget(meta)
+        row = QHBoxLayout()
+        self.outcome = QComboBox()
+        self.outcome.setAccessibleName(f"How the action stands: {action.text}")
+        self.outcome.addItem("Not yet checked", None)
+        for outcome in FollowUpOutcome:
+            self.outcome.addItem(outcome.label, outcome.value)
+        row.addWidget(QLabel("Now:"))
+        row.addWidget(self.outcome)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.evidence = GrowingTextEdit()
+        self.evidence.setAccessibleName(f"Evidence for the follow-up of: {action.text}")
+        self.evidence.setPlaceholderText("What you saw that shows it (required with an outcome)")
+        layout.addWidget(self.evidence)
+        self._setting = False
+        self.outcome.currentIndexChanged.connect(lambda _i: self._emit())
+        self.evidence.text_edited.connect(self._emit)
+
+    def _emit(self) -> None:
+        if not self._setting:
+            data = self.outcome.currentData()
+            outcome = FollowUpOutcome(data) if data else None
+            self.changed.emit(self.action.id, outcome, self.evidence.toPlainText())
+
+    def show_follow_up(self, outcome: FollowUpOutcome | None, evidence: str) -> None:
+        self._setting = True
+        try:
+            self.outcome.setCurrentIndex(
+                max(0, self.outcome.findData(outcome.value)) if outcome else 0
+            )
+            self.evidence.set_text(evidence)
+        finally:
+            self._setting = False
+
+
+class FollowUpPage(QScrollArea):
+    """Open actions from the school's earlier visits, each to be marked met, partly met or not
+    met with evidence."""
+
+    def __init__(
+        self,
+        earlier: Sequence[tuple[Action, str]],
+        follow_ups: Sequence[ActionFollowUp],
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setObjectName("section:follow-up")
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(28, 20, 28, 28)
+        layout.setSpacing(12)
+        heading = QLabel("Follow-up of earlier actions")
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+        intro = QLabel(
+            "Actions from this school's earlier visits that were still open. Say how each "
+            "stands now and what shows it."
+            if earlier
+            else "No open actions from this school's earlier visits."
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        layout.addWidget(intro)
+        latest = {f.action_id: f for f in follow_ups}
+        self.rows: dict[str, FollowUpRow] = {}
+        for action, origin in earlier:
+            row = FollowUpRow(action, origin)
+            found = latest.get(action.id)
+            if found is not None:
+                row.show_follow_up(found.outcome, found.evidence)
+            self.rows[action.id] = row
+            layout.addWidget(row)
+        layout.addStretch(1)
+        self.setWidget(body)

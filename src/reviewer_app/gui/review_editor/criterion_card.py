@@ -1,0 +1,289 @@
+"""One criterion as the editor shows it: the question, guidance and look-fors at hand, the
+rating control on the framework's scale, other reviewers' proposals, the agreed judgement and
+the criterion's own fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.frameworks import Criterion, RatingScale
+from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+
+
+def _text_colour(background: str) -> str:
+    colour = QColor(background)
+    luminance = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue()
+    return "#1b1f23" if luminance > 160 else "#ffffff"
+
+
+class RatingControl(QWidget):
+    """The scale's levels as buttons in the scale's colours; number keys choose a level.
+
+    Press 1 to 9 for a level, 0 or Delete to clear; clicking the chosen level clears it.
+
+    Signals:
+        level_chosen(object): the person chose a level key (None: cleared).
+    """
+
+    level_chosen = Signal(object)
+
+    def __init__(
+        self, scale: RatingScale, title: str, who: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.scale = scale
+        self._level: str | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setProperty("role", "ratingControl")
+        self.setAccessibleName(f"{who} for {title}")
+        self.setAccessibleDescription(
+            f"Rating on the scale “{scale.title}”. Press 1 to {len(scale.levels)} to choose a "
+            "level, 0 to clear." + (f" {scale.note}" if scale.not_an_ofsted_grade else "")
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)
+        self.buttons: dict[str, QPushButton] = {}
+        for number, level in enumerate(scale.levels, start=1):
+            button = QPushButton(f"{number}  {level.label}")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setProperty("role", "ratingLevel")
+            button.setToolTip(level.description or level.label)
+            button.setAccessibleName(f"{level.label} (key {number})")
+            button.setAccessibleDescription(level.description)
+            fg = _text_colour(level.colour)
+            button.setStyleSheet(
+                "QPushButton[role='ratingLevel'] {"
+                f" border: 2px solid {level.colour}; border-radius: 6px; padding: 5px 10px;"
+                " background: palette(base); }"
+                "QPushButton[role='ratingLevel']:checked {"
+                f" background: {level.colour}; color: {fg}; font-weight: 600; }}"
+            )
+            button.clicked.connect(lambda _c=False, key=level.key: self._clicked(key))
+            self.group.addButton(button)
+            self.buttons[level.key] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def level(self) -> str | None:
+        return self._level
+
+    def set_level(self, key: str | None) -> None:
+        """Show ``key`` as chosen without it counting as a choice."""
+        self._level = key
+        for level_key, button in self.buttons.items():
+            button.setChecked(level_key == key)
+
+    def _clicked(self, key: str) -> None:
+        self.choose(None if key == self._level else key)
+
+    def choose(self, key: str | None) -> None:
+        """Choose a level as the person would (emits ``level_chosen``)."""
+        if key == self._level:
+            self.set_level(key)
+            return
+        self.set_level(key)
+        self.level_chosen.emit(key)
+
+    def choose_number(self, number: int) -> bool:
+        """Choose the ``number``-th level (1-based); 0 clears. False if there is none."""
+        if number == 0:
+            self.choose(None)
+            return True
+        if 1 <= number <= len(self.scale.levels):
+            self.choose(self.scale.levels[number - 1].key)
+            return True
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and plain and self.choose_number(key - Qt.Key.Key_0):
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.choose(None)
+            return
+        super().keyPressEvent(event)
+
+    def setEnabled(self, enabled: bool) -> None:
+        super().setEnabled(enabled)
+        for button in self.buttons.values():
+            button.setEnabled(enabled)
+
+
+class CriterionCard(QFrame):
+    """A criterion with its rating controls and fields.
+
+    Signals:
+        rated(str, object, bool): criterion id, level key (None: cleared), agreed.
+        focused(str): the person moved into this criterion (its id).
+        evidence_requested(str): show the evidence linked to this criterion.
+    """
+
+    rated = Signal(str, object, bool)
+    focused = Signal(str)
+    evidence_requested = Signal(str)
+
+    def __init__(
+        self,
+        criterion: Criterion,
+        scale: RatingScale | None,
+        fields: Sequence[tuple[str, FieldEditor]],
+        *,
+        team_visit: bool,
+        is_lead: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.criterion = criterion
+        self.scale = scale
+        self.field_editors = dict(fields)
+        self.setObjectName(f"criterion:{criterion.id}")
+        self.setProperty("role", "card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(8)
+
+        top = QHBoxLayout()
+        title = QLabel(criterion.title + ("" if criterion.required else "  (optional)"))
+        title.setProperty("role", "criterionTitle")
+        title.setWordWrap(True)
+        top.addWidget(title, 1)
+        self.evidence_button = QToolButton()
+        self.evidence_button.setText("No evidence yet")
+        self.evidence_button.setAccessibleName(f"Show the evidence for {criterion.title}")
+        self.evidence_button.setToolTip("Show the notes linked to this criterion")
+        self.evidence_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.evidence_button.clicked.connect(lambda: self.evidence_requested.emit(criterion.id))
+        top.addWidget(self.evidence_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        if criterion.prompt:
+            prompt = QLabel(criterion.prompt)
+            prompt.setWordWrap(True)
+            layout.addWidget(prompt)
+
+        self.guidance = QLabel(self._guidance_html())
+        self.guidance.setWordWrap(True)
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
+        self.guidance.setProperty("role", "guidance")
+        self.guidance.setVisible(bool(self.guidance.text()))
+        self.guidance.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.guidance)
+
+        self.rating: RatingControl | None = None
+        self.agreed: RatingControl | None = None
+        self.proposals = QLabel()
+        self.proposals.setProperty("role", "muted")
+        self.proposals.setWordWrap(True)
+        self.proposals.setTextFormat(Qt.TextFormat.RichText)
+        if scale is not None:
+            own = "Your view" if team_visit else "Judgement"
+            caption = QLabel(own)
+            caption.setProperty("role", "fieldLabel")
+            layout.addWidget(caption)
+            self.rating = RatingControl(scale, criterion.title, own)
+            self.rating.level_chosen.connect(lambda key: self.rated.emit(criterion.id, key, False))
+            layout.addWidget(self.rating)
+            if team_visit:
+                layout.addWidget(self.proposals)
+                agreed_caption = QLabel(
+                    "Agreed judgement (you set it as lead reviewer)"
+                    if is_lead
+                    else "Agreed judgement (set by the lead reviewer)"
+                )
+                agreed_caption.setProperty("role", "fieldLabel")
+                layout.addWidget(agreed_caption)
+                self.agreed = RatingControl(scale, criterion.title, "Agreed judgement")
+                self.agreed.setEnabled(is_lead)
+                self.agreed.level_chosen.connect(
+                    lambda key: self.rated.emit(criterion.id, key, True)
+                )
+                layout.addWidget(self.agreed)
+            if scale.not_an_ofsted_grade:
+                note = QLabel(scale.note)
+                note.setProperty("role", "gradeNote")
+                note.setWordWrap(True)
+                layout.addWidget(note)
+        for _stored_id, editor in fields:
+            layout.addWidget(editor)
+
+    def _guidance_html(self) -> str:
+        criterion = self.criterion
+        parts = []
+        if criterion.guidance:
+            parts.append(f"<p>{escape(criterion.guidance)}</p>")
+        if criterion.look_fors:
+            items = "".join(f"<li>{escape(lf.text)}</li>" for lf in criterion.look_fors)
+            parts.append(f"<b>Look for</b><ul style='margin-top:2px'>{items}</ul>")
+        if criterion.evidence_sources:
+            parts.append("<b>Evidence from</b> " + escape("; ".join(criterion.evidence_sources)))
+        return "".join(parts)
+
+    def first_focus(self) -> QWidget:
+        """Where the keyboard goes when the person moves to this criterion."""
+        if self.rating is not None and self.rating.isEnabled():
+            return self.rating
+        for editor in self.field_editors.values():
+            if editor.isVisible():
+                return editor.control
+        return self.evidence_button
+
+    def show_levels(
+        self,
+        own: str | None,
+        agreed: str | None,
+        proposals: Mapping[str, str],
+    ) -> None:
+        """Show the person's level, the agreed level and the others' proposals (name -> label)."""
+        if self.rating is not None:
+            self.rating.set_level(own)
+        if self.agreed is not None:
+            self.agreed.set_level(agreed)
+        if proposals:
+            self.proposals.setText(
+                "Proposals: "
+                + " · ".join(
+                    f"<b>{escape(name)}</b>: {escape(label)}" for name, label in proposals.items()
+                )
+            )
+        else:
+            self.proposals.setText("No proposals from the team yet.")
+
+    def set_evidence_count(self, count: int) -> None:
+        self.evidence_button.setText(
+            "No evidence yet" if count == 0 else f"{count} note" + ("" if count == 1 else "s")
+        )
+
+    def set_read_only(self, read_only: bool, *, is_lead: bool) -> None:
+        if self.rating is not None:
+            self.rating.setEnabled(not read_only)
+        if self.agreed is not None:
+            self.agreed.setEnabled(is_lead and not read_only)
+        for editor in self.field_editors.values():
+            editor.set_read_only(read_only)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.focused.emit(self.criterion.id)

@@ -1,0 +1,767 @@
+"""The review editor window, generated from the framework snapshot the review is frozen to.
+
+Left: the sections with completion counts, then next steps, follow-up and the sign-off check.
+Centre: the page of the chosen section, built the first time it is shown. Right: evidence (the
+quick-capture bar, the notes and the photos and files). Top: the school, the visit, the review's
+state and the saved indicator.
+
+Everything is read on a reader thread (``services.review_session.open_review``) and every change
+is written through the SaveQueue on the writer lane (see ``writes.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
+from reviewer_app.domain.review import ReviewState, agreed_judgement, current_judgements
+from reviewer_app.domain.review_progress import (
+    ACTIONS_SECTION,
+    FOLLOW_UP_SECTION,
+    VISIT_SECTION,
+    MissingItem,
+    criterion_order,
+    step_criterion,
+)
+from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
+from reviewer_app.gui.review_editor.criterion_card import CriterionCard
+from reviewer_app.gui.review_editor.evidence_panel import (
+    AttachmentsModel,
+    AttachmentViewer,
+    EvidencePanel,
+    NotesModel,
+)
+from reviewer_app.gui.review_editor.save_queue import SaveQueue
+from reviewer_app.gui.review_editor.section_page import SectionPage
+from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
+from reviewer_app.gui.review_editor.writes import EditorChanges
+from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+PageKey = str
+
+
+class ReviewEditor(QMainWindow):
+    """One visit's review, generated from its framework.
+
+    Signals:
+        review_loaded(): the review has been read and its first section is on screen.
+        review_failed(str): the review could not be opened (the reason in words).
+        progress_changed(): completion counts or the sign-off check changed.
+        review_replaced(str): an amendment was started; the editor now shows it (its id).
+        notes_loaded(int): the evidence notes have been read (how many).
+    """
+
+    review_loaded = Signal()
+    review_failed = Signal(str)
+    progress_changed = Signal()
+    review_replaced = Signal(str)
+    notes_loaded = Signal(int)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        tasks: TaskRunner,
+        visit_id: str,
+        *,
+        review_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if parent is not None:
+            self.setWindowFlag(Qt.WindowType.Window, True)
+        self.workspace = workspace
+        self.tasks = tasks
+        self.visit_id = visit_id
+        self.setObjectName("reviewEditor")
+        self.setWindowTitle("Opening the review…")
+        self.resize(1320, 860)
+        self.ctx: ReviewContext | None = None
+        self.saver = SaveQueue(workspace.submit, tasks, self)
+        self.undo_stack = QUndoStack(self)
+        self.changes = EditorChanges(self)
+        self.current_criterion: str | None = None
+        self.pending_attachments: list[str] = []
+        self.loading = QLabel("Opening the review…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self._build_actions()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._app: QApplication = app
+        self.signed_window: ReviewEditor | None = None
+        self._app.focusChanged.connect(self._focus_changed)
+        self._closed = False
+        self.setAcceptDrops(True)
+        self.load(review_id)
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, review_id: str | None = None) -> None:
+        """(Re)read the review in the background and rebuild the editor on it."""
+        self.saver.flush()  # nothing typed is lost when the editor is rebuilt
+        workspace, visit_id = self.workspace, self.visit_id
+
+        def read() -> ReviewContext:
+            workspace.submit(lambda: None).result()  # after every write queued so far
+            return open_review(workspace, visit_id, review_id=review_id, with_notes=False)
+
+        self.tasks.run(
+            read,
+            on_done=self._loaded,
+            on_failed=self._failed,
+            context=self,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        message = getattr(error, "message", None) or "The review could not be opened (see the log)."
+        if not hasattr(error, "message"):
+            log.error("The review could not be opened", exc_info=error)
+        self.loading.setText(message)
+        self.setWindowTitle("Review not opened")
+        self.review_failed.emit(message)
+
+    def _loaded(self, ctx: ReviewContext) -> None:
+        self.ctx = ctx
+        framework = ctx.framework
+        self.undo_stack.clear()
+        self.vocabulary = CaptureVocabulary.for_framework(framework)
+        self.setWindowTitle(f"{framework.title} · {ctx.school.name}")
+        self.criterion_titles = {c.id: c.title for c in framework.criteria()}
+        self.pages: dict[PageKey, QWidget] = {}
+        self.committed: dict[str, Any] = {k: v.value for k, v in ctx.fields.items()}
+        self.current_criterion = None
+
+        root = QWidget()
+        root.setObjectName("editorRoot")
+        outer = QVBoxLayout(root)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_header())
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("editorSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(1)
+        self.nav = QListWidget()
+        self.nav.setObjectName("sectionNav")
+        self.nav.setAccessibleName("Sections of the review, with how many items are done")
+        self.nav.setMinimumWidth(230)
+        self.stack = QStackedWidget()
+        self.notes_model = NotesModel(
+            ctx.name_of,
+            lambda c: self.criterion_titles.get(c, c),
+            lambda t: describe_tags(t, framework.evidence.tags),
+            self,
+        )
+        self.notes_model.set_notes(ctx.notes)
+        self.attachments_model = AttachmentsModel(self.changes._load_thumbnail, self)
+        self.attachments_model.set_attachments(ctx.attachments)
+        self.actions_model = ActionsModel(
+            ctx.name_of, lambda c: self.criterion_titles.get(c, c), self
+        )
+        self.actions_model.set_actions(ctx.actions)
+        self.evidence = EvidencePanel(self.vocabulary, self.notes_model, self.attachments_model)
+        self.evidence.setMinimumWidth(320)
+        self.evidence.capture.captured.connect(self.changes.capture_note)
+        self.evidence.attach_requested.connect(self.choose_files)
+        self.evidence.attachment_opened.connect(self.open_attachment)
+        self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.addWidget(self.evidence)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 700, 370])
+        outer.addWidget(splitter, 1)
+        self.setCentralWidget(root)
+        root.show()  # a widget added to a visible window is otherwise shown only later
+        self.loading = QLabel()
+
+        self._fill_nav()
+        self.nav.currentRowChanged.connect(self._nav_row_changed)
+        self.saver.state_changed.connect(self._saved_state)
+        self.progress = ctx.progress()
+        self._refresh_progress()
+        first = next((i for i in range(self.nav.count()) if not self.nav.item(i).isHidden()), 0)
+        self.nav.setCurrentRow(first)
+        self._update_lock()
+        self.evidence.set_current_criterion(None, "")
+        self.setTabOrder(self.nav, self.stack)
+        self.setTabOrder(self.stack, self.evidence.capture)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, self.review_loaded.emit)
+        self.evidence.count_label.setText("Reading the evidence notes…")
+        self.notes_ready = False
+        workspace, review = self.workspace, ctx.review
+        self.tasks.run(
+            lambda: evidence_notes(workspace, review),
+            on_done=partial(self._notes_arrived, ctx),
+            on_failed=self._failed,
+            context=self,
+        )
+
+    def _notes_arrived(self, ctx: ReviewContext, notes: list) -> None:
+        """The notes, read after the first section is on screen (thousands take a moment)."""
+        if ctx is not self.ctx:
+            return  # the editor was rebuilt meanwhile
+        known = {n.id for n in notes}
+        added_meanwhile = [n for n in self.notes_model.notes() if n.id not in known]
+        ctx.notes = list(notes) + added_meanwhile
+        self.notes_model.set_notes(ctx.notes)
+        self.notes_ready = True
+        self.changes._after_notes_changed()
+        self.notes_loaded.emit(len(ctx.notes))
+
+    # ------------------------------------------------------------------ structure
+
+    def _build_header(self) -> QWidget:
+        ctx = self.ctx
+        assert ctx is not None
+        header = QWidget()
+        header.setObjectName("editorHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QVBoxLayout(header)
+        layout.setContentsMargins(24, 14, 24, 12)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        school = QLabel(ctx.school.name)
+        school.setObjectName("editorSchool")
+        school.setProperty("role", "heading")
+        visit = ctx.visit
+        dates = f"{visit.start.day} {visit.start:%B %Y}"
+        end = visit.actual_end or visit.planned_end
+        if end != visit.start:
+            dates = f"{visit.start.day} to {end.day} {end:%B %Y}"
+        team = ", ".join(
+            ctx.name_of(r.person_id) + (" (lead)" if r.person_id == visit.lead.person_id else "")
+            for r in visit.reviewers
+        )
+        framework = ctx.framework
+        about = QLabel(f"{framework.title} · {dates} · {team}")
+        about.setProperty("role", "muted")
+        about.setWordWrap(True)
+        titles.addWidget(school)
+        titles.addWidget(about)
+        top.addLayout(titles, 1)
+        self.state_chip = QLabel()
+        self.state_chip.setObjectName("reviewState")
+        self.state_chip.setProperty("role", "chip")
+        self.state_chip.setAccessibleName("State of the review")
+        top.addWidget(self.state_chip, 0, Qt.AlignmentFlag.AlignTop)
+        self.saved_indicator = QLabel(self.saver.text)
+        self.saved_indicator.setObjectName("savedIndicator")
+        self.saved_indicator.setProperty("state", "saved")
+        self.saved_indicator.setAccessibleName("Saved indicator")
+        top.addWidget(self.saved_indicator, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.banner = QLabel()
+        self.banner.setObjectName("reviewBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setProperty("role", "banner")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        notices = list(framework.notices)
+        if notices:
+            notice = QLabel(" ".join(notices))
+            notice.setObjectName("frameworkNotice")
+            notice.setProperty("role", "notice")
+            notice.setWordWrap(True)
+            layout.addWidget(notice)
+        return header
+
+    def _fill_nav(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        framework = ctx.framework
+        self.nav_keys: list[PageKey] = []
+
+        def add(key: PageKey, title: str) -> None:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(Qt.ItemDataRole.UserRole + 1, title)
+            self.nav.addItem(item)
+            self.nav_keys.append(key)
+
+        if framework.fields:
+            add(VISIT_SECTION, "About this visit")
+        for section in framework.sections:
+            add(section.id, section.title)
+        if framework.actions.enabled:
+            add(ACTIONS_SECTION, framework.actions.label)
+            if framework.actions.follow_up_previous:
+                add(FOLLOW_UP_SECTION, "Follow-up of earlier actions")
+        add(SIGN_OFF_SECTION, "Sign-off check")
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot, *shortcuts: str) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(lambda _c=False: slot())
+            self.addAction(act)
+            return act
+
+        self.undo_action = action("&Undo", self.changes.undo, "Ctrl+Z")
+        self.redo_action = action("&Redo", self.changes.redo, "Ctrl+Shift+Z", "Ctrl+Y")
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda t: self.undo_action.setText(f"&Undo {t}".strip())
+        )
+        self.undo_stack.redoTextChanged.connect(
+            lambda t: self.redo_action.setText(f"&Redo {t}".strip())
+        )
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.next_action = action(
+            "&Next criterion", lambda: self.step_criterion(1), "Alt+Down", "F8"
+        )
+        self.previous_action = action(
+            "&Previous criterion", lambda: self.step_criterion(-1), "Alt+Up", "Shift+F8"
+        )
+        self.next_section_action = action(
+            "Next &section", lambda: self.step_section(1), "Ctrl+PgDown"
+        )
+        self.previous_section_action = action(
+            "Previous s&ection", lambda: self.step_section(-1), "Ctrl+PgUp"
+        )
+        self.note_action = action("New evidence &note", self.focus_capture, "Ctrl+E")
+        self.attach_action = action("&Attach photos or files…", self.choose_files, "Ctrl+Shift+A")
+        self.check_action = action(
+            "Sign-off &check", lambda: self.show_page(SIGN_OFF_SECTION), "Ctrl+K"
+        )
+        self.close_action = action("&Close", self.close, "Ctrl+W")
+        self.rate_actions = [
+            action(f"Rate level {n}", lambda n=n: self.rate_current(n), f"Alt+{n}")
+            for n in range(10)
+        ]
+        menu = self.menuBar()
+        review_menu = menu.addMenu("&Review")
+        for act in (self.note_action, self.attach_action, self.check_action, self.close_action):
+            review_menu.addAction(act)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        go_menu = menu.addMenu("&Go")
+        for act in (
+            self.next_action,
+            self.previous_action,
+            self.next_section_action,
+            self.previous_section_action,
+        ):
+            go_menu.addAction(act)
+
+    # ------------------------------------------------------------------ pages
+
+    def page(self, key: PageKey) -> QWidget:
+        """The page for a nav entry, built the first time it is asked for."""
+        existing = self.pages.get(key)
+        if existing is not None:
+            return existing
+        ctx = self.ctx
+        assert ctx is not None
+        framework = ctx.framework
+        page: QWidget
+        if key == VISIT_SECTION:
+            page = SectionPage(
+                framework,
+                None,
+                title="About this visit",
+                fields=framework.fields,
+                team_visit=ctx.is_team_visit,
+                is_lead=ctx.is_lead,
+            )
+        elif key == ACTIONS_SECTION:
+            page = ActionsPage(framework, self.actions_model)
+            page.action_requested.connect(self.changes.add_action)
+            page.retract_requested.connect(self.changes.withdraw_action)
+        elif key == FOLLOW_UP_SECTION:
+            page = FollowUpPage([(e.action, e.origin) for e in ctx.earlier_actions], ctx.follow_ups)
+            for row in page.rows.values():
+                row.changed.connect(self.changes.follow_up_changed)
+        elif key == SIGN_OFF_SECTION:
+            page = SignOffPage(self)
+            page.jump_requested.connect(self.jump_to)
+        else:
+            section = next(s for s in framework.sections if s.id == key)
+            page = SectionPage(
+                framework,
+                section,
+                title=section.title,
+                fields=section.fields,
+                team_visit=ctx.is_team_visit,
+                is_lead=ctx.is_lead,
+            )
+        self.pages[key] = page
+        self.stack.addWidget(page)
+        if isinstance(page, SectionPage):
+            self._wire_section(page)
+        self._apply_lock_to(page)
+        return page
+
+    def _wire_section(self, page: SectionPage) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        for stored_id, editor in page.field_editors.items():
+            stored = ctx.fields.get(stored_id)
+            editor.set_value(stored.value if stored else None)
+            editor.edited.connect(
+                lambda value, sid=stored_id: self.changes.field_edited(sid, value)
+            )
+        for card in page.cards.values():
+            card.rated.connect(self.changes.rate)
+            card.evidence_requested.connect(self.show_evidence_for)
+            self._show_card_levels(card)
+        page.apply_visibility(self.progress.visibility)
+        self._update_evidence_counts(page)
+
+    def show_page(self, key: PageKey) -> QWidget:
+        """Show the page for ``key`` (building it if needed) and select it in the nav."""
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        row = self.nav_keys.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        if isinstance(page, SignOffPage):
+            page.refresh()
+        return page
+
+    def _nav_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.nav_keys):
+            self.show_page(self.nav_keys[row])
+
+    def current_page_key(self) -> PageKey:
+        return self.nav_keys[self.nav.currentRow()]
+
+    def step_section(self, step: int) -> None:
+        rows = [i for i in range(self.nav.count()) if not self.nav.item(i).isHidden()]
+        current = self.nav.currentRow()
+        later = [r for r in rows if (r > current if step > 0 else r < current)]
+        if later:
+            self.nav.setCurrentRow(later[0] if step > 0 else later[-1])
+
+    # ------------------------------------------------------------------ criteria
+
+    def card(self, criterion_id: str) -> CriterionCard:
+        """The card of a criterion, building its section's page if needed."""
+        ctx = self.ctx
+        assert ctx is not None
+        section = ctx.framework.section_of(criterion_id)
+        page = self.page(section.id)
+        assert isinstance(page, SectionPage)
+        return page.cards[criterion_id]
+
+    def go_to_criterion(self, criterion_id: str) -> CriterionCard:
+        """Show the criterion's section, scroll to it and put the keyboard on its rating."""
+        ctx = self.ctx
+        assert ctx is not None
+        section = ctx.framework.section_of(criterion_id)
+        page = self.show_page(section.id)
+        card = self.card(criterion_id)
+        assert isinstance(page, SectionPage)
+        self._set_current_criterion(criterion_id)
+        QTimer.singleShot(0, lambda: page.reveal(card))
+        card.first_focus().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return card
+
+    def step_criterion(self, step: int) -> str | None:
+        """Alt+Down / Alt+Up: the next or previous visible criterion."""
+        ctx = self.ctx
+        if ctx is None:
+            return None
+        order = criterion_order(ctx.framework, self.progress.visibility)
+        target = step_criterion(order, self.current_criterion, step)
+        if target is None:
+            return None
+        self.go_to_criterion(target[1])
+        return target[1]
+
+    def rate_current(self, number: int) -> None:
+        """Alt+number: rate the criterion the reviewer is on (agreed row for a lead on a team)."""
+        if self.current_criterion is None or self.ctx is None or self.ctx.read_only:
+            return
+        card = self.card(self.current_criterion)
+        control = card.rating
+        focus = QApplication.focusWidget()
+        if card.agreed is not None and (focus is card.agreed):
+            control = card.agreed
+        if control is not None and control.isEnabled():
+            control.choose_number(number)
+
+    def _set_current_criterion(self, criterion_id: str | None) -> None:
+        if criterion_id == self.current_criterion:
+            return
+        self.current_criterion = criterion_id
+        title = self.criterion_titles.get(criterion_id or "", "")
+        self.evidence.set_current_criterion(criterion_id, title)
+        for page in self.pages.values():
+            if isinstance(page, SectionPage):
+                for cid, card in page.cards.items():
+                    card.setProperty("current", cid == criterion_id)
+                    card.style().polish(card)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self.ctx is None or new is None:
+            return
+        widget: QWidget | None = new
+        while widget is not None and not isinstance(widget, CriterionCard):
+            if widget is self:
+                return
+            widget = widget.parentWidget()
+        if isinstance(widget, CriterionCard) and widget.window() is self:
+            self._set_current_criterion(widget.criterion.id)
+
+    def show_evidence_for(self, criterion_id: str) -> None:
+        self._set_current_criterion(criterion_id)
+        self.evidence.scope.setCurrentIndex(0)
+        self.evidence.notes_view.setFocus()
+
+    def focus_capture(self) -> None:
+        """Ctrl+E: put the keyboard in the quick-capture bar."""
+        self.evidence.capture.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # ------------------------------------------------------------------ levels shown
+
+    def _show_card_levels(self, card: CriterionCard) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        cid = card.criterion.id
+        current = current_judgements(j for j in ctx.judgements if j.criterion_id == cid)
+        agreed = agreed_judgement(ctx.judgements, cid)
+        if ctx.is_team_visit:
+            mine = current.get((cid, ctx.me.id, False))
+            own = mine.level_key if mine else None
+        else:
+            own = agreed.level_key if agreed else None
+            if own is None:
+                mine = current.get((cid, ctx.me.id, False))
+                own = mine.level_key if mine else None
+        proposals: dict[str, str] = {}
+        scale = card.scale
+        for (criterion_id, author, is_agreed), judgement in current.items():
+            if (
+                criterion_id != cid
+                or is_agreed
+                or judgement.level_key is None
+                or author == ctx.me.id
+            ):
+                continue
+            label = judgement.level_key
+            if scale is not None and scale.has_level(judgement.level_key):
+                label = scale.level(judgement.level_key).label
+            proposals[ctx.name_of(author)] = label
+        card.show_levels(own, agreed.level_key if agreed else None, proposals)
+
+    def _update_evidence_counts(self, page: SectionPage) -> None:
+        counts: dict[str, int] = {}
+        for note in self.notes_model.notes():
+            for cid in note.criterion_ids:
+                counts[cid] = counts.get(cid, 0) + 1
+        for cid, card in page.cards.items():
+            card.set_evidence_count(counts.get(cid, 0))
+
+    # ------------------------------------------------------------------ progress
+
+    def _refresh_progress(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        self.progress = ctx.progress()
+        shown = self.progress.visibility
+        for row, key in enumerate(self.nav_keys):
+            item = self.nav.item(row)
+            title = item.data(Qt.ItemDataRole.UserRole + 1)
+            if key in (ACTIONS_SECTION,):
+                count = self.actions_model.rowCount()
+                item.setText(f"{title}  ·  {count}")
+            elif key == FOLLOW_UP_SECTION:
+                done = len({f.action_id for f in ctx.follow_ups if f.evidence.strip()})
+                item.setText(f"{title}  ·  {done}/{len(ctx.earlier_actions)}")
+            elif key == SIGN_OFF_SECTION:
+                missing = len(self.progress.missing)
+                item.setText(f"{title}  ·  {'ready' if missing == 0 else f'{missing} missing'}")
+            else:
+                progress = self.progress.section(key)
+                visible = progress is not None and (key == VISIT_SECTION or key in shown.sections)
+                item.setHidden(not visible)
+                if progress is not None:
+                    mark = "✓" if progress.complete else f"{progress.done}/{progress.total}"
+                    item.setText(f"{title}  ·  {mark}")
+                    item.setData(
+                        Qt.ItemDataRole.AccessibleTextRole,
+                        f"{title}, {progress.done} of {progress.total} done",
+                    )
+        for page in self.pages.values():
+            if isinstance(page, SectionPage):
+                page.apply_visibility(shown)
+            elif isinstance(page, SignOffPage):
+                page.refresh()
+        self.progress_changed.emit()
+
+    def jump_to(self, item: MissingItem) -> None:
+        """Go to a missing item from the sign-off check and put the keyboard on it."""
+        ctx = self.ctx
+        assert ctx is not None
+        if item.kind == "criterion":
+            card = self.go_to_criterion(item.target_id)
+            if ctx.is_team_visit and ctx.is_lead and card.agreed is not None:
+                card.agreed.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if item.kind == "field":
+            key = item.section_id or VISIT_SECTION
+            section_page = self.show_page(key)
+            assert isinstance(section_page, SectionPage)
+            editor = section_page.field_editors[item.target_id]
+            criterion_id = item.target_id.split(".", 1)[0] if "." in item.target_id else None
+            if criterion_id in self.criterion_titles:
+                self._set_current_criterion(criterion_id)
+            QTimer.singleShot(0, lambda: section_page.reveal(editor))
+            editor.control.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if item.kind == "follow_up":
+            follow_page = self.show_page(FOLLOW_UP_SECTION)
+            assert isinstance(follow_page, FollowUpPage)
+            follow_row = follow_page.rows[item.target_id]
+            QTimer.singleShot(0, lambda: follow_page.ensureWidgetVisible(follow_row))
+            follow_row.outcome.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        actions_page = self.show_page(ACTIONS_SECTION)
+        assert isinstance(actions_page, ActionsPage)
+        for number, action in enumerate(self.actions_model.actions()):
+            if action.id == item.target_id:
+                actions_page.view.selectRow(number)
+                actions_page.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # ------------------------------------------------------------------ state and lock
+
+    def _saved_state(self, state: str, text: str) -> None:
+        self.saved_indicator.setText(text)
+        self.saved_indicator.setProperty("state", state)
+        self.saved_indicator.style().polish(self.saved_indicator)
+
+    def _update_lock(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        review = ctx.review
+        self.state_chip.setText(review.state.label)
+        self.state_chip.setProperty("state", review.state.value)
+        self.state_chip.style().polish(self.state_chip)
+        banner = ""
+        if not ctx.visit.is_team_member(ctx.me.id):
+            banner = (
+                "You are not on this visit's team, so you can read this review but not change it."
+            )
+        elif review.state is ReviewState.SIGNED:
+            banner = (
+                "Signed and locked. A correction is made as an amendment, which keeps this "
+                "signed version intact."
+            )
+        elif review.state is ReviewState.SUPERSEDED:
+            banner = (
+                "This is the signed version, kept intact. It has been replaced by an amendment."
+            )
+        elif review.amends:
+            amended = ctx.amended_review
+            when = f" on {amended.created_at:%-d %B %Y}" if amended and amended.created_at else ""
+            banner = (
+                f"Amendment of the review signed{when}. Reason: {review.amendment_reason} "
+                "(the signed version stays visible from the sign-off check)."
+            )
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+        locked = ctx.read_only
+        self.evidence.capture.setEnabled(not locked)
+        self.evidence.attach_button.setEnabled(not locked)
+        self.attach_action.setEnabled(not locked)
+        self.note_action.setEnabled(not locked)
+        for page in self.pages.values():
+            self._apply_lock_to(page)
+
+    def _apply_lock_to(self, page: QWidget) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        locked = ctx.read_only
+        if isinstance(page, SectionPage):
+            for card in page.cards.values():
+                card.set_read_only(locked, is_lead=ctx.is_lead)
+            for editor in page.field_editors.values():
+                editor.set_read_only(locked)
+        elif isinstance(page, ActionsPage):
+            page.set_read_only(locked)
+        elif isinstance(page, FollowUpPage):
+            for row in page.rows.values():
+                row.setEnabled(not locked)
+
+    # ------------------------------------------------------------------ files
+
+    def choose_files(self) -> None:
+        if self.ctx is None or self.ctx.read_only:
+            return
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, "Attach photos or files", str(Path.home()), "Photos and files (*)"
+        )
+        for name in names:
+            self.changes.attach_file(Path(name))
+
+    def dragEnterEvent(self, event) -> None:
+        if self.ctx is not None and not self.ctx.read_only and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.changes.attach_file(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    def open_attachment(self, attachment) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        reviews = self.workspace.reviews
+
+        def show(data: bytes) -> None:
+            viewer = AttachmentViewer(attachment, data, ctx.name_of(attachment.author_id), self)
+            viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            viewer.open()
+            self.viewer = viewer
+
+        self.tasks.run(lambda: reviews.attachment_data(attachment), on_done=show, context=self)
+
+    # ------------------------------------------------------------------ closing
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the window has been closed (it is deleted soon after)."""
+        return self._closed
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.saver.flush()
+        if not self._closed:
+            self._closed = True
+            self._app.focusChanged.disconnect(self._focus_changed)
+        super().closeEvent(event)

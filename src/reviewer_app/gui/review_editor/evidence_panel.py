@@ -1,0 +1,606 @@
+"""Evidence: the quick-capture bar, the notes list (model/view, fine with thousands of notes)
+and the photos and files strip with a viewer.
+
+The capture bar takes one line with tokens (``#y5 #maths @criterion +P7``, see
+``domain.quick_capture``): Tab completes the token under the cursor (again to cycle), Enter
+saves the note with the time it was typed, Escape clears. Notes without an ``@`` token are
+linked to the criterion the reviewer is on, which the bar shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.quick_capture import (
+    CaptureVocabulary,
+    ParsedCapture,
+    completions,
+    describe_tags,
+    parse_capture,
+)
+from reviewer_app.domain.review import Attachment, EvidenceNote
+
+NoteRole = Qt.ItemDataRole.UserRole + 1
+AttachmentRole = Qt.ItemDataRole.UserRole + 2
+
+
+class QuickCaptureBar(QLineEdit):
+    """One line for a timestamped, tagged note, entirely from the keyboard.
+
+    Signals:
+        captured(object): Enter on a line that parses (a ``ParsedCapture``).
+        hint_changed(str): what the hint under the bar should say (completions or problems).
+    """
+
+    captured = Signal(object)
+    hint_changed = Signal(str)
+
+    def __init__(self, vocabulary: CaptureVocabulary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vocabulary = vocabulary
+        self.setObjectName("quickCapture")
+        self.setPlaceholderText("Type a note… #y5 #maths #room:14 @criterion, Enter to save")
+        self.setAccessibleName("New evidence note")
+        self.setAccessibleDescription(
+            "Type what you saw. Tag it with #year, #subject, #room:name or #pupil group, link "
+            "criteria with @ and their name; Tab completes a tag, Enter saves the note."
+        )
+        self._cycle: tuple[int, int, list[str], int] | None = None
+        self.textEdited.connect(self._text_edited)
+
+    def _token_at_cursor(self) -> tuple[int, int, str]:
+        text = self.text()
+        cursor = self.cursorPosition()
+        start = text.rfind(" ", 0, cursor) + 1
+        end = text.find(" ", cursor)
+        end = len(text) if end < 0 else end
+        return start, end, text[start:end]
+
+    def _text_edited(self, _text: str) -> None:
+        self._cycle = None
+        _start, _end, token = self._token_at_cursor()
+        options = completions(token, self.vocabulary) if token[:1] in ("#", "@") else []
+        if options:
+            self.hint_changed.emit("Tab: " + "  ".join(options[:6]))
+        else:
+            self.hint_changed.emit("")
+
+    def complete(self) -> bool:
+        """Complete (or cycle) the token under the cursor. False when there is nothing to do."""
+        if self._cycle is not None:
+            start, end, options, index = self._cycle
+            index = (index + 1) % len(options)
+        else:
+            start, end, token = self._token_at_cursor()
+            options = completions(token, self.vocabulary)
+            if not options:
+                return False
+            index = 0
+        choice = options[index]
+        text = self.text()
+        suffix = "" if choice.endswith(":") else " "
+        rest = text[end:]
+        if suffix and rest.startswith(" "):
+            suffix = ""
+        new_text = text[:start] + choice + suffix + rest
+        self.setText(new_text)
+        self.setCursorPosition(start + len(choice) + len(suffix))
+        self._cycle = (start, start + len(choice), options, index)
+        self.hint_changed.emit(
+            "Tab: "
+            + "  ".join(("[" + o + "]") if i == index else o for i, o in enumerate(options[:6]))
+        )
+        return True
+
+    def event(self, event) -> bool:
+        if (
+            event.type() == event.Type.KeyPress
+            and event.key() == Qt.Key.Key_Tab
+            and not event.modifiers()
+            and self.complete()
+        ):
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.hint_changed.emit("")
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> ParsedCapture | None:
+        """Parse the line; emit ``captured`` and clear when it parses, else say what is wrong."""
+        parsed = parse_capture(self.text(), self.vocabulary)
+        if parsed.problems:
+            self.hint_changed.emit("Not saved: " + " ".join(parsed.problems))
+            return None
+        if not parsed.text:
+            self.hint_changed.emit("Type what you saw before pressing Enter.")
+            return None
+        self.captured.emit(parsed)
+        self.clear()
+        self.hint_changed.emit("")
+        return parsed
+
+
+class NotesModel(QAbstractListModel):
+    """The review's evidence notes, newest first."""
+
+    def __init__(
+        self,
+        name_of: Callable[[str], str],
+        criterion_title: Callable[[str], str],
+        describe: Callable[[dict[str, str]], str],
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self._notes: list[EvidenceNote] = []
+        self._name_of = name_of
+        self._criterion_title = criterion_title
+        self._describe = describe
+
+    def set_notes(self, notes: Sequence[EvidenceNote]) -> None:
+        self.beginResetModel()
+        self._notes = sorted(notes, key=lambda n: (n.captured_at, n.id), reverse=True)
+        self.endResetModel()
+
+    def add(self, note: EvidenceNote) -> None:
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._notes.insert(0, note)
+        self.endInsertRows()
+
+    def remove(self, note_id: str) -> None:
+        for row, note in enumerate(self._notes):
+            if note.id == note_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._notes[row]
+                self.endRemoveRows()
+                return
+
+    def notes(self) -> list[EvidenceNote]:
+        return list(self._notes)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._notes)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        note = self._notes[index.row()]
+        if role == NoteRole:
+            return note
+        if role == Qt.ItemDataRole.DisplayRole:
+            return note.text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.meta(note)}. {note.text}. {self.detail(note)}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return note.text
+        return None
+
+    def meta(self, note: EvidenceNote) -> str:
+        when = note.captured_at.astimezone()
+        return f"{when:%H:%M} · {when.day} {when:%b} · {self._name_of(note.author_id)}"
+
+    def detail(self, note: EvidenceNote) -> str:
+        parts = []
+        if note.tags:
+            parts.append(self._describe(dict(note.tags)))
+        if note.criterion_ids:
+            parts.append(
+                "Supports: " + "; ".join(self._criterion_title(c) for c in note.criterion_ids)
+            )
+        if note.pupil_refs:
+            parts.append("Pupils: " + ", ".join(note.pupil_refs))
+        if note.attachment_ids:
+            count = len(note.attachment_ids)
+            parts.append(f"{count} file" + ("" if count == 1 else "s"))
+        return " · ".join(parts)
+
+
+class NoteFilter(QSortFilterProxyModel):
+    """Shows the notes of one criterion (or all) that contain the search words."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.criterion_id: str | None = None
+        self.words: list[str] = []
+
+    def set_criterion(self, criterion_id: str | None) -> None:
+        if criterion_id == self.criterion_id:
+            return
+        self.beginFilterChange()
+        self.criterion_id = criterion_id
+        self.endFilterChange()
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()
+        self.words = text.casefold().split()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:
+        if self.criterion_id is None and not self.words:
+            return True
+        note: EvidenceNote = self.sourceModel().index(row, 0, parent).data(NoteRole)
+        if self.criterion_id is not None and self.criterion_id not in note.criterion_ids:
+            return False
+        if self.words:
+            haystack = (note.text + " " + " ".join(note.tags.values())).casefold()
+            return all(word in haystack for word in self.words)
+        return True
+
+
+class NoteDelegate(QStyledItemDelegate):
+    """Paints a note in three lines: time and author, the text, tags and criteria."""
+
+    def __init__(self, model: NotesModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        line = QFontMetrics(option.font).lineSpacing()
+        return QSize(240, 3 * line + 18)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        note: EvidenceNote = index.data(NoteRole)
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        muted = palette.placeholderText().color() if not selected else text_colour
+        rect: QRect = option.rect.adjusted(10, 6, -10, -6)
+        line = QFontMetrics(option.font).lineSpacing()
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.88))
+        painter.setFont(small)
+        painter.setPen(muted)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line),
+            Qt.AlignmentFlag.AlignLeft,
+            self.model.meta(note),
+        )
+        painter.setFont(option.font)
+        painter.setPen(text_colour)
+        metrics = QFontMetrics(option.font)
+        painter.drawText(
+            QRect(rect.left(), rect.top() + line, rect.width(), line),
+            Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(note.text, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.setFont(small)
+        painter.setPen(muted)
+        detail = QFontMetrics(small).elidedText(
+            self.model.detail(note), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.drawText(
+            QRect(rect.left(), rect.top() + 2 * line + 2, rect.width(), line),
+            Qt.AlignmentFlag.AlignLeft,
+            detail,
+        )
+        painter.restore()
+
+
+class AttachmentsModel(QAbstractListModel):
+    """Photos and files as thumbnails; a thumbnail is read from the store when first shown.
+
+    ``load_thumbnail(attachment, done)`` reads and scales off the GUI thread and calls
+    ``done(attachment_id, QImage or None)`` on it.
+    """
+
+    def __init__(self, load_thumbnail: Callable[[Attachment], None], parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[Attachment] = []
+        self._icons: dict[str, QIcon] = {}
+        self._asked: set[str] = set()
+        self._load = load_thumbnail
+
+    def set_attachments(self, attachments: Sequence[Attachment]) -> None:
+        self.beginResetModel()
+        self._items = list(attachments)
+        self.endResetModel()
+
+    def add(self, attachment: Attachment) -> None:
+        row = len(self._items)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._items.append(attachment)
+        self.endInsertRows()
+
+    def remove(self, attachment_id: str) -> None:
+        for row, item in enumerate(self._items):
+            if item.id == attachment_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._items[row]
+                self.endRemoveRows()
+                return
+
+    def attachments(self) -> list[Attachment]:
+        return list(self._items)
+
+    def thumbnail_ready(self, attachment_id: str, pixmap: QPixmap | None) -> None:
+        if pixmap is None or pixmap.isNull():
+            return
+        self._icons[attachment_id] = QIcon(pixmap)
+        for row, item in enumerate(self._items):
+            if item.id == attachment_id:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        if role == AttachmentRole:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.filename
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{item.filename}, {item.size // 1024 or 1} KB"
+        if role == Qt.ItemDataRole.DecorationRole:
+            icon = self._icons.get(item.id)
+            if icon is None and item.media_type.startswith("image/") and item.id not in self._asked:
+                self._asked.add(item.id)
+                self._load(item)
+            return icon
+        return None
+
+
+class AttachmentViewer(QDialog):
+    """A photo at a readable size, or a file's name and size, with its author and time."""
+
+    def __init__(self, attachment: Attachment, data: bytes, author: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(attachment.filename)
+        self.setAccessibleName(f"Viewer for {attachment.filename}")
+        layout = QVBoxLayout(self)
+        image = QPixmap()
+        if attachment.media_type.startswith("image/") and image.loadFromData(data):
+            picture = QLabel()
+            picture.setPixmap(
+                image.scaled(
+                    900,
+                    640,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                if image.width() > 900 or image.height() > 640
+                else image
+            )
+            picture.setAccessibleName(f"Photo {attachment.filename}")
+            scroll = QScrollArea()
+            scroll.setWidget(picture)
+            scroll.setWidgetResizable(True)
+            layout.addWidget(scroll, 1)
+        else:
+            layout.addWidget(QLabel(f"{attachment.filename} ({attachment.media_type})"))
+        added = attachment.added_at.astimezone()
+        caption = QLabel(
+            f"Added by {author} at {added:%H:%M} on {added.day} {added:%B %Y} · "
+            f"{len(data) // 1024 or 1} KB, stored encrypted"
+        )
+        caption.setProperty("role", "muted")
+        layout.addWidget(caption)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(760, 560)
+
+
+class EvidencePanel(QWidget):
+    """The evidence side of the editor: capture bar, hint, filters, notes and attachments.
+
+    Signals:
+        attach_requested(): the person asked to attach files (file dialog).
+        attachment_opened(object): open the viewer on an ``Attachment``.
+        note_retract_requested(object): withdraw the chosen ``EvidenceNote``.
+    """
+
+    attach_requested = Signal()
+    attachment_opened = Signal(object)
+    note_retract_requested = Signal(object)
+
+    def __init__(
+        self,
+        vocabulary: CaptureVocabulary,
+        notes_model: NotesModel,
+        attachments_model: AttachmentsModel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("evidencePanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 14, 14, 14)
+        layout.setSpacing(8)
+        title = QLabel("Evidence")
+        title.setProperty("role", "subheading")
+        layout.addWidget(title)
+        self.capture = QuickCaptureBar(vocabulary)
+        layout.addWidget(self.capture)
+        self.link_label = QLabel()
+        self.link_label.setProperty("role", "muted")
+        self.link_label.setWordWrap(True)
+        layout.addWidget(self.link_label)
+        self.hint = QLabel()
+        self.hint.setObjectName("captureHint")
+        self.hint.setWordWrap(True)
+        self.hint.setProperty("role", "hint")
+        self.hint.hide()
+        self.capture.hint_changed.connect(self._show_hint)
+        layout.addWidget(self.hint)
+
+        row = QHBoxLayout()
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Which notes to show")
+        self.scope.addItem("This criterion", "criterion")
+        self.scope.addItem("All notes", "all")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search notes")
+        self.search.setAccessibleName("Search the evidence notes")
+        self.search.setClearButtonEnabled(True)
+        row.addWidget(self.scope)
+        row.addWidget(self.search, 1)
+        layout.addLayout(row)
+
+        self.notes_model = notes_model
+        self.filter = NoteFilter(self)
+        self.filter.setSourceModel(notes_model)
+        self.notes_view = QListView()
+        self.notes_view.setObjectName("notesList")
+        self.notes_view.setAccessibleName("Evidence notes, newest first")
+        self.notes_view.setModel(self.filter)
+        self.notes_view.setItemDelegate(NoteDelegate(notes_model, self.notes_view))
+        self.notes_view.setUniformItemSizes(True)
+        self.notes_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.notes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notes_view.installEventFilter(self)
+        layout.addWidget(self.notes_view, 1)
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        layout.addWidget(self.count_label)
+
+        files_row = QHBoxLayout()
+        files_title = QLabel("Photos and files")
+        files_title.setProperty("role", "fieldLabel")
+        files_row.addWidget(files_title)
+        files_row.addStretch(1)
+        self.attach_button = QPushButton("Attach…")
+        self.attach_button.setAccessibleName("Attach photos or files")
+        self.attach_button.setToolTip(
+            "Attach photos or files (Ctrl+Shift+A), or drop them on the window"
+        )
+        self.attach_button.clicked.connect(self.attach_requested)
+        files_row.addWidget(self.attach_button)
+        layout.addLayout(files_row)
+        self.pending_label = QLabel()
+        self.pending_label.setProperty("role", "muted")
+        self.pending_label.hide()
+        layout.addWidget(self.pending_label)
+        self.attachments_view = QListView()
+        self.attachments_view.setObjectName("attachmentsList")
+        self.attachments_view.setAccessibleName("Photos and files, stored encrypted")
+        self.attachments_view.setModel(attachments_model)
+        self.attachments_view.setViewMode(QListView.ViewMode.IconMode)
+        self.attachments_view.setFlow(QListView.Flow.LeftToRight)
+        self.attachments_view.setWrapping(False)
+        self.attachments_view.setIconSize(QSize(72, 72))
+        self.attachments_view.setGridSize(QSize(96, 104))
+        self.attachments_view.setUniformItemSizes(True)
+        self.attachments_view.setFixedHeight(124)
+        self.attachments_view.setMovement(QListView.Movement.Static)
+        self.attachments_view.activated.connect(
+            lambda index: self.attachment_opened.emit(index.data(AttachmentRole))
+        )
+        layout.addWidget(self.attachments_view)
+
+        self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
+        self.search.textChanged.connect(self._search_changed)
+        self.filter.rowsInserted.connect(lambda *_: self._update_count())
+        self.filter.rowsRemoved.connect(lambda *_: self._update_count())
+        self.filter.modelReset.connect(self._update_count)
+        self.current_criterion: str | None = None
+        self._update_count()
+
+    def _show_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        self.hint.setProperty("problem", text.startswith("Not saved"))
+        self.hint.style().polish(self.hint)
+
+    def set_current_criterion(self, criterion_id: str | None, title: str) -> None:
+        self.current_criterion = criterion_id
+        if criterion_id:
+            self.link_label.setText(f"New notes support: {title} (add @ to choose others)")
+        else:
+            self.link_label.setText("New notes are not linked to a criterion (add @ to link one)")
+        self._scope_changed()
+
+    def show_all(self) -> None:
+        self.scope.setCurrentIndex(1)
+
+    def _scope_changed(self) -> None:
+        everything = self.scope.currentData() == "all" or self.current_criterion is None
+        self.filter.set_criterion(None if everything else self.current_criterion)
+        self._update_count()
+
+    def _search_changed(self, text: str) -> None:
+        self.filter.set_search(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.filter.rowCount(), self.notes_model.rowCount()
+        self.count_label.setText(
+            f"{total} note" + ("" if total == 1 else "s")
+            if shown == total
+            else f"Showing {shown} of {total} notes"
+        )
+
+    def set_pending_files(self, count: int) -> None:
+        self.pending_label.setVisible(count > 0)
+        self.pending_label.setText(
+            f"{count} file" + (" goes" if count == 1 else "s go") + " with the next note"
+        )
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.notes_view
+            and event.type() == event.Type.KeyPress
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            index = self.notes_view.currentIndex()
+            if index.isValid():
+                self.note_retract_requested.emit(index.data(NoteRole))
+                return True
+        return super().eventFilter(watched, event)
+
+
+def now_text() -> str:
+    return f"{datetime.now():%H:%M}"
+
+
+__all__ = [
+    "AttachmentViewer",
+    "AttachmentsModel",
+    "EvidencePanel",
+    "NotesModel",
+    "QuickCaptureBar",
+    "describe_tags",
+]

@@ -1,0 +1,481 @@
+"""Widgets generated from a framework's field specs, one factory per field kind.
+
+Each :class:`FieldEditor` shows a label, help and a control for one :class:`FieldSpec` and stores
+JSON values: text -> str, choice -> option key, multi_choice -> [keys], date -> "YYYY-MM-DD",
+time -> "HH:MM", count -> int, yes_no -> bool, row references -> str / [str], table -> [{column
+id: value}]. ``edited(value)`` is emitted on every change the person makes (never on
+:meth:`set_value`), so the editor can debounce and save it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.frameworks import FieldSpec, TableColumn
+from reviewer_app.domain.frameworks.fields import ROW_REFERENCE_PATTERN
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
+
+
+def parse_date(text: str, today: date | None = None) -> date | None:
+    """A date typed the way people type them: ``23/11/2026``, ``23/11``, ``2026-11-23``,
+    ``today``, ``tomorrow``, ``+14`` (days from today). None for blank; ValueError if unclear."""
+    today = today or date.today()
+    text = text.strip().lower()
+    if not text:
+        return None
+    if text in ("today", "t"):
+        return today
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    if re.fullmatch(r"\+\d{1,3}", text):
+        return today + timedelta(days=int(text[1:]))
+    if re.fullmatch(r"\d{1,2}/\d{1,2}", text):
+        day, month = (int(part) for part in text.split("/"))
+        return date(today.year, month, day)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def show_date(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+class DateLine(QLineEdit):
+    """A date typed as text (``23/11``, ``today``, ``+14``), shown back as ``Mon 23 Nov 2026``.
+
+    Signals:
+        date_changed(object): the date (or None when cleared) after the person finished typing.
+    """
+
+    date_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("dd/mm/yyyy, today or +7")
+        self._date: date | None = None
+        self.editingFinished.connect(self._finish)
+
+    def chosen_date(self) -> date | None:
+        return self._date
+
+    def set_date(self, value: date | None) -> None:
+        self._date = value
+        self.setText(show_date(value) if value else "")
+        self.setProperty("invalid", False)
+
+    def _finish(self) -> None:
+        try:
+            value = parse_date(self.text())
+        except ValueError:
+            self.setProperty("invalid", True)
+            self.setToolTip("Type a date such as 23/11/2026, today or +7.")
+            self.style().polish(self)
+            return
+        self.setProperty("invalid", False)
+        self.setToolTip("")
+        self.style().polish(self)
+        changed = value != self._date
+        self.set_date(value)
+        if changed:
+            self.date_changed.emit(value)
+
+
+class GrowingTextEdit(QPlainTextEdit):
+    """Paragraph text that grows with its content (no inner scroll bar on a scrolling page).
+
+    Signals:
+        text_edited(): the person changed the text.
+    """
+
+    text_edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._setting = False
+        self.document().contentsChanged.connect(self._changed)
+        self._fit()
+
+    def set_text(self, text: str) -> None:
+        self._setting = True
+        try:
+            if self.toPlainText() != text:
+                self.setPlainText(text)
+        finally:
+            self._setting = False
+        self._fit()
+
+    def _changed(self) -> None:
+        self._fit()
+        if not self._setting:
+            self.text_edited.emit()
+
+    def _fit(self) -> None:
+        lines = max(2, min(14, int(self.document().size().height())))
+        line = self.fontMetrics().lineSpacing()
+        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + 6)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
+def _cell_widget(column: TableColumn, value: Any) -> QWidget:
+    kind = column.kind
+    if kind in ("choice", "yes_no"):
+        box = QComboBox()
+        box.addItem("—", None)
+        options = (
+            [("Yes", True), ("No", False)]
+            if kind == "yes_no"
+            else [(o.label, o.key) for o in column.options]
+        )
+        for label, key in options:
+            box.addItem(label, key)
+        index = box.findData(value) if value is not None else 0
+        box.setCurrentIndex(max(0, index))
+        return box
+    if kind == "date":
+        date_line = DateLine()
+        try:
+            date_line.set_date(date.fromisoformat(value) if value else None)
+        except (TypeError, ValueError):
+            date_line.set_date(None)
+        return date_line
+    if kind == "count":
+        spin = QSpinBox()
+        spin.setRange(-1, 100_000)
+        spin.setSpecialValueText("—")
+        spin.setValue(int(value) if isinstance(value, int) else -1)
+        return spin
+    line = QLineEdit()
+    if kind == "row_reference":
+        line.setValidator(QRegularExpressionValidator(QRegularExpression(ROW_REFERENCE_PATTERN)))
+        line.setPlaceholderText("e.g. R14")
+    elif kind == "time":
+        line.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"^([01]?\d|2[0-3]):[0-5]\d$"))
+        )
+        line.setPlaceholderText("hh:mm")
+    line.setText(str(value) if value is not None else "")
+    return line
+
+
+def _cell_value(widget: QWidget) -> Any:
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, DateLine):
+        value = widget.chosen_date()
+        return value.isoformat() if value else None
+    if isinstance(widget, QSpinBox):
+        return None if widget.value() < 0 else widget.value()
+    if isinstance(widget, QLineEdit):
+        # A half-typed reference ("Jan") is not acceptable input and is never stored.
+        return (widget.text().strip() or None) if widget.hasAcceptableInput() else None
+    return None
+
+
+def _connect_cell(widget: QWidget, slot) -> None:
+    if isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(lambda _i: slot())
+    elif isinstance(widget, DateLine):
+        widget.date_changed.connect(lambda _d: slot())
+    elif isinstance(widget, QSpinBox):
+        widget.valueChanged.connect(lambda _v: slot())
+    elif isinstance(widget, QLineEdit):
+        widget.textEdited.connect(lambda _t: slot())
+
+
+class TableEditor(QWidget):
+    """Rows of a table field (a day plan, an anonymised record sample), one widget per cell.
+
+    Signals:
+        changed(): a cell, or the rows, changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(spec.columns))
+        self.table.setHorizontalHeaderLabels([c.label for c in spec.columns])
+        self.table.setAccessibleName(spec.label)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        noun = (spec.row_label or "row").lower()
+        self.add_button = QPushButton(f"Add {noun}")
+        self.add_button.setAccessibleName(f"Add a {noun} to {spec.label}")
+        self.add_button.clicked.connect(self._add_clicked)
+        self.remove_button = QPushButton(f"Remove {noun}")
+        self.remove_button.setAccessibleName(f"Remove the chosen {noun} from {spec.label}")
+        self.remove_button.clicked.connect(self._remove_clicked)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self._fit()
+
+    def add_row(self, values: dict[str, Any] | None = None) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column_index, column in enumerate(self.spec.columns):
+            widget = _cell_widget(column, (values or {}).get(column.id))
+            widget.setAccessibleName(f"{column.label}, {self.spec.row_label or 'row'} {row + 1}")
+            if column.help:
+                widget.setToolTip(column.help)
+            _connect_cell(widget, self.changed.emit)
+            self.table.setCellWidget(row, column_index, widget)
+        self.table.setRowHeight(row, 34)
+        self._fit()
+
+    def _add_clicked(self) -> None:
+        self.add_row()
+        self.changed.emit()
+        first = self.table.cellWidget(self.table.rowCount() - 1, 0)
+        if first is not None:
+            first.setFocus()
+
+    def _remove_clicked(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row >= 0:
+            self.table.removeRow(row)
+            self._fit()
+            self.changed.emit()
+
+    def value(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in range(self.table.rowCount()):
+            rows.append(
+                {
+                    column.id: _cell_value(self.table.cellWidget(row, c))
+                    for c, column in enumerate(self.spec.columns)
+                }
+            )
+        return rows
+
+    def set_value(self, rows: Any) -> None:
+        self.table.setRowCount(0)
+        for values in rows if isinstance(rows, list) else []:
+            self.add_row(values if isinstance(values, dict) else {})
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.table.horizontalHeader().height() + 6
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(max(height, 40))
+
+
+class FieldEditor(QWidget):
+    """One generated field: label, help and the control for its kind.
+
+    Signals:
+        edited(object): the person changed the value (the new JSON value).
+    """
+
+    edited = Signal(object)
+
+    def __init__(self, spec: FieldSpec, stored_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.stored_id = stored_id
+        self.setObjectName(f"field:{stored_id}")
+        self._setting = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(4)
+        label_text = spec.label + (" *" if spec.required else "")
+        self.label = QLabel(label_text)
+        self.label.setProperty("role", "fieldLabel")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        if spec.help:
+            help_label = QLabel(spec.help)
+            help_label.setProperty("role", "muted")
+            help_label.setWordWrap(True)
+            layout.addWidget(help_label)
+        self.control = self._build_control()
+        self.label.setBuddy(self.control)
+        description = spec.help or spec.label
+        if spec.required:
+            description += " (required)"
+        if spec.minimised:
+            description += " Counts, dates and anonymised references only."
+        self.control.setAccessibleName(spec.label)
+        self.control.setAccessibleDescription(description)
+        layout.addWidget(self.control)
+
+    # ------------------------------------------------------------------ building
+
+    def _build_control(self) -> QWidget:
+        spec = self.spec
+        kind = spec.kind
+        if kind == "long_text":
+            edit = GrowingTextEdit()
+            edit.text_edited.connect(self._emit)
+            return edit
+        if kind in ("text", "row_reference", "row_references", "time"):
+            line = QLineEdit()
+            if kind == "row_reference":
+                pattern = spec.reference_pattern
+                line.setValidator(QRegularExpressionValidator(QRegularExpression(pattern)))
+                line.setPlaceholderText("An anonymised reference such as R14")
+            elif kind == "row_references":
+                line.setPlaceholderText("Anonymised references separated by commas: R3, R14")
+                line.setValidator(
+                    QRegularExpressionValidator(QRegularExpression(r"^[A-Za-z0-9,\s]*$"))
+                )
+            elif kind == "time":
+                line.setPlaceholderText("hh:mm")
+                line.setValidator(
+                    QRegularExpressionValidator(
+                        QRegularExpression(r"^([01]?\d|2[0-3]):?[0-5]?\d?$")
+                    )
+                )
+            line.textEdited.connect(lambda _t: self._emit())
+            return line
+        if kind in ("choice", "yes_no"):
+            box = QComboBox()
+            box.addItem("Not answered", None)
+            if kind == "yes_no":
+                box.addItem("Yes", True)
+                box.addItem("No", False)
+            else:
+                for option in spec.options:
+                    box.addItem(option.label, option.key)
+            box.currentIndexChanged.connect(lambda _i: self._emit())
+            return box
+        if kind == "multi_choice":
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            holder_layout.setSpacing(2)
+            self._checks: list[tuple[str, QCheckBox]] = []
+            for option in spec.options:
+                check = QCheckBox(option.label)
+                check.setAccessibleName(f"{spec.label}: {option.label}")
+                check.toggled.connect(lambda _on: self._emit())
+                holder_layout.addWidget(check)
+                self._checks.append((option.key, check))
+            holder.setFocusProxy(self._checks[0][1])
+            return holder
+        if kind == "date":
+            line = DateLine()
+            line.date_changed.connect(lambda _d: self._emit())
+            return line
+        if kind == "count":
+            spin = QSpinBox()
+            spin.setRange(-1, 1_000_000)
+            spin.setSpecialValueText("Not counted")
+            spin.setValue(-1)
+            spin.setMaximumWidth(180)
+            spin.valueChanged.connect(lambda _v: self._emit())
+            return spin
+        table = TableEditor(spec)
+        table.changed.connect(self._emit)
+        table.setFocusProxy(table.add_button)
+        return table
+
+    # ------------------------------------------------------------------ values
+
+    def _emit(self) -> None:
+        if not self._setting:
+            self.edited.emit(self.value())
+
+    def value(self) -> Any:
+        control, kind = self.control, self.spec.kind
+        if isinstance(control, GrowingTextEdit):
+            return control.toPlainText()
+        if isinstance(control, DateLine):
+            value = control.chosen_date()
+            return value.isoformat() if value else None
+        if isinstance(control, QLineEdit):
+            text = control.text().strip()
+            if kind == "row_references":
+                return [part.strip().upper() for part in text.split(",") if part.strip()]
+            return text
+        if isinstance(control, QComboBox):
+            return control.currentData()
+        if isinstance(control, QSpinBox):
+            return None if control.value() < 0 else control.value()
+        if isinstance(control, TableEditor):
+            return control.value()
+        return [key for key, check in self._checks if check.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` without it counting as an edit."""
+        self._setting = True
+        try:
+            control, kind = self.control, self.spec.kind
+            if isinstance(control, GrowingTextEdit):
+                control.set_text(value if isinstance(value, str) else "")
+            elif isinstance(control, DateLine):
+                try:
+                    control.set_date(date.fromisoformat(value) if value else None)
+                except (TypeError, ValueError):
+                    control.set_date(None)
+            elif isinstance(control, QLineEdit):
+                if kind == "row_references" and isinstance(value, list):
+                    text = ", ".join(str(v) for v in value)
+                else:
+                    text = "" if value is None else str(value)
+                if control.text() != text:
+                    control.setText(text)
+            elif isinstance(control, QComboBox):
+                control.setCurrentIndex(max(0, control.findData(value)) if value is not None else 0)
+            elif isinstance(control, QSpinBox):
+                control.setValue(int(value) if isinstance(value, int) else -1)
+            elif isinstance(control, TableEditor):
+                control.set_value(value or [])
+            else:
+                chosen = set(value) if isinstance(value, list) else set()
+                for key, check in self._checks:
+                    check.setChecked(key in chosen)
+        finally:
+            self._setting = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        control = self.control
+        if isinstance(control, QLineEdit | QPlainTextEdit):
+            control.setReadOnly(read_only)
+        else:
+            control.setEnabled(not read_only)

@@ -1,0 +1,120 @@
+"""The sign-off check: every required item still missing, each a jump to where it is fixed,
+and the review's lifecycle (ready for sign-off, signed and locked, amendment)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.review import ReviewState
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.review_editor.editor import ReviewEditor
+
+#: Nav key of the sign-off check page.
+SIGN_OFF_SECTION = "__sign_off__"
+
+
+class SignOffPage(QWidget):
+    """What is missing before sign-off, and the lifecycle buttons.
+
+    Enter (or a double click) on a missing item jumps to it.
+
+    Signals:
+        jump_requested(object): go to this ``MissingItem``.
+    """
+
+    jump_requested = Signal(object)
+
+    def __init__(self, editor: ReviewEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.setObjectName("section:sign-off")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 28)
+        layout.setSpacing(12)
+        heading = QLabel("Sign-off check")
+        heading.setProperty("role", "heading")
+        layout.addWidget(heading)
+        self.summary = QLabel()
+        self.summary.setObjectName("signOffSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.missing_list = QListWidget()
+        self.missing_list.setObjectName("missingItems")
+        self.missing_list.setAccessibleName(
+            "Required items still missing; press Enter to go to one"
+        )
+        self.missing_list.itemActivated.connect(
+            lambda item: self.jump_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        layout.addWidget(self.missing_list, 1)
+        buttons = QHBoxLayout()
+        self.ready_button = QPushButton("Mark ready for sign-off")
+        self.ready_button.setObjectName("markReady")
+        self.ready_button.setProperty("primary", True)
+        self.ready_button.setAccessibleName("Mark the review ready for sign-off")
+        self.ready_button.clicked.connect(editor.changes.mark_ready)
+        self.amend_button = QPushButton("Amend the signed review…")
+        self.amend_button.setObjectName("amendReview")
+        self.amend_button.setAccessibleName("Start an amendment of the signed review")
+        self.amend_button.clicked.connect(lambda: editor.changes.start_amendment())
+        self.signed_button = QPushButton("Open the signed version")
+        self.signed_button.setObjectName("openSigned")
+        self.signed_button.setAccessibleName("Open the signed version this amendment replaces")
+        self.signed_button.clicked.connect(editor.changes.open_signed_version)
+        for button in (self.ready_button, self.amend_button, self.signed_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.lifecycle = QLabel()
+        self.lifecycle.setProperty("role", "muted")
+        self.lifecycle.setWordWrap(True)
+        layout.addWidget(self.lifecycle)
+
+    def refresh(self) -> None:
+        """Show the check as it stands now."""
+        ctx = self.editor.ctx
+        if ctx is None:
+            return
+        missing = self.editor.progress.missing
+        self.missing_list.clear()
+        for item in missing:
+            row = QListWidgetItem(item.message)
+            row.setData(Qt.ItemDataRole.UserRole, item)
+            self.missing_list.addItem(row)
+        state = ctx.review.state
+        if ctx.locked:
+            self.summary.setText("This review is signed and locked.")
+        elif missing:
+            count = len(missing)
+            self.summary.setText(
+                f"{count} required item{'s are' if count != 1 else ' is'} missing. Choose one and "
+                "press Enter to go to it."
+            )
+        elif state is ReviewState.READY_FOR_SIGN_OFF:
+            self.summary.setText("Ready for sign-off. Any further change puts it back to draft.")
+        else:
+            self.summary.setText(
+                "Nothing required is missing: the review can be marked ready for sign-off."
+            )
+        self.missing_list.setVisible(bool(missing))
+        self.ready_button.setEnabled(
+            not missing and state is ReviewState.DRAFT and not ctx.read_only
+        )
+        self.amend_button.setVisible(state is ReviewState.SIGNED and ctx.is_lead)
+        self.signed_button.setVisible(bool(ctx.review.amends))
+        self.lifecycle.setText(
+            "Draft → ready for sign-off → signed. Signing locks the review; a later correction is "
+            "an amendment, and the signed version stays intact and visible."
+        )

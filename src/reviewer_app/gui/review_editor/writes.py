@@ -1,0 +1,490 @@
+"""The editor's changes: each becomes an undoable command whose write goes through the SaveQueue
+to the writer lane. What the editor shows is updated at once (visibility and counts follow
+the answer typed), and the store catches up within the debounce.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.review import (
+    Action,
+    ActionFollowUp,
+    Attachment,
+    EvidenceNote,
+    FieldValue,
+    FollowUpOutcome,
+    Judgement,
+    Review,
+    ReviewState,
+)
+from reviewer_app.domain.review_progress import is_answered
+from reviewer_app.gui.review_editor.commands import (
+    AddActionCommand,
+    AddAttachmentCommand,
+    AddNoteCommand,
+    FollowUpCommand,
+    RateCommand,
+    SetFieldCommand,
+)
+from reviewer_app.gui.review_editor.section_page import SectionPage
+from reviewer_app.services import review_session
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.quick_capture import ParsedCapture
+    from reviewer_app.gui.review_editor.editor import ReviewEditor
+
+log = logging.getLogger(__name__)
+
+THUMBNAIL_SIZE = 144
+
+
+def _thumbnail(data: bytes) -> QImage | None:
+    image = QImage()
+    if not image.loadFromData(data):
+        return None
+    return image.scaled(
+        THUMBNAIL_SIZE,
+        THUMBNAIL_SIZE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class EditorChanges:
+    """Turns the reviewer's changes in one :class:`ReviewEditor` into saved records."""
+
+    def __init__(self, editor: ReviewEditor) -> None:
+        self.editor = editor
+
+    # ------------------------------------------------------------------ undo and redo
+
+    def undo(self) -> None:
+        self.editor.saver.flush()  # typing not yet committed becomes a command first
+        self.editor.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.editor.saver.flush()
+        self.editor.undo_stack.redo()
+
+    def _changed(self) -> None:
+        """After any change: counts, visibility and, for a review marked ready, back to draft."""
+        self.editor._refresh_progress()
+        ctx = self.editor.ctx
+        assert ctx is not None
+        if ctx.review.state is ReviewState.READY_FOR_SIGN_OFF:
+            ready = ctx.review
+            ctx.review = replace(ready, state=ReviewState.DRAFT)
+            self.editor.saver.submit(review_session.reopen_draft, self.editor.workspace, ready)
+            self.editor._update_lock()
+
+    # ------------------------------------------------------------------ fields
+
+    def field_edited(self, stored_id: str, value: Any) -> None:
+        """The person changed a field: show its effects now, save it after a pause."""
+        self._remember_field(stored_id, value)
+        self.editor._refresh_progress()
+        self.editor.saver.schedule(stored_id, lambda: self._commit_field(stored_id, value))
+
+    def _commit_field(self, stored_id: str, new: Any) -> None:
+        old = self.editor.committed.get(stored_id)
+        if new == old:
+            return
+        label = self._field_label(stored_id)
+        self.editor.undo_stack.push(SetFieldCommand(self, stored_id, label, old, new))
+
+    def _field_label(self, stored_id: str) -> str:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        for sid, spec in ctx.framework.all_fields():
+            if sid == stored_id:
+                return spec.label
+        return stored_id
+
+    def _remember_field(self, stored_id: str, value: Any) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        old = ctx.fields.get(stored_id)
+        ctx.fields[stored_id] = FieldValue(
+            review_id=ctx.review.id,
+            field_id=stored_id,
+            value=value,
+            version=(old.version if old else 0) + 1,
+            author_id=ctx.me.id,
+            updated_at=_now(),
+        )
+
+    def write_field(self, stored_id: str, value: Any) -> None:
+        """Write a field's value to the store (no widget change)."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor.committed[stored_id] = value
+        stored = value if is_answered(value) or value in (False, 0) else None
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.set_field, ctx.review.id, stored_id, stored
+        )
+        self._changed()
+
+    def apply_field(self, stored_id: str, value: Any) -> None:
+        """Show and write a value (undo and redo)."""
+        for page in self.editor.pages.values():
+            if isinstance(page, SectionPage) and stored_id in page.field_editors:
+                page.field_editors[stored_id].set_value(value)
+        self._remember_field(stored_id, value)
+        self.write_field(stored_id, value)
+
+    # ------------------------------------------------------------------ judgements
+
+    def rate(self, criterion_id: str, level: str | None, agreed: bool) -> None:
+        """The person chose a level on a rating control."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor._set_current_criterion(criterion_id)
+        write_agreed = agreed or not ctx.is_team_visit
+        old = self._level_of(criterion_id, agreed=write_agreed)
+        if old == level:
+            return
+        self.editor.undo_stack.push(RateCommand(self, criterion_id, write_agreed, old, level))
+
+    def _level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        found = [
+            j
+            for j in ctx.judgements
+            if j.criterion_id == criterion_id
+            and j.agreed == agreed
+            and (agreed or j.author_id == ctx.me.id)
+        ]
+        if not found:
+            return None
+        return max(found, key=lambda j: (j.created_at, j.id)).level_key
+
+    def write_judgement(self, criterion_id: str, level: str | None, *, agreed: bool) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        ctx.judgements.append(
+            Judgement(
+                new_id(), ctx.review.id, criterion_id, ctx.me.id, level, _now(), agreed=agreed
+            )
+        )
+        reviews = self.editor.workspace.reviews
+        write = reviews.agree_judgement if agreed else reviews.propose_judgement
+        self.editor.saver.submit(write, ctx.review.id, criterion_id, level)
+        self.editor._show_card_levels(self.editor.card(criterion_id))
+        self._changed()
+
+    # ------------------------------------------------------------------ notes
+
+    def capture_note(self, parsed: ParsedCapture) -> None:
+        """Enter in the capture bar: a timestamped, tagged note (linked to the current
+        criterion when the line names none)."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        criteria = parsed.criterion_ids or (
+            (self.editor.current_criterion,) if self.editor.current_criterion else ()
+        )
+        args = {
+            "text": parsed.text,
+            "criterion_ids": tuple(criteria),
+            "tags": dict(parsed.tags),
+            "pupil_refs": parsed.pupil_refs,
+            "attachment_ids": tuple(self.editor.pending_attachments),
+        }
+        self.editor.pending_attachments = []
+        self.editor.evidence.set_pending_files(0)
+        self.editor.undo_stack.push(AddNoteCommand(self, args))
+
+    def write_note(self, command: AddNoteCommand) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        args = command.note_args
+
+        def done(note: EvidenceNote) -> None:
+            command.note_id = note.id
+            ctx.notes.append(note)
+            self.editor.notes_model.add(note)
+            self._after_notes_changed()
+
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.add_note,
+            ctx.review.id,
+            args["text"],
+            criterion_ids=args["criterion_ids"],
+            tags=args["tags"],
+            pupil_refs=args["pupil_refs"],
+            attachment_ids=args["attachment_ids"],
+            on_done=done,
+        )
+
+    def retract_note(self, note_id: str) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor.notes_model.remove(note_id)
+        ctx.notes[:] = [n for n in ctx.notes if n.id != note_id]
+        self.editor.saver.submit(self.editor.workspace.reviews.retract_note, ctx.review.id, note_id)
+        self._after_notes_changed()
+
+    def withdraw_note(self, note: EvidenceNote) -> None:
+        """Delete on a note in the list: withdraw it (undoable)."""
+        if self.editor.ctx is None or self.editor.ctx.read_only:
+            return
+        command = AddNoteCommand(self, {})
+        command.setText("withdraw an evidence note")
+        args = {
+            "text": note.text,
+            "criterion_ids": note.criterion_ids,
+            "tags": dict(note.tags),
+            "pupil_refs": note.pupil_refs,
+            "attachment_ids": note.attachment_ids,
+        }
+        # Withdrawing is adding in reverse: redo retracts, undo captures it again.
+        command.redo = lambda: self.retract_note(note.id)  # type: ignore[method-assign]
+        readd = AddNoteCommand(self, args)
+        command.undo = lambda: readd.redo()  # type: ignore[method-assign]
+        self.editor.undo_stack.push(command)
+
+    def _after_notes_changed(self) -> None:
+        for page in self.editor.pages.values():
+            if isinstance(page, SectionPage):
+                self.editor._update_evidence_counts(page)
+        self.editor.evidence._update_count()
+
+    # ------------------------------------------------------------------ attachments
+
+    def attach_file(self, path: Path) -> None:
+        """Attach a photo or file (read and stored encrypted on the writer lane)."""
+        if self.editor.ctx is None or self.editor.ctx.read_only:
+            return
+        self.editor.undo_stack.push(AddAttachmentCommand(self, path))
+
+    def write_attachment(self, command: AddAttachmentCommand) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        reviews, review_id, path = self.editor.workspace.reviews, ctx.review.id, command.path
+
+        def store() -> Attachment:
+            data = review_session.read_attachment_file(path)
+            return reviews.add_attachment(
+                review_id, path.name, review_session.media_type_of(path), data
+            )
+
+        def done(attachment: Attachment) -> None:
+            command.attachment_id = attachment.id
+            ctx.attachments.append(attachment)
+            self.editor.attachments_model.add(attachment)
+            self.editor.pending_attachments.append(attachment.id)
+            self.editor.evidence.set_pending_files(len(self.editor.pending_attachments))
+
+        self.editor.saver.submit(store, on_done=done)
+
+    def retract_attachment(self, attachment_id: str) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor.attachments_model.remove(attachment_id)
+        if attachment_id in self.editor.pending_attachments:
+            self.editor.pending_attachments.remove(attachment_id)
+            self.editor.evidence.set_pending_files(len(self.editor.pending_attachments))
+        ctx.attachments[:] = [a for a in ctx.attachments if a.id != attachment_id]
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.retract_attachment, ctx.review.id, attachment_id
+        )
+
+    def _load_thumbnail(self, attachment: Attachment) -> None:
+        reviews = self.editor.workspace.reviews
+
+        def done(image: QImage | None) -> None:
+            if image is not None:
+                self.editor.attachments_model.thumbnail_ready(
+                    attachment.id, QPixmap.fromImage(image)
+                )
+
+        self.editor.tasks.run(
+            lambda: _thumbnail(reviews.attachment_data(attachment)),
+            on_done=done,
+            context=self.editor,
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def add_action(self, text: str, owner: str, due: Any, priority: Any, criterion_id: Any) -> None:
+        self.editor.undo_stack.push(
+            AddActionCommand(
+                self,
+                {
+                    "text": text,
+                    "owner": owner,
+                    "due": due,
+                    "priority": priority,
+                    "criterion_id": criterion_id,
+                },
+            )
+        )
+
+    def write_action(self, command: AddActionCommand) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        args = command.action_args
+
+        def done(action: Action) -> None:
+            command.action_id = action.id
+            ctx.actions.append(action)
+            self.editor.actions_model.add(action)
+            self._changed()
+
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.add_action,
+            ctx.review.id,
+            args["text"],
+            owner=args["owner"],
+            due=args["due"],
+            priority=args["priority"],
+            criterion_id=args["criterion_id"],
+            on_done=done,
+        )
+
+    def retract_action(self, action_id: str) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor.actions_model.remove(action_id)
+        ctx.actions[:] = [a for a in ctx.actions if a.id != action_id]
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.retract_action, ctx.review.id, action_id
+        )
+        self._changed()
+
+    def withdraw_action(self, action: Action) -> None:
+        if self.editor.ctx is None or self.editor.ctx.read_only:
+            return
+        command = AddActionCommand(self, {})
+        command.setText("withdraw an action")
+        readd = AddActionCommand(
+            self,
+            {
+                "text": action.text,
+                "owner": action.owner,
+                "due": action.due,
+                "priority": action.priority,
+                "criterion_id": action.criterion_id,
+            },
+        )
+        command.redo = lambda: self.retract_action(action.id)  # type: ignore[method-assign]
+        command.undo = lambda: readd.redo()  # type: ignore[method-assign]
+        self.editor.undo_stack.push(command)
+
+    # ------------------------------------------------------------------ follow-ups
+
+    def follow_up_changed(self, action_id: str, outcome: Any, evidence: str) -> None:
+        """A follow-up row changed: save it after a pause (an outcome is needed to record)."""
+        if outcome is None:
+            return
+        self.editor.saver.schedule(
+            f"follow-up:{action_id}", lambda: self._commit_follow_up(action_id, outcome, evidence)
+        )
+
+    def _commit_follow_up(self, action_id: str, outcome: FollowUpOutcome, evidence: str) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        earlier = [f for f in ctx.follow_ups if f.action_id == action_id]
+        old = (earlier[-1].outcome, earlier[-1].evidence) if earlier else None
+        if old == (outcome, evidence):
+            return
+        if old is None:
+            self.write_follow_up(action_id, outcome, evidence, show=False)
+        else:
+            self.editor.undo_stack.push(FollowUpCommand(self, action_id, old, (outcome, evidence)))
+
+    def write_follow_up(
+        self, action_id: str, outcome: FollowUpOutcome, evidence: str, *, show: bool
+    ) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        ctx.follow_ups.append(
+            ActionFollowUp(new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, _now())
+        )
+        if show:
+            from reviewer_app.domain.review_progress import FOLLOW_UP_SECTION
+            from reviewer_app.gui.review_editor.actions_page import FollowUpPage
+
+            page = self.editor.pages.get(FOLLOW_UP_SECTION)
+            if isinstance(page, FollowUpPage) and action_id in page.rows:
+                page.rows[action_id].show_follow_up(outcome, evidence)
+        self.editor.saver.submit(
+            self.editor.workspace.reviews.record_follow_up,
+            ctx.review.id,
+            action_id,
+            outcome,
+            evidence,
+        )
+        self._changed()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def mark_ready(self) -> None:
+        """Mark the review ready for sign-off (the check must find nothing missing)."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor.saver.flush()
+
+        def done(review: Review) -> None:
+            ctx.review = review
+            self.editor._update_lock()
+            self.editor._refresh_progress()
+
+        self.editor.saver.submit(
+            review_session.mark_ready, self.editor.workspace, ctx, on_done=done
+        )
+
+    def start_amendment(self, reason: str | None = None) -> None:
+        """Lead reviewer on a signed review: say why, then edit the amendment."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self.editor,
+                "Amend the signed review",
+                "Why does the signed review need amending?",
+                QLineEdit.EchoMode.Normal,
+            )
+            if not ok or not reason.strip():
+                return
+
+        def done(review: Review) -> None:
+            self.editor.review_replaced.emit(review.id)
+            self.editor.load(review.id)
+
+        self.editor.saver.submit(
+            review_session.amend, self.editor.workspace, ctx, reason, on_done=done
+        )
+
+    def open_signed_version(self) -> ReviewEditor | None:
+        """Open the signed version an amendment replaces, read-only, in its own window."""
+        from reviewer_app.gui.review_editor.editor import ReviewEditor
+
+        ctx = self.editor.ctx
+        if ctx is None or not ctx.review.amends:
+            return None
+        window = ReviewEditor(
+            self.editor.workspace,
+            self.editor.tasks,
+            ctx.visit.id,
+            review_id=ctx.review.amends,
+            parent=self.editor,
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.editor.signed_window = window
+        return window

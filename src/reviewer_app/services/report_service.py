@@ -1,0 +1,334 @@
+"""Reports of reviews in the store: preview, export, sign in the framework's order, verify.
+
+``ReportService(workspace, paths)`` is what the GUI and ``reviewer-app report`` call:
+
+* :meth:`ReportService.render` renders the review as it stands for one audience (preview);
+* :meth:`ReportService.export` writes the newest signed version of that audience if there is
+  one, else the current state unsigned, and says which;
+* :meth:`ReportService.sign` adds the current person's signature: only while the review is ready
+  for sign-off (or signed, for an audience not yet fully signed), only when it is their turn, and
+  only when the review still holds exactly the data the earlier signatures covered (the data hash
+  is computed again before every signature). Every signed state is kept in the store; the last
+  required signature locks the review and the visit (state signed);
+* :meth:`ReportService.verify_stored` verifies the newest signed version against the review's
+  current data hash.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reviewer_app.domain.errors import (
+    LockedError,
+    NotFoundError,
+    PermissionDeniedError,
+    ReviewerError,
+    ValidationError,
+)
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.paths import AppPaths
+from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.keys import SigningCredentials
+from reviewer_app.reports.render import RenderedReport
+from reviewer_app.reports.signing import SigningError, same_person
+from reviewer_app.reports.verification import ReportVerification
+from reviewer_app.services.report_builder import ReportSource, build_report_source
+from reviewer_app.services.signing_identity import SigningIdentity, TrustMaterial, trust_material
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.signed_report_repository import (
+    SignedReportRepository,
+    SignedReportVersion,
+)
+from reviewer_app.storage.visit_repository import VisitRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What :meth:`ReportService.export` wrote."""
+
+    path: Path
+    report_id: str
+    audience_label: str
+    data_hash: str
+    signed: bool
+    signer_count: int
+    required_count: int
+
+    @property
+    def sentence(self) -> str:
+        if not self.signed:
+            return (
+                f"Wrote the {self.audience_label.lower()} as the review stands now, unsigned, "
+                f"to {self.path}."
+            )
+        state = (
+            "fully signed"
+            if self.signer_count >= self.required_count
+            else f"signed by {self.signer_count} of {self.required_count}"
+        )
+        return f"Wrote the {self.audience_label.lower()} ({state}) to {self.path}."
+
+
+@dataclass(frozen=True, slots=True)
+class SignResult:
+    """One signature added: the version kept and whether it completed the report."""
+
+    version: SignedReportVersion
+    certified_by_trust: bool
+    locked: bool
+
+
+class ReportService:
+    """Reports of the reviews in one open workspace."""
+
+    def __init__(self, workspace: Workspace, paths: AppPaths) -> None:
+        self.workspace = workspace
+        self.paths = paths
+
+    # ------------------------------------------------------------ content
+
+    def source(self, visit_id: str) -> ReportSource:
+        """The visit's report content as the person using this laptop may export it."""
+        return build_report_source(self.workspace, visit_id)
+
+    def document(self, visit_id: str, audience: str) -> tuple[ReportSource, ReportDocument]:
+        """One audience's document, refusing restricted content the person may not see."""
+        return audience_document(self.workspace, visit_id, audience)
+
+    def render(self, visit_id: str, audience: str) -> RenderedReport:
+        """The review as it stands, rendered for ``audience`` (for the preview)."""
+        from reviewer_app.reports.render import render_report
+
+        _source, document = self.document(visit_id, audience)
+        return render_report(document)
+
+    # ------------------------------------------------------------ stored versions
+
+    def signed_versions(
+        self, visit_id: str, audience: str | None = None
+    ) -> list[SignedReportVersion]:
+        """Every signed version of the visit's current review, oldest first."""
+        review = self.workspace.reviews.review_for_visit(visit_id)
+        if review is None:
+            return []
+        if self.workspace.demo:
+            from reviewer_app.services.demo_reports import ensure_demo_reports
+
+            ensure_demo_reports(self.workspace)  # made on first need, once
+        with self.workspace.store.reading() as session:
+            return SignedReportRepository(session).versions(review.id, audience)
+
+    def latest_signed(self, visit_id: str, audience: str) -> SignedReportVersion | None:
+        found = self.signed_versions(visit_id, audience)
+        return found[-1] if found else None
+
+    # ------------------------------------------------------------ export
+
+    def export(self, visit_id: str, audience: str, out: Path) -> ExportResult:
+        """Write the newest signed version of ``audience``, else the current state unsigned."""
+        _source, document = self.document(visit_id, audience)
+        latest = self.latest_signed(visit_id, audience)
+        if latest is not None:
+            pdf, data_hash, signed = latest.pdf, latest.data_hash, True
+            count, required = latest.signer_count, latest.required_count
+        else:
+            from reviewer_app.reports.render import render_report
+
+            rendered = render_report(document)
+            pdf, data_hash, signed = rendered.pdf, rendered.data_hash, False
+            count, required = 0, len(document.sign_off)
+        _write(out, pdf)
+        log.info("report exported (%s, signed=%s)", audience, signed)
+        return ExportResult(
+            out, document.report_id, document.audience.label, data_hash, signed, count, required
+        )
+
+    # ------------------------------------------------------------ signing
+
+    def sign(
+        self,
+        visit_id: str,
+        audience: str,
+        *,
+        passphrase: str | None = None,
+        creds: SigningCredentials | None = None,
+    ) -> SignResult:
+        """Sign the visit's report for ``audience`` as the person using this laptop.
+
+        ``creds`` overrides the key and certificate kept for the person (the demo and tests
+        use it); otherwise the key comes from the keyring, or from the passphrase-protected file
+        when ``passphrase`` is given, and is made on first need.
+        """
+        from reviewer_app.reports.signing import prepare_and_render, sign_report
+
+        source, document = self.document(visit_id, audience)
+        review = source.review
+        if review.state not in (ReviewState.READY_FOR_SIGN_OFF, ReviewState.SIGNED):
+            raise ValidationError(
+                f"The review of {source.school.name} is {review.state.label.lower()}, so it "
+                "cannot be signed yet.",
+                hint="The lead reviewer marks the review ready for sign-off first.",
+            )
+        slots = document.signing_order
+        if not slots:
+            raise ValidationError(f"The {source.framework.title} names nobody to sign it.")
+        latest = self.latest_signed(visit_id, audience)
+        if latest is not None and latest.complete:
+            raise LockedError(
+                f"The {document.audience.label.lower()} of this review is already signed by "
+                "everyone who must sign it.",
+                hint="Export the signed report, or start an amendment to change the review.",
+            )
+        # A signed (locked) review may still be signed for another audience: its data is fixed.
+        data_hash = document.data_hash()
+        if latest is not None and latest.data_hash != data_hash:
+            raise SigningError(
+                f"The review of {source.school.name} has changed since {latest.signer_name} "
+                "signed this report, so the signatures so far no longer cover what the review "
+                "now says.",
+                hint="Put the review back as it was, or ask the lead reviewer to start the "
+                "sign-off again.",
+            )
+        done = latest.signer_count if latest is not None else 0
+        slot = slots[done]
+        person = self.workspace.current_person
+        if not same_person(slot.person_name, person.name):
+            raise SigningError(
+                f"{slot.person_name} ({slot.role_label.lower()}) signs this report next, not "
+                f"{person.name}.",
+                hint="Signatures go in the order shown on the sign-off page.",
+            )
+        pdf_in = latest.pdf if latest is not None else prepare_and_render(document)
+        if creds is None:
+            identity = SigningIdentity(self.paths, person, self.workspace.store)
+            creds = identity.credentials(passphrase)
+        trust = self.trust_material()
+        signed_pdf = sign_report(
+            pdf_in, creds, field_name=slot.field_name, trust_roots=trust.roots, crls=trust.crls
+        )
+        version = SignedReportVersion(
+            id=new_id(),
+            review_id=review.id,
+            report_id=document.report_id,
+            audience=audience,
+            data_hash=data_hash,
+            signer_count=done + 1,
+            required_count=len(slots),
+            signer_name=person.name,
+            signed_at=datetime.now(UTC),
+            pdf=signed_pdf,
+        )
+        locked = version.complete and review.state is not ReviewState.SIGNED
+        self.workspace.lane.call(self._keep, version, source, lock=locked)
+        log.info("report signed (%d of %d)", version.signer_count, version.required_count)
+        return SignResult(
+            version,
+            certified_by_trust=creds.certificate.issuer != creds.certificate.subject,
+            locked=version.complete,
+        )
+
+    def _keep(self, version: SignedReportVersion, source: ReportSource, *, lock: bool) -> None:
+        """Store the signed version and, after the last signature, lock review and visit."""
+        with self.workspace.store.writing() as session:
+            SignedReportRepository(session).add(version)
+            if lock:
+                ReviewRepository(session).set_state(
+                    source.review.id, ReviewState.SIGNED, datetime.now().astimezone()
+                )
+                visits = VisitRepository(session)
+                visit = visits.get_visit(source.visit.id)
+                if visit is not None and visit.status is not VisitStatus.SIGNED:
+                    visits.save_visit(replace(visit, status=VisitStatus.SIGNED))
+
+    # ------------------------------------------------------------ verification
+
+    def trust_material(self) -> TrustMaterial:
+        """Trust roots and CRLs: the enrolled trust's, and the demo trust's in the demo."""
+        material = trust_material(self.paths)
+        if self.workspace.demo:
+            from reviewer_app.services.demo_reports import demo_trust_material
+
+            demo = demo_trust_material(self.workspace)
+            material = TrustMaterial(material.roots + demo.roots, material.crls + demo.crls)
+        return material
+
+    def verify_stored(self, visit_id: str, audience: str) -> ReportVerification:
+        """Verify the newest signed version against the trust and the review's current data."""
+        from reviewer_app.reports.verification import verify_report
+
+        _source, document = self.document(visit_id, audience)
+        latest = self.latest_signed(visit_id, audience)
+        if latest is None:
+            raise NotFoundError(
+                f"The {document.audience.label.lower()} of this visit has not been signed yet.",
+                hint="Sign it first, or export the unsigned report.",
+            )
+        trust = self.trust_material()
+        return verify_report(
+            latest.pdf,
+            trust_roots=trust.roots,
+            crls=trust.crls,
+            expected_data_hash=document.data_hash(),
+            source=f"The signed {document.audience.label.lower()}",
+        )
+
+
+def expected_data_hash(workspace: Workspace, report_id: str) -> str | None:
+    """The data hash the review now holds for a report signed on this computer.
+
+    ``None`` when no signed version carries ``report_id``, or the person using this laptop
+    may not read that report (then nobody can say what it should hold).
+    """
+    with workspace.store.reading() as session:
+        versions = SignedReportRepository(session).find_by_report_id(report_id)
+    if not versions:
+        return None
+    version = versions[-1]
+    review = workspace.reviews.get_review(version.review_id)
+    try:
+        _source, document = audience_document(workspace, review.visit_id, version.audience)
+    except PermissionDeniedError:
+        return None
+    return document.data_hash()
+
+
+def audience_document(
+    workspace: Workspace, visit_id: str, audience: str
+) -> tuple[ReportSource, ReportDocument]:
+    """The visit's report for ``audience`` as the person using this laptop may export it.
+
+    Restricted (safeguarding) detail the person may not see makes the full internal report a
+    :class:`PermissionDeniedError`, never a quietly shorter report.
+    """
+    source = build_report_source(workspace, visit_id)
+    chosen = source.audience(audience)
+    if chosen.allows_restricted and source.withheld_restricted:
+        person = workspace.current_person
+        raise PermissionDeniedError(
+            f"The {chosen.label.lower()} of this {source.framework.title.lower()} holds "
+            f"restricted safeguarding detail, which {person.name} may not see.",
+            hint="Export the report for the school instead, or ask a designated "
+            "safeguarding lead to export the full report.",
+        )
+    return source, source.draft.for_audience(chosen)
+
+
+def _write(out: Path, pdf: bytes) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(pdf)
+        tmp.replace(out)
+    except OSError as exc:
+        raise ReviewerError(
+            f"The report could not be written to {out} ({exc.strerror or exc}).",
+            hint="Choose a folder you may write to.",
+        ) from None

@@ -1,0 +1,46 @@
+"""A demo store with its signed reports, made once per module, and a file keyring shared with
+subprocesses (``report_store_world.FileKeyring``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from report_store_world import KEYRING_FILE_ENV, FileKeyring
+
+from reviewer_app.paths import AppPaths
+from reviewer_app.services.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def keyring_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Store keys and signing keys go to a JSON file, for this process and its children."""
+    path = tmp_path_factory.mktemp("keyring") / "keyring.json"
+    previous_env = os.environ.get(KEYRING_FILE_ENV)
+    os.environ[KEYRING_FILE_ENV] = str(path)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield path
+    keyring.set_keyring(previous)
+    if previous_env is None:
+        os.environ.pop(KEYRING_FILE_ENV, None)
+    else:
+        os.environ[KEYRING_FILE_ENV] = previous_env
+
+
+@pytest.fixture(scope="module")
+def demo_base(tmp_path_factory: pytest.TempPathFactory, keyring_file: Path) -> Path:
+    """A data folder holding the demo store (seeded, with its signed reports)."""
+    from reviewer_app.services.demo_reports import ensure_demo_reports
+
+    base = tmp_path_factory.mktemp("demo-data")
+    with Workspace.open(AppPaths.from_base(base), demo=True) as workspace:
+        assert ensure_demo_reports(workspace) > 0
+    return base
