@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
+#: Names a JSON file of editor steps the app runs once its window is up (end-to-end tests).
+EDITOR_SCRIPT_ENV = "REVIEWER_EDITOR_SCRIPT"
 #: Qt platforms without a screen: problems go to stderr only, as no dialog could be answered.
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
 
@@ -204,6 +206,11 @@ def start_shell(
         load_catalogue=lambda: load_catalogue(frameworks),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
+    script = os.environ.get(EDITOR_SCRIPT_ENV)
+    if script:  # test-only: the end-to-end editor test drives the real app from a JSON file
+        from reviewer_app.gui.review_editor.script import EditorScript
+
+        EditorScript(shell.window, script)
     if workspace is not None:
         if settings is None:
             from reviewer_app import settings as settings_store

@@ -36,6 +36,7 @@ from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
+    from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self._schools_ready = False
         self._visits: list[Visit] | None = None
         self._pending_visit: str | None = None
+        #: Open review editors by visit id (see :meth:`open_visit`).
+        self.review_editors: dict[str, ReviewEditor] = {}
         self.setWindowTitle(f"{APP_NAME} · {services.store_label}")
         self.setObjectName("mainWindow")
 
@@ -116,9 +119,6 @@ class MainWindow(QMainWindow):
         if not self.window_state.restore(self, self.splitter):
             self.resize(1120, 720)
         self._update_actions()
-        from reviewer_app.gui import review_editor
-
-        review_editor.install(self)  # Enter on a visit opens it in the review editor
 
     def attach(self, workspace: Workspace, settings: Settings) -> None:
         """Show the store's schools: called once the Workspace is open."""
@@ -179,6 +179,17 @@ class MainWindow(QMainWindow):
 
             self._school_page = SchoolPage()
             self._school_page.new_visit_requested.connect(self.open_new_visit)
+            # Enter or a double click on a visit opens its review.
+            self._school_page.visits_view.activated.connect(
+                lambda index: (
+                    self.open_visit(self._school_page.visit_at(index.row()).id)
+                    if self._school_page is not None
+                    else None
+                )
+            )
+            self._school_page.visits_view.setToolTip(
+                "Press Enter or double-click to open a visit's review"
+            )
             self.pages.addWidget(self._school_page)
         return self._school_page
 
@@ -243,6 +254,13 @@ class MainWindow(QMainWindow):
         self.crash_action = self._action(
             "Show last &crash report", self.show_last_crash_report, None, "crash-report"
         )
+        self.open_visit_action = self._action(
+            "&Open visit",
+            self.open_current_visit,
+            "Ctrl+O",
+            None,
+            "Open the chosen visit's review",
+        )
         self.new_visit_action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -251,8 +269,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        visit_menu = bar.addMenu("&Visit")
+        self.visit_menu = visit_menu = bar.addMenu("&Visit")
         visit_menu.addAction(self.new_visit_action)
+        visit_menu.addAction(self.open_visit_action)
         view_menu = bar.addMenu("Vie&w")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
@@ -373,6 +392,7 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.setEnabled(attached)
         self.reload_action.setEnabled(attached)
+        self.open_visit_action.setEnabled(attached)
 
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
@@ -434,6 +454,33 @@ class MainWindow(QMainWindow):
     def focus_filter(self) -> None:
         """Ctrl+F: jump to the school filter with its text selected."""
         self.sidebar.focus_filter()
+
+    # ------------------------------------------------------------------ reviews
+
+    def current_visit(self) -> Visit | None:
+        """The visit chosen in the school page's list, if any."""
+        if self._school_page is None:
+            return None
+        return self._school_page.current_visit()
+
+    def open_current_visit(self) -> ReviewEditor | None:
+        """Visit > Open visit (Ctrl+O): open the chosen visit's review."""
+        visit = self.current_visit()
+        return self.open_visit(visit.id) if visit is not None else None
+
+    def open_visit(self, visit_id: str) -> ReviewEditor | None:
+        """Open (or bring forward) the review editor on a visit."""
+        if self.workspace is None:
+            return None  # visits are listed before the store is attached only from a quick look
+        from reviewer_app.gui.review_editor.launcher import open_editor
+
+        return open_editor(self, visit_id)
+
+    def close_editors(self) -> None:
+        """Close the open editors, which writes what they hold before the store closes."""
+        from reviewer_app.gui.review_editor.launcher import close_editors
+
+        close_editors(self)
 
     # ------------------------------------------------------------------ dialogs
 
@@ -532,6 +579,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.review_editors:
+            self.close_editors()
         school = self.current_school()
         self.window_state.save(self, self.splitter, school.id if school else None)
         super().closeEvent(event)

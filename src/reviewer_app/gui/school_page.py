@@ -205,3 +205,14 @@ class SchoolPage(QWidget):
             if visit.id == visit_id:
                 self.visits_view.selectRow(row)
                 return
+
+    def visit_at(self, row: int) -> Visit:
+        """The visit shown in ``row`` of the list."""
+        return self.visits_model.visits()[row]
+
+    def current_visit(self) -> Visit | None:
+        """The visit chosen in the list, or ``None``."""
+        index = self.visits_view.currentIndex()
+        if not index.isValid() or self.visits_stack.currentWidget() is not self.visits_view:
+            return None
+        return self.visit_at(index.row())

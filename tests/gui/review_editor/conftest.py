@@ -115,7 +115,7 @@ class Driver:
         view = window.school_page.visits_view
         view.setFocus()
         self.qtbot.keyClick(view, Qt.Key.Key_Return)
-        editor = window.__dict__["_review_editors"][visit.id]
+        editor = window.review_editors[visit.id]
         self.wait_loaded(editor)
         self.activate(editor)
         return editor

@@ -7,6 +7,6 @@ guard()  # the editor makes many Qt calls per keystroke; see none_refcount_guard
 # ruff: noqa: E402
 
 from reviewer_app.gui.review_editor.editor import ReviewEditor
-from reviewer_app.gui.review_editor.launcher import install, open_editor
+from reviewer_app.gui.review_editor.launcher import close_editors, open_editor
 
-__all__ = ["ReviewEditor", "install", "open_editor"]
+__all__ = ["ReviewEditor", "close_editors", "open_editor"]

@@ -104,9 +104,8 @@ class EditorScript(QObject):
             if v.framework_id == wanted["framework"]
             and v.status.value == wanted.get("status", v.status.value)
         )
-        from reviewer_app.gui.review_editor.launcher import open_editor
-
-        self.editor = open_editor(self.window, visit.id)
+        self.editor = self.window.open_visit(visit.id)
+        assert self.editor is not None
         self.editor.review_loaded.connect(self._loaded)
 
     def _loaded(self) -> None:
