@@ -1,11 +1,11 @@
 """The demo trust: invented schools, people and a year of visits, so the app looks alive.
 
 Seeded once per demo store (idempotent: the store records the day the dates are anchored to), in
-one transaction. Dates are relative to today and fall on weekdays. When the demo store is opened
-again weeks later, :func:`refresh_demo_dates` moves every visit forward by whole weeks, so the
-demo still shows a year just past and a few visits ahead (review records keep their own times).
-Every school, person and URN here is invented; the local authorities are real English ones so
-the data reads naturally.
+one transaction. Dates are relative to today and fall on weekdays in term time. When the demo
+store is opened again weeks later, :func:`refresh_demo_dates` moves every visit forward by whole
+weeks, so the demo still shows a year just past and a few visits ahead (review records keep
+their own times). Every school, person and URN here is invented; the local authorities are real
+English ones so the data reads naturally.
 """
 
 from __future__ import annotations
@@ -150,9 +150,27 @@ def _team(framework_id: str, people: dict[str, Person]) -> tuple[VisitReviewer, 
     return tuple(VisitReviewer(people[key].id, role) for key, role in _TEAMS[framework_id])
 
 
+# School holidays in England, near enough for a demo: (from month, day, to month, day).
+_HOLIDAYS: tuple[tuple[int, int, int, int], ...] = (
+    (12, 20, 12, 31),  # Christmas
+    (1, 1, 1, 4),
+    (2, 14, 2, 22),  # February half term
+    (4, 1, 4, 14),  # Easter
+    (5, 25, 5, 31),  # May half term
+    (7, 22, 9, 2),  # summer
+    (10, 24, 11, 1),  # October half term
+)
+
+
+def _school_day(day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return not any((m1, d1) <= (day.month, day.day) <= (m2, d2) for m1, d1, m2, d2 in _HOLIDAYS)
+
+
 def _school_days(start: date, length: int) -> date:
-    """The latest start on or before ``start`` whose ``length`` days are all weekdays."""
-    while any((start + timedelta(days=d)).weekday() >= 5 for d in range(length)):
+    """The latest start on or before ``start`` whose ``length`` days are all term-time weekdays."""
+    while not all(_school_day(start + timedelta(days=d)) for d in range(length)):
         start -= timedelta(days=1)
     return start
 
