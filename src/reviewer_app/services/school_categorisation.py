@@ -15,7 +15,7 @@ outbox in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -147,7 +147,11 @@ class SchoolCategorisation:
         """The scheme's suggestion from the school's recent signed reviews."""
         scheme = self._scheme_or_fail()
         with self._store.reading() as session:
-            return self._suggest(session, scheme, school_id, today or date.today())
+            school = OrganisationRepository(session).get_school(school_id)
+            if school is None:
+                raise NotFoundError(f"There is no school with id {school_id} on this computer.")
+            roles = self._person().roles
+            return suggest_for_school(session, scheme, school, roles, today or date.today())
 
     def support_due(self, school_id: str, today: date | None = None) -> tuple[SupportDue, ...]:
         """When each piece of support the current category implies is next due."""
@@ -243,7 +247,7 @@ class SchoolCategorisation:
                 school = OrganisationRepository(session).get_school(school_id)
                 if school is None or school.trust_id != self._trust().id:
                     raise NotFoundError(f"There is no school with id {school_id} in this trust.")
-                found = self._suggest(session, scheme, school_id, today, school=school)
+                found = suggest_for_school(session, scheme, school, person.roles, today)
                 category = SchoolCategory(
                     id=new_id(),
                     school_id=school_id,
@@ -266,59 +270,48 @@ class SchoolCategorisation:
 
         return self._lane.call(write)
 
-    # ---------------------------------------------------------------- the suggestion
 
-    def _suggest(
-        self,
-        session: Session,
-        scheme: CategorisationScheme,
-        school_id: str,
-        today: date,
-        *,
-        school: School | None = None,
-    ) -> SchoolSuggestion:
-        school = school or OrganisationRepository(session).get_school(school_id)
-        if school is None:
-            raise NotFoundError(f"There is no school with id {school_id} on this computer.")
-        roles = self._person().roles
-        reviews = ReviewRepository(session)
-        since = today - timedelta(days=RECENT_DAYS)
-        newest: dict[str, tuple[date, str]] = {}  # framework id -> (visit date, review id)
-        for visit in VisitRepository(session).visits_for_school(school_id):
-            if visit.status is VisitStatus.CANCELLED or not since <= visit.start <= today:
+def suggest_for_school(
+    session: Session,
+    scheme: CategorisationScheme,
+    school: School,
+    roles: Iterable[Role],
+    today: date,
+) -> SchoolSuggestion:
+    """The scheme's suggestion from the agreed judgements of the school's recent signed reviews
+    (the newest of each kind of visit), using only criteria a person with ``roles`` may see."""
+    roles = frozenset(roles)
+    reviews = ReviewRepository(session)
+    since = today - timedelta(days=RECENT_DAYS)
+    newest: dict[str, tuple[date, str]] = {}  # framework id -> (visit date, review id)
+    for visit in VisitRepository(session).visits_for_school(school.id):
+        if visit.status is VisitStatus.CANCELLED or not since <= visit.start <= today:
+            continue
+        for review in reviews.reviews_for_visit(visit.id):
+            if review.state is not ReviewState.SIGNED:
                 continue
-            for review in reviews.reviews_for_visit(visit.id):
-                if review.state is not ReviewState.SIGNED:
-                    continue
-                known = newest.get(review.framework_id)
-                if known is None or visit.start > known[0]:
-                    newest[review.framework_id] = (visit.start, review.id)
-        basis: list[BasisOutcome] = []
-        for visit_date, review_id in sorted(newest.values()):
-            framework = Framework.from_snapshot(json.loads(reviews.framework_snapshot(review_id)))
-            judgements = reviews.judgements(review_id)
-            levels: dict[str, str | None] = {}
-            for criterion in framework.criteria():
-                agreed = agreed_judgement(judgements, criterion.id)
-                levels[criterion.id] = agreed.level_key if agreed is not None else None
-            shown = {
-                c.id
-                for c in visible_criteria(
-                    framework,
-                    {k: v for k, v in levels.items() if v is not None},
-                    school.facts(),
-                    roles,
-                )
-            }
-            basis.extend(
-                BasisOutcome(outcome=o, review_id=review_id, visit_date=visit_date)
-                for o in outcomes_for(framework, levels)
-                if o.criterion_id in shown
-            )
-        suggestion = suggest_category(scheme, [b.outcome for b in basis])
-        led_by = set(suggestion.outcomes)
-        return SchoolSuggestion(
-            suggestion=suggestion,
-            basis=tuple(b for b in basis if b.outcome in led_by),
-            reviews_considered=len(newest),
+            known = newest.get(review.framework_id)
+            if known is None or visit.start > known[0]:
+                newest[review.framework_id] = (visit.start, review.id)
+    basis: list[BasisOutcome] = []
+    for visit_date, review_id in sorted(newest.values()):
+        framework = Framework.from_snapshot(json.loads(reviews.framework_snapshot(review_id)))
+        judgements = reviews.judgements(review_id)
+        levels: dict[str, str | None] = {}
+        for criterion in framework.criteria():
+            agreed = agreed_judgement(judgements, criterion.id)
+            levels[criterion.id] = agreed.level_key if agreed is not None else None
+        answers = {k: v for k, v in levels.items() if v is not None}
+        shown = {c.id for c in visible_criteria(framework, answers, school.facts(), roles)}
+        basis.extend(
+            BasisOutcome(outcome=o, review_id=review_id, visit_date=visit_date)
+            for o in outcomes_for(framework, levels)
+            if o.criterion_id in shown
         )
+    suggestion = suggest_category(scheme, [b.outcome for b in basis])
+    led_by = set(suggestion.outcomes)
+    return SchoolSuggestion(
+        suggestion=suggestion,
+        basis=tuple(b for b in basis if b.outcome in led_by),
+        reviews_considered=len(newest),
+    )

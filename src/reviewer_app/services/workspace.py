@@ -92,6 +92,10 @@ class Workspace:
                     from reviewer_app.services.demo_reports import forget_demo_reports
 
                     lane.call(forget_demo_reports, store)  # signed over the old dates
+                from reviewer_app.services.demo_categories import seed_demo_categories
+
+                # Demo stores made before categories existed get them now (once).
+                lane.call(seed_demo_categories, store, _installed_library())
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)

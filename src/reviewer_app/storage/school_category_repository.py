@@ -6,6 +6,7 @@ in the caller's transaction. The newest record of a school is its current catego
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from reviewer_app.domain.frameworks.categorisation import Outcome
@@ -81,6 +82,15 @@ class SchoolCategoryRepository(OutboxRecorder):
             c for c in self.history(school_id) if scheme_id is None or c.scheme_id == scheme_id
         ]
         return found[-1] if found else None
+
+    def shift_all_dates(self, days: int) -> None:
+        """Move every agreed date by ``days`` (the demo store keeps itself current this way)."""
+        self._session.exec(
+            update(SchoolCategoryRow).values(
+                agreed_on=func.date(SchoolCategoryRow.agreed_on, f"{days:+d} days")
+            )
+        )
+        self._session.flush()
 
     def count(self) -> int:
         return len(self._session.exec(select(SchoolCategoryRow.id)).all())

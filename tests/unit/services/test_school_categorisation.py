@@ -368,3 +368,25 @@ def test_category_records_are_not_pushed_to_a_server_that_cannot_take_them(
     assert school.id not in port.pending_review_ids()
     assert port.pending_operations(school.id, 0, 100) == []
     assert workspace.reviews.unsynced_count() == 1  # still waiting, honestly counted
+
+
+def test_the_demo_trust_is_tiered_and_st_aidans_follows_its_suggestion(paths: AppPaths) -> None:
+    with Workspace.open(paths, demo=True) as ws:
+        assert ws.trust.profile_id == "four-tier-trust"
+        tiers = {}
+        for school in ws.list_schools():
+            overview = ws.categories.overview(school.id)
+            assert overview.current is not None, school.name
+            assert overview.level is not None
+            assert len(overview.support) == 2  # CEO 1:1 and the external health check
+            tiers[school.name] = overview.current.level_key
+        assert set(tiers.values()) == {"lead", "grow", "reinvent", "stabilise"}
+        harrow = ws.list_schools("Harrow")[0]
+        assert [c.level_key for c in ws.categories.history(harrow.id)] == ["grow", "reinvent"]
+        aidans = ws.categories.current(ws.list_schools("Aidan")[0].id)
+        assert aidans is not None
+        assert aidans.followed_suggestion
+        assert aidans.based_on  # rests on the signed peer review's outcomes
+        assert ws.reviews.unsynced_count() == 0  # demo content stands for server data
+    with Workspace.open(paths, demo=True) as again:  # seeded once
+        assert len(again.categories.history(harrow.id)) == 2
