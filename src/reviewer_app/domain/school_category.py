@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from reviewer_app.domain.frameworks.categorisation import CadenceItem, CategoryLevel, Outcome
+if TYPE_CHECKING:  # annotations only: this module stays light for the school page
+    from reviewer_app.domain.frameworks.categorisation import CadenceItem, CategoryLevel, Outcome
 
 
 @dataclass(frozen=True, slots=True)
