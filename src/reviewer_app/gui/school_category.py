@@ -97,6 +97,7 @@ class CategoryPanel(QWidget):
         self.agreed_label.setObjectName("categoryAgreed")
         self.agreed_label.setProperty("role", "muted")
         self.agreed_label.setAccessibleName("When and by whom the category was agreed")
+        self.agreed_label.setWordWrap(True)  # never widen the window for a long name
         self.categorise_button = QPushButton("Ca&tegorise…")
         self.categorise_button.setObjectName("categoriseButton")
         self.categorise_button.setAccessibleName("Agree this school's category")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -87,7 +88,7 @@ class CategoriseDialog(QDialog):
         self.setObjectName("categoriseDialog")
         self.setWindowTitle(f"Categorise {school_name}")
         self.setAccessibleName(f"Agree the category of {school_name}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._scheme = scheme
         self._suggestion = suggestion
         self._save_category = save
@@ -134,6 +135,9 @@ class CategoriseDialog(QDialog):
                 if considered == 0
                 else f"{considered} signed review(s) read; none of their outcomes led here."
             )
+        self.outcomes_list.setWordWrap(True)
+        self.outcomes_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.outcomes_list.setMinimumHeight(76)
         self.outcomes_list.setMaximumHeight(110)
         outcomes_label = QLabel("&Outcomes behind it:")
         outcomes_label.setBuddy(self.outcomes_list)
@@ -157,11 +161,18 @@ class CategoriseDialog(QDialog):
         self.use_suggestion.setAccessibleName("Choose the suggested category")
         self.use_suggestion.setEnabled(suggested is not None)
         self.use_suggestion.clicked.connect(self._choose_suggestion)
-        form.addRow("&Category:", self.level_combo)
-        form.addRow("", self.use_suggestion)
-        self.level_details = _wrapped(name="levelDetails")
+        choice = QHBoxLayout()
+        choice.addWidget(self.level_combo, 1)
+        choice.addWidget(self.use_suggestion)
+        self.level_details = _wrapped(role="muted", name="levelDetails")
         self.level_details.setAccessibleName("What the chosen category means")
-        form.addRow("", self.level_details)
+        category_column = QVBoxLayout()
+        category_column.setSpacing(4)
+        category_column.addLayout(choice)
+        category_column.addWidget(self.level_details)
+        category_label = QLabel("&Category:")
+        category_label.setBuddy(self.level_combo)
+        form.addRow(category_label, category_column)
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("agreedOn")
         self.date_edit.setAccessibleName("Date the category was agreed")
@@ -178,7 +189,8 @@ class CategoriseDialog(QDialog):
             "Why the school is in this category: the evidence weighed beyond the suggestion."
         )
         self.rationale_edit.setTabChangesFocus(True)
-        self.rationale_edit.setFixedHeight(90)
+        self.rationale_edit.setMinimumHeight(72)
+        self.rationale_edit.setMaximumHeight(110)
         form.addRow("&Rationale:", self.rationale_edit)
         layout.addLayout(form)
 
@@ -200,6 +212,10 @@ class CategoriseDialog(QDialog):
         self.rationale_edit.textChanged.connect(self._clear_error)
         self._level_changed()
         self.rationale_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        width = self.minimumWidth()
+        layout.activate()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.resize(width, max(height, self.sizeHint().height()))
 
     # ------------------------------------------------------------------ choosing
 
