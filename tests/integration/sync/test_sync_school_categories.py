@@ -33,9 +33,7 @@ def test_a_category_waits_while_review_records_sync(
     with workspace.store.reading() as session:
         waiting = outbox.pending_ops(session)
         assert outbox.ops_needing_attention(session) == []
-    assert [(op.entity.value, op.entity_id) for op in waiting] == [
-        ("school_category", category.id)
-    ]
+    assert [(op.entity.value, op.entity_id) for op in waiting] == [("school_category", category.id)]
     assert lead.sync.status().pending == 1
     assert lead.sync.sync_now().pushed == 0  # still not pushed, still no error
     assert workspace.categories.current(world.school) == category
