@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from reviewer_app.domain.visits import Visit, VisitStatus
+
 if TYPE_CHECKING:  # annotations only: this module stays light for the school page
     from reviewer_app.domain.frameworks.categorisation import CadenceItem, CategoryLevel, Outcome
 
@@ -96,6 +98,19 @@ class RecordedVisit:
     framework_id: str
     start: date
     happened: bool
+
+
+def recorded_visits(visits: Iterable[Visit]) -> list[RecordedVisit]:
+    """The school's visits as :func:`support_due` counts them (cancelled ones do not count)."""
+    return [
+        RecordedVisit(
+            framework_id=v.framework_id,
+            start=v.start,
+            happened=v.status is not VisitStatus.PLANNED,
+        )
+        for v in visits
+        if v.status is not VisitStatus.CANCELLED
+    ]
 
 
 def format_day(day: date) -> str:

@@ -7,6 +7,8 @@ was read off the GUI thread; the school page loads it and opens the dialog.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,10 +16,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from reviewer_app.domain.school_category import format_day
+from reviewer_app.domain.school_category import format_day, recorded_visits, support_due
 
 if TYPE_CHECKING:
+    from reviewer_app.domain.visits import Visit
     from reviewer_app.services.school_categorisation import CategoryOverview
+
+#: Widest a category chip grows before its label wraps (logical pixels).
+CHIP_MAX_WIDTH = 300
 
 #: Chip colours when there is no category (the theme's muted grey).
 _NONE_COLOURS = ("#55606b", "#eceff2")
@@ -86,13 +92,17 @@ class CategoryPanel(QWidget):
         self.setObjectName("categoryPanel")
         self.overview: CategoryOverview | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.setSpacing(4)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(2)
         top = QHBoxLayout()
         top.setSpacing(10)
         self.chip = QLabel()
         self.chip.setObjectName("categoryChip")
         self.chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # screen readers reach it by Tab
+        # A long label ("3cc: Requires improvement, at risk of slipping a category") wraps
+        # rather than widening the page past the width the visits list needs.
+        self.chip.setWordWrap(True)
+        self.chip.setMaximumWidth(CHIP_MAX_WIDTH)
         self.agreed_label = QLabel()
         self.agreed_label.setObjectName("categoryAgreed")
         self.agreed_label.setProperty("role", "muted")
@@ -102,16 +112,21 @@ class CategoryPanel(QWidget):
         self.categorise_button.setObjectName("categoriseButton")
         self.categorise_button.setAccessibleName("Agree this school's category")
         self.categorise_button.clicked.connect(self.categorise_requested)
-        top.addWidget(self.chip)
+        top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.agreed_label, 1)
-        top.addWidget(self.categorise_button)
         layout.addLayout(top)
+        # The button sits beside the cadence, not the chip, so the header never needs more
+        # width than the visits list below it.
+        below = QHBoxLayout()
+        below.setSpacing(10)
         self.cadence_label = QLabel()
         self.cadence_label.setObjectName("categoryCadence")
         self.cadence_label.setAccessibleName("Support this category implies")
         self.cadence_label.setWordWrap(True)
         self.cadence_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.cadence_label)
+        below.addWidget(self.cadence_label, 1)
+        below.addWidget(self.categorise_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(below)
         self.setVisible(False)
 
     def clear(self) -> None:
@@ -135,14 +150,20 @@ class CategoryPanel(QWidget):
             colour = overview.level.colour if overview.level is not None else None
         self.chip.setText(label)
         self.chip.setStyleSheet(chip_style(colour))
+        self.chip.ensurePolished()
+        # One line when it fits in CHIP_MAX_WIDTH; wrapped beyond (a wrapped QLabel would
+        # otherwise pick a narrow width of its own).
+        one_line = self.chip.fontMetrics().horizontalAdvance(label) + 24
+        self.chip.setMinimumWidth(min(one_line, CHIP_MAX_WIDTH))
         self.chip.setAccessibleName(f"{scheme.title}: {label}")
-        self.chip.setToolTip(
-            f"{scheme.title}\n{current.rationale}" if current is not None else scheme.title
-        )
+        tip = [scheme.title]
+        if overview.level is not None and overview.level.expected_duration:
+            tip.append(f"Expected duration: {overview.level.expected_duration}")
+        if current is not None:
+            tip.append(f"Rationale: {current.rationale}")
+        self.chip.setToolTip("\n".join(tip))
         self.agreed_label.setText(agreed_text(overview))
         lines = cadence_lines(overview, today)
-        if overview.level is not None and overview.level.expected_duration:
-            lines.append(f"Expected duration: {overview.level.expected_duration}")
         self.cadence_label.setText("\n".join(lines))
         self.cadence_label.setVisible(bool(lines))
         self.categorise_button.setEnabled(overview.may_agree)
@@ -152,3 +173,16 @@ class CategoryPanel(QWidget):
             else "Only a lead reviewer or a trust admin (the central team) can agree categories."
         )
         self.setVisible(True)
+
+    def show_visits(self, visits: Sequence[Visit], today: date | None = None) -> None:
+        """Work the next-due dates out again from the school's visits as now listed (no disk)."""
+        overview = self.overview
+        if overview is None or overview.current is None or overview.level is None:
+            return
+        if any(v.school_id != overview.school_id for v in visits):
+            return  # another school's visits: its own category is on its way
+        today = today or date.today()
+        support = support_due(
+            overview.level, overview.current.agreed_on, recorded_visits(visits), today
+        )
+        self.show_overview(dataclasses.replace(overview, support=support), today)

@@ -102,9 +102,12 @@ class SchoolPage(QWidget):
         header = QWidget()
         header.setObjectName("schoolHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        header_layout = QHBoxLayout(header)
-        header_layout.setContentsMargins(28, 20, 28, 18)
+        header_rows = QVBoxLayout(header)
+        header_rows.setContentsMargins(28, 20, 28, 18)
+        header_rows.setSpacing(4)
+        header_layout = QHBoxLayout()
         header_layout.setSpacing(16)
+        header_rows.addLayout(header_layout)
         badge = QLabel()
         badge.setPixmap(theme.pixmap("school", 40))
         badge.setFixedSize(40, 40)
@@ -123,7 +126,6 @@ class SchoolPage(QWidget):
         titles.addWidget(self.name_label)
         titles.addWidget(self.facts_label)
         titles.addLayout(self.chips)
-        titles.addWidget(self.category_panel)
         header_layout.addLayout(titles, 1)
         self.new_visit_button = QPushButton(theme.icon("new-visit-light"), "New visit")
         self.new_visit_button.setProperty("primary", True)
@@ -131,6 +133,12 @@ class SchoolPage(QWidget):
         self.new_visit_button.setToolTip("Plan a new visit to this school (Ctrl+N)")
         self.new_visit_button.clicked.connect(self.new_visit_requested)
         header_layout.addWidget(self.new_visit_button, 0, Qt.AlignmentFlag.AlignTop)
+        # The category spans the header's width under the titles (indented to line up with
+        # them), so its chip and cadence never make the page wider than the visits list.
+        category_row = QHBoxLayout()
+        category_row.setContentsMargins(40 + 16, 0, 0, 0)
+        category_row.addWidget(self.category_panel, 1)
+        header_rows.addLayout(category_row)
         outer.addWidget(header)
 
         body = QWidget()
@@ -221,7 +229,8 @@ class SchoolPage(QWidget):
         """Show the school's visits (already newest first)."""
         self.visits_model.set_visits(visits, kind_titles=kind_titles, people=people)
         self.visits_count.setText(visits_summary(visits, date.today()))
-        self.load_category()  # next-due dates follow the visits
+        # Next-due dates follow the visits, worked out from the list (no second read).
+        self.category_panel.show_visits(visits)
         count = len(visits)
         self.visits_stack.setCurrentWidget(self.visits_view if count else self.empty)
         if self.school is not None:

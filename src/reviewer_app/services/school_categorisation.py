@@ -37,10 +37,10 @@ from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.review import ReviewState, agreed_judgement
 from reviewer_app.domain.school_category import (
     BasisOutcome,
-    RecordedVisit,
     SchoolCategory,
     SupportDue,
     next_agreement_due,
+    recorded_visits,
     support_due,
 )
 from reviewer_app.domain.visits import VisitStatus
@@ -178,15 +178,7 @@ class SchoolCategorisation:
                 except KeyError:
                     level = None  # a level the installed version of the scheme no longer has
                 if level is not None:
-                    visits = [
-                        RecordedVisit(
-                            framework_id=v.framework_id,
-                            start=v.start,
-                            happened=v.status not in (VisitStatus.PLANNED, VisitStatus.CANCELLED),
-                        )
-                        for v in VisitRepository(session).visits_for_school(school_id)
-                        if v.status is not VisitStatus.CANCELLED
-                    ]
+                    visits = recorded_visits(VisitRepository(session).visits_for_school(school_id))
                     support = support_due(level, current.agreed_on, visits, today)
         return CategoryOverview(
             school_id=school_id,

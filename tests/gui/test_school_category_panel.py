@@ -174,7 +174,7 @@ def test_each_trust_scheme_shows_its_own_chip_and_cadence(
     assert label in panel.chip.accessibleName()
     assert cadence in panel.cadence_label.text()
     assert "by Ada Lister" in panel.agreed_label.text()
-    assert panel.chip.toolTip().endswith("Agreed at the termly meeting")
+    assert panel.chip.toolTip().endswith("Rationale: Agreed at the termly meeting")
 
 
 def test_panel_without_category_scheme_or_permission(qtbot: QtBot, library) -> None:  # type: ignore[no-untyped-def]
