@@ -25,6 +25,7 @@ from reviewer_app.storage.local_settings import (
     set_setting,
 )
 from reviewer_app.storage.organisation_repository import OrganisationRepository
+from reviewer_app.storage.school_category_repository import SchoolCategoryRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.visit_repository import VisitRepository
 
@@ -256,10 +257,13 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, CURRENT_PERSON, people[DEMO_CURRENT_PERSON].id)
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
+    from reviewer_app.services.demo_categories import seed_demo_categories
     from reviewer_app.services.demo_reviews import seed_demo_reviews
     from reviewer_app.services.review_session import installed_library
 
-    seed_demo_reviews(store, installed_library())  # review content for a few visits
+    library = installed_library()
+    seed_demo_reviews(store, library)  # review content for a few visits
+    seed_demo_categories(store, library, today)  # the schools' tiers
     return True
 
 
@@ -277,6 +281,7 @@ def refresh_demo_dates(store: Store, today: date | None = None) -> int:
         if days <= 0:
             return 0
         VisitRepository(session).shift_all_dates(days)
+        SchoolCategoryRepository(session, record_ops=False).shift_all_dates(days)
         set_setting(
             session, DEMO_SEEDED, (date.fromisoformat(anchored) + timedelta(days)).isoformat()
         )
