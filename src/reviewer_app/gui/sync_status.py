@@ -23,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from reviewer_app.gui import theme
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
 from reviewer_app.sync.client import (
@@ -258,6 +259,14 @@ class SyncStatusWidget(QWidget):
     @Slot(object, str)
     def _state_changed(self, state: SyncState, text: str) -> None:
         self.label.setText(text)
+        # What needs someone stands out; the conflicts notice says it opens the panel.
+        attention = state in (SyncState.CONFLICTS, SyncState.REENROL, SyncState.FAILED)
+        theme.set_role(self.label, "fieldError" if attention else "")
+        conflicts = state is SyncState.CONFLICTS
+        self.label.setCursor(
+            Qt.CursorShape.PointingHandCursor if conflicts else Qt.CursorShape.ArrowCursor
+        )
+        self.label.setToolTip("Click to see the conflicts" if conflicts else "")
         self.button.setEnabled(state is not SyncState.SYNCING)
         self.progress.setVisible(state is SyncState.SYNCING)
         if state is SyncState.SYNCING:

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -105,7 +104,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(buttons)
         panel.resolve_failed.connect(self.show_problem)
         panel.conflict_resolved.connect(lambda _id: self.show_problem(""))
-        self.resize(980, 560)
+        self.resize(1120, 600)
 
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)
@@ -216,7 +215,7 @@ class SyncWiring(QObject):
     def _sync_finished(self, result: SyncResult) -> None:
         if self._closed:
             return
-        if result.pulled:
+        if result.pulled or self.service.applier.handshake_changed:
             self.window.reload()
             if self.window.review_editors:
                 self.window._note("Changes arrived from the trust; reopen a review to see them.")
@@ -379,7 +378,10 @@ class SyncWiring(QObject):
         self._closed = True
         self.controller.close()
         dialogs: tuple[Any, ...] = (
-            self.conflicts_dialog, self.enrol_dialog, self.reenrol_prompt, self.notice
+            self.conflicts_dialog,
+            self.enrol_dialog,
+            self.reenrol_prompt,
+            self.notice,
         )
         for dialog in dialogs:
             if dialog is not None and shiboken6.isValid(dialog):

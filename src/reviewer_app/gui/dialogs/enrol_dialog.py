@@ -107,6 +107,7 @@ class EnrolDialog(QDialog):
         self._show_problem("")
         ui.busyLabel.hide()
         (ui.codeEdit if server_url else ui.serverEdit).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.setMinimumWidth(500)
         self.adjustSize()
 
     def _show_problem(self, message: str, field: QWidget | None = None) -> None:
