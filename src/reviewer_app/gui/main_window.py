@@ -131,8 +131,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._update_actions()
         self.reload()
-        # Sync's modules load on a reader thread; then its status and menu are wired in.
-        self.tasks.run(_load_sync_wiring, on_done=lambda m: m.install(self), context=self)
+        # Sync's modules load and its state is read on a reader thread; then it is wired in.
+        setup = self.services.sync_setup
+        self.tasks.run(
+            lambda: _prepare_sync(workspace, setup), on_done=lambda s: s.install(self), context=self
+        )
         self.workspace_attached.emit()
 
     def show_first_look(self, look: FirstLook) -> None:
@@ -597,8 +600,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _load_sync_wiring() -> Any:
-    """On a reader thread: import the sync wiring (and the protocol and client it needs)."""
+def _prepare_sync(workspace: Workspace, setup: SyncSetup | None) -> Any:
+    """On a reader thread: import the sync wiring (protocol, client) and read sync's state."""
     from reviewer_app.gui import sync_wiring
 
-    return sync_wiring
+    return sync_wiring.prepare(workspace, setup)

@@ -1,8 +1,9 @@
 """Sync in the main window: the status-bar corner, the Sync menu, conflicts and enrolment.
 
-:meth:`MainWindow.attach` imports this module on a reader thread (the sync protocol, client
-and engine cost a few hundred milliseconds of imports, which the GUI thread should not wait
-for) and then calls :func:`install` on the GUI thread. From then on:
+:meth:`MainWindow.attach` imports this module and calls :func:`prepare` on a reader thread (the
+sync protocol, client and engine cost 130-400 ms of imports, and the first reads of the sync
+state compile their queries: none of that is for the GUI thread), then calls
+:meth:`PreparedSync.install` on the GUI thread. From then on:
 
 * the :class:`~reviewer_app.gui.sync_status.SyncStatusWidget` sits in the status bar, and the
   :class:`~reviewer_app.gui.sync_status.SyncController` syncs in the background once at start,
@@ -53,6 +54,7 @@ from reviewer_app.sync.engine import SyncResult
 
 if TYPE_CHECKING:
     from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,12 +78,33 @@ class SyncSetup:
     probe_interval_ms: int = PROBE_INTERVAL_MS
 
 
-def install(window: MainWindow) -> SyncWiring | None:
-    """Wire sync into an attached window (nothing when it has closed meanwhile)."""
-    if window.workspace is None or window.closed or window.sync is not None:
-        return None
-    window.sync = SyncWiring(window, window.services.sync_setup or SyncSetup())
-    return window.sync
+@dataclass(frozen=True, slots=True)
+class PreparedSync:
+    """The sync service with its state read once, off the GUI thread (see :func:`prepare`)."""
+
+    workspace: Workspace
+    service: SyncService
+    setup: SyncSetup
+    server_url: str | None
+
+    def install(self, window: MainWindow) -> SyncWiring | None:
+        """Wire sync into the window (nothing when it closed or changed store meanwhile)."""
+        if window.closed or window.workspace is not self.workspace or window.sync is not None:
+            return None
+        window.sync = SyncWiring(window, self)
+        return window.sync
+
+
+def prepare(workspace: Workspace, setup: SyncSetup | None = None) -> PreparedSync:
+    """On a reader thread: the service, and the enrolment and status read once.
+
+    The first reads compile their queries (10-25 ms); the GUI thread then finds them warm.
+    """
+    setup = setup or SyncSetup()
+    service = SyncService(workspace.store, workspace.lane, client_factory=setup.client_factory)
+    server = service.enrolled()
+    service.status()
+    return PreparedSync(workspace, service, setup, server[0] if server else None)
 
 
 class ConflictsDialog(QDialog):
@@ -122,21 +145,17 @@ class SyncWiring(QObject):
     changes_arrived = Signal()
     enrolled = Signal(object)
 
-    def __init__(self, window: MainWindow, setup: SyncSetup) -> None:
+    def __init__(self, window: MainWindow, prepared: PreparedSync) -> None:
         super().__init__(window)
-        assert window.workspace is not None
         self.window = window
-        self.workspace = workspace = window.workspace
-        self.setup = setup
+        self.workspace = workspace = prepared.workspace
+        self.setup = prepared.setup
         self._closed = False
-        self.service = SyncService(
-            workspace.store, workspace.lane, client_factory=setup.client_factory
-        )
-        server = self.service.enrolled()
+        self.service = prepared.service
         #: The server this laptop syncs with (``None`` before enrolment).
-        self.server_url: str | None = server[0] if server else None
+        self.server_url = prepared.server_url
         self.controller = SyncController(
-            self.service, self, probe_interval_ms=setup.probe_interval_ms
+            self.service, self, probe_interval_ms=self.setup.probe_interval_ms
         )
         if workspace.demo:
             self.controller.not_enrolled_text = DEMO_STATUS
@@ -224,12 +243,12 @@ class SyncWiring(QObject):
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
 
-    @staticmethod
-    def _automatic(settings: Settings | None) -> bool:
-        return settings is None or settings.sync_automatically
+    def _automatic(self, settings: Settings | None) -> bool:
+        """Sync by itself (the setting), except the demo store, which never syncs."""
+        return not self.workspace.demo and (settings is None or settings.sync_automatically)
 
     def _settings_changed(self, settings: Settings) -> None:
-        if not self._closed and not self.workspace.demo:
+        if not self._closed:
             self.controller.set_automatic(self._automatic(settings))
 
     # ---------------------------------------------------------------- conflicts

@@ -38,12 +38,12 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
     """The main window on a laptop's store, syncing through the laptop's loopback line."""
     opened: list[Shell] = []
 
-    def open_(device: Laptop, *, probe_ms: int = 60_000) -> Shell:
+    def open_(device: Laptop, *, probe_ms: int = 60_000, settings: Settings | None = None) -> Shell:
         shell = start_shell(
             AppPaths.from_base(device.folder),
             demo=False,
             workspace=device.workspace,
-            settings=Settings(),
+            settings=settings or Settings(),
             sync_setup=SyncSetup(client_factory=device.client_for, probe_interval_ms=probe_ms),
         )
         opened.append(shell)
@@ -335,6 +335,22 @@ def test_a_revoked_laptop_is_asked_to_enrol_again_and_can(
     dialog.ui.codeEdit.setText(live_server.code_for(world.peer))
     with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
         _click_ok(qtbot, dialog)
+    assert sync.controller.state is SyncState.SYNCED
+
+
+def test_with_automatic_sync_off_it_syncs_only_when_asked(
+    qtbot: QtBot, world: World, laptop: MakeLaptop, open_window: OpenWindow
+) -> None:
+    lead = laptop("lead")
+    lead.enrol(world.lead)
+    shell = open_window(lead, settings=Settings(sync_automatically=False))
+    sync = _sync(shell)
+    assert sync.controller.state is SyncState.NOT_SYNCED
+    assert sync.status_widget.label.text() == "Not synced yet"
+    assert not sync.controller.running
+    # Turned on in Settings: it syncs at once, and again whenever the connection returns.
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
+        shell.window.settings_changed.emit(Settings(sync_automatically=True))
     assert sync.controller.state is SyncState.SYNCED
 
 

@@ -109,7 +109,7 @@ class SettingsDialog(QDialog):
                 f"'{email}' is not an email address, e.g. name@trust.org.uk.",
             )
             ok = False
-        if server and not SERVER_ADDRESS.match(server):
+        if server and not ui.serverEdit.isReadOnly() and not SERVER_ADDRESS.match(server):
             self._set_error(
                 ui.serverError,
                 ui.serverEdit,
