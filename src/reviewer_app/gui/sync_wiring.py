@@ -27,19 +27,13 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
     QMenu,
     QMessageBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from reviewer_app import settings as settings_store
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.gui import theme
-from reviewer_app.gui.conflicts_panel import ConflictsPanel
+from reviewer_app.gui.conflicts_panel import ConflictsDialog, ConflictsPanel
 from reviewer_app.gui.dialogs.enrol_dialog import EnrolDialog
 from reviewer_app.gui.sync_status import (
     PROBE_INTERVAL_MS,
@@ -105,33 +99,6 @@ def prepare(workspace: Workspace, setup: SyncSetup | None = None) -> PreparedSyn
     server = service.enrolled()
     service.status()
     return PreparedSync(workspace, service, setup, server[0] if server else None)
-
-
-class ConflictsDialog(QDialog):
-    """The lead's conflicts panel in a window of its own, with a line for a refused choice."""
-
-    def __init__(self, panel: ConflictsPanel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Conflicts waiting for the lead reviewer")
-        self.setObjectName("conflictsDialog")
-        self.panel = panel
-        self.problem = QLabel(self)
-        self.problem.setWordWrap(True)
-        theme.set_role(self.problem, "formError")
-        self.problem.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(panel, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        panel.resolve_failed.connect(self.show_problem)
-        panel.conflict_resolved.connect(lambda _id: self.show_problem(""))
-        self.resize(1120, 600)
-
-    def show_problem(self, message: str) -> None:
-        self.problem.setText(message)
-        self.problem.setVisible(bool(message))
 
 
 class SyncWiring(QObject):
