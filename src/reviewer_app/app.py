@@ -176,6 +176,8 @@ class Shell:
             return
         self.closed = True
         self.window.close()
+        if self.window.sync is not None:
+            self.window.sync.close()  # waits for a running sync, with the window already gone
         self.tasks.shutdown()
         if self.workspace is None and self.opener is not None:
             self.workspace = self.opener.wait()

@@ -592,7 +592,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed = True
         if self.sync is not None:
-            self.sync.close()  # no sync thread outlives the window (the store closes next)
+            self.sync.stop()  # the shell waits for a running sync once the window is gone
         if self.review_editors:
             self.close_editors()
         school = self.current_school()

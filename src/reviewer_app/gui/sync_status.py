@@ -143,11 +143,15 @@ class SyncController(QObject):
         future = self._worker.submit(self.service.server_reachable)
         future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
 
-    def close(self) -> None:
-        """Stop probing and wait for a running sync to stop at its next step."""
+    def stop(self) -> None:
+        """Start nothing more and ask a running sync to stop at its next step (no waiting)."""
         self._closed = True
         self._cancel = True
         self._timer.stop()
+
+    def close(self) -> None:
+        """Stop, and wait for a running sync or probe to finish (its retries included)."""
+        self.stop()
         self._worker.shutdown(wait=True)
 
     # ---------------------------------------------------------------- worker side

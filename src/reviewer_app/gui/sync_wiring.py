@@ -357,12 +357,12 @@ class SyncWiring(QObject):
 
     # ---------------------------------------------------------------- closing
 
-    def close(self) -> None:
-        """Stop syncing (waiting for a running step to finish) and close the sync dialogs."""
+    def stop(self) -> None:
+        """The window is closing: start nothing more, close the sync dialogs (no waiting)."""
         if self._closed:
             return
         self._closed = True
-        self.controller.close()
+        self.controller.stop()
         dialogs: tuple[Any, ...] = (
             self.conflicts_dialog,
             self.enrol_dialog,
@@ -372,3 +372,12 @@ class SyncWiring(QObject):
         for dialog in dialogs:
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
+
+    def close(self) -> None:
+        """Stop, then wait for a running sync to finish: no sync thread is left running.
+
+        A sync retrying against a server that does not answer can take seconds to give up
+        (8 s with the default retries), so the shell calls this once the window is gone.
+        """
+        self.stop()
+        self.controller.close()

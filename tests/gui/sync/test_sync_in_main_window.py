@@ -286,11 +286,17 @@ def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
         assert done.args[0].pushed == 1
         assert sync.controller.state is SyncState.SYNCED
 
-        # Closing the window while a sync runs waits for it: no sync thread is left behind.
+        # Closing while a sync runs: the window goes at once and starts nothing more; the
+        # shell then waits for the running sync, so no sync thread is left behind.
         device.reviews.set_field(world.review, FIELD, "Written just before closing")
         sync.sync_now_action.trigger()
         assert sync.controller.running
         assert _sync_threads()
+        shell.window.close()
+        assert not shell.window.isVisible()
+        sync.controller.probe()
+        sync.sync_now()
+        assert not sync.controller._timer.isActive()
         shell.close()
         assert not _sync_threads()
         QApplication.processEvents()  # the finished sync's signal arrives after the close
