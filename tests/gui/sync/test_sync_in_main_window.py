@@ -102,7 +102,6 @@ def test_enrol_through_the_dialog_edit_and_sync_now(
     assert dialog is not None
     assert dialog.isVisible()
     assert dialog.ui.explanation.text().startswith("This laptop is not connected")
-    _screenshot(dialog, "enrol-dialog.png")
 
     # A server that does not answer, then a mistyped code: sentences, and the dialog stays.
     qtbot.keyClicks(dialog.ui.serverEdit, "http://127.0.0.1:9")
@@ -119,6 +118,7 @@ def test_enrol_through_the_dialog_edit_and_sync_now(
         _click_ok(qtbot, dialog)
     assert failed.args[0].startswith("This enrolment code is not valid")
     assert dialog.isVisible()
+    _screenshot(dialog, "enrol-dialog-bad-code.png")
 
     # The right code: enrolled, then the first sync brings the school, visit and people.
     dialog.ui.codeEdit.setText(live_server.code_for(world.lead))

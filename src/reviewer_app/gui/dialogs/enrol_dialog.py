@@ -115,6 +115,7 @@ class EnrolDialog(QDialog):
         self.ui.errorLabel.setVisible(bool(message))
         for edit in (self.ui.serverEdit, self.ui.codeEdit):
             theme.set_invalid(edit, bool(message) and edit is field)
+        self.adjustSize()  # room for a sentence of two or three lines
 
     def _set_busy(self, busy: bool, server_url: str = "") -> None:
         self.busy = busy
@@ -122,6 +123,7 @@ class EnrolDialog(QDialog):
             widget.setEnabled(not busy)
         self.ui.busyLabel.setText(f"Connecting to {server_url}…" if busy else "")
         self.ui.busyLabel.setVisible(busy)
+        self.adjustSize()
 
     def connect_now(self) -> None:
         """Check the two fields, then enrol in the background."""
