@@ -336,8 +336,7 @@ class SyncWiring(QObject):
             QMessageBox.Icon.Warning, "Enrol this laptop again", reason, parent=self.window
         )
         box.setInformativeText(
-            "Your work on this laptop is kept and syncs once the laptop is enrolled again with "
-            "a new one-time code from your trust admin."
+            "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
         )
         again = box.addButton("Enrol again…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)

@@ -327,6 +327,7 @@ def test_a_revoked_laptop_is_asked_to_enrol_again_and_can(
     assert prompt is not None
     assert prompt.isVisible()
     assert prompt.text().startswith("This laptop's access to the trust server was revoked.")
+    _screenshot(prompt, "sync-reenrol-prompt.png")
     enrol_again = next(
         b for b in prompt.buttons() if prompt.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole
     )
