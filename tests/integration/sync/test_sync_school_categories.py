@@ -94,12 +94,14 @@ def test_a_category_agreed_on_one_laptop_is_current_on_another(
     overview = peer.workspace.categories.overview(world.school)
     assert overview.current == category
     assert overview.agreed_by_name == "Lee Lead"
-    assert overview.level is not None and overview.level.key == "amber"
+    assert overview.level is not None
+    assert overview.level.key == "amber"
     assert peer.sync.status().pending == 0  # pulled, not queued to be sent back
 
     # Nothing new: one round trip, nothing applied again.
     again = peer.sync.sync_now()
-    assert again.nothing_to_do and again.round_trips == 1
+    assert again.nothing_to_do
+    assert again.round_trips == 1
     assert len(peer.workspace.categories.history(world.school)) == 1
 
     # The lead pulls its own category back once (already held), then is up to date too.
@@ -191,7 +193,8 @@ def test_a_sender_without_the_role_is_refused_and_the_queue_still_goes(
     assert lead.sync.status().pending == 0
     [attention] = lead.sync.needs_attention()
     assert attention.entity is outbox.Entity.SCHOOL_CATEGORY
-    assert attention.last_error is not None and "lead reviewer" in attention.last_error
+    assert attention.last_error is not None
+    assert "lead reviewer" in attention.last_error
     assert _server_count(server, "school_category") == 0
 
     # With the role back: one category for an assigned school goes, one for a school the lead
