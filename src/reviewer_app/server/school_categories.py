@@ -86,6 +86,9 @@ class _CategoryPush:
         self.may_agree = bool(roles_of(session, caller.person.id) & AGREEING_ROLES)
         self.last_seq: dict[str, int] = {}
         self.prior: dict[str, models.AppliedCategoryOp] = {}
+        #: Categories this batch names that are stored (or added by it): id -> (school, hash, seq).
+        self.existing: dict[str, tuple[str, str, int]] = {}
+        self.readable: dict[str, bool] = {}
         self.person_of_device: dict[str, str | None] = {caller.device.id: caller.person.id}
 
     def lock(self, operations: list[CategoryOperation]) -> None:
@@ -111,6 +114,16 @@ class _CategoryPush:
             select(models.AppliedCategoryOp).where(col(models.AppliedCategoryOp.op_id).in_(op_ids))
         ):
             self.prior[prior.op_id] = prior
+        category_ids = sorted({op.category.id for op in operations})
+        for row in self.session.exec(
+            select(models.SchoolCategory).where(col(models.SchoolCategory.id).in_(category_ids))
+        ):
+            self.existing[row.id] = (row.school_id, row.payload_sha256, row.server_seq)
+
+    def may_read(self, school_id: str) -> bool:
+        if school_id not in self.readable:
+            self.readable[school_id] = may_read_school(self.session, self.caller.person, school_id)
+        return self.readable[school_id]
 
     def apply(self, op: CategoryOperation) -> OpResult:
         prior = self.prior.get(str(op.op_id))
@@ -152,7 +165,7 @@ class _CategoryPush:
     def _apply_new(self, op: CategoryOperation) -> OpResult:
         category = op.category
         person = self.caller.person
-        if not may_read_school(self.session, person, category.school_id):
+        if not self.may_read(category.school_id):
             # The same answer for "absent" and "not yours": existence is not disclosed.
             return _rejected(
                 op,
@@ -182,14 +195,11 @@ class _CategoryPush:
             )
         payload = category.model_dump(mode="json")
         digest = payload_sha256(payload)
-        existing = self.session.exec(
-            select(models.SchoolCategory).where(models.SchoolCategory.id == category.id)
-        ).first()
+        existing = self.existing.get(category.id)
         if existing is not None:
-            if existing.payload_sha256 == digest and existing.school_id == category.school_id:
-                return OpResult(
-                    op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=existing.server_seq
-                )
+            school_id, held_digest, held_seq = existing
+            if held_digest == digest and school_id == category.school_id:
+                return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=held_seq)
             return _rejected(
                 op,
                 RejectReason.ALREADY_EXISTS,
@@ -211,7 +221,7 @@ class _CategoryPush:
                 stored_at=utc_now(),
             )
         )
-        self.session.flush()
+        self.existing[category.id] = (category.school_id, digest, seq)
         return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
 
 

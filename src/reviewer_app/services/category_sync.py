@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import ValidationError as WireValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from reviewer_app.domain.frameworks.categorisation import Outcome
 from reviewer_app.domain.organisation import Person, Phase, School
@@ -135,9 +135,19 @@ class StoreCategories:
         return found
 
     def record_category_results(self, results: Sequence[wire.OpResult]) -> None:
+        # Acceptances (nearly every answer) are one UPDATE; refusals one by one.
+        accepted = [str(r.op_id) for r in results if r.status is wire.ResultStatus.ACCEPTED]
+        others = [r for r in results if r.status is not wire.ResultStatus.ACCEPTED]
+
         def write() -> None:
             with self._store.writing() as session:
-                for result in results:
+                if accepted:
+                    session.exec(
+                        update(OutboxRow)
+                        .where(col(OutboxRow.op_id).in_(accepted), OutboxRow.entity == _ENTITY)
+                        .values(state=store_outbox.OpState.ACKED.value, last_error=None)
+                    )
+                for result in others:
                     apply_result(session, result)
 
         self._lane.call(write)
