@@ -144,7 +144,7 @@ class StoreCategories:
                 if accepted:
                     session.exec(
                         update(OutboxRow)
-                        .where(col(OutboxRow.op_id).in_(accepted), OutboxRow.entity == _ENTITY)
+                        .where(col(OutboxRow.op_id).in_(accepted), col(OutboxRow.entity) == _ENTITY)
                         .values(state=store_outbox.OpState.ACKED.value, last_error=None)
                     )
                 for result in others:
