@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from reviewer_app.domain.organisation import Role
 from reviewer_app.domain.visits import Visit, VisitStatus
 
 if TYPE_CHECKING:  # annotations only: this module stays light for the school page
     from reviewer_app.domain.frameworks.categorisation import CadenceItem, CategoryLevel, Outcome
+
+
+#: Roles that may agree a school's category: the lead reviewer and the trust's central team.
+#: The app offers agreeing only to them and the trust server refuses anyone else's category.
+AGREEING_ROLES = frozenset({Role.LEAD_REVIEWER, Role.TRUST_ADMIN})
 
 
 @dataclass(frozen=True, slots=True)

@@ -341,7 +341,9 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.no_schools_page)
         elif now is not None and now.id == keep:
             if now != self.school_page.school:
-                self.school_page.show_school(now)  # its facts changed
+                self.school_page.show_school(now)  # its facts changed (and its category)
+            else:
+                self.school_page.load_category()  # a sync may have brought a newer one
             # Read its visits again (F5), or for the first time when it was chosen from the
             # quick first look, before the Workspace was there.
             self._load_visits(now.id)

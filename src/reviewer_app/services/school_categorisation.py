@@ -36,6 +36,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.review import ReviewState, agreed_judgement
 from reviewer_app.domain.school_category import (
+    AGREEING_ROLES,
     BasisOutcome,
     SchoolCategory,
     SupportDue,
@@ -54,9 +55,6 @@ from reviewer_app.storage.visit_repository import VisitRepository
 
 #: How far back a signed review still informs the suggestion (a school year and a little more).
 RECENT_DAYS = 400
-
-#: Roles that may agree a school's category: the lead reviewer and the trust's central team.
-AGREEING_ROLES = frozenset({Role.LEAD_REVIEWER, Role.TRUST_ADMIN})
 
 
 @dataclass(frozen=True, slots=True)

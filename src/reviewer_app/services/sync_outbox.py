@@ -27,8 +27,8 @@ _APPEND = store_outbox.OpKind.APPEND.value
 #: Records whose file travels as a blob before the record itself.
 _FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
-#: Outbox entities the wire protocol carries. Others (a school's agreed category) stay pending,
-#: queued, until the server accepts them; pushing them now would only be refused.
+#: Outbox entities the review push carries. A school's agreed category travels by its own
+#: endpoints (``services.category_sync``), so it is left out here.
 _WIRE_ENTITIES = tuple(e.value for e in wire.Entity)
 
 

@@ -22,6 +22,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, Val
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.services import enrolment
+from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.sync_apply import (
     SIGNED_REPORT_PREFIX,
@@ -96,6 +97,7 @@ class SyncService:
         self._client_factory = client_factory
         self.outbox = StoreOutbox(store, lane)
         self.applier = StoreApplier(store, lane, snapshot_lookup)
+        self.categories = StoreCategories(store, lane)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -122,7 +124,9 @@ class SyncService:
                 hint="Enrol again with a new code from your trust admin.",
             )
         with self._client_factory(url, token) as client:
-            result = engine.run(self.outbox, self.applier, client, progress, cancel)
+            result = engine.run(
+                self.outbox, self.applier, client, progress, cancel, categories=self.categories
+            )
         if not result.cancelled:
             self._remember(result)
         return result

@@ -39,10 +39,9 @@ school_category   append                     record id       the agreed category
                                                              outcomes its suggestion rested
                                                              on; ``review_id`` holds the
                                                              *school* id (a category belongs
-                                                             to a school, not a review). Not
-                                                             yet carried by the wire protocol:
-                                                             it waits, pending, until the
-                                                             server accepts categories.
+                                                             to a school, not a review); it
+                                                             travels by its own endpoints
+                                                             (``services.category_sync``).
 ================  =========================  ==============  =================================
 
 Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and

@@ -27,6 +27,9 @@ from reviewer_app.sync.protocol import (
     MAX_BLOB_CHUNK_BYTES,
     PROTOCOL_VERSION,
     BlobStatus,
+    CategoryOperation,
+    CategoryPushRequest,
+    CategoryPushResponse,
     ChangesPage,
     ConflictRecord,
     CreateReviewRequest,
@@ -38,6 +41,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    SchoolCategoryPage,
 )
 
 if TYPE_CHECKING:
@@ -278,6 +282,23 @@ class SyncClient:
             ChangesPage,
             "GET",
             f"/reviews/{review_id}/changes",
+            params={"since": since, "limit": limit},
+        )
+
+    def push_categories(self, operations: Sequence[CategoryOperation]) -> CategoryPushResponse:
+        """Send agreed school categories (at most ``MAX_BATCH``, in device_seq order); safe to
+        repeat."""
+        body = CategoryPushRequest(protocol_version=PROTOCOL_VERSION, operations=list(operations))
+        return self._call(CategoryPushResponse, "POST", "/school-categories/push", **_json(body))
+
+    def pull_categories(
+        self, school_id: str, since: int, limit: int = DEFAULT_PULL_LIMIT
+    ) -> SchoolCategoryPage:
+        """A school's agreed categories after cursor ``since``."""
+        return self._call(
+            SchoolCategoryPage,
+            "GET",
+            f"/schools/{school_id}/categories",
             params={"since": since, "limit": limit},
         )
 

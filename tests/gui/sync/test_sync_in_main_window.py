@@ -372,3 +372,42 @@ def test_the_demo_store_says_it_never_syncs(qtbot: QtBot, shell: Shell) -> None:
     assert sync.controller.state is SyncState.NOT_ENROLLED
     assert not sync.controller.running
     sync.notice.close()
+
+
+def test_a_category_agreed_on_another_laptop_shows_on_the_open_school_page(
+    qtbot: QtBot, world: World, laptop: MakeLaptop, open_window: OpenWindow
+) -> None:
+    from reviewer_app.domain.organisation import Trust
+    from reviewer_app.storage.organisation_repository import OrganisationRepository
+
+    lead, peer = laptop("lead"), laptop("peer")
+    lead.enrol(world.lead)
+    peer.enrol(world.peer)
+    for device in (lead, peer):
+        workspace = device.workspace
+        with workspace.store.writing() as session:
+            OrganisationRepository(session).save_trust(
+                Trust(id=workspace.trust.id, name=workspace.trust.name, profile_id="oldham")
+            )
+        workspace.reload_identity()
+    shell = open_window(peer)
+    window, sync = shell.window, _sync(shell)
+    _wait_synced(qtbot, sync)  # the start-up sync
+    qtbot.waitUntil(lambda: window.schools_model.rowCount() == 1, timeout=SYNC_TIMEOUT)
+    page = window.school_page
+    with qtbot.waitSignal(page.category_shown, timeout=SYNC_TIMEOUT):
+        window.select_school(world.school)
+    panel = page.category_panel
+    assert panel.overview is not None
+    assert panel.overview.current is None
+
+    lead.sync.sync_now()
+    lead.workspace.categories.agree(world.school, "amber", "Reading needs targeted support")
+    lead.sync.sync_now()
+    with qtbot.waitSignal(page.category_shown, timeout=SYNC_TIMEOUT):
+        sync.sync_now_action.trigger()
+    assert sync.controller.state is SyncState.SYNCED
+    assert panel.chip.text().startswith("Amber")
+    assert "Lee Lead" in panel.agreed_label.text()
+    assert not panel.categorise_button.isEnabled()  # a peer reviewer does not agree categories
+    _screenshot(window, "main-window-category-from-sync.png")
