@@ -140,7 +140,7 @@ class SyncController(QObject):
         if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
             return
         self._probing = True
-        future = self._worker.submit(self.service.server_reachable)
+        future = self._worker.submit(self.service.server_reachable, lambda: self._closed)
         future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
 
     def stop(self) -> None:

@@ -124,6 +124,8 @@ class SyncService:
                 hint="Enrol again with a new code from your trust admin.",
             )
         with self._client_factory(url, token) as client:
+            if cancel is not None:
+                client.cancelled = cancel  # a cancelled sync stops retrying at once
             result = engine.run(
                 self.outbox, self.applier, client, progress, cancel, categories=self.categories
             )
@@ -131,13 +133,16 @@ class SyncService:
             self._remember(result)
         return result
 
-    def server_reachable(self) -> bool:
-        """True when the enrolled server answers its health probe (one quick request)."""
+    def server_reachable(self, cancel: CancelCheck | None = None) -> bool:
+        """True when the enrolled server answers its health probe (``cancel`` stops its
+        retries)."""
         server = self.enrolled()
         if server is None:
             return False
         try:
             with self._client_factory(server[0], None) as client:
+                if cancel is not None:
+                    client.cancelled = cancel
                 return client.health().get("status") == "ok"
         except SyncClientError:
             return False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -113,6 +114,14 @@ class BlobProgress:
     total: int
 
 
+#: How often a retry's wait checks whether the sync was cancelled (seconds).
+_CANCEL_POLL = 0.05
+
+
+def _never() -> bool:
+    return False
+
+
 class SyncClient:
     """One server, one device token. Use as a context manager, or call :meth:`close`."""
 
@@ -134,6 +143,9 @@ class SyncClient:
         self.retry = retry
         #: HTTP requests actually sent, retries included (the sync engine counts round trips).
         self.requests_sent = 0
+        #: Asked before every retry and during its wait: when it says True the client stops
+        #: retrying and the last failure stands (closing the app mid-sync waits for nothing).
+        self.cancelled: Callable[[], bool] = _never
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -198,6 +210,13 @@ class SyncClient:
                 state.attempt_number,
             )
 
+        cancelled = self.cancelled
+
+        def sleep(seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while not cancelled() and (left := deadline - time.monotonic()) > 0:
+                time.sleep(min(left, _CANCEL_POLL))
+
         retrying = Retrying(
             retry=retry_if_exception(lambda exc: isinstance(exc, retryable)),
             wait=wait_exponential_jitter(
@@ -205,7 +224,10 @@ class SyncClient:
                 jitter=self.retry.initial_wait,
                 max=self.retry.max_wait,
             ),
-            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.deadline),
+            stop=stop_after_attempt(self.retry.attempts)
+            | stop_after_delay(self.retry.deadline)
+            | (lambda _state: cancelled()),
+            sleep=sleep,
             before_sleep=before_sleep,
             reraise=True,
         )
