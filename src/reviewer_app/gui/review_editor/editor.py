@@ -16,16 +16,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -106,6 +108,7 @@ class ReviewEditor(QMainWindow):
         self.changes = EditorChanges(self)
         self.current_criterion: str | None = None
         self.pending_attachments: list[str] = []
+        self._attach_folder = str(Path.home())  # the file dialog opens where it was last used
         self.loading = QLabel("Opening the review…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.loading)
@@ -197,6 +200,7 @@ class ReviewEditor(QMainWindow):
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(root)
+        self._route_file_drops(self.evidence)
         root.show()  # a widget added to a visible window is otherwise shown only later
         self.loading = QLabel()
 
@@ -419,6 +423,7 @@ class ReviewEditor(QMainWindow):
             )
         self.pages[key] = page
         self.stack.addWidget(page)
+        self._route_file_drops(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
         self._apply_lock_to(page)
@@ -720,24 +725,65 @@ class ReviewEditor(QMainWindow):
 
     # ------------------------------------------------------------------ files
 
-    def choose_files(self) -> None:
+    def choose_files(self) -> QFileDialog | None:
+        """Ctrl+Shift+A: the file dialog, opened without blocking (the editor keeps saving)."""
         if self.ctx is None or self.ctx.read_only:
-            return
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, "Attach photos or files", str(Path.home()), "Photos and files (*)"
+            return None
+        dialog = QFileDialog(self, "Attach photos or files", self._attach_folder)
+        dialog.setObjectName("attachDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(
+            ["Photos (*.png *.jpg *.jpeg *.heic *.webp *.gif)", "Photos and files (*)"]
         )
+        dialog.selectNameFilter("Photos and files (*)")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filesSelected.connect(self._files_chosen)
+        dialog.open()
+        return dialog
+
+    def _files_chosen(self, names: list[str]) -> None:
         for name in names:
-            self.changes.attach_file(Path(name))
+            path = Path(name)
+            self._attach_folder = str(path.parent)
+            self.changes.attach_file(path)
+
+    def _dropped_files(self, event) -> list[Path]:
+        """The local files a drag carries, if the review can take them."""
+        if self.ctx is None or self.ctx.read_only or not event.mimeData().hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
 
     def dragEnterEvent(self, event) -> None:
-        if self.ctx is not None and not self.ctx.read_only and event.mimeData().hasUrls():
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._dropped_files(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.changes.attach_file(Path(url.toLocalFile()))
-        event.acceptProposedAction()
+        files = self._dropped_files(event)
+        for path in files:
+            self.changes.attach_file(path)
+        if files:
+            event.acceptProposedAction()
+
+    def _route_file_drops(self, root: QWidget) -> None:
+        """Files dropped on a text box are attached, not pasted in as their path."""
+        for widget in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
+            target = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
+            target.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if kind in drag and self._dropped_files(event):
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)
+            else:
+                event.acceptProposedAction()
+            return True
+        return super().eventFilter(watched, event)
 
     def open_attachment(self, attachment) -> None:
         ctx = self.ctx

@@ -542,7 +542,7 @@ class EvidencePanel(QWidget):
     def _show_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
-        self.hint.setProperty("problem", text.startswith("Not saved"))
+        self.hint.setProperty("problem", text.startswith(("Not saved", "Not withdrawn")))
         self.hint.style().polish(self.hint)
 
     def set_current_criterion(self, criterion_id: str | None, title: str) -> None:
