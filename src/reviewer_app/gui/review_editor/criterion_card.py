@@ -175,6 +175,9 @@ class CriterionCard(QFrame):
         self.evidence_button.setText("No evidence yet")
         self.evidence_button.setAccessibleName(f"Show the evidence for {criterion.title}")
         self.evidence_button.setToolTip("Show the notes linked to this criterion")
+        self.evidence_button.setAccessibleDescription(
+            "Lists the evidence notes linked to this criterion in the evidence panel."
+        )
         self.evidence_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.evidence_button.clicked.connect(lambda: self.evidence_requested.emit(criterion.id))
         top.addWidget(self.evidence_button, 0, Qt.AlignmentFlag.AlignTop)

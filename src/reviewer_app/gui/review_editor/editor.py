@@ -65,6 +65,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PageKey = str
+#: Where a nav item keeps its section's title (its text adds the completion count).
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ReviewEditor(QMainWindow):
@@ -172,6 +174,11 @@ class ReviewEditor(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("sectionNav")
         self.nav.setAccessibleName("Sections of the review, with how many items are done")
+        self.nav.setAccessibleDescription(
+            "Up and Down choose a section, Tab goes into it. From anywhere in the window, "
+            "Ctrl+Page Down and Ctrl+Page Up move between sections, Alt+Down and Alt+Up "
+            "between criteria, and Ctrl+K opens the sign-off check."
+        )
         self.nav.setMinimumWidth(230)
         self.stack = QStackedWidget()
         self.notes_model = NotesModel(
@@ -307,7 +314,7 @@ class ReviewEditor(QMainWindow):
         def add(key: PageKey, title: str) -> None:
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setData(Qt.ItemDataRole.UserRole + 1, title)
+            item.setData(TITLE_ROLE, title)
             self.nav.addItem(item)
             self.nav_keys.append(key)
 
@@ -422,12 +429,42 @@ class ReviewEditor(QMainWindow):
                 is_lead=ctx.is_lead,
             )
         self.pages[key] = page
+        if page.focusPolicy() & Qt.FocusPolicy.TabFocus:  # a scrolling page is a stop too
+            page.setAccessibleName(self.nav.item(self.nav_keys.index(key)).data(TITLE_ROLE))
+            page.setAccessibleDescription(
+                "Page Up and Page Down scroll the page; Tab goes through its controls."
+            )
         self.stack.addWidget(page)
         self._route_file_drops(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
+        self._chain_tab_order()
         self._apply_lock_to(page)
         return page
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes sections list -> the page, top to bottom -> the evidence panel.
+
+        A page is built after the evidence panel, so its controls join the tab chain after
+        the panel's: move the panel's controls back to the end of the chain.
+        """
+        evidence = self.evidence
+        last = self.previousInFocusChain()
+        while last is not self and not last.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = last.previousInFocusChain()
+        if last is self or evidence.isAncestorOf(last):
+            return
+        previous = last
+        for widget in (
+            evidence.capture,
+            evidence.scope,
+            evidence.search,
+            evidence.notes_view,
+            evidence.attach_button,
+            evidence.attachments_view,
+        ):
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
 
     def _wire_section(self, page: SectionPage) -> None:
         ctx = self.ctx
@@ -601,7 +638,7 @@ class ReviewEditor(QMainWindow):
         shown = self.progress.visibility
         for row, key in enumerate(self.nav_keys):
             item = self.nav.item(row)
-            title = item.data(Qt.ItemDataRole.UserRole + 1)
+            title = item.data(TITLE_ROLE)
             if key in (ACTIONS_SECTION,):
                 count = self.actions_model.rowCount()
                 item.setText(f"{title}  ·  {count}")

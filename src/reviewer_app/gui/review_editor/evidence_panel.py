@@ -470,11 +470,17 @@ class EvidencePanel(QWidget):
         row = QHBoxLayout()
         self.scope = QComboBox()
         self.scope.setAccessibleName("Which notes to show")
+        self.scope.setAccessibleDescription(
+            "The notes linked to the criterion you are on, or all the review's notes."
+        )
         self.scope.addItem("This criterion", "criterion")
         self.scope.addItem("All notes", "all")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search notes")
         self.search.setAccessibleName("Search the evidence notes")
+        self.search.setAccessibleDescription(
+            "Type words to show only the notes, and their tags, that contain them."
+        )
         self.search.setClearButtonEnabled(True)
         row.addWidget(self.scope)
         row.addWidget(self.search, 1)
@@ -486,6 +492,10 @@ class EvidencePanel(QWidget):
         self.notes_view = QListView()
         self.notes_view.setObjectName("notesList")
         self.notes_view.setAccessibleName("Evidence notes, newest first")
+        self.notes_view.setAccessibleDescription(
+            "Each note with its time, author, tags and the criteria it supports. Delete "
+            "withdraws the chosen note of yours; Ctrl+Z brings it back."
+        )
         self.notes_view.setModel(self.filter)
         self.notes_view.setItemDelegate(NoteDelegate(notes_model, self.notes_view))
         self.notes_view.setUniformItemSizes(True)
@@ -504,6 +514,10 @@ class EvidencePanel(QWidget):
         files_row.addStretch(1)
         self.attach_button = QPushButton("Attach…")
         self.attach_button.setAccessibleName("Attach photos or files")
+        self.attach_button.setAccessibleDescription(
+            "Opens the file dialog (Ctrl+Shift+A). Files can also be dropped anywhere on the "
+            "window. They are stored encrypted and go with the next note."
+        )
         self.attach_button.setToolTip(
             "Attach photos or files (Ctrl+Shift+A), or drop them on the window"
         )
@@ -517,6 +531,9 @@ class EvidencePanel(QWidget):
         self.attachments_view = QListView()
         self.attachments_view.setObjectName("attachmentsList")
         self.attachments_view.setAccessibleName("Photos and files, stored encrypted")
+        self.attachments_view.setAccessibleDescription(
+            "Thumbnails of the review's photos and files; Enter opens the chosen one."
+        )
         self.attachments_view.setModel(attachments_model)
         self.attachments_view.setViewMode(QListView.ViewMode.IconMode)
         self.attachments_view.setFlow(QListView.Flow.LeftToRight)

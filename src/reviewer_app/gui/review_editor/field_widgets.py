@@ -78,6 +78,7 @@ class DateLine(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("dd/mm/yyyy, today or +7")
+        self.setAccessibleDescription("Type a date such as 23/11/2026, 23/11, today or +7.")
         self._date: date | None = None
         self.editingFinished.connect(self._finish)
 
@@ -231,6 +232,8 @@ class TableEditor(QWidget):
         self.table = QTableWidget(0, len(spec.columns))
         self.table.setHorizontalHeaderLabels([c.label for c in spec.columns])
         self.table.setAccessibleName(spec.label)
+        # The keyboard goes to the cells and the buttons; the table itself is no stop.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
@@ -242,10 +245,17 @@ class TableEditor(QWidget):
         buttons = QHBoxLayout()
         noun = (spec.row_label or "row").lower()
         self.add_button = QPushButton(f"Add {noun}")
-        self.add_button.setAccessibleName(f"Add a {noun} to {spec.label}")
+        article = "an" if noun[:1] in "aeiou" else "a"
+        self.add_button.setAccessibleName(f"Add {article} {noun} to {spec.label}")
+        self.add_button.setAccessibleDescription(
+            f"Adds a row to {spec.label}; Tab then goes through its cells."
+        )
         self.add_button.clicked.connect(self._add_clicked)
         self.remove_button = QPushButton(f"Remove {noun}")
         self.remove_button.setAccessibleName(f"Remove the chosen {noun} from {spec.label}")
+        self.remove_button.setAccessibleDescription(
+            f"Removes the chosen row of {spec.label}, or the last row if none is chosen."
+        )
         self.remove_button.clicked.connect(self._remove_clicked)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -256,13 +266,28 @@ class TableEditor(QWidget):
     def add_row(self, values: dict[str, Any] | None = None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
+        # Tab goes through the cells row by row, then to the buttons under the table.
+        previous: QWidget = self.table.cellWidget(row - 1, self.table.columnCount() - 1) or (
+            self.table
+        )
         for column_index, column in enumerate(self.spec.columns):
             widget = _cell_widget(column, (values or {}).get(column.id))
             widget.setAccessibleName(f"{column.label}, {self.spec.row_label or 'row'} {row + 1}")
+            widget.setAccessibleDescription(
+                column.help
+                or f"{column.label} in {self.spec.label} (counts, dates and "
+                "anonymised references only)"
+                if self.spec.minimised
+                else column.help or f"{column.label} in {self.spec.label}"
+            )
             if column.help:
                 widget.setToolTip(column.help)
             _connect_cell(widget, self.changed.emit)
             self.table.setCellWidget(row, column_index, widget)
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+        QWidget.setTabOrder(previous, self.add_button)
+        QWidget.setTabOrder(self.add_button, self.remove_button)
         self.table.setRowHeight(row, 34)
         self._fit()
 
@@ -393,6 +418,7 @@ class FieldEditor(QWidget):
             for option in spec.options:
                 check = QCheckBox(option.label)
                 check.setAccessibleName(f"{spec.label}: {option.label}")
+                check.setAccessibleDescription(spec.help or f"One of the choices for {spec.label}")
                 check.toggled.connect(lambda _on: self._emit())
                 holder_layout.addWidget(check)
                 self._checks.append((option.key, check))
