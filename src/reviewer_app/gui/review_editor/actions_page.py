@@ -161,6 +161,11 @@ class ActionsPage(QScrollArea):
             "The criterion the action follows from, if it is about one."
         )
         self.criterion_box.addItem("Not about one criterion", None)
+        # Criterion titles are long: the box must not widen the page past the window.
+        self.criterion_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.criterion_box.setMinimumContentsLength(24)
         for criterion in framework.criteria():
             self.criterion_box.addItem(criterion.title, criterion.id)
         owner_label = "Owner *" if settings.require_owner else "Owner"

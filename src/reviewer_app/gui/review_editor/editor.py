@@ -53,6 +53,7 @@ from reviewer_app.gui.review_editor.evidence_panel import (
     NotesModel,
 )
 from reviewer_app.gui.review_editor.save_queue import SaveQueue
+from reviewer_app.gui.review_editor.section_nav import SectionNavDelegate
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
@@ -180,6 +181,12 @@ class ReviewEditor(QMainWindow):
             "between criteria, and Ctrl+K opens the sign-off check."
         )
         self.nav.setMinimumWidth(230)
+        # Long section titles wrap rather than hide behind a sideways scroll bar (150%).
+        self.nav.setWordWrap(True)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.nav.setItemDelegate(SectionNavDelegate(self.nav))
         self.stack = QStackedWidget()
         self.notes_model = NotesModel(
             ctx.name_of,
