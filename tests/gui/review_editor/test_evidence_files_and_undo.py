@@ -394,3 +394,42 @@ def test_rating_by_number_keys(drive, qtbot) -> None:
     qtbot.keyClick(card.agreed, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     drive.wait_saved(editor)
     assert card.agreed.level() == "seen"
+
+
+def test_a_note_that_seems_to_name_someone_waits_for_a_second_enter(drive, qtbot) -> None:
+    """Pupils only as pseudonymous references: a line that looks like it names a person is
+    not saved on the first Enter; the hint says why and how (+P7, staff by role)."""
+    shell = drive.start("David Brennan")
+    visit = drive.visit(shell, "Northfield Academy", "two-day-peer-review")
+    editor = drive.open(shell, visit)
+    records = shell.workspace.reviews
+    review_id = editor.ctx.review.id
+    capture = editor.evidence.capture
+    drive.capture(editor, "Jane Smith explained her plan to Mrs Patel #day-1 @inclusion")
+    drive.wait_saved(editor)
+    hint = editor.evidence.hint
+    assert hint.isVisible()
+    assert hint.text().startswith("Not saved yet: “Jane Smith”, “Mrs Patel” look like")
+    assert "+P7" in hint.text()
+    assert capture.text() == "Jane Smith explained her plan to Mrs Patel #day-1 @inclusion"
+    assert not any(n.text.startswith("Jane Smith") for n in records.notes(review_id))
+
+    # Changed to a reference and a role: saved on the first Enter.
+    capture.clear()
+    qtbot.keyClicks(capture, "+P7 explained their plan to the SENCO #day-1 @inclusion")
+    qtbot.keyClick(capture, Qt.Key.Key_Return)
+    drive.wait_saved(editor)
+    saved = next(n for n in records.notes(review_id) if "explained their plan" in n.text)
+    assert saved.pupil_refs == ("P7",)
+    assert saved.text == "explained their plan to the SENCO"
+    assert not hint.isVisible()
+
+    # A scheme's name looks like a name too: the reviewer sees the warning and saves it with
+    # a second Enter.
+    qtbot.keyClicks(capture, "Little Wandle phonics taught well #day-2 @inclusion")
+    qtbot.keyClick(capture, Qt.Key.Key_Return)
+    assert "“Little Wandle” looks like a person's name" in hint.text()
+    qtbot.keyClick(capture, Qt.Key.Key_Return)
+    drive.wait_saved(editor)
+    assert any(n.text == "Little Wandle phonics taught well" for n in records.notes(review_id))
+    assert capture.text() == ""

@@ -45,6 +45,7 @@ from reviewer_app.domain.quick_capture import (
     completions,
     describe_tags,
     parse_capture,
+    possible_names,
 )
 from reviewer_app.domain.review import Attachment, EvidenceNote
 
@@ -74,6 +75,7 @@ class QuickCaptureBar(QLineEdit):
             "criteria with @ and their name; Tab completes a tag, Enter saves the note."
         )
         self._cycle: tuple[int, int, list[str], int] | None = None
+        self._warned_line: str | None = None  # a line that seemed to name someone, shown once
         self.textEdited.connect(self._text_edited)
 
     def _token_at_cursor(self) -> tuple[int, int, str]:
@@ -149,6 +151,20 @@ class QuickCaptureBar(QLineEdit):
         if not parsed.text:
             self.hint_changed.emit("Type what you saw before pressing Enter.")
             return None
+        names = possible_names(parsed.text, self.vocabulary)
+        if names and self._warned_line != self.text():
+            # Not refused outright (a scheme or a place can look like a name), but never
+            # saved without the reviewer seeing the warning and choosing to save it.
+            self._warned_line = self.text()
+            self.hint_changed.emit(
+                "Not saved yet: "
+                + ", ".join(f"“{n}”" for n in names)
+                + (" looks" if len(names) == 1 else " look")
+                + " like a person's name. Pupils are recorded only as references such as +P7, "
+                "and staff by their role. Change it, or press Enter again to save it as typed."
+            )
+            return None
+        self._warned_line = None
         self.captured.emit(parsed)
         self.clear()
         self.hint_changed.emit("")
