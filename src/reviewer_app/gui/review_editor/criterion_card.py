@@ -115,10 +115,11 @@ class RatingControl(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setProperty("role", "ratingControl")
         self.setAccessibleName(f"{who} for {title}")
-        self.setAccessibleDescription(
+        self.base_description = (
             f"Rating on the scale “{scale.title}”. Press 1 to {len(scale.levels)} to choose a "
             "level, 0 to clear." + (f" {scale.note}" if scale.not_an_ofsted_grade else "")
         )
+        self.setAccessibleDescription(self.base_description)
         layout = FlowLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.group = QButtonGroup(self)
@@ -260,6 +261,7 @@ class CriterionCard(QFrame):
 
         self.rating: RatingControl | None = None
         self.agreed: RatingControl | None = None
+        self.agreed_by: QLabel | None = None
         self.proposals = QLabel()
         self.proposals.setProperty("role", "muted")
         self.proposals.setWordWrap(True)
@@ -281,12 +283,17 @@ class CriterionCard(QFrame):
                 )
                 agreed_caption.setProperty("role", "fieldLabel")
                 layout.addWidget(agreed_caption)
+                self.agreed_by = QLabel()
+                self.agreed_by.setObjectName("agreedBy")
+                self.agreed_by.setProperty("role", "muted")
+                self.agreed_by.hide()
                 self.agreed = RatingControl(scale, criterion.title, "Agreed judgement")
                 self.agreed.setEnabled(is_lead)
                 self.agreed.level_chosen.connect(
                     lambda key: self.rated.emit(criterion.id, key, True)
                 )
                 layout.addWidget(self.agreed)
+                layout.addWidget(self.agreed_by)
             if scale.not_an_ofsted_grade:
                 note = QLabel(scale.note)
                 note.setProperty("role", "gradeNote")
@@ -321,12 +328,21 @@ class CriterionCard(QFrame):
         own: str | None,
         agreed: str | None,
         proposals: Mapping[str, str],
+        agreed_by: str = "",
     ) -> None:
-        """Show the person's level, the agreed level and the others' proposals (name -> label)."""
+        """Show the person's level, the agreed level and the others' proposals (name -> label);
+        ``agreed_by`` says who set the agreed level and when."""
         if self.rating is not None:
             self.rating.set_level(own)
         if self.agreed is not None:
             self.agreed.set_level(agreed)
+        if self.agreed_by is not None:
+            self.agreed_by.setText(agreed_by)
+            self.agreed_by.setVisible(bool(agreed_by and agreed))
+            if self.agreed is not None:
+                self.agreed.setAccessibleDescription(
+                    self.agreed.base_description + (f" {agreed_by}." if agreed else "")
+                )
         if proposals:
             self.proposals.setText(
                 "Proposals: "

@@ -626,7 +626,13 @@ class ReviewEditor(QMainWindow):
             if scale is not None and scale.has_level(judgement.level_key):
                 label = scale.level(judgement.level_key).label
             proposals[ctx.name_of(author)] = label
-        card.show_levels(own, agreed.level_key if agreed else None, proposals)
+        agreed_by = ""
+        if agreed is not None and ctx.is_team_visit:
+            when = agreed.created_at.astimezone()
+            agreed_by = (
+                f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
+            )
+        card.show_levels(own, agreed.level_key if agreed else None, proposals, agreed_by)
 
     def _update_evidence_counts(self, page: SectionPage) -> None:
         counts: dict[str, int] = {}
