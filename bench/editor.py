@@ -29,8 +29,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.app import make_application
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.review_editor import ReviewEditor
 from reviewer_app.gui.tasks import TaskRunner

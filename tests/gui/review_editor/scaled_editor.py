@@ -5,7 +5,16 @@ clipped. Run as a subprocess with ``QT_SCALE_FACTOR`` set (Qt reads it once, at 
     QT_SCALE_FACTOR=1.5 uv run python tests/gui/review_editor/scaled_editor.py OUT learning-walk
 
 Prints one JSON object: ``{"clipped": [...], "pages": n, "size": [w, h]}``. With ``--shot NAME``
-it saves the first section as ``OUT/NAME.png``.
+it saves the first section (or ``--page``, or ``--criterion``) as ``OUT/NAME.png``. The editor
+screenshots in ``docs/screenshots/`` are the demo's St Aidan's reviews:
+
+    S="uv run python tests/gui/review_editor/scaled_editor.py docs/screenshots"
+    A="--school St_Aidan's_CE_Primary_School --size 1440x900"
+    $S learning-walk $A --criterion climate-routines --shot editor-learning-walk
+    QT_SCALE_FACTOR=1.5 $S learning-walk $A --criterion climate-routines \
+        --shot editor-learning-walk-150
+    $S safeguarding-audit $A --criterion scr-complete --shot editor-safeguarding-audit
+    $S two-day-peer-review $A --page area-inclusion --shot editor-two-day-peer-review
 """
 
 from __future__ import annotations
@@ -112,8 +121,17 @@ def _inside_scrolled_area(widget: QWidget, editor: ReviewEditor) -> bool:
     return False
 
 
-def open_editor(workspace: Workspace, tasks: TaskRunner, framework_id: str) -> ReviewEditor:
-    person_name, school_name, status = CASES[framework_id]
+def open_editor(
+    workspace: Workspace,
+    tasks: TaskRunner,
+    framework_id: str,
+    school_name: str | None = None,
+    size: tuple[int, int] = WINDOW,
+) -> ReviewEditor:
+    person_name, default_school, status = CASES[framework_id]
+    if school_name is not None:
+        status = None
+    school_name = school_name or default_school
     person = next(p for p in workspace.list_people() if p.name == person_name)
     workspace.set_identity(workspace.trust.name, person)
     school = next(s for s in workspace.list_schools(school_name) if s.name == school_name)
@@ -123,7 +141,7 @@ def open_editor(workspace: Workspace, tasks: TaskRunner, framework_id: str) -> R
         if v.framework_id == framework_id and (status is None or v.status is status)
     )
     editor = ReviewEditor(workspace, tasks, visit.id)
-    editor.resize(*WINDOW)
+    editor.resize(*size)
     editor.show()
     wait_until(lambda: editor.ctx is not None and editor.notes_ready and tasks.pending == 0)
     return editor
@@ -135,6 +153,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("framework", choices=sorted(CASES))
     parser.add_argument("--shot", help="save the first section as OUT/SHOT.png")
     parser.add_argument("--page", help="with --shot: show this page (a nav key) instead")
+    parser.add_argument("--criterion", help="with --shot: go to this criterion")
+    parser.add_argument("--school", help="a demo school (_ for spaces) instead of the usual")
+    parser.add_argument("--size", default="x".join(map(str, WINDOW)), help="window, WxH")
     args = parser.parse_args(argv)
     app = make_application()
     theme.apply(app)
@@ -143,13 +164,22 @@ def main(argv: list[str]) -> int:
         workspace = Workspace.open(paths, demo=True)
         tasks = TaskRunner()
         try:
-            editor = open_editor(workspace, tasks, args.framework)
+            school = args.school.replace("_", " ") if args.school else None
+            width, height = (int(n) for n in args.size.split("x"))
+            editor = open_editor(workspace, tasks, args.framework, school, (width, height))
             first = editor.nav.currentRow()
             settle(0.3)
             wait_until(lambda: tasks.pending == 0)
             if args.page:
                 editor.show_page(args.page)
-                settle(0.3)
+            if args.criterion:
+                editor.go_to_criterion(args.criterion)
+            if args.shot:
+                editor.evidence.show_all()
+            editor.grab()  # thumbnails are read when first painted
+            settle(0.3)
+            wait_until(lambda: tasks.pending == 0)
+            settle(0.3)
             if args.shot:
                 args.out.mkdir(parents=True, exist_ok=True)
                 editor.grab().save(str(args.out / f"{args.shot}.png"))

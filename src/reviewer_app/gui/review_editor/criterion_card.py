@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -143,6 +143,12 @@ class RatingControl(QWidget):
                 f" background: {level.colour}; color: {fg}; font-weight: 600; }}"
             )
             button.clicked.connect(lambda _c=False, key=level.key: self._clicked(key))
+            # Room for the label in bold (the chosen level), so choosing one never cuts it off.
+            button.ensurePolished()
+            bold = QFont(button.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            needed = QFontMetrics(bold).horizontalAdvance(button.text()) + 2 * (10 + 2) + 8
+            button.setMinimumWidth(max(button.sizeHint().width(), needed))
             self.group.addButton(button)
             self.buttons[level.key] = button
             layout.addWidget(button)

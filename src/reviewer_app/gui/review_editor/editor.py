@@ -68,6 +68,9 @@ log = logging.getLogger(__name__)
 PageKey = str
 #: Where a nav item keeps its section's title (its text adds the completion count).
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Between a section's title and its count: no-break spaces keep the count with the title's
+#: last word when a long title wraps.
+NAV_SEPARATOR = "\u00a0\u00a0·\u00a0\u00a0"
 
 
 class ReviewEditor(QMainWindow):
@@ -654,20 +657,22 @@ class ReviewEditor(QMainWindow):
             title = item.data(TITLE_ROLE)
             if key in (ACTIONS_SECTION,):
                 count = self.actions_model.rowCount()
-                item.setText(f"{title}  ·  {count}")
+                item.setText(f"{title}{NAV_SEPARATOR}{count}")
             elif key == FOLLOW_UP_SECTION:
                 done = len({f.action_id for f in ctx.follow_ups if f.evidence.strip()})
-                item.setText(f"{title}  ·  {done}/{len(ctx.earlier_actions)}")
+                item.setText(f"{title}{NAV_SEPARATOR}{done}/{len(ctx.earlier_actions)}")
             elif key == SIGN_OFF_SECTION:
                 missing = len(self.progress.missing)
-                item.setText(f"{title}  ·  {'ready' if missing == 0 else f'{missing} missing'}")
+                item.setText(
+                    f"{title}{NAV_SEPARATOR}{'ready' if missing == 0 else f'{missing} missing'}"
+                )
             else:
                 progress = self.progress.section(key)
                 visible = progress is not None and (key == VISIT_SECTION or key in shown.sections)
                 item.setHidden(not visible)
                 if progress is not None:
                     mark = "✓" if progress.complete else f"{progress.done}/{progress.total}"
-                    item.setText(f"{title}  ·  {mark}")
+                    item.setText(f"{title}{NAV_SEPARATOR}{mark}")
                     item.setData(
                         Qt.ItemDataRole.AccessibleTextRole,
                         f"{title}, {progress.done} of {progress.total} done",

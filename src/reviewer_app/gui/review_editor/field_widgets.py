@@ -35,6 +35,10 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.frameworks import FieldSpec, TableColumn
 from reviewer_app.domain.frameworks.fields import ROW_REFERENCE_PATTERN
 
+#: What the style sheet's table item padding (``20_lists.qss``) takes from a cell, plus the grid.
+CELL_PADDING_X = 2 * 8 + 1
+CELL_PADDING_Y = 2 * 4 + 1
+
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
 
 
@@ -148,6 +152,10 @@ class GrowingTextEdit(QPlainTextEdit):
         super().resizeEvent(event)
         self._fit()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()  # the cells' sizes are known once the style sheet has polished them
+
 
 def _cell_widget(column: TableColumn, value: Any) -> QWidget:
     kind = column.kind
@@ -238,7 +246,7 @@ class TableEditor(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized in _fit
         header.setStretchLastSection(True)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
@@ -288,7 +296,6 @@ class TableEditor(QWidget):
             previous = widget
         QWidget.setTabOrder(previous, self.add_button)
         QWidget.setTabOrder(self.add_button, self.remove_button)
-        self.table.setRowHeight(row, 34)
         self._fit()
 
     def _add_clicked(self) -> None:
@@ -325,9 +332,36 @@ class TableEditor(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        height = self.table.horizontalHeader().height() + 6
-        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        self.table.setFixedHeight(max(height, 40))
+        """Columns and rows as large as their cells need (a header's own size hint ignores
+        the cell widgets), and the table as tall as its rows plus a sideways scroll bar if
+        the columns are wider than the table."""
+        table, header = self.table, self.table.horizontalHeader()
+        rows = range(table.rowCount())
+        for column in range(table.columnCount()):
+            width = header.sectionSizeHint(column)
+            for row in rows:
+                cell = table.cellWidget(row, column)
+                if cell is not None:
+                    hint = cell.sizeHint().expandedTo(cell.minimumSizeHint())
+                    width = max(width, hint.width() + CELL_PADDING_X)
+            header.resizeSection(column, width)
+        for row in rows:
+            cells = [table.cellWidget(row, c) for c in range(table.columnCount())]
+            heights = [c.sizeHint().height() + CELL_PADDING_Y for c in cells if c is not None]
+            table.setRowHeight(row, max([34, *heights]))
+        height = max(header.height(), header.sizeHint().height()) + 6
+        height += sum(table.rowHeight(r) for r in rows)
+        if header.length() > table.viewport().width():
+            height += table.horizontalScrollBar().sizeHint().height()
+        table.setFixedHeight(max(height, 40))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()  # the cells' sizes are known once the style sheet has polished them
 
 
 class FieldEditor(QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QListWidget, QStyledItemDelegate, QStyleOptionView
 
 #: Horizontal and vertical padding, margin and border of an item in ``30_editor.qss``.
 ITEM_PADDING_X = 2 * 10 + 2 * 2
-ITEM_PADDING_Y = 2 * 8 + 2 * 1 + 2 * 2
+ITEM_PADDING_Y = 2 * 8 + 2 * 1
 
 
 class SectionNavDelegate(QStyledItemDelegate):
