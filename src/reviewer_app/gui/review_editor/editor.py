@@ -44,6 +44,7 @@ from reviewer_app.domain.review_progress import (
     criterion_order,
     step_criterion,
 )
+from reviewer_app.gui.after_paint import call_after_paint
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
@@ -237,12 +238,20 @@ class ReviewEditor(QMainWindow):
         self.evidence.count_label.setText("Reading the evidence notes…")
         self.notes_ready = False
         workspace, review = self.workspace, ctx.review
-        self.tasks.run(
-            lambda: evidence_notes(workspace, review),
-            on_done=partial(self._notes_arrived, ctx),
-            on_failed=self._failed,
-            context=self,
-        )
+
+        def read_notes() -> None:
+            if ctx is not self.ctx or self._closed:
+                return
+            self.tasks.run(
+                lambda: evidence_notes(workspace, review),
+                on_done=partial(self._notes_arrived, ctx),
+                on_failed=self._failed,
+                context=self,
+            )
+
+        # Reading thousands of notes holds Python's lock for a while: start once the first
+        # section is on screen, so it does not slow that down.
+        call_after_paint(self.stack, read_notes, at_most_ms=200)
 
     def _notes_arrived(self, ctx: ReviewContext, notes: list) -> None:
         """The notes, read after the first section is on screen (thousands take a moment)."""

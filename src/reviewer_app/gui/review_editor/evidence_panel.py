@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
@@ -344,7 +345,13 @@ class AttachmentsModel(QAbstractListModel):
         self._items: list[Attachment] = []
         self._icons: dict[str, QIcon] = {}
         self._asked: set[str] = set()
+        self._waiting: list[Attachment] = []
         self._load = load_thumbnail
+
+    def _load_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for item in waiting:
+            self._load(item)
 
     def set_attachments(self, attachments: Sequence[Attachment]) -> None:
         self.beginResetModel()
@@ -394,7 +401,10 @@ class AttachmentsModel(QAbstractListModel):
             icon = self._icons.get(item.id)
             if icon is None and item.media_type.startswith("image/") and item.id not in self._asked:
                 self._asked.add(item.id)
-                self._load(item)
+                # Read after this paint: forty photos must not slow the first screen down.
+                if not self._waiting:
+                    QTimer.singleShot(0, self, self._load_waiting)
+                self._waiting.append(item)
             return icon
         return None
 
