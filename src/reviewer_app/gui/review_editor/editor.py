@@ -468,12 +468,16 @@ class ReviewEditor(QMainWindow):
         the panel's: move the panel's controls back to the end of the chain.
         """
         evidence = self.evidence
-        last = self.previousInFocusChain()
-        while last is not self and not last.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        last: QWidget | None = self.previousInFocusChain()
+        while (
+            last is not None
+            and last is not self
+            and not last.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
             last = last.previousInFocusChain()
-        if last is self or evidence.isAncestorOf(last):
+        if last is None or last is self or evidence.isAncestorOf(last):
             return
-        previous = last
+        previous: QWidget = last
         for widget in (
             evidence.capture,
             evidence.scope,

@@ -8,7 +8,7 @@ bold font.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QListWidget, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -24,7 +24,9 @@ class SectionNavDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         width = max(40, self.view.viewport().width() - ITEM_PADDING_X)
         font = QFont(option.font)
         font.setWeight(QFont.Weight.DemiBold)  # the chosen section is bold
