@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QListView, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QListView
 
 from reviewer_app.domain.review import Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
@@ -19,32 +18,6 @@ from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
 LEAD = "Sarah Okafor"
 PEER = "Priya Natarajan"
 SCHOOL = "Brookside High School"
-
-
-def drop_files(widget: QWidget, files: list[Path]) -> tuple[bool, bool]:
-    """Drag ``files`` over ``widget`` and drop them, as a file manager does; returns whether
-    the drag was accepted on entering and the drop was accepted."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
-    mime.setText("\n".join(str(f) for f in files))  # file managers offer text too
-    point = QPointF(widget.rect().center())
-    enter = QDragEnterEvent(
-        point,
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, enter)
-    drop = QDropEvent(
-        point,
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, drop)
-    return enter.isAccepted(), drop.isAccepted()
 
 
 def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -> None:
@@ -61,11 +34,11 @@ def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -
     plan.write_bytes(b"%PDF-1.4\n% lesson plan (invented)\n")
 
     # Dropped on the notes list (which takes no drops itself): the drop reaches the editor.
-    entered, dropped = drop_files(editor.evidence.notes_view.viewport(), [wall, plan])
+    entered, dropped = drive.drop_on(editor.evidence.notes_view.viewport(), [wall, plan])
     assert (entered, dropped) == (True, True)
     # Dropped on the capture bar: attached, not pasted in as a path.
     capture = editor.evidence.capture
-    entered, dropped = drop_files(capture, [board])
+    entered, dropped = drive.drop_on(capture, [board])
     assert (entered, dropped) == (True, True)
     assert capture.text() == ""
     drive.wait_saved(editor)
@@ -84,7 +57,7 @@ def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -
     marker = wall.read_bytes()[-64:]
     assert all(marker not in f.read_bytes() for f in store_files)
     # Content-addressed: dropping the same photo again stores no second copy of its content.
-    drop_files(editor.evidence.notes_view.viewport(), [wall])
+    drive.drop_on(editor.evidence.notes_view.viewport(), [wall])
     drive.wait_saved(editor)
     again = records.attachments(review_id)[-1]
     assert again.sha256 == stored[0].sha256
@@ -134,7 +107,7 @@ def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -
     viewer.accept()
 
     # A file that cannot be read is not attached, and the indicator says so in words.
-    entered, dropped = drop_files(editor.evidence.notes_view.viewport(), [tmp_path])
+    entered, dropped = drive.drop_on(editor.evidence.notes_view.viewport(), [tmp_path])
     qtbot.waitUntil(lambda: editor.saved_indicator.property("state") == "failed", timeout=10_000)
     assert editor.saved_indicator.text() == (
         f"Not saved: {tmp_path.name} could not be read, so it was not attached."
@@ -149,7 +122,7 @@ def test_no_drops_on_a_signed_review(drive, photo) -> None:
     editor.close()
     editor = drive.open(shell, visit)
     count = editor.attachments_model.rowCount()
-    entered, dropped = drop_files(editor.evidence.notes_view.viewport(), [photo("late.png")])
+    entered, dropped = drive.drop_on(editor.evidence.notes_view.viewport(), [photo("late.png")])
     assert (entered, dropped) == (False, False)
     assert editor.attachments_model.rowCount() == count
     assert editor.choose_files() is None

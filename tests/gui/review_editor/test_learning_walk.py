@@ -111,7 +111,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     capture.clear()
 
     # A photo, stored encrypted as a blob, linked to the next note, with a thumbnail and viewer.
-    editor.changes.attach_file(photo("whiteboards.png"))
+    drive.drop(editor, [photo("whiteboards.png")])
     drive.wait_saved(editor)
     assert editor.attachments_model.rowCount() == 1
     drive.capture(editor, "Photo of the working wall @adaptive-access")
