@@ -80,9 +80,18 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
 
 
 def make_application() -> QApplication:
-    """The QApplication with Reviewer's organisation and application names (one per process)."""
+    """The QApplication with Reviewer's organisation and application names (one per process).
+
+    Every process that shows Reviewer's windows starts Qt here, so this is where the guard
+    against PySide6's reference leak on ``None`` is installed.
+    """
     from PySide6.QtWidgets import QApplication
 
+    from reviewer_app.gui.none_refcount_guard import guard
+
+    # Before any Qt call: every window (not only the editor) calls Qt's void methods often
+    # enough to exhaust None's references on Python 3.11 (see none_refcount_guard).
+    guard()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
