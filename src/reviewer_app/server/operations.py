@@ -38,7 +38,6 @@ from reviewer_app.sync.protocol import (
     RejectReason,
     ResultStatus,
     RetryReason,
-    payload_sha256,
 )
 
 log = logging.getLogger(__name__)
@@ -154,7 +153,7 @@ class _Push:
             "entity_id": op.entity_id,
             "author_id": self.caller.person.id,
             "op_id": str(op.op_id),
-            "payload_sha256": digest or payload_sha256(op.payload),
+            "payload_sha256": digest or op.payload_sha256(),
             "payload": op.payload,
             "blob_sha256": blob_sha256,
             "retracted": retracted,
@@ -317,7 +316,7 @@ class _Push:
                 return refusal_or_sha
             blob_sha = refusal_or_sha
         existing = self.record(op.entity.value, op.entity_id)
-        digest = payload_sha256(payload)
+        digest = op.payload_sha256()
         if existing is not None:
             if _get(existing, "payload_sha256") == digest:
                 return OpResult(

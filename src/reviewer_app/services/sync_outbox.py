@@ -31,19 +31,26 @@ _PENDING = store_outbox.OpState.PENDING.value
 
 def to_wire(row: OutboxRow) -> wire.Operation:
     """The wire form of one queued local change."""
-    payload: Any = json.loads(row.payload)
-    return wire.Operation(
-        op_id=uuid.UUID(row.op_id),
-        device_seq=row.device_seq,
-        review_id=row.review_id,
-        entity=wire.Entity(row.entity),
-        entity_id=row.entity_id,
-        field=row.field,
-        kind=wire.OpKind(row.kind),
-        payload=payload,
-        base_version=row.base_version,
-        parent_op_id=uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
-        device_time=datetime.fromisoformat(row.device_time),
+    constants: list[str] = []
+    payload: Any = json.loads(row.payload, parse_constant=lambda name: constants.append(name))
+    # The stored payload is already canonical JSON (storage.outbox.canonical_json), so the
+    # checks need not encode it again; NaN and infinity (not JSON) go the long way and fail.
+    context = None if constants else {wire.CANONICAL_PAYLOAD: row.payload.encode("utf-8")}
+    return wire.Operation.model_validate(
+        {
+            "op_id": uuid.UUID(row.op_id),
+            "device_seq": row.device_seq,
+            "review_id": row.review_id,
+            "entity": wire.Entity(row.entity),
+            "entity_id": row.entity_id,
+            "field": row.field,
+            "kind": wire.OpKind(row.kind),
+            "payload": payload if not constants else json.loads(row.payload),
+            "base_version": row.base_version,
+            "parent_op_id": uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
+            "device_time": datetime.fromisoformat(row.device_time),
+        },
+        context=context,
     )
 
 

@@ -7,9 +7,10 @@ child tables so they can be queried (for example, every note on one criterion).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -26,6 +27,9 @@ from reviewer_app.storage.tables import (
     NotePupilRow,
     NoteTagRow,
 )
+
+#: Ids per ``IN (...)`` lookup: well under SQLite's limit on bound parameters.
+_IN_CHUNK = 500
 
 
 class EvidenceRepository(OutboxRecorder):
@@ -66,6 +70,71 @@ class EvidenceRepository(OutboxRecorder):
         # queued as ``retract`` under the tombstone's id; the sync engine sends it as an append.
         kind = OpKind.RETRACT if note.retracted else OpKind.APPEND
         self._queue(note.review_id, Entity.EVIDENCE_NOTE, note.id, kind, note, note.captured_at)
+
+    def add_notes(self, notes: Sequence[EvidenceNote]) -> int:
+        """Append many notes at once, as :meth:`add_note` would one by one; returns how many
+        were new.
+
+        For pulled pages: one lookup of the ids already stored and one multi-row INSERT per
+        table, instead of a lookup, two flushes and a statement per row for each note. Notes
+        already stored (or repeated in ``notes``) are skipped. Writes that are queued for sync
+        go one by one, since each takes the next outbox sequence number.
+        """
+        if self._record_ops:
+            before = len(notes)
+            for note in notes:
+                self.add_note(note)
+            return before
+        fresh: dict[str, EvidenceNote] = {}
+        for note in notes:
+            fresh.setdefault(note.id, note)
+        ids = list(fresh)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            for (known,) in self._session.connection().execute(
+                sa_select(col(EvidenceNoteRow.id)).where(col(EvidenceNoteRow.id).in_(chunk))
+            ):
+                fresh.pop(known, None)
+        if not fresh:
+            return 0
+        note_rows, criteria, tags, attachments, pupils = [], [], [], [], []
+        for note in fresh.values():
+            note_rows.append(
+                {
+                    "id": note.id,
+                    "review_id": note.review_id,
+                    "author_id": note.author_id,
+                    "text": note.text,
+                    "captured_at": to_text(note.captured_at),
+                    "supersedes": note.supersedes,
+                    "retracted": note.retracted,
+                }
+            )
+            criteria += [
+                {"note_id": note.id, "position": i, "criterion_id": c}
+                for i, c in enumerate(note.criterion_ids)
+            ]
+            tags += [{"note_id": note.id, "kind": k, "value": v} for k, v in note.tags.items()]
+            attachments += [
+                {"note_id": note.id, "position": i, "attachment_id": a}
+                for i, a in enumerate(note.attachment_ids)
+            ]
+            pupils += [
+                {"note_id": note.id, "position": i, "pupil_ref": p}
+                for i, p in enumerate(note.pupil_refs)
+            ]
+        self._session.flush()  # ORM writes of this transaction go first, in order
+        connection = self._session.connection()
+        for table, rows in (
+            (EvidenceNoteRow, note_rows),
+            (NoteCriterionRow, criteria),
+            (NoteTagRow, tags),
+            (NoteAttachmentRow, attachments),
+            (NotePupilRow, pupils),
+        ):
+            if rows:
+                connection.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+        return len(note_rows)
 
     def notes(self, review_id: str) -> list[EvidenceNote]:
         """Every note record of the review (superseded and retracted included), oldest first.

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -28,6 +29,8 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -168,6 +171,18 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+#: The six bytes JSON spells a NUL character with (``json.dumps`` escapes every control character).
+_ESCAPED_NUL = b"\\u0000"
+
+#: Context key of :meth:`Operation.model_validate`: the payload's canonical JSON, already known
+#: to the caller (the laptop's outbox stores it), so validation need not encode it again.
+CANONICAL_PAYLOAD = "canonical_payload"
+
+#: Hands a payload's canonical JSON from the field validator to the model validator of the same
+#: :class:`Operation` (validation of one model runs start to end on one thread).
+_just_encoded = threading.local()
+
+
 def sha256_hex(data: bytes) -> str:
     """Lowercase hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -214,6 +229,9 @@ class Operation(_Message):
     parent_op_id: uuid.UUID | None = None
     device_time: datetime
 
+    #: ``(payload, its canonical JSON)``, kept from validation; payloads are never mutated.
+    _canonical: tuple[JsonValue, bytes] | None = PrivateAttr(default=None)
+
     @field_validator("device_time")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
@@ -226,15 +244,22 @@ class Operation(_Message):
 
     @field_validator("payload")
     @classmethod
-    def _payload_is_bounded(cls, value: JsonValue) -> JsonValue:
-        try:
-            size = len(canonical_json(value))
-        except ValueError as exc:
-            raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
-        if size > MAX_PAYLOAD_BYTES:
-            raise ValueError(f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}")
-        if _has_nul(value):
+    def _payload_is_bounded(cls, value: JsonValue, info: ValidationInfo) -> JsonValue:
+        known = info.context.get(CANONICAL_PAYLOAD) if isinstance(info.context, dict) else None
+        if isinstance(known, bytes):
+            data = known
+        else:
+            try:
+                data = canonical_json(value)
+            except ValueError as exc:
+                raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
+        if len(data) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload is {len(data)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+        # A NUL anywhere is spelled \u0000 in the JSON; only then is the slow walk needed (the
+        # six characters can also be typed, as a backslash and "u0000").
+        if _ESCAPED_NUL in data and _has_nul(value):
             raise ValueError("payload must not contain NUL characters")
+        _just_encoded.payload = (value, data)
         return value
 
     @model_validator(mode="after")
@@ -265,14 +290,40 @@ class Operation(_Message):
             or not isinstance(self.payload.get("conflict_id"), str)
         ):
             raise ValueError("a 'resolve' operation needs a payload with 'conflict_id'")
+        encoded = getattr(_just_encoded, "payload", None)
+        _just_encoded.payload = None
+        if encoded is not None and encoded[0] is self.payload:
+            self._canonical = encoded
         return self
+
+    def canonical_payload(self) -> bytes:
+        """The payload's canonical JSON (:func:`canonical_json`), encoded once per operation."""
+        cached = self._canonical
+        if cached is None or cached[0] is not self.payload:
+            cached = (self.payload, canonical_json(self.payload))
+            self._canonical = cached
+        return cached[1]
+
+    def payload_sha256(self) -> str:
+        """Same as :func:`payload_sha256` of the payload, without encoding it again."""
+        return sha256_hex(self.canonical_payload())
 
     def digest(self) -> str:
         """SHA-256 of the operation's canonical JSON: the fingerprint behind exactly-once.
 
         Two deliveries of one ``op_id`` are the same operation only when their digests match.
+        The bytes are those of ``canonical_json(self.model_dump(mode="json"))``, with the
+        payload's canonical JSON put in its (sorted) place rather than encoded again.
         """
-        return sha256_hex(canonical_json(self.model_dump(mode="json")))
+        head = self.model_dump(mode="json", exclude={"payload"})
+        before = canonical_json({k: v for k, v in head.items() if k < "payload"})
+        after = canonical_json({k: v for k, v in head.items() if k > "payload"})
+        return sha256_hex(
+            before[:-1]
+            + (b',"payload":' if len(before) > 2 else b'"payload":')
+            + self.canonical_payload()
+            + (b"," + after[1:] if len(after) > 2 else b"}")
+        )
 
 
 def operation_digest(operation: Operation) -> str:
