@@ -38,6 +38,8 @@ from reviewer_app.sync.protocol import (
     RejectReason,
     ResultStatus,
     RetryReason,
+    canonical_json,
+    sha256_hex,
 )
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,15 @@ class _Push:
         self.change_rows: list[dict[str, Any]] = []
         self.applied_rows: list[dict[str, Any]] = []
         self.person_of_device: dict[str, str | None] = {}
+        #: Canonical JSON of each operation's payload, by ``id(op)``: encoded once per batch
+        #: (the operations live as long as the batch), used by the record hash and the digest.
+        self.encoded: dict[int, bytes] = {}
+
+    def canonical_payload(self, op: Operation) -> bytes:
+        encoded = self.encoded.get(id(op))
+        if encoded is None:
+            encoded = self.encoded[id(op)] = canonical_json(op.payload)
+        return encoded
 
     def prefetch(self, operations: list[Operation]) -> None:
         """Load, in two queries, the earlier results and records this batch may touch."""
@@ -153,7 +164,7 @@ class _Push:
             "entity_id": op.entity_id,
             "author_id": self.caller.person.id,
             "op_id": str(op.op_id),
-            "payload_sha256": digest or op.payload_sha256(),
+            "payload_sha256": digest or sha256_hex(self.canonical_payload(op)),
             "payload": op.payload,
             "blob_sha256": blob_sha256,
             "retracted": retracted,
@@ -223,8 +234,8 @@ class _Push:
                     "op_id": str(op.op_id),
                     "review_id": self.review.id,
                     "device_id": self.caller.device.id,
-                    "op_sha256": op.digest(),
-                    "result": result.model_dump(mode="json"),
+                    "op_sha256": op.digest(self.canonical_payload(op)),
+                    "result": _result_json(result),
                     "server_seq": result.server_seq,
                     "version": result.version,
                     "applied_at": utc_now(),
@@ -244,7 +255,7 @@ class _Push:
                 f"Operation {op.op_id} was already sent by another reviewer's laptop; "
                 "this batch was refused and nothing was changed.",
             )
-        if prior.op_sha256 != op.digest():
+        if prior.op_sha256 != op.digest(self.canonical_payload(op)):
             return self.rejected(
                 op,
                 RejectReason.OP_ID_REUSED,
@@ -316,7 +327,7 @@ class _Push:
                 return refusal_or_sha
             blob_sha = refusal_or_sha
         existing = self.record(op.entity.value, op.entity_id)
-        digest = op.payload_sha256()
+        digest = sha256_hex(self.canonical_payload(op))
         if existing is not None:
             if _get(existing, "payload_sha256") == digest:
                 return OpResult(
@@ -335,7 +346,10 @@ class _Push:
         if op.entity is Entity.SIGNED_REPORT:
             self.review.locked = True
             self.session.add(self.review)
-        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+        # Every field is known good here (most of any push): built without validating again.
+        return OpResult.model_construct(
+            op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq
+        )
 
     def _check_blob(self, op: Operation, payload: dict[str, Any]) -> OpResult | str:
         sha = payload.get("sha256")
@@ -541,6 +555,19 @@ class _Push:
         return self._write_field(
             op, state, op.payload["value"], ChangeKind.RESOLVE, conflict_id=conflict.id
         )
+
+
+def _result_json(result: OpResult) -> dict[str, Any]:
+    """``result.model_dump(mode="json")``, written out: it is stored for every operation."""
+    return {
+        "op_id": str(result.op_id),
+        "status": result.status.value,
+        "server_seq": result.server_seq,
+        "version": result.version,
+        "conflict_id": result.conflict_id,
+        "reason": result.reason,
+        "message": result.message,
+    }
 
 
 def conflict_record(conflict: models.Conflict) -> ConflictRecord:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+import sqlalchemy as sa
 from sqlmodel import col, select, update
 
 from reviewer_app.services.writer_lane import WriterLane
@@ -27,9 +29,30 @@ _APPEND = store_outbox.OpKind.APPEND.value
 #: Records whose file travels as a blob before the record itself.
 _FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
+#: The outbox columns an operation is made of.
+_WIRE_COLUMNS = (
+    "op_id", "device_seq", "review_id", "entity", "entity_id", "field", "kind", "payload",
+    "base_version", "parent_op_id", "device_time",
+)  # fmt: skip
 
 
-def to_wire(row: OutboxRow) -> wire.Operation:
+class _QueuedRow(Protocol):
+    """The outbox columns :func:`to_wire` reads (an ``OutboxRow`` or a plain result row)."""
+
+    op_id: str
+    device_seq: int
+    review_id: str
+    entity: str
+    entity_id: str
+    field: str | None
+    kind: str
+    payload: str
+    base_version: int | None
+    parent_op_id: str | None
+    device_time: str
+
+
+def to_wire(row: _QueuedRow) -> wire.Operation:
     """The wire form of one queued local change."""
     constants: list[str] = []
     payload: Any = json.loads(row.payload, parse_constant=lambda name: constants.append(name))
@@ -60,6 +83,7 @@ class StoreOutbox:
     def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
+        self._recording: Future[None] | None = None
 
     def pending_review_ids(self) -> list[str]:
         with self._store.reading() as session:
@@ -74,17 +98,23 @@ class StoreOutbox:
     def pending_operations(
         self, review_id: str, after_device_seq: int, limit: int
     ) -> list[wire.Operation]:
+        table = OutboxRow.__table__  # type: ignore[attr-defined]
         with self._store.reading() as session:
-            rows = session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.state == _PENDING,
-                    OutboxRow.review_id == review_id,
-                    OutboxRow.device_seq > after_device_seq,
+            # Plain rows, not ORM objects: a batch is read once and never changed here.
+            rows = (
+                session.connection()
+                .execute(
+                    sa.select(*(table.c[name] for name in _WIRE_COLUMNS))
+                    .where(
+                        table.c.state == _PENDING,
+                        table.c.review_id == review_id,
+                        table.c.device_seq > after_device_seq,
+                    )
+                    .order_by(table.c.device_seq)
+                    .limit(limit)
                 )
-                .order_by(col(OutboxRow.device_seq))
-                .limit(limit)
-            ).all()
+                .all()
+            )
         return [to_wire(row) for row in rows]
 
     def blobs_to_upload(self) -> list[tuple[str, int]]:
@@ -131,7 +161,18 @@ class StoreOutbox:
                 for result in others:
                     apply_result(session, result)
 
-        self._lane.call(write)
+        # Stored on the lane while the next batch travels: the commit's wait for the disk
+        # overlaps the next round trip. One batch at most is outstanding, and settle() waits
+        # for it. Were the laptop to stop first, the batch would be sent again and the server
+        # would answer it from its stored results.
+        self.settle()
+        self._recording = self._lane.submit(write)
+
+    def settle(self) -> None:
+        """Wait until the answers given to :meth:`record_results` are stored (or raise why not)."""
+        recording, self._recording = self._recording, None
+        if recording is not None:
+            recording.result()
 
 
 def apply_result(session: Any, result: wire.OpResult) -> None:

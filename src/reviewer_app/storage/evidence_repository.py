@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, insert
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -30,6 +30,16 @@ from reviewer_app.storage.tables import (
 
 #: Ids per ``IN (...)`` lookup: well under SQLite's limit on bound parameters.
 _IN_CHUNK = 500
+_INSERT_NOTE = (
+    "INSERT INTO evidence_note (id, review_id, author_id, text, captured_at, supersedes, "
+    "retracted) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CRITERION = "INSERT INTO note_criterion (note_id, position, criterion_id) VALUES (?, ?, ?)"
+_INSERT_TAG = "INSERT INTO note_tag (note_id, kind, value) VALUES (?, ?, ?)"
+_INSERT_ATTACHMENT = (
+    "INSERT INTO note_attachment (note_id, position, attachment_id) VALUES (?, ?, ?)"
+)
+_INSERT_PUPIL = "INSERT INTO note_pupil (note_id, position, pupil_ref) VALUES (?, ?, ?)"
 
 
 class EvidenceRepository(OutboxRecorder):
@@ -97,43 +107,33 @@ class EvidenceRepository(OutboxRecorder):
                 fresh.pop(known, None)
         if not fresh:
             return 0
-        note_rows, criteria, tags, attachments, pupils = [], [], [], [], []
+        note_rows: list[tuple[object, ...]] = []
+        criteria: list[tuple[object, ...]] = []
+        tags: list[tuple[object, ...]] = []
+        attachments: list[tuple[object, ...]] = []
+        pupils: list[tuple[object, ...]] = []
         for note in fresh.values():
             note_rows.append(
-                {
-                    "id": note.id,
-                    "review_id": note.review_id,
-                    "author_id": note.author_id,
-                    "text": note.text,
-                    "captured_at": to_text(note.captured_at),
-                    "supersedes": note.supersedes,
-                    "retracted": note.retracted,
-                }
-            )
-            criteria += [
-                {"note_id": note.id, "position": i, "criterion_id": c}
-                for i, c in enumerate(note.criterion_ids)
-            ]
-            tags += [{"note_id": note.id, "kind": k, "value": v} for k, v in note.tags.items()]
-            attachments += [
-                {"note_id": note.id, "position": i, "attachment_id": a}
-                for i, a in enumerate(note.attachment_ids)
-            ]
-            pupils += [
-                {"note_id": note.id, "position": i, "pupil_ref": p}
-                for i, p in enumerate(note.pupil_refs)
-            ]
+                (note.id, note.review_id, note.author_id, note.text, to_text(note.captured_at),
+                 note.supersedes, note.retracted)
+            )  # fmt: skip
+            criteria += [(note.id, i, c) for i, c in enumerate(note.criterion_ids)]
+            tags += [(note.id, k, v) for k, v in note.tags.items()]
+            attachments += [(note.id, i, a) for i, a in enumerate(note.attachment_ids)]
+            pupils += [(note.id, i, p) for i, p in enumerate(note.pupil_refs)]
         self._session.flush()  # ORM writes of this transaction go first, in order
         connection = self._session.connection()
-        for table, rows in (
-            (EvidenceNoteRow, note_rows),
-            (NoteCriterionRow, criteria),
-            (NoteTagRow, tags),
-            (NoteAttachmentRow, attachments),
-            (NotePupilRow, pupils),
+        # Plain executemany on the driver: SQLAlchemy's per-row parameter handling would cost
+        # more than the inserts themselves (the store is always SQLite, qmark style).
+        for sql, rows in (
+            (_INSERT_NOTE, note_rows),
+            (_INSERT_CRITERION, criteria),
+            (_INSERT_TAG, tags),
+            (_INSERT_ATTACHMENT, attachments),
+            (_INSERT_PUPIL, pupils),
         ):
             if rows:
-                connection.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+                connection.exec_driver_sql(sql, rows)
         return len(note_rows)
 
     def notes(self, review_id: str) -> list[EvidenceNote]:

@@ -17,7 +17,6 @@ import hashlib
 import itertools
 import json
 import re
-import threading
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -29,7 +28,6 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
-    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -178,10 +176,6 @@ _ESCAPED_NUL = b"\\u0000"
 #: to the caller (the laptop's outbox stores it), so validation need not encode it again.
 CANONICAL_PAYLOAD = "canonical_payload"
 
-#: Hands a payload's canonical JSON from the field validator to the model validator of the same
-#: :class:`Operation` (validation of one model runs start to end on one thread).
-_just_encoded = threading.local()
-
 
 def sha256_hex(data: bytes) -> str:
     """Lowercase hex SHA-256 of ``data``."""
@@ -229,9 +223,6 @@ class Operation(_Message):
     parent_op_id: uuid.UUID | None = None
     device_time: datetime
 
-    #: ``(payload, its canonical JSON)``, kept from validation; payloads are never mutated.
-    _canonical: tuple[JsonValue, bytes] | None = PrivateAttr(default=None)
-
     @field_validator("device_time")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
@@ -259,7 +250,6 @@ class Operation(_Message):
         # six characters can also be typed, as a backslash and "u0000").
         if _ESCAPED_NUL in data and _has_nul(value):
             raise ValueError("payload must not contain NUL characters")
-        _just_encoded.payload = (value, data)
         return value
 
     @model_validator(mode="after")
@@ -290,38 +280,25 @@ class Operation(_Message):
             or not isinstance(self.payload.get("conflict_id"), str)
         ):
             raise ValueError("a 'resolve' operation needs a payload with 'conflict_id'")
-        encoded = getattr(_just_encoded, "payload", None)
-        _just_encoded.payload = None
-        if encoded is not None and encoded[0] is self.payload:
-            self._canonical = encoded
         return self
 
-    def canonical_payload(self) -> bytes:
-        """The payload's canonical JSON (:func:`canonical_json`), encoded once per operation."""
-        cached = self._canonical
-        if cached is None or cached[0] is not self.payload:
-            cached = (self.payload, canonical_json(self.payload))
-            self._canonical = cached
-        return cached[1]
-
-    def payload_sha256(self) -> str:
-        """Same as :func:`payload_sha256` of the payload, without encoding it again."""
-        return sha256_hex(self.canonical_payload())
-
-    def digest(self) -> str:
+    def digest(self, canonical_payload: bytes | None = None) -> str:
         """SHA-256 of the operation's canonical JSON: the fingerprint behind exactly-once.
 
         Two deliveries of one ``op_id`` are the same operation only when their digests match.
-        The bytes are those of ``canonical_json(self.model_dump(mode="json"))``, with the
-        payload's canonical JSON put in its (sorted) place rather than encoded again.
+        The bytes are those of ``canonical_json(self.model_dump(mode="json"))``; a caller that
+        already holds the payload's canonical JSON passes it, and it is put in its (sorted)
+        place rather than encoded again.
         """
+        if canonical_payload is None:
+            canonical_payload = canonical_json(self.payload)
         head = self.model_dump(mode="json", exclude={"payload"})
         before = canonical_json({k: v for k, v in head.items() if k < "payload"})
         after = canonical_json({k: v for k, v in head.items() if k > "payload"})
         return sha256_hex(
             before[:-1]
             + (b',"payload":' if len(before) > 2 else b'"payload":')
-            + self.canonical_payload()
+            + canonical_payload
             + (b"," + after[1:] if len(after) > 2 else b"}")
         )
 
