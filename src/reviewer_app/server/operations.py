@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, ReviewAccess, restriction_for
-from reviewer_app.server.database import is_postgresql
+from reviewer_app.server.database import EncodedJSON, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
@@ -121,6 +121,10 @@ class _Push:
             encoded = self.encoded[id(op)] = canonical_json(op.payload)
         return encoded
 
+    def stored_payload(self, op: Operation) -> EncodedJSON:
+        """The payload as its JSON columns take it: the canonical JSON already encoded."""
+        return EncodedJSON(self.canonical_payload(op).decode("utf-8"))
+
     def prefetch(self, operations: list[Operation]) -> None:
         """Load, in two queries, the earlier results and records this batch may touch."""
         op_ids = [str(op.op_id) for op in operations]
@@ -165,7 +169,7 @@ class _Push:
             "author_id": self.caller.person.id,
             "op_id": str(op.op_id),
             "payload_sha256": digest or sha256_hex(self.canonical_payload(op)),
-            "payload": op.payload,
+            "payload": self.stored_payload(op),
             "blob_sha256": blob_sha256,
             "retracted": retracted,
             "server_seq": seq,
@@ -215,7 +219,7 @@ class _Push:
                 "device_id": self.caller.device.id,
                 "device_time": op.device_time,
                 "conflict_id": conflict_id,
-                "payload": payload,
+                "payload": self.stored_payload(op) if payload is op.payload else payload,
             }
         )
         return self.review.last_seq
@@ -346,10 +350,7 @@ class _Push:
         if op.entity is Entity.SIGNED_REPORT:
             self.review.locked = True
             self.session.add(self.review)
-        # Every field is known good here (most of any push): built without validating again.
-        return OpResult.model_construct(
-            op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq
-        )
+        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
 
     def _check_blob(self, op: Operation, payload: dict[str, Any]) -> OpResult | str:
         sha = payload.get("sha256")

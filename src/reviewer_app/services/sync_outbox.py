@@ -36,6 +36,17 @@ _WIRE_COLUMNS = (
 )  # fmt: skip
 
 
+class _NotJsonError(ValueError):
+    """A stored payload holds NaN or infinity, which JSON (and the server) does not allow."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonError(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 class _QueuedRow(Protocol):
     """The outbox columns :func:`to_wire` reads (an ``OutboxRow`` or a plain result row)."""
 
@@ -54,11 +65,13 @@ class _QueuedRow(Protocol):
 
 def to_wire(row: _QueuedRow) -> wire.Operation:
     """The wire form of one queued local change."""
-    constants: list[str] = []
-    payload: Any = json.loads(row.payload, parse_constant=lambda name: constants.append(name))
-    # The stored payload is already canonical JSON (storage.outbox.canonical_json), so the
-    # checks need not encode it again; NaN and infinity (not JSON) go the long way and fail.
-    context = None if constants else {wire.CANONICAL_PAYLOAD: row.payload.encode("utf-8")}
+    try:
+        payload: Any = _DECODER.decode(row.payload)
+        # The stored payload is already canonical JSON (storage.outbox.canonical_json), so
+        # the checks need not encode it again.
+        context: dict[str, Any] | None = {wire.CANONICAL_PAYLOAD: row.payload.encode("utf-8")}
+    except _NotJsonError:
+        payload, context = json.loads(row.payload), None  # NaN or infinity: validation refuses
     return wire.Operation.model_validate(
         {
             "op_id": uuid.UUID(row.op_id),
@@ -68,7 +81,7 @@ def to_wire(row: _QueuedRow) -> wire.Operation:
             "entity_id": row.entity_id,
             "field": row.field,
             "kind": wire.OpKind(row.kind),
-            "payload": payload if not constants else json.loads(row.payload),
+            "payload": payload,
             "base_version": row.base_version,
             "parent_op_id": uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
             "device_time": datetime.fromisoformat(row.device_time),
