@@ -251,16 +251,17 @@ def test_notes_added_together_are_the_notes_added_one_by_one(store: Store) -> No
                 media_type="image/png", size=len(PHOTO), author_id="p2", added_at=T0,
             )
         )  # fmt: skip
-    notes = [
-        EvidenceNote(
+
+    def note(i: int) -> EvidenceNote:
+        return EvidenceNote(
             id=f"n{i}", review_id="r1", author_id="p2", text=f"{NOTE_TEXT} ({i})",
             captured_at=T0 + timedelta(minutes=i), criterion_ids=("maths.reasoning",)[: i % 2],
             tags={"year_group": "Year 4"} if i % 3 == 0 else {},
             attachment_ids=("a1",) if i == 4 else (), pupil_refs=("P-0007",) * (i == 5),
             supersedes="n1" if i == 6 else None, retracted=i == 6,
         )  # fmt: skip
-        for i in range(1, 8)
-    ]
+
+    notes = [note(i) for i in range(1, 8)]
     with store.writing() as session:
         EvidenceRepository(session, record_ops=False).add_note(notes[0])  # already held
     before = _counts(store)
