@@ -114,6 +114,10 @@ class _Push:
         #: Canonical JSON of each operation's payload, by ``id(op)``: encoded once per batch
         #: (the operations live as long as the batch), used by the record hash and the digest.
         self.encoded: dict[int, bytes] = {}
+        #: The review's counter, kept here during the batch (an ORM attribute is slow to bump)
+        #: and stored on the locked review row by :meth:`finish`.
+        self.last_seq = review.last_seq
+        self.now = utc_now()
 
     def canonical_payload(self, op: Operation) -> bytes:
         encoded = self.encoded.get(id(op))
@@ -177,6 +181,13 @@ class _Push:
         self.record_rows.append(row)
         self.records[(op.entity.value, op.entity_id)] = row
 
+    def finish(self) -> None:
+        """Store the review's new counter and insert the batch's rows."""
+        if self.review.last_seq != self.last_seq:
+            self.review.last_seq = self.last_seq
+            self.session.add(self.review)
+        self.write_rows()
+
     def write_rows(self) -> None:
         """Insert the batch's change-log and applied-op rows (a statement per table)."""
         connection = self.session.connection()
@@ -204,11 +215,11 @@ class _Push:
         version: int | None = None,
         conflict_id: str | None = None,
     ) -> int:
-        self.review.last_seq += 1
+        self.last_seq += 1
         self.change_rows.append(
             {
                 "review_id": self.review.id,
-                "server_seq": self.review.last_seq,
+                "server_seq": self.last_seq,
                 "kind": kind.value,
                 "entity": op.entity.value,
                 "entity_id": op.entity_id,
@@ -222,7 +233,7 @@ class _Push:
                 "payload": self.stored_payload(op) if payload is op.payload else payload,
             }
         )
-        return self.review.last_seq
+        return self.last_seq
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -242,7 +253,7 @@ class _Push:
                     "result": _result_json(result),
                     "server_seq": result.server_seq,
                     "version": result.version,
-                    "applied_at": utc_now(),
+                    "applied_at": self.now,
                 }
             )
         return result
@@ -601,8 +612,7 @@ def apply_push(
     push = _Push(session, review, caller, access, blob_reader, verify_report)
     push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]
-    session.add(review)
-    push.write_rows()
+    push.finish()
     caller.device.last_seen_at = utc_now()
     session.add(caller.device)
     accepted = sum(r.status is ResultStatus.ACCEPTED for r in results)
