@@ -34,6 +34,9 @@ _WIRE_COLUMNS = (
     "op_id", "device_seq", "review_id", "entity", "entity_id", "field", "kind", "payload",
     "base_version", "parent_op_id", "device_time",
 )  # fmt: skip
+#: Outbox entities the wire protocol carries. Others (a school's agreed category) stay pending,
+#: queued, until the server accepts them; pushing them now would only be refused.
+_WIRE_ENTITIES = tuple(e.value for e in wire.Entity)
 
 
 class _NotJsonError(ValueError):
@@ -102,7 +105,7 @@ class StoreOutbox:
         with self._store.reading() as session:
             rows = session.exec(
                 select(OutboxRow.review_id)
-                .where(OutboxRow.state == _PENDING)
+                .where(OutboxRow.state == _PENDING, col(OutboxRow.entity).in_(_WIRE_ENTITIES))
                 .group_by(col(OutboxRow.review_id))
                 .order_by(col(OutboxRow.review_id))
             ).all()
@@ -122,6 +125,7 @@ class StoreOutbox:
                         table.c.state == _PENDING,
                         table.c.review_id == review_id,
                         table.c.device_seq > after_device_seq,
+                        table.c.entity.in_(_WIRE_ENTITIES),
                     )
                     .order_by(table.c.device_seq)
                     .limit(limit)
