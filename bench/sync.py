@@ -15,12 +15,12 @@ endpoints, and laptops with real encrypted stores:
 Prints operations per second for each, and sync throughput as a percentage of raw HTTP
 (target: at least 25%). The raw baselines are the best of three runs; the sync is timed once.
 
-Measured on the shared 2-core development machine (10,000 operations, several runs; other
-work on the machine moves every figure by up to 2x from run to run):
+Measured on the shared 2-core development machine (10,000 operations, six runs after, three
+before; other work on the machine moves every figure by 2-3x from run to run):
 
-* pull: 2,900-4,400 ops/s, 6-9% of raw (before the pulled page's notes were inserted together:
+* pull: 2,900-8,800 ops/s, 6-9% of raw (before the pulled page's notes were inserted together:
   540-870 ops/s, about 1%): about 5x;
-* push: 900-1,900 ops/s, 1.5-6% of raw (before: 1,050-1,400 ops/s, 1.5-4%): within the noise;
+* push: 900-2,700 ops/s, 1.5-6% of raw (before: 1,050-1,400 ops/s, 1.5-4%): within the noise;
 * a sync with nothing to do: one round trip, small store or large.
 
 Why push stays far below 25%: the raw baseline only parses the body's JSON (a few
