@@ -7,6 +7,7 @@ at a time, and an immediate transaction waits for it instead of failing half-way
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,21 @@ _WRITE_OPTION = "reviewer_write"
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+class EncodedJSON(str):
+    """JSON text already encoded (an operation's canonical payload): stored as it is.
+
+    The server's JSON columns take it in place of the value it spells, so a payload that was
+    encoded once to be hashed is not encoded again to be written.
+    """
+
+
+def _json_serializer(value: Any) -> str:
+    # Used for every JSON column, on SQLite by SQLAlchemy and on PostgreSQL by psycopg.
+    if type(value) is EncodedJSON:
+        return str(value)
+    return json.dumps(value)
+
+
 def sqlite_url(path: Path) -> str:
     """SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{path}"
@@ -41,11 +57,17 @@ def create_server_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,  # SQL errors reach the log; review content must not
+            json_serializer=_json_serializer,
         )
         _configure_sqlite(engine)
         return engine
     return sa.create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        hide_parameters=True,
+        json_serializer=_json_serializer,
     )
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, ReviewAccess, restriction_for
-from reviewer_app.server.database import is_postgresql
+from reviewer_app.server.database import EncodedJSON, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
@@ -38,7 +38,8 @@ from reviewer_app.sync.protocol import (
     RejectReason,
     ResultStatus,
     RetryReason,
-    payload_sha256,
+    canonical_json,
+    sha256_hex,
 )
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,23 @@ class _Push:
         self.change_rows: list[dict[str, Any]] = []
         self.applied_rows: list[dict[str, Any]] = []
         self.person_of_device: dict[str, str | None] = {}
+        #: Canonical JSON of each operation's payload, by ``id(op)``: encoded once per batch
+        #: (the operations live as long as the batch), used by the record hash and the digest.
+        self.encoded: dict[int, bytes] = {}
+        #: The review's counter, kept here during the batch (an ORM attribute is slow to bump)
+        #: and stored on the locked review row by :meth:`finish`.
+        self.last_seq = review.last_seq
+        self.now = utc_now()
+
+    def canonical_payload(self, op: Operation) -> bytes:
+        encoded = self.encoded.get(id(op))
+        if encoded is None:
+            encoded = self.encoded[id(op)] = canonical_json(op.payload)
+        return encoded
+
+    def stored_payload(self, op: Operation) -> EncodedJSON:
+        """The payload as its JSON columns take it: the canonical JSON already encoded."""
+        return EncodedJSON(self.canonical_payload(op).decode("utf-8"))
 
     def prefetch(self, operations: list[Operation]) -> None:
         """Load, in two queries, the earlier results and records this batch may touch."""
@@ -154,14 +172,21 @@ class _Push:
             "entity_id": op.entity_id,
             "author_id": self.caller.person.id,
             "op_id": str(op.op_id),
-            "payload_sha256": digest or payload_sha256(op.payload),
-            "payload": op.payload,
+            "payload_sha256": digest or sha256_hex(self.canonical_payload(op)),
+            "payload": self.stored_payload(op),
             "blob_sha256": blob_sha256,
             "retracted": retracted,
             "server_seq": seq,
         }
         self.record_rows.append(row)
         self.records[(op.entity.value, op.entity_id)] = row
+
+    def finish(self) -> None:
+        """Store the review's new counter and insert the batch's rows."""
+        if self.review.last_seq != self.last_seq:
+            self.review.last_seq = self.last_seq
+            self.session.add(self.review)
+        self.write_rows()
 
     def write_rows(self) -> None:
         """Insert the batch's change-log and applied-op rows (a statement per table)."""
@@ -190,11 +215,11 @@ class _Push:
         version: int | None = None,
         conflict_id: str | None = None,
     ) -> int:
-        self.review.last_seq += 1
+        self.last_seq += 1
         self.change_rows.append(
             {
                 "review_id": self.review.id,
-                "server_seq": self.review.last_seq,
+                "server_seq": self.last_seq,
                 "kind": kind.value,
                 "entity": op.entity.value,
                 "entity_id": op.entity_id,
@@ -205,10 +230,10 @@ class _Push:
                 "device_id": self.caller.device.id,
                 "device_time": op.device_time,
                 "conflict_id": conflict_id,
-                "payload": payload,
+                "payload": self.stored_payload(op) if payload is op.payload else payload,
             }
         )
-        return self.review.last_seq
+        return self.last_seq
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -224,11 +249,11 @@ class _Push:
                     "op_id": str(op.op_id),
                     "review_id": self.review.id,
                     "device_id": self.caller.device.id,
-                    "op_sha256": op.digest(),
-                    "result": result.model_dump(mode="json"),
+                    "op_sha256": op.digest(self.canonical_payload(op)),
+                    "result": _result_json(result),
                     "server_seq": result.server_seq,
                     "version": result.version,
-                    "applied_at": utc_now(),
+                    "applied_at": self.now,
                 }
             )
         return result
@@ -245,7 +270,7 @@ class _Push:
                 f"Operation {op.op_id} was already sent by another reviewer's laptop; "
                 "this batch was refused and nothing was changed.",
             )
-        if prior.op_sha256 != op.digest():
+        if prior.op_sha256 != op.digest(self.canonical_payload(op)):
             return self.rejected(
                 op,
                 RejectReason.OP_ID_REUSED,
@@ -317,7 +342,7 @@ class _Push:
                 return refusal_or_sha
             blob_sha = refusal_or_sha
         existing = self.record(op.entity.value, op.entity_id)
-        digest = payload_sha256(payload)
+        digest = sha256_hex(self.canonical_payload(op))
         if existing is not None:
             if _get(existing, "payload_sha256") == digest:
                 return OpResult(
@@ -544,6 +569,19 @@ class _Push:
         )
 
 
+def _result_json(result: OpResult) -> dict[str, Any]:
+    """``result.model_dump(mode="json")``, written out: it is stored for every operation."""
+    return {
+        "op_id": str(result.op_id),
+        "status": result.status.value,
+        "server_seq": result.server_seq,
+        "version": result.version,
+        "conflict_id": result.conflict_id,
+        "reason": result.reason,
+        "message": result.message,
+    }
+
+
 def conflict_record(conflict: models.Conflict) -> ConflictRecord:
     """The wire form of a stored conflict."""
     return ConflictRecord(
@@ -574,8 +612,7 @@ def apply_push(
     push = _Push(session, review, caller, access, blob_reader, verify_report)
     push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]
-    session.add(review)
-    push.write_rows()
+    push.finish()
     caller.device.last_seen_at = utc_now()
     session.add(caller.device)
     accepted = sum(r.status is ResultStatus.ACCEPTED for r in results)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import (
+    EvidenceNote,
     FieldValue,
     Review,
     ReviewState,
@@ -90,6 +91,39 @@ class ChangeApplier:
         self.reviews = ReviewRepository(session, record_ops=False)
         self.evidence = EvidenceRepository(session, record_ops=False)
         self.actions = ActionRepository(session, record_ops=False)
+
+    def apply_all(self, changes: Iterable[wire.Change]) -> None:
+        """Apply changes in order, as :meth:`apply` would one by one.
+
+        Runs of evidence notes (most of any page) are inserted together: one lookup and one
+        INSERT per table for the run, written before the next change of another kind, so the
+        order of effects is the order of the log.
+        """
+        notes: list[EvidenceNote] = []
+        for change in changes:
+            note = self._note_of(change)
+            if note is not None:
+                notes.append(note)
+                continue
+            if notes:
+                self.evidence.add_notes(notes)
+                notes = []
+            self.apply(change)
+        if notes:
+            self.evidence.add_notes(notes)
+
+    def _note_of(self, change: wire.Change) -> EvidenceNote | None:
+        """The note a change appends (a record, or a withdrawal's tombstone), else None."""
+        if change.entity is not wire.Entity.EVIDENCE_NOTE or not isinstance(change.payload, dict):
+            return None
+        payload = change.payload
+        if change.kind is wire.ChangeKind.APPEND:
+            if payload.get("review_id", self.review_id) != self.review_id:
+                return None  # apply() logs and skips it
+            return note_from_json(payload)
+        if change.kind is wire.ChangeKind.RETRACT and isinstance(payload.get("supersedes"), str):
+            return note_from_json(payload)
+        return None
 
     def apply(self, change: wire.Change) -> None:
         handler = {
@@ -429,7 +463,6 @@ class StoreApplier:
     def apply_changes(self, session: Session, review_id: str, page: wire.ChangesPage) -> None:
         """Apply a page's changes in ``session`` (tests override this to crash half-way)."""
         cursor = store_outbox.get_sync_state(session, review_id).pull_cursor
-        applier = ChangeApplier(session, review_id)
-        for change in page.changes:
-            if change.server_seq > cursor:
-                applier.apply(change)
+        ChangeApplier(session, review_id).apply_all(
+            change for change in page.changes if change.server_seq > cursor
+        )

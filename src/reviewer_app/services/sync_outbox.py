@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+import sqlalchemy as sa
 from sqlmodel import col, select, update
 
 from reviewer_app.services.writer_lane import WriterLane
@@ -27,26 +29,67 @@ _APPEND = store_outbox.OpKind.APPEND.value
 #: Records whose file travels as a blob before the record itself.
 _FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
+#: The outbox columns an operation is made of.
+_WIRE_COLUMNS = (
+    "op_id", "device_seq", "review_id", "entity", "entity_id", "field", "kind", "payload",
+    "base_version", "parent_op_id", "device_time",
+)  # fmt: skip
 #: Outbox entities the review push carries. A school's agreed category travels by its own
 #: endpoints (``services.category_sync``), so it is left out here.
 _WIRE_ENTITIES = tuple(e.value for e in wire.Entity)
 
 
-def to_wire(row: OutboxRow) -> wire.Operation:
+class _NotJsonError(ValueError):
+    """A stored payload holds NaN or infinity, which JSON (and the server) does not allow."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonError(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+class _QueuedRow(Protocol):
+    """The outbox columns :func:`to_wire` reads (an ``OutboxRow`` or a plain result row)."""
+
+    op_id: str
+    device_seq: int
+    review_id: str
+    entity: str
+    entity_id: str
+    field: str | None
+    kind: str
+    payload: str
+    base_version: int | None
+    parent_op_id: str | None
+    device_time: str
+
+
+def to_wire(row: _QueuedRow) -> wire.Operation:
     """The wire form of one queued local change."""
-    payload: Any = json.loads(row.payload)
-    return wire.Operation(
-        op_id=uuid.UUID(row.op_id),
-        device_seq=row.device_seq,
-        review_id=row.review_id,
-        entity=wire.Entity(row.entity),
-        entity_id=row.entity_id,
-        field=row.field,
-        kind=wire.OpKind(row.kind),
-        payload=payload,
-        base_version=row.base_version,
-        parent_op_id=uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
-        device_time=datetime.fromisoformat(row.device_time),
+    try:
+        payload: Any = _DECODER.decode(row.payload)
+        # The stored payload is already canonical JSON (storage.outbox.canonical_json), so
+        # the checks need not encode it again.
+        context: dict[str, Any] | None = {wire.CANONICAL_PAYLOAD: row.payload.encode("utf-8")}
+    except _NotJsonError:
+        payload, context = json.loads(row.payload), None  # NaN or infinity: validation refuses
+    return wire.Operation.model_validate(
+        {
+            "op_id": uuid.UUID(row.op_id),
+            "device_seq": row.device_seq,
+            "review_id": row.review_id,
+            "entity": wire.Entity(row.entity),
+            "entity_id": row.entity_id,
+            "field": row.field,
+            "kind": wire.OpKind(row.kind),
+            "payload": payload,
+            "base_version": row.base_version,
+            "parent_op_id": uuid.UUID(row.parent_op_id) if row.parent_op_id else None,
+            "device_time": datetime.fromisoformat(row.device_time),
+        },
+        context=context,
     )
 
 
@@ -56,6 +99,7 @@ class StoreOutbox:
     def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
+        self._recording: Future[None] | None = None
 
     def pending_review_ids(self) -> list[str]:
         with self._store.reading() as session:
@@ -70,18 +114,24 @@ class StoreOutbox:
     def pending_operations(
         self, review_id: str, after_device_seq: int, limit: int
     ) -> list[wire.Operation]:
+        table = OutboxRow.__table__  # type: ignore[attr-defined]
         with self._store.reading() as session:
-            rows = session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.state == _PENDING,
-                    OutboxRow.review_id == review_id,
-                    OutboxRow.device_seq > after_device_seq,
-                    col(OutboxRow.entity).in_(_WIRE_ENTITIES),
+            # Plain rows, not ORM objects: a batch is read once and never changed here.
+            rows = (
+                session.connection()
+                .execute(
+                    sa.select(*(table.c[name] for name in _WIRE_COLUMNS))
+                    .where(
+                        table.c.state == _PENDING,
+                        table.c.review_id == review_id,
+                        table.c.device_seq > after_device_seq,
+                        table.c.entity.in_(_WIRE_ENTITIES),
+                    )
+                    .order_by(table.c.device_seq)
+                    .limit(limit)
                 )
-                .order_by(col(OutboxRow.device_seq))
-                .limit(limit)
-            ).all()
+                .all()
+            )
         return [to_wire(row) for row in rows]
 
     def blobs_to_upload(self) -> list[tuple[str, int]]:
@@ -128,7 +178,18 @@ class StoreOutbox:
                 for result in others:
                     apply_result(session, result)
 
-        self._lane.call(write)
+        # Stored on the lane while the next batch travels: the commit's wait for the disk
+        # overlaps the next round trip. One batch at most is outstanding, and settle() waits
+        # for it. Were the laptop to stop first, the batch would be sent again and the server
+        # would answer it from its stored results.
+        self.settle()
+        self._recording = self._lane.submit(write)
+
+    def settle(self) -> None:
+        """Wait until the answers given to :meth:`record_results` are stored (or raise why not)."""
+        recording, self._recording = self._recording, None
+        if recording is not None:
+            recording.result()
 
 
 def apply_result(session: Any, result: wire.OpResult) -> None:

@@ -7,6 +7,7 @@ child tables so they can be queried (for example, every note on one criterion).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_
@@ -26,6 +27,19 @@ from reviewer_app.storage.tables import (
     NotePupilRow,
     NoteTagRow,
 )
+
+#: Ids per ``IN (...)`` lookup: well under SQLite's limit on bound parameters.
+_IN_CHUNK = 500
+_INSERT_NOTE = (
+    "INSERT INTO evidence_note (id, review_id, author_id, text, captured_at, supersedes, "
+    "retracted) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CRITERION = "INSERT INTO note_criterion (note_id, position, criterion_id) VALUES (?, ?, ?)"
+_INSERT_TAG = "INSERT INTO note_tag (note_id, kind, value) VALUES (?, ?, ?)"
+_INSERT_ATTACHMENT = (
+    "INSERT INTO note_attachment (note_id, position, attachment_id) VALUES (?, ?, ?)"
+)
+_INSERT_PUPIL = "INSERT INTO note_pupil (note_id, position, pupil_ref) VALUES (?, ?, ?)"
 
 
 class EvidenceRepository(OutboxRecorder):
@@ -66,6 +80,61 @@ class EvidenceRepository(OutboxRecorder):
         # queued as ``retract`` under the tombstone's id; the sync engine sends it as an append.
         kind = OpKind.RETRACT if note.retracted else OpKind.APPEND
         self._queue(note.review_id, Entity.EVIDENCE_NOTE, note.id, kind, note, note.captured_at)
+
+    def add_notes(self, notes: Sequence[EvidenceNote]) -> int:
+        """Append many notes at once, as :meth:`add_note` would one by one; returns how many
+        were new.
+
+        For pulled pages: one lookup of the ids already stored and one multi-row INSERT per
+        table, instead of a lookup, two flushes and a statement per row for each note. Notes
+        already stored (or repeated in ``notes``) are skipped. Writes that are queued for sync
+        go one by one, since each takes the next outbox sequence number.
+        """
+        if self._record_ops:
+            before = len(notes)
+            for note in notes:
+                self.add_note(note)
+            return before
+        fresh: dict[str, EvidenceNote] = {}
+        for note in notes:
+            fresh.setdefault(note.id, note)
+        ids = list(fresh)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            for (known,) in self._session.connection().execute(
+                sa_select(col(EvidenceNoteRow.id)).where(col(EvidenceNoteRow.id).in_(chunk))
+            ):
+                fresh.pop(known, None)
+        if not fresh:
+            return 0
+        note_rows: list[tuple[object, ...]] = []
+        criteria: list[tuple[object, ...]] = []
+        tags: list[tuple[object, ...]] = []
+        attachments: list[tuple[object, ...]] = []
+        pupils: list[tuple[object, ...]] = []
+        for note in fresh.values():
+            note_rows.append(
+                (note.id, note.review_id, note.author_id, note.text, to_text(note.captured_at),
+                 note.supersedes, note.retracted)
+            )  # fmt: skip
+            criteria += [(note.id, i, c) for i, c in enumerate(note.criterion_ids)]
+            tags += [(note.id, k, v) for k, v in note.tags.items()]
+            attachments += [(note.id, i, a) for i, a in enumerate(note.attachment_ids)]
+            pupils += [(note.id, i, p) for i, p in enumerate(note.pupil_refs)]
+        self._session.flush()  # ORM writes of this transaction go first, in order
+        connection = self._session.connection()
+        # Plain executemany on the driver: SQLAlchemy's per-row parameter handling would cost
+        # more than the inserts themselves (the store is always SQLite, qmark style).
+        for sql, rows in (
+            (_INSERT_NOTE, note_rows),
+            (_INSERT_CRITERION, criteria),
+            (_INSERT_TAG, tags),
+            (_INSERT_ATTACHMENT, attachments),
+            (_INSERT_PUPIL, pupils),
+        ):
+            if rows:
+                connection.exec_driver_sql(sql, rows)
+        return len(note_rows)
 
     def notes(self, review_id: str) -> list[EvidenceNote]:
         """Every note record of the review (superseded and retracted included), oldest first.

@@ -68,7 +68,14 @@ class OutboxPort(Protocol):
         ...
 
     def record_results(self, results: Sequence[OpResult]) -> None:
-        """Store the server's answers to one batch (in one local transaction)."""
+        """Store the server's answers to one batch (in one local transaction).
+
+        May return before they are stored; :meth:`settle` waits for them.
+        """
+        ...
+
+    def settle(self) -> None:
+        """Return once every answer given to :meth:`record_results` is stored (or raise)."""
         ...
 
 
@@ -185,6 +192,14 @@ class _Session:
             self.result.blobs_uploaded += 1
 
     def push(self) -> None:
+        try:
+            self._push_reviews()
+        finally:
+            # Answers are stored in the background while the next batch travels; the stage
+            # ends when all of them are (an error storing one surfaces here).
+            self.outbox.settle()
+
+    def _push_reviews(self) -> None:
         review_ids = self.outbox.pending_review_ids()
         for review_id in review_ids:
             after = 0

@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -168,6 +169,14 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+#: The six bytes JSON spells a NUL character with (``json.dumps`` escapes every control character).
+_ESCAPED_NUL = b"\\u0000"
+
+#: Context key of :meth:`Operation.model_validate`: the payload's canonical JSON, already known
+#: to the caller (the laptop's outbox stores it), so validation need not encode it again.
+CANONICAL_PAYLOAD = "canonical_payload"
+
+
 def sha256_hex(data: bytes) -> str:
     """Lowercase hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -226,14 +235,20 @@ class Operation(_Message):
 
     @field_validator("payload")
     @classmethod
-    def _payload_is_bounded(cls, value: JsonValue) -> JsonValue:
-        try:
-            size = len(canonical_json(value))
-        except ValueError as exc:
-            raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
-        if size > MAX_PAYLOAD_BYTES:
-            raise ValueError(f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}")
-        if _has_nul(value):
+    def _payload_is_bounded(cls, value: JsonValue, info: ValidationInfo) -> JsonValue:
+        known = info.context.get(CANONICAL_PAYLOAD) if isinstance(info.context, dict) else None
+        if isinstance(known, bytes):
+            data = known
+        else:
+            try:
+                data = canonical_json(value)
+            except ValueError as exc:
+                raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
+        if len(data) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload is {len(data)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
+        # A NUL anywhere is spelled \u0000 in the JSON; only then is the slow walk needed (the
+        # six characters can also be typed, as a backslash and "u0000").
+        if _ESCAPED_NUL in data and _has_nul(value):
             raise ValueError("payload must not contain NUL characters")
         return value
 
@@ -267,12 +282,25 @@ class Operation(_Message):
             raise ValueError("a 'resolve' operation needs a payload with 'conflict_id'")
         return self
 
-    def digest(self) -> str:
+    def digest(self, canonical_payload: bytes | None = None) -> str:
         """SHA-256 of the operation's canonical JSON: the fingerprint behind exactly-once.
 
         Two deliveries of one ``op_id`` are the same operation only when their digests match.
+        The bytes are those of ``canonical_json(self.model_dump(mode="json"))``; a caller that
+        already holds the payload's canonical JSON passes it, and it is put in its (sorted)
+        place rather than encoded again.
         """
-        return sha256_hex(canonical_json(self.model_dump(mode="json")))
+        if canonical_payload is None:
+            canonical_payload = canonical_json(self.payload)
+        head = self.model_dump(mode="json", exclude={"payload"})
+        before = canonical_json({k: v for k, v in head.items() if k < "payload"})
+        after = canonical_json({k: v for k, v in head.items() if k > "payload"})
+        return sha256_hex(
+            before[:-1]
+            + (b',"payload":' if len(before) > 2 else b'"payload":')
+            + canonical_payload
+            + (b"," + after[1:] if len(after) > 2 else b"}")
+        )
 
 
 def operation_digest(operation: Operation) -> str:

@@ -241,6 +241,53 @@ def test_pulled_records_are_not_queued_and_replays_are_harmless(store: Store) ->
     assert _counts(store) == (before[0] + 1, before[1])
 
 
+def test_notes_added_together_are_the_notes_added_one_by_one(store: Store) -> None:
+    _add_review(store)
+    with store.writing() as session:
+        sha = blobs.put_blob(session, PHOTO)
+        EvidenceRepository(session, record_ops=False).add_attachment(
+            Attachment(
+                id="a1", review_id="r1", sha256=sha, filename="work.png",
+                media_type="image/png", size=len(PHOTO), author_id="p2", added_at=T0,
+            )
+        )  # fmt: skip
+
+    def note(i: int) -> EvidenceNote:
+        return EvidenceNote(
+            id=f"n{i}", review_id="r1", author_id="p2", text=f"{NOTE_TEXT} ({i})",
+            captured_at=T0 + timedelta(minutes=i), criterion_ids=("maths.reasoning",)[: i % 2],
+            tags={"year_group": "Year 4"} if i % 3 == 0 else {},
+            attachment_ids=("a1",) if i == 4 else (), pupil_refs=("P-0007",) * (i == 5),
+            supersedes="n1" if i == 6 else None, retracted=i == 6,
+        )  # fmt: skip
+
+    notes = [note(i) for i in range(1, 8)]
+    with store.writing() as session:
+        EvidenceRepository(session, record_ops=False).add_note(notes[0])  # already held
+    before = _counts(store)
+    with store.writing() as session:
+        added = EvidenceRepository(session, record_ops=False).add_notes([*notes, notes[2]])
+    assert added == len(notes) - 1  # the held one and the repeat are skipped
+    assert _counts(store) == (before[0] + len(notes) - 1, before[1])  # nothing queued
+    with store.reading() as session:
+        assert EvidenceRepository(session).notes("r1") == notes
+        assert [n.id for n in EvidenceRepository(session).notes_for_criterion(
+            "r1", "maths.reasoning")] == ["n1", "n3", "n5", "n7"]  # fmt: skip
+    with store.writing() as session:
+        assert EvidenceRepository(session, record_ops=False).add_notes(notes) == 0
+
+
+def test_notes_added_together_by_this_laptop_are_queued_in_order(store: Store) -> None:
+    _add_review(store)
+    notes = [
+        EvidenceNote(id=f"q{i}", review_id="r1", author_id="p1", text="x", captured_at=T0)
+        for i in range(3)
+    ]
+    with store.writing() as session:
+        EvidenceRepository(session).add_notes(notes)
+    assert [op.entity_id for op in _pending(store)][-3:] == ["q0", "q1", "q2"]
+
+
 def test_field_versions_chain_and_detect_stale_writes(store: Store) -> None:
     _add_review(store)
     with store.writing() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from reviewer_app.sync.protocol import (
+    CANONICAL_PAYLOAD,
     KIND_ENTITIES,
     MAX_BATCH,
     MAX_PAYLOAD_BYTES,
@@ -294,3 +296,56 @@ def test_enrol_request_refuses_control_characters_and_extras() -> None:
     for bad in ({"device_name": "a\x07b"}, {"code": "short"}, {"extra": 1}, {"device_name": ""}):
         with pytest.raises(ValidationError):
             EnrolRequest.model_validate({**good, **bad})
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": "Year 4", "tags": {"year": "4"}, "n": [1.5, -0.0, 10**30, None, True]},
+        {"é": "ü\u2028", "z": {"b": "a backslash then u0000: \\u0000"}},
+        {},
+        "just a string",
+        [1, 2, 3],
+    ],
+)
+def test_digest_with_known_payload_json_is_the_digest_of_the_whole_operation(
+    payload: Any,
+) -> None:
+    for raw in (_op(payload=payload), _op(payload=payload, device_time="2026-03-02T10:15:00")):
+        op = Operation.model_validate(raw)
+        whole = hashlib.sha256(canonical_json(op.model_dump(mode="json"))).hexdigest()
+        assert op.digest() == whole
+        assert op.digest(canonical_json(op.payload)) == whole
+    field_set = Operation.model_validate(
+        _op(
+            entity="field_value", entity_id=REVIEW, field="leadership.strengths", kind="set",
+            payload={"value": "Clear vision"}, parent_op_id=str(uuid.uuid4()), base_version=None,
+        )
+    )  # fmt: skip
+    whole = hashlib.sha256(canonical_json(field_set.model_dump(mode="json"))).hexdigest()
+    assert field_set.digest() == whole
+
+
+def test_nul_is_refused_wherever_it_hides_but_its_spelling_in_text_is_not() -> None:
+    for payload in ({"text": "a\x00b"}, {"a\x00": 1}, ["\x00"], {"x": [{"y": "\x00"}]}):
+        with pytest.raises(ValidationError, match="NUL"):
+            Operation.model_validate(_op(payload=payload))
+    typed = Operation.model_validate(_op(payload={"text": "C:\\u0000 is typed, not a NUL"}))
+    assert typed.payload == {"text": "C:\\u0000 is typed, not a NUL"}
+
+
+def test_a_caller_that_knows_the_payload_json_skips_encoding_it_but_not_the_checks() -> None:
+    payload = {"text": "Year 4"}
+    known = {CANONICAL_PAYLOAD: canonical_json(payload)}
+    raw = _op(payload=payload)
+    assert (
+        Operation.model_validate(raw, context=known).digest()
+        == Operation.model_validate(raw).digest()
+    )
+    too_big = {CANONICAL_PAYLOAD: b"x" * (MAX_PAYLOAD_BYTES + 1)}
+    with pytest.raises(ValidationError, match="limit"):
+        Operation.model_validate(_op(payload=payload), context=too_big)
+    with pytest.raises(ValidationError, match="NUL"):
+        Operation.model_validate(
+            _op(payload={"t": "\x00"}), context={CANONICAL_PAYLOAD: canonical_json({"t": "\x00"})}
+        )
