@@ -130,7 +130,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         for action in window.menuBar().actions()
     }
     assert menus == {
-        "File": ["Settings…", "Quit"],
+        "File": ["Settings…", "Verify a report…", "Quit"],
         "Visit": ["New visit…", "Open visit"],
         "View": ["Find school", "Reload"],
         "Help": ["Show log folder", "Show last crash report", "About Reviewer"],

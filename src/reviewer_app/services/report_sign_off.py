@@ -111,7 +111,11 @@ class SignOffStatus:
         if self.complete:
             return f"The {label} is signed by everyone who must sign it."
         if self.signed_count == 0:
-            return f"Nobody has signed the {label} yet; {len(self.slots)} signatures are needed."
+            needed = len(self.slots)
+            return (
+                f"Nobody has signed the {label} yet; "
+                f"{'one signature is' if needed == 1 else f'{needed} signatures are'} needed."
+            )
         return f"The {label} is signed by {self.signed_count} of {len(self.slots)}."
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -98,10 +99,11 @@ class ReportWindow(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.preview = ReportPreview(self)
-        self.preview.exported.connect(
-            lambda path: self.status.setText(f"Saved the report to {path}.")
-        )
-        self.preview.export_failed.connect(self.status.setText)
+        self.status.hide()
+        self.preview.exported.connect(lambda path: self.note(f"Saved the report to {path}."))
+        self.preview.export_failed.connect(self.note)
+        for button in self.preview.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter in the window must not zoom or export
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -110,9 +112,14 @@ class ReportWindow(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(buttons)
 
+    def note(self, text: str) -> None:
+        """A line above the report saying what is going on (hidden when there is nothing)."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
     def show_pdf(self, pdf: bytes, *, title: str, file_name: str, note: str = "") -> None:
         self.preview.show_pdf(pdf, title=title, suggested_name=suggested_path(file_name))
-        self.status.setText(note)
+        self.note(note)
 
 
 class ReportPreviewDialog(ReportWindow):
@@ -153,7 +160,7 @@ class ReportPreviewDialog(ReportWindow):
         self.top.addWidget(label)
         self.top.addWidget(self.audience_combo, 1)
         self.audience_combo.currentIndexChanged.connect(lambda _i: self.render_current())
-        self.status.setText("Reading the review…")
+        self.note("Reading the review…")
         self._load_audiences()
 
     @property
@@ -196,7 +203,7 @@ class ReportPreviewDialog(ReportWindow):
         self._request += 1
         request = self._request
         label = self.audience_combo.currentText()
-        self.status.setText(f"Rendering the {label.lower()}…")
+        self.note(f"Rendering the {label.lower()}…")
         self.preview.export_button.setEnabled(False)
         from_service, visit_id, before = self.service, self.visit_id, self.before_work
 
@@ -224,5 +231,5 @@ class ReportPreviewDialog(ReportWindow):
         self._failed_sentence(failure_sentence(error, "The report could not be rendered."))
 
     def _failed_sentence(self, sentence: str) -> None:
-        self.status.setText(sentence)
+        self.note(sentence)
         self.preview_failed.emit(sentence)

@@ -97,7 +97,10 @@ class SignReportDialog(QDialog):
         self.audience_combo.setAccessibleName("Report to sign")
         self.summary = QLabel("Reading the sign-off…", self)
         self.summary.setObjectName("signSummary")
-        self.summary.setProperty("role", "heading")
+        font = self.summary.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.summary.setFont(font)
         self.summary.setWordWrap(True)
         self.order_list = QListWidget(self)
         self.order_list.setObjectName("signingOrder")
@@ -143,7 +146,9 @@ class SignReportDialog(QDialog):
         layout.addWidget(self.order_list, 1)
         layout.addWidget(self.turn)
         key_row = QFormLayout()
-        key_row.addRow("Signing key &passphrase:", self.passphrase)
+        self.passphrase_label = QLabel("Signing key &passphrase:", self)
+        self.passphrase_label.setBuddy(self.passphrase)
+        key_row.addRow(self.passphrase_label, self.passphrase)
         layout.addLayout(key_row)
         layout.addWidget(self.passphrase_note)
         sign_row = QHBoxLayout()
@@ -160,9 +165,12 @@ class SignReportDialog(QDialog):
         layout.addLayout(versions_row)
         layout.addWidget(close)
 
+        # Enter (in the passphrase too) signs when it is the person's turn, and nothing else.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        self.sign_button.setDefault(True)
         self.audience_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.sign_button.clicked.connect(self.sign)
-        self.passphrase.returnPressed.connect(self.sign)
         self.versions_list.currentRowChanged.connect(self._version_chosen)
         self.versions_list.itemActivated.connect(lambda _item: self.open_version())
         self.open_button.clicked.connect(lambda: self.open_version())
@@ -248,8 +256,17 @@ class SignReportDialog(QDialog):
             slot = status.next_slot
             role = slot.role_label.lower() if slot is not None else ""
             self.turn.setText(f"It is your turn to sign, as {role}.")
+        elif status.complete:
+            self.turn.setText("Every signature is on it: open or export the signed report below.")
         else:
             self.turn.setText(status.refusal)
+        for widget in (
+            self.passphrase_label,
+            self.passphrase,
+            self.passphrase_note,
+            self.sign_button,
+        ):
+            widget.setVisible(not status.complete)
         self.turn.setProperty("state", "ok" if status.my_turn else "blocked")
         self.turn.style().polish(self.turn)
         self.sign_button.setText(f"Sign as {status.person_name}")
