@@ -7,6 +7,7 @@ thread the first time a report is asked for, never when the editor opens.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -69,8 +70,8 @@ class ReportActions(QObject):
         assert ctx is not None
         return f"{ctx.school.name} {ctx.visit.start:%Y-%m-%d}"
 
-    def _before_work(self):
-        """Typing not yet saved is queued first; the reader waits for every queued write."""
+    def _before_work(self) -> Callable[[], object]:
+        """Typing not yet saved is queued now; the reader then waits for every queued write."""
         self.editor.saver.flush()
         workspace = self.editor.workspace
         return lambda: workspace.submit(lambda: None).result()
@@ -87,7 +88,7 @@ class ReportActions(QObject):
             self.editor.visit_id,
             file_stem=self._file_stem(),
             audience=audience,
-            before_work=self._before_work(),
+            before_work=self._before_work,
             parent=self.editor,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -108,7 +109,7 @@ class ReportActions(QObject):
             self.editor.visit_id,
             file_stem=self._file_stem(),
             audience=audience,
-            before_work=self._before_work(),
+            before_work=self._before_work,
             parent=self.editor,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

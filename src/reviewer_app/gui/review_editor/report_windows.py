@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], "ReportService"]
+#: Called on the GUI thread as a job starts (the editor queues what is typed); returns what the
+#: reader thread calls first (waiting for every queued write), so a report shows what was typed.
+BeforeWork = Callable[[], Callable[[], Any]]
+
+
+def no_wait() -> Callable[[], Any]:
+    return lambda: None
 
 
 def report_file_name(stem: str, audience_label: str, suffix: str = "") -> str:
@@ -141,7 +148,7 @@ class ReportPreviewDialog(ReportWindow):
         *,
         file_stem: str,
         audience: str | None = None,
-        before_work: Callable[[], Any] | None = None,
+        before_work: BeforeWork | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Preview report", parent)
@@ -149,7 +156,7 @@ class ReportPreviewDialog(ReportWindow):
         self.service = service
         self.visit_id = visit_id
         self.file_stem = file_stem
-        self.before_work = before_work or (lambda: None)
+        self.before_work: BeforeWork = before_work or no_wait
         self.wanted = audience
         self._request = 0
         self.audience_combo = QComboBox(self)
@@ -165,7 +172,8 @@ class ReportPreviewDialog(ReportWindow):
 
     @property
     def audience(self) -> str | None:
-        return self.audience_combo.currentData()
+        key = self.audience_combo.currentData()
+        return key if isinstance(key, str) else None
 
     def choose_audience(self, key: str) -> None:
         """Show the report for ``key`` (rendered in the background)."""
@@ -178,7 +186,7 @@ class ReportPreviewDialog(ReportWindow):
             self.audience_combo.setCurrentIndex(index)
 
     def _load_audiences(self) -> None:
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work
+        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
         def read() -> list[AudienceChoice]:
             from reviewer_app.services.report_sign_off import report_audiences
@@ -205,7 +213,7 @@ class ReportPreviewDialog(ReportWindow):
         label = self.audience_combo.currentText()
         self.note(f"Rendering the {label.lower()}…")
         self.preview.export_button.setEnabled(False)
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work
+        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
         def render() -> Any:
             before()

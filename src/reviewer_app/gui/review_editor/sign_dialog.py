@@ -9,7 +9,6 @@ needs its passphrase) comes back as the sentence it raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui.review_editor.report_windows import (
+    BeforeWork,
     ReportWindow,
     ServiceFactory,
     default_audience,
     failure_sentence,
     fill_audiences,
+    no_wait,
     report_file_name,
     suggested_path,
 )
@@ -75,7 +76,7 @@ class SignReportDialog(QDialog):
         *,
         file_stem: str,
         audience: str | None = None,
-        before_work: Callable[[], Any] | None = None,
+        before_work: BeforeWork | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -86,7 +87,7 @@ class SignReportDialog(QDialog):
         self.service = service
         self.visit_id = visit_id
         self.file_stem = file_stem
-        self.before_work = before_work or (lambda: None)
+        self.before_work: BeforeWork = before_work or no_wait
         self.wanted = audience
         self.status: SignOffStatus | None = None
         self._request = 0
@@ -181,10 +182,11 @@ class SignReportDialog(QDialog):
 
     @property
     def audience(self) -> str | None:
-        return self.audience_combo.currentData()
+        key = self.audience_combo.currentData()
+        return key if isinstance(key, str) else None
 
     def _load_audiences(self) -> None:
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work
+        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
         def read() -> list[AudienceChoice]:
             from reviewer_app.services.report_sign_off import report_audiences
@@ -220,7 +222,7 @@ class SignReportDialog(QDialog):
         self._request += 1
         request = self._request
         self.sign_button.setEnabled(False)
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work
+        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
         def read() -> SignOffStatus:
             from reviewer_app.services.report_sign_off import sign_off_status
@@ -253,8 +255,8 @@ class SignReportDialog(QDialog):
                 item.setFont(font)
             self.order_list.addItem(item)
         if status.my_turn:
-            slot = status.next_slot
-            role = slot.role_label.lower() if slot is not None else ""
+            upcoming = status.next_slot
+            role = upcoming.role_label.lower() if upcoming is not None else ""
             self.turn.setText(f"It is your turn to sign, as {role}.")
         elif status.complete:
             self.turn.setText("Every signature is on it: open or export the signed report below.")
@@ -308,7 +310,10 @@ class SignReportDialog(QDialog):
 
     def current_version(self) -> SignedReportVersion | None:
         item = self.versions_list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        version: SignedReportVersion | None = (
+            item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        )
+        return version
 
     # ------------------------------------------------------------------ signing
 
@@ -321,7 +326,7 @@ class SignReportDialog(QDialog):
         passphrase = self.passphrase.text() or None
         self.sign_button.setEnabled(False)
         self.message.setText("Signing…")
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work
+        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
         def work() -> tuple[SignResult, SignOffStatus]:
             from reviewer_app.services.report_sign_off import sign_off_status
