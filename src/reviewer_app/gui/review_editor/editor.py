@@ -771,6 +771,7 @@ class ReviewEditor(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.saver.flush()
+        self.reports.close_windows()
         if not self._closed:
             self._closed = True
             self._app.focusChanged.disconnect(self._focus_changed)

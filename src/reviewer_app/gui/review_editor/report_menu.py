@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -31,8 +32,8 @@ class ReportActions(QObject):
         self.paths = paths
         self._service: ReportService | None = None
         self._lock = threading.Lock()
-        self.preview_dialog: ReportPreviewDialog | None = None
-        self.sign_dialog: SignReportDialog | None = None
+        self._preview: ReportPreviewDialog | None = None
+        self._sign: SignReportDialog | None = None
         self.preview_action = self._action("&Preview report…", self.preview, "Ctrl+P")
         self.sign_action = self._action("&Sign report…", self.sign, None)
         self.set_enabled(False)
@@ -45,6 +46,25 @@ class ReportActions(QObject):
         act.triggered.connect(lambda _c=False: slot())
         self.editor.addAction(act)
         return act
+
+    @property
+    def preview_dialog(self) -> ReportPreviewDialog | None:
+        """The preview window, while it is open."""
+        dialog = self._preview
+        return dialog if dialog is not None and shiboken6.isValid(dialog) else None
+
+    @property
+    def sign_dialog(self) -> SignReportDialog | None:
+        """The Sign report dialog, while it is open."""
+        dialog = self._sign
+        return dialog if dialog is not None and shiboken6.isValid(dialog) else None
+
+    def close_windows(self) -> None:
+        """Close the report windows (the editor is closing)."""
+        for dialog in (self.preview_dialog, self.sign_dialog):
+            if dialog is not None:
+                dialog.close()
+        self._preview = self._sign = None
 
     def set_enabled(self, loaded: bool) -> None:
         """Reports need the review on screen and the app's folders (for keys and the trust)."""
@@ -81,7 +101,7 @@ class ReportActions(QObject):
         if self.editor.ctx is None or not self.preview_action.isEnabled():
             return None
         if self.preview_dialog is not None:
-            self.preview_dialog.close()
+            self.preview_dialog.close()  # one preview at a time: the new one replaces it
         dialog = ReportPreviewDialog(
             self.editor.tasks,
             self.service,
@@ -92,8 +112,7 @@ class ReportActions(QObject):
             parent=self.editor,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda _o=None: self._forget("preview_dialog", dialog))
-        self.preview_dialog = dialog
+        self._preview = dialog
         dialog.show()
         return dialog
 
@@ -113,15 +132,10 @@ class ReportActions(QObject):
             parent=self.editor,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda _o=None: self._forget("sign_dialog", dialog))
         dialog.report_signed.connect(self._signed)
-        self.sign_dialog = dialog
+        self._sign = dialog
         dialog.show()
         return dialog
-
-    def _forget(self, name: str, dialog: object) -> None:
-        if getattr(self, name) is dialog:
-            setattr(self, name, None)
 
     def _signed(self, result: SignResult) -> None:
         if result.locked:

@@ -91,7 +91,6 @@ class SignReportDialog(QDialog):
         self.wanted = audience
         self.status: SignOffStatus | None = None
         self._request = 0
-        self.report_windows: list[ReportWindow] = []
 
         self.audience_combo = QComboBox(self)
         self.audience_combo.setObjectName("signAudience")
@@ -394,12 +393,6 @@ class SignReportDialog(QDialog):
             file_name=self._version_name(version),
             note=f"Last signed by {version.signer_name} on {_when(version.signed_at)}.",
         )
-        window.destroyed.connect(
-            lambda _o=None, w=window: (
-                self.report_windows.remove(w) if w in self.report_windows else None
-            )
-        )
-        self.report_windows.append(window)
         window.show()
         return window
 
