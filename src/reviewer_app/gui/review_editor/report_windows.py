@@ -80,15 +80,14 @@ def fill_audiences(combo: QComboBox, choices: list[AudienceChoice]) -> None:
     """The framework's audiences; those the person may not read are shown greyed, with why."""
     combo.blockSignals(True)
     combo.clear()
-    model = combo.model()
     for row, choice in enumerate(choices):
         combo.addItem(choice.label, choice.key)
         tip = choice.refusal or choice.description
         if tip:
             combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
         if not choice.readable:
-            item = model.item(row)  # type: ignore[attr-defined]
-            item.setEnabled(False)
+            # The combo's model keeps an item's flags under UserRole - 1: greyed, not choosable.
+            combo.setItemData(row, Qt.ItemFlag.NoItemFlags, Qt.ItemDataRole.UserRole - 1)
     combo.blockSignals(False)
 
 
