@@ -29,6 +29,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from reviewer_app.app import make_application
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.review_editor import ReviewEditor
@@ -130,7 +131,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    app = QApplication(sys.argv[:1])
+    app = make_application()
     theme.apply(app)
     with tempfile.TemporaryDirectory() as folder:
         paths = AppPaths.from_base(Path(folder)).ensure()

@@ -169,7 +169,43 @@ def shot_sign_report_dialog_signed(shell: Shell) -> None:
     editor.close()
 
 
+def _categorised(shell: Shell, name: str) -> None:
+    window = shell.window
+    school = next(s for s in window.schools_model.schools() if s.name == name)
+    window.select_school(school.id)
+    page = window.school_page
+    wait_until(
+        lambda: (
+            page.category_panel.overview is not None
+            and page.category_panel.overview.school_id == school.id
+            and shell.tasks.pending == 0
+        )
+    )
+
+
+def shot_school_categorisation(shell: Shell) -> None:
+    _categorised(shell, "Harrow Lane Primary School")
+    save(shell.window, "school-categorisation")
+
+
+def shot_categorise_dialog(shell: Shell) -> None:
+    _categorised(shell, "St Aidan's CE Primary School")
+    page = shell.window.school_page
+    page.open_categorise()
+    wait_until(lambda: page.categorise_dialog is not None and shell.tasks.pending == 0)
+    dialog = page.categorise_dialog
+    assert dialog is not None
+    dialog.rationale_edit.setPlainText(
+        "Agreed with the CEO after the peer review: strong areas, but leaders' self-evaluation "
+        "only partly confirmed."
+    )
+    save(dialog, "school-categorisation-dialog")
+    dialog.reject()
+
+
 SHOTS: dict[str, Callable[[Shell], None]] = {
+    "school-categorisation": shot_school_categorisation,
+    "school-categorisation-dialog": shot_categorise_dialog,
     "main-window": shot_main_window,
     "new-visit-dialog": shot_new_visit_dialog,
     "settings-dialog": shot_settings_dialog,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.crash import CrashHandler
     from reviewer_app.gui.main_window import Catalogue, MainWindow
     from reviewer_app.gui.store_opening import StoreOpener
+    from reviewer_app.gui.sync_wiring import SyncSetup
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -79,9 +80,18 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
 
 
 def make_application() -> QApplication:
-    """The QApplication with Reviewer's organisation and application names (one per process)."""
+    """The QApplication with Reviewer's organisation and application names (one per process).
+
+    Every process that shows Reviewer's windows starts Qt here, so this is where the guard
+    against PySide6's reference leak on ``None`` is installed.
+    """
     from PySide6.QtWidgets import QApplication
 
+    from reviewer_app.gui.none_refcount_guard import guard
+
+    # Before any Qt call: every window (not only the editor) calls Qt's void methods often
+    # enough to exhaust None's references on Python 3.11 (see none_refcount_guard).
+    guard()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -175,6 +185,8 @@ class Shell:
             return
         self.closed = True
         self.window.close()
+        if self.window.sync is not None:
+            self.window.sync.close()  # waits for a running sync, with the window already gone
         self.tasks.shutdown()
         if self.workspace is None and self.opener is not None:
             self.workspace = self.opener.wait()
@@ -189,10 +201,12 @@ def start_shell(
     workspace: Workspace | None = None,
     settings: Settings | None = None,
     frameworks: Path | None = None,
+    sync_setup: SyncSetup | None = None,
 ) -> Shell:
     """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once.
 
-    ``frameworks`` replaces the installed frameworks folder (tests of a broken one).
+    ``frameworks`` replaces the installed frameworks folder (tests of a broken one);
+    ``sync_setup`` how to reach the trust server (tests: a loopback client, a short probe).
     """
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
@@ -204,6 +218,7 @@ def start_shell(
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
         load_catalogue=lambda: load_catalogue(frameworks),
+        sync_setup=sync_setup,
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
     script = os.environ.get(EDITOR_SCRIPT_ENV)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+
+#: A trust server address: https, or plain http only to this computer (a local test server).
+SERVER_ADDRESS = re.compile(r"^https://\S+$|^http://(localhost|127\.0\.0\.1)(:\d+)?(/\S*)?$")
 
 
 class Settings(BaseModel):

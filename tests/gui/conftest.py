@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
 from reviewer_app.gui import theme
+from reviewer_app.gui.none_refcount_guard import guard
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import SCHOOL_FACING
 from reviewer_app.reports.sample_reports import (
@@ -21,6 +22,10 @@ from reviewer_app.reports.sample_reports import (
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
+
+# pytest-qt starts Qt here rather than app.make_application, which installs this guard for the
+# app: without it a long GUI session aborts on "deallocating None" (see none_refcount_guard).
+guard()
 
 #: Qt messages that say nothing about our code. Each needs a reason.
 QT_LOG_IGNORE = (

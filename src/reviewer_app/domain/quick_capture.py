@@ -234,6 +234,67 @@ def _resolve_tag(
         problems.append(f"#{body} could be {options}; type more of it.")
 
 
+#: A title before a surname: "Mrs Patel" names a member of staff.
+_HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir"})
+#: A capitalised word: "Jane", "O'Neill", "Smith-Jones".
+_CAPITALISED = re.compile(r"^[A-Z][a-z]*(?:['\u2019-][A-Z]?[a-z]+)*$")
+#: Capitalised words common in notes about schools that are not names.
+_SCHOOL_WORDS_TEXT = """
+    year years reception nursery key stage ks1 ks2 ks3 ks4 ks5 sixth form send senco dsl
+    pupil pupils student students teacher teachers head headteacher deputy assistant leader
+    leaders governor governors trust school academy primary secondary infant junior high
+    maths mathematics english science history geography art music computing french spanish
+    german drama dance physical education religious pshe rshe phonics reading writing
+    spelling grammar library hall gym playground canteen office reception room block
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december autumn spring summer term
+    day week morning afternoon lunch break assembly the a an and of in on at for with to
+    during after before every all most some many this that these those they we our their
+    i ofsted dfe kcsie eyfs sats gcse gcses btec ipad ipads chromebook chromebooks
+"""
+_SCHOOL_WORDS = frozenset(_SCHOOL_WORDS_TEXT.split())
+
+
+def possible_names(text: str, vocabulary: CaptureVocabulary | None = None) -> list[str]:
+    """Words in a note that look like a person's name: a title and a surname ("Mrs Patel"),
+    capitalised words in a row that are not school vocabulary ("Jane Smith"), or such a word
+    inside a sentence ("worked with Sam").
+
+    A heuristic, for a warning before saving: pupils are recorded only as pseudonymous
+    references (``+P7``) and staff by role. It cannot tell a lone first name at the start of
+    a sentence from any other word, and it flags a scheme's name ("Little Wandle") too.
+    """
+    known = set(_SCHOOL_WORDS)
+    if vocabulary is not None:
+        for tag in vocabulary.tags:
+            known.update(re.findall(r"[a-z]+", tag.value.casefold()))
+        for criterion in vocabulary.criteria:
+            known.update(re.findall(r"[a-z]+", criterion.title.casefold()))
+    plain = _TOKEN.sub(" ", text)
+    found: list[str] = []
+    run: list[str] = []
+    run_starts_sentence = False
+
+    def close_run() -> None:
+        unknown = [w for w in run if w.casefold() not in known]
+        titled = bool(run) and run[0].casefold() in _HONORIFICS and len(run) >= 2
+        if titled or len(unknown) >= 2 or (unknown and not run_starts_sentence):
+            found.append(" ".join(run))
+        run.clear()
+
+    for match in re.finditer(r"[A-Za-z][A-Za-z'\u2019-]*", plain):
+        word = match.group(0)
+        if word.casefold() in _HONORIFICS or _CAPITALISED.match(word):
+            if not run:
+                before = plain[: match.start()].rstrip()
+                run_starts_sentence = not before or before[-1] in '.!?:;"“(-'
+            run.append(word)
+        else:
+            close_run()
+    close_run()
+    return list(dict.fromkeys(found))
+
+
 def completions(token: str, vocabulary: CaptureVocabulary, limit: int = 8) -> list[str]:
     """Whole tokens (with their sigil) that the partly typed ``token`` could become."""
     if not token or token[0] not in "#@+":

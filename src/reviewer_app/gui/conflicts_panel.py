@@ -5,6 +5,7 @@ example two peer reviewers editing the strengths text offline). The panel lists 
 for the selected conflict it shows every version with its author and the time on their laptop,
 lets the lead take one as it is or write a merged text, and queues that decision as a
 ``resolve`` change for the next sync. Everyone else sees the versions read-only.
+:class:`ConflictsDialog` shows the panel in a window of its own (Sync > Conflicts…).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui import theme
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.sync.protocol import ConflictCandidate, ConflictRecord
 
@@ -211,3 +215,30 @@ class ConflictsPanel(QWidget):
             log.error("Resolving a conflict failed", exc_info=error)
         self.resolve_failed.emit(message)
         self._show(self.list.currentRow())
+
+
+class ConflictsDialog(QDialog):
+    """The lead's conflicts panel in a window of its own, with a line for a refused choice."""
+
+    def __init__(self, panel: ConflictsPanel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Conflicts waiting for the lead reviewer")
+        self.setObjectName("conflictsDialog")
+        self.panel = panel
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        theme.set_role(self.problem, "formError")
+        self.problem.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(panel, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        panel.resolve_failed.connect(self.show_problem)
+        panel.conflict_resolved.connect(lambda _id: self.show_problem(""))
+        self.resize(1120, 600)
+
+    def show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.setVisible(bool(message))

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
+    from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
@@ -62,6 +63,7 @@ class ShellServices:
     tasks: TaskRunner
     store_label: str
     load_catalogue: Callable[[], Catalogue]
+    sync_setup: SyncSetup | None = None  # None: the real trust server client
 
 
 class MainWindow(QMainWindow):
@@ -99,6 +101,9 @@ class MainWindow(QMainWindow):
         self._pending_visit: str | None = None
         #: Open review editors by visit id (see :meth:`open_visit`).
         self.review_editors: dict[str, ReviewEditor] = {}
+        #: Background sync, its status and menu (``gui/sync_wiring.py``), once attached.
+        self.sync: SyncWiring | None = None
+        self.closed = False
         self.setWindowTitle(f"{APP_NAME} · {services.store_label}")
         self.setObjectName("mainWindow")
 
@@ -126,6 +131,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._update_actions()
         self.reload()
+        # Sync's modules load and its state is read on a reader thread; then it is wired in.
+        setup = self.services.sync_setup
+        self.tasks.run(
+            lambda: _prepare_sync(workspace, setup), on_done=lambda s: s.install(self), context=self
+        )
         self.workspace_attached.emit()
 
     def show_first_look(self, look: FirstLook) -> None:
@@ -201,7 +211,7 @@ class MainWindow(QMainWindow):
                 "empty-school",
                 "No schools yet",
                 "This store has no schools. They arrive with the first sync from your trust's "
-                "server (set its address in File > Settings).",
+                "server (Sync > Connect to trust server…).",
             )
             self.pages.addWidget(self._no_schools_page)
         return self._no_schools_page
@@ -339,7 +349,9 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.no_schools_page)
         elif now is not None and now.id == keep:
             if now != self.school_page.school:
-                self.school_page.show_school(now)  # its facts changed
+                self.school_page.show_school(now)  # its facts changed (and its category)
+            else:
+                self.school_page.load_category()  # a sync may have brought a newer one
             # Read its visits again (F5), or for the first time when it was chosen from the
             # quick first look, before the Workspace was there.
             self._load_visits(now.id)
@@ -538,6 +550,7 @@ class MainWindow(QMainWindow):
             self.services.settings_file,
             tasks=self.tasks,
             profiles=self.catalogue.profiles,
+            enrolled_server=self.sync.server_url if self.sync is not None else None,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -593,8 +606,18 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed = True
+        if self.sync is not None:
+            self.sync.stop()  # the shell waits for a running sync once the window is gone
         if self.review_editors:
             self.close_editors()
         school = self.current_school()
         self.window_state.save(self, self.splitter, school.id if school else None)
         super().closeEvent(event)
+
+
+def _prepare_sync(workspace: Workspace, setup: SyncSetup | None) -> Any:
+    """On a reader thread: import the sync wiring (protocol, client) and read sync's state."""
+    from reviewer_app.gui import sync_wiring
+
+    return sync_wiring.prepare(workspace, setup)

@@ -1,9 +1,12 @@
-"""The school page: a header with the school's facts, then its visits (newest first)."""
+"""The school page: a header with the school's facts and category, then its visits (newest
+first)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +35,16 @@ from reviewer_app.gui.models.visits import (
     VisitTableModel,
     format_dates,
 )
+from reviewer_app.gui.school_category import CategoryPanel
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.school_category import SchoolCategory
+    from reviewer_app.gui.dialogs.categorise_dialog import CategoriseDialog
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.services.school_categorisation import CategoryOverview, SchoolSuggestion
+    from reviewer_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def visits_summary(visits: Sequence[Visit], today: date) -> str:
@@ -61,16 +74,27 @@ def _label(text: str = "", *, role: str = "", name: str = "") -> QLabel:
 class SchoolPage(QWidget):
     """One school: its header and its visits, or an empty state saying how to plan one.
 
+    The category needs the Workspace and the task runner: :meth:`bind_services` gives them;
+    unbound, the page takes the ``workspace`` and ``tasks`` of the window it sits in.
+
     Signals:
         new_visit_requested(): the person asked to plan a visit to this school.
+        category_shown(str): the school's category has been read and shown (the school id).
+        category_agreed(SchoolCategory): a category agreed in the Categorise dialog is stored.
     """
 
     new_visit_requested = Signal()
+    category_shown = Signal(str)
+    category_agreed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("schoolPage")
         self.school: School | None = None
+        self._services_source: Callable[[], tuple[Workspace | None, TaskRunner | None]] | None
+        self._services_source = None
+        self._category_generation = 0
+        self.categorise_dialog: CategoriseDialog | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -78,9 +102,12 @@ class SchoolPage(QWidget):
         header = QWidget()
         header.setObjectName("schoolHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        header_layout = QHBoxLayout(header)
-        header_layout.setContentsMargins(28, 20, 28, 18)
+        header_rows = QVBoxLayout(header)
+        header_rows.setContentsMargins(28, 20, 28, 18)
+        header_rows.setSpacing(4)
+        header_layout = QHBoxLayout()
         header_layout.setSpacing(16)
+        header_rows.addLayout(header_layout)
         badge = QLabel()
         badge.setPixmap(theme.pixmap("school", 40))
         badge.setFixedSize(40, 40)
@@ -94,6 +121,8 @@ class SchoolPage(QWidget):
         self.facts_label.setAccessibleName("School facts")
         self.chips = QHBoxLayout()
         self.chips.setSpacing(6)
+        self.category_panel = CategoryPanel()
+        self.category_panel.categorise_requested.connect(self.open_categorise)
         titles.addWidget(self.name_label)
         titles.addWidget(self.facts_label)
         titles.addLayout(self.chips)
@@ -104,6 +133,12 @@ class SchoolPage(QWidget):
         self.new_visit_button.setToolTip("Plan a new visit to this school (Ctrl+N)")
         self.new_visit_button.clicked.connect(self.new_visit_requested)
         header_layout.addWidget(self.new_visit_button, 0, Qt.AlignmentFlag.AlignTop)
+        # The category spans the header's width under the titles (indented to line up with
+        # them), so its chip and cadence never make the page wider than the visits list.
+        category_row = QHBoxLayout()
+        category_row.setContentsMargins(40 + 16, 0, 0, 0)
+        category_row.addWidget(self.category_panel, 1)
+        header_rows.addLayout(category_row)
         outer.addWidget(header)
 
         body = QWidget()
@@ -176,6 +211,7 @@ class SchoolPage(QWidget):
             chip = _label(text, role="chip")
             self.chips.addWidget(chip)
         self.chips.addStretch(1)
+        self.load_category()
 
     def show_loading(self) -> None:
         """Blank the visits while the chosen school's are read (never show another school's)."""
@@ -193,6 +229,8 @@ class SchoolPage(QWidget):
         """Show the school's visits (already newest first)."""
         self.visits_model.set_visits(visits, kind_titles=kind_titles, people=people)
         self.visits_count.setText(visits_summary(visits, date.today()))
+        # Next-due dates follow the visits, worked out from the list (no second read).
+        self.category_panel.show_visits(visits)
         count = len(visits)
         self.visits_stack.setCurrentWidget(self.visits_view if count else self.empty)
         if self.school is not None:
@@ -216,3 +254,114 @@ class SchoolPage(QWidget):
         if not index.isValid() or self.visits_stack.currentWidget() is not self.visits_view:
             return None
         return self.visit_at(index.row())
+
+    # ------------------------------------------------------------------ category
+
+    def bind_services(
+        self, source: Callable[[], tuple[Workspace | None, TaskRunner | None]]
+    ) -> None:
+        """Say where the Workspace and task runner come from (``None`` while the store opens)."""
+        self._services_source = source
+
+    def _services(self) -> tuple[Workspace, TaskRunner] | None:
+        if self._services_source is not None:
+            workspace, tasks = self._services_source()
+        else:
+            window = self.window()
+            workspace = getattr(window, "workspace", None)
+            tasks = getattr(window, "tasks", None)
+        if workspace is None or tasks is None:
+            return None
+        return workspace, tasks
+
+    def load_category(self) -> None:
+        """Read the school's category off the GUI thread and show it when it arrives."""
+        self._category_generation += 1
+        generation = self._category_generation
+        school = self.school
+        services = self._services()
+        if school is None or services is None:
+            self.category_panel.clear()
+            return
+        workspace, tasks = services
+
+        def arrived(overview: CategoryOverview) -> None:
+            if generation != self._category_generation:
+                return  # another school (or a newer read) took over meanwhile
+            self.category_panel.show_overview(overview)
+            self.category_shown.emit(school.id)
+
+        def failed(error: BaseException) -> None:
+            log.error("Reading the category of school %s failed", school.id, exc_info=error)
+            if generation == self._category_generation:
+                self.category_panel.clear()
+
+        tasks.run(
+            lambda: workspace.categories.overview(school.id),
+            on_done=arrived,
+            on_failed=failed,
+            context=self,
+        )
+
+    def open_categorise(self) -> None:
+        """Categorise…: read the scheme's suggestion, then open the dialog with it."""
+        school = self.school
+        services = self._services()
+        overview = self.category_panel.overview
+        if school is None or services is None or overview is None or overview.scheme is None:
+            return
+        workspace, tasks = services
+        scheme = overview.scheme
+        current_key = overview.current.level_key if overview.current is not None else None
+        self.category_panel.categorise_button.setEnabled(False)
+
+        def arrived(suggestion: SchoolSuggestion) -> None:
+            from reviewer_app.gui.dialogs.categorise_dialog import CategoriseDialog
+
+            self.category_panel.categorise_button.setEnabled(True)
+            if self.school is None or self.school.id != school.id:
+                return
+
+            def save(level_key: str, rationale: str, agreed_on: date) -> SchoolCategory:
+                return workspace.categories.agree(
+                    school.id, level_key, rationale, agreed_on=agreed_on
+                )
+
+            dialog = CategoriseDialog(
+                school.name,
+                scheme,
+                suggestion,
+                current_key=current_key,
+                save=save,
+                tasks=tasks,
+                parent=self,
+            )
+            dialog.category_saved.connect(self._category_saved)
+            dialog.finished.connect(self._categorise_finished)
+            self.categorise_dialog = dialog
+            dialog.open()
+
+        def failed(error: BaseException) -> None:
+            self.category_panel.categorise_button.setEnabled(True)
+            log.error("Working out the suggested category failed", exc_info=error)
+            self.category_panel.agreed_label.setText(
+                f"The suggested category for {school.name} could not be worked out; the "
+                "details are in the log."
+            )
+
+        tasks.run(
+            lambda: workspace.categories.suggestion(school.id),
+            on_done=arrived,
+            on_failed=failed,
+            context=self,
+        )
+
+    def _categorise_finished(self) -> None:
+        dialog, self.categorise_dialog = self.categorise_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _category_saved(self, category: SchoolCategory) -> None:
+        self.category_agreed.emit(category)
+        if self.school is not None and self.school.id == category.school_id:
+            self.load_category()

@@ -8,11 +8,8 @@ no widget is touched from the worker.
 :class:`SyncStatusWidget` shows the four states the status bar needs: offline, syncing with
 progress, synced at a time, conflicts waiting; and asks to re-enrol after an auth failure.
 
-Wiring into the main window (owned by the shell)::
-
-    controller = SyncController(SyncService(workspace.store, workspace.lane), parent=window)
-    window.statusBar().addPermanentWidget(SyncStatusWidget(controller))
-    controller.start()
+The main window wires both in, with the Sync menu, the conflicts dialog and enrolment, in
+``gui/sync_wiring.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from reviewer_app.gui import theme
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
 from reviewer_app.sync.client import (
@@ -85,6 +83,8 @@ class SyncController(QObject):
         self._cancel = False
         self._closed = False
         self.state = SyncState.NOT_ENROLLED
+        #: What the status says before enrolment (the demo store says it never syncs).
+        self.not_enrolled_text = "Not connected to a trust server"
         self._progress_arrived.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self._settled.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._probed.connect(self._probe_answered, Qt.ConnectionType.QueuedConnection)
@@ -94,11 +94,23 @@ class SyncController(QObject):
 
     # ---------------------------------------------------------------- control
 
-    def start(self) -> None:
-        """Show the stored status, sync once and start probing for connectivity."""
+    def start(self, *, automatic: bool = True) -> None:
+        """Show the stored status; when ``automatic``, sync once and probe for connectivity."""
         self._set_idle_state()
-        self._timer.start()
-        self.sync_now()
+        self.set_automatic(automatic)
+
+    def set_automatic(self, automatic: bool) -> None:
+        """Sync by itself when connectivity returns (and once now), or only when asked."""
+        if not automatic:
+            self._timer.stop()
+        elif not self._timer.isActive() and not self._closed:
+            self._timer.start()
+            self.sync_now()
+
+    def refresh_status(self) -> None:
+        """Read the stored status again (after a conflict was resolved, say) unless syncing."""
+        if not self._running and not self._closed:
+            self._set_idle_state()
 
     @property
     def running(self) -> bool:
@@ -110,7 +122,7 @@ class SyncController(QObject):
         if self._running or self._closed:
             return
         if self.service.enrolled() is None:
-            self._set_state(SyncState.NOT_ENROLLED, "Not connected to a trust server")
+            self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
             return
         self._running = True
         self._cancel = False
@@ -128,14 +140,18 @@ class SyncController(QObject):
         if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
             return
         self._probing = True
-        future = self._worker.submit(self.service.server_reachable)
+        future = self._worker.submit(self.service.server_reachable, lambda: self._closed)
         future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
 
-    def close(self) -> None:
-        """Stop probing and wait for a running sync to stop at its next step."""
+    def stop(self) -> None:
+        """Start nothing more and ask a running sync to stop at its next step (no waiting)."""
         self._closed = True
         self._cancel = True
         self._timer.stop()
+
+    def close(self) -> None:
+        """Stop, and wait for a running sync or probe to finish (its retries included)."""
+        self.stop()
         self._worker.shutdown(wait=True)
 
     # ---------------------------------------------------------------- worker side
@@ -151,6 +167,8 @@ class SyncController(QObject):
 
     @Slot(object)
     def _show_progress(self, progress: SyncProgress) -> None:
+        if self._closed:
+            return
         words = {
             "handshake": "Syncing: contacting the trust server…",
             "blobs": "Syncing: uploading files…",
@@ -165,13 +183,15 @@ class SyncController(QObject):
     def _finish(self, result: Any, error: Any) -> None:
         self._running = False
         self._probing = False
+        if self._closed:
+            return  # the window closed meanwhile: the store may be closed too
         if error is None:
             self.sync_finished.emit(result)
             self._set_idle_state(summarise(result))
             return
         if isinstance(error, ReEnrolRequiredError | NotEnrolledError):
             self._set_state(SyncState.REENROL, "Enrol this laptop again to sync")
-            self.reenrol_requested.emit(str(error))
+            self.reenrol_requested.emit(getattr(error, "message", "") or str(error))
         elif isinstance(error, ServerUnreachableError):
             self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
         elif isinstance(error, SyncClientError):
@@ -183,13 +203,15 @@ class SyncController(QObject):
     @Slot(bool)
     def _probe_answered(self, reachable: bool) -> None:
         self._probing = False
+        if self._closed:
+            return
         if reachable and self.state is SyncState.OFFLINE:
             self.sync_now()
 
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
         if not status.enrolled:
-            self._set_state(SyncState.NOT_ENROLLED, "Not connected to a trust server")
+            self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
             self._set_state(
                 SyncState.CONFLICTS,
@@ -241,6 +263,14 @@ class SyncStatusWidget(QWidget):
     @Slot(object, str)
     def _state_changed(self, state: SyncState, text: str) -> None:
         self.label.setText(text)
+        # What needs someone stands out; the conflicts notice says it opens the panel.
+        attention = state in (SyncState.CONFLICTS, SyncState.REENROL, SyncState.FAILED)
+        theme.set_role(self.label, "fieldError" if attention else "")
+        conflicts = state is SyncState.CONFLICTS
+        self.label.setCursor(
+            Qt.CursorShape.PointingHandCursor if conflicts else Qt.CursorShape.ArrowCursor
+        )
+        self.label.setToolTip("Click to see the conflicts" if conflicts else "")
         self.button.setEnabled(state is not SyncState.SYNCING)
         self.progress.setVisible(state is SyncState.SYNCING)
         if state is SyncState.SYNCING:

@@ -11,6 +11,8 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``GET /reviews/{review_id}/changes?since=N&limit=M``: the change log after a cursor.
 * ``GET /reviews/{review_id}/conflicts?state=open|all``: conflict records.
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
+* ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
+  categories (see :mod:`.category_routes`).
 
 Every endpoint except health and enrol needs ``Authorization: Bearer <device token>``.
 """
@@ -64,6 +66,7 @@ from reviewer_app.server.request_context import (
     authorization_header,
     context_of,
 )
+from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
@@ -192,7 +195,7 @@ def start_review(
 
 def create_app(context: ServerContext) -> FastAPI:
     """The server's FastAPI application around ``context``."""
-    from reviewer_app.server import blob_routes
+    from reviewer_app.server import blob_routes, category_routes
 
     app = FastAPI(
         title="Reviewer trust server",
@@ -256,6 +259,7 @@ def create_app(context: ServerContext) -> FastAPI:
             person=person_info(session, caller.person),
             visits=[_visit_info(session, v) for v in visits],
             reviews=reviews,
+            school_categories=category_feeds(session, caller.person),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -349,6 +353,7 @@ def create_app(context: ServerContext) -> FastAPI:
         return list_conflicts(session, review, only_open=state == "open", restriction=restriction)
 
     blob_routes.register(app)
+    category_routes.register(app)
     return app
 
 

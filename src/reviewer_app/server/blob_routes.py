@@ -7,7 +7,9 @@
   with ``Upload-Offset``). Answers 202 (chunk kept, more expected), 201 (blob complete and
   hash-checked), 200 (already held; nothing written); the body is a ``BlobStatus``.
   A hash mismatch discards the upload (422).
-* ``GET``: the blob, to a device that may read a review referring to it.
+* ``GET``: the blob, to a device that may read a review referring to it. A file attached only
+  to notes about restricted parts (a single central record check inside a termly visit) goes
+  only to safeguarding roles, like the notes themselves.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlmodel import Session, select
 from starlette.requests import ClientDisconnect
 
 from reviewer_app.server import models
-from reviewer_app.server.access import review_access
+from reviewer_app.server.access import restriction_for, review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
 from reviewer_app.server.enrolment import utc_now
 from reviewer_app.server.http_errors import ApiError
@@ -54,6 +56,49 @@ def _register_blob(request: Request, sha256: str, size: int, person_id: str) -> 
             session.rollback()
             return False
         return True
+
+
+def may_download(session: Session, person: models.Person, sha256: str) -> bool:
+    """Whether ``person`` may have the blob: some review they may read refers to it, and there
+    it is not attached only to notes they may not see."""
+    review_ids = session.exec(
+        select(models.Record.review_id).where(models.Record.blob_sha256 == sha256)
+    ).all()
+    for review_id in sorted(set(review_ids)):
+        review = session.get(models.Review, review_id)
+        if review is None or not review_access(session, person, review).may_read:
+            continue
+        visit = session.get(models.Visit, review.visit_id)
+        restriction = restriction_for(session, person, visit.framework_id) if visit else None
+        if not restriction:
+            return True
+        attachment_ids = set(
+            session.exec(
+                select(models.Record.entity_id).where(
+                    models.Record.review_id == review_id,
+                    models.Record.entity == "attachment",
+                    models.Record.blob_sha256 == sha256,
+                )
+            ).all()
+        )
+        notes = session.exec(
+            select(models.Record.payload).where(
+                models.Record.review_id == review_id, models.Record.entity == "evidence_note"
+            )
+        ).all()
+        citing = [
+            payload
+            for payload in notes
+            if isinstance(payload, dict)
+            and attachment_ids & set(payload.get("attachment_ids") or ())
+        ]
+        # A file no note cites yet is about nothing restricted; otherwise one visible note is
+        # enough (the same photo may support an open criterion too).
+        if not citing or any(
+            not restriction.hides("evidence_note", None, payload) for payload in citing
+        ):
+            return True
+    return False
 
 
 def _parse_range(header: str | None, body_length: int) -> tuple[int, int]:
@@ -149,15 +194,7 @@ def register(app: FastAPI) -> None:
         store = store_of(request)
         engine = request.app.state.context.engine
         with Session(engine) as session:
-            review_ids = session.exec(
-                select(models.Record.review_id).where(models.Record.blob_sha256 == sha256)
-            ).all()
-            allowed = False
-            for review_id in set(review_ids):
-                review = session.get(models.Review, review_id)
-                if review is not None and review_access(session, caller.person, review).may_read:
-                    allowed = True
-                    break
+            allowed = may_download(session, caller.person, sha256)
         if not allowed or not store.has(sha256):
             raise ApiError(404, "not_found", f"There is no file {sha256[:12]}… for you.")
         return FileResponse(store.path(sha256), media_type="application/octet-stream")

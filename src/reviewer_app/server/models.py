@@ -218,3 +218,32 @@ class RestrictedItem(SQLModel, table=True):
     framework_id: str = Field(foreign_key="framework.id", primary_key=True, max_length=128)
     kind: str = Field(primary_key=True, max_length=16)
     item_id: str = Field(primary_key=True, max_length=200)
+
+
+class SchoolCategory(SQLModel, table=True):
+    """An agreed category of a school (append-only), numbered per school for the pull feed."""
+
+    __tablename__ = "school_category"
+
+    school_id: str = Field(foreign_key="school.id", primary_key=True, max_length=64)
+    server_seq: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    id: str = Field(max_length=128, unique=True)
+    op_id: str = Field(max_length=36)
+    author_id: str = Field(foreign_key="person.id", max_length=64)
+    device_id: str = Field(max_length=64)
+    payload_sha256: str = Field(max_length=64)
+    payload: Any = _json_column()
+    stored_at: datetime
+
+
+class AppliedCategoryOp(SQLModel, table=True):
+    """Every category operation the server has answered, with the answer (replays return it)."""
+
+    __tablename__ = "applied_category_op"
+
+    op_id: str = Field(primary_key=True, max_length=36)
+    school_id: str = Field(max_length=128)
+    device_id: str = Field(foreign_key="device.id", max_length=64)
+    op_sha256: str = Field(max_length=64)
+    result: dict[str, Any] = _json_column()
+    applied_at: datetime

@@ -104,7 +104,8 @@ class ActionTracking(ReviewAccess):
     def open_actions_before(self, visit_id: str) -> list[Action]:
         """Actions from the school's earlier visits still open when this visit starts.
 
-        Open: not retracted, and not followed up as met (the newest follow-up counts).
+        Open: not retracted, and not followed up as met at an earlier visit (the newest such
+        follow-up counts). An action this visit marks met stays listed for this visit.
         """
         with self._store.reading() as session:
             visit = self._visit_or_fail(session, visit_id)
@@ -124,6 +125,11 @@ class ActionTracking(ReviewAccess):
             ]
             latest: dict[str, ActionFollowUp] = {}
             for follow_up in actions_repo.follow_ups_for_actions(a.id for a in candidates):
+                # Only follow-ups at visits before this one: this visit's own follow-up (an
+                # action it marked met) must not hide the action from this visit.
+                at = review_visit.get(follow_up.review_id)
+                if at is None or at == visit_id or visits[at].start > visit.start:
+                    continue
                 latest[follow_up.action_id] = follow_up  # oldest first, so the newest wins
         return [
             a

@@ -1,11 +1,11 @@
 """The demo trust: invented schools, people and a year of visits, so the app looks alive.
 
 Seeded once per demo store (idempotent: the store records the day the dates are anchored to), in
-one transaction. Dates are relative to today and fall on weekdays. When the demo store is opened
-again weeks later, :func:`refresh_demo_dates` moves every visit forward by whole weeks, so the
-demo still shows a year just past and a few visits ahead (review records keep their own times).
-Every school, person and URN here is invented; the local authorities are real English ones so
-the data reads naturally.
+one transaction. Dates are relative to today and fall on weekdays in term time. When the demo
+store is opened again weeks later, :func:`refresh_demo_dates` moves every visit forward by whole
+weeks, so the demo still shows a year just past and a few visits ahead (review records keep
+their own times). Every school, person and URN here is invented; the local authorities are real
+English ones so the data reads naturally.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from reviewer_app.storage.local_settings import (
     set_setting,
 )
 from reviewer_app.storage.organisation_repository import OrganisationRepository
+from reviewer_app.storage.school_category_repository import SchoolCategoryRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.visit_repository import VisitRepository
 
@@ -150,9 +151,27 @@ def _team(framework_id: str, people: dict[str, Person]) -> tuple[VisitReviewer, 
     return tuple(VisitReviewer(people[key].id, role) for key, role in _TEAMS[framework_id])
 
 
+# School holidays in England, near enough for a demo: (from month, day, to month, day).
+_HOLIDAYS: tuple[tuple[int, int, int, int], ...] = (
+    (12, 20, 12, 31),  # Christmas
+    (1, 1, 1, 4),
+    (2, 14, 2, 22),  # February half term
+    (4, 1, 4, 14),  # Easter
+    (5, 25, 5, 31),  # May half term
+    (7, 22, 9, 2),  # summer
+    (10, 24, 11, 1),  # October half term
+)
+
+
+def _school_day(day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return not any((m1, d1) <= (day.month, day.day) <= (m2, d2) for m1, d1, m2, d2 in _HOLIDAYS)
+
+
 def _school_days(start: date, length: int) -> date:
-    """The latest start on or before ``start`` whose ``length`` days are all weekdays."""
-    while any((start + timedelta(days=d)).weekday() >= 5 for d in range(length)):
+    """The latest start on or before ``start`` whose ``length`` days are all term-time weekdays."""
+    while not all(_school_day(start + timedelta(days=d)) for d in range(length)):
         start -= timedelta(days=1)
     return start
 
@@ -238,10 +257,13 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, CURRENT_PERSON, people[DEMO_CURRENT_PERSON].id)
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
+    from reviewer_app.services.demo_categories import seed_demo_categories
     from reviewer_app.services.demo_reviews import seed_demo_reviews
     from reviewer_app.services.review_session import installed_library
 
-    seed_demo_reviews(store, installed_library())  # review content for a few visits
+    library = installed_library()
+    seed_demo_reviews(store, library)  # review content for a few visits
+    seed_demo_categories(store, library, today)  # the schools' tiers
     return True
 
 
@@ -259,6 +281,7 @@ def refresh_demo_dates(store: Store, today: date | None = None) -> int:
         if days <= 0:
             return 0
         VisitRepository(session).shift_all_dates(days)
+        SchoolCategoryRepository(session, record_ops=False).shift_all_dates(days)
         set_setting(
             session, DEMO_SEEDED, (date.fromisoformat(anchored) + timedelta(days)).isoformat()
         )

@@ -109,7 +109,66 @@ def _value_for(spec: FieldSpec, rng: random.Random, day: date) -> JSONValue:
             else:
                 row[column.id] = defaults.get(column.kind, "Meeting with leaders")
         return [row]
-    return f"{spec.label}: seen consistently across the visit, with examples noted."
+    return _demo_text(spec)
+
+
+# What a reviewer would write in the demo's free-text answers, by field id (exact, then ending).
+_TEXT_BY_ID: dict[str, str] = {
+    "enquiry-question": "How consistently do pupils use subject vocabulary in their extended "
+    "writing across Key Stage 2?",
+    "desk-top-analysis": "Reading outcomes at the end of Key Stage 2 have been above national for "
+    "two years; persistent absence of disadvantaged pupils is four points above the trust average.",
+    "enquiry-answer": "In most classes, yes: vocabulary is taught explicitly and pupils use it in "
+    "their writing. It is less secure in Year 3 and in foundation subjects.",
+    "review-summary": "A calm, purposeful school where leaders' work on reading is paying off. "
+    "The next step is to make adaptations for pupils with SEND as consistent as the routines.",
+    "subject": "Mathematics",
+    "year-group": "Year 5",
+    "year-groups": "Years 4 to 6",
+    "key-stages": "Key Stages 1 and 2",
+    "school-priority": "Reading fluency in Key Stage 2",
+    "accompanying-leader": "Deputy headteacher",
+    "audit-team": "Trust safeguarding lead with the school's DSL",
+    "senco-role": "SENCO (holds the NASENCO award)",
+    "subject-leader-role": "Maths lead (two years in post)",
+    "commissioned-expert": "Trust English lead",
+    "survey-round": "Autumn survey",
+    "escalated-role": "Trust safeguarding lead",
+}
+_TEXT_BY_ENDING: tuple[tuple[str, str], ...] = (
+    (
+        "strengths",
+        "Consistent routines in every room visited; leaders know where practice is "
+        "strongest and use it to coach others.",
+    ),
+    (
+        "strengths-seen",
+        "Pupils explained their reasoning using the vocabulary on the working wall.",
+    ),
+    (
+        "even-better-if",
+        "Adaptations for pupils with SEND are planned but not yet seen "
+        "consistently in foundation subjects.",
+    ),
+    (
+        "areas-for-development",
+        "Make the checking of pupils' understanding as consistent in "
+        "foundation subjects as it is in English and maths.",
+    ),
+    ("priorities", "Finish the filtering and monitoring review and share it with governors."),
+    ("development-points", "Feedback is not yet acted on consistently in Year 4 books."),
+)
+
+
+def _demo_text(spec: FieldSpec) -> str:
+    if spec.id in _TEXT_BY_ID:
+        return _TEXT_BY_ID[spec.id]
+    for ending, text in _TEXT_BY_ENDING:
+        if spec.id.endswith(ending):
+            return text
+    if spec.kind == "text":
+        return "Discussed with leaders"
+    return "Discussed with leaders during the visit; examples are in the evidence notes."
 
 
 class _Writer:

@@ -44,6 +44,10 @@ class NotEnrolledError(SyncClientError):
     """This laptop has no device token for a trust server (yet, or any more)."""
 
 
+class AlreadyEnrolledError(ReviewerError):
+    """This laptop is enrolled and its device token is kept: a new code is not needed."""
+
+
 def default_client_factory(server_url: str, token: str | None) -> SyncClient:
     return SyncClient(server_url, token)
 
@@ -155,6 +159,20 @@ def enrol(
         person_name=info.name,
         has_certificate=answer.certificate_pem is not None,
     )
+
+
+def check_not_enrolled(store: Store) -> None:
+    """Raise :class:`AlreadyEnrolledError` when this store is enrolled and keeps its token.
+
+    The app asks before enrolling from its menu; re-enrolling after the server refused the
+    token (revoked, unknown) or when the token is gone from the keyring is always allowed.
+    """
+    server = enrolled_server(store)
+    if server is not None and device_token(*server):
+        raise AlreadyEnrolledError(
+            f"This laptop is already enrolled with {server[0]}.",
+            hint="You need a new code only when Reviewer asks you to enrol again.",
+        )
 
 
 def enrolled_server(store: Store) -> tuple[str, str] | None:

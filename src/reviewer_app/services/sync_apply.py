@@ -290,6 +290,9 @@ class StoreApplier:
         self._store = store
         self._lane = lane
         self._snapshot_lookup = snapshot_lookup
+        #: True when the last session's handshake brought new schools, people, visits or
+        #: reviews (the app then reads its lists again).
+        self.handshake_changed = False
 
     def cursors(self) -> dict[str, int]:
         with self._store.reading() as session:
@@ -297,6 +300,7 @@ class StoreApplier:
 
     def accept_handshake(self, handshake: wire.HandshakeResponse) -> None:
         digest = _handshake_digest(handshake)
+        self.handshake_changed = False
         with self._store.reading() as session:
             if get_setting(session, HANDSHAKE_DIGEST) == digest:
                 return  # nothing changed since the last session: no local write at all
@@ -307,6 +311,7 @@ class StoreApplier:
                 set_setting(session, HANDSHAKE_DIGEST, digest)
 
         self._lane.call(write)
+        self.handshake_changed = True
 
     def _take_handshake(self, session: Session, handshake: wire.HandshakeResponse) -> None:
         organisation = OrganisationRepository(session)

@@ -27,6 +27,9 @@ _APPEND = store_outbox.OpKind.APPEND.value
 #: Records whose file travels as a blob before the record itself.
 _FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
+#: Outbox entities the review push carries. A school's agreed category travels by its own
+#: endpoints (``services.category_sync``), so it is left out here.
+_WIRE_ENTITIES = tuple(e.value for e in wire.Entity)
 
 
 def to_wire(row: OutboxRow) -> wire.Operation:
@@ -58,7 +61,7 @@ class StoreOutbox:
         with self._store.reading() as session:
             rows = session.exec(
                 select(OutboxRow.review_id)
-                .where(OutboxRow.state == _PENDING)
+                .where(OutboxRow.state == _PENDING, col(OutboxRow.entity).in_(_WIRE_ENTITIES))
                 .group_by(col(OutboxRow.review_id))
                 .order_by(col(OutboxRow.review_id))
             ).all()
@@ -74,6 +77,7 @@ class StoreOutbox:
                     OutboxRow.state == _PENDING,
                     OutboxRow.review_id == review_id,
                     OutboxRow.device_seq > after_device_seq,
+                    col(OutboxRow.entity).in_(_WIRE_ENTITIES),
                 )
                 .order_by(col(OutboxRow.device_seq))
                 .limit(limit)

@@ -22,6 +22,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, Val
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.services import enrolment
+from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.sync_apply import (
     SIGNED_REPORT_PREFIX,
@@ -96,6 +97,7 @@ class SyncService:
         self._client_factory = client_factory
         self.outbox = StoreOutbox(store, lane)
         self.applier = StoreApplier(store, lane, snapshot_lookup)
+        self.categories = StoreCategories(store, lane)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -122,18 +124,25 @@ class SyncService:
                 hint="Enrol again with a new code from your trust admin.",
             )
         with self._client_factory(url, token) as client:
-            result = engine.run(self.outbox, self.applier, client, progress, cancel)
+            if cancel is not None:
+                client.cancelled = cancel  # a cancelled sync stops retrying at once
+            result = engine.run(
+                self.outbox, self.applier, client, progress, cancel, categories=self.categories
+            )
         if not result.cancelled:
             self._remember(result)
         return result
 
-    def server_reachable(self) -> bool:
-        """True when the enrolled server answers its health probe (one quick request)."""
+    def server_reachable(self, cancel: CancelCheck | None = None) -> bool:
+        """True when the enrolled server answers its health probe (``cancel`` stops its
+        retries)."""
         server = self.enrolled()
         if server is None:
             return False
         try:
             with self._client_factory(server[0], None) as client:
+                if cancel is not None:
+                    client.cancelled = cancel
                 return client.health().get("status") == "ok"
         except SyncClientError:
             return False

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sqlmodel import Session
 
@@ -22,6 +22,7 @@ from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.visits import VISIT_ROLES, Visit
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
+from reviewer_app.services.school_categorisation import SchoolCategorisation
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.keys import PassphrasePrompt
 from reviewer_app.storage.local_settings import (
@@ -33,6 +34,9 @@ from reviewer_app.storage.local_settings import (
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.store import Store, open_store
 from reviewer_app.storage.visit_repository import VisitRepository
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.frameworks import FrameworkLibrary
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,10 @@ class Workspace:
         self.demo = demo
         #: Review records for the editor: notes, judgements, fields, attachments, actions.
         self.reviews = ReviewRecords(store, lane, lambda: self.current_person)
+        #: Schools' categories under the trust's scheme, and the support they imply.
+        self.categories = SchoolCategorisation(
+            store, lane, lambda: self.current_person, lambda: self.trust, _installed_library
+        )
         self._trust, self._person = self._load_identity()
 
     # ---------------------------------------------------------------- life cycle
@@ -84,6 +92,10 @@ class Workspace:
                     from reviewer_app.services.demo_reports import forget_demo_reports
 
                     lane.call(forget_demo_reports, store)  # signed over the old dates
+                from reviewer_app.services.demo_categories import seed_demo_categories
+
+                # Demo stores made before categories existed get them now (once).
+                lane.call(seed_demo_categories, store, _installed_library())
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)
@@ -283,6 +295,13 @@ def _check_visit(session: Session, visit: Visit) -> None:
                 "on the visit.",
                 hint="Choose someone who holds the safeguarding lead role.",
             )
+
+
+def _installed_library() -> FrameworkLibrary:
+    # Loaded when first needed, not at start-up.
+    from reviewer_app.services.review_session import installed_library
+
+    return installed_library()
 
 
 def _ensure_identity(store: Store) -> None:

@@ -9,6 +9,7 @@ from reviewer_app.storage.tables import LocalSettingRow
 CURRENT_PERSON = "current_person_id"
 CURRENT_TRUST = "current_trust_id"
 DEMO_SEEDED = "demo_seeded"
+DEMO_CATEGORIES = "demo_categories_seeded"
 
 
 def get_setting(session: Session, key: str) -> str | None:

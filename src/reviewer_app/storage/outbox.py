@@ -35,6 +35,13 @@ field_value       set                        review id       ``{"value", "versio
                                                              = framework field id,
                                                              ``base_version`` = the field's last
                                                              server version
+school_category   append                     record id       the agreed category with the
+                                                             outcomes its suggestion rested
+                                                             on; ``review_id`` holds the
+                                                             *school* id (a category belongs
+                                                             to a school, not a review); it
+                                                             travels by its own endpoints
+                                                             (``services.category_sync``).
 ================  =========================  ==============  =================================
 
 Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and
@@ -85,6 +92,7 @@ class Entity(StrEnum):
     ACTION = "action"
     ACTION_FOLLOW_UP = "action_follow_up"
     SIGNED_REPORT = "signed_report"
+    SCHOOL_CATEGORY = "school_category"
 
 
 @dataclass(frozen=True, slots=True)

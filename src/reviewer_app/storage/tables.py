@@ -284,3 +284,43 @@ class SignedReportRow(StoreTable, table=True):
     signer_name: str
     signed_at: str
     pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# ---------------------------------------------------------------- 0004: school categorisation
+
+
+class SchoolCategoryRow(StoreTable, table=True):
+    """One agreed category of a school under a categorisation scheme (append-only history)."""
+
+    __tablename__ = "school_category"
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    scheme_id: str
+    scheme_version: str
+    level_key: str
+    level_label: str
+    agreed_on: date
+    agreed_by: str = Field(foreign_key="person.id")
+    rationale: str = Field(sa_type=Text)
+    recorded_at: str
+    suggested_level_key: str | None = None
+    suggestion: str = Field(sa_type=Text)
+
+
+class SchoolCategoryOutcomeRow(StoreTable, table=True):
+    """A review outcome the scheme's suggestion rested on when the category was agreed."""
+
+    __tablename__ = "school_category_outcome"
+    category_id: str = Field(
+        sa_column=Column(
+            String, ForeignKey("school_category.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(primary_key=True)
+    review_id: str
+    visit_date: date | None = None
+    framework_id: str
+    criterion_id: str
+    level_key: str
+    label: str
+    level_label: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,9 @@ from reviewer_app.sync.protocol import (
     MAX_BLOB_CHUNK_BYTES,
     PROTOCOL_VERSION,
     BlobStatus,
+    CategoryOperation,
+    CategoryPushRequest,
+    CategoryPushResponse,
     ChangesPage,
     ConflictRecord,
     CreateReviewRequest,
@@ -38,6 +42,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    SchoolCategoryPage,
 )
 
 if TYPE_CHECKING:
@@ -109,6 +114,14 @@ class BlobProgress:
     total: int
 
 
+#: How often a retry's wait checks whether the sync was cancelled (seconds).
+_CANCEL_POLL = 0.05
+
+
+def _never() -> bool:
+    return False
+
+
 class SyncClient:
     """One server, one device token. Use as a context manager, or call :meth:`close`."""
 
@@ -130,6 +143,9 @@ class SyncClient:
         self.retry = retry
         #: HTTP requests actually sent, retries included (the sync engine counts round trips).
         self.requests_sent = 0
+        #: Asked before every retry and during its wait: when it says True the client stops
+        #: retrying and the last failure stands (closing the app mid-sync waits for nothing).
+        self.cancelled: Callable[[], bool] = _never
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -194,6 +210,13 @@ class SyncClient:
                 state.attempt_number,
             )
 
+        cancelled = self.cancelled
+
+        def sleep(seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while not cancelled() and (left := deadline - time.monotonic()) > 0:
+                time.sleep(min(left, _CANCEL_POLL))
+
         retrying = Retrying(
             retry=retry_if_exception(lambda exc: isinstance(exc, retryable)),
             wait=wait_exponential_jitter(
@@ -201,7 +224,10 @@ class SyncClient:
                 jitter=self.retry.initial_wait,
                 max=self.retry.max_wait,
             ),
-            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.deadline),
+            stop=stop_after_attempt(self.retry.attempts)
+            | stop_after_delay(self.retry.deadline)
+            | (lambda _state: cancelled()),
+            sleep=sleep,
             before_sleep=before_sleep,
             reraise=True,
         )
@@ -278,6 +304,23 @@ class SyncClient:
             ChangesPage,
             "GET",
             f"/reviews/{review_id}/changes",
+            params={"since": since, "limit": limit},
+        )
+
+    def push_categories(self, operations: Sequence[CategoryOperation]) -> CategoryPushResponse:
+        """Send agreed school categories (at most ``MAX_BATCH``, in device_seq order); safe to
+        repeat."""
+        body = CategoryPushRequest(protocol_version=PROTOCOL_VERSION, operations=list(operations))
+        return self._call(CategoryPushResponse, "POST", "/school-categories/push", **_json(body))
+
+    def pull_categories(
+        self, school_id: str, since: int, limit: int = DEFAULT_PULL_LIMIT
+    ) -> SchoolCategoryPage:
+        """A school's agreed categories after cursor ``since``."""
+        return self._call(
+            SchoolCategoryPage,
+            "GET",
+            f"/schools/{school_id}/categories",
             params={"since": since, "limit": limit},
         )
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from reviewer_app.sync.category_engine import CategoryPort, sync_categories
 from reviewer_app.sync.client import SyncClient
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -255,8 +256,12 @@ def run(
     client: SyncClient,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    categories: CategoryPort | None = None,
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
+
+    With ``categories``, schools' agreed categories are pushed and pulled last
+    (:mod:`reviewer_app.sync.category_engine`).
 
     Errors from the client (:class:`~reviewer_app.sync.client.SyncClientError`) propagate after the
     work already done is stored; syncing again carries on from there. A cancel request stops
@@ -273,6 +278,11 @@ def run(
         session.upload_blobs()
         session.push()
         session.pull()
+        if categories is not None:
+            sync_categories(
+                categories, client, handshake, session.result, session.check_cancel,
+                session.progress,
+            )  # fmt: skip
         session.progress(SyncProgress("done", 1, 1))
     except SyncCancelledError:
         session.result.cancelled = True

@@ -18,7 +18,7 @@ import itertools
 import json
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -509,6 +509,8 @@ class HandshakeResponse(_Message):
     person: PersonInfo
     visits: list[VisitInfo]
     reviews: list[ReviewSummary]
+    #: Schools this device may read that have agreed categories, with their newest ``server_seq``.
+    school_categories: list[SchoolCategoryFeed] = []
 
 
 class CreateReviewRequest(_Message):
@@ -551,3 +553,152 @@ ErrorCode: TypeAlias = Literal[
     "code_invalid",
     "server_error",
 ]
+
+
+# ---------------------------------------------------------------- school categories
+#
+# A school's agreed category belongs to a school, not a review, so it travels by its own pair of
+# endpoints: ``POST /school-categories/push`` (a batch of :class:`CategoryOperation`, answered
+# one :class:`OpResult` each, exactly once by ``op_id``) and
+# ``GET /schools/{school_id}/categories?since=N&limit=M`` (a :class:`SchoolCategoryPage`). The
+# server numbers each school's categories (``server_seq``); the handshake names each readable
+# school's newest number, so a device pulls only the schools it is behind on. Categories are
+# append-only history: there is nothing to conflict over.
+
+#: Longest rationale or suggestion text of a category.
+MAX_CATEGORY_TEXT = 20_000
+#: At most this many outcomes behind one category's suggestion.
+MAX_CATEGORY_BASIS = 500
+
+Label: TypeAlias = Annotated[SafeText, Field(max_length=500)]
+Key: TypeAlias = Annotated[SafeText, Field(min_length=1, max_length=200)]
+LongText: TypeAlias = Annotated[SafeText, Field(max_length=MAX_CATEGORY_TEXT)]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
+
+class CategoryOutcome(_Message):
+    """A criterion's agreed level in a review, as a suggestion rested on it."""
+
+    criterion_id: Key
+    level_key: Key
+    framework_id: ShortText = ""
+    label: Label = ""
+    level_label: Label = ""
+
+
+class CategoryBasis(_Message):
+    """One outcome behind the suggestion, with the review and visit date it came from."""
+
+    outcome: CategoryOutcome
+    review_id: Annotated[SafeText, Field(max_length=128)] = ""
+    visit_date: date | None = None
+
+
+class SchoolCategoryRecord(_Message):
+    """An agreed category, field for field the laptop's ``SchoolCategory`` (append-only)."""
+
+    id: RecordId
+    school_id: RecordId
+    scheme_id: RecordId
+    scheme_version: ShortText
+    level_key: Key
+    level_label: Label
+    agreed_on: date
+    agreed_by: RecordId
+    rationale: Annotated[SafeText, Field(min_length=1, max_length=MAX_CATEGORY_TEXT)]
+    recorded_at: datetime
+    suggested_level_key: Key | None = None
+    suggestion: LongText = ""
+    based_on: Annotated[list[CategoryBasis], Field(max_length=MAX_CATEGORY_BASIS)] = []
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _recorded_in_utc(cls, value: datetime) -> datetime:
+        return _utc(value)
+
+    @field_validator("rationale")
+    @classmethod
+    def _rationale_said(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must say why the school is in this category")
+        return value
+
+
+class CategoryOperation(_Message):
+    """One agreed category on its way to the server; ``op_id`` makes it exactly-once."""
+
+    op_id: uuid.UUID
+    device_seq: int = Field(ge=1, le=2**62)
+    category: SchoolCategoryRecord
+    device_time: datetime
+
+    @field_validator("device_time")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return _utc(value)
+
+    def digest(self) -> str:
+        """SHA-256 of the operation's canonical JSON (same op_id, same digest: a replay)."""
+        return sha256_hex(canonical_json(self.model_dump(mode="json")))
+
+
+class CategoryPushRequest(_Message):
+    """``POST /school-categories/push``: up to :data:`MAX_BATCH` categories in device order.
+
+    A batch may name several schools; each operation is judged on its own.
+    """
+
+    protocol_version: int
+    operations: Annotated[list[CategoryOperation], Field(min_length=1, max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CategoryPushRequest:
+        seqs = [op.device_seq for op in self.operations]
+        if any(b <= a for a, b in itertools.pairwise(seqs)):
+            raise ValueError("operations must be in strictly increasing device_seq order")
+        if len({op.op_id for op in self.operations}) != len(self.operations):
+            raise ValueError("an op_id appears twice in one batch")
+        return self
+
+
+class CategoryPushResponse(_Message):
+    """One result per operation, in the request's order (``server_seq`` is the school's)."""
+
+    results: list[OpResult]
+
+
+class SchoolCategoryChange(_Message):
+    """One category in a school's feed, with who sent it (and their name, for laptops that
+    have never met them)."""
+
+    server_seq: int
+    op_id: uuid.UUID
+    author_id: str
+    author_name: str
+    device_id: str
+    category: SchoolCategoryRecord
+
+
+class SchoolCategoryPage(_Message):
+    """``GET /schools/{school_id}/categories?since=N&limit=M``: store ``next_cursor`` with the
+    categories, in one local transaction."""
+
+    school_id: str
+    changes: list[SchoolCategoryChange]
+    next_cursor: int
+    has_more: bool
+
+
+class SchoolCategoryFeed(_Message):
+    """A school this device may read, with its newest category ``server_seq`` (handshake)."""
+
+    school_id: str
+    school_name: str
+    school_urn: str
+    last_seq: int
+
+
+HandshakeResponse.model_rebuild()

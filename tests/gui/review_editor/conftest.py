@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -40,6 +41,21 @@ def make_photo(folder: Path, name: str, colour: str = "#3C9A5F") -> Path:
     path = folder / name
     assert image.save(str(path))
     return path
+
+
+def drop_files(widget: QWidget, files: list[Path]) -> tuple[bool, bool]:
+    """Drag ``files`` over ``widget`` and drop them, as a file manager does; returns whether
+    the drag was accepted on entering and the drop was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    mime.setText("\n".join(str(f) for f in files))  # file managers offer text too
+    point = QPointF(widget.rect().center())
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    QApplication.sendEvent(widget, enter)
+    drop = QDropEvent(point, Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    QApplication.sendEvent(widget, drop)
+    return enter.isAccepted(), drop.isAccepted()
 
 
 class Driver:
@@ -224,6 +240,16 @@ class Driver:
         assert QApplication.focusWidget() is capture
         self.qtbot.keyClicks(capture, line)
         self.qtbot.keyClick(capture, Qt.Key.Key_Return)
+
+    def drop_on(self, widget: QWidget, files: list[Path]) -> tuple[bool, bool]:
+        """Drop files on ``widget``; whether the drag and the drop were accepted."""
+        return drop_files(widget, files)
+
+    def drop(self, editor: ReviewEditor, files: list[Path]) -> None:
+        """Drop files on the evidence notes, as from a file manager (a real QDropEvent)."""
+        entered, dropped = drop_files(editor.evidence.notes_view.viewport(), files)
+        assert entered
+        assert dropped
 
     def sign_off_page(self, editor: ReviewEditor) -> SignOffPage:
         self.activate(editor)

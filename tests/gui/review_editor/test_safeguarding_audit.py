@@ -108,7 +108,7 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
     )
     report = tmp_path / "filtering-report.pdf"
     report.write_bytes(b"%PDF-1.4\n% filtering report (invented)\n")
-    editor.changes.attach_file(report)
+    drive.drop(editor, [report])
     drive.wait_saved(editor)
     drive.capture(editor, "Filtering report for the autumn term #online #document @fm-review")
     drive.wait_saved(editor)

@@ -121,7 +121,7 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
 
     # Evidence captured by the lead, tagged by day and area, with a photo.
     drive.capture(editor, "Year 12 students explain their study plans #day-2 #sixth @sixth-form")
-    editor.changes.attach_file(photo("library.png", "#1F5FAD"))
+    drive.drop(editor, [photo("library.png", "#1F5FAD")])
     drive.wait_saved(editor)
     drive.capture(editor, "Library used well at lunch #day-2 @personal-development-and-wellbeing")
     drive.wait_saved(editor)

@@ -4,9 +4,10 @@ their writes."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
@@ -105,3 +106,56 @@ def test_restricted_parts_reach_only_safeguarding_roles(server: Harness, world: 
     result = lead.push(review, [attempt]).json()["results"][0]
     assert (result["status"], result["reason"]) == ("rejected", "not_allowed")
     assert "safeguarding" in result["message"]
+
+
+def test_files_attached_only_to_restricted_notes_reach_only_safeguarding_roles(
+    server: Harness, world: World
+) -> None:
+    with server.admin() as session:
+        adm.import_frameworks(session, FRAMEWORKS)
+        visit = adm.create_visit(
+            session,
+            world.school_a,
+            TERMLY,
+            start=date(2026, 9, 14),
+            end=date(2026, 9, 14),
+            team=[(world.lead, "lead_reviewer"), (world.peer, "peer_reviewer")],
+        ).id
+        review = adm.create_review(session, visit).id
+    peer = server.enrol(world.peer)  # holds a safeguarding role
+    lead = server.enrol(world.lead)  # does not
+
+    def attach(key: str, data: bytes, criteria: list[str]) -> tuple[str, list[dict[str, Any]]]:
+        sha = hashlib.sha256(data).hexdigest()
+        assert peer.http.put(f"/blobs/{sha}", content=data).status_code in (200, 201)
+        ops = [
+            peer.op(review, "append", "attachment", f"a-{key}", {"sha256": sha, "filename": key}),
+            peer.op(
+                review,
+                "append",
+                "evidence_note",
+                f"n-{key}",
+                {
+                    "text": f"See {key}",
+                    "criterion_ids": criteria,
+                    "attachment_ids": [f"a-{key}"],
+                    "author_id": world.peer,
+                },
+            ),
+        ]
+        return sha, ops
+
+    scr_sha, scr_ops = attach("scr", b"rows R7 and R9 of the SCR", ["scr-check"])
+    walk_sha, walk_ops = attach("walk", b"a calm corridor", ["joint-learning-walk"])
+    results = peer.push(review, scr_ops + walk_ops).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 4
+
+    assert peer.http.get(f"/blobs/{scr_sha}").content == b"rows R7 and R9 of the SCR"
+    assert lead.http.get(f"/blobs/{walk_sha}").content == b"a calm corridor"
+    refused = lead.http.get(f"/blobs/{scr_sha}")
+    assert refused.status_code == 404  # the same answer as for a file that does not exist
+
+    # The same file cited by an open note too is no longer secret to the lead.
+    _, again = attach("scr-open", b"rows R7 and R9 of the SCR", ["joint-learning-walk"])
+    assert [r["status"] for r in peer.push(review, again).json()["results"]] == ["accepted"] * 2
+    assert lead.http.get(f"/blobs/{scr_sha}").status_code == 200

@@ -62,11 +62,16 @@ class MemoryKeyring(KeyringBackend):
 
 @dataclass
 class LiveServer:
-    """The real server app under uvicorn in a thread on a free loopback port (SQLite)."""
+    """The real server app under uvicorn in a thread on a free loopback port (SQLite).
+
+    Stopped and started again, it serves the same database on the same port (a server that
+    went away and came back, as the laptops see it).
+    """
 
     folder: Path
     engine: Engine = field(init=False)
     base_url: str = ""
+    port: int = 0
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
     extra_routes: Callable[[Any], None] | None = None
@@ -79,7 +84,12 @@ class LiveServer:
         if self.extra_routes is not None:
             self.extra_routes(app)
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
@@ -89,8 +99,8 @@ class LiveServer:
             if time.monotonic() > deadline or not self._thread.is_alive():
                 raise RuntimeError("the test server did not start")
             time.sleep(0.02)
-        port = self._server.servers[0].sockets[0].getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:

@@ -197,6 +197,27 @@ def test_person_and_school_edits(workspace: Workspace) -> None:
     assert workspace.get_person(person.id) == person
 
 
+@pytest.mark.parametrize("today", [date(2026, 1, 6), date(2026, 9, 8), date(2026, 12, 4)])
+def test_demo_visits_are_seeded_in_term_time(paths: AppPaths, today: date) -> None:
+    from reviewer_app.storage.store import open_store
+
+    store = open_store(paths.ensure().demo_store_file, demo=True)
+    assert demo.seed_demo(store, today=today)
+    with Workspace(store, _lane(), demo=True) as ws:
+        visits = [v for s in ws.list_schools() for v in ws.visits_for_school(s.id)]
+    days = [
+        v.planned_start + timedelta(days=d)
+        for v in visits
+        for d in range((v.planned_end - v.planned_start).days + 1)
+    ]
+    assert days
+    assert not [d for d in days if d.weekday() >= 5]
+    christmas = [d for d in days if (d.month, d.day) >= (12, 20) or (d.month, d.day) <= (1, 4)]
+    summer = [d for d in days if (7, 22) <= (d.month, d.day) <= (9, 2)]
+    assert christmas == []
+    assert summer == []
+
+
 def test_demo_visits_fall_on_weekdays_and_keep_up_with_the_calendar(paths: AppPaths) -> None:
     from reviewer_app.storage.store import open_store
 

@@ -122,3 +122,60 @@ def test_committed_store_from_revision_0001_upgrades_with_data_intact(tmp_path: 
         assert VisitRepository(session).visits_for_school(made.SCHOOL.id) == [made.VISIT]
     store.close()
     assert probe_store(path, DEMO_KEY) == schema.HEAD
+
+
+def test_store_at_0003_upgrades_to_school_categorisation(tmp_path: Path, prompt: Any) -> None:
+    from datetime import datetime
+
+    from sqlmodel import Session
+
+    from reviewer_app.domain.frameworks.categorisation import Outcome
+    from reviewer_app.domain.school_category import BasisOutcome, SchoolCategory
+    from reviewer_app.storage import outbox
+    from reviewer_app.storage.school_category_repository import SchoolCategoryRepository
+
+    path = tmp_path / "reviewer.db"
+    key = _store_at_revision(path, prompt, "0003")
+    trust = Trust(id="t1", name="Fenwick Trust", profile_id="owls")
+    school = School(
+        id="s1", trust_id="t1", urn="139876", name="Fenwick Primary", phase=Phase.PRIMARY
+    )
+    person = Person(
+        id="p1", trust_id="t1", name="Ada Lister", email="ada@fenwick.example",
+        roles=frozenset({Role.LEAD_REVIEWER}),
+    )  # fmt: skip
+    engines = create_engines(path, key)
+    with Session(engines.write) as session, session.begin():
+        OrganisationRepository(session).save_trust(trust)
+        OrganisationRepository(session).save_school(school)
+        OrganisationRepository(session).save_person(person)
+        tables = {
+            row[0]
+            for row in session.connection().exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+    engines.dispose()
+    assert "signed_report" in tables
+    assert "school_category" not in tables
+    assert probe_store(path, key, passphrase=True) == "0003"
+
+    store = open_store(path, passphrase=prompt)
+    category = SchoolCategory(
+        id="c1", school_id="s1", scheme_id="owls-categories", scheme_version="1",
+        level_key="2b", level_label="2b: Good, in line with the last inspection",
+        agreed_on=date(2026, 11, 30), agreed_by="p1", rationale="Agreed with the head",
+        recorded_at=datetime(2026, 11, 30, 16, 5).astimezone(), suggested_level_key="2b",
+        suggestion="Suggested: 2b.",
+        based_on=(BasisOutcome(Outcome("direction", "in_line", "half-termly-core-visit",
+                                       "How the school is moving", "b: in line"),
+                               review_id="r1", visit_date=date(2026, 11, 20)),),
+    )  # fmt: skip
+    with store.writing() as session:
+        SchoolCategoryRepository(session).add(category)
+    with store.reading() as session:
+        assert OrganisationRepository(session).get_school("s1") == school
+        assert SchoolCategoryRepository(session).latest("s1") == category
+        assert [op.entity_id for op in outbox.pending_ops(session)] == ["c1"]
+    store.close()
+    assert probe_store(path, key, passphrase=True) == schema.HEAD == "0004"

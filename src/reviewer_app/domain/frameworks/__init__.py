@@ -15,6 +15,7 @@ Everything a reviewer fills in comes from YAML files in ``frameworks/`` (see
 """
 
 from reviewer_app.domain.frameworks.categorisation import (
+    CadenceItem,
     CategorisationScheme,
     CategoryLevel,
     Outcome,
@@ -57,6 +58,7 @@ __all__ = [
     "ActionSettings",
     "Audience",
     "Branding",
+    "CadenceItem",
     "CategorisationScheme",
     "CategoryLevel",
     "ChoiceOption",

@@ -25,6 +25,23 @@ from reviewer_app.domain.frameworks.frozen_model import (
 )
 
 
+class CadenceItem(FrozenModel):
+    """One recurring piece of support a level implies, e.g. "CEO 1:1, every 4 weeks".
+
+    ``every_weeks`` is in calendar weeks (a term is about 17, a half term about 8, counting
+    holidays); ``every`` says it in the trust's words. With ``framework`` the item is a kind
+    of visit the app records, so the next one falls due after the school's last such visit;
+    without it, the item repeats from the date the category was agreed.
+    """
+
+    activity: Text
+    every_weeks: int = Field(ge=1, le=104)
+    every: Text
+    framework: Identifier | None = Field(
+        default=None, description="Framework id of the visit that carries this out, if any."
+    )
+
+
 class CategoryLevel(FrozenModel):
     """One level of a categorisation scheme."""
 
@@ -34,6 +51,9 @@ class CategoryLevel(FrozenModel):
     descriptors: tuple[Text, ...] = ()
     support_offer: tuple[Text, ...] = ()
     visit_cadence: str = ""
+    support_cadence: tuple[CadenceItem, ...] = Field(
+        default=(), description="The cadence of visit_cadence as data, for next-due dates."
+    )
     expected_duration: str = ""
     colour: Colour
 
@@ -96,6 +116,12 @@ class CategorisationScheme(FrozenModel):
         description="Shown with every suggestion.",
     )
     agreed_by: str = Field(default="", description="Who agrees the category, and how often.")
+    review_every_weeks: int | None = Field(
+        default=None,
+        ge=1,
+        le=104,
+        description="How often the category is agreed again, in calendar weeks; none: not set.",
+    )
     levels: tuple[CategoryLevel, ...] = Field(min_length=2)
     rules: tuple[SuggestionRule, ...] = ()
     default: Identifier | None = Field(

@@ -15,12 +15,11 @@ from reviewer_app import settings as settings_file
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_settings import Ui_SettingsDialog
 from reviewer_app.gui.tasks import TaskRunner
-from reviewer_app.settings import Settings
+from reviewer_app.settings import SERVER_ADDRESS, Settings
 
 log = logging.getLogger(__name__)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SERVER = re.compile(r"^https://\S+$|^http://(localhost|127\.0\.0\.1)(:\d+)?(/\S*)?$")
 
 
 class SettingsDialog(QDialog):
@@ -39,6 +38,7 @@ class SettingsDialog(QDialog):
         *,
         tasks: TaskRunner,
         profiles: Sequence[tuple[str, str]] = (("generic", "Generic"),),
+        enrolled_server: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -57,7 +57,14 @@ class SettingsDialog(QDialog):
             ui.profileCombo.addItem(current.trust_profile, current.trust_profile)
             index = ui.profileCombo.count() - 1
         ui.profileCombo.setCurrentIndex(index)
-        ui.serverEdit.setText(current.server_url)
+        ui.serverEdit.setText(enrolled_server or current.server_url)
+        if enrolled_server:
+            # Enrolment decides the server; a different address here would not be used.
+            ui.serverEdit.setReadOnly(True)
+            ui.serverEdit.setToolTip(
+                "This laptop is enrolled with this server. To use another one, ask your trust "
+                "admin for a code and choose Sync > Connect to trust server…"
+            )
         ui.syncCheck.setChecked(current.sync_automatically)
         ui.autosaveSpin.setValue(current.autosave_delay_ms)
         ui.reportFolderEdit.setText(current.report_folder)
@@ -102,7 +109,7 @@ class SettingsDialog(QDialog):
                 f"'{email}' is not an email address, e.g. name@trust.org.uk.",
             )
             ok = False
-        if server and not _SERVER.match(server):
+        if server and not ui.serverEdit.isReadOnly() and not SERVER_ADDRESS.match(server):
             self._set_error(
                 ui.serverError,
                 ui.serverEdit,

@@ -135,23 +135,37 @@ class ActionsPage(QScrollArea):
         self.text_edit = GrowingTextEdit()
         self.text_edit.setObjectName("actionText")
         self.text_edit.setAccessibleName("What is to be done")
+        self.text_edit.setAccessibleDescription("The next step in a sentence or two.")
         self.owner_edit = QLineEdit()
         self.owner_edit.setObjectName("actionOwner")
         self.owner_edit.setPlaceholderText("For example: Deputy headteacher")
         self.owner_edit.setAccessibleName("Owner of the action")
+        self.owner_edit.setAccessibleDescription("Who will do it; a role is enough.")
         self.due_edit = DateLine()
         self.due_edit.setObjectName("actionDue")
         self.due_edit.setAccessibleName("Due date of the action")
+        self.due_edit.setAccessibleDescription(
+            "When it is due: a date such as 23/11/2026, today or +30 (days from today)."
+        )
         self.priority_box = QComboBox()
         self.priority_box.setObjectName("actionPriority")
         self.priority_box.setAccessibleName("Priority of the action")
+        self.priority_box.setAccessibleDescription("High, medium or low.")
         for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
             self.priority_box.addItem(priority.label, priority.value)
         self.priority_box.setCurrentIndex(1)
         self.criterion_box = QComboBox()
         self.criterion_box.setObjectName("actionCriterion")
         self.criterion_box.setAccessibleName("Criterion the action is about")
+        self.criterion_box.setAccessibleDescription(
+            "The criterion the action follows from, if it is about one."
+        )
         self.criterion_box.addItem("Not about one criterion", None)
+        # Criterion titles are long: the box must not widen the page past the window.
+        self.criterion_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.criterion_box.setMinimumContentsLength(24)
         for criterion in framework.criteria():
             self.criterion_box.addItem(criterion.title, criterion.id)
         owner_label = "Owner *" if settings.require_owner else "Owner"
@@ -165,6 +179,9 @@ class ActionsPage(QScrollArea):
         self.add_button.setObjectName("addAction")
         self.add_button.setProperty("primary", True)
         self.add_button.setAccessibleName("Add this action")
+        self.add_button.setAccessibleDescription(
+            "Adds the action to the list below; Ctrl+Z takes it back."
+        )
         self.add_button.clicked.connect(self._add)
         self.problem = QLabel()
         self.problem.setProperty("role", "hint")
@@ -180,6 +197,10 @@ class ActionsPage(QScrollArea):
         self.view = QTableView()
         self.view.setObjectName("actionsTable")
         self.view.setAccessibleName(f"{settings.label} added at this visit")
+        self.view.setAccessibleDescription(
+            "Each action with its owner, due date, priority, criterion and who added it. "
+            "Delete withdraws the chosen action; Ctrl+Z brings it back."
+        )
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -288,6 +309,9 @@ class FollowUpRow(QFrame):
         row = QHBoxLayout()
         self.outcome = QComboBox()
         self.outcome.setAccessibleName(f"How the action stands: {action.text}")
+        self.outcome.setAccessibleDescription(
+            f"From {origin}, owner {action.owner or 'not named'}: met, partly met or not met."
+        )
         self.outcome.addItem("Not yet checked", None)
         for outcome in FollowUpOutcome:
             self.outcome.addItem(outcome.label, outcome.value)
@@ -297,6 +321,7 @@ class FollowUpRow(QFrame):
         layout.addLayout(row)
         self.evidence = GrowingTextEdit()
         self.evidence.setAccessibleName(f"Evidence for the follow-up of: {action.text}")
+        self.evidence.setAccessibleDescription("What you saw that shows how the action stands.")
         self.evidence.setPlaceholderText("What you saw that shows it (required with an outcome)")
         layout.addWidget(self.evidence)
         self._setting = False

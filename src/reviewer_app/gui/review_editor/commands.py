@@ -63,55 +63,106 @@ class RateCommand(QUndoCommand):
         self.editor.write_judgement(self.criterion_id, self.old, agreed=self.agreed)
 
 
-class AddNoteCommand(QUndoCommand):
+class RecordCommand(QUndoCommand):
+    """Adds one record (a note, a photo or file, an action); undo withdraws it.
+
+    The write lands on the writer lane a moment after ``redo``. An undo before it lands (a
+    quick Ctrl+Z after Enter) is honoured when it lands: each ``redo`` is numbered, and a write
+    that lands after its redo was undone is withdrawn at once instead of shown.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.record_id: str | None = None
+        self._writes = 0
+        self._wanted: int | None = None
+
+    def begin_write(self) -> int:
+        """A new write of the record; returns its number for :meth:`landed`."""
+        self._writes += 1
+        self._wanted = self._writes
+        return self._writes
+
+    def landed(self, write: int, record_id: str) -> bool:
+        """The write numbered ``write`` was saved as ``record_id``. False when it was undone
+        meanwhile (the caller withdraws the record instead of showing it)."""
+        if write != self._wanted:
+            return False
+        self.record_id = record_id
+        return True
+
+    def redo(self) -> None:
+        self.write()
+
+    def undo(self) -> None:
+        self._wanted = None
+        if self.record_id is not None:
+            record_id, self.record_id = self.record_id, None
+            self.withdraw(record_id)
+
+    def write(self) -> None:
+        raise NotImplementedError
+
+    def withdraw(self, record_id: str) -> None:
+        raise NotImplementedError
+
+
+class AddNoteCommand(RecordCommand):
     """An evidence note was captured (undo withdraws it; redo captures it again)."""
 
     def __init__(self, editor: EditorChanges, note_args: dict[str, Any]) -> None:
         super().__init__("add an evidence note")
         self.editor, self.note_args = editor, note_args
-        self.note_id: str | None = None
 
-    def redo(self) -> None:
+    def write(self) -> None:
         self.editor.write_note(self)
 
-    def undo(self) -> None:
-        if self.note_id is not None:
-            self.editor.retract_note(self.note_id)
-            self.note_id = None
+    def withdraw(self, record_id: str) -> None:
+        self.editor.retract_note(record_id)
 
 
-class AddAttachmentCommand(QUndoCommand):
+class AddAttachmentCommand(RecordCommand):
     """A photo or file was attached (undo withdraws it)."""
 
     def __init__(self, editor: EditorChanges, path: Any) -> None:
         super().__init__(f"attach {path.name}")
         self.editor, self.path = editor, path
-        self.attachment_id: str | None = None
 
-    def redo(self) -> None:
+    def write(self) -> None:
         self.editor.write_attachment(self)
 
-    def undo(self) -> None:
-        if self.attachment_id is not None:
-            self.editor.retract_attachment(self.attachment_id)
-            self.attachment_id = None
+    def withdraw(self, record_id: str) -> None:
+        self.editor.retract_attachment(record_id)
 
 
-class AddActionCommand(QUndoCommand):
+class AddActionCommand(RecordCommand):
     """A next step was added (undo withdraws it)."""
 
     def __init__(self, editor: EditorChanges, action_args: dict[str, Any]) -> None:
         super().__init__("add an action")
         self.editor, self.action_args = editor, action_args
-        self.action_id: str | None = None
 
-    def redo(self) -> None:
+    def write(self) -> None:
         self.editor.write_action(self)
 
+    def withdraw(self, record_id: str) -> None:
+        self.editor.retract_action(record_id)
+
+
+class WithdrawCommand(QUndoCommand):
+    """A saved record was withdrawn: the reverse of adding it. Undo adds it again as a new
+    record, and a redo after that withdraws the record undo added (not the first one)."""
+
+    def __init__(self, text: str, added: RecordCommand, record_id: str) -> None:
+        super().__init__(text)
+        self.added = added
+        added.record_id = record_id
+
+    def redo(self) -> None:
+        self.added.undo()
+
     def undo(self) -> None:
-        if self.action_id is not None:
-            self.editor.retract_action(self.action_id)
-            self.action_id = None
+        self.added.redo()
 
 
 class FollowUpCommand(QUndoCommand):

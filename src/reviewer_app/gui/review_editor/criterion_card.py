@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -30,6 +32,66 @@ def _text_colour(background: str) -> str:
     colour = QColor(background)
     luminance = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue()
     return "#1b1f23" if luminance > 160 else "#ffffff"
+
+
+class FlowLayout(QLayout):
+    """Lays its items out in rows, wrapping to the next row when the width runs out, so a
+    five-level scale stays readable in a narrow window or at 150% scaling."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, row_height = area.x(), area.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and row_height > 0:
+                x, y = area.x(), y + row_height + self._spacing
+                row_height = 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y() + margins.bottom()
 
 
 class RatingControl(QWidget):
@@ -53,13 +115,13 @@ class RatingControl(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setProperty("role", "ratingControl")
         self.setAccessibleName(f"{who} for {title}")
-        self.setAccessibleDescription(
+        self.base_description = (
             f"Rating on the scale “{scale.title}”. Press 1 to {len(scale.levels)} to choose a "
             "level, 0 to clear." + (f" {scale.note}" if scale.not_an_ofsted_grade else "")
         )
-        layout = QHBoxLayout(self)
+        self.setAccessibleDescription(self.base_description)
+        layout = FlowLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(6)
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
         self.buttons: dict[str, QPushButton] = {}
@@ -81,10 +143,18 @@ class RatingControl(QWidget):
                 f" background: {level.colour}; color: {fg}; font-weight: 600; }}"
             )
             button.clicked.connect(lambda _c=False, key=level.key: self._clicked(key))
+            # Room for the label in bold (the chosen level), so choosing one never cuts it off.
+            button.ensurePolished()
+            bold = QFont(button.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            needed = QFontMetrics(bold).horizontalAdvance(button.text()) + 2 * (10 + 2) + 8
+            button.setMinimumWidth(max(button.sizeHint().width(), needed))
             self.group.addButton(button)
             self.buttons[level.key] = button
             layout.addWidget(button)
-        layout.addStretch(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def level(self) -> str | None:
         return self._level
@@ -175,6 +245,9 @@ class CriterionCard(QFrame):
         self.evidence_button.setText("No evidence yet")
         self.evidence_button.setAccessibleName(f"Show the evidence for {criterion.title}")
         self.evidence_button.setToolTip("Show the notes linked to this criterion")
+        self.evidence_button.setAccessibleDescription(
+            "Lists the evidence notes linked to this criterion in the evidence panel."
+        )
         self.evidence_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.evidence_button.clicked.connect(lambda: self.evidence_requested.emit(criterion.id))
         top.addWidget(self.evidence_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -194,6 +267,7 @@ class CriterionCard(QFrame):
 
         self.rating: RatingControl | None = None
         self.agreed: RatingControl | None = None
+        self.agreed_by: QLabel | None = None
         self.proposals = QLabel()
         self.proposals.setProperty("role", "muted")
         self.proposals.setWordWrap(True)
@@ -215,12 +289,17 @@ class CriterionCard(QFrame):
                 )
                 agreed_caption.setProperty("role", "fieldLabel")
                 layout.addWidget(agreed_caption)
+                self.agreed_by = QLabel()
+                self.agreed_by.setObjectName("agreedBy")
+                self.agreed_by.setProperty("role", "muted")
+                self.agreed_by.hide()
                 self.agreed = RatingControl(scale, criterion.title, "Agreed judgement")
                 self.agreed.setEnabled(is_lead)
                 self.agreed.level_chosen.connect(
                     lambda key: self.rated.emit(criterion.id, key, True)
                 )
                 layout.addWidget(self.agreed)
+                layout.addWidget(self.agreed_by)
             if scale.not_an_ofsted_grade:
                 note = QLabel(scale.note)
                 note.setProperty("role", "gradeNote")
@@ -255,12 +334,21 @@ class CriterionCard(QFrame):
         own: str | None,
         agreed: str | None,
         proposals: Mapping[str, str],
+        agreed_by: str = "",
     ) -> None:
-        """Show the person's level, the agreed level and the others' proposals (name -> label)."""
+        """Show the person's level, the agreed level and the others' proposals (name -> label);
+        ``agreed_by`` says who set the agreed level and when."""
         if self.rating is not None:
             self.rating.set_level(own)
         if self.agreed is not None:
             self.agreed.set_level(agreed)
+        if self.agreed_by is not None:
+            self.agreed_by.setText(agreed_by)
+            self.agreed_by.setVisible(bool(agreed_by and agreed))
+            if self.agreed is not None:
+                self.agreed.setAccessibleDescription(
+                    self.agreed.base_description + (f" {agreed_by}." if agreed else "")
+                )
         if proposals:
             self.proposals.setText(
                 "Proposals: "

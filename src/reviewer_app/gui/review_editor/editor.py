@@ -16,16 +16,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -42,6 +44,7 @@ from reviewer_app.domain.review_progress import (
     criterion_order,
     step_criterion,
 )
+from reviewer_app.gui.after_paint import call_after_paint
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
@@ -52,6 +55,7 @@ from reviewer_app.gui.review_editor.evidence_panel import (
 )
 from reviewer_app.gui.review_editor.report_menu import ReportActions
 from reviewer_app.gui.review_editor.save_queue import SaveQueue
+from reviewer_app.gui.review_editor.section_nav import SectionNavDelegate
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
@@ -65,6 +69,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PageKey = str
+#: Where a nav item keeps its section's title (its text adds the completion count).
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Between a section's title and its count: no-break spaces keep the count with the title's
+#: last word when a long title wraps.
+NAV_SEPARATOR = "\u00a0\u00a0·\u00a0\u00a0"
 
 
 class ReviewEditor(QMainWindow):
@@ -111,6 +120,7 @@ class ReviewEditor(QMainWindow):
         self.changes = EditorChanges(self)
         self.current_criterion: str | None = None
         self.pending_attachments: list[str] = []
+        self._attach_folder = str(Path.home())  # the file dialog opens where it was last used
         self.loading = QLabel("Opening the review…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.loading)
@@ -174,7 +184,18 @@ class ReviewEditor(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("sectionNav")
         self.nav.setAccessibleName("Sections of the review, with how many items are done")
+        self.nav.setAccessibleDescription(
+            "Up and Down choose a section, Tab goes into it. From anywhere in the window, "
+            "Ctrl+Page Down and Ctrl+Page Up move between sections, Alt+Down and Alt+Up "
+            "between criteria, and Ctrl+K opens the sign-off check."
+        )
         self.nav.setMinimumWidth(230)
+        # Long section titles wrap rather than hide behind a sideways scroll bar (150%).
+        self.nav.setWordWrap(True)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.nav.setItemDelegate(SectionNavDelegate(self.nav))
         self.stack = QStackedWidget()
         self.notes_model = NotesModel(
             ctx.name_of,
@@ -202,6 +223,7 @@ class ReviewEditor(QMainWindow):
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(root)
+        self._route_file_drops(self.evidence)
         root.show()  # a widget added to a visible window is otherwise shown only later
         self.loading = QLabel()
 
@@ -222,12 +244,20 @@ class ReviewEditor(QMainWindow):
         self.evidence.count_label.setText("Reading the evidence notes…")
         self.notes_ready = False
         workspace, review = self.workspace, ctx.review
-        self.tasks.run(
-            lambda: evidence_notes(workspace, review),
-            on_done=partial(self._notes_arrived, ctx),
-            on_failed=self._failed,
-            context=self,
-        )
+
+        def read_notes() -> None:
+            if ctx is not self.ctx or self._closed:
+                return
+            self.tasks.run(
+                lambda: evidence_notes(workspace, review),
+                on_done=partial(self._notes_arrived, ctx),
+                on_failed=self._failed,
+                context=self,
+            )
+
+        # Reading thousands of notes holds Python's lock for a while: start once the first
+        # section is on screen, so it does not slow that down.
+        call_after_paint(self.stack, read_notes, at_most_ms=200)
 
     def _notes_arrived(self, ctx: ReviewContext, notes: list) -> None:
         """The notes, read after the first section is on screen (thousands take a moment)."""
@@ -309,7 +339,7 @@ class ReviewEditor(QMainWindow):
         def add(key: PageKey, title: str) -> None:
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setData(Qt.ItemDataRole.UserRole + 1, title)
+            item.setData(TITLE_ROLE, title)
             self.nav.addItem(item)
             self.nav_keys.append(key)
 
@@ -428,11 +458,46 @@ class ReviewEditor(QMainWindow):
                 is_lead=ctx.is_lead,
             )
         self.pages[key] = page
+        if page.focusPolicy() & Qt.FocusPolicy.TabFocus:  # a scrolling page is a stop too
+            page.setAccessibleName(self.nav.item(self.nav_keys.index(key)).data(TITLE_ROLE))
+            page.setAccessibleDescription(
+                "Page Up and Page Down scroll the page; Tab goes through its controls."
+            )
         self.stack.addWidget(page)
+        self._route_file_drops(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
+        self._chain_tab_order()
         self._apply_lock_to(page)
         return page
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes sections list -> the page, top to bottom -> the evidence panel.
+
+        A page is built after the evidence panel, so its controls join the tab chain after
+        the panel's: move the panel's controls back to the end of the chain.
+        """
+        evidence = self.evidence
+        last: QWidget | None = self.previousInFocusChain()
+        while (
+            last is not None
+            and last is not self
+            and not last.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            last = last.previousInFocusChain()
+        if last is None or last is self or evidence.isAncestorOf(last):
+            return
+        previous: QWidget = last
+        for widget in (
+            evidence.capture,
+            evidence.scope,
+            evidence.search,
+            evidence.notes_view,
+            evidence.attach_button,
+            evidence.attachments_view,
+        ):
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
 
     def _wire_section(self, page: SectionPage) -> None:
         ctx = self.ctx
@@ -587,7 +652,13 @@ class ReviewEditor(QMainWindow):
             if scale is not None and scale.has_level(judgement.level_key):
                 label = scale.level(judgement.level_key).label
             proposals[ctx.name_of(author)] = label
-        card.show_levels(own, agreed.level_key if agreed else None, proposals)
+        agreed_by = ""
+        if agreed is not None and ctx.is_team_visit:
+            when = agreed.created_at.astimezone()
+            agreed_by = (
+                f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
+            )
+        card.show_levels(own, agreed.level_key if agreed else None, proposals, agreed_by)
 
     def _update_evidence_counts(self, page: SectionPage) -> None:
         counts: dict[str, int] = {}
@@ -606,23 +677,25 @@ class ReviewEditor(QMainWindow):
         shown = self.progress.visibility
         for row, key in enumerate(self.nav_keys):
             item = self.nav.item(row)
-            title = item.data(Qt.ItemDataRole.UserRole + 1)
+            title = item.data(TITLE_ROLE)
             if key in (ACTIONS_SECTION,):
                 count = self.actions_model.rowCount()
-                item.setText(f"{title}  ·  {count}")
+                item.setText(f"{title}{NAV_SEPARATOR}{count}")
             elif key == FOLLOW_UP_SECTION:
                 done = len({f.action_id for f in ctx.follow_ups if f.evidence.strip()})
-                item.setText(f"{title}  ·  {done}/{len(ctx.earlier_actions)}")
+                item.setText(f"{title}{NAV_SEPARATOR}{done}/{len(ctx.earlier_actions)}")
             elif key == SIGN_OFF_SECTION:
                 missing = len(self.progress.missing)
-                item.setText(f"{title}  ·  {'ready' if missing == 0 else f'{missing} missing'}")
+                item.setText(
+                    f"{title}{NAV_SEPARATOR}{'ready' if missing == 0 else f'{missing} missing'}"
+                )
             else:
                 progress = self.progress.section(key)
                 visible = progress is not None and (key == VISIT_SECTION or key in shown.sections)
                 item.setHidden(not visible)
                 if progress is not None:
                     mark = "✓" if progress.complete else f"{progress.done}/{progress.total}"
-                    item.setText(f"{title}  ·  {mark}")
+                    item.setText(f"{title}{NAV_SEPARATOR}{mark}")
                     item.setData(
                         Qt.ItemDataRole.AccessibleTextRole,
                         f"{title}, {progress.done} of {progress.total} done",
@@ -730,24 +803,65 @@ class ReviewEditor(QMainWindow):
 
     # ------------------------------------------------------------------ files
 
-    def choose_files(self) -> None:
+    def choose_files(self) -> QFileDialog | None:
+        """Ctrl+Shift+A: the file dialog, opened without blocking (the editor keeps saving)."""
         if self.ctx is None or self.ctx.read_only:
-            return
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, "Attach photos or files", str(Path.home()), "Photos and files (*)"
+            return None
+        dialog = QFileDialog(self, "Attach photos or files", self._attach_folder)
+        dialog.setObjectName("attachDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(
+            ["Photos (*.png *.jpg *.jpeg *.heic *.webp *.gif)", "Photos and files (*)"]
         )
+        dialog.selectNameFilter("Photos and files (*)")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filesSelected.connect(self._files_chosen)
+        dialog.open()
+        return dialog
+
+    def _files_chosen(self, names: list[str]) -> None:
         for name in names:
-            self.changes.attach_file(Path(name))
+            path = Path(name)
+            self._attach_folder = str(path.parent)
+            self.changes.attach_file(path)
+
+    def _dropped_files(self, event) -> list[Path]:
+        """The local files a drag carries, if the review can take them."""
+        if self.ctx is None or self.ctx.read_only or not event.mimeData().hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
 
     def dragEnterEvent(self, event) -> None:
-        if self.ctx is not None and not self.ctx.read_only and event.mimeData().hasUrls():
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._dropped_files(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.changes.attach_file(Path(url.toLocalFile()))
-        event.acceptProposedAction()
+        files = self._dropped_files(event)
+        for path in files:
+            self.changes.attach_file(path)
+        if files:
+            event.acceptProposedAction()
+
+    def _route_file_drops(self, root: QWidget) -> None:
+        """Files dropped on a text box are attached, not pasted in as their path."""
+        for widget in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
+            target = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
+            target.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if kind in drag and self._dropped_files(event):
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)
+            else:
+                event.acceptProposedAction()
+            return True
+        return super().eventFilter(watched, event)
 
     def open_attachment(self, attachment) -> None:
         ctx = self.ctx

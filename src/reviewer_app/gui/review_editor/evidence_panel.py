@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
@@ -45,6 +46,7 @@ from reviewer_app.domain.quick_capture import (
     completions,
     describe_tags,
     parse_capture,
+    possible_names,
 )
 from reviewer_app.domain.review import Attachment, EvidenceNote
 
@@ -74,6 +76,7 @@ class QuickCaptureBar(QLineEdit):
             "criteria with @ and their name; Tab completes a tag, Enter saves the note."
         )
         self._cycle: tuple[int, int, list[str], int] | None = None
+        self._warned_line: str | None = None  # a line that seemed to name someone, shown once
         self.textEdited.connect(self._text_edited)
 
     def _token_at_cursor(self) -> tuple[int, int, str]:
@@ -149,6 +152,20 @@ class QuickCaptureBar(QLineEdit):
         if not parsed.text:
             self.hint_changed.emit("Type what you saw before pressing Enter.")
             return None
+        names = possible_names(parsed.text, self.vocabulary)
+        if names and self._warned_line != self.text():
+            # Not refused outright (a scheme or a place can look like a name), but never
+            # saved without the reviewer seeing the warning and choosing to save it.
+            self._warned_line = self.text()
+            self.hint_changed.emit(
+                "Not saved yet: "
+                + ", ".join(f"“{n}”" for n in names)
+                + (" looks" if len(names) == 1 else " look")
+                + " like a person's name. Pupils are recorded only as references such as +P7, "
+                "and staff by their role. Change it, or press Enter again to save it as typed."
+            )
+            return None
+        self._warned_line = None
         self.captured.emit(parsed)
         self.clear()
         self.hint_changed.emit("")
@@ -328,7 +345,13 @@ class AttachmentsModel(QAbstractListModel):
         self._items: list[Attachment] = []
         self._icons: dict[str, QIcon] = {}
         self._asked: set[str] = set()
+        self._waiting: list[Attachment] = []
         self._load = load_thumbnail
+
+    def _load_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for item in waiting:
+            self._load(item)
 
     def set_attachments(self, attachments: Sequence[Attachment]) -> None:
         self.beginResetModel()
@@ -378,7 +401,10 @@ class AttachmentsModel(QAbstractListModel):
             icon = self._icons.get(item.id)
             if icon is None and item.media_type.startswith("image/") and item.id not in self._asked:
                 self._asked.add(item.id)
-                self._load(item)
+                # Read after this paint: forty photos must not slow the first screen down.
+                if not self._waiting:
+                    QTimer.singleShot(0, self, self._load_waiting)
+                self._waiting.append(item)
             return icon
         return None
 
@@ -470,11 +496,17 @@ class EvidencePanel(QWidget):
         row = QHBoxLayout()
         self.scope = QComboBox()
         self.scope.setAccessibleName("Which notes to show")
+        self.scope.setAccessibleDescription(
+            "The notes linked to the criterion you are on, or all the review's notes."
+        )
         self.scope.addItem("This criterion", "criterion")
         self.scope.addItem("All notes", "all")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search notes")
         self.search.setAccessibleName("Search the evidence notes")
+        self.search.setAccessibleDescription(
+            "Type words to show only the notes, and their tags, that contain them."
+        )
         self.search.setClearButtonEnabled(True)
         row.addWidget(self.scope)
         row.addWidget(self.search, 1)
@@ -486,6 +518,10 @@ class EvidencePanel(QWidget):
         self.notes_view = QListView()
         self.notes_view.setObjectName("notesList")
         self.notes_view.setAccessibleName("Evidence notes, newest first")
+        self.notes_view.setAccessibleDescription(
+            "Each note with its time, author, tags and the criteria it supports. Delete "
+            "withdraws the chosen note of yours; Ctrl+Z brings it back."
+        )
         self.notes_view.setModel(self.filter)
         self.notes_view.setItemDelegate(NoteDelegate(notes_model, self.notes_view))
         self.notes_view.setUniformItemSizes(True)
@@ -504,6 +540,10 @@ class EvidencePanel(QWidget):
         files_row.addStretch(1)
         self.attach_button = QPushButton("Attach…")
         self.attach_button.setAccessibleName("Attach photos or files")
+        self.attach_button.setAccessibleDescription(
+            "Opens the file dialog (Ctrl+Shift+A). Files can also be dropped anywhere on the "
+            "window. They are stored encrypted and go with the next note."
+        )
         self.attach_button.setToolTip(
             "Attach photos or files (Ctrl+Shift+A), or drop them on the window"
         )
@@ -517,6 +557,9 @@ class EvidencePanel(QWidget):
         self.attachments_view = QListView()
         self.attachments_view.setObjectName("attachmentsList")
         self.attachments_view.setAccessibleName("Photos and files, stored encrypted")
+        self.attachments_view.setAccessibleDescription(
+            "Thumbnails of the review's photos and files; Enter opens the chosen one."
+        )
         self.attachments_view.setModel(attachments_model)
         self.attachments_view.setViewMode(QListView.ViewMode.IconMode)
         self.attachments_view.setFlow(QListView.Flow.LeftToRight)
@@ -542,7 +585,7 @@ class EvidencePanel(QWidget):
     def _show_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
-        self.hint.setProperty("problem", text.startswith("Not saved"))
+        self.hint.setProperty("problem", text.startswith(("Not saved", "Not withdrawn")))
         self.hint.style().polish(self.hint)
 
     def set_current_criterion(self, criterion_id: str | None, title: str) -> None:

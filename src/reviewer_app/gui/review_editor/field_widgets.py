@@ -35,6 +35,10 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.frameworks import FieldSpec, TableColumn
 from reviewer_app.domain.frameworks.fields import ROW_REFERENCE_PATTERN
 
+#: What the style sheet's table item padding (``20_lists.qss``) takes from a cell, plus the grid.
+CELL_PADDING_X = 2 * 8 + 1
+CELL_PADDING_Y = 2 * 4 + 1
+
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
 
 
@@ -78,6 +82,7 @@ class DateLine(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("dd/mm/yyyy, today or +7")
+        self.setAccessibleDescription("Type a date such as 23/11/2026, 23/11, today or +7.")
         self._date: date | None = None
         self.editingFinished.connect(self._finish)
 
@@ -146,6 +151,10 @@ class GrowingTextEdit(QPlainTextEdit):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()  # the cells' sizes are known once the style sheet has polished them
 
 
 def _cell_widget(column: TableColumn, value: Any) -> QWidget:
@@ -231,21 +240,30 @@ class TableEditor(QWidget):
         self.table = QTableWidget(0, len(spec.columns))
         self.table.setHorizontalHeaderLabels([c.label for c in spec.columns])
         self.table.setAccessibleName(spec.label)
+        # The keyboard goes to the cells and the buttons; the table itself is no stop.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized in _fit
         header.setStretchLastSection(True)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         noun = (spec.row_label or "row").lower()
         self.add_button = QPushButton(f"Add {noun}")
-        self.add_button.setAccessibleName(f"Add a {noun} to {spec.label}")
+        article = "an" if noun[:1] in "aeiou" else "a"
+        self.add_button.setAccessibleName(f"Add {article} {noun} to {spec.label}")
+        self.add_button.setAccessibleDescription(
+            f"Adds a row to {spec.label}; Tab then goes through its cells."
+        )
         self.add_button.clicked.connect(self._add_clicked)
         self.remove_button = QPushButton(f"Remove {noun}")
         self.remove_button.setAccessibleName(f"Remove the chosen {noun} from {spec.label}")
+        self.remove_button.setAccessibleDescription(
+            f"Removes the chosen row of {spec.label}, or the last row if none is chosen."
+        )
         self.remove_button.clicked.connect(self._remove_clicked)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -256,14 +274,28 @@ class TableEditor(QWidget):
     def add_row(self, values: dict[str, Any] | None = None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
+        # Tab goes through the cells row by row, then to the buttons under the table.
+        previous: QWidget = self.table.cellWidget(row - 1, self.table.columnCount() - 1) or (
+            self.table
+        )
         for column_index, column in enumerate(self.spec.columns):
             widget = _cell_widget(column, (values or {}).get(column.id))
             widget.setAccessibleName(f"{column.label}, {self.spec.row_label or 'row'} {row + 1}")
+            widget.setAccessibleDescription(
+                column.help
+                or f"{column.label} in {self.spec.label} (counts, dates and "
+                "anonymised references only)"
+                if self.spec.minimised
+                else column.help or f"{column.label} in {self.spec.label}"
+            )
             if column.help:
                 widget.setToolTip(column.help)
             _connect_cell(widget, self.changed.emit)
             self.table.setCellWidget(row, column_index, widget)
-        self.table.setRowHeight(row, 34)
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+        QWidget.setTabOrder(previous, self.add_button)
+        QWidget.setTabOrder(self.add_button, self.remove_button)
         self._fit()
 
     def _add_clicked(self) -> None:
@@ -300,9 +332,36 @@ class TableEditor(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        height = self.table.horizontalHeader().height() + 6
-        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
-        self.table.setFixedHeight(max(height, 40))
+        """Columns and rows as large as their cells need (a header's own size hint ignores
+        the cell widgets), and the table as tall as its rows plus a sideways scroll bar if
+        the columns are wider than the table."""
+        table, header = self.table, self.table.horizontalHeader()
+        rows = range(table.rowCount())
+        for column in range(table.columnCount()):
+            width = header.sectionSizeHint(column)
+            for row in rows:
+                cell = table.cellWidget(row, column)
+                if cell is not None:
+                    hint = cell.sizeHint().expandedTo(cell.minimumSizeHint())
+                    width = max(width, hint.width() + CELL_PADDING_X)
+            header.resizeSection(column, width)
+        for row in rows:
+            cells = [table.cellWidget(row, c) for c in range(table.columnCount())]
+            heights = [c.sizeHint().height() + CELL_PADDING_Y for c in cells if c is not None]
+            table.setRowHeight(row, max([34, *heights]))
+        height = max(header.height(), header.sizeHint().height()) + 6
+        height += sum(table.rowHeight(r) for r in rows)
+        if header.length() > table.viewport().width():
+            height += table.horizontalScrollBar().sizeHint().height()
+        table.setFixedHeight(max(height, 40))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()  # the cells' sizes are known once the style sheet has polished them
 
 
 class FieldEditor(QWidget):
@@ -393,6 +452,7 @@ class FieldEditor(QWidget):
             for option in spec.options:
                 check = QCheckBox(option.label)
                 check.setAccessibleName(f"{spec.label}: {option.label}")
+                check.setAccessibleDescription(spec.help or f"One of the choices for {spec.label}")
                 check.toggled.connect(lambda _on: self._emit())
                 holder_layout.addWidget(check)
                 self._checks.append((option.key, check))

@@ -55,6 +55,9 @@ class SignOffPage(QWidget):
         self.missing_list.setAccessibleName(
             "Required items still missing; press Enter to go to one"
         )
+        self.missing_list.setAccessibleDescription(
+            "Enter on an item takes you to it with the keyboard on what needs filling."
+        )
         self.missing_list.itemActivated.connect(
             lambda item: self.jump_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -64,14 +67,21 @@ class SignOffPage(QWidget):
         self.ready_button.setObjectName("markReady")
         self.ready_button.setProperty("primary", True)
         self.ready_button.setAccessibleName("Mark the review ready for sign-off")
+        self.ready_button.setAccessibleDescription(
+            "Possible once nothing required is missing; a later change puts it back to draft."
+        )
         self.ready_button.clicked.connect(editor.changes.mark_ready)
         self.amend_button = QPushButton("Amend the signed review…")
         self.amend_button.setObjectName("amendReview")
         self.amend_button.setAccessibleName("Start an amendment of the signed review")
+        self.amend_button.setAccessibleDescription(
+            "Asks why, then opens an amendment; the signed version stays intact and visible."
+        )
         self.amend_button.clicked.connect(lambda: editor.changes.start_amendment())
         self.signed_button = QPushButton("Open the signed version")
         self.signed_button.setObjectName("openSigned")
         self.signed_button.setAccessibleName("Open the signed version this amendment replaces")
+        self.signed_button.setAccessibleDescription("Opens it read-only in its own window.")
         self.signed_button.clicked.connect(editor.changes.open_signed_version)
         for button in (self.ready_button, self.amend_button, self.signed_button):
             buttons.addWidget(button)

@@ -34,7 +34,9 @@ from reviewer_app.gui.review_editor.commands import (
     AddNoteCommand,
     FollowUpCommand,
     RateCommand,
+    RecordCommand,
     SetFieldCommand,
+    WithdrawCommand,
 )
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.services import review_session
@@ -212,9 +214,11 @@ class EditorChanges:
         ctx = self.editor.ctx
         assert ctx is not None
         args = command.note_args
+        write = command.begin_write()
 
         def done(note: EvidenceNote) -> None:
-            command.note_id = note.id
+            if not self._landed(command, write, note.id, self.retract_note):
+                return
             ctx.notes.append(note)
             self.editor.notes_model.add(note)
             self._after_notes_changed()
@@ -239,11 +243,16 @@ class EditorChanges:
         self._after_notes_changed()
 
     def withdraw_note(self, note: EvidenceNote) -> None:
-        """Delete on a note in the list: withdraw it (undoable)."""
-        if self.editor.ctx is None or self.editor.ctx.read_only:
+        """Delete on a note in the list: withdraw it (undoable). Only its author may, as
+        undoing would capture it again in the name of whoever withdrew it."""
+        ctx = self.editor.ctx
+        if ctx is None or ctx.read_only:
             return
-        command = AddNoteCommand(self, {})
-        command.setText("withdraw an evidence note")
+        if note.author_id != ctx.me.id:
+            self.editor.evidence._show_hint(
+                f"Not withdrawn: only {ctx.name_of(note.author_id)} can withdraw their note."
+            )
+            return
         args = {
             "text": note.text,
             "criterion_ids": note.criterion_ids,
@@ -252,10 +261,16 @@ class EditorChanges:
             "attachment_ids": note.attachment_ids,
         }
         # Withdrawing is adding in reverse: redo retracts, undo captures it again.
-        command.redo = lambda: self.retract_note(note.id)  # type: ignore[method-assign]
-        readd = AddNoteCommand(self, args)
-        command.undo = lambda: readd.redo()  # type: ignore[method-assign]
-        self.editor.undo_stack.push(command)
+        added = AddNoteCommand(self, args)
+        self.editor.undo_stack.push(WithdrawCommand("withdraw an evidence note", added, note.id))
+
+    def _landed(self, command: RecordCommand, write: int, record_id: str, withdraw: Any) -> bool:
+        """A record's write landed: True to show it; if it was undone meanwhile, withdraw it."""
+        if command.landed(write, record_id):
+            return True
+        log.info("a record undone before it was saved is withdrawn")
+        withdraw(record_id)
+        return False
 
     def _after_notes_changed(self) -> None:
         for page in self.editor.pages.values():
@@ -275,6 +290,7 @@ class EditorChanges:
         ctx = self.editor.ctx
         assert ctx is not None
         reviews, review_id, path = self.editor.workspace.reviews, ctx.review.id, command.path
+        write = command.begin_write()
 
         def store() -> Attachment:
             data = review_session.read_attachment_file(path)
@@ -283,7 +299,8 @@ class EditorChanges:
             )
 
         def done(attachment: Attachment) -> None:
-            command.attachment_id = attachment.id
+            if not self._landed(command, write, attachment.id, self.retract_attachment):
+                return
             ctx.attachments.append(attachment)
             self.editor.attachments_model.add(attachment)
             self.editor.pending_attachments.append(attachment.id)
@@ -338,9 +355,11 @@ class EditorChanges:
         ctx = self.editor.ctx
         assert ctx is not None
         args = command.action_args
+        write = command.begin_write()
 
         def done(action: Action) -> None:
-            command.action_id = action.id
+            if not self._landed(command, write, action.id, self.retract_action):
+                return
             ctx.actions.append(action)
             self.editor.actions_model.add(action)
             self._changed()
@@ -369,9 +388,7 @@ class EditorChanges:
     def withdraw_action(self, action: Action) -> None:
         if self.editor.ctx is None or self.editor.ctx.read_only:
             return
-        command = AddActionCommand(self, {})
-        command.setText("withdraw an action")
-        readd = AddActionCommand(
+        added = AddActionCommand(
             self,
             {
                 "text": action.text,
@@ -381,9 +398,7 @@ class EditorChanges:
                 "criterion_id": action.criterion_id,
             },
         )
-        command.redo = lambda: self.retract_action(action.id)  # type: ignore[method-assign]
-        command.undo = lambda: readd.redo()  # type: ignore[method-assign]
-        self.editor.undo_stack.push(command)
+        self.editor.undo_stack.push(WithdrawCommand("withdraw an action", added, action.id))
 
     # ------------------------------------------------------------------ follow-ups
 

@@ -1,0 +1,382 @@
+"""Sync in the main window: the status-bar corner, the Sync menu, conflicts and enrolment.
+
+:meth:`MainWindow.attach` imports this module and calls :func:`prepare` on a reader thread (the
+sync protocol, client and engine cost 130-400 ms of imports, and the first reads of the sync
+state compile their queries: none of that is for the GUI thread), then calls
+:meth:`PreparedSync.install` on the GUI thread. From then on:
+
+* the :class:`~reviewer_app.gui.sync_status.SyncStatusWidget` sits in the status bar, and the
+  :class:`~reviewer_app.gui.sync_status.SyncController` syncs in the background once at start,
+  whenever connectivity returns (when "Sync automatically" is on) and on demand;
+* Sync > Sync now (F9), Sync > Conflicts… (also a click on "conflicts waiting") and
+  Sync > Connect to trust server… (enrolment with a one-time code);
+* a sync that received changes makes the window read its schools and visits again;
+* a refused device token asks to enrol again; the demo store says plainly that it never syncs.
+
+Open review editors are not rebuilt after a sync: :meth:`ReviewEditor.load` rebuilds the whole
+editor (page, focus and undo history are lost), which is not something to do under someone's
+fingers. The status bar says instead that a reopened review shows what arrived.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QMenu,
+    QMessageBox,
+)
+
+from reviewer_app import settings as settings_store
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui.conflicts_panel import ConflictsDialog, ConflictsPanel
+from reviewer_app.gui.dialogs.enrol_dialog import EnrolDialog
+from reviewer_app.gui.sync_status import (
+    PROBE_INTERVAL_MS,
+    SyncController,
+    SyncState,
+    SyncStatusWidget,
+)
+from reviewer_app.services import enrolment
+from reviewer_app.services.enrolment import ClientFactory, Enrolment
+from reviewer_app.services.sync_service import SyncService
+from reviewer_app.sync.engine import SyncResult
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEMO_STATUS = "Demo store: never syncs with a trust server"
+DEMO_EXPLANATION = (
+    "This is the demo store: its schools and visits are made up, so it never syncs with a trust "
+    "server. To sync your own reviews, start Reviewer without --demo, choose Sync > Connect to "
+    "trust server… and enter the address and one-time code from your trust admin."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSetup:
+    """How the window reaches the trust server.
+
+    Tests pass a client factory on a faulty loopback line and a short probe interval.
+    """
+
+    client_factory: ClientFactory = enrolment.default_client_factory
+    probe_interval_ms: int = PROBE_INTERVAL_MS
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSync:
+    """The sync service with its state read once, off the GUI thread (see :func:`prepare`)."""
+
+    workspace: Workspace
+    service: SyncService
+    setup: SyncSetup
+    server_url: str | None
+
+    def install(self, window: MainWindow) -> SyncWiring | None:
+        """Wire sync into the window (nothing when it closed or changed store meanwhile)."""
+        if window.closed or window.workspace is not self.workspace or window.sync is not None:
+            return None
+        window.sync = SyncWiring(window, self)
+        return window.sync
+
+
+def prepare(workspace: Workspace, setup: SyncSetup | None = None) -> PreparedSync:
+    """On a reader thread: the service, and the enrolment and status read once.
+
+    The first reads compile their queries (10-25 ms); the GUI thread then finds them warm.
+    """
+    setup = setup or SyncSetup()
+    service = SyncService(workspace.store, workspace.lane, client_factory=setup.client_factory)
+    server = service.enrolled()
+    service.status()
+    return PreparedSync(workspace, service, setup, server[0] if server else None)
+
+
+class SyncWiring(QObject):
+    """Owns the sync controller, its status widget, the Sync menu and the sync dialogs.
+
+    Signals:
+        changes_arrived(): a sync received changes; the window is reading its lists again.
+        enrolled(Enrolment): this laptop was enrolled (or enrolled again) from the dialog.
+    """
+
+    changes_arrived = Signal()
+    enrolled = Signal(object)
+
+    def __init__(self, window: MainWindow, prepared: PreparedSync) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = workspace = prepared.workspace
+        self.setup = prepared.setup
+        self._closed = False
+        self.service = prepared.service
+        #: The server this laptop syncs with (``None`` before enrolment).
+        self.server_url = prepared.server_url
+        self.controller = SyncController(
+            self.service, self, probe_interval_ms=self.setup.probe_interval_ms
+        )
+        if workspace.demo:
+            self.controller.not_enrolled_text = DEMO_STATUS
+        self.status_widget = SyncStatusWidget(self.controller)
+        self.status_widget.setObjectName("syncStatus")
+        # The button goes through the same checks as the menu (demo store, not enrolled).
+        self.status_widget.button.clicked.disconnect(self.controller.sync_now)
+        self.status_widget.button.clicked.connect(self.sync_now)
+        self.status_widget.conflicts_requested.connect(self.open_conflicts)
+        window.statusBar().addPermanentWidget(self.status_widget)
+        self._build_menu()
+
+        self.enrol_dialog: EnrolDialog | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.reenrol_prompt: QMessageBox | None = None
+        self.notice: QMessageBox | None = None
+        self.controller.sync_finished.connect(self._sync_finished)
+        self.controller.reenrol_requested.connect(self.ask_to_reenrol)
+        window.settings_changed.connect(self._settings_changed)
+        self.controller.start(automatic=self._automatic(window.settings))
+
+    # ---------------------------------------------------------------- menu
+
+    def _build_menu(self) -> None:
+        window = self.window
+        self.sync_now_action = window._action(
+            "Sync &now", self.sync_now, "F9", "refresh", "Send your changes and fetch the trust's"
+        )
+        self.conflicts_action = window._action(
+            "&Conflicts…",
+            self.open_conflicts,
+            None,
+            None,
+            "Answers changed on different laptops, for the lead reviewer to settle",
+        )
+        self.connect_action = window._action(
+            "Connect to &trust server…",
+            self.open_enrol,
+            None,
+            "lock",
+            "Enrol this laptop with your trust's server using a one-time code",
+        )
+        if self.workspace.demo:
+            self.connect_action.setEnabled(False)
+            self.connect_action.setStatusTip(
+                "The demo store never syncs; start Reviewer without --demo to connect."
+            )
+        self.menu = QMenu("&Sync", window)
+        self.menu.setObjectName("syncMenu")
+        self.menu.addAction(self.sync_now_action)
+        self.menu.addAction(self.conflicts_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.connect_action)
+        bar = window.menuBar()
+        menus = bar.actions()
+        visit = window.visit_menu.menuAction()
+        after_visit = [i + 1 for i, action in enumerate(menus) if action == visit]
+        if after_visit and after_visit[0] < len(menus):
+            bar.insertMenu(menus[after_visit[0]], self.menu)
+        else:
+            bar.addMenu(self.menu)
+
+    # ---------------------------------------------------------------- syncing
+
+    def sync_now(self) -> None:
+        """Sync > Sync now (F9): sync in the background, or say what is missing to sync."""
+        if self._closed:
+            return
+        if self.workspace.demo:
+            self._tell("The demo store does not sync", DEMO_EXPLANATION)
+        elif self.server_url is None:
+            self.open_enrol()  # the dialog explains how to connect
+        else:
+            self.controller.sync_now()
+
+    def _sync_finished(self, result: SyncResult) -> None:
+        if self._closed:
+            return
+        if result.pulled or self.service.applier.handshake_changed:
+            self.window.reload()
+            if self.window.review_editors:
+                self.window._note("Changes arrived from the trust; reopen a review to see them.")
+            self.changes_arrived.emit()
+        dialog = self.conflicts_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.panel.refresh()
+
+    def _automatic(self, settings: Settings | None) -> bool:
+        """Sync by itself (the setting), except the demo store, which never syncs."""
+        return not self.workspace.demo and (settings is None or settings.sync_automatically)
+
+    def _settings_changed(self, settings: Settings) -> None:
+        if not self._closed:
+            self.controller.set_automatic(self._automatic(settings))
+
+    # ---------------------------------------------------------------- conflicts
+
+    def open_conflicts(self) -> ConflictsDialog:
+        """Sync > Conflicts…: the lead reviewer's panel of open conflicts."""
+        dialog = self.conflicts_dialog
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.panel.refresh()
+            dialog.show()
+            dialog.activateWindow()
+            return dialog
+        workspace = self.workspace
+        panel = ConflictsPanel(
+            self.service,
+            person_id=workspace.current_person.id,
+            is_lead=self._is_lead,
+            person_name=self._person_name,
+            submit=workspace.submit,
+        )
+        dialog = ConflictsDialog(panel, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.conflict_resolved.connect(self._conflict_resolved)
+        self.conflicts_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _is_lead(self, review_id: str) -> bool:
+        try:
+            return bool(self.workspace.reviews.may_agree(review_id))
+        except ReviewerError:
+            return False  # the review is not on this laptop: nobody here may choose
+
+    def _person_name(self, person_id: str) -> str:
+        person = self.window.people.get(person_id)
+        return person.name if person is not None else "Another reviewer"
+
+    def _conflict_resolved(self, _conflict_id: str) -> None:
+        self.controller.refresh_status()
+        if self._automatic(self.window.settings):
+            self.controller.sync_now()  # the others see the lead's choice at once
+
+    # ---------------------------------------------------------------- enrolment
+
+    def open_enrol(self, reason: str = "") -> EnrolDialog | None:
+        """Sync > Connect to trust server…: enrol with an address and a one-time code."""
+        if self.workspace.demo or self._closed:
+            return None
+        dialog = self.enrol_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.activateWindow()
+            return dialog
+        replace = bool(reason) or self.controller.state in (
+            SyncState.REENROL,
+            SyncState.NOT_ENROLLED,
+        )
+        settings = self.window.settings
+        dialog = EnrolDialog(
+            lambda url, code: self._enrol(url, code, replace=replace),
+            self.window.tasks,
+            server_url=self.server_url or (settings.server_url if settings else ""),
+            reason=reason,
+            enrolled_with=None if replace else self.server_url,
+            parent=self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enrolled.connect(self._enrolled)
+        self.enrol_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _enrol(self, server_url: str, code: str, *, replace: bool) -> Enrolment:
+        """On a reader thread: enrol, then read who this laptop now is."""
+        store, lane = self.workspace.store, self.workspace.lane
+        if not replace:
+            enrolment.check_not_enrolled(store)
+        done = enrolment.enrol(
+            store, lane, server_url, code, client_factory=self.setup.client_factory
+        )
+        self.workspace.reload_identity()
+        return done
+
+    def _enrolled(self, done: Enrolment) -> None:
+        if self._closed:
+            return
+        self.server_url = done.server_url
+        self.window._note(f"Connected to {done.server_url} as {done.person_name}")
+        self._remember_server(done.server_url)
+        self.window.reload()
+        self.controller.sync_now()
+        self.enrolled.emit(done)
+
+    def _remember_server(self, server_url: str) -> None:
+        """Settings show the server this laptop is enrolled with."""
+        window = self.window
+        settings = window.settings
+        if settings is None or settings.server_url == server_url:
+            return
+        new = settings.model_copy(update={"server_url": server_url})
+        path = window.services.settings_file
+
+        def failed(error: BaseException) -> None:
+            log.error("Could not write settings to %s", path, exc_info=error)
+            window._note(f"Reviewer could not write {path}; the server address is not saved.")
+
+        window.tasks.run(lambda: settings_store.save(new, path), on_failed=failed, context=self)
+        window.settings = new
+        window.settings_changed.emit(new)
+
+    def ask_to_reenrol(self, reason: str) -> QMessageBox | None:
+        """The server refused this laptop's token: offer to enrol again."""
+        if self._closed:
+            return None
+        for shown in (self.reenrol_prompt, self.enrol_dialog):
+            if shown is not None and shiboken6.isValid(shown) and shown.isVisible():
+                return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Enrol this laptop again", reason, parent=self.window
+        )
+        box.setInformativeText(
+            "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
+        )
+        again = box.addButton("Enrol again…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self.open_enrol(reason) if button == again else None
+        )
+        self.reenrol_prompt = box
+        box.open()
+        return box
+
+    def _tell(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.notice = box
+        box.open()
+
+    # ---------------------------------------------------------------- closing
+
+    def stop(self) -> None:
+        """The window is closing: start nothing more, close the sync dialogs (no waiting)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.controller.stop()
+        dialogs: tuple[Any, ...] = (
+            self.conflicts_dialog,
+            self.enrol_dialog,
+            self.reenrol_prompt,
+            self.notice,
+        )
+        for dialog in dialogs:
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.close()
+
+    def close(self) -> None:
+        """Stop, then wait for a running sync to finish: no sync thread is left running.
+
+        A sync retrying against a server that does not answer can take seconds to give up
+        (8 s with the default retries), so the shell calls this once the window is gone.
+        """
+        self.stop()
+        self.controller.close()
