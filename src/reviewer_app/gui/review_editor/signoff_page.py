@@ -91,10 +91,16 @@ class SignOffPage(QWidget):
         self.preview_button = QPushButton("Preview report…")
         self.preview_button.setObjectName("previewReport")
         self.preview_button.setAccessibleName("Preview the report of the review as it stands")
+        self.preview_button.setAccessibleDescription(
+            "Opens the report for an audience you choose in its own window (Ctrl+P), with Export."
+        )
         self.preview_button.clicked.connect(lambda: editor.reports.preview())
         self.sign_button = QPushButton("Sign report…")
         self.sign_button.setObjectName("signReportButton")
         self.sign_button.setAccessibleName("Sign the report, and see who has signed it")
+        self.sign_button.setAccessibleDescription(
+            "Shows who signs in which order and who has; you sign when it is your turn."
+        )
         self.sign_button.clicked.connect(lambda: editor.reports.sign())
         report_buttons.addWidget(self.preview_button)
         report_buttons.addWidget(self.sign_button)
