@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 NO_TRUST_ROOT = (
     "This computer does not know the trust's root certificate yet, so no signer can be shown "
-    "as certified by the trust. Enrolling this laptop with the trust's server "
-    "(reviewer-app enrol) brings it."
+    "as certified by the trust. Connecting this laptop to the trust's server "
+    "(Sync > Connect to trust server…) brings it."
 )
 
 
