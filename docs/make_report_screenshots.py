@@ -106,7 +106,7 @@ def gui_screenshots(pdf: bytes, root: object) -> None:
     preview.show_pdf(pdf, title="Hollins Park Primary School: two-day peer review")
     preview.show()
     settle(1.5)
-    preview.grab().save(str(OUT / "report-preview.png"))
+    preview.grab().save(str(OUT / "report-preview-sample.png"))
 
     dialog = VerifyReportDialog([root])  # type: ignore[list-item]
     dialog.resize(760, 380)

@@ -56,6 +56,13 @@ def settle() -> None:
         QApplication.processEvents()
 
 
+def pause(seconds: float) -> None:
+    """Keep the event loop running (QPdfView renders its pages on a thread of its own)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
 def save(widget: QWidget, name: str) -> Path:
     settle()
     path = OUT / f"{name}.png"
@@ -99,6 +106,69 @@ def shot_settings_dialog(shell: Shell) -> None:
     dialog.reject()
 
 
+def _open_editor(shell: Shell, school_name: str, framework_id: str, status: str):
+    """Open the review editor on one of the school's visits, as the demo's person."""
+    workspace = shell.workspace
+    school = next(s for s in workspace.list_schools() if s.name == school_name)
+    visit = next(
+        v
+        for v in workspace.visits_for_school(school.id)
+        if v.framework_id == framework_id and v.status.value == status
+    )
+    editor = shell.window.open_visit(visit.id)
+    if editor is None:
+        raise SystemExit("the review editor did not open")
+    wait_until(lambda: editor.ctx is not None and editor.tasks.pending == 0)
+    return editor
+
+
+def shot_report_preview(shell: Shell) -> None:
+    """Ctrl+P in the editor on St Aidan's two-day peer review (filled in by the demo)."""
+    editor = _open_editor(shell, "St Aidan's CE Primary School", "two-day-peer-review", "signed")
+    dialog = editor.reports.preview()
+    assert dialog is not None
+    dialog.resize(980, 900)
+    wait_until(lambda: dialog.preview.page_count > 0 and editor.tasks.pending == 0, 30_000)
+    pause(1.5)
+    save(dialog, "report-preview")
+    dialog.close()
+    editor.close()
+
+
+def shot_sign_report_dialog(shell: Shell) -> None:
+    """Sign report… on Oakfield's learning walk once marked ready: Sarah signs it alone."""
+    from reviewer_app.domain.review import ReviewState
+
+    editor = _open_editor(shell, FEATURED_SCHOOL, "learning-walk", "ready_for_sign_off")
+    assert editor.ctx is not None
+    shell.workspace.reviews.set_state(editor.ctx.review.id, ReviewState.READY_FOR_SIGN_OFF)
+    before = editor.ctx
+    editor.load()
+    wait_until(lambda: editor.ctx is not before and editor.tasks.pending == 0)
+    dialog = editor.reports.sign()
+    assert dialog is not None
+    wait_until(lambda: dialog.status is not None and editor.tasks.pending == 0, 30_000)
+    save(dialog, "sign-report-dialog")
+    dialog.close()
+    editor.close()
+
+
+def shot_sign_report_dialog_signed(shell: Shell) -> None:
+    """Sign report… on St Aidan's two-day peer review, signed by its three reviewers in order."""
+    from reviewer_app.domain.organisation import Person
+
+    workspace = shell.workspace
+    david: Person = next(p for p in workspace.list_people() if p.name == "David Brennan")
+    workspace.set_identity(workspace.trust.name, david)
+    editor = _open_editor(shell, "St Aidan's CE Primary School", "two-day-peer-review", "signed")
+    dialog = editor.reports.sign()
+    assert dialog is not None
+    wait_until(lambda: dialog.status is not None and editor.tasks.pending == 0, 60_000)
+    save(dialog, "sign-report-dialog-signed")
+    dialog.close()
+    editor.close()
+
+
 def _categorised(shell: Shell, name: str) -> None:
     window = shell.window
     school = next(s for s in window.schools_model.schools() if s.name == name)
@@ -139,6 +209,9 @@ SHOTS: dict[str, Callable[[Shell], None]] = {
     "main-window": shot_main_window,
     "new-visit-dialog": shot_new_visit_dialog,
     "settings-dialog": shot_settings_dialog,
+    "report-preview": shot_report_preview,
+    "sign-report-dialog": shot_sign_report_dialog,
+    "sign-report-dialog-signed": shot_sign_report_dialog_signed,
 }
 
 

@@ -130,7 +130,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         for action in window.menuBar().actions()
     }
     assert menus == {
-        "File": ["Settings…", "Quit"],
+        "File": ["Settings…", "Verify a report…", "Quit"],
         "Visit": ["New visit…", "Open visit"],
         "Sync": ["Sync now", "Conflicts…", "Connect to trust server…"],
         "View": ["Find school", "Reload"],

@@ -28,7 +28,9 @@ class _PaintWatch(QObject):
         if callback is None:
             return
         self._widget.removeEventFilter(self)
-        self.deleteLater()
+        # Left inert as the widget's child (it goes with the widget) rather than deleted
+        # later: a deferred delete here raced the widget's own deletion in the GUI tests
+        # (a double delete, about one run in four when report tests ran first).
         callback()
 
 

@@ -271,12 +271,20 @@ class MainWindow(QMainWindow):
             None,
             "Open the chosen visit's review",
         )
+        self.verify_action = self._action(
+            "&Verify a report…",
+            self.open_verify_report,
+            None,
+            None,
+            "Check a signed report PDF: who signed it and whether anything was changed",
+        )
         self.new_visit_action.setEnabled(False)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.verify_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.visit_menu = visit_menu = bar.addMenu("&Visit")
@@ -554,6 +562,12 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._note("Settings saved")
         self.settings_changed.emit(settings)
+
+    def open_verify_report(self):
+        """File > Verify a report…: the dialog opens once the trust root has been read."""
+        from reviewer_app.gui.verify_launcher import open_verify_dialog
+
+        return open_verify_dialog(self)
 
     def open_about(self):
         from reviewer_app.gui.dialogs.about import AboutDialog

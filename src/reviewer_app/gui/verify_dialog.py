@@ -6,7 +6,8 @@ the result comes back through a signal and only then touches widgets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.reports.verification import ReportVerification, verify_report
 
+log = logging.getLogger(__name__)
+
 _GOOD = "#2E7D4F"
 _BAD = "#B3261E"
 
@@ -36,6 +39,12 @@ class _Relay(QObject):
     failed = Signal(str)
 
 
+#: The data hash the local store's review now holds for a report id (``None``: not there).
+StoredHash = Callable[[str], "str | None"]
+
+CHECKED_AGAINST_STORE = "Checked against the review in the local store."
+
+
 class _VerifyJob(QRunnable):
     def __init__(
         self,
@@ -43,28 +52,50 @@ class _VerifyJob(QRunnable):
         roots: Sequence[x509.Certificate],
         crls: Sequence[x509.CertificateRevocationList],
         expected_hash: str | None,
+        stored_hash: StoredHash | None,
         relay: _Relay,
     ) -> None:
         super().__init__()
         self.path, self.roots, self.crls = path, roots, crls
-        self.expected_hash, self.relay = expected_hash, relay
+        self.expected_hash, self.stored_hash, self.relay = expected_hash, stored_hash, relay
+
+    def _verify(self, pdf: bytes, expected: str | None) -> ReportVerification:
+        return verify_report(
+            pdf,
+            trust_roots=self.roots,
+            crls=self.crls,
+            expected_data_hash=expected,
+            source=self.path.name,
+        )
 
     def run(self) -> None:
         try:
             pdf = self.path.read_bytes()
-            result = verify_report(
-                pdf,
-                trust_roots=self.roots,
-                crls=self.crls,
-                expected_data_hash=self.expected_hash,
-                source=self.path.name,
-            )
+            result = self._verify(pdf, self.expected_hash)
+            checked = False
+            if self.expected_hash is None and self.stored_hash is not None and result.report_id:
+                # When the review is in the local store, what it holds now must be what was
+                # signed (as ``reviewer-app verify`` does).
+                try:
+                    stored = self.stored_hash(result.report_id)
+                except ReviewerError:
+                    stored = None  # the store could not say: the signatures are still checked
+                if stored is not None:
+                    checked = True
+                    if stored != result.data_hash:
+                        result = self._verify(pdf, stored)
         except ReviewerError as exc:
             self.relay.failed.emit(str(exc))
         except OSError as exc:
             self.relay.failed.emit(f"{self.path} cannot be read ({exc.strerror}).")
+        except Exception:
+            log.exception("verifying a report failed unexpectedly")
+            self.relay.failed.emit(
+                f"{self.path.name} could not be checked because of an internal error; the "
+                "details are in the log."
+            )
         else:
-            self.relay.finished.emit(result)
+            self.relay.finished.emit((result, checked))
 
 
 class VerifyReportDialog(QDialog):
@@ -84,6 +115,7 @@ class VerifyReportDialog(QDialog):
         crls: Sequence[x509.CertificateRevocationList] = (),
         *,
         expected_data_hash: str | None = None,
+        stored_hash: StoredHash | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,6 +124,7 @@ class VerifyReportDialog(QDialog):
         self._roots = list(trust_roots)
         self._crls = list(crls)
         self._expected_hash = expected_data_hash
+        self._stored_hash = stored_hash
         # No parent: a job still running when the dialog closes keeps its relay alive, and the
         # dialog's slots are simply disconnected when the dialog goes.
         self._relay = _Relay()
@@ -126,7 +159,9 @@ class VerifyReportDialog(QDialog):
         self.headline.setStyleSheet("")
         self.details.clear()
         self.choose_button.setEnabled(False)
-        job = _VerifyJob(path, self._roots, self._crls, self._expected_hash, self._relay)
+        job = _VerifyJob(
+            path, self._roots, self._crls, self._expected_hash, self._stored_hash, self._relay
+        )
         QThreadPool.globalInstance().start(job)
 
     def _choose(self) -> None:
@@ -136,7 +171,8 @@ class VerifyReportDialog(QDialog):
         if path:
             self.verify_file(Path(path))
 
-    def _show_result(self, result: ReportVerification) -> None:
+    def _show_result(self, outcome: tuple[ReportVerification, bool]) -> None:
+        result, checked_against_store = outcome
         self.choose_button.setEnabled(True)
         self.headline.setText(result.headline)
         colour = _GOOD if result.passed else _BAD
@@ -152,6 +188,8 @@ class VerifyReportDialog(QDialog):
             self.details.addItem(item)
         if result.data_hash:
             self.details.addItem(f"Framework {result.framework}; data hash {result.data_hash}")
+        if checked_against_store:
+            self.details.addItem(CHECKED_AGAINST_STORE)
         self.verification_finished.emit(result)
 
     def _show_failure(self, message: str) -> None:

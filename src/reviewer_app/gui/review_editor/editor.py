@@ -53,6 +53,7 @@ from reviewer_app.gui.review_editor.evidence_panel import (
     EvidencePanel,
     NotesModel,
 )
+from reviewer_app.gui.review_editor.report_menu import ReportActions
 from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_nav import SectionNavDelegate
 from reviewer_app.gui.review_editor.section_page import SectionPage
@@ -62,6 +63,7 @@ from reviewer_app.services.review_session import ReviewContext, evidence_notes, 
 
 if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.paths import AppPaths
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ class ReviewEditor(QMainWindow):
         visit_id: str,
         *,
         review_id: str | None = None,
+        paths: AppPaths | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,6 +109,8 @@ class ReviewEditor(QMainWindow):
         self.workspace = workspace
         self.tasks = tasks
         self.visit_id = visit_id
+        #: The app's folders: signing keys and the trust root live there (``None``: no reports).
+        self.paths = paths
         self.setObjectName("reviewEditor")
         self.setWindowTitle("Opening the review…")
         self.resize(1320, 860)
@@ -230,6 +235,7 @@ class ReviewEditor(QMainWindow):
         first = next((i for i in range(self.nav.count()) if not self.nav.item(i).isHidden()), 0)
         self.nav.setCurrentRow(first)
         self._update_lock()
+        self.reports.set_enabled(True)
         self.evidence.set_current_criterion(None, "")
         self.setTabOrder(self.nav, self.stack)
         self.setTabOrder(self.stack, self.evidence.capture)
@@ -397,6 +403,10 @@ class ReviewEditor(QMainWindow):
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.reports = ReportActions(self, self.paths)
+        report_menu = menu.addMenu("Re&port")
+        report_menu.addAction(self.reports.preview_action)
+        report_menu.addAction(self.reports.sign_action)
         go_menu = menu.addMenu("&Go")
         for act in (
             self.next_action,
@@ -875,6 +885,7 @@ class ReviewEditor(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.saver.flush()
+        self.reports.close_windows()
         if not self._closed:
             self._closed = True
             self._app.focusChanged.disconnect(self._focus_changed)

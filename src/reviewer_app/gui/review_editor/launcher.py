@@ -30,7 +30,9 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
         existing.activateWindow()
         return existing
     assert window.workspace is not None  # the window opens editors only once attached
-    editor = ReviewEditor(window.workspace, window.tasks, visit_id, parent=window)
+    editor = ReviewEditor(
+        window.workspace, window.tasks, visit_id, paths=window.services.paths, parent=window
+    )
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.destroyed.connect(lambda _o=None, v=visit_id: editors.pop(v, None))
     editors[visit_id] = editor

@@ -87,6 +87,25 @@ class SignOffPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        report_buttons = QHBoxLayout()
+        self.preview_button = QPushButton("Preview report…")
+        self.preview_button.setObjectName("previewReport")
+        self.preview_button.setAccessibleName("Preview the report of the review as it stands")
+        self.preview_button.setAccessibleDescription(
+            "Opens the report for an audience you choose in its own window (Ctrl+P), with Export."
+        )
+        self.preview_button.clicked.connect(lambda: editor.reports.preview())
+        self.sign_button = QPushButton("Sign report…")
+        self.sign_button.setObjectName("signReportButton")
+        self.sign_button.setAccessibleName("Sign the report, and see who has signed it")
+        self.sign_button.setAccessibleDescription(
+            "Shows who signs in which order and who has; you sign when it is your turn."
+        )
+        self.sign_button.clicked.connect(lambda: editor.reports.sign())
+        report_buttons.addWidget(self.preview_button)
+        report_buttons.addWidget(self.sign_button)
+        report_buttons.addStretch(1)
+        layout.addLayout(report_buttons)
         self.lifecycle = QLabel()
         self.lifecycle.setProperty("role", "muted")
         self.lifecycle.setWordWrap(True)
@@ -124,7 +143,15 @@ class SignOffPage(QWidget):
         )
         self.amend_button.setVisible(state is ReviewState.SIGNED and ctx.is_lead)
         self.signed_button.setVisible(bool(ctx.review.amends))
+        reports = self.editor.reports
+        self.preview_button.setEnabled(reports.preview_action.isEnabled())
+        self.sign_button.setEnabled(reports.sign_action.isEnabled())
+        self.sign_button.setProperty(
+            "primary", state is ReviewState.READY_FOR_SIGN_OFF and not ctx.read_only
+        )
+        self.sign_button.style().polish(self.sign_button)
         self.lifecycle.setText(
-            "Draft → ready for sign-off → signed. Signing locks the review; a later correction is "
-            "an amendment, and the signed version stays intact and visible."
+            "Draft → ready for sign-off → signed. Once ready, everyone who must sign the report "
+            "signs it in turn from Sign report…; the last signature locks the review. A later "
+            "correction is an amendment, and the signed version stays intact and visible."
         )

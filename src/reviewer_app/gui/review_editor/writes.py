@@ -497,6 +497,7 @@ class EditorChanges:
             self.editor.tasks,
             ctx.visit.id,
             review_id=ctx.review.amends,
+            paths=self.editor.paths,
             parent=self.editor,
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

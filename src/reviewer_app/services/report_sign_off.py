@@ -1,0 +1,178 @@
+"""Where a visit's report stands in its sign-off, for the screens that show it.
+
+:func:`report_audiences` lists the framework's report audiences with whether the person using
+this laptop may read each; :func:`sign_off_status` says who signs in which order, who has signed,
+whose turn it is and, when it is not the person's turn, why, in a sentence. The rules are
+:meth:`ReportService.sign`'s own: this module only reads, so a screen can show them before the
+person tries; the service still decides when they do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reviewer_app.domain.errors import PermissionDeniedError
+from reviewer_app.domain.review import ReviewState
+from reviewer_app.reports.signing import same_person
+from reviewer_app.services.report_service import ReportService
+from reviewer_app.services.signing_identity import SigningIdentity
+from reviewer_app.storage.signed_report_repository import SignedReportVersion
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceChoice:
+    """One of the framework's report audiences, and whether this person may read it."""
+
+    key: str
+    label: str
+    description: str
+    #: Why the person may not read it (a sentence), or "" when they may.
+    refusal: str = ""
+
+    @property
+    def readable(self) -> bool:
+        return not self.refusal
+
+
+def report_audiences(service: ReportService, visit_id: str) -> list[AudienceChoice]:
+    """The visit's report audiences in the framework's order, each marked readable or not."""
+    source = service.source(visit_id)
+    choices = []
+    for key in source.audience_keys:
+        audience = source.audience(key)
+        refusal = ""
+        if audience.allows_restricted and source.withheld_restricted:
+            try:
+                service.document(visit_id, key)
+            except PermissionDeniedError as denied:
+                refusal = denied.message
+        choices.append(AudienceChoice(key, audience.label, audience.description, refusal))
+    return choices
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureSlot:
+    """One required signature: who gives it, as what, and when they did (if they have)."""
+
+    order: int
+    person_name: str
+    role_label: str
+    signed_at: datetime | None = None
+    is_next: bool = False
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffStatus:
+    """The sign-off of one audience's report as it stands now.
+
+    ``versions``: every signed state kept for this audience, oldest first (the last one is the
+    report as signed so far). ``refusal``: why the person using this laptop cannot sign now, or
+    "" when it is their turn.
+    """
+
+    visit_id: str
+    audience: str
+    audience_label: str
+    school_name: str
+    review_state: ReviewState
+    person_name: str
+    slots: tuple[SignatureSlot, ...]
+    versions: tuple[SignedReportVersion, ...]
+    refusal: str
+    key_needs_passphrase: bool
+
+    @property
+    def my_turn(self) -> bool:
+        return not self.refusal
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for slot in self.slots if slot.signed)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.slots) and self.signed_count >= len(self.slots)
+
+    @property
+    def next_slot(self) -> SignatureSlot | None:
+        return next((slot for slot in self.slots if slot.is_next), None)
+
+    @property
+    def summary(self) -> str:
+        """One sentence: how far the signing has gone."""
+        label = self.audience_label.lower()
+        if not self.slots:
+            return f"The {label} names nobody to sign it."
+        if self.complete:
+            return f"The {label} is signed by everyone who must sign it."
+        if self.signed_count == 0:
+            needed = len(self.slots)
+            return (
+                f"Nobody has signed the {label} yet; "
+                f"{'one signature is' if needed == 1 else f'{needed} signatures are'} needed."
+            )
+        return f"The {label} is signed by {self.signed_count} of {len(self.slots)}."
+
+
+def sign_off_status(service: ReportService, visit_id: str, audience: str) -> SignOffStatus:
+    """Who signs the visit's ``audience`` report in which order, who has, and whose turn it is."""
+    source, document = service.document(visit_id, audience)
+    versions = tuple(service.signed_versions(visit_id, audience))
+    latest = versions[-1] if versions else None
+    slots_in_order = document.signing_order
+    done = latest.signer_count if latest is not None else 0
+    # Each version adds one signature: version n holds the n-th signer's name and time.
+    when = {v.signer_count: v.signed_at for v in versions}
+    slots = tuple(
+        SignatureSlot(
+            order=number,
+            person_name=slot.person_name,
+            role_label=slot.role_label,
+            signed_at=when.get(number) if number <= done else None,
+            is_next=number == done + 1,
+        )
+        for number, slot in enumerate(slots_in_order, 1)
+    )
+    person = service.workspace.current_person
+    review = source.review
+    label = document.audience.label.lower()
+    refusal = ""
+    if review.state not in (ReviewState.READY_FOR_SIGN_OFF, ReviewState.SIGNED):
+        refusal = (
+            f"The review is {review.state.label.lower()}, so it cannot be signed yet: the lead "
+            "reviewer marks it ready for sign-off first."
+        )
+    elif not slots:
+        refusal = f"The {source.framework.title} names nobody to sign it."
+    elif latest is not None and latest.complete:
+        refusal = f"The {label} is already signed by everyone who must sign it."
+    elif latest is not None and latest.data_hash != document.data_hash():
+        refusal = (
+            f"The review has changed since {latest.signer_name} signed the {label}, so the "
+            "signatures so far no longer cover what the review now says."
+        )
+    else:
+        upcoming = slots[done]
+        if not same_person(upcoming.person_name, person.name):
+            refusal = (
+                f"{upcoming.person_name} ({upcoming.role_label.lower()}) signs the {label} "
+                f"next, not you ({person.name})."
+            )
+    identity = SigningIdentity(service.paths, person, service.workspace.store)
+    return SignOffStatus(
+        visit_id=visit_id,
+        audience=audience,
+        audience_label=document.audience.label,
+        school_name=source.school.name,
+        review_state=review.state,
+        person_name=person.name,
+        slots=slots,
+        versions=versions,
+        refusal=refusal,
+        key_needs_passphrase=identity.key_file.is_file(),
+    )
