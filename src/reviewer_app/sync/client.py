@@ -185,6 +185,7 @@ class SyncClient:
             retry_if_exception,
             stop_after_attempt,
             stop_after_delay,
+            stop_any,
             wait_exponential_jitter,
         )
 
@@ -210,6 +211,15 @@ class SyncClient:
                 state.attempt_number,
             )
 
+        from tenacity.stop import stop_base
+
+        class _StopWhen(stop_base):
+            def __init__(self, check: Callable[[], bool]) -> None:
+                self.check = check
+
+            def __call__(self, retry_state: Any) -> bool:
+                return self.check()
+
         cancelled = self.cancelled
 
         def sleep(seconds: float) -> None:
@@ -224,9 +234,11 @@ class SyncClient:
                 jitter=self.retry.initial_wait,
                 max=self.retry.max_wait,
             ),
-            stop=stop_after_attempt(self.retry.attempts)
-            | stop_after_delay(self.retry.deadline)
-            | (lambda _state: cancelled()),
+            stop=stop_any(
+                stop_after_attempt(self.retry.attempts),
+                stop_after_delay(self.retry.deadline),
+                _StopWhen(cancelled),
+            ),
             sleep=sleep,
             before_sleep=before_sleep,
             reraise=True,
