@@ -78,9 +78,10 @@ def check(app_dir: Path) -> list[str]:
         bundle = data / "bundle.json"
         run(app, "export", str(bundle), *store, data=data)
         reviews = json.loads(bundle.read_text(encoding="utf-8"))["reviews"]
-        if not reviews:
-            raise SmokeTestError("The demo store exported no reviews.")
-        visit_id = reviews[0]["visit"]["id"]
+        signed = [r for r in reviews if r["review"]["state"] == "signed"]
+        if not signed:
+            raise SmokeTestError("The demo store exported no signed review.")
+        visit_id = signed[0]["visit"]["id"]
         pdf = data / "report.pdf"
         run(app, "report", "export", visit_id, "--out", str(pdf), *store, data=data)
         if not pdf.read_bytes().startswith(b"%PDF-"):

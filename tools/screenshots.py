@@ -136,15 +136,11 @@ def shot_report_preview(shell: Shell) -> None:
 
 
 def shot_sign_report_dialog(shell: Shell) -> None:
-    """Sign report… on Oakfield's learning walk once marked ready: Sarah signs it alone."""
-    from reviewer_app.domain.review import ReviewState
-
-    editor = _open_editor(shell, FEATURED_SCHOOL, "learning-walk", "ready_for_sign_off")
+    """Sign report… on Riverside's learning walk, filled in and ready for its signatures."""
+    editor = _open_editor(
+        shell, "Riverside All-Through Academy", "learning-walk", "ready_for_sign_off"
+    )
     assert editor.ctx is not None
-    shell.workspace.reviews.set_state(editor.ctx.review.id, ReviewState.READY_FOR_SIGN_OFF)
-    before = editor.ctx
-    editor.load()
-    wait_until(lambda: editor.ctx is not before and editor.tasks.pending == 0)
     dialog = editor.reports.sign()
     assert dialog is not None
     wait_until(lambda: dialog.status is not None and editor.tasks.pending == 0, 30_000)

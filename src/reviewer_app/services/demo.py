@@ -137,7 +137,8 @@ _STAGGER_DAYS = 4
 _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
     ("meadowbank", 180, "send-review", VisitStatus.SIGNED),
     ("riverside", 130, "send-review", VisitStatus.SIGNED),
-    ("oakfield", 9, "learning-walk", VisitStatus.READY_FOR_SIGN_OFF),
+    ("oakfield", 9, "learning-walk", VisitStatus.IN_PROGRESS),
+    ("riverside", 6, "learning-walk", VisitStatus.READY_FOR_SIGN_OFF),
     ("northfield", 2, "book-look", VisitStatus.IN_PROGRESS),
     ("brookside", 0, "learning-walk", VisitStatus.IN_PROGRESS),
     ("harrow", 20, "health-check", VisitStatus.CANCELLED),

@@ -1,10 +1,11 @@
 """Review content for the demo trust: a few visits filled in as reviewers would fill them.
 
-St Aidan's CE Primary School's signed two-day peer review, safeguarding audit and learning walk
-carry judgements (the team's proposals and the lead's agreed view), answers, tagged evidence
-notes and next steps, and each later visit follows up the earlier visits' actions. Other
-schools' visits are left empty for trying the editor out. Everything is invented. Written in one
-transaction through the repositories, as if pulled from the trust server (nothing is queued).
+St Aidan's CE Primary School's signed two-day peer review, safeguarding audit and learning walk,
+and Riverside All-Through Academy's learning walk waiting for signatures, carry judgements (the
+team's proposals and the lead's agreed view), answers, tagged evidence notes and next steps, and
+each later visit follows up the earlier visits' actions. Other schools' visits are left empty for
+trying the editor out. Everything is invented. Written in one transaction through the
+repositories, as if pulled from the trust server (nothing is queued).
 """
 
 from __future__ import annotations
@@ -319,10 +320,12 @@ def seed_demo_reviews(store: Store, library: FrameworkLibrary) -> int:
             ("St Aidan's CE Primary School", "safeguarding-audit", 0, True),
             ("St Aidan's CE Primary School", "learning-walk", 0, True),
             ("St Aidan's CE Primary School", "learning-walk", 1, False),
+            # Filled in and waiting for its reviewers' signatures (index -1: the latest walk).
+            ("Riverside All-Through Academy", "learning-walk", -1, False),
         )
         for school, framework_id, index, signed in plan:
             candidates = visits(school, framework_id)
-            if not candidates or len(candidates) <= index:
+            if not -len(candidates) <= index < len(candidates):
                 continue
             visit = candidates[index]
             if reviews.reviews_for_visit(visit.id):
