@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import keyring
 import pytest
-from file_keyring import KEYRING_FILE_ENV, FileKeyring
 from sqlmodel import Session, create_engine, select
 
+from keyring_backends import FILE_KEYRING_BACKEND, TESTS_DIR, file_keyring
 from reviewer_app.domain.review import agreed_judgement, current_notes
 from reviewer_app.paths import AppPaths
 from reviewer_app.server import administration as adm
@@ -105,18 +104,8 @@ class Server:
 @pytest.fixture
 def keyring_file(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "keyring.json"
-    previous_env = os.environ.get(KEYRING_FILE_ENV)
-    os.environ[KEYRING_FILE_ENV] = str(path)
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring())
-    try:
+    with file_keyring(path):
         yield path
-    finally:
-        keyring.set_keyring(previous)
-        if previous_env is None:
-            os.environ.pop(KEYRING_FILE_ENV, None)
-        else:
-            os.environ[KEYRING_FILE_ENV] = previous_env
 
 
 @pytest.fixture
@@ -136,8 +125,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def reviewer_app(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = "file_keyring.FileKeyring"
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
+    env["PYTHON_KEYRING_BACKEND"] = FILE_KEYRING_BACKEND
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS_DIR), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "reviewer_app", *args],
         capture_output=True,

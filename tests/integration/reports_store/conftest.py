@@ -3,18 +3,15 @@ subprocesses (``report_store_world.FileKeyring``)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report_store_world import KEYRING_FILE_ENV, FileKeyring
-
+from keyring_backends import file_keyring
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 
@@ -23,16 +20,8 @@ from reviewer_app.services.workspace import Workspace
 def keyring_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Store keys and signing keys go to a JSON file, for this process and its children."""
     path = tmp_path_factory.mktemp("keyring") / "keyring.json"
-    previous_env = os.environ.get(KEYRING_FILE_ENV)
-    os.environ[KEYRING_FILE_ENV] = str(path)
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring())
-    yield path
-    keyring.set_keyring(previous)
-    if previous_env is None:
-        os.environ.pop(KEYRING_FILE_ENV, None)
-    else:
-        os.environ[KEYRING_FILE_ENV] = previous_env
+    with file_keyring(path):
+        yield path
 
 
 @pytest.fixture(scope="module")

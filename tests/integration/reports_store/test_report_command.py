@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from report_store_world import KEYRING_FILE_ENV
 
+from keyring_backends import FILE_KEYRING_BACKEND, KEYRING_FILE_ENV, TESTS_DIR
 from reviewer_app.cli import main
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
@@ -116,10 +116,8 @@ def test_export_as_a_subprocess(
     out = tmp_path / "peer.pdf"
     env = {
         **os.environ,
-        "PYTHON_KEYRING_BACKEND": "report_store_world.FileKeyring",
-        "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
-        ),
+        "PYTHON_KEYRING_BACKEND": FILE_KEYRING_BACKEND,
+        "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), os.environ.get("PYTHONPATH", "")]),
         KEYRING_FILE_ENV: str(keyring_file),
     }
     visit = visit_ids["two-day-peer-review"]

@@ -24,10 +24,10 @@ from typing import Any
 import httpx
 import keyring
 import uvicorn
-from keyring.backend import KeyringBackend
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from keyring_backends import MemoryKeyring
 from reviewer_app.paths import AppPaths
 from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app
@@ -39,25 +39,6 @@ from reviewer_app.services import enrolment
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in a dict (tests only)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @dataclass

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
+from keyring_backends import MemoryKeyring
 from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.reports import ca
 from reviewer_app.reports.keys import (
@@ -20,25 +20,6 @@ from reviewer_app.reports.keys import (
     save_key,
     store_key_in_keyring,
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in a dict, for tests."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture

@@ -11,29 +11,12 @@ import keyring.backend
 import pytest
 from keyring.backends import null
 
-
-class InMemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps secrets in a dict (the OS part we cannot have here)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+from keyring_backends import MemoryKeyring
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[InMemoryKeyring]:
-    backend = InMemoryKeyring()
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
     keyring.set_keyring(backend)
     try:
         yield backend
