@@ -98,9 +98,9 @@ _NOT_FOUND = "There is no review {id} that this laptop may see."
 
 
 class _PushBody:
-    """A validated push and its payloads' canonical JSON (by ``id()`` of each payload)."""
+    """A validated push and its payloads' canonical JSON (see ``protocol.ENCODED_PAYLOADS``)."""
 
-    def __init__(self, request: PushRequest, encoded: dict[int, bytes]) -> None:
+    def __init__(self, request: PushRequest, encoded: dict[int, tuple[Any, bytes]]) -> None:
         self.request = request
         self.encoded = encoded
 
@@ -114,7 +114,7 @@ async def _push_body(request: Request) -> _PushBody:
     from fastapi.exceptions import RequestValidationError
     from pydantic import ValidationError
 
-    encoded: dict[int, bytes] = {}
+    encoded: dict[int, tuple[Any, bytes]] = {}
     try:
         body = PushRequest.model_validate_json(
             await request.body(), context={ENCODED_PAYLOADS: encoded}

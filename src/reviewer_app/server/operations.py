@@ -94,7 +94,7 @@ class _Push:
         access: ReviewAccess,
         blob_reader: Callable[[str], bytes | None],
         verify_report: ReportVerifier | None,
-        encoded_payloads: dict[int, bytes] | None = None,
+        encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
     ) -> None:
         self.session = session
         self.review = review
@@ -126,8 +126,10 @@ class _Push:
     def canonical_payload(self, op: Operation) -> bytes:
         encoded = self.encoded.get(id(op))
         if encoded is None:
-            encoded = self.validated.get(id(op.payload))
-            if encoded is None:
+            known = self.validated.get(id(op.payload))
+            if known is not None and known[0] is op.payload:
+                encoded = known[1]
+            else:
                 encoded = canonical_json(op.payload)
             self.encoded[id(op)] = encoded
         return encoded
@@ -614,12 +616,12 @@ def apply_push(
     *,
     blob_reader: Callable[[str], bytes | None],
     verify_report: ReportVerifier | None = None,
-    encoded_payloads: dict[int, bytes] | None = None,
+    encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
 ) -> PushResponse:
     """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`).
 
-    ``encoded_payloads`` holds the payloads' canonical JSON by ``id()`` of each payload object
-    of ``request``, when validating it produced them.
+    ``encoded_payloads`` holds ``(payload, canonical JSON)`` by ``id(payload)`` for the payloads
+    of ``request``, when validating it produced them (see ``protocol.ENCODED_PAYLOADS``).
     """
     push = _Push(session, review, caller, access, blob_reader, verify_report, encoded_payloads)
     push.prefetch(request.operations)

@@ -182,9 +182,9 @@ _ESCAPED_NUL = b"\\u0000"
 CANONICAL_PAYLOAD = "canonical_payload"
 
 #: Context key of :meth:`PushRequest.model_validate_json` on the server: a dict that validation
-#: fills with each payload's canonical JSON, keyed by ``id()`` of the payload object the
-#: operation keeps (the caller holds the operations, so the ids stay theirs), so the push that
-#: follows need not encode the payloads again.
+#: fills with ``(payload, canonical JSON)`` keyed by ``id(payload)``, so the push that follows
+#: need not encode the payloads again. The payload is kept in the entry so that its id cannot
+#: be reused by another object; a reader checks ``entry[0] is op.payload``.
 ENCODED_PAYLOADS = "encoded_payloads"
 
 
@@ -257,7 +257,7 @@ class Operation(_Message):
                 raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
             encoded = info.context.get(ENCODED_PAYLOADS) if isinstance(info.context, dict) else None
             if isinstance(encoded, dict):
-                encoded[id(value)] = data
+                encoded[id(value)] = (value, data)  # the value kept: its id stays its own
         if len(data) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"payload is {len(data)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
         # A NUL anywhere is spelled \u0000 in the JSON; only then is the slow walk needed (the
