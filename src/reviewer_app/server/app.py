@@ -23,7 +23,7 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi import Path as PathParam
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -70,6 +70,7 @@ from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
+    ENCODED_PAYLOADS,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
     ChangesPage,
@@ -94,6 +95,62 @@ log = logging.getLogger(__name__)
 ReviewId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
 
 _NOT_FOUND = "There is no review {id} that this laptop may see."
+
+
+class _PushBody:
+    """A validated push and its payloads' canonical JSON (see ``protocol.ENCODED_PAYLOADS``)."""
+
+    def __init__(self, request: PushRequest, encoded: dict[int, tuple[Any, bytes]]) -> None:
+        self.request = request
+        self.encoded = encoded
+
+
+async def _push_body(request: Request) -> _PushBody:
+    """The push body validated straight from its bytes (not via a dict, as FastAPI would).
+
+    Validation encodes each payload to check its size; those bytes are kept for the push's
+    hashes and rows rather than encoded again.
+    """
+    from fastapi.exceptions import RequestValidationError
+    from pydantic import ValidationError
+
+    encoded: dict[int, tuple[Any, bytes]] = {}
+    try:
+        body = PushRequest.model_validate_json(
+            await request.body(), context={ENCODED_PAYLOADS: encoded}
+        )
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in errors]
+        ) from None
+    return _PushBody(body, encoded)
+
+
+_PUSH_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+    }
+}
+
+
+def _document_push_body(app: FastAPI) -> None:
+    """Put :class:`PushRequest` (which FastAPI no longer sees as the body) in the OpenAPI."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = app.openapi_schema
+        if schema is None:
+            schema = generate()  # FastAPI keeps it as app.openapi_schema: this edits that
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            body = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in body.pop("$defs", {}).items():
+                schemas.setdefault(name, definition)
+            schemas.setdefault("PushRequest", body)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _readable_review(session: Session, caller: Caller, review_id: str) -> models.Review:
@@ -282,13 +339,18 @@ def create_app(context: ServerContext) -> FastAPI:
         "/reviews/{review_id}/push",
         response_class=Response,
         responses={200: {"model": PushResponse, "description": "One result per operation"}},
+        openapi_extra=_PUSH_SCHEMA,
         tags=["sync"],
     )
     def push(
-        review_id: ReviewId, body: PushRequest, request: Request, credentials: BearerDep
+        review_id: ReviewId,
+        pushed: Annotated[_PushBody, Depends(_push_body)],
+        request: Request,
+        credentials: BearerDep,
     ) -> Any:
         """Apply a batch of operations in one transaction; one result per operation."""
         ctx = context_of(request)
+        body = pushed.request
         if body.operations[0].review_id != review_id:
             raise ApiError(
                 422, "invalid_request", "The operations belong to another review than the URL's."
@@ -317,6 +379,7 @@ def create_app(context: ServerContext) -> FastAPI:
                 body,
                 blob_reader=ctx.blobs.read,
                 verify_report=ctx.verify_report,
+                encoded_payloads=pushed.encoded,
             )
         # Serialised here, after the commit: the answer describes what is stored.
         return Response(response.model_dump_json(), media_type="application/json")
@@ -354,6 +417,7 @@ def create_app(context: ServerContext) -> FastAPI:
 
     blob_routes.register(app)
     category_routes.register(app)
+    _document_push_body(app)
     return app
 
 

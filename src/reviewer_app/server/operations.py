@@ -94,6 +94,7 @@ class _Push:
         access: ReviewAccess,
         blob_reader: Callable[[str], bytes | None],
         verify_report: ReportVerifier | None,
+        encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
     ) -> None:
         self.session = session
         self.review = review
@@ -114,6 +115,9 @@ class _Push:
         #: Canonical JSON of each operation's payload, by ``id(op)``: encoded once per batch
         #: (the operations live as long as the batch), used by the record hash and the digest.
         self.encoded: dict[int, bytes] = {}
+        #: The same, by ``id(op.payload)``, as validating the request found them (see
+        #: :data:`~reviewer_app.sync.protocol.ENCODED_PAYLOADS`).
+        self.validated = encoded_payloads or {}
         #: The review's counter, kept here during the batch (an ORM attribute is slow to bump)
         #: and stored on the locked review row by :meth:`finish`.
         self.last_seq = review.last_seq
@@ -122,7 +126,12 @@ class _Push:
     def canonical_payload(self, op: Operation) -> bytes:
         encoded = self.encoded.get(id(op))
         if encoded is None:
-            encoded = self.encoded[id(op)] = canonical_json(op.payload)
+            known = self.validated.get(id(op.payload))
+            if known is not None and known[0] is op.payload:
+                encoded = known[1]
+            else:
+                encoded = canonical_json(op.payload)
+            self.encoded[id(op)] = encoded
         return encoded
 
     def stored_payload(self, op: Operation) -> EncodedJSON:
@@ -607,9 +616,14 @@ def apply_push(
     *,
     blob_reader: Callable[[str], bytes | None],
     verify_report: ReportVerifier | None = None,
+    encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
 ) -> PushResponse:
-    """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`)."""
-    push = _Push(session, review, caller, access, blob_reader, verify_report)
+    """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`).
+
+    ``encoded_payloads`` holds ``(payload, canonical JSON)`` by ``id(payload)`` for the payloads
+    of ``request``, when validating it produced them (see ``protocol.ENCODED_PAYLOADS``).
+    """
+    push = _Push(session, review, caller, access, blob_reader, verify_report, encoded_payloads)
     push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]
     push.finish()

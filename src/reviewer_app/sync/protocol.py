@@ -154,9 +154,14 @@ def canonical_json(value: Any) -> bytes:
 
     Floats that are not finite are refused (JSON has no NaN).
     """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL_ENCODER.encode(value).encode("utf-8")
+
+
+#: ``json.dumps(value, sort_keys=True, ...)`` builds this encoder on every call; one is enough
+#: (it keeps no state between calls), and the bytes are the same.
+_CANONICAL_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 def _has_nul(value: Any) -> bool:
@@ -175,6 +180,12 @@ _ESCAPED_NUL = b"\\u0000"
 #: Context key of :meth:`Operation.model_validate`: the payload's canonical JSON, already known
 #: to the caller (the laptop's outbox stores it), so validation need not encode it again.
 CANONICAL_PAYLOAD = "canonical_payload"
+
+#: Context key of :meth:`PushRequest.model_validate_json` on the server: a dict that validation
+#: fills with ``(payload, canonical JSON)`` keyed by ``id(payload)``, so the push that follows
+#: need not encode the payloads again. The payload is kept in the entry so that its id cannot
+#: be reused by another object; a reader checks ``entry[0] is op.payload``.
+ENCODED_PAYLOADS = "encoded_payloads"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -244,6 +255,9 @@ class Operation(_Message):
                 data = canonical_json(value)
             except ValueError as exc:
                 raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
+            encoded = info.context.get(ENCODED_PAYLOADS) if isinstance(info.context, dict) else None
+            if isinstance(encoded, dict):
+                encoded[id(value)] = (value, data)  # the value kept: its id stays its own
         if len(data) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"payload is {len(data)} bytes; the limit is {MAX_PAYLOAD_BYTES}")
         # A NUL anywhere is spelled \u0000 in the JSON; only then is the slow walk needed (the
