@@ -118,6 +118,10 @@ def test_admin_commands_and_a_served_sync(
         assert {"/enrol", "/handshake", "/reviews/{review_id}/push", "/blobs/{sha256}"} <= set(
             openapi["paths"]
         )
+        # The push body is read straight from its bytes, yet documented like every other body.
+        push_body = openapi["paths"]["/reviews/{review_id}/push"]["post"]["requestBody"]
+        assert push_body["content"]["application/json"]["schema"]["$ref"].endswith("/PushRequest")
+        assert "operations" in openapi["components"]["schemas"]["PushRequest"]["properties"]
 
         enrolled = httpx.post(
             f"{url}/enrol",
