@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from starlette.requests import ClientDisconnect
 
 from reviewer_app.server import models
-from reviewer_app.server.access import restriction_for, review_access
+from reviewer_app.server.access import hidden_attachments, restriction_for, review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
 from reviewer_app.server.enrolment import utc_now
 from reviewer_app.server.http_errors import ApiError
@@ -69,34 +69,19 @@ def may_download(session: Session, person: models.Person, sha256: str) -> bool:
         if review is None or not review_access(session, person, review).may_read:
             continue
         visit = session.get(models.Visit, review.visit_id)
-        restriction = restriction_for(session, person, visit.framework_id) if visit else None
-        if not restriction:
-            return True
-        attachment_ids = set(
-            session.exec(
-                select(models.Record.entity_id).where(
-                    models.Record.review_id == review_id,
-                    models.Record.entity == "attachment",
-                    models.Record.blob_sha256 == sha256,
-                )
-            ).all()
+        if visit is None:
+            continue
+        hidden = hidden_attachments(
+            session, review_id, restriction_for(session, person, visit.framework_id)
         )
-        notes = session.exec(
-            select(models.Record.payload).where(
-                models.Record.review_id == review_id, models.Record.entity == "evidence_note"
+        attachment_ids = session.exec(
+            select(models.Record.entity_id).where(
+                models.Record.review_id == review_id,
+                models.Record.entity == "attachment",
+                models.Record.blob_sha256 == sha256,
             )
         ).all()
-        citing = [
-            payload
-            for payload in notes
-            if isinstance(payload, dict)
-            and attachment_ids & set(payload.get("attachment_ids") or ())
-        ]
-        # A file no note cites yet is about nothing restricted; otherwise one visible note is
-        # enough (the same photo may support an open criterion too).
-        if not citing or any(
-            not restriction.hides("evidence_note", None, payload) for payload in citing
-        ):
+        if any(a not in hidden for a in attachment_ids) or not attachment_ids:
             return True
     return False
 

@@ -18,7 +18,12 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import models
-from reviewer_app.server.access import Restriction, ReviewAccess, restriction_for
+from reviewer_app.server.access import (
+    Restriction,
+    ReviewAccess,
+    hidden_attachments,
+    restriction_for,
+)
 from reviewer_app.server.database import EncodedJSON, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
@@ -670,7 +675,13 @@ def read_changes(
     page = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
     if restriction:
-        page = [r for r in page if not restriction.hides(r["entity"], r["field"], r["payload"])]
+        files = hidden_attachments(session, review.id, restriction)
+        page = [
+            r
+            for r in page
+            if not restriction.hides(r["entity"], r["field"], r["payload"])
+            and not (r["entity"] == "attachment" and r["entity_id"] in files)
+        ]
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],

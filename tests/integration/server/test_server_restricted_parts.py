@@ -154,6 +154,11 @@ def test_files_attached_only_to_restricted_notes_reach_only_safeguarding_roles(
     assert lead.http.get(f"/blobs/{walk_sha}").content == b"a calm corridor"
     refused = lead.http.get(f"/blobs/{scr_sha}")
     assert refused.status_code == 404  # the same answer as for a file that does not exist
+    # Nor does the attachment's record (its file name) reach the lead's laptop.
+    pulled = {c["entity_id"] for c in lead.pull_all(review)}
+    assert "a-walk" in pulled
+    assert "a-scr" not in pulled
+    assert "a-scr" in {c["entity_id"] for c in peer.pull_all(review)}
 
     # The same file cited by an open note too is no longer secret to the lead.
     _, again = attach("scr-open", b"rows R7 and R9 of the SCR", ["joint-learning-walk"])
