@@ -694,12 +694,19 @@ class ReviewEditor(QMainWindow):
                 visible = progress is not None and (key == VISIT_SECTION or key in shown.sections)
                 item.setHidden(not visible)
                 if progress is not None:
-                    mark = "✓" if progress.complete else f"{progress.done}/{progress.total}"
+                    counted = f"{progress.done}/{progress.total}"
+                    spoken = f"{progress.done} of {progress.total} done"
+                    if progress.complete:
+                        mark = "✓"
+                    elif progress.missing_required == 0 and progress.done:
+                        # Everything required is there; what is left is optional (a signed
+                        # audit must not read as unfinished).
+                        mark = f"✓ {counted}"
+                        spoken = f"nothing required missing, {spoken}"
+                    else:
+                        mark = counted
                     item.setText(f"{title}{NAV_SEPARATOR}{mark}")
-                    item.setData(
-                        Qt.ItemDataRole.AccessibleTextRole,
-                        f"{title}, {progress.done} of {progress.total} done",
-                    )
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}, {spoken}")
         for page in self.pages.values():
             if isinstance(page, SectionPage):
                 page.apply_visibility(shown)
