@@ -10,6 +10,7 @@ lets the lead take one as it is or write a merged text, and queues that decision
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Callable
@@ -73,10 +74,13 @@ class ConflictsPanel(QWidget):
         is_lead: Callable[[str], bool],
         person_name: Callable[[str], str],
         submit: Submit,
+        field_title: Callable[[str, str], str] = lambda _review_id, field: field,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
+        #: (review id, stored field id) -> what the person calls the field.
+        self._field_title = field_title
         self._person_id = person_id
         self._is_lead = is_lead
         self._person_name = person_name
@@ -127,7 +131,8 @@ class ConflictsPanel(QWidget):
         self._conflicts = self.service.open_conflicts()
         self.list.clear()
         for conflict in self._conflicts:
-            item = QListWidgetItem(f"{conflict.field} ({len(conflict.candidates)} versions)")
+            title = self._field_title(conflict.review_id, conflict.field)
+            item = QListWidgetItem(f"{title} ({len(conflict.candidates)} versions)")
             item.setData(Qt.ItemDataRole.UserRole, conflict.id)
             self.list.addItem(item)
         self.empty.setVisible(not self._conflicts)
@@ -157,7 +162,8 @@ class ConflictsPanel(QWidget):
             self.heading.setText("")
             return
         self.heading.setText(
-            f"<b>{conflict.field}</b> was changed on different laptops from the same "
+            f"<b>{html.escape(self._field_title(conflict.review_id, conflict.field))}</b> was "
+            "changed on different laptops from the same "
             "earlier version. Choose the version to keep, or write a merged text."
         )
         for index, candidate in enumerate(conflict.candidates):

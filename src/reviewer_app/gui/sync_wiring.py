@@ -235,6 +235,7 @@ class SyncWiring(QObject):
             is_lead=self._is_lead,
             person_name=self._person_name,
             submit=workspace.submit,
+            field_title=self._field_title,
         )
         dialog = ConflictsDialog(panel, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -242,6 +243,19 @@ class SyncWiring(QObject):
         self.conflicts_dialog = dialog
         dialog.show()
         return dialog
+
+    def _field_title(self, review_id: str, field: str) -> str:
+        """The field's label in the review's own framework (its id when that cannot be read)."""
+        import json
+
+        from reviewer_app.domain.frameworks import Framework
+
+        try:
+            snapshot = self.workspace.reviews.framework_snapshot(review_id)
+            return Framework.from_snapshot(json.loads(snapshot)).field_title(field)
+        except (ReviewerError, ValueError, KeyError, TypeError):
+            log.debug("no framework to name field %s of review %s", field, review_id)
+            return field
 
     def _is_lead(self, review_id: str) -> bool:
         try:

@@ -129,6 +129,7 @@ def _panel(qtbot: QtBot, device: Laptop, person_id: str, names: dict[str, str]) 
         is_lead=workspace.reviews.may_agree,
         person_name=lambda pid: names.get(pid, pid),
         submit=workspace.submit,
+        field_title=lambda _review, field: {FIELD: "Leadership: Strengths"}.get(field, field),
     )
     qtbot.addWidget(panel)
     return panel
@@ -145,6 +146,9 @@ def test_lead_sees_both_versions_and_keeps_one(
 
     panel = _panel(qtbot, lead, world.lead, names)
     assert panel.list.count() == 1
+    # The field by the name the reviewers know it by, not its stored id.
+    assert panel.list.item(0).text().startswith("Leadership: Strengths (")
+    assert "<b>Leadership: Strengths</b> was changed" in panel.heading.text()
     _screenshot(panel, "conflicts-panel.png")
     boxes = [panel.versions_layout.itemAt(i).widget() for i in range(panel.versions_layout.count())]
     titles = [box.title() for box in boxes]

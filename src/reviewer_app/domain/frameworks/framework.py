@@ -283,6 +283,22 @@ class Framework(FrozenModel):
                 for spec in self.fields_of(criterion):
                     yield f"{criterion.id}.{spec.id}", spec
 
+    def field_title(self, stored_id: str) -> str:
+        """What a person calls a stored field: its label, after the criterion's or section's
+        title ("Leadership: Strengths"); the id itself when the framework has no such field."""
+        for spec in self.fields:
+            if spec.id == stored_id:
+                return spec.label
+        for section in self.sections:
+            for spec in section.fields:
+                if spec.id == stored_id:
+                    return f"{section.title}: {spec.label}"
+            for criterion in section.criteria:
+                for spec in self.fields_of(criterion):
+                    if f"{criterion.id}.{spec.id}" == stored_id:
+                        return f"{criterion.title}: {spec.label}"
+        return stored_id
+
     def scale_for(self, criterion: Criterion) -> RatingScale | None:
         """The scale a criterion is rated on, or None when it is unrated."""
         return None if criterion.scale is None else self.scale(criterion.scale)

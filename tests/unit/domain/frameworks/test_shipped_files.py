@@ -181,3 +181,17 @@ def test_phase_benchmark_review_groups_benchmarks_by_phase(installed: FrameworkL
             "Improve",
             "Sustain",
         }
+
+
+def test_stored_fields_are_named_as_reviewers_know_them(installed: FrameworkLibrary) -> None:
+    peer = installed.latest("two-day-peer-review")
+    audit = installed.latest("safeguarding-audit")
+    assert peer.field_title("enquiry-question") == "The school's enquiry question"
+    assert peer.field_title("leadership-and-governance-strengths").startswith(
+        "Leadership and governance: "
+    )
+    # A criterion's own field: the criterion's title, then the field's label.
+    stored, spec = next((i, s) for i, s in audit.all_fields() if "." in i)
+    criterion = audit.criterion(stored.split(".", 1)[0])
+    assert audit.field_title(stored) == f"{criterion.title}: {spec.label}"
+    assert peer.field_title("no-such-field") == "no-such-field"
