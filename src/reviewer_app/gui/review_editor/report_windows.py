@@ -91,6 +91,25 @@ def fill_audiences(combo: QComboBox, choices: list[AudienceChoice]) -> None:
     combo.blockSignals(False)
 
 
+def load_audiences(
+    window: QWidget,
+    on_done: Callable[[list[AudienceChoice]], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """Read, on a reader thread, the report audiences of ``window``'s visit (after the edits
+    still being saved): ``window`` has ``tasks``, ``service``, ``visit_id`` and ``before_work``."""
+    from_service, visit_id = window.service, window.visit_id  # type: ignore[attr-defined]
+    before = window.before_work()  # type: ignore[attr-defined]
+
+    def read() -> list[AudienceChoice]:
+        from reviewer_app.services.report_sign_off import report_audiences
+
+        before()
+        return report_audiences(from_service(), visit_id)
+
+    window.tasks.run(read, on_done=on_done, on_failed=on_failed, context=window)  # type: ignore[attr-defined]
+
+
 class ReportWindow(QDialog):
     """A report on screen (QtPdf) with zoom and Export, and a line saying what it is."""
 
@@ -185,15 +204,7 @@ class ReportPreviewDialog(ReportWindow):
             self.audience_combo.setCurrentIndex(index)
 
     def _load_audiences(self) -> None:
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
-
-        def read() -> list[AudienceChoice]:
-            from reviewer_app.services.report_sign_off import report_audiences
-
-            before()
-            return report_audiences(from_service(), visit_id)
-
-        self.tasks.run(read, on_done=self._audiences_arrived, on_failed=self._failed, context=self)
+        load_audiences(self, self._audiences_arrived, self._failed)
 
     def _audiences_arrived(self, choices: list[AudienceChoice]) -> None:
         fill_audiences(self.audience_combo, choices)

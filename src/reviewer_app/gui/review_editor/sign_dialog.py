@@ -36,6 +36,7 @@ from reviewer_app.gui.review_editor.report_windows import (
     default_audience,
     failure_sentence,
     fill_audiences,
+    load_audiences,
     no_wait,
     report_file_name,
     suggested_path,
@@ -185,15 +186,7 @@ class SignReportDialog(QDialog):
         return key if isinstance(key, str) else None
 
     def _load_audiences(self) -> None:
-        from_service, visit_id, before = self.service, self.visit_id, self.before_work()
-
-        def read() -> list[AudienceChoice]:
-            from reviewer_app.services.report_sign_off import report_audiences
-
-            before()
-            return report_audiences(from_service(), visit_id)
-
-        self.tasks.run(read, on_done=self._audiences_arrived, on_failed=self._failed, context=self)
+        load_audiences(self, self._audiences_arrived, self._failed)
 
     def _audiences_arrived(self, choices: list[AudienceChoice]) -> None:
         fill_audiences(self.audience_combo, choices)
