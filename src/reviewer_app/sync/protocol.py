@@ -38,8 +38,9 @@ PROTOCOL_VERSION = 1
 #: Oldest laptop store schema the server still accepts (the handshake's ``client_schema_version``).
 MIN_CLIENT_SCHEMA_VERSION = 1
 
-#: At most this many operations in one push.
-MAX_BATCH = 200
+#: At most this many operations in one push. A push costs a transaction, a durable commit and
+#: the caller's access checks whatever its size, so batches are as large as a pull page.
+MAX_BATCH = 1000
 #: At most this many changes in one pull page.
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
@@ -47,6 +48,10 @@ DEFAULT_PULL_LIMIT = 500
 MAX_PAYLOAD_BYTES = 1024 * 1024  # a review's framework snapshot travels in one payload
 #: A request body (other than a blob chunk) may not exceed this many bytes.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: A laptop stops filling a push once its operations' payloads reach this many bytes (half the
+#: request limit, leaving room for the rest of each operation), so a run of long notes or
+#: framework snapshots travels in several pushes instead of one the server must refuse.
+MAX_BATCH_PAYLOAD_BYTES = MAX_REQUEST_BYTES // 2
 #: One blob (photo, signed report) may not exceed this many bytes.
 MAX_BLOB_BYTES = 256 * 1024 * 1024
 #: One blob upload request (a whole blob or one chunk) may not exceed this many bytes.
@@ -164,6 +169,17 @@ _CANONICAL_ENCODER = json.JSONEncoder(
 )
 
 
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is made only of the types JSON decodes to."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -229,7 +245,10 @@ class Operation(_Message):
     entity_id: RecordId
     field: Annotated[SafeText, Field(min_length=1, max_length=MAX_FIELD_LENGTH)] | None = None
     kind: OpKind
-    payload: JsonValue
+    #: Any JSON value. Checked by :meth:`_payload_is_bounded` rather than typed ``JsonValue``,
+    #: whose check calls back into Python for every value in the payload: a payload parsed
+    #: from a request body is JSON already, and only one built in Python is walked.
+    payload: Any
     base_version: int | None = Field(default=None, ge=0, le=2**62)
     parent_op_id: uuid.UUID | None = None
     device_time: datetime
@@ -246,11 +265,16 @@ class Operation(_Message):
 
     @field_validator("payload")
     @classmethod
-    def _payload_is_bounded(cls, value: JsonValue, info: ValidationInfo) -> JsonValue:
+    def _payload_is_bounded(cls, value: Any, info: ValidationInfo) -> Any:
         known = info.context.get(CANONICAL_PAYLOAD) if isinstance(info.context, dict) else None
         if isinstance(known, bytes):
-            data = known
+            data = known  # decoded from these bytes by the caller: JSON already
         else:
+            if info.mode == "python" and not _plain_json(value):
+                raise ValueError(
+                    "payload must be plain JSON: objects with text keys, lists, text, numbers, "
+                    "true, false or null"
+                )
             try:
                 data = canonical_json(value)
             except ValueError as exc:
@@ -300,21 +324,44 @@ class Operation(_Message):
         """SHA-256 of the operation's canonical JSON: the fingerprint behind exactly-once.
 
         Two deliveries of one ``op_id`` are the same operation only when their digests match.
-        The bytes are those of ``canonical_json(self.model_dump(mode="json"))``; a caller that
-        already holds the payload's canonical JSON passes it, and it is put in its (sorted)
-        place rather than encoded again.
+        The bytes are those of ``canonical_json(self.model_dump(mode="json"))`` (a test holds
+        the two to the same bytes), written out field by field because every pushed operation
+        is hashed; a caller that already holds the payload's canonical JSON passes it.
         """
         if canonical_payload is None:
             canonical_payload = canonical_json(self.payload)
-        head = self.model_dump(mode="json", exclude={"payload"})
-        before = canonical_json({k: v for k, v in head.items() if k < "payload"})
-        after = canonical_json({k: v for k, v in head.items() if k > "payload"})
-        return sha256_hex(
-            before[:-1]
-            + (b',"payload":' if len(before) > 2 else b'"payload":')
-            + canonical_payload
-            + (b"," + after[1:] if len(after) > 2 else b"}")
+        head = _CANONICAL_ENCODER.encode(
+            {
+                "base_version": self.base_version,
+                "device_seq": self.device_seq,
+                "device_time": _json_utc(self.device_time),
+                "entity": self.entity.value,
+                "entity_id": self.entity_id,
+                "field": self.field,
+                "kind": self.kind.value,
+                "op_id": str(self.op_id),
+                "parent_op_id": None if self.parent_op_id is None else str(self.parent_op_id),
+            }
         )
+        tail = _CANONICAL_ENCODER.encode(self.review_id)
+        return sha256_hex(
+            f'{head[:-1]},"payload":'.encode()
+            + canonical_payload
+            + f',"review_id":{tail}}}'.encode()
+        )
+
+
+#: The fields :meth:`Operation.digest` writes out, in their canonical (sorted) order.
+DIGEST_FIELDS = (
+    "base_version", "device_seq", "device_time", "entity", "entity_id", "field", "kind",
+    "op_id", "parent_op_id", "payload", "review_id",
+)  # fmt: skip
+
+
+def _json_utc(value: datetime) -> str:
+    """A UTC time as pydantic writes it in JSON: ISO 8601 ending in ``Z``."""
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def operation_digest(operation: Operation) -> str:

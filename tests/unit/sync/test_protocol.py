@@ -349,3 +349,19 @@ def test_a_caller_that_knows_the_payload_json_skips_encoding_it_but_not_the_chec
         Operation.model_validate(
             _op(payload={"t": "\x00"}), context={CANONICAL_PAYLOAD: canonical_json({"t": "\x00"})}
         )
+
+
+@pytest.mark.parametrize(
+    "payload", [{"when": datetime(2026, 3, 2, tzinfo=UTC)}, {1: "one"}, ("a", "b"), {"s": {1, 2}}]
+)
+def test_a_payload_built_in_python_must_be_plain_json(payload: Any) -> None:
+    with pytest.raises(ValidationError, match="payload must be plain JSON"):
+        Operation.model_validate({**_op(), "payload": payload})
+
+
+def test_a_payload_parsed_from_a_body_is_checked_for_size_and_nul_as_before() -> None:
+    body = PushRequest(protocol_version=1, operations=[Operation.model_validate(_op())])
+    raw = body.model_dump_json()
+    assert PushRequest.model_validate_json(raw).operations[0].payload == _op()["payload"]
+    with pytest.raises(ValidationError, match="NUL"):
+        PushRequest.model_validate_json(raw.replace("Year 4", "Year\\u0000 4", 1))
