@@ -93,6 +93,16 @@ def to_wire(row: _QueuedRow) -> wire.Operation:
     )
 
 
+def _within_budget(rows: Sequence[_QueuedRow], budget: int) -> Sequence[_QueuedRow]:
+    """The first rows whose payloads fit in ``budget`` bytes (always at least one row)."""
+    used = 0
+    for index, row in enumerate(rows):
+        used += len(row.payload)
+        if used > budget and index > 0:
+            return rows[:index]
+    return rows
+
+
 class StoreOutbox:
     """:class:`reviewer_app.sync.engine.OutboxPort` over the real store (writes on the lane)."""
 
@@ -132,7 +142,7 @@ class StoreOutbox:
                 )
                 .all()
             )
-        return [to_wire(row) for row in rows]
+        return [to_wire(row) for row in _within_budget(rows, wire.MAX_BATCH_PAYLOAD_BYTES)]
 
     def blobs_to_upload(self) -> list[tuple[str, int]]:
         with self._store.reading() as session:

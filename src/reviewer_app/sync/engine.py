@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -201,29 +202,36 @@ class _Session:
 
     def _push_reviews(self) -> None:
         review_ids = self.outbox.pending_review_ids()
-        for review_id in review_ids:
-            after = 0
-            while True:
-                self.check_cancel()
-                batch = self.outbox.pending_operations(review_id, after, MAX_BATCH)
-                if not batch:
-                    break
-                self.progress(SyncProgress("push", self.result.pushed, 0, review_id))
-                response = self.client.push(review_id, batch)
-                self.outbox.record_results(response.results)
-                self._count(response.results)
-                known = self.reviews.get(review_id)
-                if known is None:
-                    # Started on this laptop: its first push created it on the server.
-                    self.reviews[review_id] = ReviewSummary(
-                        review_id=review_id, visit_id="", school_id="", framework_id="",
-                        last_seq=response.last_seq, may_write=True, is_lead=False, locked=False,
-                    )  # fmt: skip
-                elif response.last_seq > known.last_seq:
-                    self.reviews[review_id] = known.model_copy(
-                        update={"last_seq": response.last_seq}
+        # The next batch is read (and turned into wire operations) on a helper thread while
+        # the current one travels and the server applies it: reading is off the critical path.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-read-ahead") as ahead:
+            for review_id in review_ids:
+                coming = ahead.submit(self.outbox.pending_operations, review_id, 0, MAX_BATCH)
+                while True:
+                    self.check_cancel()
+                    batch = coming.result()
+                    if not batch:
+                        break
+                    after = batch[-1].device_seq
+                    coming = ahead.submit(
+                        self.outbox.pending_operations, review_id, after, MAX_BATCH
                     )
-                after = batch[-1].device_seq
+                    self.progress(SyncProgress("push", self.result.pushed, 0, review_id))
+                    response = self.client.push(review_id, batch)
+                    self.outbox.record_results(response.results)
+                    self._count(response.results)
+                    self._note_last_seq(review_id, response.last_seq)
+
+    def _note_last_seq(self, review_id: str, last_seq: int) -> None:
+        known = self.reviews.get(review_id)
+        if known is None:
+            # Started on this laptop: its first push created it on the server.
+            self.reviews[review_id] = ReviewSummary(
+                review_id=review_id, visit_id="", school_id="", framework_id="",
+                last_seq=last_seq, may_write=True, is_lead=False, locked=False,
+            )  # fmt: skip
+        elif last_seq > known.last_seq:
+            self.reviews[review_id] = known.model_copy(update={"last_seq": last_seq})
 
     def _count(self, results: Sequence[OpResult]) -> None:
         result = self.result

@@ -198,3 +198,23 @@ def test_a_pulled_page_is_applied_in_order_with_its_cursor(store: Store, lane: W
         assert EvidenceRepository(session).get_attachment("a1") is not None
         assert outbox.get_sync_state(session, "r1").pull_cursor == 8
         assert outbox.pending_count(session) == 0  # pulled records are never queued
+
+
+def test_a_batch_stops_before_its_payloads_outgrow_one_request(
+    store: Store, lane: WriterLane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long notes: a batch of all of them would be refused by the server as too large, and
+    # sent again at every sync (a blocked queue). They travel in several batches instead.
+    with store.writing() as session:
+        for index in range(6):
+            EvidenceRepository(session).add_note(_note(f"n{index}", text="x" * 4000))
+    monkeypatch.setattr(wire, "MAX_BATCH_PAYLOAD_BYTES", 10_000)
+    port = StoreOutbox(store, lane)
+    first = port.pending_operations("r1", 0, 100)
+    assert [op.entity_id for op in first] == ["n0", "n1"]
+    second = port.pending_operations("r1", first[-1].device_seq, 100)
+    assert [op.entity_id for op in second] == ["n2", "n3"]
+    monkeypatch.setattr(wire, "MAX_BATCH_PAYLOAD_BYTES", 100)
+    # One operation larger than the budget still travels (alone): the server's own limit
+    # for one payload is what refuses it, with a reason, if it must.
+    assert [op.entity_id for op in port.pending_operations("r1", 0, 100)] == ["n0"]
