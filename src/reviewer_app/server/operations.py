@@ -24,7 +24,7 @@ from reviewer_app.server.access import (
     hidden_attachments,
     restriction_for,
 )
-from reviewer_app.server.database import EncodedJSON, is_postgresql
+from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
@@ -111,6 +111,8 @@ class _Push:
         # Batch state: rows are inserted in bulk at the end (one statement per table), and
         # lookups of this batch's own records and results go through these dictionaries.
         self.prior: dict[str, models.AppliedOp] = {}
+        #: Each operation's id as text, by ``id(op)`` (filled by :meth:`prefetch`).
+        self.op_keys: dict[int, str] = {}
         self.records: dict[tuple[str, str], _RecordLike | None] = {}
         self.record_rows: list[dict[str, Any]] = []
         self.batch_versions: dict[str, int | None] = {}
@@ -145,7 +147,8 @@ class _Push:
 
     def prefetch(self, operations: list[Operation]) -> None:
         """Load, in two queries, the earlier results and records this batch may touch."""
-        op_ids = [str(op.op_id) for op in operations]
+        self.op_keys.update((id(op), str(op.op_id)) for op in operations)
+        op_ids = list(self.op_keys.values())
         for prior in self.session.exec(
             select(models.AppliedOp).where(col(models.AppliedOp.op_id).in_(op_ids))
         ):
@@ -154,11 +157,15 @@ class _Push:
         for op in operations:
             if isinstance(op.payload, dict) and isinstance(op.payload.get("supersedes"), str):
                 wanted.add((op.entity.value, str(op.payload["supersedes"])))
+        entities = {entity for entity, _entity_id in wanted}
         entity_ids = {entity_id for _entity, entity_id in wanted}
         self.records.update(dict.fromkeys(wanted))  # absent unless found below
+        # Entity and id both named, so the lookup walks the primary key (review, entity, id)
+        # rather than every record of the review.
         for record in self.session.exec(
             select(models.Record).where(
                 models.Record.review_id == self.review.id,
+                col(models.Record.entity).in_(sorted(entities)),
                 col(models.Record.entity_id).in_(sorted(entity_ids)),
             )
         ):
@@ -185,7 +192,7 @@ class _Push:
             "entity": op.entity.value,
             "entity_id": op.entity_id,
             "author_id": self.caller.person.id,
-            "op_id": str(op.op_id),
+            "op_id": self.op_keys[id(op)],
             "payload_sha256": digest or sha256_hex(self.canonical_payload(op)),
             "payload": self.stored_payload(op),
             "blob_sha256": blob_sha256,
@@ -203,14 +210,11 @@ class _Push:
         self.write_rows()
 
     def write_rows(self) -> None:
-        """Insert the batch's change-log and applied-op rows (a statement per table)."""
+        """Insert the batch's change-log, record and applied-op rows (a statement per table)."""
         connection = self.session.connection()
-        if self.change_rows:
-            connection.execute(sa.insert(models.ChangeLog.__table__), self.change_rows)  # type: ignore[attr-defined]
-        if self.record_rows:
-            connection.execute(sa.insert(models.Record.__table__), self.record_rows)  # type: ignore[attr-defined]
-        if self.applied_rows:
-            connection.execute(sa.insert(models.AppliedOp.__table__), self.applied_rows)  # type: ignore[attr-defined]
+        insert_rows(connection, models.ChangeLog.__table__, self.change_rows)  # type: ignore[attr-defined]
+        insert_rows(connection, models.Record.__table__, self.record_rows)  # type: ignore[attr-defined]
+        insert_rows(connection, models.AppliedOp.__table__, self.applied_rows)  # type: ignore[attr-defined]
 
     # -- results --------------------------------------------------------------------------
 
@@ -239,7 +243,7 @@ class _Push:
                 "entity_id": op.entity_id,
                 "field": op.field,
                 "version": version,
-                "op_id": str(op.op_id),
+                "op_id": self.op_keys[id(op)],
                 "author_id": self.caller.person.id,
                 "device_id": self.caller.device.id,
                 "device_time": op.device_time,
@@ -252,19 +256,20 @@ class _Push:
     # -- dispatch -------------------------------------------------------------------------
 
     def apply(self, op: Operation) -> OpResult:
-        prior = self.prior.get(str(op.op_id))
+        op_key = self.op_keys[id(op)]
+        prior = self.prior.get(op_key)
         if prior is not None:
             return self._replay(op, prior)
         result = self._apply_new(op)
         if result.status is not ResultStatus.RETRY:
-            self.batch_versions[str(op.op_id)] = result.version
+            self.batch_versions[op_key] = result.version
             self.applied_rows.append(
                 {
-                    "op_id": str(op.op_id),
+                    "op_id": op_key,
                     "review_id": self.review.id,
                     "device_id": self.caller.device.id,
                     "op_sha256": op.digest(self.canonical_payload(op)),
-                    "result": _result_json(result),
+                    "result": _result_json(result, op_key),
                     "server_seq": result.server_seq,
                     "version": result.version,
                     "applied_at": self.now,
@@ -359,11 +364,7 @@ class _Push:
         digest = sha256_hex(self.canonical_payload(op))
         if existing is not None:
             if _get(existing, "payload_sha256") == digest:
-                return OpResult(
-                    op_id=op.op_id,
-                    status=ResultStatus.ACCEPTED,
-                    server_seq=_get(existing, "server_seq"),
-                )
+                return _accepted(op, _get(existing, "server_seq"))
             return self.rejected(
                 op,
                 RejectReason.ALREADY_EXISTS,
@@ -375,7 +376,7 @@ class _Push:
         if op.entity is Entity.SIGNED_REPORT:
             self.review.locked = True
             self.session.add(self.review)
-        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+        return _accepted(op, seq)
 
     def _check_blob(self, op: Operation, payload: dict[str, Any]) -> OpResult | str:
         sha = payload.get("sha256")
@@ -433,11 +434,11 @@ class _Push:
         if target_id != op.entity_id:
             # Keep the tombstone itself as an append-only record, so a resend is recognised.
             self.add_record(op, seq, retracted=True)
-        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+        return _accepted(op, seq)
 
     def _submit(self, op: Operation) -> OpResult:
         seq = self._log(op, ChangeKind.SUBMIT, op.payload)
-        return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+        return _accepted(op, seq)
 
     # -- shared versioned fields ----------------------------------------------------------
 
@@ -471,7 +472,7 @@ class _Push:
         if op.entity is Entity.REVIEW:
             # The review's state is an event in the log, not a shared text: no versions.
             seq = self._log(op, ChangeKind.SET, op.payload)
-            return OpResult(op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq)
+            return _accepted(op, seq)
         base: int | None = op.base_version
         if op.parent_op_id is not None:
             parent_id = str(op.parent_op_id)
@@ -554,9 +555,7 @@ class _Push:
         state.op_id = str(op.op_id)
         self.session.add(state)
         seq = self._log(op, kind, op.payload, version=state.version, conflict_id=conflict_id)
-        return OpResult(
-            op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=seq, version=state.version
-        )
+        return _accepted(op, seq, state.version)
 
     def _resolve(self, op: Operation) -> OpResult:
         assert isinstance(op.payload, dict)
@@ -583,10 +582,17 @@ class _Push:
         )
 
 
-def _result_json(result: OpResult) -> dict[str, Any]:
+def _accepted(op: Operation, server_seq: int, version: int | None = None) -> OpResult:
+    """An ``accepted`` answer, built without validation (every value is the server's own)."""
+    return OpResult.model_construct(
+        op_id=op.op_id, status=ResultStatus.ACCEPTED, server_seq=server_seq, version=version
+    )
+
+
+def _result_json(result: OpResult, op_id: str) -> dict[str, Any]:
     """``result.model_dump(mode="json")``, written out: it is stored for every operation."""
     return {
-        "op_id": str(result.op_id),
+        "op_id": op_id,
         "status": result.status.value,
         "server_seq": result.server_seq,
         "version": result.version,
