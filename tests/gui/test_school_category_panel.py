@@ -73,7 +73,9 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     assert "#3C9A5F" in dialog.suggestion_chip.styleSheet()
     outcomes = [dialog.outcomes_list.item(i).text() for i in range(dialog.outcomes_list.count())]
     assert outcomes
-    assert all("two-day-peer-review" in text for text in outcomes)
+    # Each outcome names its review by the framework's title, never its stored id.
+    assert all("(Two-day peer review, " in text for text in outcomes), outcomes
+    assert not any("two-day-peer-review" in text for text in outcomes)
     assert dialog.level_combo.currentData() == "grow"  # starts on the suggestion
     qtbot.waitUntil(dialog.isActiveWindow)  # the keys go where a person's would
     assert QApplication.focusWidget() is dialog.rationale_edit
@@ -99,6 +101,8 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     assert category.level_key == "lead"
     assert category.suggested_level_key == "grow"
     assert category.rationale == "Board: outcomes and partner-school support"
+    assert "(Two-day peer review)" in category.suggestion
+    assert "two-day-peer-review" not in category.suggestion
     qtbot.waitUntil(lambda: panel.chip.text() == "Tier 1: Lead (academy led)", timeout=10_000)
     assert "by Sarah Okafor" in panel.agreed_label.text()
     assert page.categorise_dialog is None  # closed once stored

@@ -12,7 +12,7 @@ has been none); any other item repeats from the agreed date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -37,9 +37,9 @@ class BasisOutcome:
     review_id: str = ""
     visit_date: date | None = None
 
-    def describe(self) -> str:
-        """E.g. "Safeguarding (health-check, 3 Mar 2026): Met"."""
-        text = self.outcome.describe()
+    def describe(self, framework_titles: Mapping[str, str] | None = None) -> str:
+        """E.g. "Safeguarding (Health check, 3 Mar 2026): Met" (see :meth:`Outcome.describe`)."""
+        text = self.outcome.describe(framework_titles)
         if self.visit_date is None:
             return text
         name, _, level = text.rpartition(": ")

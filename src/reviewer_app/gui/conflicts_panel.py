@@ -90,6 +90,9 @@ class ConflictsPanel(QWidget):
 
         self.list = QListWidget(self)
         self.list.setObjectName("conflictList")
+        # Field titles are long ("Leadership and governance: Strengths"): wrap, never scroll.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._show)
         self.empty = QLabel("No conflicts are waiting. Everyone's edits agree.", self)
         self.heading = QLabel(self)

@@ -15,8 +15,8 @@ outbox in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -59,14 +59,23 @@ RECENT_DAYS = 400
 
 @dataclass(frozen=True, slots=True)
 class SchoolSuggestion:
-    """The scheme's suggestion for a school, with the outcomes (and their reviews) behind it."""
+    """The scheme's suggestion for a school, with the outcomes (and their reviews) behind it.
+
+    ``framework_titles`` (framework id -> title, from the reviews' own frameworks) name each
+    outcome's review as reviewers know it.
+    """
 
     suggestion: Suggestion
     basis: tuple[BasisOutcome, ...]
     reviews_considered: int
+    framework_titles: Mapping[str, str] = field(default_factory=dict)
 
     def explain(self) -> str:
-        return self.suggestion.explain()
+        return self.suggestion.explain(self.framework_titles)
+
+    def describe(self, basis: BasisOutcome) -> str:
+        """One outcome behind the suggestion: "Safeguarding (Health check, 3 Mar 2026): Met"."""
+        return basis.describe(self.framework_titles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +293,10 @@ def suggest_for_school(
             if known is None or visit.start > known[0]:
                 newest[review.framework_id] = (visit.start, review.id)
     basis: list[BasisOutcome] = []
+    titles: dict[str, str] = {}
     for visit_date, review_id in sorted(newest.values()):
         framework = Framework.from_snapshot(json.loads(reviews.framework_snapshot(review_id)))
+        titles[framework.id] = framework.title
         judgements = reviews.judgements(review_id)
         levels: dict[str, str | None] = {}
         for criterion in framework.criteria():
@@ -304,4 +315,5 @@ def suggest_for_school(
         suggestion=suggestion,
         basis=tuple(b for b in basis if b.outcome in led_by),
         reviews_considered=len(newest),
+        framework_titles=titles,
     )

@@ -1,4 +1,5 @@
-"""Fixtures for the sync GUI tests: the live server and laptops from the sync integration tests."""
+"""Fixtures for the sync GUI tests: the live server and laptops from the sync integration tests,
+in a world whose visit is a two-day peer review from ``frameworks/`` (so fields have titles)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "sync"))
 
 from sync_world import (
+    PEER_REVIEW,
     Laptop,
     LiveServer,
     World,
-    build_world,
+    build_world_with_framework,
     use_memory_keyring,
 )
 
@@ -39,9 +41,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture
-def world(live_server: LiveServer) -> World:
+def world(live_server: LiveServer, tmp_path: Path) -> World:
     live_server.reset()
-    return build_world(live_server)
+    return build_world_with_framework(live_server, tmp_path / "starter", PEER_REVIEW)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sync_world import Laptop, World
 
+from reviewer_app.domain.frameworks import Framework
 from reviewer_app.gui.conflicts_panel import ConflictsPanel
 from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 
-FIELD = "leadership.strengths"
+#: A shared text of the two-day peer review the world's visit is on.
+FIELD = "leadership-and-governance-strengths"
 MakeLaptop = Callable[[str], Laptop]
 
 
@@ -121,6 +124,12 @@ def _screenshot(widget: QWidget, name: str) -> None:
         widget.grab().save(str(Path(folder) / name))
 
 
+def _framework(device: Laptop, review_id: str) -> Framework:
+    """The framework the laptop's copy of the review is frozen to (its snapshot), as the app
+    reads it to name fields."""
+    return Framework.from_snapshot(json.loads(device.reviews.framework_snapshot(review_id)))
+
+
 def _panel(qtbot: QtBot, device: Laptop, person_id: str, names: dict[str, str]) -> ConflictsPanel:
     workspace = device.workspace
     panel = ConflictsPanel(
@@ -129,7 +138,7 @@ def _panel(qtbot: QtBot, device: Laptop, person_id: str, names: dict[str, str]) 
         is_lead=workspace.reviews.may_agree,
         person_name=lambda pid: names.get(pid, pid),
         submit=workspace.submit,
-        field_title=lambda _review, field: {FIELD: "Leadership: Strengths"}.get(field, field),
+        field_title=lambda review_id, field: _framework(device, review_id).field_title(field),
     )
     qtbot.addWidget(panel)
     return panel
@@ -146,9 +155,9 @@ def test_lead_sees_both_versions_and_keeps_one(
 
     panel = _panel(qtbot, lead, world.lead, names)
     assert panel.list.count() == 1
-    # The field by the name the reviewers know it by, not its stored id.
-    assert panel.list.item(0).text().startswith("Leadership: Strengths (")
-    assert "<b>Leadership: Strengths</b> was changed" in panel.heading.text()
+    # The field by the name the reviewers know it by in the review's framework, not its id.
+    assert panel.list.item(0).text() == "Leadership and governance: Strengths (2 versions)"
+    assert "<b>Leadership and governance: Strengths</b> was changed" in panel.heading.text()
     _screenshot(panel, "conflicts-panel.png")
     boxes = [panel.versions_layout.itemAt(i).widget() for i in range(panel.versions_layout.count())]
     titles = [box.title() for box in boxes]

@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
-from sync_world import Laptop, LiveServer, World, build_world
+from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_framework
 
 from reviewer_app.app import Shell, settings_path, start_shell
 from reviewer_app.gui.sync_status import SyncState
@@ -27,7 +27,8 @@ from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.settings import Settings
 
-FIELD = "leadership.strengths"
+#: A shared text of the two-day peer review the world's visit is on.
+FIELD = "leadership-and-governance-strengths"
 MakeLaptop = Callable[[str], Laptop]
 OpenWindow = Callable[..., Shell]
 SYNC_TIMEOUT = 20_000
@@ -221,6 +222,13 @@ def test_a_conflict_from_another_laptop_is_settled_from_the_sync_menu(
     assert dialog is not None
     panel = dialog.panel
     assert panel.list.count() == 1
+    # The field by its title in the review's framework (from the snapshot the review was
+    # pulled with), not its stored id.
+    assert panel.list.item(0).text() == "Leadership and governance: Strengths (2 versions)"
+    assert "<b>Leadership and governance: Strengths</b> was changed" in panel.heading.text()
+    # ...wrapped to the list's width, not cut off.
+    item_rect = panel.list.visualItemRect(panel.list.item(0))
+    assert item_rect.width() <= panel.list.viewport().width()
     boxes = [panel.versions_layout.itemAt(i).widget() for i in range(panel.versions_layout.count())]
     by_author = {box.title().split(" at ")[0]: box for box in boxes}
     assert sorted(by_author) == ["Version: Lee Lead", "Version: Pat Peer"]
@@ -262,7 +270,7 @@ def own_server(tmp_path: Path) -> Iterator[LiveServer]:
 def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
     qtbot: QtBot, tmp_path: Path, own_server: LiveServer, open_window: OpenWindow
 ) -> None:
-    world = build_world(own_server)
+    world = build_world_with_framework(own_server, tmp_path / "starter", PEER_REVIEW)
     device = Laptop(tmp_path / "lead", own_server)
     try:
         device.enrol(world.lead)

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.request_context import ServerContext
 from reviewer_app.services import enrolment
+from reviewer_app.services.review_session import installed_library, open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
@@ -108,11 +109,14 @@ class LiveServer:
 
 
 WALK = "learning_walk"
+#: An installed framework (``frameworks/two-day-peer-review.yaml``), for worlds on a real one.
+PEER_REVIEW = "two-day-peer-review"
 
 
 @dataclass(frozen=True)
 class World:
-    """One trust, one school, a two-day learning walk led by ``lead`` with two peers."""
+    """One trust, one school, a two-day visit (a learning walk unless told otherwise) led by
+    ``lead`` with two peers."""
 
     trust: str
     school: str
@@ -123,11 +127,19 @@ class World:
     review: str
 
 
-def build_world(server: LiveServer) -> World:
+def build_world(
+    server: LiveServer,
+    *,
+    framework_id: str = WALK,
+    framework_title: str = "Learning walk",
+    with_review: bool = True,
+) -> World:
+    """The world on the server. ``with_review=False`` leaves the review to be started by a
+    laptop, as the app does (``World.review`` is then empty)."""
     with write_session(server.engine) as s:
         trust = adm.create_trust(s, "Oak Learning Trust").id
         school = adm.create_school(s, trust, urn="100001", name="Ash Primary", phase="primary").id
-        adm.add_framework(s, WALK, title="Learning walk")
+        adm.add_framework(s, framework_id, title=framework_title)
         lead = adm.create_person(
             s, trust, name="Lee Lead", email="lee@oak.example", roles=["lead_reviewer"]
         ).id
@@ -142,13 +154,32 @@ def build_world(server: LiveServer) -> World:
         visit = adm.create_visit(
             s,
             school,
-            WALK,
+            framework_id,
             start=date(2026, 3, 2),
             end=date(2026, 3, 3),
             team=[(lead, "lead_reviewer"), (peer, "peer_reviewer"), (peer2, "peer_reviewer")],
         ).id
-        review = adm.create_review(s, visit).id
+        review = adm.create_review(s, visit).id if with_review else ""
     return World(trust, school, lead, peer, peer2, visit, review)
+
+
+def build_world_with_framework(server: LiveServer, folder: Path, framework_id: str) -> World:
+    """The world with the visit on an installed framework (from ``frameworks/``), its review
+    started as the app starts it: opened on a laptop of the lead's (in ``folder``), frozen to the
+    framework, and pushed with its snapshot, which every laptop that pulls the review holds."""
+    framework = installed_library().latest(framework_id)
+    world = build_world(
+        server, framework_id=framework.id, framework_title=framework.title, with_review=False
+    )
+    starter = Laptop(folder, server)
+    try:
+        starter.enrol(world.lead)
+        starter.sync.sync_now()  # brings the visit
+        review = open_review(starter.workspace, world.visit, with_notes=False).review
+        starter.sync.sync_now()
+    finally:
+        starter.close()
+    return replace(world, review=review.id)
 
 
 class FaultyTransport(httpx.BaseTransport):

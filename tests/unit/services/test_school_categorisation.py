@@ -98,6 +98,11 @@ def test_four_tier_trust_suggests_a_tier_from_health_check_outcomes_and_agrees_i
     assert found.basis[0].visit_date == TODAY - timedelta(days=30)
     assert "Leadership and governance" in found.basis[0].describe()
     assert "Urgent improvement" in found.explain()
+    # Outcomes name their review by the framework's title, not its stored id.
+    when = f"{(TODAY - timedelta(days=30)).day} "
+    assert f"Leadership and governance (Health check, {when}" in found.describe(found.basis[0])
+    assert "Leadership and governance (Health check): Urgent improvement" in found.explain()
+    assert "health-check" not in found.explain()
 
     record = categories.agree(school.id, "reinvent", "Board weighed the new head's first term.")
     assert categories.current(school.id) == record

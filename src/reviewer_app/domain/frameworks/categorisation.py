@@ -168,10 +168,16 @@ class Outcome:
     label: str = ""
     level_label: str = ""
 
-    def describe(self) -> str:
-        """The outcome in a few words, e.g. "Safeguarding (two-day-peer-review): Not met"."""
+    def describe(self, framework_titles: Mapping[str, str] | None = None) -> str:
+        """The outcome in a few words, e.g. "Safeguarding (Two-day peer review): Not met".
+
+        The framework is named by its title in ``framework_titles`` (framework id -> title),
+        by its id when that has none. Titles are not kept with the outcome, which is stored
+        and synced field for field.
+        """
         name = self.label or self.criterion_id
-        where = f" ({self.framework_id})" if self.framework_id else ""
+        framework = (framework_titles or {}).get(self.framework_id) or self.framework_id
+        where = f" ({framework})" if framework else ""
         return f"{name}{where}: {self.level_label or self.level_key.replace('_', ' ')}"
 
 
@@ -212,11 +218,12 @@ class Suggestion:
         """Plain sentences: the rule's reason, then each outcome that led to it."""
         return (self.because, *(f"Led by {o.describe()}" for o in self.outcomes))
 
-    def explain(self) -> str:
-        """The suggestion in one paragraph, for screens and reports."""
+    def explain(self, framework_titles: Mapping[str, str] | None = None) -> str:
+        """The suggestion in one paragraph, for screens and reports (frameworks named by their
+        titles in ``framework_titles``, see :meth:`Outcome.describe`)."""
         if self.level is None:
             return f"No category is suggested: {self.because} {self.note}".strip()
-        led_by = "; ".join(o.describe() for o in self.outcomes)
+        led_by = "; ".join(o.describe(framework_titles) for o in self.outcomes)
         text = f"Suggested: {self.level.label}. {self.because}"
         if led_by:
             text += f" Outcomes that led to this: {led_by}."

@@ -127,7 +127,7 @@ class CategoriseDialog(QDialog):
         self.outcomes_list.setObjectName("suggestionOutcomes")
         self.outcomes_list.setAccessibleName("Review outcomes behind the suggestion")
         for basis in suggestion.basis:
-            self.outcomes_list.addItem(basis.describe())
+            self.outcomes_list.addItem(suggestion.describe(basis))
         if not suggestion.basis:
             considered = suggestion.reviews_considered
             self.outcomes_list.addItem(

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -243,7 +244,9 @@ class TableEditor(QWidget):
         # The keyboard goes to the cells and the buttons; the table itself is no stop.
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # A row is chosen by clicking or tabbing into one of its cells (Ctrl+click adds rows).
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized in _fit
@@ -262,14 +265,17 @@ class TableEditor(QWidget):
         self.remove_button = QPushButton(f"Remove {noun}")
         self.remove_button.setAccessibleName(f"Remove the chosen {noun} from {spec.label}")
         self.remove_button.setAccessibleDescription(
-            f"Removes the chosen row of {spec.label}, or the last row if none is chosen."
+            f"Removes the chosen rows of {spec.label}: click or tab into a row's cells to "
+            "choose it, Ctrl+click to choose more."
         )
         self.remove_button.clicked.connect(self._remove_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._update_remove)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._fit()
+        self._update_remove()
 
     def add_row(self, values: dict[str, Any] | None = None) -> None:
         row = self.table.rowCount()
@@ -305,14 +311,28 @@ class TableEditor(QWidget):
         if first is not None:
             first.setFocus()
 
+    def _chosen_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+
+    def _update_remove(self) -> None:
+        self.remove_button.setEnabled(bool(self._chosen_rows()))
+
     def _remove_clicked(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            row = self.table.rowCount() - 1
-        if row >= 0:
+        rows = self._chosen_rows()
+        if not rows:
+            return
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            # Not wherever Qt puts it when its cell goes or the disabled button loses it.
+            self.add_button.setFocus()
+        # Nothing is chosen, nor current, after a removal (a click into any row chooses it);
+        # cleared first, as a current cell moving to a neighbouring row takes the keyboard.
+        self.table.selectionModel().clear()
+        for row in reversed(rows):
             self.table.removeRow(row)
-            self._fit()
-            self.changed.emit()
+        self._fit()
+        self._update_remove()
+        self.changed.emit()
 
     def value(self) -> list[dict[str, Any]]:
         rows = []
@@ -330,6 +350,7 @@ class TableEditor(QWidget):
         for values in rows if isinstance(rows, list) else []:
             self.add_row(values if isinstance(values, dict) else {})
         self._fit()
+        self._update_remove()
 
     def _fit(self) -> None:
         """Columns and rows as large as their cells need (a header's own size hint ignores

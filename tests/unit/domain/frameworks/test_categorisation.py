@@ -290,3 +290,5 @@ def test_outcomes_for_labels_from_the_framework(installed: FrameworkLibrary) -> 
     assert suggestion.level is not None
     assert suggestion.level.key == "red"
     assert "Safeguarding: reviewers' view (two-day-peer-review): Not met" in suggestion.explain()
+    titled = suggestion.explain({review.id: review.title})
+    assert "Safeguarding: reviewers' view (Two-day peer review): Not met" in titled
