@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -252,25 +252,37 @@ class _Session:
     def pull(self) -> None:
         cursors = self.local.cursors()
         behind = [r for r in self.reviews.values() if cursors.get(r.review_id, 0) < r.last_seq]
-        for index, review in enumerate(behind):
-            cursor = cursors.get(review.review_id, 0)
-            while True:
-                self.check_cancel()
-                self.progress(SyncProgress("pull", index, len(behind), review.review_id))
-                page = self.client.pull(review.review_id, cursor, MAX_PULL_LIMIT)
-                for sha256 in self.local.missing_blobs(page):
-                    self.local.store_blob(sha256, self.client.download_blob(sha256))
-                    self.result.blobs_downloaded += 1
-                self.local.apply_page(review, page)
-                self.result.pulled += len(page.changes)
-                for change in page.changes:
-                    if change.conflict_id and change.kind.value == "conflict":
-                        self.result.open_conflicts.add(change.conflict_id)
-                    elif change.conflict_id and change.kind.value == "resolve":
-                        self.result.open_conflicts.discard(change.conflict_id)
-                cursor = page.next_cursor
-                if not page.has_more:
-                    break
+        # Each page is stored (with its cursor) on a helper thread while the next one is
+        # fetched; pages are still stored one at a time and in order, and an error storing
+        # one surfaces before the page after it is stored.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-apply") as storing:
+            stored: Future[None] | None = None
+            for index, review in enumerate(behind):
+                cursor = cursors.get(review.review_id, 0)
+                while True:
+                    self.check_cancel()
+                    self.progress(SyncProgress("pull", index, len(behind), review.review_id))
+                    page = self.client.pull(review.review_id, cursor, MAX_PULL_LIMIT)
+                    for sha256 in self.local.missing_blobs(page):
+                        self.local.store_blob(sha256, self.client.download_blob(sha256))
+                        self.result.blobs_downloaded += 1
+                    if stored is not None:
+                        stored.result()
+                    stored = storing.submit(self.local.apply_page, review, page)
+                    self._note_pulled(page)
+                    cursor = page.next_cursor
+                    if not page.has_more:
+                        break
+            if stored is not None:
+                stored.result()
+
+    def _note_pulled(self, page: ChangesPage) -> None:
+        self.result.pulled += len(page.changes)
+        for change in page.changes:
+            if change.conflict_id and change.kind.value == "conflict":
+                self.result.open_conflicts.add(change.conflict_id)
+            elif change.conflict_id and change.kind.value == "resolve":
+                self.result.open_conflicts.discard(change.conflict_id)
 
 
 def run(

@@ -192,3 +192,43 @@ def test_a_review_started_offline_reaches_the_team_with_its_framework(
     assert (arrived.framework_version, arrived.framework_hash) == ("2026.1", "abc123")
     assert peer.reviews.framework_snapshot(review.id).startswith("id: learning_walk")
     assert [n.text for n in peer.reviews.notes(review.id)] == ["Calm start to the day"]
+
+
+def test_pulled_pages_are_stored_in_order_and_a_failed_page_stops_the_rest(
+    world: World, laptop: MakeLaptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages are stored on a helper thread while the next one is fetched: storing stays one
+    # page at a time, in order, and a page that cannot be stored stops the pages after it.
+    from reviewer_app.services.sync_apply import StoreApplier
+    from reviewer_app.sync import engine
+    from reviewer_app.sync.protocol import ChangesPage, ReviewSummary
+
+    lead, peer = laptop("lead"), laptop("peer")
+    lead.enrol(world.lead)
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    lead.sync.sync_now()
+    texts = [f"Observation {n}" for n in range(5)]
+    for text in texts:
+        peer.reviews.add_note(world.review, text)
+    peer.sync.sync_now()
+
+    monkeypatch.setattr(engine, "MAX_PULL_LIMIT", 2)  # five notes: pages of 2, 2 and 1
+    store_page = StoreApplier.apply_page
+    pages: list[int] = []
+
+    def second_page_fails(self: StoreApplier, review: ReviewSummary, page: ChangesPage) -> None:
+        pages.append(len(page.changes))
+        if len(pages) == 2:
+            raise OSError("disk full")
+        store_page(self, review, page)
+
+    monkeypatch.setattr(StoreApplier, "apply_page", second_page_fails)
+    with pytest.raises(OSError, match="disk full"):
+        lead.sync.sync_now()
+    assert pages == [2, 2]  # the third page was fetched, never stored
+    assert [n.text for n in lead.reviews.notes(world.review)] == texts[:2]
+
+    monkeypatch.setattr(StoreApplier, "apply_page", store_page)
+    assert lead.sync.sync_now().pulled == 3  # resumes from the first page's cursor
+    assert [n.text for n in lead.reviews.notes(world.review)] == texts
