@@ -1,6 +1,7 @@
 """Rows of a table field: "Remove" takes away the rows the reviewer chose (a row is chosen by
 clicking or tabbing into one of its cells), is unavailable while none is chosen, and is undone
-with the rest of the editor's changes."""
+with the rest of the editor's changes. Each cell's accessible name carries its row's number,
+which stays true when rows above it are removed."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ def test_remove_takes_the_chosen_rows_and_is_undone(drive, qtbot) -> None:
     def stored() -> list[str]:
         return [row["activity"] for row in records.field_values(review_id)["day-plan"].value]
 
+    def names() -> list[list[str]]:
+        return [
+            [table.cellWidget(row, c).accessibleName() for c in range(table.columnCount())]
+            for row in range(table.rowCount())
+        ]
+
+    def expected_names(rows: int) -> list[list[str]]:
+        return [
+            [f"{c.label}, Activity {row}" for c in field.spec.columns] for row in range(1, rows + 1)
+        ]
+
+    assert names() == expected_names(4)
+
     # Nothing chosen yet: nothing to remove.
     table.clearSelection()
     assert not remove.isEnabled()
@@ -41,6 +55,9 @@ def test_remove_takes_the_chosen_rows_and_is_undone(drive, qtbot) -> None:
     assert shown() == ["Meeting with the headteacher", "Pupil voice", "Feedback"]
     assert not remove.isEnabled()
     assert QApplication.focusWidget() is control.add_button  # the keyboard stays by the table
+    # A screen reader announces the rows that moved up by their new numbers.
+    assert names() == expected_names(3)
+    assert table.cellWidget(1, column).accessibleName() == "Activity, Activity 2"
     drive.wait_saved(editor)
     assert stored() == ["Meeting with the headteacher", "Pupil voice", "Feedback"]
 
@@ -53,6 +70,7 @@ def test_remove_takes_the_chosen_rows_and_is_undone(drive, qtbot) -> None:
     )
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
     assert shown() == ["Pupil voice"]
+    assert names() == expected_names(1)
     drive.wait_saved(editor)
     assert stored() == ["Pupil voice"]
 
@@ -65,3 +83,4 @@ def test_remove_takes_the_chosen_rows_and_is_undone(drive, qtbot) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     drive.wait_saved(editor)
     assert shown() == stored() == activities
+    assert names() == expected_names(4)

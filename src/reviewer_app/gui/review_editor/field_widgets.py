@@ -286,7 +286,7 @@ class TableEditor(QWidget):
         )
         for column_index, column in enumerate(self.spec.columns):
             widget = _cell_widget(column, (values or {}).get(column.id))
-            widget.setAccessibleName(f"{column.label}, {self.spec.row_label or 'row'} {row + 1}")
+            widget.setAccessibleName(self._cell_name(column, row))
             widget.setAccessibleDescription(
                 column.help
                 or f"{column.label} in {self.spec.label} (counts, dates and "
@@ -303,6 +303,18 @@ class TableEditor(QWidget):
         QWidget.setTabOrder(previous, self.add_button)
         QWidget.setTabOrder(self.add_button, self.remove_button)
         self._fit()
+
+    def _cell_name(self, column: TableColumn, row: int) -> str:
+        """What a screen reader announces for a cell: its column and its row's number now."""
+        return f"{column.label}, {self.spec.row_label or 'row'} {row + 1}"
+
+    def _name_cells(self) -> None:
+        # A cell's name holds its row's number, so rows below a removed one are renamed.
+        for row in range(self.table.rowCount()):
+            for column_index, column in enumerate(self.spec.columns):
+                widget = self.table.cellWidget(row, column_index)
+                if widget is not None:
+                    widget.setAccessibleName(self._cell_name(column, row))
 
     def _add_clicked(self) -> None:
         self.add_row()
@@ -330,6 +342,7 @@ class TableEditor(QWidget):
         self.table.selectionModel().clear()
         for row in reversed(rows):
             self.table.removeRow(row)
+        self._name_cells()
         self._fit()
         self._update_remove()
         self.changed.emit()
