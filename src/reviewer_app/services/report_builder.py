@@ -23,7 +23,6 @@ The builder reads only; it never writes to the store.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -141,9 +140,11 @@ def report_audience(framework: Framework, key: str) -> Audience:
 
 
 def load_framework(workspace: Workspace, review: Review) -> Framework:
-    """The framework exactly as the review was started with it."""
-    snapshot = json.loads(workspace.reviews.framework_snapshot(review.id))
-    return Framework.from_snapshot(snapshot)
+    """The framework exactly as the review was started with it (frozen now if the review was
+    started on the trust server and never opened here: see ``review_session.framework_of``)."""
+    from reviewer_app.services.review_session import framework_of
+
+    return framework_of(workspace, review)
 
 
 def trust_profile(profile_id: str) -> TrustProfile | None:
@@ -188,6 +189,8 @@ def build_report_source(
             hint="Open the visit and start its review first.",
         )
     framework = load_framework(workspace, review)
+    if not review.framework_hash:  # started on the server: frozen just now, if by this laptop
+        review = workspace.reviews.get_review(review.id)
     if not framework.may_be_seen_by(reader.roles):
         roles = ", ".join(Role(r).label.lower() for r in framework.visible_to)
         raise PermissionDeniedError(

@@ -133,6 +133,33 @@ class ReviewRecords(ActionTracking):
         with self._store.reading() as session:
             return ReviewRepository(session).framework_snapshot(review_id)
 
+    def freeze_framework(
+        self,
+        review_id: str,
+        *,
+        framework_version: str,
+        framework_hash: str,
+        framework_snapshot: str,
+    ) -> str:
+        """Freeze a review started on the trust server (no framework text here yet) to the
+        framework text given, and queue it for the team; returns the text it is frozen to.
+
+        Only the visit's team may, on a review that is not signed: the review's framework is
+        theirs to fix, as when they start a review on a laptop.
+        """
+
+        def write() -> str:
+            with self._store.writing() as session:
+                self._writable(session, review_id)
+                return ReviewRepository(session).freeze_framework(
+                    review_id,
+                    framework_version=framework_version,
+                    framework_hash=framework_hash,
+                    framework_snapshot=framework_snapshot,
+                )
+
+        return self._lane.call(write)
+
     def set_state(self, review_id: str, state: ReviewState) -> Review:
         """Move a review to ``state`` (sign-off states are for the visit's lead reviewer)."""
 

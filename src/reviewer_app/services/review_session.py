@@ -19,7 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer_app.domain.errors import LockedError, PermissionDeniedError, ValidationError
+from reviewer_app.domain.errors import (
+    LockedError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from reviewer_app.domain.frameworks import Framework, FrameworkLibrary, load_library
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.review import (
@@ -132,9 +137,65 @@ class ReviewContext:
         )
 
 
-def framework_of(workspace: Workspace, review: Review) -> Framework:
-    """The framework the review is frozen to, rebuilt from its snapshot."""
-    return Framework.from_snapshot(json.loads(workspace.reviews.framework_snapshot(review.id)))
+def framework_of(
+    workspace: Workspace, review: Review, library: FrameworkLibrary | None = None
+) -> Framework:
+    """The framework the review is frozen to, rebuilt from its snapshot.
+
+    A review started on the trust server arrives without framework text (the server keeps
+    none) until a laptop of the team freezes it: the first time this laptop needs it, it takes
+    the installed framework the review names (its version and content hash, when the server
+    knows them; else the newest installed, as for a review started here). On the team, and the
+    review not signed, the review is frozen to it and the text is queued for the others;
+    anyone else only reads it. Raises :class:`NotFoundError` naming the framework when it is
+    not installed here.
+    """
+    snapshot = workspace.reviews.framework_snapshot(review.id)
+    if snapshot:
+        return Framework.from_snapshot(json.loads(snapshot))
+    framework = installed_framework(review, library or installed_library())
+    me = workspace.current_person
+    visit = workspace.get_visit(review.visit_id)
+    if (
+        review.state.is_locked
+        or not visit.is_team_member(me.id)
+        or not framework.may_be_seen_by(me.roles)
+    ):
+        return framework
+    snapshot = workspace.reviews.freeze_framework(
+        review.id,
+        framework_version=framework.version,
+        framework_hash=framework.content_hash,
+        framework_snapshot=json.dumps(framework.to_snapshot(), ensure_ascii=False),
+    )
+    log.info("review %s frozen to framework %s %s", review.id, framework.id, framework.version)
+    return Framework.from_snapshot(json.loads(snapshot))
+
+
+def installed_framework(review: Review, library: FrameworkLibrary) -> Framework:
+    """The installed framework a review without framework text names (by id, and version and
+    content hash when known), or a refusal naming the framework that is missing."""
+    version, content_hash = review.framework_version, review.framework_hash
+    installed = library.versions(review.framework_id)
+    matching = [
+        f for f in installed if version in ("", f.version) and content_hash in ("", f.content_hash)
+    ]
+    if matching:
+        return matching[-1]
+    name = f"'{review.framework_id}'"
+    if not installed:
+        problem = f"the framework {name}, which is not installed on this laptop"
+    elif version and all(f.version != version for f in installed):
+        held = ", ".join(f.version for f in installed)
+        problem = f"version {version} of the framework {name}; this laptop has version {held}"
+    else:
+        which = f"version {version} of the framework {name}" if version else f"the framework {name}"
+        problem = f"{which} as it was when the review began, not as installed on this laptop"
+    raise NotFoundError(
+        f"This review uses {problem}, so it cannot be opened here.",
+        hint="Ask your trust admin for that framework file, or sync again once a colleague who "
+        "has it has opened the review.",
+    )
 
 
 def open_review(
@@ -175,7 +236,9 @@ def open_review(
             )
             log.info("review %s started for visit %s", found.id, visit_id)
         review = found
-    framework = framework_of(workspace, review)
+    framework = framework_of(workspace, review, library)
+    if not review.framework_hash:  # started on the server: frozen just now, if by this laptop
+        review = reviews.get_review(review.id)
     if not framework.may_be_seen_by(me.roles):
         raise PermissionDeniedError(
             f"The {framework.title.lower()} can only be opened by "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -57,8 +57,6 @@ CONFLICT_PREFIX = "sync.conflict."
 SERVER_VALUE_PREFIX = "sync.server_value."
 HANDSHAKE_DIGEST = "sync.handshake_digest"
 SIGNED_REPORT_PREFIX = "sync.signed_report."
-#: Returns the framework text for (framework id, version) when this laptop has it, else "".
-SnapshotLookup = Callable[[str], str]
 
 
 def has_pending_field_ops(session: Session, review_id: str, field_id: str) -> bool:
@@ -318,12 +316,9 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
 class StoreApplier:
     """:class:`reviewer_app.sync.engine.LocalApplyPort` over the real store."""
 
-    def __init__(
-        self, store: Store, lane: WriterLane, snapshot_lookup: SnapshotLookup | None = None
-    ) -> None:
+    def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
-        self._snapshot_lookup = snapshot_lookup
         #: True when the last session's handshake brought new schools, people, visits or
         #: reviews (the app then reads its lists again).
         self.handshake_changed = False
@@ -401,7 +396,10 @@ class StoreApplier:
                 continue
             if visits.get_visit(summary.visit_id) is None:
                 continue
-            snapshot = self._snapshot_lookup(summary.framework_id) if self._snapshot_lookup else ""
+            # No framework text yet: a review started on a laptop brings it with its first
+            # record (pulled next); one started on the server is frozen by the first laptop of
+            # the team to open it, which sends it to the others the same way
+            # (review_session.framework_of).
             reviews.add_review(
                 Review(
                     id=summary.review_id,
@@ -411,7 +409,7 @@ class StoreApplier:
                     framework_hash="",
                     state=ReviewState.SIGNED if summary.locked else ReviewState.DRAFT,
                 ),
-                snapshot,
+                "",
             )
 
     def missing_blobs(self, page: wire.ChangesPage) -> list[str]:

@@ -26,7 +26,6 @@ from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.sync_apply import (
     SIGNED_REPORT_PREFIX,
-    SnapshotLookup,
     StoreApplier,
     stored_conflicts,
 )
@@ -89,14 +88,13 @@ class SyncService:
         lane: WriterLane,
         *,
         client_factory: ClientFactory = enrolment.default_client_factory,
-        snapshot_lookup: SnapshotLookup | None = None,
         current_person_id: str | None = None,
     ) -> None:
         self._store = store
         self._lane = lane
         self._client_factory = client_factory
         self.outbox = StoreOutbox(store, lane)
-        self.applier = StoreApplier(store, lane, snapshot_lookup)
+        self.applier = StoreApplier(store, lane)
         self.categories = StoreCategories(store, lane)
         self._person_id = current_person_id
 

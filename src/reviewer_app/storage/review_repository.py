@@ -76,6 +76,39 @@ class ReviewRepository(OutboxRecorder):
             raise NotFoundError(f"There is no review with id {review_id} on this computer.")
         return row.framework_snapshot
 
+    def freeze_framework(
+        self,
+        review_id: str,
+        *,
+        framework_version: str,
+        framework_hash: str,
+        framework_snapshot: str,
+    ) -> str:
+        """Freeze a review that has no framework text yet (one started on the trust server
+        and known here from the server's list) to ``framework_snapshot``.
+
+        Queued as the review's own record, as when a review is started on this laptop, so the
+        server and every laptop of the team get the same text. Returns the text the review is
+        frozen to: one that arrived meanwhile is kept, and nothing is written.
+        """
+        row = self._session.get(ReviewRow, review_id)
+        if row is None:
+            raise NotFoundError(f"There is no review with id {review_id} on this computer.")
+        if row.framework_snapshot:
+            return row.framework_snapshot
+        row.framework_version = framework_version
+        row.framework_hash = framework_hash
+        row.framework_snapshot = framework_snapshot
+        self._session.add(row)
+        self._session.flush()
+        # The record holds nothing of this laptop's (no time, no author): two laptops freezing
+        # the same framework version send the same record, which the server takes once.
+        review = review_from_row(row)
+        payload = {"review": to_json_value(review), "framework_snapshot": framework_snapshot}
+        when = datetime.now().astimezone()
+        self._queue(review.id, Entity.REVIEW, review.id, OpKind.APPEND, payload, when)
+        return framework_snapshot
+
     def set_state(self, review_id: str, state: ReviewState, device_time: datetime) -> Review:
         """Move the review to ``state``; ready-for-sign-off and signed are queued as ``submit``,
         other states as ``set`` (field ``state``); the sync engine sends each as ``submit``."""

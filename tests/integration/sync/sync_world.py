@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from keyring_backends import MemoryKeyring
-from reviewer_app.paths import AppPaths
+from reviewer_app.paths import AppPaths, frameworks_dir
 from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app
 from reviewer_app.server.blob_store import BlobStore
@@ -180,6 +180,56 @@ def build_world_with_framework(server: LiveServer, folder: Path, framework_id: s
     finally:
         starter.close()
     return replace(world, review=review.id)
+
+
+@dataclass(frozen=True)
+class CatalogueWorld:
+    """Reviews started on the server by the trust admin, on frameworks from the real catalogue.
+
+    ``walk_review`` is on the installed learning walk; ``missing_review`` on a framework the
+    server knows but no laptop has installed. ``sam`` is assigned to the school but is on
+    neither visit's team.
+    """
+
+    school: str
+    lead: str
+    peer: str
+    sam: str
+    walk_visit: str
+    walk_review: str
+    missing_visit: str
+    missing_review: str
+
+
+INSTALLED_WALK = "learning-walk"
+NOT_INSTALLED = "ofsted-deep-dive"
+
+
+def build_catalogue_world(server: LiveServer) -> CatalogueWorld:
+    with write_session(server.engine) as s:
+        trust = adm.create_trust(s, "Oak Learning Trust").id
+        school = adm.create_school(s, trust, urn="100001", name="Ash Primary", phase="primary").id
+        adm.import_frameworks(s, frameworks_dir())
+        adm.add_framework(s, NOT_INSTALLED, title="Ofsted deep dive")
+        lead = adm.create_person(
+            s, trust, name="Lee Lead", email="lee@oak.example", roles=["lead_reviewer"]
+        ).id
+        peer = adm.create_person(
+            s, trust, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
+        ).id
+        sam = adm.create_person(
+            s, trust, name="Sam Head", email="sam@oak.example", roles=["lead_reviewer"]
+        ).id
+        for person in (lead, peer, sam):
+            adm.assign(s, person, school)
+        team = [(lead, "lead_reviewer"), (peer, "peer_reviewer")]
+        visits, reviews = [], []
+        for framework, day in ((INSTALLED_WALK, 2), (NOT_INSTALLED, 9)):
+            start = date(2026, 3, day)
+            visit = adm.create_visit(s, school, framework, start=start, end=start, team=team).id
+            visits.append(visit)
+            reviews.append(adm.create_review(s, visit).id)
+    return CatalogueWorld(school, lead, peer, sam, visits[0], reviews[0], visits[1], reviews[1])
 
 
 class FaultyTransport(httpx.BaseTransport):

@@ -123,6 +123,8 @@ class ReviewEditor(QMainWindow):
         self._attach_folder = str(Path.home())  # the file dialog opens where it was last used
         self.loading = QLabel("Opening the review…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)  # a reason it could not open is a sentence or two
+        self.loading.setMargin(48)
         self.setCentralWidget(self.loading)
         self._build_actions()
         app = QApplication.instance()
@@ -156,6 +158,9 @@ class ReviewEditor(QMainWindow):
         message = getattr(error, "message", None) or "The review could not be opened (see the log)."
         if not hasattr(error, "message"):
             log.error("The review could not be opened", exc_info=error)
+        hint = getattr(error, "hint", "")
+        if hint:
+            message = f"{message} {hint}"
         self.loading.setText(message)
         self.setWindowTitle("Review not opened")
         self.review_failed.emit(message)
