@@ -7,7 +7,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``POST /enrol``: a one-time code for a device token (and a certificate when available).
 * ``POST /handshake``: versions check, who the device is, which visits and reviews it may read.
 * ``PUT /reviews/{review_id}``: start the review of a visit (team members; idempotent).
-* ``POST /reviews/{review_id}/push``: apply up to 200 operations exactly once.
+* ``POST /reviews/{review_id}/push``: apply up to ``MAX_BATCH`` (1000) operations exactly once.
 * ``GET /reviews/{review_id}/changes?since=N&limit=M``: the change log after a cursor.
 * ``GET /reviews/{review_id}/conflicts?state=open|all``: conflict records.
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).

@@ -18,10 +18,11 @@ from reviewer_app.sync.protocol import (
 )
 
 _IDS = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._:-]{0,20}\Z")
+_TEXT = st.characters(exclude_characters="\x00")  # a payload may hold no NUL (tested elsewhere)
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=12),
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(_TEXT, max_size=12),
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(_TEXT, max_size=6), inner, max_size=3)
     ),
     max_leaves=8,
 )
