@@ -277,6 +277,10 @@ class Operation(_Message):
                 )
             try:
                 data = canonical_json(value)
+            except UnicodeEncodeError as exc:
+                raise ValueError(
+                    "payload text must be valid Unicode (it holds half of a surrogate pair)"
+                ) from exc
             except ValueError as exc:
                 raise ValueError("payload must be plain JSON (no NaN or infinity)") from exc
             encoded = info.context.get(ENCODED_PAYLOADS) if isinstance(info.context, dict) else None

@@ -18,7 +18,8 @@ from reviewer_app.sync.protocol import (
 )
 
 _IDS = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._:-]{0,20}\Z")
-_TEXT = st.characters(exclude_characters="\x00")  # a payload may hold no NUL (tested elsewhere)
+#: Text a payload may hold: no NUL, no half surrogate pairs (both refused, tested elsewhere).
+_TEXT = st.characters(codec="utf-8", exclude_characters="\x00")
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(_TEXT, max_size=12),
     lambda inner: (

@@ -365,3 +365,12 @@ def test_a_payload_parsed_from_a_body_is_checked_for_size_and_nul_as_before() ->
     assert PushRequest.model_validate_json(raw).operations[0].payload == _op()["payload"]
     with pytest.raises(ValidationError, match="NUL"):
         PushRequest.model_validate_json(raw.replace("Year 4", "Year\\u0000 4", 1))
+
+
+def test_a_payload_with_half_a_surrogate_pair_is_refused_as_such() -> None:
+    with pytest.raises(ValidationError, match="valid Unicode"):
+        Operation.model_validate({**_op(), "payload": {"text": "broken \ud800 paste"}})
+    body = PushRequest(protocol_version=1, operations=[Operation.model_validate(_op())])
+    raw = body.model_dump_json().replace("Year 4", "Year \\ud800 4", 1)
+    with pytest.raises(ValidationError):
+        PushRequest.model_validate_json(raw)
