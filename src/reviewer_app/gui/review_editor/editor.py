@@ -44,6 +44,7 @@ from reviewer_app.domain.review_progress import (
     criterion_order,
     step_criterion,
 )
+from reviewer_app.gui import theme
 from reviewer_app.gui.after_paint import call_after_paint
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
@@ -256,13 +257,23 @@ class ReviewEditor(QMainWindow):
             self.tasks.run(
                 lambda: evidence_notes(workspace, review),
                 on_done=partial(self._notes_arrived, ctx),
-                on_failed=self._failed,
+                on_failed=self._notes_failed,
                 context=self,
             )
 
         # Reading thousands of notes holds Python's lock for a while: start once the first
         # section is on screen, so it does not slow that down.
         call_after_paint(self.stack, read_notes, at_most_ms=200)
+
+    def _notes_failed(self, error: BaseException) -> None:
+        """The review is open but its notes could not be read: say so where they would be."""
+        message = getattr(error, "message", None)
+        if message is None:
+            log.error("The evidence notes could not be read", exc_info=error)
+            message = "The evidence notes could not be read (see the log)."
+        self.evidence.count_label.setWordWrap(True)
+        self.evidence.count_label.setText(message)
+        theme.set_role(self.evidence.count_label, "fieldError")
 
     def _notes_arrived(self, ctx: ReviewContext, notes: list) -> None:
         """The notes, read after the first section is on screen (thousands take a moment)."""
