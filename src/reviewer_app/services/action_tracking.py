@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reviewer_app.domain.errors import NotFoundError, ValidationError
+from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
 from reviewer_app.services.review_access import ReviewAccess, now
@@ -51,13 +51,22 @@ class ActionTracking(ReviewAccess):
         return self._lane.call(write)
 
     def retract_action(self, review_id: str, action_id: str) -> Action:
+        """Withdraw an action: its author or the visit's lead reviewer may (the server's rule)."""
+
         def write() -> Action:
             with self._store.writing() as session:
-                self._writable(session, review_id)
+                _, visit = self._writable(session, review_id)
                 actions = ActionRepository(session)
                 action = actions.get_action(action_id)
                 if action is None or action.review_id != review_id:
                     raise NotFoundError("That action is not part of this review.")
+                me = self._person().id
+                if action.created_by != me and visit.lead.person_id != me:
+                    raise PermissionDeniedError(
+                        "Only the reviewer who added this action, or the visit's lead reviewer, "
+                        "can withdraw it.",
+                        hint="Ask them to withdraw it, or add a note with your view.",
+                    )
                 return actions.retract_action(action_id, now())
 
         return self._lane.call(write)

@@ -70,3 +70,57 @@ def test_the_lead_agrees_and_everyone_sees_who_wrote_what(drive, qtbot) -> None:
     assert card.rating.level() == "expected_standard"
     authors = {editor.ctx.name_of(n.author_id) for n in editor.notes_model.notes()}
     assert {LEAD, PEER} <= authors
+
+
+def test_a_peer_withdraws_only_their_own_actions(drive, qtbot) -> None:
+    from datetime import date, timedelta
+
+    from reviewer_app.domain.review import Priority
+    from reviewer_app.gui.review_editor.actions_page import ActionsPage
+
+    # The lead agrees a next step on their laptop.
+    shell = drive.start(LEAD)
+    visit = drive.visit(shell, SCHOOL, "two-day-peer-review", status=VisitStatus.PLANNED)
+    editor = drive.open(shell, visit)
+    review_id = editor.ctx.review.id
+    page = editor.show_page("__actions__")
+    assert isinstance(page, ActionsPage)
+    page.fill(
+        "Audit reading", "English lead", date.today() + timedelta(days=14), Priority.HIGH, None
+    )
+    page.add_button.click()
+    drive.wait_saved(editor)
+    drive.close_all()
+
+    # A peer adds one of their own, then presses Delete on each: the lead's stays, with the
+    # reason said under the form (the trust server would refuse it); their own goes.
+    shell = drive.start(PEER)
+    editor = drive.open(shell, visit)
+    page = editor.show_page("__actions__")
+    assert isinstance(page, ActionsPage)
+    page.fill(
+        "Share the routine", "Maths lead", date.today() + timedelta(days=7), Priority.LOW, None
+    )
+    page.add_button.click()
+    drive.wait_saved(editor)
+    assert not page.problem.isVisible()
+    shown = page.view.model()
+    texts = [shown.index(r, 0).data() for r in range(shown.rowCount())]
+    page.view.setFocus()
+    page.view.selectRow(texts.index("Audit reading"))
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    drive.wait_saved(editor)
+    assert page.problem.isVisible()
+    assert page.problem.text() == (
+        f"Not withdrawn: only {LEAD}, who added it, or the lead reviewer can withdraw this action."
+    )
+    records = shell.workspace.reviews
+    assert sorted(a.text for a in records.actions(review_id)) == [
+        "Audit reading",
+        "Share the routine",
+    ]
+    page.view.selectRow(texts.index("Share the routine"))
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    drive.wait_saved(editor)
+    assert [a.text for a in records.actions(review_id)] == ["Audit reading"]
+    drive.close_all()

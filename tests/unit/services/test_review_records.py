@@ -189,3 +189,34 @@ def test_bad_input_is_refused_with_a_sentence(workspace: Workspace) -> None:
     with pytest.raises(ValidationError, match="cancelled"):
         _start(workspace, cancelled)
     assert len(_pending(workspace)) == 1  # only the review itself was queued
+
+
+def test_an_action_is_withdrawn_only_by_its_author_or_the_lead(workspace: Workspace) -> None:
+    # The trust server refuses any other withdrawal; refusing it here too means a peer is told
+    # at once, rather than seeing the action vanish and come back as "needs attention".
+    from dataclasses import replace
+
+    from reviewer_app.domain.visits import VisitReviewer
+    from reviewer_app.services.review_records import ReviewRecords
+
+    me = workspace.current_person.id
+    led = _led_visits(workspace, "Oakfield")[-1]
+    review = _start(workspace, led)
+    colleague = next(
+        p for p in workspace.list_people() if p.has_role(Role.LEAD_REVIEWER) and p.id != me
+    )
+    workspace.save_visit(replace(led, reviewers=(
+        VisitReviewer(colleague.id, Role.LEAD_REVIEWER), VisitReviewer(me, Role.PEER_REVIEWER),
+    )))  # fmt: skip
+    as_lead = ReviewRecords(workspace.store, workspace.lane, lambda: colleague)
+    theirs = as_lead.add_action(review.id, "Reading audit", owner="Head", due=None)
+    mine = workspace.reviews.add_action(review.id, "Update the SEF", owner="Head", due=None)
+
+    with pytest.raises(PermissionDeniedError, match="who added this action"):
+        workspace.reviews.retract_action(review.id, theirs.id)
+    assert {a.id for a in workspace.reviews.actions(review.id)} == {theirs.id, mine.id}
+    workspace.reviews.retract_action(review.id, mine.id)  # my own
+    as_lead.retract_action(review.id, theirs.id)  # the lead's own
+    again = workspace.reviews.add_action(review.id, "Share the plan", owner="Head", due=None)
+    as_lead.retract_action(review.id, again.id)  # the lead may withdraw anyone's
+    assert workspace.reviews.actions(review.id) == []

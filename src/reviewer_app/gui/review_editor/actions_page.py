@@ -217,6 +217,11 @@ class ActionsPage(QScrollArea):
         layout.addWidget(self.view, 1)
         self.setWidget(body)
 
+    def show_problem(self, text: str) -> None:
+        """Say, under the form, why the last request was not carried out."""
+        self.problem.setText(text)
+        self.problem.show()
+
     def _add(self) -> None:
         text = self.text_edit.toPlainText().strip()
         self.due_edit._finish()

@@ -27,7 +27,8 @@ from reviewer_app.domain.review import (
     Review,
     ReviewState,
 )
-from reviewer_app.domain.review_progress import is_answered
+from reviewer_app.domain.review_progress import ACTIONS_SECTION, is_answered
+from reviewer_app.gui.review_editor.actions_page import ActionsPage
 from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
     AddAttachmentCommand,
@@ -386,7 +387,18 @@ class EditorChanges:
         self._changed()
 
     def withdraw_action(self, action: Action) -> None:
-        if self.editor.ctx is None or self.editor.ctx.read_only:
+        """Delete on an action: withdraw it (undoable). Its author or the lead reviewer may,
+        as the trust server allows; anyone else is told who can."""
+        ctx = self.editor.ctx
+        if ctx is None or ctx.read_only:
+            return
+        if action.created_by != ctx.me.id and not ctx.is_lead:
+            page = self.editor.pages.get(ACTIONS_SECTION)
+            if isinstance(page, ActionsPage):
+                page.show_problem(
+                    f"Not withdrawn: only {ctx.name_of(action.created_by)}, who added it, or "
+                    "the lead reviewer can withdraw this action."
+                )
             return
         added = AddActionCommand(
             self,
