@@ -37,9 +37,10 @@ Measured (10,000 operations; other work on the machine moves every figure by 2-3
   record of the review per batch, so a push slowed as the review grew); operation digests
   written out rather than dumped by pydantic; accepted answers built without re-validation;
   rows inserted with the driver's ``executemany``; payloads checked without pydantic's
-  ``JsonValue`` walk. Server CPU per operation (the server code timed alone, in process):
-  about 270 -> 150 us. End to end: push 2,900-3,400 ops/s, 3-5% of raw HTTP, whose own
-  rate doubled with the larger bodies; pull unchanged, 5,500-6,900 ops/s, 7-10%.
+  ``JsonValue`` walk; each pulled page stored while the next is fetched. Server CPU per
+  pushed operation (the server code timed alone, in process: validation, access, apply,
+  commit, answer): about 270-300 -> 200 us. End to end: push 2,600-3,300 ops/s, 2.4-6% of raw
+  HTTP, whose own rate doubled with the larger bodies; pull 7,200-7,500 ops/s, 7-15%.
 * a sync with nothing to do: one round trip, small store or large.
 """
 
