@@ -44,6 +44,8 @@ def test_the_chip_shows_the_tier_who_agreed_it_and_the_cadence(qtbot: QtBot, she
     assert panel.chip.text() == "Tier 3: Reinvent (academy led)"
     assert "#E07B1A" in panel.chip.styleSheet()
     assert panel.chip.accessibleName() == "School improvement tiers: Tier 3: Reinvent (academy led)"
+    # One line of text, one line tall (a wrapped label was drawn two lines tall).
+    assert panel.chip.height() < 2 * panel.chip.fontMetrics().height()
     assert "by Mark Ellison" in panel.agreed_label.text()
     assert "agree again by" in panel.agreed_label.text()
     cadence = panel.cadence_label.text()

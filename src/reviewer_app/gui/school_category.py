@@ -151,9 +151,11 @@ class CategoryPanel(QWidget):
         self.chip.setText(label)
         self.chip.setStyleSheet(chip_style(colour))
         self.chip.ensurePolished()
-        # One line when it fits in CHIP_MAX_WIDTH; wrapped beyond (a wrapped QLabel would
-        # otherwise pick a narrow width of its own).
+        # One line when it fits in CHIP_MAX_WIDTH; wrapped beyond. A word-wrapped QLabel asks
+        # for the height of its text wrapped at a narrower width than it gets, so a label that
+        # fits on one line is not wrapped at all (it was drawn two lines tall).
         one_line = self.chip.fontMetrics().horizontalAdvance(label) + 24
+        self.chip.setWordWrap(one_line > CHIP_MAX_WIDTH)
         self.chip.setMinimumWidth(min(one_line, CHIP_MAX_WIDTH))
         self.chip.setAccessibleName(f"{scheme.title}: {label}")
         tip = [scheme.title]
