@@ -324,9 +324,25 @@ class _Builder:
             photos=self._photos(shown_ids),
             sign_off=sign_off_slots(framework, visit, self.people),
             focus=focus,
-            notices=tuple(framework.notices),
+            notices=tuple(framework.notices) + self._caveats(),
         )
         return ReportSource(draft, self.review, visit, school, framework, self.withheld)
+
+    def _caveats(self) -> tuple[str, ...]:
+        """Warnings about the wording of the parts shown (a part only some roles see is left
+        out: its title would tell every reader it exists)."""
+        open_ids = {
+            item_id
+            for section in self.framework.sections
+            if not section.visible_to
+            for item_id, restricted in (
+                (section.id, False),
+                *((c.id, bool(c.visible_to)) for c in section.criteria),
+            )
+            if not restricted
+        }
+        shown = (self.shown.sections | self.shown.criteria) & open_ids
+        return tuple(f"Wording to confirm: {text}" for text in self.framework.caveats(shown))
 
     # ------------------------------------------------------------ sections
 

@@ -186,8 +186,13 @@ def installed_framework(review: Review, library: FrameworkLibrary) -> Framework:
     if not installed:
         problem = f"the framework {name}, which is not installed on this laptop"
     elif version and all(f.version != version for f in installed):
-        held = ", ".join(f.version for f in installed)
-        problem = f"version {version} of the framework {name}; this laptop has version {held}"
+        held = [f.version for f in installed]
+        has = (
+            f"version {held[0]}"
+            if len(held) == 1
+            else f"versions {', '.join(held[:-1])} and {held[-1]}"
+        )
+        problem = f"version {version} of the framework {name}; this laptop has {has}"
     else:
         which = f"version {version} of the framework {name}" if version else f"the framework {name}"
         problem = f"{which} as it was when the review began, not as installed on this laptop"

@@ -197,3 +197,28 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
     qtbot.keyClicks(row.evidence, "Approach shared at the trust SEND network in March.")
     drive.wait_saved(follow)
     assert records.open_actions_before(drive.plan_next_visit(shell, next_visit).id) == []
+
+
+def test_wording_caveats_are_on_screen_with_the_parts_they_are_about(drive) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    shell = drive.start(LEAD)
+    visit = drive.visit(shell, SCHOOL, "two-day-peer-review", status=VisitStatus.PLANNED)
+    editor = drive.open(shell, visit)
+    assert editor.ctx.framework.version == "2"
+    notice = editor.findChild(QLabel, "frameworkNotice")
+    assert "Wording to confirm: The area prompts and look-fors paraphrase" in notice.text()
+    card = editor.go_to_criterion("achievement")
+    page = card.parentWidget()
+    while page is not None and not page.objectName().startswith("section:"):
+        page = page.parentWidget()
+    assert page is not None
+    assert page.objectName() == "section:area-achievement"
+    caveat = page.findChild(QLabel, "sectionCaveat")
+    assert caveat is not None
+    assert caveat.isVisibleTo(page)
+    assert caveat.text().startswith("Wording to confirm: No reliable quotation")
+    inclusion = editor.go_to_criterion("inclusion").parentWidget()
+    while not inclusion.objectName().startswith("section:"):
+        inclusion = inclusion.parentWidget()
+    assert inclusion.findChild(QLabel, "sectionCaveat") is None

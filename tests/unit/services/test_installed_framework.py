@@ -38,12 +38,12 @@ def test_a_version_and_hash_named_pick_that_framework() -> None:
 
 def test_a_version_not_installed_is_named_with_what_is() -> None:
     library = installed_library()
-    installed = library.latest(WALK).version
+    assert [f.version for f in library.versions(WALK)] == ["1", "2"]
     with pytest.raises(NotFoundError) as missing:
         installed_framework(_review(version="99"), library)
     assert missing.value.message == (
-        f"This review uses version 99 of the framework '{WALK}'; this laptop has version "
-        f"{installed}, so it cannot be opened here."
+        f"This review uses version 99 of the framework '{WALK}'; this laptop has versions "
+        "1 and 2, so it cannot be opened here."
     )
 
 

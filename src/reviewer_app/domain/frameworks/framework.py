@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, HttpUrl
@@ -106,6 +106,11 @@ class Criterion(FrozenModel):
     visible_when: Condition | None = None
     visible_to: tuple[Role, ...] = ()
     audiences: tuple[Identifier, ...] | None = None
+    caveat: str = Field(
+        default="",
+        description="A warning about this part's wording shown with it in the editor and the "
+        "report, e.g. 'Paraphrase, to be confirmed by the trust'.",
+    )
 
     @property
     def is_rated(self) -> bool:
@@ -124,6 +129,11 @@ class Section(FrozenModel):
     visible_when: Condition | None = None
     visible_to: tuple[Role, ...] = ()
     audiences: tuple[Identifier, ...] | None = None
+    caveat: str = Field(
+        default="",
+        description="A warning about this part's wording shown with it in the editor and the "
+        "report, e.g. 'Paraphrase, to be confirmed by the trust'.",
+    )
 
 
 class TagKind(FrozenModel):
@@ -184,6 +194,11 @@ class Framework(FrozenModel):
         default=(), description="Reminders shown at the top of the editor and report."
     )
     visible_to: tuple[Role, ...] = Field(default=(), description="Empty: everyone.")
+    caveat: str = Field(
+        default="",
+        description="A warning about the framework's wording shown in the editor and the "
+        "report, e.g. 'Prompts paraphrase the toolkit; to be confirmed by the trust'.",
+    )
     audiences: tuple[Audience, ...] = DEFAULT_AUDIENCES
     default_scale: str | None = None
     scales: tuple[RatingScale, ...] = Field(
@@ -315,6 +330,19 @@ class Framework(FrozenModel):
     def not_an_ofsted_grade_notes(self) -> tuple[str, ...]:
         """Notes of the scales this framework uses that are not Ofsted grades (show them)."""
         return tuple(dict.fromkeys(s.note for s in self.scales if s.not_an_ofsted_grade))
+
+    def caveats(self, shown: Container[str] | None = None) -> tuple[str, ...]:
+        """Warnings about the wording (``caveat``), each naming the part it is about: the
+        framework's own first, then each section's and criterion's in order. With ``shown``,
+        only sections and criteria whose ids it holds."""
+        found = [self.caveat] if self.caveat else []
+        for section in self.sections:
+            if section.caveat and (shown is None or section.id in shown):
+                found.append(f"{section.title}: {section.caveat}")
+            for criterion in section.criteria:
+                if criterion.caveat and (shown is None or criterion.id in shown):
+                    found.append(f"{criterion.title}: {criterion.caveat}")
+        return tuple(found)
 
     def may_be_seen_by(self, roles: Iterable[Role | str]) -> bool:
         """Whether someone with these roles may open this framework at all."""

@@ -311,6 +311,8 @@ class CriterionCard(QFrame):
     def _guidance_html(self) -> str:
         criterion = self.criterion
         parts = []
+        if criterion.caveat:
+            parts.append(f"<p><i>Wording to confirm:</i> {escape(criterion.caveat)}</p>")
         if criterion.guidance:
             parts.append(f"<p>{escape(criterion.guidance)}</p>")
         if criterion.look_fors:

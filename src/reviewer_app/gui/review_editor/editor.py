@@ -338,6 +338,8 @@ class ReviewEditor(QMainWindow):
         self.banner.hide()
         layout.addWidget(self.banner)
         notices = list(framework.notices)
+        if framework.caveat:
+            notices.append(f"Wording to confirm: {framework.caveat}")
         if notices:
             notice = QLabel(" ".join(notices))
             notice.setObjectName("frameworkNotice")

@@ -48,6 +48,12 @@ class SectionPage(QScrollArea):
             description.setProperty("role", "muted")
             description.setWordWrap(True)
             layout.addWidget(description)
+        if section is not None and section.caveat:
+            caveat = QLabel(f"Wording to confirm: {section.caveat}")
+            caveat.setObjectName("sectionCaveat")
+            caveat.setProperty("role", "notice")
+            caveat.setWordWrap(True)
+            layout.addWidget(caveat)
         self.cards: dict[str, CriterionCard] = {}
         self.field_editors: dict[str, FieldEditor] = {}
         for criterion in section.criteria if section else ():

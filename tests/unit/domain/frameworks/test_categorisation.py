@@ -127,7 +127,9 @@ def test_oldham_levels_are_green_amber_red(oldham: CategorisationScheme) -> None
     [
         ({}, "green", None),
         ({"inclusion": "needs_attention"}, "amber", ["inclusion"]),
-        ({"leadership_and_governance": "needs_attention"}, "red", ["leadership-and-governance"]),
+        # "Needs attention" is not a fail (Ofsted): targeted support, not intervention.
+        ({"leadership_and_governance": "needs_attention"}, "amber", ["leadership-and-governance"]),
+        ({"leadership_and_governance": "urgent_improvement"}, "red", ["leadership-and-governance"]),
         ({"achievement": "urgent_improvement"}, "red", ["achievement"]),
         ({"safeguarding": "not_met"}, "red", ["safeguarding"]),
     ],

@@ -20,6 +20,7 @@ REQUIRED_FRAMEWORKS = {
     "health-check",
     "half-termly-core-visit",
     "two-day-peer-review",
+    "collaborative-enquiry",
     "phase-benchmark-review",
 }
 
