@@ -1,8 +1,11 @@
 """``reviewer-app frameworks``: check, list, and export the JSON Schema of framework files.
 
-    reviewer-app frameworks check [PATH...]   every problem with file, line and document path
+    reviewer-app frameworks check [PATH...]   every problem with file and line (or sheet and cell)
     reviewer-app frameworks list              what is installed
     reviewer-app frameworks schema [--check]  write (or check) frameworks/schema/*.json
+    reviewer-app frameworks to-xlsx ID[@VERSION] --out F.xlsx    a framework as a workbook
+    reviewer-app frameworks from-xlsx F.xlsx --out F.yaml        a checked workbook as YAML
+    reviewer-app frameworks diff ID@VERSION ID@VERSION            what changed between versions
 
 Exit status: 0 clean, 1 problems found. Never a traceback: unexpected failures are logged and
 reported in a sentence.
@@ -17,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer_app import paths
+from reviewer_app.commands import framework_workbooks as workbooks
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.frameworks import (
     FrameworkLoadError,
@@ -43,6 +47,17 @@ def register(parser: argparse.ArgumentParser) -> None:
     schema.add_argument(
         "--check", action="store_true", help="only report whether the schema files are current"
     )
+    to_xlsx = actions.add_parser("to-xlsx", help="write a framework as a workbook to edit")
+    to_xlsx.add_argument(
+        "reference", metavar="ID[@VERSION]", help="e.g. learning-walk or learning-walk@2"
+    )
+    to_xlsx.add_argument("--out", type=Path, required=True, metavar="F.xlsx")
+    from_xlsx = actions.add_parser("from-xlsx", help="check a workbook and write it as YAML")
+    from_xlsx.add_argument("workbook", type=Path, metavar="F.xlsx")
+    from_xlsx.add_argument("--out", type=Path, required=True, metavar="F.yaml")
+    diff = actions.add_parser("diff", help="what changed between two versions of a framework")
+    diff.add_argument("before", metavar="ID@VERSION")
+    diff.add_argument("after", metavar="ID@VERSION")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,6 +67,12 @@ def run(args: argparse.Namespace) -> int:
             return _check(list(args.paths))
         if args.action == "list":
             return _list()
+        if args.action == "to-xlsx":
+            return workbooks.to_xlsx(args.reference, args.out)
+        if args.action == "from-xlsx":
+            return workbooks.from_xlsx(args.workbook, args.out)
+        if args.action == "diff":
+            return workbooks.diff(args.before, args.after)
         return _schema(check_only=bool(args.check))
     except ReviewerError as exc:
         print(str(exc), file=sys.stderr)
@@ -77,14 +98,16 @@ def _check(targets: list[Path]) -> int:
         print(f"{folder}: the folder holds no framework files (*.yaml).", file=sys.stderr)
     if empty:
         return 1
-    if targets:
-        problems = check_files(
-            targets, reference_dirs=[installed], resources_dir=paths.resources_dir()
+    books = [p for p in targets if p.suffix.casefold() == ".xlsx"]
+    files = [p for p in targets if p not in books]
+    problems = workbooks.check_workbooks(books)
+    if files:
+        problems += check_files(
+            files, reference_dirs=[installed], resources_dir=paths.resources_dir()
         )
-        checked = ", ".join(str(p) for p in targets)
-    else:
+    elif not books:
         problems = check_files([installed], resources_dir=paths.resources_dir())
-        checked = str(installed)
+    checked = ", ".join(str(p) for p in targets) if targets else str(installed)
     for problem in problems:
         print(problem)
     if problems:

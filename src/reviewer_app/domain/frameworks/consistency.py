@@ -41,7 +41,8 @@ def check_framework(
     framework: Framework = located.obj
     problems: list[FrameworkProblem] = []
     stem = located.source.path.stem
-    if stem not in (framework.id, f"{framework.id}@{framework.version}"):
+    named = getattr(located.source, "named", False)
+    if named and stem not in (framework.id, f"{framework.id}@{framework.version}"):
         problems.append(
             located.problem(
                 f"The file name '{located.source.path.name}' does not match the framework id "

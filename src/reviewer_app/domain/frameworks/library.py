@@ -32,11 +32,12 @@ from reviewer_app.domain.frameworks.frozen_model import version_key
 from reviewer_app.domain.frameworks.problems import (
     FrameworkLoadError,
     FrameworkProblem,
+    located_problem,
     problems_from_validation,
 )
 from reviewer_app.domain.frameworks.profiles import TrustProfile
 from reviewer_app.domain.frameworks.scales import RatingScale, RatingScaleSet
-from reviewer_app.domain.frameworks.yaml_source import YamlSource, YamlSyntaxError, format_path
+from reviewer_app.domain.frameworks.yaml_source import DocumentSource, YamlSource, YamlSyntaxError
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +60,18 @@ class Located:
     """A loaded object with the file and document path it came from."""
 
     obj: Any
-    source: YamlSource
+    source: DocumentSource
     prefix: tuple[str | int, ...]
     reference_only: bool
 
     def line(self, *path: str | int) -> int | None:
         """Line of a path inside this object (1-based), or None."""
-        return self.source.line_of((*self.prefix, *path))
+        line: int | None = self.source.line_of((*self.prefix, *path))
+        return line
 
     def problem(self, message: str, *path: str | int) -> FrameworkProblem:
-        """A problem located at a path inside this object."""
-        return FrameworkProblem(
-            file=self.source.path,
-            line=self.line(*path),
-            document_path=format_path((*self.prefix, *path)),
-            message=message,
-        )
+        """A problem located at a path inside this object (its line, or its workbook cell)."""
+        return located_problem(self.source, (*self.prefix, *path), message)
 
 
 @dataclass(frozen=True)
@@ -85,6 +82,11 @@ class FrameworkLibrary:
     scales: tuple[RatingScale, ...]
     schemes: tuple[CategorisationScheme, ...]
     profiles: tuple[TrustProfile, ...]
+    #: Each framework as its file wrote it (scale references not yet resolved), by
+    #: ``id@version``: what a workbook or an overlay is made from.
+    written: Mapping[str, Framework] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
     _by_id: Mapping[str, tuple[Framework, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -243,7 +245,16 @@ def _build(
             documents.append(found)
         elif not reference_only:
             problems.extend(found)
+    library, found_problems = _assemble(documents, resources_dir)
+    return library, problems + found_problems
 
+
+def _assemble(
+    documents: Sequence[Located], resources_dir: Path | None
+) -> tuple[FrameworkLibrary, list[FrameworkProblem]]:
+    """Check validated documents together (ids unique, scales resolved, references between
+    files) into a library; reference-only documents' own problems are not reported."""
+    problems: list[FrameworkProblem] = []
     scales = _unique(_expand_scales(documents), "rating scale", problems)
     frameworks_raw = _unique(
         [d for d in documents if isinstance(d.obj, Framework)], "framework", problems
@@ -269,11 +280,15 @@ def _build(
         for p in check_references(frameworks, scales, schemes, profiles, resources_dir)
         if p is not None
     )
+    resolved_ids = {d.obj.reference for d in frameworks}
     library = FrameworkLibrary(
         frameworks=tuple(sorted((d.obj for d in frameworks), key=_order)),
         scales=tuple(sorted((d.obj for d in scales), key=_order)),
         schemes=tuple(sorted((d.obj for d in schemes), key=_order)),
         profiles=tuple(sorted((d.obj for d in profiles), key=_order)),
+        written=MappingProxyType(
+            {d.obj.reference: d.obj for d in frameworks_raw if d.obj.reference in resolved_ids}
+        ),
     )
     # A shared criterion field's problem is found once per criterion: report it once.
     problems = sorted(dict.fromkeys(problems), key=lambda p: (str(p.file), p.line or 0))
@@ -282,6 +297,149 @@ def _build(
 
 def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
     return obj.id, version_key(obj.version)
+
+
+#: The most a framework document may hold, so that a hostile file cannot exhaust the machine
+#: (the largest shipped framework has under 60 criteria).
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_CRITERIA = 1000
+
+
+def parse_yaml(path: Path, text: str, *, named: bool = True) -> YamlSource | list[FrameworkProblem]:
+    """Parse YAML text into a source, or the problem with it. ``named``: the file's name must
+    match what it holds (files in a frameworks folder; not uploads)."""
+    if len(text) > MAX_DOCUMENT_BYTES:
+        return [
+            FrameworkProblem(
+                path,
+                None,
+                "(file)",
+                f"The file is {len(text) // 1024} KB; a framework file is at most "
+                f"{MAX_DOCUMENT_BYTES // 1024} KB. Split it into several frameworks.",
+            )
+        ]
+    try:
+        source = YamlSource.parse(path, text)
+    except YamlSyntaxError as exc:
+        return [FrameworkProblem(path, exc.line, "(YAML syntax)", exc.sentence())]
+    source.named = named
+    return source
+
+
+def read_document_bytes(path: Path, content: bytes) -> Any | list[FrameworkProblem]:
+    """An uploaded or synced document (YAML text, or an ``.xlsx`` workbook when its name says
+    so) as a source ready to check, or the problems that stop it being read."""
+    if path.suffix.casefold() == ".xlsx":
+        from reviewer_app.domain.frameworks.workbook_reader import read_framework_workbook
+
+        source, problems = read_framework_workbook(path, content)
+        if problems or source is None:
+            return problems
+        return source
+    if len(content) > MAX_DOCUMENT_BYTES:
+        return parse_yaml(path, "x" * (MAX_DOCUMENT_BYTES + 1))
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [FrameworkProblem(path, None, "(file)", "The file is not UTF-8 text.")]
+    return parse_yaml(path, text, named=False)
+
+
+def validate_source(source: Any, reference_only: bool = False) -> Located | list[FrameworkProblem]:
+    """The document a parsed source holds, validated against its kind, or its problems."""
+    path = source.path
+    data = source.data
+    if not isinstance(data, dict):
+        message = "The file is empty." if data is None else "The file should be a mapping of keys."
+        return [FrameworkProblem(path, 1, "(top of the file)", message)]
+    kind = data.get("kind")
+    model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        kinds = ", ".join(DOCUMENT_KINDS)
+        message = (
+            f"The required key 'kind' is missing; it says what the file holds ({kinds})."
+            if kind is None
+            else f"'{kind}' is not a kind of framework file; use one of {kinds}."
+        )
+        return [located_problem(source, ("kind",), message)]
+    too_big = _too_many_criteria(data)
+    if too_big:
+        return [located_problem(source, ("sections",), too_big)]
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        return problems_from_validation(exc, source)
+    except RecursionError:
+        return [located_problem(source, (), "The file is nested too deeply to be a framework.")]
+    return Located(obj, source, (), reference_only)
+
+
+def _too_many_criteria(data: dict[str, Any]) -> str | None:
+    sections = data.get("sections")
+    if not isinstance(sections, list):
+        return None
+    count = sum(
+        len(s["criteria"])
+        for s in sections
+        if isinstance(s, dict) and isinstance(s.get("criteria"), list)
+    )
+    if count > MAX_CRITERIA:
+        return (
+            f"The framework has {count:,} criteria; a framework may have at most "
+            f"{MAX_CRITERIA:,}. Split it into several frameworks."
+        )
+    return None
+
+
+def check_sources(
+    sources: Sequence[Any],
+    *,
+    base: FrameworkLibrary | None = None,
+    resources_dir: Path | None = None,
+) -> tuple[FrameworkLibrary, list[FrameworkProblem]]:
+    """Check parsed sources (uploads, synced documents) together with a library they may refer
+    to (the built-in frameworks, the trust's others). Returns the library of everything, the
+    base included, and the sources' problems (the base's own are not reported)."""
+    problems: list[FrameworkProblem] = []
+    documents: list[Located] = []
+    for source in sources:
+        found = validate_source(source)
+        if isinstance(found, Located):
+            documents.append(found)
+        else:
+            problems.extend(found)
+    if base is not None:
+        documents.extend(_located_library(base))
+    library, found = _assemble(documents, resources_dir)
+    return library, problems + found
+
+
+class _LibrarySource:
+    """Stands for where an already loaded object came from (its problems are never reported)."""
+
+    path = Path("(installed)")
+    text = ""
+    data: Any = None
+    named = False
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        return None
+
+    def cell_of(self, path: Sequence[str | int]) -> str | None:
+        return None
+
+
+_INSTALLED = _LibrarySource()
+
+
+def _located_library(library: FrameworkLibrary) -> list[Located]:
+    scales = RatingScaleSet.model_construct(kind="rating_scales", scales=library.scales)
+    frameworks = [library.written.get(f.reference, f) for f in library.frameworks]
+    objects: list[Any] = [*frameworks, *library.schemes, *library.profiles]
+    located = [Located(obj, _INSTALLED, (), True) for obj in objects]
+    if library.scales:
+        located.append(Located(scales, _INSTALLED, (), True))
+    return located
 
 
 def _read_document(path: Path, reference_only: bool) -> Located | list[FrameworkProblem]:
@@ -296,38 +454,13 @@ def _read_document(path: Path, reference_only: bool) -> Located | list[Framework
     if cached is not None:
         data, obj = cached
         return Located(obj, YamlSource(path=path, text=text, data=data), (), reference_only)
-    try:
-        source = YamlSource.parse(path, text)
-    except YamlSyntaxError as exc:
-        return [
-            FrameworkProblem(
-                path,
-                exc.line,
-                "(YAML syntax)",
-                f"The file is not valid YAML: {exc.message}. Check the indentation and quotes "
-                "on or just before this line.",
-            )
-        ]
-    data = source.data
-    if not isinstance(data, dict):
-        message = "The file is empty." if data is None else "The file should be a mapping of keys."
-        return [FrameworkProblem(path, 1, "(top of the file)", message)]
-    kind = data.get("kind")
-    model = DOCUMENT_KINDS.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        kinds = ", ".join(DOCUMENT_KINDS)
-        message = (
-            f"The required key 'kind' is missing; it says what the file holds ({kinds})."
-            if kind is None
-            else f"'{kind}' is not a kind of framework file; use one of {kinds}."
-        )
-        return [FrameworkProblem(path, source.line_of(("kind",)), "kind", message)]
-    try:
-        obj = model.model_validate(data)
-    except ValidationError as exc:
-        return problems_from_validation(exc, path, source.line_of)
-    _validated_documents.put(text, (data, obj))
-    return Located(obj, source, (), reference_only)
+    source = parse_yaml(path, text)
+    if isinstance(source, list):
+        return source
+    found = validate_source(source, reference_only)
+    if isinstance(found, Located):
+        _validated_documents.put(text, (source.data, found.obj))
+    return found
 
 
 class _DocumentCache:

@@ -26,8 +26,12 @@ class FrameworkProblem:
     line: int | None
     document_path: str
     message: str
+    #: Where in a workbook (``sheet 'Criteria', cell G7``); None for YAML files.
+    cell: str | None = None
 
     def __str__(self) -> str:
+        if self.cell is not None:
+            return f"{self.file}: {self.cell}: {self.message}"
         where = f"{self.file}:{self.line}" if self.line is not None else str(self.file)
         return f"{where}: {self.document_path}: {self.message}"
 
@@ -115,9 +119,10 @@ def describe_error(error: ErrorDetails) -> str:
 
 
 def problems_from_validation(
-    exc: ValidationError, file: Path, line_of: Any, prefix: tuple[str | int, ...] = ()
+    exc: ValidationError, source: Any, prefix: tuple[str | int, ...] = ()
 ) -> list[FrameworkProblem]:
-    """Every pydantic error as a :class:`FrameworkProblem` located in the file."""
+    """Every pydantic error as a :class:`FrameworkProblem` located in the source (a YAML file's
+    line, or a workbook's cell)."""
     problems = []
     seen: set[tuple[str | int, ...]] = set()
     errors = exc.errors(include_url=False)
@@ -131,15 +136,32 @@ def problems_from_validation(
         ):  # a list is only "too short" because one of its entries failed
             continue
         seen.add(path)
-        problems.append(
-            FrameworkProblem(
-                file=file,
-                line=line_of(path),
-                document_path=format_path(path),
-                message=describe_error(error),
-            )
-        )
+        problems.append(located_problem(source, path, describe_error(error)))
     return problems
+
+
+def located_problem(source: Any, path: tuple[str | int, ...], message: str) -> FrameworkProblem:
+    """A problem at ``path`` in a source: its line (YAML) or its cell (workbook)."""
+    cell = source.cell_of(path)
+    if cell is not None:
+        message = _for_a_cell(message)
+    return FrameworkProblem(
+        file=source.path,
+        line=source.line_of(path),
+        document_path=format_path(path),
+        message=message,
+        cell=cell,
+    )
+
+
+def _for_a_cell(message: str) -> str:
+    """A YAML-worded sentence reworded for someone looking at a workbook cell."""
+    if message.startswith("The required key '") and message.endswith("' is missing."):
+        return "This cell must be filled in."
+    return message.replace(
+        "YAML reads yes, no, on and off as true or false, so put the word in quotes",
+        "write the word as text",
+    )
 
 
 #: Tags pydantic puts in an error location for the member of a union that failed.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -35,8 +35,37 @@ class _Loader(_FastLoader):  # type: ignore[valid-type, misc]
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is an alias (*name) of an anchor (&name). Framework files
+        # never need them, and a few nested aliases make a "billion laughs" that would take
+        # for ever to check, so they are refused.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "the file uses YAML anchors and aliases (&name and *name), which framework "
+                "files may not use; write each part out in full",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
 
 DocumentPath = tuple[str | int, ...]
+
+
+class DocumentSource(Protocol):
+    """Where a document came from: a YAML file (lines) or a workbook (cells)."""
+
+    path: Path
+    data: Any
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        """1-based line of a place in the document, when it has lines."""
+        ...
+
+    def cell_of(self, path: Sequence[str | int]) -> str | None:
+        """The workbook cell of a place in the document, when it has cells."""
+        ...
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -58,6 +87,21 @@ class YamlSyntaxError(Exception):
         self.message = message
         self.line = line
 
+    def sentence(self) -> str:
+        """What is wrong and what to do, for the person editing the file."""
+        if "constructor for the tag" in self.message:
+            tag = self.message.split("tag", 1)[1].split("'")[1] if "'" in self.message else ""
+            return (
+                f"The file uses the YAML tag '{tag}', which framework files may not use (in "
+                "other programs such tags can run code); remove it."
+            )
+        if "anchors and aliases" in self.message:
+            return f"The file is not accepted: {self.message.split(' (', 1)[0]}."
+        return (
+            f"The file is not valid YAML: {self.message}. Check the indentation and quotes "
+            "on or just before this line."
+        )
+
 
 @dataclass
 class YamlSource:
@@ -66,6 +110,8 @@ class YamlSource:
     path: Path
     text: str
     data: Any
+    #: Whether the file's name must match what it holds (installed files; not uploads).
+    named: bool = True
     _root: yaml.Node | None = field(default=None, init=False, repr=False)
     _composed: bool = field(default=False, init=False, repr=False)
 
@@ -87,7 +133,13 @@ class YamlSource:
             raise YamlSyntaxError(f"{problem}{context}", line) from exc
         except yaml.YAMLError as exc:
             raise YamlSyntaxError(str(exc), None) from exc
+        except RecursionError as exc:
+            raise YamlSyntaxError("the text is nested too deeply", None) from exc
         return cls(path=path, text=text, data=data)
+
+    def cell_of(self, path: Sequence[str | int]) -> str | None:
+        """YAML files have lines, not cells."""
+        return None
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node along ``path`` (the parent when a key is missing)."""
