@@ -50,7 +50,7 @@ def settings_path(paths: AppPaths) -> Path:
     return paths.config / SETTINGS_FILE
 
 
-def load_catalogue(folder: Path | None = None) -> Catalogue:
+def load_catalogue(folder: Path | None = None, workspace: Workspace | None = None) -> Catalogue:
     """What the installed frameworks offer the shell: visit kinds and trust profiles.
 
     Runs on a reader thread after the window is up (parsing YAML is not start-up work). The GUI
@@ -61,14 +61,21 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
     from reviewer_app.gui.dialogs.new_visit import VisitKind
     from reviewer_app.gui.main_window import Catalogue
 
-    library = load_library(folder or frameworks_dir())
+    if workspace is not None and folder is None:
+        # Built in, and the trust's own received at sync (drafts when this laptop takes them).
+        library = workspace.library()
+        drafts = workspace.frameworks.drafts()
+    else:
+        library = load_library(folder or frameworks_dir())
+        drafts = frozenset()
     kinds = []
     for framework_id in library.framework_ids:
         framework = library.latest(framework_id)
+        draft = " (draft)" if framework.reference in drafts else ""
         kinds.append(
             VisitKind(
                 framework_id=framework.id,
-                title=framework.title,
+                title=framework.title + draft,
                 phases=tuple(phase.value for phase in framework.phases),
             )
         )
@@ -217,7 +224,7 @@ def start_shell(
         settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
-        load_catalogue=lambda: load_catalogue(frameworks),
+        load_catalogue=lambda workspace: load_catalogue(frameworks, workspace),
         sync_setup=sync_setup,
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)

@@ -12,9 +12,12 @@ sheet and cell with what to do.
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer_app import paths
 from reviewer_app.domain.errors import NotFoundError
@@ -27,10 +30,34 @@ from reviewer_app.domain.frameworks import (
 from reviewer_app.domain.frameworks.diff import FrameworkDiff, diff_frameworks
 from reviewer_app.domain.frameworks.frozen_model import split_reference
 
+if TYPE_CHECKING:
+    from reviewer_app.services.workspace import Workspace
 
-def available_library() -> FrameworkLibrary:
-    """The frameworks this laptop has (raises ``FrameworkLoadError`` naming a broken file)."""
+
+def available_library(args: argparse.Namespace | None = None) -> FrameworkLibrary:
+    """The frameworks this laptop has: built in, and the trust's received at sync when the
+    store named by ``--data-dir`` exists (raises ``FrameworkLoadError`` naming a broken file)."""
+    with trust_workspace(args) as workspace:
+        if workspace is not None:
+            return workspace.library()
     return load_library(paths.frameworks_dir(), resources_dir=paths.resources_dir())
+
+
+@contextmanager
+def trust_workspace(args: argparse.Namespace | None) -> Iterator[Workspace | None]:
+    """The laptop's store when one exists (never made here), else None."""
+    if args is None or getattr(args, "demo", False):
+        yield None
+        return
+    from reviewer_app.paths import AppPaths
+
+    if not AppPaths.resolve(getattr(args, "data_dir", None)).store_file.exists():
+        yield None
+        return
+    from reviewer_app.commands.workspace_opening import open_workspace
+
+    with open_workspace(args) as workspace:
+        yield workspace
 
 
 def _find(library: FrameworkLibrary, reference: str) -> Framework:
@@ -38,11 +65,11 @@ def _find(library: FrameworkLibrary, reference: str) -> Framework:
     return library.get(framework_id, version)
 
 
-def to_xlsx(reference: str, out: Path) -> int:
+def to_xlsx(reference: str, out: Path, args: argparse.Namespace | None = None) -> int:
     """Write the framework (latest version unless ``@VERSION``) as a workbook."""
     from reviewer_app.domain.frameworks.workbook_writer import framework_workbook
 
-    library = available_library()
+    library = available_library(args)
     if reference.endswith((".yaml", ".yml")):
         written = _framework_file(Path(reference), library)
         if written is None:
@@ -121,9 +148,9 @@ def from_xlsx(book: Path, out: Path) -> int:
     return 0
 
 
-def diff(before: str, after: str) -> int:
+def diff(before: str, after: str, args: argparse.Namespace | None = None) -> int:
     """Print what changed from one framework version to another."""
-    library = available_library()
+    library = available_library(args)
     for reference in (before, after):
         if "@" not in reference:
             raise NotFoundError(

@@ -42,7 +42,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check"
     )
-    actions.add_parser("list", help="list the installed frameworks, scales, schemes and profiles")
+    listing = actions.add_parser(
+        "list", help="the frameworks this laptop has (built in and the trust's), scales, schemes"
+    )
     schema = actions.add_parser("schema", help="write the JSON Schema files to frameworks/schema/")
     schema.add_argument(
         "--check", action="store_true", help="only report whether the schema files are current"
@@ -58,6 +60,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     diff = actions.add_parser("diff", help="what changed between two versions of a framework")
     diff.add_argument("before", metavar="ID@VERSION")
     diff.add_argument("after", metavar="ID@VERSION")
+    from reviewer_app.cli import add_store_arguments
+
+    for sub in (listing, to_xlsx, diff):
+        add_store_arguments(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,13 +72,13 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "check":
             return _check(list(args.paths))
         if args.action == "list":
-            return _list()
+            return _list(args)
         if args.action == "to-xlsx":
-            return workbooks.to_xlsx(args.reference, args.out)
+            return workbooks.to_xlsx(args.reference, args.out, args)
         if args.action == "from-xlsx":
             return workbooks.from_xlsx(args.workbook, args.out)
         if args.action == "diff":
-            return workbooks.diff(args.before, args.after)
+            return workbooks.diff(args.before, args.after, args)
         return _schema(check_only=bool(args.check))
     except ReviewerError as exc:
         print(str(exc), file=sys.stderr)
@@ -118,15 +124,46 @@ def _check(targets: list[Path]) -> int:
     return 0
 
 
-def _list() -> int:
+def _list(args: argparse.Namespace) -> int:
     try:
-        library = load_library(paths.frameworks_dir(), resources_dir=paths.resources_dir())
+        with workbooks.trust_workspace(args) as workspace:
+            library = (
+                workspace.library()
+                if workspace is not None
+                else load_library(paths.frameworks_dir(), resources_dir=paths.resources_dir())
+            )
+            received = workspace.frameworks.documents() if workspace is not None else []
     except FrameworkLoadError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    rows = [("ID", "VERSION", "TITLE", "OWNER")]
-    rows += [(f.id, f.version, f.title, f.owner) for f in library.frameworks]
+    trusts = {
+        (d.doc_id, d.version): d for d in received if d.kind in ("framework", "framework_overlay")
+    }
+    rows = [("ID", "VERSION", "SOURCE", "TITLE")]
+    for f in library.frameworks:
+        held = trusts.get((f.id, f.version))
+        if held is None:
+            source = "built in"
+        else:
+            source = "the trust's (draft)" if held.state == "draft" else "the trust's"
+            if f.based_on:
+                source += f", extends {f.based_on}"
+        rows.append((f.id, f.version, source, f.title))
     _print_table("Frameworks", rows)
+    unused = [d for d in received if d.refused or d.state == "retired"]
+    if unused:
+        _print_table(
+            "The trust's documents not in use",
+            [("ID", "VERSION", "WHY")]
+            + [
+                (
+                    d.doc_id,
+                    d.version,
+                    "retired" if d.state == "retired" else f"refused: {d.refused}",
+                )
+                for d in unused
+            ],
+        )
     _print_table(
         "Rating scales",
         [("ID", "VERSION", "TITLE", "LEVELS")]

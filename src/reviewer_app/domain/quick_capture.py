@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reviewer_app.domain.frameworks import Framework, TagKind
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 
 #: A pseudonymous pupil reference: up to three letters then up to five digits (P7, PP12, 3041).
 PUPIL_REFERENCE = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,5}$")
@@ -85,17 +86,47 @@ class CaptureVocabulary:
     criteria: tuple[CriterionChoice, ...]
     pupil_references: bool
     _kinds_by_slug: Mapping[str, TagKind] = field(default_factory=dict, repr=False)
+    #: Words and phrases the name warning never flags (the trust's, lower case).
+    not_names: frozenset[str] = frozenset()
 
     @classmethod
-    def for_framework(cls, framework: Framework) -> CaptureVocabulary:
-        kinds = framework.evidence.tags
+    def for_framework(
+        cls, framework: Framework, trust: TrustVocabulary | None = None
+    ) -> CaptureVocabulary:
+        """The framework's tags and criteria, with the trust's vocabulary: its kinds of tag
+        after the framework's own (values merged where both have a kind), its shorthands and
+        the words never taken for a name."""
+        aliases: dict[tuple[str, str], set[str]] = {}
+        kinds = list(framework.evidence.tags)
+        if trust is not None:
+            for tag in trust.tags:
+                for entry in tag.values:
+                    aliases.setdefault((tag.key, entry.value), set()).update(
+                        slug(a) for a in entry.aliases
+                    )
+                own = next((i for i, k in enumerate(kinds) if k.key == tag.key), None)
+                values = tuple(v.value for v in tag.values)
+                if own is None:
+                    kinds.append(
+                        TagKind(
+                            key=tag.key, label=tag.label, suggested=values, free_text=tag.free_text
+                        )
+                    )
+                elif kinds[own].suggested:
+                    # The framework lists its own values: the trust's join them, after.
+                    extra = tuple(v for v in values if v not in kinds[own].suggested)
+                    kinds[own] = kinds[own].model_copy(
+                        update={"suggested": (*kinds[own].suggested, *extra)}
+                    )
+                else:
+                    kinds[own] = kinds[own].model_copy(update={"suggested": values})
         tags = tuple(
             TagChoice(
                 kind=kind.key,
                 kind_label=kind.label,
                 value=value,
                 token=slug(value),
-                aliases=frozenset(_year_aliases(value)),
+                aliases=frozenset(_year_aliases(value) | aliases.get((kind.key, value), set())),
             )
             for kind in kinds
             for value in kind.suggested
@@ -105,7 +136,15 @@ class CaptureVocabulary:
         for kind in kinds:
             by_slug[slug(kind.key)] = kind
             by_slug[slug(kind.label)] = kind
-        return cls(kinds, tags, criteria, framework.evidence.pupil_references, by_slug)
+        not_names = frozenset(w.casefold() for w in trust.not_names) if trust else frozenset()
+        return cls(
+            tuple(kinds),
+            tags,
+            criteria,
+            framework.evidence.pupil_references,
+            by_slug,
+            not_names,
+        )
 
     def kind(self, name: str) -> TagKind | None:
         """The tag kind a ``#kind:`` prefix names (key, label, or a unique prefix of either)."""
@@ -265,12 +304,19 @@ def possible_names(text: str, vocabulary: CaptureVocabulary | None = None) -> li
     a sentence from any other word, and it flags a scheme's name ("Little Wandle") too.
     """
     known = set(_SCHOOL_WORDS)
+    plain = _TOKEN.sub(" ", text)
     if vocabulary is not None:
         for tag in vocabulary.tags:
             known.update(re.findall(r"[a-z]+", tag.value.casefold()))
         for criterion in vocabulary.criteria:
             known.update(re.findall(r"[a-z]+", criterion.title.casefold()))
-    plain = _TOKEN.sub(" ", text)
+        # The trust's phrases ("Little Wandle") are taken out before looking; its single words
+        # ("KS2") are known words.
+        for phrase in sorted(vocabulary.not_names, key=len, reverse=True):
+            if " " in phrase:
+                plain = re.sub(rf"(?i)\b{re.escape(phrase)}\b", " ", plain)
+            else:
+                known.add(phrase)
     found: list[str] = []
     run: list[str] = []
     run_starts_sentence = False
@@ -282,7 +328,8 @@ def possible_names(text: str, vocabulary: CaptureVocabulary | None = None) -> li
             found.append(" ".join(run))
         run.clear()
 
-    for match in re.finditer(r"[A-Za-z][A-Za-z'\u2019-]*", plain):
+    # A word with digits in it ("Y1", "KS2", "R14") is one word, and never a name.
+    for match in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*", plain):
         word = match.group(0)
         if word.casefold() in _HONORIFICS or _CAPITALISED.match(word):
             if not run:

@@ -62,7 +62,7 @@ class ShellServices:
     settings_file: Path
     tasks: TaskRunner
     store_label: str
-    load_catalogue: Callable[[], Catalogue]
+    load_catalogue: Callable[[Workspace | None], Catalogue]
     sync_setup: SyncSetup | None = None  # None: the real trust server client
 
 
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
         )
         self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
         self.tasks.run(
-            self.services.load_catalogue,
+            lambda: self.services.load_catalogue(workspace),
             on_done=self._catalogue_arrived,
             on_failed=self._catalogue_failed,
             context=self,

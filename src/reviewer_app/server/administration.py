@@ -6,10 +6,10 @@ given. Every refusal is a :class:`~reviewer_app.domain.errors.ReviewerError` nam
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session, select
 
@@ -19,6 +19,9 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
 from reviewer_app.domain.visits import VISIT_ROLES
 from reviewer_app.server import models
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.frameworks import Framework
 
 T = TypeVar("T")
 
@@ -106,26 +109,31 @@ def import_frameworks(session: Session, folder: Path) -> list[models.Framework]:
             )
         )
         session.flush()
-        # Restricted parts of every installed version (a review keeps the version it began with).
-        items: set[tuple[str, str]] = set()
-        for version in library.versions(framework_id):
-            for section in version.sections:
-                hidden_section = bool(section.visible_to)
-                if hidden_section:
-                    items.update(("field", spec.id) for spec in section.fields)
-                for criterion in section.criteria:
-                    if hidden_section or criterion.visible_to:
-                        items.add(("criterion", criterion.id))
-        for row in session.exec(
-            select(models.RestrictedItem).where(models.RestrictedItem.framework_id == framework_id)
-        ).all():
-            session.delete(row)
-        session.flush()
-        for kind, item_id in sorted(items):
-            session.add(
-                models.RestrictedItem(framework_id=framework_id, kind=kind, item_id=item_id)
-            )
+        register_restricted_parts(session, framework_id, library.versions(framework_id))
     return registered
+
+
+def register_restricted_parts(
+    session: Session, framework_id: str, versions: Sequence[Framework]
+) -> None:
+    """Record the restricted parts of every version (a review keeps the version it began
+    with), so the server withholds their data from everyone without a safeguarding role."""
+    items: set[tuple[str, str]] = set()
+    for version in versions:
+        for section in version.sections:
+            hidden_section = bool(section.visible_to)
+            if hidden_section:
+                items.update(("field", spec.id) for spec in section.fields)
+            for criterion in section.criteria:
+                if hidden_section or criterion.visible_to:
+                    items.add(("criterion", criterion.id))
+    for row in session.exec(
+        select(models.RestrictedItem).where(models.RestrictedItem.framework_id == framework_id)
+    ).all():
+        session.delete(row)
+    session.flush()
+    for kind, item_id in sorted(items):
+        session.add(models.RestrictedItem(framework_id=framework_id, kind=kind, item_id=item_id))
 
 
 def _role(value: str) -> Role:

@@ -13,6 +13,8 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``GET /framework-library``: the trust's own frameworks for this laptop (see
+  :mod:`.library_routes`).
 
 Every endpoint except health and enrol needs ``Authorization: Bearer <device token>``.
 """
@@ -50,6 +52,7 @@ from reviewer_app.server.enrolment import (
     redeem_code,
     utc_now,
 )
+from reviewer_app.server.framework_library import library_digest
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.operations import (
     apply_push,
@@ -252,7 +255,7 @@ def start_review(
 
 def create_app(context: ServerContext) -> FastAPI:
     """The server's FastAPI application around ``context``."""
-    from reviewer_app.server import blob_routes, category_routes
+    from reviewer_app.server import blob_routes, category_routes, library_routes
 
     app = FastAPI(
         title="Reviewer trust server",
@@ -317,6 +320,7 @@ def create_app(context: ServerContext) -> FastAPI:
             visits=[_visit_info(session, v) for v in visits],
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
+            framework_library=library_digest(session, caller.person, caller.device.id),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -417,6 +421,7 @@ def create_app(context: ServerContext) -> FastAPI:
 
     blob_routes.register(app)
     category_routes.register(app)
+    library_routes.register(app)
     _document_push_body(app)
     return app
 

@@ -16,6 +16,8 @@
     reviewer-app-server admin issue-code PERSON [--hours 72]
     reviewer-app-server admin revoke-device DEVICE | list-devices [--person P]
     reviewer-app-server admin deactivate PERSON
+    reviewer-app-server admin frameworks upload FILE | publish ID@VERSION | retire ID@VERSION | list
+    reviewer-app-server admin frameworks drafts DEVICE --on | --off
 
 The database is ``REVIEWER_DATABASE_URL`` (or ``--database-url``), else a SQLite file in the
 data folder; attachments live in the data folder's ``blobs``.
@@ -159,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--person", default=None)
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
+    from reviewer_app.server import library_cli
+
+    library_cli.register(actions)
     return parser
 
 
@@ -169,6 +174,13 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
 
     engine = create_server_engine(database_url)
     migrate(engine)
+    if args.action == "frameworks":
+        from reviewer_app.server import library_cli
+
+        try:
+            return library_cli.run(args, engine)
+        finally:
+            engine.dispose()
     out: list[str] = []
     actions: dict[str, Callable[..., object]] = {
         "create-trust": lambda s: out.append(adm.create_trust(s, args.name, trust_id=args.id).id),

@@ -247,3 +247,38 @@ class AppliedCategoryOp(SQLModel, table=True):
     op_sha256: str = Field(max_length=64)
     result: dict[str, Any] = _json_column()
     applied_at: datetime
+
+
+class LibraryDocument(SQLModel, table=True):
+    """One version of a trust's own framework file (framework, scale, scheme, profile, overlay
+    or vocabulary) in the framework library, as canonical YAML, with its state (draft,
+    published, retired). ``changed_seq`` is the trust library's counter at its last change."""
+
+    __tablename__ = "library_document"
+
+    trust_id: str = Field(foreign_key="trust.id", primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=32)
+    doc_id: str = Field(primary_key=True, max_length=80)
+    version: str = Field(primary_key=True, max_length=20)
+    state: str = Field(max_length=16)
+    title: str = Field(default="", max_length=200)
+    #: Only safeguarding roles may use it (a framework or overlay restricted with visible_to).
+    safeguarding: bool = False
+    text: str = Field(sa_type=sa.Text)
+    content_sha256: str = Field(max_length=64)
+    source_name: str = Field(default="", max_length=200)
+    uploaded_by: str = Field(default="", max_length=200)
+    uploaded_at: datetime
+    published_at: datetime | None = None
+    retired_at: datetime | None = None
+    changed_seq: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class LibraryDraftDevice(SQLModel, table=True):
+    """A laptop a trust admin opted in to receive draft frameworks, to try them before they
+    are published."""
+
+    __tablename__ = "library_draft_device"
+
+    device_id: str = Field(foreign_key="device.id", primary_key=True, max_length=64)
+    opted_in_at: datetime

@@ -153,7 +153,7 @@ def framework_of(
     snapshot = workspace.reviews.framework_snapshot(review.id)
     if snapshot:
         return Framework.from_snapshot(json.loads(snapshot))
-    framework = installed_framework(review, library or installed_library())
+    framework = installed_framework(review, library or workspace.library())
     me = workspace.current_person
     visit = workspace.get_visit(review.visit_id)
     if (
@@ -226,7 +226,7 @@ def open_review(
     else:
         found = reviews.review_for_visit(visit_id)
         if found is None:
-            framework = (library or installed_library()).latest(visit.framework_id)
+            framework = (library or workspace.library()).latest(visit.framework_id)
             if not framework.may_be_seen_by(me.roles):
                 raise PermissionDeniedError(
                     f"The {framework.title.lower()} is only for "

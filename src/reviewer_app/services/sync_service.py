@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from reviewer_app.domain.frameworks import FrameworkLibrary
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.services import enrolment
@@ -30,6 +31,7 @@ from reviewer_app.services.sync_apply import (
     stored_conflicts,
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
+from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
@@ -73,6 +75,13 @@ def summarise(result: SyncResult) -> str:
     if result.retry_later:
         parts.append(f"{result.retry_later} wait for the next sync")
     parts.append(f"received {result.pulled}")
+    if result.frameworks_received:
+        parts.append(f"the trust's framework library updated ({result.frameworks_received} in use)")
+    if result.frameworks_refused:
+        parts.append(
+            f"{len(result.frameworks_refused)} framework file(s) refused (see 'reviewer-app "
+            "frameworks list')"
+        )
     if result.blobs_uploaded or result.blobs_downloaded:
         parts.append(f"{result.blobs_uploaded} files up, {result.blobs_downloaded} down")
     text = ", ".join(parts)
@@ -96,6 +105,8 @@ class SyncService:
         self.outbox = StoreOutbox(store, lane)
         self.applier = StoreApplier(store, lane)
         self.categories = StoreCategories(store, lane)
+        #: The trust's framework library (the stage after categories).
+        self.library = TrustLibrary(store, lane, _installed_library)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -125,8 +136,9 @@ class SyncService:
             if cancel is not None:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
             result = engine.run(
-                self.outbox, self.applier, client, progress, cancel, categories=self.categories
-            )
+                self.outbox, self.applier, client, progress, cancel,
+                categories=self.categories, library=self.library,
+            )  # fmt: skip
         if not result.cancelled:
             self._remember(result)
         return result
@@ -316,6 +328,12 @@ class SyncService:
     def last_summary(self) -> str | None:
         with self._store.reading() as session:
             return get_setting(session, LAST_SYNC_SUMMARY)
+
+
+def _installed_library() -> FrameworkLibrary:
+    from reviewer_app.services.review_session import installed_library
+
+    return installed_library()
 
 
 def _resolutions_waiting(session: Session) -> set[str]:

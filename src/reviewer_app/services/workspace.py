@@ -23,6 +23,7 @@ from reviewer_app.domain.visits import VISIT_ROLES, Visit
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.school_categorisation import SchoolCategorisation
+from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.keys import PassphrasePrompt
 from reviewer_app.storage.local_settings import (
@@ -62,6 +63,8 @@ class Workspace:
         self.categories = SchoolCategorisation(
             store, lane, lambda: self.current_person, lambda: self.trust, _installed_library
         )
+        #: The trust's frameworks received at sync, joined to the built-in ones.
+        self.frameworks = TrustLibrary(store, lane, _installed_library)
         self._trust, self._person = self._load_identity()
 
     # ---------------------------------------------------------------- life cycle
@@ -127,6 +130,10 @@ class Workspace:
     def store(self) -> Store:
         """The open store (for services that compose storage, such as sync)."""
         return self._store
+
+    def library(self) -> FrameworkLibrary:
+        """The frameworks this laptop may use: built in, and the trust's received at sync."""
+        return self.frameworks.library()
 
     def reload_identity(self) -> None:
         """Read the trust and person again (after enrolment replaced them)."""

@@ -324,3 +324,25 @@ class SchoolCategoryOutcomeRow(StoreTable, table=True):
     level_key: str
     label: str
     level_label: str
+
+
+# ---------------------------------------------------------------- 0006: the trust's frameworks
+
+
+class TrustFrameworkRow(StoreTable, table=True):
+    """One version of a document from the trust's framework library, as received at sync.
+
+    ``refused`` is empty for a document in use; otherwise the reason the laptop's checker gave,
+    and the document is never used.
+    """
+
+    __tablename__ = "trust_framework_document"
+    kind: str = Field(primary_key=True)
+    doc_id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    state: str
+    title: str
+    sha256: str
+    text: str = Field(sa_type=Text)
+    received_at: str
+    refused: str = Field(sa_type=Text)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.sync.library_protocol import FrameworkLibraryPage
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BLOB_CHUNK_BYTES,
@@ -335,6 +336,10 @@ class SyncClient:
             f"/schools/{school_id}/categories",
             params={"since": since, "limit": limit},
         )
+
+    def framework_library(self) -> FrameworkLibraryPage:
+        """Every document of the trust's framework library this laptop may use."""
+        return self._call(FrameworkLibraryPage, "GET", "/framework-library")
 
     def conflicts(self, review_id: str, *, only_open: bool = True) -> list[ConflictRecord]:
         """The review's conflict records."""

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from reviewer_app.sync.category_engine import CategoryPort, sync_categories
 from reviewer_app.sync.client import SyncClient
+from reviewer_app.sync.framework_engine import LibraryPort, sync_framework_library
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
     MAX_BLOB_CHUNK_BYTES,
@@ -136,10 +137,18 @@ class SyncResult:
     server_time: datetime | None = None
     open_conflicts: set[str] = field(default_factory=set)
     rejections: list[OpResult] = field(default_factory=list)
+    #: The trust's framework documents taken into use, and those refused (with the reason).
+    frameworks_received: int = 0
+    frameworks_refused: list[str] = field(default_factory=list)
 
     @property
     def nothing_to_do(self) -> bool:
-        return self.pushed == 0 and self.pulled == 0
+        return (
+            self.pushed == 0
+            and self.pulled == 0
+            and self.frameworks_received == 0
+            and not self.frameworks_refused
+        )
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -292,11 +301,13 @@ def run(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     categories: CategoryPort | None = None,
+    library: LibraryPort | None = None,
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
 
-    With ``categories``, schools' agreed categories are pushed and pulled last
-    (:mod:`reviewer_app.sync.category_engine`).
+    With ``categories``, schools' agreed categories are pushed and pulled after the reviews
+    (:mod:`reviewer_app.sync.category_engine`); with ``library``, the trust's framework library
+    is fetched last when the handshake says it changed (:mod:`.framework_engine`).
 
     Errors from the client (:class:`~reviewer_app.sync.client.SyncClientError`) propagate after the
     work already done is stored; syncing again carries on from there. A cancel request stops
@@ -318,6 +329,8 @@ def run(
                 categories, client, handshake, session.result, session.check_cancel,
                 session.progress,
             )  # fmt: skip
+        if library is not None:
+            sync_framework_library(library, client, handshake, session.result, session.progress)
         session.progress(SyncProgress("done", 1, 1))
     except SyncCancelledError:
         session.result.cancelled = True

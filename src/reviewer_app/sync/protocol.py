@@ -604,6 +604,9 @@ class HandshakeResponse(_Message):
     reviews: list[ReviewSummary]
     #: Schools this device may read that have agreed categories, with their newest ``server_seq``.
     school_categories: list[SchoolCategoryFeed] = []
+    #: Digest of the trust's framework library as this device receives it ("" when the trust
+    #: has none); see :mod:`reviewer_app.sync.library_protocol`.
+    framework_library: str = ""
 
 
 class CreateReviewRequest(_Message):

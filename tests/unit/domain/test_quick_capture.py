@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer_app.domain.frameworks import load_library
+from reviewer_app.domain.frameworks import FrameworkLibrary, load_library
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.domain.quick_capture import (
     CaptureVocabulary,
     completions,
@@ -85,3 +86,48 @@ def test_what_looks_like_a_name_is_found(walk, text: str, names: list[str]) -> N
 )
 def test_school_words_and_framework_vocabulary_are_not_names(walk, text: str) -> None:
     assert possible_names(text, walk) == []
+
+
+# ---------------------------------------------------------------- the trust's vocabulary
+
+
+def _english() -> tuple[FrameworkLibrary, TrustVocabulary]:
+    library = load_library(frameworks_dir())
+    return library, library.vocabulary("english-schools")
+
+
+def test_the_capture_bars_own_example_tags_work_in_every_framework() -> None:
+    library, english = _english()
+    for framework_id in library.framework_ids:
+        framework = library.latest(framework_id)
+        vocabulary = CaptureVocabulary.for_framework(framework, english)
+        parsed = parse_capture("Pupils explained their method #y5 #maths", vocabulary)
+        assert parsed.problems == (), framework_id
+        assert parsed.tags["year_group"] == "Year 5"
+        assert parsed.tags["subject"] in ("Mathematics", "Maths")
+    core = library.latest("half-termly-core-visit")
+    # Without the trust's vocabulary the core visit has no subject tag (as before).
+    assert parse_capture("#maths", CaptureVocabulary.for_framework(core)).problems
+    with_trust = CaptureVocabulary.for_framework(core, english)
+    assert parse_capture("Guided reading #ks2 #hall", with_trust).tags == {
+        "key_stage": "Key stage 2",
+        "place": "Hall",
+    }
+    # The framework's own year groups come first; the trust's join after them.
+    year = next(k for k in with_trust.tag_kinds if k.key == "year_group")
+    assert year.suggested[:2] == ("Nursery", "Reception")
+    assert "Year 11" in year.suggested
+
+
+def test_the_name_warning_leaves_the_trusts_words_alone() -> None:
+    library, english = _english()
+    walk = library.latest("learning-walk")
+    vocabulary = CaptureVocabulary.for_framework(walk, english)
+    assert (
+        possible_names("In Y1 the Little Wandle sounds were secure; KS2 pupils read", vocabulary)
+        == []
+    )
+    assert possible_names("Reading with Y1 and Mrs Patel", vocabulary) == ["Mrs Patel"]
+    assert possible_names("Pupils in Y1 worked with Sam") == ["Sam"]
+    assert possible_names("White Rose fluency starter", vocabulary) == []
+    assert possible_names("White Rose fluency starter") == ["White Rose"]

@@ -214,6 +214,11 @@ class Framework(FrozenModel):
     evidence: EvidenceSettings = EvidenceSettings()
     actions: ActionSettings = ActionSettings()
     sign_off: tuple[SignOffStep, ...] = ()
+    based_on: str = Field(
+        default="",
+        description="Set by the library, not written: the framework (id@version) a trust's "
+        "overlay made this one from.",
+    )
 
     # ------------------------------------------------------------------ identity and hashing
     @property

@@ -29,6 +29,7 @@ from reviewer_app.domain.frameworks.categorisation import CategorisationScheme
 from reviewer_app.domain.frameworks.consistency import check_framework, check_references
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.frameworks.frozen_model import version_key
+from reviewer_app.domain.frameworks.overlays import FrameworkOverlay, apply_overlay, prune_scales
 from reviewer_app.domain.frameworks.problems import (
     FrameworkLoadError,
     FrameworkProblem,
@@ -37,6 +38,7 @@ from reviewer_app.domain.frameworks.problems import (
 )
 from reviewer_app.domain.frameworks.profiles import TrustProfile
 from reviewer_app.domain.frameworks.scales import RatingScale, RatingScaleSet
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.domain.frameworks.yaml_source import DocumentSource, YamlSource, YamlSyntaxError
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ DOCUMENT_KINDS: Mapping[str, type[BaseModel]] = MappingProxyType(
         "rating_scales": RatingScaleSet,
         "categorisation_scheme": CategorisationScheme,
         "trust_profile": TrustProfile,
+        "framework_overlay": FrameworkOverlay,
+        "trust_vocabulary": TrustVocabulary,
     }
 )
 
@@ -82,6 +86,7 @@ class FrameworkLibrary:
     scales: tuple[RatingScale, ...]
     schemes: tuple[CategorisationScheme, ...]
     profiles: tuple[TrustProfile, ...]
+    vocabularies: tuple[TrustVocabulary, ...] = ()
     #: Each framework as its file wrote it (scale references not yet resolved), by
     #: ``id@version``: what a workbook or an overlay is made from.
     written: Mapping[str, Framework] = field(
@@ -153,6 +158,13 @@ class FrameworkLibrary:
                 hint="Choose one of: " + ", ".join(p.id for p in self.profiles) + ".",
             )
         return max(found, key=lambda p: version_key(p.version))
+
+    def vocabulary(self, vocabulary_id: str) -> TrustVocabulary:
+        """The latest version of a vocabulary."""
+        found = [v for v in self.vocabularies if v.id == vocabulary_id]
+        if not found:
+            raise NotFoundError(f"The vocabulary '{vocabulary_id}' is not installed.")
+        return max(found, key=lambda v: version_key(v.version))
 
     def frameworks_for(self, profile: TrustProfile) -> tuple[Framework, ...]:
         """The latest version of each framework the profile uses, in the profile's order."""
@@ -275,6 +287,18 @@ def _assemble(
             frameworks.append(
                 Located(resolved, located.source, located.prefix, located.reference_only)
             )
+    vocabularies = _unique(
+        [d for d in documents if isinstance(d.obj, TrustVocabulary)], "vocabulary", problems
+    )
+    overlays = _unique(
+        [d for d in documents if isinstance(d.obj, FrameworkOverlay)], "framework overlay", problems
+    )
+    written = {d.obj.reference: d.obj for d in frameworks_raw}
+    for located in overlays:
+        made = _overlaid(located, frameworks, scales, problems)
+        if made is not None:
+            written[made[0].reference] = made[0]
+            frameworks.append(made[1])
     problems.extend(
         p
         for p in check_references(frameworks, scales, schemes, profiles, resources_dir)
@@ -286,13 +310,84 @@ def _assemble(
         scales=tuple(sorted((d.obj for d in scales), key=_order)),
         schemes=tuple(sorted((d.obj for d in schemes), key=_order)),
         profiles=tuple(sorted((d.obj for d in profiles), key=_order)),
-        written=MappingProxyType(
-            {d.obj.reference: d.obj for d in frameworks_raw if d.obj.reference in resolved_ids}
-        ),
+        vocabularies=tuple(sorted((d.obj for d in vocabularies), key=_order)),
+        written=MappingProxyType({r: f for r, f in written.items() if r in resolved_ids}),
     )
     # A shared criterion field's problem is found once per criterion: report it once.
     problems = sorted(dict.fromkeys(problems), key=lambda p: (str(p.file), p.line or 0))
     return library, problems
+
+
+def _overlaid(
+    located: Located,
+    frameworks: list[Located],
+    scales: Sequence[Located],
+    problems: list[FrameworkProblem],
+) -> tuple[Framework, Located] | None:
+    """The framework an overlay makes (as written, and located and resolved), or None after
+    reporting why it cannot be made."""
+    overlay: FrameworkOverlay = located.obj
+    report = not located.reference_only
+    bases = sorted(
+        (
+            d.obj
+            for d in frameworks
+            if d.obj.id == overlay.base_id and overlay.base_version in (None, d.obj.version)
+        ),
+        key=lambda f: version_key(f.version),
+    )
+    if not bases:
+        if report:
+            problems.append(
+                located.problem(
+                    f"The framework '{overlay.extends}' is not installed; an overlay extends an "
+                    "installed framework (its id, or id@version).",
+                    "extends",
+                )
+            )
+        return None
+    made, found = apply_overlay(bases[-1], overlay)
+    if found:
+        if report:
+            problems.extend(located.problem(message, *path) for message, path in found)
+        return None
+    if any(d.obj.reference == made.reference for d in frameworks):
+        if report:
+            problems.append(
+                located.problem(
+                    f"Duplicate id: the framework '{overlay.id}' version {overlay.version} is "
+                    "already installed; give the overlay another id or a new version.",
+                    "id",
+                )
+            )
+        return None
+    # Problems in what the overlay made are pointed at its 'extends' line: that is where the
+    # two were put together.
+    result_source = _OverlayResult(located.source)
+    resolved, found_problems = check_framework(
+        Located(made, result_source, (), located.reference_only), scales
+    )
+    if report:
+        problems.extend(found_problems)
+    if resolved is None or found_problems:
+        return None
+    return made, Located(prune_scales(resolved), located.source, (), located.reference_only)
+
+
+class _OverlayResult:
+    """Where a problem in an overlay's result is reported: the overlay's ``extends``."""
+
+    def __init__(self, overlay: DocumentSource) -> None:
+        self.overlay = overlay
+        self.path = overlay.path
+        self.data = overlay.data
+        self.named = getattr(overlay, "named", False)
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        return self.overlay.line_of(("extends",))
+
+    def cell_of(self, path: Sequence[str | int]) -> str | None:
+        return self.overlay.cell_of(("extends",))
 
 
 def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
@@ -435,7 +530,7 @@ _INSTALLED = _LibrarySource()
 def _located_library(library: FrameworkLibrary) -> list[Located]:
     scales = RatingScaleSet.model_construct(kind="rating_scales", scales=library.scales)
     frameworks = [library.written.get(f.reference, f) for f in library.frameworks]
-    objects: list[Any] = [*frameworks, *library.schemes, *library.profiles]
+    objects: list[Any] = [*frameworks, *library.schemes, *library.profiles, *library.vocabularies]
     located = [Located(obj, _INSTALLED, (), True) for obj in objects]
     if library.scales:
         located.append(Located(scales, _INSTALLED, (), True))

@@ -18,6 +18,8 @@ _SCHEMA_FILES = {
     "rating_scales": "rating-scales.schema.json",
     "categorisation_scheme": "categorisation-scheme.schema.json",
     "trust_profile": "trust-profile.schema.json",
+    "framework_overlay": "framework-overlay.schema.json",
+    "trust_vocabulary": "trust-vocabulary.schema.json",
 }
 
 

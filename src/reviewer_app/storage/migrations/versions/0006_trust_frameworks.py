@@ -1,0 +1,39 @@
+"""The trust's frameworks on this laptop: documents of the trust's framework library received
+at sync (checked again here; a refused one keeps its reason and is never used).
+
+Revision ID: 0006
+Revises: 0004
+Create Date: 2026-12-07
+
+(Journey takes 0005: whichever lands second re-chains, changing only ``down_revision`` and
+``storage.schema.REVISIONS``; the table depends on nothing else.)
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "trust_framework_document",
+        sa.Column("kind", sa.String(), primary_key=True),
+        sa.Column("doc_id", sa.String(), primary_key=True),
+        sa.Column("version", sa.String(), primary_key=True),
+        sa.Column("state", sa.String(), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("sha256", sa.String(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.String(), nullable=False),
+        sa.Column("refused", sa.Text(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("trust_framework_document")
