@@ -26,6 +26,7 @@ from reviewer_app.domain.errors import (
     ValidationError,
 )
 from reviewer_app.domain.frameworks import Framework, FrameworkLibrary, load_library
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.review import (
     Action,
@@ -85,6 +86,8 @@ class ReviewContext:
     earlier_actions: list[EarlierAction]
     follow_ups: list[ActionFollowUp]
     history: list[Review] = field(default_factory=list)
+    #: The trust's words for quick capture and the name warning.
+    vocabulary: TrustVocabulary | None = None
 
     @property
     def is_lead(self) -> bool:
@@ -284,6 +287,7 @@ def open_review(
         earlier_actions=earlier,
         follow_ups=follow_ups,
         history=reviews.reviews_for_visit(visit_id),
+        vocabulary=workspace.frameworks.vocabulary(),
     )
 
 

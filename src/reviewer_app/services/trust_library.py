@@ -23,7 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.domain.frameworks import FrameworkLibrary, FrameworkProblem
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.domain.frameworks.library import check_sources, parse_yaml
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.local_settings import get_setting, set_setting
@@ -39,6 +41,8 @@ from reviewer_app.sync.library_protocol import FrameworkLibraryPage, LibraryEntr
 log = logging.getLogger(__name__)
 
 LIBRARY_DIGEST = "framework_library.digest"
+#: The vocabulary a trust has until it publishes its own.
+BUILT_IN_VOCABULARY = "english-schools"
 RETIRED = "retired"
 DRAFT = "draft"
 
@@ -192,6 +196,24 @@ class TrustLibrary:
         with self._lock:
             self._cached = (digest, library)
         return library
+
+    def vocabulary(self) -> TrustVocabulary | None:
+        """The trust's vocabulary: its own when it has published one, else the one built in
+        for English schools."""
+        library = self.library()
+        own = sorted(
+            {
+                d.doc_id
+                for d in self.documents()
+                if d.kind == "trust_vocabulary" and not d.refused and d.state != RETIRED
+            }
+        )
+        for vocabulary_id in [*own, BUILT_IN_VOCABULARY]:
+            try:
+                return library.vocabulary(vocabulary_id)
+            except NotFoundError:
+                continue
+        return None
 
     def drafts(self) -> frozenset[str]:
         """``id@version`` of the drafts in use (a trust admin opted this laptop in)."""

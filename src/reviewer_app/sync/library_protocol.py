@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: The most documents a library page holds (a trust has tens).
 MAX_LIBRARY_DOCUMENTS = 2000
-#: The most text one document carries (the checker's own limit is 2 MB of YAML).
-MAX_DOCUMENT_TEXT = 2 * 1024 * 1024
+#: The most text one document carries (the checker's own limit is 1 MB of YAML).
+MAX_DOCUMENT_TEXT = 1024 * 1024
 
 LibraryKind = Literal[
     "framework",

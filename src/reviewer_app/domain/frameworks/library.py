@@ -396,7 +396,7 @@ def _order(obj: Any) -> tuple[str, tuple[int, ...]]:
 
 #: The most a framework document may hold, so that a hostile file cannot exhaust the machine
 #: (the largest shipped framework has under 60 criteria).
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_CRITERIA = 1000
 
 

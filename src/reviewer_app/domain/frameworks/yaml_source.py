@@ -52,6 +52,9 @@ class _Loader(_FastLoader):  # type: ignore[valid-type, misc]
 
 DocumentPath = tuple[str | int, ...]
 
+#: Longest text whose problems are given a line number.
+_MAX_LOCATED_TEXT = 256 * 1024
+
 
 class DocumentSource(Protocol):
     """Where a document came from: a YAML file (lines) or a workbook (cells)."""
@@ -142,7 +145,13 @@ class YamlSource:
         return None
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
-        """1-based line of the deepest node along ``path`` (the parent when a key is missing)."""
+        """1-based line of the deepest node along ``path`` (the parent when a key is missing).
+
+        None for a very long text: composing it node by node in Python would take longer than
+        the reader should wait (a framework file is a few tens of kilobytes).
+        """
+        if len(self.text) > _MAX_LOCATED_TEXT:
+            return None
         if not self._composed:
             self._composed = True
             try:

@@ -170,7 +170,7 @@ class ReviewEditor(QMainWindow):
         self.ctx = ctx
         framework = ctx.framework
         self.undo_stack.clear()
-        self.vocabulary = CaptureVocabulary.for_framework(framework)
+        self.vocabulary = CaptureVocabulary.for_framework(framework, ctx.vocabulary)
         self.setWindowTitle(f"{framework.title} · {ctx.school.name}")
         self.criterion_titles = {c.id: c.title for c in framework.criteria()}
         self.pages: dict[PageKey, QWidget] = {}
