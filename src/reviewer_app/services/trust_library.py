@@ -25,8 +25,8 @@ from pathlib import Path
 
 from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.domain.frameworks import FrameworkLibrary, FrameworkProblem
-from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.domain.frameworks.library import check_sources, parse_yaml
+from reviewer_app.domain.frameworks.vocabulary import TrustVocabulary
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.local_settings import get_setting, set_setting
 from reviewer_app.storage.store import Store

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -106,10 +107,12 @@ def test_a_framework_on_a_draft_scale_waits_for_the_scale(engine: Engine) -> Non
     assert _upload(engine, "scales.yaml", OUR_SCALE.encode()).problems == ()
     # The framework may use the draft scale while both are drafts ...
     assert _upload(engine, "our-check.yaml", ON_OUR_SCALE.encode()).problems == ()
-    with write_session(engine) as s:
-        # ... but laptops receive only what is published: the scale first.
-        with pytest.raises(ValidationError, match="The scale 'our-scale' is not installed"):
-            library.publish(s, "cedar", "our-check@1")
+    # ... but laptops receive only what is published: the scale first.
+    with (
+        write_session(engine) as s,
+        pytest.raises(ValidationError, match="The scale 'our-scale' is not installed"),
+    ):
+        library.publish(s, "cedar", "our-check@1")
     with write_session(engine) as s:
         library.publish(s, "cedar", "our-scale@1")
         library.publish(s, "cedar", "our-check@1")
@@ -203,8 +206,14 @@ def test_the_laptops_digest_follows_what_each_laptop_may_receive(engine: Engine)
         )
         adm.assign(s, lead.id, school)
         for person in (lead, dsl):
-            s.add(models.Device(id=f"dev-{person.name}", person_id=person.id, name="laptop",
-                                token_sha256=person.name * 64, enrolled_at=library._now()))  # fmt: skip
+            device = models.Device(
+                id=f"dev-{person.name}",
+                person_id=person.id,
+                name="laptop",
+                token_sha256=person.name * 64,
+                enrolled_at=datetime.now(UTC),
+            )
+            s.add(device)
     assert (
         _upload(
             engine,
@@ -222,7 +231,8 @@ def test_the_laptops_digest_follows_what_each_laptop_may_receive(engine: Engine)
         assert [(d.id, d.state) for d in page.documents] == [("our-check", "published")]
         assert page.digest == library.library_digest(s, dsl, "dev-D") != ""
         registered = s.get(models.Framework, "our-check")
-        assert registered is not None and registered.safeguarding
+        assert registered is not None
+        assert registered.safeguarding
 
 
 @pytest.mark.slow
