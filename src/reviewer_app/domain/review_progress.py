@@ -9,7 +9,7 @@ reviewer, that reviewer's own judgement. A field counts as answered when it hold
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -124,9 +124,11 @@ def review_progress(
     actions: Sequence[Action] = (),
     open_earlier_actions: Sequence[Action] = (),
     follow_ups: Sequence[ActionFollowUp] = (),
+    unconfirmed: Collection[str] = (),
 ) -> ReviewProgress:
     """Work out visibility, per-section completion and every missing required item, in the
-    order the editor shows them."""
+    order the editor shows them. ``unconfirmed`` criteria hold a judgement carried forward from
+    an earlier review that is not yet confirmed: they count as missing until it is."""
     values = {v.field_id: v.value for v in fields}
     answers = answers_of(levels, fields)
     shown = visibility(framework, answers, school_facts, roles)
@@ -164,7 +166,16 @@ def review_progress(
                 continue
             if criterion.is_rated:
                 total += 1
-                if criterion.id in levels:
+                if criterion.id in unconfirmed and criterion.id in levels:
+                    missing.append(
+                        MissingItem(
+                            "criterion",
+                            criterion.id,
+                            section.id,
+                            f"{section.title}: “{criterion.title}” was carried forward: confirm it",
+                        )
+                    )
+                elif criterion.id in levels:
                     done += 1
                 elif criterion.required:
                     req += 1

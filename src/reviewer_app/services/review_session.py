@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewer_app.domain.carry_forward import unconfirmed
 from reviewer_app.domain.errors import (
     LockedError,
     NotFoundError,
@@ -137,6 +138,7 @@ class ReviewContext:
             actions=self.actions,
             open_earlier_actions=[e.action for e in self.earlier_actions],
             follow_ups=self.follow_ups,
+            unconfirmed=unconfirmed(self.judgements),
         )
 
 
@@ -243,6 +245,10 @@ def open_review(
                 framework_snapshot=json.dumps(framework.to_snapshot(), ensure_ascii=False),
             )
             log.info("review %s started for visit %s", found.id, visit_id)
+            if found.amends is None:
+                from reviewer_app.services.carry_forward import carry_forward
+
+                carry_forward(workspace, found, visit, framework)
         review = found
     framework = framework_of(workspace, review, library)
     if not review.framework_hash:  # started on the server: frozen just now, if by this laptop

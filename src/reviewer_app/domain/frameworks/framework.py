@@ -214,6 +214,11 @@ class Framework(FrozenModel):
     evidence: EvidenceSettings = EvidenceSettings()
     actions: ActionSettings = ActionSettings()
     sign_off: tuple[SignOffStep, ...] = ()
+    carry_forward: bool = Field(
+        default=False,
+        description="When a school's review is on a later version than its last signed one, "
+        "answers to criteria that did not change are carried forward, each to be confirmed.",
+    )
     based_on: str = Field(
         default="",
         description="Set by the library, not written: the framework (id@version) a trust's "

@@ -93,6 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Next steps: owner required", ("actions", "require_owner"), "yes_no", choices="yes_no"),
     Setting("Next steps: due date required", ("actions", "require_due_date"), "yes_no", choices="yes_no"),
     Setting("Next steps: follow up earlier ones", ("actions", "follow_up_previous"), "yes_no", choices="yes_no"),
+    Setting("Carry forward unchanged answers", ("carry_forward",), "yes_no", "From the school's last signed review on an earlier version, to be confirmed.", "yes_no"),
 )  # fmt: skip
 
 _SHOWN_WHEN = Column(

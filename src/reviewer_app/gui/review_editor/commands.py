@@ -63,6 +63,27 @@ class RateCommand(QUndoCommand):
         self.editor.write_judgement(self.criterion_id, self.old, agreed=self.agreed)
 
 
+class ConfirmCommand(QUndoCommand):
+    """A carried-forward answer was confirmed; undo marks it carried forward again."""
+
+    def __init__(self, editor: EditorChanges, criterion_id: str, level: str, carried: str) -> None:
+        super().__init__("confirm a carried-forward answer")
+        self.editor, self.criterion_id, self.level, self.carried = (
+            editor,
+            criterion_id,
+            level,
+            carried,
+        )
+
+    def redo(self) -> None:
+        self.editor.write_judgement(self.criterion_id, self.level, agreed=True)
+
+    def undo(self) -> None:
+        self.editor.write_judgement(
+            self.criterion_id, self.level, agreed=True, rationale=self.carried
+        )
+
+
 class RecordCommand(QUndoCommand):
     """Adds one record (a note, a photo or file, an action); undo withdraws it.
 

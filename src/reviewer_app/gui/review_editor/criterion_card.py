@@ -207,11 +207,13 @@ class CriterionCard(QFrame):
 
     Signals:
         rated(str, object, bool): criterion id, level key (None: cleared), agreed.
+        confirmed(str): criterion id whose carried-forward answer the person confirmed.
         focused(str): the person moved into this criterion (its id).
         evidence_requested(str): show the evidence linked to this criterion.
     """
 
     rated = Signal(str, object, bool)
+    confirmed = Signal(str)
     focused = Signal(str)
     evidence_requested = Signal(str)
 
@@ -265,6 +267,19 @@ class CriterionCard(QFrame):
         self.guidance.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.guidance)
 
+        self.carried = QLabel()
+        self.carried.setObjectName("carriedForward")
+        self.carried.setProperty("role", "notice")
+        self.carried.setWordWrap(True)
+        self.carried.hide()
+        self.confirm_button = QPushButton("Confirm")
+        self.confirm_button.setObjectName("confirmCarried")
+        self.confirm_button.setToolTip("Confirm the answer carried forward still holds")
+        self.confirm_button.setAccessibleName(
+            f"Confirm the carried-forward answer: {criterion.title}"
+        )
+        self.confirm_button.hide()
+        self.confirm_button.clicked.connect(lambda: self.confirmed.emit(criterion.id))
         self.rating: RatingControl | None = None
         self.agreed: RatingControl | None = None
         self.agreed_by: QLabel | None = None
@@ -300,6 +315,10 @@ class CriterionCard(QFrame):
                 )
                 layout.addWidget(self.agreed)
                 layout.addWidget(self.agreed_by)
+            carried_row = QHBoxLayout()
+            carried_row.addWidget(self.carried, 1)
+            carried_row.addWidget(self.confirm_button, 0)
+            layout.addLayout(carried_row)
             if scale.not_an_ofsted_grade:
                 note = QLabel(scale.note)
                 note.setProperty("role", "gradeNote")
@@ -330,6 +349,13 @@ class CriterionCard(QFrame):
             if editor.isVisible():
                 return editor.control
         return self.evidence_button
+
+    def show_carried_forward(self, rationale: str, *, may_confirm: bool) -> None:
+        """Mark the answer as carried forward from an earlier review until it is confirmed
+        (``rationale`` empty: not carried, or confirmed)."""
+        self.carried.setText(rationale)
+        self.carried.setVisible(bool(rationale))
+        self.confirm_button.setVisible(bool(rationale) and may_confirm)
 
     def show_levels(
         self,

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.domain.carry_forward import is_carried_forward
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
 from reviewer_app.domain.review import ReviewState, agreed_judgement, current_judgements
 from reviewer_app.domain.review_progress import (
@@ -528,6 +529,7 @@ class ReviewEditor(QMainWindow):
             )
         for card in page.cards.values():
             card.rated.connect(self.changes.rate)
+            card.confirmed.connect(self.changes.confirm)
             card.evidence_requested.connect(self.show_evidence_for)
             self._show_card_levels(card)
         page.apply_visibility(self.progress.visibility)
@@ -677,6 +679,8 @@ class ReviewEditor(QMainWindow):
                 f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
             )
         card.show_levels(own, agreed.level_key if agreed else None, proposals, agreed_by)
+        carried = agreed.rationale if is_carried_forward(agreed) and agreed is not None else ""
+        card.show_carried_forward(carried, may_confirm=ctx.is_lead and not ctx.read_only)
 
     def _update_evidence_counts(self, page: SectionPage) -> None:
         counts: dict[str, int] = {}

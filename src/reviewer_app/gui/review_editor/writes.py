@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+from reviewer_app.domain.carry_forward import is_carried_forward
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import (
     Action,
@@ -26,6 +27,7 @@ from reviewer_app.domain.review import (
     Judgement,
     Review,
     ReviewState,
+    agreed_judgement,
 )
 from reviewer_app.domain.review_progress import ACTIONS_SECTION, is_answered
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
@@ -33,6 +35,7 @@ from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
     AddAttachmentCommand,
     AddNoteCommand,
+    ConfirmCommand,
     FollowUpCommand,
     RateCommand,
     RecordCommand,
@@ -162,6 +165,17 @@ class EditorChanges:
             return
         self.editor.undo_stack.push(RateCommand(self, criterion_id, write_agreed, old, level))
 
+    def confirm(self, criterion_id: str) -> None:
+        """The lead confirmed a carried-forward answer: the same level, agreed again as theirs."""
+        ctx = self.editor.ctx
+        assert ctx is not None
+        self.editor._set_current_criterion(criterion_id)
+        agreed = agreed_judgement(ctx.judgements, criterion_id)
+        if is_carried_forward(agreed) and agreed is not None and agreed.level_key is not None:
+            self.editor.undo_stack.push(
+                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.rationale)
+            )
+
     def _level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
         ctx = self.editor.ctx
         assert ctx is not None
@@ -176,17 +190,26 @@ class EditorChanges:
             return None
         return max(found, key=lambda j: (j.created_at, j.id)).level_key
 
-    def write_judgement(self, criterion_id: str, level: str | None, *, agreed: bool) -> None:
+    def write_judgement(
+        self, criterion_id: str, level: str | None, *, agreed: bool, rationale: str = ""
+    ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
         ctx.judgements.append(
             Judgement(
-                new_id(), ctx.review.id, criterion_id, ctx.me.id, level, _now(), agreed=agreed
-            )
+                new_id(),
+                ctx.review.id,
+                criterion_id,
+                ctx.me.id,
+                level,
+                _now(),
+                rationale,
+                agreed=agreed,
+            )  # fmt: skip
         )
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
-        self.editor.saver.submit(write, ctx.review.id, criterion_id, level)
+        self.editor.saver.submit(write, ctx.review.id, criterion_id, level, rationale)
         self.editor._show_card_levels(self.editor.card(criterion_id))
         self._changed()
 
