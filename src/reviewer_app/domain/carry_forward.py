@@ -68,9 +68,9 @@ def answers_to_carry(
     for criterion_id in sorted(unchanged):
         agreed = agreed_judgement(records, criterion_id)
         scale = later.scale_for(later.criterion(criterion_id))
-        if agreed is not None and agreed.level_key is not None:
-            if scale is not None and scale.has_level(agreed.level_key):
-                levels[criterion_id] = agreed.level_key
+        level = agreed.level_key if agreed is not None else None
+        if level is not None and scale is not None and scale.has_level(level):
+            levels[criterion_id] = level
         old_specs = {s.id: s for s in earlier.fields_of(earlier.criterion(criterion_id))}
         for spec in later.fields_of(later.criterion(criterion_id)):
             stored = f"{criterion_id}.{spec.id}"

@@ -205,7 +205,7 @@ class EditorChanges:
                 _now(),
                 rationale,
                 agreed=agreed,
-            )  # fmt: skip
+            )
         )
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
