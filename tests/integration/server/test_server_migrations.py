@@ -25,4 +25,4 @@ def test_migrating_again_is_harmless(server: Harness) -> None:
     migrate(server.engine)
     with server.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0003"
+        assert context.get_current_revision() == "0007"
