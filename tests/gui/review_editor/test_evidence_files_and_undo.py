@@ -397,12 +397,19 @@ def test_a_note_that_seems_to_name_someone_waits_for_a_second_enter(drive, qtbot
     assert saved.text == "explained their plan to the SENCO"
     assert not hint.isVisible()
 
-    # A scheme's name looks like a name too: the reviewer sees the warning and saves it with
-    # a second Enter.
+    # A scheme the trust's vocabulary lists is never taken for a name: saved at once.
     qtbot.keyClicks(capture, "Little Wandle phonics taught well #day-2 @inclusion")
-    qtbot.keyClick(capture, Qt.Key.Key_Return)
-    assert "“Little Wandle” looks like a person's name" in hint.text()
     qtbot.keyClick(capture, Qt.Key.Key_Return)
     drive.wait_saved(editor)
     assert any(n.text == "Little Wandle phonics taught well" for n in records.notes(review_id))
+    assert capture.text() == ""
+
+    # One it does not list looks like a name: the reviewer sees the warning and saves it with
+    # a second Enter.
+    qtbot.keyClicks(capture, "Oxford Reading Tree books matched #day-2 @inclusion")
+    qtbot.keyClick(capture, Qt.Key.Key_Return)
+    assert "“Oxford Reading Tree” looks like a person's name" in hint.text()
+    qtbot.keyClick(capture, Qt.Key.Key_Return)
+    drive.wait_saved(editor)
+    assert any(n.text == "Oxford Reading Tree books matched" for n in records.notes(review_id))
     assert capture.text() == ""
