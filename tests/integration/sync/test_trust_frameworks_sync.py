@@ -176,3 +176,39 @@ def test_a_document_failing_the_laptops_checker_is_refused_and_never_used(
     (held,) = lead.workspace.frameworks.documents()
     assert held.refused.startswith("The scale 'no-such-scale'")
     assert held.text == ""
+
+
+OUR_WORDS = """\
+kind: trust_vocabulary
+id: oak-words
+version: "1"
+title: Oak's words
+owner: Oak Learning Trust
+tags:
+  - key: house
+    label: House
+    values: [{value: Rowan, aliases: [row]}, Willow]
+not_names: [Rowan, Willow, Forest Friends]
+"""
+
+
+def test_the_trusts_vocabulary_replaces_the_default_on_its_laptops(
+    server: LiveServer, world: World, laptop: Callable[[str], Laptop]
+) -> None:
+    from reviewer_app.domain.quick_capture import CaptureVocabulary, parse_capture, possible_names
+
+    lead = laptop("lead")
+    lead.enrol(world.lead)
+    lead.sync.sync_now()
+    default = lead.workspace.frameworks.vocabulary()
+    assert default is not None
+    assert default.id == "english-schools"
+    _upload(server, world.trust, "oak-words.yaml", OUR_WORDS.encode())
+    lead.sync.sync_now()
+    words = lead.workspace.frameworks.vocabulary()
+    assert words is not None
+    assert words.reference == "oak-words@1"
+    walk = lead.workspace.library().latest("learning-walk")
+    vocabulary = CaptureVocabulary.for_framework(walk, words)
+    assert parse_capture("Calm line-up #row", vocabulary).tags == {"house": "Rowan"}
+    assert possible_names("Forest Friends met with Willow", vocabulary) == []
