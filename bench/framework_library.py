@@ -73,7 +73,7 @@ def main() -> int:
                 title=own.title,
                 sha256=hashlib.sha256(body.encode()).hexdigest(),
                 text=body,
-            )  # fmt: skip
+            )
         )
     received = _median(lambda: check_received(entries, library), runs=3)
 
