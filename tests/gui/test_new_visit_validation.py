@@ -130,3 +130,29 @@ def test_a_refusal_from_the_workspace_shows_in_the_dialog(qtbot: QtBot, shell: S
     assert "is not a designated safeguarding lead" in dialog.errors()["form"]
     assert dialog.isVisible()
     assert len(shell.workspace.visits_for_school(school.id)) == before
+
+
+def test_the_trusts_frameworks_are_offered_and_a_draft_says_so(qtbot: QtBot, shell: Shell) -> None:
+    import hashlib
+
+    from reviewer_app.sync.library_protocol import FrameworkLibraryPage, LibraryEntry
+
+    text = (
+        'kind: framework\nid: our-walk\nversion: "1"\ntitle: Our walk\nowner: Our trust\n'
+        "default_scale: observation-lookfor\nsections:\n  - id: one\n    title: One\n"
+        "    criteria: [{id: alpha, title: Alpha}]\n"
+    )
+    entry = LibraryEntry(
+        kind="framework", id="our-walk", version="1", state="draft", title="Our walk",
+        sha256=hashlib.sha256(text.encode()).hexdigest(), text=text,
+    )  # fmt: skip
+    # As the library stage of a sync stores it, then the window reloads as after a sync.
+    shell.workspace.frameworks.apply_library(FrameworkLibraryPage(digest="d1", documents=[entry]))
+    shell.window.reload()
+    qtbot.waitUntil(
+        lambda: any(k.framework_id == "our-walk" for k in shell.window.kinds), timeout=10_000
+    )
+    dialog = _dialog(qtbot, shell)
+    titles = [dialog.ui.kindCombo.itemText(i) for i in range(dialog.ui.kindCombo.count())]
+    assert "Our walk (draft)" in titles
+    assert "Learning walk" in titles
