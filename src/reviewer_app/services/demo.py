@@ -260,7 +260,7 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
     log.info("demo trust seeded")
     from reviewer_app.services.demo_categories import seed_demo_categories
     from reviewer_app.services.demo_reviews import seed_demo_reviews
-    from reviewer_app.services.review_session import installed_library
+    from reviewer_app.services.framework_catalogue import installed_library
 
     library = installed_library()
     seed_demo_reviews(store, library)  # review content for a few visits

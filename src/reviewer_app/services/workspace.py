@@ -21,6 +21,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.visits import VISIT_ROLES, Visit
 from reviewer_app.paths import AppPaths
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.school_categorisation import SchoolCategorisation
 from reviewer_app.services.writer_lane import WriterLane
@@ -36,7 +37,7 @@ from reviewer_app.storage.store import Store, open_store
 from reviewer_app.storage.visit_repository import VisitRepository
 
 if TYPE_CHECKING:
-    from reviewer_app.domain.frameworks import FrameworkLibrary
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Workspace:
         self.reviews = ReviewRecords(store, lane, lambda: self.current_person)
         #: Schools' categories under the trust's scheme, and the support they imply.
         self.categories = SchoolCategorisation(
-            store, lane, lambda: self.current_person, lambda: self.trust, _installed_library
+            store, lane, lambda: self.current_person, lambda: self.trust, installed_library
         )
         self._trust, self._person = self._load_identity()
 
@@ -95,7 +96,7 @@ class Workspace:
                 from reviewer_app.services.demo_categories import seed_demo_categories
 
                 # Demo stores made before categories existed get them now (once).
-                lane.call(seed_demo_categories, store, _installed_library())
+                lane.call(seed_demo_categories, store, installed_library())
             else:
                 lane.call(_ensure_identity, store)
             return cls(store, lane, demo=demo)
@@ -295,13 +296,6 @@ def _check_visit(session: Session, visit: Visit) -> None:
                 "on the visit.",
                 hint="Choose someone who holds the safeguarding lead role.",
             )
-
-
-def _installed_library() -> FrameworkLibrary:
-    # Loaded when first needed, not at start-up.
-    from reviewer_app.services.review_session import installed_library
-
-    return installed_library()
 
 
 def _ensure_identity(store: Store) -> None:

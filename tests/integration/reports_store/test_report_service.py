@@ -17,8 +17,8 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.keys import certificate_pem
 from reviewer_app.reports.signing import SigningError
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_service import ReportService
-from reviewer_app.services.review_session import installed_library
 from reviewer_app.services.signing_identity import TRUST_CRL_FILE, TRUST_ROOT_FILE, SigningIdentity
 from reviewer_app.services.workspace import Workspace
 

@@ -29,8 +29,9 @@ from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.paths import AppPaths
 from reviewer_app.server import models
 from reviewer_app.server.database import write_session
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_builder import build_report_source
-from reviewer_app.services.review_session import installed_library, open_review
+from reviewer_app.services.review_session import open_review
 from reviewer_app.services.workspace import Workspace
 
 MakeLaptop = Callable[[str], Laptop]

@@ -15,7 +15,7 @@ from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.review_session import installed_library
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage import outbox
 from reviewer_app.storage.organisation_repository import OrganisationRepository
