@@ -13,15 +13,10 @@ from reviewer_app.gui import theme
 from reviewer_app.gui.none_refcount_guard import guard
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import SCHOOL_FACING
-from reviewer_app.reports.sample_reports import (
-    SampleTrust,
-    peer_review_draft,
-    sample_photos,
-    sample_trust,
-)
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
+from support.sample_reports import SampleTrust, peer_review_draft, sample_photos, sample_trust
 
 # pytest-qt starts Qt here rather than app.make_application, which installs this guard for the
 # app: without it a long GUI session aborts on "deallocating None" (see none_refcount_guard).

@@ -45,7 +45,7 @@ def test_a_broken_file_is_named_every_time_until_it_is_mended(tmp_path: Path) ->
     broken = folder / "learning-walk.yaml"
     broken.write_text("kind: framework\nid: [unclosed\n", encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(FrameworkLoadError, match="learning-walk.yaml"):
+        with pytest.raises(FrameworkLoadError, match=r"learning-walk\.yaml"):
             installed_library(folder)
     shutil.copy(frameworks_dir() / "learning-walk.yaml", broken)
     assert installed_library(folder).framework_ids == ("learning-walk",)
