@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.sync_wiring import SyncSetup
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.framework_catalogue import Catalogue
-    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.services.workspace import BuiltInTrust, Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
 
@@ -56,6 +56,13 @@ def _load_catalogue(folder: Path | None) -> Catalogue:
     from reviewer_app.services.framework_catalogue import load_catalogue
 
     return load_catalogue(folder)
+
+
+def _demo_trust() -> BuiltInTrust:
+    """The demo trust, plugged into the demo store (imported on the store-opening thread)."""
+    from reviewer_app.demo.demo_trust import DemoTrust
+
+    return DemoTrust()
 
 
 def make_application() -> QApplication:
@@ -228,7 +235,9 @@ def _run_window(
     from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    opener = StoreOpener(
+        paths, settings_path(paths), demo=demo, built_in=_demo_trust if demo else None
+    )
     # The quick look at the store (a few milliseconds of disk) runs while the window is built;
     # its result is delivered once the event loop runs, so it can be in the first paint.
     opener.start()
