@@ -291,6 +291,12 @@ def _run_window(
 
     opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
+    from reviewer_app.gui.bundle_opening import FileOpenFilter, import_bundle_file
+
+    bundle = getattr(args, "open_bundle", None)
+    if bundle is not None:  # a double-clicked .reviewer file: imported once the store is open
+        opener.opened.connect(lambda *_: import_bundle_file(window, bundle))
+    app.installEventFilter(FileOpenFilter(window))
     opener.failed.connect(failed)
     opener.cancelled.connect(cancelled)
     try:
