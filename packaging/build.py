@@ -474,7 +474,8 @@ def plan(build: Build, *, skip_build: bool) -> list[Step]:
                     action=lambda: _import_certificate(build, keychain),
                 )
             )
-        steps.append(icons_step(build))
+        if build.target != "linux":  # Linux's desktop entry uses the SVG itself
+            steps.append(icons_step(build))
         extra = macos_freeze_env(build) if build.target == "macos" else {}
         steps.append(freeze_step(build, extra))
     if build.target == "linux":

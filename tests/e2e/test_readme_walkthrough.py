@@ -38,7 +38,7 @@ import pytest
 
 from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
 
-pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
