@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -56,6 +58,10 @@ def test_the_update_link_appears_after_a_sync_and_goes_when_this_version_is_curr
         assert label.toolTip() == (
             f"Reviewer 99.0.1 is available (you have {__version__}): {DOWNLOAD}."
         )
+        folder = os.environ.get("REVIEWER_SCREENSHOTS")
+        if folder:  # what the status bar corner looks like, for docs/screenshots
+            widget.resize(560, widget.sizeHint().height() + 8)
+            widget.grab().save(str(Path(folder) / "sync-status-app-update.png"))
 
         publishing(AppRelease(version=__version__))
         with qtbot.waitSignal(controller.sync_finished, timeout=20_000):
