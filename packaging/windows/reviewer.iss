@@ -47,8 +47,8 @@ DisableProgramGroupPage=yes
 DisableDirPage=auto
 ; Per machine: needs administrator rights, as device-management tools run it.
 PrivilegesRequired=admin
-ArchitecturesAllowed=x64compatible
-ArchitecturesInstallIn64BitMode=x64compatible
+ArchitecturesAllowed=x64
+ArchitecturesInstallIn64BitMode=x64
 ChangesAssociations=yes
 CloseApplications=yes
 RestartApplications=no
