@@ -6,6 +6,7 @@ its reports live in folders with spaces, apostrophes and accents (a Windows prof
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ from reviewer_app import settings as settings_store
 from reviewer_app.app import settings_path
 from reviewer_app.cli import main
 from reviewer_app.demo.demo_trust import open_demo_workspace
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.report_service import ReportService
@@ -164,3 +166,37 @@ def test_the_commands_work_in_odd_folders_without_a_keyring(
     about = json.loads(capsys.readouterr().out)
     assert about["keyring"] == "none"
     assert about["data"] == str(base / "magasin" / "data")
+
+
+def test_a_report_open_in_a_pdf_reader_on_windows_is_named_and_nothing_is_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file another program holds open (Linux does not), so the
+    refusal is simulated: Path.replace raises what Windows raises for that file."""
+    paths = AppPaths.from_base(tmp_path / ODD / "données")
+    out = tmp_path / ODD / "Rapport – ouvert.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(b"%PDF-1.7 the copy open in the PDF reader")
+    real_replace = Path.replace
+
+    def replace_as_windows(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target) == out:
+            raise PermissionError(13, "Access is denied", str(target))
+        return real_replace(self, target)
+
+    with open_demo_workspace(paths) as workspace:
+        me = workspace.current_person.id
+        visit = next(
+            v
+            for s in workspace.list_schools()
+            for v in workspace.visits_for_school(s.id)
+            if v.status is VisitStatus.IN_PROGRESS and v.is_team_member(me)
+        )
+        open_review(workspace, visit.id, with_notes=False)
+        monkeypatch.setattr(Path, "replace", replace_as_windows)
+        with pytest.raises(ReviewerError) as refused:
+            ReportService(workspace, paths).export(visit.id, "full_internal", out)
+    assert "Access is denied" in str(refused.value)
+    assert "close it and export again" in str(refused.value)
+    assert out.read_bytes() == b"%PDF-1.7 the copy open in the PDF reader"
+    assert not out.with_name(out.name + ".part").exists()

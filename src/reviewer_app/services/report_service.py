@@ -318,13 +318,19 @@ def audience_document(
 
 
 def _write(out: Path, pdf: bytes) -> None:
+    """Write the PDF whole or not at all (a ``.part`` file, then replace)."""
+    tmp = out.with_name(out.name + ".part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(pdf)
         tmp.replace(out)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # On Windows a file open in another program (a PDF reader) cannot be replaced.
+        locked = isinstance(exc, PermissionError) and out.exists()
         raise ReviewerError(
             f"The report could not be written to {out} ({exc.strerror or exc}).",
-            hint="Choose a folder you may write to.",
+            hint="If it is open in a PDF reader, close it and export again, or choose another name."
+            if locked
+            else "Choose a folder you may write to.",
         ) from None
