@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING
 
 from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.paths import AppPaths, frameworks_dir
+from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from reviewer_app.gui.crash import CrashHandler
-    from reviewer_app.gui.main_window import Catalogue, MainWindow
+    from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.gui.store_opening import StoreOpener
     from reviewer_app.gui.sync_wiring import SyncSetup
     from reviewer_app.gui.tasks import TaskRunner
-    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.services.framework_catalogue import Catalogue
+    from reviewer_app.services.workspace import BuiltInTrust, Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
 
@@ -50,40 +51,22 @@ def settings_path(paths: AppPaths) -> Path:
     return paths.config / SETTINGS_FILE
 
 
-def load_catalogue(folder: Path | None = None, workspace: Workspace | None = None) -> Catalogue:
-    """What the installed frameworks offer the shell: visit kinds and trust profiles.
-
-    Runs on a reader thread after the window is up (parsing YAML is not start-up work). The GUI
-    receives titles and phases taken from validated Framework objects, never YAML. A broken
-    framework file raises ``FrameworkLoadError``, whose message names the file and line.
-    """
-    from reviewer_app.domain.frameworks import load_library
-    from reviewer_app.gui.dialogs.new_visit import VisitKind
-    from reviewer_app.gui.main_window import Catalogue
+def _load_catalogue(folder: Path | None, workspace: Workspace | None) -> Catalogue:
+    """The frameworks' catalogue, imported on the reader thread that loads it: with the
+    workspace, built in and the trust's own received at sync (drafts when this laptop takes
+    them)."""
+    from reviewer_app.services.framework_catalogue import load_catalogue
 
     if workspace is not None and folder is None:
-        # Built in, and the trust's own received at sync (drafts when this laptop takes them).
-        library = workspace.library()
-        drafts = workspace.frameworks.drafts()
-    else:
-        library = load_library(folder or frameworks_dir())
-        drafts = frozenset()
-    kinds = []
-    for framework_id in library.framework_ids:
-        framework = library.latest(framework_id)
-        draft = " (draft)" if framework.reference in drafts else ""
-        kinds.append(
-            VisitKind(
-                framework_id=framework.id,
-                title=framework.title + draft,
-                phases=tuple(phase.value for phase in framework.phases),
-            )
-        )
-    kinds.sort(key=lambda kind: kind.title.casefold())
-    profiles = [(profile.id, profile.title) for profile in library.profiles]
-    if not any(profile_id == "generic" for profile_id, _title in profiles):
-        profiles.insert(0, ("generic", "Generic"))
-    return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
+        return load_catalogue(library=workspace.library(), drafts=workspace.frameworks.drafts())
+    return load_catalogue(folder)
+
+
+def _demo_trust() -> BuiltInTrust:
+    """The demo trust, plugged into the demo store (imported on the store-opening thread)."""
+    from reviewer_app.demo.demo_trust import DemoTrust
+
+    return DemoTrust()
 
 
 def make_application() -> QApplication:
@@ -139,6 +122,13 @@ def peek_ui_scale(path: Path) -> int:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app; returns the process exit status."""
+    from reviewer_app.display_check import missing_display
+
+    no_display = missing_display()
+    if no_display is not None:
+        # Qt would abort the process with a misleading message about its plugins.
+        print(f"reviewer-app: {no_display}", file=sys.stderr)
+        return 1
     paths = AppPaths.resolve(getattr(args, "data_dir", None)).ensure()
     logging_setup.configure(paths.log_file)
     log.info("Reviewer %s starting (data in %s)", __version__, paths.data)
@@ -224,7 +214,7 @@ def start_shell(
         settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
-        load_catalogue=lambda workspace: load_catalogue(frameworks, workspace),
+        load_catalogue=lambda workspace: _load_catalogue(frameworks, workspace),
         sync_setup=sync_setup,
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
@@ -256,7 +246,9 @@ def _run_window(
     from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    opener = StoreOpener(
+        paths, settings_path(paths), demo=demo, built_in=_demo_trust if demo else None
+    )
     # The quick look at the store (a few milliseconds of disk) runs while the window is built;
     # its result is delivered once the event loop runs, so it can be in the first paint.
     opener.start()
@@ -291,6 +283,12 @@ def _run_window(
 
     opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
+    from reviewer_app.gui.bundle_opening import FileOpenFilter, import_bundle_file
+
+    bundle = getattr(args, "open_bundle", None)
+    if bundle is not None:  # a double-clicked .reviewer file: imported once the store is open
+        opener.opened.connect(lambda *_: import_bundle_file(window, bundle))
+    app.installEventFilter(FileOpenFilter(window))
     opener.failed.connect(failed)
     opener.cancelled.connect(cancelled)
     try:

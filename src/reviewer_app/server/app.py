@@ -3,7 +3,8 @@
 Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every error is an
 ``ErrorBody``):
 
-* ``GET /health``: liveness and protocol version; no token needed.
+* ``GET /health``: liveness, the protocol versions accepted and the app version the trust rolls
+  out (:mod:`.app_release`); no token needed.
 * ``POST /enrol``: a one-time code for a device token (and a certificate when available).
 * ``POST /handshake``: versions check, who the device is, which visits and reviews it may read.
 * ``PUT /reviews/{review_id}``: start the review of a visit (team members; idempotent).
@@ -32,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server import http_errors, models
 from reviewer_app.server.access import (
     ReviewAccess,
@@ -40,6 +42,7 @@ from reviewer_app.server.access import (
     review_access,
     visit_access,
 )
+from reviewer_app.server.app_release import health_fields
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.database import write_session
@@ -76,16 +79,15 @@ from reviewer_app.sync.protocol import (
     ENCODED_PAYLOADS,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
+    AppRelease,
     ChangesPage,
     ConflictRecord,
     CreateReviewRequest,
     EnrolRequest,
     EnrolResponse,
-    Entity,
     HandshakeRequest,
     HandshakeResponse,
     Operation,
-    OpKind,
     PushRequest,
     PushResponse,
     ReviewSummary,
@@ -268,8 +270,8 @@ def create_app(context: ServerContext) -> FastAPI:
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, Any]:
-        """Liveness probe; also tells clients the protocol version."""
-        return {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+        """Liveness probe; also tells clients the protocol versions and the current app."""
+        return {"status": "ok", **health_fields(context.app_release)}
 
     @app.post("/enrol", response_model=EnrolResponse, tags=["enrolment"])
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
@@ -301,7 +303,7 @@ def create_app(context: ServerContext) -> FastAPI:
     @app.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
     def handshake(body: HandshakeRequest, session: SessionDep, caller: CallerDep) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
-        check_versions(body.protocol_version, body.client_schema_version)
+        check_versions(body.protocol_version, body.client_schema_version, context.app_release)
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
         for visit in visits:
@@ -320,6 +322,7 @@ def create_app(context: ServerContext) -> FastAPI:
             visits=[_visit_info(session, v) for v in visits],
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
+            app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
         )
 
@@ -427,18 +430,25 @@ def create_app(context: ServerContext) -> FastAPI:
 
 
 def create_app_from_settings(
-    database_url: str, blob_dir: Path, authority: TrustAuthority | None = None
+    database_url: str,
+    blob_dir: Path,
+    authority: TrustAuthority | None = None,
+    app_release: AppRelease | None = None,
 ) -> FastAPI:
-    """Build the app from a database URL, a blob folder and the trust CA (migrating first)."""
+    """Build the app from a database URL, a blob folder, the trust CA and the app version the
+    trust rolls out (migrating first)."""
     from reviewer_app.server.database import create_server_engine, migrate
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority))
+    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release))
 
 
 def server_context(
-    engine: Engine, blobs: BlobStore, authority: TrustAuthority | None
+    engine: Engine,
+    blobs: BlobStore,
+    authority: TrustAuthority | None,
+    app_release: AppRelease | None = None,
 ) -> ServerContext:
     """The endpoints' shared context; signed reports and certificates need ``authority``."""
     return ServerContext(
@@ -446,4 +456,5 @@ def server_context(
         blobs=blobs,
         verify_report=authority.verify_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
+        app_release=app_release,
     )

@@ -19,12 +19,14 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-from reviewer_app.domain.frameworks import FrameworkLibrary
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
-from reviewer_app.services import enrolment
+from reviewer_app.services import app_updates, enrolment
+from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.sync_apply import (
     SIGNED_REPORT_PREFIX,
     StoreApplier,
@@ -61,6 +63,8 @@ class SyncStatus:
     pending: int
     needs_attention: int
     open_conflicts: int
+    #: A newer app the trust server published at the last sync (said quietly), if any.
+    update: AppUpdate | None = None
 
 
 def summarise(result: SyncResult) -> str:
@@ -106,7 +110,7 @@ class SyncService:
         self.applier = StoreApplier(store, lane)
         self.categories = StoreCategories(store, lane)
         #: The trust's framework library (the stage after categories).
-        self.library = TrustLibrary(store, lane, _installed_library)
+        self.library = TrustLibrary(store, lane, installed_library)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -164,6 +168,7 @@ class SyncService:
             with self._store.writing() as session:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
+                app_updates.remember_release(session, result.app_release)
 
         self._lane.call(write)
 
@@ -178,6 +183,7 @@ class SyncService:
                 ).all()
             )
             waiting = _resolutions_waiting(session)
+            update = app_updates.available_update(session)
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -190,6 +196,7 @@ class SyncService:
             pending=counts.get(store_outbox.OpState.PENDING.value, 0),
             needs_attention=counts.get(store_outbox.OpState.REJECTED.value, 0),
             open_conflicts=len(open_conflicts),
+            update=update,
         )
 
     def needs_attention(self) -> list[store_outbox.OutboxOp]:
@@ -255,9 +262,9 @@ class SyncService:
                 store_outbox.record_op(
                     session,
                     review_id=record.review_id,
-                    entity=store_outbox.Entity.FIELD_VALUE,
+                    entity=Entity.FIELD_VALUE,
                     entity_id=record.review_id,
-                    kind=store_outbox.OpKind.RESOLVE,
+                    kind=OpKind.RESOLVE,
                     payload={"conflict_id": conflict_id, "value": value},
                     device_time=now,
                     field=field_id,
@@ -294,9 +301,9 @@ class SyncService:
                 store_outbox.record_op(
                     session,
                     review_id=review_id,
-                    entity=store_outbox.Entity.SIGNED_REPORT,
+                    entity=Entity.SIGNED_REPORT,
                     entity_id=report_id,
-                    kind=store_outbox.OpKind.APPEND,
+                    kind=OpKind.APPEND,
                     payload=record,
                     device_time=now,
                 )
@@ -330,17 +337,11 @@ class SyncService:
             return get_setting(session, LAST_SYNC_SUMMARY)
 
 
-def _installed_library() -> FrameworkLibrary:
-    from reviewer_app.services.review_session import installed_library
-
-    return installed_library()
-
-
 def _resolutions_waiting(session: Session) -> set[str]:
     """Conflict ids with a ``resolve`` queued on this laptop and not yet answered."""
     payloads = session.exec(
         select(OutboxRow.payload).where(
-            OutboxRow.kind == store_outbox.OpKind.RESOLVE.value,
+            OutboxRow.kind == OpKind.RESOLVE.value,
             OutboxRow.state == store_outbox.OpState.PENDING.value,
         )
     ).all()

@@ -34,6 +34,7 @@ from reviewer_app.sync.protocol import (
     MAX_BLOB_CHUNK_BYTES,
     MAX_PULL_LIMIT,
     MIN_CLIENT_SCHEMA_VERSION,
+    AppRelease,
     ChangesPage,
     HandshakeResponse,
     Operation,
@@ -137,6 +138,8 @@ class SyncResult:
     server_time: datetime | None = None
     open_conflicts: set[str] = field(default_factory=set)
     rejections: list[OpResult] = field(default_factory=list)
+    #: The app version the trust rolls out, as the handshake published it.
+    app_release: AppRelease | None = None
     #: The trust's framework documents taken into use, and those refused (with the reason).
     frameworks_received: int = 0
     frameworks_refused: list[str] = field(default_factory=list)
@@ -319,6 +322,7 @@ def run(
         session.progress(SyncProgress("handshake"))
         handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         session.result.server_time = handshake.server_time
+        session.result.app_release = handshake.app_release
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
         session.upload_blobs()
