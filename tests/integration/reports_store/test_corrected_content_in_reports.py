@@ -12,17 +12,18 @@ from pathlib import Path
 import pytest
 from report_store_world import become
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.organisation import Person, Role
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.paths import AppPaths
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_service import ReportService
-from reviewer_app.services.review_session import installed_library
 from reviewer_app.services.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def workspace(demo_base: Path) -> Workspace:
-    with Workspace.open(AppPaths.from_base(demo_base), demo=True) as opened:
+    with open_demo_workspace(AppPaths.from_base(demo_base)) as opened:
         yield opened  # type: ignore[misc]
 
 

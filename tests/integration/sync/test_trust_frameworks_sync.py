@@ -15,11 +15,11 @@ from typing import Any
 from sqlmodel import select
 from sync_world import Laptop, LiveServer, World
 
-from reviewer_app.app import load_catalogue
 from reviewer_app.server import administration as adm
 from reviewer_app.server import framework_library as library
 from reviewer_app.server import models
 from reviewer_app.server.database import write_session
+from reviewer_app.services.framework_catalogue import load_catalogue
 from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import summarise
 
@@ -74,7 +74,9 @@ VISIT_DAY = date(2026, 9, 14)
 
 
 def _kinds(device: Laptop) -> dict[str, str]:
-    return {k.framework_id: k.title for k in load_catalogue(workspace=device.workspace).kinds}
+    workspace = device.workspace
+    catalogue = load_catalogue(library=workspace.library(), drafts=workspace.frameworks.drafts())
+    return {k.framework_id: k.title for k in catalogue.kinds}
 
 
 def test_published_frameworks_reach_the_laptop_and_a_review_keeps_its_version(

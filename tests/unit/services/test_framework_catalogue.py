@@ -31,7 +31,7 @@ def test_the_catalogue_lists_kinds_by_title_with_their_phases() -> None:
 def test_a_folder_without_profiles_still_offers_the_generic_trust(tmp_path: Path) -> None:
     folder = tmp_path / "frameworks"
     folder.mkdir()
-    for name in ("learning-walk.yaml", "scales.yaml"):
+    for name in ("learning-walk@2.yaml", "scales.yaml"):
         shutil.copy(frameworks_dir() / name, folder / name)
     catalogue = load_catalogue(folder)
     assert [kind.framework_id for kind in catalogue.kinds] == ["learning-walk"]
@@ -42,10 +42,10 @@ def test_a_broken_file_is_named_every_time_until_it_is_mended(tmp_path: Path) ->
     folder = tmp_path / "frameworks"
     folder.mkdir()
     shutil.copy(frameworks_dir() / "scales.yaml", folder / "scales.yaml")
-    broken = folder / "learning-walk.yaml"
+    broken = folder / "learning-walk@2.yaml"
     broken.write_text("kind: framework\nid: [unclosed\n", encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(FrameworkLoadError, match=r"learning-walk\.yaml"):
+        with pytest.raises(FrameworkLoadError, match=r"learning-walk@2\.yaml"):
             installed_library(folder)
-    shutil.copy(frameworks_dir() / "learning-walk.yaml", broken)
+    shutil.copy(frameworks_dir() / "learning-walk@2.yaml", broken)
     assert installed_library(folder).framework_ids == ("learning-walk",)
