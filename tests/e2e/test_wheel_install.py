@@ -48,14 +48,14 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_outside_the_source_tree(
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     for shipped in (
-        "reviewer_app/_data/frameworks/two-day-peer-review.yaml",
+        "reviewer_app/_data/frameworks/two-day-peer-review@2.yaml",
         "reviewer_app/_data/resources/fonts/DejaVuSans.ttf",
         "reviewer_app/storage/migrations/env.py",
     ):
         assert shipped in names, f"the wheel lacks {shipped}"
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {"frameworks/two-day-peer-review.yaml", "resources/fonts/DejaVuSans.ttf"} <= members
+    assert {"frameworks/two-day-peer-review@2.yaml", "resources/fonts/DejaVuSans.ttf"} <= members
 
     constraints = tmp_path / "constraints.txt"
     _uv("export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", "--quiet",
