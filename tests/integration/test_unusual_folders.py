@@ -21,6 +21,7 @@ from keyring_backends import keyring_in_use
 from reviewer_app import settings as settings_store
 from reviewer_app.app import settings_path
 from reviewer_app.cli import main
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
@@ -84,13 +85,13 @@ def test_the_usual_folders_of_each_platform_hold_store_settings_and_logs(
     paths = AppPaths.resolve(None).ensure()
     assert paths.data == odd_home / data
     assert paths.logs == odd_home / logs
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         assert len(workspace.list_schools()) >= 6
     # On macOS (and Windows) settings share the data folder: nothing may collide there.
     chosen = settings_store.Settings(ui_scale_percent=150)
     settings_store.save(chosen, settings_path(paths))
     assert settings_store.load(settings_path(paths)).ui_scale_percent == 150
-    with Workspace.open(paths, demo=True) as again:
+    with open_demo_workspace(paths) as again:
         assert len(again.list_schools()) >= 6
 
 
@@ -113,7 +114,7 @@ def test_with_no_keyring_a_passphrase_protects_a_store_in_an_odd_folder(tmp_path
 
 def test_photos_and_reports_go_to_and_come_from_odd_folders(tmp_path: Path) -> None:
     paths = AppPaths.from_base(tmp_path / ODD / "données")
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         me = workspace.current_person.id
         visit = next(
             v
@@ -128,7 +129,7 @@ def test_photos_and_reports_go_to_and_come_from_odd_folders(tmp_path: Path) -> N
         out = tmp_path / ODD / "Rapports d'été" / "Réunion – équipe.pdf"
         out.parent.mkdir(parents=True)
         ReportService(workspace, paths).export(visit.id, "full_internal", out)
-    with Workspace.open(paths, demo=True) as reopened:
+    with open_demo_workspace(paths) as reopened:
         (kept,) = [a for a in reopened.reviews.attachments(review.id) if a.id == photo.id]
         assert reopened.reviews.attachment_data(kept) == PHOTO
     assert out.read_bytes().startswith(b"%PDF-")
@@ -183,7 +184,7 @@ def test_a_report_open_in_a_pdf_reader_on_windows_is_named_and_nothing_is_left_b
             raise PermissionError(13, "Access is denied", str(target))
         return real_replace(self, target)
 
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         me = workspace.current_person.id
         visit = next(
             v

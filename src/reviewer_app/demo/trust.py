@@ -14,9 +14,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reviewer_app.demo.categories import seed_demo_categories
+from reviewer_app.demo.reviews import seed_demo_reviews
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.storage.local_settings import (
     CURRENT_PERSON,
     CURRENT_TRUST,
@@ -258,10 +261,6 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, CURRENT_PERSON, people[DEMO_CURRENT_PERSON].id)
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
-    from reviewer_app.services.demo_categories import seed_demo_categories
-    from reviewer_app.services.demo_reviews import seed_demo_reviews
-    from reviewer_app.services.review_session import installed_library
-
     library = installed_library()
     seed_demo_reviews(store, library)  # review content for a few visits
     seed_demo_categories(store, library, today)  # the schools' tiers
