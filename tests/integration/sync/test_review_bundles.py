@@ -19,7 +19,13 @@ PHOTO = b"photo of the phonics display" * 300
 
 
 def _cli(*args: str) -> int:
+    """The command, with the bundle passphrase given as scripts give it."""
     return main(list(args))
+
+
+@pytest.fixture(autouse=True)
+def bundle_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWER_BUNDLE_PASSPHRASE", "moving laptops today")
 
 
 def test_bundle_moves_unsent_work_to_another_laptop_exactly_once(
