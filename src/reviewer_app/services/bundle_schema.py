@@ -148,18 +148,31 @@ class BundlePart(_Strict):
     signed_reports: list[Payload] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
-def _too_deep(value: Any) -> bool:
-    """Whether ``value`` nests deeper than :data:`MAX_DEPTH` (without recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
+_LONG_ALLOWED = frozenset({"blobs", "framework_snapshot"})
+
+
+def _first_excess(value: Any) -> str | None:
+    """Why ``value`` is beyond any bundle (too deep, or a string longer than a record needs),
+    without recursion; None when it is within the limits. Files (``blobs``) and framework
+    copies have their own limits in the schema."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
-        item, depth = stack.pop()
+        item, depth, key = stack.pop()
         if depth > MAX_DEPTH:
-            return True
+            return f"it is nested more deeply than any bundle (more than {MAX_DEPTH} levels)"
         if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
+            for k, v in item.items():
+                if k in _LONG_ALLOWED and depth <= 2:
+                    continue
+                stack.append((v, depth + 1, str(k)))
         elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
+            stack.extend((v, depth + 1, key) for v in item)
+        elif isinstance(item, str) and len(item) > MAX_TEXT:
+            return (
+                f"its {key or 'text'} holds a text of {len(item):,} characters, longer than any "
+                f"record ({MAX_TEXT:,} at most)"
+            )
+    return None
 
 
 def parse_bundle_text(text: str, name: str) -> dict[str, Any]:
@@ -174,13 +187,13 @@ def parse_bundle_text(text: str, name: str) -> dict[str, Any]:
         ) from exc
     except RecursionError as exc:
         raise BundleError(
-            f"{name} is not a Reviewer bundle: it is nested far more deeply than any bundle.",
+            f"{name} cannot be imported: it is nested more deeply than any bundle.",
             hint="Do not import it; export the bundle again from the laptop that made it.",
         ) from exc
-    if _too_deep(value):
+    excess = _first_excess(value)
+    if excess is not None:
         raise BundleError(
-            f"{name} is not a Reviewer bundle: it is nested more deeply than any bundle "
-            f"(more than {MAX_DEPTH} levels).",
+            f"{name} cannot be imported: {excess}. Nothing was imported.",
             hint="Do not import it; export the bundle again from the laptop that made it.",
         )
     if not isinstance(value, dict) or value.get("format") != "reviewer-bundle":
