@@ -1,12 +1,12 @@
 """The trust's frameworks on this laptop: documents of the trust's framework library received
 at sync (checked again here; a refused one keeps its reason and is never used).
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07
 
-(Journey takes 0005: whichever lands second re-chains, changing only ``down_revision`` and
-``storage.schema.REVISIONS``; the table depends on nothing else.)
+(Re-chained after privacy's 0007; journey's 0005 re-chains after this one if it lands later,
+changing only ``down_revision`` and ``storage.schema.REVISIONS``.)
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
