@@ -13,6 +13,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``/console/...``: the trust console for the trust's staff (HTML; see :mod:`.console`).
 
 Every endpoint except health and enrol needs ``Authorization: Bearer <device token>``.
 """
@@ -40,6 +41,7 @@ from reviewer_app.server.access import (
 )
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
+from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import (
     Caller,
@@ -250,9 +252,10 @@ def start_review(
     return review, access, True
 
 
-def create_app(context: ServerContext) -> FastAPI:
-    """The server's FastAPI application around ``context``."""
+def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
+    """The server's FastAPI application around ``context``, with the trust console."""
     from reviewer_app.server import blob_routes, category_routes
+    from reviewer_app.server import console as trust_console
 
     app = FastAPI(
         title="Reviewer trust server",
@@ -417,19 +420,23 @@ def create_app(context: ServerContext) -> FastAPI:
 
     blob_routes.register(app)
     category_routes.register(app)
+    trust_console.install(app, console)
     _document_push_body(app)
     return app
 
 
 def create_app_from_settings(
-    database_url: str, blob_dir: Path, authority: TrustAuthority | None = None
+    database_url: str,
+    blob_dir: Path,
+    authority: TrustAuthority | None = None,
+    console: ConsoleSettings | None = None,
 ) -> FastAPI:
     """Build the app from a database URL, a blob folder and the trust CA (migrating first)."""
     from reviewer_app.server.database import create_server_engine, migrate
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority))
+    return create_app(server_context(engine, BlobStore(blob_dir), authority), console)
 
 
 def server_context(

@@ -16,6 +16,10 @@
     reviewer-app-server admin issue-code PERSON [--hours 72]
     reviewer-app-server admin revoke-device DEVICE | list-devices [--person P]
     reviewer-app-server admin deactivate PERSON
+    reviewer-app-server admin create-console-user EMAIL --role trust_admin [--name N] [--url URL]
+    reviewer-app-server admin reset-console-password EMAIL [--url URL]
+
+Every admin command is recorded in the audit log as done by the operator's login on this machine.
 
 The database is ``REVIEWER_DATABASE_URL`` (or ``--database-url``), else a SQLite file in the
 data folder; attachments live in the data folder's ``blobs``.
@@ -44,6 +48,9 @@ log = logging.getLogger(__name__)
 SERVER_DATA_DIR_ENV = "REVIEWER_SERVER_DATA_DIR"
 #: The trust CA folder (as made by ``reviewer-app ca init``).
 CA_DIR_ENV = "REVIEWER_CA_DIR"
+#: The address people reach the server at (for the links the admin commands print).
+SERVER_URL_ENV = "REVIEWER_SERVER_URL"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
 #: The CA key's passphrase (the same variable ``reviewer-app ca`` reads).
 CA_PASSPHRASE_ENV = "REVIEWER_CA_PASSPHRASE"  # noqa: S105 (a variable's name, not a secret)
 
@@ -159,40 +166,76 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--person", default=None)
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
+    a = actions.add_parser(
+        "create-console-user",
+        help="let someone sign in to the trust console; prints a one-time set-up link",
+    )
+    a.add_argument("email")
+    a.add_argument("--role", action="append", default=[], help="repeat for several roles")
+    a.add_argument("--name", default=None, help="their name, when they are new")
+    a.add_argument("--trust", default=None, help="their trust's id (needed with several trusts)")
+    a.add_argument("--trust-name", default=None, help="name of the trust to create on a new server")
+    a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
+    a = actions.add_parser(
+        "reset-console-password", help="a one-time link to set a new console password"
+    )
+    a.add_argument("email")
+    a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
     return parser
+
+
+def _server_url(args: argparse.Namespace) -> str:
+    return (args.url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL).rstrip("/")
 
 
 def _run_admin(args: argparse.Namespace, database_url: str) -> int:
     from reviewer_app.server import administration as adm
+    from reviewer_app.server import console_users
+    from reviewer_app.server.audit import Actor
     from reviewer_app.server.database import create_server_engine, migrate, write_session
     from reviewer_app.server.enrolment import issue_code, revoke_device
 
     engine = create_server_engine(database_url)
     migrate(engine)
     out: list[str] = []
+    me = Actor.command_line()
     actions: dict[str, Callable[..., object]] = {
-        "create-trust": lambda s: out.append(adm.create_trust(s, args.name, trust_id=args.id).id),
+        "create-trust": lambda s: out.append(
+            adm.create_trust(s, args.name, trust_id=args.id, actor=me).id
+        ),
         "create-school": lambda s: out.append(
             adm.create_school(
-                s, args.trust, urn=args.urn, name=args.name, phase=args.phase, school_id=args.id
+                s,
+                args.trust,
+                urn=args.urn,
+                name=args.name,
+                phase=args.phase,
+                school_id=args.id,
+                actor=me,
             ).id
         ),
         "add-framework": lambda s: adm.add_framework(
-            s, args.framework_id, title=args.title, safeguarding=args.safeguarding
+            s, args.framework_id, title=args.title, safeguarding=args.safeguarding, actor=me
         ),
         "import-frameworks": lambda s: out.extend(
             f"{f.id}\t{'safeguarding roles only' if f.safeguarding else 'everyone assigned'}"
-            for f in adm.import_frameworks(s, args.folder)
+            for f in adm.import_frameworks(s, args.folder, actor=me)
         ),
         "create-reviewer": lambda s: out.append(
             adm.create_person(
-                s, args.trust, name=args.name, email=args.email, roles=args.role, person_id=args.id
+                s,
+                args.trust,
+                name=args.name,
+                email=args.email,
+                roles=args.role,
+                person_id=args.id,
+                actor=me,
             ).id
         ),
-        "grant-role": lambda s: adm.grant_role(s, args.person, args.role),
-        "revoke-role": lambda s: adm.revoke_role(s, args.person, args.role),
-        "assign": lambda s: adm.assign(s, args.person, args.school),
-        "unassign": lambda s: adm.unassign(s, args.person, args.school),
+        "grant-role": lambda s: adm.grant_role(s, args.person, args.role, actor=me),
+        "revoke-role": lambda s: adm.revoke_role(s, args.person, args.role, actor=me),
+        "assign": lambda s: adm.assign(s, args.person, args.school, actor=me),
+        "unassign": lambda s: adm.unassign(s, args.person, args.school, actor=me),
         "create-visit": lambda s: out.append(
             adm.create_visit(
                 s,
@@ -202,21 +245,37 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
                 end=args.end,
                 team=args.member,
                 visit_id=args.id,
+                actor=me,
             ).id
         ),
         "create-review": lambda s: out.append(
-            adm.create_review(s, args.visit, review_id=args.id).id
+            adm.create_review(s, args.visit, review_id=args.id, actor=me).id
         ),
         "issue-code": lambda s: out.append(
-            issue_code(s, args.person, lifetime=timedelta(hours=args.hours))
+            issue_code(s, args.person, lifetime=timedelta(hours=args.hours), actor=me)
         ),
-        "revoke-device": lambda s: revoke_device(s, args.device),
+        "revoke-device": lambda s: revoke_device(s, args.device, actor=me),
         "list-devices": lambda s: out.extend(
             f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
             f"{'revoked' if d.revoked_at else 'active'}"
             for d in adm.list_devices(s, args.person)
         ),
-        "deactivate": lambda s: adm.deactivate_person(s, args.person),
+        "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
+        "create-console-user": lambda s: out.append(
+            console_users.create_console_user(
+                s,
+                args.email,
+                roles=args.role,
+                name=args.name,
+                trust_id=args.trust,
+                trust_name=args.trust_name,
+                server_url=_server_url(args),
+                actor=me,
+            )
+        ),
+        "reset-console-password": lambda s: out.append(
+            console_users.reset_link_message(s, args.email, _server_url(args), actor=me)
+        ),
     }
     try:
         with write_session(engine) as session:
