@@ -43,6 +43,7 @@ from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
+from reviewer_app.server.device_activity import record_sync
 from reviewer_app.server.enrolment import (
     Caller,
     authenticate,
@@ -299,9 +300,12 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             )
 
     @app.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
-    def handshake(body: HandshakeRequest, session: SessionDep, caller: CallerDep) -> Any:
+    def handshake(
+        body: HandshakeRequest, request: Request, session: SessionDep, caller: CallerDep
+    ) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
         check_versions(body.protocol_version, body.client_schema_version)
+        record_sync(context_of(request).engine, caller.device.id, request.headers.get("user-agent"))
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
         for visit in visits:

@@ -2,6 +2,7 @@
 
     reviewer-app-server [--data-dir D] [--database-url URL] serve --host 127.0.0.1 --port 8080
                         [--ca-dir CA_FOLDER] [--ca-passphrase-file FILE]
+                        [--tls-cert CERT.pem --tls-key KEY.pem] [--public-url URL] [--demo]
     reviewer-app-server migrate
     reviewer-app-server admin create-trust NAME
     reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
@@ -40,6 +41,7 @@ from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 
 if TYPE_CHECKING:
+    from reviewer_app.server.console.settings import DemoAccount
     from reviewer_app.server.trust_authority import TrustAuthority
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"file with the CA key's passphrase (or {CA_PASSPHRASE_ENV}); needed to issue "
         "certificates at enrolment",
+    )
+    serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS: certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, default=None, help="serve HTTPS: private key (PEM)")
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        help=f"the address people reach the server at, for enrolment links (or {SERVER_URL_ENV})",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the demo trust (seeded into the data folder, or a temporary one without "
+        "--data-dir) with its sign-in shown on the console's sign-in page",
     )
     commands.add_parser("migrate", help="bring the database schema up to date")
 
@@ -317,24 +332,122 @@ def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
     return authority
 
 
+def _tls(args: argparse.Namespace) -> tuple[str, str] | None:
+    """uvicorn's TLS settings, after checking the files are there and readable."""
+    if args.tls_cert is None and args.tls_key is None:
+        return None
+    if args.tls_cert is None or args.tls_key is None:
+        raise ReviewerError(
+            "HTTPS needs both --tls-cert and --tls-key.",
+            hint="Give the certificate (PEM) and its private key (PEM).",
+        )
+    for what, path in (("certificate", args.tls_cert), ("private key", args.tls_key)):
+        try:
+            path.read_bytes()
+        except OSError as exc:
+            raise ReviewerError(
+                f"The TLS {what} {path} cannot be read ({exc.strerror}).",
+                hint="Check the path and its permissions.",
+            ) from exc
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            str(args.tls_cert), str(args.tls_key)
+        )
+    except (ssl.SSLError, ValueError) as exc:
+        raise ReviewerError(
+            f"The TLS certificate {args.tls_cert} and key {args.tls_key} do not work together "
+            "or are not PEM files.",
+            hint="Give the certificate and the private key it was issued for, both in PEM.",
+        ) from exc
+    return str(args.tls_cert), str(args.tls_key)
+
+
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
     from reviewer_app.server.app import create_app_from_settings
+    from reviewer_app.server.console.settings import ConsoleSettings
 
+    tls = _tls(args)
     authority = _trust_authority(args)
-    app = create_app_from_settings(database_url, data_dir / "blobs", authority)
+    scheme = "https" if tls else "http"
+    public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
+    console = ConsoleSettings(public_url=public_url)
+    if args.demo:
+        console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
+    app = create_app_from_settings(database_url, data_dir / "blobs", authority, console)
     from reviewer_app.logging_setup import configure
 
     # From here on the log also goes to the console (the server's operators read it there).
     configure(data_dir / "logs" / "server.log", console=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Trust console: {public_url or f'{scheme}://{host}:{args.port}'}/console", flush=True)
+    if args.demo:
+        for account in console.demo_accounts:
+            print(f"  demo sign-in, {account.label}: {account.email}", flush=True)
+        print(f"  password for each: {console.demo_accounts[0].password}", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
+    )
     return 0
+
+
+def _seed_demo(database_url: str) -> tuple[DemoAccount, ...]:
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
+
+    engine = create_server_engine(database_url)
+    try:
+        migrate(engine)
+        with write_session(engine) as session:
+            if seed_demo_trust(session, frameworks_dir()):
+                print("The demo trust is seeded.", flush=True)
+        with write_session(engine) as session:
+            accounts = demo_accounts(session)
+    finally:
+        engine.dispose()
+    if not accounts:
+        raise ReviewerError(
+            "This data folder holds a trust that is not the demo's, so --demo has nobody to "
+            "sign in as.",
+            hint="Use --demo with an empty data folder (or none: a temporary one is made).",
+        )
+    return accounts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``reviewer-app-server``. Returns the exit status; never a traceback."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if (
+        args.command == "serve"
+        and args.demo
+        and args.data_dir is None
+        and not os.environ.get(SERVER_DATA_DIR_ENV)
+        and not args.database_url
+    ):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="reviewer-demo-server-") as folder:
+            args.data_dir = Path(folder)
+            print(
+                f"The demo trust lives in {folder} until the server stops "
+                "(give --data-dir to keep it).",
+                flush=True,
+            )
+            return _main(args)
+    return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     from reviewer_app.logging_setup import configure
 

@@ -101,6 +101,8 @@ class Device(SQLModel, table=True):
     enrolled_at: datetime
     revoked_at: datetime | None = None
     last_seen_at: datetime | None = None
+    #: The Reviewer version the laptop last synced with (from its User-Agent).
+    app_version: str | None = Field(default=None, max_length=40)
 
 
 class EnrolmentCode(SQLModel, table=True):

@@ -190,6 +190,12 @@ def set_password_with_link(
     return person
 
 
+def set_demo_password(session: Session, person: models.Person, password: str) -> None:
+    """Give a demo person the demo's published password (``serve --demo`` only)."""
+    person.password_hash = _hasher.hash(password)
+    session.add(person)
+
+
 # ------------------------------------------------------------------ signing in
 
 

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "schools",
+    "people",
+    "visits",
+    "enrolment",
+    "devices",
+    "audit_log",
     "fallback",
 )
 

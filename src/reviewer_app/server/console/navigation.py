@@ -29,6 +29,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Schools", "/console/schools"),
     NavItem("People", "/console/people"),
     NavItem("Visits", "/console/visits"),
+    NavItem("Frameworks", "/console/frameworks"),
     NavItem("Enrolment", "/console/enrolment"),
     NavItem("Devices", "/console/devices"),
     NavItem("Audit log", "/console/audit"),

@@ -1,6 +1,6 @@
 """The trust console: staff sign-in on the existing person (password hash, authenticator,
-lockout), one-time setup and reset links, browser sessions, recovery codes, the audit log, and
-a school's local authority (from GIAS).
+lockout), one-time setup and reset links, browser sessions, recovery codes, the audit log, a
+school's local authority (from GIAS), and the app version a device last synced with.
 
 Revision ID: 0004
 Revises: 0003
@@ -24,6 +24,8 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("local_authority", sa.String(length=100), nullable=False, server_default="")
         )
+    with op.batch_alter_table("device") as batch:
+        batch.add_column(sa.Column("app_version", sa.String(length=40), nullable=True))
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("password_hash", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
@@ -103,3 +105,5 @@ def downgrade() -> None:
             batch.drop_column(column)
     with op.batch_alter_table("school") as batch:
         batch.drop_column("local_authority")
+    with op.batch_alter_table("device") as batch:
+        batch.drop_column("app_version")

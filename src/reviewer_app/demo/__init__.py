@@ -1,0 +1,1 @@
+"""The demo trust, shared by the desktop demo and the trust server's ``serve --demo``."""
