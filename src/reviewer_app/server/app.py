@@ -69,6 +69,7 @@ from reviewer_app.server.request_context import (
     authorization_header,
     context_of,
 )
+from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.sync.protocol import (
@@ -399,6 +400,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     )
     def changes(
         review_id: ReviewId,
+        request: Request,
         session: SessionDep,
         caller: CallerDep,
         since: Annotated[int, Query(ge=0)] = 0,
@@ -408,6 +410,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
         page = read_changes(session, review, since, limit, restriction)
+        log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])

@@ -27,17 +27,12 @@ from reviewer_app.server.console.auth import (
 from reviewer_app.server.console.qr import qr_data_uri
 from reviewer_app.server.console.web import redirect, render
 from reviewer_app.server.enrolment import code_state, codes_of_trust, issue_code, revoke_code
+from reviewer_app.sync.enrol_link import ENROL_PATH, enrol_link
 
 router = APIRouter()
 
 #: How long a code may be valid, as offered in the form (hours, label).
 LIFETIMES = [("24", "1 day"), ("72", "3 days"), ("168", "1 week")]
-ENROL_PATH = "/console/enrol-laptop"
-
-
-def enrol_link(server_url: str, code: str) -> str:
-    """What the QR code carries and the desktop app's Connect dialog accepts."""
-    return f"{server_url.rstrip('/')}{ENROL_PATH}#code={code}"
 
 
 def _page(
