@@ -112,6 +112,12 @@ class Browser:
             page.get_by_role("button", name="Continue").click()
         page.wait_for_url(f"{self.server.url}/console")
 
+    def nav(self, label: str) -> None:
+        """Follow a link of the console's navigation bar."""
+        bar = self.page.get_by_role("navigation", name="Console sections")
+        bar.get_by_role("link", name=label, exact=True).click()
+        self.page.wait_for_load_state()
+
     def submit(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).click()
         self.page.wait_for_load_state()

@@ -10,7 +10,7 @@ which answers "not found" for anything of another trust.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -160,9 +160,14 @@ def console_action(
         yield session, user
 
 
-async def read_form(request: Request) -> FormData:
-    """The posted form (urlencoded or multipart), read before the route's thread runs."""
-    return await request.form(max_files=1, max_fields=2000)
+async def read_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form (urlencoded or multipart), read before the route's thread runs; its
+    uploaded files are closed (their temporary files removed) once the request is answered."""
+    form = await request.form(max_files=1, max_fields=2000)
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 FormDep = Annotated[FormData, Depends(read_form)]
