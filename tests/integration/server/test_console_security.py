@@ -160,7 +160,10 @@ def state(server: ConsoleServer) -> tuple[object, ...]:
                 models.Trust,
             )
         ) + (
-            sorted((p.id, p.name, p.email, p.active, p.totp_secret) for p in session.exec(select(models.Person))),
+            sorted(
+                (p.id, p.name, p.email, p.active, p.totp_secret)
+                for p in session.exec(select(models.Person))
+            ),
             sorted((d.id, d.revoked_at) for d in session.exec(select(models.Device))),
         )
 
@@ -316,7 +319,10 @@ def test_no_secret_outlives_its_use_in_responses_or_logs(
     token = link.rsplit("/", 1)[1]
     with httpx.Client(base_url=console.url, event_hooks={"response": [keep]}) as http:
         page = http.get(link)
-        http.post(link, data={"csrf_token": csrf_of(page.text), "password": PASSWORD, "confirmation": PASSWORD})
+        http.post(
+            link,
+            data={"csrf_token": csrf_of(page.text), "password": PASSWORD, "confirmation": PASSWORD},
+        )
         bodies.clear()  # the link page itself may show the token before it is used
         assert http.get(link).status_code == 404  # used: gone
         sign_in_password(http, "ann.admin@oak.example", PASSWORD)

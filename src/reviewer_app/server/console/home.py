@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from starlette.responses import Response
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.organisation import Role
 from reviewer_app.server import models
 from reviewer_app.server.console.auth import (
     ConsoleUser,
@@ -67,6 +68,12 @@ def _summary(session: Session, user: ConsoleUser) -> dict[str, object]:
             models.Person.trust_id == trust_id,
             col(models.Person.active),
             ~col(models.Person.id).in_(select(models.Assignment.person_id)),
+            # Someone who only administers needs no school.
+            col(models.Person.id).in_(
+                select(models.PersonRole.person_id).where(
+                    models.PersonRole.role != Role.TRUST_ADMIN.value
+                )
+            ),
         ),
     )
     return {
