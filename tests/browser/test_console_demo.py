@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import Browser
 from console_support import ConsoleServer
-
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import create_server_engine, migrate, write_session

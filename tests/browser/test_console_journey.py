@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import keyring
 import pytest
-from console_support import enrol_staff
 
+from console_support import enrol_staff
 from keyring_backends import MemoryKeyring
 from reviewer_app import __version__
 from reviewer_app.domain.school_terms import school_year_of

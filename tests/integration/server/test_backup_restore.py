@@ -14,10 +14,10 @@ from pathlib import Path
 
 import keyring
 import pytest
-from conftest import ThrowawayPostgres, postgres_base_url
 from server_process import free_port, run, serving
 from sqlalchemy.engine import make_url
 
+from conftest import ThrowawayPostgres, postgres_base_url
 from keyring_backends import MemoryKeyring
 from reviewer_app.paths import AppPaths, frameworks_dir
 from reviewer_app.services import enrolment

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, select
+
 from console_support import (
     PASSWORD,
     ConsoleServer,
@@ -27,8 +29,6 @@ from console_support import (
     sign_in_password,
     signed_in,
 )
-from sqlmodel import Session, select
-
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.console import PUBLIC_PREFIXES
@@ -148,18 +148,19 @@ def state(server: ConsoleServer) -> tuple[object, ...]:
     """Everything an admin action could change, to prove a refused one changed nothing."""
     assert server.engine is not None
     with Session(server.engine) as session:
-        return tuple(
-            sorted(repr(row.model_dump()) for row in session.exec(select(model)).all())
-            for model in (
-                models.School,
-                models.Assignment,
-                models.PersonRole,
-                models.Visit,
-                models.EnrolmentCode,
-                models.Framework,
-                models.Trust,
-            )
-        ) + (
+        return (
+            *tuple(
+                sorted(repr(row.model_dump()) for row in session.exec(select(model)).all())
+                for model in (
+                    models.School,
+                    models.Assignment,
+                    models.PersonRole,
+                    models.Visit,
+                    models.EnrolmentCode,
+                    models.Framework,
+                    models.Trust,
+                )
+            ),
             sorted(
                 (p.id, p.name, p.email, p.active, p.totp_secret)
                 for p in session.exec(select(models.Person))

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from console_support import PASSWORD, csrf_of
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -20,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from server_process import free_port, run, serving
 from sqlmodel import Session, select
 
+from console_support import PASSWORD, csrf_of
 from reviewer_app.server import models
 from reviewer_app.server.database import create_server_engine
 
