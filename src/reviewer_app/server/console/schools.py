@@ -23,7 +23,7 @@ from reviewer_app.server.console.auth import (
 )
 from reviewer_app.server.console.web import redirect, render
 from reviewer_app.server.gias_import import import_schools, parse_urns
-from reviewer_app.server.visit_planning import framework_title
+from reviewer_app.server.visit_scheduling import framework_title
 
 router = APIRouter()
 

@@ -25,7 +25,7 @@ from reviewer_app.server.console.auth import (
 )
 from reviewer_app.server.console.schools import trust_people, trust_schools
 from reviewer_app.server.console.web import redirect, render
-from reviewer_app.server.visit_planning import (
+from reviewer_app.server.visit_scheduling import (
     calendar,
     check_plan,
     framework_title,
