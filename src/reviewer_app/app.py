@@ -132,6 +132,13 @@ def peek_ui_scale(path: Path) -> int:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app; returns the process exit status."""
+    from reviewer_app.display_check import missing_display
+
+    no_display = missing_display()
+    if no_display is not None:
+        # Qt would abort the process with a misleading message about its plugins.
+        print(f"reviewer-app: {no_display}", file=sys.stderr)
+        return 1
     paths = AppPaths.resolve(getattr(args, "data_dir", None)).ensure()
     logging_setup.configure(paths.log_file)
     log.info("Reviewer %s starting (data in %s)", __version__, paths.data)
@@ -284,6 +291,12 @@ def _run_window(
 
     opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
+    from reviewer_app.gui.bundle_opening import FileOpenFilter, import_bundle_file
+
+    bundle = getattr(args, "open_bundle", None)
+    if bundle is not None:  # a double-clicked .reviewer file: imported once the store is open
+        opener.opened.connect(lambda *_: import_bundle_file(window, bundle))
+    app.installEventFilter(FileOpenFilter(window))
     opener.failed.connect(failed)
     opener.cancelled.connect(cancelled)
     try:

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("reviewer_app.commands.sync", "sync with the trust server now"),
     "export": ("reviewer_app.commands.bundle_export", "export reviews as a JSON bundle"),
     "import": ("reviewer_app.commands.bundle_import", "import reviews from a JSON bundle"),
+    "about": ("reviewer_app.commands.about", "this installation: folders, keyring, versions"),
 }
 
 
@@ -62,6 +63,9 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewer-app",
         description="Reviewer: school reviews captured offline, signed and synced.",
+        usage="%(prog)s [options] [BUNDLE.reviewer | COMMAND ...]",
+        epilog="With a .reviewer bundle (reviews exported from another laptop), the app opens "
+        "and imports it.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_store_arguments(parser, top_level=True)
@@ -84,11 +88,26 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def take_bundle(args_list: list[str]) -> Path | None:
+    """The ``.reviewer`` bundle the app was asked to open (a double-clicked file: the installers
+    associate the extension with ``Reviewer PATH``), removed from ``args_list``; else ``None``.
+    A command's own arguments (``import X.reviewer``) are left alone."""
+    if any(arg in COMMANDS for arg in args_list):
+        return None
+    for index, arg in enumerate(args_list):
+        if not arg.startswith("-") and arg.lower().endswith(".reviewer"):
+            del args_list[index]
+            return Path(arg)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``reviewer-app``. Returns the process exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    bundle = take_bundle(args_list)
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)
+    args.open_bundle = bundle
     if args.command is None:
         from reviewer_app.app import run_gui
 

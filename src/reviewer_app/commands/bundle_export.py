@@ -15,7 +15,12 @@ from reviewer_app.commands.workspace_opening import open_workspace, run_safely
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Arguments: the bundle file to write; ``--review ID`` (repeatable) to choose reviews."""
-    parser.add_argument("bundle", type=Path, metavar="BUNDLE", help="the JSON file to write")
+    parser.add_argument(
+        "bundle",
+        type=Path,
+        metavar="BUNDLE",
+        help="the file to write (NAME.reviewer opens in Reviewer on another laptop)",
+    )
     parser.add_argument(
         "--review", action="append", default=None, metavar="ID", help="export only this review"
     )

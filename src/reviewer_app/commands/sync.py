@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{status.needs_attention} change(s) were refused by the server and need your "
                 "attention in the app."
             )
+        if status.update is not None:
+            print(status.update.sentence())
         return 0
 
     return run_safely("sync", body)

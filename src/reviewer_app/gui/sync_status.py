@@ -14,6 +14,7 @@ The main window wires both in, with the Sync menu, the conflicts dialog and enro
 
 from __future__ import annotations
 
+import html
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -24,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from reviewer_app.gui import theme
+from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
 from reviewer_app.sync.client import (
@@ -58,9 +60,12 @@ class SyncController(QObject):
         progressed(int, int): done and total of the current stage (total 0: unknown).
         sync_finished(object): a :class:`~reviewer_app.sync.engine.SyncResult` arrived.
         reenrol_requested(str): the server refused the device token; the text says why.
+        update_changed(object): the newer app the trust server published
+            (:class:`~reviewer_app.services.app_updates.AppUpdate`), or ``None``.
     """
 
     state_changed = Signal(object, str)
+    update_changed = Signal(object)
     progressed = Signal(int, int)
     sync_finished = Signal(object)
     reenrol_requested = Signal(str)
@@ -210,6 +215,7 @@ class SyncController(QObject):
 
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
+        self.update_changed.emit(status.update)
         if not status.enrolled:
             self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
@@ -254,11 +260,19 @@ class SyncStatusWidget(QWidget):
         self.button.setText("Sync now")
         self.button.setToolTip("Send your changes to the trust and fetch everyone else's")
         self.button.clicked.connect(controller.sync_now)
+        # A newer app, said quietly: a link in the corner, never a dialog.
+        self.update_label = QLabel(self)
+        self.update_label.setObjectName("appUpdateLabel")
+        self.update_label.setOpenExternalLinks(True)
+        self.update_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.update_label.hide()
+        layout.addWidget(self.update_label)
         layout.addWidget(self.label)
         layout.addWidget(self.progress)
         layout.addWidget(self.button)
         controller.state_changed.connect(self._state_changed)
         controller.progressed.connect(self._progressed)
+        controller.update_changed.connect(self._update_changed)
 
     @Slot(object, str)
     def _state_changed(self, state: SyncState, text: str) -> None:
@@ -275,6 +289,20 @@ class SyncStatusWidget(QWidget):
         self.progress.setVisible(state is SyncState.SYNCING)
         if state is SyncState.SYNCING:
             self.progress.setRange(0, 0)
+
+    @Slot(object)
+    def _update_changed(self, update: AppUpdate | None) -> None:
+        if update is None:
+            self.update_label.hide()
+            return
+        words = f"Reviewer {html.escape(update.version)} is available"
+        if update.download_url:
+            href = html.escape(update.download_url, quote=True)
+            words = f'<a href="{href}">{words}</a>'
+        self.update_label.setText(words)
+        self.update_label.setToolTip(update.sentence())
+        self.update_label.setAccessibleName(update.sentence())
+        self.update_label.show()
 
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:

@@ -3,7 +3,8 @@
 Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every error is an
 ``ErrorBody``):
 
-* ``GET /health``: liveness and protocol version; no token needed.
+* ``GET /health``: liveness, the protocol versions accepted and the app version the trust rolls
+  out (:mod:`.app_release`); no token needed.
 * ``POST /enrol``: a one-time code for a device token (and a certificate when available).
 * ``POST /handshake``: versions check, who the device is, which visits and reviews it may read.
 * ``PUT /reviews/{review_id}``: start the review of a visit (team members; idempotent).
@@ -39,6 +40,7 @@ from reviewer_app.server.access import (
     review_access,
     visit_access,
 )
+from reviewer_app.server.app_release import health_fields
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
@@ -77,6 +79,7 @@ from reviewer_app.sync.protocol import (
     ENCODED_PAYLOADS,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
+    AppRelease,
     ChangesPage,
     ConflictRecord,
     CreateReviewRequest,
@@ -270,8 +273,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, Any]:
-        """Liveness probe; also tells clients the protocol version."""
-        return {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+        """Liveness probe; also tells clients the protocol versions and the current app."""
+        return {"status": "ok", **health_fields(context.app_release)}
 
     @app.post("/enrol", response_model=EnrolResponse, tags=["enrolment"])
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
@@ -305,7 +308,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         body: HandshakeRequest, request: Request, session: SessionDep, caller: CallerDep
     ) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
-        check_versions(body.protocol_version, body.client_schema_version)
+        check_versions(body.protocol_version, body.client_schema_version, context.app_release)
         record_sync(context_of(request).engine, caller.device.id, request.headers.get("user-agent"))
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
@@ -325,6 +328,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             visits=[_visit_info(session, v) for v in visits],
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
+            app_release=context.app_release,
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -436,18 +440,23 @@ def create_app_from_settings(
     database_url: str,
     blob_dir: Path,
     authority: TrustAuthority | None = None,
+    app_release: AppRelease | None = None,
     console: ConsoleSettings | None = None,
 ) -> FastAPI:
-    """Build the app from a database URL, a blob folder and the trust CA (migrating first)."""
+    """Build the app from a database URL, a blob folder, the trust CA and the app version the
+    trust rolls out (migrating first)."""
     from reviewer_app.server.database import create_server_engine, migrate
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority), console)
+    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release), console)
 
 
 def server_context(
-    engine: Engine, blobs: BlobStore, authority: TrustAuthority | None
+    engine: Engine,
+    blobs: BlobStore,
+    authority: TrustAuthority | None,
+    app_release: AppRelease | None = None,
 ) -> ServerContext:
     """The endpoints' shared context; signed reports and certificates need ``authority``."""
     return ServerContext(
@@ -455,4 +464,5 @@ def server_context(
         blobs=blobs,
         verify_report=authority.verify_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
+        app_release=app_release,
     )

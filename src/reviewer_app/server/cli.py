@@ -3,6 +3,7 @@
     reviewer-app-server [--data-dir D] [--database-url URL] serve --host 127.0.0.1 --port 8080
                         [--ca-dir CA_FOLDER] [--ca-passphrase-file FILE]
                         [--tls-cert CERT.pem --tls-key KEY.pem] [--public-url URL] [--demo]
+                        [--app-version 0.2.0 --app-download-url URL]
     reviewer-app-server migrate
     reviewer-app-server admin create-trust NAME
     reviewer-app-server admin create-school --trust T --urn 123456 --name N --phase primary
@@ -113,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"file with the CA key's passphrase (or {CA_PASSPHRASE_ENV}); needed to issue "
         "certificates at enrolment",
+    )
+    serve.add_argument(
+        "--app-version",
+        default=None,
+        help="the desktop app version the trust rolls out, published to laptops, which say "
+        "quietly when they are older (or REVIEWER_APP_VERSION)",
+    )
+    serve.add_argument(
+        "--app-download-url",
+        default=None,
+        help="where people get that version (or REVIEWER_APP_DOWNLOAD_URL)",
     )
     serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS: certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, default=None, help="serve HTTPS: private key (PEM)")
@@ -368,16 +380,18 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
     from reviewer_app.server.app import create_app_from_settings
+    from reviewer_app.server.app_release import release_from_settings
     from reviewer_app.server.console.settings import ConsoleSettings
 
     tls = _tls(args)
+    release = release_from_settings(args.app_version, args.app_download_url)
     authority = _trust_authority(args)
     scheme = "https" if tls else "http"
     public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
     console = ConsoleSettings(public_url=public_url)
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
-    app = create_app_from_settings(database_url, data_dir / "blobs", authority, console)
+    app = create_app_from_settings(database_url, data_dir / "blobs", authority, release, console)
     from reviewer_app.logging_setup import configure
 
     # From here on the log also goes to the console (the server's operators read it there).

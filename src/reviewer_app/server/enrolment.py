@@ -19,11 +19,14 @@ from sqlmodel import Session, select
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import audit, models
 from reviewer_app.server.access import roles_of
+from reviewer_app.server.app_release import where_to_update
 from reviewer_app.server.audit import SYSTEM, Actor
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
     MIN_CLIENT_SCHEMA_VERSION,
+    MIN_PROTOCOL_VERSION,
     PROTOCOL_VERSION,
+    AppRelease,
     EnrolRequest,
     EnrolResponse,
     PersonInfo,
@@ -155,14 +158,28 @@ def person_info(session: Session, person: models.Person) -> PersonInfo:
     )
 
 
-def check_versions(protocol_version: int, client_schema_version: int) -> None:
-    """Refuse a client that speaks another protocol or whose store is too old (426)."""
-    if protocol_version != PROTOCOL_VERSION or client_schema_version < MIN_CLIENT_SCHEMA_VERSION:
+def check_versions(
+    protocol_version: int, client_schema_version: int, release: AppRelease | None = None
+) -> None:
+    """Refuse a client whose protocol or store is too old, or whose protocol is newer (426).
+
+    ``release`` (the app version the trust publishes) lets the refusal say what to install.
+    """
+    if protocol_version > PROTOCOL_VERSION:
         raise ApiError(
             426,
             "upgrade_required",
-            f"This version of Reviewer (sync protocol {protocol_version}) cannot sync with the "
-            f"trust server, which speaks protocol {PROTOCOL_VERSION}; update the app.",
+            f"This version of Reviewer (sync protocol {protocol_version}) is newer than the "
+            f"trust server, which speaks protocol {PROTOCOL_VERSION}; ask your trust's IT to "
+            "update the trust server. Your work stays on this laptop until then.",
+        )
+    if protocol_version < MIN_PROTOCOL_VERSION or client_schema_version < MIN_CLIENT_SCHEMA_VERSION:
+        raise ApiError(
+            426,
+            "upgrade_required",
+            f"This version of Reviewer (sync protocol {protocol_version}) is too old to sync with "
+            f"the trust server, which needs protocol {MIN_PROTOCOL_VERSION} or later: "
+            f"{where_to_update(release)}. Your work stays on this laptop until then.",
         )
 
 

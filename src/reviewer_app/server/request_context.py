@@ -14,7 +14,7 @@ from sqlmodel import Session
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.enrolment import Caller, authenticate
 from reviewer_app.server.operations import ReportVerifier
-from reviewer_app.sync.protocol import PersonInfo
+from reviewer_app.sync.protocol import AppRelease, PersonInfo
 
 #: Issues a certificate for (person, CSR PEM); returns (certificate PEM, trust root PEM).
 CertificateIssuer = Callable[[PersonInfo, str], tuple[str, str]]
@@ -30,6 +30,8 @@ class ServerContext:
     blobs: BlobStore
     verify_report: ReportVerifier | None = None
     issue_certificate: CertificateIssuer | None = None
+    #: The desktop app version the trust rolls out (``serve --app-version``), if set.
+    app_release: AppRelease | None = None
 
 
 def context_of(request: Request) -> ServerContext:

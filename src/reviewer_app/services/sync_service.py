@@ -21,7 +21,8 @@ from sqlmodel import Session, col, func, select
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import JSONValue
-from reviewer_app.services import enrolment
+from reviewer_app.services import app_updates, enrolment
+from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.sync_apply import (
@@ -59,6 +60,8 @@ class SyncStatus:
     pending: int
     needs_attention: int
     open_conflicts: int
+    #: A newer app the trust server published at the last sync (said quietly), if any.
+    update: AppUpdate | None = None
 
 
 def summarise(result: SyncResult) -> str:
@@ -152,6 +155,7 @@ class SyncService:
             with self._store.writing() as session:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
+                app_updates.remember_release(session, result.app_release)
 
         self._lane.call(write)
 
@@ -166,6 +170,7 @@ class SyncService:
                 ).all()
             )
             waiting = _resolutions_waiting(session)
+            update = app_updates.available_update(session)
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -178,6 +183,7 @@ class SyncService:
             pending=counts.get(store_outbox.OpState.PENDING.value, 0),
             needs_attention=counts.get(store_outbox.OpState.REJECTED.value, 0),
             open_conflicts=len(open_conflicts),
+            update=update,
         )
 
     def needs_attention(self) -> list[store_outbox.OutboxOp]:

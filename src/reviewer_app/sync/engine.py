@@ -33,6 +33,7 @@ from reviewer_app.sync.protocol import (
     MAX_BLOB_CHUNK_BYTES,
     MAX_PULL_LIMIT,
     MIN_CLIENT_SCHEMA_VERSION,
+    AppRelease,
     ChangesPage,
     HandshakeResponse,
     Operation,
@@ -136,6 +137,8 @@ class SyncResult:
     server_time: datetime | None = None
     open_conflicts: set[str] = field(default_factory=set)
     rejections: list[OpResult] = field(default_factory=list)
+    #: The app version the trust rolls out, as the handshake published it.
+    app_release: AppRelease | None = None
 
     @property
     def nothing_to_do(self) -> bool:
@@ -308,6 +311,7 @@ def run(
         session.progress(SyncProgress("handshake"))
         handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         session.result.server_time = handshake.server_time
+        session.result.app_release = handshake.app_release
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
         session.upload_blobs()

@@ -33,8 +33,12 @@ from pydantic import (
     model_validator,
 )
 
-#: Version of this message format. A server refuses a client that speaks another one.
+#: Version of this message format. A server refuses a client that speaks a newer one.
 PROTOCOL_VERSION = 1
+#: Oldest message format a server still syncs with: an app older than this must be updated
+#: (the handshake answers 426 with where to get the current app). Raised only when the server
+#: stops understanding old laptops; a new app version alone never refuses anyone.
+MIN_PROTOCOL_VERSION = 1
 #: Oldest laptop store schema the server still accepts (the handshake's ``client_schema_version``).
 MIN_CLIENT_SCHEMA_VERSION = 1
 
@@ -561,6 +565,17 @@ class HandshakeRequest(_Message):
     client_schema_version: int
 
 
+class AppRelease(_Message):
+    """The desktop app version the trust rolls out, and where to get it.
+
+    Set on the trust server (``reviewer-app-server serve --app-version``) and published in
+    ``GET /health`` and the handshake; a laptop with an older version says so quietly.
+    """
+
+    version: Annotated[SafeText, Field(min_length=1, max_length=64)]
+    download_url: Annotated[SafeText, Field(max_length=2048)] | None = None
+
+
 class ReviewSummary(_Message):
     """A review this device may read, with its newest ``server_seq``.
 
@@ -604,6 +619,8 @@ class HandshakeResponse(_Message):
     reviews: list[ReviewSummary]
     #: Schools this device may read that have agreed categories, with their newest ``server_seq``.
     school_categories: list[SchoolCategoryFeed] = []
+    #: The app version the trust rolls out, when its server publishes one.
+    app_release: AppRelease | None = None
 
 
 class CreateReviewRequest(_Message):

@@ -144,7 +144,7 @@ def test_wrong_protocol_version(server: Harness, world: World, lead: Device) -> 
         json={"protocol_version": 99, "operations": [lead.note(world.walk_review)]},
     )
     body = _refused(response, 426, "upgrade_required")
-    assert "update the app" in body["message"]
+    assert "newer than the trust server" in body["message"]
     response = lead.http.post(
         "/handshake", json={"protocol_version": 1, "client_schema_version": 0}
     )

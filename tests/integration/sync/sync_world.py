@@ -40,6 +40,7 @@ from reviewer_app.services.review_session import installed_library, open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
+from reviewer_app.sync.protocol import AppRelease
 
 
 @dataclass
@@ -57,12 +58,20 @@ class LiveServer:
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
     extra_routes: Callable[[Any], None] | None = None
+    #: The app version the server publishes (as ``serve --app-version`` sets it).
+    app_release: AppRelease | None = None
 
     def start(self) -> None:
         self.engine = create_server_engine(f"sqlite:///{self.folder / 'server.sqlite3'}")
         migrate(self.engine)
         (self.folder / "blobs").mkdir(exist_ok=True)
-        app = create_app(ServerContext(engine=self.engine, blobs=BlobStore(self.folder / "blobs")))
+        app = create_app(
+            ServerContext(
+                engine=self.engine,
+                blobs=BlobStore(self.folder / "blobs"),
+                app_release=self.app_release,
+            )
+        )
         if self.extra_routes is not None:
             self.extra_routes(app)
         config = uvicorn.Config(
