@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from reviewer_app.app import make_application
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.review_editor import ReviewEditor
@@ -66,7 +67,7 @@ def photo_bytes(index: int) -> bytes:
 
 def prepare(paths: AppPaths) -> tuple[Workspace, str, str]:
     """The store with a big and an empty two-day peer review; returns their visit ids."""
-    workspace = Workspace.open(paths, demo=True)
+    workspace = open_demo_workspace(paths)
     people = {p.name: p for p in workspace.list_people()}
     workspace.set_identity(workspace.trust.name, people[LEAD])
     northfield = next(s for s in workspace.list_schools("Northfield Academy"))

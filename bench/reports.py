@@ -12,15 +12,20 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
+
+# The sample drafts and CA are test support, not product code.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from reviewer_app.reports.document import FULL_INTERNAL, ReportDocument, Section
 from reviewer_app.reports.render import render_report
-from reviewer_app.reports.sample_reports import peer_review_draft, sample_photos, sample_trust
 from reviewer_app.reports.signing import prepare_for_signing, sign_report
 from reviewer_app.reports.verification import verify_report
+from support.sample_reports import peer_review_draft, sample_photos, sample_trust
 
 TARGET_PAGES = 30
 PHOTOS = 20

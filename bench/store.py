@@ -24,10 +24,10 @@ from pathlib import Path
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import Attachment, EvidenceNote
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.blobs import put_blob
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 
@@ -65,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = AppPaths.from_base(folder / "app")
-        ws = Workspace.open(paths, demo=True)
+        ws = open_demo_workspace(paths)
         me = ws.current_person.id
         visits = [
             v
@@ -134,7 +134,7 @@ def main() -> None:
 
         # -- 3. reopening
         def reopen() -> None:
-            Workspace.open(paths, demo=True).close()
+            open_demo_workspace(paths).close()
 
         def plain_open() -> None:
             conn = sqlite3.connect(folder / "plain.db")

@@ -27,6 +27,7 @@ import uvicorn
 from fastapi import Request, Response
 from sqlalchemy.engine import make_url
 
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
@@ -39,9 +40,7 @@ from reviewer_app.sync.protocol import (
     MIN_CLIENT_SCHEMA_VERSION,
     PROTOCOL_VERSION,
     EnrolRequest,
-    Entity,
     Operation,
-    OpKind,
     PushRequest,
 )
 

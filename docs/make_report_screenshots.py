@@ -11,20 +11,24 @@ page, and keeps the signed PDF beside the images.
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+# The sample drafts and CA are test support, not product code.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
 from reviewer_app.reports.keys import certificate_pem
 from reviewer_app.reports.render import render_report
-from reviewer_app.reports.sample_reports import (
+from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.verification import verify_report
+from support.sample_reports import (
     peer_review_draft,
     safeguarding_audit_draft,
     sample_photos,
     sample_trust,
 )
-from reviewer_app.reports.signing import prepare_and_render, sign_report
-from reviewer_app.reports.verification import verify_report
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 

@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING
 
 from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.paths import AppPaths, frameworks_dir
+from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from reviewer_app.gui.crash import CrashHandler
-    from reviewer_app.gui.main_window import Catalogue, MainWindow
+    from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.gui.store_opening import StoreOpener
     from reviewer_app.gui.sync_wiring import SyncSetup
     from reviewer_app.gui.tasks import TaskRunner
-    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.services.framework_catalogue import Catalogue
+    from reviewer_app.services.workspace import BuiltInTrust, Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
 
@@ -50,33 +51,18 @@ def settings_path(paths: AppPaths) -> Path:
     return paths.config / SETTINGS_FILE
 
 
-def load_catalogue(folder: Path | None = None) -> Catalogue:
-    """What the installed frameworks offer the shell: visit kinds and trust profiles.
+def _load_catalogue(folder: Path | None) -> Catalogue:
+    """The frameworks' catalogue, imported on the reader thread that loads it."""
+    from reviewer_app.services.framework_catalogue import load_catalogue
 
-    Runs on a reader thread after the window is up (parsing YAML is not start-up work). The GUI
-    receives titles and phases taken from validated Framework objects, never YAML. A broken
-    framework file raises ``FrameworkLoadError``, whose message names the file and line.
-    """
-    from reviewer_app.domain.frameworks import load_library
-    from reviewer_app.gui.dialogs.new_visit import VisitKind
-    from reviewer_app.gui.main_window import Catalogue
+    return load_catalogue(folder)
 
-    library = load_library(folder or frameworks_dir())
-    kinds = []
-    for framework_id in library.framework_ids:
-        framework = library.latest(framework_id)
-        kinds.append(
-            VisitKind(
-                framework_id=framework.id,
-                title=framework.title,
-                phases=tuple(phase.value for phase in framework.phases),
-            )
-        )
-    kinds.sort(key=lambda kind: kind.title.casefold())
-    profiles = [(profile.id, profile.title) for profile in library.profiles]
-    if not any(profile_id == "generic" for profile_id, _title in profiles):
-        profiles.insert(0, ("generic", "Generic"))
-    return Catalogue(kinds=tuple(kinds), profiles=tuple(profiles))
+
+def _demo_trust() -> BuiltInTrust:
+    """The demo trust, plugged into the demo store (imported on the store-opening thread)."""
+    from reviewer_app.demo.demo_trust import DemoTrust
+
+    return DemoTrust()
 
 
 def make_application() -> QApplication:
@@ -224,7 +210,7 @@ def start_shell(
         settings_file=settings_path(paths),
         tasks=tasks,
         store_label="Demo store" if demo else "Encrypted store",
-        load_catalogue=lambda: load_catalogue(frameworks),
+        load_catalogue=lambda: _load_catalogue(frameworks),
         sync_setup=sync_setup,
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
@@ -256,7 +242,9 @@ def _run_window(
     from reviewer_app.gui.store_opening import StoreOpener
 
     demo = bool(getattr(args, "demo", False))
-    opener = StoreOpener(paths, settings_path(paths), demo=demo)
+    opener = StoreOpener(
+        paths, settings_path(paths), demo=demo, built_in=_demo_trust if demo else None
+    )
     # The quick look at the store (a few milliseconds of disk) runs while the window is built;
     # its result is delivered once the event loop runs, so it can be in the first paint.
     opener.start()

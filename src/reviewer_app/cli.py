@@ -75,7 +75,8 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
         help="log crashes without showing a dialog (for automated runs)",
     )
     # Only import the module of the subcommand actually named (start-up stays fast).
-    named = next((a for a in argv if not a.startswith("-")), None)
+    # The first word that names a command: an option's value (``--data-dir D``) may come first.
+    named = next((a for a in argv if a in COMMANDS), None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text)

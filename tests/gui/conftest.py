@@ -9,19 +9,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import theme
 from reviewer_app.gui.none_refcount_guard import guard
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import SCHOOL_FACING
-from reviewer_app.reports.sample_reports import (
-    SampleTrust,
-    peer_review_draft,
-    sample_photos,
-    sample_trust,
-)
 from reviewer_app.reports.signing import prepare_and_render, sign_report
-from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
+from support.sample_reports import SampleTrust, peer_review_draft, sample_photos, sample_trust
 
 # pytest-qt starts Qt here rather than app.make_application, which installs this guard for the
 # app: without it a long GUI session aborts on "deallocating None" (see none_refcount_guard).
@@ -56,7 +51,7 @@ def paths(data_dir: Path) -> AppPaths:
 
 def open_shell(qtbot: QtBot, paths: AppPaths, *, settings: Settings | None = None) -> Shell:
     """Open the demo store on ``paths`` and show the main window with everything loaded."""
-    workspace = Workspace.open(paths, demo=True)
+    workspace = open_demo_workspace(paths)
     shell = start_shell(paths, demo=True, workspace=workspace, settings=settings or Settings())
     qtbot.addWidget(shell.window)
     shell.window.show()

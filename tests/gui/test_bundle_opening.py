@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
 from reviewer_app.cli import main, take_bundle
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.bundle_opening import import_bundle_file
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_session import open_review
-from reviewer_app.services.workspace import Workspace
 
 WINDOWS_PATH = "C:\\Users\\Siân\\Downloads\\Visit.REVIEWER"
 
@@ -55,7 +55,7 @@ def test_a_bundle_from_another_laptop_is_imported_and_said(
 ) -> None:
     # Another laptop's demo store with a note the window's store does not have.
     other = AppPaths.from_base(tmp_path / "other laptop")
-    with Workspace.open(other, demo=True) as workspace:
+    with open_demo_workspace(other) as workspace:
         me = workspace.current_person.id
         visit = next(
             v

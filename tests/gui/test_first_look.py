@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import settings_path, start_shell
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Phase, School
 from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
@@ -114,7 +115,7 @@ def test_a_wrong_passphrase_shows_nothing_first_and_is_explained(
 
 
 def test_quitting_before_the_full_open_begins_opens_nothing(qtbot: QtBot, paths: AppPaths) -> None:
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     opener = StoreOpener(paths, settings_path(paths), demo=True)
     with qtbot.waitSignal(opener.first_look_read, timeout=20_000):
         opener.start()
@@ -125,7 +126,7 @@ def test_quitting_before_the_full_open_begins_opens_nothing(qtbot: QtBot, paths:
 def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
     qtbot: QtBot, paths: AppPaths
 ) -> None:
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     look = read_first_look(paths.demo_store_file, DEMO_KEY)
     assert look is not None
     shell = start_shell(paths, demo=True)
@@ -147,7 +148,7 @@ def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
         resets: list[None] = []
         window.schools_model.modelReset.connect(lambda: resets.append(None))
 
-        workspace = Workspace.open(paths, demo=True)
+        workspace = open_demo_workspace(paths)
         with qtbot.waitSignal(window.school_shown, timeout=20_000) as shown:
             shell.attach(workspace, Settings())
         assert shown.args == [chosen.id]
@@ -167,7 +168,7 @@ def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
 def test_the_status_bar_says_the_store_is_still_opening_until_it_is(
     qtbot: QtBot, paths: AppPaths
 ) -> None:
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     look = read_first_look(paths.demo_store_file, DEMO_KEY)
     assert look is not None
     shell = start_shell(paths, demo=True)
@@ -175,7 +176,7 @@ def test_the_status_bar_says_the_store_is_still_opening_until_it_is(
     try:
         shell.window.show_first_look(look)
         assert shell.window.activity_status.text() == "Opening the store…"
-        shell.attach(Workspace.open(paths, demo=True), Settings())
+        shell.attach(open_demo_workspace(paths), Settings())
         qtbot.waitUntil(lambda: shell.tasks.pending == 0, timeout=20_000)
         assert shell.window.activity_status.text() == ""
     finally:

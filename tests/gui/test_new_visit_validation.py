@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
 from reviewer_app.domain.organisation import Phase, Role
-from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind, next_working_day
+from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, next_working_day
+from reviewer_app.services.framework_catalogue import VisitKind
 
 
 def _dialog(qtbot: QtBot, shell: Shell, **overrides) -> NewVisitDialog:

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app import __version__
 from reviewer_app.app import Shell
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import qtlog, theme
 from reviewer_app.gui.dialogs.about import AboutDialog
 from reviewer_app.gui.dialogs.passphrase import MIN_LENGTH, PassphraseDialog, PassphraseMode
@@ -196,14 +197,13 @@ def test_broken_frameworks_leave_the_schools_usable_and_say_why(
     qtbot: QtBot, paths: AppPaths, tmp_path: Path, expected_log
 ) -> None:
     from reviewer_app.app import start_shell
-    from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
 
     expected_log(logging.ERROR, "The review frameworks could not be loaded")
     broken = tmp_path / "frameworks"
     broken.mkdir()
     (broken / "learning-walk.yaml").write_text("kind: framework\nid: [unclosed\n", encoding="utf-8")
-    workspace = Workspace.open(paths, demo=True)
+    workspace = open_demo_workspace(paths)
     shell = start_shell(
         paths, demo=True, workspace=workspace, settings=Settings(), frameworks=broken
     )

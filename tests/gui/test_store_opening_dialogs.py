@@ -78,7 +78,9 @@ def test_cancelling_the_passphrase_opens_nothing_and_changes_nothing(
 
 
 def test_the_demo_store_needs_no_passphrase(qtbot: QtBot, paths: AppPaths) -> None:
-    workspace = open_workspace(paths, demo=True)
+    from reviewer_app.demo.demo_trust import DemoTrust
+
+    workspace = open_workspace(paths, demo=True, built_in=DemoTrust())
     assert workspace is not None
     try:
         assert workspace.demo

@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.gui.verify_dialog import VerifyReportDialog
-from reviewer_app.reports.sample_reports import SampleTrust
+from support.sample_reports import SampleTrust
 
 
 def _dialog(qtbot: QtBot, trust: SampleTrust) -> VerifyReportDialog:

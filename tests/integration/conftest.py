@@ -7,13 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from reviewer_app.reports.document import FULL_INTERNAL, ReportDocument
-from reviewer_app.reports.sample_reports import (
-    SampleTrust,
-    peer_review_draft,
-    sample_photos,
-    sample_trust,
-)
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+from support.sample_reports import SampleTrust, peer_review_draft, sample_photos, sample_trust
 
 PEER_SIGNERS = ("Amira Hussain", "Tom Fletcher", "Dr Sarah Whitfield")
 

@@ -14,9 +14,9 @@ import pytest
 from reviewer_app.reports import ca
 from reviewer_app.reports.document import ReportDocument
 from reviewer_app.reports.keys import credentials, generate_signing_key
-from reviewer_app.reports.sample_reports import SampleTrust, sample_trust
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.reports.verification import ReportVerification, verify_report
+from support.sample_reports import SampleTrust, sample_trust
 
 
 def _verify(pdf: bytes, trust: SampleTrust, **kwargs: object) -> ReportVerification:
@@ -81,7 +81,7 @@ def test_pdfsig_accepts_each_signature_and_the_last_covers_the_whole_file(
 
 
 def test_safeguarding_audit_signed_by_two_is_valid(tmp_path: Path) -> None:
-    from reviewer_app.reports.sample_reports import safeguarding_audit_draft
+    from support.sample_reports import safeguarding_audit_draft
 
     trust = sample_trust("Oakwood Learning Trust")
     document = safeguarding_audit_draft().for_audience("full_internal")

@@ -6,6 +6,7 @@ its reports live in folders with spaces, apostrophes and accents (a Windows prof
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,8 @@ from keyring_backends import keyring_in_use
 from reviewer_app import settings as settings_store
 from reviewer_app.app import settings_path
 from reviewer_app.cli import main
+from reviewer_app.demo.demo_trust import open_demo_workspace
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.report_service import ReportService
@@ -82,13 +85,13 @@ def test_the_usual_folders_of_each_platform_hold_store_settings_and_logs(
     paths = AppPaths.resolve(None).ensure()
     assert paths.data == odd_home / data
     assert paths.logs == odd_home / logs
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         assert len(workspace.list_schools()) >= 6
     # On macOS (and Windows) settings share the data folder: nothing may collide there.
     chosen = settings_store.Settings(ui_scale_percent=150)
     settings_store.save(chosen, settings_path(paths))
     assert settings_store.load(settings_path(paths)).ui_scale_percent == 150
-    with Workspace.open(paths, demo=True) as again:
+    with open_demo_workspace(paths) as again:
         assert len(again.list_schools()) >= 6
 
 
@@ -111,7 +114,7 @@ def test_with_no_keyring_a_passphrase_protects_a_store_in_an_odd_folder(tmp_path
 
 def test_photos_and_reports_go_to_and_come_from_odd_folders(tmp_path: Path) -> None:
     paths = AppPaths.from_base(tmp_path / ODD / "données")
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         me = workspace.current_person.id
         visit = next(
             v
@@ -126,7 +129,7 @@ def test_photos_and_reports_go_to_and_come_from_odd_folders(tmp_path: Path) -> N
         out = tmp_path / ODD / "Rapports d'été" / "Réunion – équipe.pdf"
         out.parent.mkdir(parents=True)
         ReportService(workspace, paths).export(visit.id, "full_internal", out)
-    with Workspace.open(paths, demo=True) as reopened:
+    with open_demo_workspace(paths) as reopened:
         (kept,) = [a for a in reopened.reviews.attachments(review.id) if a.id == photo.id]
         assert reopened.reviews.attachment_data(kept) == PHOTO
     assert out.read_bytes().startswith(b"%PDF-")
@@ -163,3 +166,37 @@ def test_the_commands_work_in_odd_folders_without_a_keyring(
     about = json.loads(capsys.readouterr().out)
     assert about["keyring"] == "none"
     assert about["data"] == str(base / "magasin" / "data")
+
+
+def test_a_report_open_in_a_pdf_reader_on_windows_is_named_and_nothing_is_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file another program holds open (Linux does not), so the
+    refusal is simulated: Path.replace raises what Windows raises for that file."""
+    paths = AppPaths.from_base(tmp_path / ODD / "données")
+    out = tmp_path / ODD / "Rapport – ouvert.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(b"%PDF-1.7 the copy open in the PDF reader")
+    real_replace = Path.replace
+
+    def replace_as_windows(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target) == out:
+            raise PermissionError(13, "Access is denied", str(target))
+        return real_replace(self, target)
+
+    with open_demo_workspace(paths) as workspace:
+        me = workspace.current_person.id
+        visit = next(
+            v
+            for s in workspace.list_schools()
+            for v in workspace.visits_for_school(s.id)
+            if v.status is VisitStatus.IN_PROGRESS and v.is_team_member(me)
+        )
+        open_review(workspace, visit.id, with_notes=False)
+        monkeypatch.setattr(Path, "replace", replace_as_windows)
+        with pytest.raises(ReviewerError) as refused:
+            ReportService(workspace, paths).export(visit.id, "full_internal", out)
+    assert "Access is denied" in str(refused.value)
+    assert "close it and export again" in str(refused.value)
+    assert out.read_bytes() == b"%PDF-1.7 the copy open in the PDF reader"
+    assert not out.with_name(out.name + ".part").exists()

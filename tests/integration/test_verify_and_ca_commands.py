@@ -19,8 +19,8 @@ from reviewer_app.reports.keys import (
     load_certificates,
     save_key,
 )
-from reviewer_app.reports.sample_reports import SampleTrust
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+from support.sample_reports import SampleTrust
 
 
 def _cli(

@@ -102,9 +102,15 @@ def _run(args: argparse.Namespace, paths: object) -> int:
 
     assert isinstance(paths, AppPaths)
     demo = bool(getattr(args, "demo", False)) or args.report_command == "demo-root"
-    with Workspace.open(paths, demo=demo, passphrase=_ask_store_passphrase) as workspace:
+    if demo:
+        from reviewer_app.demo.demo_trust import open_demo_workspace
+
+        opened = open_demo_workspace(paths)
+    else:
+        opened = Workspace.open(paths, passphrase=_ask_store_passphrase)
+    with opened as workspace:
         if args.report_command == "demo-root":
-            from reviewer_app.services.demo_reports import export_demo_root
+            from reviewer_app.demo.reports import export_demo_root
 
             out = export_demo_root(workspace, args.out)
             print(f"Wrote the demo trust's root certificate to {out}.")

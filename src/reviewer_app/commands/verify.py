@@ -161,7 +161,13 @@ def _hash_in_local_store(args: argparse.Namespace, paths: AppPaths, report_id: s
         raise ReviewerError(f"The store {path} needs its passphrase.")
 
     try:
-        with Workspace.open(paths, demo=demo, passphrase=no_prompt) as workspace:
+        if demo:
+            from reviewer_app.demo.demo_trust import open_demo_workspace
+
+            opened = open_demo_workspace(paths)
+        else:
+            opened = Workspace.open(paths, passphrase=no_prompt)
+        with opened as workspace:
             return expected_data_hash(workspace, report_id)
     except ReviewerError as exc:
         log.info("report not checked against the local store: %s", type(exc).__name__)

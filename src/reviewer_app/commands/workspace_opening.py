@@ -38,9 +38,11 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     from reviewer_app.services.workspace import Workspace
 
     paths = AppPaths.resolve(getattr(args, "data_dir", None))
-    return Workspace.open(
-        paths, demo=bool(getattr(args, "demo", False)), passphrase=_ask_passphrase
-    )
+    if getattr(args, "demo", False):
+        from reviewer_app.demo.demo_trust import open_demo_workspace
+
+        return open_demo_workspace(paths)
+    return Workspace.open(paths, passphrase=_ask_passphrase)
 
 
 def run_safely(name: str, body: Callable[[], int]) -> int:

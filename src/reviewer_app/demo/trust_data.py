@@ -1,6 +1,6 @@
 """The demo trust's data: invented schools, people and a year of visits (domain objects only).
 
-The desktop demo (``services/demo.py``) seeds it into a laptop store; the trust server's
+The desktop demo (``demo/trust.py``) seeds it into a laptop store; the trust server's
 ``serve --demo`` (``server/demo_trust.py``) seeds the same trust into the server's database, so
 the console and the app show the same schools, people and visits. Nothing here touches storage.
 Dates are relative to the day given and fall on weekdays in term time. Every school, person and

@@ -33,9 +33,10 @@ from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
+from reviewer_app.services.framework_catalogue import Catalogue, VisitKind
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, VisitKind
+    from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
@@ -44,14 +45,6 @@ if TYPE_CHECKING:
     from reviewer_app.storage.quick_read import FirstLook
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Catalogue:
-    """What the installed frameworks offer: visit kinds and trust profiles (id, title)."""
-
-    kinds: tuple[VisitKind, ...] = ()
-    profiles: tuple[tuple[str, str], ...] = (("generic", "Generic"),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from reviewer_app.paths import AppPaths
 if TYPE_CHECKING:
     # The dialog is imported when a passphrase is asked: most starts never need it.
     from reviewer_app.gui.dialogs.passphrase import PassphraseMode
-    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.services.workspace import BuiltInTrust, Workspace
     from reviewer_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,16 @@ def _remembered_first(ask: Ask, passphrase: str | None) -> Ask:
 
 
 def open_workspace(
-    paths: AppPaths, *, demo: bool, ask: Ask = _ask_modal, passphrase: str | None = None
+    paths: AppPaths,
+    *,
+    demo: bool,
+    ask: Ask = _ask_modal,
+    passphrase: str | None = None,
+    built_in: BuiltInTrust | None = None,
 ) -> Workspace | None:
     """Open the demo or the real store; ``None`` when the person cancels the passphrase.
+
+    ``built_in`` is the trust that ships with the app to seed the store with (the demo's).
 
     A wrong passphrase asks again with the problem shown in the dialog. Other problems with the
     store raise its :class:`~reviewer_app.storage.errors.StoreError` for the caller to show.
@@ -83,7 +90,7 @@ def open_workspace(
     for _attempt in range(ATTEMPTS):
         state["asked"] = False
         try:
-            return Workspace.open(paths, demo=demo, passphrase=prompt)
+            return Workspace.open(paths, demo=demo, passphrase=prompt, built_in=built_in)
         except PassphraseRequiredError:
             if state["cancelled"]:
                 log.info("Opening the store was cancelled at the passphrase")
@@ -132,12 +139,20 @@ class StoreOpener(QObject):
     _ask_requested = Signal(object)
 
     def __init__(
-        self, paths: AppPaths, settings_file: Path, *, demo: bool, parent: QObject | None = None
+        self,
+        paths: AppPaths,
+        settings_file: Path,
+        *,
+        demo: bool,
+        built_in: Callable[[], BuiltInTrust] | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.paths = paths
         self.settings_file = settings_file
         self.demo = demo
+        #: Makes the trust to seed the store with (called on the opening thread: it imports).
+        self.built_in = built_in
         self.workspace: Workspace | None = None
         self._thread: threading.Thread | None = None
         self._go = threading.Event()
@@ -184,7 +199,11 @@ class StoreOpener(QObject):
 
             settings = settings_store.load(self.settings_file)
             workspace = open_workspace(
-                self.paths, demo=self.demo, ask=self._ask_from_worker, passphrase=passphrase
+                self.paths,
+                demo=self.demo,
+                ask=self._ask_from_worker,
+                passphrase=passphrase,
+                built_in=self.built_in() if self.built_in is not None else None,
             )
         except BaseException as error:  # handed to the GUI thread, which shows or logs it
             self._finished.emit(None, None, error)

@@ -14,7 +14,8 @@ The reports layer works from its own view model and never reads the store or fra
   returns a ``ReportVerification`` in sentences, or raises ``UnusableReportError``;
 * :mod:`.ca` and :mod:`.keys`: the trust CA (``create_root``, ``issue_certificate``,
   ``self_issued_certificate``, ``build_crl``, ``CaFolder``) and reviewer keys (EC P-256, encrypted
-  PKCS#8 or the OS keyring, ``certificate_request``, ``credentials``);
-* :mod:`.sample_reports`: a two-day peer review, a safeguarding audit and a sample trust CA for
-  tests, benchmarks, screenshots and demos.
+  PKCS#8 or the OS keyring, ``certificate_request``, ``credentials``).
+
+Sample drafts and a sample trust CA for tests, benchmarks and screenshots live with the tests
+(``tests/support/sample_reports.py``), not in the product.
 """

@@ -14,13 +14,12 @@ rendered.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from reviewer_app.domain.canonical import canonical_text, sha256_hex
 from reviewer_app.domain.errors import ValidationError
 
 # ---------------------------------------------------------------- audiences
@@ -294,11 +293,11 @@ class ReportDocument:
 
     def canonical_json(self) -> str:
         """The document as canonical JSON (sorted keys, no spaces); photos as their SHA-256."""
-        return json.dumps(_plain(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return canonical_text(_plain(self))
 
     def data_hash(self) -> str:
         """SHA-256 (hex) of :meth:`canonical_json`: the hash printed in every footer."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return sha256_hex(self.canonical_json().encode("utf-8"))
 
 
 def _plain(value: Any) -> Any:
@@ -306,7 +305,7 @@ def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, bytes):
-        return {"sha256": hashlib.sha256(value).hexdigest(), "size": len(value)}
+        return {"sha256": sha256_hex(value), "size": len(value)}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, frozenset | set):

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server import http_errors, models
 from reviewer_app.server.access import (
     ReviewAccess,
@@ -85,11 +86,9 @@ from reviewer_app.sync.protocol import (
     CreateReviewRequest,
     EnrolRequest,
     EnrolResponse,
-    Entity,
     HandshakeRequest,
     HandshakeResponse,
     Operation,
-    OpKind,
     PushRequest,
     PushResponse,
     ReviewSummary,

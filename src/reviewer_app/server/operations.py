@@ -16,7 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.canonical import canonical_json, sha256_hex
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server import models
 from reviewer_app.server.access import (
     Restriction,
@@ -34,17 +36,13 @@ from reviewer_app.sync.protocol import (
     ConflictCandidate,
     ConflictRecord,
     ConflictStatus,
-    Entity,
     Operation,
-    OpKind,
     OpResult,
     PushRequest,
     PushResponse,
     RejectReason,
     ResultStatus,
     RetryReason,
-    canonical_json,
-    sha256_hex,
 )
 
 log = logging.getLogger(__name__)

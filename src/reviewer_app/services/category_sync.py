@@ -20,8 +20,10 @@ from datetime import datetime
 from pydantic import ValidationError as WireValidationError
 from sqlmodel import Session, col, select, update
 
+from reviewer_app.domain.canonical import to_json_value
 from reviewer_app.domain.frameworks.categorisation import Outcome
 from reviewer_app.domain.organisation import Person, Phase, School
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.school_category import BasisOutcome, SchoolCategory
 from reviewer_app.services.sync_outbox import apply_result
 from reviewer_app.services.writer_lane import WriterLane
@@ -37,13 +39,13 @@ log = logging.getLogger(__name__)
 
 #: ``local_setting`` key prefix of each school's category pull cursor.
 CATEGORY_CURSOR_PREFIX = "sync.category_cursor."
-_ENTITY = store_outbox.Entity.SCHOOL_CATEGORY.value
+_ENTITY = Entity.SCHOOL_CATEGORY.value
 _PENDING = store_outbox.OpState.PENDING.value
 
 
 def category_to_wire(category: SchoolCategory) -> wire.SchoolCategoryRecord:
     """The wire form of an agreed category (the same fields as its outbox payload)."""
-    return wire.SchoolCategoryRecord.model_validate(store_outbox.to_json_value(category))
+    return wire.SchoolCategoryRecord.model_validate(to_json_value(category))
 
 
 def category_from_wire(record: wire.SchoolCategoryRecord) -> SchoolCategory:

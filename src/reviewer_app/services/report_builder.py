@@ -66,6 +66,7 @@ from reviewer_app.reports.document import (
     Section,
     SignOffSlot,
 )
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.action_repository import ActionRepository
 
@@ -149,8 +150,6 @@ def load_framework(workspace: Workspace, review: Review) -> Framework:
 
 def trust_profile(profile_id: str) -> TrustProfile | None:
     """The installed trust profile, or ``None`` when it is not installed."""
-    from reviewer_app.services.review_session import installed_library
-
     try:
         return installed_library().profile(profile_id)
     except KeyError:

@@ -119,10 +119,8 @@ class ReportService:
         review = self.workspace.reviews.review_for_visit(visit_id)
         if review is None:
             return []
-        if self.workspace.demo:
-            from reviewer_app.services.demo_reports import ensure_demo_reports
-
-            ensure_demo_reports(self.workspace)  # made on first need, once
+        if self.workspace.built_in is not None:
+            self.workspace.built_in.before_signed_listing(self.workspace)
         with self.workspace.store.reading() as session:
             return SignedReportRepository(session).versions(review.id, audience)
 
@@ -251,13 +249,11 @@ class ReportService:
     # ------------------------------------------------------------ verification
 
     def trust_material(self) -> TrustMaterial:
-        """Trust roots and CRLs: the enrolled trust's, and the demo trust's in the demo."""
+        """Trust roots and CRLs: the enrolled trust's, and a built-in trust's (the demo's)."""
         material = trust_material(self.paths)
-        if self.workspace.demo:
-            from reviewer_app.services.demo_reports import demo_trust_material
-
-            demo = demo_trust_material(self.workspace)
-            material = TrustMaterial(material.roots + demo.roots, material.crls + demo.crls)
+        if self.workspace.built_in is not None:
+            extra = self.workspace.built_in.trust_material(self.workspace)
+            material = TrustMaterial(material.roots + extra.roots, material.crls + extra.crls)
         return material
 
     def verify_stored(self, visit_id: str, audience: str) -> ReportVerification:
@@ -322,13 +318,19 @@ def audience_document(
 
 
 def _write(out: Path, pdf: bytes) -> None:
+    """Write the PDF whole or not at all (a ``.part`` file, then replace)."""
+    tmp = out.with_name(out.name + ".part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(pdf)
         tmp.replace(out)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # On Windows a file open in another program (a PDF reader) cannot be replaced.
+        locked = isinstance(exc, PermissionError) and out.exists()
         raise ReviewerError(
             f"The report could not be written to {out} ({exc.strerror or exc}).",
-            hint="Choose a folder you may write to.",
+            hint="If it is open in a PDF reader, close it and export again, or choose another name."
+            if locked
+            else "Choose a folder you may write to.",
         ) from None

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.canonical import canonical_text, sha256_hex, to_json_value
 from reviewer_app.domain.errors import NotFoundError, ReviewerError, ValidationError
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import Review, ReviewState
@@ -46,10 +47,10 @@ from reviewer_app.services.sync_records import (
 )
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.action_repository import ActionRepository
-from reviewer_app.storage.blobs import get_blob, has_blob, put_blob, sha256_hex
+from reviewer_app.storage.blobs import get_blob, has_blob, put_blob
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.organisation_repository import OrganisationRepository
-from reviewer_app.storage.outbox import OpState, to_json_value
+from reviewer_app.storage.outbox import OpState
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import FieldValueRow, OutboxRow, ReviewRow
@@ -353,8 +354,7 @@ def _import_fields(session: Session, review_id: str, fields: list[dict[str, Any]
             review_id=review_id, field_id=f["field_id"], value="", version=0, server_version=0,
             author_id="", updated_at="",
         )  # fmt: skip
-        row.value = json.dumps(f["value"], sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False)  # fmt: skip
+        row.value = canonical_text(f["value"])
         row.version = f["version"]
         row.server_version = max(row.server_version, f["server_version"])
         row.author_id = f["author_id"]

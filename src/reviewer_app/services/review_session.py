@@ -15,7 +15,6 @@ import json
 import logging
 import mimetypes
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ from reviewer_app.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from reviewer_app.domain.frameworks import Framework, FrameworkLibrary, load_library
+from reviewer_app.domain.frameworks import Framework, FrameworkLibrary
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.review import (
     Action,
@@ -44,18 +43,12 @@ from reviewer_app.domain.review_progress import (
     review_progress,
 )
 from reviewer_app.domain.visits import Visit
-from reviewer_app.paths import frameworks_dir
+from reviewer_app.services.framework_catalogue import installed_library
 
 if TYPE_CHECKING:
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-
-@cache
-def installed_library(folder: Path | None = None) -> FrameworkLibrary:
-    """The installed frameworks, loaded once per process."""
-    return load_library(folder or frameworks_dir())
 
 
 @dataclass(frozen=True, slots=True)

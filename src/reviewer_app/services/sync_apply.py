@@ -13,7 +13,6 @@ lead's panel works offline.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -22,7 +21,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
     EvidenceNote,
     FieldValue,
@@ -41,7 +42,7 @@ from reviewer_app.services.sync_records import (
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.action_repository import ActionRepository
-from reviewer_app.storage.blobs import has_blob, put_blob, sha256_hex
+from reviewer_app.storage.blobs import has_blob, put_blob
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.local_settings import get_setting, set_setting
 from reviewer_app.storage.organisation_repository import OrganisationRepository
@@ -65,7 +66,7 @@ def has_pending_field_ops(session: Session, review_id: str, field_id: str) -> bo
         select(OutboxRow.op_id).where(
             OutboxRow.state == store_outbox.OpState.PENDING.value,
             OutboxRow.review_id == review_id,
-            OutboxRow.entity == store_outbox.Entity.FIELD_VALUE.value,
+            OutboxRow.entity == Entity.FIELD_VALUE.value,
             OutboxRow.field == field_id,
         )
     ).first()
@@ -112,7 +113,7 @@ class ChangeApplier:
 
     def _note_of(self, change: wire.Change) -> EvidenceNote | None:
         """The note a change appends (a record, or a withdrawal's tombstone), else None."""
-        if change.entity is not wire.Entity.EVIDENCE_NOTE or not isinstance(change.payload, dict):
+        if change.entity is not Entity.EVIDENCE_NOTE or not isinstance(change.payload, dict):
             return None
         payload = change.payload
         if change.kind is wire.ChangeKind.APPEND:
@@ -144,19 +145,19 @@ class ChangeApplier:
             )
             return
         entity = change.entity
-        if entity is wire.Entity.REVIEW:
+        if entity is Entity.REVIEW:
             self._review_started(payload)
-        elif entity is wire.Entity.EVIDENCE_NOTE:
+        elif entity is Entity.EVIDENCE_NOTE:
             self.evidence.add_note(note_from_json(payload))
-        elif entity is wire.Entity.ATTACHMENT:
+        elif entity is Entity.ATTACHMENT:
             self.evidence.add_attachment(attachment_from_json(payload))
-        elif entity is wire.Entity.JUDGEMENT:
+        elif entity is Entity.JUDGEMENT:
             self.reviews.add_judgement(judgement_from_json(payload))
-        elif entity is wire.Entity.ACTION:
+        elif entity is Entity.ACTION:
             self.actions.add_action(action_from_json(payload))
-        elif entity is wire.Entity.ACTION_FOLLOW_UP:
+        elif entity is Entity.ACTION_FOLLOW_UP:
             self.actions.add_follow_up(follow_up_from_json(payload))
-        elif entity is wire.Entity.SIGNED_REPORT:
+        elif entity is Entity.SIGNED_REPORT:
             # Signed reports have no table of their own yet: the PDF is a blob, the record a
             # setting, so every laptop holds what the server holds.
             record = dict(payload, id=change.entity_id, author_id=change.author_id)
@@ -201,25 +202,22 @@ class ChangeApplier:
     def _retract(self, change: wire.Change) -> None:
         when = change.device_time
         payload = change.payload if isinstance(change.payload, dict) else {}
-        if change.entity is wire.Entity.EVIDENCE_NOTE and isinstance(
-            payload.get("supersedes"), str
-        ):
+        if change.entity is Entity.EVIDENCE_NOTE and isinstance(payload.get("supersedes"), str):
             # A withdrawal is a tombstone note that supersedes the withdrawn one.
             self.evidence.add_note(note_from_json(payload))
-        elif change.entity is wire.Entity.ATTACHMENT:
+        elif change.entity is Entity.ATTACHMENT:
             if self.evidence.get_attachment(change.entity_id) is not None:
                 self.evidence.retract_attachment(change.entity_id, when)
         elif (
-            change.entity is wire.Entity.ACTION
-            and self.actions.get_action(change.entity_id) is not None
+            change.entity is Entity.ACTION and self.actions.get_action(change.entity_id) is not None
         ):
             self.actions.retract_action(change.entity_id, when)
 
     def _set(self, change: wire.Change) -> None:
-        if change.entity is wire.Entity.REVIEW:
+        if change.entity is Entity.REVIEW:
             self._submit(change)  # the review's state, an event with no version
             return
-        if change.entity is not wire.Entity.FIELD_VALUE or change.version is None:
+        if change.entity is not Entity.FIELD_VALUE or change.version is None:
             return
         payload = change.payload if isinstance(change.payload, dict) else {}
         field_id = change.field or ""
@@ -272,7 +270,7 @@ class ChangeApplier:
             select(OutboxRow.op_id).where(
                 OutboxRow.state == store_outbox.OpState.PENDING.value,
                 OutboxRow.review_id == self.review_id,
-                OutboxRow.entity == store_outbox.Entity.REVIEW.value,
+                OutboxRow.entity == Entity.REVIEW.value,
                 OutboxRow.field == "state",
             )
         ).first()
@@ -302,15 +300,13 @@ class ChangeApplier:
 
 
 def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
-    data = json.dumps(
+    return canonical_sha256(
         {
             "person": handshake.person.model_dump(mode="json"),
             "visits": [v.model_dump(mode="json") for v in handshake.visits],
             "reviews": sorted(r.review_id for r in handshake.reviews),
-        },
-        sort_keys=True,
+        }
     )
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 class StoreApplier:
@@ -417,7 +413,7 @@ class StoreApplier:
             str(c.payload["sha256"])
             for c in page.changes
             if c.kind is wire.ChangeKind.APPEND
-            and c.entity in (wire.Entity.ATTACHMENT, wire.Entity.SIGNED_REPORT)
+            and c.entity in (Entity.ATTACHMENT, Entity.SIGNED_REPORT)
             and isinstance(c.payload, dict)
             and isinstance(c.payload.get("sha256"), str)
         }

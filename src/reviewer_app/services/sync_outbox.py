@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel import col, select, update
 
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob
@@ -25,9 +26,9 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.sync import protocol as wire
 
-_APPEND = store_outbox.OpKind.APPEND.value
+_APPEND = OpKind.APPEND.value
 #: Records whose file travels as a blob before the record itself.
-_FILE_ENTITIES = (store_outbox.Entity.ATTACHMENT.value, store_outbox.Entity.SIGNED_REPORT.value)
+_FILE_ENTITIES = (Entity.ATTACHMENT.value, Entity.SIGNED_REPORT.value)
 _PENDING = store_outbox.OpState.PENDING.value
 #: The outbox columns an operation is made of.
 _WIRE_COLUMNS = (
@@ -36,7 +37,7 @@ _WIRE_COLUMNS = (
 )  # fmt: skip
 #: Outbox entities the review push carries. A school's agreed category travels by its own
 #: endpoints (``services.category_sync``), so it is left out here.
-_WIRE_ENTITIES = tuple(e.value for e in wire.Entity)
+_WIRE_ENTITIES = tuple(sorted(e.value for e in wire.PUSHED_ENTITIES))
 
 
 class _NotJsonError(ValueError):
@@ -70,7 +71,7 @@ def to_wire(row: _QueuedRow) -> wire.Operation:
     """The wire form of one queued local change."""
     try:
         payload: Any = _DECODER.decode(row.payload)
-        # The stored payload is already canonical JSON (storage.outbox.canonical_json), so
+        # The stored payload is already canonical JSON (``domain.canonical``), so
         # the checks need not encode it again.
         context: dict[str, Any] | None = {wire.CANONICAL_PAYLOAD: row.payload.encode("utf-8")}
     except _NotJsonError:
@@ -80,10 +81,10 @@ def to_wire(row: _QueuedRow) -> wire.Operation:
             "op_id": uuid.UUID(row.op_id),
             "device_seq": row.device_seq,
             "review_id": row.review_id,
-            "entity": wire.Entity(row.entity),
+            "entity": Entity(row.entity),
             "entity_id": row.entity_id,
             "field": row.field,
-            "kind": wire.OpKind(row.kind),
+            "kind": OpKind(row.kind),
             "payload": payload,
             "base_version": row.base_version,
             "parent_op_id": uuid.UUID(row.parent_op_id) if row.parent_op_id else None,

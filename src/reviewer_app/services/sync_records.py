@@ -1,6 +1,6 @@
 """Review records as they travel in sync payloads and bundles, back into domain objects.
 
-Payloads are the domain dataclasses as JSON (``storage.outbox.to_json_value``): enums by value,
+Payloads are the domain dataclasses as JSON (``domain.canonical.to_json_value``): enums by value,
 dates and datetimes in ISO 8601, tuples as lists. These functions are the inverse.
 """
 

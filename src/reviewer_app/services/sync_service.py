@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.services import app_updates, enrolment
 from reviewer_app.services.app_updates import AppUpdate
@@ -249,9 +250,9 @@ class SyncService:
                 store_outbox.record_op(
                     session,
                     review_id=record.review_id,
-                    entity=store_outbox.Entity.FIELD_VALUE,
+                    entity=Entity.FIELD_VALUE,
                     entity_id=record.review_id,
-                    kind=store_outbox.OpKind.RESOLVE,
+                    kind=OpKind.RESOLVE,
                     payload={"conflict_id": conflict_id, "value": value},
                     device_time=now,
                     field=field_id,
@@ -288,9 +289,9 @@ class SyncService:
                 store_outbox.record_op(
                     session,
                     review_id=review_id,
-                    entity=store_outbox.Entity.SIGNED_REPORT,
+                    entity=Entity.SIGNED_REPORT,
                     entity_id=report_id,
-                    kind=store_outbox.OpKind.APPEND,
+                    kind=OpKind.APPEND,
                     payload=record,
                     device_time=now,
                 )
@@ -328,7 +329,7 @@ def _resolutions_waiting(session: Session) -> set[str]:
     """Conflict ids with a ``resolve`` queued on this laptop and not yet answered."""
     payloads = session.exec(
         select(OutboxRow.payload).where(
-            OutboxRow.kind == store_outbox.OpKind.RESOLVE.value,
+            OutboxRow.kind == OpKind.RESOLVE.value,
             OutboxRow.state == store_outbox.OpState.PENDING.value,
         )
     ).all()

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School, Trust
 from reviewer_app.domain.visits import VISIT_ROLES, Visit
 from reviewer_app.paths import AppPaths
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.school_categorisation import SchoolCategorisation
 from reviewer_app.services.writer_lane import WriterLane
@@ -36,7 +37,7 @@ from reviewer_app.storage.store import Store, open_store
 from reviewer_app.storage.visit_repository import VisitRepository
 
 if TYPE_CHECKING:
-    from reviewer_app.domain.frameworks import FrameworkLibrary
+    from reviewer_app.services.signing_identity import TrustMaterial
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +50,45 @@ PLACEHOLDER_PERSON_NAME = "Reviewer on this computer"
 PLACEHOLDER_EMAIL = "reviewer@this-computer.invalid"
 
 
+class BuiltInTrust(Protocol):
+    """A trust whose content ships with the app (the demo trust, ``reviewer_app.demo``).
+
+    The composition root (``app.py``, the commands) plugs it into :meth:`Workspace.open`;
+    services call these hooks and never ask which trust it is, nor import it.
+    """
+
+    def prepare(self, store: Store, lane: WriterLane) -> None:
+        """Seed the store, or bring its content up to date; runs once as the store opens."""
+
+    def before_signed_listing(self, workspace: Workspace) -> None:
+        """Called before a review's signed reports are listed (to make them on first need)."""
+
+    def trust_material(self, workspace: Workspace) -> TrustMaterial:
+        """Trust roots and revocation lists it adds to the enrolled trust's."""
+
+
 class Workspace:
     """An open store plus its writer lane. Close it when done (also a context manager)."""
 
-    def __init__(self, store: Store, lane: WriterLane, *, demo: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        lane: WriterLane,
+        *,
+        demo: bool,
+        built_in: BuiltInTrust | None = None,
+    ) -> None:
         self._store = store
         self._lane = lane
+        #: The demo store (a public key, made-up content): it never syncs.
         self.demo = demo
+        #: The trust whose content ships with the app, when one is plugged in.
+        self.built_in = built_in
         #: Review records for the editor: notes, judgements, fields, attachments, actions.
         self.reviews = ReviewRecords(store, lane, lambda: self.current_person)
         #: Schools' categories under the trust's scheme, and the support they imply.
         self.categories = SchoolCategorisation(
-            store, lane, lambda: self.current_person, lambda: self.trust, _installed_library
+            store, lane, lambda: self.current_person, lambda: self.trust, installed_library
         )
         self._trust, self._person = self._load_identity()
 
@@ -73,10 +101,12 @@ class Workspace:
         *,
         demo: bool = False,
         passphrase: PassphrasePrompt | None = None,
+        built_in: BuiltInTrust | None = None,
     ) -> Workspace:
         """Open (creating if needed) the store under ``paths``; the demo store when ``demo``.
 
         ``passphrase(store_path, creating)`` is asked only when no keyring backend works.
+        ``built_in`` seeds the store with a trust that ships with the app (the demo's).
         Raises a :class:`~reviewer_app.storage.errors.StoreError` for a store that cannot be
         opened; nothing on disk is changed then.
         """
@@ -85,20 +115,11 @@ class Workspace:
         store = open_store(path, demo=demo, passphrase=passphrase)
         lane = WriterLane()
         try:
-            if demo:
-                from reviewer_app.services.demo import refresh_demo_dates, seed_demo
-
-                if not lane.call(seed_demo, store) and lane.call(refresh_demo_dates, store):
-                    from reviewer_app.services.demo_reports import forget_demo_reports
-
-                    lane.call(forget_demo_reports, store)  # signed over the old dates
-                from reviewer_app.services.demo_categories import seed_demo_categories
-
-                # Demo stores made before categories existed get them now (once).
-                lane.call(seed_demo_categories, store, _installed_library())
+            if built_in is not None:
+                built_in.prepare(store, lane)
             else:
                 lane.call(_ensure_identity, store)
-            return cls(store, lane, demo=demo)
+            return cls(store, lane, demo=demo, built_in=built_in)
         except BaseException:
             lane.close()
             store.close()
@@ -295,13 +316,6 @@ def _check_visit(session: Session, visit: Visit) -> None:
                 "on the visit.",
                 hint="Choose someone who holds the safeguarding lead role.",
             )
-
-
-def _installed_library() -> FrameworkLibrary:
-    # Loaded when first needed, not at start-up.
-    from reviewer_app.services.review_session import installed_library
-
-    return installed_library()
 
 
 def _ensure_identity(store: Store) -> None:

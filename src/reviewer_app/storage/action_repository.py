@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from reviewer_app.domain.errors import NotFoundError
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import Action, ActionFollowUp
-from reviewer_app.storage.outbox import Entity, OpKind, OutboxRecorder
+from reviewer_app.storage.outbox import OutboxRecorder
 from reviewer_app.storage.review_rows import action_from_row, follow_up_from_row, to_text
 from reviewer_app.storage.tables import ActionFollowUpRow, ActionRow
 

@@ -7,18 +7,13 @@ many attachments refer to it.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.canonical import sha256_hex
 from reviewer_app.storage.tables import AttachmentRow, BlobRow
-
-
-def sha256_hex(data: bytes) -> str:
-    """The content address of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def put_blob(session: Session, data: bytes) -> str:

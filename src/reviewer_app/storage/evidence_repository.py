@@ -15,8 +15,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from reviewer_app.domain.errors import NotFoundError
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import Attachment, EvidenceNote
-from reviewer_app.storage.outbox import Entity, OpKind, OutboxRecorder
+from reviewer_app.storage.outbox import OutboxRecorder
 from reviewer_app.storage.review_rows import attachment_from_row, from_text, to_text
 from reviewer_app.storage.tables import (
     AttachmentRow,

@@ -44,33 +44,27 @@ school_category   append                     record id       the agreed category
                                                              (``services.category_sync``).
 ================  =========================  ==============  =================================
 
-Payloads are the domain dataclasses as JSON (:func:`to_json_value`): enums by value, dates and
-datetimes in ISO 8601 with their offset, tuples as lists, mappings as objects.
+The vocabulary (:class:`~reviewer_app.domain.record_kinds.Entity`, :class:`OpKind`) is the one
+the wire and the server use. Payloads are the domain dataclasses as canonical JSON
+(:mod:`reviewer_app.domain.canonical`): enums by value, dates and datetimes in ISO 8601 with
+their offset, tuples as lists, mappings as objects.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum, StrEnum
+from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.canonical import canonical_text, to_json_value
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.storage.tables import FieldValueRow, OutboxRow, SyncStateRow
-
-
-class OpKind(StrEnum):
-    APPEND = "append"
-    SET = "set"
-    RETRACT = "retract"
-    RESOLVE = "resolve"
-    SUBMIT = "submit"
 
 
 class OpState(StrEnum):
@@ -78,21 +72,6 @@ class OpState(StrEnum):
     ACKED = "acked"
     REJECTED = "rejected"
     CONFLICT = "conflict"
-
-
-class Entity(StrEnum):
-    """What an operation changes. For ``field_value`` the entity id is the review id and
-    ``field`` names the field; for a review's state, entity ``review`` and field ``state``."""
-
-    REVIEW = "review"
-    JUDGEMENT = "judgement"
-    FIELD_VALUE = "field_value"
-    EVIDENCE_NOTE = "evidence_note"
-    ATTACHMENT = "attachment"
-    ACTION = "action"
-    ACTION_FOLLOW_UP = "action_follow_up"
-    SIGNED_REPORT = "signed_report"
-    SCHOOL_CATEGORY = "school_category"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,32 +107,6 @@ class SyncState:
     pull_cursor: int = 0
     last_push_at: datetime | None = None
     last_pull_at: datetime | None = None
-
-
-def to_json_value(value: object) -> JSONValue:
-    """A domain value (dataclass, enum, date, tuple, frozenset...) as plain JSON data."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Enum):
-        return to_json_value(value.value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        return sorted((to_json_value(v) for v in value), key=canonical_json)
-    if isinstance(value, list | tuple):
-        return [to_json_value(v) for v in value]
-    raise TypeError(f"cannot put {type(value).__name__} into an outbox payload")
-
-
-def canonical_json(value: object) -> str:
-    """Canonical JSON: sorted keys, no whitespace, UTF-8 text (so equal payloads hash equal)."""
-    return json.dumps(
-        to_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
 
 
 def _op(row: OutboxRow) -> OutboxOp:
@@ -216,7 +169,7 @@ def record_op(
         entity_id=entity_id,
         field=field,
         kind=kind.value,
-        payload=canonical_json(payload),
+        payload=canonical_text(to_json_value(payload)),
         base_version=base_version,
         parent_op_id=parent,
         device_time=device_time.isoformat(),

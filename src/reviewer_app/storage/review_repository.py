@@ -12,16 +12,12 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from reviewer_app.domain.canonical import canonical_text, to_json_value
 from reviewer_app.domain.errors import NotFoundError
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import FieldValue, JSONValue, Judgement, Review, ReviewState
 from reviewer_app.storage.errors import StaleWriteError
-from reviewer_app.storage.outbox import (
-    Entity,
-    OpKind,
-    OutboxRecorder,
-    canonical_json,
-    to_json_value,
-)
+from reviewer_app.storage.outbox import OutboxRecorder
 from reviewer_app.storage.review_rows import (
     field_from_row,
     judgement_from_row,
@@ -198,7 +194,7 @@ class ReviewRepository(OutboxRecorder):
                 author_id=author_id,
                 updated_at="",
             )
-        row.value = canonical_json(value)
+        row.value = canonical_text(to_json_value(value))
         row.version = current + 1
         row.author_id = author_id
         row.updated_at = to_text(updated_at)
@@ -226,7 +222,7 @@ class ReviewRepository(OutboxRecorder):
                 author_id=value.author_id,
                 updated_at="",
             )
-        row.value = canonical_json(value.value)
+        row.value = canonical_text(to_json_value(value.value))
         row.version = value.version
         row.server_version = value.version
         row.author_id = value.author_id

@@ -10,8 +10,9 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from reviewer_app.domain.frameworks.categorisation import Outcome
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.school_category import BasisOutcome, SchoolCategory
-from reviewer_app.storage.outbox import Entity, OpKind, OutboxRecorder
+from reviewer_app.storage.outbox import OutboxRecorder
 from reviewer_app.storage.review_rows import from_text, to_text
 from reviewer_app.storage.tables import SchoolCategoryOutcomeRow, SchoolCategoryRow
 

@@ -7,15 +7,15 @@ review (``server_seq``) and answers each one with an :class:`OpResult`; devices 
 is for display only.
 
 Every model forbids unknown fields and bounds its sizes, so a hostile or garbled message is
-refused before it reaches the database. :func:`canonical_json` and :func:`operation_digest`
-give the exact bytes both sides hash, so "the same operation" means the same thing everywhere.
+refused before it reaches the database. Record kinds and operation kinds are the one vocabulary
+of :mod:`reviewer_app.domain.record_kinds`; :func:`~reviewer_app.domain.canonical.canonical_json`
+and :meth:`Operation.digest` give the exact bytes both sides hash, so "the same operation" means
+the same thing everywhere.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import re
 import uuid
 from datetime import UTC, date, datetime
@@ -32,6 +32,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from reviewer_app.domain.canonical import canonical_json, canonical_text, sha256_hex
+from reviewer_app.domain.record_kinds import REVIEW_STATE_FIELD, Entity, OpKind
 
 #: Version of this message format. A server refuses a client that speaks a newer one.
 PROTOCOL_VERSION = 1
@@ -102,32 +105,8 @@ class _Message(BaseModel):
 MAX_FIELD_LENGTH = 200
 
 
-class Entity(StrEnum):
-    """The record kinds of :mod:`reviewer_app.domain.review` that travel over sync."""
-
-    EVIDENCE_NOTE = "evidence_note"
-    ATTACHMENT = "attachment"
-    JUDGEMENT = "judgement"
-    ACTION = "action"
-    ACTION_FOLLOW_UP = "action_follow_up"
-    FIELD_VALUE = "field_value"
-    #: The review itself: the ``submit`` marker each reviewer sends when their part is done.
-    REVIEW = "review"
-    #: A signed PDF report, uploaded as a blob; immutable.
-    SIGNED_REPORT = "signed_report"
-
-
-class OpKind(StrEnum):
-    """What an operation does."""
-
-    APPEND = "append"  # a new append-only record (never edited afterwards)
-    RETRACT = "retract"  # a tombstone for an earlier appended record
-    SET = "set"  # a new value of a shared, versioned field
-    RESOLVE = "resolve"  # the lead reviewer's decision on an open conflict
-    SUBMIT = "submit"  # "my part of this review is done"
-
-
-#: Entities each operation kind applies to.
+#: Entities each operation kind applies to on the wire. ``school_category`` is in none: categories
+#: travel by their own endpoints, never as a pushed operation.
 KIND_ENTITIES: dict[OpKind, frozenset[Entity]] = {
     OpKind.APPEND: frozenset(
         {
@@ -153,24 +132,8 @@ KIND_ENTITIES: dict[OpKind, frozenset[Entity]] = {
     OpKind.RESOLVE: frozenset({Entity.FIELD_VALUE}),
     OpKind.SUBMIT: frozenset({Entity.REVIEW}),
 }
-
-#: The one field of the ``review`` entity a ``set``/``submit`` may name.
-REVIEW_STATE_FIELD = "state"
-
-
-def canonical_json(value: Any) -> bytes:
-    """The one byte form of a JSON value that both sides hash: sorted keys, no spaces, UTF-8.
-
-    Floats that are not finite are refused (JSON has no NaN).
-    """
-    return _CANONICAL_ENCODER.encode(value).encode("utf-8")
-
-
-#: ``json.dumps(value, sort_keys=True, ...)`` builds this encoder on every call; one is enough
-#: (it keeps no state between calls), and the bytes are the same.
-_CANONICAL_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
+#: The record kinds a push may carry (school categories travel by their own endpoints).
+PUSHED_ENTITIES: frozenset[Entity] = frozenset().union(*KIND_ENTITIES.values())
 
 
 def _plain_json(value: Any) -> bool:
@@ -206,11 +169,6 @@ CANONICAL_PAYLOAD = "canonical_payload"
 #: need not encode the payloads again. The payload is kept in the entry so that its id cannot
 #: be reused by another object; a reader checks ``entry[0] is op.payload``.
 ENCODED_PAYLOADS = "encoded_payloads"
-
-
-def sha256_hex(data: bytes) -> str:
-    """Lowercase hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def payload_sha256(payload: JsonValue) -> str:
@@ -338,7 +296,7 @@ class Operation(_Message):
         """
         if canonical_payload is None:
             canonical_payload = canonical_json(self.payload)
-        head = _CANONICAL_ENCODER.encode(
+        head = canonical_text(
             {
                 "base_version": self.base_version,
                 "device_seq": self.device_seq,
@@ -351,7 +309,7 @@ class Operation(_Message):
                 "parent_op_id": None if self.parent_op_id is None else str(self.parent_op_id),
             }
         )
-        tail = _CANONICAL_ENCODER.encode(self.review_id)
+        tail = canonical_text(self.review_id)
         return sha256_hex(
             f'{head[:-1]},"payload":'.encode()
             + canonical_payload

@@ -155,8 +155,8 @@ def _signed_sample_report(server: Server) -> bytes:
 
     from reviewer_app.reports.document import FULL_INTERNAL
     from reviewer_app.reports.keys import credentials, generate_signing_key
-    from reviewer_app.reports.sample_reports import SAMPLE_SIGNERS, peer_review_draft
     from reviewer_app.reports.signing import prepare_and_render, sign_report
+    from support.sample_reports import SAMPLE_SIGNERS, peer_review_draft
 
     root = server.ca.root_certificate()
     crl = x509.load_pem_x509_crl(server.ca.crl_path.read_bytes())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui.review_editor import ReviewEditor
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
@@ -30,7 +31,6 @@ from reviewer_app.gui.review_editor.field_widgets import DateLine, FieldEditor, 
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
-from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
 
 
@@ -70,7 +70,7 @@ class Driver:
 
     def start(self, person_name: str) -> Shell:
         """Start the app on the demo store as ``person_name`` (who uses this laptop)."""
-        workspace = Workspace.open(self.paths, demo=True)
+        workspace = open_demo_workspace(self.paths)
         person = next(p for p in workspace.list_people() if p.name == person_name)
         if workspace.current_person.id != person.id:
             workspace.set_identity(workspace.trust.name, person)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.app import make_application
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.review_editor import ReviewEditor
@@ -161,7 +162,7 @@ def main(argv: list[str]) -> int:
     theme.apply(app)
     with tempfile.TemporaryDirectory() as folder:
         paths = AppPaths.from_base(Path(folder)).ensure()
-        workspace = Workspace.open(paths, demo=True)
+        workspace = open_demo_workspace(paths)
         tasks = TaskRunner()
         try:
             school = args.school.replace("_", " ") if args.school else None

@@ -27,7 +27,7 @@ from reviewer_app.gui.review_editor.sign_dialog import SignReportDialog
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.keys import certificate_pem
-from reviewer_app.services.review_session import installed_library
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.signing_identity import TRUST_CRL_FILE, TRUST_ROOT_FILE, SigningIdentity
 
 KEY_PASSPHRASE = "correct horse battery"

@@ -27,7 +27,7 @@ from reviewer_app.app import Shell, start_shell
 from reviewer_app.gui.review_editor import ReviewEditor
 from reviewer_app.gui.sync_wiring import SyncSetup
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.review_session import installed_library
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.settings import Settings
 
 MakeLaptop = Callable[[str], Laptop]

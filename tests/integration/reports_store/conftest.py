@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from keyring_backends import file_keyring
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,9 @@ def keyring_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def demo_base(tmp_path_factory: pytest.TempPathFactory, keyring_file: Path) -> Path:
     """A data folder holding the demo store (seeded, with its signed reports)."""
-    from reviewer_app.services.demo_reports import ensure_demo_reports
+    from reviewer_app.demo.reports import ensure_demo_reports
 
     base = tmp_path_factory.mktemp("demo-data")
-    with Workspace.open(AppPaths.from_base(base), demo=True) as workspace:
+    with open_demo_workspace(AppPaths.from_base(base)) as workspace:
         assert ensure_demo_reports(workspace) > 0
     return base

@@ -11,15 +11,15 @@ import pytest
 
 from keyring_backends import FILE_KEYRING_BACKEND, KEYRING_FILE_ENV, TESTS_DIR
 from reviewer_app.cli import main
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def visit_ids(demo_base: Path) -> dict[str, str]:
     """St Aidan's signed visits by framework, and a planned visit with no review."""
-    with Workspace.open(AppPaths.from_base(demo_base), demo=True) as workspace:
+    with open_demo_workspace(AppPaths.from_base(demo_base)) as workspace:
         school = next(s for s in workspace.list_schools("St Aidan"))
         ids = {
             v.framework_id: v.id

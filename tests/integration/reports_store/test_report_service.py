@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from report_store_world import become
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import LockedError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.organisation import Person
 from reviewer_app.domain.review import ReviewState
@@ -17,8 +18,8 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.keys import certificate_pem
 from reviewer_app.reports.signing import SigningError
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_service import ReportService
-from reviewer_app.services.review_session import installed_library
 from reviewer_app.services.signing_identity import TRUST_CRL_FILE, TRUST_ROOT_FILE, SigningIdentity
 from reviewer_app.services.workspace import Workspace
 
@@ -27,7 +28,7 @@ KEY_PASSPHRASE = "signing key passphrase"
 
 @pytest.fixture(scope="module")
 def workspace(demo_base: Path) -> Iterator[Workspace]:
-    with Workspace.open(AppPaths.from_base(demo_base), demo=True) as opened:
+    with open_demo_workspace(AppPaths.from_base(demo_base)) as opened:
         yield opened
 
 
@@ -269,11 +270,11 @@ def test_demo_reports_are_signed_again_after_the_demo_dates_move(
 ) -> None:
     from datetime import date, timedelta
 
-    from reviewer_app.services.demo_reports import DEMO_REPORTS_SEEDED, ensure_demo_reports
+    from reviewer_app.demo.reports import DEMO_REPORTS_SEEDED, ensure_demo_reports
     from reviewer_app.storage.local_settings import DEMO_SEEDED, get_setting, set_setting
 
     paths = AppPaths.from_base(tmp_path)
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         assert ensure_demo_reports(workspace) > 0
         visit = _visit(workspace, "St Aidan", "two-day-peer-review", VisitStatus.SIGNED)
         old_hash = ReportService(workspace, paths).latest_signed(visit.id, "school_facing")
@@ -284,7 +285,7 @@ def test_demo_reports_are_signed_again_after_the_demo_dates_move(
                 set_setting(session, DEMO_SEEDED, anchored.isoformat())
 
         workspace.lane.call(two_weeks_ago)
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         with workspace.store.reading() as session:
             assert get_setting(session, DEMO_REPORTS_SEEDED) is None  # stale ones dropped
         service = ReportService(workspace, paths)

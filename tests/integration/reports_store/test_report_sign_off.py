@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from report_store_world import become
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.organisation import Person
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import Visit, VisitStatus
@@ -19,7 +20,7 @@ from reviewer_app.services.workspace import Workspace
 
 @pytest.fixture(scope="module")
 def workspace(demo_base: Path) -> Iterator[Workspace]:
-    with Workspace.open(AppPaths.from_base(demo_base), demo=True) as opened:
+    with open_demo_workspace(AppPaths.from_base(demo_base)) as opened:
         yield opened
 
 

@@ -33,7 +33,6 @@ from sqlmodel import Session, SQLModel
 
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.keys import SigningCredentials, credentials, generate_signing_key
-from reviewer_app.reports.sample_reports import SAMPLE_SIGNERS
 from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
@@ -41,6 +40,7 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.sample_reports import SAMPLE_SIGNERS
 
 POSTGRES_ENV = "REVIEWER_TEST_POSTGRES_URL"
 

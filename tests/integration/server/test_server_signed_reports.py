@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.sample_reports import SampleTrust
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+from support.sample_reports import SampleTrust
 
 if TYPE_CHECKING:
     from conftest import Device, Harness, ServerTrust, World

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.client import (
     ReEnrolRequiredError,
@@ -30,9 +31,7 @@ from reviewer_app.sync.protocol import (
     MIN_CLIENT_SCHEMA_VERSION,
     PROTOCOL_VERSION,
     EnrolRequest,
-    Entity,
     Operation,
-    OpKind,
     ResultStatus,
 )
 

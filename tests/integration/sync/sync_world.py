@@ -36,7 +36,8 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.request_context import ServerContext
 from reviewer_app.services import enrolment
-from reviewer_app.services.review_session import installed_library, open_review
+from reviewer_app.services.framework_catalogue import installed_library
+from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient

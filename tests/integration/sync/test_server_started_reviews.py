@@ -25,13 +25,14 @@ from sync_world import (
 
 from reviewer_app.cli import main
 from reviewer_app.domain.errors import NotFoundError
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.paths import AppPaths
 from reviewer_app.server import models
 from reviewer_app.server.database import write_session
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_builder import build_report_source
-from reviewer_app.services.review_session import installed_library, open_review
+from reviewer_app.services.review_session import open_review
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.sync.protocol import Entity
 
 MakeLaptop = Callable[[str], Laptop]
 

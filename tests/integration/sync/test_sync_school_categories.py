@@ -15,6 +15,7 @@ from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Phase, School, Trust
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.school_category import SchoolCategory
 from reviewer_app.server import administration as adm
 from reviewer_app.server.database import write_session
@@ -192,7 +193,7 @@ def test_a_sender_without_the_role_is_refused_and_the_queue_still_goes(
     assert "Only a lead reviewer or a trust admin" in refusal.message
     assert lead.sync.status().pending == 0
     [attention] = lead.sync.needs_attention()
-    assert attention.entity is outbox.Entity.SCHOOL_CATEGORY
+    assert attention.entity is Entity.SCHOOL_CATEGORY
     assert attention.last_error is not None
     assert "lead reviewer" in attention.last_error
     assert _server_count(server, "school_category") == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewer_app.reports.document import ReportDraft
-from reviewer_app.reports.sample_reports import (
+from support.sample_reports import (
     SampleTrust,
     peer_review_draft,
     safeguarding_audit_draft,

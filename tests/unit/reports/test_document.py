@@ -133,7 +133,7 @@ _AUDIENCE_KEYS = (FULL_INTERNAL, SCHOOL_FACING, BOARD_SUMMARY)
 def test_no_audience_ever_sees_a_section_it_may_not(
     shapes: list[tuple[frozenset[str], bool]], audience_key: str
 ) -> None:
-    from reviewer_app.reports.sample_reports import peer_review_draft
+    from support.sample_reports import peer_review_draft
 
     base = peer_review_draft()
     sections = tuple(

@@ -7,7 +7,8 @@ import pytest
 
 from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.domain.review import Review
-from reviewer_app.services.review_session import installed_framework, installed_library
+from reviewer_app.services.framework_catalogue import installed_library
+from reviewer_app.services.review_session import installed_framework
 
 WALK = "learning-walk"
 

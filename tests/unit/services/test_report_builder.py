@@ -11,8 +11,8 @@ from reviewer_app.domain.frameworks import Audience as FrameworkAudience
 from reviewer_app.domain.frameworks import FieldSpec
 from reviewer_app.domain.organisation import Person, Role
 from reviewer_app.domain.visits import Visit, VisitReviewer
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.report_builder import format_value, report_audience, sign_off_slots
-from reviewer_app.services.review_session import installed_library
 
 TRUST = "trust-1"
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import (
     LockedError,
     NotFoundError,
@@ -27,7 +28,7 @@ SNAPSHOT = "id: learning-walk\nversion: 1.0.0\n"
 
 @pytest.fixture
 def workspace(paths: AppPaths) -> Iterator[Workspace]:
-    ws = Workspace.open(paths, demo=True)
+    ws = open_demo_workspace(paths)
     yield ws
     ws.close()
 

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.review_session import installed_library
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage import outbox
 from reviewer_app.storage.organisation_repository import OrganisationRepository
@@ -376,7 +377,7 @@ def test_category_records_are_not_pushed_to_a_server_that_cannot_take_them(
 
 
 def test_the_demo_trust_is_tiered_and_st_aidans_follows_its_suggestion(paths: AppPaths) -> None:
-    with Workspace.open(paths, demo=True) as ws:
+    with open_demo_workspace(paths) as ws:
         assert ws.trust.profile_id == "four-tier-trust"
         tiers = {}
         for school in ws.list_schools():
@@ -393,5 +394,5 @@ def test_the_demo_trust_is_tiered_and_st_aidans_follows_its_suggestion(paths: Ap
         assert aidans.followed_suggestion
         assert aidans.based_on  # rests on the signed peer review's outcomes
         assert ws.reviews.unsynced_count() == 0  # demo content stands for server data
-    with Workspace.open(paths, demo=True) as again:  # seeded once
+    with open_demo_workspace(paths) as again:  # seeded once
         assert len(again.categories.history(harrow.id)) == 2

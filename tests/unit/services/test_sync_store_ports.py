@@ -3,7 +3,6 @@ batch, pulled pages applied in order with their notes inserted together."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +13,9 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import select
 
+from reviewer_app.domain.canonical import canonical_json, to_json_value
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import EvidenceNote, Review
 from reviewer_app.domain.visits import Visit, VisitReviewer
 from reviewer_app.services import sync_outbox
@@ -95,7 +96,7 @@ def test_batches_carry_the_stored_payload_and_answers_are_stored_by_settle(
     with store.reading() as session:
         stored = session.get(OutboxRow, str(batch[0].op_id))
         assert stored is not None
-        assert wire.canonical_json(batch[0].payload) == stored.payload.encode()
+        assert canonical_json(batch[0].payload) == stored.payload.encode()
         assert batch[0].digest() == to_wire(stored).digest()
     port.record_results(
         [wire.OpResult(op_id=op.op_id, status=wire.ResultStatus.ACCEPTED, server_seq=i + 1)
@@ -156,13 +157,13 @@ def test_a_pulled_page_is_applied_in_order_with_its_cursor(store: Store, lane: W
 
     def change(seq: int, kind: str, entity: str, entity_id: str, payload: Any) -> wire.Change:
         return wire.Change(
-            server_seq=seq, kind=wire.ChangeKind(kind), entity=wire.Entity(entity),
+            server_seq=seq, kind=wire.ChangeKind(kind), entity=Entity(entity),
             entity_id=entity_id, op_id=uuid.uuid4(), author_id="p2", device_id="d2",
             device_time=T0, payload=payload,
         )  # fmt: skip
 
     def note_json(note: EvidenceNote) -> Any:
-        return json.loads(outbox.canonical_json(note))
+        return to_json_value(note)
 
     first = _note("n1", author_id="p2", criterion_ids=("maths.reasoning",))
     with_photo = _note("n22", author_id="p2", attachment_ids=("a1",), tags={"year": "5"})

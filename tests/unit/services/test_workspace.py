@@ -9,18 +9,19 @@ from typing import Any
 
 import pytest
 
+from reviewer_app.demo import trust as demo
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import LockedError, NotFoundError, ValidationError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Phase, Role, School
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.paths import AppPaths
-from reviewer_app.services import demo
 from reviewer_app.services.workspace import Workspace
 
 
 @pytest.fixture
 def workspace(paths: AppPaths) -> Any:
-    ws = Workspace.open(paths, demo=True)
+    ws = open_demo_workspace(paths)
     yield ws
     ws.close()
 
@@ -76,19 +77,19 @@ def test_demo_trust_has_the_promised_schools_people_and_visits(workspace: Worksp
 
 
 def test_demo_seeding_is_idempotent(paths: AppPaths) -> None:
-    with Workspace.open(paths, demo=True) as first:
+    with open_demo_workspace(paths) as first:
         counts = (len(first.list_schools()), len(first.list_people()))
         visits = sum(len(first.visits_for_school(s.id)) for s in first.list_schools())
         person = first.current_person
         assert first.lane.call(demo.seed_demo, first.store) is False
-    with Workspace.open(paths, demo=True) as second:
+    with open_demo_workspace(paths) as second:
         assert (len(second.list_schools()), len(second.list_people())) == counts
         assert sum(len(second.visits_for_school(s.id)) for s in second.list_schools()) == visits
         assert second.current_person == person
 
 
 def test_demo_store_is_kept_apart_from_real_work(paths: AppPaths, prompt: Any) -> None:
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     with Workspace.open(paths, passphrase=prompt) as real:
         assert real.list_schools() == []
         assert real.needs_setup
@@ -118,11 +119,11 @@ def test_visits_are_newest_first(workspace: Workspace) -> None:
 
 
 def test_saved_visit_is_there_after_reopening(paths: AppPaths) -> None:
-    with Workspace.open(paths, demo=True) as ws:
+    with open_demo_workspace(paths) as ws:
         visit = ws.save_visit(_visit(ws, title="Year 5 reading"))
         school_visits = ws.visits_for_school(visit.school_id)
         assert school_visits[0] == visit  # the newest (it is in the future)
-    with Workspace.open(paths, demo=True) as ws:
+    with open_demo_workspace(paths) as ws:
         assert ws.get_visit(visit.id) == visit
         changed = ws.save_visit(replace(visit, status=VisitStatus.IN_PROGRESS, reviewers=(
             VisitReviewer(ws.current_person.id, Role.LEAD_REVIEWER),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Phase, School
 from reviewer_app.paths import AppPaths
@@ -27,7 +28,8 @@ Snapshot = Callable[[Path], dict[str, bytes]]
 
 def _agrees(look: FirstLook | None, paths: AppPaths, *, demo: bool, passphrase=None) -> None:
     assert look is not None
-    with Workspace.open(paths, demo=demo, passphrase=passphrase) as workspace:
+    opened = open_demo_workspace(paths) if demo else Workspace.open(paths, passphrase=passphrase)
+    with opened as workspace:
         assert list(look.schools) == workspace.list_schools()
         assert look.trust == workspace.trust
         assert look.person == workspace.current_person
@@ -56,7 +58,7 @@ def _add_schools(workspace: Workspace) -> None:
 
 def test_the_demo_store_reads_as_the_workspace_lists_it(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     store = paths.demo_store_file
     key = quick_key(store, demo=True)
     assert key == DEMO_KEY
@@ -106,7 +108,7 @@ def test_a_keyring_store_reads_with_the_key_from_the_keyring(
 
 def test_reading_changes_no_file_and_creates_none(data_dir: Path, snapshot: Snapshot) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     folder = paths.data
     assert not list(folder.glob("*-wal"))
     assert not list(folder.glob("*-shm"))
@@ -120,7 +122,7 @@ def test_reading_changes_no_file_and_creates_none(data_dir: Path, snapshot: Snap
 
 def test_a_store_in_use_with_a_write_ahead_log_is_left_to_the_normal_path(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    with Workspace.open(paths, demo=True) as workspace:
+    with open_demo_workspace(paths) as workspace:
         school = workspace.list_schools()[0]
         workspace.save_school(
             School(
@@ -148,7 +150,7 @@ def test_a_store_at_another_revision_is_left_to_the_normal_path(
     assert read_first_look(older, DEMO_KEY) is None  # the Workspace would upgrade it first
 
     paths = AppPaths.from_base(data_dir).ensure()
-    Workspace.open(paths, demo=True).close()
+    open_demo_workspace(paths).close()
     newer = paths.demo_store_file
     conn = sqlcipher3.connect(str(newer), isolation_level=None)
     conn.execute(key_pragma(DEMO_KEY))

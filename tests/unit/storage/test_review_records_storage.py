@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
+from reviewer_app.domain.canonical import canonical_text, sha256_hex, to_json_value
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import (
     Action,
     ActionFollowUp,
@@ -146,19 +148,19 @@ def test_every_review_record_round_trips(store: Store) -> None:
 
     ops = _pending(store)
     assert [(op.entity, op.kind) for op in ops] == [
-        (outbox.Entity.REVIEW, outbox.OpKind.APPEND),
-        (outbox.Entity.ATTACHMENT, outbox.OpKind.APPEND),
-        (outbox.Entity.EVIDENCE_NOTE, outbox.OpKind.APPEND),
-        (outbox.Entity.EVIDENCE_NOTE, outbox.OpKind.APPEND),
-        (outbox.Entity.JUDGEMENT, outbox.OpKind.APPEND),
-        (outbox.Entity.FIELD_VALUE, outbox.OpKind.SET),
-        (outbox.Entity.ACTION, outbox.OpKind.APPEND),
-        (outbox.Entity.ACTION_FOLLOW_UP, outbox.OpKind.APPEND),
+        (Entity.REVIEW, OpKind.APPEND),
+        (Entity.ATTACHMENT, OpKind.APPEND),
+        (Entity.EVIDENCE_NOTE, OpKind.APPEND),
+        (Entity.EVIDENCE_NOTE, OpKind.APPEND),
+        (Entity.JUDGEMENT, OpKind.APPEND),
+        (Entity.FIELD_VALUE, OpKind.SET),
+        (Entity.ACTION, OpKind.APPEND),
+        (Entity.ACTION_FOLLOW_UP, OpKind.APPEND),
     ]
     assert [op.device_seq for op in ops] == list(range(1, 9))
     note_op = ops[2]
     assert note_op.entity_id == "n1"
-    assert note_op.payload == outbox.canonical_json(note)
+    assert note_op.payload == canonical_text(to_json_value(note))
     payload = note_op.payload_value()
     assert isinstance(payload, dict)
     assert payload["tags"] == {"subject": "Maths", "year_group": "Year 4"}
@@ -172,7 +174,7 @@ def test_blobs_are_stored_once_however_often_referenced(store: Store) -> None:
     with store.writing() as session:
         first = blobs.put_blob(session, PHOTO)
         second = blobs.put_blob(session, PHOTO)
-        assert first == second == blobs.sha256_hex(PHOTO)
+        assert first == second == sha256_hex(PHOTO)
         for index in range(3):
             EvidenceRepository(session).add_attachment(
                 Attachment(id=f"a{index}", review_id="r1", sha256=first, filename=f"{index}.png",
@@ -181,7 +183,7 @@ def test_blobs_are_stored_once_however_often_referenced(store: Store) -> None:
         blobs.put_blob(session, b"orphan")
     with store.reading() as session:
         assert blobs.blob_count(session) == 2
-        assert blobs.unreferenced_blobs(session) == [blobs.sha256_hex(b"orphan")]
+        assert blobs.unreferenced_blobs(session) == [sha256_hex(b"orphan")]
         assert blobs.has_blob(session, first)
 
 
@@ -295,7 +297,7 @@ def test_field_versions_chain_and_detect_stale_writes(store: Store) -> None:
         first = repo.set_field("r1", "summary", "Draft one", "p1", T0)
         second = repo.set_field("r1", "summary", "Draft two", "p1", T0, expected_version=1)
     assert (first.version, second.version) == (1, 2)
-    field_ops = [op for op in _pending(store) if op.entity is outbox.Entity.FIELD_VALUE]
+    field_ops = [op for op in _pending(store) if op.entity is Entity.FIELD_VALUE]
     assert [(op.entity_id, op.field) for op in field_ops] == [("r1", "summary")] * 2
     assert [json.loads(op.payload)["value"] for op in field_ops] == ["Draft one", "Draft two"]
     assert [op.base_version for op in field_ops] == [0, 0]
@@ -363,8 +365,8 @@ def test_review_state_changes_are_queued(store: Store) -> None:
     assert ready.state is ReviewState.READY_FOR_SIGN_OFF
     ops = [(op.entity_id, op.kind, op.field, op.payload) for op in _pending(store)[1:]]
     assert ops == [
-        ("r1", outbox.OpKind.SUBMIT, "state", '{"state":"ready_for_sign_off"}'),
-        ("r1", outbox.OpKind.SET, "state", '{"state":"draft"}'),
+        ("r1", OpKind.SUBMIT, "state", '{"state":"ready_for_sign_off"}'),
+        ("r1", OpKind.SET, "state", '{"state":"draft"}'),
     ]
 
 
@@ -377,8 +379,8 @@ def test_a_withdrawal_is_queued_as_its_own_tombstone_record(store: Store) -> Non
         EvidenceRepository(session).add_note(note)
         EvidenceRepository(session).add_note(tombstone)
     retract = _pending(store)[-1]
-    assert (retract.kind, retract.entity_id) == (outbox.OpKind.RETRACT, "n2")
-    assert retract.payload == outbox.canonical_json(tombstone)
+    assert (retract.kind, retract.entity_id) == (OpKind.RETRACT, "n2")
+    assert retract.payload == canonical_text(to_json_value(tombstone))
 
 
 def test_review_content_is_encrypted_on_disk(tmp_path: Path, store: Store) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from reviewer_app.domain.canonical import to_json_value
 from reviewer_app.domain.frameworks.categorisation import Outcome
 from reviewer_app.domain.school_category import BasisOutcome, SchoolCategory
 from reviewer_app.services.category_sync import category_from_wire, category_to_wire
-from reviewer_app.storage.outbox import to_json_value
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
     MAX_CATEGORY_BASIS,

@@ -8,14 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewer_app.sync.protocol import (
-    DIGEST_FIELDS,
-    KIND_ENTITIES,
-    Operation,
-    OpKind,
-    canonical_json,
-    sha256_hex,
-)
+from reviewer_app.domain.canonical import canonical_json, sha256_hex
+from reviewer_app.domain.record_kinds import OpKind
+from reviewer_app.sync.protocol import DIGEST_FIELDS, KIND_ENTITIES, Operation
 
 _IDS = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._:-]{0,20}\Z")
 #: Text a payload may hold: no NUL, no half surrogate pairs (both refused, tested elsewhere).

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from reviewer_app.domain.canonical import canonical_json
+from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.sync.protocol import (
     CANONICAL_PAYLOAD,
     KIND_ENTITIES,
@@ -18,13 +20,10 @@ from reviewer_app.sync.protocol import (
     MAX_PAYLOAD_BYTES,
     Change,
     EnrolRequest,
-    Entity,
     Operation,
-    OpKind,
     OpResult,
     PushRequest,
     ResultStatus,
-    canonical_json,
     operation_digest,
     payload_sha256,
 )

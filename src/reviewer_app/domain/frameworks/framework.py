@@ -8,13 +8,12 @@ snapshot taken when a review begins is complete on its own and renders the same 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, HttpUrl
 
+from reviewer_app.domain.canonical import canonical_text, sha256_hex
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.frameworks.conditions import Condition
 from reviewer_app.domain.frameworks.fields import FieldSpec
@@ -209,7 +208,7 @@ class Framework(FrozenModel):
     @property
     def content_hash(self) -> str:
         """SHA-256 over the canonical JSON of the framework (defaults left out, keys sorted)."""
-        return hashlib.sha256(canonical_json(self).encode("utf-8")).hexdigest()
+        return sha256_hex(canonical_json(self).encode("utf-8"))
 
     def to_snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy of the framework a review keeps, with its content hash."""
@@ -340,6 +339,4 @@ def _canonical_data(framework: Framework) -> dict[str, Any]:
 
 def canonical_json(framework: Framework) -> str:
     """The exact text the content hash is taken over."""
-    return json.dumps(
-        _canonical_data(framework), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return canonical_text(_canonical_data(framework))

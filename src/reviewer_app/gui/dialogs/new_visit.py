@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,22 +23,9 @@ from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.tasks import TaskRunner
+from reviewer_app.services.framework_catalogue import VisitKind
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class VisitKind:
-    """A kind of visit the person may plan: a framework id and its title."""
-
-    framework_id: str
-    title: str
-    #: School phases the framework is meant for (values of ``Phase``); empty means every phase.
-    phases: tuple[str, ...] = ()
-
-    def suits(self, school: School | None) -> bool:
-        """Whether this kind of visit applies to ``school`` (any kind when none is chosen)."""
-        return school is None or not self.phases or school.phase.value in self.phases
 
 
 def next_working_day(today: date) -> date:

@@ -1,8 +1,9 @@
 """Signed reports for the demo trust, and the demo trust's certificate authority.
 
 The demo's filled-in signed reviews (St Aidan's learning walk, safeguarding audit and two-day
-peer review, from :mod:`demo_reviews`) get reports signed by their teams in the framework's
-order, with certificates from a demo trust CA kept in ``demo-trust-ca/`` beside the demo store.
+peer review, from :mod:`reviewer_app.demo.reviews`) get reports signed by their teams in the
+framework's order, with certificates from a demo trust CA kept in ``demo-trust-ca/`` beside the
+demo store.
 Its root verifies them offline: ``reviewer-app report demo-root --out demo-root.pem`` then
 ``reviewer-app verify REPORT.pdf --trust-root demo-root.pem``.
 

@@ -1,7 +1,8 @@
 """Realistic sample report drafts: a two-day peer review and a safeguarding audit.
 
-Used by the tests, the benchmark and the screenshots, and a fair picture of what the services
-layer hands to the reports layer. All people, schools and pupils are invented; pupils appear only
+Used by the tests, ``bench/reports.py`` and ``docs/make_report_screenshots.py`` (which put
+``tests/`` on their import path), and a fair picture of what the services layer hands to the
+reports layer. All people, schools and pupils are invented; pupils appear only
 as pseudonymous references.
 """
 

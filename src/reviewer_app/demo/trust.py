@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from reviewer_app.demo.categories import seed_demo_categories
+from reviewer_app.demo.reviews import seed_demo_reviews
 from reviewer_app.demo.trust_data import (
     DEMO_CURRENT_PERSON,
     DEMO_FRAMEWORKS,
@@ -23,6 +25,7 @@ from reviewer_app.demo.trust_data import (
     demo_trust,
     demo_visits,
 )
+from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.storage.local_settings import (
     CURRENT_PERSON,
     CURRENT_TRUST,
@@ -62,10 +65,6 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, CURRENT_PERSON, people[DEMO_CURRENT_PERSON].id)
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
-    from reviewer_app.services.demo_categories import seed_demo_categories
-    from reviewer_app.services.demo_reviews import seed_demo_reviews
-    from reviewer_app.services.review_session import installed_library
-
     library = installed_library()
     seed_demo_reviews(store, library)  # review content for a few visits
     seed_demo_categories(store, library, today)  # the schools' tiers
