@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_tab import Browser
 
-from conftest import Browser
 from console_support import ConsoleServer
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server.console.settings import ConsoleSettings

@@ -28,7 +28,7 @@ from reviewer_app.sync.client import ReEnrolRequiredError
 from reviewer_app.sync.enrol_link import parse_enrol_link
 
 if TYPE_CHECKING:
-    from conftest import Browser
+    from browser_tab import Browser
 
 GIAS_HEADER = (
     "URN,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"

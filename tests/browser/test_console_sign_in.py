@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from console_support import PASSWORD, Staff, code_now
 
 if TYPE_CHECKING:
-    from conftest import Browser
+    from browser_tab import Browser
 
 
 def test_first_admin_sets_a_password_and_an_authenticator_then_signs_in_with_a_code(
