@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
@@ -51,7 +51,7 @@ def _message(qtbot: QtBot, shell: Shell) -> QMessageBox:
 
 
 def test_a_bundle_from_another_laptop_is_imported_and_said(
-    qtbot: QtBot, shell: Shell, tmp_path: Path
+    qtbot: QtBot, shell: Shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Another laptop's demo store with a note the window's store does not have.
     other = AppPaths.from_base(tmp_path / "other laptop")
@@ -66,9 +66,23 @@ def test_a_bundle_from_another_laptop_is_imported_and_said(
         review = open_review(workspace, visit.id, with_notes=False).review
         workspace.reviews.add_note(review.id, "Seen on the other laptop: calm corridors")
     bundle = tmp_path / "Visit from Siân.reviewer"
+    monkeypatch.setenv("REVIEWER_BUNDLE_PASSPHRASE", "calm corridors all day")
     assert main(["export", str(bundle), "--demo", "--data-dir", str(other.data.parent)]) == 0
+    monkeypatch.delenv("REVIEWER_BUNDLE_PASSPHRASE")
 
+    # The bundle is encrypted: the app asks for its passphrase, and again when it is wrong.
     import_bundle_file(shell.window, bundle)
+    qtbot.waitUntil(lambda: getattr(shell.window, "bundle_passphrase", None) is not None,
+                    timeout=20_000)  # fmt: skip
+    asked = shell.window.bundle_passphrase
+    assert asked.textEchoMode() == QLineEdit.EchoMode.Password
+    asked.setTextValue("not the passphrase")
+    asked.accept()
+    qtbot.waitUntil(lambda: shell.window.bundle_passphrase is not asked, timeout=60_000)
+    again = shell.window.bundle_passphrase
+    assert "the passphrase is wrong" in again.labelText()
+    again.setTextValue("calm corridors all day")
+    again.accept()
     box = _message(qtbot, shell)
     assert box.windowTitle() == "Reviews imported"
     assert box.text().startswith("From Visit from Siân.reviewer: ")

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import platformdirs
+import pyrage
 import pytest
 from keyring.backends import fail
 from platformdirs.macos import MacOS
@@ -152,8 +153,11 @@ def test_the_commands_work_in_odd_folders_without_a_keyring(
     with keyring_in_use(fail.Keyring()):
         bundle = base / "Lots d'export" / "revue été.reviewer"
         bundle.parent.mkdir(parents=True)
-        assert main(["export", str(bundle), *store]) == 0
-        reviews = json.loads(bundle.read_text(encoding="utf-8"))["reviews"]
+        secret = base / "phrase é.txt"
+        secret.write_text("une phrase secrète\n", encoding="utf-8")
+        assert main(["export", str(bundle), "--passphrase-file", str(secret), *store]) == 0
+        opened = pyrage.passphrase.decrypt(bundle.read_bytes(), "une phrase secrète")
+        reviews = json.loads(opened)["reviews"]
         signed = next(r for r in reviews if r["review"]["state"] == "signed")
         pdf = base / "Rapports" / "Rapport signé – O'Brien.pdf"
         pdf.parent.mkdir()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from reviewer_app.domain.errors import ReviewerError
 
@@ -45,9 +45,10 @@ def summary_sentence(path: Path, summary: ImportSummary) -> str:
     return text
 
 
-def import_bundle_file(window: MainWindow, path: Path) -> None:
+def import_bundle_file(window: MainWindow, path: Path, passphrase: str | None = None) -> None:
     """Import the bundle at ``path`` into the window's store, off the GUI thread, then say how
-    it went in a message box (and the status bar)."""
+    it went in a message box (and the status bar). An encrypted bundle asks for its passphrase
+    (again, when the one typed does not open it)."""
     workspace = window.workspace
     if workspace is None:
         raise RuntimeError("the store is not open yet")
@@ -55,8 +56,14 @@ def import_bundle_file(window: MainWindow, path: Path) -> None:
     def work() -> ImportSummary:
         from reviewer_app.services.review_bundles import import_bundle, read_bundle
 
-        bundle = read_bundle(path)
-        return import_bundle(workspace.store, workspace.lane, bundle, workspace.current_person.id)
+        bundle = read_bundle(path, passphrase=passphrase)
+        return import_bundle(
+            workspace.store,
+            workspace.lane,
+            bundle,
+            workspace.current_person,
+            restore=workspace.needs_setup,
+        )
 
     def done(summary: ImportSummary) -> None:
         sentence = summary_sentence(path, summary)
@@ -65,6 +72,11 @@ def import_bundle_file(window: MainWindow, path: Path) -> None:
         _tell(window, QMessageBox.Icon.Information, "Reviews imported", sentence)
 
     def failed(error: BaseException) -> None:
+        from reviewer_app.sync.bundle_sealing import BundleLockedError
+
+        if isinstance(error, BundleLockedError) and error.wants_passphrase:
+            _ask_passphrase(window, path, error.message if passphrase is not None else "")
+            return
         if isinstance(error, ReviewerError):
             sentence = str(error)
         else:
@@ -73,6 +85,20 @@ def import_bundle_file(window: MainWindow, path: Path) -> None:
         _tell(window, QMessageBox.Icon.Warning, "Nothing was imported", sentence)
 
     window.tasks.run(work, on_done=done, on_failed=failed, context=window)
+
+
+def _ask_passphrase(window: MainWindow, path: Path, problem: str) -> None:
+    """Ask for the bundle's passphrase (without blocking), then import again with it."""
+    dialog = QInputDialog(window)
+    dialog.setObjectName("bundlePassphrase")
+    dialog.setWindowTitle("Encrypted bundle")
+    question = f"{path.name} is encrypted. Enter the passphrase chosen when it was exported:"
+    dialog.setLabelText(f"{problem}\n\n{question}" if problem else question)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setOkButtonText("Import")
+    dialog.textValueSelected.connect(lambda text: import_bundle_file(window, path, text))
+    window.bundle_passphrase = dialog  # type: ignore[attr-defined]
+    dialog.open()
 
 
 def _tell(window: MainWindow, icon: QMessageBox.Icon, title: str, text: str) -> None:

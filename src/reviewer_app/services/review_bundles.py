@@ -1,9 +1,9 @@
-"""Reviews as JSON bundles: backup, and moving work between machines without a network.
+"""Reviews as bundles: backup, and moving work between machines without a network.
 
-A bundle is one UTF-8 JSON file::
+A bundle is one UTF-8 JSON document::
 
     {"format": "reviewer-bundle", "version": 1, "exported_at": ..., "exported_by": person id,
-     "trust": {...}, "schools": [...], "people": [...],
+     "trust": {...}, "trusts": [every trust of its schools], "schools": [...], "people": [...],
      "reviews": [{"review": {...}, "framework_snapshot": "...", "visit": {...},
                   "records": {"evidence_note": [...], "attachment": [...], "judgement": [...],
                               "action": [...], "action_follow_up": [...]},
@@ -12,11 +12,20 @@ A bundle is one UTF-8 JSON file::
      "blobs": {"<sha256>": "<base64>"},
      "signed_reports": []}
 
+Export follows the same rules as sync and PDF export
+(:mod:`reviewer_app.services.local_visibility`): a review whose framework is for other roles is
+left out, and within a review the restricted (safeguarding) records, fields, files and unsent
+changes a reader may not see are withheld. The file is sealed
+(:mod:`reviewer_app.sync.bundle_sealing`): encrypted with a passphrase or to the trust's key;
+plaintext only for trust admins. Before anything is written, an imported bundle is checked
+against :mod:`reviewer_app.services.bundle_schema`.
+
 Importing is idempotent: records are added once by id, files once by content hash, and unsent
 operations keep their op ids, so the server applies each exactly once whichever laptop sends it.
 Operations are queued again only when the bundle was exported by the person using this laptop
-(the server refuses one reviewer's operations from another reviewer's laptop); someone else's
-records are imported for reading and reach the trust from their own laptop.
+(the server refuses one reviewer's operations from another reviewer's laptop), or when the bundle
+restores a new, not yet enrolled store; someone else's records are imported for reading and
+reach the trust from their own laptop.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,10 +43,18 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.canonical import canonical_text, sha256_hex, to_json_value
-from reviewer_app.domain.errors import NotFoundError, ReviewerError, ValidationError
+from reviewer_app.domain.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    ReviewerError,
+    ValidationError,
+)
+from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.review import Review, ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.services.bundle_schema import MAX_BUNDLE_BYTES, checked_bundle, parse_bundle_text
+from reviewer_app.services.local_visibility import LocalView, view_of
 from reviewer_app.services.sync_apply import ChangeApplier
 from reviewer_app.services.sync_records import (
     action_from_json,
@@ -55,10 +73,27 @@ from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import FieldValueRow, OutboxRow, ReviewRow
 from reviewer_app.storage.visit_repository import VisitRepository
+from reviewer_app.sync.bundle_sealing import Sealing, is_sealed, seal, unseal
 
 BUNDLE_FORMAT = "reviewer-bundle"
 BUNDLE_VERSION = 1
 _RECORD_KINDS = ("attachment", "evidence_note", "judgement", "action", "action_follow_up")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedBundle:
+    """A bundle and what its author's roles kept out of it."""
+
+    bundle: dict[str, Any]
+    #: Reviews left out whole, in words ("St Aidan's: Safeguarding audit (safeguarding roles
+    #: only)").
+    left_out: tuple[str, ...] = ()
+    #: Records, answers and unsent changes withheld from reviews that were exported.
+    withheld: int = 0
+
+    @property
+    def review_ids(self) -> list[str]:
+        return [entry["review"]["id"] for entry in self.bundle["reviews"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +107,16 @@ class ImportSummary:
     not_queued: int
 
 
-def export_bundle(store: Store, review_ids: list[str] | None = None) -> dict[str, Any]:
-    """The bundle of the given reviews (every review on this laptop when ``None``)."""
-    from reviewer_app.storage.local_settings import CURRENT_PERSON, CURRENT_TRUST, get_setting
+def export_bundle(
+    store: Store, reader: Person, review_ids: list[str] | None = None
+) -> ExportedBundle:
+    """The bundle of the given reviews (every review on this laptop when ``None``) as ``reader``
+    may carry it: reviews of frameworks for other roles left out (refused when named), restricted
+    parts withheld."""
+    from reviewer_app.storage.local_settings import CURRENT_TRUST, get_setting
 
     with store.reading() as session:
+        named = bool(review_ids)
         ids = review_ids or list(session.exec(select(ReviewRow.id).order_by(col(ReviewRow.id))))
         organisation = OrganisationRepository(session)
         trust_id = get_setting(session, CURRENT_TRUST) or ""
@@ -85,32 +125,65 @@ def export_bundle(store: Store, review_ids: list[str] | None = None) -> dict[str
         blobs: dict[str, bytes] = {}
         schools: dict[str, Any] = {}
         people: dict[str, Any] = {}
+        trusts: dict[str, Any] = {trust.id: to_json_value(trust)} if trust else {}
+        left_out: list[str] = []
+        withheld = 0
         for review_id in ids:
-            entry = _export_review(session, review_id, blobs)
+            view = view_of(session, review_id, reader.roles)
+            if not view.may_read:
+                words = _review_words(session, review_id, view.framework_title)
+                if named:
+                    raise PermissionDeniedError(
+                        f"{words} is for safeguarding roles only, so {reader.name} may not "
+                        "export it.",
+                        hint="Ask the school's designated safeguarding lead to export it.",
+                    )
+                left_out.append(words)
+                continue
+            entry, count = _export_review(session, review_id, blobs, view)
+            withheld += count
             visit = entry["visit"]
             school = organisation.get_school(visit["school_id"])
             if school is not None:
                 schools[school.id] = to_json_value(school)
+                other = organisation.get_trust(school.trust_id)
+                if other is not None:
+                    trusts[other.id] = to_json_value(other)
             for member in visit["reviewers"]:
                 person = organisation.get_person(member["person_id"])
                 if person is not None:
                     people[person.id] = to_json_value(person)
             reviews_out.append(entry)
-        return {
+        people.setdefault(reader.id, to_json_value(reader))
+        bundle = {
             "format": BUNDLE_FORMAT,
             "version": BUNDLE_VERSION,
             "exported_at": datetime.now().astimezone().isoformat(),
-            "exported_by": get_setting(session, CURRENT_PERSON),
+            "exported_by": reader.id,
             "trust": to_json_value(trust) if trust else None,
+            "trusts": list(trusts.values()),
             "schools": list(schools.values()),
             "people": list(people.values()),
             "reviews": reviews_out,
             "blobs": {sha: base64.b64encode(data).decode("ascii") for sha, data in blobs.items()},
             "signed_reports": [],
         }
+        return ExportedBundle(bundle, tuple(left_out), withheld)
 
 
-def _export_review(session: Session, review_id: str, blobs: dict[str, bytes]) -> dict[str, Any]:
+def _review_words(session: Session, review_id: str, framework_title: str) -> str:
+    """ "Ash Primary: Safeguarding audit" for a review (its id when its visit is unknown)."""
+    review = ReviewRepository(session, record_ops=False).get_review(review_id)
+    visit = VisitRepository(session).get_visit(review.visit_id) if review else None
+    school = OrganisationRepository(session).get_school(visit.school_id) if visit else None
+    if school is None:
+        return f"Review {review_id} ({framework_title})"
+    return f"{school.name}: {framework_title}"
+
+
+def _export_review(
+    session: Session, review_id: str, blobs: dict[str, bytes], view: LocalView
+) -> tuple[dict[str, Any], int]:
     reviews = ReviewRepository(session, record_ops=False)
     review = reviews.get_review(review_id)
     if review is None:
@@ -118,33 +191,52 @@ def _export_review(session: Session, review_id: str, blobs: dict[str, bytes]) ->
     visit = VisitRepository(session).get_visit(review.visit_id)
     evidence = EvidenceRepository(session, record_ops=False)
     actions = ActionRepository(session, record_ops=False)
-    attachments = evidence.attachments(review_id)
+    withheld = 0
+
+    def shown(entity: str, items: list[Any]) -> list[Any]:
+        nonlocal withheld
+        kept = [item for item in items if not view.hides(entity, item.id)]
+        withheld += len(items) - len(kept)
+        return kept
+
+    attachments = shown("attachment", evidence.attachments(review_id))
     for attachment in attachments:
         data = get_blob(session, attachment.sha256)
         if data is not None:
             blobs[attachment.sha256] = data
     fields = []
     for row in session.exec(select(FieldValueRow).where(FieldValueRow.review_id == review_id)):
+        if view.hides_field(row.field_id):
+            withheld += 1
+            continue
         fields.append({
             "field_id": row.field_id, "value": json.loads(row.value), "version": row.version,
             "server_version": row.server_version, "author_id": row.author_id,
             "updated_at": row.updated_at,
         })  # fmt: skip
-    operations = session.exec(
+    operations = []
+    for op in session.exec(
         select(OutboxRow)
         .where(OutboxRow.review_id == review_id, OutboxRow.state == OpState.PENDING.value)
         .order_by(col(OutboxRow.device_seq))
-    ).all()
-    return {
+    ).all():
+        if view.hides_operation(op.entity, op.entity_id, op.field):
+            withheld += 1
+            continue
+        operations.append(op)
+    notes = shown("evidence_note", evidence.notes(review_id))
+    judgements = shown("judgement", reviews.judgements(review_id))
+    follow_ups = shown("action_follow_up", actions.follow_ups(review_id))
+    entry = {
         "review": to_json_value(review),
         "framework_snapshot": reviews.framework_snapshot(review_id),
         "visit": to_json_value(visit),
         "records": {
             "attachment": [to_json_value(a) for a in attachments],
-            "evidence_note": [to_json_value(n) for n in evidence.notes(review_id)],
-            "judgement": [to_json_value(j) for j in reviews.judgements(review_id)],
-            "action": [to_json_value(a) for a in actions.actions(review_id)],
-            "action_follow_up": [to_json_value(f) for f in actions.follow_ups(review_id)],
+            "evidence_note": [to_json_value(n) for n in notes],
+            "judgement": [to_json_value(j) for j in judgements],
+            "action": [to_json_value(a) for a in shown("action", actions.actions(review_id))],
+            "action_follow_up": [to_json_value(f) for f in follow_ups],
         },
         "fields": fields,
         "operations": [
@@ -157,66 +249,108 @@ def _export_review(session: Session, review_id: str, blobs: dict[str, bytes]) ->
             for op in operations
         ],
     }  # fmt: skip
+    return entry, withheld
 
 
-def write_bundle(bundle: dict[str, Any], path: Path) -> None:
-    """Write a bundle file (replacing ``path`` only once the whole file is written)."""
+def write_bundle(bundle: dict[str, Any], path: Path, sealing: Sealing | None) -> None:
+    """Write a bundle file, sealed as ``sealing`` says (plaintext JSON when ``None``), replacing
+    ``path`` only once the whole file is written. A full disk or a folder that cannot be written
+    is a sentence, and leaves no partial file behind."""
+    text = json.dumps(bundle, ensure_ascii=False, indent=None if sealing else 1)
+    data = text.encode("utf-8")
+    if sealing is not None:
+        data = seal(data, sealing)
     partial = path.with_name(path.name + ".part")
     try:
-        partial.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+        with partial.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         partial.replace(path)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise ReviewerError(
-            f"The bundle could not be written to {path} ({exc.strerror}).",
+            f"The bundle could not be written to {path} ({exc.strerror or exc}).",
             hint="Choose a folder you can write to, with enough free space.",
         ) from exc
 
 
-def read_bundle(path: Path) -> dict[str, Any]:
-    """Read and check a bundle file."""
+def read_bundle(
+    path: Path, *, passphrase: str | None = None, identities: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Read, open (when sealed) and check a bundle file. Raises
+    :class:`~reviewer_app.sync.bundle_sealing.BundleLockedError` when it is sealed and the key
+    given does not open it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise ValidationError(
+                f"{path} is larger than any Reviewer bundle ({size // (1024 * 1024)} MB), so it "
+                "was not read.",
+                hint="Export fewer reviews at a time.",
+            )
+        data = path.read_bytes()
     except OSError as exc:
-        raise ReviewerError(f"The bundle {path} could not be read ({exc.strerror}).") from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"{path} is not a Reviewer bundle (it is not text).") from exc
-    try:
-        bundle = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path} is not a Reviewer bundle: line {exc.lineno}, column {exc.colno} is not "
-            f"valid JSON ({exc.msg}).",
-            hint="Export the bundle again; the file may have been cut short.",
+        raise ReviewerError(
+            f"The bundle {path} could not be read ({exc.strerror or exc}).",
+            hint="Check the file name, and that you may read the file.",
         ) from exc
-    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
-        raise ValidationError(f"{path} is not a Reviewer bundle.")
-    if bundle.get("version") != BUNDLE_VERSION:
+    if is_sealed(data):
+        data = unseal(data, path.name, passphrase=passphrase, identities=identities)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ValidationError(
-            f"The bundle {path} was written by another version of Reviewer "
-            f"(bundle version {bundle.get('version')}).",
-            hint="Update Reviewer on both computers, then export again.",
-        )
-    return bundle
+            f"{path} is not a Reviewer bundle (it is not text, nor an encrypted bundle)."
+        ) from exc
+    return parse_bundle_text(text, str(path))
+
+
+def bundle_is_sealed(path: Path) -> bool:
+    """Whether the file at ``path`` is an encrypted bundle (False when it cannot be read)."""
+    try:
+        with path.open("rb") as file:
+            return is_sealed(file.read(64))
+    except OSError:
+        return False
 
 
 def import_bundle(
-    store: Store, lane: WriterLane, bundle: dict[str, Any], person_id: str
+    store: Store, lane: WriterLane, bundle: dict[str, Any], person: Person, *, restore: bool = False
 ) -> ImportSummary:
-    """Add a bundle's reviews, records and files to this store (one transaction)."""
-    try:
-        files = {
-            sha: base64.b64decode(data, validate=True) for sha, data in bundle["blobs"].items()
-        }
-    except (binascii.Error, AttributeError, KeyError, TypeError) as exc:
-        raise ValidationError("The bundle's attached files are damaged.") from exc
-    for sha, data in files.items():
+    """Add a bundle's reviews, records and files to this store (one transaction), after checking
+    the whole bundle (:func:`~reviewer_app.services.bundle_schema.checked_bundle`) and the
+    importer's roles: a review of a framework for other roles is refused, as PDF export and sync
+    refuse it.
+
+    ``restore``: this store is new (not yet enrolled) and takes the bundle's author as the person
+    using it, so the changes never sent are queued again (a restore after a lost or broken
+    laptop)."""
+    part = checked_bundle(bundle, "The bundle")
+    files: dict[str, bytes] = {}
+    for sha, text in part.blobs.items():
+        try:
+            data = base64.b64decode(text, validate=True)
+        except binascii.Error as exc:
+            raise ValidationError(
+                f"An attached file in the bundle ({sha[:12]}…) is damaged."
+            ) from exc
         if sha256_hex(data) != sha:
             raise ValidationError(f"An attached file in the bundle ({sha[:12]}…) is damaged.")
-    own = bundle.get("exported_by") == person_id
+        files[sha] = data
+    author = bundle.get("exported_by")
+    if restore and not any(p.id == author for p in part.people):
+        raise ValidationError(
+            "The bundle does not say who exported it, so it cannot restore their unsent work.",
+            hint="Import it into a laptop enrolled for that person instead.",
+        )
+    own = restore or author == person.id
 
     def write() -> ImportSummary:
         try:
             with store.writing() as session:
+                importer = _adopt_author(session, bundle) if restore else person
+                _refuse_unreadable(session, bundle, importer)
                 return _import(session, bundle, files, own=own)
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ReviewerError):
@@ -230,15 +364,50 @@ def import_bundle(
     return lane.call(write)
 
 
-def _import(
-    session: Session, bundle: dict[str, Any], files: dict[str, bytes], *, own: bool
-) -> ImportSummary:
+def _adopt_author(session: Session, bundle: dict[str, Any]) -> Person:
+    """Make the bundle's author the person using this new store (a restore)."""
+    from reviewer_app.storage.local_settings import CURRENT_PERSON, CURRENT_TRUST, set_setting
+
+    _save_organisation(session, bundle)
     organisation = OrganisationRepository(session)
-    trust = bundle.get("trust")
-    if trust and organisation.get_trust(trust["id"]) is None:
-        organisation.save_trust(Trust(id=trust["id"], name=trust["name"],
-                                      profile_id=trust.get("profile_id", "generic")))  # fmt: skip
+    author = organisation.get_person(str(bundle["exported_by"]))
+    if author is None:  # pragma: no cover - checked before the transaction
+        raise ValidationError("The bundle's author is not in the bundle.")
+    set_setting(session, CURRENT_TRUST, author.trust_id)
+    set_setting(session, CURRENT_PERSON, author.id)
+    return author
+
+
+def _refuse_unreadable(session: Session, bundle: dict[str, Any], person: Person) -> None:
+    """Refuse the whole import when the bundle holds a review the importer may not read."""
+    for entry in bundle["reviews"]:
+        if not entry["framework_snapshot"].strip():
+            continue  # not frozen yet: its records came under the server's rules
+        framework = Framework.from_snapshot(json.loads(entry["framework_snapshot"]))
+        if not framework.may_be_seen_by(person.roles):
+            raise PermissionDeniedError(
+                f"The bundle holds a {framework.title} review, which is for safeguarding roles "
+                f"only, so {person.name} may not import it. Nothing was imported.",
+                hint="Ask the school's designated safeguarding lead to import it.",
+            )
+
+
+def _save_organisation(session: Session, bundle: dict[str, Any]) -> None:
+    """The bundle's trusts, schools and people this store lacks."""
+    organisation = OrganisationRepository(session)
+    trusts = list(bundle.get("trusts") or [])
+    if bundle.get("trust"):
+        trusts.append(bundle["trust"])
+    for trust in trusts:
+        if organisation.get_trust(trust["id"]) is None:
+            profile = trust.get("profile_id", "generic")
+            organisation.save_trust(Trust(id=trust["id"], name=trust["name"], profile_id=profile))
     for s in bundle["schools"]:
+        if organisation.get_trust(s["trust_id"]) is None:
+            raise ValidationError(
+                f"The bundle holds {s['name']} but not its trust; nothing was imported.",
+                hint="Export the bundle again with this version of Reviewer.",
+            )
         if organisation.get_school(s["id"]) is None:
             organisation.save_school(School(
                 id=s["id"], trust_id=s["trust_id"], urn=s["urn"], name=s["name"],
@@ -247,12 +416,32 @@ def _import(
                 has_sixth_form=bool(s.get("has_sixth_form")),
             ))  # fmt: skip
     for p in bundle["people"]:
+        if organisation.get_trust(p["trust_id"]) is None:
+            raise ValidationError(
+                f"The bundle holds {p['name']} but not their trust; nothing was imported.",
+                hint="Export the bundle again with this version of Reviewer.",
+            )
         if organisation.get_person(p["id"]) is None:
             roles = frozenset(Role(r) for r in p["roles"])
             organisation.save_person(
                 Person(id=p["id"], trust_id=p["trust_id"], name=p["name"], email=p["email"],
                        roles=roles)
             )  # fmt: skip
+
+
+def _import(
+    session: Session, bundle: dict[str, Any], files: dict[str, bytes], *, own: bool
+) -> ImportSummary:
+    _save_organisation(session, bundle)
+    organisation = OrganisationRepository(session)
+    for entry in bundle["reviews"]:
+        school_id = entry["visit"]["school_id"]
+        if organisation.get_school(school_id) is None:
+            raise ValidationError(
+                f"Review {entry['review']['id']} in the bundle is of a school the bundle does "
+                f"not hold ({school_id}); nothing was imported.",
+                hint="Export the bundle again from the laptop that made it.",
+            )
     new_files = 0
     for data in files.values():
         if not has_blob(session, sha256_hex(data)):

@@ -324,3 +324,20 @@ class SchoolCategoryOutcomeRow(StoreTable, table=True):
     level_key: str
     label: str
     level_label: str
+
+
+# ---------------------------------------------------------------- 0007: data protection
+
+
+class AuditEntryRow(StoreTable, table=True):
+    """Something this laptop did that the trust's audit log must show (a bundle exported, data
+    removed), kept until a sync has delivered it. Never review content: ids, counts, file names."""
+
+    __tablename__ = "audit_entry"
+    id: str = Field(primary_key=True)
+    occurred_at: str
+    person_id: str
+    action: str
+    summary: str = Field(sa_type=Text)
+    detail: str = Field(sa_type=Text)
+    sent_at: str | None = Field(default=None, index=True)

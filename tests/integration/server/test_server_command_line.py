@@ -103,7 +103,8 @@ def test_admin_commands_and_a_served_sync(
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        # A cold start (imports, migrations) took ~30 s on a loaded two-core machine.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:

@@ -19,7 +19,13 @@ PHOTO = b"photo of the phonics display" * 300
 
 
 def _cli(*args: str) -> int:
+    """The command, with the bundle passphrase given as scripts give it."""
     return main(list(args))
+
+
+@pytest.fixture(autouse=True)
+def bundle_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWER_BUNDLE_PASSPHRASE", "moving laptops today")
 
 
 def test_bundle_moves_unsent_work_to_another_laptop_exactly_once(
@@ -79,3 +85,32 @@ def test_a_damaged_bundle_is_refused_in_a_sentence(
     other.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
     assert _cli("import", str(other), "--data-dir", str(data_dir)) == 1
     assert "is not a Reviewer bundle." in capsys.readouterr().err
+
+
+def test_a_restore_into_a_new_folder_queues_the_unsent_changes_again(
+    world: World, laptop: MakeLaptop, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = laptop("old")
+    old.enrol(world.peer)
+    old.sync.sync_now()
+    old.reviews.add_note(world.review, "Written on the train, never sent")
+    old.reviews.set_field(world.review, "leadership.strengths", "Shared vision")
+    old.workspace.close()
+    bundle = tmp_path / "backup.reviewer"
+    assert _cli("export", str(bundle), "--data-dir", str(old.folder)) == 0
+    capsys.readouterr()
+
+    fresh = tmp_path / "new laptop"  # a folder no store has used: not enrolled
+    assert _cli("import", str(bundle), "--data-dir", str(fresh)) == 0
+    out = capsys.readouterr().out
+    assert "(a restore)" in out
+    assert "2 change(s) will be sent at the next sync" in out
+    assert "belong to another reviewer" not in out
+    from reviewer_app.paths import AppPaths
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.tables import OutboxRow
+
+    with Workspace.open(AppPaths.from_base(fresh)) as restored:
+        assert restored.current_person.id == world.peer
+        with restored.store.reading() as session:
+            assert len(session.exec(select(OutboxRow)).all()) == 2
