@@ -25,10 +25,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests under tests/gui/ are GUI tests, so ``pytest -m 'not gui'`` is the fast loop."""
     gui_dir = TESTS_DIR / "gui"
     e2e_dir = TESTS_DIR / "e2e"
+    browser_dir = TESTS_DIR / "browser"
     for item in items:
         path = Path(str(item.path))
         if gui_dir in path.parents:
             item.add_marker(pytest.mark.gui)
+        if browser_dir in path.parents:
+            item.add_marker(pytest.mark.browser)
         if e2e_dir in path.parents:
             item.add_marker(pytest.mark.e2e)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("PySide6", "reportlab", "pyhanko", "fastapi", "httpx", "sqlalchemy")
+HEAVY = (
+    "PySide6",
+    "reportlab",
+    "pyhanko",
+    "fastapi",
+    "httpx",
+    "sqlalchemy",
+    "jinja2",
+    "argon2",
+    "segno",
+)
 #: The storage stack the full Workspace needs, and the quick first look must not.
 STORAGE_STACK = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "PySide6")
 

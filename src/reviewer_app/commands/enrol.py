@@ -1,4 +1,5 @@
-"""``reviewer-app enrol SERVER_URL CODE``: connect this laptop to the trust server.
+"""``reviewer-app enrol SERVER_URL CODE`` (or ``enrol LINK``): connect this laptop to the trust
+server.
 
 The one-time code comes from the trust admin. The device token is kept in the system keyring;
 from then on ``reviewer-app sync`` (and the app) sync with that server as you.
@@ -16,8 +17,14 @@ from reviewer_app.domain.errors import ReviewerError
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Arguments: the server address and the code; optionally a device name and a public key."""
-    parser.add_argument("server_url", metavar="SERVER_URL", help="the trust server's address")
-    parser.add_argument("code", metavar="CODE", help="the one-time code from your trust admin")
+    parser.add_argument(
+        "server_url",
+        metavar="SERVER_URL",
+        help="the trust server's address, or the enrolment link from the trust console",
+    )
+    parser.add_argument(
+        "code", metavar="CODE", nargs="?", help="the one-time code from your trust admin"
+    )
     parser.add_argument("--device-name", help="what the trust admin sees this laptop as")
     parser.add_argument(
         "--certificate-request",
@@ -33,7 +40,16 @@ def run(args: argparse.Namespace) -> int:
 
     def body() -> int:
         from reviewer_app.services import enrolment
+        from reviewer_app.sync.enrol_link import parse_enrol_link
 
+        server_url, code = args.server_url, args.code
+        parsed = parse_enrol_link(server_url)
+        if parsed is not None:
+            server_url, code = parsed
+        if not code:
+            raise ReviewerError(
+                "Give the one-time code after the server address, or the whole enrolment link."
+            )
         certificate_request = None
         if args.certificate_request is not None:
             try:
@@ -47,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
             done = enrolment.enrol(
                 workspace.store,
                 workspace.lane,
-                args.server_url,
-                args.code,
+                server_url,
+                code,
                 device_name=args.device_name,
                 certificate_request_pem=certificate_request,
             )

@@ -5,5 +5,7 @@ A layer above ``services``: the composition root (``app.py``, the commands) plug
 :class:`~reviewer_app.demo.demo_trust.DemoTrust` into ``Workspace.open``, and services only call
 the hooks of ``services.workspace.BuiltInTrust``; an import contract forbids ``services`` (and
 the layers below it, and ``gui``) from importing this package. Nothing is imported here, so a
-module of the package that holds only data can be read without the store.
+module of the package that holds only data can be read without the store: ``trust_data`` (the
+schools, people and visits, domain objects only) is what the trust server's ``serve --demo``
+seeds too, so the console and the app show the same trust.
 """

@@ -1,4 +1,5 @@
-"""The demo trust: invented schools, people and a year of visits, so the app looks alive.
+"""The demo trust in a laptop store: the data of :mod:`reviewer_app.demo.trust_data` (invented
+schools, people and a year of visits), so the app looks alive.
 
 Seeded once per demo store (idempotent: the store records the day the dates are anchored to), in
 one transaction. Dates are relative to today and fall on weekdays in term time. When the demo
@@ -11,14 +12,19 @@ English ones so the data reads naturally.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from reviewer_app.demo.categories import seed_demo_categories
 from reviewer_app.demo.reviews import seed_demo_reviews
-from reviewer_app.domain.ids import new_id
-from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
-from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.demo.trust_data import (
+    DEMO_CURRENT_PERSON,
+    DEMO_FRAMEWORKS,
+    DEMO_TRUST_NAME,
+    demo_people,
+    demo_schools,
+    demo_trust,
+    demo_visits,
+)
 from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.storage.local_settings import (
     CURRENT_PERSON,
@@ -34,189 +40,7 @@ from reviewer_app.storage.visit_repository import VisitRepository
 
 log = logging.getLogger(__name__)
 
-DEMO_TRUST_NAME = "Northfield Learning Trust"
-_EMAIL_DOMAIN = "northfield-trust.example"
-
-#: The framework ids the demo visits use (the review templates in ``frameworks/``).
-DEMO_FRAMEWORKS = (
-    "learning-walk",
-    "safeguarding-audit",
-    "two-day-peer-review",
-    "improvement-partner-visit",
-    "health-check",
-    "half-termly-core-visit",
-    "book-look",
-    "send-review",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _SchoolSeed:
-    key: str
-    urn: str
-    name: str
-    phase: Phase
-    local_authority: str
-    early_years: bool
-    sixth_form: bool
-
-
-_SCHOOLS = (
-    _SchoolSeed(
-        "oakfield", "145218", "Oakfield Primary Academy", Phase.PRIMARY, "Leeds", True, False
-    ),
-    _SchoolSeed(
-        "harrow", "146037", "Harrow Lane Primary School", Phase.PRIMARY, "Wakefield", True, False
-    ),
-    _SchoolSeed(
-        "aidans", "142663", "St Aidan's CE Primary School", Phase.PRIMARY, "Leeds", False, False
-    ),
-    _SchoolSeed(
-        "northfield", "144871", "Northfield Academy", Phase.SECONDARY, "Leeds", False, True
-    ),
-    _SchoolSeed(
-        "brookside", "147402", "Brookside High School", Phase.SECONDARY, "Kirklees", False, False
-    ),
-    _SchoolSeed(
-        "meadowbank", "143956", "Meadowbank Special School", Phase.SPECIAL, "Bradford", True, True
-    ),
-    _SchoolSeed(
-        "riverside",
-        "148120",
-        "Riverside All-Through Academy",
-        Phase.ALL_THROUGH,
-        "Calderdale",
-        True,
-        True,
-    ),
-)
-
-# key, name, roles
-_PEOPLE: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("sarah", "Sarah Okafor", frozenset({Role.LEAD_REVIEWER, Role.IMPROVEMENT_PARTNER})),
-    ("james", "James Whitfield", frozenset({Role.IMPROVEMENT_PARTNER})),
-    ("david", "David Brennan", frozenset({Role.LEAD_REVIEWER, Role.PEER_REVIEWER})),
-    ("priya", "Priya Natarajan", frozenset({Role.PEER_REVIEWER})),
-    ("tom", "Tom Gallagher", frozenset({Role.PEER_REVIEWER})),
-    ("rachel", "Rachel Hughes", frozenset({Role.SAFEGUARDING_LEAD, Role.LEAD_REVIEWER})),
-    ("aisha", "Aisha Rahman", frozenset({Role.SAFEGUARDING_LEAD, Role.PEER_REVIEWER})),
-    ("mark", "Mark Ellison", frozenset({Role.TRUST_ADMIN})),
-)
-
-#: The person using this laptop in the demo: a lead reviewer.
-DEMO_CURRENT_PERSON = "sarah"
-
-# Visit team per framework: (person key, role on the visit).
-_TEAMS: dict[str, tuple[tuple[str, Role], ...]] = {
-    "learning-walk": (("sarah", Role.LEAD_REVIEWER), ("priya", Role.PEER_REVIEWER)),
-    "safeguarding-audit": (("rachel", Role.LEAD_REVIEWER), ("aisha", Role.SAFEGUARDING_LEAD)),
-    "two-day-peer-review": (
-        ("david", Role.LEAD_REVIEWER),
-        ("priya", Role.PEER_REVIEWER),
-        ("tom", Role.PEER_REVIEWER),
-    ),
-    "improvement-partner-visit": (("james", Role.IMPROVEMENT_PARTNER),),
-    "health-check": (("sarah", Role.LEAD_REVIEWER), ("tom", Role.PEER_REVIEWER)),
-    "half-termly-core-visit": (("james", Role.IMPROVEMENT_PARTNER),),
-    "book-look": (("sarah", Role.LEAD_REVIEWER), ("tom", Role.PEER_REVIEWER)),
-    "send-review": (("david", Role.LEAD_REVIEWER), ("aisha", Role.PEER_REVIEWER)),
-}
-
-# The year's rhythm for every school: (days before today, framework, length in days).
-# Each school is staggered a few days so the calendar does not line up.
-_YEAR: tuple[tuple[int, str, int], ...] = (
-    (335, "two-day-peer-review", 2),
-    (300, "safeguarding-audit", 1),
-    (255, "improvement-partner-visit", 1),
-    (205, "learning-walk", 1),
-    (160, "health-check", 1),
-    (115, "half-termly-core-visit", 1),
-    (75, "book-look", 1),
-    (40, "improvement-partner-visit", 1),
-)
-_STAGGER_DAYS = 4
-
-# Extra visits: (school key, days before today (negative = ahead), framework, status).
-_EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
-    ("meadowbank", 180, "send-review", VisitStatus.SIGNED),
-    ("riverside", 130, "send-review", VisitStatus.SIGNED),
-    ("oakfield", 9, "learning-walk", VisitStatus.IN_PROGRESS),
-    ("riverside", 6, "learning-walk", VisitStatus.READY_FOR_SIGN_OFF),
-    ("northfield", 2, "book-look", VisitStatus.IN_PROGRESS),
-    ("brookside", 0, "learning-walk", VisitStatus.IN_PROGRESS),
-    ("harrow", 20, "health-check", VisitStatus.CANCELLED),
-    ("oakfield", -7, "half-termly-core-visit", VisitStatus.PLANNED),
-    ("northfield", -16, "two-day-peer-review", VisitStatus.PLANNED),
-    ("meadowbank", -24, "safeguarding-audit", VisitStatus.PLANNED),
-)
-
-
-def _team(framework_id: str, people: dict[str, Person]) -> tuple[VisitReviewer, ...]:
-    return tuple(VisitReviewer(people[key].id, role) for key, role in _TEAMS[framework_id])
-
-
-# School holidays in England, near enough for a demo: (from month, day, to month, day).
-_HOLIDAYS: tuple[tuple[int, int, int, int], ...] = (
-    (12, 20, 12, 31),  # Christmas
-    (1, 1, 1, 4),
-    (2, 14, 2, 22),  # February half term
-    (4, 1, 4, 14),  # Easter
-    (5, 25, 5, 31),  # May half term
-    (7, 22, 9, 2),  # summer
-    (10, 24, 11, 1),  # October half term
-)
-
-
-def _school_day(day: date) -> bool:
-    if day.weekday() >= 5:
-        return False
-    return not any((m1, d1) <= (day.month, day.day) <= (m2, d2) for m1, d1, m2, d2 in _HOLIDAYS)
-
-
-def _school_days(start: date, length: int) -> date:
-    """The latest start on or before ``start`` whose ``length`` days are all term-time weekdays."""
-    while not all(_school_day(start + timedelta(days=d)) for d in range(length)):
-        start -= timedelta(days=1)
-    return start
-
-
-def _visit(
-    school: School,
-    framework_id: str,
-    start: date,
-    length: int,
-    status: VisitStatus,
-    people: dict[str, Person],
-) -> Visit:
-    start = _school_days(start, length)
-    end = start + timedelta(days=length - 1)
-    happened = status is not VisitStatus.PLANNED and status is not VisitStatus.CANCELLED
-    return Visit(
-        id=new_id(),
-        school_id=school.id,
-        framework_id=framework_id,
-        planned_start=start,
-        planned_end=end,
-        reviewers=_team(framework_id, people),
-        status=status,
-        actual_start=start if happened else None,
-        actual_end=end if happened and status is not VisitStatus.IN_PROGRESS else None,
-    )
-
-
-def demo_visits(today: date, schools: dict[str, School], people: dict[str, Person]) -> list[Visit]:
-    """The demo's visits relative to ``today``: a year of past visits and a few ahead."""
-    visits: list[Visit] = []
-    for index, seed in enumerate(_SCHOOLS):
-        school = schools[seed.key]
-        for days_ago, framework_id, length in _YEAR:
-            start = today - timedelta(days=days_ago + index * _STAGGER_DAYS)
-            visits.append(_visit(school, framework_id, start, length, VisitStatus.SIGNED, people))
-    for key, days_ago, framework_id, status in _EXTRA:
-        start = today - timedelta(days=days_ago)
-        length = 2 if framework_id == "two-day-peer-review" else 1
-        visits.append(_visit(schools[key], framework_id, start, length, status, people))
-    return visits
+__all__ = ["DEMO_FRAMEWORKS", "DEMO_TRUST_NAME", "refresh_demo_dates", "seed_demo"]
 
 
 def seed_demo(store: Store, today: date | None = None) -> bool:
@@ -226,34 +50,14 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         if get_setting(session, DEMO_SEEDED) is not None:
             return False
         organisation = OrganisationRepository(session)
-        trust = Trust(id=new_id(), name=DEMO_TRUST_NAME, profile_id="generic")
+        trust = demo_trust()
         organisation.save_trust(trust)
-        schools: dict[str, School] = {}
-        for seed in _SCHOOLS:
-            school = School(
-                id=new_id(),
-                trust_id=trust.id,
-                urn=seed.urn,
-                name=seed.name,
-                phase=seed.phase,
-                local_authority=seed.local_authority,
-                has_early_years=seed.early_years,
-                has_sixth_form=seed.sixth_form,
-            )
+        schools = demo_schools(trust.id)
+        for school in schools.values():
             organisation.save_school(school)
-            schools[seed.key] = school
-        people: dict[str, Person] = {}
-        for key, name, roles in _PEOPLE:
-            first, last = name.lower().split(" ", 1)
-            person = Person(
-                id=new_id(),
-                trust_id=trust.id,
-                name=name,
-                email=f"{first}.{last.replace(' ', '')}@{_EMAIL_DOMAIN}",
-                roles=roles,
-            )
+        people = demo_people(trust.id)
+        for person in people.values():
             organisation.save_person(person)
-            people[key] = person
         visits = VisitRepository(session)
         for visit in demo_visits(today, schools, people):
             visits.save_visit(visit)

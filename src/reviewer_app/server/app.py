@@ -14,6 +14,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``/console/...``: the trust console for the trust's staff (HTML; see :mod:`.console`).
 * ``GET /framework-library``: the trust's own frameworks for this laptop (see
   :mod:`.library_routes`).
 
@@ -45,7 +46,9 @@ from reviewer_app.server.access import (
 from reviewer_app.server.app_release import health_fields
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
+from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
+from reviewer_app.server.device_activity import record_sync
 from reviewer_app.server.enrolment import (
     Caller,
     authenticate,
@@ -72,6 +75,7 @@ from reviewer_app.server.request_context import (
     authorization_header,
     context_of,
 )
+from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.sync.protocol import (
@@ -255,9 +259,10 @@ def start_review(
     return review, access, True
 
 
-def create_app(context: ServerContext) -> FastAPI:
-    """The server's FastAPI application around ``context``."""
+def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
+    """The server's FastAPI application around ``context``, with the trust console."""
     from reviewer_app.server import blob_routes, category_routes, library_routes
+    from reviewer_app.server import console as trust_console
 
     app = FastAPI(
         title="Reviewer trust server",
@@ -301,9 +306,12 @@ def create_app(context: ServerContext) -> FastAPI:
             )
 
     @app.post("/handshake", response_model=HandshakeResponse, tags=["sync"])
-    def handshake(body: HandshakeRequest, session: SessionDep, caller: CallerDep) -> Any:
+    def handshake(
+        body: HandshakeRequest, request: Request, session: SessionDep, caller: CallerDep
+    ) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
         check_versions(body.protocol_version, body.client_schema_version, context.app_release)
+        record_sync(context_of(request).engine, caller.device.id, request.headers.get("user-agent"))
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
         for visit in visits:
@@ -399,6 +407,7 @@ def create_app(context: ServerContext) -> FastAPI:
     )
     def changes(
         review_id: ReviewId,
+        request: Request,
         session: SessionDep,
         caller: CallerDep,
         since: Annotated[int, Query(ge=0)] = 0,
@@ -408,6 +417,7 @@ def create_app(context: ServerContext) -> FastAPI:
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
         page = read_changes(session, review, since, limit, restriction)
+        log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
@@ -424,6 +434,7 @@ def create_app(context: ServerContext) -> FastAPI:
 
     blob_routes.register(app)
     category_routes.register(app)
+    trust_console.install(app, console)
     library_routes.register(app)
     _document_push_body(app)
     return app
@@ -434,6 +445,7 @@ def create_app_from_settings(
     blob_dir: Path,
     authority: TrustAuthority | None = None,
     app_release: AppRelease | None = None,
+    console: ConsoleSettings | None = None,
 ) -> FastAPI:
     """Build the app from a database URL, a blob folder, the trust CA and the app version the
     trust rolls out (migrating first)."""
@@ -441,7 +453,7 @@ def create_app_from_settings(
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release))
+    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release), console)
 
 
 def server_context(

@@ -2,6 +2,7 @@
 
     reviewer-app-server [--data-dir D] [--database-url URL] serve --host 127.0.0.1 --port 8080
                         [--ca-dir CA_FOLDER] [--ca-passphrase-file FILE]
+                        [--tls-cert CERT.pem --tls-key KEY.pem] [--public-url URL] [--demo]
                         [--app-version 0.2.0 --app-download-url URL]
     reviewer-app-server migrate
     reviewer-app-server admin create-trust NAME
@@ -17,6 +18,10 @@
     reviewer-app-server admin issue-code PERSON [--hours 72]
     reviewer-app-server admin revoke-device DEVICE | list-devices [--person P]
     reviewer-app-server admin deactivate PERSON
+    reviewer-app-server admin create-console-user EMAIL --role trust_admin [--name N] [--url URL]
+    reviewer-app-server admin reset-console-password EMAIL [--url URL]
+
+Every admin command is recorded in the audit log as done by the operator's login on this machine.
     reviewer-app-server admin frameworks upload FILE | publish ID@VERSION | retire ID@VERSION | list
     reviewer-app-server admin frameworks drafts DEVICE --on | --off
 
@@ -39,6 +44,7 @@ from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 
 if TYPE_CHECKING:
+    from reviewer_app.server.console.settings import DemoAccount
     from reviewer_app.server.trust_authority import TrustAuthority
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,9 @@ log = logging.getLogger(__name__)
 SERVER_DATA_DIR_ENV = "REVIEWER_SERVER_DATA_DIR"
 #: The trust CA folder (as made by ``reviewer-app ca init``).
 CA_DIR_ENV = "REVIEWER_CA_DIR"
+#: The address people reach the server at (for the links the admin commands print).
+SERVER_URL_ENV = "REVIEWER_SERVER_URL"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
 #: The CA key's passphrase (the same variable ``reviewer-app ca`` reads).
 CA_PASSPHRASE_ENV = "REVIEWER_CA_PASSPHRASE"  # noqa: S105 (a variable's name, not a secret)
 
@@ -119,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where people get that version (or REVIEWER_APP_DOWNLOAD_URL)",
     )
+    serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS: certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, default=None, help="serve HTTPS: private key (PEM)")
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        help=f"the address people reach the server at, for enrolment links (or {SERVER_URL_ENV})",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the demo trust (seeded into the data folder, or a temporary one without "
+        "--data-dir) with its sign-in shown on the console's sign-in page",
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
 
     admin = commands.add_parser("admin", help="administer trusts, people, visits and devices")
@@ -173,14 +195,35 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--person", default=None)
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
+    a = actions.add_parser(
+        "create-console-user",
+        help="let someone sign in to the trust console; prints a one-time set-up link",
+    )
+    a.add_argument("email")
+    a.add_argument("--role", action="append", default=[], help="repeat for several roles")
+    a.add_argument("--name", default=None, help="their name, when they are new")
+    a.add_argument("--trust", default=None, help="their trust's id (needed with several trusts)")
+    a.add_argument("--trust-name", default=None, help="name of the trust to create on a new server")
+    a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
+    a = actions.add_parser(
+        "reset-console-password", help="a one-time link to set a new console password"
+    )
+    a.add_argument("email")
+    a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
     from reviewer_app.server import library_cli
 
     library_cli.register(actions)
     return parser
 
 
+def _server_url(args: argparse.Namespace) -> str:
+    return (args.url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL).rstrip("/")
+
+
 def _run_admin(args: argparse.Namespace, database_url: str) -> int:
     from reviewer_app.server import administration as adm
+    from reviewer_app.server import console_users
+    from reviewer_app.server.audit import Actor
     from reviewer_app.server.database import create_server_engine, migrate, write_session
     from reviewer_app.server.enrolment import issue_code, revoke_device
 
@@ -194,29 +237,44 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
         finally:
             engine.dispose()
     out: list[str] = []
+    me = Actor.command_line()
     actions: dict[str, Callable[..., object]] = {
-        "create-trust": lambda s: out.append(adm.create_trust(s, args.name, trust_id=args.id).id),
+        "create-trust": lambda s: out.append(
+            adm.create_trust(s, args.name, trust_id=args.id, actor=me).id
+        ),
         "create-school": lambda s: out.append(
             adm.create_school(
-                s, args.trust, urn=args.urn, name=args.name, phase=args.phase, school_id=args.id
+                s,
+                args.trust,
+                urn=args.urn,
+                name=args.name,
+                phase=args.phase,
+                school_id=args.id,
+                actor=me,
             ).id
         ),
         "add-framework": lambda s: adm.add_framework(
-            s, args.framework_id, title=args.title, safeguarding=args.safeguarding
+            s, args.framework_id, title=args.title, safeguarding=args.safeguarding, actor=me
         ),
         "import-frameworks": lambda s: out.extend(
             f"{f.id}\t{'safeguarding roles only' if f.safeguarding else 'everyone assigned'}"
-            for f in adm.import_frameworks(s, args.folder)
+            for f in adm.import_frameworks(s, args.folder, actor=me)
         ),
         "create-reviewer": lambda s: out.append(
             adm.create_person(
-                s, args.trust, name=args.name, email=args.email, roles=args.role, person_id=args.id
+                s,
+                args.trust,
+                name=args.name,
+                email=args.email,
+                roles=args.role,
+                person_id=args.id,
+                actor=me,
             ).id
         ),
-        "grant-role": lambda s: adm.grant_role(s, args.person, args.role),
-        "revoke-role": lambda s: adm.revoke_role(s, args.person, args.role),
-        "assign": lambda s: adm.assign(s, args.person, args.school),
-        "unassign": lambda s: adm.unassign(s, args.person, args.school),
+        "grant-role": lambda s: adm.grant_role(s, args.person, args.role, actor=me),
+        "revoke-role": lambda s: adm.revoke_role(s, args.person, args.role, actor=me),
+        "assign": lambda s: adm.assign(s, args.person, args.school, actor=me),
+        "unassign": lambda s: adm.unassign(s, args.person, args.school, actor=me),
         "create-visit": lambda s: out.append(
             adm.create_visit(
                 s,
@@ -226,21 +284,37 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
                 end=args.end,
                 team=args.member,
                 visit_id=args.id,
+                actor=me,
             ).id
         ),
         "create-review": lambda s: out.append(
-            adm.create_review(s, args.visit, review_id=args.id).id
+            adm.create_review(s, args.visit, review_id=args.id, actor=me).id
         ),
         "issue-code": lambda s: out.append(
-            issue_code(s, args.person, lifetime=timedelta(hours=args.hours))
+            issue_code(s, args.person, lifetime=timedelta(hours=args.hours), actor=me)
         ),
-        "revoke-device": lambda s: revoke_device(s, args.device),
+        "revoke-device": lambda s: revoke_device(s, args.device, actor=me),
         "list-devices": lambda s: out.extend(
             f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
             f"{'revoked' if d.revoked_at else 'active'}"
             for d in adm.list_devices(s, args.person)
         ),
-        "deactivate": lambda s: adm.deactivate_person(s, args.person),
+        "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
+        "create-console-user": lambda s: out.append(
+            console_users.create_console_user(
+                s,
+                args.email,
+                roles=args.role,
+                name=args.name,
+                trust_id=args.trust,
+                trust_name=args.trust_name,
+                server_url=_server_url(args),
+                actor=me,
+            )
+        ),
+        "reset-console-password": lambda s: out.append(
+            console_users.reset_link_message(s, args.email, _server_url(args), actor=me)
+        ),
     }
     try:
         with write_session(engine) as session:
@@ -282,26 +356,124 @@ def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
     return authority
 
 
+def _tls(args: argparse.Namespace) -> tuple[str, str] | None:
+    """uvicorn's TLS settings, after checking the files are there and readable."""
+    if args.tls_cert is None and args.tls_key is None:
+        return None
+    if args.tls_cert is None or args.tls_key is None:
+        raise ReviewerError(
+            "HTTPS needs both --tls-cert and --tls-key.",
+            hint="Give the certificate (PEM) and its private key (PEM).",
+        )
+    for what, path in (("certificate", args.tls_cert), ("private key", args.tls_key)):
+        try:
+            path.read_bytes()
+        except OSError as exc:
+            raise ReviewerError(
+                f"The TLS {what} {path} cannot be read ({exc.strerror}).",
+                hint="Check the path and its permissions.",
+            ) from exc
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            str(args.tls_cert), str(args.tls_key)
+        )
+    except (ssl.SSLError, ValueError) as exc:
+        raise ReviewerError(
+            f"The TLS certificate {args.tls_cert} and key {args.tls_key} do not work together "
+            "or are not PEM files.",
+            hint="Give the certificate and the private key it was issued for, both in PEM.",
+        ) from exc
+    return str(args.tls_cert), str(args.tls_key)
+
+
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
     from reviewer_app.server.app import create_app_from_settings
     from reviewer_app.server.app_release import release_from_settings
+    from reviewer_app.server.console.settings import ConsoleSettings
 
+    tls = _tls(args)
     release = release_from_settings(args.app_version, args.app_download_url)
     authority = _trust_authority(args)
-    app = create_app_from_settings(database_url, data_dir / "blobs", authority, release)
+    scheme = "https" if tls else "http"
+    public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
+    console = ConsoleSettings(public_url=public_url)
+    if args.demo:
+        console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
+    app = create_app_from_settings(database_url, data_dir / "blobs", authority, release, console)
     from reviewer_app.logging_setup import configure
 
     # From here on the log also goes to the console (the server's operators read it there).
     configure(data_dir / "logs" / "server.log", console=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Trust console: {public_url or f'{scheme}://{host}:{args.port}'}/console", flush=True)
+    if args.demo:
+        for account in console.demo_accounts:
+            print(f"  demo sign-in, {account.label}: {account.email}", flush=True)
+        print(f"  password for each: {console.demo_accounts[0].password}", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
+    )
     return 0
+
+
+def _seed_demo(database_url: str) -> tuple[DemoAccount, ...]:
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
+
+    engine = create_server_engine(database_url)
+    try:
+        migrate(engine)
+        with write_session(engine) as session:
+            if seed_demo_trust(session, frameworks_dir()):
+                print("The demo trust is seeded.", flush=True)
+        with write_session(engine) as session:
+            accounts = demo_accounts(session)
+    finally:
+        engine.dispose()
+    if not accounts:
+        raise ReviewerError(
+            "This data folder holds a trust that is not the demo's, so --demo has nobody to "
+            "sign in as.",
+            hint="Use --demo with an empty data folder (or none: a temporary one is made).",
+        )
+    return accounts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``reviewer-app-server``. Returns the exit status; never a traceback."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if (
+        args.command == "serve"
+        and args.demo
+        and args.data_dir is None
+        and not os.environ.get(SERVER_DATA_DIR_ENV)
+        and not args.database_url
+    ):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="reviewer-demo-server-") as folder:
+            args.data_dir = Path(folder)
+            print(
+                f"The demo trust lives in {folder} until the server stops "
+                "(give --data-dir to keep it).",
+                flush=True,
+            )
+            return _main(args)
+    return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     from reviewer_app.logging_setup import configure
 

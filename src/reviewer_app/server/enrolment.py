@@ -17,9 +17,10 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from reviewer_app.domain.ids import new_id
-from reviewer_app.server import models
+from reviewer_app.server import audit, models
 from reviewer_app.server.access import roles_of
 from reviewer_app.server.app_release import where_to_update
+from reviewer_app.server.audit import SYSTEM, Actor
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
     MIN_CLIENT_SCHEMA_VERSION,
@@ -54,7 +55,11 @@ def utc_now() -> datetime:
 
 
 def issue_code(
-    session: Session, person_id: str, *, lifetime: timedelta = DEFAULT_CODE_LIFETIME
+    session: Session,
+    person_id: str,
+    *,
+    lifetime: timedelta = DEFAULT_CODE_LIFETIME,
+    actor: Actor = SYSTEM,
 ) -> str:
     """Create a one-time enrolment code for a person; returns it (shown once, stored hashed)."""
     person = session.get(models.Person, person_id)
@@ -62,15 +67,85 @@ def issue_code(
         raise LookupError(f"There is no active person with id {person_id}.")
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
     now = utc_now()
-    session.add(
-        models.EnrolmentCode(
-            code_sha256=secret_sha256(raw),
-            person_id=person_id,
-            issued_at=now,
-            expires_at=now + lifetime,
-        )
+    code = models.EnrolmentCode(
+        code_sha256=secret_sha256(raw),
+        person_id=person_id,
+        issued_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(code)
+    hours = round(lifetime.total_seconds() / 3600)
+    audit.record(
+        session,
+        actor,
+        "code.issued",
+        f"Issued an enrolment code for {person.name}, valid {hours} hours",
+        trust_id=person.trust_id,
+        subject_id=person.id,
     )
     return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def code_state(code: models.EnrolmentCode, now: datetime | None = None) -> str:
+    """``used``, ``revoked`` (withdrawn before use), ``expired`` or ``unused``."""
+    now = now or utc_now()
+    if code.used_at is not None:
+        return "used" if code.device_id is not None else "revoked"
+    expires = code.expires_at if code.expires_at.tzinfo else code.expires_at.replace(tzinfo=UTC)
+    return "expired" if expires <= now else "unused"
+
+
+def codes_of_trust(session: Session, trust_id: str) -> list[tuple[models.EnrolmentCode, str]]:
+    """Every enrolment code issued to the trust's people, newest first, with the person's name."""
+    rows = session.exec(
+        select(models.EnrolmentCode, models.Person)
+        .join(models.Person, models.Person.id == models.EnrolmentCode.person_id)  # type: ignore[arg-type]
+        .where(models.Person.trust_id == trust_id)
+    ).all()
+    return [
+        (code, person.name)
+        for code, person in sorted(rows, key=lambda r: r[0].issued_at, reverse=True)
+    ]
+
+
+def revoke_code(session: Session, code_sha256: str, *, actor: Actor = SYSTEM) -> models.Person:
+    """Withdraw an unused code: it can no longer enrol a laptop. Returns whose it was."""
+    code = session.get(models.EnrolmentCode, code_sha256)
+    person = session.get(models.Person, code.person_id) if code else None
+    if code is None or person is None:
+        raise LookupError("There is no such enrolment code.")
+    if code_state(code) != "unused":
+        from reviewer_app.domain.errors import ValidationError
+
+        raise ValidationError(
+            f"That code of {person.name}'s is {code_state(code)} already, so there is nothing "
+            "to withdraw."
+        )
+    code.used_at = utc_now()
+    session.add(code)
+    audit.record(
+        session,
+        actor,
+        "code.revoked",
+        f"Withdrew an unused enrolment code of {person.name} "
+        f"(issued {code.issued_at:%Y-%m-%d %H:%M})",
+        trust_id=person.trust_id,
+        subject_id=person.id,
+    )
+    return person
+
+
+def revoke_unused_codes(session: Session, person_id: str) -> int:
+    """Withdraw every unused code of a person (a leaver); returns how many."""
+    count = 0
+    for code in session.exec(
+        select(models.EnrolmentCode).where(models.EnrolmentCode.person_id == person_id)
+    ):
+        if code_state(code) == "unused":
+            code.used_at = utc_now()
+            session.add(code)
+            count += 1
+    return count
 
 
 def person_info(session: Session, person: models.Person) -> PersonInfo:
@@ -217,8 +292,11 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
     return Caller(device=device, person=person)
 
 
-def revoke_device(session: Session, device_id: str) -> models.Device:
-    """Revoke a device: its token stops working at the next request."""
+def revoke_device(
+    session: Session, device_id: str, *, actor: Actor | None = SYSTEM
+) -> models.Device:
+    """Revoke a device: its token stops working at the next request. ``actor`` None: the
+    caller logs the larger action this is part of (a leaver's deactivation)."""
     device = session.get(models.Device, device_id)
     if device is None:
         raise LookupError(f"There is no device with id {device_id}.")
@@ -226,4 +304,14 @@ def revoke_device(session: Session, device_id: str) -> models.Device:
         device.revoked_at = utc_now()
         session.add(device)
         log.info("Device %s revoked", device_id)
+        person = session.get(models.Person, device.person_id)
+        if actor is not None and person is not None:
+            audit.record(
+                session,
+                actor,
+                "device.revoked",
+                f"Revoked {person.name}'s device {device.name}",
+                trust_id=person.trust_id,
+                subject_id=device.id,
+            )
     return device

@@ -35,6 +35,7 @@ class School(SQLModel, table=True):
     urn: str = Field(max_length=6)
     name: str = Field(max_length=200)
     phase: str = Field(max_length=32)
+    local_authority: str = Field(default="", max_length=100)
 
 
 class Framework(SQLModel, table=True):
@@ -51,6 +52,14 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, unique=True)
     active: bool = True
+    # Console sign-in (see ``server/staff_accounts.py``); no password means no console access.
+    #: argon2id hash of the console password.
+    password_hash: str | None = Field(default=None, max_length=200)
+    #: The confirmed authenticator's TOTP secret (base32); None until one is enrolled.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
+    last_sign_in_at: datetime | None = None
 
 
 class PersonRole(SQLModel, table=True):
@@ -92,6 +101,8 @@ class Device(SQLModel, table=True):
     enrolled_at: datetime
     revoked_at: datetime | None = None
     last_seen_at: datetime | None = None
+    #: The Reviewer version the laptop last synced with (from its User-Agent).
+    app_version: str | None = Field(default=None, max_length=40)
 
 
 class EnrolmentCode(SQLModel, table=True):
@@ -247,6 +258,68 @@ class AppliedCategoryOp(SQLModel, table=True):
     op_sha256: str = Field(max_length=64)
     result: dict[str, Any] = _json_column()
     applied_at: datetime
+
+
+class ConsoleLink(SQLModel, table=True):
+    """A one-time link an admin issues: set a first password (``setup``) or a new (``reset``)."""
+
+    __tablename__ = "console_link"
+
+    token_sha256: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    purpose: str = Field(max_length=16)
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A browser's console session; the cookie holds the token, this row its SHA-256.
+
+    ``stage`` is ``second_factor`` (password right, code still to give), ``enrol_factor``
+    (password right, an authenticator must be set up first) or ``signed_in``.
+    """
+
+    __tablename__ = "console_session"
+
+    token_sha256: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    stage: str = Field(max_length=16)
+    csrf_token: str = Field(max_length=64)
+    #: An authenticator secret being set up (moved to the person once a code confirms it).
+    pending_totp_secret: str | None = Field(default=None, max_length=64)
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class ConsoleRecoveryCode(SQLModel, table=True):
+    """A one-time recovery code for a lost authenticator (stored hashed)."""
+
+    __tablename__ = "console_recovery_code"
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=64)
+    code_sha256: str = Field(primary_key=True, max_length=64)
+    used_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """One thing someone did that the trust may have to account for (admin action or a read
+    of restricted safeguarding detail). ``summary`` names people and schools as they were
+    named at the time."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(
+        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    )
+    at: datetime = Field(index=True)
+    trust_id: str | None = Field(default=None, index=True, max_length=64)
+    actor_id: str | None = Field(default=None, max_length=64)
+    actor_name: str = Field(max_length=200)
+    via: str = Field(max_length=16)
+    action: str = Field(max_length=64)
+    summary: str = Field(max_length=1000)
+    subject_id: str | None = Field(default=None, max_length=128)
 
 
 class LibraryDocument(SQLModel, table=True):

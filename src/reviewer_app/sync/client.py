@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
+from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.sync.library_protocol import FrameworkLibraryPage
 from reviewer_app.sync.protocol import (
@@ -137,7 +138,7 @@ class SyncClient:
     ) -> None:
         import httpx
 
-        headers = {"User-Agent": f"reviewer-app sync/{PROTOCOL_VERSION}"}
+        headers = {"User-Agent": f"reviewer-app/{__version__} sync/{PROTOCOL_VERSION}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")

@@ -26,6 +26,7 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.settings import Settings
+from reviewer_app.sync.enrol_link import enrol_link
 
 #: A shared text of the two-day peer review the world's visit is on.
 FIELD = "leadership-and-governance-strengths"
@@ -121,8 +122,15 @@ def test_enrol_through_the_dialog_edit_and_sync_now(
     assert dialog.isVisible()
     _screenshot(dialog, "enrol-dialog-bad-code.png")
 
-    # The right code: enrolled, then the first sync brings the school, visit and people.
-    dialog.ui.codeEdit.setText(live_server.code_for(world.lead))
+    # The right code, as the trust console's enrolment link pasted into the address box: it
+    # fills in both fields. Enrolled, then the first sync brings the school, visit and people.
+    code = live_server.code_for(world.lead)
+    dialog.ui.serverEdit.clear()
+    dialog.ui.codeEdit.clear()
+    QApplication.clipboard().setText(enrol_link(live_server.base_url, code))
+    dialog.ui.serverEdit.paste()
+    assert dialog.ui.serverEdit.text() == live_server.base_url
+    assert dialog.ui.codeEdit.text() == code
     with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
         _click_ok(qtbot, dialog)
     assert _gone(dialog)

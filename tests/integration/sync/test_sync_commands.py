@@ -11,6 +11,7 @@ from sync_world import LiveServer, World
 from reviewer_app.cli import main
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
+from reviewer_app.sync.enrol_link import enrol_link
 
 
 def _free_port() -> int:
@@ -23,7 +24,9 @@ def test_enrol_then_sync_prints_a_summary(
     server: LiveServer, world: World, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = server.code_for(world.peer)
-    assert main(["enrol", server.base_url, code, "--data-dir", str(data_dir)]) == 0
+    # The trust console's enrolment link holds both the address and the code.
+    link = enrol_link(server.base_url, code)
+    assert main(["enrol", link, "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert "enrolled" in out
     assert "Pat Peer" in out
@@ -57,6 +60,9 @@ def test_failures_are_sentences_not_tracebacks(
 
     assert main(["enrol", "ftp://example", "ABCD-EFGH", "--data-dir", str(data_dir)]) == 1
     assert "is not a server address" in capsys.readouterr().err
+
+    assert main(["enrol", server.base_url, "--data-dir", str(data_dir)]) == 1
+    assert "Give the one-time code after the server address" in capsys.readouterr().err
 
     nowhere = f"http://127.0.0.1:{_free_port()}"
     assert main(["enrol", nowhere, "ABCD-EFGH-JKMN", "--data-dir", str(data_dir)]) == 1

@@ -20,6 +20,7 @@ from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.enrolment import AlreadyEnrolledError, Enrolment
 from reviewer_app.settings import SERVER_ADDRESS
 from reviewer_app.sync.client import RequestRefusedError, ServerUnreachableError
+from reviewer_app.sync.enrol_link import parse_enrol_link
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class EnrolDialog(QDialog):
             ui.explanation.setText(
                 "This laptop is not connected to a trust server yet. Connect it to receive "
                 "your visits and send your reviews to the trust: your trust admin gives you "
-                "the server address and a one-time code."
+                "the server address and a one-time code, or a link that holds both."
             )
         ui.serverEdit.setText(server_url)
         self._ok = ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
@@ -102,13 +103,28 @@ class EnrolDialog(QDialog):
         self._ok.setDefault(True)
         ui.buttonBox.accepted.connect(self.connect_now)
         ui.buttonBox.rejected.connect(self.reject)
-        ui.serverEdit.textEdited.connect(lambda _t: self._show_problem(""))
+        ui.serverEdit.textEdited.connect(self._server_edited)
         ui.codeEdit.textEdited.connect(lambda _t: self._show_problem(""))
         self._show_problem("")
         ui.busyLabel.hide()
         (ui.codeEdit if server_url else ui.serverEdit).setFocus(Qt.FocusReason.OtherFocusReason)
         self.setMinimumWidth(500)
         self.adjustSize()
+
+    def _server_edited(self, text: str) -> None:
+        """An enrolment link pasted from the trust console fills in both fields."""
+        self._show_problem("")
+        self._take_link(text)
+
+    def _take_link(self, text: str) -> bool:
+        parsed = parse_enrol_link(text)
+        if parsed is None:
+            return False
+        server, code = parsed
+        self.ui.serverEdit.setText(server)
+        self.ui.codeEdit.setText(code)
+        self.ui.codeEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def _show_problem(self, message: str, field: QWidget | None = None) -> None:
         self.ui.errorLabel.setText(message)
@@ -128,6 +144,7 @@ class EnrolDialog(QDialog):
     def connect_now(self) -> None:
         """Check the two fields, then enrol in the background."""
         ui = self.ui
+        self._take_link(ui.serverEdit.text()) or self._take_link(ui.codeEdit.text())
         server = ui.serverEdit.text().strip().rstrip("/")
         code = ui.codeEdit.text().strip()
         if not server:

@@ -1,0 +1,98 @@
+"""One browser tab on the trust console with the checks every page gets (axe-core, console
+errors) and screenshots on request; used by the browser tests' fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from console_support import ConsoleServer, Staff, code_now
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+#: axe rule sets the console is held to (WCAG 2.2 AA and axe's best practices).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+class Browser:
+    """One browser tab at 1366x768 on the console, with the checks every page gets."""
+
+    def __init__(self, page: Any, server: ConsoleServer) -> None:
+        self.page = page
+        self.server = server
+        self.checked: list[str] = []
+        self.console_errors: list[str] = []
+        # Script errors and refused resources (a CSP violation) fail the test; a form answered
+        # 400 with its errors shown ("Failed to load resource") does not.
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text)
+                if message.type == "error"
+                and not message.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+
+    def go(self, path: str) -> Any:
+        self.page.goto(self.server.url + path)
+        return self.page
+
+    def accessible(self) -> None:
+        """axe-core finds no serious or critical violation on the page as it is now."""
+        if "axe" not in self.page.evaluate("() => Object.keys(window)"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        report = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + "; ".join(
+                n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                for n in v["nodes"][:5]
+            )
+            for v in bad
+        )
+        assert not bad, f"axe found on {self.page.url}:\n{report}"
+        self.checked.append(self.page.url)
+
+    def shoot(self, name: str) -> None:
+        """Check the page with axe, and save its screenshot when screenshots are wanted."""
+        self.accessible()
+        folder = os.environ.get("REVIEWER_CONSOLE_SCREENSHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(folder) / f"console-{name}.png"), full_page=False)
+
+    def sign_in(self, staff: Staff) -> None:
+        page = self.go("/console/sign-in")
+        page.get_by_label("Email address").fill(staff.email)
+        page.get_by_label("Password").fill(staff.password)
+        page.get_by_role("button", name="Sign in").click()
+        if staff.totp_secret is not None:
+            page.wait_for_url("**/console/sign-in/code")
+            page.get_by_label("Code").fill(code_now(staff.totp_secret))
+            page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(f"{self.server.url}/console")
+
+    def nav(self, label: str) -> None:
+        """Follow a link of the console's navigation bar."""
+        bar = self.page.get_by_role("navigation", name="Console sections")
+        bar.get_by_role("link", name=label, exact=True).click()
+        self.page.wait_for_load_state()
+
+    def submit(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state()
