@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = "reviewer-probe: "
+BUNDLE_ENV = "REVIEWER_BUNDLE_PASSPHRASE"
+SMOKE_PASSPHRASE = "smoke-test bundle passphrase"  # noqa: S105 (a throwaway for the test)
 
 
 class SmokeTestError(Exception):
@@ -94,8 +96,15 @@ def check(app_dir: Path) -> list[str]:
         passed.append("bundled frameworks pass their check")
 
         bundle = data / "bundle.json"
-        run(app, "export", str(bundle), *store, data=data)
-        reviews = json.loads(bundle.read_text(encoding="utf-8"))["reviews"]
+        # Bundles are encrypted by default: a passphrase from the environment, as a script gives it.
+        run(app, "export", str(bundle), *store, data=data, env={BUNDLE_ENV: SMOKE_PASSPHRASE})
+        sealed = bundle.read_bytes()
+        if sealed.lstrip().startswith(b"{"):
+            raise SmokeTestError("The exported bundle is plaintext JSON; it must be encrypted.")
+        from reviewer_app.sync.bundle_sealing import unseal
+
+        opened = unseal(sealed, bundle.name, passphrase=SMOKE_PASSPHRASE)
+        reviews = json.loads(opened.decode("utf-8"))["reviews"]
         signed = [r for r in reviews if r["review"]["state"] == "signed"]
         if not signed:
             raise SmokeTestError("The demo store exported no signed review.")
