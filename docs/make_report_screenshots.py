@@ -21,8 +21,8 @@ from pathlib import Path
 # The sample drafts and CA are test support, not product code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
 from reviewer_app.reports.ca import self_issued_certificate
+from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
 from reviewer_app.reports.keys import certificate_pem, credentials, generate_signing_key
 from reviewer_app.reports.render import render_report
 from reviewer_app.reports.signing import prepare_and_render, sign_report

@@ -47,7 +47,7 @@ def _words(pdf: bytes, tmp_path: Path, page: int) -> list[tuple[str, float, floa
         text=True,
         check=True,
     ).stdout
-    root = ElementTree.fromstring(html.replace("<!DOCTYPE", "<!-- ").replace("dtd\">", "-->"))
+    root = ElementTree.fromstring(html.replace("<!DOCTYPE", "<!-- ").replace('dtd">', "-->"))
     return [
         (
             word.text or "",
@@ -172,7 +172,7 @@ def test_signature_blocks_have_no_overlapping_text_and_stay_inside_their_blocks(
     assert len(signed_words) == 3, signed_words  # both appearances are on the page
     assert _overlaps(words) == []
     page_width = 595.28
-    assert all(0 <= x0 and x1 <= page_width - 40 for _t, x0, _y0, x1, _y1 in words)
+    assert all(x0 >= 0 and x1 <= page_width - 40 for _t, x0, _y0, x1, _y1 in words)
     # The long role title was fitted into its half of the page, not run into the other block.
     role_words = [w for w in words if w[0] in ("1.", "2.")]
     assert len(role_words) == 2
@@ -244,7 +244,8 @@ def test_thirty_pages_with_twenty_photos_stay_under_five_megabytes(
     assert len(jpegs) == 20
     for row in jpegs:
         x_ppi, y_ppi = int(row[12]), int(row[13])
-        assert 180 <= x_ppi <= 220 and 180 <= y_ppi <= 220, row
+        assert 180 <= x_ppi <= 220, row
+        assert 180 <= y_ppi <= 220, row
 
 
 def test_a_sideways_phone_photo_is_embedded_upright(
