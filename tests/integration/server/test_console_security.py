@@ -109,6 +109,8 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             "review_id": review,
             "device_id": enrolled["device_id"],
             "token": "not-a-real-link",
+            "doc_id": "learning-walk",
+            "version": "2",
             "rest": "no-such-page",
         },
     )

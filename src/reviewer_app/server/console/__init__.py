@@ -27,6 +27,7 @@ AREAS = (
     "schools",
     "people",
     "visits",
+    "frameworks",
     "enrolment",
     "devices",
     "audit_log",
