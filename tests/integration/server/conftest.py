@@ -46,7 +46,6 @@ from support.throwaway_postgres import (
     postgres_base_url,
 )
 
-
 #: The day the demo database of :func:`demo_database_url` is anchored on.
 DEMO_TODAY = date(2026, 12, 7)
 
