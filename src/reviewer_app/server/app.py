@@ -14,6 +14,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``POST /visits/push``: visits planned or changed on laptops (see :mod:`.visit_routes`).
 * ``/console/...``: the trust console for the trust's staff (HTML; see :mod:`.console`).
 * ``GET /framework-library``: the trust's own frameworks for this laptop (see
   :mod:`.library_routes`).
@@ -97,6 +98,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    TrustPublication,
     VisitInfo,
     VisitMember,
 )
@@ -261,9 +263,21 @@ def start_review(
     return review, access, True
 
 
+def _trust_publication(context: ServerContext) -> TrustPublication | None:
+    """The trust root and current CRL every laptop keeps (``None`` without a trust CA)."""
+    if context.trust_published is None:
+        return None
+    try:
+        root_pem, crl_pem = context.trust_published()
+    except (OSError, ReviewerError) as exc:
+        log.error("Trust CA folder unreadable: %s", exc)
+        return None
+    return TrustPublication(root_pem=root_pem, crl_pem=crl_pem)
+
+
 def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
     """The server's FastAPI application around ``context``, with the trust console."""
-    from reviewer_app.server import blob_routes, category_routes, library_routes
+    from reviewer_app.server import blob_routes, category_routes, library_routes, visit_routes
     from reviewer_app.server import console as trust_console
 
     app = FastAPI(
@@ -336,6 +350,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
+            trust=_trust_publication(context),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -438,6 +453,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
 
     blob_routes.register(app)
     category_routes.register(app)
+    visit_routes.register(app)
     trust_console.install(app, console)
     library_routes.register(app)
     _document_push_body(app)
@@ -472,5 +488,6 @@ def server_context(
         blobs=blobs,
         verify_report=authority.verify_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
+        trust_published=authority.published if authority else None,
         app_release=app_release,
     )
