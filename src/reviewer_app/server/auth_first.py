@@ -16,7 +16,7 @@ from reviewer_app.server.http_errors import ApiError, error_response
 
 #: Paths of the endpoints a laptop calls with its device token.
 DEVICE_PREFIXES = ("/handshake", "/reviews/", "/blobs/", "/school-categories/", "/schools/",
-                   "/framework-library")  # fmt: skip
+                   "/visits/", "/framework-library")  # fmt: skip
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 

@@ -170,6 +170,7 @@ def test_cursors_out_of_range_are_refused(server: Harness, world: World, since: 
         "/reviews/r1/push",
         "/handshake",
         "/school-categories/push",
+        "/visits/push",
         "/reviews/r1",
         "/blobs/" + "a" * 64,
     ],
