@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "oversight",
     "schools",
     "people",
     "visits",
+    "frameworks",
     "enrolment",
     "devices",
     "audit_log",
