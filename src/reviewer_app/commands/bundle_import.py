@@ -73,4 +73,4 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return run_safely("import", body)
+    return run_safely("import", body, args)
