@@ -8,11 +8,13 @@ record where each signature field goes.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot
+from reviewer_app.reports.photos import usable_photo_size
 from reviewer_app.reports.report_style import (
     FONT,
     FONT_BOLD,
@@ -21,12 +23,13 @@ from reviewer_app.reports.report_style import (
     MUTED,
     PANEL,
     RULE,
-    RenderError,
     ReportStyles,
     ink_on,
     markup,
     safe_colour,
 )
+
+log = logging.getLogger(__name__)
 
 #: Height of one signature block, in points (the field sits in its lower part).
 SIGNATURE_BLOCK_HEIGHT = 92.0
@@ -408,17 +411,23 @@ class ReportStory:
         return story
 
     def _photo_cell(self, data: bytes, caption: str, width: float, max_height: float) -> Any:
-        from reportlab.lib.utils import ImageReader
+        """The photo with its caption; a photo that cannot be used (damaged, cut short, not a
+        picture) is named in its place and the report goes on."""
         from reportlab.platypus import Image, Paragraph
 
-        try:
-            reader = ImageReader(io.BytesIO(data))
-            iw, ih = reader.getSize()
-        except Exception as exc:
-            raise RenderError(
-                f"The photo captioned '{caption[:40]}' could not be read.",
-                hint="Remove it from the review or attach it again.",
-            ) from exc
+        size = usable_photo_size(data)
+        if size is None:
+            log.warning("a photo in the report's appendix cannot be read; it is named instead")
+            return [
+                Paragraph(
+                    markup(
+                        f"The photo '{caption[:80]}' could not be shown: its file is damaged "
+                        "or cut short. Attach it again to show it here."
+                    ),
+                    self.styles.muted,
+                )
+            ]
+        iw, ih = size
         scale = min(width / iw, max_height / ih)
         image = Image(io.BytesIO(data), width=iw * scale, height=ih * scale)
         image.hAlign = "LEFT"

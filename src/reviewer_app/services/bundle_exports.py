@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.errors import PermissionDeniedError, ReviewerError
 from reviewer_app.domain.organisation import Role
@@ -102,7 +102,7 @@ def export_to_file(
     bundle = exported.bundle
     done = ExportDone(
         reviews=len(bundle["reviews"]),
-        files=len(bundle["blobs"]),
+        files=len(_attached_files(bundle)),
         signed_reports=len(bundle.get("signed_reports") or ()),
         unsent=sum(len(r["operations"]) for r in bundle["reviews"]),
         left_out=exported.left_out,
@@ -143,3 +143,11 @@ def export_to_file(
             file.unlink(missing_ok=True)
         raise
     return done
+
+
+def _attached_files(bundle: dict[str, Any]) -> set[str]:
+    """The content hashes of the files attached to the bundle's reviews (its ``blobs`` also hold
+    the signed reports' PDFs)."""
+    return {
+        record["sha256"] for entry in bundle["reviews"] for record in entry["records"]["attachment"]
+    }
