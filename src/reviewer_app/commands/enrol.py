@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
                     f"The certificate request file {args.certificate_request} could not be read "
                     f"({exc.strerror})."
                 ) from exc
+        from reviewer_app.paths import AppPaths
+
         with open_workspace(args) as workspace:
             done = enrolment.enrol(
                 workspace.store,
@@ -67,10 +69,17 @@ def run(args: argparse.Namespace) -> int:
                 code,
                 device_name=args.device_name,
                 certificate_request_pem=certificate_request,
+                paths=AppPaths.resolve(getattr(args, "data_dir", None)),
             )
         print(f"This laptop is enrolled with {done.server_url} as {done.person_name}.")
         if done.has_certificate:
             print("The trust issued a certificate for your signing key.")
+        else:
+            print(
+                "The trust server issued no certificate for your signing key, so you cannot "
+                "sign reports on this laptop; ask your trust admin to set up the trust's "
+                "certificate authority, then enrol again with a new code."
+            )
         print("Run 'reviewer-app sync' to fetch your visits.")
         return 0
 

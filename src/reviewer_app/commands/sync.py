@@ -45,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{_STAGES[step.stage]}…", file=sys.stderr)
 
         with open_workspace(args) as workspace:
-            service = SyncService(workspace.store, workspace.lane)
+            from reviewer_app.paths import AppPaths
+
+            paths = AppPaths.resolve(getattr(args, "data_dir", None))
+            service = SyncService(workspace.store, workspace.lane, paths=paths)
             result = service.sync_now(progress)
             status = service.status()
         print(summarise(result))

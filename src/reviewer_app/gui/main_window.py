@@ -125,9 +125,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.reload()
         # Sync's modules load and its state is read on a reader thread; then it is wired in.
-        setup = self.services.sync_setup
+        setup, paths = self.services.sync_setup, self.services.paths
         self.tasks.run(
-            lambda: _prepare_sync(workspace, setup), on_done=lambda s: s.install(self), context=self
+            lambda: _prepare_sync(workspace, setup, paths),
+            on_done=lambda s: s.install(self),
+            context=self,
         )
         self.workspace_attached.emit()
 
@@ -609,8 +611,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _prepare_sync(workspace: Workspace, setup: SyncSetup | None) -> Any:
+def _prepare_sync(workspace: Workspace, setup: SyncSetup | None, paths: AppPaths) -> Any:
     """On a reader thread: import the sync wiring (protocol, client) and read sync's state."""
     from reviewer_app.gui import sync_wiring
 
-    return sync_wiring.prepare(workspace, setup)
+    return sync_wiring.prepare(workspace, setup, paths)

@@ -48,6 +48,7 @@ from reviewer_app.sync.engine import SyncResult
 
 if TYPE_CHECKING:
     from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.paths import AppPaths
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
 
@@ -89,13 +90,18 @@ class PreparedSync:
         return window.sync
 
 
-def prepare(workspace: Workspace, setup: SyncSetup | None = None) -> PreparedSync:
+def prepare(
+    workspace: Workspace, setup: SyncSetup | None = None, paths: AppPaths | None = None
+) -> PreparedSync:
     """On a reader thread: the service, and the enrolment and status read once.
 
     The first reads compile their queries (10-25 ms); the GUI thread then finds them warm.
+    ``paths`` is where the trust's revocation list is cached at each sync.
     """
     setup = setup or SyncSetup()
-    service = SyncService(workspace.store, workspace.lane, client_factory=setup.client_factory)
+    service = SyncService(
+        workspace.store, workspace.lane, client_factory=setup.client_factory, paths=paths
+    )
     server = service.enrolled()
     service.status()
     return PreparedSync(workspace, service, setup, server[0] if server else None)
@@ -307,7 +313,12 @@ class SyncWiring(QObject):
         if not replace:
             enrolment.check_not_enrolled(store)
         done = enrolment.enrol(
-            store, lane, server_url, code, client_factory=self.setup.client_factory
+            store,
+            lane,
+            server_url,
+            code,
+            client_factory=self.setup.client_factory,
+            paths=self.window.services.paths,
         )
         self.workspace.reload_identity()
         return done

@@ -42,15 +42,13 @@ def generate_signing_key() -> ec.EllipticCurvePrivateKey:
 
 
 def certificate_request(
-    key: ec.EllipticCurvePrivateKey, *, name: str, email: str
+    key: ec.EllipticCurvePrivateKey, *, name: str, email: str | None = None
 ) -> x509.CertificateSigningRequest:
     """A certificate signing request the trust's CA turns into the reviewer's certificate."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-            x509.NameAttribute(NameOID.EMAIL_ADDRESS, email),
-        ]
-    )
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
+    if email:
+        attributes.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
+    subject = x509.Name(attributes)
     return x509.CertificateSigningRequestBuilder().subject_name(subject).sign(key, hashes.SHA256())
 
 

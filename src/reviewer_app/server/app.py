@@ -95,6 +95,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    TrustPublication,
     VisitInfo,
     VisitMember,
 )
@@ -259,6 +260,18 @@ def start_review(
     return review, access, True
 
 
+def _trust_publication(context: ServerContext) -> TrustPublication | None:
+    """The trust root and current CRL every laptop keeps (``None`` without a trust CA)."""
+    if context.trust_published is None:
+        return None
+    try:
+        root_pem, crl_pem = context.trust_published()
+    except (OSError, ReviewerError) as exc:
+        log.error("Trust CA folder unreadable: %s", exc)
+        return None
+    return TrustPublication(root_pem=root_pem, crl_pem=crl_pem)
+
+
 def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
     """The server's FastAPI application around ``context``, with the trust console."""
     from reviewer_app.server import blob_routes, category_routes, library_routes
@@ -332,6 +345,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
+            trust=_trust_publication(context),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -468,5 +482,6 @@ def server_context(
         blobs=blobs,
         verify_report=authority.verify_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
+        trust_published=authority.published if authority else None,
         app_release=app_release,
     )

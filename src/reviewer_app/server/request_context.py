@@ -18,6 +18,8 @@ from reviewer_app.sync.protocol import AppRelease, PersonInfo
 
 #: Issues a certificate for (person, CSR PEM); returns (certificate PEM, trust root PEM).
 CertificateIssuer = Callable[[PersonInfo, str], tuple[str, str]]
+#: The trust root and current revocation list, both PEM (the CRL may be absent).
+TrustPublisher = Callable[[], tuple[str, "str | None"]]
 
 _bearer = HTTPBearer(auto_error=False, description="The device token from enrolment.")
 
@@ -30,6 +32,8 @@ class ServerContext:
     blobs: BlobStore
     verify_report: ReportVerifier | None = None
     issue_certificate: CertificateIssuer | None = None
+    #: The trust root and CRL laptops keep (``GET /trust``); ``None`` without a trust CA.
+    trust_published: TrustPublisher | None = None
     #: The desktop app version the trust rolls out (``serve --app-version``), if set.
     app_release: AppRelease | None = None
 

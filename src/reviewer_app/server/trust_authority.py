@@ -76,6 +76,17 @@ class TrustAuthority:
             folder.root_certificate().public_bytes(encoding).decode("ascii"),
         )
 
+    def published(self) -> tuple[str, str | None]:
+        """The trust root and its current revocation list, both PEM (the CRL may be absent)."""
+        from cryptography.hazmat.primitives import serialization
+
+        from reviewer_app.reports.ca import CaFolder
+
+        folder = CaFolder(self.folder)
+        root = folder.root_certificate().public_bytes(serialization.Encoding.PEM).decode("ascii")
+        crl = folder.crl_path.read_text("ascii") if folder.crl_path.is_file() else None
+        return root, crl
+
     def verify_report(self, pdf: bytes) -> str | None:
         """``None`` when the signed report may be kept, else the reason it is refused.
 

@@ -250,7 +250,7 @@ class ReportService:
 
     def trust_material(self) -> TrustMaterial:
         """Trust roots and CRLs: the enrolled trust's, and a built-in trust's (the demo's)."""
-        material = trust_material(self.paths)
+        material = trust_material(self.paths, self.workspace.store)
         if self.workspace.built_in is not None:
             extra = self.workspace.built_in.trust_material(self.workspace)
             material = TrustMaterial(material.roots + extra.roots, material.crls + extra.crls)

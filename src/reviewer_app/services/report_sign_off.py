@@ -174,5 +174,5 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
         slots=slots,
         versions=versions,
         refusal=refusal,
-        key_needs_passphrase=identity.key_file.is_file(),
+        key_needs_passphrase=not identity.enrolled() and identity.key_file.is_file(),
     )

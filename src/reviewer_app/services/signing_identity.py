@@ -1,13 +1,16 @@
 """The signing key and certificate of the person using this laptop.
 
-The key (EC P-256) is made on first need and kept encrypted: in the OS keyring when no
-passphrase is given, else in ``signing-keys/<person id>.pem`` under the settings folder,
-encrypted with the passphrase the caller supplies. The certificate is, in order of preference:
+On an **enrolled** laptop there is one signing identity: the key made at enrolment (kept in the
+OS keyring, or in the encrypted store where there is no keyring) with the certificate the trust
+CA issued for it. Nothing else signs there: without that certificate, signing is refused with
+what to do (enrol again), never done with a self-issued certificate.
 
-1. the one the trust issued at enrolment (kept in the store's settings by enrolment, or
-   ``signing-keys/<person id>-cert.pem`` placed by the trust admin), when it is for this key;
-2. a self-issued one, made once and kept beside the key, which every verifier labels as not
-   certified by the trust.
+On a laptop that was **never enrolled**, the key (EC P-256) is made on first need and kept
+encrypted: in the OS keyring when no passphrase is given, else in
+``signing-keys/<person id>.pem`` under the settings folder, encrypted with the passphrase the
+caller supplies. The certificate is ``signing-keys/<person id>-cert.pem`` placed by the trust
+admin when it is for this key, else a self-issued one, made once and kept beside the key, which
+every verifier (and every screen showing the signature) labels as not certified by the trust.
 
 ``trust-root.pem`` in the settings folder (written at enrolment) and a cached ``trust-crl.pem``
 in the cache folder are embedded when signing so reports verify offline.
@@ -22,7 +25,6 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import Person
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.keys import (
@@ -35,19 +37,26 @@ from reviewer_app.reports.keys import (
     load_crl,
     load_key,
     load_key_from_keyring,
+    load_key_pem,
     save_key,
     store_key_in_keyring,
 )
-from reviewer_app.storage.local_settings import get_setting
+from reviewer_app.services.enrolment import (
+    CA_CERTIFICATE_PEM,
+    CERTIFICATE_PEM,
+    DEVICE_ID,
+    SERVER_URL,
+    SIGNING_KEY_ACCOUNT,
+    SIGNING_KEY_PEM,
+    TRUST_CRL_FILE,
+    TRUST_CRL_PEM,
+    TRUST_ROOT_FILE,
+)
+from reviewer_app.storage.local_settings import CURRENT_PERSON, get_setting
 from reviewer_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-#: Local settings written by enrolment (``services/enrolment.py`` on the sync side).
-ENROLLED_CERTIFICATE = "sync.certificate_pem"
-ENROLLED_CA_CERTIFICATE = "sync.ca_certificate_pem"
-TRUST_ROOT_FILE = "trust-root.pem"
-TRUST_CRL_FILE = "trust-crl.pem"
 KEYS_FOLDER = "signing-keys"
 
 
@@ -59,16 +68,26 @@ class TrustMaterial:
     crls: tuple[x509.CertificateRevocationList, ...] = ()
 
 
-def trust_material(paths: AppPaths) -> TrustMaterial:
-    """``trust-root.pem`` from the settings folder and ``trust-crl.pem`` from the cache."""
+def trust_material(paths: AppPaths, store: Store | None = None) -> TrustMaterial:
+    """``trust-root.pem`` from the settings folder and ``trust-crl.pem`` from the cache; where
+    a file is missing, the copy kept in ``store`` at enrolment and sync."""
+    root_pem = crl_pem = None
+    if store is not None:
+        with store.reading() as session:
+            root_pem = get_setting(session, CA_CERTIFICATE_PEM)
+            crl_pem = get_setting(session, TRUST_CRL_PEM)
     roots: tuple[x509.Certificate, ...] = ()
     crls: tuple[x509.CertificateRevocationList, ...] = ()
     root_file = paths.config / TRUST_ROOT_FILE
     if root_file.is_file():
         roots = tuple(load_certificates(root_file.read_bytes(), source=str(root_file)))
+    elif root_pem:
+        roots = tuple(load_certificates(root_pem.encode("ascii"), source="the enrolment"))
     crl_file = paths.cache / TRUST_CRL_FILE
     if crl_file.is_file():
         crls = (load_crl(crl_file.read_bytes(), source=str(crl_file)),)
+    elif crl_pem:
+        crls = (load_crl(crl_pem.encode("ascii"), source="the last sync"),)
     return TrustMaterial(roots, crls)
 
 
@@ -96,8 +115,18 @@ class SigningIdentity:
     def self_issued_file(self) -> Path:
         return self.folder / f"{self.person.id}-self-issued.pem"
 
+    def enrolled(self) -> bool:
+        """Whether this laptop is enrolled with a trust server (then only the trust signs)."""
+        if self.store is None:
+            return False
+        with self.store.reading() as session:
+            return bool(get_setting(session, SERVER_URL) and get_setting(session, DEVICE_ID))
+
     def credentials(self, passphrase: str | None = None) -> SigningCredentials:
-        """The key (made now if there is none yet) with its best certificate."""
+        """The key with its certificate: the trust's on an enrolled laptop, else the best one
+        (the key is made now if there is none yet)."""
+        if self.enrolled():
+            return self._enrolled_credentials()
         key = self._key(passphrase)
         for cert, chain in self._trust_certificates():
             if cert.public_key() == key.public_key():
@@ -107,6 +136,44 @@ class SigningIdentity:
     def is_certified_by_trust(self, creds: SigningCredentials) -> bool:
         """Whether ``creds`` carry a certificate from the trust rather than a self-issued one."""
         return creds.certificate.issuer != creds.certificate.subject
+
+    # ------------------------------------------------------------ enrolled
+
+    def _enrolled_credentials(self) -> SigningCredentials:
+        """The key made at enrolment with the certificate the trust issued for it."""
+        assert self.store is not None
+        with self.store.reading() as session:
+            person_id = get_setting(session, CURRENT_PERSON)
+            account = get_setting(session, SIGNING_KEY_ACCOUNT)
+            key_pem = get_setting(session, SIGNING_KEY_PEM)
+            cert_pem = get_setting(session, CERTIFICATE_PEM)
+        again = "Enrol this laptop again with a new code from your trust admin."
+        if person_id != self.person.id:
+            raise SigningKeyError(
+                f"This laptop is enrolled for someone else, so {self.person.name} cannot sign "
+                "on it.",
+                hint=f"{self.person.name} signs on their own laptop.",
+            )
+        if not cert_pem or not (account or key_pem):
+            raise SigningKeyError(
+                "This laptop is enrolled with the trust but holds no certificate from the trust "
+                "for your signing key, so it cannot sign (a report signed here must be "
+                "certified by the trust).",
+                hint=again,
+            )
+        if key_pem:
+            key = load_key_pem(key_pem.encode("ascii"), None, source="the encrypted store")
+        else:
+            assert account is not None
+            key = load_key_from_keyring(account)
+        certs = load_certificates(cert_pem.encode("ascii"), source="the enrolment certificate")
+        if certs[0].public_key() != key.public_key():
+            raise SigningKeyError(
+                "The certificate the trust issued at enrolment is not for this laptop's "
+                "signing key.",
+                hint=again,
+            )
+        return credentials(key, certs[0], tuple(certs[1:]))
 
     # ------------------------------------------------------------ key
 
@@ -152,16 +219,6 @@ class SigningIdentity:
                 self.certificate_file.read_bytes(), source=str(self.certificate_file)
             )
             found.append((certs[0], tuple(certs[1:])))
-        if self.store is not None:
-            with self.store.reading() as session:
-                cert_pem = get_setting(session, ENROLLED_CERTIFICATE)
-            if cert_pem:
-                try:
-                    certs = load_certificates(cert_pem.encode("ascii"), source="enrolment")
-                except ReviewerError:
-                    log.warning("the certificate kept at enrolment cannot be read")
-                else:
-                    found.append((certs[0], tuple(certs[1:])))
         return found
 
     def _self_issued(self, key: ec.EllipticCurvePrivateKey) -> x509.Certificate:

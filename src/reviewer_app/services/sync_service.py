@@ -22,6 +22,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, Val
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
+from reviewer_app.paths import AppPaths
 from reviewer_app.services import app_updates, enrolment
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
@@ -102,8 +103,11 @@ class SyncService:
         *,
         client_factory: ClientFactory = enrolment.default_client_factory,
         current_person_id: str | None = None,
+        paths: AppPaths | None = None,
     ) -> None:
         self._store = store
+        #: Where the trust root and revocation list are kept as files (for ``verify``).
+        self._paths = paths
         self._lane = lane
         self._client_factory = client_factory
         self.outbox = StoreOutbox(store, lane)
@@ -130,7 +134,7 @@ class SyncService:
                 hint="Run 'reviewer-app enrol SERVER_URL CODE' with your trust admin's code.",
             )
         url, device_id = server
-        token = enrolment.device_token(url, device_id)
+        token = enrolment.device_token(url, device_id, self._store)
         if not token:
             raise NotEnrolledError(
                 "This laptop's device token is missing from the system keyring.",
@@ -146,6 +150,28 @@ class SyncService:
         if not result.cancelled:
             self._remember(result)
         return result
+
+    def _keep_trust(self, result: SyncResult) -> None:
+        """Keep the trust root and revocation list the server published (every sync)."""
+        trust = result.trust
+        if trust is None:
+            return
+        with self._store.writing() as session:
+            set_setting(session, enrolment.CA_CERTIFICATE_PEM, trust.root_pem)
+            if trust.crl_pem:
+                set_setting(session, enrolment.TRUST_CRL_PEM, trust.crl_pem)
+        if self._paths is None:
+            return
+        try:
+            enrolment.keep_trust_file(
+                self._paths.config / enrolment.TRUST_ROOT_FILE, trust.root_pem
+            )
+            if trust.crl_pem:
+                enrolment.keep_trust_file(
+                    self._paths.cache / enrolment.TRUST_CRL_FILE, trust.crl_pem
+                )
+        except OSError as exc:
+            log.warning("The trust root or revocation list could not be saved: %s", exc.strerror)
 
     def server_reachable(self, cancel: CancelCheck | None = None) -> bool:
         """True when the enrolled server answers its health probe (``cancel`` stops its
@@ -171,6 +197,7 @@ class SyncService:
                 app_updates.remember_release(session, result.app_release)
 
         self._lane.call(write)
+        self._lane.call(self._keep_trust, result)
 
     def status(self) -> SyncStatus:
         """Enrolment, last successful sync, queue sizes and open conflicts."""

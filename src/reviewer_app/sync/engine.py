@@ -41,6 +41,7 @@ from reviewer_app.sync.protocol import (
     OpResult,
     ResultStatus,
     ReviewSummary,
+    TrustPublication,
 )
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,8 @@ class SyncResult:
     rejections: list[OpResult] = field(default_factory=list)
     #: The app version the trust rolls out, as the handshake published it.
     app_release: AppRelease | None = None
+    #: The trust root and revocation list the server published in the handshake.
+    trust: TrustPublication | None = None
     #: The trust's framework documents taken into use, and those refused (with the reason).
     frameworks_received: int = 0
     frameworks_refused: list[str] = field(default_factory=list)
@@ -323,6 +326,7 @@ def run(
         handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         session.result.server_time = handshake.server_time
         session.result.app_release = handshake.app_release
+        session.result.trust = handshake.trust
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
         session.upload_blobs()

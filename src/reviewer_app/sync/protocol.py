@@ -516,6 +516,17 @@ class EnrolResponse(_Message):
     ca_certificate_pem: str | None = None
 
 
+class TrustPublication(_Message):
+    """The trust's root certificate and its current revocation list (PEM), in every handshake.
+
+    Laptops keep both, refreshed at every sync, and embed them when signing so reports verify
+    offline. ``crl_pem`` is ``None`` when the trust has published none.
+    """
+
+    root_pem: str
+    crl_pem: str | None = None
+
+
 class HandshakeRequest(_Message):
     """``POST /handshake``: the first call of every sync session."""
 
@@ -582,6 +593,8 @@ class HandshakeResponse(_Message):
     #: Digest of the trust's framework library as this device receives it ("" when the trust
     #: has none); see :mod:`reviewer_app.sync.library_protocol`.
     framework_library: str = ""
+    #: The trust root and current revocation list, when the server has a trust CA.
+    trust: TrustPublication | None = None
 
 
 class CreateReviewRequest(_Message):

@@ -30,11 +30,11 @@ from sqlmodel import SQLModel
 from keyring_backends import MemoryKeyring
 from reviewer_app.paths import AppPaths, frameworks_dir
 from reviewer_app.server import administration as adm
-from reviewer_app.server.app import create_app
+from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
 from reviewer_app.server.enrolment import issue_code
-from reviewer_app.server.request_context import ServerContext
+from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.services import enrolment
 from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.review_session import open_review
@@ -61,16 +61,16 @@ class LiveServer:
     extra_routes: Callable[[Any], None] | None = None
     #: The app version the server publishes (as ``serve --app-version`` sets it).
     app_release: AppRelease | None = None
+    #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
+    authority: TrustAuthority | None = None
 
     def start(self) -> None:
         self.engine = create_server_engine(f"sqlite:///{self.folder / 'server.sqlite3'}")
         migrate(self.engine)
         (self.folder / "blobs").mkdir(exist_ok=True)
         app = create_app(
-            ServerContext(
-                engine=self.engine,
-                blobs=BlobStore(self.folder / "blobs"),
-                app_release=self.app_release,
+            server_context(
+                self.engine, BlobStore(self.folder / "blobs"), self.authority, self.app_release
             )
         )
         if self.extra_routes is not None:
@@ -305,9 +305,13 @@ class Laptop:
         self.transport = FaultyTransport()
         self.retry = retry
         self.clients: list[SyncClient] = []
-        self.workspace = Workspace.open(AppPaths.from_base(folder))
+        self.paths = AppPaths.from_base(folder)
+        self.workspace = Workspace.open(self.paths)
         self.sync = SyncService(
-            self.workspace.store, self.workspace.lane, client_factory=self.client_for
+            self.workspace.store,
+            self.workspace.lane,
+            client_factory=self.client_for,
+            paths=self.paths,
         )
 
     def client_for(self, url: str, token: str | None) -> SyncClient:
@@ -323,6 +327,7 @@ class Laptop:
             self.server.code_for(person_id),
             device_name=self.folder.name,
             client_factory=self.client_for,
+            paths=self.paths,
         )
         self.workspace.reload_identity()
         return done
