@@ -502,6 +502,7 @@ class MainWindow(QMainWindow):
     def open_new_visit(self) -> NewVisitDialog | None:
         """Open the New visit dialog for the school on show (or none chosen yet)."""
         from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
+        from reviewer_app.services.visit_planning import planning_facts
 
         workspace = self.workspace
         if workspace is None or not self.new_visit_action.isEnabled():
@@ -516,6 +517,7 @@ class MainWindow(QMainWindow):
             tasks=self.tasks,
             school_id=school.id if school is not None else None,
             lead=self._current_person(),
+            planning=planning_facts(workspace),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -215,6 +215,12 @@ class SyncWiring(QObject):
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
+        if result.refused_visits:
+            # Said once: a refused visit is never sent again by itself.
+            self._tell(
+                "The trust did not accept a visit",
+                "\n\n".join(self.service.refused_visit_sentences(result)),
+            )
 
     def _automatic(self, settings: Settings | None) -> bool:
         """Sync by itself (the setting), except the demo store, which never syncs."""

@@ -14,6 +14,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``POST /visits/push``: visits planned or changed on laptops (see :mod:`.visit_routes`).
 * ``/console/...``: the trust console for the trust's staff (HTML; see :mod:`.console`).
 * ``GET /framework-library``: the trust's own frameworks for this laptop (see
   :mod:`.library_routes`).
@@ -78,6 +79,7 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENCODED_PAYLOADS,
@@ -274,7 +276,7 @@ def _trust_publication(context: ServerContext) -> TrustPublication | None:
 
 def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
     """The server's FastAPI application around ``context``, with the trust console."""
-    from reviewer_app.server import blob_routes, category_routes, library_routes
+    from reviewer_app.server import blob_routes, category_routes, library_routes, visit_routes
     from reviewer_app.server import console as trust_console
 
     app = FastAPI(
@@ -346,6 +348,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
+            colleagues=colleagues(session, caller.person),
+            trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -448,6 +452,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
 
     blob_routes.register(app)
     category_routes.register(app)
+    visit_routes.register(app)
     trust_console.install(app, console)
     library_routes.register(app)
     _document_push_body(app)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from reviewer_app.services.sync_records import (
     note_from_json,
     parse_time,
 )
+from reviewer_app.services.visit_planning import COLLEAGUES, TRUST_FRAMEWORKS, colleagues_json
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.action_repository import ActionRepository
@@ -305,6 +307,8 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "person": handshake.person.model_dump(mode="json"),
             "visits": [v.model_dump(mode="json") for v in handshake.visits],
             "reviews": sorted(r.review_id for r in handshake.reviews),
+            "colleagues": [c.model_dump(mode="json") for c in handshake.colleagues],
+            "frameworks": handshake.trust_frameworks,
         }
     )
 
@@ -344,7 +348,19 @@ class StoreApplier:
         trust_id = handshake.person.trust_id
         if organisation.get_trust(trust_id) is None:
             organisation.save_trust(Trust(id=trust_id, name="Trust"))
+        # A visit changed here and not yet sent keeps this laptop's version until the server
+        # answers (the visit stage of this session sends it).
+        changed_here = set(
+            session.exec(
+                select(OutboxRow.entity_id).where(
+                    OutboxRow.entity == Entity.VISIT.value,
+                    OutboxRow.state == store_outbox.OpState.PENDING.value,
+                )
+            ).all()
+        )
         for info in handshake.visits:
+            if info.visit_id in changed_here:
+                continue
             if organisation.get_school(info.school_id) is None:
                 # The handshake does not carry the phase yet; primary until the trust's list says.
                 organisation.save_school(
@@ -386,6 +402,7 @@ class StoreApplier:
             )
             if visit != earlier:
                 visits.save_visit(visit)
+        self._take_colleagues(session, handshake)
         reviews = ReviewRepository(session, record_ops=False)
         for summary in handshake.reviews:
             if reviews.get_review(summary.review_id) is not None:
@@ -407,6 +424,37 @@ class StoreApplier:
                 ),
                 "",
             )
+
+    @staticmethod
+    def _take_colleagues(session: Session, handshake: wire.HandshakeResponse) -> None:
+        """The people of this laptop's schools, with their trust roles, and the trust's
+        frameworks (for planning visits)."""
+        if handshake.trust_frameworks:
+            set_setting(session, TRUST_FRAMEWORKS, json.dumps(sorted(handshake.trust_frameworks)))
+        if not handshake.colleagues:
+            return
+        organisation = OrganisationRepository(session)
+        trust_id = handshake.person.trust_id
+        for colleague in handshake.colleagues:
+            roles = frozenset(Role(r) for r in colleague.roles if r in Role._value2member_map_)
+            known = organisation.get_person(colleague.person_id)
+            if known is None:
+                organisation.save_person(
+                    Person(
+                        id=colleague.person_id,
+                        trust_id=trust_id,
+                        name=colleague.name,
+                        email=f"{colleague.person_id}@people.invalid",
+                        roles=roles,
+                    )
+                )
+            elif known.roles != roles or known.name != colleague.name:
+                organisation.save_person(replace(known, name=colleague.name, roles=roles))
+        set_setting(
+            session,
+            COLLEAGUES,
+            colleagues_json((c.person_id, c.roles, c.school_ids) for c in handshake.colleagues),
+        )
 
     def missing_blobs(self, page: wire.ChangesPage) -> list[str]:
         wanted = {

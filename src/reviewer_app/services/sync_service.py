@@ -35,10 +35,12 @@ from reviewer_app.services.sync_apply import (
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
 from reviewer_app.services.trust_library import TrustLibrary
+from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
 from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import LocalSettingRow, OutboxRow
@@ -113,6 +115,8 @@ class SyncService:
         self.outbox = StoreOutbox(store, lane)
         self.applier = StoreApplier(store, lane)
         self.categories = StoreCategories(store, lane)
+        #: Visits planned or changed on this laptop (the stage before the reviews' push).
+        self.visits = StoreVisits(store, lane)
         #: The trust's framework library (the stage after categories).
         self.library = TrustLibrary(store, lane, installed_library)
         self._person_id = current_person_id
@@ -145,7 +149,7 @@ class SyncService:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
             result = engine.run(
                 self.outbox, self.applier, client, progress, cancel,
-                categories=self.categories, library=self.library,
+                categories=self.categories, library=self.library, visits=self.visits,
             )  # fmt: skip
         if not result.cancelled:
             self._remember(result)
@@ -358,6 +362,27 @@ class SyncService:
                 if data is not None:
                     found.append((record, data))
         return found
+
+    def refused_visit_sentences(self, result: SyncResult) -> list[str]:
+        """A sentence for each visit the server refused in ``result``: which visit, why, what
+        to do, and that its review is kept."""
+        sentences = []
+        with self._store.reading() as session:
+            visits = VisitRepository(session)
+            schools = OrganisationRepository(session)
+            for visit_id, reason in result.refused_visits:
+                visit = visits.get_visit(visit_id)
+                school = schools.get_school(visit.school_id) if visit is not None else None
+                what = (
+                    f"the visit to {school.name} on {visit.planned_start:%-d %B %Y}"
+                    if visit is not None and school is not None
+                    else f"visit {visit_id}"
+                )
+                sentences.append(
+                    f"The trust did not accept {what}. {reason} Its review is kept on this "
+                    "laptop; its changes are sent once the trust accepts the visit."
+                )
+        return sentences
 
     def last_summary(self) -> str | None:
         with self._store.reading() as session:
