@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from reviewer_app.server.access import (
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.report_sharing import summary_rows
 from reviewer_app.sync.protocol import (
     Change,
     ChangeKind,
@@ -656,10 +657,14 @@ def read_changes(
     since: int,
     limit: int,
     restriction: Restriction | None = None,
+    *,
+    summary_only: bool = False,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
     Rows ``restriction`` hides are left out of the page; ``next_cursor`` still moves past them.
+    With ``summary_only`` (a reader off the team of a review shared with the school only) only
+    the judgement summary is in the page (:mod:`.report_sharing`).
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -676,7 +681,7 @@ def read_changes(
         .all()
     )
     has_more = len(rows) > limit
-    page = rows[:limit]
+    page: Sequence[Mapping[Any, Any]] = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
     if restriction:
         files = hidden_attachments(session, review.id, restriction)
@@ -686,6 +691,8 @@ def read_changes(
             if not restriction.hides(r["entity"], r["field"], r["payload"])
             and not (r["entity"] == "attachment" and r["entity_id"] in files)
         ]
+    if summary_only:
+        page = summary_rows(page)
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],
