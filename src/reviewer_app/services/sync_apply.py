@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
+from reviewer_app.domain.changes import ChangeCollector, ChangeOrigin
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
@@ -501,6 +502,22 @@ class StoreApplier:
                 )
 
         self._lane.call(write)
+        self._publish(review.review_id, page)
+
+    def _publish(self, review_id: str, page: wire.ChangesPage) -> None:
+        """Tell the change feed what the page brought (after it is committed). A change seen
+        before is told again: a notice only says what to read again."""
+        collector = ChangeCollector(ChangeOrigin.PULLED)
+        for change in page.changes:
+            collector.add(
+                review_id,
+                change.entity,
+                change.entity_id,
+                field=change.field,
+                author_id=change.author_id,
+            )
+        for changes in collector.collected():
+            self._lane.changes.publish(changes)
 
     def apply_changes(self, session: Session, review_id: str, page: wire.ChangesPage) -> None:
         """Apply a page's changes in ``session`` (tests override this to crash half-way)."""
