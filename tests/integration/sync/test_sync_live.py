@@ -14,6 +14,7 @@ from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.client import ReEnrolRequiredError, ServerUnreachableError
 from support.laptop_records import framework_snapshot
+from support.photos import photo_bytes
 
 FIELD = "quality_of_education.strengths"
 
@@ -30,7 +31,7 @@ def test_records_travel_between_two_laptops(world: World, laptop: MakeLaptop) ->
     review = peer.reviews.get_review(world.review)
     assert peer.workspace.get_visit(world.visit).is_team_member(world.peer)
 
-    photo = b"\x89PNG fake photo of pupils' books" * 1000
+    photo = photo_bytes("pupils' books", "PNG")
     attachment = peer.reviews.add_attachment(review.id, "books.png", "image/png", photo)
     note = peer.reviews.add_note(
         review.id, "Pupils explained their reasoning", attachment_ids=(attachment.id,)
