@@ -65,6 +65,9 @@ def judgement_from_json(p: dict[str, Any]) -> Judgement:
         created_at=parse_time(p["created_at"]),
         rationale=p.get("rationale", ""),
         agreed=bool(p.get("agreed")),
+        carried_forward_from=(
+            date.fromisoformat(p["carried_forward_from"]) if p.get("carried_forward_from") else None
+        ),
     )
 
 
