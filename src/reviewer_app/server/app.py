@@ -79,6 +79,7 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENCODED_PAYLOADS,
@@ -347,6 +348,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
+            colleagues=colleagues(session, caller.person),
+            trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])

@@ -46,6 +46,9 @@ from support.throwaway_postgres import (
     postgres_base_url,
 )
 
+#: The day the demo database of :func:`demo_database_url` is anchored on.
+DEMO_TODAY = date(2026, 12, 7)
+
 
 @dataclass
 class LiveServer:
@@ -140,6 +143,36 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         yield postgres.url
     finally:
         postgres.drop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database holding the demo trust and its history (seeded once per module and backend,
+    anchored on 7 December 2026); tests read it and roll back what they change."""
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.demo_trust import seed_demo_trust
+
+    postgres: ThrowawayPostgres | None = None
+    if request.param == "postgres":
+        postgres = ThrowawayPostgres(postgres_base_url())
+        postgres.create()
+        url = postgres.url
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'server.sqlite3'}"
+    engine = create_server_engine(url)
+    try:
+        migrate(engine)
+        with write_session(engine) as session:
+            assert seed_demo_trust(session, frameworks_dir(), today=DEMO_TODAY)
+    finally:
+        engine.dispose()
+    try:
+        yield url
+    finally:
+        if postgres is not None:
+            postgres.drop()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
