@@ -69,4 +69,4 @@ def run(args: argparse.Namespace) -> int:
             print(status.update.sentence())
         return 0
 
-    return run_safely("sync", body)
+    return run_safely("sync", body, args)

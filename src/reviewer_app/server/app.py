@@ -45,6 +45,7 @@ from reviewer_app.server.access import (
     visit_access,
 )
 from reviewer_app.server.app_release import health_fields
+from reviewer_app.server.auth_first import AuthenticateFirst
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
@@ -79,10 +80,12 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENCODED_PAYLOADS,
+    MAX_CURSOR,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
     AppRelease,
@@ -286,7 +289,9 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     )
     app.state.context = context
     http_errors.install(app)
+    app.add_middleware(AuthenticateFirst)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, Any]:
@@ -428,13 +433,14 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         request: Request,
         session: SessionDep,
         caller: CallerDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
-        page = read_changes(session, review, since, limit, restriction)
+        visibility = ReviewVisibility(session, caller.person, review, restriction)
+        page = read_changes(session, review, since, limit, visibility)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 

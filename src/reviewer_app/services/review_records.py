@@ -36,6 +36,9 @@ from reviewer_app.storage.review_repository import ReviewRepository
 
 #: Largest attachment accepted (a phone photo is a few MB; a video does not belong here).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+#: Attachments reports show as photos: checked as pictures when added. Other files (a HEIC
+#: photo, a PDF) are kept as files and listed, never drawn.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,6 +419,16 @@ class ReviewRecords(ActionTracking):
                 f"(the limit is {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB).",
                 hint="Attach a smaller photo or a shorter document.",
             )
+        if media_type in PHOTO_TYPES:
+            from reviewer_app.reports.photos import usable_photo_size
+
+            if usable_photo_size(data) is None:
+                raise ValidationError(
+                    f"{filename} is not a photo Reviewer can show (the picture is damaged or "
+                    "cut short, or the file is not the picture its name says), so it was not "
+                    "attached.",
+                    hint="Attach it again from the camera or the original folder.",
+                )
 
         def write() -> Attachment:
             with self._store.writing() as session:

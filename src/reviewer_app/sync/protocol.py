@@ -51,6 +51,9 @@ MAX_BATCH = 1000
 #: At most this many changes in one pull page.
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
+#: The largest pull cursor (``since``) a server takes: far beyond any review's sequence, and
+#: below the databases' 64-bit integers, so a larger one is a 422 rather than an overflow.
+MAX_CURSOR = 2**62
 #: Canonical JSON of one operation's payload may not exceed this many bytes.
 MAX_PAYLOAD_BYTES = 1024 * 1024  # a review's framework snapshot travels in one payload
 #: A request body (other than a blob chunk) may not exceed this many bytes.

@@ -39,6 +39,7 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.laptop_records import laptop_record, note_payload
 from support.sample_reports import SAMPLE_SIGNERS
 from support.throwaway_postgres import (
     BACKENDS,
@@ -229,9 +230,18 @@ class Device:
         entity: str,
         entity_id: str,
         payload: Any,
+        *,
+        raw: bool = False,
         **extra: Any,
     ) -> dict[str, Any]:
-        """A wire operation from this device, with the next device_seq."""
+        """A wire operation from this device, with the next device_seq.
+
+        The record of an ``append`` (or a ``retract`` by id) gets the fields the test leaves
+        out as a laptop would fill them (:func:`laptop_record`); ``raw=True`` sends ``payload``
+        exactly as given (for malformed records).
+        """
+        if not raw and isinstance(payload, dict):
+            payload = laptop_record(kind, entity, entity_id, review_id, self.person_id, payload)
         op: dict[str, Any] = {
             "op_id": str(uuid.uuid4()),
             "device_seq": next(self._seq),
@@ -256,7 +266,7 @@ class Device:
             "append",
             "evidence_note",
             note_id,
-            {"id": note_id, "text": text, "author_id": self.person_id},
+            note_payload(note_id, review_id, self.person_id, text),
         )
 
     def push(self, review_id: str, ops: list[dict[str, Any]]) -> httpx.Response:
