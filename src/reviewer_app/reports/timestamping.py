@@ -144,7 +144,7 @@ def rejection(reason: str) -> bytes:
     """A DER ``TimeStampResp`` refusing a request (RFC 3161 ``badDataFormat``, no token)."""
     from asn1crypto import tsp
 
-    status = tsp.PKIStatusInfo(
+    status: bytes = tsp.PKIStatusInfo(
         {
             "status": "rejection",
             "status_string": [reason],

@@ -46,6 +46,7 @@ from reviewer_app.server.access import (
     visit_access,
 )
 from reviewer_app.server.app_release import health_fields
+from reviewer_app.server.auth_first import AuthenticateFirst
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
@@ -69,6 +70,7 @@ from reviewer_app.server.operations import (
     lock_visit,
     read_changes,
 )
+from reviewer_app.server.report_sharing import summary_only
 from reviewer_app.server.request_context import (
     BearerDep,
     CallerDep,
@@ -80,9 +82,12 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visibility import ReviewVisibility
+from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENCODED_PAYLOADS,
+    MAX_CURSOR,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
     AppRelease,
@@ -286,7 +291,9 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     )
     app.state.context = context
     http_errors.install(app)
+    app.add_middleware(AuthenticateFirst)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, Any]:
@@ -348,6 +355,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
+            colleagues=colleagues(session, caller.person),
+            trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
 
     @app.post(
@@ -458,13 +467,15 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         request: Request,
         session: SessionDep,
         caller: CallerDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
-        page = read_changes(session, review, since, limit, restriction)
+        visibility = ReviewVisibility(session, caller.person, review, restriction)
+        summary = summary_only(session, review, review_access(session, caller.person, review))
+        page = read_changes(session, review, since, limit, visibility, summary_only=summary)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 
@@ -477,6 +488,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """The review's conflicts, for the lead reviewer's panel."""
         review = _readable_review(session, caller, review_id)
+        if summary_only(session, review, review_access(session, caller.person, review)):
+            return []  # shared with the school only: the body is not this reader's
         restriction = restriction_for(session, caller.person, review.framework_id)
         return list_conflicts(session, review, only_open=state == "open", restriction=restriction)
 

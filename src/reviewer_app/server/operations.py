@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,12 +23,14 @@ from reviewer_app.server import models
 from reviewer_app.server.access import (
     Restriction,
     ReviewAccess,
-    hidden_attachments,
     restriction_for,
 )
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.record_checks import RecordChecks
+from reviewer_app.server.report_sharing import summary_rows
+from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
     Change,
     ChangeKind,
@@ -127,6 +129,8 @@ class _Push:
         #: and stored on the locked review row by :meth:`finish`.
         self.last_seq = review.last_seq
         self.now = utc_now()
+        #: Each record checked against the shared schema and the review's framework.
+        self.checks = RecordChecks(session, review, self.record)
 
     def canonical_payload(self, op: Operation) -> bytes:
         encoded = self.encoded.get(id(op))
@@ -323,6 +327,9 @@ class _Push:
                         RejectReason.NOT_ALLOWED,
                         "A change can only be sent by the person who made it.",
                     )
+        problem = self.checks.problem(op)
+        if problem is not None:
+            return self.rejected(op, RejectReason.INVALID_PAYLOAD, problem)
         handlers = {
             OpKind.APPEND: self._append,
             OpKind.RETRACT: self._retract,
@@ -655,11 +662,16 @@ def read_changes(
     review: models.Review,
     since: int,
     limit: int,
-    restriction: Restriction | None = None,
+    visibility: ReviewVisibility | None = None,
+    *,
+    summary_only: bool = False,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
-    Rows ``restriction`` hides are left out of the page; ``next_cursor`` still moves past them.
+    Rows ``visibility`` hides (restricted parts, and whatever refers to them) are left out of
+    the page; ``next_cursor`` still moves past them. With ``summary_only`` (a reader off the
+    team of a review shared with the school only) only the judgement summary is in the page
+    (:mod:`.report_sharing`).
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -676,16 +688,12 @@ def read_changes(
         .all()
     )
     has_more = len(rows) > limit
-    page = rows[:limit]
+    page: Sequence[Mapping[Any, Any]] = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
-    if restriction:
-        files = hidden_attachments(session, review.id, restriction)
-        page = [
-            r
-            for r in page
-            if not restriction.hides(r["entity"], r["field"], r["payload"])
-            and not (r["entity"] == "attachment" and r["entity_id"] in files)
-        ]
+    if visibility is not None and (visibility.hidden or visibility.restriction):
+        page = [r for r in page if not visibility.hides(r["entity"], r["entity_id"], r["field"])]
+    if summary_only:
+        page = summary_rows(page)
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],
