@@ -480,7 +480,7 @@ def server_context(
     return ServerContext(
         engine=engine,
         blobs=blobs,
-        verify_report=authority.verify_report if authority else None,
+        verify_report=authority.check_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
         app_release=app_release,
