@@ -12,23 +12,17 @@ Signing on each signer's own laptop, through sync, is ``test_signing_journey.py`
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from e2e_world import Laptop, Server, reviewer_app
 from sqlmodel import Session, create_engine, select
 
-from keyring_backends import FILE_KEYRING_BACKEND, TESTS_DIR, file_keyring
+from keyring_backends import file_keyring
 from reviewer_app.domain.review import agreed_judgement, current_notes
-from reviewer_app.paths import AppPaths
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.database import create_server_engine, migrate, write_session
@@ -38,63 +32,7 @@ from reviewer_app.services.workspace import Workspace
 
 HERE = Path(__file__).parent
 FIELD = "leadership.strengths"
-CA_PASSPHRASE = b"a passphrase only this test knows"
 PHOTO = b"\xff\xd8 photo of the year 5 writing display" * 200
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """``reviewer-app-server serve`` in a subprocess, on a fixed port so it can restart."""
-
-    def __init__(self, folder: Path) -> None:
-        from reviewer_app.reports.ca import CaFolder
-
-        self.folder = folder
-        # The trust CA the server checks signed reports against (a real 'reviewer-app ca' folder).
-        self.ca = CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
-        (folder / "ca-passphrase").write_bytes(CA_PASSPHRASE)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.database_url = f"sqlite:///{folder / 'server.sqlite3'}"
-
-    def start(self) -> None:
-        script = Path(sys.executable).parent / "reviewer-app-server"
-        self.process = subprocess.Popen(
-            [
-                str(script),
-                "--data-dir",
-                str(self.folder),
-                "serve",
-                "--port",
-                str(self.port),
-                "--ca-dir",
-                str(self.folder / "ca"),
-                "--ca-passphrase-file",
-                str(self.folder / "ca-passphrase"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the trust server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
 
 
 @pytest.fixture
@@ -117,31 +55,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield running
     finally:
         running.stop()
-
-
-def reviewer_app(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = FILE_KEYRING_BACKEND
-    env["PYTHONPATH"] = os.pathsep.join([str(TESTS_DIR), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "reviewer_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-class Laptop:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def sync(self) -> subprocess.CompletedProcess[str]:
-        return reviewer_app("sync", "--data-dir", str(self.folder))
-
-    def workspace(self) -> Workspace:
-        return Workspace.open(AppPaths.from_base(self.folder))
 
 
 def _server_view(database_url: str, review_id: str) -> dict[str, Any]:

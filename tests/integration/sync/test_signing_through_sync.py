@@ -69,7 +69,7 @@ def _locked(server: LiveServer, review: str) -> bool:
 
 
 def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
-    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
 ) -> None:
     world, lee, pat, sam = team
     order = [s.person_name for s in sign_off_status(_service(pat), world.visit, AUDIENCE).slots]
@@ -122,6 +122,48 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
         with pytest.raises(LockedError):
             device.workspace.reviews.add_note(world.review, "Too late")
         assert not device.sync.needs_attention()
+
+    _the_trust_gets_what_it_was_promised(ca_server, world, last.version.pdf, tmp_path)
+
+
+def _the_trust_gets_what_it_was_promised(
+    server: LiveServer, world: World, signed_pdf: bytes, tmp_path: Path
+) -> None:
+    """A trust admin's laptop syncs, exports the signed report and verifies it with no flags;
+    the server's admin commands list and write it."""
+    from reviewer_app.cli import main
+    from reviewer_app.server import administration as adm
+    from reviewer_app.server.cli import main as server_main
+    from reviewer_app.server.database import write_session
+
+    with write_session(server.engine) as s:
+        admin = adm.create_person(
+            s, world.trust, name="Ada Admin", email="ada@oak.example", roles=["trust_admin"]
+        ).id
+        adm.assign(s, admin, world.school)
+    ada = Laptop(tmp_path / "ada", server)
+    ada.enrol(admin)
+    ada.close()
+    data_dir = str(tmp_path / "ada")
+    assert main(["sync", "--data-dir", data_dir, "--quiet"]) == 0
+    out = tmp_path / "exported.pdf"
+    assert main(["report", "export", world.visit, "--audience", AUDIENCE, "--out", str(out),
+                 "--data-dir", data_dir]) == 0  # fmt: skip
+    assert out.read_bytes() == signed_pdf
+    assert main(["verify", str(out), "--data-dir", data_dir]) == 0
+
+    server_dir = ["--data-dir", str(server.folder)]
+    assert server_main([*server_dir, "admin", "reports"]) == 0
+    written = tmp_path / "from-server.pdf"
+    with write_session(server.engine) as s:
+        from reviewer_app.server.report_admin import held_reports
+
+        (report,) = held_reports(s)
+    assert report.complete
+    assert report.signers == ("Pat Peer", "Sam Second", "Lee Lead")
+    assert server_main([*server_dir, "admin", "report-pdf", report.report_id,
+                        "--out", str(written)]) == 0  # fmt: skip
+    assert written.read_bytes() == signed_pdf
 
 
 def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
