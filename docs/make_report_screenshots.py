@@ -4,8 +4,11 @@
 
 Renders the sample two-day peer review for the full internal audience, signs it as its three
 reviewers with a fresh sample trust CA, checks it verifies, and turns pages into PNG images with
-poppler's ``pdftoppm -png -r 80``. Also writes the school-facing cover and a safeguarding audit
-page, and keeps the signed PDF beside the images.
+poppler's ``pdftoppm -png -r 80``: the first page (summary of every section), a page of findings,
+the actions and appendix, and the last page (signatures, how to check, about this document).
+Also writes the school-facing first page, and a safeguarding audit's first and last pages, its
+second signature made with a self-issued certificate (marked as such on the page). Keeps the
+signed PDF beside the images.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 # The sample drafts and CA are test support, not product code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from reviewer_app.reports.ca import self_issued_certificate
 from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
-from reviewer_app.reports.keys import certificate_pem
+from reviewer_app.reports.keys import certificate_pem, credentials, generate_signing_key
 from reviewer_app.reports.render import render_report
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.reports.verification import verify_report
@@ -68,18 +72,31 @@ def main() -> None:
     (OUT / "sample-trust-root.pem").write_bytes(certificate_pem(trust.root))
     pages = page_count(signed)
     page_png(signed, 1, "report-page-1.png")
-    page_png(signed, 2, "report-summary.png")
     page_png(signed, 3, "report-findings.png")
     page_png(signed, pages - 1, "report-actions-appendix.png")
     page_png(signed, pages, "report-signatures.png")
 
     school = OUT / "sample-school-facing.pdf"
     school.write_bytes(render_report(draft.for_audience(SCHOOL_FACING)).pdf)
-    page_png(school, 2, "report-school-facing-summary.png")
+    page_png(school, 1, "report-school-facing-summary.png")
     school.unlink()
     audit = OUT / "sample-safeguarding-audit.pdf"
-    audit.write_bytes(render_report(safeguarding_audit_draft().for_audience(FULL_INTERNAL)).pdf)
-    page_png(audit, 2, "report-safeguarding-audit.png")
+    audit_pdf = prepare_and_render(safeguarding_audit_draft().for_audience(SCHOOL_FACING))
+    audit_pdf = sign_report(
+        audit_pdf, trust.signers["Helen Marsh"], trust_roots=[trust.root], crls=[trust.crl]
+    )
+    # The school's DSL signs with a certificate of their own: the page says so.
+    own_key = generate_signing_key()
+    own = self_issued_certificate(
+        own_key,
+        name="Jamal Okafor",
+        email="dsl@riverside.example",
+        roles=["Designated safeguarding lead"],
+    )
+    audit_pdf = sign_report(audit_pdf, credentials(own_key, own), trust_roots=[trust.root])
+    audit.write_bytes(audit_pdf)
+    page_png(audit, 1, "report-safeguarding-audit.png")
+    page_png(audit, page_count(audit), "report-safeguarding-audit-last-page.png")
     audit.unlink()
     gui_screenshots(pdf, trust.root)
     print("\n".join(verdict.sentences()))

@@ -137,6 +137,9 @@ def _verify(args: argparse.Namespace, paths: AppPaths) -> int:
             print(f"  {mark} {signature.sentence}")
         for problem in result.problems:
             print(f"  ✗ {problem}")
+        if result.revocation_list_issued is not None:
+            issued = result.revocation_list_issued.strftime("%-d %B %Y, %H:%M UTC")
+            print(f"  Revocation checked against the trust's list of {issued}.")
         if result.framework:
             print(f"  Framework {result.framework}; data hash {result.data_hash}")
         if checked_against_store:

@@ -32,6 +32,9 @@ class Entity(StrEnum):
     SIGNED_REPORT = "signed_report"
     #: A school's agreed category: belongs to a school, not a review (its own endpoints).
     SCHOOL_CATEGORY = "school_category"
+    #: A visit planned or changed on a laptop: belongs to a school, not a review (its own
+    #: endpoint, ``POST /visits/push``).
+    VISIT = "visit"
 
 
 class OpKind(StrEnum):

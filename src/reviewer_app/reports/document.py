@@ -244,6 +244,26 @@ class SignOffSlot:
         return f"SignOff{self.order:02d}"
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One section's line in the summary on the first page.
+
+    ``rating`` is the section's agreed judgement as a whole; when it has none, ``counts`` gives
+    how many criteria were agreed at each level (in the scale's order) and ``unrated`` how many
+    criteria carry no agreed judgement yet, so nothing partly met or not met is hidden.
+    """
+
+    section: Section
+    rating: Rating | None
+    counts: tuple[tuple[Rating, int], ...] = ()
+    unrated: int = 0
+
+
+#: Suffix of the criterion id of a finding that only carries answers shown to fewer readers
+#: (the services layer's "detail" findings): not a criterion, so never counted as unrated.
+DETAIL_SUFFIX = ".detail"
+
+
 # ---------------------------------------------------------------- the document
 
 
@@ -286,6 +306,27 @@ class ReportDocument:
     def summary(self) -> tuple[tuple[Section, Rating], ...]:
         """The summary of judgements: every shown section that has an overall rating."""
         return tuple((s, s.summary_rating) for s in self.sections if s.summary_rating is not None)
+
+    @property
+    def summary_rows(self) -> tuple[SummaryRow, ...]:
+        """Every shown section with its judgement, or the count of criteria at each level."""
+        order = {level.key: n for legend in self.scales for n, level in enumerate(legend.levels)}
+        rows = []
+        for section in self.sections:
+            if section.summary_rating is not None:
+                rows.append(SummaryRow(section, section.summary_rating))
+                continue
+            tally: dict[str, tuple[Rating, int]] = {}
+            unrated = 0
+            for finding in section.findings:
+                if finding.rating is None:
+                    unrated += not finding.criterion_id.endswith(DETAIL_SUFFIX)
+                    continue
+                rating, count = tally.get(finding.rating.key, (finding.rating, 0))
+                tally[finding.rating.key] = (rating, count + 1)
+            counts = sorted(tally.values(), key=lambda item: order.get(item[0].key, len(order)))
+            rows.append(SummaryRow(section, None, tuple(counts), unrated))
+        return tuple(rows)
 
     @property
     def signing_order(self) -> tuple[SignOffSlot, ...]:

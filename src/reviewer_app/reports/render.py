@@ -1,13 +1,14 @@
 """Render a :class:`ReportDocument` to PDF with reportlab (platypus).
 
-Order: cover (trust branding, school, visit, dates, reviewers), summary of judgements in the
-scales' colours with their notes, one part per section, actions, follow-up of earlier actions,
-appendix of evidence notes and photos, and sign-off (:mod:`report_story`). Every page but the
-cover has a running head; every page has the footer: page x of y, report id, framework id and
-version, and the data hash.
+Order: the first page (trust branding, school, visit, dates, review team, status, and the summary
+of every section's judgement), how to read the scales, one part per section, actions, follow-up
+of earlier actions, appendix of evidence notes and photos, and the last page: sign-off, how to
+check the report, and "about this document" with the identifiers and hashes
+(:mod:`report_story`). Every page but the first has a running head; every page has the footer:
+school, audience, report id and page x of y.
 
-The sign-off part is the last thing in the document and is kept together, so the signature blocks
-(one per sign-off slot) sit on the last page; :class:`RenderedReport` records their rectangles so
+The last page's part is kept together, so the signature blocks (one per sign-off slot) sit on
+the last page; :class:`RenderedReport` records their rectangles so
 signing puts each signature field exactly there. Fonts are DejaVu Sans, shipped under
 ``resources/fonts/`` and embedded (subset) in every PDF.
 """
@@ -131,13 +132,9 @@ class _Renderer:
         canvas.line(left, y + 4.2 * mm, right, y + 4.2 * mm)
         canvas.setFillColor(colors.HexColor(MUTED))
         canvas.setFont(FONT, 7)
-        canvas.drawString(
-            left, y, f"Report {d.report_id} · {d.framework_id} version {d.framework_version}"
-        )
+        canvas.drawString(left, y, f"{d.school_name} · {d.audience.label} · report {d.report_id}")
         canvas.setFont(FONT_BOLD, 7.5)
         canvas.drawRightString(right, y, f"Page {page} of {total}")
-        canvas.setFont(FONT, 6.3)
-        canvas.drawString(left, y - 3.6 * mm, f"Data hash SHA-256 {self.data_hash}")
         canvas.restoreState()
 
     # ------------------------------------------------------------ layout
@@ -176,9 +173,7 @@ class _Renderer:
         )
         story: list[Any] = self.story.cover()
         story += [NextPageTemplate("body"), PageBreak()]
-        story += self.story.summary()
-        if d.sections:
-            story.append(PageBreak())
+        story += self.story.legends()
         story += self.story.sections()
         story += self.story.actions()
         story += self.story.follow_up()

@@ -12,17 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot
+from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot, SummaryRow
 from reviewer_app.reports.report_style import (
     FONT,
     FONT_BOLD,
-    FONT_ITALIC,
     INK,
-    MUTED,
     PANEL,
     RULE,
     RenderError,
     ReportStyles,
+    fitted,
     ink_on,
     markup,
     safe_colour,
@@ -82,8 +81,8 @@ class ReportStory:
         table.setStyle([("FONTNAME", (0, 0), (-1, -1), FONT)])
         return table
 
-    def chip(self, rating: Rating | None, width: float) -> Any:
-        """A coloured rating chip (a one-cell table) with the level's label."""
+    def chip(self, rating: Rating | None, width: float, *, text: str | None = None) -> Any:
+        """A coloured rating chip (a one-cell table) with the level's label (or ``text``)."""
         from reportlab.lib import colors
         from reportlab.platypus import Paragraph, TableStyle
 
@@ -91,6 +90,7 @@ class ReportStory:
             label, colour = "Not rated", "#E4E7EC"
         else:
             label, colour = rating.label, safe_colour(rating.colour)
+        label = label if text is None else text
         style = self.styles.chip.clone("chip_c", textColor=colors.HexColor(ink_on(colour)))
         table = self._table([[Paragraph(markup(label), style)]], [width])
         table.setStyle(
@@ -140,101 +140,142 @@ class ReportStory:
     # ------------------------------------------------------------ parts
 
     def cover(self) -> list[Any]:
-        from reportlab.lib import colors
+        """The first page: what the report is about, who, when, its status, and the summary.
+
+        A headteacher reads this page first, so it carries everything they need at a glance and
+        nothing they do not: identifiers and hashes are in "About this document" at the end.
+        """
         from reportlab.lib.units import mm
-        from reportlab.platypus import Paragraph, Spacer, TableStyle
+        from reportlab.platypus import Paragraph, Spacer
 
         d, s = self.document, self.styles
-        story: list[Any] = [Spacer(1, 62 * mm)]
+        story: list[Any] = [Spacer(1, 30 * mm)]
         story.append(Paragraph(markup(d.audience.label.upper()), s.cover_kicker))
         story.append(Paragraph(markup(d.visit_kind_title), s.cover_title))
         story.append(Paragraph(markup(d.school_name), s.cover_school))
-        story.append(Paragraph(f"URN {markup(d.school_urn)} · {_date_range(d)}", s.muted))
-        if d.focus:
-            story.append(Spacer(1, 5 * mm))
-            story.append(Paragraph("<b>Focus</b>", s.label))
-            story.append(Paragraph(markup(d.focus), s.body))
-        story.append(Spacer(1, 10 * mm))
-        rows = [
-            [
-                Paragraph(markup(r.name), s.cell),
-                Paragraph(markup(r.role_label), s.cell),
-                Paragraph(markup(r.organisation), s.cell),
-            ]
-            for r in d.reviewers
-        ]
         w = self.frame_width
-        story.append(
-            self.data_table(["Reviewer", "Role", "Organisation"], rows, [w * 0.36] * 2 + [w * 0.28])
+        team = "<br/>".join(
+            f"<b>{markup(r.name)}</b>, {markup(r.role_label.lower())}"
+            + (f" ({markup(r.organisation)})" if r.organisation else "")
+            for r in d.reviewers
         )
-        story.append(Spacer(1, 8 * mm))
-        facts = [
-            ("Framework", f"{d.framework_id}, version {d.framework_version}"),
-            ("Framework hash", d.framework_hash[:16]),
-            ("Report", d.report_id),
-            ("Data hash (SHA-256)", self.data_hash),
+        facts: list[tuple[str, str]] = [
+            ("School", f"{markup(d.school_name)}, URN {markup(d.school_urn)}"),
+            ("Visit", f"{markup(d.visit_kind_title)}, {markup(_date_range(d))}"),
+            ("Review team", team or "None named"),
+            ("Status", markup(self.status_sentence())),
         ]
-        fact_rows = [
-            [Paragraph(markup(k), s.muted), Paragraph(markup(v), s.small)] for k, v in facts
-        ]
-        facts_table = self._table(fact_rows, [w * 0.26, w * 0.74])
-        facts_table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(PANEL)),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ]
-            )
+        if d.focus:
+            facts.append(("Focus", markup(d.focus)))
+        rows = [[Paragraph(k, s.label_cell), Paragraph(v, s.cell)] for k, v in facts]
+        table = self._table(rows, [w * 0.18, w * 0.82])
+        table.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
         )
-        story.append(facts_table)
-        for notice in d.notices:
-            story.append(Spacer(1, 3 * mm))
-            story.append(Paragraph(markup(notice), s.note))
-        about = d.audience.description
-        notes = [legend.note_text for legend in d.scales if legend.not_an_ofsted_grade]
-        if about or notes:
-            story.append(Spacer(1, 8 * mm))
-            story.append(Paragraph("About this report", s.label))
-            if about:
-                story.append(Paragraph(markup(about), s.small))
-            if notes:
-                story.append(Spacer(1, 1.5 * mm))
-                story.append(Paragraph(markup(notes[0]), s.note))
+        story += [Spacer(1, 3 * mm), table, Spacer(1, 5 * mm)]
+        story += self.summary()
         return story
 
+    def status_sentence(self) -> str:
+        """The report's status as the page can state it: final text, signed in the PDF."""
+        slots = self.document.signing_order
+        if not slots:
+            return "Final text of the review. Nobody is named to sign it."
+        names = [slot.person_name for slot in slots]
+        people = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return (
+            f"Final text agreed by the review team, to be signed digitally by {people}, in "
+            "that order. The signatures given so far show on the last page."
+        )
+
     def summary(self) -> list[Any]:
+        """Every section's agreed judgement, or its count of criteria at each level."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
+        d, s = self.document, self.styles
+        story: list[Any] = [self.heading("Summary of judgements", level=2)]
+        w = self.frame_width
+        rows = []
+        for row in d.summary_rows:
+            title = Paragraph(markup(row.section.title), s.cell)
+            if row.rating is not None:
+                rows.append([title, self.chip(row.rating, w * 0.42 - 10)])
+            else:
+                rows.append([title, self._counts(row, w * 0.42 - 10)])
+        if rows:
+            table = self.data_table(["Area", "Agreed judgement"], rows, [w * 0.58, w * 0.42])
+            table.setStyle([("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
+            story.append(table)
+        else:
+            story.append(Paragraph("This report has no sections to summarise.", s.body))
+        notes = {legend.note_text for legend in d.scales if legend.note_text}
+        for note in sorted(notes):
+            story += [Spacer(1, 2 * mm), Paragraph(markup(note), s.note)]
+        return story
+
+    def _counts(self, row: SummaryRow, width: float) -> Any:
+        """Small chips, one per level: how many criteria were agreed at it."""
+        from reportlab.platypus import Paragraph
+
+        s = self.styles
+        per_row = 2
+        cell_w = width / per_row
+        chips = [
+            self.chip(rating, cell_w - 4, text=f"{count} {rating.label.lower()}")
+            for rating, count in row.counts
+        ]
+        if row.unrated:
+            chips.append(self.chip(None, cell_w - 4, text=f"{row.unrated} not rated"))
+        if not chips:
+            return Paragraph("No criteria judged (written findings only)", s.muted)
+        grid = [chips[i : i + per_row] for i in range(0, len(chips), per_row)]
+        for line in grid:
+            line.extend([""] * (per_row - len(line)))
+        table = self._table(grid, [cell_w] * per_row)
+        table.setStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+        return table
+
+    def legends(self) -> list[Any]:
+        """How to read the judgements: each scale's levels and note, and the framework's notices."""
         from reportlab.lib.units import mm
         from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
         d, s = self.document, self.styles
-        story: list[Any] = [self.heading("Summary of judgements")]
+        if not d.scales and not d.notices:
+            return []
         w = self.frame_width
-        if d.summary:
-            rows = [
-                [Paragraph(markup(section.title), s.cell), self.chip(rating, w * 0.3 - 10)]
-                for section, rating in d.summary
-            ]
-            table = self.data_table(["Area", "Agreed judgement"], rows, [w * 0.7, w * 0.3])
-            table.setStyle([("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
-            story.append(table)
-        else:
-            story.append(Paragraph("No area of this report carries an overall rating.", s.body))
+        story: list[Any] = [self.heading("How to read this report")]
         for legend in d.scales:
-            block: list[Any] = [Spacer(1, 5 * mm), Paragraph(markup(legend.title), s.label)]
+            block: list[Any] = [Paragraph(markup(legend.title), s.label)]
             chips = [self.chip(level, 30 * mm) for level in legend.levels]
             per_row = 5
             grid = [chips[i : i + per_row] for i in range(0, len(chips), per_row)]
             for row in grid:
                 row.extend([""] * (per_row - len(row)))
             if grid:
-                table = self._table(grid, [w / per_row] * per_row)
-                block.append(table)
+                block.append(self._table(grid, [w / per_row] * per_row))
             if legend.note_text:
                 block.append(Spacer(1, 2 * mm))
                 block.append(Paragraph(markup(legend.note_text), s.note))
+            block.append(Spacer(1, 4 * mm))
             story.append(KeepTogether(block))
+        for notice in d.notices:
+            story.append(Paragraph(markup(notice), s.note))
+            story.append(Spacer(1, 2 * mm))
+        story.append(Spacer(1, 4 * mm))
         return story
 
     def sections(self) -> list[Any]:
@@ -408,48 +449,104 @@ class ReportStory:
         return story
 
     def _photo_cell(self, data: bytes, caption: str, width: float, max_height: float) -> Any:
-        from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image, Paragraph
 
+        from reviewer_app.reports.photos import print_ready
+
         try:
-            reader = ImageReader(io.BytesIO(data))
-            iw, ih = reader.getSize()
+            photo = print_ready(data, width, max_height)
         except Exception as exc:
             raise RenderError(
                 f"The photo captioned '{caption[:40]}' could not be read.",
                 hint="Remove it from the review or attach it again.",
             ) from exc
-        scale = min(width / iw, max_height / ih)
-        image = Image(io.BytesIO(data), width=iw * scale, height=ih * scale)
+        image = Image(io.BytesIO(photo.data), width=photo.width, height=photo.height)
         image.hAlign = "LEFT"
         return [image, Paragraph(markup(caption), self.styles.muted)]
 
     def sign_off(self) -> list[Any]:
+        """The last page: the signature blocks, how to check them, and about this document.
+
+        Kept together, so the signature fields, the note on checking them and the identifiers
+        all sit on the last page.
+        """
         from reportlab.lib.units import mm
         from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
         d, s = self.document, self.styles
         slots = d.signing_order
-        if not slots:
-            return []
         w = self.frame_width
-        intro = Paragraph(
-            "Each person below signs this report digitally, in the order shown. A signature "
-            "covers every page; any later change to the report breaks it. Check the signatures "
-            "with Reviewer's <i>Verify report</i> or <i>reviewer-app verify</i>.",
-            s.body,
+        story: list[Any] = []
+        if slots:
+            intro = Paragraph(
+                "Each person below signs this report digitally, in the order shown. A signature "
+                "covers every page: any later change to the report breaks it.",
+                s.body,
+            )
+            gap = 6 * mm
+            block_w = (w - gap) / 2
+            blocks = [_signature_block(self, slot, block_w) for slot in slots]
+            rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
+            for row in rows:
+                row.extend([""] * (2 - len(row)))
+            grid = self._table(rows, [block_w + gap / 2] * 2)
+            grid.setStyle(
+                [("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]
+            )
+            story += [self.heading("Sign-off"), intro, Spacer(1, 4 * mm), grid]
+        story += self.how_to_check()
+        story += self.about_document()
+        return [KeepTogether(story)]
+
+    def how_to_check(self) -> list[Any]:
+        """A short note for the reader on checking that the report is genuine and unchanged."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
+        s = self.styles
+        trust = markup(self.document.branding.trust_name)
+        text = (
+            "Open this file in Reviewer and choose <i>File › Verify a report</i>, or run "
+            "<i>reviewer-app verify</i> on it: it checks every signature, who gave it, and that "
+            "nothing changed after signing. A PDF reader that trusts "
+            f"{trust}'s root certificate (Adobe Acrobat Reader, for one) also shows the "
+            "signatures as valid in its signature panel; ask the trust for the root file. A "
+            "printed copy cannot be checked: keep the PDF."
         )
-        gap = 6 * mm
-        block_w = (w - gap) / 2
-        blocks = [_signature_block(self, slot, block_w) for slot in slots]
-        rows = [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
-        for row in rows:
-            row.extend([""] * (2 - len(row)))
-        grid = self._table(rows, [block_w + gap / 2] * 2)
-        grid.setStyle(
-            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]
+        return [
+            Spacer(1, 3 * mm),
+            Paragraph("How to check this report", s.label),
+            Paragraph(text, s.small),
+        ]
+
+    def about_document(self) -> list[Any]:
+        """Identifiers and hashes, small, for whoever needs to match this file to the record."""
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
+        d, s = self.document, self.styles
+        w = self.frame_width
+        facts = [
+            ("Audience", f"{d.audience.label}. {d.audience.description}".strip()),
+            ("Report", d.report_id),
+            ("Framework", f"{d.framework_id}, version {d.framework_version}"),
+            ("Framework hash", d.framework_hash),
+            ("Data hash (SHA-256)", self.data_hash),
+            ("Made by", f"Reviewer, for {d.branding.trust_name}"),
+        ]
+        rows = [[Paragraph(markup(k), s.tiny), Paragraph(markup(v), s.tiny)] for k, v in facts]
+        table = self._table(rows, [w * 0.2, w * 0.8])
+        table.setStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(PANEL)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ]
         )
-        return [KeepTogether([self.heading("Sign-off"), intro, Spacer(1, 5 * mm), grid])]
+        return [Spacer(1, 4 * mm), Paragraph("About this document", s.label), table]
 
 
 def _signature_block(renderer: ReportStory, slot: SignOffSlot, width: float) -> Any:
@@ -473,17 +570,19 @@ def _signature_block(renderer: ReportStory, slot: SignOffSlot, width: float) -> 
             canvas.setFillColor(colors.HexColor(PANEL))
             canvas.setStrokeColor(colors.HexColor(RULE))
             canvas.roundRect(0, 0, width, h, 4, stroke=1, fill=1)
+            # Caption: role over name, each shrunk to the block's width so nothing overlaps.
+            room = width - 16
             canvas.setFillColor(styles.primary)
-            canvas.setFont(FONT_BOLD, 8.5)
-            canvas.drawString(8, h - 13, f"{slot.order}. {slot.role_label}")
+            role, size = fitted(f"{slot.order}. {slot.role_label}", FONT_BOLD, 8.5, room)
+            canvas.setFont(FONT_BOLD, size)
+            canvas.drawString(8, h - 13, role)
             canvas.setFillColor(colors.HexColor(INK))
-            canvas.setFont(FONT, 8.5)
-            canvas.drawString(8, h - 25, slot.person_name)
+            name, size = fitted(slot.person_name, FONT, 8.5, room)
+            canvas.setFont(FONT, size)
+            canvas.drawString(8, h - 25, name)
             canvas.setFillColor(colors.white)
+            # The field's box stays empty (no text under the signature's appearance).
             canvas.rect(6, 6, width - 12, h - 38, stroke=1, fill=1)
-            canvas.setFillColor(colors.HexColor(MUTED))
-            canvas.setFont(FONT_ITALIC, 7)
-            canvas.drawRightString(width - 8, h - 13, "Digital signature")
             canvas.restoreState()
             x0, y0 = canvas.absolutePosition(6, 6)
             x1, y1 = canvas.absolutePosition(width - 6, h - 32)

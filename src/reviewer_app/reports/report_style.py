@@ -69,6 +69,25 @@ def markup(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
+def fitted(
+    text: str, font: str, size: float, width: float, smallest: float = 6.0
+) -> tuple[str, float]:
+    """``text`` and a font size, at most ``size``, at which it fits in ``width`` points.
+
+    The size shrinks down to ``smallest``; text still too long then loses its end to an
+    ellipsis, so a long role title can never run into its neighbour.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    natural = stringWidth(text, font, size)
+    if natural <= width:
+        return text, size
+    size = max(smallest, size * width / natural)
+    while text and stringWidth(text, font, size) > width:
+        text = text[:-2] + "…"
+    return text, size
+
+
 def ink_on(colour_hex: str) -> str:
     """Dark or white text, whichever reads better on ``colour_hex``."""
     value = colour_hex.lstrip("#")
@@ -110,6 +129,9 @@ class ReportStyles:
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=muted)
+        self.tiny = ParagraphStyle(
+            "tiny", parent=self.small, fontSize=6.5, leading=8.5, textColor=muted
+        )
         self.evidence = ParagraphStyle(
             "evidence", parent=base, fontName=FONT_ITALIC, fontSize=8.5, leading=12,
             textColor=colors.HexColor("#3D4754"), leftIndent=10, bulletIndent=2,
@@ -132,6 +154,9 @@ class ReportStyles:
             "chip", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, alignment=1
         )
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5)
+        self.label_cell = ParagraphStyle(
+            "label_cell", parent=self.cell, fontName=FONT_BOLD, textColor=accent
+        )
         self.cell_head = ParagraphStyle(
             "cell_head", parent=self.cell, fontName=FONT_BOLD, textColor=colors.white
         )

@@ -31,7 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.reports.ca import certificate_roles, common_name
+from reviewer_app.reports.ca import certificate_roles, common_name, is_self_issued
 from reviewer_app.reports.document import ReportDocument
 from reviewer_app.reports.keys import SigningCredentials
 from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
@@ -176,19 +176,30 @@ def _field_size(reader: Any, field_name: str) -> tuple[float, float]:
     return 226.0, 54.0
 
 
+#: Colours of the signature's stripe and tick: trust-certified, and self-issued (amber).
+CERTIFIED_COLOUR = "#2E7D4F"
+SELF_ISSUED_COLOUR = "#B26A00"
+
+
 def _appearance_pdf(
-    width: float, height: float, signer: str, role: str, when: datetime, colour: str
+    width: float, height: float, signer: str, role: str, when: datetime, *, self_issued: bool
 ) -> bytes:
-    """The visible signature, drawn with reportlab in the report's own (embedded) font."""
+    """The visible signature, drawn with reportlab in the report's own (embedded) font.
+
+    Every line is fitted to the field's width. A self-issued certificate (not certified by the
+    trust) is said so on the page, in amber, so a printed or glanced-at report cannot pass it
+    off as the trust's.
+    """
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
 
-    from reviewer_app.reports.report_style import FONT, FONT_BOLD, register_fonts
+    from reviewer_app.reports.report_style import FONT, FONT_BOLD, fitted, register_fonts
 
     register_fonts()
+    colour = SELF_ISSUED_COLOUR if self_issued else CERTIFIED_COLOUR
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width, height), initialFontName=FONT)
-    canvas.setFillColor(colors.HexColor("#EEF6F1"))
+    canvas.setFillColor(colors.HexColor("#FFF6E5" if self_issued else "#EEF6F1"))
     canvas.rect(0, 0, width, height, stroke=0, fill=1)
     canvas.setFillColor(colors.HexColor(colour))
     canvas.rect(0, 0, 3, height, stroke=0, fill=1)
@@ -201,15 +212,23 @@ def _appearance_pdf(
     path.lineTo(tick_x + 12, height / 2 + 7)
     canvas.drawPath(path, stroke=1, fill=0)
     x = tick_x + 20
-    canvas.setFillColor(colors.HexColor("#1C2430"))
-    canvas.setFont(FONT_BOLD, 8.5)
-    canvas.drawString(x, height - 14, f"Digitally signed by {signer}")
-    canvas.setFont(FONT, 8)
-    canvas.drawString(x, height - 26, role)
-    canvas.setFont(FONT, 7)
-    canvas.setFillColor(colors.HexColor("#5B6573"))
+    room = width - x - 4
     stamp = when.strftime("%-d %B %Y, %H:%M %Z").strip()
-    canvas.drawString(x, height - 38, f"{stamp} (signer's clock)")
+    lines: list[tuple[str, str, float, str]] = [
+        (f"Digitally signed by {signer}", FONT_BOLD, 8.5, "#1C2430"),
+        (role, FONT, 8, "#1C2430"),
+        (f"{stamp} (signer's clock)", FONT, 7, "#5B6573"),
+    ]
+    if self_issued:
+        lines.append(("Self-issued certificate: not certified by the trust", FONT_BOLD, 7, colour))
+    step = min(12.0, (height - 6) / len(lines))
+    y = height - 4 - step + 2
+    for text, font, size, ink in lines:
+        shown, fitted_size = fitted(text, font, min(size, step - 1.5), room)
+        canvas.setFillColor(colors.HexColor(ink))
+        canvas.setFont(font, fitted_size)
+        canvas.drawString(x, y, shown)
+        y -= step
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -393,7 +412,12 @@ def sign_report(
     demote_pyhanko_warnings()
     width, height = _field_size(reader, slot.field_name)
     appearance = _appearance_pdf(
-        width, height, signer_name, slot.role_label, datetime.now(UTC), "#2E7D4F"
+        width,
+        height,
+        signer_name,
+        slot.role_label,
+        datetime.now(UTC),
+        self_issued=is_self_issued(creds.certificate),
     )
     pdf_signer = signers.PdfSigner(
         meta, signer=_signer(creds), stamp_style=_stamp_style(appearance)

@@ -25,8 +25,8 @@ import contextlib
 import io
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography import x509
@@ -42,8 +42,12 @@ from reviewer_app.reports.ca import (
 )
 from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
 from reviewer_app.reports.signing import PlannedSignature, ReportPlan, read_plan, same_person
+from reviewer_app.reports.strict_checks import cms_problems
 
 log = logging.getLogger(__name__)
+
+#: How far ahead of this computer's clock a signing time may be before it is "in the future".
+CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
 class UnusableReportError(ReviewerError):
@@ -120,6 +124,8 @@ class ReportVerification:
     framework: str
     signatures: tuple[SignatureResult, ...]
     problems: tuple[str, ...] = field(default=())
+    #: When the freshest trust revocation list used was issued (``None``: none was available).
+    revocation_list_issued: datetime | None = None
 
     @property
     def passed(self) -> bool:
@@ -150,6 +156,9 @@ class ReportVerification:
             "headline": self.headline,
             "signatures": [s.to_json() for s in self.signatures],
             "problems": list(self.problems),
+            "revocation_list_issued": (
+                self.revocation_list_issued.isoformat() if self.revocation_list_issued else None
+            ),
         }
 
 
@@ -200,6 +209,13 @@ class _RevocationData:
     certs: tuple[Any, ...]
     crls: tuple[Any, ...]
     trust_crls: tuple[x509.CertificateRevocationList, ...]
+
+    @property
+    def freshest(self) -> x509.CertificateRevocationList | None:
+        """The trust's most recent revocation list among those available."""
+        if not self.trust_crls:
+            return None
+        return max(self.trust_crls, key=lambda crl: crl.last_update_utc)
 
 
 def _revocation_data(
@@ -318,6 +334,7 @@ def verify_report(
         problems.append("No trust root was given, so no signer can be checked against the trust.")
     revocation_data = _revocation_data(reader, trust_roots, crls)
     by_field = {sig.field_name: sig for sig in embedded}
+    last = _last_signed(reader)
     results: list[SignatureResult] = []
     for slot in planned:
         sig = by_field.get(slot.field_name)
@@ -340,6 +357,13 @@ def verify_report(
                 "report did not plan for."
             )
     problems.extend(_order_problems(embedded, planned))
+    after = _after_last_signature(pdf, reader)
+    if after is not None:
+        problems.append(after)
+        results = [
+            replace(r, problems=(*r.problems, after)) if r.signed and r.field_name == last else r
+            for r in results
+        ]
     if not embedded:
         problems.append("Nobody has signed this report yet.")
     data_hash = plan.data_hash if plan else ""
@@ -355,6 +379,45 @@ def verify_report(
         framework=f"{plan.framework_id} {plan.framework_version}".strip() if plan else "",
         signatures=tuple(results),
         problems=tuple(problems),
+        revocation_list_issued=(
+            revocation_data.freshest.last_update_utc if revocation_data.freshest else None
+        ),
+    )
+
+
+def _last_signed(reader: Any) -> str | None:
+    """The field name of the signature (or document timestamp) covering the most bytes."""
+    signatures = list(reader.embedded_signatures)
+    if not signatures:
+        return None
+    return str(max(signatures, key=_range_end).field_name)
+
+
+def _range_end(sig: Any) -> int:
+    start, length = sig.byte_range[-2], sig.byte_range[-1]
+    return int(start) + int(length)
+
+
+def _after_last_signature(pdf: bytes, reader: Any) -> str | None:
+    """A sentence when any byte follows the last signature's range, else ``None``.
+
+    Nothing after the last signature is accepted, not even a change only to the document's
+    title or metadata: no signer vouched for it, and a reader cannot tell it apart from the
+    signed report.
+    """
+    from reviewer_app.reports.strict_checks import changes_after
+
+    signatures = list(reader.embedded_signatures)
+    if not signatures:
+        return None
+    last = max(signatures, key=_range_end)
+    end = _range_end(last)
+    if end >= len(pdf):
+        return None
+    what = changes_after(reader, last.signed_revision, pdf[end:])
+    return (
+        f"The file was changed after the last signature ({what}); nothing added after the last "
+        "signature is covered by any signature, so this copy is not the report as signed."
     )
 
 
@@ -386,6 +449,43 @@ def _order_problems(embedded: Sequence[Any], planned: Sequence[PlannedSignature]
     if seen != sorted(seen):
         return ["The signatures were not made in the order the report sets out."]
     return []
+
+
+def _validity_problem(
+    cert: x509.Certificate,
+    claimed: datetime | None,
+    signer_name: str,
+    trust_roots: Sequence[x509.Certificate],
+) -> str | None:
+    """Why the certificate (or the root it chains to) was not valid at the claimed time."""
+    if claimed is None:
+        return (
+            "The signature does not say when it was made, so nobody can tell whether the "
+            f"certificate of {signer_name} was valid then."
+        )
+    if claimed > datetime.now(UTC) + CLOCK_TOLERANCE:
+        return f"The signature claims to have been made on {_day(claimed)}, which is in the future."
+    chain = [("certificate of " + signer_name, cert)] + [
+        (f"trust root ({common_name(root)})", root)
+        for root in trust_roots
+        if root.subject == cert.issuer
+    ]
+    for what, item in chain:
+        if claimed < item.not_valid_before_utc:
+            return (
+                f"The {what} was not yet valid when the signature says it was made "
+                f"({_day(claimed)}): it became valid on {_day(item.not_valid_before_utc)}."
+            )
+        if claimed > item.not_valid_after_utc:
+            return (
+                f"The {what} had expired when the signature says it was made "
+                f"({_day(claimed)}): it expired on {_day(item.not_valid_after_utc)}."
+            )
+    return None
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
 
 
 def _issued_by_root(cert: x509.Certificate, trust_roots: Sequence[x509.Certificate]) -> bool:
@@ -433,6 +533,12 @@ def _check_signature(
         )
     self_issued = cert is not None and is_self_issued(cert)
     intact = bool(status.intact and status.valid)
+    problems.extend(
+        cms_problems(bytes(sig.sig_object["/Contents"]), cert, trust_roots)
+        if cert is not None
+        else ["The signature container does not carry the signer's certificate."]
+    )
+    validity = _validity_problem(cert, claimed, signer_name, trust_roots) if cert else None
     if not status.intact:
         problems.append("The signed content has been changed since this signature was made.")
     elif not status.valid:
@@ -448,6 +554,8 @@ def _check_signature(
             f"{signer_name}'s certificate was revoked{when}; signatures made with it are not "
             "accepted."
         )
+    elif validity is not None:
+        problems.append(validity)
     elif self_issued:
         problems.append(
             f"{signer_name} signed with a self-issued certificate, which is not certified by "

@@ -14,6 +14,7 @@ Endpoints (all JSON bodies are :mod:`reviewer_app.sync.protocol` models; every e
 * ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed files (see :mod:`.blob_routes`).
 * ``POST /school-categories/push``, ``GET /schools/{school_id}/categories``: schools' agreed
   categories (see :mod:`.category_routes`).
+* ``POST /visits/push``: visits planned or changed on laptops (see :mod:`.visit_routes`).
 * ``/console/...``: the trust console for the trust's staff (HTML; see :mod:`.console`).
 * ``GET /framework-library``: the trust's own frameworks for this laptop (see
   :mod:`.library_routes`).
@@ -274,7 +275,7 @@ def _trust_publication(context: ServerContext) -> TrustPublication | None:
 
 def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
     """The server's FastAPI application around ``context``, with the trust console."""
-    from reviewer_app.server import blob_routes, category_routes, library_routes
+    from reviewer_app.server import blob_routes, category_routes, library_routes, visit_routes
     from reviewer_app.server import console as trust_console
 
     app = FastAPI(
@@ -448,6 +449,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
 
     blob_routes.register(app)
     category_routes.register(app)
+    visit_routes.register(app)
     trust_console.install(app, console)
     library_routes.register(app)
     _document_push_body(app)

@@ -88,7 +88,7 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
         "assignment.added",
         "assignment.removed",
     ),
-    "Visits": ("visit.planned", "review.created", "framework.registered"),
+    "Visits": ("visit.planned", "visit.changed", "review.created", "framework.registered"),
     "Enrolment and devices": ("code.issued", "code.revoked", "device.revoked"),
     "Console sign-in": (
         "console.link_issued",

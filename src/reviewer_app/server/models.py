@@ -82,6 +82,8 @@ class Visit(SQLModel, table=True):
     framework_id: str = Field(foreign_key="framework.id", max_length=128)
     planned_start: date
     planned_end: date
+    #: Who planned the visit from a laptop (None when planned on the console or by a command).
+    planned_by: str | None = Field(default=None, max_length=64)
 
 
 class VisitReviewer(SQLModel, table=True):
@@ -254,6 +256,19 @@ class AppliedCategoryOp(SQLModel, table=True):
 
     op_id: str = Field(primary_key=True, max_length=36)
     school_id: str = Field(max_length=128)
+    device_id: str = Field(foreign_key="device.id", max_length=64)
+    op_sha256: str = Field(max_length=64)
+    result: dict[str, Any] = _json_column()
+    applied_at: datetime
+
+
+class AppliedVisitOp(SQLModel, table=True):
+    """Every visit operation the server has answered, with the answer (replays return it)."""
+
+    __tablename__ = "applied_visit_op"
+
+    op_id: str = Field(primary_key=True, max_length=36)
+    visit_id: str = Field(max_length=128)
     device_id: str = Field(foreign_key="device.id", max_length=64)
     op_sha256: str = Field(max_length=64)
     result: dict[str, Any] = _json_column()

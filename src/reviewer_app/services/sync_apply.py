@@ -338,7 +338,19 @@ class StoreApplier:
         trust_id = handshake.person.trust_id
         if organisation.get_trust(trust_id) is None:
             organisation.save_trust(Trust(id=trust_id, name="Trust"))
+        # A visit changed here and not yet sent keeps this laptop's version until the server
+        # answers (the visit stage of this session sends it).
+        changed_here = set(
+            session.exec(
+                select(OutboxRow.entity_id).where(
+                    OutboxRow.entity == Entity.VISIT.value,
+                    OutboxRow.state == store_outbox.OpState.PENDING.value,
+                )
+            ).all()
+        )
         for info in handshake.visits:
+            if info.visit_id in changed_here:
+                continue
             if organisation.get_school(info.school_id) is None:
                 # The handshake does not carry the phase yet; primary until the trust's list says.
                 organisation.save_school(

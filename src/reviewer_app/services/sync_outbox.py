@@ -24,7 +24,7 @@ from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob
 from reviewer_app.storage.store import Store
-from reviewer_app.storage.tables import OutboxRow
+from reviewer_app.storage.tables import OutboxRow, ReviewRow
 from reviewer_app.sync import protocol as wire
 
 _APPEND = OpKind.APPEND.value
@@ -113,7 +113,7 @@ class StoreOutbox:
         self._lane = lane
         self._recording: Future[None] | None = None
 
-    def pending_review_ids(self) -> list[str]:
+    def pending_review_ids(self, held_visits: frozenset[str] = frozenset()) -> list[str]:
         with self._store.reading() as session:
             rows = session.exec(
                 select(OutboxRow.review_id)
@@ -121,7 +121,14 @@ class StoreOutbox:
                 .group_by(col(OutboxRow.review_id))
                 .order_by(col(OutboxRow.review_id))
             ).all()
-        return list(rows)
+            if not held_visits or not rows:
+                return list(rows)
+            waiting = set(
+                session.exec(
+                    select(ReviewRow.id).where(col(ReviewRow.visit_id).in_(sorted(held_visits)))
+                ).all()
+            )
+        return [review_id for review_id in rows if review_id not in waiting]
 
     def pending_operations(
         self, review_id: str, after_device_seq: int, limit: int

@@ -33,6 +33,7 @@ from reviewer_app.services.sync_apply import (
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
 from reviewer_app.services.trust_library import TrustLibrary
+from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.local_settings import get_setting, set_setting
@@ -110,6 +111,8 @@ class SyncService:
         self.outbox = StoreOutbox(store, lane)
         self.applier = StoreApplier(store, lane)
         self.categories = StoreCategories(store, lane)
+        #: Visits planned or changed on this laptop (the stage before the reviews' push).
+        self.visits = StoreVisits(store, lane)
         #: The trust's framework library (the stage after categories).
         self.library = TrustLibrary(store, lane, installed_library)
         self._person_id = current_person_id
@@ -142,7 +145,7 @@ class SyncService:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
             result = engine.run(
                 self.outbox, self.applier, client, progress, cancel,
-                categories=self.categories, library=self.library,
+                categories=self.categories, library=self.library, visits=self.visits,
             )  # fmt: skip
         if not result.cancelled:
             self._remember(result)

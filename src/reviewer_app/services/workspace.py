@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
@@ -25,6 +26,7 @@ from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.school_categorisation import SchoolCategorisation
 from reviewer_app.services.trust_library import TrustLibrary
+from reviewer_app.services.visit_sync import queue_visit
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.keys import PassphrasePrompt
 from reviewer_app.storage.local_settings import (
@@ -295,7 +297,11 @@ class Workspace:
     def _save_visit(self, visit: Visit) -> Visit:
         with self._store.writing() as session:
             _check_visit(session, visit)
-            VisitRepository(session).save_visit(visit)
+            visits = VisitRepository(session)
+            earlier = visits.get_visit(visit.id)
+            visits.save_visit(visit)
+            # The trust receives it at the next sync (and refuses it there when it must).
+            queue_visit(session, visit, earlier, datetime.now().astimezone())
         log.info("visit %s saved (%s)", visit.id, visit.status.value)
         return visit
 

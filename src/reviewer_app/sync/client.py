@@ -45,6 +45,9 @@ from reviewer_app.sync.protocol import (
     PushResponse,
     ReviewSummary,
     SchoolCategoryPage,
+    VisitOperation,
+    VisitPushRequest,
+    VisitPushResponse,
 )
 
 if TYPE_CHECKING:
@@ -326,6 +329,12 @@ class SyncClient:
         repeat."""
         body = CategoryPushRequest(protocol_version=PROTOCOL_VERSION, operations=list(operations))
         return self._call(CategoryPushResponse, "POST", "/school-categories/push", **_json(body))
+
+    def push_visits(self, operations: Sequence[VisitOperation]) -> VisitPushResponse:
+        """Send visits planned or changed on this laptop (at most ``MAX_BATCH``, in device_seq
+        order); safe to repeat."""
+        body = VisitPushRequest(protocol_version=PROTOCOL_VERSION, operations=list(operations))
+        return self._call(VisitPushResponse, "POST", "/visits/push", **_json(body))
 
     def pull_categories(
         self, school_id: str, since: int, limit: int = DEFAULT_PULL_LIMIT

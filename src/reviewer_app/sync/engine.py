@@ -6,12 +6,14 @@
 1. **Handshake**: one request; the server names the reviews this device may read and each one's
    newest ``server_seq``. With an empty outbox and every cursor at ``last_seq`` the session ends
    here, so a sync with nothing to do costs one round trip whatever the store size.
-2. **Blobs first**: every file that a pending operation refers to is uploaded by content hash,
+2. **Visits** planned or changed on this laptop (:mod:`.visit_engine`), so a review finds
+   its visit on the server; reviews of a visit the server refused wait on the laptop.
+3. **Blobs**: every file that a pending operation refers to is uploaded by content hash,
    skipped when the server holds it, resumed from the server's offset after a dropped line.
-3. **Push** until the outbox is drained, in batches of at most :data:`MAX_BATCH`; each answer is
+4. **Push** until the outbox is drained, in batches of at most :data:`MAX_BATCH`; each answer is
    recorded at once. Rejected operations move to the needs-attention list and never block the
    rest; ``retry`` answers (a file the server still lacks) stay queued for the next session.
-4. **Pull** each review until ``has_more`` is false; each page's changes **and** the cursor are
+5. **Pull** each review until ``has_more`` is false; each page's changes **and** the cursor are
    stored in one local transaction, so an interrupted sync resumes by syncing again.
 
 Conflicts come back as data (``SyncResult.open_conflicts``), never as exceptions.
@@ -43,6 +45,7 @@ from reviewer_app.sync.protocol import (
     ReviewSummary,
     TrustPublication,
 )
+from reviewer_app.sync.visit_engine import VisitPort, sync_visits
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,9 @@ BLOB_CHUNK_BYTES = min(MAX_BLOB_CHUNK_BYTES, 1024 * 1024)
 class OutboxPort(Protocol):
     """What the engine needs of the local outbox."""
 
-    def pending_review_ids(self) -> list[str]:
-        """Reviews with operations waiting to be pushed."""
+    def pending_review_ids(self, held_visits: frozenset[str] = frozenset()) -> list[str]:
+        """Reviews with operations waiting to be pushed, less the reviews of ``held_visits``
+        (visits the server refused: their reviews' changes wait on the laptop)."""
         ...
 
     def pending_operations(
@@ -186,6 +190,8 @@ class _Session:
         self.result = SyncResult()
         #: Each readable review's newest server_seq, kept current from push answers.
         self.reviews: dict[str, ReviewSummary] = {}
+        #: Visits the server refused and does not hold: their reviews are not pushed.
+        self.held_visits: frozenset[str] = frozenset()
 
     def check_cancel(self) -> None:
         if self.cancel():
@@ -216,7 +222,7 @@ class _Session:
             self.outbox.settle()
 
     def _push_reviews(self) -> None:
-        review_ids = self.outbox.pending_review_ids()
+        review_ids = self.outbox.pending_review_ids(self.held_visits)
         # The next batch is read (and turned into wire operations) on a helper thread while
         # the current one travels and the server applies it: reading is off the critical path.
         with ThreadPoolExecutor(1, thread_name_prefix="sync-read-ahead") as ahead:
@@ -308,12 +314,15 @@ def run(
     cancel: CancelCheck | None = None,
     categories: CategoryPort | None = None,
     library: LibraryPort | None = None,
+    visits: VisitPort | None = None,
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
 
-    With ``categories``, schools' agreed categories are pushed and pulled after the reviews
-    (:mod:`reviewer_app.sync.category_engine`); with ``library``, the trust's framework library
-    is fetched last when the handshake says it changed (:mod:`.framework_engine`).
+    With ``visits``, visits planned or changed on this laptop are pushed before anything else
+    (:mod:`reviewer_app.sync.visit_engine`). With ``categories``, schools' agreed categories
+    are pushed and pulled after the reviews (:mod:`reviewer_app.sync.category_engine`); with
+    ``library``, the trust's framework library is fetched last when the handshake says it
+    changed (:mod:`.framework_engine`).
 
     Errors from the client (:class:`~reviewer_app.sync.client.SyncClientError`) propagate after the
     work already done is stored; syncing again carries on from there. A cancel request stops
@@ -329,6 +338,10 @@ def run(
         session.result.trust = handshake.trust
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
+        if visits is not None:
+            session.held_visits = sync_visits(
+                visits, client, handshake, session.result, session.check_cancel, session.progress
+            )
         session.upload_blobs()
         session.push()
         session.pull()

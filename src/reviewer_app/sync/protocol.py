@@ -788,4 +788,88 @@ class SchoolCategoryFeed(_Message):
     last_seq: int
 
 
+# ---------------------------------------------------------------- visits
+#
+# A visit planned (or changed) on a laptop belongs to a school, not a review, so it travels by
+# its own endpoint: ``POST /visits/push`` (a batch of :class:`VisitOperation`, answered one
+# :class:`OpResult` each, exactly once by ``op_id``). The server accepts a visit when its sender
+# may plan visits for the school (a lead reviewer or improvement partner assigned to it, or a
+# trust admin) and refuses it with a reason otherwise; team members' laptops receive accepted
+# visits in the handshake (``HandshakeResponse.visits``), like visits planned on the console.
+
+#: The roles a person may hold on a visit's team (``domain.visits.VISIT_ROLES``).
+VisitRole: TypeAlias = Literal[
+    "lead_reviewer", "peer_reviewer", "improvement_partner", "safeguarding_lead"
+]
+#: At most this many people on one visit's team.
+MAX_VISIT_TEAM = 50
+
+
+class VisitTeamMember(_Message):
+    person_id: RecordId
+    role: VisitRole
+
+
+class VisitRecord(_Message):
+    """A visit as planned: school, framework, planned dates, the team and its lead."""
+
+    id: RecordId
+    school_id: RecordId
+    framework_id: RecordId
+    planned_start: date
+    planned_end: date
+    team: Annotated[list[VisitTeamMember], Field(min_length=1, max_length=MAX_VISIT_TEAM)]
+
+    @model_validator(mode="after")
+    def _coherent(self) -> VisitRecord:
+        if self.planned_end < self.planned_start:
+            raise ValueError("the visit ends before it starts")
+        people = [m.person_id for m in self.team]
+        if len(set(people)) != len(people):
+            raise ValueError("the same person is on the team twice")
+        if sum(m.role == "lead_reviewer" for m in self.team) > 1:
+            raise ValueError("a visit has at most one lead reviewer")
+        return self
+
+
+class VisitOperation(_Message):
+    """One new or changed visit on its way to the server; ``op_id`` makes it exactly-once."""
+
+    op_id: uuid.UUID
+    device_seq: int = Field(ge=1, le=2**62)
+    visit: VisitRecord
+    device_time: datetime
+
+    @field_validator("device_time")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return _utc(value)
+
+    def digest(self) -> str:
+        """SHA-256 of the operation's canonical JSON (same op_id, same digest: a replay)."""
+        return sha256_hex(canonical_json(self.model_dump(mode="json")))
+
+
+class VisitPushRequest(_Message):
+    """``POST /visits/push``: up to :data:`MAX_BATCH` visits in device order."""
+
+    protocol_version: int
+    operations: Annotated[list[VisitOperation], Field(min_length=1, max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VisitPushRequest:
+        seqs = [op.device_seq for op in self.operations]
+        if any(b <= a for a, b in itertools.pairwise(seqs)):
+            raise ValueError("operations must be in strictly increasing device_seq order")
+        if len({op.op_id for op in self.operations}) != len(self.operations):
+            raise ValueError("an op_id appears twice in one batch")
+        return self
+
+
+class VisitPushResponse(_Message):
+    """One result per operation, in the request's order."""
+
+    results: list[OpResult]
+
+
 HandshakeResponse.model_rebuild()

@@ -100,6 +100,8 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             "visit_id": visit,
             "device_id": enrolled["device_id"],
             "token": "not-a-real-link",
+            "doc_id": "learning-walk",
+            "version": "2",
             "rest": "no-such-page",
         },
     )

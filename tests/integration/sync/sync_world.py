@@ -1,6 +1,7 @@
 """Test world for sync: the real server on loopback, laptops with real encrypted stores.
 
-* :class:`LiveServer`: uvicorn serving the real app in a thread on a free port (SQLite).
+* :class:`LiveServer`: uvicorn serving the real app in a thread on a free port (SQLite, or the
+  database named).
 * :class:`MemoryKeyring`: an in-memory keyring backend (``keyring.set_keyring``), so device
   tokens and store keys never touch a real keyring.
 * :class:`FaultyTransport`: wraps httpx's real transport and injects the faults the design
@@ -61,11 +62,14 @@ class LiveServer:
     extra_routes: Callable[[Any], None] | None = None
     #: The app version the server publishes (as ``serve --app-version`` sets it).
     app_release: AppRelease | None = None
+    #: The server's database (a SQLite file in ``folder`` unless told).
+    database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
     authority: TrustAuthority | None = None
 
     def start(self) -> None:
-        self.engine = create_server_engine(f"sqlite:///{self.folder / 'server.sqlite3'}")
+        url = self.database_url or f"sqlite:///{self.folder / 'server.sqlite3'}"
+        self.engine = create_server_engine(url)
         migrate(self.engine)
         (self.folder / "blobs").mkdir(exist_ok=True)
         app = create_app(

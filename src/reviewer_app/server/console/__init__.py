@@ -26,6 +26,7 @@ AREAS = (
     "schools",
     "people",
     "visits",
+    "frameworks",
     "enrolment",
     "devices",
     "audit_log",

@@ -1,5 +1,5 @@
-"""Visits: the year by half term, planning a visit (with its warnings), one visit's page, and
-the frameworks visits follow."""
+"""Visits: the year by half term, planning a visit (with its warnings) and one visit's page.
+(The frameworks visits follow are in :mod:`.frameworks`.)"""
 
 from __future__ import annotations
 
@@ -269,65 +269,4 @@ def start_review(request: Request, visit_id: str, form: FormDep) -> Response:
             f"/console/visits/{visit.id}",
             user=user,
             flash="The review is started; the team's laptops receive it at their next sync.",
-        )
-
-
-@router.get("/console/frameworks")
-def framework_list(request: Request) -> Response:
-    with console_page(request) as (session, user):
-        return render(
-            request, "visits/frameworks.html", {"frameworks": _frameworks(session)}, user=user
-        )
-
-
-@router.post("/console/frameworks/import")
-def import_installed(request: Request, form: FormDep) -> Response:
-    from reviewer_app.paths import frameworks_dir
-
-    with console_action(request, form) as (session, user):
-        try:
-            registered = adm.import_frameworks(session, frameworks_dir(), actor=user.actor)
-        except ReviewerError as exc:
-            return render(
-                request,
-                "visits/frameworks.html",
-                {"frameworks": _frameworks(session), "error": str(exc)},
-                user=user,
-                status=400,
-            )
-        return redirect(
-            "/console/frameworks",
-            user=user,
-            flash=f"{len(registered)} frameworks are registered from the server's installed "
-            "frameworks.",
-        )
-
-
-@router.post("/console/frameworks/new")
-def add_framework(request: Request, form: FormDep) -> Response:
-    with console_action(request, form) as (session, user):
-        framework_id = text(form, "framework_id")
-        if not framework_id or not framework_id.replace("-", "").replace("_", "").isalnum():
-            return render(
-                request,
-                "visits/frameworks.html",
-                {
-                    "frameworks": _frameworks(session),
-                    "error": "Enter the framework's id: letters, digits, - and _ only "
-                    "(as in its file, for example learning-walk).",
-                },
-                user=user,
-                status=400,
-            )
-        framework = adm.add_framework(
-            session,
-            framework_id,
-            title=text(form, "title"),
-            safeguarding=bool(form.get("safeguarding")),
-            actor=user.actor,
-        )
-        return redirect(
-            "/console/frameworks",
-            user=user,
-            flash=f"{framework.title or framework.id} is registered.",
         )

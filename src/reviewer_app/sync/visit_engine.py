@@ -1,0 +1,86 @@
+"""The visit stage of a sync session (after the handshake, before the reviews' push).
+
+Visits planned or changed on this laptop travel by their own endpoint
+(:mod:`reviewer_app.sync.protocol`, "visits"), before any review, so that a review started on a
+visit planned here finds its visit on the server. Pending visits are pushed in batches, each
+answer recorded at once; a refused one moves to needs-attention and never blocks the rest. The
+reviews of a visit the server refused and does not hold are left out of the push that follows
+(their changes stay queued on this laptop), so a refusal is said once and never becomes a sync
+error that repeats. With nothing pending the stage sends no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from reviewer_app.sync.protocol import (
+    MAX_BATCH,
+    HandshakeResponse,
+    OpResult,
+    ResultStatus,
+    VisitOperation,
+)
+
+if TYPE_CHECKING:
+    from reviewer_app.sync.client import SyncClient
+    from reviewer_app.sync.engine import ProgressCallback, SyncResult
+
+
+class VisitPort(Protocol):
+    """What the stage needs of the local store."""
+
+    def queue_unsynced(self, server_visit_ids: set[str]) -> int:
+        """Queue local visits the server does not list and that were never queued (once)."""
+        ...
+
+    def pending_visits(self, after_device_seq: int, limit: int) -> list[VisitOperation]:
+        """Up to ``limit`` visits waiting to be pushed after ``after_device_seq``."""
+        ...
+
+    def record_visit_results(self, results: Sequence[OpResult]) -> None:
+        """Store the server's answers to one batch (in one local transaction)."""
+        ...
+
+    def held_back(self, server_visit_ids: set[str]) -> frozenset[str]:
+        """Visits the server refused and does not hold."""
+        ...
+
+
+def sync_visits(
+    port: VisitPort,
+    client: SyncClient,
+    handshake: HandshakeResponse,
+    result: SyncResult,
+    check_cancel: Callable[[], None],
+    progress: ProgressCallback,
+) -> frozenset[str]:
+    """Push this laptop's pending visits; returns the visits whose reviews must wait."""
+    from reviewer_app.sync.engine import SyncProgress
+
+    on_server = {v.visit_id for v in handshake.visits}
+    port.queue_unsynced(on_server)
+    after = 0
+    while True:
+        check_cancel()
+        batch = port.pending_visits(after, MAX_BATCH)
+        if not batch:
+            break
+        progress(SyncProgress("push", result.pushed, 0, "visits"))
+        response = client.push_visits(batch)
+        port.record_visit_results(response.results)
+        _count(result, response.results)
+        after = batch[-1].device_seq
+    return port.held_back(on_server)
+
+
+def _count(result: SyncResult, results: Sequence[OpResult]) -> None:
+    result.pushed += len(results)
+    for answer in results:
+        if answer.status is ResultStatus.ACCEPTED:
+            result.accepted += 1
+        elif answer.status is ResultStatus.REJECTED:
+            result.rejected += 1
+            result.rejections.append(answer)
+        else:
+            result.retry_later += 1

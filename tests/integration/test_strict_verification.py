@@ -1,0 +1,313 @@
+"""Strict verification (issue 19 item 1): each rule on a file the test builds, and what poppler's
+``pdfsig`` and pyHanko's own validator say about the same file.
+
+Where they disagree with ours, the test says why ours is right. ``pdfsig`` checks each
+signature's digest and (with an NSS database we do not give it) its certificate; pyHanko's
+validator checks the signature, the chain and the kinds of later change. Neither looks at the
+parts of the file no digest covers, which is where these cases live.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reviewer_app.reports import ca
+from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.keys import credentials, generate_signing_key
+from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.verification import ReportVerification, verify_report
+from support.sample_reports import SampleTrust
+
+
+def _ours(pdf: bytes, trust: SampleTrust) -> ReportVerification:
+    return verify_report(pdf, trust_roots=[trust.root], crls=[trust.crl])
+
+
+def _pdfsig(pdf: bytes, tmp_path: Path) -> list[str]:
+    """pdfsig's verdict on each signature's digest ("Signature is Valid." and so on)."""
+    path = tmp_path / "case.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    return re.findall(r"Signature Validation: (.*)", out)
+
+
+def _pdfsig_whole_file(pdf: bytes, tmp_path: Path) -> bool:
+    """Whether pdfsig says the last signature covers the whole file."""
+    path = tmp_path / "case.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    signed = [block for block in out.split("Signature #") if "Signed Ranges" in block]
+    return "Not total document signed" not in signed[-1]
+
+
+def _pyhanko(pdf: bytes, trust: SampleTrust) -> list[bool]:
+    """pyHanko's own bottom line for each signature, validated now against the trust."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    verdicts = []
+    for sig in reader.embedded_regular_signatures:
+        context = ValidationContext(
+            trust_roots=[asn1_x509.Certificate.load(trust.root.public_bytes(Encoding.DER))],
+            crls=[asn1_crl.CertificateList.load(trust.crl.public_bytes(Encoding.DER))],
+            allow_fetching=False,
+        )
+        try:
+            status = validate_pdf_signature(sig, signer_validation_context=context)
+        except Exception:
+            verdicts.append(False)
+            continue
+        verdicts.append(bool(status.bottom_line))
+    return verdicts
+
+
+@pytest.fixture(scope="module")
+def first_signed(oakwood: SampleTrust, peer_document: ReportDocument) -> bytes:
+    """The peer review with its first signature: what the server receives mid-sign-off."""
+    return sign_report(
+        prepare_and_render(peer_document),
+        oakwood.signers["Amira Hussain"],
+        trust_roots=[oakwood.root],
+        crls=[oakwood.crl],
+    )
+
+
+def test_the_untouched_file_passes_every_checker(
+    first_signed: bytes, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    amira = _ours(first_signed, oakwood).signatures[0]
+    assert amira.ok, amira.sentence
+    assert _pyhanko(first_signed, oakwood) == [True]
+    assert _pdfsig(first_signed, tmp_path) == ["Signature is Valid."]
+    assert _pdfsig_whole_file(first_signed, tmp_path)
+
+
+# ---------------------------------------------------------------- certificate validity
+
+
+def _signed_with_certificate_dated(
+    peer_document: ReportDocument, trust: SampleTrust, *, now: datetime, valid_days: int
+) -> bytes:
+    key = generate_signing_key()
+    cert = ca.issue_certificate(
+        trust.ca,
+        key.public_key(),
+        name="Amira Hussain",
+        email="amira@oakwood.example",
+        roles=["Peer reviewer"],
+        valid_days=valid_days,
+        now=now,
+    )
+    # Signed without the trust's material, as a laptop that does not check itself would.
+    return sign_report(prepare_and_render(peer_document), credentials(key, cert, [trust.root]))
+
+
+def test_a_certificate_expired_at_signing_time_fails(
+    peer_document: ReportDocument, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    pdf = _signed_with_certificate_dated(
+        peer_document, oakwood, now=datetime.now(UTC) - timedelta(days=60), valid_days=30
+    )
+    amira = _ours(pdf, oakwood).signatures[0]
+    assert not amira.ok
+    assert not amira.certified_by_trust
+    assert "had expired when the signature says it was made" in amira.sentence
+    assert "revocation list" not in amira.sentence  # the reason, not a side effect of it
+    assert _pyhanko(pdf, oakwood) == [False]  # agrees (it says "not trusted", not why)
+    # pdfsig checks the digest only (the trust root is not in its NSS database): it cannot tell.
+    assert _pdfsig(pdf, tmp_path) == ["Signature is Valid."]
+
+
+def test_a_certificate_not_yet_valid_at_signing_time_fails(
+    peer_document: ReportDocument, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    pdf = _signed_with_certificate_dated(
+        peer_document, oakwood, now=datetime.now(UTC) + timedelta(days=3), valid_days=30
+    )
+    amira = _ours(pdf, oakwood).signatures[0]
+    assert not amira.ok
+    assert "was not yet valid when the signature says it was made" in amira.sentence
+    assert _pyhanko(pdf, oakwood) == [False]
+    assert _pdfsig(pdf, tmp_path) == ["Signature is Valid."]
+
+
+# ---------------------------------------------------------------- after the last signature
+
+
+def _change_title(pdf: bytes) -> bytes:
+    """An incremental update touching only the document information (its title)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    info = writer.trailer["/Info"].get_object()
+    info[generic.NameObject("/Title")] = generic.TextStringObject("Outstanding in every way")
+    writer.update_container(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_metadata_only_update_after_the_last_signature_fails(
+    first_signed: bytes, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    changed = _change_title(first_signed)
+    result = _ours(changed, oakwood)
+    amira = result.signatures[0]
+    assert amira.intact  # the signed bytes are untouched...
+    assert not amira.ok  # ...but the file is not the one signed
+    assert "changed after the last signature" in amira.sentence
+    assert "document information (title, author, dates)" in amira.sentence
+    assert any("changed after the last signature" in p for p in result.problems)
+    # pyHanko's difference analysis allows a metadata update, and pdfsig calls the signature
+    # valid (noting only that it does not cover the whole file). Ours refuses: nobody signed
+    # the new title, and a reader sees it as the report's.
+    assert _pyhanko(changed, oakwood) == [True]
+    assert _pdfsig(changed, tmp_path) == ["Signature is Valid."]
+    assert not _pdfsig_whole_file(changed, tmp_path)
+
+
+def test_bytes_appended_after_the_last_signature_fail(
+    first_signed: bytes, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    changed = first_signed + b"\n% appended\n"
+    amira = _ours(changed, oakwood).signatures[0]
+    assert not amira.ok
+    assert "bytes that are not a PDF update were added" in amira.sentence
+    assert _pyhanko(changed, oakwood) == [True]  # it ignores bytes that are not a revision
+    assert _pdfsig(changed, tmp_path) == ["Signature is Valid."]
+    assert not _pdfsig_whole_file(changed, tmp_path)
+
+
+def test_the_server_refuses_a_report_changed_after_its_last_signature(
+    first_signed: bytes, oakwood: SampleTrust, tmp_path: Path
+) -> None:
+    """Mid-sign-off reports are accepted on arrival; a changed title is not."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from reviewer_app.reports.ca import CaFolder
+    from reviewer_app.server.trust_authority import TrustAuthority
+
+    folder = CaFolder(tmp_path / "ca")
+    folder.root_cert_path.parent.mkdir()
+    folder.root_cert_path.write_bytes(oakwood.root.public_bytes(Encoding.PEM))
+    folder.crl_path.write_bytes(oakwood.crl.public_bytes(Encoding.PEM))
+    authority = TrustAuthority(folder.folder)
+    assert authority.verify_report(first_signed) is None
+    reason = authority.verify_report(_change_title(first_signed))
+    assert reason is not None
+    assert "changed after the last signature" in reason
+
+
+# ---------------------------------------------------------------- the signature container
+
+
+def _rewrite_container(pdf: bytes, change: Any) -> bytes:
+    """The same file with the first signature's CMS changed by ``change(content_info)``,
+    written back into the unsigned ``/Contents`` gap (same length, zero padded)."""
+    from asn1crypto import cms
+
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    end = pdf.index(b">", start)
+    raw = bytes.fromhex(pdf[start:end].decode("ascii"))
+    length = 4 + int.from_bytes(raw[2:4], "big")  # a 30 82 xx xx header
+    info = cms.ContentInfo.load(raw[:length])
+    new = change(info, raw[:length])
+    assert len(new) <= len(raw)
+    hex_new = new.hex().encode("ascii").ljust(end - start, b"0")
+    return pdf[:start] + hex_new + pdf[end:]
+
+
+def _add_unsigned_attribute(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+
+    signer = info["content"]["signer_infos"][0]
+    signer["unsigned_attrs"] = cms.CMSAttributes(
+        [
+            cms.CMSAttribute(
+                {
+                    "type": "signing_time",
+                    "values": [cms.Time({"utc_time": datetime(2020, 1, 1, tzinfo=UTC)})],
+                }
+            )
+        ]
+    )
+    return bytes(info.dump(force=True))
+
+
+def _add_foreign_certificate(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    other = ca.create_root("Some Other Trust")
+    certs = list(info["content"]["certificates"])
+    certs.append(
+        cms.CertificateChoices(
+            name="certificate",
+            value=asn1_x509.Certificate.load(other.certificate.public_bytes(Encoding.DER)),
+        )
+    )
+    info["content"]["certificates"] = cms.CertificateSet(certs)
+    return bytes(info.dump(force=True))
+
+
+def _junk_in_padding(_info: Any, der: bytes) -> bytes:
+    return der + b"\x01hidden"
+
+
+def _wrong_digest_list(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import algos, cms
+
+    info["content"]["digest_algorithms"] = cms.DigestAlgorithms(
+        [algos.DigestAlgorithm({"algorithm": "sha1"})]
+    )
+    return bytes(info.dump(force=True))
+
+
+VALID = "Signature is Valid."
+
+
+@pytest.mark.parametrize(
+    ("change", "words", "pdfsig_says"),
+    [
+        (_add_unsigned_attribute, "unsigned attribute (signing_time)", VALID),
+        (_add_foreign_certificate, "not part of the signer's chain", VALID),
+        (_junk_in_padding, "data after its end", VALID),
+        # pdfsig takes the digest algorithm from the altered list, so it agrees with us here.
+        (_wrong_digest_list, "signs with sha256", "Digest Mismatch."),
+    ],
+    ids=["unsigned-attribute", "foreign-certificate", "junk-after-container", "digest-list"],
+)
+def test_a_container_altered_outside_the_signed_digest_fails(
+    first_signed: bytes,
+    oakwood: SampleTrust,
+    tmp_path: Path,
+    change: Any,
+    words: str,
+    pdfsig_says: str,
+) -> None:
+    altered = _rewrite_container(first_signed, change)
+    assert len(altered) == len(first_signed)
+    amira = _ours(altered, oakwood).signatures[0]
+    assert amira.intact  # the digest and signature still check out...
+    assert not amira.ok  # ...but the container is not what was signed
+    assert words in amira.sentence
+    # pyHanko's validator (and pdfsig, but for the digest list it reads) does not look at the
+    # container's unsigned parts: the signature value covers only the signed attributes, so
+    # they call the file valid. An altered container means someone wrote into the one unsigned
+    # gap in the file, which a report as signed never has.
+    assert _pdfsig(altered, tmp_path) == [pdfsig_says]
+    assert _pyhanko(altered, oakwood) == [True]
