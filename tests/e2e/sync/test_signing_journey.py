@@ -57,6 +57,7 @@ def _ok(done: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # about 50 s on two idle cores; subprocess starts slow under load
 def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, server: Server) -> None:
     engine = create_server_engine(server.database_url)
     with write_session(engine) as s:
