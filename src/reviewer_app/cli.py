@@ -113,6 +113,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reviewer_app.app import run_gui
 
         return run_gui(args)
+    _log_command(args)
     run = args._run
     status: int = run(args)
     return status
+
+
+def _log_command(args: argparse.Namespace) -> None:
+    """Every command writes the same log file as the app (``logs/reviewer.log`` of its data
+    folder), so a failure's "the details are in the log" points at a file that holds them and
+    the terminal shows a sentence, never a traceback. A folder where no log can be written does
+    not stop the command (the failure's sentence then names what could not be written)."""
+    import contextlib
+
+    from reviewer_app import logging_setup
+    from reviewer_app.paths import AppPaths
+
+    with contextlib.suppress(OSError):
+        paths = AppPaths.resolve(getattr(args, "data_dir", None))
+        logging_setup.configure(paths.log_file)

@@ -34,13 +34,14 @@ class RingBufferHandler(logging.Handler):
 
 
 _ring: RingBufferHandler | None = None
+_log_file: Path | None = None
 
 
 def configure(
     log_file: Path, *, level: int = logging.INFO, console: bool = False
 ) -> RingBufferHandler:
     """Configure the root logger once; safe to call again (it replaces its own handlers)."""
-    global _ring
+    global _ring, _log_file
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_reviewer", False):
@@ -61,7 +62,16 @@ def configure(
         handler._reviewer = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    _log_file = log_file
     return _ring
+
+
+def details_in_log() -> str:
+    """The end of a failure's sentence: "the details are in the log (PATH)" naming the file this
+    run writes, so the reader knows where to look (and can send it to the trust's support)."""
+    if _log_file is None:
+        return "the details are in the log"
+    return f"the details are in the log ({_log_file})"
 
 
 def recent_log() -> str:

@@ -9,13 +9,16 @@ test names with :meth:`Browser.shoot` (that is how ``docs/screenshots/console-*.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_tab import CHROMIUM, CHROMIUM_ARGS, Browser
+from sqlmodel import select
 
-from console_support import ConsoleServer
+from console_support import ConsoleServer, Staff
+from reviewer_app.server import models
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +53,57 @@ def browser(chromium: Any, console_server: ConsoleServer) -> Iterator[Browser]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     tab = Browser(page, console_server)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not tab.console_errors, f"the browser console reported: {tab.console_errors}"
+
+
+@dataclass
+class DemoConsole:
+    """The console serving the demo trust, and its demo sign-ins by first name."""
+
+    server: ConsoleServer
+    staff: dict[str, Staff]
+
+
+@pytest.fixture(scope="module")
+def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConsole]:
+    """The demo trust with its history, served once for a module's tests."""
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.console.settings import ConsoleSettings
+    from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
+
+    folder = tmp_path_factory.mktemp("demo-console")
+    url = f"sqlite:///{folder / 'server.sqlite3'}"
+    engine = create_server_engine(url)
+    migrate(engine)
+    with write_session(engine) as session:
+        assert seed_demo_trust(session, frameworks_dir())
+    with write_session(engine) as session:
+        accounts = demo_accounts(session)
+        ids = {p.email: p.id for p in session.exec(select(models.Person)).all()}
+    engine.dispose()
+    server = ConsoleServer(url, folder, ConsoleSettings(demo_accounts=accounts)).start()
+    staff = {
+        a.email.split(".")[0]: Staff(a.email, ids[a.email], a.password, a.totp_secret)
+        for a in accounts
+    }
+    try:
+        yield DemoConsole(server, staff)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def demo_tab(chromium: Any, demo_console: DemoConsole) -> Iterator[Browser]:
+    """A fresh browser tab (no one signed in) on the demo console."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Browser(page, demo_console.server)
     try:
         yield tab
     finally:

@@ -89,4 +89,4 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return run_safely("export", body)
+    return run_safely("export", body, args)

@@ -63,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
         if restore:
             print("This new store now holds the work of the bundle's author (a restore).")
         print(
-            f"Imported {summary.reviews} new review(s), {summary.records} record(s) and "
-            f"{summary.files} file(s); {summary.queued} change(s) will be sent at the next sync."
+            f"Imported {summary.reviews} new review(s), {summary.records} record(s), "
+            f"{summary.files} file(s) and {summary.signed_reports} signed report(s); "
+            f"{summary.queued} change(s) will be sent at the next sync."
         )
         if summary.not_queued:
             print(
@@ -73,4 +74,4 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return run_safely("import", body)
+    return run_safely("import", body, args)

@@ -118,10 +118,10 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except Exception:
+        from reviewer_app.logging_setup import details_in_log
+
         log.exception("ca %s failed unexpectedly", args.ca_action)
-        print(
-            "The certificate authority command failed; the details are in the log.", file=sys.stderr
-        )
+        print(f"The certificate authority command failed; {details_in_log()}.", file=sys.stderr)
         return 2
 
 

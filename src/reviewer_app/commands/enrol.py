@@ -83,4 +83,4 @@ def run(args: argparse.Namespace) -> int:
         print("Run 'reviewer-app sync' to fetch your visits.")
         return 0
 
-    return run_safely("enrol", body)
+    return run_safely("enrol", body, args)

@@ -84,9 +84,11 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except Exception:  # never a traceback on the command line; the log keeps it
+        from reviewer_app.logging_setup import details_in_log
+
         log.exception("frameworks %s failed", args.action)
         print(
-            "Something went wrong while reading the framework files; the details are in the log.",
+            f"Something went wrong while reading the framework files; {details_in_log()}.",
             file=sys.stderr,
         )
         return 1

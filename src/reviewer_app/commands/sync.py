@@ -51,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
             service = SyncService(workspace.store, workspace.lane, paths=paths)
             result = service.sync_now(progress)
             status = service.status()
+            refused = service.refused_visit_sentences(result)
         print(summarise(result))
+        for sentence in refused:
+            print(sentence)
         if status.open_conflicts:
             print(
                 f"{status.open_conflicts} conflict(s) wait for the lead reviewer to choose "
@@ -66,4 +69,4 @@ def run(args: argparse.Namespace) -> int:
             print(status.update.sentence())
         return 0
 
-    return run_safely("sync", body)
+    return run_safely("sync", body, args)

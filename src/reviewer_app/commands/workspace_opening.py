@@ -45,9 +45,12 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return Workspace.open(paths, passphrase=_ask_passphrase)
 
 
-def run_safely(name: str, body: Callable[[], int]) -> int:
-    """Run a command body: a ReviewerError is printed as its sentence, anything else is logged
-    and reported in a sentence. Never a traceback."""
+def run_safely(name: str, body: Callable[[], int], args: argparse.Namespace | None = None) -> int:
+    """Run a command body: a ReviewerError is printed as its sentence, a disk that refuses a
+    write (full, read-only, forbidden) as a sentence naming the file, anything else is logged
+    and reported in a sentence naming the log file. Never a traceback."""
+    from reviewer_app.logging_setup import details_in_log
+
     try:
         return body()
     except ReviewerError as exc:
@@ -56,7 +59,25 @@ def run_safely(name: str, body: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("Stopped. Nothing was lost: run the command again to carry on.", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
         log.exception("%s failed", name)
-        print(f"Something went wrong during '{name}'; the details are in the log.", file=sys.stderr)
+        from reviewer_app.storage.disk_failures import disk_failure
+
+        failure = disk_failure(exc, _store_file(args))
+        if failure is not None:
+            print(str(failure), file=sys.stderr)
+            return 1
+        print(f"Something went wrong during '{name}'; {details_in_log()}.", file=sys.stderr)
         return 1
+
+
+def _store_file(args: argparse.Namespace | None) -> Path | None:
+    if args is None:
+        return None
+    from reviewer_app.paths import AppPaths
+
+    try:
+        paths = AppPaths.resolve(getattr(args, "data_dir", None))
+    except Exception:  # no usable folder at all: the sentence names the data folder instead
+        return None
+    return paths.demo_store_file if getattr(args, "demo", False) else paths.store_file

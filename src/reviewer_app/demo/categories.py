@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
+from reviewer_app.demo.trust_data import DEMO_TIERS
 from reviewer_app.domain.frameworks import FrameworkLibrary
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Trust
@@ -30,79 +31,7 @@ log = logging.getLogger(__name__)
 
 DEMO_PROFILE = "four-tier-trust"
 
-# School URN -> ((days before today, tier, agreed by (email), rationale), ...), oldest first.
-# ``None`` as the tier: the tier the scheme suggests from the school's signed reviews.
-_CATEGORIES: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
-    "145218": (  # Oakfield
-        (
-            95,
-            "grow",
-            "mark.ellison",
-            "Trust Board, start of year: attendance close to national; "
-            "reading is the one big move for this year.",
-        ),
-    ),
-    "146037": (  # Harrow Lane
-        (
-            460,
-            "grow",
-            "mark.ellison",
-            "Trust Board, start of last year: results in line; governance strong.",
-        ),
-        (
-            95,
-            "reinvent",
-            "mark.ellison",
-            "Trust Board, start of year: KS2 outcomes fell and "
-            "persistent absence rose; new head from January. CEO 1:1 fortnightly.",
-        ),
-    ),
-    "142663": (  # St Aidan's
-        (
-            20,
-            None,
-            "sarah.okafor",
-            "Agreed with the CEO after the peer review: strong areas, "
-            "but leaders' self-evaluation only partly confirmed. Stays in Grow, as suggested.",
-        ),
-    ),
-    "144871": (  # Northfield
-        (
-            95,
-            "stabilise",
-            "mark.ellison",
-            "Trust Board: interim leadership and a statement of "
-            "action after the summer; Trust-led governor committee every fortnight.",
-        ),
-    ),
-    "147402": (  # Brookside
-        (
-            95,
-            "reinvent",
-            "mark.ellison",
-            "Trust Board: behaviour improving but exclusions above "
-            "national; curriculum intent being rewritten.",
-        ),
-    ),
-    "143956": (  # Meadowbank
-        (
-            95,
-            "grow",
-            "mark.ellison",
-            "Trust Board: safeguarding effective; EHCP reviews now "
-            "timely. Challenge partner in place.",
-        ),
-    ),
-    "148120": (  # Riverside
-        (
-            95,
-            "lead",
-            "mark.ellison",
-            "Trust Board: sustained strong outcomes across phases; "
-            "provides Trust-wide capacity in maths.",
-        ),
-    ),
-}
+# The tiers and their reasons: ``trust_data.DEMO_TIERS`` (the server's demo has them too).
 
 
 def seed_demo_categories(
@@ -127,7 +56,7 @@ def seed_demo_categories(
         people = {p.email.split("@")[0]: p for p in organisation.list_people(trust_id=trust.id)}
         categories = SchoolCategoryRepository(session, record_ops=False)
         for school in organisation.list_schools(trust_id=trust.id):
-            for days_ago, tier, who, rationale in _CATEGORIES.get(school.urn, ()):
+            for days_ago, tier, who, rationale in DEMO_TIERS.get(school.urn, ()):
                 agreed_on = today - timedelta(days=days_ago)
                 person = people[who]
                 found = suggest_for_school(session, scheme, school, person.roles, agreed_on)

@@ -317,7 +317,8 @@ def seed_demo_reviews(store: Store, library: FrameworkLibrary) -> int:
         open_actions: list[Action] = []
         plan = (
             ("St Aidan's CE Primary School", "two-day-peer-review", 0, True),
-            ("St Aidan's CE Primary School", "safeguarding-audit", 0, True),
+            # The latest audit (index -1): the one before it is from the year before last.
+            ("St Aidan's CE Primary School", "safeguarding-audit", -1, True),
             ("St Aidan's CE Primary School", "learning-walk", 0, True),
             ("St Aidan's CE Primary School", "learning-walk", 1, False),
             # Filled in and waiting for its reviewers' signatures (index -1: the latest walk).

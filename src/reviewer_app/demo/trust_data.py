@@ -1,4 +1,5 @@
-"""The demo trust's data: invented schools, people and a year of visits (domain objects only).
+"""The demo trust's data: invented schools, people, tiers and a year and a half of visits
+(domain objects only).
 
 The desktop demo (``demo/trust.py``) seeds it into a laptop store; the trust server's
 ``serve --demo`` (``server/demo_trust.py``) seeds the same trust into the server's database, so
@@ -104,9 +105,13 @@ _TEAMS: dict[str, tuple[tuple[str, Role], ...]] = {
     "send-review": (("david", Role.LEAD_REVIEWER), ("aisha", Role.PEER_REVIEWER)),
 }
 
-# The year's rhythm for every school: (days before today, framework, length in days).
-# Each school is staggered a few days so the calendar does not line up.
+# The rhythm for every school: (days before today, framework, length in days): the half year
+# before last (a health check and a safeguarding audit, so the trust has a year and a half of
+# history to compare), then a year of visits. Each school is staggered a few days so the
+# calendar does not line up.
 _YEAR: tuple[tuple[int, str, int], ...] = (
+    (530, "health-check", 1),
+    (470, "safeguarding-audit", 1),
     (335, "two-day-peer-review", 2),
     (300, "safeguarding-audit", 1),
     (255, "improvement-partner-visit", 1),
@@ -131,6 +136,86 @@ _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
     ("northfield", -16, "two-day-peer-review", VisitStatus.PLANNED),
     ("meadowbank", -24, "safeguarding-audit", VisitStatus.PLANNED),
 )
+
+
+#: The schools' tiers under the four-tier scheme, by URN: ((days before today, tier, agreed by
+#: (the start of their email), rationale), ...), oldest first. ``None`` as the tier: the tier the
+#: scheme suggests from the school's signed reviews (the server's demo takes ``DEMO_SUGGESTED``).
+DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
+    "145218": (  # Oakfield
+        (
+            95,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of year: attendance close to national; "
+            "reading is the one big move for this year.",
+        ),
+    ),
+    "146037": (  # Harrow Lane
+        (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: results in line; governance strong.",
+        ),
+        (
+            95,
+            "reinvent",
+            "mark.ellison",
+            "Trust Board, start of year: KS2 outcomes fell and "
+            "persistent absence rose; new head from January. CEO 1:1 fortnightly.",
+        ),
+    ),
+    "142663": (  # St Aidan's
+        (
+            20,
+            None,
+            "sarah.okafor",
+            "Agreed with the CEO after the peer review: strong areas, "
+            "but leaders' self-evaluation only partly confirmed. Stays in Grow, as suggested.",
+        ),
+    ),
+    "144871": (  # Northfield
+        (
+            95,
+            "stabilise",
+            "mark.ellison",
+            "Trust Board: interim leadership and a statement of "
+            "action after the summer; Trust-led governor committee every fortnight.",
+        ),
+    ),
+    "147402": (  # Brookside
+        (
+            95,
+            "reinvent",
+            "mark.ellison",
+            "Trust Board: behaviour improving but exclusions above "
+            "national; curriculum intent being rewritten.",
+        ),
+    ),
+    "143956": (  # Meadowbank
+        (
+            95,
+            "grow",
+            "mark.ellison",
+            "Trust Board: safeguarding effective; EHCP reviews now "
+            "timely. Challenge partner in place.",
+        ),
+    ),
+    "148120": (  # Riverside
+        (
+            95,
+            "lead",
+            "mark.ellison",
+            "Trust Board: sustained strong outcomes across phases; "
+            "provides Trust-wide capacity in maths.",
+        ),
+    ),
+}
+
+
+#: The tier the scheme suggests for St Aidan's on its signed reviews (for the server's demo).
+DEMO_SUGGESTED = "grow"
 
 
 def _team(framework_id: str, people: dict[str, Person]) -> tuple[VisitReviewer, ...]:

@@ -31,11 +31,12 @@ BUNDLE_SUFFIX = ".reviewer"
 
 def summary_sentence(path: Path, summary: ImportSummary) -> str:
     """What an import added, in words."""
-    if not (summary.reviews or summary.records or summary.files):
+    if not (summary.reviews or summary.records or summary.files or summary.signed_reports):
         return f"Everything in {path.name} was already on this laptop."
     text = (
-        f"From {path.name}: {summary.reviews} new review(s), {summary.records} record(s) and "
-        f"{summary.files} file(s); {summary.queued} change(s) will be sent at the next sync."
+        f"From {path.name}: {summary.reviews} new review(s), {summary.records} record(s), "
+        f"{summary.files} file(s) and {summary.signed_reports} signed report(s); "
+        f"{summary.queued} change(s) will be sent at the next sync."
     )
     if summary.not_queued:
         text += (

@@ -28,6 +28,7 @@ from reviewer_app import APP_NAME
 from reviewer_app.domain.organisation import Person, School
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
+from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.services = services
         #: Set by :meth:`attach` once the store is open (it opens in the background).
         self.workspace: Workspace | None = None
+        self.change_bridge: ChangeBridge | None = None
         self.settings: Settings | None = None
         self.tasks = services.tasks
         self.window_state = WindowState(services.paths.config)
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
         """Show the store's schools: called once the Workspace is open."""
         self.workspace = workspace
         self.settings = settings
+        #: The change feed's notices on the GUI thread, for every screen of this window.
+        self.change_bridge = ChangeBridge(workspace.lane.changes, self)
         self._update_actions()
         self.reload()
         # Sync's modules load and its state is read on a reader thread; then it is wired in.
@@ -502,6 +506,7 @@ class MainWindow(QMainWindow):
     def open_new_visit(self) -> NewVisitDialog | None:
         """Open the New visit dialog for the school on show (or none chosen yet)."""
         from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
+        from reviewer_app.services.visit_planning import planning_facts
 
         workspace = self.workspace
         if workspace is None or not self.new_visit_action.isEnabled():
@@ -516,6 +521,7 @@ class MainWindow(QMainWindow):
             tasks=self.tasks,
             school_id=school.id if school is not None else None,
             lead=self._current_person(),
+            planning=planning_facts(workspace),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

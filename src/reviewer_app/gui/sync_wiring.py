@@ -111,11 +111,9 @@ class SyncWiring(QObject):
     """Owns the sync controller, its status widget, the Sync menu and the sync dialogs.
 
     Signals:
-        changes_arrived(): a sync received changes; the window is reading its lists again.
         enrolled(Enrolment): this laptop was enrolled (or enrolled again) from the dialog.
     """
 
-    changes_arrived = Signal()
     enrolled = Signal(object)
 
     def __init__(self, window: MainWindow, prepared: PreparedSync) -> None:
@@ -208,13 +206,16 @@ class SyncWiring(QObject):
         if self._closed:
             return
         if result.pulled or self.service.applier.handshake_changed:
-            self.window.reload()
-            if self.window.review_editors:
-                self.window._note("Changes arrived from the trust; reopen a review to see them.")
-            self.changes_arrived.emit()
+            self.window.reload()  # open editors take what changed from the change feed
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
+        if result.refused_visits:
+            # Said once: a refused visit is never sent again by itself.
+            self._tell(
+                "The trust did not accept a visit",
+                "\n\n".join(self.service.refused_visit_sentences(result)),
+            )
 
     def _automatic(self, settings: Settings | None) -> bool:
         """Sync by itself (the setting), except the demo store, which never syncs."""

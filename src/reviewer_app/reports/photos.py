@@ -33,6 +33,7 @@ def print_ready(data: bytes, max_width: float, max_height: float) -> PrintPhoto:
     """The photo scaled to fit ``max_width`` x ``max_height`` points at :data:`PRINT_DPI`.
 
     Raises ``OSError`` (or Pillow's subclass of it) when ``data`` is not an image Pillow reads.
+    A small JPEG is embedded as it is, undecoded: check it with :func:`usable_photo_size` first.
     """
     from PIL import Image, ImageOps
 
@@ -67,3 +68,23 @@ def print_ready(data: bytes, max_width: float, max_height: float) -> PrintPhoto:
         out = io.BytesIO()
         upright.save(out, format="JPEG", quality=JPEG_QUALITY)
         return PrintPhoto(out.getvalue(), width, height)
+
+
+def usable_photo_size(data: bytes) -> tuple[int, int] | None:
+    """The size of a JPEG or PNG photo that decodes whole; ``None`` for a damaged, cut-short or
+    oversized one (a header alone can look fine while the picture is cut short, so it is
+    decoded in full)."""
+    import warnings
+
+    from PIL import Image as PilImage
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PilImage.DecompressionBombWarning)
+            with PilImage.open(io.BytesIO(data)) as picture:
+                if picture.format not in {"JPEG", "PNG"}:
+                    return None
+                picture.load()
+                return picture.size
+    except Exception:  # any reason a picture cannot be drawn: it is named instead
+        return None

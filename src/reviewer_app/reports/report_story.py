@@ -8,24 +8,27 @@ record where each signature field goes.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot, SummaryRow
+from reviewer_app.reports.photos import usable_photo_size
 from reviewer_app.reports.report_style import (
     FONT,
     FONT_BOLD,
     INK,
     PANEL,
     RULE,
-    RenderError,
     ReportStyles,
     fitted,
     ink_on,
     markup,
     safe_colour,
 )
+
+log = logging.getLogger(__name__)
 
 #: Height of one signature block, in points (the field sits in its lower part).
 SIGNATURE_BLOCK_HEIGHT = 92.0
@@ -449,17 +452,27 @@ class ReportStory:
         return story
 
     def _photo_cell(self, data: bytes, caption: str, width: float, max_height: float) -> Any:
+        """The photo with its caption; a photo that cannot be used (damaged, cut short, not a
+        picture) is named in its place and the report goes on."""
         from reportlab.platypus import Image, Paragraph
 
         from reviewer_app.reports.photos import print_ready
 
         try:
+            if usable_photo_size(data) is None:
+                raise ValueError("not a whole JPEG or PNG picture")
             photo = print_ready(data, width, max_height)
-        except Exception as exc:
-            raise RenderError(
-                f"The photo captioned '{caption[:40]}' could not be read.",
-                hint="Remove it from the review or attach it again.",
-            ) from exc
+        except Exception:
+            log.warning("a photo in the report's appendix cannot be read; it is named instead")
+            return [
+                Paragraph(
+                    markup(
+                        f"The photo '{caption[:80]}' could not be shown: its file is damaged "
+                        "or cut short. Attach it again to show it here."
+                    ),
+                    self.styles.muted,
+                )
+            ]
         image = Image(io.BytesIO(photo.data), width=photo.width, height=photo.height)
         image.hAlign = "LEFT"
         return [image, Paragraph(markup(caption), self.styles.muted)]

@@ -45,6 +45,7 @@ from reviewer_app.server.access import (
     visit_access,
 )
 from reviewer_app.server.app_release import health_fields
+from reviewer_app.server.auth_first import AuthenticateFirst
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
@@ -79,9 +80,11 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENCODED_PAYLOADS,
+    MAX_CURSOR,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
     AppRelease,
@@ -285,7 +288,9 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     )
     app.state.context = context
     http_errors.install(app)
+    app.add_middleware(AuthenticateFirst)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, Any]:
@@ -347,6 +352,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             app_release=context.app_release,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
+            colleagues=colleagues(session, caller.person),
+            trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
@@ -425,7 +432,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         request: Request,
         session: SessionDep,
         caller: CallerDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""

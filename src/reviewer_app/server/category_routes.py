@@ -29,6 +29,7 @@ from reviewer_app.server.school_categories import (
 )
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
+    MAX_CURSOR,
     MAX_PULL_LIMIT,
     CategoryPushRequest,
     CategoryPushResponse,
@@ -65,7 +66,7 @@ def register(app: FastAPI) -> None:
         school_id: SchoolId,
         session: SessionDep,
         caller: CallerDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Any:
         """The school's agreed categories after cursor ``since``, oldest first."""

@@ -1,6 +1,7 @@
 """The demo trust on the server (``reviewer-app-server serve --demo``): the same schools, people
 and visits as the desktop demo (:mod:`reviewer_app.demo.trust_data`), the installed frameworks,
-team members assigned to the schools they visit, and console sign-ins for three of the people.
+team members assigned to the schools they visit, the reviews and tiers its laptops would have
+synced (:mod:`.demo_history`), and console sign-ins for three of the people.
 
 The demo's sign-in details are shown on the console's sign-in page, and only in demo mode.
 """
@@ -22,11 +23,13 @@ from reviewer_app.demo.trust_data import (
     demo_trust,
     demo_visits,
 )
+from reviewer_app.domain.frameworks import load_library
 from reviewer_app.domain.organisation import Role
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.audit import Actor
 from reviewer_app.server.console.settings import DemoAccount
+from reviewer_app.server.demo_history import seed_demo_history
 from reviewer_app.server.staff_accounts import new_totp_secret, set_demo_password
 
 log = logging.getLogger(__name__)
@@ -75,9 +78,8 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
         )
     session.flush()
     registered = {f.id for f in session.exec(select(models.Framework))}
-    for visit in demo_visits(today, schools, people):
-        if visit.framework_id not in registered:
-            continue
+    visits = [v for v in demo_visits(today, schools, people) if v.framework_id in registered]
+    for visit in visits:
         team = [(r.person_id, r.role.value) for r in visit.reviewers]
         for person_id, _role in team:
             adm.assign(session, person_id, visit.school_id, actor=_DEMO)
@@ -88,8 +90,13 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
             start=visit.planned_start,
             end=visit.planned_end,
             team=team,
+            visit_id=visit.id,
             actor=_DEMO,
         )
+    session.flush()
+    library = load_library(frameworks_folder)
+    reviews = seed_demo_history(session, library, schools, people, visits, today)
+    log.info("Demo history: %d reviews and the schools' tiers", reviews)
     for key, _label in _CONSOLE_PEOPLE:
         row = session.get(models.Person, people[key].id)
         assert row is not None

@@ -7,6 +7,7 @@ where in the request the problem is and what was wrong.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.sync.protocol import ErrorBody, ErrorCode
@@ -66,6 +67,7 @@ def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into an :class:`ErrorBody`."""
     from fastapi.exceptions import RequestValidationError
     from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.requests import ClientDisconnect
 
     async def on_api_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -91,8 +93,24 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
-    async def on_unexpected(_request: Request, exc: Exception) -> Response:
-        log.error("Unexpected server error", exc_info=exc)
+    async def on_disconnect(request: Request, exc: Exception) -> Response:
+        # The laptop went away (or its body was cut off) before the request arrived whole: an
+        # ordinary event on a school's Wi-Fi, not a server fault. Nothing was applied.
+        log.info(
+            "Request %s %s ended before its body arrived whole (client disconnected)",
+            request.method,
+            request.url.path,
+        )
+        return error_response(
+            400,
+            "invalid_request",
+            "The request ended before its body arrived whole; send it again.",
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        # The exception's own text can quote the request's content (a review's notes), so the
+        # log line names the exception's type and where it was raised, never its message.
+        log_unexpected(request.method, request.url.path, exc)
         return error_response(
             500, "server_error", "The server failed to handle this request; try again later."
         )
@@ -100,4 +118,50 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def log_unexpected(method: str, path: str, exc: BaseException) -> None:
+    """Log a server fault without the exception's text, which can quote the request's content
+    (a review's notes): its type and where it was raised are enough to find it."""
+    log.error(
+        "Unexpected server error handling %s %s (%s); traceback:\n%s",
+        method,
+        path,
+        type(exc).__name__,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+
+
+class CatchAll:
+    """ASGI middleware: a fault nothing else handled becomes a 500 ``ErrorBody``, logged by
+    :func:`log_unexpected` and not raised further (Starlette would raise it on to the server,
+    whose log line quotes the exception's text)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log_unexpected(scope.get("method", ""), scope.get("path", ""), exc)
+            if not started:
+                response = error_response(
+                    500,
+                    "server_error",
+                    "The server failed to handle this request; try again later.",
+                )
+                await response(scope, receive, send)

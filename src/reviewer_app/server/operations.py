@@ -29,6 +29,7 @@ from reviewer_app.server.access import (
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.record_checks import RecordChecks
 from reviewer_app.server.signed_reports import ReportChecker
 from reviewer_app.sync.protocol import (
     Change,
@@ -128,6 +129,8 @@ class _Push:
         #: and stored on the locked review row by :meth:`finish`.
         self.last_seq = review.last_seq
         self.now = utc_now()
+        #: Each record checked against the shared schema and the review's framework.
+        self.checks = RecordChecks(session, review, self.record)
 
     def canonical_payload(self, op: Operation) -> bytes:
         encoded = self.encoded.get(id(op))
@@ -324,6 +327,9 @@ class _Push:
                         RejectReason.NOT_ALLOWED,
                         "A change can only be sent by the person who made it.",
                     )
+        problem = self.checks.problem(op)
+        if problem is not None:
+            return self.rejected(op, RejectReason.INVALID_PAYLOAD, problem)
         handlers = {
             OpKind.APPEND: self._append,
             OpKind.RETRACT: self._retract,

@@ -30,6 +30,7 @@ from reviewer_app.server.audit import Actor
 from reviewer_app.server.database import is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.sync.protocol import (
+    Colleague,
     OpResult,
     RejectReason,
     ResultStatus,
@@ -142,6 +143,54 @@ def check_visit(
             "then save the visit again.",
         )
     return school, unassigned
+
+
+def colleagues(session: Session, person: models.Person) -> list[Colleague]:
+    """The active people assigned to the schools ``person`` is assigned to (every school of the
+    trust for a trust admin), with their trust roles and which of those schools they review."""
+    if not person.active:
+        return []
+    if Role.TRUST_ADMIN in roles_of(session, person.id):
+        schools = set(
+            session.exec(select(models.School.id).where(models.School.trust_id == person.trust_id))
+        )
+    else:
+        schools = set(
+            session.exec(
+                select(models.Assignment.school_id).where(models.Assignment.person_id == person.id)
+            )
+        )
+    if not schools:
+        return []
+    rows = session.exec(
+        select(models.Assignment.person_id, models.Assignment.school_id).where(
+            col(models.Assignment.school_id).in_(sorted(schools))
+        )
+    ).all()
+    school_ids: dict[str, set[str]] = {}
+    for person_id, school_id in rows:
+        school_ids.setdefault(person_id, set()).add(school_id)
+    people = session.exec(
+        select(models.Person)
+        .where(col(models.Person.id).in_(sorted(school_ids)), col(models.Person.active))
+        .order_by(col(models.Person.id))
+    ).all()
+    roles: dict[str, list[str]] = {}
+    for person_id, role in session.exec(
+        select(models.PersonRole.person_id, models.PersonRole.role).where(
+            col(models.PersonRole.person_id).in_(sorted(school_ids))
+        )
+    ):
+        roles.setdefault(person_id, []).append(role)
+    return [
+        Colleague(
+            person_id=p.id,
+            name=p.name,
+            roles=sorted(roles.get(p.id, [])),
+            school_ids=sorted(school_ids[p.id]),
+        )
+        for p in people
+    ]
 
 
 def _rejected(op: VisitOperation, reason: RejectReason, message: str) -> OpResult:

@@ -6,6 +6,7 @@ from datetime import date
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
 from reviewer_app.services.review_access import ReviewAccess, now
 from reviewer_app.storage.action_repository import ActionRepository
@@ -48,7 +49,8 @@ class ActionTracking(ReviewAccess):
                 ActionRepository(session).add_action(action)
             return action
 
-        return self._lane.call(write)
+        action = self._lane.call(write)
+        return self._published(action, review_id, Entity.ACTION, record_id=action.id)
 
     def retract_action(self, review_id: str, action_id: str) -> Action:
         """Withdraw an action: its author or the visit's lead reviewer may (the server's rule)."""
@@ -69,7 +71,9 @@ class ActionTracking(ReviewAccess):
                     )
                 return actions.retract_action(action_id, now())
 
-        return self._lane.call(write)
+        return self._published(
+            self._lane.call(write), review_id, Entity.ACTION, record_id=action_id
+        )
 
     def actions(self, review_id: str) -> list[Action]:
         """The review's actions (retracted ones left out), oldest first."""
@@ -103,7 +107,10 @@ class ActionTracking(ReviewAccess):
                 ActionRepository(session).add_follow_up(follow_up)
             return follow_up
 
-        return self._lane.call(write)
+        follow_up = self._lane.call(write)
+        return self._published(
+            follow_up, review_id, Entity.ACTION_FOLLOW_UP, record_id=follow_up.id
+        )
 
     def follow_ups(self, review_id: str) -> list[ActionFollowUp]:
         """Follow-ups recorded during this review."""

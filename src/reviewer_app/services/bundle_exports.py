@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.errors import PermissionDeniedError, ReviewerError
 from reviewer_app.domain.organisation import Role
@@ -92,14 +92,17 @@ class ExportDone:
 def export_to_file(
     workspace: Workspace, plan: BundleExport, path: Path, review_ids: list[str] | None = None
 ) -> ExportDone:
-    """Export the reviews the person may carry to ``path`` and record the export."""
+    """Export the reviews the person may carry to ``path`` and record the export.
+
+    The audit entry and the file go together: the entry is written first and the file inside
+    the same transaction, so a store that cannot record the export (read-only, full) leaves no
+    bundle behind, and a bundle that cannot be written leaves no entry."""
     person = workspace.current_person
     exported = export_bundle(workspace.store, person, review_ids)
     bundle = exported.bundle
-    write_bundle(bundle, path, plan.sealing)
     done = ExportDone(
         reviews=len(bundle["reviews"]),
-        files=len(bundle["blobs"]),
+        files=len(_attached_files(bundle)),
         signed_reports=len(bundle.get("signed_reports") or ()),
         unsent=sum(len(r["operations"]) for r in bundle["reviews"]),
         left_out=exported.left_out,
@@ -128,6 +131,23 @@ def export_to_file(
                     "left_out": len(done.left_out),
                 },
             )
+            session.flush()
+            write_bundle(bundle, path, plan.sealing)
+            written.append(path)
 
-    workspace.lane.call(write)
+    written: list[Path] = []
+    try:
+        workspace.lane.call(write)
+    except BaseException:
+        for file in written:  # the entry was not kept, so neither is the file
+            file.unlink(missing_ok=True)
+        raise
     return done
+
+
+def _attached_files(bundle: dict[str, Any]) -> set[str]:
+    """The content hashes of the files attached to the bundle's reviews (its ``blobs`` also hold
+    the signed reports' PDFs)."""
+    return {
+        record["sha256"] for entry in bundle["reviews"] for record in entry["records"]["attachment"]
+    }

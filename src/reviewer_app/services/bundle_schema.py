@@ -135,6 +135,21 @@ class ReviewEntry(_Strict):
     operations: list[OperationPart] = Field(max_length=MAX_ITEMS)
 
 
+class SignedReportPart(_Strict):
+    """One signed version of a report; the PDF travels in ``blobs`` under ``pdf_sha256``."""
+
+    id: Id
+    review_id: Id
+    report_id: Id
+    audience: Id
+    data_hash: Annotated[str, StringConstraints(max_length=200)]
+    signer_count: int = Field(ge=0, le=100)
+    required_count: int = Field(ge=0, le=100)
+    signer_name: Text
+    signed_at: Annotated[str, StringConstraints(max_length=64)]
+    pdf_sha256: Sha
+
+
 class BundlePart(_Strict):
     format: Literal["reviewer-bundle"]
     version: Literal[1]
@@ -145,7 +160,7 @@ class BundlePart(_Strict):
     people: list[PersonPart] = Field(max_length=10_000)
     reviews: list[ReviewEntry] = Field(max_length=10_000)
     blobs: dict[Sha, Annotated[str, StringConstraints(max_length=MAX_BLOB_TEXT)]]
-    signed_reports: list[Payload] = Field(default_factory=list, max_length=MAX_ITEMS)
+    signed_reports: list[SignedReportPart] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 _LONG_ALLOWED = frozenset({"blobs", "framework_snapshot"})
@@ -234,6 +249,14 @@ def checked_bundle(bundle: dict[str, Any], name: str) -> BundlePart:
         ) from exc
     for entry in part.reviews:
         _check_snapshot(entry, name)
+    reviews = {entry.review.id for entry in part.reviews}
+    for report in part.signed_reports:
+        if report.review_id not in reviews or report.pdf_sha256 not in part.blobs:
+            raise BundleError(
+                f"{name} cannot be imported: the signed report {report.report_id} is not "
+                "complete (its review or its PDF is missing). Nothing was imported.",
+                hint="Export the bundle again from the laptop that made it.",
+            )
     return part
 
 

@@ -18,7 +18,7 @@ from reviewer_app.paths import frameworks_dir
 
 if TYPE_CHECKING:
     from reviewer_app.domain.frameworks import FrameworkLibrary
-    from reviewer_app.domain.organisation import School
+    from reviewer_app.domain.organisation import Role, School
 
 _loaded: dict[Path, FrameworkLibrary] = {}
 #: Two threads asking at once (the catalogue on a reader, the first review on the lane) load once.
@@ -53,6 +53,8 @@ class VisitKind:
     title: str
     #: School phases the framework is meant for (values of ``Phase``); empty means every phase.
     phases: tuple[str, ...] = ()
+    #: The roles the framework is for (a safeguarding audit: safeguarding leads); empty: anyone.
+    visible_to: tuple[Role, ...] = ()
 
     def suits(self, school: School | None) -> bool:
         """Whether this kind of visit applies to ``school`` (any kind when none is chosen)."""
@@ -92,6 +94,7 @@ def load_catalogue(
                 framework_id=framework.id,
                 title=framework.title + draft,
                 phases=tuple(phase.value for phase in framework.phases),
+                visible_to=tuple(framework.visible_to),
             )
         )
     kinds.sort(key=lambda kind: kind.title.casefold())

@@ -67,6 +67,7 @@ from reviewer_app.reports.document import (
     SignOffSlot,
 )
 from reviewer_app.services.framework_catalogue import installed_library
+from reviewer_app.services.review_records import PHOTO_TYPES
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.action_repository import ActionRepository
 
@@ -86,7 +87,7 @@ _OUTCOME_COLOURS = {
     FollowUpOutcome.PARTLY_MET: "#E0A030",
     FollowUpOutcome.NOT_MET: "#C0392B",
 }
-_PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
+_PHOTO_TYPES = PHOTO_TYPES
 #: Section id of the framework-level answers ("About this visit").
 VISIT_DETAILS = "about-this-visit"
 

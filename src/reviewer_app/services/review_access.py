@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session
 
+from reviewer_app.domain.changes import ChangeOrigin, ReviewChanges
 from reviewer_app.domain.errors import LockedError, NotFoundError, PermissionDeniedError
 from reviewer_app.domain.organisation import Person
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Review
 from reviewer_app.domain.visits import Visit
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.visit_repository import VisitRepository
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -30,6 +35,28 @@ class ReviewAccess:
         self._store = store
         self._lane = lane
         self._person = person
+
+    def _published(
+        self,
+        written: T,
+        review_id: str,
+        kind: Entity,
+        *,
+        record_id: str | None = None,
+        field: str | None = None,
+    ) -> T:
+        """Tell the change feed what was just written (committed); returns ``written``."""
+        self._lane.changes.publish(
+            ReviewChanges.of(
+                review_id,
+                ChangeOrigin.LOCAL,
+                kind,
+                record_id=record_id,
+                field=field,
+                author_id=self._person().id,
+            )
+        )
+        return written
 
     def _review_or_fail(self, session: Session, review_id: str) -> Review:
         review = ReviewRepository(session).get_review(review_id)

@@ -10,7 +10,13 @@ A bundle is one UTF-8 JSON document::
                   "fields": [{..., "server_version": n}],
                   "operations": [unsent outbox operations with their op ids]}],
      "blobs": {"<sha256>": "<base64>"},
-     "signed_reports": []}
+     "signed_reports": [{"id", "review_id", "report_id", "audience", "data_hash",
+                         "signer_count", "required_count", "signer_name", "signed_at",
+                         "pdf_sha256"}]}
+
+Signed reports travel with their reviews (a restore keeps every signature): each version's PDF
+is in ``blobs`` under its SHA-256. A version for an audience that shows restricted detail is left
+out when its reader may not see all of the review's restricted parts, as PDF export refuses it.
 
 Export follows the same rules as sync and PDF export
 (:mod:`reviewer_app.services.local_visibility`): a review whose framework is for other roles is
@@ -70,6 +76,10 @@ from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.outbox import OpState
 from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.signed_report_repository import (
+    SignedReportRepository,
+    SignedReportVersion,
+)
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import FieldValueRow, OutboxRow, ReviewRow
 from reviewer_app.storage.visit_repository import VisitRepository
@@ -105,6 +115,7 @@ class ImportSummary:
     files: int
     queued: int
     not_queued: int
+    signed_reports: int = 0
 
 
 def export_bundle(
@@ -128,6 +139,7 @@ def export_bundle(
         trusts: dict[str, Any] = {trust.id: to_json_value(trust)} if trust else {}
         left_out: list[str] = []
         withheld = 0
+        signed: list[dict[str, Any]] = []
         for review_id in ids:
             view = view_of(session, review_id, reader.roles)
             if not view.may_read:
@@ -141,7 +153,7 @@ def export_bundle(
                 left_out.append(words)
                 continue
             entry, count = _export_review(session, review_id, blobs, view)
-            withheld += count
+            withheld += count + _export_signed(session, review_id, view, blobs, signed)
             visit = entry["visit"]
             school = organisation.get_school(visit["school_id"])
             if school is not None:
@@ -166,9 +178,39 @@ def export_bundle(
             "people": list(people.values()),
             "reviews": reviews_out,
             "blobs": {sha: base64.b64encode(data).decode("ascii") for sha, data in blobs.items()},
-            "signed_reports": [],
+            "signed_reports": signed,
         }
         return ExportedBundle(bundle, tuple(left_out), withheld)
+
+
+def _export_signed(
+    session: Session,
+    review_id: str,
+    view: LocalView,
+    blobs: dict[str, bytes],
+    out: list[dict[str, Any]],
+) -> int:
+    """Add the review's signed report versions the reader may carry to ``out`` (their PDFs to
+    ``blobs``); returns how many were withheld."""
+    from reviewer_app.reports.document import STANDARD_AUDIENCES
+
+    withheld = 0
+    for version in SignedReportRepository(session).versions(review_id):
+        audience = STANDARD_AUDIENCES.get(version.audience)
+        restricted = audience is None or audience.allows_restricted
+        if restricted and view.withholds_anything:
+            withheld += 1
+            continue
+        sha = sha256_hex(version.pdf)
+        blobs[sha] = version.pdf
+        out.append({
+            "id": version.id, "review_id": version.review_id, "report_id": version.report_id,
+            "audience": version.audience, "data_hash": version.data_hash,
+            "signer_count": version.signer_count, "required_count": version.required_count,
+            "signer_name": version.signer_name, "signed_at": version.signed_at.isoformat(),
+            "pdf_sha256": sha,
+        })  # fmt: skip
+    return withheld
 
 
 def _review_words(session: Session, review_id: str, framework_title: str) -> str:
@@ -442,9 +484,17 @@ def _import(
                 f"not hold ({school_id}); nothing was imported.",
                 hint="Export the bundle again from the laptop that made it.",
             )
+    report_pdfs = {report["pdf_sha256"] for report in bundle.get("signed_reports") or ()}
+    attached = {
+        record["sha256"]
+        for entry in bundle["reviews"]
+        for record in entry["records"].get("attachment", [])
+    }
     new_files = 0
-    for data in files.values():
-        if not has_blob(session, sha256_hex(data)):
+    for sha, data in files.items():
+        if sha in report_pdfs and sha not in attached:
+            continue  # a signed report's PDF: kept with its version below, not as a file
+        if not has_blob(session, sha):
             new_files += 1
         put_blob(session, data)
     reviews_added = records_added = queued = not_queued = 0
@@ -470,7 +520,27 @@ def _import(
             ))  # fmt: skip
             session.flush()
             queued += 1
-    return ImportSummary(reviews_added, records_added, new_files, queued, not_queued)
+    signed = _import_signed(session, bundle, files)
+    return ImportSummary(reviews_added, records_added, new_files, queued, not_queued, signed)
+
+
+def _import_signed(session: Session, bundle: dict[str, Any], files: dict[str, bytes]) -> int:
+    """The bundle's signed report versions this store lacks; returns how many were added."""
+    from reviewer_app.storage.tables import SignedReportRow
+
+    repository = SignedReportRepository(session)
+    added = 0
+    for r in bundle.get("signed_reports") or ():
+        if session.get(SignedReportRow, r["id"]) is not None:
+            continue
+        repository.add(SignedReportVersion(
+            id=r["id"], review_id=r["review_id"], report_id=r["report_id"],
+            audience=r["audience"], data_hash=r["data_hash"], signer_count=r["signer_count"],
+            required_count=r["required_count"], signer_name=r["signer_name"],
+            signed_at=datetime.fromisoformat(r["signed_at"]), pdf=files[r["pdf_sha256"]],
+        ))  # fmt: skip
+        added += 1
+    return added
 
 
 def _import_review_header(session: Session, entry: dict[str, Any]) -> int:

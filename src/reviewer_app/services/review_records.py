@@ -9,9 +9,11 @@ the visit's team may write; a signed review is locked.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
     Attachment,
     EvidenceNote,
@@ -27,11 +29,28 @@ from reviewer_app.services.action_tracking import ActionTracking
 from reviewer_app.services.review_access import now
 from reviewer_app.storage import outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
+from reviewer_app.storage.errors import StaleWriteError
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 
 #: Largest attachment accepted (a phone photo is a few MB; a video does not belong here).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+#: Attachments reports show as photos: checked as pictures when added. Other files (a HEIC
+#: photo, a PDF) are kept as files and listed, never drawn.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWrite:
+    """What became of a shared answer written on a version: ``written``, or refused because
+    someone changed it since (``newer`` is then the value it has now, if any)."""
+
+    written: FieldValue | None
+    newer: FieldValue | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.written is None
 
 
 class ReviewRecords(ActionTracking):
@@ -82,7 +101,8 @@ class ReviewRecords(ActionTracking):
                 repo.add_review(review, framework_snapshot)
                 return review
 
-        return self._lane.call(write)
+        review = self._lane.call(write)
+        return self._published(review, review.id, Entity.REVIEW, record_id=review.id)
 
     def start_amendment(self, signed_review_id: str, reason: str) -> Review:
         """Start an amendment of a signed review; the signed one stays intact and visible."""
@@ -112,7 +132,9 @@ class ReviewRecords(ActionTracking):
                 repo.set_state(signed.id, ReviewState.SUPERSEDED, now())
                 return review
 
-        return self._lane.call(write)
+        review = self._lane.call(write)
+        self._published(review, signed_review_id, Entity.REVIEW, record_id=signed_review_id)
+        return self._published(review, review.id, Entity.REVIEW, record_id=review.id)
 
     def get_review(self, review_id: str) -> Review:
         with self._store.reading() as session:
@@ -158,7 +180,8 @@ class ReviewRecords(ActionTracking):
                     framework_snapshot=framework_snapshot,
                 )
 
-        return self._lane.call(write)
+        frozen = self._lane.call(write)
+        return self._published(frozen, review_id, Entity.REVIEW, record_id=review_id)
 
     def set_state(self, review_id: str, state: ReviewState) -> Review:
         """Move a review to ``state`` (sign-off states are for the visit's lead reviewer)."""
@@ -171,7 +194,8 @@ class ReviewRecords(ActionTracking):
                     raise PermissionDeniedError("Only the visit's lead reviewer can sign it.")
                 return ReviewRepository(session).set_state(review_id, state, now())
 
-        return self._lane.call(write)
+        review = self._lane.call(write)
+        return self._published(review, review_id, Entity.REVIEW, record_id=review_id)
 
     # ---------------------------------------------------------------- evidence notes
 
@@ -201,7 +225,12 @@ class ReviewRecords(ActionTracking):
             pupil_refs=pupil_refs,
             supersedes=supersedes,
         )
-        return self._lane.call(self._add_note, note)
+        return self._published(
+            self._lane.call(self._add_note, note),
+            review_id,
+            Entity.EVIDENCE_NOTE,
+            record_id=note.id,
+        )
 
     def retract_note(self, review_id: str, note_id: str) -> EvidenceNote:
         """Withdraw a note: a retraction record that supersedes it."""
@@ -218,7 +247,12 @@ class ReviewRecords(ActionTracking):
             supersedes=note_id,
             retracted=True,
         )
-        return self._lane.call(self._add_note, retraction)
+        return self._published(
+            self._lane.call(self._add_note, retraction),
+            review_id,
+            Entity.EVIDENCE_NOTE,
+            record_id=retraction.id,
+        )
 
     def _add_note(self, note: EvidenceNote) -> EvidenceNote:
         with self._store.writing() as session:
@@ -286,7 +320,9 @@ class ReviewRecords(ActionTracking):
                 ReviewRepository(session).add_judgement(judgement)
             return judgement
 
-        return self._lane.call(write)
+        return self._published(
+            self._lane.call(write), review_id, Entity.JUDGEMENT, record_id=judgement.id
+        )
 
     def judgements(self, review_id: str) -> list[Judgement]:
         """Every judgement record of the review, oldest first."""
@@ -318,6 +354,27 @@ class ReviewRecords(ActionTracking):
                     expected_version=expected_version,
                 )
 
+        return self._published(
+            self._lane.call(write), review_id, Entity.FIELD_VALUE, field=field_id
+        )
+
+    def write_field(
+        self, review_id: str, field_id: str, value: JSONValue, *, expected_version: int
+    ) -> FieldWrite:
+        """Write a shared answer based on ``expected_version``; if the field moved on since,
+        nothing is written and the answer carries the newer value for the person to choose."""
+
+        def write() -> FieldWrite:
+            try:
+                written = self.set_field(
+                    review_id, field_id, value, expected_version=expected_version
+                )
+            except StaleWriteError:
+                with self._store.reading() as session:
+                    newer = ReviewRepository(session).get_field(review_id, field_id)
+                return FieldWrite(written=None, newer=newer)
+            return FieldWrite(written=written, newer=None)
+
         return self._lane.call(write)
 
     def field_values(self, review_id: str) -> dict[str, FieldValue]:
@@ -339,6 +396,16 @@ class ReviewRecords(ActionTracking):
                 f"(the limit is {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB).",
                 hint="Attach a smaller photo or a shorter document.",
             )
+        if media_type in PHOTO_TYPES:
+            from reviewer_app.reports.photos import usable_photo_size
+
+            if usable_photo_size(data) is None:
+                raise ValidationError(
+                    f"{filename} is not a photo Reviewer can show (the picture is damaged or "
+                    "cut short, or the file is not the picture its name says), so it was not "
+                    "attached.",
+                    hint="Attach it again from the camera or the original folder.",
+                )
 
         def write() -> Attachment:
             with self._store.writing() as session:
@@ -356,7 +423,8 @@ class ReviewRecords(ActionTracking):
                 EvidenceRepository(session).add_attachment(attachment)
             return attachment
 
-        return self._lane.call(write)
+        attachment = self._lane.call(write)
+        return self._published(attachment, review_id, Entity.ATTACHMENT, record_id=attachment.id)
 
     def retract_attachment(self, review_id: str, attachment_id: str) -> Attachment:
         """Withdraw an attachment."""
@@ -370,7 +438,9 @@ class ReviewRecords(ActionTracking):
                     raise NotFoundError("That attachment is not part of this review.")
                 return evidence.retract_attachment(attachment_id, now())
 
-        return self._lane.call(write)
+        return self._published(
+            self._lane.call(write), review_id, Entity.ATTACHMENT, record_id=attachment_id
+        )
 
     def attachments(self, review_id: str, *, include_retracted: bool = False) -> list[Attachment]:
         with self._store.reading() as session:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
+from reviewer_app.domain.changes import ChangeCollector, ChangeOrigin
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
@@ -40,6 +42,7 @@ from reviewer_app.services.sync_records import (
     note_from_json,
     parse_time,
 )
+from reviewer_app.services.visit_planning import COLLEAGUES, TRUST_FRAMEWORKS, colleagues_json
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.action_repository import ActionRepository
@@ -299,6 +302,8 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "person": handshake.person.model_dump(mode="json"),
             "visits": [v.model_dump(mode="json") for v in handshake.visits],
             "reviews": sorted(r.review_id for r in handshake.reviews),
+            "colleagues": [c.model_dump(mode="json") for c in handshake.colleagues],
+            "frameworks": handshake.trust_frameworks,
         }
     )
 
@@ -392,6 +397,7 @@ class StoreApplier:
             )
             if visit != earlier:
                 visits.save_visit(visit)
+        self._take_colleagues(session, handshake)
         reviews = ReviewRepository(session, record_ops=False)
         for summary in handshake.reviews:
             if reviews.get_review(summary.review_id) is not None:
@@ -413,6 +419,37 @@ class StoreApplier:
                 ),
                 "",
             )
+
+    @staticmethod
+    def _take_colleagues(session: Session, handshake: wire.HandshakeResponse) -> None:
+        """The people of this laptop's schools, with their trust roles, and the trust's
+        frameworks (for planning visits)."""
+        if handshake.trust_frameworks:
+            set_setting(session, TRUST_FRAMEWORKS, json.dumps(sorted(handshake.trust_frameworks)))
+        if not handshake.colleagues:
+            return
+        organisation = OrganisationRepository(session)
+        trust_id = handshake.person.trust_id
+        for colleague in handshake.colleagues:
+            roles = frozenset(Role(r) for r in colleague.roles if r in Role._value2member_map_)
+            known = organisation.get_person(colleague.person_id)
+            if known is None:
+                organisation.save_person(
+                    Person(
+                        id=colleague.person_id,
+                        trust_id=trust_id,
+                        name=colleague.name,
+                        email=f"{colleague.person_id}@people.invalid",
+                        roles=roles,
+                    )
+                )
+            elif known.roles != roles or known.name != colleague.name:
+                organisation.save_person(replace(known, name=colleague.name, roles=roles))
+        set_setting(
+            session,
+            COLLEAGUES,
+            colleagues_json((c.person_id, c.roles, c.school_ids) for c in handshake.colleagues),
+        )
 
     def missing_blobs(self, page: wire.ChangesPage) -> list[str]:
         wanted = {
@@ -459,6 +496,22 @@ class StoreApplier:
                 )
 
         self._lane.call(write)
+        self._publish(review.review_id, page)
+
+    def _publish(self, review_id: str, page: wire.ChangesPage) -> None:
+        """Tell the change feed what the page brought (after it is committed). A change seen
+        before is told again: a notice only says what to read again."""
+        collector = ChangeCollector(ChangeOrigin.PULLED)
+        for change in page.changes:
+            collector.add(
+                review_id,
+                change.entity,
+                change.entity_id,
+                field=change.field,
+                author_id=change.author_id,
+            )
+        for changes in collector.collected():
+            self._lane.changes.publish(changes)
 
     def apply_changes(self, session: Session, review_id: str, page: wire.ChangesPage) -> None:
         """Apply a page's changes in ``session`` (tests override this to crash half-way)."""

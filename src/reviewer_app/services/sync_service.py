@@ -37,6 +37,7 @@ from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
@@ -300,6 +301,27 @@ class SyncService:
 
         self._lane.call(write)
         log.info("Conflict %s resolved locally; queued for sync", conflict_id)
+
+    def refused_visit_sentences(self, result: SyncResult) -> list[str]:
+        """A sentence for each visit the server refused in ``result``: which visit, why, what
+        to do, and that its review is kept."""
+        sentences = []
+        with self._store.reading() as session:
+            visits = VisitRepository(session)
+            schools = OrganisationRepository(session)
+            for visit_id, reason in result.refused_visits:
+                visit = visits.get_visit(visit_id)
+                school = schools.get_school(visit.school_id) if visit is not None else None
+                what = (
+                    f"the visit to {school.name} on {visit.planned_start:%-d %B %Y}"
+                    if visit is not None and school is not None
+                    else f"visit {visit_id}"
+                )
+                sentences.append(
+                    f"The trust did not accept {what}. {reason} Its review is kept on this "
+                    "laptop; its changes are sent once the trust accepts the visit."
+                )
+        return sentences
 
     def last_summary(self) -> str | None:
         with self._store.reading() as session:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from reviewer_app.services.change_feed import ChangeFeed
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -20,9 +22,14 @@ _THREAD_NAME = "reviewer-writer"
 
 
 class WriterLane:
-    """A one-thread executor for writes. Safe to call from any thread, including its own."""
+    """A one-thread executor for writes. Safe to call from any thread, including its own.
+
+    ``changes`` is the store's change feed: whoever writes through the lane publishes there what
+    it changed, once the write is committed.
+    """
 
     def __init__(self) -> None:
+        self.changes = ChangeFeed()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_THREAD_NAME)
         self._lane_thread: threading.Thread | None = None
         self._closed = False

@@ -62,7 +62,17 @@ def check_file_shape(path: Path) -> None:
             hint="Restore it from a backup or sync your work down to a new data folder.",
         )
     with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
+        first_page = handle.read(PAGE_SIZE)
+    head = first_page[: len(SQLITE_MAGIC)]
+    if not first_page.strip(b"\x00"):
+        # An encrypted page starts with a random salt; a page of zeros is what a crashed copy,
+        # a bad sector or a file system repair leaves. No passphrase opens it, so none is blamed.
+        raise TruncatedStoreError(
+            path,
+            f"The store {path} is damaged: its first page is filled with zeros, perhaps by an "
+            "interrupted copy or a disk fault. The passphrase is not the problem.",
+            hint="Restore it from a backup or sync your work down to a new data folder.",
+        )
     if head == SQLITE_MAGIC:  # 16 fixed bytes: a salt matches them by chance once in 2**128
         raise PlainDatabaseError(
             path,

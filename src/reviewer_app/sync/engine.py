@@ -143,6 +143,8 @@ class SyncResult:
     server_time: datetime | None = None
     open_conflicts: set[str] = field(default_factory=set)
     rejections: list[OpResult] = field(default_factory=list)
+    #: Visits planned here that the server refused in this session: (visit id, its reason).
+    refused_visits: list[tuple[str, str]] = field(default_factory=list)
     #: The app version the trust rolls out, as the handshake published it.
     app_release: AppRelease | None = None
     #: The trust root and revocation list the server published in the handshake.

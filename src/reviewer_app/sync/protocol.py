@@ -51,6 +51,9 @@ MAX_BATCH = 1000
 #: At most this many changes in one pull page.
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
+#: The largest pull cursor (``since``) a server takes: far beyond any review's sequence, and
+#: below the databases' 64-bit integers, so a larger one is a 422 rather than an overflow.
+MAX_CURSOR = 2**62
 #: Canonical JSON of one operation's payload may not exceed this many bytes.
 MAX_PAYLOAD_BYTES = 1024 * 1024  # a review's framework snapshot travels in one payload
 #: A request body (other than a blob chunk) may not exceed this many bytes.
@@ -582,6 +585,16 @@ class VisitInfo(_Message):
     team: list[VisitMember]
 
 
+class Colleague(_Message):
+    """Someone assigned to a school this device may read (handshake)."""
+
+    person_id: str
+    name: str
+    roles: list[str]
+    #: The schools (of those this device may read) the person is assigned to.
+    school_ids: list[str]
+
+
 class HandshakeResponse(_Message):
     protocol_version: int
     server_time: datetime
@@ -598,6 +611,12 @@ class HandshakeResponse(_Message):
     framework_library: str = ""
     #: The trust root and current revocation list, when the server has a trust CA.
     trust: TrustPublication | None = None
+    #: The people of the schools this device may read, with their trust roles and which of
+    #: those schools they are assigned to: what a laptop needs to tell, before a visit is
+    #: planned, whether the trust will accept it (:mod:`reviewer_app.server.visit_sync`).
+    colleagues: list[Colleague] = []
+    #: The frameworks the trust plans visits with (ids): a visit on another is refused.
+    trust_frameworks: list[str] = []
 
 
 class CreateReviewRequest(_Message):

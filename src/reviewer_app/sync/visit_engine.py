@@ -70,6 +70,11 @@ def sync_visits(
         response = client.push_visits(batch)
         port.record_visit_results(response.results)
         _count(result, response.results)
+        result.refused_visits.extend(
+            (op.visit.id, answer.message)
+            for op, answer in zip(batch, response.results, strict=False)
+            if answer.status is ResultStatus.REJECTED
+        )
         after = batch[-1].device_seq
     return port.held_back(on_server)
 

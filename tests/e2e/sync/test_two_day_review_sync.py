@@ -29,10 +29,11 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
+from support.photos import photo_bytes
 
 HERE = Path(__file__).parent
 FIELD = "leadership.strengths"
-PHOTO = b"\xff\xd8 photo of the year 5 writing display" * 200
+PHOTO = photo_bytes("year 5 writing display")
 
 
 @pytest.fixture

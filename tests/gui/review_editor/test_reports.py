@@ -168,7 +168,8 @@ def _sign_dialog(qtbot: QtBot, editor: ReviewEditor) -> SignReportDialog:
     page.sign_button.click()  # type: ignore[attr-defined]
     dialog = editor.reports.sign_dialog
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.status is not None and editor.tasks.pending == 0, timeout=20_000)
+    # The first look signs the demo reports (pyHanko, nine versions): slow on a loaded machine.
+    qtbot.waitUntil(lambda: dialog.status is not None and editor.tasks.pending == 0, timeout=60_000)
     assert dialog.audience == "school_facing"
     return dialog
 

@@ -39,12 +39,16 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.laptop_records import laptop_record, note_payload
 from support.sample_reports import SAMPLE_SIGNERS
 from support.throwaway_postgres import (
     BACKENDS,
     ThrowawayPostgres,
     postgres_base_url,
 )
+
+#: The day the demo database of :func:`demo_database_url` is anchored on.
+DEMO_TODAY = date(2026, 12, 7)
 
 
 @dataclass
@@ -142,6 +146,36 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         postgres.drop()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database holding the demo trust and its history (seeded once per module and backend,
+    anchored on 7 December 2026); tests read it and roll back what they change."""
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.demo_trust import seed_demo_trust
+
+    postgres: ThrowawayPostgres | None = None
+    if request.param == "postgres":
+        postgres = ThrowawayPostgres(postgres_base_url())
+        postgres.create()
+        url = postgres.url
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'server.sqlite3'}"
+    engine = create_server_engine(url)
+    try:
+        migrate(engine)
+        with write_session(engine) as session:
+            assert seed_demo_trust(session, frameworks_dir(), today=DEMO_TODAY)
+    finally:
+        engine.dispose()
+    try:
+        yield url
+    finally:
+        if postgres is not None:
+            postgres.drop()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def live_server(
     request: pytest.FixtureRequest,
@@ -196,9 +230,18 @@ class Device:
         entity: str,
         entity_id: str,
         payload: Any,
+        *,
+        raw: bool = False,
         **extra: Any,
     ) -> dict[str, Any]:
-        """A wire operation from this device, with the next device_seq."""
+        """A wire operation from this device, with the next device_seq.
+
+        The record of an ``append`` (or a ``retract`` by id) gets the fields the test leaves
+        out as a laptop would fill them (:func:`laptop_record`); ``raw=True`` sends ``payload``
+        exactly as given (for malformed records).
+        """
+        if not raw and isinstance(payload, dict):
+            payload = laptop_record(kind, entity, entity_id, review_id, self.person_id, payload)
         op: dict[str, Any] = {
             "op_id": str(uuid.uuid4()),
             "device_seq": next(self._seq),
@@ -223,7 +266,7 @@ class Device:
             "append",
             "evidence_note",
             note_id,
-            {"id": note_id, "text": text, "author_id": self.person_id},
+            note_payload(note_id, review_id, self.person_id, text),
         )
 
     def push(self, review_id: str, ops: list[dict[str, Any]]) -> httpx.Response:

@@ -26,6 +26,7 @@ from reviewer_app.services import enrolment
 from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
+from support.photos import photo_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -126,7 +127,7 @@ def test_a_backup_restored_into_a_fresh_server_syncs_laptops(
         "--start", day.isoformat(), "--end", day.isoformat(),
         "--member", f"{people['lee']}:lead_reviewer", "--member", f"{people['pat']}:peer_reviewer",
     ).stdout.strip()  # fmt: skip
-    photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
+    photo = photo_bytes("phonics display", "PNG")
 
     port = free_port()
     lee = LaptopStore(tmp_path / "lee")

@@ -36,7 +36,14 @@ from reviewer_app.server.enrolment import issue_code
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 #: Console pages anyone signed in may open (the rest are for trust admins).
-EVERYONE = {"/console", "/console/", "/console/account"}
+#: Pages for everyone signed in (the oversight pages show each person what their roles allow).
+EVERYONE = {
+    "/console",
+    "/console/",
+    "/console/account",
+    "/console/overview",
+    "/console/reviews/{review_id}",
+}
 
 
 @dataclass
@@ -76,6 +83,7 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             end=date(2026, 3, 2),
             team=[(pat, "lead_reviewer")],
         ).id
+        review = adm.create_review(s, visit).id
         code = issue_code(s, pat)
     enrolled = httpx.post(
         f"{console.url}/enrol",
@@ -98,6 +106,7 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             "school_id": school,
             "person_id": pat,
             "visit_id": visit,
+            "review_id": review,
             "device_id": enrolled["device_id"],
             "token": "not-a-real-link",
             "doc_id": "learning-walk",
@@ -241,7 +250,7 @@ def test_an_admin_of_another_trust_sees_and_changes_nothing_of_this_trust(
     with closing(signed_in(server, trusts.other_admin)) as http:
         csrf = csrf_of(http.get("/console").text)
         for method, template in console_routes(server):
-            if not re.search(r"\{(school_id|person_id|visit_id|device_id)\}", template):
+            if not re.search(r"\{(school_id|person_id|visit_id|device_id|review_id)\}", template):
                 continue
             path = fill(template, trusts.ids)
             response = http.request(method, path, data={"csrf_token": csrf, "name": "Hacked"})

@@ -17,6 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from reviewer_app.reports.keys import certificate_request, generate_signing_key
+from support.laptop_records import note_payload
 
 if TYPE_CHECKING:
     from conftest import ServerTrust
@@ -137,14 +138,15 @@ def test_admin_commands_and_a_served_sync(
         certificate = x509.load_pem_x509_certificate(enrolled["certificate_pem"].encode())
         certificate.verify_directly_issued_by(server_trust.root)
         headers = {"Authorization": f"Bearer {enrolled['device_token']}"}
+        note_id = str(uuid.uuid4())
         op = {
             "op_id": str(uuid.uuid4()),
             "device_seq": 1,
             "review_id": review,
             "entity": "evidence_note",
-            "entity_id": str(uuid.uuid4()),
+            "entity_id": note_id,
             "kind": "append",
-            "payload": {"text": "Calm corridors"},
+            "payload": note_payload(note_id, review, lead, "Calm corridors"),
             "device_time": datetime.now(UTC).isoformat(),
         }
         pushed = httpx.post(

@@ -22,6 +22,7 @@ from reviewer_app.storage.outbox import OutboxOp, pending_ops
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import open_store
 from reviewer_app.storage.visit_repository import VisitRepository
+from support.laptop_records import framework_snapshot
 
 if TYPE_CHECKING:
     from conftest import Harness, World
@@ -56,7 +57,7 @@ def test_a_review_started_offline_syncs_from_the_outbox(
         author_id=world.lead,
         text="Pupils in Year 5 explained their method",
         captured_at=now,
-        criterion_ids=("qe",),
+        criterion_ids=("climate-routines",),
         tags={"year": "5"},
     )
     wrong = EvidenceNote(
@@ -75,6 +76,7 @@ def test_a_review_started_offline_syncs_from_the_outbox(
         supersedes=wrong.id,
         retracted=True,
     )
+    version, content_hash, snapshot = framework_snapshot("learning_walk")
     try:
         with store.writing() as session:
             organisation = OrganisationRepository(session)
@@ -113,19 +115,19 @@ def test_a_review_started_offline_syncs_from_the_outbox(
                     id=review_id,
                     visit_id=world.walk_visit,
                     framework_id="learning_walk",
-                    framework_version="2026.1",
-                    framework_hash="f" * 64,
+                    framework_version=version,
+                    framework_hash=content_hash,
                     created_at=now,
                 ),
-                framework_snapshot="id: learning_walk\ntitle: Learning walk\n" * 200,
+                framework_snapshot=snapshot,
             )
             evidence = EvidenceRepository(session)
             evidence.add_note(note)
             evidence.add_note(wrong)
             evidence.add_note(withdrawal)
-            reviews.set_field(review_id, "qe.strengths", "Phonics is consistent", world.lead, now)
+            reviews.set_field(review_id, "strengths-seen", "Phonics is consistent", world.lead, now)
             reviews.set_field(
-                review_id, "qe.strengths", "Phonics is consistent and well paced", world.lead, now
+                review_id, "strengths-seen", "Phonics is consistent and well paced", world.lead, now
             )
             reviews.set_state(review_id, ReviewState.READY_FOR_SIGN_OFF, now)
         with store.reading() as session:
@@ -153,7 +155,7 @@ def test_a_review_started_offline_syncs_from_the_outbox(
     peer = server.enrol(world.peer)
     changes = peer.pull_all(review_id)
     assert [c["op_id"] for c in changes] == [op["op_id"] for op in ops]
-    assert changes[0]["payload"]["framework_snapshot"].startswith("id: learning_walk")
+    assert changes[0]["payload"]["framework_snapshot"] == snapshot
     assert changes[-1]["payload"] == {"state": "ready_for_sign_off"}
 
     # Sending the whole outbox again (a lost answer) changes nothing.
@@ -166,9 +168,13 @@ def test_starting_a_review_is_checked_like_any_write(server: Harness, world: Wor
     lead = server.enrol(world.lead)
     review_id = str(uuid.uuid4())
 
+    version, content_hash, snapshot = framework_snapshot("learning_walk")
+
     def start(device: Any, **review: Any) -> Any:
-        body = {"visit_id": world.walk_visit, "framework_id": "learning_walk", **review}
-        op = device.op(review_id, "append", "review", review_id, {"review": body})
+        body = {"id": review_id, "visit_id": world.walk_visit, "framework_id": "learning_walk",
+                "framework_version": version, "framework_hash": content_hash, **review}  # fmt: skip
+        payload = {"review": body, "framework_snapshot": snapshot}
+        op = device.op(review_id, "append", "review", review_id, payload)
         return device.push(review_id, [op])
 
     assert start(observer).status_code == 403

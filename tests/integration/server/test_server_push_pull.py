@@ -141,7 +141,7 @@ def test_retract_by_author_or_lead_only(server: Harness, world: World) -> None:
         "retract",
         "evidence_note",
         peer_note["entity_id"],
-        {"reason": "duplicate"},
+        {},
     )
     result = lead.push(world.walk_review, [by_lead]).json()["results"][0]
     assert result["status"] == "accepted"
@@ -151,7 +151,9 @@ def test_retract_by_author_or_lead_only(server: Harness, world: World) -> None:
 
 def test_submit_marker_is_logged_per_reviewer(server: Harness, world: World) -> None:
     peer = server.enrol(world.peer)
-    submit = peer.op(world.walk_review, "submit", "review", world.walk_review, {})
+    submit = peer.op(
+        world.walk_review, "submit", "review", world.walk_review, {"state": "ready_for_sign_off"}
+    )
     assert peer.push(world.walk_review, [submit]).json()["results"][0]["status"] == "accepted"
     change = peer.pull_all(world.walk_review)[0]
     assert (change["kind"], change["author_id"]) == ("submit", world.peer)

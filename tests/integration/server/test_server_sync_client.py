@@ -34,6 +34,7 @@ from reviewer_app.sync.protocol import (
     Operation,
     ResultStatus,
 )
+from support.laptop_records import laptop_record, note_payload
 
 if TYPE_CHECKING:
     from conftest import Harness, World
@@ -91,7 +92,9 @@ def _enrolled(server: Harness, transport: FaultyTransport, person: str) -> tuple
     return _client(server, transport, enrolled.device_token), enrolled.device_id
 
 
-def _note(review: str, seq: int, text: str = "Pupils used the word wall") -> Operation:
+def _note(
+    review: str, seq: int, text: str = "Pupils used the word wall", *, author: str
+) -> Operation:
     note_id = str(uuid.uuid4())
     return Operation(
         op_id=uuid.uuid4(),
@@ -100,7 +103,7 @@ def _note(review: str, seq: int, text: str = "Pupils used the word wall") -> Ope
         entity=Entity.EVIDENCE_NOTE,
         entity_id=note_id,
         kind=OpKind.APPEND,
-        payload={"id": note_id, "text": text},
+        payload=note_payload(note_id, review, author, text),
         device_time=datetime.now(UTC),
     )
 
@@ -111,7 +114,9 @@ def test_enrol_handshake_push_pull(server: Harness, world: World, transport: Any
         hello = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         assert hello.device_id == device_id
         assert [r.review_id for r in hello.reviews] == [world.walk_review]
-        pushed = client.push(world.walk_review, [_note(world.walk_review, i) for i in (1, 2)])
+        pushed = client.push(
+            world.walk_review, [_note(world.walk_review, i, author=world.lead) for i in (1, 2)]
+        )
         assert [r.status for r in pushed.results] == [ResultStatus.ACCEPTED] * 2
         page = client.pull(world.walk_review, since=0, limit=1)
         assert (page.next_cursor, page.has_more) == (1, True)
@@ -124,7 +129,7 @@ def test_lost_response_is_retried_and_applied_once(
     server: Harness, world: World, transport: FaultyTransport
 ) -> None:
     client, _ = _enrolled(server, transport, world.lead)
-    ops = [_note(world.walk_review, i) for i in (1, 2, 3)]
+    ops = [_note(world.walk_review, i, author=world.lead) for i in (1, 2, 3)]
     transport.faults = ["drop_response"]
     with client:
         response = client.push(world.walk_review, ops)
@@ -140,7 +145,7 @@ def test_refused_connections_and_busy_answers_are_retried(
     client, _ = _enrolled(server, transport, world.lead)
     transport.faults = ["refuse", "503", "429"]
     with client:
-        response = client.push(world.walk_review, [_note(world.walk_review, 1)])
+        response = client.push(world.walk_review, [_note(world.walk_review, 1, author=world.lead)])
     assert response.results[0].status is ResultStatus.ACCEPTED
     assert transport.faults == []
 
@@ -151,7 +156,7 @@ def test_giving_up_says_the_server_cannot_be_reached(
     client, _ = _enrolled(server, transport, world.lead)
     transport.faults = ["refuse"] * FAST.attempts
     with client, pytest.raises(ServerUnreachableError, match="cannot be reached"):
-        client.push(world.walk_review, [_note(world.walk_review, 1)])
+        client.push(world.walk_review, [_note(world.walk_review, 1, author=world.lead)])
     assert server.count("change_log") == 0
 
 
@@ -220,7 +225,9 @@ def test_upload_skips_known_blobs_and_resumes_partial_ones(
         attach = Operation.model_validate({
             "op_id": str(uuid.uuid4()), "device_seq": 1, "review_id": world.walk_review,
             "entity": "attachment", "entity_id": "photo-1", "kind": "append",
-            "payload": {"sha256": sha}, "device_time": datetime.now(UTC),
+            "payload": laptop_record("append", "attachment", "photo-1", world.walk_review,
+                                     world.lead, {"sha256": sha, "size": len(data)}),
+            "device_time": datetime.now(UTC),
         })  # fmt: skip
         client.push(world.walk_review, [attach])
         assert client.download_blob(sha) == data

@@ -13,9 +13,10 @@ from sync_world import Laptop, World
 
 from reviewer_app.cli import main
 from reviewer_app.server import models
+from support.photos import photo_bytes
 
 MakeLaptop = Callable[[str], Laptop]
-PHOTO = b"photo of the phonics display" * 300
+PHOTO = photo_bytes("phonics display")
 
 
 def _cli(*args: str) -> int:
@@ -47,7 +48,9 @@ def test_bundle_moves_unsent_work_to_another_laptop_exactly_once(
     assert _cli("import", str(bundle), "--data-dir", str(new.folder)) == 0
     assert "3 change(s) will be sent" in capsys.readouterr().out
     assert _cli("import", str(bundle), "--data-dir", str(new.folder)) == 0
-    assert capsys.readouterr().out.startswith("Imported 0 new review(s), 0 record(s) and 0 file(s)")
+    assert capsys.readouterr().out.startswith(
+        "Imported 0 new review(s), 0 record(s), 0 file(s) and 0 signed report(s)"
+    )
 
     # Both laptops send the same operations; the server applies each once.
     new_again = Laptop(new.folder, new.server)

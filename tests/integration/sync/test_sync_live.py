@@ -13,6 +13,8 @@ from reviewer_app.server import models
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.sync.client import ReEnrolRequiredError, ServerUnreachableError
+from support.laptop_records import framework_snapshot
+from support.photos import photo_bytes
 
 FIELD = "quality_of_education.strengths"
 
@@ -29,7 +31,7 @@ def test_records_travel_between_two_laptops(world: World, laptop: MakeLaptop) ->
     review = peer.reviews.get_review(world.review)
     assert peer.workspace.get_visit(world.visit).is_team_member(world.peer)
 
-    photo = b"\x89PNG fake photo of pupils' books" * 1000
+    photo = photo_bytes("pupils' books", "PNG")
     attachment = peer.reviews.add_attachment(review.id, "books.png", "image/png", photo)
     note = peer.reviews.add_note(
         review.id, "Pupils explained their reasoning", attachment_ids=(attachment.id,)
@@ -181,16 +183,17 @@ def test_a_review_started_offline_reaches_the_team_with_its_framework(
     peer.enrol(peer_id)
     lead.sync.sync_now()
     peer.sync.sync_now()
+    version, content_hash, snapshot = framework_snapshot(WALK)
     review = lead.reviews.start_review(
-        visit, framework_id=WALK, framework_version="2026.1", framework_hash="abc123",
-        framework_snapshot="id: learning_walk\ntitle: Learning walk\n",
+        visit, framework_id=WALK, framework_version=version, framework_hash=content_hash,
+        framework_snapshot=snapshot,
     )  # fmt: skip
     lead.reviews.add_note(review.id, "Calm start to the day")
     assert lead.sync.sync_now().accepted == 2
     peer.sync.sync_now()
     arrived = peer.reviews.get_review(review.id)
-    assert (arrived.framework_version, arrived.framework_hash) == ("2026.1", "abc123")
-    assert peer.reviews.framework_snapshot(review.id).startswith("id: learning_walk")
+    assert (arrived.framework_version, arrived.framework_hash) == (version, content_hash)
+    assert peer.reviews.framework_snapshot(review.id) == snapshot
     assert [n.text for n in peer.reviews.notes(review.id)] == ["Calm start to the day"]
 
 

@@ -43,12 +43,13 @@ from reviewer_app.storage.outbox import OpState
 from reviewer_app.storage.tables import OutboxRow, SyncStateRow
 from reviewer_app.sync.client import SyncClientError
 from reviewer_app.sync.protocol import ChangesPage
+from support.photos import photo_bytes
 
 FIELDS = ("leadership.strengths", "quality_of_education.next_steps")
 PEOPLE = ("lead", "peer", "peer2")
 FAULTS = ("drop_request", "drop_response", "duplicate")
 PATHS = ("/handshake", "/push", "/changes", "/blobs", "")
-PHOTOS = (b"photo of a display board" * 50, b"photo of a reading corner" * 50)
+PHOTOS = (photo_bytes("display board"), photo_bytes("reading corner"))
 
 
 class InjectedCrashError(Exception):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from reviewer_app.reports.document import BOARD_SUMMARY, FULL_INTERNAL, SCHOOL_FACING, ReportDraft
 from reviewer_app.reports.render import RenderedReport, render_report
+
+if TYPE_CHECKING:
+    from conftest import ExpectedLog
 
 
 def _pages_text(pdf: bytes, tmp_path: Path) -> list[str]:
@@ -115,12 +120,27 @@ def test_restricted_detail_is_absent_from_the_school_and_board_pdfs(
     assert "SUMMARY FOR THE TRUST BOARD" in board
 
 
-def test_a_damaged_photo_is_a_sentence_not_a_traceback(peer_draft: ReportDraft) -> None:
+def test_a_damaged_photo_is_named_and_the_report_goes_on(
+    peer_draft: ReportDraft, tmp_path: Path, expected_log: ExpectedLog
+) -> None:
     from dataclasses import replace
 
     from reviewer_app.reports.document import Photo
-    from reviewer_app.reports.render import RenderError
 
-    broken = replace(peer_draft, photos=(Photo("Display board", b"not an image"),))
-    with pytest.raises(RenderError, match="Display board"):
-        render_report(broken.for_audience(FULL_INTERNAL))
+    expected_log(logging.WARNING, "a photo in the report's appendix cannot be read")
+    good = peer_draft.photos[0]
+    cut_short = good.data[: len(good.data) // 2]  # a JPEG whose header is fine, its end gone
+    broken = replace(
+        peer_draft,
+        photos=(
+            Photo("Display board.jpg", cut_short),
+            Photo("Not a picture.jpg", b"not an image"),
+            replace(good, caption="Library corner.jpg"),
+        ),
+    )
+    rendered = render_report(broken.for_audience(FULL_INTERNAL))
+    text = re.sub(r"\s+", " ", "\n".join(_pages_text(rendered.pdf, tmp_path)))
+    assert "The photo 'Display board.jpg' could not be shown" in text
+    assert "The photo 'Not a picture.jpg' could not be shown" in text
+    assert "Library corner.jpg" in text
+    assert "Sign-off" in text  # the rest of the report is there

@@ -22,6 +22,7 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage import outbox
 from reviewer_app.storage.errors import StaleWriteError
+from support.photos import photo_bytes
 
 SNAPSHOT = "id: learning-walk\nversion: 1.0.0\n"
 
@@ -63,7 +64,9 @@ def test_capture_a_visit(workspace: Workspace) -> None:
     assert workspace.reviews.review_for_visit(visit.id) == review
     assert workspace.reviews.framework_snapshot(review.id) == SNAPSHOT
 
-    photo = workspace.reviews.add_attachment(review.id, "display.jpg", "image/jpeg", b"\xff\xd8jpg")
+    photo = workspace.reviews.add_attachment(
+        review.id, "display.jpg", "image/jpeg", photo_bytes("display")
+    )
     note = workspace.reviews.add_note(
         review.id, "Phonics display used by pupils", criterion_ids=("reading.phonics",),
         tags={"year_group": "Reception"}, attachment_ids=(photo.id,), pupil_refs=("P-3",),
@@ -73,7 +76,7 @@ def test_capture_a_visit(workspace: Workspace) -> None:
     assert len(workspace.reviews.notes(review.id, include_history=True)) == 2
     workspace.reviews.retract_note(review.id, fixed.id)
     assert workspace.reviews.notes(review.id) == []
-    assert workspace.reviews.attachment_data(photo) == b"\xff\xd8jpg"
+    assert workspace.reviews.attachment_data(photo) == photo_bytes("display")
 
     workspace.reviews.propose_judgement(review.id, "reading.phonics", "secure", "Consistent")
     agreed = workspace.reviews.agree_judgement(review.id, "reading.phonics", "strong")
@@ -177,6 +180,13 @@ def test_bad_input_is_refused_with_a_sentence(workspace: Workspace) -> None:
         workspace.reviews.add_note(review.id, "   ")
     with pytest.raises(ValidationError, match="empty"):
         workspace.reviews.add_attachment(review.id, "blank.png", "image/png", b"")
+    whole = photo_bytes("corridor display")
+    with pytest.raises(ValidationError, match=r"^corridor\.jpg is not a photo Reviewer can show"):
+        workspace.reviews.add_attachment(review.id, "corridor.jpg", "image/jpeg", whole[:-400])
+    with pytest.raises(ValidationError, match=r"^notes\.png is not a photo"):
+        workspace.reviews.add_attachment(review.id, "notes.png", "image/png", b"plain text")
+    # A file that is no JPEG or PNG is kept as a file, never drawn in a report.
+    workspace.reviews.add_attachment(review.id, "phone.heic", "image/heic", b"ftypheic...")
     with pytest.raises(NotFoundError):
         workspace.reviews.add_note(review.id, "x", attachment_ids=("nope",))
     with pytest.raises(NotFoundError):
@@ -189,7 +199,7 @@ def test_bad_input_is_refused_with_a_sentence(workspace: Workspace) -> None:
     )
     with pytest.raises(ValidationError, match="cancelled"):
         _start(workspace, cancelled)
-    assert len(_pending(workspace)) == 1  # only the review itself was queued
+    assert len(_pending(workspace)) == 2  # the review itself and the HEIC file
 
 
 def test_an_action_is_withdrawn_only_by_its_author_or_the_lead(workspace: Workspace) -> None:

@@ -24,6 +24,7 @@ from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.framework_catalogue import VisitKind
+from reviewer_app.services.visit_planning import PlanningFacts, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class NewVisitDialog(QDialog):
         school_id: str | None = None,
         lead: Person | None = None,
         today: date | None = None,
+        planning: PlanningFacts | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +76,8 @@ class NewVisitDialog(QDialog):
         self._people = {person.id: person for person in people}
         self._team: list[VisitReviewer] = []
         self._saving = False
+        #: What this laptop knows to say whether the trust will accept the visit.
+        self._planning = planning
 
         for school in schools:
             self.ui.schoolCombo.addItem(f"{school.name} ({school_facts(school)})", school.id)
@@ -114,13 +118,14 @@ class NewVisitDialog(QDialog):
         self.ui.startDate.dateChanged.connect(self._start_changed)
         self.ui.endDate.dateChanged.connect(lambda _d: self._clear_error("dates"))
         self.ui.schoolCombo.currentIndexChanged.connect(self._school_changed)
-        self.ui.kindCombo.currentIndexChanged.connect(lambda _i: self._clear_error("kind"))
+        self.ui.kindCombo.currentIndexChanged.connect(self._kind_changed)
 
         if lead is not None and lead.id in self._people:
             self._team.append(VisitReviewer(person_id=lead.id, role=Role.LEAD_REVIEWER))
         self._refresh_team()
         for name in ("school", "kind", "dates", "team", "form"):
             self._clear_error(name)
+        self._update_verdict()
         first_empty = self.ui.kindCombo if school_id is not None else self.ui.schoolCombo
         first_empty.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -142,21 +147,72 @@ class NewVisitDialog(QDialog):
         school_id = self.ui.schoolCombo.currentData()
         return self._schools.get(school_id) if school_id is not None else None
 
+    def _team_may_use(self, kind: VisitKind) -> bool:
+        return self._planning is None or self._planning.team_may_use(self._team, kind.visible_to)
+
     def _fill_kinds(self) -> None:
-        """Offer the kinds of visit that suit the chosen school's phase, keeping the choice."""
+        """Offer the kinds of visit that suit the chosen school's phase and that everyone on the
+        team may use (a safeguarding audit: safeguarding leads only), keeping the choice."""
         chosen = self.ui.kindCombo.currentData()
         school = self._chosen_school()
         self.ui.kindCombo.blockSignals(True)
         self.ui.kindCombo.clear()
         for kind in self._kinds:
-            if kind.suits(school):
+            if kind.suits(school) and self._team_may_use(kind):
                 self.ui.kindCombo.addItem(kind.title, kind.framework_id)
         self.ui.kindCombo.setCurrentIndex(self.ui.kindCombo.findData(chosen) if chosen else -1)
         self.ui.kindCombo.blockSignals(False)
+        lost = next((k for k in self._kinds if k.framework_id == chosen), None)
+        if (
+            lost is not None
+            and self.ui.kindCombo.currentData() is None
+            and not self._team_may_use(lost)
+        ):
+            self._show_error(
+                "kind",
+                f"A {lost.title.lower()} needs a designated safeguarding lead as its lead and "
+                "on every place of its team; choose another kind of visit or change the team.",
+            )
 
     def _school_changed(self, _index: int) -> None:
         self._clear_error("school")
         self._fill_kinds()
+        self._update_verdict()
+
+    def _kind_changed(self, _index: int) -> None:
+        self._clear_error("kind")
+        self._update_verdict()
+
+    # ------------------------------------------------------------------ will the trust accept it
+
+    def verdict(self) -> Verdict | None:
+        """Whether the trust will accept the visit as it stands (None without planning facts)."""
+        if self._planning is None:
+            return None
+        kind = next(
+            (k for k in self._kinds if k.framework_id == self.ui.kindCombo.currentData()), None
+        )
+        return self._planning.verdict(
+            self._chosen_school(),
+            self._team,
+            kind.title if kind is not None else "visit",
+            kind.visible_to if kind is not None else (),
+            kind.framework_id if kind is not None else None,
+        )
+
+    def _update_verdict(self) -> None:
+        verdict = self.verdict()
+        label = self.ui.verdictLabel
+        if verdict is None or not verdict.message:
+            label.clear()
+            label.setVisible(False)
+            return
+        state = {True: "accepted", False: "refused", None: "unknown"}[verdict.accepted]
+        label.setProperty("verdict", state)
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setText(verdict.message)
+        label.setVisible(True)
 
     # ------------------------------------------------------------------ team
 
@@ -186,6 +242,8 @@ class NewVisitDialog(QDialog):
         self.ui.roleCombo.setEnabled(available)
         self.ui.addReviewerButton.setEnabled(available)
         self.ui.removeReviewerButton.setEnabled(bool(self._team))
+        self._fill_kinds()
+        self._update_verdict()
 
     def add_selected_reviewer(self) -> None:
         """Put the person chosen in the reviewer box on the team, in the chosen role."""

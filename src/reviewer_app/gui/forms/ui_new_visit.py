@@ -207,6 +207,13 @@ class Ui_NewVisitDialog(object):
 
         self.mainLayout.addWidget(self.teamGroup)
 
+        self.verdictLabel = QLabel(NewVisitDialog)
+        self.verdictLabel.setObjectName(u"verdictLabel")
+        self.verdictLabel.setWordWrap(True)
+        self.verdictLabel.setProperty(u"role", u"verdict")
+
+        self.mainLayout.addWidget(self.verdictLabel)
+
         self.formError = QLabel(NewVisitDialog)
         self.formError.setObjectName(u"formError")
         self.formError.setWordWrap(True)
@@ -297,6 +304,9 @@ class Ui_NewVisitDialog(object):
         self.removeReviewerButton.setText(QCoreApplication.translate("NewVisitDialog", u"&Remove from team", None))
 #if QT_CONFIG(accessibility)
         self.removeReviewerButton.setAccessibleName(QCoreApplication.translate("NewVisitDialog", u"Remove selected reviewer from team", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.verdictLabel.setAccessibleName(QCoreApplication.translate("NewVisitDialog", u"Will the trust accept this visit", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.formError.setAccessibleName(QCoreApplication.translate("NewVisitDialog", u"Problem saving the visit", None))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -35,8 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.carry_forward import is_carried_forward
+from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
-from reviewer_app.domain.review import ReviewState, agreed_judgement, current_judgements
+from reviewer_app.domain.review import (
+    FieldValue,
+    ReviewState,
+    agreed_judgement,
+    current_judgements,
+)
 from reviewer_app.domain.review_progress import (
     ACTIONS_SECTION,
     FOLLOW_UP_SECTION,
@@ -47,6 +53,7 @@ from reviewer_app.domain.review_progress import (
 )
 from reviewer_app.gui import theme
 from reviewer_app.gui.after_paint import call_after_paint
+from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
@@ -76,6 +83,8 @@ TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Between a section's title and its count: no-break spaces keep the count with the title's
 #: last word when a long title wraps.
 NAV_SEPARATOR = "\u00a0\u00a0·\u00a0\u00a0"
+#: How long the notice of a colleague's change stays in the status bar.
+NOTICE_MS = 15_000
 
 
 class ReviewEditor(QMainWindow):
@@ -103,6 +112,7 @@ class ReviewEditor(QMainWindow):
         *,
         review_id: str | None = None,
         paths: AppPaths | None = None,
+        bridge: ChangeBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -136,6 +146,9 @@ class ReviewEditor(QMainWindow):
         self._app.focusChanged.connect(self._focus_changed)
         self._closed = False
         self.setAcceptDrops(True)
+        #: What changed in the store (a sync, another window): redrawn in place.
+        self.bridge = bridge if bridge is not None else ChangeBridge(workspace.lane.changes, self)
+        self.bridge.review_changed.connect(self._review_changed)
         self.load(review_id)
 
     # ------------------------------------------------------------------ loading
@@ -175,7 +188,7 @@ class ReviewEditor(QMainWindow):
         self.setWindowTitle(f"{framework.title} · {ctx.school.name}")
         self.criterion_titles = {c.id: c.title for c in framework.criteria()}
         self.pages: dict[PageKey, QWidget] = {}
-        self.committed: dict[str, Any] = {k: v.value for k, v in ctx.fields.items()}
+        self.changes.loaded(ctx)
         self.current_criterion = None
 
         root = QWidget()
@@ -211,7 +224,7 @@ class ReviewEditor(QMainWindow):
             self,
         )
         self.notes_model.set_notes(ctx.notes)
-        self.attachments_model = AttachmentsModel(self.changes._load_thumbnail, self)
+        self.attachments_model = AttachmentsModel(self.changes.load_thumbnail, self)
         self.attachments_model.set_attachments(ctx.attachments)
         self.actions_model = ActionsModel(
             ctx.name_of, lambda c: self.criterion_titles.get(c, c), self
@@ -238,10 +251,10 @@ class ReviewEditor(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_row_changed)
         self.saver.state_changed.connect(self._saved_state)
         self.progress = ctx.progress()
-        self._refresh_progress()
+        self.refresh_progress()
         first = next((i for i in range(self.nav.count()) if not self.nav.item(i).isHidden()), 0)
         self.nav.setCurrentRow(first)
-        self._update_lock()
+        self.update_lock()
         self.reports.set_enabled(True)
         self.evidence.set_current_criterion(None, "")
         self.setTabOrder(self.nav, self.stack)
@@ -266,6 +279,39 @@ class ReviewEditor(QMainWindow):
         # section is on screen, so it does not slow that down.
         call_after_paint(self.stack, read_notes, at_most_ms=200)
 
+    def _review_changed(self, changes: ReviewChanges) -> None:
+        """A notice from the change feed: what a sync brought into this review is shown in
+        place, without moving the focus or the scroll position."""
+        ctx = self.ctx
+        if ctx is None or self._closed or changes.review_id != ctx.review.id:
+            return
+        if not changes.pulled or not changes.fields:
+            return
+        reviews, review_id, wanted = self.workspace.reviews, ctx.review.id, changes.fields
+
+        def read() -> dict[str, FieldValue]:
+            values = reviews.field_values(review_id)
+            return {k: v for k, v in values.items() if k in wanted}
+
+        def arrived(values: dict[str, FieldValue]) -> None:
+            shown = self.changes.fields_arrived(ctx, values)
+            if shown:
+                self._tell_changed(
+                    [(values[k].author_id, ctx.framework.field_title(k)) for k in shown]
+                )
+
+        self.tasks.run(read, on_done=arrived, context=self)
+
+    def _tell_changed(self, changes: list[tuple[str, str]]) -> None:
+        """A short notice of who changed what (in the status bar, for a while)."""
+        ctx = self.ctx
+        assert ctx is not None
+        by_person: dict[str, list[str]] = {}
+        for author_id, what in changes:
+            by_person.setdefault(ctx.name_of(author_id), []).append(what)
+        text = "; ".join(f"{who} changed {', '.join(whats)}" for who, whats in by_person.items())
+        self.statusBar().showMessage(f"{text}.", NOTICE_MS)
+
     def _notes_failed(self, error: BaseException) -> None:
         """The review is open but its notes could not be read: say so where they would be."""
         message = getattr(error, "message", None)
@@ -285,7 +331,7 @@ class ReviewEditor(QMainWindow):
         ctx.notes = list(notes) + added_meanwhile
         self.notes_model.set_notes(ctx.notes)
         self.notes_ready = True
-        self.changes._after_notes_changed()
+        self.changes.after_notes_changed()
         self.notes_loaded.emit(len(ctx.notes))
 
     # ------------------------------------------------------------------ structure
@@ -527,13 +573,15 @@ class ReviewEditor(QMainWindow):
             editor.edited.connect(
                 lambda value, sid=stored_id: self.changes.field_edited(sid, value)
             )
+            editor.keep_mine_requested.connect(lambda sid=stored_id: self.changes.keep_mine(sid))
+            editor.use_theirs_requested.connect(lambda sid=stored_id: self.changes.use_theirs(sid))
         for card in page.cards.values():
             card.rated.connect(self.changes.rate)
             card.confirmed.connect(self.changes.confirm)
             card.evidence_requested.connect(self.show_evidence_for)
-            self._show_card_levels(card)
+            self.show_card_levels(card)
         page.apply_visibility(self.progress.visibility)
-        self._update_evidence_counts(page)
+        self.update_evidence_counts(page)
 
     def show_page(self, key: PageKey) -> QWidget:
         """Show the page for ``key`` (building it if needed) and select it in the nav."""
@@ -581,7 +629,7 @@ class ReviewEditor(QMainWindow):
         page = self.show_page(section.id)
         card = self.card(criterion_id)
         assert isinstance(page, SectionPage)
-        self._set_current_criterion(criterion_id)
+        self.set_current_criterion(criterion_id)
         QTimer.singleShot(0, lambda: page.reveal(card))
         card.first_focus().setFocus(Qt.FocusReason.ShortcutFocusReason)
         return card
@@ -610,7 +658,7 @@ class ReviewEditor(QMainWindow):
         if control is not None and control.isEnabled():
             control.choose_number(number)
 
-    def _set_current_criterion(self, criterion_id: str | None) -> None:
+    def set_current_criterion(self, criterion_id: str | None) -> None:
         if criterion_id == self.current_criterion:
             return
         self.current_criterion = criterion_id
@@ -631,10 +679,10 @@ class ReviewEditor(QMainWindow):
                 return
             widget = widget.parentWidget()
         if isinstance(widget, CriterionCard) and widget.window() is self:
-            self._set_current_criterion(widget.criterion.id)
+            self.set_current_criterion(widget.criterion.id)
 
     def show_evidence_for(self, criterion_id: str) -> None:
-        self._set_current_criterion(criterion_id)
+        self.set_current_criterion(criterion_id)
         self.evidence.scope.setCurrentIndex(0)
         self.evidence.notes_view.setFocus()
 
@@ -644,7 +692,7 @@ class ReviewEditor(QMainWindow):
 
     # ------------------------------------------------------------------ levels shown
 
-    def _show_card_levels(self, card: CriterionCard) -> None:
+    def show_card_levels(self, card: CriterionCard) -> None:
         ctx = self.ctx
         assert ctx is not None
         cid = card.criterion.id
@@ -682,7 +730,7 @@ class ReviewEditor(QMainWindow):
         carried = agreed.rationale if is_carried_forward(agreed) and agreed is not None else ""
         card.show_carried_forward(carried, may_confirm=ctx.is_lead and not ctx.read_only)
 
-    def _update_evidence_counts(self, page: SectionPage) -> None:
+    def update_evidence_counts(self, page: SectionPage) -> None:
         counts: dict[str, int] = {}
         for note in self.notes_model.notes():
             for cid in note.criterion_ids:
@@ -692,7 +740,7 @@ class ReviewEditor(QMainWindow):
 
     # ------------------------------------------------------------------ progress
 
-    def _refresh_progress(self) -> None:
+    def refresh_progress(self) -> None:
         ctx = self.ctx
         assert ctx is not None
         self.progress = ctx.progress()
@@ -752,7 +800,7 @@ class ReviewEditor(QMainWindow):
             editor = section_page.field_editors[item.target_id]
             criterion_id = item.target_id.split(".", 1)[0] if "." in item.target_id else None
             if criterion_id in self.criterion_titles:
-                self._set_current_criterion(criterion_id)
+                self.set_current_criterion(criterion_id)
             QTimer.singleShot(0, lambda: section_page.reveal(editor))
             editor.control.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
@@ -777,7 +825,7 @@ class ReviewEditor(QMainWindow):
         self.saved_indicator.setProperty("state", state)
         self.saved_indicator.style().polish(self.saved_indicator)
 
-    def _update_lock(self) -> None:
+    def update_lock(self) -> None:
         ctx = self.ctx
         assert ctx is not None
         review = ctx.review

@@ -490,7 +490,7 @@ class EvidencePanel(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setProperty("role", "hint")
         self.hint.hide()
-        self.capture.hint_changed.connect(self._show_hint)
+        self.capture.hint_changed.connect(self.show_hint)
         layout.addWidget(self.hint)
 
         row = QHBoxLayout()
@@ -576,13 +576,13 @@ class EvidencePanel(QWidget):
 
         self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
         self.search.textChanged.connect(self._search_changed)
-        self.filter.rowsInserted.connect(lambda *_: self._update_count())
-        self.filter.rowsRemoved.connect(lambda *_: self._update_count())
-        self.filter.modelReset.connect(self._update_count)
+        self.filter.rowsInserted.connect(lambda *_: self.update_count())
+        self.filter.rowsRemoved.connect(lambda *_: self.update_count())
+        self.filter.modelReset.connect(self.update_count)
         self.current_criterion: str | None = None
-        self._update_count()
+        self.update_count()
 
-    def _show_hint(self, text: str) -> None:
+    def show_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
         self.hint.setProperty("problem", text.startswith(("Not saved", "Not withdrawn")))
@@ -602,13 +602,13 @@ class EvidencePanel(QWidget):
     def _scope_changed(self) -> None:
         everything = self.scope.currentData() == "all" or self.current_criterion is None
         self.filter.set_criterion(None if everything else self.current_criterion)
-        self._update_count()
+        self.update_count()
 
     def _search_changed(self, text: str) -> None:
         self.filter.set_search(text)
-        self._update_count()
+        self.update_count()
 
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         shown, total = self.filter.rowCount(), self.notes_model.rowCount()
         self.count_label.setText(
             f"{total} note" + ("" if total == 1 else "s")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import FieldSpec, TableColumn
 from reviewer_app.domain.frameworks.fields import ROW_REFERENCE_PATTERN
+from reviewer_app.gui.review_editor.field_conflict import FieldConflict
 
 #: What the style sheet's table item padding (``20_lists.qss``) takes from a cell, plus the grid.
 CELL_PADDING_X = 2 * 8 + 1
@@ -403,9 +404,13 @@ class FieldEditor(QWidget):
 
     Signals:
         edited(object): the person changed the value (the new JSON value).
+        keep_mine_requested(): in a conflict, the person keeps their value.
+        use_theirs_requested(): in a conflict, the person takes the colleague's value.
     """
 
     edited = Signal(object)
+    keep_mine_requested = Signal()
+    use_theirs_requested = Signal()
 
     def __init__(self, spec: FieldSpec, stored_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -413,7 +418,7 @@ class FieldEditor(QWidget):
         self.stored_id = stored_id
         self.setObjectName(f"field:{stored_id}")
         self._setting = False
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(4)
         label_text = spec.label + (" *" if spec.required else "")
@@ -436,6 +441,8 @@ class FieldEditor(QWidget):
         self.control.setAccessibleName(spec.label)
         self.control.setAccessibleDescription(description)
         layout.addWidget(self.control)
+        #: Shown when a colleague changed the answer while the person was typing.
+        self.conflict: FieldConflict | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -566,6 +573,42 @@ class FieldEditor(QWidget):
                     check.setChecked(key in chosen)
         finally:
             self._setting = False
+
+    def describe(self, value: Any) -> str:
+        """A value in words, as this field shows it (for the conflict box)."""
+        if value is None or value == "" or value == []:
+            return "(empty)"
+        if self.spec.options:
+            labels = {o.key: o.label for o in self.spec.options}
+            if isinstance(value, list):
+                return ", ".join(labels.get(str(v), str(v)) for v in value)
+            return labels.get(str(value), str(value))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, list):
+            return "\n".join(
+                ", ".join(str(v) for v in row.values()) if isinstance(row, dict) else str(row)
+                for row in value
+            )
+        return str(value)
+
+    @property
+    def conflict_shown(self) -> bool:
+        return self.conflict is not None and not self.conflict.isHidden()
+
+    def show_conflict(self, who: str, mine: Any, theirs: Any) -> None:
+        """Show both values under the control; the person's typing stays where it is."""
+        if self.conflict is None:
+            self.conflict = FieldConflict(self)
+            self.conflict.keep_mine_requested.connect(self.keep_mine_requested)
+            self.conflict.use_theirs_requested.connect(self.use_theirs_requested)
+            self._layout.addWidget(self.conflict)
+        self.conflict.show_texts(who, self.describe(mine), self.describe(theirs))
+        self.conflict.show()
+
+    def hide_conflict(self) -> None:
+        if self.conflict is not None:
+            self.conflict.hide()
 
     def set_read_only(self, read_only: bool) -> None:
         control = self.control

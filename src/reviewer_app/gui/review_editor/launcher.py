@@ -31,7 +31,12 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
         return existing
     assert window.workspace is not None  # the window opens editors only once attached
     editor = ReviewEditor(
-        window.workspace, window.tasks, visit_id, paths=window.services.paths, parent=window
+        window.workspace,
+        window.tasks,
+        visit_id,
+        paths=window.services.paths,
+        bridge=window.change_bridge,
+        parent=window,
     )
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.destroyed.connect(lambda _o=None, v=visit_id: editors.pop(v, None))

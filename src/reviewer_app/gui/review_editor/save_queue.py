@@ -80,6 +80,18 @@ class SaveQueue(QObject):
         timer.start(DEBOUNCE_MS)
         self._set_state("saving", "Saving…")
 
+    def waiting(self, key: str) -> bool:
+        """True when a change under ``key`` waits for the pause that writes it."""
+        return key in self._debounced
+
+    def cancel(self, key: str) -> None:
+        """Forget the change waiting under ``key`` (the person chose another value)."""
+        timer = self._timers.get(key)
+        if timer is not None:
+            timer.stop()
+        if self._debounced.pop(key, None) is not None:
+            self._maybe_saved()
+
     def _fire(self, key: str) -> None:
         write = self._debounced.pop(key, None)
         if write is not None:

@@ -29,7 +29,7 @@ from reviewer_app.domain.review import (
     ReviewState,
     agreed_judgement,
 )
-from reviewer_app.domain.review_progress import ACTIONS_SECTION, is_answered
+from reviewer_app.domain.review_progress import ACTIONS_SECTION
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
 from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
@@ -44,10 +44,14 @@ from reviewer_app.gui.review_editor.commands import (
 )
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.services import review_session
+from reviewer_app.services.review_draft import Arrival, PendingWrite, SharedFields
+from reviewer_app.services.review_records import FieldWrite
 
 if TYPE_CHECKING:
     from reviewer_app.domain.quick_capture import ParsedCapture
     from reviewer_app.gui.review_editor.editor import ReviewEditor
+    from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+    from reviewer_app.services.review_session import ReviewContext
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,11 @@ class EditorChanges:
 
     def __init__(self, editor: ReviewEditor) -> None:
         self.editor = editor
+        self.fields = SharedFields("", {})
+
+    def loaded(self, ctx: ReviewContext) -> None:
+        """A review was (re)read: the shared answers are as the store has them."""
+        self.fields = SharedFields(ctx.me.id, ctx.fields)
 
     # ------------------------------------------------------------------ undo and redo
 
@@ -88,25 +97,25 @@ class EditorChanges:
 
     def _changed(self) -> None:
         """After any change: counts, visibility and, for a review marked ready, back to draft."""
-        self.editor._refresh_progress()
+        self.editor.refresh_progress()
         ctx = self.editor.ctx
         assert ctx is not None
         if ctx.review.state is ReviewState.READY_FOR_SIGN_OFF:
             ready = ctx.review
             ctx.review = replace(ready, state=ReviewState.DRAFT)
             self.editor.saver.submit(review_session.reopen_draft, self.editor.workspace, ready)
-            self.editor._update_lock()
+            self.editor.update_lock()
 
     # ------------------------------------------------------------------ fields
 
     def field_edited(self, stored_id: str, value: Any) -> None:
         """The person changed a field: show its effects now, save it after a pause."""
         self._remember_field(stored_id, value)
-        self.editor._refresh_progress()
+        self.editor.refresh_progress()
         self.editor.saver.schedule(stored_id, lambda: self._commit_field(stored_id, value))
 
     def _commit_field(self, stored_id: str, new: Any) -> None:
-        old = self.editor.committed.get(stored_id)
+        old = self.fields.committed.get(stored_id)
         if new == old:
             return
         label = self._field_label(stored_id)
@@ -134,15 +143,95 @@ class EditorChanges:
         )
 
     def write_field(self, stored_id: str, value: Any) -> None:
-        """Write a field's value to the store (no widget change)."""
+        """Write a field's value to the store (no widget change), on the version last seen."""
+        self._submit_field(self.fields.begin_write(stored_id, value))
+        self._changed()
+
+    def _submit_field(self, pending: PendingWrite) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
-        self.editor.committed[stored_id] = value
-        stored = value if is_answered(value) or value in (False, 0) else None
         self.editor.saver.submit(
-            self.editor.workspace.reviews.set_field, ctx.review.id, stored_id, stored
+            self.editor.workspace.reviews.write_field,
+            ctx.review.id,
+            pending.field_id,
+            pending.stored,
+            expected_version=pending.expected_version,
+            on_done=lambda result: self._field_written(ctx, pending, result),
         )
+
+    def _field_written(self, ctx: ReviewContext, pending: PendingWrite, result: FieldWrite) -> None:
+        if ctx is not self.editor.ctx:
+            return  # the editor was rebuilt meanwhile: it read the field afresh
+        outcome = self.fields.written(pending, result)
+        if isinstance(outcome, PendingWrite):
+            self._submit_field(outcome)
+        elif isinstance(outcome, FieldValue):
+            self._show_conflict(pending.field_id, outcome)
+
+    # ------------------------------------------------------------------ pulled changes
+
+    def fields_arrived(self, ctx: ReviewContext, values: dict[str, FieldValue]) -> list[str]:
+        """Shared answers read again after a pull: show the newer ones in place (a conflict
+        where the person is typing). Returns the fields shown, for the notice."""
+        if ctx is not self.editor.ctx:
+            return []
+        shown: list[str] = []
+        for stored_id, stored in values.items():
+            typing = self.editor.saver.waiting(stored_id)
+            arrival = self.fields.arrived(stored, typing=typing)
+            if arrival is Arrival.SHOW:
+                ctx.fields[stored_id] = stored
+                editor = self._field_editor(stored_id)
+                if editor is not None:
+                    editor.set_value(stored.value)
+                shown.append(stored_id)
+            elif (
+                arrival in (Arrival.CONFLICT, Arrival.IGNORED)
+                and stored_id in self.fields.conflicts
+            ):
+                self._show_conflict(stored_id, self.fields.conflicts[stored_id])
+        if shown:
+            self.editor.refresh_progress()
+        return shown
+
+    def _field_editor(self, stored_id: str) -> FieldEditor | None:
+        for page in self.editor.pages.values():
+            if isinstance(page, SectionPage) and stored_id in page.field_editors:
+                return page.field_editors[stored_id]
+        return None
+
+    def _show_conflict(self, stored_id: str, newer: FieldValue) -> None:
+        ctx = self.editor.ctx
+        assert ctx is not None
+        editor = self._field_editor(stored_id)
+        if editor is None:
+            return  # a page not built yet has nothing typed in it
+        editor.show_conflict(ctx.name_of(newer.author_id), editor.value(), newer.value)
+
+    def keep_mine(self, stored_id: str) -> None:
+        """In a conflict, the person keeps their value: written over the colleague's."""
+        editor = self._field_editor(stored_id)
+        if editor is None or stored_id not in self.fields.conflicts:
+            return
+        self.editor.saver.cancel(stored_id)
+        editor.hide_conflict()
+        value = editor.value()
+        self._remember_field(stored_id, value)
+        self._submit_field(self.fields.keep_mine(stored_id, value))
         self._changed()
+
+    def use_theirs(self, stored_id: str) -> None:
+        """In a conflict, the person takes the colleague's value (nothing is written)."""
+        ctx = self.editor.ctx
+        editor = self._field_editor(stored_id)
+        if ctx is None or editor is None or stored_id not in self.fields.conflicts:
+            return
+        self.editor.saver.cancel(stored_id)
+        newer = self.fields.use_theirs(stored_id)
+        ctx.fields[stored_id] = newer
+        editor.set_value(newer.value)
+        editor.hide_conflict()
+        self.editor.refresh_progress()
 
     def apply_field(self, stored_id: str, value: Any) -> None:
         """Show and write a value (undo and redo)."""
@@ -158,7 +247,7 @@ class EditorChanges:
         """The person chose a level on a rating control."""
         ctx = self.editor.ctx
         assert ctx is not None
-        self.editor._set_current_criterion(criterion_id)
+        self.editor.set_current_criterion(criterion_id)
         write_agreed = agreed or not ctx.is_team_visit
         old = self._level_of(criterion_id, agreed=write_agreed)
         if old == level:
@@ -169,7 +258,7 @@ class EditorChanges:
         """The lead confirmed a carried-forward answer: the same level, agreed again as theirs."""
         ctx = self.editor.ctx
         assert ctx is not None
-        self.editor._set_current_criterion(criterion_id)
+        self.editor.set_current_criterion(criterion_id)
         agreed = agreed_judgement(ctx.judgements, criterion_id)
         if is_carried_forward(agreed) and agreed is not None and agreed.level_key is not None:
             self.editor.undo_stack.push(
@@ -210,7 +299,7 @@ class EditorChanges:
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
         self.editor.saver.submit(write, ctx.review.id, criterion_id, level, rationale)
-        self.editor._show_card_levels(self.editor.card(criterion_id))
+        self.editor.show_card_levels(self.editor.card(criterion_id))
         self._changed()
 
     # ------------------------------------------------------------------ notes
@@ -245,7 +334,7 @@ class EditorChanges:
                 return
             ctx.notes.append(note)
             self.editor.notes_model.add(note)
-            self._after_notes_changed()
+            self.after_notes_changed()
 
         self.editor.saver.submit(
             self.editor.workspace.reviews.add_note,
@@ -264,7 +353,7 @@ class EditorChanges:
         self.editor.notes_model.remove(note_id)
         ctx.notes[:] = [n for n in ctx.notes if n.id != note_id]
         self.editor.saver.submit(self.editor.workspace.reviews.retract_note, ctx.review.id, note_id)
-        self._after_notes_changed()
+        self.after_notes_changed()
 
     def withdraw_note(self, note: EvidenceNote) -> None:
         """Delete on a note in the list: withdraw it (undoable). Only its author may, as
@@ -273,7 +362,7 @@ class EditorChanges:
         if ctx is None or ctx.read_only:
             return
         if note.author_id != ctx.me.id:
-            self.editor.evidence._show_hint(
+            self.editor.evidence.show_hint(
                 f"Not withdrawn: only {ctx.name_of(note.author_id)} can withdraw their note."
             )
             return
@@ -296,11 +385,11 @@ class EditorChanges:
         withdraw(record_id)
         return False
 
-    def _after_notes_changed(self) -> None:
+    def after_notes_changed(self) -> None:
         for page in self.editor.pages.values():
             if isinstance(page, SectionPage):
-                self.editor._update_evidence_counts(page)
-        self.editor.evidence._update_count()
+                self.editor.update_evidence_counts(page)
+        self.editor.evidence.update_count()
 
     # ------------------------------------------------------------------ attachments
 
@@ -344,7 +433,7 @@ class EditorChanges:
             self.editor.workspace.reviews.retract_attachment, ctx.review.id, attachment_id
         )
 
-    def _load_thumbnail(self, attachment: Attachment) -> None:
+    def load_thumbnail(self, attachment: Attachment) -> None:
         reviews = self.editor.workspace.reviews
 
         def done(image: QImage | None) -> None:
@@ -491,8 +580,8 @@ class EditorChanges:
 
         def done(review: Review) -> None:
             ctx.review = review
-            self.editor._update_lock()
-            self.editor._refresh_progress()
+            self.editor.update_lock()
+            self.editor.refresh_progress()
 
         self.editor.saver.submit(
             review_session.mark_ready, self.editor.workspace, ctx, on_done=done

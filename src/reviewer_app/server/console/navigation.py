@@ -26,6 +26,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "/console", allow=None),
+    NavItem("Overview", "/console/overview", allow=None),
     NavItem("Schools", "/console/schools"),
     NavItem("People", "/console/people"),
     NavItem("Visits", "/console/visits"),

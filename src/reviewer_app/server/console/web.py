@@ -61,6 +61,7 @@ def _environment() -> Environment:
     env.filters["day"] = _date
     env.filters["long_day"] = lambda v: _date(v, "long")
     env.filters["moment"] = lambda v: _date(v, "time")
+    env.filters["iso_day"] = lambda v: _date(date.fromisoformat(v)) if v else ""
     env.globals["version"] = __version__
     return env
 

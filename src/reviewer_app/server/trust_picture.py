@@ -1,0 +1,622 @@
+"""The trust-wide picture the console's oversight pages read: which schools and which parts of
+their reviews a person may see, and the latest agreed view of each school per area.
+
+One set of rules for every page, download and API answer (issue 17):
+
+* **Schools**: the central team (trust admin) sees every school of the trust; everyone else the
+  schools they are assigned to (:class:`~reviewer_app.server.models.Assignment`), as the sync API
+  decides.
+* **Frameworks**: a safeguarding framework's reviews are for safeguarding roles only.
+* **Restricted parts** of open frameworks (a single central record sample, ...) are for
+  safeguarding roles only (:func:`~reviewer_app.server.access.restriction_for`).
+* **Safeguarding columns** (the safeguarding view) are shown to safeguarding roles only.
+
+The "agreed view" of an area is the lead reviewer's agreed judgement (``agreed: true``) of the
+area's criterion in the newest review that has one; the arrow compares it with the review
+before on the same scale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
+from reviewer_app.server import models
+from reviewer_app.server.access import Restriction, roles_of
+
+#: Roles that see every school of the trust (the central team).
+CENTRAL_ROLES = frozenset({Role.TRUST_ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the trust overview: an area judged by criteria of the same id in any
+    framework (``criteria``), or every criterion of one framework (``framework``, its weakest
+    agreed level)."""
+
+    key: str
+    label: str
+    scale_id: str
+    criteria: frozenset[str] = frozenset()
+    framework: str | None = None
+    safeguarding: bool = False
+
+
+#: The six evaluation areas of Ofsted's renewed framework (November 2025), safeguarding and SEND.
+AREA_COLUMNS: tuple[Column, ...] = tuple(
+    Column(key, label, "ofsted-2025-five-point", frozenset({key}))
+    for key, label in (
+        ("inclusion", "Inclusion"),
+        ("curriculum-and-teaching", "Curriculum and teaching"),
+        ("achievement", "Achievement"),
+        ("attendance-and-behaviour", "Attendance and behaviour"),
+        ("personal-development-and-wellbeing", "Personal development and wellbeing"),
+        ("leadership-and-governance", "Leadership and governance"),
+    )
+)
+SAFEGUARDING_COLUMN = Column(
+    "safeguarding",
+    "Safeguarding",
+    "safeguarding-met",
+    frozenset({"safeguarding"}),
+    safeguarding=True,
+)
+#: What only safeguarding roles see of any framework: its safeguarding judgement and the notes
+#: and actions about it.
+SAFEGUARDING_VIEW = Restriction(criteria=SAFEGUARDING_COLUMN.criteria)
+SEND_COLUMN = Column("send", "SEND", "send-maturity", framework="send-review")
+COLUMNS: tuple[Column, ...] = (*AREA_COLUMNS, SAFEGUARDING_COLUMN, SEND_COLUMN)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is looking, and so what they may see."""
+
+    person: models.Person
+    roles: frozenset[Role]
+
+    @classmethod
+    def of(cls, session: Session, person: models.Person) -> Viewer:
+        return cls(person=person, roles=roles_of(session, person.id))
+
+    @property
+    def safeguarding(self) -> bool:
+        return bool(self.roles & SAFEGUARDING_ROLES)
+
+    @property
+    def central(self) -> bool:
+        return bool(self.roles & CENTRAL_ROLES)
+
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in COLUMNS if self.safeguarding or not c.safeguarding)
+
+
+def visible_schools(session: Session, viewer: Viewer) -> list[models.School]:
+    """The schools ``viewer`` may see, by name."""
+    if not viewer.person.active:
+        return []
+    statement = select(models.School).where(models.School.trust_id == viewer.person.trust_id)
+    if not viewer.central:
+        statement = statement.where(
+            col(models.School.id).in_(
+                select(models.Assignment.school_id).where(
+                    models.Assignment.person_id == viewer.person.id
+                )
+            )
+        )
+    return list(session.exec(statement.order_by(col(models.School.name))).all())
+
+
+class Visibility:
+    """Which frameworks and which of their parts ``viewer`` may see (read once per request)."""
+
+    def __init__(self, session: Session, viewer: Viewer) -> None:
+        self.viewer = viewer
+        frameworks = session.exec(select(models.Framework)).all()
+        self.titles = {f.id: f.title or f.id for f in frameworks}
+        self.safeguarding_frameworks = frozenset(f.id for f in frameworks if f.safeguarding)
+        restricted: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        if not viewer.safeguarding:
+            for row in session.exec(select(models.RestrictedItem)):
+                criteria, fields = restricted[row.framework_id]
+                (criteria if row.kind == "criterion" else fields).add(row.item_id)
+        # The safeguarding view of an open framework (a peer review's "safeguarding: met") is
+        # left out for others too, as the overview's safeguarding column is.
+        self.always = Restriction() if viewer.safeguarding else SAFEGUARDING_VIEW
+        self.restrictions = {
+            fid: Restriction(criteria=frozenset(c) | self.always.criteria, fields=frozenset(f))
+            for fid, (c, f) in restricted.items()
+        }
+
+    def framework(self, framework_id: str) -> bool:
+        return self.viewer.safeguarding or framework_id not in self.safeguarding_frameworks
+
+    def restriction(self, framework_id: str) -> Restriction:
+        return self.restrictions.get(framework_id, self.always)
+
+    def record(self, framework_id: str, entity: str, payload: Any) -> bool:
+        """Whether a record of a review of ``framework_id`` may be shown."""
+        if not self.framework(framework_id):
+            return False
+        return not self.restriction(framework_id).hides(entity, None, payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    key: str
+    label: str
+    rank: int | None
+    #: Where the level sits on its scale, for the pages' colours: ``bad``, ``weak``, ``ok``,
+    #: ``good``, ``best`` (or ``none`` for a level with no rank).
+    tone: str
+
+
+def _tone(rank: int | None, top: int) -> str:
+    if rank is None or top <= 0:
+        return "none"
+    if rank == 0:
+        return "bad"
+    share = rank / top
+    if top == 1 or 0.5 <= share < 0.75:
+        return "ok"
+    return "weak" if share < 0.5 else "good" if share < 1 else "best"
+
+
+@cache
+def scale_levels(scale_id: str) -> dict[str, Level]:
+    """The levels of a built-in rating scale by key (its newest version)."""
+    from reviewer_app.server.framework_library import built_in_library
+
+    scale = built_in_library().scale(scale_id)
+    top = max((lv.rank for lv in scale.levels if lv.rank is not None), default=0)
+    return {lv.key: Level(lv.key, lv.label, lv.rank, _tone(lv.rank, top)) for lv in scale.levels}
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A review with its visit, as the oversight pages list them."""
+
+    review_id: str
+    school_id: str
+    framework_id: str
+    framework_version: str
+    visit_id: str
+    visit_start: date
+    visit_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedJudgement:
+    """The agreed level of one criterion in one review."""
+
+    review: ReviewRow
+    criterion_id: str
+    level_key: str | None
+    rationale: str
+    created_at: str
+
+
+def readable_reviews(
+    session: Session,
+    visibility: Visibility,
+    school_ids: Iterable[str],
+) -> list[ReviewRow]:
+    """Every review of these schools the viewer may see, oldest visit first."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return []
+    rows = session.connection().execute(
+        sa.select(
+            col(models.Review.id),
+            col(models.Visit.school_id),
+            col(models.Review.framework_id),
+            col(models.Review.framework_version),
+            col(models.Visit.id),
+            col(models.Visit.planned_start),
+            col(models.Visit.planned_end),
+        )
+        .join(models.Visit, col(models.Visit.id) == col(models.Review.visit_id))
+        .where(col(models.Visit.school_id).in_(ids))
+        .order_by(col(models.Visit.planned_end), col(models.Review.id))
+    )
+    return [ReviewRow(*row) for row in rows if visibility.framework(row[2])]
+
+
+def agreed_judgements(
+    session: Session, visibility: Visibility, reviews: Sequence[ReviewRow]
+) -> list[AgreedJudgement]:
+    """The agreed judgements of ``reviews`` the viewer may see: the newest per criterion and
+    review, in the reviews' order."""
+    by_id = {r.review_id: r for r in reviews}
+    if not by_id:
+        return []
+    newest: dict[tuple[str, str], dict[str, Any]] = {}
+    for review_id, payload in session.exec(
+        select(models.Record.review_id, models.Record.payload).where(
+            col(models.Record.review_id).in_(sorted(by_id)),
+            models.Record.entity == "judgement",
+            col(models.Record.retracted).is_(False),
+        )
+    ):
+        if not isinstance(payload, dict) or payload.get("agreed") is not True:
+            continue
+        review = by_id[review_id]
+        if not visibility.record(review.framework_id, "judgement", payload):
+            continue
+        key = (review_id, str(payload.get("criterion_id")))
+        held = newest.get(key)
+        if held is None or str(payload.get("created_at", "")) >= str(held.get("created_at", "")):
+            newest[key] = payload
+    order = {r.review_id: n for n, r in enumerate(reviews)}
+    found = [
+        AgreedJudgement(
+            review=by_id[review_id],
+            criterion_id=criterion,
+            level_key=payload.get("level_key"),
+            rationale=str(payload.get("rationale") or ""),
+            created_at=str(payload.get("created_at") or ""),
+        )
+        for (review_id, criterion), payload in newest.items()
+    ]
+    found.sort(key=lambda j: (order[j.review.review_id], j.criterion_id))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the overview: the latest agreed view and the direction since the one before."""
+
+    level: Level
+    day: date
+    framework_id: str
+    framework_title: str
+    framework_version: str
+    review_id: str
+    criterion_id: str
+    previous: Level | None = None
+
+    @property
+    def direction(self) -> str:
+        """``up``, ``down``, ``same``, or ``new`` (nothing before, or no rank to compare)."""
+        if self.previous is None or self.previous.rank is None or self.level.rank is None:
+            return "new"
+        if self.level.rank > self.previous.rank:
+            return "up"
+        if self.level.rank < self.previous.rank:
+            return "down"
+        return "same"
+
+
+def column_views(
+    column: Column, judgements: Iterable[AgreedJudgement], titles: dict[str, str]
+) -> dict[str, list[Cell]]:
+    """Each school's agreed views of ``column``, oldest first (one per review)."""
+    levels = scale_levels(column.scale_id)
+    per_review: dict[str, list[AgreedJudgement]] = defaultdict(list)
+    for judgement in judgements:
+        if column.framework is not None:
+            wanted = judgement.review.framework_id == column.framework
+        else:
+            wanted = judgement.criterion_id in column.criteria
+        level = levels.get(judgement.level_key or "")
+        if wanted and level is not None and level.rank is not None:
+            per_review[judgement.review.review_id].append(judgement)
+    views: dict[str, list[Cell]] = defaultdict(list)
+    for found in per_review.values():
+        # A framework column takes the weakest agreed level of the review.
+        weakest = min(found, key=lambda j: levels[j.level_key or ""].rank or 0)
+        review = weakest.review
+        views[review.school_id].append(
+            Cell(
+                level=levels[weakest.level_key or ""],
+                day=review.visit_end,
+                framework_id=review.framework_id,
+                framework_title=titles.get(review.framework_id, review.framework_id),
+                framework_version=review.framework_version,
+                review_id=review.review_id,
+                criterion_id=weakest.criterion_id,
+            )
+        )
+    for cells in views.values():
+        cells.sort(key=lambda c: (c.day, c.review_id))
+        for n in range(1, len(cells)):
+            cells[n] = _with_previous(cells[n], cells[n - 1].level)
+    return views
+
+
+def _with_previous(cell: Cell, previous: Level) -> Cell:
+    return Cell(
+        level=cell.level,
+        day=cell.day,
+        framework_id=cell.framework_id,
+        framework_title=cell.framework_title,
+        framework_version=cell.framework_version,
+        review_id=cell.review_id,
+        criterion_id=cell.criterion_id,
+        previous=previous,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    """A school's agreed category (a row of its append-only history)."""
+
+    level_key: str
+    label: str
+    scheme_id: str
+    agreed_on: date
+    rationale: str
+    agreed_by: str
+    previous_label: str | None = None
+
+
+def category_history(session: Session, school_ids: Iterable[str]) -> dict[str, list[CategoryView]]:
+    """Each school's agreed categories, oldest first."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return {}
+    names = dict(
+        session.exec(
+            select(models.Person.id, models.Person.name).where(
+                col(models.Person.id).in_(
+                    select(models.SchoolCategory.author_id).where(
+                        col(models.SchoolCategory.school_id).in_(ids)
+                    )
+                )
+            )
+        ).all()
+    )
+    history: dict[str, list[CategoryView]] = defaultdict(list)
+    for row in session.exec(
+        select(models.SchoolCategory)
+        .where(col(models.SchoolCategory.school_id).in_(ids))
+        .order_by(col(models.SchoolCategory.school_id), col(models.SchoolCategory.server_seq))
+    ):
+        payload = row.payload if isinstance(row.payload, dict) else {}
+        earlier = history[row.school_id]
+        history[row.school_id].append(
+            CategoryView(
+                level_key=str(payload.get("level_key", "")),
+                label=str(payload.get("level_label", "")),
+                scheme_id=str(payload.get("scheme_id", "")),
+                agreed_on=date.fromisoformat(str(payload.get("agreed_on"))),
+                rationale=str(payload.get("rationale", "")),
+                agreed_by=names.get(row.author_id, ""),
+                previous_label=earlier[-1].label if earlier else None,
+            )
+        )
+    for views in history.values():
+        views.sort(key=lambda v: v.agreed_on)
+    return history
+
+
+def school_reviewers(session: Session, school_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The people on the teams of each school's visits, by school."""
+    ids = sorted(set(school_ids))
+    found: dict[str, set[str]] = defaultdict(set)
+    if not ids:
+        return found
+    for school_id, person_id in session.exec(
+        select(models.Visit.school_id, models.VisitReviewer.person_id)
+        .join(models.VisitReviewer, col(models.VisitReviewer.visit_id) == col(models.Visit.id))
+        .where(col(models.Visit.school_id).in_(ids))
+    ):
+        found[school_id].add(person_id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewFilters:
+    phase: str = ""
+    local_authority: str = ""
+    category: str = ""
+    reviewer: str = ""
+
+
+@dataclass(slots=True)
+class OverviewRow:
+    school: models.School
+    cells: dict[str, Cell | None]
+    category: CategoryView | None
+
+
+@dataclass(slots=True)
+class Overview:
+    columns: tuple[Column, ...]
+    rows: list[OverviewRow]
+    #: Choices for the filters, from the schools the viewer may see.
+    phases: list[str] = field(default_factory=list)
+    local_authorities: list[str] = field(default_factory=list)
+    categories: list[tuple[str, str]] = field(default_factory=list)
+    reviewers: list[tuple[str, str]] = field(default_factory=list)
+    shown_schools: int = 0
+    total_schools: int = 0
+
+
+def trust_overview(session: Session, viewer: Viewer, filters: OverviewFilters) -> Overview:
+    """Rows of schools, columns of areas: the latest agreed view of each, filtered."""
+    visibility = Visibility(session, viewer)
+    schools = visible_schools(session, viewer)
+    ids = [s.id for s in schools]
+    categories = category_history(session, ids)
+    teams = school_reviewers(session, ids)
+    columns = viewer.columns()
+    reviews = readable_reviews(session, visibility, ids)
+    judgements = agreed_judgements(session, visibility, reviews)
+    views = {c.key: column_views(c, judgements, visibility.titles) for c in columns}
+    people = dict(
+        session.exec(
+            select(models.Person.id, models.Person.name).where(
+                col(models.Person.id).in_(sorted({p for team in teams.values() for p in team}))
+            )
+        ).all()
+    )
+    overview = Overview(
+        columns=columns,
+        rows=[],
+        phases=sorted({s.phase for s in schools}),
+        local_authorities=sorted({s.local_authority for s in schools if s.local_authority}),
+        categories=sorted(
+            {(h[-1].level_key, h[-1].label) for h in categories.values() if h},
+            key=lambda kv: kv[1],
+        ),
+        reviewers=sorted(people.items(), key=lambda kv: kv[1]),
+        total_schools=len(schools),
+    )
+    for school in schools:
+        latest = categories.get(school.id, [])
+        category = latest[-1] if latest else None
+        if filters.phase and school.phase != filters.phase:
+            continue
+        if filters.local_authority and school.local_authority != filters.local_authority:
+            continue
+        if filters.category and (category is None or category.level_key != filters.category):
+            continue
+        if filters.reviewer and filters.reviewer not in teams.get(school.id, set()):
+            continue
+        cells: dict[str, Cell | None] = {}
+        for column in columns:
+            history = views[column.key].get(school.id)
+            cells[column.key] = history[-1] if history else None
+        overview.rows.append(OverviewRow(school=school, cells=cells, category=category))
+    overview.shown_schools = len(overview.rows)
+    return overview
+
+
+@dataclass(slots=True)
+class ReviewDetail:
+    """One review as the console shows the evidence behind a cell."""
+
+    review: models.Review
+    visit: models.Visit
+    school: models.School
+    framework_title: str
+    team: list[tuple[str, str]]
+    #: (criterion id, criterion title, level label, level tone, rationale)
+    judgements: list[tuple[str, str, str, str, str]]
+    notes: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+    #: How many records shown are restricted safeguarding detail (logged when above 0).
+    restricted_shown: int = 0
+
+
+def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[str, Level]]]:
+    """Criterion id -> (title, its scale's levels) from the built-in framework, if known."""
+    from reviewer_app.server.framework_library import built_in_library
+
+    library = built_in_library()
+    try:
+        framework = library.get(framework_id, version or None)
+    except ReviewerError:
+        try:
+            framework = library.latest(framework_id)
+        except ReviewerError:
+            return {}
+    found: dict[str, tuple[str, dict[str, Level]]] = {}
+    for _section, criterion, scale in framework.walk():
+        if scale is None:
+            found[criterion.id] = (criterion.title, {})
+            continue
+        top = max((lv.rank for lv in scale.levels if lv.rank is not None), default=0)
+        levels = {
+            lv.key: Level(lv.key, lv.label, lv.rank, _tone(lv.rank, top)) for lv in scale.levels
+        }
+        found[criterion.id] = (criterion.title, levels)
+    return found
+
+
+def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDetail | None:
+    """The review if ``viewer`` may see it (its school and framework), its restricted parts left
+    out for those who may not see them; None otherwise."""
+    review = session.get(models.Review, review_id)
+    visit = session.get(models.Visit, review.visit_id) if review else None
+    school = session.get(models.School, visit.school_id) if visit else None
+    if review is None or visit is None or school is None:
+        return None
+    if school.id not in {s.id for s in visible_schools(session, viewer)}:
+        return None
+    visibility = Visibility(session, viewer)
+    if not visibility.framework(review.framework_id):
+        return None
+    restriction = visibility.restriction(review.framework_id)
+    sensitive = review.framework_id in visibility.safeguarding_frameworks
+    if viewer.safeguarding and not sensitive:
+        rows = session.exec(
+            select(models.RestrictedItem).where(
+                models.RestrictedItem.framework_id == review.framework_id
+            )
+        ).all()
+        marker = Restriction(
+            criteria=frozenset(r.item_id for r in rows if r.kind == "criterion"),
+            fields=frozenset(r.item_id for r in rows if r.kind == "field"),
+        )
+    else:
+        marker = Restriction()
+    records = session.exec(
+        select(models.Record)
+        .where(models.Record.review_id == review.id, col(models.Record.retracted).is_(False))
+        .order_by(col(models.Record.server_seq))
+    ).all()
+    criteria = _criteria_of(review.framework_id, review.framework_version)
+    agreed: dict[str, dict[str, Any]] = {}
+    notes, actions, follow_ups = [], [], []
+    restricted_shown = 0
+    for record in records:
+        payload = record.payload if isinstance(record.payload, dict) else {}
+        if restriction.hides(record.entity, None, payload):
+            continue
+        shown_restricted = sensitive or marker.hides(record.entity, None, payload)
+        if viewer.safeguarding and shown_restricted and record.entity != "review":
+            restricted_shown += 1
+        if record.entity == "judgement" and payload.get("agreed") is True:
+            agreed[str(payload.get("criterion_id"))] = payload
+        elif record.entity == "evidence_note":
+            notes.append(payload)
+        elif record.entity == "action":
+            actions.append(payload)
+        elif record.entity == "action_follow_up":
+            follow_ups.append(payload)
+    judgements = []
+    order = list(criteria)
+    for criterion_id, payload in sorted(
+        agreed.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+    ):
+        title, levels = criteria.get(criterion_id, (criterion_id, {}))
+        key = str(payload.get("level_key") or "")
+        level = levels.get(key, Level(key, key or "Not judged", None, "none"))
+        judgements.append(
+            (criterion_id, title, level.label, level.tone, str(payload.get("rationale") or ""))
+        )
+    team = [
+        (name, role)
+        for name, role in session.exec(
+            select(models.Person.name, models.VisitReviewer.role)
+            .join(
+                models.VisitReviewer, col(models.VisitReviewer.person_id) == col(models.Person.id)
+            )
+            .where(models.VisitReviewer.visit_id == visit.id)
+            .order_by(col(models.Person.name))
+        ).all()
+    ]
+    return ReviewDetail(
+        review=review,
+        visit=visit,
+        school=school,
+        framework_title=visibility.titles.get(review.framework_id, review.framework_id),
+        team=team,
+        judgements=judgements,
+        notes=notes,
+        actions=actions,
+        follow_ups=follow_ups,
+        restricted_shown=restricted_shown,
+    )

@@ -1,0 +1,82 @@
+"""The trust's oversight pages in the demo console: the trust overview (latest agreed view per
+area, arrows, filters, a click through to the evidence) for a safeguarding lead and for a
+reviewer who must see no safeguarding data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from browser_tab import Browser
+
+if TYPE_CHECKING:
+    from conftest import DemoConsole
+
+
+def test_the_overview_compares_schools_and_opens_the_evidence(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["rachel"])  # trust safeguarding lead
+    browser.nav("Overview")
+    page = browser.page
+    headers = page.locator("table.overview thead th").all_inner_texts()
+    assert headers[:3] == ["School", "Category", "Inclusion"]
+    assert "Safeguarding" in headers
+    assert "SEND" in headers
+    assert page.locator("table.overview tbody tr").count() == 7
+    assert "Showing 7 of 7 schools" in page.inner_text("#shown")
+    # Northfield's safeguarding was not met at the peer review and met since: an up arrow.
+    northfield = page.locator("tr", has=page.get_by_role("link", name="Northfield Academy"))
+    safeguarding = northfield.locator("td.view").nth(headers.index("Safeguarding") - 2)
+    assert "Met" in safeguarding.inner_text()
+    assert "up from Not met" in safeguarding.inner_text()
+    assert "Tier 4: Stabilise" in northfield.inner_text()
+    browser.shoot("overview")
+
+    page.get_by_label("Local authority").select_option("Leeds")
+    browser.submit("Apply filters")
+    assert page.locator("table.overview tbody tr").count() == 3
+    assert "Showing 3 of 7 schools" in page.inner_text("#shown")
+    page.get_by_label("Category").select_option(label="Tier 4: Stabilise (Trust led)")
+    browser.submit("Apply filters")
+    assert page.locator("table.overview tbody tr").count() == 1
+    browser.accessible()
+
+    # The click through: the review behind the cell, its agreed judgement in view.
+    northfield = page.locator("tr", has=page.get_by_role("link", name="Northfield Academy"))
+    northfield.locator("td.view a").first.click()
+    page.wait_for_load_state()
+    assert "Health check" in page.inner_text("h1")
+    target = page.locator(":target")
+    assert target.count() == 1
+    assert "Inclusion" in target.inner_text()
+    assert page.get_by_role("heading", name="Actions agreed").is_visible()
+    browser.shoot("overview-evidence")
+
+
+def test_a_reviewer_sees_no_safeguarding_in_the_overview(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["sarah"])  # lead reviewer, not a safeguarding role
+    browser.nav("Overview")
+    page = browser.page
+    headers = page.locator("table.overview thead th").all_inner_texts()
+    assert "Safeguarding" not in headers
+    assert "Safeguarding is shown to safeguarding leads only" in page.inner_text("main")
+    assert "Not met" not in page.inner_text("table.overview")
+    browser.accessible()
+    # Nor behind a cell: the health check's safeguarding judgement is left out of its page.
+    page.locator("table.overview td.view a").first.click()
+    page.wait_for_load_state()
+    assert "Inclusion" in page.inner_text("main table")
+    assert "Safeguarding" not in page.inner_text("main")
+    browser.accessible()
+    # A safeguarding audit's page is not found for her, as for a review that does not exist.
+    with demo_console.server.engine.connect() as connection:  # type: ignore[union-attr]
+        audit = connection.exec_driver_sql(
+            "SELECT id FROM review WHERE framework_id = 'safeguarding-audit' LIMIT 1"
+        ).scalar_one()
+    response = page.goto(f"{demo_console.server.url}/console/reviews/{audit}")
+    assert response is not None
+    assert response.status == 404

@@ -1,0 +1,179 @@
+"""What a sync brings into a review that is open in the editor: two laptops, the real server
+on loopback, the lead's real main window and editor.
+
+A colleague's newer text arrives in the open editor without a reload, the focus and the scroll
+position stay where they were, and a short notice says who changed what; the lead's next
+keystrokes go on from that text. If the lead was typing in that very field, their typing is
+never replaced: they get a conflict showing both texts, and their write (based on the older
+version) is refused by the store until they choose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
+from pytestqt.qtbot import QtBot
+from sync_world import Laptop, World
+
+from reviewer_app.app import Shell, start_shell
+from reviewer_app.gui.review_editor import ReviewEditor
+from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+from reviewer_app.gui.review_editor.section_page import SectionPage
+from reviewer_app.gui.sync_status import SyncState
+from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
+from reviewer_app.paths import AppPaths
+from reviewer_app.settings import Settings
+
+#: Two shared texts of the two-day peer review, on the same page.
+FIELD = "leadership-and-governance-strengths"
+NEIGHBOUR = "leadership-and-governance-even-better-if"
+TIMEOUT = 20_000
+MakeLaptop = Callable[[str], Laptop]
+
+
+@pytest.fixture
+def lead_window(
+    qtbot: QtBot, world: World, laptop: MakeLaptop
+) -> Iterator[tuple[Shell, Laptop, Laptop]]:
+    """The lead's main window (synced at start-up) and the peer's laptop, both enrolled."""
+    lead, peer = laptop("lead"), laptop("peer")
+    lead.enrol(world.lead)
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    shell = start_shell(
+        AppPaths.from_base(lead.folder),
+        demo=False,
+        workspace=lead.workspace,
+        settings=Settings(),
+        sync_setup=SyncSetup(client_factory=lead.client_for, probe_interval_ms=60_000),
+    )
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    qtbot.waitUntil(lambda: shell.window.sync is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: _sync(shell).controller.state is SyncState.SYNCED, timeout=TIMEOUT)
+    try:
+        yield shell, lead, peer
+    finally:
+        shell.close()
+
+
+def _sync(shell: Shell) -> SyncWiring:
+    assert shell.window.sync is not None
+    return shell.window.sync
+
+
+def _open_editor(qtbot: QtBot, shell: Shell, world: World) -> ReviewEditor:
+    qtbot.waitUntil(lambda: shell.window.schools_model.rowCount() == 1, timeout=TIMEOUT)
+    editor = shell.window.open_visit(world.visit)
+    assert isinstance(editor, ReviewEditor)
+    qtbot.waitUntil(lambda: editor.ctx is not None and editor.notes_ready, timeout=TIMEOUT)
+    return editor
+
+
+def _field(editor: ReviewEditor, stored_id: str) -> tuple[SectionPage, FieldEditor]:
+    assert editor.ctx is not None
+    for section in editor.ctx.framework.sections:
+        if any(spec.id == stored_id for spec in section.fields):
+            page = editor.show_page(section.id)
+            assert isinstance(page, SectionPage)
+            return page, page.field_editors[stored_id]
+    raise AssertionError(stored_id)
+
+
+def _sync_in_window(qtbot: QtBot, shell: Shell) -> None:
+    sync = _sync(shell)
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=TIMEOUT):
+        sync.sync_now_action.trigger()
+
+
+def _type_at_end(qtbot: QtBot, control: QPlainTextEdit, text: str) -> None:
+    control.setFocus()
+    control.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(control, text)
+
+
+def _wait_saved(qtbot: QtBot, editor: ReviewEditor) -> None:
+    qtbot.waitUntil(lambda: editor.saver.idle and editor.tasks.pending == 0, timeout=TIMEOUT)
+
+
+def test_a_colleagues_text_arrives_in_the_open_editor_and_typing_goes_on_from_it(
+    qtbot: QtBot, world: World, lead_window: tuple[Shell, Laptop, Laptop]
+) -> None:
+    shell, lead, peer = lead_window
+    editor = _open_editor(qtbot, shell, world)
+    page, field = _field(editor, FIELD)
+    _, neighbour = _field(editor, NEIGHBOUR)
+    assert field.value() == ""
+    # The lead is writing in the next box down, scrolled to it.
+    neighbour.control.setFocus()
+    page.ensureWidgetVisible(neighbour)
+    scrolled = page.verticalScrollBar().value()
+    assert scrolled > 0
+    qtbot.waitUntil(lambda: editor.focusWidget() is neighbour.control)
+
+    peer.reviews.set_field(world.review, FIELD, "Pat's text.")
+    peer.sync.sync_now()
+    _sync_in_window(qtbot, shell)
+
+    qtbot.waitUntil(lambda: field.value() == "Pat's text.", timeout=TIMEOUT)
+    assert editor.focusWidget() is neighbour.control
+    assert page.verticalScrollBar().value() == scrolled
+    assert editor.statusBar().currentMessage() == (
+        "Pat Peer changed Leadership and governance: Strengths."
+    )
+    assert not field.conflict_shown
+
+    # The lead goes on from the newer text: a clean successor on the server, no conflict.
+    control = field.control
+    assert isinstance(control, QPlainTextEdit)
+    _type_at_end(qtbot, control, " Lee agrees.")
+    _wait_saved(qtbot, editor)
+    assert lead.reviews.field_values(world.review)[FIELD].value == "Pat's text. Lee agrees."
+    _sync_in_window(qtbot, shell)
+    assert _sync(shell).controller.state is SyncState.SYNCED
+    peer.sync.sync_now()
+    assert peer.reviews.field_values(world.review)[FIELD].value == "Pat's text. Lee agrees."
+
+
+def test_typing_in_the_field_a_colleague_changed_shows_both_texts(
+    qtbot: QtBot, world: World, lead_window: tuple[Shell, Laptop, Laptop]
+) -> None:
+    shell, lead, peer = lead_window
+    editor = _open_editor(qtbot, shell, world)
+    _, field = _field(editor, FIELD)
+    control = field.control
+    assert isinstance(control, QPlainTextEdit)
+    peer.reviews.set_field(world.review, FIELD, "Pat's text.")
+    peer.sync.sync_now()
+
+    # The lead types; before the pause that saves it, a sync pulls Pat's text.
+    _type_at_end(qtbot, control, "Lee's draft.")
+    lead.sync.sync_now()
+
+    qtbot.waitUntil(lambda: field.conflict_shown, timeout=TIMEOUT)
+    _wait_saved(qtbot, editor)
+    assert field.value() == "Lee's draft."  # never replaced under the lead's fingers
+    conflict = field.conflict
+    assert conflict is not None
+    assert conflict.heading.text() == (
+        "Pat Peer changed this answer while you were typing. Keep yours, or use theirs."
+    )
+    assert conflict.theirs.toPlainText() == "Pat's text."
+    assert conflict.mine.toPlainText() == "Lee's draft."
+    # The write based on the older version was refused: the store keeps Pat's text.
+    assert lead.reviews.field_values(world.review)[FIELD].value == "Pat's text."
+    assert editor.focusWidget() is control
+
+    qtbot.mouseClick(conflict.keep_mine, Qt.MouseButton.LeftButton)
+    _wait_saved(qtbot, editor)
+    assert not field.conflict_shown
+    assert lead.reviews.field_values(world.review)[FIELD].value == "Lee's draft."
+    _sync_in_window(qtbot, shell)
+    assert _sync(shell).controller.state is SyncState.SYNCED
+    peer.sync.sync_now()
+    assert peer.reviews.field_values(world.review)[FIELD].value == "Lee's draft."

@@ -1,0 +1,137 @@
+"""The trust overview's picture on the demo trust's history, on SQLite and PostgreSQL: the
+latest agreed view of each area per school with its direction, the tiers, the filters, and the
+role rules (safeguarding for safeguarding roles; the central team sees every school, a reviewer
+only the schools assigned to them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session, select
+
+from reviewer_app.server import models
+from reviewer_app.server import trust_picture as tp
+from reviewer_app.server.database import create_server_engine
+
+
+@pytest.fixture
+def demo(demo_database_url: str) -> Iterator[Session]:
+    """The demo trust's database; what a test changes is rolled back."""
+    engine = create_server_engine(demo_database_url)
+    try:
+        with Session(engine) as session:
+            yield session
+            session.rollback()
+    finally:
+        engine.dispose()
+
+
+def _viewer(session: Session, email_start: str) -> tp.Viewer:
+    person = session.exec(
+        select(models.Person).where(models.Person.email.startswith(email_start))  # type: ignore[attr-defined]
+    ).one()
+    return tp.Viewer.of(session, person)
+
+
+def test_the_overview_shows_each_areas_latest_agreed_view_and_its_direction(
+    demo: Session,
+) -> None:
+    admin = _viewer(demo, "mark.ellison")
+    overview = tp.trust_overview(demo, admin, tp.OverviewFilters())
+    assert overview.shown_schools == overview.total_schools == 7
+    assert "safeguarding" not in [c.key for c in overview.columns]  # not a safeguarding role
+    visibility = tp.Visibility(demo, admin)
+    reviews = tp.readable_reviews(demo, visibility, [r.school.id for r in overview.rows])
+    judgements = tp.agreed_judgements(demo, visibility, reviews)
+    for row in overview.rows:
+        assert row.category is not None, row.school.name
+        for column in tp.AREA_COLUMNS:
+            # Every school had health checks and a peer review: the newest agreed view wins,
+            # and the arrow compares it with the one before.
+            history = [
+                j for j in judgements
+                if j.review.school_id == row.school.id and j.criterion_id == column.key
+            ]  # fmt: skip
+            assert len(history) == 3
+            cell = row.cells[column.key]
+            assert cell is not None
+            assert cell.level.key == history[-1].level_key
+            assert cell.day == history[-1].review.visit_end
+            assert cell.previous is not None
+            assert cell.previous.key == history[-2].level_key
+            ranks = [tp.scale_levels(column.scale_id)[j.level_key or ""].rank for j in history]
+            last, before = ranks[-1] or 0, ranks[-2] or 0
+            direction = "up" if last > before else "down" if last < before else "same"
+            assert cell.direction == direction
+    harrow = next(r for r in overview.rows if r.school.name.startswith("Harrow"))
+    assert harrow.category is not None
+    assert harrow.category.label.startswith("Tier 3")
+    assert harrow.category.previous_label is not None
+    assert harrow.category.previous_label.startswith("Tier 2")
+    send = {r.school.name.split()[0]: r.cells["send"] for r in overview.rows}
+    assert send["Meadowbank"] is not None
+    assert send["Oakfield"] is None  # no SEND review there
+
+
+def test_filters_narrow_the_schools(demo: Session) -> None:
+    admin = _viewer(demo, "mark.ellison")
+    leeds = tp.trust_overview(demo, admin, tp.OverviewFilters(local_authority="Leeds"))
+    assert sorted(r.school.name for r in leeds.rows) == [
+        "Northfield Academy", "Oakfield Primary Academy", "St Aidan's CE Primary School",
+    ]  # fmt: skip
+    assert leeds.total_schools == 7
+    secondary = tp.trust_overview(demo, admin, tp.OverviewFilters(phase="secondary"))
+    assert {r.school.phase for r in secondary.rows} == {"secondary"}
+    reinvent = tp.trust_overview(demo, admin, tp.OverviewFilters(category="reinvent"))
+    assert sorted(r.school.name for r in reinvent.rows) == [
+        "Brookside High School", "Harrow Lane Primary School",
+    ]  # fmt: skip
+    james = _viewer(demo, "james.whitfield").person.id
+    by_reviewer = tp.trust_overview(demo, admin, tp.OverviewFilters(reviewer=james))
+    assert by_reviewer.shown_schools == 7  # he visits every school
+    nobody = tp.trust_overview(demo, admin, tp.OverviewFilters(reviewer="no-such-person"))
+    assert nobody.rows == []
+
+
+def test_safeguarding_is_for_safeguarding_roles_only(demo: Session) -> None:
+    lead = _viewer(demo, "rachel.hughes")  # safeguarding lead
+    reviewer = _viewer(demo, "sarah.okafor")  # lead reviewer
+    shown = tp.trust_overview(demo, lead, tp.OverviewFilters())
+    assert "safeguarding" in [c.key for c in shown.columns]
+    northfield = next(r for r in shown.rows if r.school.name == "Northfield Academy")
+    cell = northfield.cells["safeguarding"]
+    assert cell is not None
+    assert cell.previous is not None
+    assert (cell.previous.key, cell.level.key, cell.direction) == ("not_met", "met", "up")
+    hidden = tp.trust_overview(demo, reviewer, tp.OverviewFilters())
+    assert "safeguarding" not in [c.key for c in hidden.columns]
+    assert all("safeguarding" not in r.cells for r in hidden.rows)
+    audits = demo.exec(
+        select(models.Review).where(models.Review.framework_id == "safeguarding-audit")
+    ).all()
+    assert audits
+    for review in audits:
+        assert tp.review_detail(demo, reviewer, review.id) is None
+        seen = tp.review_detail(demo, lead, review.id)
+        assert seen is not None
+        assert seen.judgements
+        assert seen.restricted_shown > 0  # logged by the page
+
+
+def test_a_reviewer_sees_only_the_schools_assigned_to_them(demo: Session) -> None:
+    peer = _viewer(demo, "priya.natarajan")
+    assigned = {
+        a.school_id
+        for a in demo.exec(
+            select(models.Assignment).where(models.Assignment.person_id == peer.person.id)
+        )
+    }
+    overview = tp.trust_overview(demo, peer, tp.OverviewFilters())
+    assert {r.school.id for r in overview.rows} == assigned
+    for assignment in demo.exec(
+        select(models.Assignment).where(models.Assignment.person_id == peer.person.id)
+    ).all():
+        demo.delete(assignment)
+    demo.flush()
+    assert tp.trust_overview(demo, peer, tp.OverviewFilters()).rows == []
