@@ -81,10 +81,11 @@ def _push(device: Device, review: str, pdf: bytes, record_id: str, **payload: An
         verdict = verify_report(pdf, trust_roots=[])
         signed = [s for s in verdict.signatures if s.signed]
         record.update(
-            report_id=verdict.report_id, data_hash=verdict.data_hash, signer_count=len(signed),
+            report_id=verdict.report_id, data_hash=verdict.data_hash,
             required_count=len([s for s in verdict.signatures if s.order]),
-            signer_name=signed[-1].signer_name if signed else "",
         )  # fmt: skip
+        if signed:  # an unsigned report's record names no signer
+            record.update(signer_count=len(signed), signer_name=signed[-1].signer_name)
     except Exception:  # not a PDF: the record names nothing more
         pass
     record.update(payload)
