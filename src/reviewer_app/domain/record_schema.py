@@ -181,6 +181,8 @@ class JudgementRecord(_Record):
     created_at: Time
     rationale: LongText = ""
     agreed: StrictBool = False
+    #: The day of the signed review an agreed answer was carried forward from (to confirm).
+    carried_forward_from: Day | None = None
 
     def to_domain(self) -> Judgement:
         return Judgement(**dict(self))

@@ -131,26 +131,3 @@ def restriction_for(session: Session, person: models.Person, framework_id: str) 
         criteria=frozenset(r.item_id for r in rows if r.kind == "criterion"),
         fields=frozenset(r.item_id for r in rows if r.kind == "field"),
     )
-
-
-def hidden_attachments(
-    session: Session, review_id: str, restriction: Restriction
-) -> frozenset[str]:
-    """Attachment ids of a review cited only by notes ``restriction`` hides: their records and
-    files are withheld like the notes (a file no note cites, or that a visible note cites too,
-    is not)."""
-    if not restriction:
-        return frozenset()
-    payloads = session.exec(
-        select(models.Record.payload).where(
-            models.Record.review_id == review_id, models.Record.entity == "evidence_note"
-        )
-    ).all()
-    hidden: set[str] = set()
-    shown: set[str] = set()
-    for payload in payloads:
-        if not isinstance(payload, dict):
-            continue
-        cited = payload.get("attachment_ids") or ()
-        (hidden if restriction.hides("evidence_note", None, payload) else shown).update(cited)
-    return frozenset(hidden - shown)

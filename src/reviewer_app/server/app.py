@@ -80,6 +80,7 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
+from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
@@ -438,7 +439,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
-        page = read_changes(session, review, since, limit, restriction)
+        visibility = ReviewVisibility(session, caller.person, review, restriction)
+        page = read_changes(session, review, since, limit, visibility)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 

@@ -27,11 +27,12 @@ from sqlmodel import Session, select
 from starlette.requests import ClientDisconnect
 
 from reviewer_app.server import models
-from reviewer_app.server.access import hidden_attachments, restriction_for, review_access
+from reviewer_app.server.access import review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
 from reviewer_app.server.enrolment import utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.request_context import CallerDep
+from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import BlobStatus, ErrorBody
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _register_blob(request: Request, sha256: str, size: int, person_id: str) -> 
 
 def may_download(session: Session, person: models.Person, sha256: str) -> bool:
     """Whether ``person`` may have the blob: some review they may read refers to it, and there
-    it is not attached only to notes they may not see."""
+    it is not attached only to notes they may not see (nor a signed report of it withheld)."""
     review_ids = session.exec(
         select(models.Record.review_id).where(models.Record.blob_sha256 == sha256)
     ).all()
@@ -68,12 +69,7 @@ def may_download(session: Session, person: models.Person, sha256: str) -> bool:
         review = session.get(models.Review, review_id)
         if review is None or not review_access(session, person, review).may_read:
             continue
-        visit = session.get(models.Visit, review.visit_id)
-        if visit is None:
-            continue
-        hidden = hidden_attachments(
-            session, review_id, restriction_for(session, person, visit.framework_id)
-        )
+        hidden = ReviewVisibility(session, person, review).hidden_attachments()
         attachment_ids = session.exec(
             select(models.Record.entity_id).where(
                 models.Record.review_id == review_id,

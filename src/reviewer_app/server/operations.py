@@ -23,7 +23,6 @@ from reviewer_app.server import models
 from reviewer_app.server.access import (
     Restriction,
     ReviewAccess,
-    hidden_attachments,
     restriction_for,
 )
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
@@ -31,6 +30,7 @@ from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
 from reviewer_app.server.signed_reports import ReportChecker
+from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
     Change,
     ChangeKind,
@@ -682,11 +682,12 @@ def read_changes(
     review: models.Review,
     since: int,
     limit: int,
-    restriction: Restriction | None = None,
+    visibility: ReviewVisibility | None = None,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
-    Rows ``restriction`` hides are left out of the page; ``next_cursor`` still moves past them.
+    Rows ``visibility`` hides (restricted parts, and whatever refers to them) are left out of
+    the page; ``next_cursor`` still moves past them.
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -705,14 +706,8 @@ def read_changes(
     has_more = len(rows) > limit
     page = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
-    if restriction:
-        files = hidden_attachments(session, review.id, restriction)
-        page = [
-            r
-            for r in page
-            if not restriction.hides(r["entity"], r["field"], r["payload"])
-            and not (r["entity"] == "attachment" and r["entity_id"] in files)
-        ]
+    if visibility is not None and (visibility.hidden or visibility.restriction):
+        page = [r for r in page if not visibility.hides(r["entity"], r["entity_id"], r["field"])]
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
@@ -278,16 +279,36 @@ class ReviewRecords(ActionTracking):
     # ---------------------------------------------------------------- judgements
 
     def propose_judgement(
-        self, review_id: str, criterion_id: str, level_key: str | None, rationale: str = ""
+        self,
+        review_id: str,
+        criterion_id: str,
+        level_key: str | None,
+        rationale: str = "",
+        *,
+        carried_forward_from: date | None = None,
     ) -> Judgement:
         """Record this person's proposed judgement (``level_key=None`` withdraws it)."""
-        return self._judge(review_id, criterion_id, level_key, rationale, agreed=False)
+        return self._judge(
+            review_id, criterion_id, level_key, rationale, agreed=False,
+            carried_forward_from=carried_forward_from,
+        )  # fmt: skip
 
     def agree_judgement(
-        self, review_id: str, criterion_id: str, level_key: str | None, rationale: str = ""
+        self,
+        review_id: str,
+        criterion_id: str,
+        level_key: str | None,
+        rationale: str = "",
+        *,
+        carried_forward_from: date | None = None,
     ) -> Judgement:
-        """Record the team's agreed judgement; only the visit's lead reviewer may."""
-        return self._judge(review_id, criterion_id, level_key, rationale, agreed=True)
+        """Record the team's agreed judgement; only the visit's lead reviewer may.
+        ``carried_forward_from``: the day of the signed review it is carried forward from
+        (to be confirmed); agreeing it again without confirms it."""
+        return self._judge(
+            review_id, criterion_id, level_key, rationale, agreed=True,
+            carried_forward_from=carried_forward_from,
+        )  # fmt: skip
 
     def _judge(
         self,
@@ -297,6 +318,7 @@ class ReviewRecords(ActionTracking):
         rationale: str,
         *,
         agreed: bool,
+        carried_forward_from: date | None = None,
     ) -> Judgement:
         judgement = Judgement(
             id=new_id(),
@@ -307,6 +329,7 @@ class ReviewRecords(ActionTracking):
             created_at=now(),
             rationale=rationale,
             agreed=agreed,
+            carried_forward_from=carried_forward_from,
         )
 
         def write() -> Judgement:

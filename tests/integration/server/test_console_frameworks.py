@@ -23,6 +23,8 @@ from console_support import ConsoleServer, csrf_of, enrol_staff, signed_in
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
+from reviewer_app.server.enrolment import issue_code
+from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 TEMPLATE = Path(__file__).parents[3] / "docs" / "framework-template.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -287,3 +289,41 @@ def _form_of(page: str) -> dict[str, str]:
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         found[name] = html_module.unescape(body)
     return found
+
+
+def test_a_laptop_is_opted_in_to_drafts_from_the_devices_page(console: ConsoleServer) -> None:
+    with console.admin() as s:  # type: ignore[attr-defined]
+        oak = adm.create_trust(s, "Oak Learning Trust").id
+        pat = adm.create_person(
+            s, oak, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
+        ).id
+        code = issue_code(s, pat)
+    enrolled = httpx.post(
+        f"{console.url}/enrol",
+        json={
+            "code": code,
+            "device_name": "Pat's laptop",
+            "protocol_version": PROTOCOL_VERSION,
+            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+        },
+    ).json()
+    device = {"Authorization": f"Bearer {enrolled['device_token']}"}
+
+    def received() -> list[tuple[str, str]]:
+        page = httpx.get(f"{console.url}/framework-library", headers=device).json()
+        return [(d["id"], d["state"]) for d in page["documents"]]
+
+    admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
+    with closing(signed_in(console, admin)) as http:
+        assert _upload(http, "our-walk.xlsx", _workbook("1", {})).status_code == 303
+        assert received() == []  # a draft reaches only laptops opted in
+        page = http.get("/console/devices")
+        assert "Try drafts" in page.text
+        path = f"/console/devices/{enrolled['device_id']}/drafts"
+        done = http.post(path, data={"csrf_token": csrf_of(page.text), "drafts": "on"})
+        assert done.status_code == 303
+        assert "Receives drafts" in http.get("/console/devices").text
+        assert received() == [("our-learning-walk", "draft")]
+        done = http.post(path, data={"csrf_token": csrf_of(page.text), "drafts": "off"})
+        assert done.status_code == 303
+        assert received() == []

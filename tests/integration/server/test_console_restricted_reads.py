@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
@@ -24,7 +24,9 @@ def _reads(server: Harness) -> list[models.AuditEvent]:
     with server.session() as session:
         return list(
             session.exec(
-                select(models.AuditEvent).where(models.AuditEvent.action == "restricted.read")
+                select(models.AuditEvent)
+                .where(models.AuditEvent.action == "restricted.read")
+                .order_by(col(models.AuditEvent.id))  # oldest first: PostgreSQL keeps no order
             ).all()
         )
 

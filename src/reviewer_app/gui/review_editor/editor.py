@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.domain.carry_forward import is_carried_forward
+from reviewer_app.domain.carry_forward import carried_note, is_carried_forward
 from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
 from reviewer_app.domain.review import (
@@ -727,7 +727,13 @@ class ReviewEditor(QMainWindow):
                 f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
             )
         card.show_levels(own, agreed.level_key if agreed else None, proposals, agreed_by)
-        carried = agreed.rationale if is_carried_forward(agreed) and agreed is not None else ""
+        carried = (
+            carried_note(agreed.carried_forward_from)
+            if is_carried_forward(agreed)
+            and agreed is not None
+            and agreed.carried_forward_from is not None
+            else ""
+        )
         card.show_carried_forward(carried, may_confirm=ctx.is_lead and not ctx.read_only)
 
     def update_evidence_counts(self, page: SectionPage) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -260,9 +260,14 @@ class EditorChanges:
         assert ctx is not None
         self.editor.set_current_criterion(criterion_id)
         agreed = agreed_judgement(ctx.judgements, criterion_id)
-        if is_carried_forward(agreed) and agreed is not None and agreed.level_key is not None:
+        if (
+            is_carried_forward(agreed)
+            and agreed is not None
+            and agreed.level_key is not None
+            and agreed.carried_forward_from is not None
+        ):
             self.editor.undo_stack.push(
-                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.rationale)
+                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.carried_forward_from)
             )
 
     def _level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
@@ -280,7 +285,13 @@ class EditorChanges:
         return max(found, key=lambda j: (j.created_at, j.id)).level_key
 
     def write_judgement(
-        self, criterion_id: str, level: str | None, *, agreed: bool, rationale: str = ""
+        self,
+        criterion_id: str,
+        level: str | None,
+        *,
+        agreed: bool,
+        rationale: str = "",
+        carried_forward_from: date | None = None,
     ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
@@ -294,11 +305,15 @@ class EditorChanges:
                 _now(),
                 rationale,
                 agreed=agreed,
+                carried_forward_from=carried_forward_from,
             )
         )
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
-        self.editor.saver.submit(write, ctx.review.id, criterion_id, level, rationale)
+        self.editor.saver.submit(
+            write, ctx.review.id, criterion_id, level, rationale,
+            carried_forward_from=carried_forward_from,
+        )  # fmt: skip
         self.editor.show_card_levels(self.editor.card(criterion_id))
         self._changed()
 
