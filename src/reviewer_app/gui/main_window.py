@@ -9,6 +9,7 @@ and its answers replace them in place, keeping the selection and the filter.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
+    from reviewer_app.gui.screen_privacy import ScreenPrivacy
     from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -58,6 +60,8 @@ class ShellServices:
     store_label: str
     load_catalogue: Callable[[Workspace | None], Catalogue]
     sync_setup: SyncSetup | None = None  # None: the real trust server client
+    #: Seconds, monotonic: the idle lock's clock (tests move it on instead of waiting).
+    clock: Callable[[], float] = time.monotonic
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +87,8 @@ class MainWindow(QMainWindow):
         self.services = services
         #: Set by :meth:`attach` once the store is open (it opens in the background).
         self.workspace: Workspace | None = None
+        #: Idle lock and "hide restricted content", once the Workspace is open.
+        self.privacy: ScreenPrivacy | None = None
         self.change_bridge: ChangeBridge | None = None
         self.settings: Settings | None = None
         self.tasks = services.tasks
@@ -126,6 +132,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
+        self._install_screen_privacy(workspace)
         self._update_actions()
         self.reload()
         # Sync's modules load and its state is read on a reader thread; then it is wired in.
@@ -136,6 +143,21 @@ class MainWindow(QMainWindow):
             context=self,
         )
         self.workspace_attached.emit()
+
+    def _install_screen_privacy(self, workspace: Workspace) -> None:
+        from reviewer_app.gui.screen_privacy import DEFAULT_IDLE_MINUTES, ScreenPrivacy
+
+        if self.privacy is not None:
+            return
+        self.privacy = ScreenPrivacy(
+            self,
+            check_unlock=workspace.unlocks,
+            unlock_asks_passphrase=workspace.unlock_asks_passphrase,
+            idle_minutes=workspace.idle_lock_minutes() or DEFAULT_IDLE_MINUTES,
+            clock=self.services.clock,
+        )
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.privacy.hide_action)
 
     def show_first_look(self, look: FirstLook) -> None:
         """Show the schools (and the person) from a quick look, until the Workspace attaches."""
@@ -289,7 +311,7 @@ class MainWindow(QMainWindow):
         self.visit_menu = visit_menu = bar.addMenu("&Visit")
         visit_menu.addAction(self.new_visit_action)
         visit_menu.addAction(self.open_visit_action)
-        view_menu = bar.addMenu("Vie&w")
+        self.view_menu = view_menu = bar.addMenu("Vie&w")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
         help_menu = bar.addMenu("&Help")

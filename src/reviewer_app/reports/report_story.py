@@ -170,6 +170,8 @@ class ReportStory:
         ]
         if d.focus:
             facts.append(("Focus", markup(d.focus)))
+        if d.sharing:
+            facts.append(("Who may see it", markup(d.sharing)))
         rows = [[Paragraph(k, s.label_cell), Paragraph(v, s.cell)] for k, v in facts]
         table = self._table(rows, [w * 0.18, w * 0.82])
         table.setStyle(

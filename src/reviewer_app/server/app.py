@@ -69,6 +69,7 @@ from reviewer_app.server.operations import (
     lock_visit,
     read_changes,
 )
+from reviewer_app.server.report_sharing import summary_only
 from reviewer_app.server.request_context import (
     BearerDep,
     CallerDep,
@@ -440,7 +441,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
         visibility = ReviewVisibility(session, caller.person, review, restriction)
-        page = read_changes(session, review, since, limit, visibility)
+        summary = summary_only(session, review, review_access(session, caller.person, review))
+        page = read_changes(session, review, since, limit, visibility, summary_only=summary)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 
@@ -453,6 +455,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """The review's conflicts, for the lead reviewer's panel."""
         review = _readable_review(session, caller, review_id)
+        if summary_only(session, review, review_access(session, caller.person, review)):
+            return []  # shared with the school only: the body is not this reader's
         restriction = restriction_for(session, caller.person, review.framework_id)
         return list_conflicts(session, review, only_open=state == "open", restriction=restriction)
 

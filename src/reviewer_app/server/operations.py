@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
+from reviewer_app.server.report_sharing import summary_rows
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
     Change,
@@ -662,11 +663,15 @@ def read_changes(
     since: int,
     limit: int,
     visibility: ReviewVisibility | None = None,
+    *,
+    summary_only: bool = False,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
     Rows ``visibility`` hides (restricted parts, and whatever refers to them) are left out of
-    the page; ``next_cursor`` still moves past them.
+    the page; ``next_cursor`` still moves past them. With ``summary_only`` (a reader off the
+    team of a review shared with the school only) only the judgement summary is in the page
+    (:mod:`.report_sharing`).
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -683,10 +688,12 @@ def read_changes(
         .all()
     )
     has_more = len(rows) > limit
-    page = rows[:limit]
+    page: Sequence[Mapping[Any, Any]] = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
     if visibility is not None and (visibility.hidden or visibility.restriction):
         page = [r for r in page if not visibility.hides(r["entity"], r["entity_id"], r["field"])]
+    if summary_only:
+        page = summary_rows(page)
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],

@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -350,6 +350,27 @@ class _KeepOpenClient(SyncClient):
 
     def close(self) -> None:
         pass
+
+
+def serve_on(backend: str, folder: Path) -> Iterator[LiveServer]:
+    """The real server on ``backend`` ("sqlite", or "postgres": a throwaway database), for a
+    module fixture parametrized with ``support.throwaway_postgres.BACKENDS``."""
+    from support.throwaway_postgres import ThrowawayPostgres, postgres_base_url
+
+    postgres: ThrowawayPostgres | None = None
+    url = None
+    if backend == "postgres":
+        postgres = ThrowawayPostgres(postgres_base_url())
+        postgres.create()
+        url = postgres.url
+    server = LiveServer(folder, database_url=url)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if postgres is not None:
+            postgres.drop()
 
 
 def use_memory_keyring() -> Callable[[], None]:

@@ -71,6 +71,7 @@ from reviewer_app.gui.review_editor.writes import EditorChanges
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
+    from reviewer_app.gui.screen_privacy import ScreenPrivacy
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.paths import AppPaths
     from reviewer_app.services.workspace import Workspace
@@ -243,6 +244,7 @@ class ReviewEditor(QMainWindow):
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(root)
+        self._cover_restricted_evidence()
         self._route_file_drops(self.evidence)
         root.show()  # a widget added to a visible window is otherwise shown only later
         self.loading = QLabel()
@@ -532,6 +534,7 @@ class ReviewEditor(QMainWindow):
         self._route_file_drops(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
+            self._cover_restricted(page)
         self._chain_tab_order()
         self._apply_lock_to(page)
         return page
@@ -928,6 +931,39 @@ class ReviewEditor(QMainWindow):
             self.changes.attach_file(path)
         if files:
             event.acceptProposedAction()
+
+    def screen_privacy(self) -> ScreenPrivacy | None:
+        """The main window's idle lock and "hide restricted content" switch (none when this
+        editor has no main window, as in some tests)."""
+        return getattr(self.parentWidget(), "privacy", None)
+
+    def _cover_restricted(self, page: SectionPage) -> None:
+        """Register the parts of a page with safeguarding detail, so Ctrl+Shift+H covers them:
+        the whole page for a section for safeguarding roles (or of a safeguarding framework),
+        else each criterion card for safeguarding roles."""
+        privacy, ctx = self.screen_privacy(), self.ctx
+        if privacy is None or ctx is None:
+            return
+        section = page.section
+        if ctx.framework.visible_to or (section is not None and section.visible_to):
+            privacy.cover_restricted(page)
+            return
+        for card in page.cards.values():
+            if card.criterion.visible_to:
+                privacy.cover_restricted(card)
+
+    def _cover_restricted_evidence(self) -> None:
+        """The evidence beside a review with any safeguarding part may quote it: covered too."""
+        privacy, ctx = self.screen_privacy(), self.ctx
+        if privacy is None or ctx is None:
+            return
+        framework = ctx.framework
+        restricted = bool(framework.visible_to) or any(
+            section.visible_to or any(c.visible_to for c in section.criteria)
+            for section in framework.sections
+        )
+        if restricted:
+            privacy.cover_restricted(self.evidence)
 
     def _route_file_drops(self, root: QWidget) -> None:
         """Files dropped on a text box are attached, not pasted in as their path."""
