@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reviewer_app.domain.changes import ChangeOrigin, ReviewChanges
 from reviewer_app.domain.errors import (
     LockedError,
     NotFoundError,
@@ -29,6 +30,7 @@ from reviewer_app.domain.errors import (
     ValidationError,
 )
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
@@ -226,6 +228,16 @@ class ReportService:
         )
         locked = version.complete and review.state is not ReviewState.SIGNED
         self.workspace.lane.call(self._keep, version, source, lock=locked)
+        kinds = {Entity.SIGNED_REPORT} | ({Entity.REVIEW} if locked else set())
+        self.workspace.lane.changes.publish(
+            ReviewChanges(
+                review_id=source.review.id,
+                origin=ChangeOrigin.LOCAL,
+                kinds=frozenset(kinds),
+                record_ids=frozenset({version.id}),
+                author_ids=frozenset({person.id}),
+            )
+        )
         log.info("report signed (%d of %d)", version.signer_count, version.required_count)
         return SignResult(
             version,

@@ -8,10 +8,11 @@ and the signed history of a review stays readable. Signed reports are not queued
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from reviewer_app.storage.review_rows import to_text
 from reviewer_app.storage.tables import SignedReportRow
@@ -86,6 +87,18 @@ class SignedReportRepository:
             query.order_by(col(SignedReportRow.signer_count), col(SignedReportRow.signed_at))
         ).all()
         return [_version(r) for r in rows]
+
+    def signature_counts(self, review_ids: Collection[str]) -> dict[str, int]:
+        """The most signatures on any signed version of each review (those with none left
+        out); reads no PDF."""
+        if not review_ids:
+            return {}
+        rows = self._session.exec(
+            select(SignedReportRow.review_id, func.max(SignedReportRow.signer_count))
+            .where(col(SignedReportRow.review_id).in_(list(review_ids)))
+            .group_by(col(SignedReportRow.review_id))
+        ).all()
+        return {review_id: int(count) for review_id, count in rows if count}
 
     def latest(self, review_id: str, audience: str) -> SignedReportVersion | None:
         """The version of ``audience`` with the most signatures, if any."""
