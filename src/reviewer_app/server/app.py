@@ -528,7 +528,7 @@ def server_context(
     return ServerContext(
         engine=engine,
         blobs=blobs,
-        verify_report=authority.verify_report if authority else None,
+        verify_report=authority.check_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
         timestamp=authority.timestamp if authority and authority.can_timestamp else None,

@@ -19,11 +19,14 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import Role
 from reviewer_app.sync.protocol import PersonInfo
+
+if TYPE_CHECKING:
+    from reviewer_app.reports.sign_off_check import CheckedReport
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,24 @@ class TrustAuthority:
         crl = folder.crl_path.read_text("ascii") if folder.crl_path.is_file() else None
         return root, crl
 
+    def check_report(self, pdf: bytes) -> CheckedReport:
+        """What a signed version (mid sign-off or complete) says about itself, once every
+        signature it has is checked against the trust root and the CA's current revocation
+        list; a :class:`~reviewer_app.reports.sign_off_check.ReportRefusedError` says what is
+        wrong."""
+        from cryptography import x509
+
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.sign_off_check import check_partial_report
+
+        folder = CaFolder(self.folder)
+        crls = []
+        if folder.crl_path.is_file():
+            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
+        return check_partial_report(
+            pdf, trust_roots=[folder.root_certificate()], crls=crls, source="The report"
+        )
+
     def verify_report(self, pdf: bytes) -> str | None:
         """``None`` when the signed report may be kept, else the reason it is refused.
 
@@ -124,27 +145,10 @@ class TrustAuthority:
         but every signature it has must be intact, certified by the trust, unrevoked, by the
         planned person in the planned order, with nothing changed after it.
         """
-        from cryptography import x509
+        from reviewer_app.reports.sign_off_check import ReportRefusedError
 
-        from reviewer_app.reports.ca import CaFolder
-        from reviewer_app.reports.verification import UnusableReportError, verify_report
-
-        folder = CaFolder(self.folder)
-        crls = []
-        if folder.crl_path.is_file():
-            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
         try:
-            verdict = verify_report(
-                pdf, trust_roots=[folder.root_certificate()], crls=crls, source="The report"
-            )
-        except UnusableReportError as exc:
-            return exc.message.rstrip(".")
-        signed = [s for s in verdict.signatures if s.signed]
-        if not signed:
-            return "nobody has signed it"
-        for signature in signed:
-            if not signature.ok:
-                return signature.sentence.rstrip(".")
-        if verdict.problems:
-            return verdict.problems[0].rstrip(".")
+            self.check_report(pdf)
+        except ReportRefusedError as exc:
+            return exc.message
         return None
