@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app import APP_NAME
+from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.organisation import Person, School
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
 from reviewer_app.gui.change_bridge import ChangeBridge
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.gui.screen_privacy import ScreenPrivacy
     from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
+    from reviewer_app.services.visit_progress import VisitTrack
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         self._pending_school_id: str | None = self.window_state.last_school_id
         self._schools_ready = False
         self._visits: list[Visit] | None = None
+        self._tracks: dict[str, VisitTrack] = {}
         self._pending_visit: str | None = None
         #: Open review editors by visit id (see :meth:`open_visit`).
         self.review_editors: dict[str, ReviewEditor] = {}
@@ -132,6 +136,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
+        self.change_bridge.review_changed.connect(self._review_changed)
         self._install_screen_privacy(workspace)
         self._update_actions()
         self.reload()
@@ -470,19 +475,45 @@ class MainWindow(QMainWindow):
         if workspace is None:
             return
 
-        def arrived(visits: Sequence[Visit]) -> None:
+        def read() -> tuple[list[Visit], dict[str, VisitTrack]]:
+            from reviewer_app.services.visit_progress import track_visits
+
+            visits = workspace.visits_for_school(school_id)
+            return visits, track_visits(workspace.store, visits)
+
+        def arrived(found: tuple[list[Visit], dict[str, VisitTrack]]) -> None:
             current = self.current_school()
             if current is None or current.id != school_id:
                 return  # the person moved on to another school meanwhile
-            self._visits = list(visits)
+            self._visits, self._tracks = found
             self._refresh_visits()
             if select_visit:
                 self.school_page.select_visit(select_visit)
             self.school_shown.emit(school_id)
 
-        self.tasks.run(
-            lambda: workspace.visits_for_school(school_id), on_done=arrived, context=self
-        )
+        self.tasks.run(read, on_done=arrived, context=self)
+
+    def _review_changed(self, changes: ReviewChanges) -> None:
+        """A review was started, moved on or signed: redraw the progress of the visits shown
+        (only the rows that moved)."""
+        workspace, visits = self.workspace, self._visits
+        if workspace is None or not visits or self._school_page is None:
+            return
+        if not changes.touches(Entity.REVIEW, Entity.SIGNED_REPORT):
+            return
+        shown = list(visits)
+
+        def arrived(tracks: dict[str, VisitTrack]) -> None:
+            if self._visits is not None and [v.id for v in self._visits] == [v.id for v in shown]:
+                self._tracks = tracks
+                self.school_page.show_tracks(tracks)
+
+        def read() -> dict[str, VisitTrack]:
+            from reviewer_app.services.visit_progress import track_visits
+
+            return track_visits(workspace.store, shown)
+
+        self.tasks.run(read, on_done=arrived, context=self)
 
     def _refresh_visits(self) -> None:
         visits = self._visits
@@ -490,7 +521,7 @@ class MainWindow(QMainWindow):
             return
         titles = {kind.framework_id: kind.title for kind in self.kinds}
         names = {pid: person.name for pid, person in self.people.items()}
-        self.school_page.set_visits(visits, kind_titles=titles, people=names)
+        self.school_page.set_visits(visits, kind_titles=titles, people=names, tracks=self._tracks)
 
     def focus_filter(self) -> None:
         """Ctrl+F: jump to the school filter with its text selected."""

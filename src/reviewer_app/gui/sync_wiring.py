@@ -250,6 +250,9 @@ class SyncWiring(QObject):
         dialog = ConflictsDialog(panel, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         panel.conflict_resolved.connect(self._conflict_resolved)
+        if self.window.change_bridge is not None:
+            # Conflicts arrive with pulled shared answers: the open panel lists them at once.
+            self.window.change_bridge.review_changed.connect(panel.changes_arrived)
         self.conflicts_dialog = dialog
         dialog.show()
         return dialog

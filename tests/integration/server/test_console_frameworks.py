@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_module
 import io
 import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -64,6 +65,14 @@ def _upload(http: httpx.Client, name: str, content: bytes, kind: str = XLSX) -> 
         data={"csrf_token": csrf},
         files={"file": (name, content, kind)},
     )
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The words of a PDF, by poppler's pdftotext."""
+    done = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
+    return " ".join(done.stdout.decode("utf-8").split())
 
 
 def _text(html: str) -> str:
@@ -128,6 +137,18 @@ def test_upload_check_preview_publish_compare_and_retire_in_the_console(
         report = _text(http.get("/console/frameworks/our-learning-walk/1/report").text)
         assert "Report for the school" in report
         assert "Learning starts promptly" in report
+        assert "Download a sample PDF" in report
+        # The sample PDF as the laptops render reports; part of the head teacher's performance
+        # management only in the full internal report.
+        sample = http.get("/console/frameworks/our-learning-walk/1/report.pdf")
+        assert sample.headers["content-type"] == "application/pdf"
+        assert "Sample school (preview)" in _pdf_text(sample.content)
+        core = "/console/frameworks/half-termly-core-visit/2/report.pdf?audience="
+        full = _pdf_text(http.get(core + "full_internal").content).lower()
+        school = _pdf_text(http.get(core + "school_facing").content).lower()
+        assert "performance management" in full
+        assert "performance management" not in school
+        assert http.get(core + "nobody").status_code == 404
 
         # Published from the list; laptops would now receive it.
         csrf = csrf_of(http.get("/console/frameworks").text)
