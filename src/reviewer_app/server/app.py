@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -358,6 +359,38 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
 
+    @app.post(
+        "/timestamp",
+        response_class=Response,
+        responses={200: {"content": {"application/timestamp-reply": {}}}},
+        tags=["signing"],
+    )
+    async def timestamp(request: Request, caller: CallerDep) -> Response:
+        """RFC 3161 time-stamping for enrolled laptops (body: a DER TimeStampReq)."""
+        from reviewer_app.reports.timestamping import (
+            QUERY_TYPE,
+            REPLY_TYPE,
+            TimeStampRequestError,
+            rejection,
+        )
+
+        ctx = context_of(request)
+        if ctx.timestamp is None:
+            raise ApiError(
+                404, "not_found", "This trust server does not run a time-stamping service."
+            )
+        if request.headers.get("content-type", "").split(";")[0].strip() != QUERY_TYPE:
+            raise ApiError(415, "invalid_request", f"Send the request as {QUERY_TYPE}.")
+        body = await request.body()
+        if len(body) > 4096:
+            raise ApiError(413, "too_large", "A time-stamp request is a few hundred bytes.")
+        try:
+            answer = await run_in_threadpool(ctx.timestamp, body)
+        except TimeStampRequestError as exc:
+            return Response(rejection(exc.message), status_code=400, media_type=REPLY_TYPE)
+        log.info("Time-stamp issued for device %s", caller.device.id)
+        return Response(answer, media_type=REPLY_TYPE)
+
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
     def create_review(
         review_id: ReviewId,
@@ -495,8 +528,9 @@ def server_context(
     return ServerContext(
         engine=engine,
         blobs=blobs,
-        verify_report=authority.verify_report if authority else None,
+        verify_report=authority.check_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
+        timestamp=authority.timestamp if authority and authority.can_timestamp else None,
         app_release=app_release,
     )

@@ -193,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("device")
     a = actions.add_parser("list-devices", help="enrolled devices")
     a.add_argument("--person", default=None)
+    actions.add_parser("reports", help="the signed reports the server holds")
+    a = actions.add_parser("report-pdf", help="write a signed report the server holds")
+    a.add_argument("report", metavar="REPORT_ID", help="as 'admin reports' lists it")
+    a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
     a = actions.add_parser(
@@ -220,10 +224,11 @@ def _server_url(args: argparse.Namespace) -> str:
     return (args.url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL).rstrip("/")
 
 
-def _run_admin(args: argparse.Namespace, database_url: str) -> int:
+def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     from reviewer_app.server import administration as adm
-    from reviewer_app.server import console_users
+    from reviewer_app.server import console_users, report_admin
     from reviewer_app.server.audit import Actor
+    from reviewer_app.server.blob_store import BlobStore
     from reviewer_app.server.database import create_server_engine, migrate, write_session
     from reviewer_app.server.enrolment import issue_code, revoke_device
 
@@ -298,6 +303,10 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
             f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
             f"{'revoked' if d.revoked_at else 'active'}"
             for d in adm.list_devices(s, args.person)
+        ),
+        "reports": lambda s: out.extend(report_admin.report_lines(s)),
+        "report-pdf": lambda s: out.append(
+            report_admin.write_report_pdf(s, BlobStore(data_dir / "blobs"), args.report, args.out)
         ),
         "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
         "create-console-user": lambda s: out.append(
@@ -491,7 +500,7 @@ def _main(args: argparse.Namespace) -> int:
             engine.dispose()
             print("The server database is up to date.")
             return 0
-        return _run_admin(args, database_url)
+        return _run_admin(args, database_url, data_dir)
     except ReviewerError as exc:
         log.info("Command refused: %s", exc.message, exc_info=True)
         print(str(exc), file=sys.stderr)

@@ -34,6 +34,8 @@ class ServerContext:
     issue_certificate: CertificateIssuer | None = None
     #: The trust root and CRL laptops keep (``GET /trust``); ``None`` without a trust CA.
     trust_published: TrustPublisher | None = None
+    #: Answers an RFC 3161 time-stamp request (DER in, DER out); ``None`` without the CA key.
+    timestamp: Callable[[bytes], bytes] | None = None
     #: The desktop app version the trust rolls out (``serve --app-version``), if set.
     app_release: AppRelease | None = None
 

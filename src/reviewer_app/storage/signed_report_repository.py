@@ -114,6 +114,17 @@ class SignedReportRepository:
         ).all()
         return [_version(r) for r in rows]
 
+    def get(self, version_id: str) -> SignedReportVersion | None:
+        row = self._session.get(SignedReportRow, version_id)
+        return None if row is None else _version(row)
+
+    def delete(self, version_id: str) -> None:
+        """Forget one version (a signature the trust server refused)."""
+        row = self._session.get(SignedReportRow, version_id)
+        if row is not None:
+            self._session.delete(row)
+            self._session.flush()
+
     def delete_all(self) -> int:
         """Remove every version (the demo's, when its dates move); returns how many."""
         rows = self._session.exec(select(SignedReportRow)).all()

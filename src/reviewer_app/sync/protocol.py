@@ -377,6 +377,9 @@ class RejectReason(StrEnum):
     INVALID_PAYLOAD = "invalid_payload"
     REVIEW_LOCKED = "review_locked"  # the review is signed; changes need an amendment
     BAD_SIGNATURE = "bad_signature"  # a signed report that does not verify
+    #: A signature made on a version someone else signed first: sync, then sign the newer one.
+    STALE_SIGNATURE = "stale_signature"
+    OUT_OF_ORDER = "out_of_order"  # a later signature before the server has the earlier ones
 
 
 class RetryReason(StrEnum):

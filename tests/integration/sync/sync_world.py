@@ -122,6 +122,18 @@ class LiveServer:
             return issue_code(session, person_id)
 
 
+#: The passphrase of the trust CA of :func:`ca_live_server`.
+CA_PASSPHRASE = b"the trust admin's CA passphrase"
+
+
+def ca_live_server(folder: Path) -> LiveServer:
+    """A server with a real trust CA folder (as ``serve --ca-dir --ca-passphrase-file``)."""
+    from reviewer_app.reports.ca import CaFolder
+
+    CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
+    return LiveServer(folder, authority=TrustAuthority(folder / "ca", CA_PASSPHRASE))
+
+
 WALK = "learning_walk"
 #: An installed framework (``frameworks/two-day-peer-review.yaml``), for worlds on a real one.
 PEER_REVIEW = "two-day-peer-review"
