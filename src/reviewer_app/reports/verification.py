@@ -1,3 +1,5 @@
+# Longer than 600 lines because each check of the strict policy is small, and the policy reads as
+# one list in one place.
 """Verify a signed report offline, by a policy stricter than "every signature is valid".
 
 A report passes only when all of these hold:

@@ -1,3 +1,5 @@
+# Longer than 600 lines because it is the wire format: every message and its validation, kept
+# together on purpose.
 """The sync wire protocol: the messages a laptop and the trust server exchange.
 
 Design (shared/reference/sync-and-signing.md, A8): each local change becomes an
