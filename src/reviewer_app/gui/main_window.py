@@ -1,3 +1,5 @@
+# Longer than 600 lines because it still wires the shell's parts itself (split into parts:
+# structure review step 8).
 """The main window: schools on the left, the chosen school's page on the right.
 
 Everything it shows comes from the Workspace on background threads (``gui/tasks.py``); the
@@ -164,6 +166,11 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.privacy.hide_action)
 
+    @property
+    def waiting_for_school(self) -> bool:
+        """True while a school chosen before the store opened waits to be shown."""
+        return self._pending_school_id is not None
+
     def show_first_look(self, look: FirstLook) -> None:
         """Show the schools (and the person) from a quick look, until the Workspace attaches."""
         if self.workspace is not None or self._schools_ready:
@@ -242,7 +249,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self._no_schools_page)
         return self._no_schools_page
 
-    def _action(
+    def make_action(
         self,
         text: str,
         slot: Callable[[], Any],
@@ -262,42 +269,42 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_visit_action = self._action(
+        self.new_visit_action = self.make_action(
             "&New visit…", self.open_new_visit, "Ctrl+N", "new-visit", "Plan a visit to a school"
         )
-        self.settings_action = self._action(
+        self.settings_action = self.make_action(
             "&Settings…",
             self.open_settings,
             "Ctrl+,",
             "settings",
             "Your name, trust and sync settings",
         )
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
-        self.find_action = self._action(
+        self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
+        self.find_action = self.make_action(
             "&Find school", self.focus_filter, "Ctrl+F", "search", "Find a school by name or URN"
         )
-        self.reload_action = self._action(
+        self.reload_action = self.make_action(
             "&Reload", self.reload, "F5", "refresh", "Read schools and visits from the store again"
         )
-        self.about_action = self._action("&About Reviewer", self.open_about, None, "about")
-        self.logs_action = self._action(
+        self.about_action = self.make_action("&About Reviewer", self.open_about, None, "about")
+        self.logs_action = self.make_action(
             "Show &log folder",
             self.show_log_folder,
             None,
             "folder",
             "Open the folder with Reviewer's logs",
         )
-        self.crash_action = self._action(
+        self.crash_action = self.make_action(
             "Show last &crash report", self.show_last_crash_report, None, "crash-report"
         )
-        self.open_visit_action = self._action(
+        self.open_visit_action = self.make_action(
             "&Open visit",
             self.open_current_visit,
             "Ctrl+O",
             None,
             "Open the chosen visit's review",
         )
-        self.verify_action = self._action(
+        self.verify_action = self.make_action(
             "&Verify a report…",
             self.open_verify_report,
             None,
@@ -407,7 +414,7 @@ class MainWindow(QMainWindow):
             self.new_visit_action.setToolTip(
                 "No review frameworks are installed, so there is no kind of visit to plan."
             )
-            self._note("No review frameworks installed")
+            self.notify("No review frameworks installed")
         self._update_actions()
         self._refresh_visits()
 
@@ -418,7 +425,7 @@ class MainWindow(QMainWindow):
         self.new_visit_action.setToolTip(
             "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
         )
-        self._note("Review frameworks could not be loaded (see the log)")
+        self.notify("Review frameworks could not be loaded (see the log)")
 
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
@@ -443,9 +450,11 @@ class MainWindow(QMainWindow):
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
         message = getattr(error, "message", "")
-        self._note(message or "Reviewer could not read from the store; the details are in the log.")
+        self.notify(
+            message or "Reviewer could not read from the store; the details are in the log."
+        )
 
-    def _note(self, text: str) -> None:
+    def notify(self, text: str) -> None:
         """Show a fact in the status bar (it stays once background work has finished)."""
         self._last_note = text
         self.activity_status.setText(text)
@@ -585,7 +594,7 @@ class MainWindow(QMainWindow):
     def _visit_saved(self, visit: Visit) -> None:
         from datetime import datetime
 
-        self._note(f"Visit saved at {datetime.now():%H:%M}")
+        self.notify(f"Visit saved at {datetime.now():%H:%M}")
         current = self.current_school()
         if current is not None and current.id == visit.school_id:
             self._load_visits(visit.school_id, select_visit=visit.id)
@@ -614,7 +623,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
-        self._note("Settings saved")
+        self.notify("Settings saved")
         self.settings_changed.emit(settings)
 
     def open_verify_report(self):

@@ -1,3 +1,5 @@
+# Longer than 600 lines because each pushed operation kind is applied here under the same lock and
+# results (A8).
 """Applying pushed operations exactly once, and reading the change log back (A8).
 
 A push runs in one write transaction with the review row locked, so ``server_seq`` values

@@ -16,9 +16,10 @@ parts; issuing needs the CA key's passphrase (without it, enrolment gives no cer
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import Role
@@ -40,6 +41,9 @@ class TrustAuthority:
 
     folder: Path
     passphrase: bytes | None = None
+    #: The time-stamping authority, made on first use (its key needs the CA passphrase).
+    _tsa: list[Any] = field(default_factory=list, compare=False, repr=False)
+    _tsa_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def can_issue(self) -> bool:
@@ -79,6 +83,31 @@ class TrustAuthority:
             certificate.public_bytes(encoding).decode("ascii"),
             folder.root_certificate().public_bytes(encoding).decode("ascii"),
         )
+
+    @property
+    def can_timestamp(self) -> bool:
+        """Whether this server runs the trust's time-stamping service (it needs the CA key)."""
+        return self.passphrase is not None
+
+    def timestamp(self, request_der: bytes) -> bytes:
+        """The RFC 3161 response (DER) to a time-stamp request (DER).
+
+        Raises :class:`~reviewer_app.reports.timestamping.TimeStampRequestError` for a request
+        that cannot be answered, :class:`ReviewerError` when the server may not time-stamp.
+        """
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.timestamping import TimeStampAuthority
+
+        if self.passphrase is None:
+            raise ReviewerError("This trust server is not set up to time-stamp.")
+        with self._tsa_lock:
+            if not self._tsa:
+                folder = CaFolder(self.folder)
+                cert, key = folder.time_stamping_key(self.passphrase)
+                self._tsa.append(TimeStampAuthority(cert, key, (folder.root_certificate(),)))
+                log.info("Time-stamping authority ready (certificate %x)", cert.serial_number)
+            authority: TimeStampAuthority = self._tsa[0]
+        return authority.respond(request_der)
 
     def published(self) -> tuple[str, str | None]:
         """The trust root and its current revocation list, both PEM (the CRL may be absent)."""

@@ -1,3 +1,4 @@
+# Longer than 600 lines because one set of visibility rules serves every oversight page (issue 17).
 """The trust-wide picture the console's oversight pages read: which schools and which parts of
 their reviews a person may see, and the latest agreed view of each school per area.
 

@@ -1,3 +1,5 @@
+# Longer than 600 lines because it holds every kind of edit the editor makes (to become a Qt-free
+# controller: issue 15).
 """The editor's changes: each becomes an undoable command whose write goes through the SaveQueue
 to the writer lane. What the editor shows is updated at once (visibility and counts follow
 the answer typed), and the store catches up within the debounce.
