@@ -1,3 +1,5 @@
+# Longer than 600 lines because it lays out a report's parts in reading order; splitting it by part
+# would scatter one layout.
 """The story of a report: the flowables of each part, in reading order.
 
 Cover, summary of judgements with the scale legends and their notes, one part per section with

@@ -1,3 +1,5 @@
+# Longer than 600 lines because it walks one review through the framework's sections for every
+# report audience.
 """Build a report's content (:class:`~reviewer_app.reports.document.ReportDraft`) from a review
 in the store, through the framework snapshot the review was started with.
 

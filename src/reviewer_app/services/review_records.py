@@ -286,11 +286,13 @@ class ReviewRecords(ActionTracking):
         rationale: str = "",
         *,
         carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
-        """Record this person's proposed judgement (``level_key=None`` withdraws it)."""
+        """Record this person's proposed judgement (``level_key=None`` withdraws it).
+        ``judgement_id``: the id the editor already shows it under (one id per record)."""
         return self._judge(
             review_id, criterion_id, level_key, rationale, agreed=False,
-            carried_forward_from=carried_forward_from,
+            carried_forward_from=carried_forward_from, judgement_id=judgement_id,
         )  # fmt: skip
 
     def agree_judgement(
@@ -301,13 +303,14 @@ class ReviewRecords(ActionTracking):
         rationale: str = "",
         *,
         carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
         """Record the team's agreed judgement; only the visit's lead reviewer may.
         ``carried_forward_from``: the day of the signed review it is carried forward from
         (to be confirmed); agreeing it again without confirms it."""
         return self._judge(
             review_id, criterion_id, level_key, rationale, agreed=True,
-            carried_forward_from=carried_forward_from,
+            carried_forward_from=carried_forward_from, judgement_id=judgement_id,
         )  # fmt: skip
 
     def _judge(
@@ -319,9 +322,10 @@ class ReviewRecords(ActionTracking):
         *,
         agreed: bool,
         carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
         judgement = Judgement(
-            id=new_id(),
+            id=judgement_id or new_id(),
             review_id=review_id,
             criterion_id=criterion_id,
             author_id=self._person().id,

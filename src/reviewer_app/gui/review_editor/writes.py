@@ -1,3 +1,5 @@
+# Longer than 600 lines because it holds every kind of edit the editor makes (to become a Qt-free
+# controller: issue 15).
 """The editor's changes: each becomes an undoable command whose write goes through the SaveQueue
 to the writer lane. What the editor shows is updated at once (visibility and counts follow
 the answer typed), and the store catches up within the debounce.
@@ -295,24 +297,24 @@ class EditorChanges:
     ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
-        ctx.judgements.append(
-            Judgement(
-                new_id(),
-                ctx.review.id,
-                criterion_id,
-                ctx.me.id,
-                level,
-                _now(),
-                rationale,
-                agreed=agreed,
-                carried_forward_from=carried_forward_from,
-            )
+        # One record, one id: the editor shows it under the id the store keeps it by.
+        judgement = Judgement(
+            new_id(),
+            ctx.review.id,
+            criterion_id,
+            ctx.me.id,
+            level,
+            _now(),
+            rationale,
+            agreed=agreed,
+            carried_forward_from=carried_forward_from,
         )
+        ctx.judgements.append(judgement)
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
         self.editor.saver.submit(
             write, ctx.review.id, criterion_id, level, rationale,
-            carried_forward_from=carried_forward_from,
+            carried_forward_from=carried_forward_from, judgement_id=judgement.id,
         )  # fmt: skip
         self.editor.show_card_levels(self.editor.card(criterion_id))
         self._changed()
@@ -566,9 +568,10 @@ class EditorChanges:
     ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
-        ctx.follow_ups.append(
-            ActionFollowUp(new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, _now())
+        follow_up = ActionFollowUp(
+            new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, _now()
         )
+        ctx.follow_ups.append(follow_up)
         if show:
             from reviewer_app.domain.review_progress import FOLLOW_UP_SECTION
             from reviewer_app.gui.review_editor.actions_page import FollowUpPage
@@ -582,6 +585,7 @@ class EditorChanges:
             action_id,
             outcome,
             evidence,
+            follow_up_id=follow_up.id,
         )
         self._changed()
 
