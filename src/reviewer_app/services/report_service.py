@@ -248,6 +248,39 @@ class ReportService:
             queued=queued,
         )
 
+    def sign_every_audience(
+        self,
+        visit_id: str,
+        *,
+        passphrase: str | None = None,
+        creds: SigningCredentials | None = None,
+    ) -> list[SignResult]:
+        """One signing act: the person's signature on every audience's report whose next
+        signature is theirs (the framework's reports all carry the same sign-off).
+
+        Audiences where it is not their turn (already signed, someone else next, restricted
+        detail they may not read) are left as they are; when no audience can be signed, the
+        refusal of the first one is raised.
+        """
+        source = self.source(visit_id)
+        refusals: list[ReviewerError] = []
+        results: list[SignResult] = []
+        for key in source.audience_keys:
+            try:
+                results.append(self.sign(visit_id, key, passphrase=passphrase, creds=creds))
+            except (SigningError, LockedError, PermissionDeniedError, ValidationError) as exc:
+                refusals.append(exc)
+                continue
+            if creds is None:
+                # The key is read once (a keyring prompt or passphrase once, not per report).
+                person = self.workspace.current_person
+                creds = SigningIdentity(self.paths, person, self.workspace.store).credentials(
+                    passphrase
+                )
+        if not results:
+            raise refusals[0]
+        return results
+
     def _sign_with_trusted_time(
         self, pdf: bytes, creds: SigningCredentials, field_name: str, trust: TrustMaterial
     ) -> bytes:
