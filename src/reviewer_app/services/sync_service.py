@@ -34,6 +34,7 @@ from reviewer_app.services.sync_apply import (
     stored_conflicts,
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
+from reviewer_app.services.sync_quarantine import SetAside, set_aside_records
 from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
@@ -66,6 +67,8 @@ class SyncStatus:
     pending: int
     needs_attention: int
     open_conflicts: int
+    #: Pulled records set aside because this laptop could not apply them.
+    set_aside: int = 0
     #: A newer app the trust server published at the last sync (said quietly), if any.
     update: AppUpdate | None = None
 
@@ -82,6 +85,11 @@ def summarise(result: SyncResult) -> str:
     if result.retry_later:
         parts.append(f"{result.retry_later} wait for the next sync")
     parts.append(f"received {result.pulled}")
+    if result.set_aside:
+        parts.append(
+            f"{result.set_aside} received record{'s' if result.set_aside != 1 else ''} could not "
+            "be stored and were set aside (see Set aside in the sync panel)"
+        )
     if result.frameworks_received:
         parts.append(f"the trust's framework library updated ({result.frameworks_received} in use)")
     if result.frameworks_refused:
@@ -144,6 +152,7 @@ class SyncService:
                 "This laptop's device token is missing from the system keyring.",
                 hint="Enrol again with a new code from your trust admin.",
             )
+        set_aside_before = self.applier.set_aside_count
         with self._client_factory(url, token) as client:
             if cancel is not None:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
@@ -151,6 +160,7 @@ class SyncService:
                 self.outbox, self.applier, client, progress, cancel,
                 categories=self.categories, library=self.library, visits=self.visits,
             )  # fmt: skip
+        result.set_aside = self.applier.set_aside_count - set_aside_before
         if not result.cancelled:
             self._remember(result)
         return result
@@ -215,6 +225,7 @@ class SyncService:
             )
             waiting = _resolutions_waiting(session)
             update = app_updates.available_update(session)
+            set_aside = len(set_aside_records(session))
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -228,7 +239,13 @@ class SyncService:
             needs_attention=counts.get(store_outbox.OpState.REJECTED.value, 0),
             open_conflicts=len(open_conflicts),
             update=update,
+            set_aside=set_aside,
         )
+
+    def set_aside(self, review_id: str | None = None) -> list[SetAside]:
+        """Pulled records this laptop could not apply, with where they came from and why."""
+        with self._store.reading() as session:
+            return set_aside_records(session, review_id)
 
     def needs_attention(self) -> list[store_outbox.OutboxOp]:
         """Changes the server refused or turned into conflicts, oldest first."""
