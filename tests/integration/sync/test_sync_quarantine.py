@@ -8,17 +8,13 @@ where it came from and why, shown by the sync summary and status. SQLite and Pos
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sync_world import Laptop, LiveServer, World
 
-from reviewer_app.server import models
-from reviewer_app.server.database import write_session
 from reviewer_app.services.sync_service import summarise
+from support.malformed_records import MALFORMED, plant_malformed
 from support.throwaway_postgres import BACKENDS, ThrowawayPostgres, postgres_base_url
 
 
@@ -42,65 +38,6 @@ def live_server(
             postgres.drop()
 
 
-AT = "2026-03-02T10:00:00+00:00"
-
-#: (what is wrong, change kind, entity, payload) for every kind of record a pull can bring.
-MALFORMED: list[tuple[str, str, str, Any]] = [
-    ("a note without its text", "append", "evidence_note", {"id": "X", "review_id": "R",
-                                                            "author_id": "A", "captured_at": AT}),
-    ("a note that is a list", "append", "evidence_note", ["not", "a", "note"]),
-    ("a note of another review", "append", "evidence_note", {"id": "X", "review_id": "other",
-                                                             "author_id": "A", "text": "t",
-                                                             "captured_at": AT}),
-    ("a note with a number for a time", "append", "evidence_note",
-     {"id": "X", "review_id": "R", "author_id": "A", "text": "t", "captured_at": 17}),
-    ("a withdrawal that is not a note", "retract", "evidence_note", {"supersedes": 5}),
-    ("an attachment without its file", "append", "attachment",
-     {"id": "X", "review_id": "R", "sha256": "0" * 64, "filename": "f.jpg",
-      "media_type": "image/jpeg", "size": 3, "author_id": "A", "added_at": AT}),
-    ("an attachment with a text size", "append", "attachment",
-     {"id": "X", "review_id": "R", "size": "big"}),
-    ("a judgement without a criterion", "append", "judgement",
-     {"id": "X", "review_id": "R", "author_id": "A", "level_key": "x", "created_at": AT}),
-    ("an action with an unknown priority", "append", "action",
-     {"id": "X", "review_id": "R", "school_id": "S", "text": "t", "owner": "o", "due": None,
-      "priority": "urgent", "created_by": "A", "created_at": AT}),
-    ("a follow-up of no action", "append", "action_follow_up",
-     {"id": "X", "action_id": "nowhere", "review_id": "R", "outcome": "met", "evidence": "",
-      "author_id": "A", "recorded_at": AT}),
-    ("a follow-up without an outcome", "append", "action_follow_up",
-     {"id": "X", "review_id": "R"}),
-    ("a conflict that is not one", "conflict", "field_value", {"id": 3}),
-    ("a signed report naming no file", "append", "signed_report", "report"),
-]  # fmt: skip
-
-
-def _plant(server: LiveServer, world: World, person: str) -> list[str]:
-    """Write every malformed record into the server's store; returns their entity ids."""
-    ids = []
-    with write_session(server.engine) as session:
-        review = session.get(models.Review, world.review)
-        assert review is not None
-        for _what, kind, entity, payload in MALFORMED:
-            entity_id = f"bad-{uuid.uuid4()}"
-            if isinstance(payload, dict):
-                payload = {k: (entity_id if v == "X" else world.review if v == "R" else
-                               person if v == "A" else world.school if v == "S" else v)
-                           for k, v in payload.items()}  # fmt: skip
-            review.last_seq += 1
-            session.add(
-                models.ChangeLog(
-                    review_id=review.id, server_seq=review.last_seq, kind=kind, entity=entity,
-                    entity_id=entity_id, field="f" if entity == "field_value" else None,
-                    op_id=str(uuid.uuid4()), author_id=person, device_id="old-laptop",
-                    device_time=datetime.now(UTC), payload=payload,
-                )
-            )  # fmt: skip
-            ids.append(entity_id)
-        session.add(review)
-    return ids
-
-
 def test_malformed_records_are_set_aside_and_every_laptop_still_syncs(
     world: World, laptop: Callable[[str], Laptop], server: LiveServer
 ) -> None:
@@ -111,7 +48,7 @@ def test_malformed_records_are_set_aside_and_every_laptop_still_syncs(
     peer.sync.sync_now()
     lead.reviews.add_note(world.review, "Before the bad records")
     lead.sync.sync_now()
-    bad = _plant(server, world, world.peer2)
+    bad = plant_malformed(server.engine, world.review, world.school, world.peer2)
     lead.reviews.add_note(world.review, "After the bad records")
     lead.sync.sync_now()
 
