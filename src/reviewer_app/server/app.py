@@ -100,6 +100,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    SetAsideReport,
     TrustPublication,
     VisitInfo,
     VisitMember,
@@ -443,6 +444,29 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         page = read_changes(session, review, since, limit, visibility)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
+
+    @app.post("/reviews/{review_id}/set-aside", status_code=204, tags=["sync"])
+    def set_aside(
+        review_id: ReviewId, body: SetAsideReport, session: SessionDep, caller: CallerDep
+    ) -> Response:
+        """A laptop reports the changes of a review it could not apply (kept aside there).
+
+        Logged for the operator with the device, the person, the place in the log and the
+        laptop's reason (never the record's content); the records stay as they are.
+        """
+        review = _readable_review(session, caller, review_id)
+        for record in body.records[:50]:
+            log.info(
+                "Device %s (person %s) set aside change %d of review %s: %s",
+                caller.device.id,
+                caller.person.id,
+                record.server_seq,
+                review.id,
+                record.reason,
+            )
+        if len(body.records) > 50:
+            log.info("... and %d more changes of review %s", len(body.records) - 50, review.id)
+        return Response(status_code=204)
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
     def conflicts(

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -58,6 +58,8 @@ class SetAside:
     device_id: str
     device_time: str
     reason: str
+    #: Whether the trust server has been told (``POST /reviews/{id}/set-aside``).
+    reported: bool = False
 
     @property
     def description(self) -> str:
@@ -70,7 +72,11 @@ class SetAside:
 
 def reason_of(exc: BaseException) -> str:
     """A sentence saying why a record could not be applied."""
-    if isinstance(exc, ReviewerError):
+    if isinstance(exc, ValidationError):
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the record"
+        text = f"{exc.title} is not valid ({where}: {first['msg']})"
+    elif isinstance(exc, ReviewerError):
         text = exc.message
     elif isinstance(exc, KeyError):
         text = f"the record has no {exc.args[0] if exc.args else 'required'} field"
@@ -78,7 +84,7 @@ def reason_of(exc: BaseException) -> str:
         text = "it refers to a record this laptop does not hold"
     else:
         text = str(exc) or type(exc).__name__
-    text = " ".join(text.split())[:_MAX_REASON]
+    text = " ".join(text.split())[: _MAX_REASON - 1]
     return text if text.endswith(".") else text + "."
 
 
@@ -120,5 +126,9 @@ def set_aside_records(session: Session, review_id: str | None = None) -> list[Se
     return sorted(entries, key=lambda e: (e.review_id, e.server_seq))
 
 
-def when(entry: SetAside) -> datetime:
-    return datetime.fromisoformat(entry.device_time)
+def mark_reported(session: Session, entries: list[SetAside]) -> None:
+    """Remember that the server was told of ``entries``."""
+    for entry in entries:
+        key = f"{QUARANTINE_PREFIX}{entry.review_id}.{entry.server_seq:020d}"
+        told = SetAside(**{**asdict(entry), "reported": True})
+        set_setting(session, key, json.dumps(asdict(told), sort_keys=True))

@@ -34,7 +34,7 @@ from reviewer_app.services.sync_apply import (
     stored_conflicts,
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
-from reviewer_app.services.sync_quarantine import SetAside, set_aside_records
+from reviewer_app.services.sync_quarantine import SetAside, mark_reported, set_aside_records
 from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
@@ -47,9 +47,16 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import LocalSettingRow, OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
-from reviewer_app.sync.client import SyncClientError
+from reviewer_app.sync.client import SyncClient, SyncClientError
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
-from reviewer_app.sync.protocol import ConflictRecord, ConflictStatus
+from reviewer_app.sync.protocol import (
+    MAX_BATCH,
+    PROTOCOL_VERSION,
+    ConflictRecord,
+    ConflictStatus,
+    SetAsideRecord,
+    SetAsideReport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +167,8 @@ class SyncService:
                 self.outbox, self.applier, client, progress, cancel,
                 categories=self.categories, library=self.library, visits=self.visits,
             )  # fmt: skip
+            if not result.cancelled:
+                self._report_set_aside(client)
         result.set_aside = self.applier.set_aside_count - set_aside_before
         if not result.cancelled:
             self._remember(result)
@@ -241,6 +250,36 @@ class SyncService:
             update=update,
             set_aside=set_aside,
         )
+
+    def _report_set_aside(self, client: SyncClient) -> None:
+        """Tell the server what this laptop set aside and has not reported yet (a failure to
+        tell it never fails the sync: it is told next time)."""
+        waiting = [e for e in self.set_aside() if not e.reported]
+        by_review: dict[str, list[SetAside]] = {}
+        for entry in waiting:
+            by_review.setdefault(entry.review_id, []).append(entry)
+        told: list[SetAside] = []
+        for review_id, entries in by_review.items():
+            report = SetAsideReport(
+                protocol_version=PROTOCOL_VERSION,
+                records=[
+                    SetAsideRecord(server_seq=e.server_seq, reason=e.reason)
+                    for e in entries[:MAX_BATCH]
+                ],
+            )
+            try:
+                client.report_set_aside(review_id, report)
+            except SyncClientError as exc:
+                log.info("Could not report set-aside records of review %s yet: %s", review_id, exc)
+                continue
+            told.extend(entries[:MAX_BATCH])
+        if told:
+
+            def write() -> None:
+                with self._store.writing() as session:
+                    mark_reported(session, told)
+
+            self._lane.call(write)
 
     def set_aside(self, review_id: str | None = None) -> list[SetAside]:
         """Pulled records this laptop could not apply, with where they came from and why."""

@@ -8,6 +8,7 @@ where it came from and why, shown by the sync summary and status. SQLite and Pos
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -39,8 +40,12 @@ def live_server(
 
 
 def test_malformed_records_are_set_aside_and_every_laptop_still_syncs(
-    world: World, laptop: Callable[[str], Laptop], server: LiveServer
+    world: World,
+    laptop: Callable[[str], Laptop],
+    server: LiveServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="reviewer_app.server")
     lead, peer = laptop("lead"), laptop("peer")
     lead.enrol(world.lead)
     peer.enrol(world.peer)
@@ -65,6 +70,11 @@ def test_malformed_records_are_set_aside_and_every_laptop_still_syncs(
         assert world.review in entry.description
     assert peer.sync.status().set_aside == len(MALFORMED)
     assert "could not be stored and were set aside" in summarise(result)
+    # The trust server was told, per change: which laptop, whose, and why (not the content).
+    assert all(entry.reported for entry in aside)
+    told = [r.getMessage() for r in caplog.records if "set aside change" in r.getMessage()]
+    assert len([line for line in told if f"(person {world.peer})" in line]) == len(MALFORMED)
+    assert len([line for line in told if f"(person {world.lead})" in line]) == len(MALFORMED)
 
     # The next sync goes on from past them: nothing is set aside twice, new work arrives.
     lead.reviews.add_note(world.review, "Later still")
