@@ -169,6 +169,19 @@ def _document_push_body(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _database_usable(engine: Engine) -> bool:
+    """Whether the database answers a query (a health check; never raises)."""
+    import sqlalchemy as sa
+
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure means the same: not usable now
+        log.info("Health check: the database does not answer")
+        return False
+    return True
+
+
 def _readable_review(session: Session, caller: Caller, review_id: str) -> models.Review:
     review = session.get(models.Review, review_id)
     if review is None or not review_access(session, caller.person, review).may_read:
@@ -295,9 +308,14 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
     @app.get("/health", tags=["server"])
-    def health() -> dict[str, Any]:
-        """Liveness probe; also tells clients the protocol versions and the current app."""
-        return {"status": "ok", **health_fields(context.app_release)}
+    def health(response: Response) -> dict[str, Any]:
+        """Whether the server can serve: its database answers and its blob folder takes files
+        (503 naming what is not usable); also the protocol versions and the current app."""
+        checks = {"database": _database_usable(context.engine), "blobs": context.blobs.usable()}
+        if not all(checks.values()):
+            response.status_code = 503
+        status = "ok" if all(checks.values()) else "unavailable"
+        return {"status": status, "checks": checks, **health_fields(context.app_release)}
 
     @app.post("/enrol", response_model=EnrolResponse, tags=["enrolment"])
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
