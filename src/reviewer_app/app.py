@@ -25,6 +25,8 @@ from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QApplication
 
     from reviewer_app.gui.crash import CrashHandler
@@ -199,8 +201,11 @@ def start_shell(
     settings: Settings | None = None,
     frameworks: Path | None = None,
     sync_setup: SyncSetup | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Shell:
     """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once.
+
+    ``clock`` (monotonic seconds) drives the idle lock: tests move it on instead of waiting.
 
     ``frameworks`` replaces the installed frameworks folder (tests of a broken one);
     ``sync_setup`` how to reach the trust server (tests: a loopback client, a short probe).
@@ -216,6 +221,7 @@ def start_shell(
         store_label="Demo store" if demo else "Encrypted store",
         load_catalogue=lambda workspace: _load_catalogue(frameworks, workspace),
         sync_setup=sync_setup,
+        **({"clock": clock} if clock is not None else {}),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
     script = os.environ.get(EDITOR_SCRIPT_ENV)

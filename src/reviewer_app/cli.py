@@ -85,7 +85,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
             if module is None:
                 parser.error(f"the '{name}' command is not available in this build")
             module.register(sub)
-            sub.set_defaults(_run=module.run)
+            sub.set_defaults(run_command=module.run)
     return parser
 
 
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     _log_command(args)
-    run = args._run
+    run = args.run_command
     status: int = run(args)
     return status
 

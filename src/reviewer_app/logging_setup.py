@@ -11,6 +11,8 @@ import logging.handlers
 from pathlib import Path
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+#: The attribute that marks the handlers Reviewer installed (removed again on a second setup).
+OURS = "reviewer_handler"
 _MAX_BYTES = 2 * 1024 * 1024
 _BACKUPS = 5
 
@@ -44,7 +46,7 @@ def configure(
     global _ring, _log_file
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_reviewer", False):
+        if getattr(handler, OURS, False):
             root.removeHandler(handler)
             handler.close()
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +61,7 @@ def configure(
         stream.setFormatter(logging.Formatter(LOG_FORMAT))
         handlers.append(stream)
     for handler in handlers:
-        handler._reviewer = True  # type: ignore[attr-defined]
+        setattr(handler, OURS, True)
         root.addHandler(handler)
     root.setLevel(level)
     _log_file = log_file

@@ -21,8 +21,11 @@ from console_support import ConsoleServer, Staff
 from reviewer_app.server import models
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    # Module scope, not session: Playwright's sync API keeps an asyncio loop running in this
+    # thread while it is open, so any later test in the same worker that signs a report
+    # (pyHanko calls asyncio.run) would fail with "cannot be called from a running event loop".
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (see .ci/run)")
     from playwright.sync_api import sync_playwright

@@ -80,3 +80,47 @@ def test_a_reviewer_sees_no_safeguarding_in_the_overview(
     response = page.goto(f"{demo_console.server.url}/console/reviews/{audit}")
     assert response is not None
     assert response.status == 404
+
+
+def test_actions_across_the_trust_pin_safeguarding_and_show_the_trail(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["rachel"])
+    browser.nav("Actions")
+    page = browser.page
+    rows = page.locator("table.actions-register tbody tr")
+    assert rows.count() > 5
+    assert "Safeguarding" in rows.first.inner_text()
+    browser.shoot("actions")
+    page.get_by_label("Status").select_option("all")
+    browser.submit("Apply filters")
+    assert page.locator("ol.trail").count() > 0
+    assert "Met" in page.inner_text("table.actions-register")
+    page.get_by_label("Owner").select_option("SENCO")
+    browser.submit("Apply filters")
+    owners = page.locator("table.actions-register tbody tr td:nth-child(3)").all_inner_texts()
+    assert owners
+    assert set(owners) == {"SENCO"}
+    browser.accessible()
+
+
+def test_a_reviewer_sees_no_safeguarding_action(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["sarah"])
+    browser.nav("Actions")
+    page = browser.page
+    page.get_by_label("Status").select_option("all")
+    browser.submit("Apply filters")
+    assert page.locator("table.actions-register tbody tr").count() > 5
+    text = page.inner_text("main")
+    assert "Safeguarding actions are shown to safeguarding leads only" in text
+    assert 'tag-red">Safeguarding' not in page.content()
+    assert "filtering and monitoring" not in text  # a safeguarding audit's action
+    browser.accessible()
+    browser.nav("Signed reports")
+    assert page.get_by_role("heading", name="Signed reports received").is_visible()
+    assert "shown to safeguarding leads only" in page.inner_text("main")
+    browser.accessible()

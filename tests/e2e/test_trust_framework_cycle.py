@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -298,10 +299,8 @@ def test_a_trust_framework_from_workbook_to_laptops_and_its_next_version(
         assert carried is not None
         assert carried.level_key == "seen"
         assert is_carried_forward(carried)
-        assert (
-            carried.rationale
-            == "Carried forward from the signed review of 14 September 2026: confirm."
-        )
+        assert carried.carried_forward_from == date(2026, 9, 14)
+        assert carried.rationale == ""  # the mark is a field of its own, not the reasons
         assert ctx.fields["starts-promptly.evidence"].value == "Every room started within a minute."
         assert agreed_judgement(ctx.judgements, "everyone-answers") is None  # reworded
         assert unconfirmed(ctx.judgements) == {"starts-promptly"}

@@ -134,7 +134,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         "File": ["Settings…", "Verify a report…", "Quit"],
         "Visit": ["New visit…", "Open visit"],
         "Sync": ["Sync now", "Conflicts…", "Connect to trust server…"],
-        "View": ["Find school", "Reload"],
+        "View": ["Find school", "Reload", "Hide restricted content"],
         "Help": ["Show log folder", "Show last crash report", "About Reviewer"],
     }
     assert window.new_visit_action.shortcut() == QKeySequence("Ctrl+N")
@@ -142,6 +142,8 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
     assert window.reload_action.shortcut() == QKeySequence("F5")
+    assert window.privacy is not None
+    assert window.privacy.hide_action.shortcut() == QKeySequence("Ctrl+Shift+H")
     assert window.sync is not None
     assert window.sync.sync_now_action.shortcut() == QKeySequence("F9")
     assert window.new_visit_action.isEnabled()

@@ -137,6 +137,11 @@ def _run(args: argparse.Namespace, paths: object) -> int:
                 )
             if signed.locked:
                 print("Every required signature is on the report; the review is now locked.")
+            if signed.queued:
+                print(
+                    "It goes to the trust server, and to the next signer, at your next sync "
+                    "('reviewer-app sync')."
+                )
             if args.out is not None:
                 args.out.write_bytes(version.pdf)
                 print(f"Wrote the signed report to {args.out}.")

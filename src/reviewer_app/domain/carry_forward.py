@@ -3,9 +3,10 @@ newer version of the framework (a KCSIE re-audit each September).
 
 Only criteria the new version left unchanged (:func:`~reviewer_app.domain.frameworks.diff.
 diff_frameworks`: not reworded, not rescaled) are carried, with their criterion fields whose
-definition is the same. Each carried answer is an agreed judgement whose rationale says it was
-carried forward; it counts as not yet done ("carried forward: confirm") until the reviewer
-confirms it, which records the judgement again as their own.
+definition is the same. Each carried answer is an agreed judgement marked with the day of the
+review it was carried from (:attr:`~reviewer_app.domain.review.Judgement.carried_forward_from`);
+it counts as not yet done ("carried forward: confirm") until the reviewer confirms it, which
+records the judgement again as their own, unmarked.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from reviewer_app.domain.frameworks import Framework
 from reviewer_app.domain.frameworks.diff import diff_frameworks
 from reviewer_app.domain.review import JSONValue, Judgement, agreed_judgement
 
-#: How a carried-forward judgement's rationale begins (and how one is recognised).
-CARRIED_FORWARD = "Carried forward from the signed review of "
 
-
-def carried_rationale(signed_review_day: date) -> str:
-    """The rationale of a judgement carried forward from the review of that day."""
-    return f"{CARRIED_FORWARD}{signed_review_day.day} {signed_review_day:%B %Y}: confirm."
+def carried_note(signed_review_day: date) -> str:
+    """What the editor says of a judgement carried forward from the review of that day."""
+    return (
+        f"Carried forward from the signed review of {signed_review_day.day} "
+        f"{signed_review_day:%B %Y}: confirm."
+    )
 
 
 def is_carried_forward(judgement: Judgement | None) -> bool:
@@ -33,7 +34,7 @@ def is_carried_forward(judgement: Judgement | None) -> bool:
         judgement is not None
         and judgement.agreed
         and judgement.level_key is not None
-        and judgement.rationale.startswith(CARRIED_FORWARD)
+        and judgement.carried_forward_from is not None
     )
 
 

@@ -181,6 +181,8 @@ class JudgementRecord(_Record):
     created_at: Time
     rationale: LongText = ""
     agreed: StrictBool = False
+    #: The day of the signed review an agreed answer was carried forward from (to confirm).
+    carried_forward_from: Day | None = None
 
     def to_domain(self) -> Judgement:
         return Judgement(**dict(self))
@@ -283,6 +285,12 @@ class SignedReportRecord(_Record):
     audience: Key | None = None
     author_id: RecordId | None = None
     signed_at: Time | None = None
+    #: What the PDF says about itself (the server checks each against the PDF on arrival).
+    report_id: ShortText | None = None
+    data_hash: ShortText | None = None
+    signer_count: StrictInt | None = Field(default=None, ge=1, le=100)
+    required_count: StrictInt | None = Field(default=None, ge=1, le=100)
+    signer_name: ShortText | None = None
 
 
 R = TypeVar("R", bound=_Record)

@@ -84,6 +84,9 @@ class Judgement:
     created_at: datetime
     rationale: str = ""
     agreed: bool = False
+    #: The day of the school's signed review this agreed judgement was carried forward from
+    #: (to be confirmed by the lead); None for a judgement made or confirmed in this review.
+    carried_forward_from: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

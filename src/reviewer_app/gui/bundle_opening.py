@@ -69,7 +69,7 @@ def import_bundle_file(window: MainWindow, path: Path, passphrase: str | None = 
     def done(summary: ImportSummary) -> None:
         sentence = summary_sentence(path, summary)
         window.reload()
-        window._note(sentence)
+        window.notify(sentence)
         _tell(window, QMessageBox.Icon.Information, "Reviews imported", sentence)
 
     def failed(error: BaseException) -> None:

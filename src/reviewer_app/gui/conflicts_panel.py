@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.gui import theme
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.sync.protocol import ConflictCandidate, ConflictRecord
@@ -129,8 +131,17 @@ class ConflictsPanel(QWidget):
 
     # ---------------------------------------------------------------- content
 
+    def changes_arrived(self, changes: ReviewChanges) -> None:
+        """A notice from the change feed: conflicts arrive with pulled shared answers. The list
+        is redrawn only when the open conflicts are not the ones shown."""
+        if not changes.pulled or not changes.touches(Entity.FIELD_VALUE):
+            return
+        if [c.id for c in self.service.open_conflicts()] != [c.id for c in self._conflicts]:
+            self.refresh()
+
     def refresh(self) -> None:
-        """Read the open conflicts again (after a sync)."""
+        """Read the open conflicts again (after a sync); the chosen one stays chosen."""
+        chosen = self.current()
         self._conflicts = self.service.open_conflicts()
         self.list.clear()
         for conflict in self._conflicts:
@@ -140,7 +151,8 @@ class ConflictsPanel(QWidget):
             self.list.addItem(item)
         self.empty.setVisible(not self._conflicts)
         if self._conflicts:
-            self.list.setCurrentRow(0)
+            ids = [c.id for c in self._conflicts]
+            self.list.setCurrentRow(ids.index(chosen.id) if chosen and chosen.id in ids else 0)
         else:
             self._show(-1)
 

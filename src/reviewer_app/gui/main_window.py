@@ -1,3 +1,5 @@
+# Longer than 600 lines because it still wires the shell's parts itself (split into parts:
+# structure review step 8).
 """The main window: schools on the left, the chosen school's page on the right.
 
 Everything it shows comes from the Workspace on background threads (``gui/tasks.py``); the
@@ -9,6 +11,7 @@ and its answers replace them in place, keeping the selection and the filter.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app import APP_NAME
+from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.organisation import Person, School
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
 from reviewer_app.gui.change_bridge import ChangeBridge
@@ -40,7 +45,9 @@ if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
+    from reviewer_app.gui.screen_privacy import ScreenPrivacy
     from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
+    from reviewer_app.services.visit_progress import VisitTrack
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
     from reviewer_app.storage.quick_read import FirstLook
@@ -58,6 +65,8 @@ class ShellServices:
     store_label: str
     load_catalogue: Callable[[Workspace | None], Catalogue]
     sync_setup: SyncSetup | None = None  # None: the real trust server client
+    #: Seconds, monotonic: the idle lock's clock (tests move it on instead of waiting).
+    clock: Callable[[], float] = time.monotonic
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +92,8 @@ class MainWindow(QMainWindow):
         self.services = services
         #: Set by :meth:`attach` once the store is open (it opens in the background).
         self.workspace: Workspace | None = None
+        #: Idle lock and "hide restricted content", once the Workspace is open.
+        self.privacy: ScreenPrivacy | None = None
         self.change_bridge: ChangeBridge | None = None
         self.settings: Settings | None = None
         self.tasks = services.tasks
@@ -93,6 +104,7 @@ class MainWindow(QMainWindow):
         self._pending_school_id: str | None = self.window_state.last_school_id
         self._schools_ready = False
         self._visits: list[Visit] | None = None
+        self._tracks: dict[str, VisitTrack] = {}
         self._pending_visit: str | None = None
         #: Open review editors by visit id (see :meth:`open_visit`).
         self.review_editors: dict[str, ReviewEditor] = {}
@@ -126,6 +138,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
+        self.change_bridge.review_changed.connect(self._review_changed)
+        self._install_screen_privacy(workspace)
         self._update_actions()
         self.reload()
         # Sync's modules load and its state is read on a reader thread; then it is wired in.
@@ -136,6 +150,26 @@ class MainWindow(QMainWindow):
             context=self,
         )
         self.workspace_attached.emit()
+
+    def _install_screen_privacy(self, workspace: Workspace) -> None:
+        from reviewer_app.gui.screen_privacy import DEFAULT_IDLE_MINUTES, ScreenPrivacy
+
+        if self.privacy is not None:
+            return
+        self.privacy = ScreenPrivacy(
+            self,
+            check_unlock=workspace.unlocks,
+            unlock_asks_passphrase=workspace.unlock_asks_passphrase,
+            idle_minutes=workspace.idle_lock_minutes() or DEFAULT_IDLE_MINUTES,
+            clock=self.services.clock,
+        )
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.privacy.hide_action)
+
+    @property
+    def waiting_for_school(self) -> bool:
+        """True while a school chosen before the store opened waits to be shown."""
+        return self._pending_school_id is not None
 
     def show_first_look(self, look: FirstLook) -> None:
         """Show the schools (and the person) from a quick look, until the Workspace attaches."""
@@ -215,7 +249,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self._no_schools_page)
         return self._no_schools_page
 
-    def _action(
+    def make_action(
         self,
         text: str,
         slot: Callable[[], Any],
@@ -235,42 +269,42 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_visit_action = self._action(
+        self.new_visit_action = self.make_action(
             "&New visit…", self.open_new_visit, "Ctrl+N", "new-visit", "Plan a visit to a school"
         )
-        self.settings_action = self._action(
+        self.settings_action = self.make_action(
             "&Settings…",
             self.open_settings,
             "Ctrl+,",
             "settings",
             "Your name, trust and sync settings",
         )
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
-        self.find_action = self._action(
+        self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
+        self.find_action = self.make_action(
             "&Find school", self.focus_filter, "Ctrl+F", "search", "Find a school by name or URN"
         )
-        self.reload_action = self._action(
+        self.reload_action = self.make_action(
             "&Reload", self.reload, "F5", "refresh", "Read schools and visits from the store again"
         )
-        self.about_action = self._action("&About Reviewer", self.open_about, None, "about")
-        self.logs_action = self._action(
+        self.about_action = self.make_action("&About Reviewer", self.open_about, None, "about")
+        self.logs_action = self.make_action(
             "Show &log folder",
             self.show_log_folder,
             None,
             "folder",
             "Open the folder with Reviewer's logs",
         )
-        self.crash_action = self._action(
+        self.crash_action = self.make_action(
             "Show last &crash report", self.show_last_crash_report, None, "crash-report"
         )
-        self.open_visit_action = self._action(
+        self.open_visit_action = self.make_action(
             "&Open visit",
             self.open_current_visit,
             "Ctrl+O",
             None,
             "Open the chosen visit's review",
         )
-        self.verify_action = self._action(
+        self.verify_action = self.make_action(
             "&Verify a report…",
             self.open_verify_report,
             None,
@@ -289,7 +323,7 @@ class MainWindow(QMainWindow):
         self.visit_menu = visit_menu = bar.addMenu("&Visit")
         visit_menu.addAction(self.new_visit_action)
         visit_menu.addAction(self.open_visit_action)
-        view_menu = bar.addMenu("Vie&w")
+        self.view_menu = view_menu = bar.addMenu("Vie&w")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
         help_menu = bar.addMenu("&Help")
@@ -380,7 +414,7 @@ class MainWindow(QMainWindow):
             self.new_visit_action.setToolTip(
                 "No review frameworks are installed, so there is no kind of visit to plan."
             )
-            self._note("No review frameworks installed")
+            self.notify("No review frameworks installed")
         self._update_actions()
         self._refresh_visits()
 
@@ -391,7 +425,7 @@ class MainWindow(QMainWindow):
         self.new_visit_action.setToolTip(
             "The review frameworks could not be loaded; run `reviewer-app frameworks check`."
         )
-        self._note("Review frameworks could not be loaded (see the log)")
+        self.notify("Review frameworks could not be loaded (see the log)")
 
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
@@ -416,9 +450,11 @@ class MainWindow(QMainWindow):
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
         message = getattr(error, "message", "")
-        self._note(message or "Reviewer could not read from the store; the details are in the log.")
+        self.notify(
+            message or "Reviewer could not read from the store; the details are in the log."
+        )
 
-    def _note(self, text: str) -> None:
+    def notify(self, text: str) -> None:
         """Show a fact in the status bar (it stays once background work has finished)."""
         self._last_note = text
         self.activity_status.setText(text)
@@ -448,19 +484,45 @@ class MainWindow(QMainWindow):
         if workspace is None:
             return
 
-        def arrived(visits: Sequence[Visit]) -> None:
+        def read() -> tuple[list[Visit], dict[str, VisitTrack]]:
+            from reviewer_app.services.visit_progress import track_visits
+
+            visits = workspace.visits_for_school(school_id)
+            return visits, track_visits(workspace.store, visits)
+
+        def arrived(found: tuple[list[Visit], dict[str, VisitTrack]]) -> None:
             current = self.current_school()
             if current is None or current.id != school_id:
                 return  # the person moved on to another school meanwhile
-            self._visits = list(visits)
+            self._visits, self._tracks = found
             self._refresh_visits()
             if select_visit:
                 self.school_page.select_visit(select_visit)
             self.school_shown.emit(school_id)
 
-        self.tasks.run(
-            lambda: workspace.visits_for_school(school_id), on_done=arrived, context=self
-        )
+        self.tasks.run(read, on_done=arrived, context=self)
+
+    def _review_changed(self, changes: ReviewChanges) -> None:
+        """A review was started, moved on or signed: redraw the progress of the visits shown
+        (only the rows that moved)."""
+        workspace, visits = self.workspace, self._visits
+        if workspace is None or not visits or self._school_page is None:
+            return
+        if not changes.touches(Entity.REVIEW, Entity.SIGNED_REPORT):
+            return
+        shown = list(visits)
+
+        def arrived(tracks: dict[str, VisitTrack]) -> None:
+            if self._visits is not None and [v.id for v in self._visits] == [v.id for v in shown]:
+                self._tracks = tracks
+                self.school_page.show_tracks(tracks)
+
+        def read() -> dict[str, VisitTrack]:
+            from reviewer_app.services.visit_progress import track_visits
+
+            return track_visits(workspace.store, shown)
+
+        self.tasks.run(read, on_done=arrived, context=self)
 
     def _refresh_visits(self) -> None:
         visits = self._visits
@@ -468,7 +530,7 @@ class MainWindow(QMainWindow):
             return
         titles = {kind.framework_id: kind.title for kind in self.kinds}
         names = {pid: person.name for pid, person in self.people.items()}
-        self.school_page.set_visits(visits, kind_titles=titles, people=names)
+        self.school_page.set_visits(visits, kind_titles=titles, people=names, tracks=self._tracks)
 
     def focus_filter(self) -> None:
         """Ctrl+F: jump to the school filter with its text selected."""
@@ -532,7 +594,7 @@ class MainWindow(QMainWindow):
     def _visit_saved(self, visit: Visit) -> None:
         from datetime import datetime
 
-        self._note(f"Visit saved at {datetime.now():%H:%M}")
+        self.notify(f"Visit saved at {datetime.now():%H:%M}")
         current = self.current_school()
         if current is not None and current.id == visit.school_id:
             self._load_visits(visit.school_id, select_visit=visit.id)
@@ -561,7 +623,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
-        self._note("Settings saved")
+        self.notify("Settings saved")
         self.settings_changed.emit(settings)
 
     def open_verify_report(self):

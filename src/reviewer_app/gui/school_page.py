@@ -4,7 +4,7 @@ first)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -42,17 +42,25 @@ if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.categorise_dialog import CategoriseDialog
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.school_categorisation import CategoryOverview, SchoolSuggestion
+    from reviewer_app.services.visit_progress import VisitTrack
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
-def visits_summary(visits: Sequence[Visit], today: date) -> str:
-    """'10 visits · next on 30 Nov 2026' (or '· last on …' when none is coming up)."""
+def visits_summary(
+    visits: Sequence[Visit], today: date, done: Collection[str] = frozenset()
+) -> str:
+    """'10 visits · next on 30 Nov 2026' (or '· last on …' when none is coming up).
+
+    A cancelled visit, or one in ``done`` (signed, by its review), is never the next one."""
     count = len(visits)
     text = "1 visit" if count == 1 else f"{count} visits"
     live = [v for v in visits if v.status is not VisitStatus.CANCELLED]
-    coming = [v for v in live if v.start >= today]
+    coming = [
+        v for v in live
+        if v.start >= today and v.id not in done and v.status is not VisitStatus.SIGNED
+    ]  # fmt: skip
     if coming:
         soonest = min(v.start for v in coming)
         return f"{text} · next on {format_dates(soonest, soonest)}"
@@ -225,10 +233,11 @@ class SchoolPage(QWidget):
         *,
         kind_titles: Mapping[str, str],
         people: Mapping[str, str],
+        tracks: Mapping[str, VisitTrack] | None = None,
     ) -> None:
-        """Show the school's visits (already newest first)."""
-        self.visits_model.set_visits(visits, kind_titles=kind_titles, people=people)
-        self.visits_count.setText(visits_summary(visits, date.today()))
+        """Show the school's visits (already newest first) and how far each has got."""
+        self.visits_model.set_visits(visits, kind_titles=kind_titles, people=people, tracks=tracks)
+        self._show_summary()
         # Next-due dates follow the visits, worked out from the list (no second read).
         self.category_panel.show_visits(visits)
         count = len(visits)
@@ -237,6 +246,17 @@ class SchoolPage(QWidget):
             self.empty.hint.setText(
                 f"Plan the first visit to {self.school.name}: choose New visit or press Ctrl+N."
             )
+
+    def show_tracks(self, tracks: Mapping[str, VisitTrack]) -> None:
+        """New progress of some visits: their rows and the summary are redrawn."""
+        if self.visits_model.set_tracks(tracks):
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        model = self.visits_model
+        visits = model.visits()
+        done = {v.id for v in visits if model.progress(v).is_done}
+        self.visits_count.setText(visits_summary(visits, date.today(), done))
 
     def select_visit(self, visit_id: str) -> None:
         for row, visit in enumerate(self.visits_model.visits()):

@@ -59,7 +59,7 @@ class StartupProbe(QObject):
         self.window = window
         self.app = app
         self._schools = False
-        self._school_waiting = window._pending_school_id is not None
+        self._school_waiting = window.waiting_for_school
         self._armed = False
         self._done = False
         self._window_ns: int | None = None

@@ -152,17 +152,17 @@ class SyncWiring(QObject):
 
     def _build_menu(self) -> None:
         window = self.window
-        self.sync_now_action = window._action(
+        self.sync_now_action = window.make_action(
             "Sync &now", self.sync_now, "F9", "refresh", "Send your changes and fetch the trust's"
         )
-        self.conflicts_action = window._action(
+        self.conflicts_action = window.make_action(
             "&Conflicts…",
             self.open_conflicts,
             None,
             None,
             "Answers changed on different laptops, for the lead reviewer to settle",
         )
-        self.connect_action = window._action(
+        self.connect_action = window.make_action(
             "Connect to &trust server…",
             self.open_enrol,
             None,
@@ -207,6 +207,9 @@ class SyncWiring(QObject):
             return
         if result.pulled or self.service.applier.handshake_changed:
             self.window.reload()  # open editors take what changed from the change feed
+        privacy = getattr(self.window, "privacy", None)
+        if privacy is not None and result.laptop_policy is not None:
+            privacy.set_idle_minutes(result.laptop_policy.idle_lock_minutes)  # the trust's period
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
@@ -247,6 +250,9 @@ class SyncWiring(QObject):
         dialog = ConflictsDialog(panel, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         panel.conflict_resolved.connect(self._conflict_resolved)
+        if self.window.change_bridge is not None:
+            # Conflicts arrive with pulled shared answers: the open panel lists them at once.
+            self.window.change_bridge.review_changed.connect(panel.changes_arrived)
         self.conflicts_dialog = dialog
         dialog.show()
         return dialog
@@ -328,7 +334,7 @@ class SyncWiring(QObject):
         if self._closed:
             return
         self.server_url = done.server_url
-        self.window._note(f"Connected to {done.server_url} as {done.person_name}")
+        self.window.notify(f"Connected to {done.server_url} as {done.person_name}")
         self._remember_server(done.server_url)
         self.window.reload()
         self.controller.sync_now()
@@ -345,7 +351,7 @@ class SyncWiring(QObject):
 
         def failed(error: BaseException) -> None:
             log.error("Could not write settings to %s", path, exc_info=error)
-            window._note(f"Reviewer could not write {path}; the server address is not saved.")
+            window.notify(f"Reviewer could not write {path}; the server address is not saved.")
 
         window.tasks.run(lambda: settings_store.save(new, path), on_failed=failed, context=self)
         window.settings = new

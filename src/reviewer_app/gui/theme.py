@@ -49,6 +49,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "planned": ("#1e4e8c", "#e0ebfa"),
     "in_progress": ("#8a4b00", "#fdf0d9"),
     "ready_for_sign_off": ("#5b2d8e", "#efe6fa"),
+    "waiting_for_signatures": ("#7a2e5a", "#f8e4ef"),
     "signed": ("#1c6b3f", "#dff3e7"),
     "cancelled": ("#55606b", "#eceff2"),
 }

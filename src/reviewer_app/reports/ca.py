@@ -1,3 +1,5 @@
+# Longer than 600 lines because the CA folder, issuing, revoking and the CRL share one key
+# handling and one folder layout (to move under reports/signatures/: structure review step 2).
 """The trust's certificate authority, built on ``cryptography``.
 
 A trust admin creates the root once (``reviewer-app ca init``); the root then issues each
@@ -199,6 +201,73 @@ def _signing_extensions(
     return builder
 
 
+def issue_tsa_certificate(
+    ca: TrustCA,
+    public_key: ec.EllipticCurvePublicKey,
+    *,
+    valid_days: int = 1825,
+    now: datetime | None = None,
+) -> x509.Certificate:
+    """The certificate of the trust's time-stamping authority (RFC 3161 section 2.3).
+
+    Its only extended key usage is ``timeStamping`` (critical), so the key can attest times and
+    nothing else; it names the trust's CRL like every certificate the CA issues.
+    """
+    start = now_utc(now)
+    organisation = _organisation(ca.certificate)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation or "Reviewer trust"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} Time-Stamping Authority"),
+        ]
+    )
+    issuer_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start - timedelta(minutes=5))
+        .not_valid_after(start + timedelta(days=valid_days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski.value),
+            critical=False,
+        )
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(default_crl_uri(ca.certificate))],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    )
+    return builder.sign(ca.private_key, hashes.SHA256())
+
+
 def default_crl_uri(ca_certificate: x509.Certificate) -> str:
     """The CRL pointer put in certificates when the trust publishes no CRL web address."""
     return f"urn:reviewer:crl:{ca_certificate.serial_number:x}"
@@ -384,6 +453,8 @@ class CaFolder:
 
     ROOT_CERT = "root-cert.pem"
     ROOT_KEY = "root-key.pem"
+    TSA_CERT = "tsa-cert.pem"
+    TSA_KEY = "tsa-key.pem"
     REVOCATIONS = "revocations.json"
     CRL = "crl.pem"
 
@@ -460,6 +531,35 @@ class CaFolder:
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise CertificateAuthorityError(f"The CA key in {self.folder} is not an EC key.")
         return TrustCA(certificate=cert, private_key=key)
+
+    def time_stamping_key(
+        self, passphrase: bytes, *, now: datetime | None = None
+    ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        """The trust's time-stamping certificate and key, made and kept here on first use.
+
+        The key is encrypted with the CA's passphrase; a certificate within 30 days of expiry
+        is replaced by a new one (tokens it signed stay verifiable with the old certificate,
+        which they carry).
+        """
+        cert_path, key_path = self.folder / self.TSA_CERT, self.folder / self.TSA_KEY
+        if cert_path.is_file() and key_path.is_file():
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            key = serialization.load_pem_private_key(key_path.read_bytes(), password=passphrase)
+            fresh = cert.not_valid_after_utc - now_utc(now) > timedelta(days=30)
+            if fresh and isinstance(key, ec.EllipticCurvePrivateKey):
+                return cert, key
+        tsa_key = ec.generate_private_key(ec.SECP256R1())
+        cert = issue_tsa_certificate(self.unlock(passphrase), tsa_key.public_key(), now=now)
+        key_path.write_bytes(
+            tsa_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.BestAvailableEncryption(passphrase),
+            )
+        )
+        key_path.chmod(0o600)
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cert, tsa_key
 
     def issue(
         self,

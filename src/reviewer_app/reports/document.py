@@ -29,6 +29,11 @@ SCHOOL_FACING = "school_facing"
 BOARD_SUMMARY = "board_summary"
 
 
+#: Field metadata: leave the field out of the canonical JSON while it is empty (a field added
+#: after reports were signed, so their data hashes stay as they were).
+OMIT_WHEN_EMPTY = "omit_when_empty"
+
+
 @dataclass(frozen=True, slots=True)
 class Audience:
     """Who a report is for, and how much of the review they may read.
@@ -291,6 +296,9 @@ class ReportDocument:
     sign_off: tuple[SignOffSlot, ...] = ()
     focus: str = ""
     notices: tuple[str, ...] = ()
+    #: Who may see the report and who chose it ("The school only, chosen by …"), on the cover.
+    #: Left out of the canonical JSON while empty, so reports without one keep their hash.
+    sharing: str = field(default="", metadata={OMIT_WHEN_EMPTY: True})
 
     def __post_init__(self) -> None:
         orders = [slot.order for slot in self.sign_off]
@@ -344,7 +352,11 @@ class ReportDocument:
 def _plain(value: Any) -> Any:
     """Turn dataclasses, dates, bytes and sets into JSON values, deterministically."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if not (f.metadata.get(OMIT_WHEN_EMPTY) and not getattr(value, f.name))
+        }
     if isinstance(value, bytes):
         return {"sha256": sha256_hex(value), "size": len(value)}
     if isinstance(value, datetime | date):
@@ -389,6 +401,7 @@ class ReportDraft:
     sign_off: tuple[SignOffSlot, ...] = ()
     focus: str = ""
     notices: tuple[str, ...] = ()
+    sharing: str = ""
 
     def for_audience(self, audience: Audience | str) -> ReportDocument:
         """The document ``audience`` may read. The report id gains the audience as a suffix."""
@@ -427,6 +440,7 @@ class ReportDraft:
             sign_off=self.sign_off,
             focus=self.focus,
             notices=self.notices,
+            sharing=self.sharing,
         )
 
 

@@ -1,3 +1,5 @@
+# Longer than 600 lines because it lays out a report's parts in reading order; splitting it by part
+# would scatter one layout.
 """The story of a report: the flowables of each part, in reading order.
 
 Cover, summary of judgements with the scale legends and their notes, one part per section with
@@ -170,6 +172,8 @@ class ReportStory:
         ]
         if d.focus:
             facts.append(("Focus", markup(d.focus)))
+        if d.sharing:
+            facts.append(("Who may see it", markup(d.sharing)))
         rows = [[Paragraph(k, s.label_cell), Paragraph(v, s.cell)] for k, v in facts]
         table = self._table(rows, [w * 0.18, w * 0.82])
         table.setStyle(

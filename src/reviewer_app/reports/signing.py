@@ -182,7 +182,14 @@ SELF_ISSUED_COLOUR = "#B26A00"
 
 
 def _appearance_pdf(
-    width: float, height: float, signer: str, role: str, when: datetime, *, self_issued: bool
+    width: float,
+    height: float,
+    signer: str,
+    role: str,
+    when: datetime,
+    *,
+    self_issued: bool,
+    timestamped: bool = False,
 ) -> bytes:
     """The visible signature, drawn with reportlab in the report's own (embedded) font.
 
@@ -214,10 +221,11 @@ def _appearance_pdf(
     x = tick_x + 20
     room = width - x - 4
     stamp = when.strftime("%-d %B %Y, %H:%M %Z").strip()
+    clock = "time-stamped by the trust" if timestamped else "signer's clock"
     lines: list[tuple[str, str, float, str]] = [
         (f"Digitally signed by {signer}", FONT_BOLD, 8.5, "#1C2430"),
         (role, FONT, 8, "#1C2430"),
-        (f"{stamp} (signer's clock)", FONT, 7, "#5B6573"),
+        (f"{stamp} ({clock})", FONT, 7, "#5B6573"),
     ]
     if self_issued:
         lines.append(("Self-issued certificate: not certified by the trust", FONT_BOLD, 7, colour))
@@ -322,8 +330,13 @@ def sign_report(
     field_name: str | None = None,
     trust_roots: Sequence[x509.Certificate] = (),
     crls: Iterable[x509.CertificateRevocationList] = (),
+    timestamper: Any = None,
 ) -> bytes:
     """Sign the next empty sign-off field of a prepared report and return the new PDF.
+
+    ``timestamper`` (a pyHanko ``TimeStamper``, the trust server's when online) adds an RFC 3161
+    timestamp token to the signature, so its time is attested by the trust, not only the
+    signer's clock. A time-stamping failure is a :class:`SigningError` (sign offline instead).
 
     Signers go in the report's order: naming a later ``field_name`` while an earlier field is
     empty raises :class:`SigningError`, as does a certificate whose name or roles do not match
@@ -418,9 +431,10 @@ def sign_report(
         slot.role_label,
         datetime.now(UTC),
         self_issued=is_self_issued(creds.certificate),
+        timestamped=timestamper is not None,
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer=_signer(creds), stamp_style=_stamp_style(appearance)
+        meta, signer=_signer(creds), stamp_style=_stamp_style(appearance), timestamper=timestamper
     )
     out = io.BytesIO()
     try:
@@ -433,6 +447,62 @@ def sign_report(
         raise SigningError(
             f"Report {plan.report_id} could not be signed by {signer_name}.",
             hint="Check that your certificate is current and not revoked, then try again.",
+        ) from exc
+    return out.getvalue()
+
+
+def add_document_timestamp(
+    pdf: bytes,
+    timestamper: Any,
+    *,
+    trust_roots: Sequence[x509.Certificate] = (),
+    crls: Iterable[x509.CertificateRevocationList] = (),
+) -> bytes:
+    """Append the trust's validation data and a document timestamp over the file as it stands.
+
+    For a signature made offline this proves, with the trust's time, that the signature existed
+    by then. After the last signature it makes the report long-term verifiable (PAdES B-LT:
+    certificates and revocation lists in the document; B-LTA: a document timestamp over them).
+    The validation data goes in before the timestamp, so the timestamp covers the whole file
+    and nothing follows it.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers import pdf_signer as pdf_signer_module
+    from pyhanko_certvalidator import ValidationContext
+
+    demote_pyhanko_warnings()
+    crl_list = list(crls)
+    context = None
+    if trust_roots:
+        context = ValidationContext(
+            trust_roots=[_asn1_certificate(r) for r in trust_roots],
+            crls=[_asn1_crl(c) for c in crl_list],
+            allow_fetching=False,
+        )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
+    if context is not None and crl_list:
+        # The freshest CRLs into the document security store, in the timestamp's revision.
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+        DocumentSecurityStore.supply_dss_in_writer(
+            writer, None, certs=[], ocsps=[], crls=[_asn1_crl(c) for c in crl_list]
+        )
+    out = io.BytesIO()
+    try:
+        signers.PdfTimeStamper(timestamper).timestamp_pdf(
+            writer,
+            "sha256",
+            validation_context=context,
+            output=out,
+            dss_settings=pdf_signer_module.TimestampDSSContentSettings(
+                include_vri=False, update_before_ts=True
+            ),
+        )
+    except Exception as exc:
+        raise SigningError(
+            "The trust's time-stamping service could not time-stamp this report.",
+            hint="Try again at the next sync.",
         ) from exc
     return out.getvalue()
 

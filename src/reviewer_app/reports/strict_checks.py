@@ -71,8 +71,6 @@ def cms_problems(
         signed_data = info["content"]
         if content_type != "signed_data":
             return [f"The signature container holds {content_type}, not signed data."]
-        if info.dump(force=True) != der:
-            return ["The signature container is not in canonical (DER) form."]
         return _signed_data_problems(signed_data, signer, trust_roots)
     except (ValueError, TypeError, KeyError) as exc:
         return [f"The signature container cannot be parsed strictly ({type(exc).__name__})."]

@@ -1,3 +1,5 @@
+# Longer than 600 lines because each check of the strict policy is small, and the policy reads as
+# one list in one place.
 """Verify a signed report offline, by a policy stricter than "every signature is valid".
 
 A report passes only when all of these hold:
@@ -73,6 +75,15 @@ class SignatureResult:
     self_issued: bool = False
     revoked: bool = False
     problems: tuple[str, ...] = ()
+    #: The time in the signature's own timestamp token from the trust (``None``: no token).
+    timestamp_at: datetime | None = None
+    #: The earliest trust document timestamp over this signature: it existed by then.
+    existed_by: datetime | None = None
+
+    @property
+    def time_source(self) -> str:
+        """``trust_timestamp`` when the trust attests the signing time, else ``signer_clock``."""
+        return "trust_timestamp" if self.timestamp_at is not None else "signer_clock"
 
     @property
     def ok(self) -> bool:
@@ -83,11 +94,15 @@ class SignatureResult:
         """Who signed, as what, when, and whether it holds."""
         if not self.signed:
             return self.problems[0] if self.problems else f"{self.field_name} is not signed."
-        when = self.signed_at.strftime("%-d %B %Y at %H:%M %Z").strip() if self.signed_at else ""
         role = self.expected_role or (", ".join(self.signer_roles) or "signer")
         head = f"{self.signer_name} signed as {role.lower()}"
         # Without a trusted timestamp the time is the signer's own claim; say so.
-        head += f" on {when} (by the signer's clock)" if when else ""
+        if self.timestamp_at is not None:
+            head += f" on {_when(self.timestamp_at)} (time attested by the trust's timestamp)"
+        elif self.signed_at is not None:
+            head += f" on {_when(self.signed_at)} (time by the signer's clock, no timestamp)"
+            if self.existed_by is not None:
+                head += f"; the trust's timestamp shows it existed by {_when(self.existed_by)}"
         if self.ok:
             return f"{head}: the signature is valid and certified by the trust."
         return f"{head}, but: " + " ".join(self.problems)
@@ -103,6 +118,10 @@ class SignatureResult:
             "signer_email": self.signer_email,
             "signer_roles": list(self.signer_roles),
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "time_source": self.time_source,
+            "signer_clock_time": self.signed_at.isoformat() if self.signed_at else None,
+            "timestamp_time": self.timestamp_at.isoformat() if self.timestamp_at else None,
+            "existed_by": self.existed_by.isoformat() if self.existed_by else None,
             "certification": self.certification,
             "intact": self.intact,
             "certified_by_trust": self.certified_by_trust,
@@ -112,6 +131,10 @@ class SignatureResult:
             "problems": list(self.problems),
             "sentence": self.sentence,
         }
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%-d %B %Y at %H:%M UTC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +358,10 @@ def verify_report(
     revocation_data = _revocation_data(reader, trust_roots, crls)
     by_field = {sig.field_name: sig for sig in embedded}
     last = _last_signed(reader)
+    document_timestamps, timestamp_problems = _document_timestamps(
+        reader, trust_roots, revocation_data
+    )
+    problems.extend(timestamp_problems)
     results: list[SignatureResult] = []
     for slot in planned:
         sig = by_field.get(slot.field_name)
@@ -342,7 +369,14 @@ def verify_report(
             results.append(_missing(slot))
             continue
         results.append(
-            _check_signature(sig, slot, revocation_data, trust_roots, is_last=sig is embedded[-1])
+            _check_signature(
+                sig,
+                slot,
+                revocation_data,
+                trust_roots,
+                is_last=sig is embedded[-1],
+                existed_by=_existed_by(sig, document_timestamps),
+            )
         )
     planned_fields = {slot.field_name for slot in planned}
     for sig in embedded:
@@ -383,6 +417,46 @@ def verify_report(
             revocation_data.freshest.last_update_utc if revocation_data.freshest else None
         ),
     )
+
+
+def _document_timestamps(
+    reader: Any, trust_roots: Sequence[x509.Certificate], data: _RevocationData
+) -> tuple[list[tuple[int, datetime]], list[str]]:
+    """The trust's valid document timestamps as (revision covered, time), and problems."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    found: list[tuple[int, datetime]] = []
+    problems: list[str] = []
+    for sig in reader.embedded_timestamp_signatures:
+        try:
+            info = sig.signed_data["encap_content_info"]["content"].parsed
+            moment = info["gen_time"].native
+            status = validate_pdf_timestamp(
+                sig, validation_context=_validation_context(trust_roots, data, moment)
+            )
+        except Exception as exc:
+            log.info("document timestamp %s unreadable: %s", sig.field_name, type(exc).__name__)
+            problems.append(f"The document timestamp in {sig.field_name} is damaged.")
+            continue
+        if not (status.intact and status.valid):
+            problems.append(
+                f"The document timestamp in {sig.field_name} does not match the file: the "
+                "file was changed after it."
+            )
+        elif not status.trusted:
+            problems.append(
+                f"The document timestamp in {sig.field_name} is not from the trust's "
+                "time-stamping service."
+            )
+        else:
+            found.append((int(sig.signed_revision), status.timestamp))
+    return found, problems
+
+
+def _existed_by(sig: Any, document_timestamps: Sequence[tuple[int, datetime]]) -> datetime | None:
+    """The earliest trusted document timestamp covering ``sig``'s revision."""
+    times = [when for revision, when in document_timestamps if revision >= sig.signed_revision]
+    return min(times) if times else None
 
 
 def _last_signed(reader: Any) -> str | None:
@@ -505,6 +579,7 @@ def _check_signature(
     trust_roots: Sequence[x509.Certificate],
     *,
     is_last: bool,
+    existed_by: datetime | None = None,
 ) -> SignatureResult:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -519,7 +594,9 @@ def _check_signature(
     try:
         claimed = sig.self_reported_timestamp
         context = _validation_context(trust_roots, revocation_data, claimed)
-        status = validate_pdf_signature(sig, signer_validation_context=context)
+        status = validate_pdf_signature(
+            sig, signer_validation_context=context, ts_validation_context=context
+        )
     except Exception as exc:
         log.info("signature %s could not be validated: %s", sig.field_name, type(exc).__name__)
         return SignatureResult(
@@ -539,6 +616,18 @@ def _check_signature(
         else ["The signature container does not carry the signer's certificate."]
     )
     validity = _validity_problem(cert, claimed, signer_name, trust_roots) if cert else None
+    timestamp_at = None
+    token = status.timestamp_validity
+    if token is not None:
+        if token.intact and token.valid and token.trusted:
+            timestamp_at = token.timestamp
+            if cert is not None and validity is None:
+                validity = _validity_problem(cert, timestamp_at, signer_name, trust_roots)
+        else:
+            problems.append(
+                "The signature's timestamp token is not intact or not from the trust's "
+                "time-stamping service."
+            )
     if not status.intact:
         problems.append("The signed content has been changed since this signature was made.")
     elif not status.valid:
@@ -608,4 +697,6 @@ def _check_signature(
         self_issued=self_issued,
         revoked=revoked,
         problems=tuple(problems),
+        timestamp_at=timestamp_at,
+        existed_by=existed_by,
     )

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -69,6 +70,7 @@ from reviewer_app.server.operations import (
     lock_visit,
     read_changes,
 )
+from reviewer_app.server.report_sharing import summary_only
 from reviewer_app.server.request_context import (
     BearerDep,
     CallerDep,
@@ -96,6 +98,7 @@ from reviewer_app.sync.protocol import (
     EnrolResponse,
     HandshakeRequest,
     HandshakeResponse,
+    LaptopPolicy,
     Operation,
     PushRequest,
     PushResponse,
@@ -370,11 +373,44 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
+            laptop_policy=context.laptop_policy,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
         )
+
+    @app.post(
+        "/timestamp",
+        response_class=Response,
+        responses={200: {"content": {"application/timestamp-reply": {}}}},
+        tags=["signing"],
+    )
+    async def timestamp(request: Request, caller: CallerDep) -> Response:
+        """RFC 3161 time-stamping for enrolled laptops (body: a DER TimeStampReq)."""
+        from reviewer_app.reports.timestamping import (
+            QUERY_TYPE,
+            REPLY_TYPE,
+            TimeStampRequestError,
+            rejection,
+        )
+
+        ctx = context_of(request)
+        if ctx.timestamp is None:
+            raise ApiError(
+                404, "not_found", "This trust server does not run a time-stamping service."
+            )
+        if request.headers.get("content-type", "").split(";")[0].strip() != QUERY_TYPE:
+            raise ApiError(415, "invalid_request", f"Send the request as {QUERY_TYPE}.")
+        body = await request.body()
+        if len(body) > 4096:
+            raise ApiError(413, "too_large", "A time-stamp request is a few hundred bytes.")
+        try:
+            answer = await run_in_threadpool(ctx.timestamp, body)
+        except TimeStampRequestError as exc:
+            return Response(rejection(exc.message), status_code=400, media_type=REPLY_TYPE)
+        log.info("Time-stamp issued for device %s", caller.device.id)
+        return Response(answer, media_type=REPLY_TYPE)
 
     @app.put("/reviews/{review_id}", response_model=ReviewSummary, tags=["sync"])
     def create_review(
@@ -459,7 +495,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         review = _readable_review(session, caller, review_id)
         restriction = restriction_for(session, caller.person, review.framework_id)
         visibility = ReviewVisibility(session, caller.person, review, restriction)
-        page = read_changes(session, review, since, limit, visibility)
+        summary = summary_only(session, review, review_access(session, caller.person, review))
+        page = read_changes(session, review, since, limit, visibility, summary_only=summary)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 
@@ -495,6 +532,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """The review's conflicts, for the lead reviewer's panel."""
         review = _readable_review(session, caller, review_id)
+        if summary_only(session, review, review_access(session, caller.person, review)):
+            return []  # shared with the school only: the body is not this reader's
         restriction = restriction_for(session, caller.person, review.framework_id)
         return list_conflicts(session, review, only_open=state == "open", restriction=restriction)
 
@@ -513,6 +552,7 @@ def create_app_from_settings(
     authority: TrustAuthority | None = None,
     app_release: AppRelease | None = None,
     console: ConsoleSettings | None = None,
+    laptop_policy: LaptopPolicy | None = None,
 ) -> FastAPI:
     """Build the app from a database URL, a blob folder, the trust CA and the app version the
     trust rolls out (migrating first)."""
@@ -520,7 +560,8 @@ def create_app_from_settings(
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release), console)
+    context = server_context(engine, BlobStore(blob_dir), authority, app_release, laptop_policy)
+    return create_app(context, console)
 
 
 def server_context(
@@ -528,13 +569,16 @@ def server_context(
     blobs: BlobStore,
     authority: TrustAuthority | None,
     app_release: AppRelease | None = None,
+    laptop_policy: LaptopPolicy | None = None,
 ) -> ServerContext:
     """The endpoints' shared context; signed reports and certificates need ``authority``."""
     return ServerContext(
         engine=engine,
         blobs=blobs,
-        verify_report=authority.verify_report if authority else None,
+        verify_report=authority.check_report if authority else None,
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
+        timestamp=authority.timestamp if authority and authority.can_timestamp else None,
         app_release=app_release,
+        laptop_policy=laptop_policy or LaptopPolicy(),
     )

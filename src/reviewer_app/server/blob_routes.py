@@ -31,6 +31,7 @@ from reviewer_app.server.access import review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
 from reviewer_app.server.enrolment import utc_now
 from reviewer_app.server.http_errors import ApiError
+from reviewer_app.server.report_sharing import summary_only
 from reviewer_app.server.request_context import CallerDep
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import BlobStatus, ErrorBody
@@ -67,8 +68,11 @@ def may_download(session: Session, person: models.Person, sha256: str) -> bool:
     ).all()
     for review_id in sorted(set(review_ids)):
         review = session.get(models.Review, review_id)
-        if review is None or not review_access(session, person, review).may_read:
+        access = review_access(session, person, review) if review is not None else None
+        if review is None or access is None or not access.may_read:
             continue
+        if summary_only(session, review, access):
+            continue  # shared with the school only: no files for readers off the team
         hidden = ReviewVisibility(session, person, review).hidden_attachments()
         attachment_ids = session.exec(
             select(models.Record.entity_id).where(

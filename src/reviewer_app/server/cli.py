@@ -46,6 +46,7 @@ from reviewer_app.domain.errors import ReviewerError
 if TYPE_CHECKING:
     from reviewer_app.server.console.settings import DemoAccount
     from reviewer_app.server.trust_authority import TrustAuthority
+    from reviewer_app.sync.protocol import LaptopPolicy
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where people get that version (or REVIEWER_APP_DOWNLOAD_URL)",
     )
+    serve.add_argument(
+        "--idle-lock-minutes",
+        default=None,
+        metavar="N",
+        help="laptops lock after N minutes without input and ask for the store's passphrase "
+        f"(1 to 240; default 10; or {IDLE_LOCK_ENV})",
+    )
     serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS: certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, default=None, help="serve HTTPS: private key (PEM)")
     serve.add_argument(
@@ -193,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("device")
     a = actions.add_parser("list-devices", help="enrolled devices")
     a.add_argument("--person", default=None)
+    actions.add_parser("reports", help="the signed reports the server holds")
+    a = actions.add_parser("report-pdf", help="write a signed report the server holds")
+    a.add_argument("report", metavar="REPORT_ID", help="as 'admin reports' lists it")
+    a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
     a = actions.add_parser(
@@ -220,10 +232,11 @@ def _server_url(args: argparse.Namespace) -> str:
     return (args.url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL).rstrip("/")
 
 
-def _run_admin(args: argparse.Namespace, database_url: str) -> int:
+def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     from reviewer_app.server import administration as adm
-    from reviewer_app.server import console_users
+    from reviewer_app.server import console_users, report_admin
     from reviewer_app.server.audit import Actor
+    from reviewer_app.server.blob_store import BlobStore
     from reviewer_app.server.database import create_server_engine, migrate, write_session
     from reviewer_app.server.enrolment import issue_code, revoke_device
 
@@ -298,6 +311,10 @@ def _run_admin(args: argparse.Namespace, database_url: str) -> int:
             f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
             f"{'revoked' if d.revoked_at else 'active'}"
             for d in adm.list_devices(s, args.person)
+        ),
+        "reports": lambda s: out.extend(report_admin.report_lines(s)),
+        "report-pdf": lambda s: out.append(
+            report_admin.write_report_pdf(s, BlobStore(data_dir / "blobs"), args.report, args.out)
         ),
         "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
         "create-console-user": lambda s: out.append(
@@ -388,6 +405,28 @@ def _tls(args: argparse.Namespace) -> tuple[str, str] | None:
     return str(args.tls_cert), str(args.tls_key)
 
 
+IDLE_LOCK_ENV = "REVIEWER_IDLE_LOCK_MINUTES"
+
+
+def _laptop_policy(minutes: str | None) -> LaptopPolicy:
+    """The trust's rules for its laptops: ``--idle-lock-minutes`` wins over the environment."""
+    from reviewer_app.sync.protocol import LaptopPolicy
+
+    text = (os.environ.get(IDLE_LOCK_ENV, "") if minutes is None else minutes).strip()
+    if not text:
+        return LaptopPolicy()
+    try:
+        value = int(text)
+        if not 1 <= value <= 240:
+            raise ValueError(value)
+    except ValueError:
+        raise ReviewerError(
+            f"The idle lock period '{text}' is not a number of minutes from 1 to 240.",
+            hint=f"Give --idle-lock-minutes (or {IDLE_LOCK_ENV}) like 10.",
+        ) from None
+    return LaptopPolicy(idle_lock_minutes=value)
+
+
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
@@ -403,7 +442,10 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     console = ConsoleSettings(public_url=public_url)
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
-    app = create_app_from_settings(database_url, data_dir / "blobs", authority, release, console)
+    policy = _laptop_policy(args.idle_lock_minutes)
+    app = create_app_from_settings(
+        database_url, data_dir / "blobs", authority, release, console, laptop_policy=policy
+    )
     from reviewer_app.logging_setup import configure
 
     # From here on the log also goes to the console (the server's operators read it there).
@@ -491,7 +533,7 @@ def _main(args: argparse.Namespace) -> int:
             engine.dispose()
             print("The server database is up to date.")
             return 0
-        return _run_admin(args, database_url)
+        return _run_admin(args, database_url, data_dir)
     except ReviewerError as exc:
         log.info("Command refused: %s", exc.message, exc_info=True)
         print(str(exc), file=sys.stderr)

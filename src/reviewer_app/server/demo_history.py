@@ -160,7 +160,7 @@ def seed_demo_history(
         tiers = DEMO_TIERS.get(school.urn, ())
         tier = (tiers[0][1] if tiers else None) or DEMO_SUGGESTED
         ranks = {c.key: _clamp(_TIER_RANK[tier] + rng.choice((-1, 0, 0, 1))) for c in AREA_COLUMNS}
-        open_actions: list[tuple[str, str]] = []  # (action id, its text)
+        open_actions: list[tuple[str, date]] = []  # (action id, the day it was agreed)
         for visit in sorted(by_school.get(school.id, []), key=lambda v: v.planned_start):
             # Later tiers set the direction the school moves in.
             tier = _tier_on(tiers, today, visit.planned_end) or tier
@@ -200,8 +200,8 @@ def _write_review(
     visit: Visit,
     ranks: dict[str, int],
     rng: random.Random,
-    open_actions: list[tuple[str, str]],
-) -> list[tuple[str, str]]:
+    open_actions: list[tuple[str, date]],
+) -> list[tuple[str, date]]:
     framework = library.latest(visit.framework_id)
     lead = next(
         (r.person_id for r in visit.reviewers if r.role is Role.LEAD_REVIEWER),
@@ -305,8 +305,11 @@ def _write_review(
             },
         )
     # How the school's earlier actions stood at this visit.
-    still_open: list[tuple[str, str]] = []
-    for action_id, _text in open_actions:
+    still_open: list[tuple[str, date]] = []
+    for action_id, agreed in open_actions:
+        if agreed >= visit.planned_start:  # agreed at a visit the same day: not yet due a check
+            still_open.append((action_id, agreed))
+            continue
         outcome = rng.choice(("met", "met", "partly_met", "not_met"))
         follow_id = new_id()
         writer.append(
@@ -329,7 +332,7 @@ def _write_review(
             },
         )
         if outcome != "met":
-            still_open.append((action_id, _text))
+            still_open.append((action_id, agreed))
     options = _ACTIONS.get(visit.framework_id, ())
     for text, owner, priority, about in rng.sample(options, k=min(2, len(options))):
         action_id = new_id()
@@ -353,7 +356,7 @@ def _write_review(
                 "retracted": False,
             },
         )
-        still_open.append((action_id, text))
+        still_open.append((action_id, visit.planned_end))
     writer.finish()
     return still_open
 

@@ -186,3 +186,109 @@ def title_lookup(framework: Framework) -> Callable[[str], str]:
         titles.setdefault(stored, spec.label)
         titles.setdefault(spec.id, spec.label)
     return lambda item_id: titles.get(item_id, item_id)
+
+
+# ---------------------------------------------------------------- a sample report (PDF)
+
+
+def sample_report_pdf(framework: Framework, trust_name: str, audience: str) -> bytes:
+    """The report for ``audience`` of an empty review on ``framework``, rendered as the laptops
+    render reports (no ratings, evidence or names: the layout, sections, criteria, scale keys,
+    notices and sign-off boxes). Raises :class:`~reviewer_app.domain.errors.ValidationError`
+    for an audience that is not one of the standard three."""
+    from datetime import date
+
+    from reviewer_app.reports.document import (
+        FULL_INTERNAL,
+        Branding,
+        Finding,
+        Rating,
+        ReportDraft,
+        ScaleLegend,
+        Section,
+        SignOffSlot,
+        audience_named,
+    )
+    from reviewer_app.reports.render import render_report
+
+    chosen = audience_named(audience)
+    keys = frozenset(a.key for a in framework.audiences)
+    sections: list[Section] = []
+    legends: dict[str, ScaleLegend] = {}
+    for section in framework.sections:
+        own = (
+            frozenset(k for k in keys if Framework.shown_in(section, k)),
+            bool(section.visible_to),
+        )
+        if own[1]:
+            own = (own[0] & {FULL_INTERNAL}, True)
+        # The section's own part first, then parts for criteria fewer readers see.
+        parts: dict[tuple[frozenset[str], bool], list[Finding]] = {own: []}
+        scale_of: dict[tuple[frozenset[str], bool], str] = {}
+        for criterion in section.criteria:
+            audiences = frozenset(
+                k
+                for k in keys
+                if Framework.shown_in(section, k) and Framework.shown_in(criterion, k)
+            )
+            restricted = bool(section.visible_to or criterion.visible_to)
+            if restricted:
+                audiences &= {FULL_INTERNAL}
+            key = (audiences, restricted)
+            parts.setdefault(key, []).append(
+                Finding(criterion.id, criterion.prompt or criterion.title)
+            )
+            scale = framework.scale_for(criterion)
+            if scale is not None:
+                scale_of.setdefault(key, scale.id)
+                legends.setdefault(
+                    scale.id,
+                    ScaleLegend(
+                        scale.id,
+                        scale.title,
+                        tuple(Rating(lv.key, lv.label, lv.colour) for lv in scale.levels),
+                        scale.not_an_ofsted_grade,
+                        scale.note,
+                    ),
+                )
+        for index, ((audiences, restricted), findings) in enumerate(parts.items()):
+            if not findings and (index > 0 or not section.description):
+                continue
+            suffix = "" if index == 0 else f"~{index}"
+            detail = "restricted detail" if restricted else "further detail"
+            title = section.title if index == 0 else f"{section.title}: {detail}"
+            sections.append(
+                Section(
+                    section_id=f"{section.id}{suffix}",
+                    title=title,
+                    findings=tuple(findings),
+                    narrative=section.description if index == 0 else "",
+                    scale_id=scale_of.get((audiences, restricted), ""),
+                    audiences=audiences,
+                    restricted=restricted,
+                )
+            )
+    draft = ReportDraft(
+        report_id="preview",
+        branding=Branding(trust_name=trust_name),
+        school_name="Sample school (preview)",
+        school_urn="000000",
+        visit_kind_title=framework.title,
+        visit_dates=(date.today(),),
+        reviewers=(),
+        framework_id=framework.id,
+        framework_version=framework.version,
+        framework_hash=framework.content_hash,
+        scales=tuple(legends.values()),
+        sections=tuple(sections),
+        sign_off=tuple(
+            SignOffSlot(n, step.label, f"the {role_words((step.role,))}")
+            for n, step in enumerate(framework.sign_off, start=1)
+        ),
+        notices=(
+            "Preview: an empty review, to show the layout before the framework is used.",
+            *framework.notices,
+            *(f"Wording to confirm: {text}" for text in framework.caveats()),
+        ),
+    )
+    return render_report(draft.for_audience(chosen)).pdf

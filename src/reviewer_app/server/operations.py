@@ -1,3 +1,5 @@
+# Longer than 600 lines because each pushed operation kind is applied here under the same lock and
+# results (A8).
 """Applying pushed operations exactly once, and reading the change log back (A8).
 
 A push runs in one write transaction with the review row locked, so ``server_seq`` values
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +31,8 @@ from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
+from reviewer_app.server.report_sharing import summary_rows
+from reviewer_app.server.signed_reports import ReportChecker
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
     Change,
@@ -48,8 +52,8 @@ from reviewer_app.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-#: Checks a signed report's PDF bytes; returns a reason when it must be refused.
-ReportVerifier = Callable[[bytes], str | None]
+#: Checks a signed report's PDF bytes (see :mod:`reviewer_app.server.signed_reports`).
+ReportVerifier = ReportChecker
 
 #: Payload keys that name the author of a record; they must be the caller.
 _AUTHOR_KEYS = ("author_id", "created_by")
@@ -358,15 +362,10 @@ class _Push:
             return self.rejected(
                 op, RejectReason.LEAD_ONLY, "Only the lead reviewer sets the agreed judgement."
             )
-        blob_sha: str | None = None
-        if op.entity in (Entity.ATTACHMENT, Entity.SIGNED_REPORT):
-            refusal_or_sha = self._check_blob(op, payload)
-            if isinstance(refusal_or_sha, OpResult):
-                return refusal_or_sha
-            blob_sha = refusal_or_sha
         existing = self.record(op.entity.value, op.entity_id)
         digest = sha256_hex(self.canonical_payload(op))
         if existing is not None:
+            # Sent again (its answer was lost): the same record is the same answer.
             if _get(existing, "payload_sha256") == digest:
                 return _accepted(op, _get(existing, "server_seq"))
             return self.rejected(
@@ -375,12 +374,55 @@ class _Push:
                 f"Record {op.entity_id} already exists with other content; records never change "
                 "after they are saved (add a correction instead).",
             )
+        blob_sha: str | None = None
+        complete = False
+        if op.entity in (Entity.ATTACHMENT, Entity.SIGNED_REPORT):
+            refusal_or_sha = self._check_blob(op, payload)
+            if isinstance(refusal_or_sha, OpResult):
+                return refusal_or_sha
+            blob_sha = refusal_or_sha
+        if op.entity is Entity.SIGNED_REPORT:
+            assert blob_sha is not None
+            checked = self._check_signed_report(op, payload, blob_sha)
+            if isinstance(checked, OpResult):
+                return checked
+            complete = checked
         seq = self._log(op, ChangeKind.APPEND, payload)
         self.add_record(op, seq, blob_sha256=blob_sha, digest=digest)
-        if op.entity is Entity.SIGNED_REPORT:
+        if complete:
+            # Locked at the last planned signature only: earlier signers' versions leave the
+            # review open for the later signers (and their state changes).
             self.review.locked = True
             self.session.add(self.review)
         return _accepted(op, seq)
+
+    def _check_signed_report(
+        self, op: Operation, payload: dict[str, Any], sha: str
+    ) -> OpResult | bool:
+        """The refusal of a signed version, else whether it completes its report."""
+        from reviewer_app.server.signed_reports import Refusal, check_version
+
+        if self.verify_report is None:
+            return self.rejected(
+                op,
+                RejectReason.BAD_SIGNATURE,
+                "The signed report was refused: this trust server has no certificate authority "
+                "to check signatures against, so the trust admin must set one up first.",
+            )
+        checked = check_version(
+            self.session,
+            self.review,
+            self.caller.person,
+            payload,
+            self.blob_reader(sha) or b"",
+            self.verify_report,
+            self.blob_reader,
+            self.record_rows,
+        )
+        if isinstance(checked, Refusal):
+            log.info("Signed report %s refused for review %s", sha[:12], self.review.id)
+            return self.rejected(op, checked.reason, checked.message)
+        return checked.complete
 
     def _check_blob(self, op: Operation, payload: dict[str, Any]) -> OpResult | str:
         sha = payload.get("sha256")
@@ -395,25 +437,7 @@ class _Push:
                 reason=RetryReason.BLOB_MISSING.value,
                 message=sha,
             )
-        if op.entity is Entity.SIGNED_REPORT:
-            problem = self._report_problem(sha)
-            if problem is not None:
-                log.info("Signed report %s refused for review %s", sha[:12], self.review.id)
-                return self.rejected(
-                    op, RejectReason.BAD_SIGNATURE, f"The signed report was refused: {problem}."
-                )
         return sha
-
-    def _report_problem(self, sha: str) -> str | None:
-        if self.verify_report is None:
-            return (
-                "this trust server has no certificate authority to check signatures against, "
-                "so the trust admin must set one up first"
-            )
-        data = self.blob_reader(sha) or b""
-        if not data.startswith(b"%PDF-"):
-            return "the file is not a PDF"
-        return self.verify_report(data)
 
     def _retract(self, op: Operation) -> OpResult:
         """Withdraw a record: named directly, or by a tombstone record that supersedes it."""
@@ -662,11 +686,15 @@ def read_changes(
     since: int,
     limit: int,
     visibility: ReviewVisibility | None = None,
+    *,
+    summary_only: bool = False,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
     Rows ``visibility`` hides (restricted parts, and whatever refers to them) are left out of
-    the page; ``next_cursor`` still moves past them.
+    the page; ``next_cursor`` still moves past them. With ``summary_only`` (a reader off the
+    team of a review shared with the school only) only the judgement summary is in the page
+    (:mod:`.report_sharing`).
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -683,10 +711,12 @@ def read_changes(
         .all()
     )
     has_more = len(rows) > limit
-    page = rows[:limit]
+    page: Sequence[Mapping[Any, Any]] = rows[:limit]
     next_cursor = page[-1]["server_seq"] if page else since
     if visibility is not None and (visibility.hidden or visibility.restriction):
         page = [r for r in page if not visibility.hides(r["entity"], r["entity_id"], r["field"])]
+    if summary_only:
+        page = summary_rows(page)
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],

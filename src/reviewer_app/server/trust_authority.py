@@ -16,12 +16,17 @@ parts; issuing needs the CA key's passphrase (without it, enrolment gives no cer
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import Role
 from reviewer_app.sync.protocol import PersonInfo
+
+if TYPE_CHECKING:
+    from reviewer_app.reports.sign_off_check import CheckedReport
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,9 @@ class TrustAuthority:
 
     folder: Path
     passphrase: bytes | None = None
+    #: The time-stamping authority, made on first use (its key needs the CA passphrase).
+    _tsa: list[Any] = field(default_factory=list, compare=False, repr=False)
+    _tsa_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def can_issue(self) -> bool:
@@ -76,6 +84,31 @@ class TrustAuthority:
             folder.root_certificate().public_bytes(encoding).decode("ascii"),
         )
 
+    @property
+    def can_timestamp(self) -> bool:
+        """Whether this server runs the trust's time-stamping service (it needs the CA key)."""
+        return self.passphrase is not None
+
+    def timestamp(self, request_der: bytes) -> bytes:
+        """The RFC 3161 response (DER) to a time-stamp request (DER).
+
+        Raises :class:`~reviewer_app.reports.timestamping.TimeStampRequestError` for a request
+        that cannot be answered, :class:`ReviewerError` when the server may not time-stamp.
+        """
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.timestamping import TimeStampAuthority
+
+        if self.passphrase is None:
+            raise ReviewerError("This trust server is not set up to time-stamp.")
+        with self._tsa_lock:
+            if not self._tsa:
+                folder = CaFolder(self.folder)
+                cert, key = folder.time_stamping_key(self.passphrase)
+                self._tsa.append(TimeStampAuthority(cert, key, (folder.root_certificate(),)))
+                log.info("Time-stamping authority ready (certificate %x)", cert.serial_number)
+            authority: TimeStampAuthority = self._tsa[0]
+        return authority.respond(request_der)
+
     def published(self) -> tuple[str, str | None]:
         """The trust root and its current revocation list, both PEM (the CRL may be absent)."""
         from cryptography.hazmat.primitives import serialization
@@ -87,6 +120,24 @@ class TrustAuthority:
         crl = folder.crl_path.read_text("ascii") if folder.crl_path.is_file() else None
         return root, crl
 
+    def check_report(self, pdf: bytes) -> CheckedReport:
+        """What a signed version (mid sign-off or complete) says about itself, once every
+        signature it has is checked against the trust root and the CA's current revocation
+        list; a :class:`~reviewer_app.reports.sign_off_check.ReportRefusedError` says what is
+        wrong."""
+        from cryptography import x509
+
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.sign_off_check import check_partial_report
+
+        folder = CaFolder(self.folder)
+        crls = []
+        if folder.crl_path.is_file():
+            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
+        return check_partial_report(
+            pdf, trust_roots=[folder.root_certificate()], crls=crls, source="The report"
+        )
+
     def verify_report(self, pdf: bytes) -> str | None:
         """``None`` when the signed report may be kept, else the reason it is refused.
 
@@ -94,27 +145,10 @@ class TrustAuthority:
         but every signature it has must be intact, certified by the trust, unrevoked, by the
         planned person in the planned order, with nothing changed after it.
         """
-        from cryptography import x509
+        from reviewer_app.reports.sign_off_check import ReportRefusedError
 
-        from reviewer_app.reports.ca import CaFolder
-        from reviewer_app.reports.verification import UnusableReportError, verify_report
-
-        folder = CaFolder(self.folder)
-        crls = []
-        if folder.crl_path.is_file():
-            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
         try:
-            verdict = verify_report(
-                pdf, trust_roots=[folder.root_certificate()], crls=crls, source="The report"
-            )
-        except UnusableReportError as exc:
-            return exc.message.rstrip(".")
-        signed = [s for s in verdict.signatures if s.signed]
-        if not signed:
-            return "nobody has signed it"
-        for signature in signed:
-            if not signature.ok:
-                return signature.sentence.rstrip(".")
-        if verdict.problems:
-            return verdict.problems[0].rstrip(".")
+            self.check_report(pdf)
+        except ReportRefusedError as exc:
+            return exc.message
         return None

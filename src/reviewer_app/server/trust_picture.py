@@ -1,3 +1,4 @@
+# Longer than 600 lines because one set of visibility rules serves every oversight page (issue 17).
 """The trust-wide picture the console's oversight pages read: which schools and which parts of
 their reviews a person may see, and the latest agreed view of each school per area.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -510,6 +511,7 @@ class ReviewDetail:
     restricted_shown: int = 0
 
 
+@cache
 def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[str, Level]]]:
     """Criterion id -> (title, its scale's levels) from the built-in framework, if known."""
     from reviewer_app.server.framework_library import built_in_library
@@ -620,3 +622,272 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
         follow_ups=follow_ups,
         restricted_shown=restricted_shown,
     )
+
+
+# -- actions across the trust -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    outcome: str
+    label: str
+    day: date
+    evidence: str
+
+
+@dataclass(slots=True)
+class ActionEntry:
+    """One action agreed at a visit, with how it stood at later visits."""
+
+    id: str
+    text: str
+    owner: str
+    due: date | None
+    priority: str
+    theme: str
+    criterion_id: str | None
+    school: models.School
+    review: ReviewRow
+    framework_title: str
+    safeguarding: bool
+    trail: list[FollowUp] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``met`` once a later visit found it met, else ``open``."""
+        return "met" if self.trail and self.trail[-1].outcome == "met" else "open"
+
+    def overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due is not None and self.due < today
+
+
+FOLLOW_UP_LABELS = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met"}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFilters:
+    school: str = ""
+    owner: str = ""
+    theme: str = ""
+    #: ``open`` (default), ``overdue``, ``met`` or ``all``.
+    status: str = "open"
+    due_before: date | None = None
+
+
+@dataclass(slots=True)
+class ActionRegister:
+    actions: list[ActionEntry]
+    schools: list[tuple[str, str]]
+    owners: list[str]
+    themes: list[str]
+    total: int
+    overdue: int
+    safeguarding_open: int
+
+
+def _theme(criterion_id: str | None, framework_title: str) -> str:
+    for column in COLUMNS:
+        if criterion_id and criterion_id in column.criteria:
+            return column.label
+    return "Safeguarding" if framework_title == "Safeguarding audit" else framework_title
+
+
+def trust_actions(session: Session, viewer: Viewer) -> list[ActionEntry]:
+    """Every action the viewer may see across their schools, with its follow-up trail."""
+    visibility = Visibility(session, viewer)
+    schools = {s.id: s for s in visible_schools(session, viewer)}
+    reviews = readable_reviews(session, visibility, schools)
+    by_id = {r.review_id: r for r in reviews}
+    if not by_id:
+        return []
+    actions: dict[str, ActionEntry] = {}
+    follow_ups: list[tuple[ReviewRow, dict[str, Any]]] = []
+    for review_id, entity, payload in session.exec(
+        select(models.Record.review_id, models.Record.entity, models.Record.payload).where(
+            col(models.Record.review_id).in_(sorted(by_id)),
+            col(models.Record.entity).in_(("action", "action_follow_up")),
+            col(models.Record.retracted).is_(False),
+        )
+    ):
+        review = by_id[review_id]
+        if not isinstance(payload, dict):
+            continue
+        if entity == "action_follow_up":
+            follow_ups.append((review, payload))
+            continue
+        if not visibility.record(review.framework_id, entity, payload):
+            continue
+        criterion = payload.get("criterion_id")
+        title = visibility.titles.get(review.framework_id, review.framework_id)
+        due = payload.get("due")
+        sensitive = review.framework_id in visibility.safeguarding_frameworks or bool(
+            criterion and SAFEGUARDING_VIEW.hides("action", None, payload)
+        )
+        if viewer.safeguarding and not sensitive:
+            # Restricted parts of an open framework count as safeguarding too.
+            restricted = _restricted_items(session, review.framework_id)
+            sensitive = restricted.hides("action", None, payload)
+        actions[str(payload.get("id"))] = ActionEntry(
+            id=str(payload.get("id")),
+            text=str(payload.get("text", "")),
+            owner=str(payload.get("owner", "")),
+            due=date.fromisoformat(due) if isinstance(due, str) and due else None,
+            priority=str(payload.get("priority", "")),
+            theme=_theme(criterion if isinstance(criterion, str) else None, title),
+            criterion_id=criterion if isinstance(criterion, str) else None,
+            school=schools[review.school_id],
+            review=review,
+            framework_title=title,
+            safeguarding=sensitive,
+        )
+    for review, payload in sorted(
+        follow_ups, key=lambda f: (f[0].visit_end, str(f[1].get("recorded_at")))
+    ):
+        action = actions.get(str(payload.get("action_id")))
+        if action is None:  # an action the viewer may not see
+            continue
+        outcome = str(payload.get("outcome", ""))
+        action.trail.append(
+            FollowUp(
+                outcome=outcome,
+                label=FOLLOW_UP_LABELS.get(outcome, outcome),
+                day=review.visit_end,
+                evidence=str(payload.get("evidence", "")),
+            )
+        )
+    return list(actions.values())
+
+
+@cache
+def _restricted_items_cached(framework_id: str, rows: tuple[tuple[str, str], ...]) -> Restriction:
+    return Restriction(
+        criteria=frozenset(i for k, i in rows if k == "criterion"),
+        fields=frozenset(i for k, i in rows if k == "field"),
+    )
+
+
+def _restricted_items(session: Session, framework_id: str) -> Restriction:
+    rows = session.exec(
+        select(models.RestrictedItem.kind, models.RestrictedItem.item_id).where(
+            models.RestrictedItem.framework_id == framework_id
+        )
+    ).all()
+    return _restricted_items_cached(framework_id, tuple(sorted(rows)))
+
+
+def action_register(
+    session: Session, viewer: Viewer, filters: ActionFilters, today: date
+) -> ActionRegister:
+    """The trust's actions, filtered: safeguarding pinned (for those who may see it), then
+    overdue first, then by due date."""
+    everything = trust_actions(session, viewer)
+    shown = []
+    for action in everything:
+        if filters.school and action.school.id != filters.school:
+            continue
+        if filters.owner and action.owner != filters.owner:
+            continue
+        if filters.theme and action.theme != filters.theme:
+            continue
+        if filters.status == "open" and action.status != "open":
+            continue
+        if filters.status == "met" and action.status != "met":
+            continue
+        if filters.status == "overdue" and not action.overdue(today):
+            continue
+        if filters.due_before and (action.due is None or action.due > filters.due_before):
+            continue
+        shown.append(action)
+    shown.sort(
+        key=lambda a: (
+            not (a.safeguarding and a.status == "open"),
+            not a.overdue(today),
+            a.due or date.max,
+            a.school.name,
+        )
+    )
+    return ActionRegister(
+        actions=shown,
+        schools=sorted({(a.school.id, a.school.name) for a in everything}, key=lambda kv: kv[1]),
+        owners=sorted({a.owner for a in everything if a.owner}),
+        themes=sorted({a.theme for a in everything}),
+        total=len(everything),
+        overdue=sum(a.overdue(today) for a in everything),
+        safeguarding_open=sum(a.safeguarding and a.status == "open" for a in everything),
+    )
+
+
+# -- signed reports received -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """A signed report the trust holds (each signature arrives as a new, immutable copy)."""
+
+    record_id: str
+    review: ReviewRow
+    school: models.School
+    framework_title: str
+    sha256: str
+    size: int
+    audience: str
+    sent_by: str
+    received_at: datetime | None
+    safeguarding: bool
+
+
+def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
+    """Every signed report of a review the viewer may see, newest first. A report of a
+    safeguarding framework, or one for the full internal audience of a review with restricted
+    parts, is for safeguarding roles only."""
+    visibility = Visibility(session, viewer)
+    schools = {s.id: s for s in visible_schools(session, viewer)}
+    reviews = {r.review_id: r for r in readable_reviews(session, visibility, schools)}
+    if not reviews:
+        return []
+    restricted = set(session.exec(select(models.RestrictedItem.framework_id).distinct()).all())
+    # A full report of a framework that judges safeguarding carries the safeguarding view.
+    restricted |= {
+        r.framework_id
+        for r in reviews.values()
+        if SAFEGUARDING_COLUMN.criteria & set(_criteria_of(r.framework_id, r.framework_version))
+    }
+    rows = session.exec(
+        select(models.Record, models.AppliedOp.applied_at)
+        .join(
+            models.AppliedOp,
+            col(models.AppliedOp.op_id) == col(models.Record.op_id),
+            isouter=True,
+        )
+        .where(
+            col(models.Record.review_id).in_(sorted(reviews)),
+            models.Record.entity == "signed_report",
+        )
+    ).all()
+    names = dict(session.exec(select(models.Person.id, models.Person.name)).all())
+    found = []
+    for record, applied_at in rows:
+        payload = record.payload if isinstance(record.payload, dict) else {}
+        review = reviews[record.review_id]
+        audience = str(payload.get("audience", ""))
+        sensitive = review.framework_id in visibility.safeguarding_frameworks or (
+            review.framework_id in restricted and audience == "full_internal"
+        )
+        if sensitive and not viewer.safeguarding:
+            continue
+        found.append(
+            ReportEntry(
+                record_id=record.entity_id,
+                review=review,
+                school=schools[review.school_id],
+                framework_title=visibility.titles.get(review.framework_id, review.framework_id),
+                sha256=record.blob_sha256 or str(payload.get("sha256", "")),
+                size=int(payload.get("size") or 0),
+                audience=audience,
+                sent_by=names.get(record.author_id, ""),
+                received_at=applied_at,
+                safeguarding=sensitive,
+            )
+        )
+    found.sort(key=lambda r: (r.review.visit_end, r.received_at or datetime.min), reverse=True)
+    return found

@@ -81,9 +81,16 @@ class ActionTracking(ReviewAccess):
             return [a for a in ActionRepository(session).actions(review_id) if not a.retracted]
 
     def record_follow_up(
-        self, review_id: str, action_id: str, outcome: FollowUpOutcome, evidence: str
+        self,
+        review_id: str,
+        action_id: str,
+        outcome: FollowUpOutcome,
+        evidence: str,
+        *,
+        follow_up_id: str | None = None,
     ) -> ActionFollowUp:
-        """Record, during this review, how an earlier visit's action stands."""
+        """Record, during this review, how an earlier visit's action stands (``follow_up_id``:
+        the id the editor already shows it under)."""
 
         def write() -> ActionFollowUp:
             with self._store.writing() as session:
@@ -96,7 +103,7 @@ class ActionTracking(ReviewAccess):
                         "An action is followed up at a later visit, not the one that set it."
                     )
                 follow_up = ActionFollowUp(
-                    id=new_id(),
+                    id=follow_up_id or new_id(),
                     action_id=action_id,
                     review_id=review_id,
                     outcome=outcome,

@@ -9,7 +9,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from reviewer_app.domain.carry_forward import answers_to_carry, carried_rationale
+from reviewer_app.domain.carry_forward import answers_to_carry
 from reviewer_app.domain.frameworks import Framework
 from reviewer_app.domain.frameworks.frozen_model import version_key
 from reviewer_app.domain.review import Review, ReviewState
@@ -58,11 +58,11 @@ def carry_forward(workspace: Workspace, review: Review, visit: Visit, framework:
     carried = answers_to_carry(
         previous, workspace.reviews.judgements(earlier.id), fields, framework
     )
-    rationale = carried_rationale(earlier_visit.planned_start)
+    day = earlier_visit.planned_start
     leads = visit.lead.person_id == workspace.current_person.id
     record = workspace.reviews.agree_judgement if leads else workspace.reviews.propose_judgement
     for criterion_id, level in carried.levels.items():
-        record(review.id, criterion_id, level, rationale)
+        record(review.id, criterion_id, level, carried_forward_from=day)
     for field_id, value in carried.fields.items():
         workspace.reviews.set_field(review.id, field_id, value)
     log.info(

@@ -1,3 +1,5 @@
+# Longer than 600 lines because it walks one review through the framework's sections for every
+# report audience.
 """Build a report's content (:class:`~reviewer_app.reports.document.ReportDraft`) from a review
 in the store, through the framework snapshot the review was started with.
 
@@ -82,6 +84,8 @@ _DEVELOPMENT_WORDS = (
     "action",
 )
 _FIELD_ID_FOR_FOCUS = ("enquiry-question", "focus")
+#: The framework field that says who may see the report (shown on the cover with its chooser).
+SHARING_FIELD = "report-sharing"
 _OUTCOME_COLOURS = {
     FollowUpOutcome.MET: "#2E7D4F",
     FollowUpOutcome.PARTLY_MET: "#E0A030",
@@ -271,9 +275,8 @@ class _Builder:
         self.may_see_restricted = bool(reader.roles & SAFEGUARDING_ROLES)
         self.withheld = False
         reviews = workspace.reviews
-        self.values: dict[str, JSONValue] = {
-            k: v.value for k, v in reviews.field_values(review.id).items()
-        }
+        self.field_values = reviews.field_values(review.id)
+        self.values: dict[str, JSONValue] = {k: v.value for k, v in self.field_values.items()}
         judgements = reviews.judgements(review.id)
         self.agreed: dict[str, str] = {}
         for criterion in framework.criteria():
@@ -325,6 +328,7 @@ class _Builder:
             sign_off=sign_off_slots(framework, visit, self.people),
             focus=focus,
             notices=tuple(framework.notices) + self._caveats(),
+            sharing=self._sharing(),
         )
         return ReportSource(draft, self.review, visit, school, framework, self.withheld)
 
@@ -475,6 +479,15 @@ class _Builder:
             part.development_label = part.development_label or spec.label
         else:
             part.narrative.append(f"{spec.label}: {format_value(spec, value)}")
+
+    def _sharing(self) -> str:
+        """Who may see the report, as chosen, and who chose it (framework field
+        :data:`SHARING_FIELD`), for the cover; empty when the framework does not ask."""
+        spec = next((f for i, f in self.framework.all_fields() if i == SHARING_FIELD), None)
+        held = self.field_values.get(SHARING_FIELD)
+        if spec is None or held is None or _blank(held.value):
+            return ""
+        return f"{format_value(spec, held.value)}, chosen by {self._name(held.author_id)}"
 
     def _visit_details(self) -> str:
         """Framework-level answers: the focus for the cover, the rest as a first section."""

@@ -17,10 +17,11 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reviewer_app.domain.changes import ChangeOrigin, ReviewChanges
 from reviewer_app.domain.errors import (
     LockedError,
     NotFoundError,
@@ -29,23 +30,22 @@ from reviewer_app.domain.errors import (
     ValidationError,
 )
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import ReviewState
-from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import ReportDocument
 from reviewer_app.reports.keys import SigningCredentials
 from reviewer_app.reports.render import RenderedReport
 from reviewer_app.reports.signing import SigningError, same_person
 from reviewer_app.reports.verification import ReportVerification
+from reviewer_app.services import signed_report_sync
 from reviewer_app.services.report_builder import ReportSource, build_report_source
 from reviewer_app.services.signing_identity import SigningIdentity, TrustMaterial, trust_material
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.signed_report_repository import (
     SignedReportRepository,
     SignedReportVersion,
 )
-from reviewer_app.storage.visit_repository import VisitRepository
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ class SignResult:
     version: SignedReportVersion
     certified_by_trust: bool
     locked: bool
+    #: Queued for the trust server (an enrolled laptop): it travels at the next sync.
+    queued: bool = False
 
 
 class ReportService:
@@ -225,26 +227,41 @@ class ReportService:
             pdf=signed_pdf,
         )
         locked = version.complete and review.state is not ReviewState.SIGNED
-        self.workspace.lane.call(self._keep, version, source, lock=locked)
+        queued = self.workspace.lane.call(self._keep, version, source, lock=locked)
+        kinds = {Entity.SIGNED_REPORT} | ({Entity.REVIEW} if locked else set())
+        self.workspace.lane.changes.publish(
+            ReviewChanges(
+                review_id=source.review.id,
+                origin=ChangeOrigin.LOCAL,
+                kinds=frozenset(kinds),
+                record_ids=frozenset({version.id}),
+                author_ids=frozenset({person.id}),
+            )
+        )
         log.info("report signed (%d of %d)", version.signer_count, version.required_count)
         return SignResult(
             version,
             certified_by_trust=creds.certificate.issuer != creds.certificate.subject,
             locked=version.complete,
+            queued=queued,
         )
 
-    def _keep(self, version: SignedReportVersion, source: ReportSource, *, lock: bool) -> None:
-        """Store the signed version and, after the last signature, lock review and visit."""
+    def _keep(self, version: SignedReportVersion, source: ReportSource, *, lock: bool) -> bool:
+        """Store the signed version and, after the last signature, lock review and visit.
+
+        On an enrolled laptop the version is queued for the trust in the same transaction: the
+        signature *is* the change that travels (the server locks the review when the last
+        planned signature arrives, and other laptops when they receive it), so no separate
+        state change is sent.
+        """
         with self.workspace.store.writing() as session:
             SignedReportRepository(session).add(version)
             if lock:
-                ReviewRepository(session).set_state(
-                    source.review.id, ReviewState.SIGNED, datetime.now().astimezone()
-                )
-                visits = VisitRepository(session)
-                visit = visits.get_visit(source.visit.id)
-                if visit is not None and visit.status is not VisitStatus.SIGNED:
-                    visits.save_visit(replace(visit, status=VisitStatus.SIGNED))
+                signed_report_sync.lock(session, source.review.id)
+            if not signed_report_sync.is_enrolled(session):
+                return False
+            signed_report_sync.queue_version(session, version, self.workspace.current_person.id)
+            return True
 
     # ------------------------------------------------------------ verification
 

@@ -1,3 +1,5 @@
+# Longer than 600 lines because export, import and their checks share one bundle format; apart they
+# would repeat it.
 """Reviews as bundles: backup, and moving work between machines without a network.
 
 A bundle is one UTF-8 JSON document::

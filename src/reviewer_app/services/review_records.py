@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
@@ -278,16 +279,39 @@ class ReviewRecords(ActionTracking):
     # ---------------------------------------------------------------- judgements
 
     def propose_judgement(
-        self, review_id: str, criterion_id: str, level_key: str | None, rationale: str = ""
+        self,
+        review_id: str,
+        criterion_id: str,
+        level_key: str | None,
+        rationale: str = "",
+        *,
+        carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
-        """Record this person's proposed judgement (``level_key=None`` withdraws it)."""
-        return self._judge(review_id, criterion_id, level_key, rationale, agreed=False)
+        """Record this person's proposed judgement (``level_key=None`` withdraws it).
+        ``judgement_id``: the id the editor already shows it under (one id per record)."""
+        return self._judge(
+            review_id, criterion_id, level_key, rationale, agreed=False,
+            carried_forward_from=carried_forward_from, judgement_id=judgement_id,
+        )  # fmt: skip
 
     def agree_judgement(
-        self, review_id: str, criterion_id: str, level_key: str | None, rationale: str = ""
+        self,
+        review_id: str,
+        criterion_id: str,
+        level_key: str | None,
+        rationale: str = "",
+        *,
+        carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
-        """Record the team's agreed judgement; only the visit's lead reviewer may."""
-        return self._judge(review_id, criterion_id, level_key, rationale, agreed=True)
+        """Record the team's agreed judgement; only the visit's lead reviewer may.
+        ``carried_forward_from``: the day of the signed review it is carried forward from
+        (to be confirmed); agreeing it again without confirms it."""
+        return self._judge(
+            review_id, criterion_id, level_key, rationale, agreed=True,
+            carried_forward_from=carried_forward_from, judgement_id=judgement_id,
+        )  # fmt: skip
 
     def _judge(
         self,
@@ -297,9 +321,11 @@ class ReviewRecords(ActionTracking):
         rationale: str,
         *,
         agreed: bool,
+        carried_forward_from: date | None = None,
+        judgement_id: str | None = None,
     ) -> Judgement:
         judgement = Judgement(
-            id=new_id(),
+            id=judgement_id or new_id(),
             review_id=review_id,
             criterion_id=criterion_id,
             author_id=self._person().id,
@@ -307,6 +333,7 @@ class ReviewRecords(ActionTracking):
             created_at=now(),
             rationale=rationale,
             agreed=agreed,
+            carried_forward_from=carried_forward_from,
         )
 
         def write() -> Judgement:

@@ -34,6 +34,7 @@ from reviewer_app.domain.review import (
     ReviewState,
 )
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
+from reviewer_app.services import signed_report_sync
 from reviewer_app.services.sync_quarantine import RECORD_FAULTS, set_aside
 from reviewer_app.services.sync_records import (
     action_from_json,
@@ -62,7 +63,6 @@ log = logging.getLogger(__name__)
 CONFLICT_PREFIX = "sync.conflict."
 SERVER_VALUE_PREFIX = "sync.server_value."
 HANDSHAKE_DIGEST = "sync.handshake_digest"
-SIGNED_REPORT_PREFIX = "sync.signed_report."
 
 
 def has_pending_field_ops(session: Session, review_id: str, field_id: str) -> bool:
@@ -160,14 +160,8 @@ class ChangeApplier:
         elif entity is Entity.ACTION_FOLLOW_UP:
             self.actions.add_follow_up(follow_up_from_json(payload))
         elif entity is Entity.SIGNED_REPORT:
-            # Signed reports have no table of their own yet: the PDF is a blob, the record a
-            # setting, so every laptop holds what the server holds.
-            record = dict(payload, id=change.entity_id, author_id=change.author_id)
-            set_setting(
-                self.session,
-                f"{SIGNED_REPORT_PREFIX}{self.review_id}.{change.entity_id}",
-                json.dumps(record, sort_keys=True),
-            )
+            # The PDF was downloaded before this page was applied; it is checked before kept.
+            signed_report_sync.keep_pulled(self.session, self.review_id, change.entity_id, payload)
 
     def _review_started(self, payload: dict[str, Any]) -> None:
         """The review's own record: it brings the framework text the review is frozen to."""

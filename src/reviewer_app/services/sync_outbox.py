@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select, update
 
 from reviewer_app.domain.record_kinds import Entity, OpKind
+from reviewer_app.services import signed_report_sync
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob
@@ -221,5 +222,8 @@ def apply_result(session: Any, result: wire.OpResult) -> None:
         store_outbox.mark_conflict(session, op_id, result.conflict_id or "")
     elif result.status is wire.ResultStatus.REJECTED:
         store_outbox.mark_rejected(session, op_id, f"{result.reason}: {result.message}")
+        row = session.get(OutboxRow, op_id)
+        if row is not None and row.entity == Entity.SIGNED_REPORT.value:
+            signed_report_sync.withdraw_refused(session, row.entity_id)
     else:
         store_outbox.mark_attempt_failed(session, [op_id], result.message)

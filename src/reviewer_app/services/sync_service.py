@@ -18,8 +18,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.paths import AppPaths
@@ -29,7 +28,6 @@ from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.sync_apply import (
-    SIGNED_REPORT_PREFIX,
     StoreApplier,
     stored_conflicts,
 )
@@ -39,12 +37,11 @@ from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
-from reviewer_app.storage.blobs import get_blob, put_blob
-from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.local_settings import IDLE_LOCK_MINUTES, get_setting, set_setting
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
-from reviewer_app.storage.tables import LocalSettingRow, OutboxRow
+from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
 from reviewer_app.sync.client import SyncClient, SyncClientError
@@ -218,6 +215,10 @@ class SyncService:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
                 app_updates.remember_release(session, result.app_release)
+                if result.laptop_policy is not None:
+                    set_setting(
+                        session, IDLE_LOCK_MINUTES, str(result.laptop_policy.idle_lock_minutes)
+                    )
 
         self._lane.call(write)
         self._lane.call(self._keep_trust, result)
@@ -360,64 +361,6 @@ class SyncService:
 
         self._lane.call(write)
         log.info("Conflict %s resolved locally; queued for sync", conflict_id)
-
-    # ---------------------------------------------------------------- signed reports
-
-    def queue_signed_report(
-        self, review_id: str, pdf: bytes, person_id: str, *, audience: str = "full_internal"
-    ) -> str:
-        """Keep a signed report and queue it for the trust; returns the report's record id.
-
-        The PDF is stored once by its SHA-256 and uploaded before the record at the next sync;
-        the server verifies the signatures on arrival and refuses a tampered file.
-        """
-        if not pdf.startswith(b"%PDF-"):
-            raise ValidationError("The signed report is not a PDF file.")
-        report_id = new_id()
-
-        def write() -> None:
-            with self._store.writing() as session:
-                if ReviewRepository(session, record_ops=False).get_review(review_id) is None:
-                    raise NotFoundError(f"There is no review with id {review_id} on this computer.")
-                sha256 = put_blob(session, pdf)
-                now = datetime.now().astimezone()
-                record = {
-                    "id": report_id, "review_id": review_id, "sha256": sha256, "size": len(pdf),
-                    "audience": audience, "author_id": person_id, "signed_at": now.isoformat(),
-                }  # fmt: skip
-                store_outbox.record_op(
-                    session,
-                    review_id=review_id,
-                    entity=Entity.SIGNED_REPORT,
-                    entity_id=report_id,
-                    kind=OpKind.APPEND,
-                    payload=record,
-                    device_time=now,
-                )
-                set_setting(
-                    session,
-                    f"{SIGNED_REPORT_PREFIX}{review_id}.{report_id}",
-                    json.dumps(record, sort_keys=True),
-                )
-
-        self._lane.call(write)
-        return report_id
-
-    def signed_reports(self, review_id: str) -> list[tuple[dict[str, JSONValue], bytes]]:
-        """The review's signed reports on this laptop: (record, PDF bytes), oldest first."""
-        found = []
-        with self._store.reading() as session:
-            rows = session.exec(
-                select(LocalSettingRow).where(
-                    col(LocalSettingRow.key).startswith(f"{SIGNED_REPORT_PREFIX}{review_id}.")
-                )
-            ).all()
-            for row in sorted(rows, key=lambda r: r.key):
-                record = json.loads(row.value)
-                data = get_blob(session, str(record["sha256"]))
-                if data is not None:
-                    found.append((record, data))
-        return found
 
     def refused_visit_sentences(self, result: SyncResult) -> list[str]:
         """A sentence for each visit the server refused in ``result``: which visit, why, what

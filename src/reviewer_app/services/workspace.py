@@ -229,6 +229,27 @@ class Workspace:
             raise NotFoundError(f"There is no school with id {school_id} on this computer.")
         return school
 
+    def idle_lock_minutes(self) -> float | None:
+        """Minutes without input before the app locks, as the trust set it (``None``: the
+        trust has not said; the app's default applies)."""
+        from reviewer_app.storage.local_settings import IDLE_LOCK_MINUTES
+
+        with self._store.reading() as session:
+            text = get_setting(session, IDLE_LOCK_MINUTES)
+        try:
+            return float(text) if text else None
+        except ValueError:
+            return None
+
+    def unlocks(self, passphrase: str | None) -> bool:
+        """Whether ``passphrase`` (or this computer's keyring) opens this store: the idle
+        lock's check."""
+        return self._store.unlocks(passphrase)
+
+    @property
+    def unlock_asks_passphrase(self) -> bool:
+        return self._store.unlock_asks_passphrase
+
     def list_people(self) -> list[Person]:
         """Everyone in the trust, by name."""
         with self._store.reading() as session:

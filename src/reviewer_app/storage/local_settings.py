@@ -10,6 +10,8 @@ CURRENT_PERSON = "current_person_id"
 CURRENT_TRUST = "current_trust_id"
 DEMO_SEEDED = "demo_seeded"
 DEMO_CATEGORIES = "demo_categories_seeded"
+#: Minutes without input before the app locks, as the trust set it (received at sync).
+IDLE_LOCK_MINUTES = "privacy.idle_lock_minutes"
 
 
 def get_setting(session: Session, key: str) -> str | None:

@@ -141,6 +141,11 @@ class ReviewRepository(OutboxRecorder):
                 created_at=to_text(judgement.created_at),
                 rationale=judgement.rationale,
                 agreed=judgement.agreed,
+                carried_forward_from=(
+                    judgement.carried_forward_from.isoformat()
+                    if judgement.carried_forward_from is not None
+                    else None
+                ),
             )
         )
         self._session.flush()

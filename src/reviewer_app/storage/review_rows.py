@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from reviewer_app.domain.review import (
     Action,
@@ -65,6 +65,9 @@ def judgement_from_row(row: JudgementRow) -> Judgement:
         created_at=from_text(row.created_at),
         rationale=row.rationale,
         agreed=row.agreed,
+        carried_forward_from=(
+            date.fromisoformat(row.carried_forward_from) if row.carried_forward_from else None
+        ),
     )
 
 

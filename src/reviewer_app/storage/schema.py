@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Every revision in ``storage/migrations/versions``, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0007", "0008")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0007", "0008", "0017")
 HEAD = REVISIONS[-1]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

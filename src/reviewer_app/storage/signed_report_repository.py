@@ -8,10 +8,11 @@ and the signed history of a review stays readable. Signed reports are not queued
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from reviewer_app.storage.review_rows import to_text
 from reviewer_app.storage.tables import SignedReportRow
@@ -87,6 +88,18 @@ class SignedReportRepository:
         ).all()
         return [_version(r) for r in rows]
 
+    def signature_counts(self, review_ids: Collection[str]) -> dict[str, int]:
+        """The most signatures on any signed version of each review (those with none left
+        out); reads no PDF."""
+        if not review_ids:
+            return {}
+        rows = self._session.exec(
+            select(SignedReportRow.review_id, func.max(SignedReportRow.signer_count))
+            .where(col(SignedReportRow.review_id).in_(list(review_ids)))
+            .group_by(col(SignedReportRow.review_id))
+        ).all()
+        return {review_id: int(count) for review_id, count in rows if count}
+
     def latest(self, review_id: str, audience: str) -> SignedReportVersion | None:
         """The version of ``audience`` with the most signatures, if any."""
         found = self.versions(review_id, audience)
@@ -100,6 +113,17 @@ class SignedReportRepository:
             .order_by(col(SignedReportRow.signer_count))
         ).all()
         return [_version(r) for r in rows]
+
+    def get(self, version_id: str) -> SignedReportVersion | None:
+        row = self._session.get(SignedReportRow, version_id)
+        return None if row is None else _version(row)
+
+    def delete(self, version_id: str) -> None:
+        """Forget one version (a signature the trust server refused)."""
+        row = self._session.get(SignedReportRow, version_id)
+        if row is not None:
+            self._session.delete(row)
+            self._session.flush()
 
     def delete_all(self) -> int:
         """Remove every version (the demo's, when its dates move); returns how many."""

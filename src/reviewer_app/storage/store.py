@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.storage.engine import StoreEngines, create_engines, probe_store
 from reviewer_app.storage.errors import NewerStoreError
 from reviewer_app.storage.keys import (
@@ -35,6 +36,8 @@ class Store:
     key_info: KeyInfo
     engines: StoreEngines
     created: bool
+    #: A keyed digest of the store key (never the key), to check an unlock against.
+    key_check: bytes = b""
 
     def reading(self) -> Session:
         """A session on a read-only connection; use it as a context manager."""
@@ -49,6 +52,26 @@ class Store:
 
     def close(self) -> None:
         self.engines.dispose()
+
+    @property
+    def unlock_asks_passphrase(self) -> bool:
+        """Whether unlocking this store (after the idle lock) needs its passphrase."""
+        return self.key_info.source is KeySource.PASSPHRASE
+
+    def unlocks(self, passphrase: str | None) -> bool:
+        """Whether ``passphrase`` (a passphrase store), or the key in this computer's keyring
+        (a keyring store; the operating system may ask for its own unlock), is this store's
+        key. Reads nothing from the store file."""
+        import hmac
+
+        info = self.key_info
+        if info.source is KeySource.PASSPHRASE and not passphrase:
+            return False
+        try:
+            key = existing_store_key(self.path, info, prompt=lambda _path, _new: passphrase or "")
+        except ReviewerError:
+            return False
+        return hmac.compare_digest(_key_check(key), self.key_check)
 
 
 def open_store(
@@ -86,4 +109,12 @@ def open_store(
         engines.dispose()
         raise
     log.info("store opened (%s key, created=%s)", info.source.value, created)
-    return Store(path=path, key_info=info, engines=engines, created=created)
+    return Store(
+        path=path, key_info=info, engines=engines, created=created, key_check=_key_check(key)
+    )
+
+
+def _key_check(key: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(key, key=b"reviewer idle lock", digest_size=32).digest()

@@ -121,6 +121,7 @@ class JudgementRow(StoreTable, table=True):
     created_at: str
     rationale: str = Field(sa_type=Text)
     agreed: bool
+    carried_forward_from: str | None = None  # ISO date (0017)
 
 
 class FieldValueRow(StoreTable, table=True):

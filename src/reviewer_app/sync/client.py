@@ -289,6 +289,17 @@ class SyncClient:
         body: dict[str, Any] = self._send("GET", "/health").json()
         return body
 
+    def timestamp(self, request_der: bytes) -> bytes:
+        """The trust's RFC 3161 answer (DER) to a time-stamp request (DER)."""
+        response = self._send(
+            "POST",
+            "/timestamp",
+            content=request_der,
+            headers={"Content-Type": "application/timestamp-query"},
+            accept=frozenset({400}),
+        )
+        return response.content
+
     def enrol(self, request: EnrolRequest) -> EnrolResponse:
         """Exchange a one-time code for a device token (retried only if never delivered)."""
         return self._call(

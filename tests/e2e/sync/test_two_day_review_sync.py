@@ -7,32 +7,22 @@ offline (the server is down when Sam tries) and Sam edits the strengths text Pat
 Day two: both sync, the conflict is kept, Lee (the lead) sees both versions with authors and
 times and resolves it; everyone syncs; the server holds exactly what every laptop holds.
 
-Finally the report is signed (three signatures, pyHanko) and synced: the server keeps it and
-locks the review, and every laptop holds the same PDF. The report's content is the reports
-package's sample peer review, not one rendered from this review's records (no service builds a
-report document from a stored review yet).
+Signing on each signer's own laptop, through sync, is ``test_signing_journey.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from e2e_world import Laptop, Server, reviewer_app
 from sqlmodel import Session, create_engine, select
 
-from keyring_backends import FILE_KEYRING_BACKEND, TESTS_DIR, file_keyring
+from keyring_backends import file_keyring
 from reviewer_app.domain.review import agreed_judgement, current_notes
-from reviewer_app.paths import AppPaths
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.database import create_server_engine, migrate, write_session
@@ -43,63 +33,7 @@ from support.photos import photo_bytes
 
 HERE = Path(__file__).parent
 FIELD = "leadership.strengths"
-CA_PASSPHRASE = b"a passphrase only this test knows"
 PHOTO = photo_bytes("year 5 writing display")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """``reviewer-app-server serve`` in a subprocess, on a fixed port so it can restart."""
-
-    def __init__(self, folder: Path) -> None:
-        from reviewer_app.reports.ca import CaFolder
-
-        self.folder = folder
-        # The trust CA the server checks signed reports against (a real 'reviewer-app ca' folder).
-        self.ca = CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
-        (folder / "ca-passphrase").write_bytes(CA_PASSPHRASE)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.database_url = f"sqlite:///{folder / 'server.sqlite3'}"
-
-    def start(self) -> None:
-        script = Path(sys.executable).parent / "reviewer-app-server"
-        self.process = subprocess.Popen(
-            [
-                str(script),
-                "--data-dir",
-                str(self.folder),
-                "serve",
-                "--port",
-                str(self.port),
-                "--ca-dir",
-                str(self.folder / "ca"),
-                "--ca-passphrase-file",
-                str(self.folder / "ca-passphrase"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the trust server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
 
 
 @pytest.fixture
@@ -122,55 +56,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield running
     finally:
         running.stop()
-
-
-def reviewer_app(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = FILE_KEYRING_BACKEND
-    env["PYTHONPATH"] = os.pathsep.join([str(TESTS_DIR), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "reviewer_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-class Laptop:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def sync(self) -> subprocess.CompletedProcess[str]:
-        return reviewer_app("sync", "--data-dir", str(self.folder))
-
-    def workspace(self) -> Workspace:
-        return Workspace.open(AppPaths.from_base(self.folder))
-
-
-def _signed_sample_report(server: Server) -> bytes:
-    """The reports package's sample peer review, signed by its three reviewers with
-    certificates from the server's trust CA."""
-    from cryptography import x509
-
-    from reviewer_app.reports.document import FULL_INTERNAL
-    from reviewer_app.reports.keys import credentials, generate_signing_key
-    from reviewer_app.reports.signing import prepare_and_render, sign_report
-    from support.sample_reports import SAMPLE_SIGNERS, peer_review_draft
-
-    root = server.ca.root_certificate()
-    crl = x509.load_pem_x509_crl(server.ca.crl_path.read_bytes())
-    pdf = prepare_and_render(peer_review_draft().for_audience(FULL_INTERNAL))
-    roles = dict(SAMPLE_SIGNERS)
-    for name in ("Amira Hussain", "Tom Fletcher", "Dr Sarah Whitfield"):
-        key = generate_signing_key()
-        cert = server.ca.issue(
-            CA_PASSPHRASE, key.public_key(), name=name,
-            email=f"{name.split()[-1].lower()}@oak.example", roles=[roles[name]],
-        )  # fmt: skip
-        pdf = sign_report(pdf, credentials(key, cert, [root]), trust_roots=[root], crls=[crl])
-    return pdf
 
 
 def _server_view(database_url: str, review_id: str) -> dict[str, Any]:
@@ -317,26 +202,3 @@ def test_two_day_review_on_two_laptops_one_offline(
             for attachment in ws.reviews.attachments(review):
                 assert ws.reviews.attachment_data(attachment) == PHOTO
             assert SyncService(ws.store, ws.lane).status().open_conflicts == 0
-
-    # The lead signs the report and syncs it; the server verifies, keeps it, locks the review.
-    pdf = _signed_sample_report(server)
-    with lee_laptop.workspace() as ws:
-        SyncService(ws.store, ws.lane).queue_signed_report(review, pdf, ws.current_person.id)
-    assert "Sent 1 change" in lee_laptop.sync().stdout
-    for laptop in (pat_laptop, sam_laptop):
-        assert laptop.sync().returncode == 0
-    engine = create_engine(server.database_url)
-    with Session(engine) as session:
-        locked = session.get(models.Review, review)
-        (kept,) = session.exec(
-            select(models.Record).where(models.Record.entity == "signed_report")
-        ).all()
-    engine.dispose()
-    assert locked is not None
-    assert locked.locked
-    assert kept.blob_sha256 == hashlib.sha256(pdf).hexdigest()
-    for person, laptop in laptops.items():
-        with laptop.workspace() as ws:
-            ((record, data),) = SyncService(ws.store, ws.lane).signed_reports(review)
-            assert data == pdf, person
-            assert record["id"] == kept.entity_id

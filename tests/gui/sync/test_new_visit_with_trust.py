@@ -82,8 +82,10 @@ def _sync(shell: Shell, qtbot: QtBot) -> SyncWiring:
     return wiring
 
 
-def _new_visit(shell: Shell, qtbot: QtBot) -> NewVisitDialog:
+def _new_visit(shell: Shell, qtbot: QtBot, *people: str) -> NewVisitDialog:
+    """The dialog, once the window has read again what the sync brought (school, people)."""
     qtbot.waitUntil(lambda: shell.window.schools_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: set(people) <= set(shell.window.people), timeout=10_000)
     shell.window.select_school(shell.window.schools_model.schools()[0].id)
     dialog = shell.window.open_new_visit()
     assert dialog is not None
@@ -115,7 +117,7 @@ def test_the_dialog_offers_what_the_team_may_use_and_says_the_trust_will_accept(
     lee.enrol(world.lead)
     shell = open_window(lee)
     _sync(shell, qtbot)  # brings the school's people with their trust roles
-    dialog = _new_visit(shell, qtbot)
+    dialog = _new_visit(shell, qtbot, world.lead, world.peer, dee)
     assert [r.role for r in dialog.team] == [Role.LEAD_REVIEWER]  # Lee leads by default
     assert AUDIT not in _kinds(dialog), "Lee is not a safeguarding lead"
     assert "learning-walk" in _kinds(dialog)

@@ -177,3 +177,80 @@ def test_typing_in_the_field_a_colleague_changed_shows_both_texts(
     assert _sync(shell).controller.state is SyncState.SYNCED
     peer.sync.sync_now()
     assert peer.reviews.field_values(world.review)[FIELD].value == "Lee's draft."
+
+
+def test_a_colleagues_judgement_note_and_action_appear_in_place(
+    qtbot: QtBot, world: World, lead_window: tuple[Shell, Laptop, Laptop]
+) -> None:
+    shell, lead, peer = lead_window
+    editor = _open_editor(qtbot, shell, world)
+    criterion = "leadership-and-governance"
+    card = editor.go_to_criterion(criterion)
+    assert card.scale is not None
+    first, second = (level.key for level in card.scale.levels[:2])
+    # The lead's own view first: the editor shows it under the id the store keeps it by.
+    assert card.rating is not None
+    card.rating.setFocus()
+    qtbot.keyClick(card.rating, Qt.Key.Key_1)
+    _wait_saved(qtbot, editor)
+    assert {j.id for j in editor.ctx.judgements} == {  # type: ignore[union-attr]
+        j.id for j in lead.reviews.judgements(world.review)
+    }
+    focused = editor.focusWidget()
+    notes_before = editor.notes_model.rowCount()
+
+    peer.sync.sync_now()
+    peer.reviews.propose_judgement(world.review, criterion, second, "Governors challenge well.")
+    peer.reviews.add_note(world.review, "Minutes show the challenge.", criterion_ids=(criterion,))
+    peer.reviews.add_action(
+        world.review, "Publish the governors' visit log", owner="Head", due=None,
+        criterion_id=criterion,
+    )  # fmt: skip
+    peer.sync.sync_now()
+    _sync_in_window(qtbot, shell)
+
+    qtbot.waitUntil(lambda: "Pat Peer" in card.proposals.text(), timeout=TIMEOUT)
+    assert editor.notes_model.rowCount() == notes_before + 1
+    assert [a.text for a in editor.actions_model.actions()] == ["Publish the governors' visit log"]
+    assert editor.focusWidget() is focused
+    notice = editor.statusBar().currentMessage()
+    assert notice.startswith("Pat Peer changed ")
+    assert "an evidence note" in notice
+    assert "the action “Publish the governors' visit log”" in notice
+    assert first != second
+
+
+def test_the_visit_list_follows_the_review_as_it_moves(
+    qtbot: QtBot, world: World, lead_window: tuple[Shell, Laptop, Laptop]
+) -> None:
+    from reviewer_app.domain.review import ReviewState
+
+    shell, lead, _peer = lead_window
+    window = shell.window
+    qtbot.waitUntil(lambda: window.schools_model.rowCount() == 1, timeout=TIMEOUT)
+    window.select_school(world.school)
+    model = window.school_page.visits_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=TIMEOUT)
+    status = model.index(0, 2)
+    qtbot.waitUntil(lambda: status.data() == "In progress", timeout=TIMEOUT)
+
+    lead.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
+    qtbot.waitUntil(lambda: status.data() == "Ready for sign-off", timeout=TIMEOUT)
+    lead.reviews.set_state(world.review, ReviewState.DRAFT)
+    qtbot.waitUntil(lambda: status.data() == "In progress", timeout=TIMEOUT)
+
+
+def test_the_school_header_never_calls_a_signed_visit_next() -> None:
+    from datetime import date, timedelta
+
+    from reviewer_app.domain.organisation import Role
+    from reviewer_app.domain.visits import Visit, VisitReviewer
+    from reviewer_app.gui.school_page import visits_summary
+
+    today = date(2026, 12, 7)
+    soon = today + timedelta(days=3)
+    lead = VisitReviewer(person_id="lee", role=Role.LEAD_REVIEWER)
+    visit = Visit(id="v1", school_id="s", framework_id="f", planned_start=soon, planned_end=soon,
+                  reviewers=(lead,))  # fmt: skip
+    assert visits_summary([visit], today) == "1 visit · next on 10 Dec 2026"
+    assert visits_summary([visit], today, done={"v1"}) == "1 visit · last on 10 Dec 2026"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_module
 import io
 import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -23,6 +24,8 @@ from console_support import ConsoleServer, csrf_of, enrol_staff, signed_in
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
+from reviewer_app.server.enrolment import issue_code
+from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 TEMPLATE = Path(__file__).parents[3] / "docs" / "framework-template.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,6 +65,14 @@ def _upload(http: httpx.Client, name: str, content: bytes, kind: str = XLSX) -> 
         data={"csrf_token": csrf},
         files={"file": (name, content, kind)},
     )
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The words of a PDF, by poppler's pdftotext."""
+    done = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
+    return " ".join(done.stdout.decode("utf-8").split())
 
 
 def _text(html: str) -> str:
@@ -126,6 +137,18 @@ def test_upload_check_preview_publish_compare_and_retire_in_the_console(
         report = _text(http.get("/console/frameworks/our-learning-walk/1/report").text)
         assert "Report for the school" in report
         assert "Learning starts promptly" in report
+        assert "Download a sample PDF" in report
+        # The sample PDF as the laptops render reports; part of the head teacher's performance
+        # management only in the full internal report.
+        sample = http.get("/console/frameworks/our-learning-walk/1/report.pdf")
+        assert sample.headers["content-type"] == "application/pdf"
+        assert "Sample school (preview)" in _pdf_text(sample.content)
+        core = "/console/frameworks/half-termly-core-visit/2/report.pdf?audience="
+        full = _pdf_text(http.get(core + "full_internal").content).lower()
+        school = _pdf_text(http.get(core + "school_facing").content).lower()
+        assert "performance management" in full
+        assert "performance management" not in school
+        assert http.get(core + "nobody").status_code == 404
 
         # Published from the list; laptops would now receive it.
         csrf = csrf_of(http.get("/console/frameworks").text)
@@ -287,3 +310,94 @@ def _form_of(page: str) -> dict[str, str]:
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         found[name] = html_module.unescape(body)
     return found
+
+
+def test_a_laptop_is_opted_in_to_drafts_from_the_devices_page(console: ConsoleServer) -> None:
+    with console.admin() as s:  # type: ignore[attr-defined]
+        oak = adm.create_trust(s, "Oak Learning Trust").id
+        pat = adm.create_person(
+            s, oak, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
+        ).id
+        code = issue_code(s, pat)
+    enrolled = httpx.post(
+        f"{console.url}/enrol",
+        json={
+            "code": code,
+            "device_name": "Pat's laptop",
+            "protocol_version": PROTOCOL_VERSION,
+            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+        },
+    ).json()
+    device = {"Authorization": f"Bearer {enrolled['device_token']}"}
+
+    def received() -> list[tuple[str, str]]:
+        page = httpx.get(f"{console.url}/framework-library", headers=device).json()
+        return [(d["id"], d["state"]) for d in page["documents"]]
+
+    admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
+    with closing(signed_in(console, admin)) as http:
+        assert _upload(http, "our-walk.xlsx", _workbook("1", {})).status_code == 303
+        assert received() == []  # a draft reaches only laptops opted in
+        page = http.get("/console/devices")
+        assert "Try drafts" in page.text
+        path = f"/console/devices/{enrolled['device_id']}/drafts"
+        done = http.post(path, data={"csrf_token": csrf_of(page.text), "drafts": "on"})
+        assert done.status_code == 303
+        assert "Receives drafts" in http.get("/console/devices").text
+        assert received() == [("our-learning-walk", "draft")]
+        done = http.post(path, data={"csrf_token": csrf_of(page.text), "drafts": "off"})
+        assert done.status_code == 303
+        assert received() == []
+
+
+OVERLAY = b"""\
+kind: framework_overlay
+id: oak-learning-walk
+version: "1"
+extends: learning-walk
+title: Learning walk (Oak)
+rename:
+  climate: "C: Our climate for learning"
+add_look_fors:
+  climate-routines: [Pupils line up calmly at the door]
+add_criteria:
+  climate:
+    - {id: oak-uniform, title: Uniform is worn with pride}
+add_sign_off:
+  - {role: improvement_partner, label: School improvement partner}
+"""
+
+
+def test_an_overlay_of_a_built_in_framework_is_previewed_as_the_laptops_will_have_it(
+    console: ConsoleServer,
+) -> None:
+    with console.admin() as s:  # type: ignore[attr-defined]
+        oak = adm.create_trust(s, "Oak Learning Trust").id
+    admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
+    with closing(signed_in(console, admin)) as http:
+        kept = _upload(http, "oak-walk.yaml", OVERLAY, "application/yaml")
+        assert kept.status_code == 303, _text(kept.text)
+        words = _text(http.get(kept.headers["location"]).text)
+        walk = next(v for v in _built_in_walks() if v)
+        assert f"The trust's: an overlay of learning-walk@{walk}" in words
+        assert "C: Our climate for learning" in words
+        assert "Pupils line up calmly at the door" in words
+        assert "Uniform is worn with pride" in words
+        assert "School improvement partner" in words
+        diff = _text(
+            http.get(
+                "/console/frameworks/changes",
+                params={"before": f"learning-walk@{walk}", "after": "oak-learning-walk@1"},
+            ).text
+        )
+        added = diff.split("Added criteria (1) ", 1)
+        assert len(added) == 2, diff
+        assert "Uniform is worn with pride" in added[1].split("Reworded", 1)[0]
+        assert "Reworded criteria (1)" in diff  # the look-for added to climate-routines
+
+
+def _built_in_walks() -> list[str]:
+    """The versions of the built-in learning walk, newest first."""
+    from reviewer_app.server.framework_library import built_in_library
+
+    return [f.version for f in reversed(built_in_library().versions("learning-walk"))]

@@ -43,6 +43,9 @@ EVERYONE = {
     "/console/account",
     "/console/overview",
     "/console/reviews/{review_id}",
+    "/console/actions",
+    "/console/reports",
+    "/console/reports/{review_id}/{report_id}",
 }
 
 
@@ -107,6 +110,7 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             "person_id": pat,
             "visit_id": visit,
             "review_id": review,
+            "report_id": "no-such-report",
             "device_id": enrolled["device_id"],
             "token": "not-a-real-link",
             "doc_id": "learning-walk",

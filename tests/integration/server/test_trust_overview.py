@@ -6,6 +6,7 @@ only the schools assigned to them)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
@@ -135,3 +136,60 @@ def test_a_reviewer_sees_only_the_schools_assigned_to_them(demo: Session) -> Non
         demo.delete(assignment)
     demo.flush()
     assert tp.trust_overview(demo, peer, tp.OverviewFilters()).rows == []
+
+
+def test_actions_across_the_trust_put_safeguarding_then_overdue_first(demo: Session) -> None:
+    lead = _viewer(demo, "rachel.hughes")
+    today = date(2026, 12, 7)
+    register = tp.action_register(demo, lead, tp.ActionFilters(status="all"), today)
+    assert register.total == len(register.actions) > 30
+    open_ones = [a for a in register.actions if a.status == "open"]
+    assert register.safeguarding_open > 0
+    # Open safeguarding actions are pinned, then overdue ones, then by due date.
+    keys = [
+        (not (a.safeguarding and a.status == "open"), not a.overdue(today))
+        for a in register.actions
+    ]
+    assert keys == sorted(keys)
+    assert register.actions[0].safeguarding
+    assert register.overdue == sum(a.overdue(today) for a in open_ones) > 0
+    # The follow-up trail: outcomes at the school's later visits, a met one closes it.
+    followed = [a for a in register.actions if a.trail]
+    assert followed
+    for action in followed:
+        assert all(step.day > action.review.visit_end for step in action.trail)
+        assert action.status == ("met" if action.trail[-1].outcome == "met" else "open")
+    met = tp.action_register(demo, lead, tp.ActionFilters(status="met"), today)
+    assert met.actions
+    assert {a.status for a in met.actions} == {"met"}
+    overdue = tp.action_register(demo, lead, tp.ActionFilters(status="overdue"), today)
+    assert len(overdue.actions) == register.overdue
+    school = register.actions[0].school
+    by_school = tp.action_register(
+        demo, lead, tp.ActionFilters(school=school.id, status="all"), today
+    )
+    assert {a.school.id for a in by_school.actions} == {school.id}
+    owner = tp.action_register(demo, lead, tp.ActionFilters(owner="SENCO", status="all"), today)
+    assert owner.actions
+    assert {a.owner for a in owner.actions} == {"SENCO"}
+    theme = tp.action_register(demo, lead, tp.ActionFilters(theme="Inclusion", status="all"), today)
+    assert {a.theme for a in theme.actions} == {"Inclusion"}
+
+
+def test_a_reviewer_sees_no_safeguarding_action(demo: Session) -> None:
+    today = date(2026, 12, 7)
+    everything = tp.action_register(
+        demo, _viewer(demo, "rachel.hughes"), tp.ActionFilters(status="all"), today
+    )
+    seen = tp.action_register(
+        demo, _viewer(demo, "mark.ellison"), tp.ActionFilters(status="all"), today
+    )
+    assert seen.total < everything.total
+    assert seen.safeguarding_open == 0
+    assert not any(a.safeguarding for a in seen.actions)
+    assert not any(a.review.framework_id == "safeguarding-audit" for a in seen.actions)
+    assert not any(a.criterion_id == "safeguarding" for a in seen.actions)
+    assert "Safeguarding" not in {a.theme for a in seen.actions}
+    hidden = {a.id for a in everything.actions if a.safeguarding}
+    assert hidden
+    assert hidden.isdisjoint({a.id for a in seen.actions})

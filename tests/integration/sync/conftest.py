@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_world import Laptop, LiveServer, World, build_world, use_memory_keyring
+from sync_world import Laptop, LiveServer, World, build_world, ca_live_server, use_memory_keyring
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,17 @@ def memory_keyring() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path_factory.mktemp("sync-server"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def ca_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server with a trust CA: certificates at enrolment, signed reports checked."""
+    server = ca_live_server(tmp_path_factory.mktemp("ca-server"))
     server.start()
     try:
         yield server

@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -42,7 +42,7 @@ from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
-from reviewer_app.sync.protocol import AppRelease
+from reviewer_app.sync.protocol import AppRelease, LaptopPolicy
 
 
 @dataclass
@@ -62,6 +62,8 @@ class LiveServer:
     extra_routes: Callable[[Any], None] | None = None
     #: The app version the server publishes (as ``serve --app-version`` sets it).
     app_release: AppRelease | None = None
+    #: The trust's rules for laptops (as ``serve --idle-lock-minutes`` sets them).
+    laptop_policy: LaptopPolicy | None = None
     #: The server's database (a SQLite file in ``folder`` unless told).
     database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
@@ -74,7 +76,11 @@ class LiveServer:
         (self.folder / "blobs").mkdir(exist_ok=True)
         app = create_app(
             server_context(
-                self.engine, BlobStore(self.folder / "blobs"), self.authority, self.app_release
+                self.engine,
+                BlobStore(self.folder / "blobs"),
+                self.authority,
+                self.app_release,
+                self.laptop_policy,
             )
         )
         if self.extra_routes is not None:
@@ -120,6 +126,18 @@ class LiveServer:
     def code_for(self, person_id: str) -> str:
         with write_session(self.engine) as session:
             return issue_code(session, person_id)
+
+
+#: The passphrase of the trust CA of :func:`ca_live_server`.
+CA_PASSPHRASE = b"the trust admin's CA passphrase"
+
+
+def ca_live_server(folder: Path) -> LiveServer:
+    """A server with a real trust CA folder (as ``serve --ca-dir --ca-passphrase-file``)."""
+    from reviewer_app.reports.ca import CaFolder
+
+    CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
+    return LiveServer(folder, authority=TrustAuthority(folder / "ca", CA_PASSPHRASE))
 
 
 WALK = "learning_walk"
@@ -350,6 +368,27 @@ class _KeepOpenClient(SyncClient):
 
     def close(self) -> None:
         pass
+
+
+def serve_on(backend: str, folder: Path) -> Iterator[LiveServer]:
+    """The real server on ``backend`` ("sqlite", or "postgres": a throwaway database), for a
+    module fixture parametrized with ``support.throwaway_postgres.BACKENDS``."""
+    from support.throwaway_postgres import ThrowawayPostgres, postgres_base_url
+
+    postgres: ThrowawayPostgres | None = None
+    url = None
+    if backend == "postgres":
+        postgres = ThrowawayPostgres(postgres_base_url())
+        postgres.create()
+        url = postgres.url
+    server = LiveServer(folder, database_url=url)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if postgres is not None:
+            postgres.drop()
 
 
 def use_memory_keyring() -> Callable[[], None]:

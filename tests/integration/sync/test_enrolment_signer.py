@@ -13,30 +13,15 @@ import pytest
 from cryptography import x509
 from keyring.backends import fail
 from sqlmodel import select
-from sync_world import Laptop, LiveServer, World, build_world
+from sync_world import CA_PASSPHRASE, Laptop, LiveServer, World, build_world
 
 from reviewer_app.reports.ca import CaFolder, is_self_issued
 from reviewer_app.reports.keys import SigningKeyError
 from reviewer_app.server import models
 from reviewer_app.server.database import write_session
-from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.services import enrolment
 from reviewer_app.services.signing_identity import SigningIdentity, trust_material
 from reviewer_app.storage.local_settings import get_setting
-
-CA_PASSPHRASE = b"the trust admin's CA passphrase"
-
-
-@pytest.fixture(scope="module")
-def ca_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("ca-server")
-    CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
-    server = LiveServer(folder, authority=TrustAuthority(folder / "ca", CA_PASSPHRASE))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

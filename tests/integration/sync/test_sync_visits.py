@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from sqlmodel import select
-from sync_world import Laptop, LiveServer, World, build_world
+from sync_world import Laptop, LiveServer, World, build_world, serve_on
 
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
@@ -27,7 +27,7 @@ from reviewer_app.services.visit_sync import VISITS_QUEUED
 from reviewer_app.storage.local_settings import delete_setting
 from reviewer_app.storage.outbox import OpState, pending_ops
 from reviewer_app.storage.visit_repository import VisitRepository
-from support.throwaway_postgres import BACKENDS, ThrowawayPostgres, postgres_base_url
+from support.throwaway_postgres import BACKENDS
 
 MakeLaptop = Callable[[str], Laptop]
 WALK = "learning-walk"  # installed on every laptop (frameworks/learning-walk.yaml)
@@ -38,20 +38,7 @@ def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """The real server on SQLite and on PostgreSQL (this module's tests run on both)."""
-    postgres: ThrowawayPostgres | None = None
-    url = None
-    if request.param == "postgres":
-        postgres = ThrowawayPostgres(postgres_base_url())
-        postgres.create()
-        url = postgres.url
-    server = LiveServer(tmp_path_factory.mktemp("visit-server"), database_url=url)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        if postgres is not None:
-            postgres.drop()
+    yield from serve_on(request.param, tmp_path_factory.mktemp("visit-server"))
 
 
 @pytest.fixture

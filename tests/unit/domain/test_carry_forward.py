@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from reviewer_app.domain.carry_forward import (
     answers_to_carry,
-    carried_rationale,
+    carried_note,
     is_carried_forward,
     unconfirmed,
 )
@@ -19,11 +19,14 @@ from reviewer_app.paths import frameworks_dir
 LIBRARY = load_library(frameworks_dir())
 
 
-def _agreed(criterion: str, level: str, rationale: str = "", minute: int = 0) -> Judgement:
+def _agreed(
+    criterion: str, level: str, carried_from: date | None = None, minute: int = 0
+) -> Judgement:
     when = datetime(2025, 9, 15, 10, minute, tzinfo=UTC)
     return Judgement(
-        f"j-{criterion}-{minute}", "r1", criterion, "lead", level, when, rationale, agreed=True
-    )
+        f"j-{criterion}-{minute}", "r1", criterion, "lead", level, when, "", agreed=True,
+        carried_forward_from=carried_from,
+    )  # fmt: skip
 
 
 def test_only_unchanged_criteria_are_carried_with_their_fields() -> None:
@@ -42,10 +45,14 @@ def test_only_unchanged_criteria_are_carried_with_their_fields() -> None:
 
 def test_a_carried_answer_is_missing_until_confirmed() -> None:
     walk = LIBRARY.get("half-termly-core-visit", "2")
-    note = carried_rationale(date(2025, 9, 15))
+    note = carried_note(date(2025, 9, 15))
     assert note == "Carried forward from the signed review of 15 September 2025: confirm."
-    carried = _agreed("direction", "in_line", note)
+    carried = _agreed("direction", "in_line", date(2025, 9, 15))
     assert is_carried_forward(carried)
+    # The mark is a field of its own: a rationale that happens to say the words is not one.
+    assert not is_carried_forward(
+        Judgement("j-x", "r1", "direction", "lead", "in_line", carried.created_at, note, True)
+    )
     assert unconfirmed([carried]) == {"direction"}
     progress = review_progress(
         walk, levels={"direction": "in_line"}, fields=[], school_facts={}, roles=[],

@@ -180,3 +180,62 @@ def test_store_at_0003_upgrades_to_school_categorisation(tmp_path: Path, prompt:
     store.close()
     assert probe_store(path, key, passphrase=True) == schema.HEAD
     assert schema.REVISIONS.index("0004") < schema.REVISIONS.index(schema.HEAD)
+
+
+def test_store_at_0008_moves_the_carried_forward_mark_out_of_the_rationale(
+    tmp_path: Path, prompt: Any
+) -> None:
+    from sqlmodel import Session
+
+    from reviewer_app.storage.review_repository import ReviewRepository
+
+    path = tmp_path / "reviewer.db"
+    key = _store_at_revision(path, prompt, "0008")
+    trust = Trust(id="t1", name="Fenwick Trust")
+    school = School(
+        id="s1", trust_id="t1", urn="139876", name="Fenwick Primary", phase=Phase.PRIMARY
+    )
+    person = Person(
+        id="p1", trust_id="t1", name="Ada Lister", email="ada@fenwick.example",
+        roles=frozenset({Role.LEAD_REVIEWER}),
+    )  # fmt: skip
+    visit = Visit(
+        id="v1", school_id="s1", framework_id="our-audit", planned_start=date(2026, 9, 14),
+        planned_end=date(2026, 9, 14), reviewers=(VisitReviewer("p1", Role.LEAD_REVIEWER),),
+        status=VisitStatus.IN_PROGRESS,
+    )  # fmt: skip
+    engines = create_engines(path, key)
+    with Session(engines.write) as session, session.begin():
+        OrganisationRepository(session).save_trust(trust)
+        OrganisationRepository(session).save_school(school)
+        OrganisationRepository(session).save_person(person)
+        VisitRepository(session).save_visit(visit)
+        sql = session.connection().exec_driver_sql
+        sql(
+            "INSERT INTO review (id, visit_id, framework_id, framework_version, framework_hash, "
+            "framework_snapshot, state, amendment_reason) VALUES "
+            "('r1', 'v1', 'our-audit', '2', 'h', '{}', 'in_progress', '')"
+        )
+        for judgement_id, rationale in (
+            ("carried", "Carried forward from the signed review of 15 September 2025: confirm."),
+            ("own", "Seen in every class."),
+            ("odd", "Carried forward from the signed review of last year: confirm."),
+        ):
+            sql(
+                "INSERT INTO judgement (id, review_id, criterion_id, author_id, level_key, "
+                "created_at, rationale, agreed) VALUES (?, 'r1', ?, 'p1', 'met', "
+                "'2026-09-14T09:00:00+00:00', ?, 1)",
+                (judgement_id, judgement_id, rationale),
+            )
+    engines.dispose()
+
+    store = open_store(path, passphrase=prompt)
+    with store.reading() as session:
+        found = {j.id: j for j in ReviewRepository(session).judgements("r1")}
+    store.close()
+    assert found["carried"].carried_forward_from == date(2025, 9, 15)
+    assert found["carried"].rationale == ""
+    assert found["own"].carried_forward_from is None
+    assert found["own"].rationale == "Seen in every class."
+    assert found["odd"].carried_forward_from is None  # not a mark the app wrote: left as it is
+    assert probe_store(path, key, passphrase=True) == schema.HEAD

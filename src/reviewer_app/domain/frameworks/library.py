@@ -1,3 +1,5 @@
+# Longer than 600 lines because loading and the cross-file checks of the library work on one set of
+# indexes.
 """The installed frameworks, scales, schemes and profiles, loaded and checked as one library.
 
 ``load_library(folder)`` reads every ``*.yaml`` under the folder (the JSON Schema folder aside),

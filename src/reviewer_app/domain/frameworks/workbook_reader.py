@@ -1,3 +1,5 @@
+# Longer than 600 lines because every sheet's reader keeps the cell positions for the checker's
+# messages in one map.
 """Read a framework workbook back into a framework document, remembering where each value was.
 
 :func:`read_framework_workbook` turns the ``.xlsx`` bytes into the same data a YAML file holds,

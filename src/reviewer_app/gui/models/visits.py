@@ -1,18 +1,28 @@
-"""A school's visits as a table: dates, visit kind, status, team. Newest first."""
+"""A school's visits as a table: dates, visit kind, status, team. Newest first.
+
+The status column shows how far each visit's work has got (``services.visit_progress``): in
+progress, ready for sign-off, waiting for signatures, signed. :meth:`VisitTableModel.set_tracks`
+updates only the rows whose progress moved.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from reviewer_app.domain.organisation import Role
+from reviewer_app.domain.visit_progress import VisitProgress
 from reviewer_app.domain.visits import Visit
+
+if TYPE_CHECKING:
+    from reviewer_app.services.visit_progress import VisitTrack
 
 #: The :class:`Visit` behind a row.
 VisitRole = Qt.ItemDataRole.UserRole + 1
-#: The visit's :class:`VisitStatus` (the status column paints it as a chip).
+#: The visit's :class:`VisitProgress` (the status column paints it as a chip).
 StatusRole = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -50,6 +60,7 @@ class VisitTableModel(QAbstractTableModel):
         self._visits: list[Visit] = []
         self._kind_titles: Mapping[str, str] = {}
         self._people: Mapping[str, str] = {}
+        self._tracks: dict[str, VisitTrack] = {}
 
     def set_visits(
         self,
@@ -57,12 +68,38 @@ class VisitTableModel(QAbstractTableModel):
         *,
         kind_titles: Mapping[str, str],
         people: Mapping[str, str],
+        tracks: Mapping[str, VisitTrack] | None = None,
     ) -> None:
         self.beginResetModel()
         self._visits = list(visits)
         self._kind_titles = dict(kind_titles)
         self._people = dict(people)
+        if tracks is not None:
+            self._tracks = dict(tracks)
         self.endResetModel()
+
+    def set_tracks(self, tracks: Mapping[str, VisitTrack]) -> list[str]:
+        """New progress for some visits: only their rows are redrawn. Returns the visit ids
+        whose progress moved."""
+        moved = []
+        for row, visit in enumerate(self._visits):
+            track = tracks.get(visit.id)
+            if track is None or track == self._tracks.get(visit.id):
+                continue
+            self._tracks[visit.id] = track
+            moved.append(visit.id)
+            cell = self.index(row, STATUS)
+            self.dataChanged.emit(cell, cell)
+        return moved
+
+    def progress(self, visit: Visit) -> VisitProgress:
+        """How far the visit's work has got (from its status until its review is read)."""
+        track = self._tracks.get(visit.id)
+        return track.progress if track is not None else VisitProgress(visit.status.value)
+
+    def review_ids(self) -> set[str]:
+        """The current reviews of the visits shown."""
+        return {t.review_id for t in self._tracks.values() if t.review_id is not None}
 
     def visits(self) -> list[Visit]:
         return list(self._visits)
@@ -111,13 +148,13 @@ class VisitTableModel(QAbstractTableModel):
             if column == KIND:
                 return self.kind_title(visit)
             if column == STATUS:
-                return visit.status.label
+                return self.progress(visit).label
             if column == TEAM:
                 return self.team_text(visit)
         if role == Qt.ItemDataRole.ToolTipRole and column == TEAM:
             return self.team_text(visit)
         if role == StatusRole:
-            return visit.status
+            return self.progress(visit)
         if role == VisitRole:
             return visit
         return None

@@ -224,7 +224,7 @@ class ActionsPage(QScrollArea):
 
     def _add(self) -> None:
         text = self.text_edit.toPlainText().strip()
-        self.due_edit._finish()
+        self.due_edit.finish()
         problems = []
         if not text:
             problems.append("Say what is to be done.")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from reviewer_app.gui.review_editor.writes import EditorChanges
 
 
@@ -66,7 +68,7 @@ class RateCommand(QUndoCommand):
 class ConfirmCommand(QUndoCommand):
     """A carried-forward answer was confirmed; undo marks it carried forward again."""
 
-    def __init__(self, editor: EditorChanges, criterion_id: str, level: str, carried: str) -> None:
+    def __init__(self, editor: EditorChanges, criterion_id: str, level: str, carried: date) -> None:
         super().__init__("confirm a carried-forward answer")
         self.editor, self.criterion_id, self.level, self.carried = (
             editor,
@@ -80,7 +82,7 @@ class ConfirmCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.editor.write_judgement(
-            self.criterion_id, self.level, agreed=True, rationale=self.carried
+            self.criterion_id, self.level, agreed=True, carried_forward_from=self.carried
         )
 
 

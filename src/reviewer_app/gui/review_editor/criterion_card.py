@@ -350,12 +350,12 @@ class CriterionCard(QFrame):
                 return editor.control
         return self.evidence_button
 
-    def show_carried_forward(self, rationale: str, *, may_confirm: bool) -> None:
+    def show_carried_forward(self, note: str, *, may_confirm: bool) -> None:
         """Mark the answer as carried forward from an earlier review until it is confirmed
-        (``rationale`` empty: not carried, or confirmed)."""
-        self.carried.setText(rationale)
-        self.carried.setVisible(bool(rationale))
-        self.confirm_button.setVisible(bool(rationale) and may_confirm)
+        (``note`` empty: not carried, or confirmed)."""
+        self.carried.setText(note)
+        self.carried.setVisible(bool(note))
+        self.confirm_button.setVisible(bool(note) and may_confirm)
 
     def show_levels(
         self,

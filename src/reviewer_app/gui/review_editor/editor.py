@@ -1,3 +1,5 @@
+# Longer than 600 lines because the window still builds its header, navigation and file drops
+# itself (split: issue 15 item 3).
 """The review editor window, generated from the framework snapshot the review is frozen to.
 
 Left: the sections with completion counts, then next steps, follow-up and the sign-off check.
@@ -34,11 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.domain.carry_forward import is_carried_forward
-from reviewer_app.domain.changes import ReviewChanges
+from reviewer_app.domain.carry_forward import carried_note, is_carried_forward
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
 from reviewer_app.domain.review import (
-    FieldValue,
     ReviewState,
     agreed_judgement,
     current_judgements,
@@ -62,6 +62,7 @@ from reviewer_app.gui.review_editor.evidence_panel import (
     EvidencePanel,
     NotesModel,
 )
+from reviewer_app.gui.review_editor.incoming import IncomingChanges
 from reviewer_app.gui.review_editor.report_menu import ReportActions
 from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_nav import SectionNavDelegate
@@ -71,6 +72,7 @@ from reviewer_app.gui.review_editor.writes import EditorChanges
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
+    from reviewer_app.gui.screen_privacy import ScreenPrivacy
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.paths import AppPaths
     from reviewer_app.services.workspace import Workspace
@@ -83,8 +85,6 @@ TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Between a section's title and its count: no-break spaces keep the count with the title's
 #: last word when a long title wraps.
 NAV_SEPARATOR = "\u00a0\u00a0·\u00a0\u00a0"
-#: How long the notice of a colleague's change stays in the status bar.
-NOTICE_MS = 15_000
 
 
 class ReviewEditor(QMainWindow):
@@ -148,7 +148,8 @@ class ReviewEditor(QMainWindow):
         self.setAcceptDrops(True)
         #: What changed in the store (a sync, another window): redrawn in place.
         self.bridge = bridge if bridge is not None else ChangeBridge(workspace.lane.changes, self)
-        self.bridge.review_changed.connect(self._review_changed)
+        self.incoming = IncomingChanges(self)
+        self.bridge.review_changed.connect(self.incoming.review_changed)
         self.load(review_id)
 
     # ------------------------------------------------------------------ loading
@@ -243,6 +244,7 @@ class ReviewEditor(QMainWindow):
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(root)
+        self._cover_restricted_evidence()
         self._route_file_drops(self.evidence)
         root.show()  # a widget added to a visible window is otherwise shown only later
         self.loading = QLabel()
@@ -278,39 +280,6 @@ class ReviewEditor(QMainWindow):
         # Reading thousands of notes holds Python's lock for a while: start once the first
         # section is on screen, so it does not slow that down.
         call_after_paint(self.stack, read_notes, at_most_ms=200)
-
-    def _review_changed(self, changes: ReviewChanges) -> None:
-        """A notice from the change feed: what a sync brought into this review is shown in
-        place, without moving the focus or the scroll position."""
-        ctx = self.ctx
-        if ctx is None or self._closed or changes.review_id != ctx.review.id:
-            return
-        if not changes.pulled or not changes.fields:
-            return
-        reviews, review_id, wanted = self.workspace.reviews, ctx.review.id, changes.fields
-
-        def read() -> dict[str, FieldValue]:
-            values = reviews.field_values(review_id)
-            return {k: v for k, v in values.items() if k in wanted}
-
-        def arrived(values: dict[str, FieldValue]) -> None:
-            shown = self.changes.fields_arrived(ctx, values)
-            if shown:
-                self._tell_changed(
-                    [(values[k].author_id, ctx.framework.field_title(k)) for k in shown]
-                )
-
-        self.tasks.run(read, on_done=arrived, context=self)
-
-    def _tell_changed(self, changes: list[tuple[str, str]]) -> None:
-        """A short notice of who changed what (in the status bar, for a while)."""
-        ctx = self.ctx
-        assert ctx is not None
-        by_person: dict[str, list[str]] = {}
-        for author_id, what in changes:
-            by_person.setdefault(ctx.name_of(author_id), []).append(what)
-        text = "; ".join(f"{who} changed {', '.join(whats)}" for who, whats in by_person.items())
-        self.statusBar().showMessage(f"{text}.", NOTICE_MS)
 
     def _notes_failed(self, error: BaseException) -> None:
         """The review is open but its notes could not be read: say so where they would be."""
@@ -532,6 +501,7 @@ class ReviewEditor(QMainWindow):
         self._route_file_drops(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
+            self._cover_restricted(page)
         self._chain_tab_order()
         self._apply_lock_to(page)
         return page
@@ -727,7 +697,13 @@ class ReviewEditor(QMainWindow):
                 f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
             )
         card.show_levels(own, agreed.level_key if agreed else None, proposals, agreed_by)
-        carried = agreed.rationale if is_carried_forward(agreed) and agreed is not None else ""
+        carried = (
+            carried_note(agreed.carried_forward_from)
+            if is_carried_forward(agreed)
+            and agreed is not None
+            and agreed.carried_forward_from is not None
+            else ""
+        )
         card.show_carried_forward(carried, may_confirm=ctx.is_lead and not ctx.read_only)
 
     def update_evidence_counts(self, page: SectionPage) -> None:
@@ -922,6 +898,39 @@ class ReviewEditor(QMainWindow):
             self.changes.attach_file(path)
         if files:
             event.acceptProposedAction()
+
+    def screen_privacy(self) -> ScreenPrivacy | None:
+        """The main window's idle lock and "hide restricted content" switch (none when this
+        editor has no main window, as in some tests)."""
+        return getattr(self.parentWidget(), "privacy", None)
+
+    def _cover_restricted(self, page: SectionPage) -> None:
+        """Register the parts of a page with safeguarding detail, so Ctrl+Shift+H covers them:
+        the whole page for a section for safeguarding roles (or of a safeguarding framework),
+        else each criterion card for safeguarding roles."""
+        privacy, ctx = self.screen_privacy(), self.ctx
+        if privacy is None or ctx is None:
+            return
+        section = page.section
+        if ctx.framework.visible_to or (section is not None and section.visible_to):
+            privacy.cover_restricted(page)
+            return
+        for card in page.cards.values():
+            if card.criterion.visible_to:
+                privacy.cover_restricted(card)
+
+    def _cover_restricted_evidence(self) -> None:
+        """The evidence beside a review with any safeguarding part may quote it: covered too."""
+        privacy, ctx = self.screen_privacy(), self.ctx
+        if privacy is None or ctx is None:
+            return
+        framework = ctx.framework
+        restricted = bool(framework.visible_to) or any(
+            section.visible_to or any(c.visible_to for c in section.criteria)
+            for section in framework.sections
+        )
+        if restricted:
+            privacy.cover_restricted(self.evidence)
 
     def _route_file_drops(self, root: QWidget) -> None:
         """Files dropped on a text box are attached, not pasted in as their path."""

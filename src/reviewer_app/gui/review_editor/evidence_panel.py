@@ -1,3 +1,5 @@
+# Longer than 600 lines because the capture bar, notes and files models live with the panel (to
+# split: models/notes.py).
 """Evidence: the quick-capture bar, the notes list (model/view, fine with thousands of notes)
 and the photos and files strip with a viewer.
 

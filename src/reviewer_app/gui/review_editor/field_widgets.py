@@ -1,3 +1,5 @@
+# Longer than 600 lines because one factory per field kind, each a few lines, and their shared
+# FieldEditor.
 """Widgets generated from a framework's field specs, one factory per field kind.
 
 Each :class:`FieldEditor` shows a label, help and a control for one :class:`FieldSpec` and stores
@@ -86,7 +88,7 @@ class DateLine(QLineEdit):
         self.setPlaceholderText("dd/mm/yyyy, today or +7")
         self.setAccessibleDescription("Type a date such as 23/11/2026, 23/11, today or +7.")
         self._date: date | None = None
-        self.editingFinished.connect(self._finish)
+        self.editingFinished.connect(self.finish)
 
     def chosen_date(self) -> date | None:
         return self._date
@@ -96,7 +98,8 @@ class DateLine(QLineEdit):
         self.setText(show_date(value) if value else "")
         self.setProperty("invalid", False)
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
+        """Read the typed date (when the person leaves the box, or the form is sent)."""
         try:
             value = parse_date(self.text())
         except ValueError:

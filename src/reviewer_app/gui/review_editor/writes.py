@@ -1,3 +1,5 @@
+# Longer than 600 lines because it holds every kind of edit the editor makes (to become a Qt-free
+# controller: issue 15).
 """The editor's changes: each becomes an undoable command whose write goes through the SaveQueue
 to the writer lane. What the editor shows is updated at once (visibility and counts follow
 the answer typed), and the store catches up within the debounce.
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -260,9 +262,14 @@ class EditorChanges:
         assert ctx is not None
         self.editor.set_current_criterion(criterion_id)
         agreed = agreed_judgement(ctx.judgements, criterion_id)
-        if is_carried_forward(agreed) and agreed is not None and agreed.level_key is not None:
+        if (
+            is_carried_forward(agreed)
+            and agreed is not None
+            and agreed.level_key is not None
+            and agreed.carried_forward_from is not None
+        ):
             self.editor.undo_stack.push(
-                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.rationale)
+                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.carried_forward_from)
             )
 
     def _level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
@@ -280,25 +287,35 @@ class EditorChanges:
         return max(found, key=lambda j: (j.created_at, j.id)).level_key
 
     def write_judgement(
-        self, criterion_id: str, level: str | None, *, agreed: bool, rationale: str = ""
+        self,
+        criterion_id: str,
+        level: str | None,
+        *,
+        agreed: bool,
+        rationale: str = "",
+        carried_forward_from: date | None = None,
     ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
-        ctx.judgements.append(
-            Judgement(
-                new_id(),
-                ctx.review.id,
-                criterion_id,
-                ctx.me.id,
-                level,
-                _now(),
-                rationale,
-                agreed=agreed,
-            )
+        # One record, one id: the editor shows it under the id the store keeps it by.
+        judgement = Judgement(
+            new_id(),
+            ctx.review.id,
+            criterion_id,
+            ctx.me.id,
+            level,
+            _now(),
+            rationale,
+            agreed=agreed,
+            carried_forward_from=carried_forward_from,
         )
+        ctx.judgements.append(judgement)
         reviews = self.editor.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
-        self.editor.saver.submit(write, ctx.review.id, criterion_id, level, rationale)
+        self.editor.saver.submit(
+            write, ctx.review.id, criterion_id, level, rationale,
+            carried_forward_from=carried_forward_from, judgement_id=judgement.id,
+        )  # fmt: skip
         self.editor.show_card_levels(self.editor.card(criterion_id))
         self._changed()
 
@@ -551,9 +568,10 @@ class EditorChanges:
     ) -> None:
         ctx = self.editor.ctx
         assert ctx is not None
-        ctx.follow_ups.append(
-            ActionFollowUp(new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, _now())
+        follow_up = ActionFollowUp(
+            new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, _now()
         )
+        ctx.follow_ups.append(follow_up)
         if show:
             from reviewer_app.domain.review_progress import FOLLOW_UP_SECTION
             from reviewer_app.gui.review_editor.actions_page import FollowUpPage
@@ -567,6 +585,7 @@ class EditorChanges:
             action_id,
             outcome,
             evidence,
+            follow_up_id=follow_up.id,
         )
         self._changed()
 

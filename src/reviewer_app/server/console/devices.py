@@ -31,7 +31,41 @@ def device_list(request: Request) -> Response:
         show = request.query_params.get("show", "")
         if show != "all":
             rows = [(d, p) for d, p in rows if d.revoked_at is None and p.active]
-        return render(request, "devices/list.html", {"rows": rows, "show": show}, user=user)
+        drafts = set(session.exec(select(models.LibraryDraftDevice.device_id)).all())
+        return render(
+            request,
+            "devices/list.html",
+            {"rows": rows, "show": show, "drafts": drafts},
+            user=user,
+        )
+
+
+@router.post("/console/devices/{device_id}/drafts")
+def drafts(request: Request, device_id: str, form: FormDep) -> Response:
+    """Opt a laptop in to (or out of) the trust's draft frameworks, to try one before it is
+    published."""
+    from reviewer_app.server import audit
+    from reviewer_app.server.framework_library import set_drafts
+
+    with console_action(request, form) as (session, user):
+        device = owned(session, models.Device, device_id, user)
+        on = form.get("drafts") == "on"
+        set_drafts(session, device.id, on)
+        audit.record(
+            session, user.actor, "device.drafts",
+            f"Laptop {device.name} {'receives' if on else 'no longer receives'} draft frameworks",
+            trust_id=user.trust.id, subject_id=device.id,
+        )  # fmt: skip
+        return redirect(
+            "/console/devices",
+            user=user,
+            flash=f"{device.name} "
+            + (
+                "receives the trust's draft frameworks at its next sync, to try them."
+                if on
+                else "receives published frameworks only from its next sync."
+            ),
+        )
 
 
 @router.post("/console/devices/{device_id}/revoke")

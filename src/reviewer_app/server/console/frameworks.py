@@ -263,6 +263,30 @@ def report_preview(request: Request, doc_id: str, version: str) -> Response:
         )
 
 
+@router.get("/console/frameworks/{doc_id}/{version}/report.pdf")
+def report_pdf(request: Request, doc_id: str, version: str) -> Response:
+    """A sample report (an empty review) for one audience, as the laptops render it."""
+    from reviewer_app.reports.document import STANDARD_AUDIENCES
+    from reviewer_app.server.console.web import secure_headers
+
+    with console_page(request) as (session, user):
+        framework, entry = _resolved(session, user, doc_id, version)
+        audience = request.query_params.get("audience", "school_facing")
+        if audience not in STANDARD_AUDIENCES or audience not in {
+            a.key for a in framework.audiences
+        }:
+            raise PageNotFound(f"{framework.title} has no report for '{audience}'.")
+        pdf = preview.sample_report_pdf(framework, user.trust.name, audience)
+        name = f"{entry.id}@{entry.version}-{audience.replace('_', '-')}-sample.pdf"
+        return secure_headers(
+            Response(
+                pdf,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        )
+
+
 def _resolved(session: Session, user: ConsoleUser, doc_id: str, version: str) -> Any:
     try:
         return preview.resolve(session, user.trust.id, doc_id, version)

@@ -27,6 +27,8 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "/console", allow=None),
     NavItem("Overview", "/console/overview", allow=None),
+    NavItem("Actions", "/console/actions", allow=None),
+    NavItem("Signed reports", "/console/reports", allow=None),
     NavItem("Schools", "/console/schools"),
     NavItem("People", "/console/people"),
     NavItem("Visits", "/console/visits"),

@@ -1,5 +1,6 @@
 """Trust oversight (issue 17): the trust overview (schools by area, the latest agreed view of
-each with its direction) and a review's evidence behind each cell.
+each with its direction), a review's evidence behind each cell, and the actions across the
+trust with their follow-up trail, and the signed reports the trust has received.
 
 Everyone signed in may open these pages; what they show follows
 :mod:`reviewer_app.server.trust_picture` (the central team sees every school, others the schools
@@ -9,20 +10,28 @@ restricted detail is recorded in the audit log.
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from sqlmodel import select
 from starlette.responses import Response
+from starlette.responses import Response as StarletteResponse
 
-from reviewer_app.server import models
+from reviewer_app.server import audit, models
 from reviewer_app.server.audit import Actor
 from reviewer_app.server.console.auth import PageNotFound, console_page
 from reviewer_app.server.console.schools import phase_label
-from reviewer_app.server.console.web import render
+from reviewer_app.server.console.web import render, secure_headers
+from reviewer_app.server.report_signers import signers_of
+from reviewer_app.server.request_context import context_of
 from reviewer_app.server.restricted_reads import record_restricted_read
 from reviewer_app.server.trust_picture import (
+    ActionFilters,
     OverviewFilters,
     Viewer,
+    action_register,
     review_detail,
+    signed_reports,
     trust_overview,
 )
 
@@ -96,4 +105,94 @@ def review(request: Request, review_id: str) -> Response:
             "oversight/review.html",
             {"detail": detail, "names": names, "phase_label": phase_label},
             user=user,
+        )
+
+
+STATUSES = [("open", "Open"), ("overdue", "Overdue"), ("met", "Met"), ("all", "All")]
+
+
+def _action_filters(request: Request) -> ActionFilters:
+    query = request.query_params
+    status = query.get("status", "open")
+    return ActionFilters(
+        school=query.get("school", "").strip(),
+        owner=query.get("owner", "").strip(),
+        theme=query.get("theme", "").strip(),
+        status=status if status in dict(STATUSES) else "open",
+    )
+
+
+@router.get("/console/actions")
+def actions(request: Request) -> Response:
+    with console_page(request, allow=None) as (session, user):
+        viewer = Viewer.of(session, user.person)
+        filters = _action_filters(request)
+        today = date.today()
+        register = action_register(session, viewer, filters, today)
+        return render(
+            request,
+            "oversight/actions.html",
+            {
+                "register": register,
+                "filters": filters,
+                "statuses": STATUSES,
+                "today": today,
+                "safeguarding": viewer.safeguarding,
+            },
+            user=user,
+        )
+
+
+@router.get("/console/reports")
+def reports(request: Request) -> Response:
+    with console_page(request, allow=None) as (session, user):
+        viewer = Viewer.of(session, user.person)
+        blobs = context_of(request).blobs
+        entries = signed_reports(session, viewer)
+        return render(
+            request,
+            "oversight/reports.html",
+            {
+                "reports": [(e, signers_of(e.sha256, blobs.read(e.sha256))) for e in entries],
+                "safeguarding": viewer.safeguarding,
+            },
+            user=user,
+        )
+
+
+@router.get("/console/reports/{review_id}/{report_id}")
+def report_file(request: Request, review_id: str, report_id: str) -> Response:
+    """The signed PDF itself, for those who may see it (a download is audited like a read)."""
+    with console_page(request, allow=None) as (session, user):
+        viewer = Viewer.of(session, user.person)
+        entry = next(
+            (
+                e
+                for e in signed_reports(session, viewer)
+                if e.review.review_id == review_id and e.record_id == report_id
+            ),
+            None,
+        )
+        data = context_of(request).blobs.read(entry.sha256) if entry else None
+        if entry is None or data is None:
+            raise PageNotFound("There is no such signed report that you may see.")
+        review_row = session.get(models.Review, review_id)
+        assert review_row is not None
+        audit.record(
+            session,
+            Actor.person(user.person, via="console"),
+            "report.download",
+            f"{user.person.name} downloaded the signed {entry.framework_title} report of "
+            f"{entry.school.name} ({entry.review.visit_end:%-d %b %Y})",
+            trust_id=user.trust.id,
+            subject_id=review_id,
+        )
+        name = f"{entry.school.name} {entry.framework_title} {entry.review.visit_end}.pdf"
+        safe = "".join(c if c.isalnum() or c in " -." else "-" for c in name)
+        return secure_headers(
+            StarletteResponse(
+                data,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+            )
         )

@@ -1,0 +1,178 @@
+"""Trusted time: an RFC 3161 time-stamping authority for the trust, and the laptop's client.
+
+The trust server runs :class:`TimeStampAuthority` with a time-stamping certificate its own CA
+issues (extended key usage ``timeStamping`` only, so the key can vouch for times and nothing
+else). Each answer is a CMS ``SignedData`` over a ``TSTInfo`` (the hashed message, the server's
+UTC time, a random serial, the request's nonce), signed with pyHanko's general CMS signer, so the
+token carries the ESS signing-certificate attribute RFC 3161 requires. pyHanko's own
+``DummyTimeStamper`` is for tests and RSA-only; this one signs with the trust's EC P-256 key.
+
+:class:`ServerTimeStamper` is the laptop's side: a pyHanko ``TimeStamper`` whose requests go
+to the trust server through a callable (the sync client's authenticated POST), so signing
+online adds a timestamp token to the signature, and a document timestamp can be added later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from reviewer_app.domain.errors import ReviewerError
+
+#: Reviewer's time-stamping policy (a UUID-based OID, RFC 4122 / ITU-T X.667; no registry).
+POLICY_OID = "2.25.203655420593474718238710125917414958431"
+#: Digest algorithms the authority accepts in a request, with their digest lengths.
+_DIGESTS = {"sha256": 32, "sha384": 48, "sha512": 64}
+#: Media types of RFC 3161 over HTTP.
+QUERY_TYPE = "application/timestamp-query"
+REPLY_TYPE = "application/timestamp-reply"
+
+
+class TimeStampRequestError(ReviewerError):
+    """A time-stamp request the authority cannot answer (not DER, unknown digest, wrong size)."""
+
+
+class TimeStampAuthority:
+    """Answers RFC 3161 requests with tokens signed by the trust's time-stamping key."""
+
+    def __init__(
+        self,
+        certificate: x509.Certificate,
+        private_key: ec.EllipticCurvePrivateKey,
+        chain: tuple[x509.Certificate, ...] = (),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko.sign.signers import SimpleSigner
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        def asn1(cert: x509.Certificate) -> Any:
+            return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+        self.certificate = certificate
+        self._cert = asn1(certificate)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        key_info = asn1_keys.PrivateKeyInfo.load(
+            private_key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        self._signer = SimpleSigner(
+            signing_cert=self._cert,
+            signing_key=key_info,
+            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                [asn1(c) for c in chain]
+            ),
+        )
+
+    def respond(self, request_der: bytes) -> bytes:
+        """The DER ``TimeStampResp`` for a DER ``TimeStampReq``.
+
+        Raises :class:`TimeStampRequestError` for a request that cannot be answered.
+        """
+        from asn1crypto import cms, tsp
+
+        try:
+            request = tsp.TimeStampReq.load(request_der, strict=True)
+            imprint = request["message_imprint"]
+            algorithm = imprint["hash_algorithm"]["algorithm"].native
+            digest = imprint["hashed_message"].native
+            wants_certificate = bool(request["cert_req"].native)
+            nonce = request["nonce"].native
+        except (ValueError, TypeError, KeyError) as exc:
+            raise TimeStampRequestError(
+                "The time-stamp request is not a DER TimeStampReq."
+            ) from exc
+        if algorithm not in _DIGESTS:
+            raise TimeStampRequestError(
+                f"The time-stamp request uses {algorithm}; the trust accepts {', '.join(_DIGESTS)}."
+            )
+        if len(digest) != _DIGESTS[algorithm]:
+            raise TimeStampRequestError(
+                f"The time-stamp request's {algorithm} digest has the wrong length."
+            )
+        if request["req_policy"].native not in (None, POLICY_OID):
+            raise TimeStampRequestError("The time-stamp request asks for an unknown policy.")
+        info: dict[str, Any] = {
+            "version": "v1",
+            "policy": POLICY_OID,
+            "message_imprint": imprint,
+            "serial_number": secrets.randbits(127),
+            "gen_time": self._clock().astimezone(UTC),
+            "accuracy": {"seconds": 1},
+            "tsa": {"directory_name": self._cert.subject},
+        }
+        if nonce is not None:
+            info["nonce"] = nonce
+        tst_info = tsp.TSTInfo(info)
+        content = cms.EncapsulatedContentInfo(
+            {"content_type": "tst_info", "content": cms.ParsableOctetString(tst_info.dump())}
+        )
+        token = _run(
+            self._signer.async_sign_general_data(content, "sha256", detached=False, use_cades=True)
+        )
+        if not wants_certificate:
+            token["content"]["certificates"] = None
+        response = tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
+        return bytes(response.dump())
+
+
+def _run(coroutine: Any) -> Any:
+    """Run ``coroutine`` to its end, also from code an event loop is already running (the
+    laptop's signing, when the authority answers in the same process: the demo and tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def rejection(reason: str) -> bytes:
+    """A DER ``TimeStampResp`` refusing a request (RFC 3161 ``badDataFormat``, no token)."""
+    from asn1crypto import tsp
+
+    status: bytes = tsp.PKIStatusInfo(
+        {
+            "status": "rejection",
+            "status_string": [reason],
+            "fail_info": tsp.PKIFailureInfo({"bad_data_format"}),
+        }
+    ).dump()
+    # asn1crypto's TimeStampResp insists on a token; a refusal is the status alone.
+    return b"\x30" + _der_length_bytes(len(status)) + status
+
+
+def _der_length_bytes(length: int) -> bytes:
+    if length < 0x80:
+        return bytes([length])
+    body = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def server_timestamper(post: Callable[[bytes], bytes]) -> Any:
+    """A pyHanko ``TimeStamper`` whose requests ``post`` sends to the trust server.
+
+    ``post`` takes the DER request and returns the DER response; it raises ``OSError`` (or the
+    sync client's errors) when the server cannot be reached.
+    """
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps.api import TimeStamper
+
+    class ServerTimeStamper(TimeStamper):
+        async def async_request_tsa_response(self, req: Any) -> Any:
+            return tsp.TimeStampResp.load(post(req.dump()))
+
+    return ServerTimeStamper()  # type: ignore[no-untyped-call]

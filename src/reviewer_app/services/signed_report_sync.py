@@ -1,0 +1,180 @@
+"""Signed-report versions travel through sync like every other record.
+
+* :func:`queue_version`: a signature made on an enrolled laptop is kept as a content-addressed
+  blob and queued as a ``signed_report`` record in the same transaction that stores the
+  version, so it is pushed exactly once (offline, at the next sync that reaches the server).
+* :func:`keep_pulled`: a version another signer's laptop pushed arrives with its PDF; it is
+  checked here (every signature intact and certified by the trust this laptop knows, the
+  record saying what the PDF says) before it is kept, and the review and visit are locked when
+  it carries the last planned signature. A version that fails is not kept; why is logged and
+  kept for the sign-off page (:func:`refusals`).
+* :func:`withdraw_refused`: a version the server refused (another signer's signature arrived
+  first, or it fails the trust's checks) is removed from this laptop with the lock it brought,
+  so the signer signs the newer version; the refusal stays in Needs attention with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.record_kinds import Entity, OpKind
+from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.services.enrolment import CA_CERTIFICATE_PEM, DEVICE_ID, TRUST_CRL_PEM
+from reviewer_app.storage import outbox as store_outbox
+from reviewer_app.storage.blobs import get_blob, put_blob
+from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.review_repository import ReviewRepository
+from reviewer_app.storage.signed_report_repository import (
+    SignedReportRepository,
+    SignedReportVersion,
+)
+from reviewer_app.storage.tables import LocalSettingRow
+from reviewer_app.storage.visit_repository import VisitRepository
+
+log = logging.getLogger(__name__)
+
+#: ``sync.refused_signed_report.<review id>.<version id>``: why a pulled version was not kept.
+REFUSED_PREFIX = "sync.refused_signed_report."
+
+
+def is_enrolled(session: Session) -> bool:
+    return bool(get_setting(session, DEVICE_ID))
+
+
+def record_of(version: SignedReportVersion, sha256: str, author_id: str) -> dict[str, Any]:
+    """The ``signed_report`` record of a version (what the server checks against the PDF)."""
+    return {
+        "review_id": version.review_id,
+        "report_id": version.report_id,
+        "audience": version.audience,
+        "sha256": sha256,
+        "size": len(version.pdf),
+        "data_hash": version.data_hash,
+        "signer_count": version.signer_count,
+        "required_count": version.required_count,
+        "signer_name": version.signer_name,
+        "author_id": author_id,
+        "signed_at": version.signed_at.isoformat(),
+    }
+
+
+def queue_version(session: Session, version: SignedReportVersion, author_id: str) -> None:
+    """Queue a version signed here for the trust (in the caller's write transaction)."""
+    sha256 = put_blob(session, version.pdf)
+    store_outbox.record_op(
+        session,
+        review_id=version.review_id,
+        entity=Entity.SIGNED_REPORT,
+        entity_id=version.id,
+        kind=OpKind.APPEND,
+        payload=record_of(version, sha256, author_id),
+        device_time=datetime.now().astimezone(),
+    )
+
+
+def _trust(session: Session) -> tuple[list[Any], list[Any]]:
+    from reviewer_app.reports.keys import load_certificates, load_crl
+
+    root_pem = get_setting(session, CA_CERTIFICATE_PEM)
+    crl_pem = get_setting(session, TRUST_CRL_PEM)
+    roots = load_certificates(root_pem.encode("ascii"), source="the trust root") if root_pem else []
+    crls = (
+        [load_crl(crl_pem.encode("ascii"), source="the trust's revocation list")] if crl_pem else []
+    )
+    return roots, crls
+
+
+def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict[str, Any]) -> None:
+    """Check and keep a version pulled from the server (its PDF is already in the store)."""
+    from reviewer_app.reports.sign_off_check import ReportRefusedError, check_partial_report
+
+    repo = SignedReportRepository(session)
+    if repo.get(version_id) is not None:
+        return  # signed here, or pulled before
+    pdf = get_blob(session, str(payload.get("sha256", "")))
+    try:
+        if pdf is None:
+            raise ReportRefusedError("its PDF did not arrive")
+        roots, crls = _trust(session)
+        checked = check_partial_report(
+            pdf, trust_roots=roots, crls=crls, source="The signed report"
+        )
+        claimed = (payload.get("report_id"), payload.get("data_hash"), payload.get("signer_count"))
+        if claimed != (checked.report_id, checked.data_hash, checked.signer_count):
+            raise ReportRefusedError("its record does not match its PDF")
+    except ReportRefusedError as exc:
+        sentence = f"A signed report received from the trust server was not kept: {exc.message}."
+        log.warning("Pulled signed report %s refused: %s", version_id, exc.message)
+        set_setting(session, f"{REFUSED_PREFIX}{review_id}.{version_id}", sentence)
+        return
+    version = SignedReportVersion(
+        id=version_id,
+        review_id=review_id,
+        report_id=checked.report_id,
+        audience=str(payload.get("audience", "")),
+        data_hash=checked.data_hash,
+        signer_count=checked.signer_count,
+        required_count=len(checked.planned),
+        signer_name=checked.newest.signer_name,
+        signed_at=_time(payload.get("signed_at")),
+        pdf=pdf,
+    )
+    repo.add(version)
+    if version.complete:
+        lock(session, review_id)
+
+
+def _time(value: object) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.now(UTC)
+
+
+def lock(session: Session, review_id: str) -> None:
+    """The review and its visit are signed (the last planned signature is on a report)."""
+    reviews = ReviewRepository(session, record_ops=False)
+    review = reviews.get_review(review_id)
+    if review is None:
+        return
+    if review.state is not ReviewState.SIGNED:
+        reviews.set_state(review_id, ReviewState.SIGNED, datetime.now().astimezone())
+    visits = VisitRepository(session)
+    visit = visits.get_visit(review.visit_id)
+    if visit is not None and visit.status is not VisitStatus.SIGNED:
+        visits.save_visit(replace(visit, status=VisitStatus.SIGNED))
+
+
+def withdraw_refused(session: Session, version_id: str) -> None:
+    """Forget a version signed here that the server refused, and the lock it brought."""
+    repo = SignedReportRepository(session)
+    version = repo.get(version_id)
+    if version is None:
+        return
+    repo.delete(version_id)
+    log.info("Signed report version %s withdrawn after the server refused it", version_id)
+    if not version.complete:
+        return
+    if any(v.complete for v in repo.versions(version.review_id)):
+        return
+    reviews = ReviewRepository(session, record_ops=False)
+    if reviews.get_review(version.review_id) is not None:
+        reviews.set_state(
+            version.review_id, ReviewState.READY_FOR_SIGN_OFF, datetime.now().astimezone()
+        )
+
+
+def refusals(session: Session, review_id: str) -> list[str]:
+    """Why pulled versions of the review were not kept (sentences), oldest first."""
+    rows = session.exec(
+        select(LocalSettingRow).where(
+            col(LocalSettingRow.key).startswith(f"{REFUSED_PREFIX}{review_id}.")
+        )
+    ).all()
+    return [row.value for row in sorted(rows, key=lambda r: r.key)]

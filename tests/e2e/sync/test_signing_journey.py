@@ -1,0 +1,141 @@
+"""End to end: a two-day peer review signed in order on three laptops, one signer offline.
+
+The trust server (with its trust CA) and every ``reviewer-app`` command run as subprocesses;
+each laptop has its own data folder and its own keyring file. Enrolment, syncing, signing,
+exporting and verifying go through the documented commands. The lead starts the review and
+marks it ready for sign-off through the services the editor uses (no command does that).
+
+Pat signs and syncs; Sam receives Pat's signature, signs while the server is out of reach, and
+syncs when it is back; Lee signs last, which locks the review on the server. Every laptop then
+holds the fully signed report, and Lee exports it and verifies it with no flags (the trust root
+and revocation list kept at enrolment and sync).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from e2e_world import Laptop, Server
+from sqlmodel import Session, create_engine, select
+
+from keyring_backends import file_keyring
+from reviewer_app.domain.review import ReviewState
+from reviewer_app.paths import frameworks_dir
+from reviewer_app.server import administration as adm
+from reviewer_app.server import models
+from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.enrolment import issue_code
+from reviewer_app.services.report_service import ReportService
+from reviewer_app.services.review_session import open_review
+
+AUDIENCE = "school_facing"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    engine = create_server_engine(f"sqlite:///{folder / 'server.sqlite3'}")
+    migrate(engine)
+    engine.dispose()
+    running = Server(folder)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # about 50 s on two idle cores; subprocess starts slow under load
+def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, server: Server) -> None:
+    engine = create_server_engine(server.database_url)
+    with write_session(engine) as s:
+        trust = adm.create_trust(s, "Oak Learning Trust").id
+        school = adm.create_school(s, trust, urn="123456", name="Ash Primary", phase="primary").id
+        adm.import_frameworks(s, frameworks_dir())
+        people = {}
+        for key, name, role in (
+            ("lee", "Lee Lead", "lead_reviewer"),
+            ("pat", "Pat Peer", "peer_reviewer"),
+            ("sam", "Sam Second", "peer_reviewer"),
+        ):
+            people[key] = adm.create_person(
+                s, trust, name=name, email=f"{key}@oak.example", roles=[role]
+            ).id
+            adm.assign(s, people[key], school)
+        visit = adm.create_visit(
+            s, school, "two-day-peer-review", start=date(2026, 5, 11), end=date(2026, 5, 12),
+            team=[(people["lee"], "lead_reviewer"), (people["pat"], "peer_reviewer"),
+                  (people["sam"], "peer_reviewer")],
+        ).id  # fmt: skip
+        codes = {key: issue_code(s, person) for key, person in people.items()}
+    laptops = {
+        key: Laptop(tmp_path / key, keyring_file=tmp_path / f"{key}-keyring.json") for key in people
+    }
+    lee, pat, sam = laptops["lee"], laptops["pat"], laptops["sam"]
+    for key, laptop in laptops.items():
+        out = _ok(laptop.run("enrol", server.url, codes[key]))
+        assert "certificate for your signing key" in out
+    _ok(lee.sync())
+
+    # The lead starts the review (frozen to the framework) and marks it ready for sign-off.
+    with file_keyring(lee.keyring_file), lee.workspace() as ws:  # type: ignore[arg-type]
+        review = open_review(ws, visit, with_notes=False).review.id
+        ws.reviews.set_state(review, ReviewState.READY_FOR_SIGN_OFF)
+    _ok(lee.sync())
+
+    _ok(pat.sync())
+    signed = _ok(pat.run("report", "sign", visit, "--audience", AUDIENCE))
+    assert "1 of 3 signatures" in signed
+    assert "next sync" in signed
+    _ok(pat.sync())
+
+    # Sam receives Pat's signature, then the server goes out of reach; Sam signs offline.
+    _ok(sam.sync())
+    server.stop()
+    offline = _ok(sam.run("report", "sign", visit, "--audience", AUDIENCE))
+    assert "2 of 3 signatures" in offline
+    server.start()
+    assert "Sent 1 change" in _ok(sam.sync())
+
+    _ok(lee.sync())
+    last = _ok(lee.run("report", "sign", visit, "--audience", AUDIENCE))
+    assert "3 of 3 signatures" in last
+    assert "the review is now locked" in last
+    _ok(lee.sync())
+    engine = create_engine(server.database_url)
+    with Session(engine) as session:
+        row = session.get(models.Review, review)
+        held = session.exec(
+            select(models.Record).where(models.Record.entity == "signed_report")
+        ).all()
+    engine.dispose()
+    assert row is not None
+    assert row.locked
+    assert sorted(r.payload["signer_count"] for r in held) == [1, 2, 3]
+
+    _ok(pat.sync())
+    with file_keyring(pat.keyring_file), pat.workspace() as ws:  # type: ignore[arg-type]
+        latest = ReportService(ws, pat.paths).latest_signed(visit, AUDIENCE)
+        assert latest is not None
+        assert latest.complete
+        assert ws.reviews.get_review(review).state is ReviewState.SIGNED
+
+    out = tmp_path / "signed.pdf"
+    assert "fully signed" in _ok(lee.run("report", "export", visit, "--audience", AUDIENCE,
+                                         "--out", str(out)))  # fmt: skip
+    verified = _ok(lee.run("verify", str(out)))
+    assert verified.count("✓") == 3, verified
+    pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
+    assert pdfsig.count("Signature is Valid.") == 3, pdfsig

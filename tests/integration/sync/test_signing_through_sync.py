@@ -1,0 +1,193 @@
+"""Signing travels through sync (issue 13, item 3), in-process against the real server.
+
+Three laptops (separate stores) enrolled with a server that has a real trust CA; each signer
+signs on their own laptop with the certificate issued at enrolment, through the same
+:class:`ReportService` the sign-off page and ``reviewer-app report sign`` use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_framework
+
+from reviewer_app.domain.errors import LockedError
+from reviewer_app.domain.review import ReviewState
+from reviewer_app.server import models
+from reviewer_app.services.report_service import ReportService
+from reviewer_app.services.report_sign_off import sign_off_status
+
+AUDIENCE = "school_facing"
+
+
+@pytest.fixture
+def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
+    ca_server.reset()
+    world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
+    laptops = []
+    for name, person in (("lee", world.lead), ("pat", world.peer), ("sam", world.peer2)):
+        device = Laptop(tmp_path / name, ca_server)
+        device.enrol(person)
+        device.sync.sync_now()
+        laptops.append(device)
+    lee, pat, sam = laptops
+    # The lead marks the review ready for sign-off; everyone receives it.
+    lee.workspace.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
+    for device in (lee, pat, sam):
+        device.sync.sync_now()
+    try:
+        yield world, lee, pat, sam
+    finally:
+        for device in laptops:
+            device.close()
+
+
+def _service(device: Laptop) -> ReportService:
+    return ReportService(device.workspace, device.paths)
+
+
+def _server_versions(server: LiveServer, review: str) -> list[models.Record]:
+    with Session(server.engine) as session:
+        return list(
+            session.exec(
+                select(models.Record).where(
+                    models.Record.review_id == review, models.Record.entity == "signed_report"
+                )
+            ).all()
+        )
+
+
+def _locked(server: LiveServer, review: str) -> bool:
+    with Session(server.engine) as session:
+        row = session.get(models.Review, review)
+        assert row is not None
+        return row.locked
+
+
+def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+) -> None:
+    world, lee, pat, sam = team
+    order = [s.person_name for s in sign_off_status(_service(pat), world.visit, AUDIENCE).slots]
+    assert order == ["Pat Peer", "Sam Second", "Lee Lead"]
+    assert sign_off_status(_service(pat), world.visit, AUDIENCE).my_turn
+    assert not sign_off_status(_service(sam), world.visit, AUDIENCE).my_turn
+
+    first = _service(pat).sign(world.visit, AUDIENCE)
+    assert first.certified_by_trust
+    pat.sync.sync_now()
+    assert len(_server_versions(ca_server, world.review)) == 1
+    assert not _locked(ca_server, world.review)
+
+    # Sam receives Pat's signature; it is Sam's turn. Sam signs offline, then syncs later.
+    sam.sync.sync_now()
+    status = sign_off_status(_service(sam), world.visit, AUDIENCE)
+    assert status.my_turn, status.refusal
+    assert status.signed_count == 1
+    sam.transport.inject("drop_request")  # no connection in the hall
+    sam.transport.inject("drop_request")
+    sam.transport.inject("drop_request")
+    second = _service(sam).sign(world.visit, AUDIENCE)
+    with pytest.raises(Exception, match="cannot be reached"):
+        sam.sync.sync_now()
+    assert len(_server_versions(ca_server, world.review)) == 1
+    sam.sync.sync_now()  # back online: pushed exactly once
+    sam.sync.sync_now()
+    assert len(_server_versions(ca_server, world.review)) == 2
+
+    lee.sync.sync_now()
+    assert sign_off_status(_service(lee), world.visit, AUDIENCE).my_turn
+    last = _service(lee).sign(world.visit, AUDIENCE)
+    assert last.locked
+    lee.sync.sync_now()
+    held = _server_versions(ca_server, world.review)
+    assert len(held) == 3
+    assert _locked(ca_server, world.review)
+    final = max(held, key=lambda r: r.payload["signer_count"])
+    assert final.blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
+    assert second.version.pdf != last.version.pdf
+
+    for device in (pat, sam, lee):
+        device.sync.sync_now()
+        latest = _service(device).latest_signed(world.visit, AUDIENCE)
+        assert latest is not None
+        assert latest.pdf == last.version.pdf
+        assert latest.complete
+        review = device.workspace.reviews.get_review(world.review)
+        assert review.state is ReviewState.SIGNED
+        with pytest.raises(LockedError):
+            device.workspace.reviews.add_note(world.review, "Too late")
+        assert not device.sync.needs_attention()
+
+    _the_trust_gets_what_it_was_promised(ca_server, world, last.version.pdf, tmp_path)
+
+
+def _the_trust_gets_what_it_was_promised(
+    server: LiveServer, world: World, signed_pdf: bytes, tmp_path: Path
+) -> None:
+    """A trust admin's laptop syncs, exports the signed report and verifies it with no flags;
+    the server's admin commands list and write it."""
+    from reviewer_app.cli import main
+    from reviewer_app.server import administration as adm
+    from reviewer_app.server.cli import main as server_main
+    from reviewer_app.server.database import write_session
+
+    with write_session(server.engine) as s:
+        admin = adm.create_person(
+            s, world.trust, name="Ada Admin", email="ada@oak.example", roles=["trust_admin"]
+        ).id
+        adm.assign(s, admin, world.school)
+    ada = Laptop(tmp_path / "ada", server)
+    ada.enrol(admin)
+    ada.close()
+    data_dir = str(tmp_path / "ada")
+    assert main(["sync", "--data-dir", data_dir, "--quiet"]) == 0
+    out = tmp_path / "exported.pdf"
+    assert main(["report", "export", world.visit, "--audience", AUDIENCE, "--out", str(out),
+                 "--data-dir", data_dir]) == 0  # fmt: skip
+    assert out.read_bytes() == signed_pdf
+    assert main(["verify", str(out), "--data-dir", data_dir]) == 0
+
+    server_dir = ["--data-dir", str(server.folder)]
+    assert server_main([*server_dir, "admin", "reports"]) == 0
+    written = tmp_path / "from-server.pdf"
+    with write_session(server.engine) as s:
+        from reviewer_app.server.report_admin import held_reports
+
+        (report,) = held_reports(s)
+    assert report.complete
+    assert report.signers == ("Pat Peer", "Sam Second", "Lee Lead")
+    assert server_main([*server_dir, "admin", "report-pdf", report.report_id,
+                        "--out", str(written)]) == 0  # fmt: skip
+    assert written.read_bytes() == signed_pdf
+
+
+def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+) -> None:
+    world, _lee, pat, _sam = team
+    # Pat has a second laptop; both sign the same (unsigned) version before either syncs.
+    pat_two = Laptop(tmp_path / "pat-two", ca_server)
+    try:
+        pat_two.enrol(world.peer)
+        pat_two.sync.sync_now()
+        _service(pat).sign(world.visit, AUDIENCE)
+        racing = _service(pat_two).sign(world.visit, AUDIENCE)
+        pat.sync.sync_now()  # first to reach the server wins
+        pat_two.sync.sync_now()
+        (refused,) = pat_two.sync.needs_attention()
+        assert "signed this report first" in (refused.last_error or "")
+        assert "sync to receive the newer version" in (refused.last_error or "")
+        assert len(_server_versions(ca_server, world.review)) == 1
+        # Nothing wrong is kept: the racing version is gone, the winner's arrived.
+        pat_two.sync.sync_now()
+        kept = _service(pat_two).signed_versions(world.visit, AUDIENCE)
+        assert [v.id for v in kept] != [racing.version.id]
+        assert len(kept) == 1
+        assert kept[0].pdf != racing.version.pdf
+    finally:
+        pat_two.close()
