@@ -207,6 +207,9 @@ class SyncWiring(QObject):
             return
         if result.pulled or self.service.applier.handshake_changed:
             self.window.reload()  # open editors take what changed from the change feed
+        privacy = getattr(self.window, "privacy", None)
+        if privacy is not None and result.laptop_policy is not None:
+            privacy.set_idle_minutes(result.laptop_policy.idle_lock_minutes)  # the trust's period
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()

@@ -98,6 +98,7 @@ from reviewer_app.sync.protocol import (
     EnrolResponse,
     HandshakeRequest,
     HandshakeResponse,
+    LaptopPolicy,
     Operation,
     PushRequest,
     PushResponse,
@@ -353,6 +354,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
+            laptop_policy=context.laptop_policy,
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
@@ -508,6 +510,7 @@ def create_app_from_settings(
     authority: TrustAuthority | None = None,
     app_release: AppRelease | None = None,
     console: ConsoleSettings | None = None,
+    laptop_policy: LaptopPolicy | None = None,
 ) -> FastAPI:
     """Build the app from a database URL, a blob folder, the trust CA and the app version the
     trust rolls out (migrating first)."""
@@ -515,7 +518,8 @@ def create_app_from_settings(
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    return create_app(server_context(engine, BlobStore(blob_dir), authority, app_release), console)
+    context = server_context(engine, BlobStore(blob_dir), authority, app_release, laptop_policy)
+    return create_app(context, console)
 
 
 def server_context(
@@ -523,6 +527,7 @@ def server_context(
     blobs: BlobStore,
     authority: TrustAuthority | None,
     app_release: AppRelease | None = None,
+    laptop_policy: LaptopPolicy | None = None,
 ) -> ServerContext:
     """The endpoints' shared context; signed reports and certificates need ``authority``."""
     return ServerContext(
@@ -533,4 +538,5 @@ def server_context(
         trust_published=authority.published if authority else None,
         timestamp=authority.timestamp if authority and authority.can_timestamp else None,
         app_release=app_release,
+        laptop_policy=laptop_policy or LaptopPolicy(),
     )

@@ -46,6 +46,7 @@ from reviewer_app.domain.errors import ReviewerError
 if TYPE_CHECKING:
     from reviewer_app.server.console.settings import DemoAccount
     from reviewer_app.server.trust_authority import TrustAuthority
+    from reviewer_app.sync.protocol import LaptopPolicy
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--app-download-url",
         default=None,
         help="where people get that version (or REVIEWER_APP_DOWNLOAD_URL)",
+    )
+    serve.add_argument(
+        "--idle-lock-minutes",
+        default=None,
+        metavar="N",
+        help="laptops lock after N minutes without input and ask for the store's passphrase "
+        f"(1 to 240; default 10; or {IDLE_LOCK_ENV})",
     )
     serve.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS: certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, default=None, help="serve HTTPS: private key (PEM)")
@@ -397,6 +405,28 @@ def _tls(args: argparse.Namespace) -> tuple[str, str] | None:
     return str(args.tls_cert), str(args.tls_key)
 
 
+IDLE_LOCK_ENV = "REVIEWER_IDLE_LOCK_MINUTES"
+
+
+def _laptop_policy(minutes: str | None) -> LaptopPolicy:
+    """The trust's rules for its laptops: ``--idle-lock-minutes`` wins over the environment."""
+    from reviewer_app.sync.protocol import LaptopPolicy
+
+    text = (os.environ.get(IDLE_LOCK_ENV, "") if minutes is None else minutes).strip()
+    if not text:
+        return LaptopPolicy()
+    try:
+        value = int(text)
+        if not 1 <= value <= 240:
+            raise ValueError(value)
+    except ValueError:
+        raise ReviewerError(
+            f"The idle lock period '{text}' is not a number of minutes from 1 to 240.",
+            hint=f"Give --idle-lock-minutes (or {IDLE_LOCK_ENV}) like 10.",
+        ) from None
+    return LaptopPolicy(idle_lock_minutes=value)
+
+
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
@@ -412,7 +442,10 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     console = ConsoleSettings(public_url=public_url)
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
-    app = create_app_from_settings(database_url, data_dir / "blobs", authority, release, console)
+    policy = _laptop_policy(args.idle_lock_minutes)
+    app = create_app_from_settings(
+        database_url, data_dir / "blobs", authority, release, console, laptop_policy=policy
+    )
     from reviewer_app.logging_setup import configure
 
     # From here on the log also goes to the console (the server's operators read it there).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,7 +14,7 @@ from sqlmodel import Session
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.enrolment import Caller, authenticate
 from reviewer_app.server.operations import ReportVerifier
-from reviewer_app.sync.protocol import AppRelease, PersonInfo
+from reviewer_app.sync.protocol import AppRelease, LaptopPolicy, PersonInfo
 
 #: Issues a certificate for (person, CSR PEM); returns (certificate PEM, trust root PEM).
 CertificateIssuer = Callable[[PersonInfo, str], tuple[str, str]]
@@ -38,6 +38,8 @@ class ServerContext:
     timestamp: Callable[[bytes], bytes] | None = None
     #: The desktop app version the trust rolls out (``serve --app-version``), if set.
     app_release: AppRelease | None = None
+    #: The trust's rules for its laptops (``serve --idle-lock-minutes``).
+    laptop_policy: LaptopPolicy = field(default_factory=LaptopPolicy)
 
 
 def context_of(request: Request) -> ServerContext:

@@ -36,7 +36,7 @@ from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
-from reviewer_app.storage.local_settings import get_setting, set_setting
+from reviewer_app.storage.local_settings import IDLE_LOCK_MINUTES, get_setting, set_setting
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
@@ -196,6 +196,10 @@ class SyncService:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
                 app_updates.remember_release(session, result.app_release)
+                if result.laptop_policy is not None:
+                    set_setting(
+                        session, IDLE_LOCK_MINUTES, str(result.laptop_policy.idle_lock_minutes)
+                    )
 
         self._lane.call(write)
         self._lane.call(self._keep_trust, result)

@@ -39,6 +39,7 @@ from reviewer_app.sync.protocol import (
     AppRelease,
     ChangesPage,
     HandshakeResponse,
+    LaptopPolicy,
     Operation,
     OpResult,
     ResultStatus,
@@ -147,6 +148,8 @@ class SyncResult:
     refused_visits: list[tuple[str, str]] = field(default_factory=list)
     #: The app version the trust rolls out, as the handshake published it.
     app_release: AppRelease | None = None
+    #: The trust's rules for its laptops (idle lock), as the handshake published them.
+    laptop_policy: LaptopPolicy | None = None
     #: The trust root and revocation list the server published in the handshake.
     trust: TrustPublication | None = None
     #: The trust's framework documents taken into use, and those refused (with the reason).
@@ -337,6 +340,7 @@ def run(
         handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
         session.result.server_time = handshake.server_time
         session.result.app_release = handshake.app_release
+        session.result.laptop_policy = handshake.laptop_policy
         session.result.trust = handshake.trust
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}

@@ -542,6 +542,17 @@ class HandshakeRequest(_Message):
     client_schema_version: int
 
 
+class LaptopPolicy(_Message):
+    """How the trust wants its laptops to guard what is on screen and on disk.
+
+    Set on the trust server (``reviewer-app-server serve --idle-lock-minutes N``) and published
+    in the handshake; a laptop keeps it and applies it from then on.
+    """
+
+    #: Minutes without input before the app locks and asks for the store's passphrase.
+    idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+
+
 class AppRelease(_Message):
     """The desktop app version the trust rolls out, and where to get it.
 
@@ -608,6 +619,8 @@ class HandshakeResponse(_Message):
     school_categories: list[SchoolCategoryFeed] = []
     #: The app version the trust rolls out, when its server publishes one.
     app_release: AppRelease | None = None
+    #: The trust's rules for its laptops' screens (``None``: an older server; defaults apply).
+    laptop_policy: LaptopPolicy | None = None
     #: Digest of the trust's framework library as this device receives it ("" when the trust
     #: has none); see :mod:`reviewer_app.sync.library_protocol`.
     framework_library: str = ""

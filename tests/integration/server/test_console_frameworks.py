@@ -348,3 +348,56 @@ def test_a_laptop_is_opted_in_to_drafts_from_the_devices_page(console: ConsoleSe
         done = http.post(path, data={"csrf_token": csrf_of(page.text), "drafts": "off"})
         assert done.status_code == 303
         assert received() == []
+
+
+OVERLAY = b"""\
+kind: framework_overlay
+id: oak-learning-walk
+version: "1"
+extends: learning-walk
+title: Learning walk (Oak)
+rename:
+  climate: "C: Our climate for learning"
+add_look_fors:
+  climate-routines: [Pupils line up calmly at the door]
+add_criteria:
+  climate:
+    - {id: oak-uniform, title: Uniform is worn with pride}
+add_sign_off:
+  - {role: improvement_partner, label: School improvement partner}
+"""
+
+
+def test_an_overlay_of_a_built_in_framework_is_previewed_as_the_laptops_will_have_it(
+    console: ConsoleServer,
+) -> None:
+    with console.admin() as s:  # type: ignore[attr-defined]
+        oak = adm.create_trust(s, "Oak Learning Trust").id
+    admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
+    with closing(signed_in(console, admin)) as http:
+        kept = _upload(http, "oak-walk.yaml", OVERLAY, "application/yaml")
+        assert kept.status_code == 303, _text(kept.text)
+        words = _text(http.get(kept.headers["location"]).text)
+        walk = next(v for v in _built_in_walks() if v)
+        assert f"The trust's: an overlay of learning-walk@{walk}" in words
+        assert "C: Our climate for learning" in words
+        assert "Pupils line up calmly at the door" in words
+        assert "Uniform is worn with pride" in words
+        assert "School improvement partner" in words
+        diff = _text(
+            http.get(
+                "/console/frameworks/changes",
+                params={"before": f"learning-walk@{walk}", "after": "oak-learning-walk@1"},
+            ).text
+        )
+        added = diff.split("Added criteria (1) ", 1)
+        assert len(added) == 2, diff
+        assert "Uniform is worn with pride" in added[1].split("Reworded", 1)[0]
+        assert "Reworded criteria (1)" in diff  # the look-for added to climate-routines
+
+
+def _built_in_walks() -> list[str]:
+    """The versions of the built-in learning walk, newest first."""
+    from reviewer_app.server.framework_library import built_in_library
+
+    return [f.version for f in reversed(built_in_library().versions("learning-walk"))]

@@ -42,7 +42,7 @@ from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
-from reviewer_app.sync.protocol import AppRelease
+from reviewer_app.sync.protocol import AppRelease, LaptopPolicy
 
 
 @dataclass
@@ -62,6 +62,8 @@ class LiveServer:
     extra_routes: Callable[[Any], None] | None = None
     #: The app version the server publishes (as ``serve --app-version`` sets it).
     app_release: AppRelease | None = None
+    #: The trust's rules for laptops (as ``serve --idle-lock-minutes`` sets them).
+    laptop_policy: LaptopPolicy | None = None
     #: The server's database (a SQLite file in ``folder`` unless told).
     database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
@@ -74,7 +76,11 @@ class LiveServer:
         (self.folder / "blobs").mkdir(exist_ok=True)
         app = create_app(
             server_context(
-                self.engine, BlobStore(self.folder / "blobs"), self.authority, self.app_release
+                self.engine,
+                BlobStore(self.folder / "blobs"),
+                self.authority,
+                self.app_release,
+                self.laptop_policy,
             )
         )
         if self.extra_routes is not None:

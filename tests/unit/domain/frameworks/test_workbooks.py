@@ -182,6 +182,13 @@ HOSTILE_YAML: dict[str, tuple[str, str]] = {
         ),
         "The file is not accepted: the file uses YAML anchors and aliases",
     ),
+    # The anchors expand inside a framework's own lists (sections, criteria): refused as fast.
+    "laughs-in-lists": (
+        "kind: framework\nid: x\nsections:\n"
+        '  - &a {id: s, criteria: ["c","c","c","c","c","c","c","c","c"]}\n'
+        + "".join(f"  - &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)),
+        "The file is not accepted: the file uses YAML anchors and aliases",
+    ),
 }
 
 
