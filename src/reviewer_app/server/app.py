@@ -282,7 +282,13 @@ def _trust_publication(context: ServerContext) -> TrustPublication | None:
 
 def create_app(context: ServerContext, console: ConsoleSettings | None = None) -> FastAPI:
     """The server's FastAPI application around ``context``, with the trust console."""
-    from reviewer_app.server import blob_routes, category_routes, library_routes, visit_routes
+    from reviewer_app.server import (
+        api_v1,
+        blob_routes,
+        category_routes,
+        library_routes,
+        visit_routes,
+    )
     from reviewer_app.server import console as trust_console
 
     app = FastAPI(
@@ -500,6 +506,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     visit_routes.register(app)
     trust_console.install(app, console)
     library_routes.register(app)
+    api_v1.register(app)
     _document_push_body(app)
     return app
 
