@@ -206,7 +206,7 @@ class SyncController(QObject):
             return
         if isinstance(error, ReEnrolRequiredError | NotEnrolledError):
             self._set_state(SyncState.REENROL, "Enrol this laptop again to sync")
-            self.reenrol_requested.emit(getattr(error, "message", "") or str(error))
+            self.reenrol_requested.emit(error.message)
         elif isinstance(error, ServerUnreachableError):
             self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
         elif isinstance(error, SyncClientError):
