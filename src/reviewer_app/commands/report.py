@@ -53,7 +53,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 
     export = visit_command("export", "Write the report of a visit's review as a PDF.")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-    sign = visit_command("sign", "Sign the report of a visit's review as the next signer.")
+    sign = visit_command(
+        "sign",
+        "Sign the reports of a visit's review as the next signer: every audience's report "
+        "whose next signature is yours, in one act (or only --audience NAME).",
+    )
+    sign.set_defaults(audience=None)
     sign.add_argument(
         "--passphrase-file",
         type=Path,
@@ -124,26 +129,32 @@ def _run(args: argparse.Namespace, paths: object) -> int:
             return EXIT_DONE
         if args.report_command == "sign":
             passphrase = _read_passphrase(args.passphrase_file)
-            signed = service.sign(args.visit_id, args.audience, passphrase=passphrase)
-            version = signed.version
-            print(
-                f"Signed as {version.signer_name}: {version.signer_count} of "
-                f"{version.required_count} signatures."
-            )
-            if not signed.certified_by_trust:
+            if args.audience is None:
+                results = service.sign_every_audience(args.visit_id, passphrase=passphrase)
+            else:
+                results = [service.sign(args.visit_id, args.audience, passphrase=passphrase)]
+            for signed in results:
+                version = signed.version
+                print(
+                    f"Signed the {version.audience.replace('_', ' ')} report as "
+                    f"{version.signer_name}: {version.signer_count} of "
+                    f"{version.required_count} signatures."
+                )
+            first = results[0]
+            if not first.certified_by_trust:
                 print(
                     "Your certificate is self-issued, so verifiers will say the signature is "
                     "not certified by the trust. Enrol with the trust to get one that is."
                 )
-            if signed.locked:
+            if any(r.locked for r in results):
                 print("Every required signature is on the report; the review is now locked.")
-            if signed.queued:
+            if first.queued:
                 print(
                     "It goes to the trust server, and to the next signer, at your next sync "
                     "('reviewer-app sync')."
                 )
             if args.out is not None:
-                args.out.write_bytes(version.pdf)
+                args.out.write_bytes(first.version.pdf)
                 print(f"Wrote the signed report to {args.out}.")
             return EXIT_DONE
         result_v = service.verify_stored(args.visit_id, args.audience)

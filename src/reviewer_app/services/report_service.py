@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer_app.domain.changes import ChangeOrigin, ReviewChanges
 from reviewer_app.domain.errors import (
@@ -42,6 +43,9 @@ from reviewer_app.services import signed_report_sync
 from reviewer_app.services.report_builder import ReportSource, build_report_source
 from reviewer_app.services.signing_identity import SigningIdentity, TrustMaterial, trust_material
 from reviewer_app.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reviewer_app.sync.client import SyncClient
 from reviewer_app.storage.signed_report_repository import (
     SignedReportRepository,
     SignedReportVersion,
@@ -167,7 +171,7 @@ class ReportService:
         use it); otherwise the key comes from the keyring, or from the passphrase-protected file
         when ``passphrase`` is given, and is made on first need.
         """
-        from reviewer_app.reports.signing import prepare_and_render, sign_report
+        from reviewer_app.reports.signing import prepare_and_render
 
         source, document = self.document(visit_id, audience)
         review = source.review
@@ -211,9 +215,7 @@ class ReportService:
             identity = SigningIdentity(self.paths, person, self.workspace.store)
             creds = identity.credentials(passphrase)
         trust = self.trust_material()
-        signed_pdf = sign_report(
-            pdf_in, creds, field_name=slot.field_name, trust_roots=trust.roots, crls=trust.crls
-        )
+        signed_pdf = self._sign_with_trusted_time(pdf_in, creds, slot.field_name, trust)
         version = SignedReportVersion(
             id=new_id(),
             review_id=review.id,
@@ -244,6 +246,84 @@ class ReportService:
             certified_by_trust=creds.certificate.issuer != creds.certificate.subject,
             locked=version.complete,
             queued=queued,
+        )
+
+    def sign_every_audience(
+        self,
+        visit_id: str,
+        *,
+        passphrase: str | None = None,
+        creds: SigningCredentials | None = None,
+    ) -> list[SignResult]:
+        """One signing act: the person's signature on every audience's report whose next
+        signature is theirs (the framework's reports all carry the same sign-off).
+
+        Audiences where it is not their turn (already signed, someone else next, restricted
+        detail they may not read) are left as they are; when no audience can be signed, the
+        refusal of the first one is raised.
+        """
+        source = self.source(visit_id)
+        refusals: list[ReviewerError] = []
+        results: list[SignResult] = []
+        for key in source.audience_keys:
+            try:
+                results.append(self.sign(visit_id, key, passphrase=passphrase, creds=creds))
+            except (SigningError, LockedError, PermissionDeniedError, ValidationError) as exc:
+                refusals.append(exc)
+                continue
+            if creds is None:
+                # The key is read once (a keyring prompt or passphrase once, not per report).
+                person = self.workspace.current_person
+                creds = SigningIdentity(self.paths, person, self.workspace.store).credentials(
+                    passphrase
+                )
+        if not results:
+            raise refusals[0]
+        return results
+
+    def _sign_with_trusted_time(
+        self, pdf: bytes, creds: SigningCredentials, field_name: str, trust: TrustMaterial
+    ) -> bytes:
+        """Sign with the trust's timestamp token when this laptop is enrolled and its server
+        answers; otherwise (offline, or a server without a time-stamping service) the signature
+        keeps the signer's clock, and verifiers say so."""
+        from reviewer_app.reports.signing import sign_report
+        from reviewer_app.reports.timestamping import server_timestamper
+
+        client = self._timestamp_client()
+        if client is not None:
+            with client:
+                try:
+                    return sign_report(
+                        pdf,
+                        creds,
+                        field_name=field_name,
+                        trust_roots=trust.roots,
+                        crls=trust.crls,
+                        timestamper=server_timestamper(client.timestamp),
+                    )
+                except SigningError as exc:
+                    log.info("signing without the trust's timestamp: %s", exc.__cause__)
+        return sign_report(
+            pdf, creds, field_name=field_name, trust_roots=trust.roots, crls=trust.crls
+        )
+
+    def _timestamp_client(self) -> SyncClient | None:
+        """A client for the enrolled server's time-stamping service, quick to give up."""
+        from reviewer_app.services import enrolment
+        from reviewer_app.sync.client import RetryPolicy, SyncClient, Timeouts
+
+        server = enrolment.enrolled_server(self.workspace.store)
+        if server is None:
+            return None
+        token = enrolment.device_token(server[0], server[1], self.workspace.store)
+        if not token:
+            return None
+        return SyncClient(
+            server[0],
+            token,
+            timeouts=Timeouts(connect=3.0, read=10.0, write=10.0, pool=3.0),
+            retry=RetryPolicy(attempts=1, deadline=10.0),
         )
 
     def _keep(self, version: SignedReportVersion, source: ReportSource, *, lock: bool) -> bool:

@@ -230,7 +230,11 @@ def test_three_reviewers_sign_in_order_and_the_review_locks(
     assert dialog.sign_button.text() == f"Sign as {PRIYA}"
     assert dialog.turn.text() == "It is your turn to sign, as peer reviewer."
     _sign(qtbot, dialog)
-    assert dialog.message.text() == f"Signed as {PRIYA}: 1 of 3 signatures."
+    # One signing act: the same signature goes on every audience's report.
+    assert dialog.message.text() == (
+        f"Signed as {PRIYA}: 1 of 3 signatures. The same signature is on the other 2 reports "
+        "of this review."
+    )
     assert _order(dialog)[0].startswith(f"✓  1. {PRIYA}, peer reviewer: signed on ")
     assert _order(dialog)[1] == f"→  2. {TOM}, peer reviewer: signs next"
     assert not dialog.sign_button.isEnabled()  # not twice
@@ -265,7 +269,7 @@ def test_three_reviewers_sign_in_order_and_the_review_locks(
     qtbot.waitUntil(lambda: dialog.sign_button.isEnabled(), timeout=10_000)
     dialog.passphrase.clear()
     _sign(qtbot, dialog)
-    assert dialog.message.text() == f"Signed as {TOM}: 2 of 3 signatures."
+    assert dialog.message.text().startswith(f"Signed as {TOM}: 2 of 3 signatures. The same")
     drive.close_all()
 
     # The lead signs last; the editor then shows the review signed and locked.
@@ -275,8 +279,8 @@ def test_three_reviewers_sign_in_order_and_the_review_locks(
     dialog = _sign_dialog(qtbot, editor)
     _sign(qtbot, dialog)
     assert dialog.message.text() == (
-        f"Signed as {DAVID}: 3 of 3 signatures. Every required signature is on the report; "
-        "the review is now locked."
+        f"Signed as {DAVID}: 3 of 3 signatures. The same signature is on the other 2 reports "
+        "of this review. Every required signature is on the report; the review is now locked."
     )
     assert (
         dialog.summary.text() == "The report for the school is signed by everyone who must sign it."

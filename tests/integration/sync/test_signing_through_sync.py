@@ -17,6 +17,7 @@ from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_
 
 from reviewer_app.domain.errors import LockedError
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.reports.signing import SigningError
 from reviewer_app.server import models
 from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.report_sign_off import sign_off_status
@@ -191,3 +192,23 @@ def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
         assert kept[0].pdf != racing.version.pdf
     finally:
         pat_two.close()
+
+
+def test_one_signing_act_signs_every_audience_and_each_travels(
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
+) -> None:
+    world, _lee, pat, sam = team
+    audiences = _service(pat).source(world.visit).audience_keys
+    assert len(audiences) > 1
+    signed = _service(pat).sign_every_audience(world.visit)
+    assert sorted(r.version.audience for r in signed) == sorted(audiences)
+    assert all(r.queued and r.version.signer_count == 1 for r in signed)
+    # Nothing more to sign for Pat: the refusal of the first audience says why.
+    with pytest.raises(SigningError, match="signs this report next, not Pat Peer"):
+        _service(pat).sign_every_audience(world.visit)
+    pat.sync.sync_now()
+    held = _server_versions(ca_server, world.review)
+    assert sorted(r.payload["audience"] for r in held) == sorted(audiences)
+    sam.sync.sync_now()
+    for audience in audiences:
+        assert sign_off_status(_service(sam), world.visit, audience).my_turn

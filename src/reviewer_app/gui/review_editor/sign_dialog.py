@@ -9,6 +9,7 @@ needs its passphrase) comes back as the sentence it raised.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui.review_editor.report_windows import (
     BeforeWork,
     ReportWindow,
@@ -320,18 +322,23 @@ class SignReportDialog(QDialog):
         self.message.setText("Signing…")
         from_service, visit_id, before = self.service, self.visit_id, self.before_work()
 
-        def work() -> tuple[SignResult, SignOffStatus]:
+        def work() -> tuple[list[SignResult], SignOffStatus]:
             from reviewer_app.services.report_sign_off import sign_off_status
 
             before()
             service = from_service()
-            result = service.sign(visit_id, audience, passphrase=passphrase)
-            return result, sign_off_status(service, visit_id, audience)
+            # One signing act: this report and every other audience's whose turn it is.
+            first = service.sign(visit_id, audience, passphrase=passphrase)
+            others: list[SignResult] = []
+            with contextlib.suppress(ReviewerError):  # no other audience waits for it
+                others = service.sign_every_audience(visit_id, passphrase=passphrase)
+            return [first, *others], sign_off_status(service, visit_id, audience)
 
         self.tasks.run(work, on_done=self._signed, on_failed=self._sign_failed, context=self)
 
-    def _signed(self, outcome: tuple[SignResult, SignOffStatus]) -> None:
-        result, status = outcome
+    def _signed(self, outcome: tuple[list[SignResult], SignOffStatus]) -> None:
+        results, status = outcome
+        result = results[0]
         self.passphrase.clear()
         self.show_status(status)
         version = result.version
@@ -339,12 +346,19 @@ class SignReportDialog(QDialog):
             f"Signed as {version.signer_name}: {version.signer_count} of "
             f"{version.required_count} signatures."
         ]
+        if len(results) > 1:
+            lines.append(
+                f"The same signature is on the other {len(results) - 1} "
+                f"report{'s' if len(results) > 2 else ''} of this review."
+            )
+        if result.queued:
+            lines.append("It goes to the trust, and to the next signer, at the next sync.")
         if not result.certified_by_trust:
             lines.append(
                 "Your certificate is self-issued, so verifiers will say the signature is not "
                 "certified by the trust. Enrol with the trust to get one that is."
             )
-        if result.locked:
+        if any(r.locked for r in results):
             lines.append("Every required signature is on the report; the review is now locked.")
         self.message.setText(" ".join(lines))
         self.report_signed.emit(result)
