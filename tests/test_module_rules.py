@@ -22,10 +22,6 @@ LONG_MODULE_MARK = "Longer than 600 lines because"
 #: Cycles inside a package that are known, each with why it is still there (sorted modules).
 KNOWN_CYCLES: dict[tuple[str, ...], str] = {
     (
-        "reviewer_app.gui.review_editor.editor",
-        "reviewer_app.gui.review_editor.writes",
-    ): "writes.open_signed_version opens a second editor window (issue 15: move to launcher)",
-    (
         "reviewer_app.sync.category_engine",
         "reviewer_app.sync.engine",
         "reviewer_app.sync.framework_engine",

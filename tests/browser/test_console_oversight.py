@@ -124,3 +124,21 @@ def test_a_reviewer_sees_no_safeguarding_action(
     assert page.get_by_role("heading", name="Signed reports received").is_visible()
     assert "shown to safeguarding leads only" in page.inner_text("main")
     browser.accessible()
+
+
+def test_data_out_offers_downloads_and_makes_an_api_token(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["sarah"])
+    browser.nav("Data out")
+    page = browser.page
+    assert page.get_by_role("link", name="CSV of judgements").is_visible()
+    page.get_by_label("Name of a new token").fill("Power BI")
+    browser.submit("Make a token")
+    assert page.locator("#new-token").inner_text().startswith("rvw_")
+    assert "Never" in page.get_by_role("table", name="Your API tokens").inner_text()
+    browser.shoot("data-out")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX) of actions").click()
+    assert download.value.suggested_filename.startswith("actions-")

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.changes import ReviewChanges
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.gui import theme
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.sync.protocol import ConflictCandidate, ConflictRecord
 
@@ -231,9 +231,7 @@ class ConflictsPanel(QWidget):
             self.conflict_resolved.emit(conflict_id)
             QTimer.singleShot(0, self.refresh)
             return
-        message = str(error) if isinstance(error, ReviewerError) else "The choice was not saved."
-        if not isinstance(error, ReviewerError):
-            log.error("Resolving a conflict failed", exc_info=error)
+        message = failure_sentence(error, "The choice was not saved.")
         self.resolve_failed.emit(message)
         self._show(self.list.currentRow())
 

@@ -35,6 +35,7 @@ from reviewer_app.domain.visits import Visit
 from reviewer_app.gui import theme
 from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.empty_state import EmptyState
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
@@ -449,10 +450,8 @@ class MainWindow(QMainWindow):
 
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
-        message = getattr(error, "message", "")
-        self.notify(
-            message or "Reviewer could not read from the store; the details are in the log."
-        )
+        fallback = "Reviewer could not read from the store; the details are in the log."
+        self.notify(failure_sentence(error, fallback, logged=True))
 
     def notify(self, text: str) -> None:
         """Show a fact in the status bar (it stays once background work has finished)."""

@@ -56,6 +56,7 @@ from reviewer_app.domain.organisation import SAFEGUARDING_ROLES
 from reviewer_app.server import models
 from reviewer_app.server.access import roles_of
 from reviewer_app.server.administration import add_framework, register_restricted_parts
+from reviewer_app.server.audit import SYSTEM, Actor
 from reviewer_app.sync.library_protocol import FrameworkLibraryPage, LibraryEntry
 
 log = logging.getLogger(__name__)
@@ -318,8 +319,11 @@ def _document(session: Session, trust_id: str, reference: str) -> models.Library
     return rows[0]
 
 
-def publish(session: Session, trust_id: str, reference: str) -> models.LibraryDocument:
-    """Publish a draft: laptops that may use it receive it at their next sync."""
+def publish(
+    session: Session, trust_id: str, reference: str, *, actor: Actor = SYSTEM
+) -> models.LibraryDocument:
+    """Publish a draft: laptops that may use it receive it at their next sync. A framework is
+    registered for visits too (by ``actor``, in the audit log)."""
     row = _document(session, trust_id, reference)
     if row.state != DRAFT:
         raise ValidationError(
@@ -347,8 +351,9 @@ def publish(session: Session, trust_id: str, reference: str) -> models.LibraryDo
     if row.kind in ("framework", "framework_overlay"):
         framework = library.get(row.doc_id, row.version)
         add_framework(
-            session, row.doc_id, title=framework.title, safeguarding=bool(framework.visible_to)
-        )
+            session, row.doc_id, title=framework.title,
+            safeguarding=bool(framework.visible_to), actor=actor,
+        )  # fmt: skip
         session.flush()
         register_restricted_parts(
             session,

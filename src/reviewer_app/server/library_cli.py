@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reviewer_app.domain.errors import NotFoundError, ValidationError
+from reviewer_app.server import audit, models
 from reviewer_app.server import framework_library as library
-from reviewer_app.server import models
 from reviewer_app.server.database import write_session
 
 #: The largest file an upload reads (the checker refuses big ones with a sentence anyway).
@@ -67,22 +67,39 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
     """Run one library action; returns the exit status (1 when an upload is refused)."""
     action = args.library_action
     with write_session(engine) as session:
+        actor = audit.Actor.command_line()
         if action == "drafts":
             library.set_drafts(session, args.device, bool(args.drafts))
             state = "receives drafts" if args.drafts else "receives published versions only"
+            device = session.get(models.Device, args.device)
+            person = session.get(models.Person, device.person_id) if device else None
+            audit.record(
+                session, actor, "device.drafts", f"Laptop {args.device} {state}",
+                trust_id=person.trust_id if person else None, subject_id=args.device,
+            )  # fmt: skip
             print(f"Device {args.device} now {state}.")
             return 0
         trust_id = _trust(session, args.trust)
         if action == "upload":
-            return _upload(session, trust_id, args.file, args.by)
+            return _upload(session, trust_id, args.file, args.by, actor)
         if action == "list":
             _list(session, trust_id)
             return 0
         if action == "publish":
-            row = library.publish(session, trust_id, args.reference)
+            row = library.publish(session, trust_id, args.reference, actor=actor)
+            audit.record(
+                session, actor, "framework.published",
+                f"{row.kind.replace('_', ' ').capitalize()} {args.reference} published",
+                trust_id=trust_id,
+            )  # fmt: skip
             print(f"Published {row.doc_id}@{row.version}: laptops receive it at their next sync.")
             return 0
         row = library.retire(session, trust_id, args.reference)
+        audit.record(
+            session, actor, "framework.retired",
+            f"{row.kind.replace('_', ' ').capitalize()} {args.reference} retired",
+            trust_id=trust_id,
+        )  # fmt: skip
         print(
             f"Retired {row.doc_id}@{row.version}: laptops no longer offer it for new visits; "
             "reviews keep the version they began on."
@@ -90,7 +107,7 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
         return 0
 
 
-def _upload(session: Session, trust_id: str, file: Path, by: str) -> int:
+def _upload(session: Session, trust_id: str, file: Path, by: str, actor: audit.Actor) -> int:
     try:
         with file.open("rb") as stream:
             content = stream.read(MAX_UPLOAD_BYTES + 1)
@@ -107,6 +124,11 @@ def _upload(session: Session, trust_id: str, file: Path, by: str) -> int:
         )
         session.rollback()
         return 1
+    kept = ", ".join(f"{row.doc_id}@{row.version}" for row in outcome.kept)
+    audit.record(
+        session, actor, "framework.uploaded", f"Uploaded {file.name}: kept {kept} as draft",
+        trust_id=trust_id,
+    )  # fmt: skip
     for row in outcome.kept:
         print(f"Kept {row.doc_id}@{row.version} ({row.title or row.kind}) as a draft.")
     print("Publish it with: reviewer-app-server admin frameworks publish ID@VERSION")

@@ -370,3 +370,20 @@ class LibraryDraftDevice(SQLModel, table=True):
 
     device_id: str = Field(foreign_key="device.id", primary_key=True, max_length=64)
     opted_in_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """A person's token for the read-only data API (``/api/v1/``), e.g. for Power BI or Excel.
+
+    Only the SHA-256 of the token is kept; it reads what its person may see in the console.
+    """
+
+    __tablename__ = "api_token"
+
+    id: str = Field(primary_key=True, max_length=64)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    name: str = Field(max_length=100)
+    token_sha256: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

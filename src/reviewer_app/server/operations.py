@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from reviewer_app.domain.canonical import canonical_json, sha256_hex
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity, OpKind
+from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.server import models
 from reviewer_app.server.access import (
     Restriction,
@@ -451,12 +452,9 @@ class _Push:
             return self.rejected(
                 op, RejectReason.UNKNOWN_RECORD, f"There is no record {target_id} to withdraw."
             )
-        if _get(target, "author_id") != self.caller.person.id and not self.access.is_lead:
-            return self.rejected(
-                op,
-                RejectReason.NOT_ALLOWED,
-                "Only the record's author or the lead reviewer may withdraw it.",
-            )
+        author = str(_get(target, "author_id"))
+        if not may_withdraw(author, self.caller.person.id, is_lead=self.access.is_lead):
+            return self.rejected(op, RejectReason.NOT_ALLOWED, withdraw_refusal("this record"))
         _mark_retracted(self.session, target)
         seq = self._log(op, ChangeKind.RETRACT, op.payload)
         if target_id != op.entity_id:

@@ -8,6 +8,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, Val
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
+from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.services.review_access import ReviewAccess, now
 from reviewer_app.storage.action_repository import ActionRepository
 from reviewer_app.storage.review_repository import ReviewRepository
@@ -63,10 +64,9 @@ class ActionTracking(ReviewAccess):
                 if action is None or action.review_id != review_id:
                     raise NotFoundError("That action is not part of this review.")
                 me = self._person().id
-                if action.created_by != me and visit.lead.person_id != me:
+                if not may_withdraw(action.created_by, me, is_lead=visit.lead.person_id == me):
                     raise PermissionDeniedError(
-                        "Only the reviewer who added this action, or the visit's lead reviewer, "
-                        "can withdraw it.",
+                        withdraw_refusal("this action"),
                         hint="Ask them to withdraw it, or add a note with your view.",
                     )
                 return actions.retract_action(action_id, now())

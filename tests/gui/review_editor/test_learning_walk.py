@@ -217,7 +217,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     records = shell.workspace.reviews
     assert records.get_review(signed_id).state is ReviewState.SUPERSEDED
     assert records.field_values(editor.ctx.review.id)["rooms-visited"].value == 7
-    signed = drive.open_signed = editor.changes.open_signed_version()
+    signed = drive.open_signed = editor.open_signed_version()
     drive.wait_loaded(signed)
     assert signed.ctx.review.id == signed_id
     assert drive.field(signed, "rooms-visited").value() == 6

@@ -179,7 +179,7 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
     assert editor.card("inclusion").agreed.level() == "strong_standard"
     drive.rate(editor, "sixth-form", 4, agreed=True)
     drive.wait_saved(editor)
-    signed = editor.changes.open_signed_version()
+    signed = editor.open_signed_version()
     drive.wait_loaded(signed)
     assert signed.card("sixth-form").agreed.level() == "expected_standard"
     assert editor.card("sixth-form").agreed.level() == "strong_standard"

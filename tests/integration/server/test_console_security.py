@@ -46,6 +46,10 @@ EVERYONE = {
     "/console/actions",
     "/console/reports",
     "/console/reports/{review_id}/{report_id}",
+    "/console/data",
+    "/console/data/{name}.{kind}",
+    "/console/data/tokens",
+    "/console/data/tokens/{token_id}/revoke",
 }
 
 
@@ -111,6 +115,9 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
             "visit_id": visit,
             "review_id": review,
             "report_id": "no-such-report",
+            "name": "no-such-dataset",
+            "kind": "csv",
+            "token_id": "no-such-token",
             "device_id": enrolled["device_id"],
             "token": "not-a-real-link",
             "doc_id": "learning-walk",

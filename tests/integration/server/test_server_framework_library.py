@@ -286,3 +286,28 @@ def test_the_command_line_upload_publish_retire_and_list(
     )
     missing = admin("frameworks", "publish", "nothing@1", ok=False)
     assert "The trust's library has no version 1 of 'nothing'" in missing.stderr
+    # Each change is in the audit log, done on the command line; a refusal is not.
+    engine = create_server_engine(fresh_database_url)
+    try:
+        with Session(engine) as s:
+            events = [
+                (e.action, e.via, e.summary)
+                for e in s.exec(select(models.AuditEvent).order_by(models.AuditEvent.id))
+                if e.action.startswith("framework.")
+            ]
+    finally:
+        engine.dispose()
+    assert events == [
+        (
+            "framework.uploaded",
+            "command line",
+            "Uploaded our-walk.xlsx: kept our-learning-walk@1 as draft",
+        ),
+        (
+            "framework.registered",
+            "command line",
+            "Registered the framework Our learning walk (everyone assigned to a school)",
+        ),
+        ("framework.published", "command line", "Framework our-learning-walk@1 published"),
+        ("framework.retired", "command line", "Framework our-learning-walk@1 retired"),
+    ]

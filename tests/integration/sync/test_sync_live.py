@@ -118,7 +118,7 @@ def test_a_refused_change_never_blocks_the_rest(world: World, laptop: MakeLaptop
     assert (result.rejected, result.accepted) == (1, 1)
     (refused,) = peer.sync.needs_attention()
     assert refused.entity_id == mine.id
-    assert "author" in (refused.last_error or "")
+    assert "who added this record, or the lead reviewer" in (refused.last_error or "")
     lead.sync.sync_now()
     assert [n.id for n in lead.reviews.notes(world.review)] == [later.id]
     assert peer.sync.status().needs_attention == 1

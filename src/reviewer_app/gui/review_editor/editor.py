@@ -54,6 +54,7 @@ from reviewer_app.domain.review_progress import (
 from reviewer_app.gui import theme
 from reviewer_app.gui.after_paint import call_after_paint
 from reviewer_app.gui.change_bridge import ChangeBridge
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
@@ -171,12 +172,7 @@ class ReviewEditor(QMainWindow):
         )
 
     def _failed(self, error: BaseException) -> None:
-        message = getattr(error, "message", None) or "The review could not be opened (see the log)."
-        if not hasattr(error, "message"):
-            log.error("The review could not be opened", exc_info=error)
-        hint = getattr(error, "hint", "")
-        if hint:
-            message = f"{message} {hint}"
+        message = failure_sentence(error, "The review could not be opened (see the log).")
         self.loading.setText(message)
         self.setWindowTitle("Review not opened")
         self.review_failed.emit(message)
@@ -283,10 +279,7 @@ class ReviewEditor(QMainWindow):
 
     def _notes_failed(self, error: BaseException) -> None:
         """The review is open but its notes could not be read: say so where they would be."""
-        message = getattr(error, "message", None)
-        if message is None:
-            log.error("The evidence notes could not be read", exc_info=error)
-            message = "The evidence notes could not be read (see the log)."
+        message = failure_sentence(error, "The evidence notes could not be read (see the log).")
         self.evidence.count_label.setWordWrap(True)
         self.evidence.count_label.setText(message)
         theme.set_role(self.evidence.count_label, "fieldError")
@@ -961,6 +954,25 @@ class ReviewEditor(QMainWindow):
             self.viewer = viewer
 
         self.tasks.run(lambda: reviews.attachment_data(attachment), on_done=show, context=self)
+
+    def open_signed_version(self) -> ReviewEditor | None:
+        """Open the signed version an amendment replaces, read-only, in its own window."""
+        ctx = self.ctx
+        if ctx is None or not ctx.review.amends:
+            return None
+        window = ReviewEditor(
+            self.workspace,
+            self.tasks,
+            ctx.visit.id,
+            review_id=ctx.review.amends,
+            paths=self.paths,
+            bridge=self.bridge,
+            parent=self,
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.signed_window = window
+        return window
 
     # ------------------------------------------------------------------ closing
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.report_preview import ReportPreview
 
 if TYPE_CHECKING:
@@ -55,16 +56,6 @@ def suggested_path(name: str) -> str:
     home = Path.home()
     folder = home / "Documents"
     return str((folder if folder.is_dir() else home) / name)
-
-
-def failure_sentence(error: BaseException, fallback: str) -> str:
-    """A refusal from the services as its sentence; anything else logged and said plainly."""
-    from reviewer_app.domain.errors import ReviewerError
-
-    if isinstance(error, ReviewerError):
-        return str(error)
-    log.error("%s", fallback, exc_info=error)
-    return f"{fallback} The details are in the log."
 
 
 def default_audience(choices: list[AudienceChoice], wanted: str | None) -> str | None:
@@ -246,7 +237,9 @@ class ReportPreviewDialog(ReportWindow):
         self.tasks.run(render, on_done=done, on_failed=failed, context=self)
 
     def _failed(self, error: BaseException) -> None:
-        self._failed_sentence(failure_sentence(error, "The report could not be rendered."))
+        self._failed_sentence(
+            failure_sentence(error, "The report could not be rendered. The details are in the log.")
+        )
 
     def _failed_sentence(self, sentence: str) -> None:
         self.note(sentence)

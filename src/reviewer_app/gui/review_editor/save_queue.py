@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -130,10 +131,10 @@ class SaveQueue(QObject):
             self._in_flight -= 1
             if isinstance(error, ReviewerError):
                 log.info("A change was refused: %s", type(error).__name__)
-                text = f"Not saved: {error.message}"
+                text = f"Not saved: {error.message}"  # the hint would not fit the indicator
             else:
-                log.error("A change could not be saved", exc_info=error)
-                text = "Not saved: the change could not be written (see the log)"
+                fallback = "the change could not be written (see the log)"
+                text = f"Not saved: {failure_sentence(error, fallback)}"
             self._set_state("failed", text)
             if on_failed is not None:
                 on_failed(error)

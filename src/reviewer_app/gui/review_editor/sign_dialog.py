@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor.report_windows import (
     BeforeWork,
     ReportWindow,
     ServiceFactory,
     default_audience,
-    failure_sentence,
     fill_audiences,
     load_audiences,
     no_wait,
@@ -364,13 +364,17 @@ class SignReportDialog(QDialog):
         self.report_signed.emit(result)
 
     def _sign_failed(self, error: BaseException) -> None:
-        sentence = failure_sentence(error, "The report could not be signed.")
+        sentence = failure_sentence(
+            error, "The report could not be signed. The details are in the log."
+        )
         self.message.setText(sentence)
         self.signing_refused.emit(sentence)
         self.refresh()  # the sign-off may have moved on meanwhile
 
     def _failed(self, error: BaseException) -> None:
-        sentence = failure_sentence(error, "The sign-off could not be read.")
+        sentence = failure_sentence(
+            error, "The sign-off could not be read. The details are in the log."
+        )
         self.summary.setText(sentence)
         self.signing_refused.emit(sentence)
 
@@ -428,7 +432,11 @@ class SignReportDialog(QDialog):
             self.version_exported.emit(str(written))
 
         def failed(error: BaseException) -> None:
-            self.message.setText(failure_sentence(error, "The signed report could not be saved."))
+            self.message.setText(
+                failure_sentence(
+                    error, "The signed report could not be saved. The details are in the log."
+                )
+            )
 
         self.tasks.run(write, on_done=done, on_failed=failed, context=self)
 

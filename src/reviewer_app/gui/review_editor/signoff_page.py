@@ -82,7 +82,7 @@ class SignOffPage(QWidget):
         self.signed_button.setObjectName("openSigned")
         self.signed_button.setAccessibleName("Open the signed version this amendment replaces")
         self.signed_button.setAccessibleDescription("Opens it read-only in its own window.")
-        self.signed_button.clicked.connect(editor.changes.open_signed_version)
+        self.signed_button.clicked.connect(editor.open_signed_version)
         for button in (self.ready_button, self.amend_button, self.signed_button):
             buttons.addWidget(button)
         buttons.addStretch(1)

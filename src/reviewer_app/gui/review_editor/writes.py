@@ -32,6 +32,7 @@ from reviewer_app.domain.review import (
     agreed_judgement,
 )
 from reviewer_app.domain.review_progress import ACTIONS_SECTION
+from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
 from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
@@ -70,6 +71,11 @@ def _thumbnail(data: bytes) -> QImage | None:
         Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation,
     )
+
+
+def _not_withdrawn(refusal: str) -> str:
+    """'Not withdrawn: only …' from the rule's sentence."""
+    return f"Not withdrawn: {refusal[:1].lower()}{refusal[1:]}"
 
 
 def _now() -> datetime:
@@ -378,10 +384,10 @@ class EditorChanges:
         ctx = self.editor.ctx
         if ctx is None or ctx.read_only:
             return
-        if note.author_id != ctx.me.id:
-            self.editor.evidence.show_hint(
-                f"Not withdrawn: only {ctx.name_of(note.author_id)} can withdraw their note."
-            )
+        # Undoing a withdrawal captures the note again: its author's alone (domain.review_rules).
+        if not may_withdraw(note.author_id, ctx.me.id, is_lead=False):
+            refusal = withdraw_refusal("their note", ctx.name_of(note.author_id), lead_may=False)
+            self.editor.evidence.show_hint(_not_withdrawn(refusal))
             return
         args = {
             "text": note.text,
@@ -521,13 +527,11 @@ class EditorChanges:
         ctx = self.editor.ctx
         if ctx is None or ctx.read_only:
             return
-        if action.created_by != ctx.me.id and not ctx.is_lead:
+        if not may_withdraw(action.created_by, ctx.me.id, is_lead=ctx.is_lead):
             page = self.editor.pages.get(ACTIONS_SECTION)
             if isinstance(page, ActionsPage):
-                page.show_problem(
-                    f"Not withdrawn: only {ctx.name_of(action.created_by)}, who added it, or "
-                    "the lead reviewer can withdraw this action."
-                )
+                refusal = withdraw_refusal("this action", ctx.name_of(action.created_by))
+                page.show_problem(_not_withdrawn(refusal))
             return
         added = AddActionCommand(
             self,
@@ -627,23 +631,3 @@ class EditorChanges:
         self.editor.saver.submit(
             review_session.amend, self.editor.workspace, ctx, reason, on_done=done
         )
-
-    def open_signed_version(self) -> ReviewEditor | None:
-        """Open the signed version an amendment replaces, read-only, in its own window."""
-        from reviewer_app.gui.review_editor.editor import ReviewEditor
-
-        ctx = self.editor.ctx
-        if ctx is None or not ctx.review.amends:
-            return None
-        window = ReviewEditor(
-            self.editor.workspace,
-            self.editor.tasks,
-            ctx.visit.id,
-            review_id=ctx.review.amends,
-            paths=self.editor.paths,
-            parent=self.editor,
-        )
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-        self.editor.signed_window = window
-        return window

@@ -137,7 +137,7 @@ def _state_change(
         reference = f"{doc_id}@{version}"
         try:
             row = (
-                library.publish(session, user.trust.id, reference)
+                library.publish(session, user.trust.id, reference, actor=user.actor)
                 if publish
                 else library.retire(session, user.trust.id, reference)
             )

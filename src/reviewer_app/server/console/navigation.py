@@ -29,6 +29,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Overview", "/console/overview", allow=None),
     NavItem("Actions", "/console/actions", allow=None),
     NavItem("Signed reports", "/console/reports", allow=None),
+    NavItem("Data out", "/console/data", allow=None),
     NavItem("Schools", "/console/schools"),
     NavItem("People", "/console/people"),
     NavItem("Visits", "/console/visits"),
