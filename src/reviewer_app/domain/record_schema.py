@@ -240,7 +240,11 @@ class ReviewStart(_Record):
     """The review's own record: the review and the framework text it is frozen to."""
 
     review: ReviewRecord
-    framework_snapshot: Annotated[str, StringConstraints(max_length=MAX_SNAPSHOT_CHARS)]
+    framework_snapshot: Annotated[
+        str,
+        StringConstraints(max_length=MAX_SNAPSHOT_CHARS),
+        BeforeValidator(_no_control_characters),
+    ]
 
 
 class Withdrawal(_Record):

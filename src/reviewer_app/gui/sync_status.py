@@ -22,7 +22,14 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from reviewer_app.gui import theme
 from reviewer_app.services.app_updates import AppUpdate
@@ -62,10 +69,13 @@ class SyncController(QObject):
         reenrol_requested(str): the server refused the device token; the text says why.
         update_changed(object): the newer app the trust server published
             (:class:`~reviewer_app.services.app_updates.AppUpdate`), or ``None``.
+        set_aside_changed(int): how many pulled records this laptop set aside
+            (:mod:`reviewer_app.services.sync_quarantine`).
     """
 
     state_changed = Signal(object, str)
     update_changed = Signal(object)
+    set_aside_changed = Signal(int)
     progressed = Signal(int, int)
     sync_finished = Signal(object)
     reenrol_requested = Signal(str)
@@ -216,6 +226,7 @@ class SyncController(QObject):
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
         self.update_changed.emit(status.update)
+        self.set_aside_changed.emit(status.set_aside)
         if not status.enrolled:
             self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
@@ -260,6 +271,15 @@ class SyncStatusWidget(QWidget):
         self.button.setText("Sync now")
         self.button.setToolTip("Send your changes to the trust and fetch everyone else's")
         self.button.clicked.connect(controller.sync_now)
+        # Pulled records this laptop could not store: a link to the list, never a blocker.
+        self.set_aside_label = QLabel(self)
+        self.set_aside_label.setObjectName("setAsideLabel")
+        self.set_aside_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.set_aside_label.linkActivated.connect(self.show_set_aside)
+        self.set_aside_label.hide()
         # A newer app, said quietly: a link in the corner, never a dialog.
         self.update_label = QLabel(self)
         self.update_label.setObjectName("appUpdateLabel")
@@ -267,12 +287,14 @@ class SyncStatusWidget(QWidget):
         self.update_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.update_label.hide()
         layout.addWidget(self.update_label)
+        layout.addWidget(self.set_aside_label)
         layout.addWidget(self.label)
         layout.addWidget(self.progress)
         layout.addWidget(self.button)
         controller.state_changed.connect(self._state_changed)
         controller.progressed.connect(self._progressed)
         controller.update_changed.connect(self._update_changed)
+        controller.set_aside_changed.connect(self._set_aside_changed)
 
     @Slot(object, str)
     def _state_changed(self, state: SyncState, text: str) -> None:
@@ -289,6 +311,42 @@ class SyncStatusWidget(QWidget):
         self.progress.setVisible(state is SyncState.SYNCING)
         if state is SyncState.SYNCING:
             self.progress.setRange(0, 0)
+
+    @Slot(int)
+    def _set_aside_changed(self, count: int) -> None:
+        if not count:
+            self.set_aside_label.hide()
+            return
+        words = f"{count} received record{'s' if count != 1 else ''} set aside"
+        self.set_aside_label.setText(f'<a href="#set-aside">{words}</a>')
+        sentence = (
+            f"{words}: this laptop could not store {'them' if count != 1 else 'it'}; "
+            "everything else synced. Click to see where they came from and why."
+        )
+        self.set_aside_label.setToolTip(sentence)
+        self.set_aside_label.setAccessibleName(sentence)
+        self.set_aside_label.show()
+
+    @Slot()
+    def show_set_aside(self, _link: str = "") -> QMessageBox:
+        """List the records set aside, with their origin and reason (for the lead to pass on)."""
+        entries = self.controller.service.set_aside()
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Records set aside")
+        box.setText(
+            f"{len(entries)} record{'s' if len(entries) != 1 else ''} received from the trust "
+            "server could not be stored on this laptop and {} set aside. Everything else "
+            "synced.".format("were" if len(entries) != 1 else "was")
+        )
+        box.setInformativeText(
+            "They came from another laptop that sent them malformed. Tell your trust admin, "
+            "with the list below."
+        )
+        box.setDetailedText("\n".join(entry.description for entry in entries))
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     @Slot(object)
     def _update_changed(self, update: AppUpdate | None) -> None:

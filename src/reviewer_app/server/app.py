@@ -103,6 +103,7 @@ from reviewer_app.sync.protocol import (
     PushRequest,
     PushResponse,
     ReviewSummary,
+    SetAsideReport,
     TrustPublication,
     VisitInfo,
     VisitMember,
@@ -169,6 +170,19 @@ def _document_push_body(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _database_usable(engine: Engine) -> bool:
+    """Whether the database answers a query (a health check; never raises)."""
+    import sqlalchemy as sa
+
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure means the same: not usable now
+        log.info("Health check: the database does not answer")
+        return False
+    return True
 
 
 def _readable_review(session: Session, caller: Caller, review_id: str) -> models.Review:
@@ -303,9 +317,14 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
     @app.get("/health", tags=["server"])
-    def health() -> dict[str, Any]:
-        """Liveness probe; also tells clients the protocol versions and the current app."""
-        return {"status": "ok", **health_fields(context.app_release)}
+    def health(response: Response) -> dict[str, Any]:
+        """Whether the server can serve: its database answers and its blob folder takes files
+        (503 naming what is not usable); also the protocol versions and the current app."""
+        checks = {"database": _database_usable(context.engine), "blobs": context.blobs.usable()}
+        if not all(checks.values()):
+            response.status_code = 503
+        status = "ok" if all(checks.values()) else "unavailable"
+        return {"status": status, "checks": checks, **health_fields(context.app_release)}
 
     @app.post("/enrol", response_model=EnrolResponse, tags=["enrolment"])
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
@@ -486,6 +505,29 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         page = read_changes(session, review, since, limit, visibility, summary_only=summary)
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
+
+    @app.post("/reviews/{review_id}/set-aside", status_code=204, tags=["sync"])
+    def set_aside(
+        review_id: ReviewId, body: SetAsideReport, session: SessionDep, caller: CallerDep
+    ) -> Response:
+        """A laptop reports the changes of a review it could not apply (kept aside there).
+
+        Logged for the operator with the device, the person, the place in the log and the
+        laptop's reason (never the record's content); the records stay as they are.
+        """
+        review = _readable_review(session, caller, review_id)
+        for record in body.records[:50]:
+            log.info(
+                "Device %s (person %s) set aside change %d of review %s: %s",
+                caller.device.id,
+                caller.person.id,
+                record.server_seq,
+                review.id,
+                record.reason,
+            )
+        if len(body.records) > 50:
+            log.info("... and %d more changes of review %s", len(body.records) - 50, review.id)
+        return Response(status_code=204)
 
     @app.get("/reviews/{review_id}/conflicts", response_model=list[ConflictRecord], tags=["sync"])
     def conflicts(

@@ -62,6 +62,16 @@ class BlobStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
+    def usable(self) -> bool:
+        """Whether files can be written to the folder now (a health check; never raises)."""
+        probe = self.partial_dir / f".health-{os.getpid()}-{threading.get_ident()}"
+        try:
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError:
+            return False
+        return True
+
     def read(self, sha256: str) -> bytes | None:
         """The blob's bytes, or ``None`` when the store does not hold it."""
         path = self.path(sha256)

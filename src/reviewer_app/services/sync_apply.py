@@ -26,6 +26,7 @@ from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
 from reviewer_app.domain.changes import ChangeCollector, ChangeOrigin
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.record_kinds import Entity
+from reviewer_app.domain.record_schema import RecordError
 from reviewer_app.domain.review import (
     EvidenceNote,
     FieldValue,
@@ -34,6 +35,7 @@ from reviewer_app.domain.review import (
 )
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.services import signed_report_sync
+from reviewer_app.services.sync_quarantine import RECORD_FAULTS, set_aside
 from reviewer_app.services.sync_records import (
     action_from_json,
     attachment_from_json,
@@ -140,13 +142,10 @@ class ChangeApplier:
 
     def _append(self, change: wire.Change) -> None:
         payload = change.payload
-        if not isinstance(payload, dict) or payload.get("review_id", self.review_id) != (
-            self.review_id
-        ):
-            log.info(
-                "Change %s of review %s skipped: not a record", change.server_seq, self.review_id
-            )
-            return
+        if not isinstance(payload, dict):
+            raise RecordError("The record is not a JSON object.")
+        if payload.get("review_id", self.review_id) != self.review_id:
+            raise RecordError("The record names another review than the one it came with.")
         entity = change.entity
         if entity is Entity.REVIEW:
             self._review_started(payload)
@@ -199,8 +198,9 @@ class ChangeApplier:
     def _retract(self, change: wire.Change) -> None:
         when = change.device_time
         payload = change.payload if isinstance(change.payload, dict) else {}
-        if change.entity is Entity.EVIDENCE_NOTE and isinstance(payload.get("supersedes"), str):
-            # A withdrawal is a tombstone note that supersedes the withdrawn one.
+        if change.entity is Entity.EVIDENCE_NOTE and "supersedes" in payload:
+            # A withdrawal is a tombstone note that supersedes the withdrawn one (one that does
+            # not read as a note is set aside by the caller).
             self.evidence.add_note(note_from_json(payload))
         elif change.entity is Entity.ATTACHMENT:
             if self.evidence.get_attachment(change.entity_id) is not None:
@@ -317,6 +317,11 @@ class StoreApplier:
         #: True when the last session's handshake brought new schools, people, visits or
         #: reviews (the app then reads its lists again).
         self.handshake_changed = False
+        #: What the last handshake removed from this laptop, in words (reviews the person may
+        #: no longer read: :mod:`reviewer_app.services.local_expiry`).
+        self.removed: list[str] = []
+        #: Pulled changes set aside since this applier was made (:mod:`.sync_quarantine`).
+        self.set_aside_count = 0
 
     def cursors(self) -> dict[str, int]:
         with self._store.reading() as session:
@@ -325,13 +330,17 @@ class StoreApplier:
     def accept_handshake(self, handshake: wire.HandshakeResponse) -> None:
         digest = _handshake_digest(handshake)
         self.handshake_changed = False
+        self.removed = []
         with self._store.reading() as session:
             if get_setting(session, HANDSHAKE_DIGEST) == digest:
                 return  # nothing changed since the last session: no local write at all
 
         def write() -> None:
+            from reviewer_app.services.local_expiry import remove_unreadable
+
             with self._store.writing() as session:
                 self._take_handshake(session, handshake)
+                self.removed = remove_unreadable(session, handshake)
                 set_setting(session, HANDSHAKE_DIGEST, digest)
 
         self._lane.call(write)
@@ -514,8 +523,25 @@ class StoreApplier:
             self._lane.changes.publish(changes)
 
     def apply_changes(self, session: Session, review_id: str, page: wire.ChangesPage) -> None:
-        """Apply a page's changes in ``session`` (tests override this to crash half-way)."""
+        """Apply a page's changes in ``session`` (tests override this to crash half-way).
+
+        The page is applied whole; when that fails on a record's fault, it is applied change by
+        change, and a change that fails on its own is set aside (:mod:`.sync_quarantine`) so the
+        rest applies and the cursor moves on.
+        """
         cursor = store_outbox.get_sync_state(session, review_id).pull_cursor
-        ChangeApplier(session, review_id).apply_all(
-            change for change in page.changes if change.server_seq > cursor
-        )
+        changes = [change for change in page.changes if change.server_seq > cursor]
+        try:
+            with session.begin_nested():
+                ChangeApplier(session, review_id).apply_all(changes)
+            return
+        except RECORD_FAULTS:
+            log.info("A page of review %s did not apply whole; applying it change by change",
+                     review_id)  # fmt: skip
+        for change in changes:
+            try:
+                with session.begin_nested():
+                    ChangeApplier(session, review_id).apply(change)
+            except RECORD_FAULTS as exc:
+                set_aside(session, review_id, change, exc)
+                self.set_aside_count += 1

@@ -32,6 +32,7 @@ from reviewer_app.services.sync_apply import (
     stored_conflicts,
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
+from reviewer_app.services.sync_quarantine import SetAside, mark_reported, set_aside_records
 from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
@@ -43,9 +44,16 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
-from reviewer_app.sync.client import SyncClientError
+from reviewer_app.sync.client import SyncClient, SyncClientError
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
-from reviewer_app.sync.protocol import ConflictRecord, ConflictStatus
+from reviewer_app.sync.protocol import (
+    MAX_BATCH,
+    PROTOCOL_VERSION,
+    ConflictRecord,
+    ConflictStatus,
+    SetAsideRecord,
+    SetAsideReport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,8 @@ class SyncStatus:
     pending: int
     needs_attention: int
     open_conflicts: int
+    #: Pulled records set aside because this laptop could not apply them.
+    set_aside: int = 0
     #: A newer app the trust server published at the last sync (said quietly), if any.
     update: AppUpdate | None = None
 
@@ -79,6 +89,11 @@ def summarise(result: SyncResult) -> str:
     if result.retry_later:
         parts.append(f"{result.retry_later} wait for the next sync")
     parts.append(f"received {result.pulled}")
+    if result.set_aside:
+        parts.append(
+            f"{result.set_aside} received record{'s' if result.set_aside != 1 else ''} could not "
+            "be stored and were set aside (see Set aside in the sync panel)"
+        )
     if result.frameworks_received:
         parts.append(f"the trust's framework library updated ({result.frameworks_received} in use)")
     if result.frameworks_refused:
@@ -141,6 +156,7 @@ class SyncService:
                 "This laptop's device token is missing from the system keyring.",
                 hint="Enrol again with a new code from your trust admin.",
             )
+        set_aside_before = self.applier.set_aside_count
         with self._client_factory(url, token) as client:
             if cancel is not None:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
@@ -148,6 +164,9 @@ class SyncService:
                 self.outbox, self.applier, client, progress, cancel,
                 categories=self.categories, library=self.library, visits=self.visits,
             )  # fmt: skip
+            if not result.cancelled:
+                self._report_set_aside(client)
+        result.set_aside = self.applier.set_aside_count - set_aside_before
         if not result.cancelled:
             self._remember(result)
         return result
@@ -216,6 +235,7 @@ class SyncService:
             )
             waiting = _resolutions_waiting(session)
             update = app_updates.available_update(session)
+            set_aside = len(set_aside_records(session))
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -229,7 +249,43 @@ class SyncService:
             needs_attention=counts.get(store_outbox.OpState.REJECTED.value, 0),
             open_conflicts=len(open_conflicts),
             update=update,
+            set_aside=set_aside,
         )
+
+    def _report_set_aside(self, client: SyncClient) -> None:
+        """Tell the server what this laptop set aside and has not reported yet (a failure to
+        tell it never fails the sync: it is told next time)."""
+        waiting = [e for e in self.set_aside() if not e.reported]
+        by_review: dict[str, list[SetAside]] = {}
+        for entry in waiting:
+            by_review.setdefault(entry.review_id, []).append(entry)
+        told: list[SetAside] = []
+        for review_id, entries in by_review.items():
+            report = SetAsideReport(
+                protocol_version=PROTOCOL_VERSION,
+                records=[
+                    SetAsideRecord(server_seq=e.server_seq, reason=e.reason)
+                    for e in entries[:MAX_BATCH]
+                ],
+            )
+            try:
+                client.report_set_aside(review_id, report)
+            except SyncClientError as exc:
+                log.info("Could not report set-aside records of review %s yet: %s", review_id, exc)
+                continue
+            told.extend(entries[:MAX_BATCH])
+        if told:
+
+            def write() -> None:
+                with self._store.writing() as session:
+                    mark_reported(session, told)
+
+            self._lane.call(write)
+
+    def set_aside(self, review_id: str | None = None) -> list[SetAside]:
+        """Pulled records this laptop could not apply, with where they came from and why."""
+        with self._store.reading() as session:
+            return set_aside_records(session, review_id)
 
     def needs_attention(self) -> list[store_outbox.OutboxOp]:
         """Changes the server refused or turned into conflicts, oldest first."""

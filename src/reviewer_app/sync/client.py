@@ -45,6 +45,7 @@ from reviewer_app.sync.protocol import (
     PushResponse,
     ReviewSummary,
     SchoolCategoryPage,
+    SetAsideReport,
     VisitOperation,
     VisitPushRequest,
     VisitPushResponse,
@@ -320,6 +321,10 @@ class SyncClient:
     def create_review(self, review_id: str, request: CreateReviewRequest) -> ReviewSummary:
         """Start a visit's review on the server (idempotent)."""
         return self._call(ReviewSummary, "PUT", f"/reviews/{review_id}", **_json(request))
+
+    def report_set_aside(self, review_id: str, report: SetAsideReport) -> None:
+        """Tell the server which of a review's changes this laptop set aside (safe to repeat)."""
+        self._send("POST", f"/reviews/{review_id}/set-aside", **_json(report))
 
     def push(self, review_id: str, operations: Sequence[Operation]) -> PushResponse:
         """Send one batch (at most ``MAX_BATCH``, in device_seq order); safe to repeat."""

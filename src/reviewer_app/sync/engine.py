@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Protocol
 
 from reviewer_app.sync.category_engine import CategoryPort, sync_categories
-from reviewer_app.sync.client import SyncClient
+from reviewer_app.sync.client import RequestRefusedError, SyncClient
 from reviewer_app.sync.framework_engine import LibraryPort, sync_framework_library
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -155,6 +155,8 @@ class SyncResult:
     #: The trust's framework documents taken into use, and those refused (with the reason).
     frameworks_received: int = 0
     frameworks_refused: list[str] = field(default_factory=list)
+    #: Pulled records this laptop could not apply and set aside (the rest applied).
+    set_aside: int = 0
 
     @property
     def nothing_to_do(self) -> bool:
@@ -290,7 +292,17 @@ class _Session:
                     self.progress(SyncProgress("pull", index, len(behind), review.review_id))
                     page = self.client.pull(review.review_id, cursor, MAX_PULL_LIMIT)
                     for sha256 in self.local.missing_blobs(page):
-                        self.local.store_blob(sha256, self.client.download_blob(sha256))
+                        try:
+                            data = self.client.download_blob(sha256)
+                        except RequestRefusedError as exc:
+                            if exc.status != 404:
+                                raise
+                            # The server holds no such file (a record from a faulty laptop):
+                            # its record is set aside when applied; the rest goes on.
+                            log.info("File %s named by review %s is not on the server",
+                                     sha256[:12], review.review_id)  # fmt: skip
+                            continue
+                        self.local.store_blob(sha256, data)
                         self.result.blobs_downloaded += 1
                     if stored is not None:
                         stored.result()

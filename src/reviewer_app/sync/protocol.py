@@ -652,6 +652,21 @@ class BlobStatus(_Message):
     complete: bool
 
 
+class SetAsideRecord(_Message):
+    """A pulled change a laptop could not apply and set aside, and why."""
+
+    server_seq: int = Field(ge=1, le=MAX_CURSOR)
+    reason: Annotated[SafeText, Field(max_length=500)]
+
+
+class SetAsideReport(_Message):
+    """``POST /reviews/{review_id}/set-aside``: what this laptop set aside of a review, so the
+    trust hears of a faulty laptop's records (answered 204; safe to repeat)."""
+
+    protocol_version: int
+    records: Annotated[list[SetAsideRecord], Field(min_length=1, max_length=MAX_BATCH)]
+
+
 class ErrorBody(_Message):
     """Every 4xx/5xx body: a machine code and a sentence a reviewer can act on."""
 
