@@ -21,11 +21,12 @@ from pathlib import Path
 # The sample drafts and CA are test support, not product code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from reviewer_app.reports.ca import self_issued_certificate
+from reviewer_app.reports.ca import issue_tsa_certificate, self_issued_certificate
 from reviewer_app.reports.document import FULL_INTERNAL, SCHOOL_FACING
 from reviewer_app.reports.keys import certificate_pem, credentials, generate_signing_key
 from reviewer_app.reports.render import render_report
-from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.signing import add_document_timestamp, prepare_and_render, sign_report
+from reviewer_app.reports.timestamping import TimeStampAuthority, server_timestamper
 from reviewer_app.reports.verification import verify_report
 from support.sample_reports import (
     peer_review_draft,
@@ -60,8 +61,22 @@ def main() -> None:
     draft = peer_review_draft(sample_photos(4))
     document = draft.for_audience(FULL_INTERNAL)
     pdf = prepare_and_render(document)
+    # The peer reviewers sign offline (signer's clock); the lead signs online, with the trust's
+    # timestamp; then the trust's document timestamp and validation data make it long-term.
+    tsa_key = generate_signing_key()
+    tsa = TimeStampAuthority(
+        issue_tsa_certificate(trust.ca, tsa_key.public_key()), tsa_key, (trust.root,)
+    )
+    timestamper = server_timestamper(tsa.respond)
     for name in ("Amira Hussain", "Tom Fletcher", "Dr Sarah Whitfield"):
-        pdf = sign_report(pdf, trust.signers[name], trust_roots=[trust.root], crls=[trust.crl])
+        pdf = sign_report(
+            pdf,
+            trust.signers[name],
+            trust_roots=[trust.root],
+            crls=[trust.crl],
+            timestamper=timestamper if name == "Dr Sarah Whitfield" else None,
+        )
+    pdf = add_document_timestamp(pdf, timestamper, trust_roots=[trust.root], crls=[trust.crl])
     verdict = verify_report(pdf, trust_roots=[trust.root])
     assert verdict.passed, verdict.sentences()
     signed = OUT / "sample-peer-review-signed.pdf"

@@ -209,3 +209,27 @@ def test_self_issue_command(tmp_path: Path, data_dir: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert is_self_issued(load_certificates(out.read_bytes(), source="cert")[0])
+
+
+def test_ca_export_root_writes_the_file_a_pdf_reader_imports(tmp_path: Path) -> None:
+    """docs/acrobat.md: the trust admin exports the root as .cer (DER) for Acrobat Reader."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    data_dir, folder = tmp_path / "data", tmp_path / "ca"
+    env = {"REVIEWER_CA_PASSPHRASE": "ca passphrase"}
+    assert _cli("ca", "init", str(folder), "--trust-name", "Riverside Trust", data_dir=data_dir,
+                env=env).returncode == 0  # fmt: skip
+    out = tmp_path / "Riverside Trust root.cer"
+    result = _cli("ca", "export-root", str(folder), "--out", str(out), data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    root = x509.load_der_x509_certificate(out.read_bytes())
+    assert (
+        root.subject
+        == x509.load_pem_x509_certificate((folder / "root-cert.pem").read_bytes()).subject
+    )
+    assert root.fingerprint(hashes.SHA256()).hex(":").upper() in result.stdout
+    missing = _cli("ca", "export-root", str(tmp_path / "none"), "--out", str(out),
+                   data_dir=data_dir)  # fmt: skip
+    assert missing.returncode == 2
+    assert "holds no certificate authority" in missing.stderr

@@ -60,6 +60,15 @@ def register(parser: argparse.ArgumentParser) -> None:
     crl = with_folder("crl", "publish a fresh revocation list")
     crl.add_argument("--out", type=Path, help="also copy the list here")
 
+    export = actions.add_parser(
+        "export-root",
+        help="write the trust's root certificate for PDF readers (Acrobat: .cer, DER)",
+    )
+    export.add_argument("folder", type=Path, metavar="FOLDER", help="the CA folder")
+    export.add_argument(
+        "--out", type=Path, required=True, help="where to write it (.cer: DER, .pem: PEM)"
+    )
+
     actions.add_parser("list", help="list issued certificates").add_argument(
         "folder", type=Path, metavar="FOLDER"
     )
@@ -127,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from reviewer_app.reports import ca
@@ -146,6 +155,15 @@ def _run(args: argparse.Namespace) -> int:
         folder = ca.CaFolder.create(args.folder, args.trust_name, _passphrase(args, confirm=True))
         print(f"Created the root certificate for {args.trust_name} in {args.folder}.")
         print(f"Give {folder.root_cert_path} to everyone who verifies reports.")
+        return 0
+    if action == "export-root":
+        root = folder.root_certificate()
+        pem = args.out.suffix.lower() == ".pem"
+        encoding = serialization.Encoding.PEM if pem else serialization.Encoding.DER
+        _write(args.out, root.public_bytes(encoding))
+        fingerprint = root.fingerprint(hashes.SHA256()).hex(":").upper()
+        print(f"Wrote the root certificate of {ca.common_name(root)} to {args.out}.")
+        print(f"SHA-256 fingerprint (read it out when you hand the file over): {fingerprint}")
         return 0
     if action == "list":
         revoked = {r.serial_number for r in folder.revocations()}

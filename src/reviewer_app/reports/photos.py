@@ -9,6 +9,7 @@ and the report's data hash stays the hash of the original.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -29,12 +30,29 @@ class PrintPhoto:
     height: float
 
 
+#: Photos already made ready, by (SHA-256 of the original, box): the preview and each signature
+#: render the same report again, and scaling a camera's photo is most of a render's cost.
+_READY: dict[tuple[str, float, float], PrintPhoto] = {}
+_READY_LIMIT = 256
+
+
 def print_ready(data: bytes, max_width: float, max_height: float) -> PrintPhoto:
     """The photo scaled to fit ``max_width`` x ``max_height`` points at :data:`PRINT_DPI`.
 
     Raises ``OSError`` (or Pillow's subclass of it) when ``data`` is not an image Pillow reads.
     A small JPEG is embedded as it is, undecoded: check it with :func:`usable_photo_size` first.
     """
+    key = (hashlib.sha256(data).hexdigest(), round(max_width, 2), round(max_height, 2))
+    ready = _READY.get(key)
+    if ready is None:
+        ready = _print_ready(data, max_width, max_height)
+        if len(_READY) >= _READY_LIMIT:
+            _READY.pop(next(iter(_READY)))
+        _READY[key] = ready
+    return ready
+
+
+def _print_ready(data: bytes, max_width: float, max_height: float) -> PrintPhoto:
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as image:

@@ -94,7 +94,6 @@ def test_the_school_only_choice_keeps_the_body_from_central_readers(
     assert cass.reviews.notes(world.review) == []
     assert cass.reviews.attachments(world.review) == []
     assert set(cass.reviews.field_values(world.review)) == {"report-sharing"}
-    assert cass.sync.signed_reports(world.review) == []
     # Nor does the file come by its address.
     url, device = cass.sync.enrolled()  # type: ignore[misc]
     token = device_token(url, device)

@@ -5,14 +5,18 @@ three real SQLCipher stores in a temporary folder and the real server under uvic
 Rules capture records and edit shared fields on any laptop, sync with faults injected into
 httpx's real transport (request dropped, response dropped after the server committed, duplicate
 delivery), crash a laptop half-way through applying a pulled page (the local transaction rolls
-back), replay an old batch, and let the lead resolve conflicts.
+back), replay an old batch, and let the lead resolve conflicts. Visits are planned on laptops
+(by the lead, which the server accepts; by a peer, which it refuses) and moved by the lead.
 
 Checked after every step: no operation is applied twice (one change-log row per op id at most),
 every acknowledged operation is on the server, pull cursors never move back, a replayed batch
-changes nothing. Checked at the end, after a fault-free sync of every laptop: every laptop holds
+changes nothing, every acknowledged visit is on the server and no refused one ever is.
+Checked at the end, after a fault-free sync of every laptop: every laptop holds
 exactly what the server holds, every note ever captured is there once, and no edit was silently
 overwritten (two answered writes of one field from the same base: at most one accepted, the
-others conflicts, and the server has a conflict record for that field).
+others conflicts, and the server has a conflict record for that field); every laptop of the team
+holds each accepted visit as the lead last saved it, and each refused one waits once in its
+planner's Needs attention.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections import Counter
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +39,12 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlmodel import Session, select
-from sync_world import FAST_RETRY, Laptop, LiveServer, World, build_world
+from sqlmodel import Session, col, select
+from sync_world import FAST_RETRY, WALK, Laptop, LiveServer, World, build_world
 
+from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.organisation import Role
+from reviewer_app.domain.visits import Visit, VisitReviewer
 from reviewer_app.server import models
 from reviewer_app.services import enrolment
 from reviewer_app.services.sync_apply import ChangeApplier, StoreApplier
@@ -48,7 +57,7 @@ from support.photos import photo_bytes
 FIELDS = ("leadership.strengths", "quality_of_education.next_steps")
 PEOPLE = ("lead", "peer", "peer2")
 FAULTS = ("drop_request", "drop_response", "duplicate")
-PATHS = ("/handshake", "/push", "/changes", "/blobs", "")
+PATHS = ("/handshake", "/push", "/visits", "/changes", "/blobs", "")
 PHOTOS = (photo_bytes("display board"), photo_bytes("reading corner"))
 
 
@@ -100,6 +109,10 @@ class SyncMachine(RuleBasedStateMachine):
         self.counter = itertools.count()
         self.cursors: dict[str, int] = dict.fromkeys(PEOPLE, 0)
         self.resolving: set[str] = set()
+        #: Visits planned on laptops: accepted ones (the lead's) by id with their planned start,
+        #: and refused ones (a peer's) by id with their planner.
+        self.visits: dict[str, date] = {}
+        self.refused: dict[str, str] = {}
 
     # ---------------------------------------------------------------- capturing
 
@@ -134,6 +147,36 @@ class SyncMachine(RuleBasedStateMachine):
             self.world.review, "photo.jpg", "image/jpeg", photo
         )
 
+    # ---------------------------------------------------------------- visits
+
+    @rule(who=st.sampled_from(PEOPLE), day=st.integers(min_value=1, max_value=28))
+    def plan_visit(self, who: str, day: int) -> None:
+        """A visit to the school with the whole team; only the lead may plan it."""
+        w = self.world
+        team = (
+            VisitReviewer(w.lead, Role.LEAD_REVIEWER),
+            VisitReviewer(w.peer, Role.PEER_REVIEWER),
+            VisitReviewer(w.peer2, Role.PEER_REVIEWER),
+        )
+        start = date(2026, 6, day)
+        visit = Visit(new_id(), w.school, WALK, start, start, reviewers=team)
+        self.laptops[who].workspace.save_visit(visit)
+        if who == "lead":
+            self.visits[visit.id] = start
+        else:
+            self.refused[visit.id] = who
+
+    @rule(pick=st.integers(min_value=0, max_value=50), day=st.integers(min_value=1, max_value=28))
+    def lead_moves_a_visit(self, pick: int, day: int) -> None:
+        if not self.visits:
+            return
+        visit_id = sorted(self.visits)[pick % len(self.visits)]
+        workspace = self.laptops["lead"].workspace
+        visit = workspace.get_visit(visit_id)
+        start = date(2026, 7, day)
+        workspace.save_visit(replace(visit, planned_start=start, planned_end=start))
+        self.visits[visit_id] = start
+
     # ---------------------------------------------------------------- syncing with faults
 
     @rule(
@@ -147,6 +190,7 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             result = laptop.sync.sync_now()
             SEEN["conflicts"] += result.conflicts
+            SEEN["visits refused"] += len(result.refused_visits)
         except SyncClientError:
             SEEN["sync failed"] += 1  # offline for now: everything is kept for the next sync
         SEEN.update(fault for fault, _path in laptop.transport.injected)
@@ -199,7 +243,8 @@ class SyncMachine(RuleBasedStateMachine):
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         assert response.status_code == 200, response.text
-        assert all(r["status"] != "rejected" for r in response.json()["results"])
+        if path.startswith("/reviews/"):  # a visit's answer may be a refusal, replayed as such
+            assert all(r["status"] != "rejected" for r in response.json()["results"])
         assert self._server_counts() == before, "a replayed batch must change nothing"
         SEEN["stale batch replayed"] += 1
 
@@ -222,12 +267,14 @@ class SyncMachine(RuleBasedStateMachine):
             row = session.get(SyncStateRow, self.world.review)
             return 0 if row is None else row.pull_cursor
 
-    def _server_counts(self) -> tuple[int, int, int]:
+    def _server_counts(self) -> tuple[Any, ...]:
         with Session(self.server.engine) as session:
             return (
                 len(session.exec(select(models.ChangeLog.server_seq)).all()),
                 len(session.exec(select(models.AppliedOp.op_id)).all()),
                 len(session.exec(select(models.Record.entity_id)).all()),
+                len(session.exec(select(models.AppliedVisitOp.op_id)).all()),
+                sorted(session.exec(select(models.Visit.id, models.Visit.planned_start)).all()),
             )
 
     @invariant()
@@ -240,10 +287,25 @@ class SyncMachine(RuleBasedStateMachine):
             with laptop.workspace.store.reading() as session:
                 acked = session.exec(
                     select(OutboxRow.op_id).where(
-                        OutboxRow.state == OpState.ACKED.value, OutboxRow.entity != "review"
+                        OutboxRow.state == OpState.ACKED.value,
+                        col(OutboxRow.entity).not_in(("review", "visit")),  # visits: below
                     )
                 ).all()
             assert set(acked) <= applied
+
+    @invariant()
+    def acked_visits_are_on_the_server_and_refused_ones_never(self) -> None:
+        with Session(self.server.engine) as session:
+            held = set(session.exec(select(models.Visit.id)).all())
+        assert not held & set(self.refused), "a refused visit reached the server"
+        for laptop in self.laptops.values():
+            with laptop.workspace.store.reading() as session:
+                acked = session.exec(
+                    select(OutboxRow.entity_id).where(
+                        OutboxRow.state == OpState.ACKED.value, OutboxRow.entity == "visit"
+                    )
+                ).all()
+            assert set(acked) <= held
 
     @invariant()
     def cursors_never_move_back(self) -> None:
@@ -284,9 +346,24 @@ class SyncMachine(RuleBasedStateMachine):
         server = self._server_state()
         review = self.world.review
         assert {n for n, _ in server["records"].get("evidence_note", set())} == self.notes
+        with Session(self.server.engine) as session:
+            planned = dict(
+                session.exec(
+                    select(models.Visit.id, models.Visit.planned_start).where(
+                        col(models.Visit.id).in_(sorted(self.visits))
+                    )
+                ).all()
+            )
+        assert planned == self.visits, "the server holds each visit as the lead last saved it"
+        SEEN["visits accepted"] += len(planned)
         for who, laptop in self.laptops.items():
             assert laptop.sync.status().pending == 0, who
-            assert laptop.sync.status().needs_attention == 0, who
+            refused = sorted(v for v, planner in self.refused.items() if planner == who)
+            assert laptop.sync.status().needs_attention == len(refused), who
+            attention = [op for op in laptop.sync.needs_attention() if op.entity.value == "visit"]
+            assert sorted(op.entity_id for op in attention) == refused, who  # each once
+            for visit_id, start in self.visits.items():
+                assert laptop.workspace.get_visit(visit_id).planned_start == start, who
             reviews = laptop.reviews
             notes = {(n.id, n.retracted) for n in reviews.notes(review, include_history=True)}
             attachments = {
@@ -341,7 +418,7 @@ def test_sync_state_machine(live_server: LiveServer, tmp_path: Path) -> None:
     run_state_machine_as_test(
         SyncMachine,
         settings=settings(
-            max_examples=15,
+            max_examples=12,  # visits joined the rules: fewer examples keep its time
             stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -353,6 +430,9 @@ def test_sync_state_machine(live_server: LiveServer, tmp_path: Path) -> None:
         ),
     )
     print(dict(SEEN))
-    for seen in (*FAULTS, "sync failed", "crash mid-apply", "stale batch replayed", "conflicts"):
+    for seen in (
+        *FAULTS, "sync failed", "crash mid-apply", "stale batch replayed", "conflicts",
+        "visits accepted", "visits refused",
+    ):  # fmt: skip
         assert SEEN[seen] > 0, f"the runs never exercised: {seen}"
     assert SEEN["resolved"] > 0
