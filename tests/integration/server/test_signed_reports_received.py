@@ -5,6 +5,7 @@ for those who may see them, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,13 +13,15 @@ from sqlmodel import select
 
 from reviewer_app.reports.document import ReportDocument
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.verification import verify_report
+from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server import trust_picture as tp
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.report_signers import signers_of
 
 if TYPE_CHECKING:
-    from conftest import Device, Harness, ServerTrust, World
+    from conftest import Device, Harness, ServerTrust
 
 SIGNERS = ("Amira Hussain", "Tom Fletcher")
 
@@ -39,36 +42,73 @@ def signed_twice(server_trust: ServerTrust, peer_document: ReportDocument) -> li
 
 
 def _send(device: Device, review: str, pdf: bytes, report_id: str) -> None:
+    """Upload the PDF, then push its record as the app does (naming what the PDF holds)."""
     sha = hashlib.sha256(pdf).hexdigest()
     assert device.http.put(f"/blobs/{sha}", content=pdf).status_code in (200, 201)
-    op = device.op(review, "append", "signed_report", report_id,
-                   {"sha256": sha, "audience": "school", "size": len(pdf)})  # fmt: skip
-    assert device.push(review, [op]).json()["results"][0]["status"] == "accepted"
+    verdict = verify_report(pdf, trust_roots=[])
+    signed = [s for s in verdict.signatures if s.signed]
+    record = {
+        "sha256": sha, "size": len(pdf), "audience": "school",
+        "report_id": verdict.report_id, "data_hash": verdict.data_hash,
+        "required_count": len([s for s in verdict.signatures if s.order]),
+        "signer_count": len(signed), "signer_name": signed[-1].signer_name,
+    }  # fmt: skip
+    op = device.op(review, "append", "signed_report", report_id, record)
+    result = device.push(review, [op]).json()["results"][0]
+    assert result["status"] == "accepted", result["message"]
 
 
 def test_signed_reports_are_listed_with_signers_for_those_who_may_see_them(
-    server: Harness, world: World, signed_twice: list[bytes]
+    server: Harness, signed_twice: list[bytes]
 ) -> None:
-    lead = server.enrol(world.lead)
-    dsl = server.enrol(world.dsl)
-    _send(lead, world.walk_review, signed_twice[0], "walk-1")
-    _send(lead, world.walk_review, signed_twice[1], "walk-2")
-    _send(dsl, world.audit_review, signed_twice[1], "audit-1")
+    # The sample report's signers are the visits' team (the server checks the sign-off plan).
+    with server.admin() as s:
+        trust = adm.create_trust(s, "Oak Learning Trust").id
+        school = adm.create_school(s, trust, urn="100009", name="Ash Primary", phase="primary").id
+        adm.add_framework(s, "learning_walk", title="Learning walk")
+        adm.add_framework(s, "safeguarding_audit", title="Safeguarding audit", safeguarding=True)
+        people = {}
+        for name in (*SIGNERS, "Dr Sarah Whitfield"):
+            email = f"{name.split()[-1].lower()}@oak.example"
+            roles = ["lead_reviewer", "safeguarding_lead"]
+            people[name] = adm.create_person(s, trust, name=name, email=email, roles=roles).id
+            adm.assign(s, people[name], school)
+        reader = adm.create_person(
+            s, trust, name="Obi Obs", email="obi@oak.example", roles=["improvement_partner"]
+        ).id
+        adm.assign(s, reader, school)
+        team = [
+            (people["Dr Sarah Whitfield"], "lead_reviewer"),
+            (people[SIGNERS[0]], "peer_reviewer"),
+            (people[SIGNERS[1]], "peer_reviewer"),
+        ]
+        reviews = {}
+        for framework, day in (("learning_walk", date(2026, 3, 2)),
+                               ("safeguarding_audit", date(2026, 3, 9))):  # fmt: skip
+            visit = adm.create_visit(s, school, framework, start=day, end=day, team=team).id
+            reviews[framework] = adm.create_review(s, visit).id
+    # Each signer's laptop sends the copy they signed.
+    first, second_signer = server.enrol(people[SIGNERS[0]]), server.enrol(people[SIGNERS[1]])
+    _send(first, reviews["learning_walk"], signed_twice[0], "walk-1")
+    _send(second_signer, reviews["learning_walk"], signed_twice[1], "walk-2")
+    _send(first, reviews["safeguarding_audit"], signed_twice[0], "audit-0")
+    _send(second_signer, reviews["safeguarding_audit"], signed_twice[1], "audit-1")
     with server.session() as session:
-        people = {p.id: p for p in session.exec(select(models.Person)).all()}
-        as_lead = tp.signed_reports(session, tp.Viewer.of(session, people[world.lead]))
-        as_dsl = tp.signed_reports(session, tp.Viewer.of(session, people[world.dsl]))
-        as_outsider = tp.signed_reports(session, tp.Viewer.of(session, people[world.outsider]))
-    # The lead sees both copies of the walk's report, not the safeguarding audit's.
-    assert sorted(r.record_id for r in as_lead) == ["walk-1", "walk-2"]
-    assert sorted(r.record_id for r in as_dsl) == ["audit-1", "walk-1", "walk-2"]
-    assert [r.safeguarding for r in as_dsl if r.record_id == "audit-1"] == [True]
-    assert as_outsider == []  # another school's reviewer
-    for entry in as_lead:
+        rows = {p.id: p for p in session.exec(select(models.Person)).all()}
+        as_reader = tp.signed_reports(session, tp.Viewer.of(session, rows[reader]))
+        as_lead = tp.signed_reports(session, tp.Viewer.of(session, rows[people[SIGNERS[0]]]))
+    # The improvement partner sees both copies of the walk's report, not the audit's.
+    assert sorted(r.record_id for r in as_reader) == ["walk-1", "walk-2"]
+    assert sorted(r.record_id for r in as_lead) == ["audit-0", "audit-1", "walk-1", "walk-2"]
+    assert {r.record_id for r in as_lead if r.safeguarding} == {"audit-0", "audit-1"}
+    for entry in as_reader:
         assert entry.received_at is not None  # when the server verified and kept it
-        assert entry.sent_by == "Lee Lead"
         assert entry.school.name == "Ash Primary"
-    second = next(r for r in as_lead if r.record_id == "walk-2")
+    assert {r.record_id: r.sent_by for r in as_reader} == {
+        "walk-1": SIGNERS[0],
+        "walk-2": SIGNERS[1],
+    }
+    second = next(r for r in as_reader if r.record_id == "walk-2")
     pdf = BlobStore(server.live.blob_root).read(second.sha256)
     assert pdf == signed_twice[1]  # kept as it arrived
     signers = signers_of(second.sha256, pdf)
