@@ -52,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
             result = service.sync_now(progress)
             status = service.status()
             refused = service.refused_visit_sentences(result)
+            removed = list(service.applier.removed)
         print(summarise(result))
+        for words in removed:
+            print(f"Removed from this laptop, as you may no longer read it: {words}.")
         for sentence in refused:
             print(sentence)
         if status.open_conflicts:

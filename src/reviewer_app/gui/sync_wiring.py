@@ -213,6 +213,13 @@ class SyncWiring(QObject):
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
+        if self.service.applier.removed:
+            # Said once: the trust changed what this person may read.
+            self._tell(
+                "Reviews removed from this laptop",
+                "The trust changed what you may read, so these were removed from this laptop "
+                "(the trust server keeps them):\n\n" + "\n".join(self.service.applier.removed),
+            )
         if result.refused_visits:
             # Said once: a refused visit is never sent again by itself.
             self._tell(

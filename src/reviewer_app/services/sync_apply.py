@@ -317,6 +317,9 @@ class StoreApplier:
         #: True when the last session's handshake brought new schools, people, visits or
         #: reviews (the app then reads its lists again).
         self.handshake_changed = False
+        #: What the last handshake removed from this laptop, in words (reviews the person may
+        #: no longer read: :mod:`reviewer_app.services.local_expiry`).
+        self.removed: list[str] = []
         #: Pulled changes set aside since this applier was made (:mod:`.sync_quarantine`).
         self.set_aside_count = 0
 
@@ -327,13 +330,17 @@ class StoreApplier:
     def accept_handshake(self, handshake: wire.HandshakeResponse) -> None:
         digest = _handshake_digest(handshake)
         self.handshake_changed = False
+        self.removed = []
         with self._store.reading() as session:
             if get_setting(session, HANDSHAKE_DIGEST) == digest:
                 return  # nothing changed since the last session: no local write at all
 
         def write() -> None:
+            from reviewer_app.services.local_expiry import remove_unreadable
+
             with self._store.writing() as session:
                 self._take_handshake(session, handshake)
+                self.removed = remove_unreadable(session, handshake)
                 set_setting(session, HANDSHAKE_DIGEST, digest)
 
         self._lane.call(write)

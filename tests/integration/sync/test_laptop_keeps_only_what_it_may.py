@@ -1,0 +1,107 @@
+"""A laptop keeps only what its person may still read: unassigned from a school, the person's
+laptop removes that school's review (records, photos, answers) at its next sync, after sending
+what it still may, and says what it removed; work on a school still assigned stays. Real
+server on loopback, real SQLCipher store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+from sync_world import Laptop, LiveServer, World
+
+from reviewer_app.cli import main
+from reviewer_app.server import administration as adm
+from reviewer_app.server.database import write_session
+from reviewer_app.services.local_expiry import DATA_REMOVED
+from reviewer_app.storage.tables import (
+    AttachmentRow,
+    AuditEntryRow,
+    BlobRow,
+    EvidenceNoteRow,
+    OutboxRow,
+    ReviewRow,
+)
+from support.photos import photo_bytes
+
+
+def _count(device: Laptop, table: type, **where: str) -> int:
+    with device.workspace.store.reading() as session:
+        query = select(table)
+        for name, value in where.items():
+            query = query.where(getattr(table, name) == value)
+        return len(session.exec(query).all())
+
+
+def test_unassigned_from_a_school_the_laptop_removes_its_review_at_the_next_sync(
+    server: LiveServer, world: World, laptop: Callable[[str], Laptop]
+) -> None:
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    photo = peer.reviews.add_attachment(world.review, "display.jpg", "image/jpeg", photo_bytes("d"))
+    peer.reviews.add_note(world.review, "Sent before the change", attachment_ids=(photo.id,))
+    assert peer.sync.sync_now().accepted == 2
+    assert _count(peer, ReviewRow, id=world.review) == 1
+
+    # Written offline after the trust unassigned Pat: no longer Pat's to send.
+    with write_session(server.engine) as s:
+        adm.unassign(s, world.peer, world.school)
+    peer.reviews.add_note(world.review, "Written after the unassignment")
+
+    result = peer.sync.sync_now()
+    [removed] = peer.sync.applier.removed
+    assert removed.startswith("Ash Primary: ")
+    assert removed.endswith("(no longer assigned to the school)")
+    assert result is not None
+    assert _count(peer, ReviewRow, id=world.review) == 0
+    assert _count(peer, EvidenceNoteRow, review_id=world.review) == 0
+    assert _count(peer, AttachmentRow, review_id=world.review) == 0
+    assert _count(peer, BlobRow, sha256=photo.sha256) == 0
+    assert _count(peer, OutboxRow, review_id=world.review) == 0
+    with peer.workspace.store.reading() as session:
+        entries = session.exec(
+            select(AuditEntryRow).where(AuditEntryRow.action == DATA_REMOVED)
+        ).all()
+    assert len(entries) == 1
+    assert world.review in entries[0].detail
+
+    # The server kept everything Pat sent while still assigned.
+    lead = laptop("lead")
+    lead.enrol(world.lead)
+    lead.sync.sync_now()
+    notes = [n.text for n in lead.reviews.notes(world.review)]
+    assert "Sent before the change" in notes
+    assert "Written after the unassignment" not in notes
+
+
+def test_a_review_still_readable_is_kept(
+    server: LiveServer, world: World, laptop: Callable[[str], Laptop]
+) -> None:
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    peer.reviews.add_note(world.review, "Still mine")
+    peer.sync.sync_now()
+    peer.sync.sync_now()
+    assert peer.sync.applier.removed == []
+    assert _count(peer, ReviewRow, id=world.review) == 1
+
+
+def test_the_sync_command_says_what_it_removed(
+    server: LiveServer,
+    world: World,
+    laptop: Callable[[str], Laptop],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    with write_session(server.engine) as s:
+        adm.unassign(s, world.peer, world.school)
+    peer.workspace.close()  # the command opens the store itself
+    assert main(["sync", "--data-dir", str(peer.folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Removed from this laptop, as you may no longer read it: Ash Primary: " in out
+    assert "(no longer assigned to the school)." in out
