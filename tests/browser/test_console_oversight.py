@@ -142,3 +142,26 @@ def test_data_out_offers_downloads_and_makes_an_api_token(
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX) of actions").click()
     assert download.value.suggested_filename.startswith("actions-")
+
+
+def test_a_schools_journey_draws_each_area_and_the_category_steps(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["rachel"])
+    browser.nav("Overview")
+    page = browser.page
+    page.get_by_role("link", name="Harrow Lane Primary School", exact=True).click()
+    page.wait_for_load_state()
+    assert "Harrow Lane Primary School" in page.inner_text("h1")
+    charts = page.locator("svg.chart")
+    assert charts.count() == 9  # the category, six areas, safeguarding, SEND
+    inclusion = page.locator("section", has=page.get_by_role("heading", name="Inclusion"))
+    label = inclusion.locator("svg").get_attribute("aria-label") or ""
+    assert label.count(" on ") == 3  # two health checks and the peer review
+    assert inclusion.locator("circle").count() == 3
+    changes = page.locator("ol.changes li").all_inner_texts()
+    assert changes[0].startswith("Tier 3: Reinvent")
+    assert "(was Tier 2: Grow" in changes[0]
+    assert "KS2 outcomes fell" in changes[0]
+    browser.shoot("journey")

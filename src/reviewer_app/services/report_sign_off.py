@@ -85,6 +85,8 @@ class SignOffStatus:
     versions: tuple[SignedReportVersion, ...]
     refusal: str
     key_needs_passphrase: bool
+    #: This laptop is enrolled: the person signs with the key certified by the trust there.
+    enrolled: bool = False
 
     @property
     def my_turn(self) -> bool:
@@ -164,6 +166,7 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
                 f"next, not you ({person.name})."
             )
     identity = SigningIdentity(service.paths, person, service.workspace.store)
+    enrolled = identity.enrolled()
     return SignOffStatus(
         visit_id=visit_id,
         audience=audience,
@@ -174,5 +177,6 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
         slots=slots,
         versions=versions,
         refusal=refusal,
-        key_needs_passphrase=not identity.enrolled() and identity.key_file.is_file(),
+        key_needs_passphrase=not enrolled and identity.key_file.is_file(),
+        enrolled=enrolled,
     )

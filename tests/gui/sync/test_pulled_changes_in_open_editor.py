@@ -10,12 +10,14 @@ version) is refused by the store until they choose.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sync_world import Laptop, World
 
@@ -97,6 +99,14 @@ def _type_at_end(qtbot: QtBot, control: QPlainTextEdit, text: str) -> None:
     qtbot.keyClicks(control, text)
 
 
+def _screenshot(widget: QWidget, name: str) -> None:
+    """Save what the widget looks like when REVIEWER_SCREENSHOTS names a folder."""
+    folder = os.environ.get("REVIEWER_SCREENSHOTS")
+    if folder:
+        QApplication.processEvents()
+        widget.grab().save(str(Path(folder) / name))
+
+
 def _wait_saved(qtbot: QtBot, editor: ReviewEditor) -> None:
     qtbot.waitUntil(lambda: editor.saver.idle and editor.tasks.pending == 0, timeout=TIMEOUT)
 
@@ -126,6 +136,7 @@ def test_a_colleagues_text_arrives_in_the_open_editor_and_typing_goes_on_from_it
     assert editor.statusBar().currentMessage() == (
         "Pat Peer changed Leadership and governance: Strengths."
     )
+    _screenshot(editor, "editor-pulled-text-notice.png")
     assert not field.conflict_shown
 
     # The lead goes on from the newer text: a clean successor on the server, no conflict.
@@ -165,6 +176,9 @@ def test_typing_in_the_field_a_colleague_changed_shows_both_texts(
     )
     assert conflict.theirs.toPlainText() == "Pat's text."
     assert conflict.mine.toPlainText() == "Lee's draft."
+    _page, _ = _field(editor, FIELD)
+    _page.ensureWidgetVisible(field)
+    _screenshot(editor, "editor-field-conflict.png")
     # The write based on the older version was refused: the store keeps Pat's text.
     assert lead.reviews.field_values(world.review)[FIELD].value == "Pat's text."
     assert editor.focusWidget() is control

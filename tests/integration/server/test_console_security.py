@@ -46,6 +46,7 @@ EVERYONE = {
     "/console/actions",
     "/console/reports",
     "/console/reports/{review_id}/{report_id}",
+    "/console/journey/{school_id}",
     "/console/data",
     "/console/data/{name}.{kind}",
     "/console/data/tokens",

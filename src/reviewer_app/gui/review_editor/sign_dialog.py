@@ -256,19 +256,22 @@ class SignReportDialog(QDialog):
             self.turn.setText("Every signature is on it: open or export the signed report below.")
         else:
             self.turn.setText(status.refusal)
-        for widget in (
-            self.passphrase_label,
-            self.passphrase,
-            self.passphrase_note,
-            self.sign_button,
-        ):
-            widget.setVisible(not status.complete)
+        self.passphrase_note.setVisible(not status.complete)
+        self.sign_button.setVisible(not status.complete)
+        # On an enrolled laptop the key made at enrolment signs: there is no passphrase to give.
+        self.passphrase_label.setVisible(not status.complete and not status.enrolled)
+        self.passphrase.setVisible(not status.complete and not status.enrolled)
         self.turn.setProperty("state", "ok" if status.my_turn else "blocked")
         self.turn.style().polish(self.turn)
         self.sign_button.setText(f"Sign as {status.person_name}")
         self.sign_button.setEnabled(status.my_turn)
         self.passphrase.setEnabled(status.my_turn)
-        if status.key_needs_passphrase:
+        if status.enrolled:
+            self.passphrase_note.setText(
+                "You sign with the key made when this laptop was enrolled, certified by the "
+                "trust. Your signature goes to the trust, and to the next signer, at the next sync."
+            )
+        elif status.key_needs_passphrase:
             self.passphrase_note.setText(
                 "Your signing key is kept in a file protected by a passphrase: enter it to sign."
             )

@@ -17,6 +17,7 @@ from sqlmodel import select
 from starlette.responses import Response
 from starlette.responses import Response as StarletteResponse
 
+from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.server import audit, models
 from reviewer_app.server.audit import Actor
 from reviewer_app.server.console.auth import PageNotFound, console_page
@@ -29,10 +30,17 @@ from reviewer_app.server.trust_picture import (
     ActionFilters,
     OverviewFilters,
     Viewer,
+    Visibility,
     action_register,
+    agreed_judgements,
+    category_history,
+    column_views,
+    readable_reviews,
     review_detail,
+    scale_levels,
     signed_reports,
     trust_overview,
+    visible_schools,
 )
 
 router = APIRouter()
@@ -195,4 +203,67 @@ def report_file(request: Request, review_id: str, report_id: str) -> Response:
                 media_type="application/pdf",
                 headers={"Content-Disposition": f'attachment; filename="{safe}"'},
             )
+        )
+
+
+@router.get("/console/journey/{school_id}")
+def journey(request: Request, school_id: str) -> Response:
+    """A school's journey: its reviews, each area's agreed views over time on one scale, and
+    its categories as steps with the reasons recorded at each change."""
+    from reviewer_app.server.console.charts import level_chart, step_chart
+    from reviewer_app.server.framework_library import built_in_library
+
+    with console_page(request, allow=None) as (session, user):
+        viewer = Viewer.of(session, user.person)
+        school = next((s for s in visible_schools(session, viewer) if s.id == school_id), None)
+        if school is None:
+            raise PageNotFound("There is no such school that you may see.")
+        visibility = Visibility(session, viewer)
+        reviews = readable_reviews(session, visibility, [school.id])
+        judgements = agreed_judgements(session, visibility, reviews)
+        categories = category_history(session, [school.id]).get(school.id, [])
+        days = [r.visit_end for r in reviews] + [c.agreed_on for c in categories]
+        today = date.today()
+        first, last = (min(days), max(max(days), today)) if days else (today, today)
+        charts = []
+        for column in viewer.columns():
+            cells = column_views(column, judgements, visibility.titles).get(school.id, [])
+            levels = sorted(
+                (lv for lv in scale_levels(column.scale_id).values() if lv.rank is not None),
+                key=lambda lv: lv.rank or 0,
+            )
+            points = [(c.day, c.level.rank or 0, c.level.label, c.level.tone) for c in cells]
+            charts.append(
+                (column, cells, level_chart([lv.label for lv in levels], points, first, last,
+                                            column.label))
+            )  # fmt: skip
+        category_chart = None
+        if categories:
+            try:
+                scheme = built_in_library().scheme(categories[-1].scheme_id)
+                order = [lv.key for lv in reversed(scheme.levels)]
+                labels = [lv.label for lv in reversed(scheme.levels)]
+            except ReviewerError:
+                order, labels = [], []
+            steps = [
+                (c.agreed_on, order.index(c.level_key), c.label)
+                for c in categories
+                if c.level_key in order
+            ]
+            if steps:
+                category_chart = step_chart(labels, steps, first, last, "Category")
+        return render(
+            request,
+            "oversight/journey.html",
+            {
+                "school": school,
+                "reviews": list(reversed(reviews)),
+                "titles": visibility.titles,
+                "charts": charts,
+                "categories": list(reversed(categories)),
+                "category_chart": category_chart,
+                "phase_label": phase_label,
+                "safeguarding": viewer.safeguarding,
+            },
+            user=user,
         )
