@@ -49,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
 
             paths = AppPaths.resolve(getattr(args, "data_dir", None))
             service = SyncService(workspace.store, workspace.lane, paths=paths)
-            result = service.sync_now(progress)
+            try:
+                result = service.sync_now(progress)
+            except Exception:
+                for words in service.applier.removed:  # a revoked laptop: said before why
+                    print(f"Removed from this laptop: {words}.")
+                raise
             status = service.status()
             refused = service.refused_visit_sentences(result)
             removed = list(service.applier.removed)

@@ -99,7 +99,14 @@ class BlobStore:
             held = part.stat().st_size if part.is_file() else 0
             if held and meta.is_file():
                 declared = int(json.loads(meta.read_text(encoding="utf-8"))["total"])
-                if declared != total:
+                if declared != total and start == 0:
+                    # Another upload of this file declared another size: it can never complete
+                    # (the content must hash to the name), so an upload from the start replaces
+                    # it rather than leaving the file blocked for everyone.
+                    part.unlink()
+                    meta.unlink(missing_ok=True)
+                    held = 0
+                elif declared != total:
                     raise BlobError(
                         "offset_mismatch",
                         f"This upload was started with a size of {declared} bytes, not {total}.",

@@ -91,6 +91,33 @@ def remove_unreadable(session: Session, handshake: wire.HandshakeResponse) -> li
     return words
 
 
+def remove_all_reviews(session: Session, person_id: str | None = None) -> list[str]:
+    """Remove every review from this laptop (the trust revoked it, or deactivated its person);
+    returns what was removed, in words. The audit entry stays on the laptop (it can no longer
+    send it) for whoever recovers the laptop to see."""
+    from reviewer_app.storage.local_settings import CURRENT_PERSON, get_setting
+
+    removed: dict[str, str] = {}
+    for review in session.exec(select(ReviewRow)).all():
+        visit = session.get(VisitRow, review.visit_id)
+        school = session.get(SchoolRow, visit.school_id) if visit else None
+        where = school.name if school else review.visit_id
+        removed[review.id] = f"{where}: {_framework_title(review)} (this laptop was revoked)"
+    if not removed:
+        return []
+    unsent = _delete_reviews(session, removed)
+    person = person_id or get_setting(session, CURRENT_PERSON) or ""
+    record_entry(
+        session,
+        person_id=person,
+        action=DATA_REMOVED,
+        summary=f"Removed all {len(removed)} review(s) from this laptop: the trust revoked it",
+        detail={"reviews": sorted(removed), "unsent_changes_dropped": unsent},
+    )
+    log.info("laptop revoked: removed %d review(s) (%d unsent change(s))", len(removed), unsent)
+    return sorted(removed.values())
+
+
 def _why_unreadable(
     review: ReviewRow, school_id: str, schools: set[str], roles: set[str]
 ) -> str | None:

@@ -44,7 +44,7 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
-from reviewer_app.sync.client import SyncClient, SyncClientError
+from reviewer_app.sync.client import ReEnrolRequiredError, SyncClient, SyncClientError
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -160,16 +160,32 @@ class SyncService:
         with self._client_factory(url, token) as client:
             if cancel is not None:
                 client.cancelled = cancel  # a cancelled sync stops retrying at once
-            result = engine.run(
-                self.outbox, self.applier, client, progress, cancel,
-                categories=self.categories, library=self.library, visits=self.visits,
-            )  # fmt: skip
+            try:
+                result = engine.run(
+                    self.outbox, self.applier, client, progress, cancel,
+                    categories=self.categories, library=self.library, visits=self.visits,
+                )  # fmt: skip
+            except ReEnrolRequiredError as refused:
+                if refused.code == "device_revoked":
+                    self._wipe_revoked()
+                raise
             if not result.cancelled:
                 self._report_set_aside(client)
         result.set_aside = self.applier.set_aside_count - set_aside_before
         if not result.cancelled:
             self._remember(result)
         return result
+
+    def _wipe_revoked(self) -> None:
+        """The trust revoked this laptop (or deactivated its person): nothing may stay on it.
+        Every review goes, unsent changes included (no longer anyone's to send from here)."""
+        from reviewer_app.services.local_expiry import remove_all_reviews
+
+        def write() -> list[str]:
+            with self._store.writing() as session:
+                return remove_all_reviews(session, self._person_id)
+
+        self.applier.removed = self._lane.call(write)
 
     def _keep_trust(self, result: SyncResult) -> None:
         """Keep the trust root and revocation list the server published (every sync)."""

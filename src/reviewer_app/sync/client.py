@@ -69,7 +69,14 @@ class ServerUnreachableError(SyncClientError):
 
 
 class ReEnrolRequiredError(SyncClientError):
-    """The server does not accept this laptop's device token (revoked or unknown)."""
+    """The server does not accept this laptop's device token (revoked or unknown).
+
+    ``code`` is the server's reason: ``device_revoked`` when the trust revoked this laptop or
+    deactivated its person."""
+
+    def __init__(self, message: str, *, hint: str = "", code: str = "unknown") -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
 
 
 class UpgradeRequiredError(SyncClientError):
@@ -269,7 +276,7 @@ class SyncClient:
         except (ValueError, KeyError, TypeError):
             code, message = "unknown", f"The trust server answered HTTP {response.status_code}."
         if response.status_code == 401:
-            raise ReEnrolRequiredError(message, hint="Enrol this laptop again.")
+            raise ReEnrolRequiredError(message, hint="Enrol this laptop again.", code=code)
         if response.status_code == 426:
             raise UpgradeRequiredError(message)
         if response.status_code >= 500 or response.status_code == 429:

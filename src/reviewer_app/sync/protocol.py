@@ -608,6 +608,25 @@ class Colleague(_Message):
     school_ids: list[str]
 
 
+class SyncLimits(_Message):
+    """The limits a trust server enforces (``docs/sync-server.md``, Limits)."""
+
+    #: Operations in one push.
+    max_batch: int = MAX_BATCH
+    #: Changes in one pull page.
+    max_pull_limit: int = MAX_PULL_LIMIT
+    #: Canonical JSON bytes of one record (operation payload).
+    max_record_bytes: int = MAX_PAYLOAD_BYTES
+    #: Bytes of one request body (other than a file chunk).
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    #: Bytes of one file (a photo, a signed report).
+    max_file_bytes: int = MAX_BLOB_BYTES
+    #: Bytes of one file upload request (a whole file or one chunk).
+    max_file_chunk_bytes: int = MAX_BLOB_CHUNK_BYTES
+    #: The largest pull cursor (``since``).
+    max_cursor: int = MAX_CURSOR
+
+
 class HandshakeResponse(_Message):
     protocol_version: int
     server_time: datetime
@@ -632,6 +651,9 @@ class HandshakeResponse(_Message):
     colleagues: list[Colleague] = []
     #: The frameworks the trust plans visits with (ids): a visit on another is refused.
     trust_frameworks: list[str] = []
+    #: What this server accepts (sizes and counts), so a laptop can tell the reviewer before
+    #: they hit a limit.
+    limits: SyncLimits = SyncLimits()
 
 
 class CreateReviewRequest(_Message):

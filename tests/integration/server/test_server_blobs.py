@@ -130,3 +130,16 @@ def test_blob_download_needs_read_access(server: Harness, world: World) -> None:
     lead.push(world.walk_review, [attach])
     assert lead.http.get(f"/blobs/{sha}").status_code == 200
     assert outsider.http.get(f"/blobs/{sha}").status_code == 404
+
+
+def test_a_partial_upload_declaring_another_size_blocks_no_one(
+    server: Harness, world: World
+) -> None:
+    data, sha = _blob(20_000)
+    faulty = server.enrol(world.peer, "Faulty laptop")
+    honest = server.enrol(world.lead)
+    header = {"Content-Range": "bytes 0-99/999999"}  # a size the file can never have
+    assert faulty.http.put(f"/blobs/{sha}", content=data[:100], headers=header).status_code == 202
+    whole = honest.http.put(f"/blobs/{sha}", content=data)
+    assert whole.status_code == 201, whole.text
+    assert _head(honest, sha) == (200, len(data))  # held whole, for every laptop

@@ -220,3 +220,13 @@ def test_times_with_a_zone_or_without_are_records_times(server: Harness, world: 
     op = lead.op(world.walk_review, "append", "evidence_note", "n-naive",
                  {"captured_at": now().removesuffix("+00:00")})  # fmt: skip
     assert lead.push(world.walk_review, [op]).json()["results"][0]["status"] == "accepted"
+
+
+def test_the_handshake_tells_the_laptop_the_limits(server: Harness, world: World) -> None:
+    from reviewer_app.sync.protocol import MAX_BATCH, MAX_BLOB_BYTES, MAX_PAYLOAD_BYTES
+
+    limits = server.enrol(world.lead).handshake().json()["limits"]
+    assert limits["max_batch"] == MAX_BATCH
+    assert limits["max_record_bytes"] == MAX_PAYLOAD_BYTES
+    assert limits["max_file_bytes"] == MAX_BLOB_BYTES
+    assert limits["max_cursor"] == 2**62

@@ -14,6 +14,7 @@ from sync_world import Laptop, LiveServer, World
 from reviewer_app.cli import main
 from reviewer_app.server import administration as adm
 from reviewer_app.server.database import write_session
+from reviewer_app.server.enrolment import revoke_device
 from reviewer_app.services.local_expiry import DATA_REMOVED
 from reviewer_app.storage.tables import (
     AttachmentRow,
@@ -23,6 +24,7 @@ from reviewer_app.storage.tables import (
     OutboxRow,
     ReviewRow,
 )
+from reviewer_app.sync.client import ReEnrolRequiredError
 from support.photos import photo_bytes
 
 
@@ -105,3 +107,25 @@ def test_the_sync_command_says_what_it_removed(
     out = capsys.readouterr().out
     assert "Removed from this laptop, as you may no longer read it: Ash Primary: " in out
     assert "(no longer assigned to the school)." in out
+
+
+def test_a_revoked_laptop_removes_every_review_at_its_next_contact(
+    server: LiveServer, world: World, laptop: Callable[[str], Laptop]
+) -> None:
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    peer.sync.sync_now()
+    photo = peer.reviews.add_attachment(world.review, "wall.jpg", "image/jpeg", photo_bytes("w"))
+    assert peer.sync.sync_now().accepted == 1
+    with write_session(server.engine) as s:
+        [device] = adm.list_devices(s, world.peer)
+        revoke_device(s, device.id)
+
+    with pytest.raises(ReEnrolRequiredError) as refused:
+        peer.sync.sync_now()
+    assert refused.value.code == "device_revoked"
+    [removed] = peer.sync.applier.removed
+    assert removed.endswith("(this laptop was revoked)")
+    assert _count(peer, ReviewRow) == 0
+    assert _count(peer, AttachmentRow) == 0
+    assert _count(peer, BlobRow, sha256=photo.sha256) == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -212,3 +213,36 @@ def test_one_signing_act_signs_every_audience_and_each_travels(
     sam.sync.sync_now()
     for audience in audiences:
         assert sign_off_status(_service(sam), world.visit, audience).my_turn
+
+
+def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
+    ca_server: LiveServer,
+    team: tuple[World, Laptop, Laptop, Laptop],
+    tmp_path: Path,
+    expected_log: Any,
+) -> None:
+    import logging
+
+    from cryptography.hazmat.primitives import serialization
+
+    from reviewer_app.reports.ca import CaFolder
+    from reviewer_app.services import enrolment, signed_report_sync
+    from reviewer_app.storage.local_settings import set_setting
+
+    world, _lee, pat, sam = team
+    # Sam's laptop trusts another CA's root (as if the trust root it kept were not this trust's).
+    other = CaFolder.create(tmp_path / "other-ca", "Elsewhere Trust", b"other passphrase")
+    foreign_root = other.root_certificate().public_bytes(serialization.Encoding.PEM).decode()
+    with sam.workspace.store.writing() as session:
+        set_setting(session, enrolment.CA_CERTIFICATE_PEM, foreign_root)
+    _service(pat).sign(world.visit, AUDIENCE)
+    pat.sync.sync_now()
+    expected_log(logging.WARNING, "refused: Pat Peer signed as peer reviewer")
+    sam.sync.sync_now()
+    # The pull checked Pat's version against the root Sam's laptop held: not kept.
+    assert _service(sam).signed_versions(world.visit, AUDIENCE) == []
+    with sam.workspace.store.reading() as session:
+        why = signed_report_sync.refusals(session, world.review)
+    assert why, "the refusal is kept for the sign-off page"
+    assert "was not kept" in why[0]
+    assert "was not issued by the trust you checked against" in why[0]
