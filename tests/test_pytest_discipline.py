@@ -72,3 +72,14 @@ def test_gui_tests_are_marked_so_the_fast_loop_skips_them(tmp_path: Path) -> Non
     result = _run(tmp_path, "-m", "not gui")
     assert result.returncode == 5, result.stdout  # 5: every test deselected
     assert "5 deselected" in result.stdout
+
+
+def test_test_module_names_are_unique_across_folders() -> None:
+    # The test folders have no __init__.py, so pytest imports each module by its bare name: two
+    # modules with one name in different folders make the second an "import file mismatch"
+    # error in a whole-suite run (each passes alone, so nobody sees it before CI).
+    seen: dict[str, list[str]] = {}
+    for module in sorted((ROOT / "tests").rglob("test_*.py")):
+        seen.setdefault(module.name, []).append(str(module.relative_to(ROOT)))
+    clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert not clashes, f"test modules sharing a name (rename one of each): {clashes}"
