@@ -202,6 +202,8 @@ def test_a_sender_without_the_role_is_refused_and_the_queue_still_goes(
     # does not review is refused; both in the same batch.
     with write_session(server.engine) as s:
         adm.grant_role(s, world.lead, "lead_reviewer")
+    # The laptop learns the person's trust roles from the server at its next sync.
+    lead.sync.sync_now()
     lead.workspace.reload_identity()
     kept = lead.workspace.categories.agree(world.school, "green", "Secure across the board")
     lead.workspace.categories.agree(elsewhere, "amber", "Not ours to categorise")
