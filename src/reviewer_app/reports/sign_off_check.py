@@ -34,6 +34,8 @@ class CheckedReport:
     planned: tuple[str, ...]
     #: The signatures present (each checked), in the plan's order.
     signed: tuple[SignatureResult, ...]
+    #: How many of the trust's document timestamps (each checked) the file carries.
+    document_timestamps: int = 0
 
     @property
     def signer_count(self) -> int:
@@ -92,4 +94,5 @@ def check_partial_report(
         data_hash=verdict.data_hash,
         planned=tuple(s.expected_person for s in planned),
         signed=tuple(signed),
+        document_timestamps=len(verdict.document_timestamps),
     )

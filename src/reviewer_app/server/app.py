@@ -25,6 +25,7 @@ Every endpoint except health and enrol needs ``Authorization: Bearer <device tok
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -81,6 +82,7 @@ from reviewer_app.server.request_context import (
 )
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.school_categories import category_feeds
+from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.server.visit_sync import colleagues
@@ -479,6 +481,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
                 blob_reader=ctx.blobs.read,
                 verify_report=ctx.verify_report,
                 encoded_payloads=pushed.encoded,
+                long_term=ctx.long_term,
             )
         # Serialised here, after the commit: the answer describes what is stored.
         return Response(response.model_dump_json(), media_type="application/json")
@@ -571,6 +574,10 @@ def create_app_from_settings(
     return create_app(context, console)
 
 
+def _keep_blob(blobs: BlobStore, sha256: str, data: bytes) -> None:
+    blobs.put_chunk(sha256, 0, len(data), data)
+
+
 def server_context(
     engine: Engine,
     blobs: BlobStore,
@@ -586,6 +593,11 @@ def server_context(
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
         timestamp=authority.timestamp if authority and authority.can_timestamp else None,
+        long_term=(
+            LongTermSeal(authority.seal_long_term, partial(_keep_blob, blobs))
+            if authority and authority.can_timestamp
+            else None
+        ),
         app_release=app_release,
         laptop_policy=laptop_policy or LaptopPolicy(),
     )

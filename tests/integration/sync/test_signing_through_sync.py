@@ -8,13 +8,12 @@ signs on their own laptop with the certificate issued at enrolment, through the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_framework
+from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.domain.errors import LockedError
 from reviewer_app.domain.review import ReviewState
@@ -24,28 +23,6 @@ from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.report_sign_off import sign_off_status
 
 AUDIENCE = "school_facing"
-
-
-@pytest.fixture
-def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
-    ca_server.reset()
-    world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
-    laptops = []
-    for name, person in (("lee", world.lead), ("pat", world.peer), ("sam", world.peer2)):
-        device = Laptop(tmp_path / name, ca_server)
-        device.enrol(person)
-        device.sync.sync_now()
-        laptops.append(device)
-    lee, pat, sam = laptops
-    # The lead marks the review ready for sign-off; everyone receives it.
-    lee.workspace.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
-    for device in (lee, pat, sam):
-        device.sync.sync_now()
-    try:
-        yield world, lee, pat, sam
-    finally:
-        for device in laptops:
-            device.close()
 
 
 def _service(device: Laptop) -> ReportService:
@@ -71,9 +48,9 @@ def _locked(server: LiveServer, review: str) -> bool:
 
 
 def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
-    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
 ) -> None:
-    world, lee, pat, sam = team
+    world, lee, pat, sam = signing_team
     order = [s.person_name for s in sign_off_status(_service(pat), world.visit, AUDIENCE).slots]
     assert order == ["Pat Peer", "Sam Second", "Lee Lead"]
     assert sign_off_status(_service(pat), world.visit, AUDIENCE).my_turn
@@ -106,18 +83,21 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
     last = _service(lee).sign(world.visit, AUDIENCE)
     assert last.locked
     lee.sync.sync_now()
-    held = _server_versions(ca_server, world.review)
-    assert len(held) == 3
+    held = sorted(_server_versions(ca_server, world.review), key=lambda r: r.server_seq)
+    assert [r.payload["signer_count"] for r in held] == [1, 2, 3, 3]
     assert _locked(ca_server, world.review)
-    final = max(held, key=lambda r: r.payload["signer_count"])
-    assert final.blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
+    assert held[2].blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
     assert second.version.pdf != last.version.pdf
+    # The server's long-term version of the last one (its validation data and timestamp).
+    long_term = ca_server.folder / "blobs" / held[3].blob_sha256[:2] / held[3].blob_sha256
+    final_pdf = long_term.read_bytes()
+    assert final_pdf.startswith(last.version.pdf)
 
     for device in (pat, sam, lee):
         device.sync.sync_now()
         latest = _service(device).latest_signed(world.visit, AUDIENCE)
         assert latest is not None
-        assert latest.pdf == last.version.pdf
+        assert latest.pdf == final_pdf
         assert latest.complete
         review = device.workspace.reviews.get_review(world.review)
         assert review.state is ReviewState.SIGNED
@@ -125,7 +105,7 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
             device.workspace.reviews.add_note(world.review, "Too late")
         assert not device.sync.needs_attention()
 
-    _the_trust_gets_what_it_was_promised(ca_server, world, last.version.pdf, tmp_path)
+    _the_trust_gets_what_it_was_promised(ca_server, world, final_pdf, tmp_path)
 
 
 def _the_trust_gets_what_it_was_promised(
@@ -169,9 +149,9 @@ def _the_trust_gets_what_it_was_promised(
 
 
 def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
-    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
 ) -> None:
-    world, _lee, pat, _sam = team
+    world, _lee, pat, _sam = signing_team
     # Pat has a second laptop; both sign the same (unsigned) version before either syncs.
     pat_two = Laptop(tmp_path / "pat-two", ca_server)
     try:
@@ -196,9 +176,9 @@ def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
 
 
 def test_one_signing_act_signs_every_audience_and_each_travels(
-    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
+    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop]
 ) -> None:
-    world, _lee, pat, sam = team
+    world, _lee, pat, sam = signing_team
     audiences = _service(pat).source(world.visit).audience_keys
     assert len(audiences) > 1
     signed = _service(pat).sign_every_audience(world.visit)
@@ -217,7 +197,7 @@ def test_one_signing_act_signs_every_audience_and_each_travels(
 
 def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     ca_server: LiveServer,
-    team: tuple[World, Laptop, Laptop, Laptop],
+    signing_team: tuple[World, Laptop, Laptop, Laptop],
     tmp_path: Path,
     expected_log: Any,
 ) -> None:
@@ -229,7 +209,7 @@ def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     from reviewer_app.services import enrolment, signed_report_sync
     from reviewer_app.storage.local_settings import set_setting
 
-    world, _lee, pat, sam = team
+    world, _lee, pat, sam = signing_team
     # Sam's laptop trusts another CA's root (as if the trust root it kept were not this trust's).
     other = CaFolder.create(tmp_path / "other-ca", "Elsewhere Trust", b"other passphrase")
     foreign_root = other.root_certificate().public_bytes(serialization.Encoding.PEM).decode()
