@@ -209,7 +209,7 @@ def test_two_day_peer_review_signed_by_the_peers_in_any_order_then_the_lead_then
     assert not first.locked
     assert first.version.signer_count == 1
     assert first.version.required_count == 3
-    with pytest.raises(SigningError, match="Priya Natarajan .* signs this report next, not Tom"):
+    with pytest.raises(SigningError, match=r"Priya Natarajan .* signs this report next, not Tom"):
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
 
     # The review changes between signatures: refused, saying so.
