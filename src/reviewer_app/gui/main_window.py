@@ -452,8 +452,7 @@ class MainWindow(QMainWindow):
         self.turn_status.setVisible(bool(count))
         self.turn_status.setText("1 report to sign" if count == 1 else f"{count} reports to sign")
         self.turn_status.setToolTip(
-            "The report of 1 review waits for your signature: its visit says “Your turn to "
-            "sign”."
+            "The report of 1 review waits for your signature: its visit says “Your turn to sign”."
             if count == 1
             else f"The reports of {count} reviews wait for your signature: their visits say "
             "“Your turn to sign”."

@@ -292,9 +292,7 @@ def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     _sign(qtbot, dialog)
     assert dialog.message.text().startswith(f"Signed as {PRIYA}: 2 of 3 signatures. The same")
     # Signed: no longer her turn, and the lead's.
-    qtbot.waitUntil(
-        lambda: _visit_status(shell, visit) == "Waiting for signatures", timeout=10_000
-    )
+    qtbot.waitUntil(lambda: _visit_status(shell, visit) == "Waiting for signatures", timeout=10_000)
     drive.close_all()
 
     # The lead signs last; the editor then shows the review signed and locked.
