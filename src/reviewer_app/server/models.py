@@ -437,3 +437,19 @@ class RetentionTombstone(SQLModel, table=True):
     content: dict[str, Any] = _json_column()
     key_id: str = Field(max_length=64)
     signature: str = Field(max_length=200)
+
+
+class MeetingNote(SQLModel, table=True):
+    """A short note of a meeting that has no review framework (a CEO 1:1, a progress meeting,
+    a Rapid Improvement Board), recorded in the console; it counts towards the school's
+    support cadence when ``activity`` is one of its category's cadence items."""
+
+    __tablename__ = "meeting_note"
+
+    id: str = Field(primary_key=True, max_length=64)
+    school_id: str = Field(foreign_key="school.id", index=True, max_length=64)
+    activity: str = Field(max_length=200)
+    held_on: date
+    notes: str = Field(sa_type=sa.Text)
+    author_id: str = Field(foreign_key="person.id", max_length=64)
+    recorded_at: datetime

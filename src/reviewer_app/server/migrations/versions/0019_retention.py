@@ -2,7 +2,7 @@
 tombstones of what a retention purge removed.
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0019"
-down_revision = "0013"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
