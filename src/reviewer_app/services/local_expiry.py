@@ -283,8 +283,13 @@ def _why_unreadable(
 def _framework_title(review: ReviewRow) -> str:
     try:
         return str(json.loads(review.framework_snapshot)["title"])
-    except Exception:
-        return review.framework_id
+    except Exception:  # not frozen yet: the installed framework's title, else its id
+        from reviewer_app.services.framework_catalogue import installed_library
+
+        try:
+            return installed_library().latest(review.framework_id).title
+        except Exception:
+            return review.framework_id
 
 
 def _delete_reviews(session: Session, reviews: Iterable[str]) -> int:
