@@ -30,7 +30,7 @@ def test_migrating_again_is_harmless(server: Harness) -> None:
     migrate(server.engine)
     with server.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0013"
+        assert context.get_current_revision() == "0015"
 
 
 def test_the_console_migration_keeps_a_trust_with_people_and_devices(
