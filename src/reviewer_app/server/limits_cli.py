@@ -109,12 +109,12 @@ def _upload_line(upload: PartialUpload) -> str:
 def _set_idle_days(args: argparse.Namespace, engine: Engine) -> str:
     from reviewer_app.server import audit
     from reviewer_app.server.database import write_session
-    from reviewer_app.server.library_cli import trust_of
+    from reviewer_app.server.library_cli import the_trust
     from reviewer_app.server.trust_settings import set_idle_days
 
     with write_session(engine) as session:
         trust = set_idle_days(
-            session, trust_of(session, args.trust), args.days, actor=audit.Actor.command_line()
+            session, the_trust(session, args.trust), args.days, actor=audit.Actor.command_line()
         )
         if trust.device_idle_days:
             return (

@@ -6,7 +6,7 @@ current token was issued. ``trust.device_idle_days``: a laptop silent for longer
 again (0: never). ``blob.device_id``: the laptop that uploaded a file, for its quota.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0019
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
