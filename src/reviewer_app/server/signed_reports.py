@@ -4,7 +4,8 @@ A laptop pushes each signed state of a report as a ``signed_report`` record nami
 (a content-addressed blob uploaded first). The server keeps it only when:
 
 * every signature on it is intact, certified by the trust CA, unrevoked and by the planned
-  person, the signatures so far being the first ones of the plan in order
+  person, the signatures so far being the first ones of the plan in order (where the plan lets
+  signers sign in any order among themselves they may, all before the next step)
   (:func:`reviewer_app.reports.sign_off_check.check_partial_report`);
 * the record says what the PDF says (report id, data hash, signer and required counts);
 * the people the plan names are on the visit's team, and the newest signature is the sender's;
@@ -13,7 +14,7 @@ A laptop pushes each signed state of a report as a ``signed_report`` record nami
   that version followed by the new signature (a PDF signature is an incremental update);
 * or it is a *time-stamped version*: a version the server holds with the same signatures and
   only the trust's document timestamp appended (a signature made offline gets one when its
-  laptop next syncs, :func:`reviewer_app.services.signed_report_sync.time_stamp_offline`).
+  laptop next syncs, :mod:`reviewer_app.services.offline_timestamps`).
 
 A version that is not the next one is refused in a sentence: a signature made on an older
 version (two laptops signing at once: the first to arrive wins) asks the signer to sync and

@@ -78,10 +78,7 @@ def laptop(tmp_path: Path, server: LiveServer) -> Iterator[Callable[[str], Lapto
 
 
 @pytest.fixture
-def signing_team(
-    tmp_path: Path, ca_server: LiveServer
-) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
-    """Lee (lead), Pat and Sam enrolled with the CA server, the review ready for sign-off."""
+def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
     ca_server.reset()
     world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
     laptops = []

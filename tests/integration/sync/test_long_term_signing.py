@@ -71,11 +71,11 @@ def _pdfsig(pdf: bytes, tmp_path: Path) -> str:
 
 def test_offline_signature_is_time_stamped_at_sync_and_the_last_brings_the_long_term_version(
     ca_server: LiveServer,
-    signing_team: tuple[World, Laptop, Laptop, Laptop],
+    team: tuple[World, Laptop, Laptop, Laptop],
     tmp_path: Path,
     expected_log: ExpectedLog,
 ) -> None:
-    world, lee, pat, sam = signing_team
+    world, lee, pat, sam = team
     # pyHanko says so when the version without the long-term data fails in three years.
     expected_log(logging.WARNING, "Unable to construct plausible past validation path")
     expected_log(logging.WARNING, "Document timestamp chain failed to validate")

@@ -48,13 +48,16 @@ def _locked(server: LiveServer, review: str) -> bool:
 
 
 def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
-    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
 ) -> None:
-    world, lee, pat, sam = signing_team
+    world, lee, pat, sam = team
     order = [s.person_name for s in sign_off_status(_service(pat), world.visit, AUDIENCE).slots]
     assert order == ["Pat Peer", "Sam Second", "Lee Lead"]
     assert sign_off_status(_service(pat), world.visit, AUDIENCE).my_turn
-    assert not sign_off_status(_service(sam), world.visit, AUDIENCE).my_turn
+    # The peers sign in any order among themselves (version 3 of the framework); the lead last.
+    assert sign_off_status(_service(sam), world.visit, AUDIENCE).my_turn
+    lead_first = sign_off_status(_service(lee), world.visit, AUDIENCE)
+    assert "Pat Peer and Sam Second (peer reviewers, in any order) sign" in lead_first.refusal
 
     first = _service(pat).sign(world.visit, AUDIENCE)
     assert first.certified_by_trust
@@ -149,9 +152,9 @@ def _the_trust_gets_what_it_was_promised(
 
 
 def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
-    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop], tmp_path: Path
 ) -> None:
-    world, _lee, pat, _sam = signing_team
+    world, _lee, pat, _sam = team
     # Pat has a second laptop; both sign the same (unsigned) version before either syncs.
     pat_two = Laptop(tmp_path / "pat-two", ca_server)
     try:
@@ -176,9 +179,9 @@ def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
 
 
 def test_one_signing_act_signs_every_audience_and_each_travels(
-    ca_server: LiveServer, signing_team: tuple[World, Laptop, Laptop, Laptop]
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
 ) -> None:
-    world, _lee, pat, sam = signing_team
+    world, _lee, pat, sam = team
     audiences = _service(pat).source(world.visit).audience_keys
     assert len(audiences) > 1
     signed = _service(pat).sign_every_audience(world.visit)
@@ -197,7 +200,7 @@ def test_one_signing_act_signs_every_audience_and_each_travels(
 
 def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     ca_server: LiveServer,
-    signing_team: tuple[World, Laptop, Laptop, Laptop],
+    team: tuple[World, Laptop, Laptop, Laptop],
     tmp_path: Path,
     expected_log: Any,
 ) -> None:
@@ -209,7 +212,7 @@ def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     from reviewer_app.services import enrolment, signed_report_sync
     from reviewer_app.storage.local_settings import set_setting
 
-    world, _lee, pat, sam = signing_team
+    world, _lee, pat, sam = team
     # Sam's laptop trusts another CA's root (as if the trust root it kept were not this trust's).
     other = CaFolder.create(tmp_path / "other-ca", "Elsewhere Trust", b"other passphrase")
     foreign_root = other.root_certificate().public_bytes(serialization.Encoding.PEM).decode()

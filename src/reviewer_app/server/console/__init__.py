@@ -25,6 +25,7 @@ AREAS = (
     "home",
     "trust_root",
     "oversight",
+    "cadence",
     "data_out",
     "schools",
     "people",
