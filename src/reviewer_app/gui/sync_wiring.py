@@ -217,8 +217,8 @@ class SyncWiring(QObject):
             # Said once: the trust changed what this person may read.
             self._tell(
                 "Reviews removed from this laptop",
-                "The trust changed what you may read, so these were removed from this laptop "
-                "(the trust server keeps them):\n\n" + "\n".join(self.service.applier.removed),
+                "These reviews were removed from this laptop; each line says why:\n\n"
+                + "\n".join(self.service.applier.removed),
             )
         if result.refused_visits:
             # Said once: a refused visit is never sent again by itself.
@@ -374,9 +374,18 @@ class SyncWiring(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Enrol this laptop again", reason, parent=self.window
         )
-        box.setInformativeText(
-            "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
-        )
+        removed = list(self.service.applier.removed)
+        if removed:
+            # The trust revoked the laptop (or deactivated its person): its reviews went.
+            self.window.reload()
+            box.setInformativeText(
+                "So these were removed from this laptop (the trust server keeps what was "
+                "sent):\n\n" + "\n".join(removed)
+            )
+        else:
+            box.setInformativeText(
+                "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
+            )
         again = box.addButton("Enrol again…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
