@@ -1,6 +1,6 @@
 """The open review's window redrawn from the review being edited (``services.review_draft``,
 without Qt): what the editor's changes (``writes.py``, ``record_writes.py``) and the changes a
-sync brings (``incoming.py``) ask for through :class:`~reviewer_app.gui.review_editor.view.EditorView`. It names the window's parts
+sync brings (``incoming.py``) ask for through ``view.EditorView``. It names the window's parts
 (pages, cards, fields, the evidence panel, the header); its callers name only records.
 """
 
