@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from conftest import DEMO_TODAY
 from reviewer_app.domain.errors import ValidationError
 from reviewer_app.server import models
 from reviewer_app.server import trust_picture as tp
@@ -23,6 +22,7 @@ from reviewer_app.server.board_pack import (
     current_term,
     parse_term,
 )
+from support.demo_views import DEMO_TODAY
 
 SERVER = str(Path(sys.executable).parent / "reviewer-app-server")
 
