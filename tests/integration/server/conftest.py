@@ -40,8 +40,6 @@ from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
-
-#: The day the demo database of :func:`demo_database_url` is anchored on.
 from support.demo_views import DEMO_TODAY
 from support.laptop_records import laptop_record, note_payload
 from support.sample_reports import SAMPLE_SIGNERS
@@ -50,7 +48,6 @@ from support.throwaway_postgres import (
     ThrowawayPostgres,
     postgres_base_url,
 )
-
 
 #: The shared test server counts no request rates: its tests enrol and push far faster than
 #: laptops do (the rate-limit tests start their own server with small limits).
