@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -70,6 +72,7 @@ from reviewer_app.gui.review_editor.section_nav import SectionNavDelegate
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
+from reviewer_app.gui.screen_fit import fit_window, remember_size
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
@@ -126,7 +129,7 @@ class ReviewEditor(QMainWindow):
         self.paths = paths
         self.setObjectName("reviewEditor")
         self.setWindowTitle("Opening the review…")
-        self.resize(1320, 860)
+        fit_window(self, "reviewEditor", (1320, 860))
         self.ctx: ReviewContext | None = None
         self.saver = SaveQueue(workspace.submit, tasks, self)
         self.undo_stack = QUndoStack(self)
@@ -203,7 +206,7 @@ class ReviewEditor(QMainWindow):
         self.nav.setAccessibleName("Sections of the review, with how many items are done")
         self.nav.setAccessibleDescription(
             "Up and Down choose a section, Tab goes into it. From anywhere in the window, "
-            "Ctrl+Page Down and Ctrl+Page Up move between sections, Alt+Down and Alt+Up "
+            "Ctrl+Page Down and Ctrl+Page Up move between sections, F8 and Shift+F8 "
             "between criteria, and Ctrl+K opens the sign-off check."
         )
         self.nav.setMinimumWidth(230)
@@ -233,9 +236,17 @@ class ReviewEditor(QMainWindow):
         self.evidence.attach_requested.connect(self.choose_files)
         self.evidence.attachment_opened.connect(self.open_attachment)
         self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
+        # On a short screen the panel scrolls as a whole, so the photos stay reachable.
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setObjectName("evidenceScroll")
+        evidence_scroll.setWidget(self.evidence)
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        evidence_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        evidence_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes into the panel
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
-        splitter.addWidget(self.evidence)
+        splitter.addWidget(evidence_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
@@ -401,11 +412,9 @@ class ReviewEditor(QMainWindow):
         )
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        self.next_action = action(
-            "&Next criterion", lambda: self.step_criterion(1), "Alt+Down", "F8"
-        )
+        self.next_action = action("&Next criterion", lambda: self.step_criterion(1), "F8")
         self.previous_action = action(
-            "&Previous criterion", lambda: self.step_criterion(-1), "Alt+Up", "Shift+F8"
+            "&Previous criterion", lambda: self.step_criterion(-1), "Shift+F8"
         )
         self.next_section_action = action(
             "Next &section", lambda: self.step_section(1), "Ctrl+PgDown"
@@ -416,7 +425,7 @@ class ReviewEditor(QMainWindow):
         self.note_action = action("New evidence &note", self.focus_capture, "Ctrl+E")
         self.attach_action = action("&Attach photos or files…", self.choose_files, "Ctrl+Shift+A")
         self.check_action = action(
-            "Sign-off &check", lambda: self.show_page(SIGN_OFF_SECTION), "Ctrl+K"
+            "Sign-off chec&k", lambda: self.show_page(SIGN_OFF_SECTION), "Ctrl+K"
         )
         self.close_action = action("&Close", self.close, "Ctrl+W")
         self.rate_actions = [
@@ -598,7 +607,8 @@ class ReviewEditor(QMainWindow):
         return card
 
     def step_criterion(self, step: int) -> str | None:
-        """Alt+Down / Alt+Up: the next or previous visible criterion."""
+        """F8 / Shift+F8: the next or previous visible criterion (Alt+Down stays the platform's
+        key for opening a drop-down)."""
         ctx = self.ctx
         if ctx is None:
             return None
@@ -982,6 +992,7 @@ class ReviewEditor(QMainWindow):
         return self._closed
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_size(self)
         self.saver.flush()
         self.reports.close_windows()
         if not self._closed:
