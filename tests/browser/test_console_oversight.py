@@ -165,3 +165,42 @@ def test_a_schools_journey_draws_each_area_and_the_category_steps(
     assert "(was Tier 2: Grow" in changes[0]
     assert "KS2 outcomes fell" in changes[0]
     browser.shoot("journey")
+
+
+def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["mark"])  # trust admin
+    browser.nav("Cadence")
+    page = browser.page
+    figures = page.get_by_role("list", name="What is overdue").inner_text()
+    assert "3 CEO 1:1 overdue (1 never recorded)" in figures
+    harrow = page.locator(
+        "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
+    )
+    assert "CEO 1:1" in harrow.inner_text()
+    assert "Overdue" in harrow.inner_text()
+    browser.shoot("cadence")
+
+    # A CEO 1:1 with Harrow Lane today, recorded as a meeting note, brings it back on track.
+    page.get_by_role("link", name="Record a meeting").click()
+    page.wait_for_load_state()
+    page.get_by_label("School").select_option(label="Harrow Lane Primary School")
+    page.get_by_label("Meeting").fill("CEO 1:1")
+    page.get_by_label("What was agreed").fill("")
+    browser.submit("Record the meeting")
+    assert "Write a short note" in page.inner_text("main")  # nothing lost: the school stays
+    assert page.get_by_label("School").input_value() != ""
+    browser.accessible()
+    page.get_by_label("What was agreed").fill("Agreed the reading catch-up plan for Year 5.")
+    browser.submit("Record the meeting")
+    assert "is recorded; it counts towards the school's cadence" in page.inner_text("main")
+    figures = page.get_by_role("list", name="What is overdue").inner_text()
+    assert "2 CEO 1:1 overdue" in figures
+    harrow = page.locator(
+        "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
+    )
+    assert "Overdue" not in harrow.first.inner_text()
+    assert "Agreed the reading catch-up plan" in page.inner_text("ul.meeting-notes")
+    browser.accessible()

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             removed = list(service.applier.removed)
         print(summarise(result))
         for words in removed:
-            print(f"Removed from this laptop, as you may no longer read it: {words}.")
+            print(f"Removed from this laptop: {words}.")
         for sentence in refused:
             print(sentence)
         if status.open_conflicts:

@@ -356,8 +356,13 @@ class MainWindow(QMainWindow):
         self.person_status.setObjectName("personStatus")
         self.activity_status = QLabel()
         self.activity_status.setObjectName("activityStatus")
+        #: How many reports wait for this person's signature (hidden when none).
+        self.turn_status = QLabel()
+        self.turn_status.setObjectName("signTurnStatus")
+        self.turn_status.setVisible(False)
         status.addWidget(self.store_status)
         status.addWidget(self.person_status)
+        status.addWidget(self.turn_status)
         status.addPermanentWidget(self.activity_status)
         self.tasks.busy_changed.connect(self._busy_changed)
         self.tasks.task_failed.connect(self._task_failed)
@@ -374,6 +379,7 @@ class MainWindow(QMainWindow):
             lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self
         )
         self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
+        self._count_my_turns()
         self.tasks.run(
             lambda: self.services.load_catalogue(workspace),
             on_done=self._catalogue_arrived,
@@ -438,6 +444,30 @@ class MainWindow(QMainWindow):
         )
         self.notify("Review frameworks could not be loaded (see the log)")
 
+    def _count_my_turns(self) -> None:
+        """Count, in the background, the reviews waiting for this person's signature."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+
+        def read() -> set[str]:
+            from reviewer_app.services.signing_turns import waiting_for_my_signature
+
+            return waiting_for_my_signature(workspace)
+
+        self.tasks.run(read, on_done=self._show_my_turns, context=self)
+
+    def _show_my_turns(self, waiting: set[str]) -> None:
+        count = len(waiting)
+        self.turn_status.setVisible(bool(count))
+        self.turn_status.setText("1 report to sign" if count == 1 else f"{count} reports to sign")
+        self.turn_status.setToolTip(
+            "The report of 1 review waits for your signature: its visit says “Your turn to sign”."
+            if count == 1
+            else f"The reports of {count} reviews wait for your signature: their visits say "
+            "“Your turn to sign”."
+        )
+
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
 
@@ -494,10 +524,8 @@ class MainWindow(QMainWindow):
             return
 
         def read() -> tuple[list[Visit], dict[str, VisitTrack]]:
-            from reviewer_app.services.visit_progress import track_visits
-
             visits = workspace.visits_for_school(school_id)
-            return visits, track_visits(workspace.store, visits)
+            return visits, _tracks(workspace, visits)
 
         def arrived(found: tuple[list[Visit], dict[str, VisitTrack]]) -> None:
             current = self.current_school()
@@ -515,9 +543,10 @@ class MainWindow(QMainWindow):
         """A review was started, moved on or signed: redraw the progress of the visits shown
         (only the rows that moved)."""
         workspace, visits = self.workspace, self._visits
-        if workspace is None or not visits or self._school_page is None:
-            return
         if not changes.touches(Entity.REVIEW, Entity.SIGNED_REPORT):
+            return
+        self._count_my_turns()
+        if workspace is None or not visits or self._school_page is None:
             return
         shown = list(visits)
 
@@ -527,9 +556,7 @@ class MainWindow(QMainWindow):
                 self.school_page.show_tracks(tracks)
 
         def read() -> dict[str, VisitTrack]:
-            from reviewer_app.services.visit_progress import track_visits
-
-            return track_visits(workspace.store, shown)
+            return _tracks(workspace, shown)
 
         self.tasks.run(read, on_done=arrived, context=self)
 
@@ -696,6 +723,15 @@ class MainWindow(QMainWindow):
         self.window_state.save(self.splitter, school.id if school else None)
         remember_size(self)
         super().closeEvent(event)
+
+
+def _tracks(workspace: Workspace, visits: Sequence[Visit]) -> dict[str, VisitTrack]:
+    """The visits' progress, marking those whose report waits for this person's signature."""
+    from reviewer_app.services.signing_turns import waiting_for_my_signature
+    from reviewer_app.services.visit_progress import track_visits
+
+    mine = waiting_for_my_signature(workspace, [visit.id for visit in visits])
+    return track_visits(workspace.store, visits, your_turn=mine)
 
 
 def _prepare_sync(workspace: Workspace, setup: SyncSetup | None, paths: AppPaths) -> Any:

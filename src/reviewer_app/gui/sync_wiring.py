@@ -219,8 +219,8 @@ class SyncWiring(QObject):
             # Said once: the trust changed what this person may read.
             self._tell(
                 "Reviews removed from this laptop",
-                "The trust changed what you may read, so these were removed from this laptop "
-                "(the trust server keeps them):\n\n" + "\n".join(self.service.applier.removed),
+                "These reviews were removed from this laptop; each line says why:\n\n"
+                + "\n".join(self.service.applier.removed),
             )
         if result.refused_visits:
             # Said once: a refused visit is never sent again by itself.

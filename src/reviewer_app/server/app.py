@@ -80,6 +80,7 @@ from reviewer_app.server.request_context import (
     context_of,
 )
 from reviewer_app.server.restricted_reads import log_pull
+from reviewer_app.server.retention import laptop_keep_days, purged_reviews
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.server.visibility import ReviewVisibility
@@ -100,6 +101,7 @@ from reviewer_app.sync.protocol import (
     HandshakeResponse,
     LaptopPolicy,
     Operation,
+    PurgedReview,
     PushRequest,
     PushResponse,
     ReviewSummary,
@@ -379,11 +381,17 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
-            laptop_policy=context.laptop_policy,
+            laptop_policy=context.laptop_policy.model_copy(
+                update={"keep_signed_days": laptop_keep_days(session, caller.person.trust_id)}
+            ),
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
+            purged=[
+                PurgedReview(review_id=r, visit_id=v, reason=why)
+                for r, v, why in purged_reviews(session, caller.person.trust_id)
+            ],
         )
 
     @app.post(

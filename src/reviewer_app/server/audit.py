@@ -99,6 +99,12 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
         "console.locked",
     ),
     "Safeguarding reads": ("restricted.read",),
+    "Retention": (
+        "retention.set",
+        "retention.hold_placed",
+        "retention.hold_lifted",
+        "retention.purged",
+    ),
 }
 
 

@@ -24,6 +24,7 @@
 Every admin command is recorded in the audit log as done by the operator's login on this machine.
     reviewer-app-server admin frameworks upload FILE | publish ID@VERSION | retire ID@VERSION | list
     reviewer-app-server admin frameworks drafts DEVICE --on | --off
+    reviewer-app-server admin retention show | set SCOPE PERIOD | hold ... | apply [--dry-run]
 
 The database is ``REVIEWER_DATABASE_URL`` (or ``--database-url``), else a SQLite file in the
 data folder; attachments live in the data folder's ``blobs``.
@@ -225,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reviewer_app.server import library_cli
 
     library_cli.register(actions)
+    from reviewer_app.server import retention_cli
+
+    retention_cli.register(actions)
     return parser
 
 
@@ -247,6 +251,13 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
 
         try:
             return library_cli.run(args, engine)
+        finally:
+            engine.dispose()
+    if args.action == "retention":
+        from reviewer_app.server import retention_cli
+
+        try:
+            return retention_cli.run(args, engine, data_dir)
         finally:
             engine.dispose()
     out: list[str] = []

@@ -387,3 +387,69 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class RetentionRule(SQLModel, table=True):
+    """A retention period the trust set for one scope (``docs/data-protection/retention.md``):
+    ``reviews``, ``safeguarding reviews``, ``framework:<id>`` or ``audit log`` (years), or
+    ``laptop copies`` (days). A scope without a row keeps its default."""
+
+    __tablename__ = "retention_rule"
+
+    trust_id: str = Field(foreign_key="trust.id", primary_key=True, max_length=64)
+    scope: str = Field(primary_key=True, max_length=160)
+    period: int
+    set_by: str = Field(max_length=200)
+    set_at: datetime
+
+
+class LegalHold(SQLModel, table=True):
+    """A hold that stops any purge of a school's reviews, or of one review, until lifted."""
+
+    __tablename__ = "legal_hold"
+
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    school_id: str | None = Field(default=None, max_length=64)
+    review_id: str | None = Field(default=None, max_length=128)
+    reason: str = Field(max_length=500)
+    placed_by: str = Field(max_length=200)
+    placed_at: datetime
+    lifted_by: str | None = Field(default=None, max_length=200)
+    lifted_at: datetime | None = None
+
+
+class RetentionTombstone(SQLModel, table=True):
+    """The minimal, signed record of one retention purge: what went (ids, counts, files),
+    under which rule, when and by whom; never any of the content. ``content`` is what the
+    signature covers (canonical JSON), ``review_ids`` what laptops remove at their next sync."""
+
+    __tablename__ = "retention_tombstone"
+
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    kind: str = Field(max_length=32)
+    subject_id: str = Field(max_length=128)
+    review_ids: list[str] = _json_column()
+    rule: str = Field(max_length=500)
+    purged_at: datetime
+    purged_by: str = Field(max_length=200)
+    content: dict[str, Any] = _json_column()
+    key_id: str = Field(max_length=64)
+    signature: str = Field(max_length=200)
+
+
+class MeetingNote(SQLModel, table=True):
+    """A short note of a meeting that has no review framework (a CEO 1:1, a progress meeting,
+    a Rapid Improvement Board), recorded in the console; it counts towards the school's
+    support cadence when ``activity`` is one of its category's cadence items."""
+
+    __tablename__ = "meeting_note"
+
+    id: str = Field(primary_key=True, max_length=64)
+    school_id: str = Field(foreign_key="school.id", index=True, max_length=64)
+    activity: str = Field(max_length=200)
+    held_on: date
+    notes: str = Field(sa_type=sa.Text)
+    author_id: str = Field(foreign_key="person.id", max_length=64)
+    recorded_at: datetime

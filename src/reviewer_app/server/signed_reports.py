@@ -4,7 +4,8 @@ A laptop pushes each signed state of a report as a ``signed_report`` record nami
 (a content-addressed blob uploaded first). The server keeps it only when:
 
 * every signature on it is intact, certified by the trust CA, unrevoked and by the planned
-  person, the signatures so far being the first ones of the plan in order
+  person, the signatures so far being the first ones of the plan in order (where the plan lets
+  signers sign in any order among themselves they may, all before the next step)
   (:func:`reviewer_app.reports.sign_off_check.check_partial_report`);
 * the record says what the PDF says (report id, data hash, signer and required counts);
 * the people the plan names are on the visit's team, and the newest signature is the sender's;

@@ -7,9 +7,16 @@ signed reports and the changes not yet sent (the server would refuse them: they 
 the person's to send). Everything the person may still send is sent as usual in the same
 session. What was removed is said in words and kept as an audit entry the trust receives.
 
-A review is removed only when *both* hold: the server no longer lists it, and the reason is
-visible here (its school is not among the schools the person may read, or its framework is for
-roles the person no longer holds). A review started on this laptop and not sent yet is kept.
+Two more reasons remove a review, whoever may read it: the trust deleted it under its
+retention schedule (the handshake lists it as purged; :mod:`reviewer_app.server.retention`), or
+it is synced (nothing waits to be sent) and fully signed longer ago than the trust's period for
+laptop copies (``LaptopPolicy.keep_signed_days``): the server keeps it, the laptop needs only
+current work.
+
+A review is removed as unreadable only when *both* hold: the server no longer lists it, and the
+reason is visible here (its school is not among the schools the person may read, or its
+framework is for roles the person no longer holds). A review started on this laptop and not
+sent yet is kept.
 """
 
 from __future__ import annotations
@@ -17,12 +24,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.storage.audit_entries import record_entry
+from reviewer_app.storage.local_settings import DROPPED_AS_OLD, get_setting, set_setting
 from reviewer_app.storage.tables import (
     ActionFollowUpRow,
     ActionRow,
@@ -36,6 +46,7 @@ from reviewer_app.storage.tables import (
     SchoolRow,
     SignedReportRow,
     SyncStateRow,
+    VisitReviewerRow,
     VisitRow,
 )
 from reviewer_app.sync import protocol as wire
@@ -91,18 +102,154 @@ def remove_unreadable(session: Session, handshake: wire.HandshakeResponse) -> li
     return words
 
 
+def remove_purged(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
+    """Remove the reviews (and their visits) the trust deleted under its retention schedule;
+    returns what was removed, in words."""
+    purged = {p.review_id: p for p in handshake.purged}
+    if not purged:
+        return []
+    held = session.exec(select(ReviewRow).where(col(ReviewRow.id).in_(list(purged)))).all()
+    visits = {p.visit_id for p in handshake.purged}
+    gone_visits = [v for v in visits if session.get(VisitRow, v) is not None]
+    if not held and not gone_visits:
+        return []
+    removed = {
+        r.id: f"{_where(session, r)}: {_framework_title(r)} (deleted by the trust's retention "
+        f"schedule: {purged[r.id].reason})"
+        for r in held
+    }
+    unsent = _delete_reviews(session, removed) if removed else 0
+    _delete_empty_visits(session, gone_visits)  # the visits too, once no review is left
+    if removed:
+        _record_removal(session, handshake.person.id, removed, unsent,
+                        "the trust deleted them under its retention schedule")  # fmt: skip
+    return sorted(removed.values())
+
+
+def old_signed(session: Session, keep_days: int | None, now: datetime) -> dict[str, datetime]:
+    """The reviews synced (nothing waiting to be sent) and fully signed more than
+    ``keep_days`` before ``now``, with their last signature's time."""
+    if keep_days is None:
+        return {}
+    cutoff = now - timedelta(days=keep_days)
+    last_signed: dict[str, datetime] = {}
+    for review_id, signed_at, count, required in session.exec(
+        select(SignedReportRow.review_id, SignedReportRow.signed_at,
+               SignedReportRow.signer_count, SignedReportRow.required_count)
+    ):  # fmt: skip
+        when = _parse_time(signed_at)
+        if count >= required and when is not None:
+            last_signed[review_id] = max(when, last_signed.get(review_id, when))
+    old = {r for r, when in last_signed.items() if when < cutoff}
+    if old:
+        unsettled = select(OutboxRow.review_id).where(
+            col(OutboxRow.review_id).in_(old), OutboxRow.state != "acked"
+        )
+        old -= set(session.exec(unsettled).all())
+    return {r: last_signed[r] for r in old}
+
+
+def remove_old_signed(
+    session: Session, keep_days: int | None, now: datetime, person_id: str
+) -> list[str]:
+    """Remove the reviews :func:`old_signed` finds (they stay on the trust server); returns
+    what was removed, in words."""
+    old = old_signed(session, keep_days, now)
+    removed = {
+        r.id: f"{_where(session, r)}: {_framework_title(r)} (signed "
+        f"{old[r.id]:%d %B %Y}; kept on the trust server)"
+        for r in session.exec(select(ReviewRow).where(col(ReviewRow.id).in_(list(old))))
+    }
+    if not removed:
+        return []
+    visits = set(
+        session.exec(select(ReviewRow.visit_id).where(col(ReviewRow.id).in_(list(removed))))
+    )
+    _delete_reviews(session, removed)
+    gone_visits = _delete_empty_visits(session, visits)
+    dropped = dropped_as_old(session)
+    set_setting(session, DROPPED_AS_OLD, json.dumps({
+        "reviews": sorted(dropped.reviews | set(removed)),
+        "visits": sorted(dropped.visits | set(gone_visits)),
+    }))  # fmt: skip
+    _record_removal(session, person_id, removed, 0,
+                    f"signed more than {keep_days} days ago and synced")  # fmt: skip
+    return sorted(removed.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """What this laptop dropped as old: the sync leaves these on the server (never pulled
+    back, never listed again)."""
+
+    reviews: frozenset[str] = frozenset()
+    visits: frozenset[str] = frozenset()
+
+
+def dropped_as_old(session: Session) -> Dropped:
+    text = get_setting(session, DROPPED_AS_OLD)
+    if not text:
+        return Dropped()
+    try:
+        value = json.loads(text)
+        return Dropped(frozenset(map(str, value["reviews"])), frozenset(map(str, value["visits"])))
+    except (ValueError, KeyError, TypeError):
+        log.warning("The list of reviews dropped as old cannot be read; it starts again")
+        return Dropped()
+
+
+def _delete_empty_visits(session: Session, visits: Iterable[str]) -> list[str]:
+    """Delete the visits (and their teams) none of whose reviews is left here."""
+    empty = [
+        v
+        for v in visits
+        if session.get(VisitRow, v) is not None
+        and session.exec(select(ReviewRow.id).where(ReviewRow.visit_id == v)).first() is None
+    ]
+    if empty:
+        session.execute(delete(VisitReviewerRow).where(col(VisitReviewerRow.visit_id).in_(empty)))
+        session.execute(delete(VisitRow).where(col(VisitRow.id).in_(empty)))
+    return empty
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _where(session: Session, review: ReviewRow) -> str:
+    visit = session.get(VisitRow, review.visit_id)
+    school = session.get(SchoolRow, visit.school_id) if visit else None
+    return school.name if school else review.visit_id
+
+
+def _record_removal(
+    session: Session, person_id: str, removed: dict[str, str], unsent: int, why: str
+) -> None:
+    record_entry(
+        session,
+        person_id=person_id,
+        action=DATA_REMOVED,
+        summary=f"Removed {len(removed)} review(s) from this laptop: {why}",
+        detail={"reviews": sorted(removed), "unsent_changes_dropped": unsent},
+    )
+    log.info("removed %d review(s): %s (%d unsent change(s))", len(removed), why, unsent)
+
+
 def remove_all_reviews(session: Session, person_id: str | None = None) -> list[str]:
     """Remove every review from this laptop (the trust revoked it, or deactivated its person);
     returns what was removed, in words. The audit entry stays on the laptop (it can no longer
     send it) for whoever recovers the laptop to see."""
     from reviewer_app.storage.local_settings import CURRENT_PERSON, get_setting
 
-    removed: dict[str, str] = {}
-    for review in session.exec(select(ReviewRow)).all():
-        visit = session.get(VisitRow, review.visit_id)
-        school = session.get(SchoolRow, visit.school_id) if visit else None
-        where = school.name if school else review.visit_id
-        removed[review.id] = f"{where}: {_framework_title(review)} (this laptop was revoked)"
+    removed = {
+        review.id: f"{_where(session, review)}: {_framework_title(review)} "
+        "(this laptop was revoked)"
+        for review in session.exec(select(ReviewRow)).all()
+    }
     if not removed:
         return []
     unsent = _delete_reviews(session, removed)

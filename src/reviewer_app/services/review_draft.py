@@ -18,11 +18,20 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewer_app.domain.review import FieldValue
+from reviewer_app.domain.carry_forward import carried_note, is_carried_forward
+from reviewer_app.domain.review import (
+    FieldValue,
+    ReviewState,
+    agreed_judgement,
+    current_judgements,
+)
 from reviewer_app.domain.review_progress import is_answered
 from reviewer_app.services.review_records import FieldWrite
+
+if TYPE_CHECKING:
+    from reviewer_app.services.review_session import ReviewContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +156,81 @@ class SharedFields:
         self._base[field_id] = newer.version
         self.committed[field_id] = newer.value
         return newer
+
+
+@dataclass(frozen=True, slots=True)
+class LevelsShown:
+    """What a criterion's card shows: the person's level, the agreed one, the others'."""
+
+    #: The level the person's own control shows (the agreed one for a single reviewer).
+    own: str | None
+    agreed: str | None
+    #: The other reviewers' proposals: their name -> the level's label.
+    proposals: dict[str, str]
+    #: "Agreed by … at … on …" on a team visit, else "".
+    agreed_by: str
+    #: Why the agreed level is carried forward from an earlier review ("" when it is not).
+    carried_forward: str
+    #: The lead may confirm a carried-forward level as theirs.
+    may_confirm: bool
+
+
+def levels_shown(ctx: ReviewContext, criterion_id: str) -> LevelsShown:
+    """The levels a criterion's card shows, from the judgements the editor holds."""
+    cid = criterion_id
+    current = current_judgements(j for j in ctx.judgements if j.criterion_id == cid)
+    agreed = agreed_judgement(ctx.judgements, cid)
+    mine = current.get((cid, ctx.me.id, False))
+    if ctx.is_team_visit:
+        own = mine.level_key if mine else None
+    else:
+        own = agreed.level_key if agreed else None
+        if own is None:
+            own = mine.level_key if mine else None
+    scale = ctx.framework.scale_for(ctx.framework.criterion(cid))
+    proposals: dict[str, str] = {}
+    for (criterion_id_, author, is_agreed), judgement in current.items():
+        level = judgement.level_key
+        if criterion_id_ != cid or is_agreed or level is None or author == ctx.me.id:
+            continue
+        label = scale.level(level).label if scale is not None and scale.has_level(level) else level
+        proposals[ctx.name_of(author)] = label
+    agreed_by = ""
+    if agreed is not None and ctx.is_team_visit:
+        when = agreed.created_at.astimezone()
+        agreed_by = (
+            f"Agreed by {ctx.name_of(agreed.author_id)} at {when:%H:%M} on {when.day} {when:%b}"
+        )
+    carried = ""
+    if agreed is not None and is_carried_forward(agreed) and agreed.carried_forward_from:
+        carried = carried_note(agreed.carried_forward_from)
+    return LevelsShown(
+        own,
+        agreed.level_key if agreed else None,
+        proposals,
+        agreed_by,
+        carried,
+        may_confirm=ctx.is_lead and not ctx.read_only,
+    )
+
+
+def lock_banner(ctx: ReviewContext) -> str:
+    """Why the review cannot be changed, or what it is (an amendment), in a sentence; or ""."""
+    review = ctx.review
+    if not ctx.visit.is_team_member(ctx.me.id):
+        return "You are not on this visit's team, so you can read this review but not change it."
+    if review.state is ReviewState.SIGNED:
+        return (
+            "Signed and locked. A correction is made as an amendment, which keeps this "
+            "signed version intact."
+        )
+    if review.state is ReviewState.SUPERSEDED:
+        return "This is the signed version, kept intact. It has been replaced by an amendment."
+    if review.amends:
+        amended = ctx.amended_review
+        when = f" on {amended.created_at:%-d %B %Y}" if amended and amended.created_at else ""
+        return (
+            f"Amendment of the review signed{when}. Reason: {review.amendment_reason} "
+            "(the signed version stays visible from the sign-off check)."
+        )
+    return ""

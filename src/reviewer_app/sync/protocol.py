@@ -551,6 +551,19 @@ class LaptopPolicy(_Message):
 
     #: Minutes without input before the app locks and asks for the store's passphrase.
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    #: Days a laptop keeps a review that is synced and signed, counted from its last signature
+    #: (the trust's retention schedule, ``laptop copies``); ``None``: keep it.
+    keep_signed_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class PurgedReview(_Message):
+    """A review the trust deleted under its retention schedule (a signed tombstone on the
+    server); a laptop holding a copy removes it."""
+
+    review_id: str
+    visit_id: str
+    #: The rule, in words ("Reviews: 6 years after the end of the academic year of ...").
+    reason: Annotated[SafeText, Field(max_length=500)]
 
 
 class AppRelease(_Message):
@@ -654,6 +667,8 @@ class HandshakeResponse(_Message):
     #: What this server accepts (sizes and counts), so a laptop can tell the reviewer before
     #: they hit a limit.
     limits: SyncLimits = SyncLimits()
+    #: Reviews of the trust deleted under its retention schedule: laptops remove their copies.
+    purged: list[PurgedReview] = []
 
 
 class CreateReviewRequest(_Message):

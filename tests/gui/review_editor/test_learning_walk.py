@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
-from reviewer_app.gui.review_editor.editor import NAV_SEPARATOR
 from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
+from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
 from reviewer_app.gui.review_editor.section_page import SectionPage
 
 LEAD = "Sarah Okafor"

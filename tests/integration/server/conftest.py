@@ -176,6 +176,32 @@ def demo_database_url(
             postgres.drop()
 
 
+@pytest.fixture
+def demo(demo_database_url: str) -> Iterator[Session]:
+    """The demo trust's database; what a test changes is rolled back."""
+    engine = create_server_engine(demo_database_url)
+    try:
+        with Session(engine) as session:
+            yield session
+            session.rollback()
+    finally:
+        engine.dispose()
+
+
+def viewer_of(session: Session, email_start: str) -> Any:
+    """The oversight pages' :class:`~reviewer_app.server.trust_picture.Viewer` of the demo
+    person whose email starts so."""
+    from sqlmodel import select
+
+    from reviewer_app.server import models
+    from reviewer_app.server.trust_picture import Viewer
+
+    person = session.exec(
+        select(models.Person).where(models.Person.email.startswith(email_start))  # type: ignore[attr-defined]
+    ).one()
+    return Viewer.of(session, person)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def live_server(
     request: pytest.FixtureRequest,

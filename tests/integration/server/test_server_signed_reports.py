@@ -85,7 +85,8 @@ def _push(device: Device, review: str, pdf: bytes, record_id: str, **payload: An
             required_count=len([s for s in verdict.signatures if s.order]),
         )  # fmt: skip
         if signed:  # an unsigned report's record names no signer
-            record.update(signer_count=len(signed), signer_name=signed[-1].signer_name)
+            newest = max(signed, key=lambda s: s.revision)  # the last made, not the last planned
+            record.update(signer_count=len(signed), signer_name=newest.signer_name)
     except Exception:  # not a PDF: the record names nothing more
         pass
     record.update(payload)
@@ -193,3 +194,52 @@ def test_a_plan_naming_people_off_the_team_is_refused(
     result = _push(team.devices["Amira Hussain"], team.review, pdf, "v1")
     assert (result["status"], result["reason"]) == ("rejected", "not_allowed")
     assert "names Tom Fletcher, who is not on this visit's team" in result["message"]
+
+
+def test_peers_who_may_sign_in_any_order_are_kept_in_either_order_and_the_race_is_told(
+    server: Harness, team: SigningTeam, server_trust: ServerTrust, peer_document: ReportDocument
+) -> None:
+    from dataclasses import replace
+
+    from reviewer_app.reports.document import SignOffSlot
+    from reviewer_app.reports.signing import SigningError
+
+    # The two peers share a step (the framework says "any_order"); the lead signs last.
+    any_order = replace(
+        peer_document,
+        sign_off=(
+            SignOffSlot(1, "Peer reviewer", "Amira Hussain", step=1),
+            SignOffSlot(2, "Peer reviewer", "Tom Fletcher", step=1),
+            SignOffSlot(3, "Lead reviewer", "Dr Sarah Whitfield"),
+        ),
+    )
+    assert any_order.data_hash() != peer_document.data_hash()  # the plan is in what is signed
+    prepared = prepare_and_render(any_order)
+    amira, tom, sarah = (team.devices[name] for name in SIGNERS)
+    # Tom signs before Amira; at the same time Amira signs the unsigned report on her laptop.
+    toms = _sign(prepared, server_trust, "Tom Fletcher")
+    amiras_racing = _sign(prepared, server_trust, "Amira Hussain")
+    # The lead cannot sign while a peer has not.
+    with pytest.raises(SigningError, match="is Amira Hussain's, but this certificate belongs"):
+        _sign(toms, server_trust, "Dr Sarah Whitfield")
+    assert _push(tom, team.review, toms, "tom")["status"] == "accepted"
+    stale = _push(amira, team.review, amiras_racing, "amira-racing")
+    assert (stale["status"], stale["reason"]) == ("rejected", "stale_signature"), stale
+    assert "Tom Fletcher signed this report first" in stale["message"]
+    # Amira signs the newer version (Tom's), in her own field.
+    both = _sign(toms, server_trust, "Amira Hussain")
+    kept = _push(amira, team.review, both, "amira")
+    assert kept["status"] == "accepted", kept
+    assert not _locked(amira)
+    final = _push(sarah, team.review, _sign(both, server_trust, "Dr Sarah Whitfield"), "sarah")
+    assert final["status"] == "accepted", final
+    assert _locked(sarah)
+    verdict = verify_report(
+        _sign(both, server_trust, "Dr Sarah Whitfield"),
+        trust_roots=[server_trust.root],
+        crls=[server_trust.crl],
+    )
+    assert verdict.problems == ()
+    assert [(s.expected_person, s.signer_name) for s in verdict.signatures] == [
+        (name, name) for name in SIGNERS
+    ]

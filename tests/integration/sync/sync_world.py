@@ -358,6 +358,16 @@ class Laptop:
     def reviews(self) -> Any:
         return self.workspace.reviews
 
+    def count(self, table: type, **where: str) -> int:
+        """Rows of a store table on this laptop (those whose columns equal ``where``)."""
+        from sqlmodel import select
+
+        with self.workspace.store.reading() as session:
+            query = select(table)
+            for name, value in where.items():
+                query = query.where(getattr(table, name) == value)
+            return len(session.exec(query).all())
+
     def close(self) -> None:
         self.workspace.close()
         self.transport.close()

@@ -8,13 +8,12 @@ signs on their own laptop with the certificate issued at enrolment, through the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_framework
+from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.domain.errors import LockedError
 from reviewer_app.domain.review import ReviewState
@@ -24,28 +23,6 @@ from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.report_sign_off import sign_off_status
 
 AUDIENCE = "school_facing"
-
-
-@pytest.fixture
-def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
-    ca_server.reset()
-    world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
-    laptops = []
-    for name, person in (("lee", world.lead), ("pat", world.peer), ("sam", world.peer2)):
-        device = Laptop(tmp_path / name, ca_server)
-        device.enrol(person)
-        device.sync.sync_now()
-        laptops.append(device)
-    lee, pat, sam = laptops
-    # The lead marks the review ready for sign-off; everyone receives it.
-    lee.workspace.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
-    for device in (lee, pat, sam):
-        device.sync.sync_now()
-    try:
-        yield world, lee, pat, sam
-    finally:
-        for device in laptops:
-            device.close()
 
 
 def _service(device: Laptop) -> ReportService:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 if TYPE_CHECKING:
     from datetime import date
 
+    from reviewer_app.gui.review_editor.record_writes import RecordWrites
     from reviewer_app.gui.review_editor.writes import EditorChanges
 
 
@@ -133,7 +134,7 @@ class RecordCommand(QUndoCommand):
 class AddNoteCommand(RecordCommand):
     """An evidence note was captured (undo withdraws it; redo captures it again)."""
 
-    def __init__(self, editor: EditorChanges, note_args: dict[str, Any]) -> None:
+    def __init__(self, editor: RecordWrites, note_args: dict[str, Any]) -> None:
         super().__init__("add an evidence note")
         self.editor, self.note_args = editor, note_args
 
@@ -147,7 +148,7 @@ class AddNoteCommand(RecordCommand):
 class AddAttachmentCommand(RecordCommand):
     """A photo or file was attached (undo withdraws it)."""
 
-    def __init__(self, editor: EditorChanges, path: Any) -> None:
+    def __init__(self, editor: RecordWrites, path: Any) -> None:
         super().__init__(f"attach {path.name}")
         self.editor, self.path = editor, path
 
@@ -161,7 +162,7 @@ class AddAttachmentCommand(RecordCommand):
 class AddActionCommand(RecordCommand):
     """A next step was added (undo withdraws it)."""
 
-    def __init__(self, editor: EditorChanges, action_args: dict[str, Any]) -> None:
+    def __init__(self, editor: RecordWrites, action_args: dict[str, Any]) -> None:
         super().__init__("add an action")
         self.editor, self.action_args = editor, action_args
 
@@ -193,7 +194,7 @@ class FollowUpCommand(QUndoCommand):
 
     def __init__(
         self,
-        editor: EditorChanges,
+        editor: RecordWrites,
         action_id: str,
         old: tuple[Any, str] | None,
         new: tuple[Any, str],

@@ -110,6 +110,12 @@ class SignReportDialog(QDialog):
         self.order_list = QListWidget(self)
         self.order_list.setObjectName("signingOrder")
         self.order_list.setAccessibleName("Who signs, in order")
+        self.order_note = QLabel(self)
+        self.order_note.setObjectName("signOrderNote")
+        self.order_note.setProperty("role", "muted")
+        self.order_note.setWordWrap(True)
+        self.order_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.order_note.setVisible(False)
         self.turn = QLabel(self)
         self.turn.setObjectName("signTurn")
         self.turn.setWordWrap(True)
@@ -149,6 +155,7 @@ class SignReportDialog(QDialog):
         order_label = QLabel("Signatures, in the order they are given:", self)
         layout.addWidget(order_label)
         layout.addWidget(self.order_list, 1)
+        layout.addWidget(self.order_note)
         layout.addWidget(self.turn)
         key_row = QFormLayout()
         self.passphrase_label = QLabel("Signing key &passphrase:", self)
@@ -235,11 +242,15 @@ class SignReportDialog(QDialog):
     def show_status(self, status: SignOffStatus) -> None:
         self.status = status
         self.summary.setText(status.summary)
+        self.order_note.setText(status.any_order_note)
+        self.order_note.setVisible(bool(status.any_order_note))
         self.order_list.clear()
         for slot in status.slots:
             who = f"{slot.order}. {slot.person_name}, {mid_sentence(slot.role_label)}"
             if slot.signed_at is not None:
                 text = f"✓  {who}: signed on {_when(slot.signed_at)}"
+            elif slot.is_next and slot.any_order:
+                text = f"→  {who}: may sign now"
             elif slot.is_next:
                 text = f"→  {who}: signs next"
             else:

@@ -24,6 +24,7 @@ AREAS = (
     "sign_in",
     "home",
     "oversight",
+    "cadence",
     "data_out",
     "schools",
     "people",
