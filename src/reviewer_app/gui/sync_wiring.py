@@ -376,9 +376,18 @@ class SyncWiring(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Enrol this laptop again", reason, parent=self.window
         )
-        box.setInformativeText(
-            "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
-        )
+        removed = list(self.service.applier.removed)
+        if removed:
+            # The trust revoked the laptop (or deactivated its person): its reviews went.
+            self.window.reload()
+            box.setInformativeText(
+                "So these were removed from this laptop (the trust server keeps what was "
+                "sent):\n\n" + "\n".join(removed)
+            )
+        else:
+            box.setInformativeText(
+                "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
+            )
         again = box.addButton("Enrol again…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -20,6 +20,8 @@
     reviewer-app-server admin deactivate PERSON
     reviewer-app-server admin create-console-user EMAIL --role trust_admin [--name N] [--url URL]
     reviewer-app-server admin reset-console-password EMAIL [--url URL]
+    reviewer-app-server admin uploads | clean-uploads [--hours 24]
+    reviewer-app-server admin device-idle-days DAYS [--trust T]
 
 Every admin command is recorded in the audit log as done by the operator's login on this machine.
     reviewer-app-server admin frameworks upload FILE | publish ID@VERSION | retire ID@VERSION | list
@@ -150,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the demo trust (seeded into the data folder, or a temporary one without "
         "--data-dir) with its sign-in shown on the console's sign-in page",
     )
+    from reviewer_app.server import library_cli, limits_cli
+
+    limits_cli.add_serve_options(serve)
     commands.add_parser("migrate", help="bring the database schema up to date")
 
     admin = commands.add_parser("admin", help="administer trusts, people, visits and devices")
@@ -223,9 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("email")
     a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
-    from reviewer_app.server import library_cli
-
     library_cli.register(actions)
+    limits_cli.register(actions)
     from reviewer_app.server import retention_cli
 
     retention_cli.register(actions)
@@ -253,6 +257,17 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
             return library_cli.run(args, engine)
         finally:
             engine.dispose()
+    from reviewer_app.server import limits_cli
+
+    if args.action in limits_cli.ACTIONS:
+        try:
+            lines = limits_cli.run(args, engine, data_dir / "blobs")
+        except LookupError as exc:
+            raise ReviewerError(str(exc.args[0]), hint="Check the id and try again.") from exc
+        finally:
+            engine.dispose()
+        print("\n".join(lines))
+        return 0
     if args.action == "retention":
         from reviewer_app.server import retention_cli
 
@@ -454,8 +469,16 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
     policy = _laptop_policy(args.idle_lock_minutes)
+    from reviewer_app.server.limits_cli import limits_from
+
     app = create_app_from_settings(
-        database_url, data_dir / "blobs", authority, release, console, laptop_policy=policy
+        database_url,
+        data_dir / "blobs",
+        authority,
+        release,
+        console,
+        laptop_policy=policy,
+        limits=limits_from(args),
     )
     from reviewer_app.logging_setup import configure
 

@@ -27,6 +27,8 @@ def _json_column(nullable: bool = False) -> Any:
 class Trust(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
+    #: A laptop that has not synced for this many days must enrol again (0: never).
+    device_idle_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
 
 
 class School(SQLModel, table=True):
@@ -105,6 +107,10 @@ class Device(SQLModel, table=True):
     last_seen_at: datetime | None = None
     #: The Reviewer version the laptop last synced with (from its User-Agent).
     app_version: str | None = Field(default=None, max_length=40)
+    #: The token before the last rotation, accepted until the laptop shows it kept the new one.
+    previous_token_sha256: str | None = Field(default=None, max_length=64, index=True)
+    #: When the current token was issued (enrolment, or the last rotation).
+    token_issued_at: datetime | None = None
 
 
 class EnrolmentCode(SQLModel, table=True):
@@ -217,6 +223,8 @@ class Blob(SQLModel, table=True):
     size: int = Field(sa_type=sa.BigInteger)
     stored_at: datetime
     uploaded_by: str | None = Field(default=None, max_length=64)
+    #: The laptop whose upload completed it (its quota counts the file until a record uses it).
+    device_id: str | None = Field(default=None, index=True, max_length=64)
 
 
 class RestrictedItem(SQLModel, table=True):

@@ -29,6 +29,7 @@ from reviewer_app.server.access import (
     restriction_for,
 )
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
+from reviewer_app.server.device_limits import megabytes, review_file_bytes
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
@@ -104,8 +105,13 @@ class _Push:
         blob_reader: Callable[[str], bytes | None],
         verify_report: ReportVerifier | None,
         encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
+        review_file_limit: int | None = None,
     ) -> None:
         self.session = session
+        #: The most bytes of files the review's attachments may refer to (None: no limit),
+        #: and what they refer to so far (read at the first attachment, then kept current).
+        self.review_file_limit = review_file_limit
+        self.review_files: tuple[set[str], int] | None = None
         self.review = review
         self.caller = caller
         self.access = access
@@ -431,14 +437,44 @@ class _Push:
             return self.rejected(
                 op, RejectReason.INVALID_PAYLOAD, "The record does not name its file's SHA-256."
             )
-        if self.session.get(models.Blob, sha) is None:
+        blob = self.session.get(models.Blob, sha)
+        if blob is None:
             return OpResult(
                 op_id=op.op_id,
                 status=ResultStatus.RETRY,
                 reason=RetryReason.BLOB_MISSING.value,
                 message=sha,
             )
+        if op.entity is Entity.ATTACHMENT and self.review_file_limit is not None:
+            return self._count_file(op, blob)
         return sha
+
+    def _count_file(self, op: Operation, blob: models.Blob) -> OpResult | str:
+        """The file's SHA-256 when the review may hold it too, else the refusal."""
+        if self.review_files is None:
+            held = self.session.exec(
+                select(models.Record.blob_sha256).where(
+                    models.Record.review_id == self.review.id,
+                    models.Record.entity == Entity.ATTACHMENT.value,
+                )
+            ).all()
+            total = review_file_bytes(self.session, self.review.id)
+            self.review_files = ({sha for sha in held if sha}, total)
+        shas, total = self.review_files
+        if blob.sha256 in shas:
+            return blob.sha256
+        limit = self.review_file_limit or 0
+        if total + blob.size > limit:
+            return self.rejected(
+                op,
+                RejectReason.REVIEW_FILES_FULL,
+                f"This review's files already take {megabytes(total)} of the {megabytes(limit)} "
+                f"the trust server keeps for one review, so this file ({megabytes(blob.size)}) "
+                "was not added; keep it on the laptop or ask the trust admin.",
+            )
+        shas.add(blob.sha256)
+        self.review_files = (shas, total + blob.size)
+        return blob.sha256
 
     def _retract(self, op: Operation) -> OpResult:
         """Withdraw a record: named directly, or by a tombstone record that supersedes it."""
@@ -654,13 +690,17 @@ def apply_push(
     blob_reader: Callable[[str], bytes | None],
     verify_report: ReportVerifier | None = None,
     encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
+    review_file_limit: int | None = None,
 ) -> PushResponse:
     """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`).
 
     ``encoded_payloads`` holds ``(payload, canonical JSON)`` by ``id(payload)`` for the payloads
     of ``request``, when validating it produced them (see ``protocol.ENCODED_PAYLOADS``).
     """
-    push = _Push(session, review, caller, access, blob_reader, verify_report, encoded_payloads)
+    push = _Push(
+        session, review, caller, access, blob_reader, verify_report, encoded_payloads,
+        review_file_limit,
+    )  # fmt: skip
     push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]
     push.finish()

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from reviewer_app.server.blob_store import BlobStore
+from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import Caller, authenticate
 from reviewer_app.server.operations import ReportVerifier
 from reviewer_app.sync.protocol import AppRelease, LaptopPolicy, PersonInfo
@@ -40,6 +41,8 @@ class ServerContext:
     app_release: AppRelease | None = None
     #: The trust's rules for its laptops (``serve --idle-lock-minutes``).
     laptop_policy: LaptopPolicy = field(default_factory=LaptopPolicy)
+    #: What one laptop may take: files, request rates (``serve --device-quota-mb`` ...).
+    limits: DeviceLimits = field(default_factory=DeviceLimits)
 
 
 def context_of(request: Request) -> ServerContext:

@@ -34,6 +34,7 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.services import enrolment
@@ -68,6 +69,8 @@ class LiveServer:
     database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
     authority: TrustAuthority | None = None
+    #: What one laptop may take (``serve --device-quota-mb`` and the like).
+    limits: DeviceLimits | None = None
 
     def start(self) -> None:
         url = self.database_url or f"sqlite:///{self.folder / 'server.sqlite3'}"
@@ -81,6 +84,7 @@ class LiveServer:
                 self.authority,
                 self.app_release,
                 self.laptop_policy,
+                self.limits,
             )
         )
         if self.extra_routes is not None:
