@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -67,6 +67,7 @@ from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
 from reviewer_app.gui.screen_fit import fit_window, remember_size
+from reviewer_app.services.edit_history import EditHistory
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
@@ -84,14 +85,12 @@ class ReviewEditor(QMainWindow):
     Signals:
         review_loaded(): the review has been read and its first section is on screen.
         review_failed(str): the review could not be opened (the reason in words).
-        progress_changed(): completion counts or the sign-off check changed.
         review_replaced(str): an amendment was started; the editor now shows it (its id).
         notes_loaded(int): the evidence notes have been read (how many).
     """
 
     review_loaded = Signal()
     review_failed = Signal(str)
-    progress_changed = Signal()
     review_replaced = Signal(str)
     notes_loaded = Signal(int)
 
@@ -119,7 +118,7 @@ class ReviewEditor(QMainWindow):
         fit_window(self, "reviewEditor", (1320, 860))
         self.ctx: ReviewContext | None = None
         self.saver = SaveQueue(workspace.submit, tasks, self)
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = EditHistory()
         self.redraw = EditorRedraw(self)
         self.changes = EditorChanges(self.redraw, workspace, tasks, self.saver, self.undo_stack)
         self.navigation: EditorNavigation | None = None
@@ -283,9 +282,9 @@ class ReviewEditor(QMainWindow):
         """The notes, read after the first section is on screen (thousands take a moment)."""
         if ctx is not self.ctx:
             return  # the editor was rebuilt meanwhile
-        known = {n.id for n in notes}
-        added_meanwhile = [n for n in self.notes_model.notes() if n.id not in known]
-        ctx.notes = list(notes) + added_meanwhile
+        draft = self.changes.draft
+        assert draft is not None
+        draft.notes_read(notes)
         self.notes_model.set_notes(ctx.notes)
         self.notes_ready = True
         self.changes.after_notes_changed()

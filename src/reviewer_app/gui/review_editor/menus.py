@@ -17,6 +17,7 @@ from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION
 
 if TYPE_CHECKING:
     from reviewer_app.gui.review_editor.editor import ReviewEditor
+    from reviewer_app.services.edit_history import EditHistory
 
 
 @dataclass(slots=True)
@@ -48,15 +49,16 @@ def build_menus(editor: ReviewEditor) -> EditorActions:
         editor.addAction(act)
         return act
 
-    stack = editor.undo_stack
     undo = action("&Undo", editor.changes.undo, "Ctrl+Z")
     redo = action("&Redo", editor.changes.redo, "Ctrl+Shift+Z", "Ctrl+Y")
-    stack.canUndoChanged.connect(undo.setEnabled)
-    stack.canRedoChanged.connect(redo.setEnabled)
-    stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
-    stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
-    undo.setEnabled(False)
-    redo.setEnabled(False)
+
+    def history_changed(history: EditHistory) -> None:
+        undo.setEnabled(history.can_undo)
+        redo.setEnabled(history.can_redo)
+        undo.setText(f"&Undo {history.undo_text}".strip())
+        redo.setText(f"&Redo {history.redo_text}".strip())
+
+    editor.undo_stack.listen(history_changed)
     actions = EditorActions(
         undo=undo,
         redo=redo,
