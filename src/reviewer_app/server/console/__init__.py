@@ -26,6 +26,7 @@ AREAS = (
     "trust_root",
     "oversight",
     "cadence",
+    "board",
     "data_out",
     "schools",
     "people",
