@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
 from reviewer_app.domain.organisation import Phase, Role
-from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, next_working_day
+from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
 from reviewer_app.services.framework_catalogue import VisitKind
 
 
@@ -63,12 +63,22 @@ def test_end_before_start_is_explained_with_both_dates(qtbot: QtBot, shell: Shel
     assert dialog.focusWidget() is dialog.ui.endDate
 
 
-def test_moving_the_start_past_the_end_moves_the_end_too(qtbot: QtBot, shell: Shell) -> None:
+def test_a_visit_starts_today_and_its_end_follows_the_start(qtbot: QtBot, shell: Shell) -> None:
     dialog = _dialog(qtbot, shell)
-    start = next_working_day(date.today())
-    assert dialog.ui.startDate.date() == QDate(start.year, start.month, start.day)
-    dialog.ui.startDate.setDate(dialog.ui.startDate.date().addDays(5))
+    today = date.today()
+    assert dialog.ui.startDate.date() == QDate(today.year, today.month, today.day)
     assert dialog.ui.endDate.date() == dialog.ui.startDate.date()
+    # Up on the start's day, as a person moves it: the end comes along.
+    dialog.ui.startDate.setFocus()
+    dialog.ui.startDate.setCurrentSection(dialog.ui.startDate.Section.DaySection)
+    for _ in range(5):
+        qtbot.keyClick(dialog.ui.startDate, Qt.Key.Key_Up)
+    assert dialog.ui.startDate.date() == QDate(today.year, today.month, today.day).addDays(5)
+    assert dialog.ui.endDate.date() == dialog.ui.startDate.date()
+    # A two-day visit moved a week later stays two days long.
+    dialog.ui.endDate.setDate(dialog.ui.startDate.date().addDays(1))
+    dialog.ui.startDate.setDate(dialog.ui.startDate.date().addDays(7))
+    assert dialog.ui.startDate.date().daysTo(dialog.ui.endDate.date()) == 1
 
 
 def test_a_second_lead_reviewer_is_refused_with_a_reason(qtbot: QtBot, shell: Shell) -> None:

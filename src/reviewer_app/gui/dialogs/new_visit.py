@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -20,6 +20,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.visits import VISIT_ROLES, Visit, VisitReviewer, VisitStatus
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_question import ask_to_discard
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.tasks import TaskRunner
@@ -27,14 +28,6 @@ from reviewer_app.services.framework_catalogue import VisitKind
 from reviewer_app.services.visit_planning import PlanningFacts, Verdict
 
 log = logging.getLogger(__name__)
-
-
-def next_working_day(today: date) -> date:
-    """Tomorrow, or Monday when tomorrow falls at the weekend."""
-    day = today + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 def _qdate(value: date) -> QDate:
@@ -91,9 +84,12 @@ class NewVisitDialog(QDialog):
         self.ui.kindCombo.setPlaceholderText("Choose the kind of visit")
         self._fill_kinds()
 
-        start = next_working_day(today or date.today())
+        # Today: most visits are planned on the day or entered as they happen; a later day is
+        # one Up-arrow or a typed date away, and the end follows the start.
+        start = today or date.today()
         self.ui.startDate.setDate(_qdate(start))
         self.ui.endDate.setDate(_qdate(start))
+        self._start_shown = self.ui.startDate.date()
 
         for role in VISIT_ROLES:
             self.ui.roleCombo.addItem(role.label, role.value)
@@ -128,6 +124,8 @@ class NewVisitDialog(QDialog):
         self._update_verdict()
         first_empty = self.ui.kindCombo if school_id is not None else self.ui.schoolCombo
         first_empty.setFocus(Qt.FocusReason.OtherFocusReason)
+        #: What the form held when it opened: Escape asks only when the person changed it.
+        self._opened_with = self._form_state()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Delete or Backspace on the team list takes the selected reviewer off the team.
@@ -282,9 +280,11 @@ class NewVisitDialog(QDialog):
     # ------------------------------------------------------------------ validation
 
     def _start_changed(self, start: QDate) -> None:
-        # Moving the start past the end drags the end along: the common case is a one-day visit.
-        if self.ui.endDate.date() < start:
-            self.ui.endDate.setDate(start)
+        # The end follows the start, keeping the visit's length (a two-day review moved a week
+        # stays two days); an end already before the start becomes the start.
+        days = max(0, self._start_shown.daysTo(self.ui.endDate.date()))
+        self._start_shown = start
+        self.ui.endDate.setDate(start.addDays(days))
         self._clear_error("dates")
 
     def _labels(self) -> dict[str, tuple[Any, QWidget | None]]:
@@ -408,7 +408,29 @@ class NewVisitDialog(QDialog):
                 "contact.",
             )
 
+    def _form_state(self) -> tuple[object, ...]:
+        return (
+            self.ui.schoolCombo.currentData(),
+            self.ui.kindCombo.currentData(),
+            self.ui.startDate.date(),
+            self.ui.endDate.date(),
+            tuple(self._team),
+        )
+
+    @property
+    def changed(self) -> bool:
+        """Whether the person chose or typed anything since the dialog opened."""
+        return self._form_state() != self._opened_with
+
     def reject(self) -> None:
         if self._saving:
             return  # closing mid-write would hide whether the visit was stored
+        if self.changed:
+            ask_to_discard(
+                self,
+                "this visit",
+                "The school, kind of visit, dates and team you chose",
+                super().reject,
+            )
+            return
         super().reject()

@@ -207,15 +207,30 @@ class ActionsPage(QScrollArea):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(True)
         self.view.setTabKeyNavigation(False)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, model.columnCount()):
-            self.view.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents
-            )
+        # Every column shows in full at 1366 pixels wide: the short ones (due, priority) fit
+        # their contents, the rest share the width and wrap, and rows grow to the wrapped text.
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.view.setMinimumHeight(160)
         self.view.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
+        model.modelReset.connect(self._fit_columns)
+        model.rowsInserted.connect(self._fit_columns)
         layout.addWidget(self.view, 1)
         self.setWidget(body)
+        #: A past due date the person confirmed by pressing Add a second time.
+        self._past_due_accepted: date | None = None
+        self.due_edit.problem_changed.connect(self._date_problem)
+
+    def _date_problem(self, problem: str) -> None:
+        if problem:
+            self.show_problem(problem)
+        else:
+            self.problem.hide()
 
     def show_problem(self, text: str) -> None:
         """Say, under the form, why the last request was not carried out."""
@@ -225,29 +240,47 @@ class ActionsPage(QScrollArea):
     def _add(self) -> None:
         text = self.text_edit.toPlainText().strip()
         self.due_edit.finish()
+        due = self.due_edit.chosen_date()
         problems = []
         if not text:
             problems.append("Say what is to be done.")
         if self.settings.require_owner and not self.owner_edit.text().strip():
             problems.append("Name an owner.")
-        if self.settings.require_due_date and self.due_edit.chosen_date() is None:
+        if self.due_edit.problem():
+            problems.append(self.due_edit.problem())
+        elif self.settings.require_due_date and due is None:
             problems.append("Give a due date.")
         if problems:
-            self.problem.setText(" ".join(problems))
-            self.problem.show()
+            self.show_problem(" ".join(problems))
+            return
+        if due is not None and due < date.today() and due != self._past_due_accepted:
+            # Most often a slip (last year's date); a second Add keeps it on purpose.
+            self._past_due_accepted = due
+            self.show_problem(
+                f"The due date, {show_date(due)}, has already passed. Press Add again to "
+                "keep it, or change the date."
+            )
+            self.due_edit.setFocus()
             return
         self.problem.hide()
         self.action_requested.emit(
             text,
             self.owner_edit.text().strip(),
-            self.due_edit.chosen_date(),
+            due,
             Priority(self.priority_box.currentData()),
             self.criterion_box.currentData(),
         )
+        self.clear_form()
+        self.text_edit.setFocus()
+
+    def clear_form(self) -> None:
+        """Empty the form for the next action: every box back to how it first opened."""
         self.text_edit.set_text("")
         self.owner_edit.clear()
         self.due_edit.set_date(None)
-        self.text_edit.setFocus()
+        self.priority_box.setCurrentIndex(self.priority_box.findData(Priority.MEDIUM.value))
+        self.criterion_box.setCurrentIndex(0)
+        self._past_due_accepted = None
 
     def fill(
         self, text: str, owner: str, due: date | None, priority: Priority, criterion_id: str | None
@@ -259,7 +292,28 @@ class ActionsPage(QScrollArea):
         self.priority_box.setCurrentIndex(self.priority_box.findData(priority.value))
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
 
+    #: Share of the width left after the short columns, for the columns that wrap.
+    _WRAPPING = {0: 0.42, 1: 0.18, 4: 0.25, 5: 0.15}
+
+    def _fit_columns(self, *_args) -> None:
+        view, header = self.view, self.view.horizontalHeader()
+        width = view.viewport().width()
+        fixed = 0
+        for column in range(header.count()):
+            if column not in self._WRAPPING:
+                wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+                header.resizeSection(column, wanted)
+                fixed += wanted
+        room = max(0, width - fixed)
+        for column, share in self._WRAPPING.items():
+            least = header.sectionSizeHint(column)
+            header.resizeSection(column, max(least, int(room * share)))
+        view.resizeRowsToContents()
+
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.view.viewport() and event.type() == event.Type.Resize:
+            self._fit_columns()
+            return False
         if (
             watched is self.view
             and event.type() == event.Type.KeyPress
@@ -292,7 +346,9 @@ class FollowUpRow(QFrame):
 
     changed = Signal(str, object, str)
 
-    def __init__(self, action: Action, origin: str, parent=None) -> None:
+    def __init__(
+        self, action: Action, origin: str, parent=None, *, today: date | None = None
+    ) -> None:
         super().__init__(parent)
         self.action = action
         self.setObjectName(f"followup:{action.id}")
@@ -311,6 +367,18 @@ class FollowUpRow(QFrame):
         meta.setProperty("role", "muted")
         meta.setWordWrap(True)
         layout.addWidget(meta)
+        #: Set when the action's due date had passed by the day of this follow-up.
+        self.overdue: QLabel | None = None
+        if action.due is not None and action.due < (today or date.today()):
+            days = ((today or date.today()) - action.due).days
+            self.overdue = QLabel(
+                f"Overdue: it was due {show_date(action.due)}, "
+                f"{days} day{'s' if days != 1 else ''} ago."
+            )
+            self.overdue.setObjectName("overdue")
+            self.overdue.setProperty("role", "hint")
+            self.overdue.setProperty("problem", True)
+            layout.addWidget(self.overdue)
         row = QHBoxLayout()
         self.outcome = QComboBox()
         self.outcome.setAccessibleName(f"How the action stands: {action.text}")
