@@ -155,6 +155,8 @@ class SyncWiring(QObject):
         self.sync_now_action = window.make_action(
             "Sync &now", self.sync_now, "F9", "refresh", "Send your changes and fetch the trust's"
         )
+        # F9 syncs from every window of the app (a review editor, a dialog left open).
+        self.sync_now_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.conflicts_action = window.make_action(
             "&Conflicts…",
             self.open_conflicts,
@@ -374,9 +376,18 @@ class SyncWiring(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Enrol this laptop again", reason, parent=self.window
         )
-        box.setInformativeText(
-            "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
-        )
+        removed = list(self.service.applier.removed)
+        if removed:
+            # The trust revoked the laptop (or deactivated its person): its reviews went.
+            self.window.reload()
+            box.setInformativeText(
+                "So these were removed from this laptop (the trust server keeps what was "
+                "sent):\n\n" + "\n".join(removed)
+            )
+        else:
+            box.setInformativeText(
+                "Your work on this laptop is kept, and syncs once the laptop is enrolled again."
+            )
         again = box.addButton("Enrol again…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -26,11 +26,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.frameworks.framework import Framework
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.storage.audit_entries import record_entry
 from reviewer_app.storage.local_settings import DROPPED_AS_OLD, get_setting, set_setting
 from reviewer_app.storage.tables import (
@@ -41,6 +43,7 @@ from reviewer_app.storage.tables import (
     EvidenceNoteRow,
     FieldValueRow,
     JudgementRow,
+    NoteAttachmentRow,
     OutboxRow,
     ReviewRow,
     SchoolRow,
@@ -50,6 +53,9 @@ from reviewer_app.storage.tables import (
     VisitRow,
 )
 from reviewer_app.sync import protocol as wire
+
+if TYPE_CHECKING:
+    from reviewer_app.services.local_visibility import LocalView
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +106,101 @@ def remove_unreadable(session: Session, handshake: wire.HandshakeResponse) -> li
     )
     log.info("removed %d review(s) no longer readable (%d unsent change(s))", len(words), unsent)
     return words
+
+
+def remove_restricted(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
+    """Remove, from the reviews this person may still read, the parts their roles no longer
+    let them see (a safeguarding lead who lost the role keeps the peer review, not its single
+    central record sample): records, answers, photos and the unsent changes to them (the
+    server would refuse those now); returns what was removed, in words."""
+    from reviewer_app.services.local_visibility import view_of
+
+    roles = set(handshake.person.roles)
+    listed = [r.review_id for r in handshake.reviews]
+    removed: dict[str, str] = {}
+    unsent = 0
+    for review in session.exec(select(ReviewRow).where(col(ReviewRow.id).in_(listed))).all():
+        view = view_of(session, review.id, roles)
+        if not view.may_read or not view.withholds_anything:
+            continue
+        records, dropped = _delete_hidden(session, review.id, view)
+        unsent += dropped
+        if records:
+            removed[review.id] = (
+                f"{_where(session, review)}: {records} restricted record(s) and answer(s) of the "
+                f"{view.framework_title} (for safeguarding roles only)"
+            )
+    if removed:
+        _record_removal(session, handshake.person.id, removed, unsent,
+                        "the restricted parts the person's roles no longer cover")  # fmt: skip
+    return sorted(removed.values())
+
+
+def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[int, int]:
+    """Delete what ``view`` hides of one review; returns (records and answers, unsent
+    changes) deleted."""
+    pending = session.exec(
+        select(OutboxRow).where(OutboxRow.review_id == review_id, OutboxRow.state != "acked")
+    ).all()
+    hidden_ops = [o.op_id for o in pending if view.hides_operation(o.entity, o.entity_id, o.field)]
+    if hidden_ops:
+        session.execute(delete(OutboxRow).where(col(OutboxRow.op_id).in_(hidden_ops)))
+    count = 0
+    by_entity: dict[str, list[str]] = {}
+    for entity, entity_id in view.hidden:
+        by_entity.setdefault(entity, []).append(entity_id)
+    attachments = by_entity.get(Entity.ATTACHMENT.value, [])
+    blobs = set(
+        session.exec(select(AttachmentRow.sha256).where(col(AttachmentRow.id).in_(attachments)))
+    )
+    if attachments:
+        session.execute(
+            delete(NoteAttachmentRow).where(col(NoteAttachmentRow.attachment_id).in_(attachments))
+        )
+    actions = by_entity.get(Entity.ACTION.value, [])
+    if actions:
+        session.execute(
+            delete(ActionFollowUpRow).where(col(ActionFollowUpRow.action_id).in_(actions))
+        )
+    for entity, table in _RECORD_TABLES.items():
+        ids = by_entity.get(entity, [])
+        if ids:
+            count += len(session.exec(select(table.id).where(col(table.id).in_(ids))).all())
+            session.execute(delete(table).where(col(table.id).in_(ids)))
+    fields = [
+        f
+        for f in session.exec(
+            select(FieldValueRow.field_id).where(FieldValueRow.review_id == review_id)
+        ).all()
+        if view.hides_field(f)
+    ]
+    if fields:
+        count += len(fields)
+        session.execute(
+            delete(FieldValueRow).where(
+                col(FieldValueRow.review_id) == review_id, col(FieldValueRow.field_id).in_(fields)
+            )
+        )
+    _delete_orphan_blobs(session, blobs)
+    session.flush()
+    return count, len(hidden_ops)
+
+
+def _delete_orphan_blobs(session: Session, candidates: set[str]) -> None:
+    used: set[str] = set(session.exec(select(AttachmentRow.sha256)).all())
+    gone = candidates - used
+    if gone:
+        session.execute(delete(BlobRow).where(col(BlobRow.sha256).in_(gone)))
+
+
+#: The tables of the records a reader may be withheld (by their entity on the wire).
+_RECORD_TABLES: dict[str, Any] = {
+    Entity.EVIDENCE_NOTE.value: EvidenceNoteRow,
+    Entity.ATTACHMENT.value: AttachmentRow,
+    Entity.JUDGEMENT.value: JudgementRow,
+    Entity.ACTION.value: ActionRow,
+    Entity.ACTION_FOLLOW_UP.value: ActionFollowUpRow,
+}
 
 
 def remove_purged(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
@@ -283,8 +384,13 @@ def _why_unreadable(
 def _framework_title(review: ReviewRow) -> str:
     try:
         return str(json.loads(review.framework_snapshot)["title"])
-    except Exception:
-        return review.framework_id
+    except Exception:  # not frozen yet: the installed framework's title, else its id
+        from reviewer_app.services.framework_catalogue import installed_library
+
+        try:
+            return installed_library().latest(review.framework_id).title
+        except Exception:
+            return review.framework_id
 
 
 def _delete_reviews(session: Session, reviews: Iterable[str]) -> int:
@@ -320,9 +426,6 @@ def _delete_reviews(session: Session, reviews: Iterable[str]) -> int:
         )
     session.execute(delete(ActionRow).where(col(ActionRow.review_id).in_(ids)))
     session.execute(delete(ReviewRow).where(col(ReviewRow.id).in_(ids)))
-    still_used = set(session.exec(select(AttachmentRow.sha256)))
-    gone = attached - still_used
-    if gone:
-        session.execute(delete(BlobRow).where(col(BlobRow.sha256).in_(gone)))
+    _delete_orphan_blobs(session, attached)
     session.flush()
     return unsent

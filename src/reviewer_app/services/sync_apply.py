@@ -353,6 +353,7 @@ class StoreApplier:
                 if not same:
                     self._take_handshake(session, handshake)
                     removed += local_expiry.remove_unreadable(session, handshake)
+                    removed += local_expiry.remove_restricted(session, handshake)
                     removed += local_expiry.remove_purged(session, handshake)
                     set_setting(session, HANDSHAKE_DIGEST, digest)
                 removed += local_expiry.remove_old_signed(

@@ -27,6 +27,7 @@ from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.framework_catalogue import installed_library
+from reviewer_app.services.offline_timestamps import StoreTrustedTime
 from reviewer_app.services.sync_apply import (
     StoreApplier,
     stored_conflicts,
@@ -85,6 +86,11 @@ def summarise(result: SyncResult) -> str:
     if result.nothing_to_do:
         return "Already up to date."
     parts = [f"sent {result.pushed} change{'s' if result.pushed != 1 else ''}"]
+    if result.time_stamped:
+        parts.append(
+            f"{result.time_stamped} signature{'s' if result.time_stamped != 1 else ''} made "
+            "offline time-stamped by the trust"
+        )
     if result.conflicts:
         parts.append(f"{result.conflicts} became conflicts for the lead reviewer")
     if result.rejected:
@@ -138,6 +144,8 @@ class SyncService:
         self.visits = StoreVisits(store, lane)
         #: The trust's framework library (the stage after categories).
         self.library = TrustLibrary(store, lane, installed_library)
+        #: Signatures made offline, time-stamped by the trust before the push.
+        self.stamps = StoreTrustedTime(store, lane)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -172,6 +180,7 @@ class SyncService:
                     self.outbox, self.applier, client, progress, cancel,
                     categories=self.categories, library=self.library, visits=self.visits,
                     tokens=_KeptToken(self._store, self._lane, url, device_id),
+                    stamps=self.stamps,
                 )  # fmt: skip
             except ReEnrolRequiredError as refused:
                 if refused.code == "device_revoked":

@@ -343,6 +343,11 @@ def test_a_revoked_laptop_is_asked_to_enrol_again_and_can(
     assert prompt is not None
     assert prompt.isVisible()
     assert prompt.text().startswith("This laptop's access to the trust server was revoked.")
+    # The prompt lists what the revocation removed from the laptop.
+    assert "So these were removed from this laptop" in prompt.informativeText()
+    assert "Ash Primary: " in prompt.informativeText()
+    assert "(this laptop was revoked)" in prompt.informativeText()
+    assert peer.reviews.review_for_visit(world.visit) is None
     _screenshot(prompt, "sync-reenrol-prompt.png")
     enrol_again = next(
         b for b in prompt.buttons() if prompt.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "trust_root",
     "oversight",
     "cadence",
+    "board",
     "data_out",
     "schools",
     "people",
