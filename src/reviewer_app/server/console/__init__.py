@@ -34,6 +34,7 @@ AREAS = (
     "enrolment",
     "devices",
     "audit_log",
+    "retention",
     "fallback",
 )
 
