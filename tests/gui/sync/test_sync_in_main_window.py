@@ -259,7 +259,8 @@ def _gone(widget: QWidget) -> bool:
 
 
 def _sync_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("reviewer-sync")]
+    """The app's reader threads, where a sync session runs (``gui/tasks.py``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("reviewer-read")]
 
 
 @pytest.fixture
