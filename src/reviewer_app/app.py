@@ -214,8 +214,12 @@ def start_shell(
     ``sync_setup`` how to reach the trust server (tests: a loopback client, a short probe).
     ``tasks`` are the reader threads when they were started before the window (to open the store).
     """
+    from reviewer_app.gui import screen_fit
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.gui.window_state import FILE_NAME as WINDOW_STATE_FILE
+
+    screen_fit.remember_in(paths.config / WINDOW_STATE_FILE)
 
     if tasks is None:
         tasks = TaskRunner()

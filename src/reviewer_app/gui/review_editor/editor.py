@@ -23,8 +23,10 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -64,6 +66,7 @@ from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
+from reviewer_app.gui.screen_fit import fit_window, remember_size
 from reviewer_app.services.edit_history import EditHistory
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
@@ -112,7 +115,7 @@ class ReviewEditor(QMainWindow):
         self.paths = paths
         self.setObjectName("reviewEditor")
         self.setWindowTitle("Opening the review…")
-        self.resize(1320, 860)
+        fit_window(self, "reviewEditor", (1320, 860))
         self.ctx: ReviewContext | None = None
         self.saver = SaveQueue(workspace.submit, tasks, self)
         self.undo_stack = EditHistory()
@@ -218,7 +221,15 @@ class ReviewEditor(QMainWindow):
         self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
-        splitter.addWidget(self.evidence)
+        # On a short screen the panel scrolls as a whole, so the photos stay reachable.
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setObjectName("evidenceScroll")
+        evidence_scroll.setWidget(self.evidence)
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        evidence_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        evidence_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes into the panel
+        splitter.addWidget(evidence_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
@@ -379,7 +390,7 @@ class ReviewEditor(QMainWindow):
         return self._nav().go_to_criterion(criterion_id)
 
     def step_criterion(self, step: int) -> str | None:
-        """Alt+Down / Alt+Up: the next or previous visible criterion."""
+        """F8 / Shift+F8: the next or previous visible criterion."""
         if self.navigation is None:
             return None
         return self.navigation.step_criterion(step, self.progress)
@@ -495,6 +506,7 @@ class ReviewEditor(QMainWindow):
         return self._closed
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_size(self)
         self.saver.flush()
         self.reports.close_windows()
         if not self._closed:

@@ -62,17 +62,15 @@ def build_menus(editor: ReviewEditor) -> EditorActions:
     actions = EditorActions(
         undo=undo,
         redo=redo,
-        next_criterion=action(
-            "&Next criterion", lambda: editor.step_criterion(1), "Alt+Down", "F8"
-        ),
+        next_criterion=action("&Next criterion", lambda: editor.step_criterion(1), "F8"),
         previous_criterion=action(
-            "&Previous criterion", lambda: editor.step_criterion(-1), "Alt+Up", "Shift+F8"
+            "&Previous criterion", lambda: editor.step_criterion(-1), "Shift+F8"
         ),
         next_section=action("Next &section", lambda: editor.step_section(1), "Ctrl+PgDown"),
         previous_section=action("Previous s&ection", lambda: editor.step_section(-1), "Ctrl+PgUp"),
         note=action("New evidence &note", editor.focus_capture, "Ctrl+E"),
         attach=action("&Attach photos or files…", editor.choose_files, "Ctrl+Shift+A"),
-        check=action("Sign-off &check", lambda: editor.show_page(SIGN_OFF_SECTION), "Ctrl+K"),
+        check=action("Sign-off chec&k", lambda: editor.show_page(SIGN_OFF_SECTION), "Ctrl+K"),
         close=action("&Close", editor.close, "Ctrl+W"),
         rate=[
             action(f"Rate level {n}", partial(editor.rate_current, n), f"Alt+{n}")
