@@ -22,7 +22,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.paths import AppPaths
-from reviewer_app.services import app_updates, enrolment
+from reviewer_app.services import app_updates, enrolment, upload_waits
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
@@ -35,6 +35,7 @@ from reviewer_app.services.sync_apply import (
 from reviewer_app.services.sync_outbox import StoreOutbox
 from reviewer_app.services.sync_quarantine import SetAside, mark_reported, set_aside_records
 from reviewer_app.services.trust_library import TrustLibrary
+from reviewer_app.services.upload_waits import WaitingFile
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
@@ -76,6 +77,8 @@ class SyncStatus:
     set_aside: int = 0
     #: A newer app the trust server published at the last sync (said quietly), if any.
     update: AppUpdate | None = None
+    #: Files that could not be uploaded yet, with the reason (:mod:`.upload_waits`).
+    files_waiting: tuple[WaitingFile, ...] = ()
 
 
 def summarise(result: SyncResult) -> str:
@@ -107,6 +110,10 @@ def summarise(result: SyncResult) -> str:
             f"{len(result.frameworks_refused)} framework file(s) refused (see 'reviewer-app "
             "frameworks list')"
         )
+    if result.files_waiting:
+        count = len(result.files_waiting)
+        parts.append(f"{count} file{'s' if count != 1 else ''} wait{'' if count != 1 else 's'} "
+                     "to be sent (see Files waiting)")  # fmt: skip
     if result.blobs_uploaded or result.blobs_downloaded:
         parts.append(f"{result.blobs_uploaded} files up, {result.blobs_downloaded} down")
     text = ", ".join(parts)
@@ -172,6 +179,7 @@ class SyncService:
                 result = engine.run(
                     self.outbox, self.applier, client, progress, cancel,
                     categories=self.categories, library=self.library, visits=self.visits,
+                    tokens=_KeptToken(self._store, self._lane, url, device_id),
                     stamps=self.stamps,
                 )  # fmt: skip
             except ReEnrolRequiredError as refused:
@@ -261,6 +269,7 @@ class SyncService:
             waiting = _resolutions_waiting(session)
             update = app_updates.available_update(session)
             set_aside = len(set_aside_records(session))
+            files_waiting = tuple(upload_waits.waiting_files(session))
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -275,6 +284,7 @@ class SyncService:
             open_conflicts=len(open_conflicts),
             update=update,
             set_aside=set_aside,
+            files_waiting=files_waiting,
         )
 
     def _report_set_aside(self, client: SyncClient) -> None:
@@ -411,6 +421,19 @@ class SyncService:
     def last_summary(self) -> str | None:
         with self._store.reading() as session:
             return get_setting(session, LAST_SYNC_SUMMARY)
+
+
+class _KeptToken:
+    """:class:`reviewer_app.sync.engine.TokenPort`: a rotated device token, kept where the
+    enrolment kept the first."""
+
+    def __init__(self, store: Store, lane: WriterLane, url: str, device_id: str) -> None:
+        self._store, self._lane, self._url, self._device_id = store, lane, url, device_id
+
+    def keep(self, token: str) -> bool:
+        return enrolment.keep_rotated_token(
+            self._store, self._lane, self._url, self._device_id, token
+        )
 
 
 def _resolutions_waiting(session: Session) -> set[str]:
