@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             self.open_settings,
             "Ctrl+,",
             "settings",
-            "Your name, trust and sync settings",
+            "The trust server, syncing and the interface size",
         )
         self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
         self.find_action = self.make_action(
@@ -648,7 +648,6 @@ class MainWindow(QMainWindow):
             self.settings,
             self.services.settings_file,
             tasks=self.tasks,
-            profiles=self.catalogue.profiles,
             enrolled_server=self.sync.server_url if self.sync is not None else None,
             parent=self,
         )
