@@ -48,6 +48,18 @@ log = logging.getLogger(__name__)
 PROBE_INTERVAL_MS = 30_000
 
 
+def changes_waiting(count: int) -> str:
+    """``3 changes waiting to be sent``."""
+    return f"{count} change{'s' if count != 1 else ''} waiting to be sent"
+
+
+def offline_text(pending: int) -> str:
+    """What the status bar says while the trust server cannot be reached."""
+    if not pending:
+        return "Offline: nothing waiting to be sent"
+    return f"Offline: {changes_waiting(pending)}, kept on this laptop"
+
+
 class SyncState(Enum):
     NOT_ENROLLED = "not_enrolled"
     NOT_SYNCED = "not_synced"
@@ -95,6 +107,7 @@ class SyncController(QObject):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-sync")
         self._running = False
         self._probing = False
+        self._sync_when_reachable = False
         self._cancel = False
         self._closed = False
         self.state = SyncState.NOT_ENROLLED
@@ -110,9 +123,13 @@ class SyncController(QObject):
     # ---------------------------------------------------------------- control
 
     def start(self, *, automatic: bool = True) -> None:
-        """Show the stored status; when ``automatic``, sync once and probe for connectivity."""
+        """Show the stored status and check at once whether the server can be reached (an
+        offline laptop says so straight away); when ``automatic``, sync once it can, and keep
+        watching the connection."""
         self._set_idle_state()
         self.set_automatic(automatic)
+        if not automatic:
+            self.check_now()
 
     def set_automatic(self, automatic: bool) -> None:
         """Sync by itself when connectivity returns (and once now), or only when asked."""
@@ -120,7 +137,24 @@ class SyncController(QObject):
             self._timer.stop()
         elif not self._timer.isActive() and not self._closed:
             self._timer.start()
-            self.sync_now()
+            self.check_now(then_sync=True)
+
+    def check_now(self, *, then_sync: bool = False) -> None:
+        """A quick look, off the GUI thread, at whether the server answers: the status says
+        "Offline" at once if not; ``then_sync``: sync as soon as it does."""
+        self._sync_when_reachable = self._sync_when_reachable or then_sync
+        if self._closed or self._running or self._probing:
+            return
+        if self.service.enrolled() is None:
+            if self._sync_when_reachable:
+                self._sync_when_reachable = False
+                self.sync_now()  # says "not connected" the usual way
+            return
+        self._probing = True
+        future = self._worker.submit(
+            self.service.server_reachable, lambda: self._closed, quick=True
+        )
+        future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
 
     def refresh_status(self) -> None:
         """Read the stored status again (after a conflict was resolved, say) unless syncing."""
@@ -151,12 +185,11 @@ class SyncController(QObject):
 
     @Slot()
     def probe(self) -> None:
-        """Check, off the GUI thread, whether an offline laptop can reach the server again."""
-        if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
-            return
-        self._probing = True
-        future = self._worker.submit(self.service.server_reachable, lambda: self._closed)
-        future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
+        """The timer's look at the connection: an offline laptop syncs when the server is back;
+        one that loses it says "Offline" without waiting for the next sync."""
+        if self.state in (SyncState.OFFLINE, SyncState.SYNCED, SyncState.NOT_SYNCED,
+                          SyncState.CONFLICTS):  # fmt: skip
+            self.check_now()
 
     def stop(self) -> None:
         """Start nothing more and ask a running sync to stop at its next step (no waiting)."""
@@ -208,7 +241,7 @@ class SyncController(QObject):
             self._set_state(SyncState.REENROL, "Enrol this laptop again to sync")
             self.reenrol_requested.emit(error.message)
         elif isinstance(error, ServerUnreachableError):
-            self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
+            self._set_offline()
         elif isinstance(error, SyncClientError):
             self._set_state(SyncState.FAILED, str(error))
         else:
@@ -218,16 +251,30 @@ class SyncController(QObject):
     @Slot(bool)
     def _probe_answered(self, reachable: bool) -> None:
         self._probing = False
-        if self._closed:
+        if self._closed or self._running:
             return
-        if reachable and self.state is SyncState.OFFLINE:
+        if not reachable:
+            self._set_offline()
+            return
+        was_offline = self.state is SyncState.OFFLINE
+        if self._sync_when_reachable or (was_offline and self._timer.isActive()):
+            self._sync_when_reachable = False
             self.sync_now()
+        elif was_offline:
+            self._set_idle_state()
+
+    def _set_offline(self) -> None:
+        """Offline, with what waits to be sent (read from the store's outbox)."""
+        self._set_state(SyncState.OFFLINE, offline_text(self.service.status().pending))
 
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
         self.update_changed.emit(status.update)
         self.set_aside_changed.emit(status.set_aside)
-        if not status.enrolled:
+        waiting = f" · {changes_waiting(status.pending)}" if status.pending else ""
+        if status.enrolled and self.state is SyncState.OFFLINE:
+            self._set_state(SyncState.OFFLINE, offline_text(status.pending))
+        elif not status.enrolled:
             self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
             self._set_state(
@@ -238,9 +285,9 @@ class SyncController(QObject):
         elif status.last_synced_at is not None:
             when = status.last_synced_at.astimezone()
             day = "" if when.date() == datetime.now().astimezone().date() else f" {when:%d %b}"
-            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}")
+            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}{waiting}")
         else:
-            self._set_state(SyncState.NOT_SYNCED, summary or "Not synced yet")
+            self._set_state(SyncState.NOT_SYNCED, (summary or "Not synced yet") + waiting)
 
     def _set_state(self, state: SyncState, text: str) -> None:
         self.state = state
