@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 780])
         self.setCentralWidget(self.splitter)
+        # Nothing typed lands anywhere until the store is open: a passphrase typed before its
+        # dialog appears must not end up in the school search box, in plain text.
+        self.splitter.setEnabled(False)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         """Show the store's schools: called once the Workspace is open."""
         self.workspace = workspace
         self.settings = settings
+        self.splitter.setEnabled(True)
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
         self.change_bridge.review_changed.connect(self._review_changed)
@@ -178,6 +182,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None or self._schools_ready:
             return
         self._show_person(look.person)
+        self.splitter.setEnabled(True)  # the store is unlocked: the schools may be searched
         self._schools_arrived(list(look.schools))
         self._schools_ready = False  # ready for planning visits only once the Workspace is here
         # Until then nothing can be planned or changed: say why (cleared when work settles).
