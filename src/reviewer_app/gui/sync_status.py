@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -35,8 +35,10 @@ from reviewer_app.gui import theme
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
+from reviewer_app.services.upload_waits import WaitingFile
 from reviewer_app.sync.client import (
     ReEnrolRequiredError,
+    ServerBusyError,
     ServerUnreachableError,
     SyncClientError,
 )
@@ -69,6 +71,8 @@ class SyncState(Enum):
     CONFLICTS = "conflicts"
     REENROL = "reenrol"
     FAILED = "failed"
+    #: The server asked this laptop to pause; it syncs again by itself after that.
+    WAITING = "waiting"
 
 
 class SyncController(QObject):
@@ -83,11 +87,14 @@ class SyncController(QObject):
             (:class:`~reviewer_app.services.app_updates.AppUpdate`), or ``None``.
         set_aside_changed(int): how many pulled records this laptop set aside
             (:mod:`reviewer_app.services.sync_quarantine`).
+        files_waiting_changed(tuple): the files that could not be uploaded yet
+            (:class:`~reviewer_app.services.upload_waits.WaitingFile`), with the reasons.
     """
 
     state_changed = Signal(object, str)
     update_changed = Signal(object)
     set_aside_changed = Signal(int)
+    files_waiting_changed = Signal(tuple)
     progressed = Signal(int, int)
     sync_finished = Signal(object)
     reenrol_requested = Signal(str)
@@ -119,6 +126,10 @@ class SyncController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(probe_interval_ms)
         self._timer.timeout.connect(self.probe)
+        # After the server asked for a pause (429 Retry-After): the one sync that follows it.
+        self._resume = QTimer(self)
+        self._resume.setSingleShot(True)
+        self._resume.timeout.connect(self.sync_now)
 
     # ---------------------------------------------------------------- control
 
@@ -196,6 +207,7 @@ class SyncController(QObject):
         self._closed = True
         self._cancel = True
         self._timer.stop()
+        self._resume.stop()
 
     def close(self) -> None:
         """Stop, and wait for a running sync or probe to finish (its retries included)."""
@@ -240,6 +252,14 @@ class SyncController(QObject):
         if isinstance(error, ReEnrolRequiredError | NotEnrolledError):
             self._set_state(SyncState.REENROL, "Enrol this laptop again to sync")
             self.reenrol_requested.emit(error.message)
+        elif isinstance(error, ServerBusyError):
+            # Not hammering: one sync once the pause is over (or earlier, when asked).
+            self._resume.start(error.retry_after * 1000)
+            then = datetime.now().astimezone() + timedelta(seconds=error.retry_after)
+            self._set_state(
+                SyncState.WAITING,
+                f"Waiting: the trust server asked for a pause; syncing again at {then:%H:%M}",
+            )
         elif isinstance(error, ServerUnreachableError):
             self._set_offline()
         elif isinstance(error, SyncClientError):
@@ -271,6 +291,7 @@ class SyncController(QObject):
         status = self.service.status()
         self.update_changed.emit(status.update)
         self.set_aside_changed.emit(status.set_aside)
+        self.files_waiting_changed.emit(status.files_waiting)
         waiting = f" · {changes_waiting(status.pending)}" if status.pending else ""
         if status.enrolled and self.state is SyncState.OFFLINE:
             self._set_state(SyncState.OFFLINE, offline_text(status.pending))
@@ -319,14 +340,10 @@ class SyncStatusWidget(QWidget):
         self.button.setToolTip("Send your changes to the trust and fetch everyone else's")
         self.button.clicked.connect(controller.sync_now)
         # Pulled records this laptop could not store: a link to the list, never a blocker.
-        self.set_aside_label = QLabel(self)
-        self.set_aside_label.setObjectName("setAsideLabel")
-        self.set_aside_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
-        self.set_aside_label.linkActivated.connect(self.show_set_aside)
-        self.set_aside_label.hide()
+        self.set_aside_label = self._link_label("setAsideLabel", self.show_set_aside)
+        # Files the server would not take yet: a link to them and the reasons, never a loop.
+        self.files_label = self._link_label("filesWaitingLabel", self.show_files_waiting)
+        self._files_waiting: tuple[WaitingFile, ...] = ()
         # A newer app, said quietly: a link in the corner, never a dialog.
         self.update_label = QLabel(self)
         self.update_label.setObjectName("appUpdateLabel")
@@ -335,6 +352,7 @@ class SyncStatusWidget(QWidget):
         self.update_label.hide()
         layout.addWidget(self.update_label)
         layout.addWidget(self.set_aside_label)
+        layout.addWidget(self.files_label)
         layout.addWidget(self.label)
         layout.addWidget(self.progress)
         layout.addWidget(self.button)
@@ -342,12 +360,50 @@ class SyncStatusWidget(QWidget):
         controller.progressed.connect(self._progressed)
         controller.update_changed.connect(self._update_changed)
         controller.set_aside_changed.connect(self._set_aside_changed)
+        controller.files_waiting_changed.connect(self._files_waiting_changed)
+
+    def _link_label(self, name: str, opened: Any) -> QLabel:
+        """A hidden notice whose link (by mouse or keyboard) opens a list."""
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        label.linkActivated.connect(opened)
+        label.hide()
+        return label
+
+    @staticmethod
+    def _notice(label: QLabel, words: str, anchor: str, sentence: str) -> None:
+        """Show ``words`` as a link in ``label``; ``sentence`` says it to tooltips and readers."""
+        label.setText(f'<a href="#{anchor}">{words}</a>')
+        label.setToolTip(sentence)
+        label.setAccessibleName(sentence)
+        label.show()
+
+    def _list_box(self, title: str, text: str, advice: str, lines: list[str]) -> QMessageBox:
+        """An information box listing ``lines`` in its details."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setInformativeText(advice)
+        box.setDetailedText("\n".join(lines))
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     @Slot(object, str)
     def _state_changed(self, state: SyncState, text: str) -> None:
         self.label.setText(text)
         # What needs someone stands out; the conflicts notice says it opens the panel.
-        attention = state in (SyncState.CONFLICTS, SyncState.REENROL, SyncState.FAILED)
+        attention = state in (
+            SyncState.CONFLICTS,
+            SyncState.REENROL,
+            SyncState.FAILED,
+            SyncState.WAITING,
+        )
         theme.set_role(self.label, "fieldError" if attention else "")
         conflicts = state is SyncState.CONFLICTS
         self.label.setCursor(
@@ -365,35 +421,51 @@ class SyncStatusWidget(QWidget):
             self.set_aside_label.hide()
             return
         words = f"{count} received record{'s' if count != 1 else ''} set aside"
-        self.set_aside_label.setText(f'<a href="#set-aside">{words}</a>')
         sentence = (
             f"{words}: this laptop could not store {'them' if count != 1 else 'it'}; "
             "everything else synced. Click to see where they came from and why."
         )
-        self.set_aside_label.setToolTip(sentence)
-        self.set_aside_label.setAccessibleName(sentence)
-        self.set_aside_label.show()
+        self._notice(self.set_aside_label, words, "set-aside", sentence)
+
+    @Slot(tuple)
+    def _files_waiting_changed(self, files: tuple[WaitingFile, ...]) -> None:
+        self._files_waiting = files
+        if not files:
+            self.files_label.hide()
+            return
+        words = f"{len(files)} file{'s' if len(files) != 1 else ''} waiting"
+        sentence = (
+            f"{words} to be sent to the trust server; everything else synced. "
+            "Click to see which and why."
+        )
+        self._notice(self.files_label, words, "files-waiting", sentence)
+
+    @Slot()
+    def show_files_waiting(self, _link: str = "") -> QMessageBox:
+        """List the files that wait, each with the server's reason and when it is tried again."""
+        files = self._files_waiting
+        return self._list_box(
+            "Files waiting",
+            f"{len(files)} file{'s' if len(files) != 1 else ''} could not be sent to the trust "
+            "server yet. They are kept on this laptop, with the notes that use them, and "
+            "Reviewer tries again by itself.",
+            "If a file is refused for its size or the trust's limits, tell your trust admin.",
+            [f.description for f in files],
+        )
 
     @Slot()
     def show_set_aside(self, _link: str = "") -> QMessageBox:
         """List the records set aside, with their origin and reason (for the lead to pass on)."""
         entries = self.controller.service.set_aside()
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Records set aside")
-        box.setText(
+        return self._list_box(
+            "Records set aside",
             f"{len(entries)} record{'s' if len(entries) != 1 else ''} received from the trust "
             "server could not be stored on this laptop and {} set aside. Everything else "
-            "synced.".format("were" if len(entries) != 1 else "was")
-        )
-        box.setInformativeText(
+            "synced.".format("were" if len(entries) != 1 else "was"),
             "They came from another laptop that sent them malformed. Tell your trust admin, "
-            "with the list below."
+            "with the list below.",
+            [entry.description for entry in entries],
         )
-        box.setDetailedText("\n".join(entry.description for entry in entries))
-        box.setStandardButtons(QMessageBox.StandardButton.Close)
-        box.open()
-        return box
 
     @Slot(object)
     def _update_changed(self, update: AppUpdate | None) -> None:

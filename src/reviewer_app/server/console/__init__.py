@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "trust_root",
     "oversight",
     "cadence",
     "board",
@@ -34,6 +35,7 @@ AREAS = (
     "enrolment",
     "devices",
     "audit_log",
+    "retention",
     "fallback",
 )
 
