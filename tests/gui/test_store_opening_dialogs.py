@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
 from reviewer_app.gui.store_opening import open_workspace
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths
 
 PASSPHRASE = "a long walk by the river"
@@ -90,7 +91,7 @@ def test_the_demo_store_needs_no_passphrase(qtbot: QtBot, paths: AppPaths) -> No
 
 
 def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
-    qtbot: QtBot, paths: AppPaths
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
 ) -> None:
     import threading
 
@@ -105,7 +106,7 @@ def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
         _type(PASSPHRASE, confirm=True)(dialog)
 
     _answer_dialogs([answer], seen)
-    opener = StoreOpener(paths, settings_path(paths), demo=False)
+    opener = StoreOpener(paths, settings_path(paths), demo=False, tasks=reader_tasks)
     with qtbot.waitSignal(opener.opened, timeout=20_000) as opened:
         opener.start()
     workspace, settings = opened.args
@@ -119,13 +120,15 @@ def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
         workspace.close()
 
 
-def test_a_bad_store_is_reported_by_the_background_opener(qtbot: QtBot, paths: AppPaths) -> None:
+def test_a_bad_store_is_reported_by_the_background_opener(
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
+) -> None:
     from reviewer_app.app import settings_path
     from reviewer_app.domain.errors import ReviewerError
     from reviewer_app.gui.store_opening import StoreOpener
 
     paths.demo_store_file.write_bytes(b"not a database at all" * 100)
-    opener = StoreOpener(paths, settings_path(paths), demo=True)
+    opener = StoreOpener(paths, settings_path(paths), demo=True, tasks=reader_tasks)
     with qtbot.waitSignal(opener.failed, timeout=20_000) as failed:
         opener.start()
     error = failed.args[0]

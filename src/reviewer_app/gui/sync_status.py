@@ -1,9 +1,9 @@
 """Background sync for the main window, and its status-bar widget.
 
-:class:`SyncController` runs :meth:`SyncService.sync_now` on its own worker thread (never the
-GUI thread) on demand, and when connectivity returns: a timer probes the server's health off the
-GUI thread and starts a sync when an offline laptop sees it again. Results come back as signals;
-no widget is touched from the worker.
+:class:`SyncController` runs :meth:`SyncService.sync_now` on one of the app's reader threads
+(``gui/tasks.py``; never the GUI thread) on demand, and when connectivity returns: a timer
+probes the server's health off the GUI thread and starts a sync when an offline laptop sees it
+again. Results come back on the GUI thread; no widget is touched from the worker.
 
 :class:`SyncStatusWidget` shows the four states the status bar needs: offline, syncing with
 progress, synced at a time, conflicts waiting; and asks to re-enrol after an auth failure.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui import theme
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
@@ -42,7 +43,7 @@ from reviewer_app.sync.client import (
     ServerUnreachableError,
     SyncClientError,
 )
-from reviewer_app.sync.engine import SyncProgress, SyncResult
+from reviewer_app.sync.engine import SyncProgress
 
 log = logging.getLogger(__name__)
 
@@ -99,19 +100,20 @@ class SyncController(QObject):
     sync_finished = Signal(object)
     reenrol_requested = Signal(str)
     _progress_arrived = Signal(object)
-    _settled = Signal(object, object)
-    _probed = Signal(bool)
 
     def __init__(
         self,
         service: SyncService,
         parent: QObject | None = None,
         *,
+        tasks: TaskRunner,
         probe_interval_ms: int = PROBE_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self.service = service
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-sync")
+        self._tasks = tasks
+        #: The sync session or probe on its way (close waits for it).
+        self._working: list[Future[Any]] = []
         self._running = False
         self._probing = False
         self._sync_when_reachable = False
@@ -121,8 +123,6 @@ class SyncController(QObject):
         #: What the status says before enrolment (the demo store says it never syncs).
         self.not_enrolled_text = "Not connected to a trust server"
         self._progress_arrived.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-        self._settled.connect(self._finish, Qt.ConnectionType.QueuedConnection)
-        self._probed.connect(self._probe_answered, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setInterval(probe_interval_ms)
         self._timer.timeout.connect(self.probe)
@@ -162,10 +162,15 @@ class SyncController(QObject):
                 self.sync_now()  # says "not connected" the usual way
             return
         self._probing = True
-        future = self._worker.submit(
-            self.service.server_reachable, lambda: self._closed, quick=True
+        service = self.service
+        self._keep(
+            self._tasks.run(
+                lambda: service.server_reachable(lambda: self._closed, quick=True),
+                on_done=lambda reachable: self._probe_answered(bool(reachable)),
+                on_failed=lambda _error: self._probe_answered(False),
+                quiet=True,
+            )
         )
-        future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
 
     def refresh_status(self) -> None:
         """Read the stored status again (after a conflict was resolved, say) unless syncing."""
@@ -187,8 +192,15 @@ class SyncController(QObject):
         self._running = True
         self._cancel = False
         self._set_state(SyncState.SYNCING, "Syncing…")
-        future = self._worker.submit(self.service.sync_now, self._report, lambda: self._cancel)
-        future.add_done_callback(self._settle)
+        service, report = self.service, self._report
+        self._keep(
+            self._tasks.run(
+                lambda: service.sync_now(report, lambda: self._cancel),
+                on_done=lambda result: self._finish(result, None),
+                on_failed=lambda error: self._finish(None, error),
+                quiet=True,  # the status bar shows the sync's own progress
+            )
+        )
 
     def cancel(self) -> None:
         """Ask a running sync to stop at its next step (what it did is kept)."""
@@ -202,6 +214,9 @@ class SyncController(QObject):
                           SyncState.CONFLICTS):  # fmt: skip
             self.check_now()
 
+    def _keep(self, future: Future[Any]) -> None:
+        self._working = [f for f in self._working if not f.done()] + [future]
+
     def stop(self) -> None:
         """Start nothing more and ask a running sync to stop at its next step (no waiting)."""
         self._closed = True
@@ -212,16 +227,13 @@ class SyncController(QObject):
     def close(self) -> None:
         """Stop, and wait for a running sync or probe to finish (its retries included)."""
         self.stop()
-        self._worker.shutdown(wait=True)
+        wait(self._working)
+        self._working = []
 
     # ---------------------------------------------------------------- worker side
 
     def _report(self, progress: SyncProgress) -> None:
         self._progress_arrived.emit(progress)
-
-    def _settle(self, future: Future[SyncResult]) -> None:
-        error = future.exception()
-        self._settled.emit(None if error else future.result(), error)
 
     # ---------------------------------------------------------------- GUI side
 

@@ -128,7 +128,7 @@ class SyncWiring(QObject):
         #: The server this laptop syncs with (``None`` before enrolment).
         self.server_url = prepared.server_url
         self.controller = SyncController(
-            self.service, self, probe_interval_ms=self.setup.probe_interval_ms
+            self.service, self, tasks=window.tasks, probe_interval_ms=self.setup.probe_interval_ms
         )
         if workspace.demo:
             self.controller.not_enrolled_text = DEMO_STATUS

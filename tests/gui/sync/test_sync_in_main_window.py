@@ -260,7 +260,8 @@ def _gone(widget: QWidget) -> bool:
 
 
 def _sync_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("reviewer-sync")]
+    """The app's reader threads, where a sync session runs (``gui/tasks.py``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("reviewer-read")]
 
 
 @pytest.fixture
@@ -443,3 +444,44 @@ def test_a_category_agreed_on_another_laptop_shows_on_the_open_school_page(
     assert "Lee Lead" in panel.agreed_label.text()
     assert not panel.categorise_button.isEnabled()  # a peer reviewer does not agree categories
     _screenshot(window, "main-window-category-from-sync.png")
+
+
+def test_a_review_the_trust_purged_leaves_the_window_with_a_notice(
+    qtbot: QtBot,
+    world: World,
+    laptop: MakeLaptop,
+    live_server: LiveServer,
+    open_window: OpenWindow,
+    tmp_path: Path,
+) -> None:
+    """Retention reaches the app: after the trust's purge, the next sync removes the review
+    and its visit from the laptop and a notice lists what went and under which rule."""
+    from datetime import date
+
+    from reviewer_app.server import retention as schedule
+
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    shell = open_window(peer, settings=Settings(sync_automatically=False))
+    sync = _sync(shell)
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
+        sync.sync_now_action.trigger()
+    assert peer.reviews.review_for_visit(world.visit) is not None
+    with write_session(live_server.engine) as session:
+        purged = schedule.apply(
+            session, world.trust, schedule.TombstoneKey(tmp_path / "key"), today=date(2032, 9, 2)
+        )
+    assert purged.tombstones
+
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
+        sync.sync_now_action.trigger()
+    notice = sync.notice
+    assert notice is not None
+    assert notice.isVisible()
+    assert notice.windowTitle() == "Reviews removed from this laptop"
+    assert "Ash Primary: Two-day peer review (deleted by the trust's retention schedule: " in (
+        notice.text()
+    )
+    _screenshot(notice, "sync-retention-notice.png")
+    assert peer.reviews.review_for_visit(world.visit) is None
+    assert all(v.id != world.visit for v in shell.workspace.visits_for_school(world.school))
