@@ -143,6 +143,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", required=True, help="PostgreSQL server URL")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile's top functions of the overview"
+    )
     args = parser.parse_args()
     name = f"reviewer_bench_{uuid.uuid4().hex[:8]}"
     admin_engine = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
@@ -178,6 +181,18 @@ def main() -> None:
         count = baseline(engine)
         overview()  # warm: frameworks and scales loaded once per process
         api()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(overview)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            import gc
+
+            gc.disable()
+            print(f"overview with the garbage collector off: {timed(overview, args.runs):.1f} ms")
+            gc.enable()
         base = timed(lambda: baseline(engine), args.runs)
         page = timed(overview, args.runs)
         data = timed(api, args.runs)

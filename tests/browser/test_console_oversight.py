@@ -4,6 +4,7 @@ reviewer who must see no safeguarding data."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from browser_tab import Browser
@@ -165,3 +166,61 @@ def test_a_schools_journey_draws_each_area_and_the_category_steps(
     assert "(was Tier 2: Grow" in changes[0]
     assert "KS2 outcomes fell" in changes[0]
     browser.shoot("journey")
+
+
+def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["mark"])  # trust admin
+    browser.nav("Cadence")
+    page = browser.page
+    figures = page.get_by_role("list", name="What is overdue").inner_text()
+    assert "3 CEO 1:1 overdue (1 never recorded)" in figures
+    harrow = page.locator(
+        "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
+    )
+    assert "CEO 1:1" in harrow.inner_text()
+    assert "Overdue" in harrow.inner_text()
+    browser.shoot("cadence")
+
+    # A CEO 1:1 with Harrow Lane today, recorded as a meeting note, brings it back on track.
+    page.get_by_role("link", name="Record a meeting").click()
+    page.wait_for_load_state()
+    page.get_by_label("School").select_option(label="Harrow Lane Primary School")
+    page.get_by_label("Meeting").fill("CEO 1:1")
+    page.get_by_label("What was agreed").fill("")
+    browser.submit("Record the meeting")
+    assert "Write a short note" in page.inner_text("main")  # nothing lost: the school stays
+    assert page.get_by_label("School").input_value() != ""
+    browser.accessible()
+    page.get_by_label("What was agreed").fill("Agreed the reading catch-up plan for Year 5.")
+    browser.submit("Record the meeting")
+    assert "is recorded; it counts towards the school's cadence" in page.inner_text("main")
+    figures = page.get_by_role("list", name="What is overdue").inner_text()
+    assert "2 CEO 1:1 overdue" in figures
+    harrow = page.locator(
+        "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
+    )
+    assert "Overdue" not in harrow.first.inner_text()
+    assert "Agreed the reading catch-up plan" in page.inner_text("ul.meeting-notes")
+    browser.accessible()
+
+
+def test_the_central_team_downloads_the_board_pack(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["mark"])  # trust admin
+    browser.nav("Overview")
+    page = browser.page
+    page.get_by_role("link", name="Board pack for trustees").click()
+    page.wait_for_load_state()
+    assert "counts only" in page.inner_text("main")
+    browser.shoot("board-pack")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Board pack for the Summer term 2026").click()
+    assert download.value.suggested_filename == "Board pack Summer term 2026.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    browser.nav("Audit log")
+    assert "made the board pack for the Summer term 2026" in page.inner_text("main")

@@ -118,7 +118,7 @@ def test_escape_asks_before_discarding_what_was_chosen(qtbot: QtBot, shell: Shel
     assert dialog.ui.schoolCombo.currentText().startswith("Oak")
     qtbot.keyClick(dialog.ui.schoolCombo, Qt.Key.Key_Escape)
     box = _question(qtbot, dialog)
-    assert box.text() == "Discard this visit?"
+    assert box.text() == "Discard what you typed?"
     assert box.defaultButton().text().replace("&", "") == "Keep editing"
     qtbot.keyClick(box, Qt.Key.Key_Escape)  # Escape on the question keeps the form
     qtbot.waitUntil(lambda: _gone(box))
@@ -130,6 +130,6 @@ def test_escape_asks_before_discarding_what_was_chosen(qtbot: QtBot, shell: Shel
     assert dialog.isVisible()
 
     qtbot.keyClick(dialog.ui.schoolCombo, Qt.Key.Key_Escape)
-    _press(qtbot, _question(qtbot, dialog), "Discard this visit")
+    _press(qtbot, _question(qtbot, dialog), "Discard")
     assert not dialog.isVisible()
     assert dialog.result() == dialog.DialogCode.Rejected

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QtMsgType, qWarning
+from PySide6.QtCore import Qt, QtMsgType, qWarning
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -134,18 +134,27 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         "File": ["Settings…", "Verify a report…", "Quit"],
         "Visit": ["New visit…", "Open visit"],
         "Sync": ["Sync now", "Conflicts…", "Connect to trust server…"],
-        "View": ["Find school", "Reload", "Hide restricted content"],
-        "Help": ["Show log folder", "Show last crash report", "About Reviewer"],
+        "View": ["My work", "Find school", "Reload", "Hide restricted content"],
+        "Help": [
+            "Keyboard shortcuts",
+            "Show log folder",
+            "Show last crash report",
+            "About Reviewer",
+        ],
     }
     assert window.new_visit_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
+    assert window.my_work_action.shortcut() == QKeySequence("Ctrl+M")
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
     assert window.reload_action.shortcut() == QKeySequence("F5")
     assert window.privacy is not None
     assert window.privacy.hide_action.shortcut() == QKeySequence("Ctrl+Shift+H")
     assert window.sync is not None
     assert window.sync.sync_now_action.shortcut() == QKeySequence("F9")
+    # F9 works from every window of the app, the review editors included.
+    assert window.sync.sync_now_action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut
+    assert window.shortcuts_action.shortcut() == QKeySequence("F1")
     assert window.new_visit_action.isEnabled()
 
 

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             removed = list(service.applier.removed)
         print(summarise(result))
         for words in removed:
-            print(f"Removed from this laptop, as you may no longer read it: {words}.")
+            print(f"Removed from this laptop: {words}.")
         for sentence in refused:
             print(sentence)
         if status.open_conflicts:
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{status.needs_attention} change(s) were refused by the server and need your "
                 "attention in the app."
             )
+        for waiting in status.files_waiting:
+            print(f"Waiting to be sent: {waiting.description}.")
         if status.update is not None:
             print(status.update.sentence())
         return 0

@@ -7,7 +7,9 @@ newest one under the trust's scheme is the school's current category.
 
 :func:`support_due` turns a level's support cadence into next-due dates: an item carried out by
 a kind of visit falls due its interval after the school's last such visit (or at once when there
-has been none); any other item repeats from the agreed date.
+has been none); any other item (a CEO 1:1, a progress meeting) falls due its interval after the
+last meeting note of that activity where meeting notes are kept (the trust console), and
+otherwise repeats from the agreed date.
 """
 
 from __future__ import annotations
@@ -129,12 +131,22 @@ def support_due(
     agreed_on: date,
     visits: Iterable[RecordedVisit],
     today: date,
+    meetings: Mapping[str, Iterable[date]] | None = None,
 ) -> tuple[SupportDue, ...]:
-    """Next-due dates of every item of ``level``'s support cadence, in the scheme's order."""
+    """Next-due dates of every item of ``level``'s support cadence, in the scheme's order.
+
+    ``meetings`` (activity -> the days a meeting of it was held), where meetings are recorded,
+    makes an item with no framework fall due after its last meeting, as a visit does."""
     visits = list(visits)
     found = []
     for item in level.support_cadence:
         interval = timedelta(weeks=item.every_weeks)
+        if item.framework is None and meetings is not None:
+            held = [d for d in meetings.get(item.activity, ()) if d <= today]
+            last = max(held) if held else None
+            due = last + interval if last is not None else agreed_on
+            found.append(SupportDue(item=item, due=due, last_done=last))
+            continue
         if item.framework is None:
             due = agreed_on
             while due < today:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reviewer_app.gui import theme
 from reviewer_app.gui.models.schools import FactsRole
-from reviewer_app.gui.models.visits import StatusRole
+from reviewer_app.gui.models.visits import StatusRole, YourTurnRole
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -117,7 +117,7 @@ class StatusChipDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        status = index.data(StatusRole)
+        status = "your_turn" if index.data(YourTurnRole) else index.data(StatusRole)
         text = str(index.data())
         fg, bg = theme.STATUS_COLOURS.get(str(status), ("#333333", "#eeeeee"))
         font = self._font(option)

@@ -37,6 +37,7 @@ from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
+from reviewer_app.gui.screen_fit import fit_window, remember_size
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
@@ -44,6 +45,7 @@ from reviewer_app.services.framework_catalogue import Catalogue, VisitKind
 
 if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
+    from reviewer_app.gui.my_work_page import MyWorkPage
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.gui.screen_privacy import ScreenPrivacy
@@ -126,17 +128,21 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 780])
         self.setCentralWidget(self.splitter)
+        # Nothing typed lands anywhere until the store is open: a passphrase typed before its
+        # dialog appears must not end up in the school search box, in plain text.
+        self.splitter.setEnabled(False)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
-        if not self.window_state.restore(self, self.splitter):
-            self.resize(1120, 720)
+        self.window_state.restore(self.splitter)
+        fit_window(self, "mainWindow", (1120, 720))
         self._update_actions()
 
     def attach(self, workspace: Workspace, settings: Settings) -> None:
         """Show the store's schools: called once the Workspace is open."""
         self.workspace = workspace
         self.settings = settings
+        self.splitter.setEnabled(True)
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
         self.change_bridge.review_changed.connect(self._review_changed)
@@ -177,6 +183,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None or self._schools_ready:
             return
         self._show_person(look.person)
+        self.splitter.setEnabled(True)  # the store is unlocked: the schools may be searched
         self._schools_arrived(list(look.schools))
         self._schools_ready = False  # ready for planning visits only once the Workspace is here
         # Until then nothing can be planned or changed: say why (cleared when work settles).
@@ -214,6 +221,7 @@ class MainWindow(QMainWindow):
         # Not on the first screen: built when first shown (start-up stays fast).
         self._school_page: SchoolPage | None = None
         self._no_schools_page: EmptyState | None = None
+        self._my_work_page: MyWorkPage | None = None
 
     @property
     def school_page(self) -> SchoolPage:
@@ -236,6 +244,34 @@ class MainWindow(QMainWindow):
             )
             self.pages.addWidget(self._school_page)
         return self._school_page
+
+    @property
+    def my_work_page(self) -> MyWorkPage:
+        """The person's work across their schools (built the first time it is shown)."""
+        if self._my_work_page is None:
+            from reviewer_app.gui.my_work_page import MyWorkPage
+
+            self._my_work_page = MyWorkPage()
+            self._my_work_page.visit_requested.connect(self.open_visit)
+            self._my_work_page.school_requested.connect(self._show_school_from_my_work)
+            self.pages.addWidget(self._my_work_page)
+        return self._my_work_page
+
+    def show_my_work(self) -> None:
+        """Show My work, read afresh from the store in the background."""
+        from reviewer_app.gui.my_work_page import load_my_work
+
+        if self.workspace is None:
+            return
+        self.pages.setCurrentWidget(self.my_work_page)
+        load_my_work(self, self.my_work_page)
+
+    def _show_school_from_my_work(self, school_id: str) -> None:
+        current = self.current_school()
+        if current is not None and current.id == school_id:
+            self._school_chosen(current)  # already chosen: show its page again
+        else:
+            self.select_school(school_id)
 
     @property
     def no_schools_page(self) -> EmptyState:
@@ -278,7 +314,7 @@ class MainWindow(QMainWindow):
             self.open_settings,
             "Ctrl+,",
             "settings",
-            "Your name, trust and sync settings",
+            "The trust server, syncing and the interface size",
         )
         self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
         self.find_action = self.make_action(
@@ -288,6 +324,13 @@ class MainWindow(QMainWindow):
             "&Reload", self.reload, "F5", "refresh", "Read schools and visits from the store again"
         )
         self.about_action = self.make_action("&About Reviewer", self.open_about, None, "about")
+        self.shortcuts_action = self.make_action(
+            "&Keyboard shortcuts",
+            self.open_keyboard_shortcuts,
+            "F1",
+            None,
+            "The keys Reviewer adds, window by window",
+        )
         self.logs_action = self.make_action(
             "Show &log folder",
             self.show_log_folder,
@@ -312,6 +355,13 @@ class MainWindow(QMainWindow):
             None,
             "Check a signed report PDF: who signed it and whether anything was changed",
         )
+        self.my_work_action = self.make_action(
+            "&My work",
+            self.show_my_work,
+            "Ctrl+M",
+            None,
+            "Visits coming up, reports to sign, actions to follow up, support overdue",
+        )
         self.new_visit_action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -325,9 +375,12 @@ class MainWindow(QMainWindow):
         visit_menu.addAction(self.new_visit_action)
         visit_menu.addAction(self.open_visit_action)
         self.view_menu = view_menu = bar.addMenu("Vie&w")
+        view_menu.addAction(self.my_work_action)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.logs_action)
         help_menu.addAction(self.crash_action)
         help_menu.addSeparator()
@@ -346,8 +399,13 @@ class MainWindow(QMainWindow):
         self.person_status.setObjectName("personStatus")
         self.activity_status = QLabel()
         self.activity_status.setObjectName("activityStatus")
+        #: How many reports wait for this person's signature (hidden when none).
+        self.turn_status = QLabel()
+        self.turn_status.setObjectName("signTurnStatus")
+        self.turn_status.setVisible(False)
         status.addWidget(self.store_status)
         status.addWidget(self.person_status)
+        status.addWidget(self.turn_status)
         status.addPermanentWidget(self.activity_status)
         self.tasks.busy_changed.connect(self._busy_changed)
         self.tasks.task_failed.connect(self._task_failed)
@@ -364,6 +422,7 @@ class MainWindow(QMainWindow):
             lambda: workspace.list_schools(""), on_done=self._schools_arrived, context=self
         )
         self.tasks.run(workspace.list_people, on_done=self._people_arrived, context=self)
+        self._count_my_turns()
         self.tasks.run(
             lambda: self.services.load_catalogue(workspace),
             on_done=self._catalogue_arrived,
@@ -428,6 +487,30 @@ class MainWindow(QMainWindow):
         )
         self.notify("Review frameworks could not be loaded (see the log)")
 
+    def _count_my_turns(self) -> None:
+        """Count, in the background, the reviews waiting for this person's signature."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+
+        def read() -> set[str]:
+            from reviewer_app.services.signing_turns import waiting_for_my_signature
+
+            return waiting_for_my_signature(workspace)
+
+        self.tasks.run(read, on_done=self._show_my_turns, context=self)
+
+    def _show_my_turns(self, waiting: set[str]) -> None:
+        count = len(waiting)
+        self.turn_status.setVisible(bool(count))
+        self.turn_status.setText("1 report to sign" if count == 1 else f"{count} reports to sign")
+        self.turn_status.setToolTip(
+            "The report of 1 review waits for your signature: its visit says “Your turn to sign”."
+            if count == 1
+            else f"The reports of {count} reviews wait for your signature: their visits say "
+            "“Your turn to sign”."
+        )
+
     def _current_person(self) -> Person | None:
         return self.workspace.current_person if self.workspace is not None else None
 
@@ -447,6 +530,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(attached)
         self.reload_action.setEnabled(attached)
         self.open_visit_action.setEnabled(attached)
+        self.my_work_action.setEnabled(attached)
 
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
@@ -484,10 +568,8 @@ class MainWindow(QMainWindow):
             return
 
         def read() -> tuple[list[Visit], dict[str, VisitTrack]]:
-            from reviewer_app.services.visit_progress import track_visits
-
             visits = workspace.visits_for_school(school_id)
-            return visits, track_visits(workspace.store, visits)
+            return visits, _tracks(workspace, visits)
 
         def arrived(found: tuple[list[Visit], dict[str, VisitTrack]]) -> None:
             current = self.current_school()
@@ -505,9 +587,10 @@ class MainWindow(QMainWindow):
         """A review was started, moved on or signed: redraw the progress of the visits shown
         (only the rows that moved)."""
         workspace, visits = self.workspace, self._visits
-        if workspace is None or not visits or self._school_page is None:
-            return
         if not changes.touches(Entity.REVIEW, Entity.SIGNED_REPORT):
+            return
+        self._count_my_turns()
+        if workspace is None or not visits or self._school_page is None:
             return
         shown = list(visits)
 
@@ -517,9 +600,7 @@ class MainWindow(QMainWindow):
                 self.school_page.show_tracks(tracks)
 
         def read() -> dict[str, VisitTrack]:
-            from reviewer_app.services.visit_progress import track_visits
-
-            return track_visits(workspace.store, shown)
+            return _tracks(workspace, shown)
 
         self.tasks.run(read, on_done=arrived, context=self)
 
@@ -611,7 +692,6 @@ class MainWindow(QMainWindow):
             self.settings,
             self.services.settings_file,
             tasks=self.tasks,
-            profiles=self.catalogue.profiles,
             enrolled_server=self.sync.server_url if self.sync is not None else None,
             parent=self,
         )
@@ -635,6 +715,15 @@ class MainWindow(QMainWindow):
         from reviewer_app.gui.dialogs.about import AboutDialog
 
         dialog = AboutDialog(self.services.paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_keyboard_shortcuts(self):
+        """Help > Keyboard shortcuts (F1): the app's own keys, window by window."""
+        from reviewer_app.gui.dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -674,8 +763,18 @@ class MainWindow(QMainWindow):
         if self.review_editors:
             self.close_editors()
         school = self.current_school()
-        self.window_state.save(self, self.splitter, school.id if school else None)
+        self.window_state.save(self.splitter, school.id if school else None)
+        remember_size(self)
         super().closeEvent(event)
+
+
+def _tracks(workspace: Workspace, visits: Sequence[Visit]) -> dict[str, VisitTrack]:
+    """The visits' progress, marking those whose report waits for this person's signature."""
+    from reviewer_app.services.signing_turns import waiting_for_my_signature
+    from reviewer_app.services.visit_progress import track_visits
+
+    mine = waiting_for_my_signature(workspace, [visit.id for visit in visits])
+    return track_visits(workspace.store, visits, your_turn=mine)
 
 
 def _prepare_sync(workspace: Workspace, setup: SyncSetup | None, paths: AppPaths) -> Any:

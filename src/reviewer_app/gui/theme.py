@@ -51,6 +51,8 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "in_progress": ("#8a4b00", "#fdf0d9"),
     "ready_for_sign_off": ("#5b2d8e", "#efe6fa"),
     "waiting_for_signatures": ("#7a2e5a", "#f8e4ef"),
+    # The person's own signature is awaited: the one chip filled in a strong colour.
+    "your_turn": ("#ffffff", "#5b2d8e"),
     "signed": ("#1c6b3f", "#dff3e7"),
     "cancelled": ("#55606b", "#eceff2"),
 }

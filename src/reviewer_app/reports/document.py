@@ -14,10 +14,10 @@ rendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from reviewer_app.domain.canonical import canonical_text, sha256_hex
 from reviewer_app.domain.errors import ValidationError
@@ -237,16 +237,74 @@ class Photo:
 
 @dataclass(frozen=True, slots=True)
 class SignOffSlot:
-    """One required signature, from the framework's sign-off roles, in signing order."""
+    """One required signature, from the framework's sign-off roles, in signing order.
+
+    ``step``: slots sharing a step (the ``order`` of the first of them) may be signed in any
+    order among themselves (a framework step with ``order: any_order``); 0, the default, is a
+    step of its own. Left out of the canonical JSON while 0, so earlier reports keep their hash.
+    """
 
     order: int
     role_label: str
     person_name: str
+    step: int = field(default=0, metadata={OMIT_WHEN_EMPTY: True})
 
     @property
     def field_name(self) -> str:
         """The PDF signature field's name: stable, ASCII, and sorted by signing order."""
         return f"SignOff{self.order:02d}"
+
+    @property
+    def turn(self) -> int:
+        """When this signature may be given: every slot of an earlier turn signs first."""
+        return self.step or self.order
+
+
+class _Turned(Protocol):
+    @property
+    def field_name(self) -> str: ...
+
+    @property
+    def turn(self) -> int: ...
+
+
+_Slot = TypeVar("_Slot", bound=_Turned)
+
+
+def next_to_sign(slots: Iterable[_Slot], signed: Container[str]) -> tuple[_Slot, ...]:
+    """The slots that may be signed now (``signed``: the field names already signed): the
+    unsigned ones of the earliest turn not complete. One slot, unless that turn's signers sign
+    in any order among themselves; none when every slot is signed."""
+    pending = [slot for slot in slots if slot.field_name not in signed]
+    if not pending:
+        return ()
+    turn = min(slot.turn for slot in pending)
+    return tuple(slot for slot in pending if slot.turn == turn)
+
+
+def names_phrase(names: Sequence[str], joiner: str = "and") -> str:
+    """ "Ann Lee", "Ann Lee and Bo Chan", "Ann Lee, Bo Chan and Cy Dee"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
+def who_signs(slots: Sequence[SignOffSlot]) -> str:
+    """Who may sign now, as a sentence's subject: "Ann Lee (peer reviewer) signs", or "Ann Lee
+    or Bo Chan (peer reviewers, in any order) sign" for signers sharing a turn."""
+    role = slots[0].role_label.lower()
+    if len(slots) == 1:
+        return f"{slots[0].person_name} ({role}) signs"
+    names = names_phrase([s.person_name for s in slots])
+    return f"{names} ({role}s, in any order) sign"
+
+
+def signed_too_early(slots: Iterable[_Slot], signed: Container[str]) -> _Slot | None:
+    """An unsigned slot some signature was given before (a later turn signed), or ``None``."""
+    listed = list(slots)
+    latest = max((slot.turn for slot in listed if slot.field_name in signed), default=0)
+    return next(
+        (s for s in listed if s.field_name not in signed and s.turn < latest),
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@ signed version before keeping it.
 
 :func:`check_partial_report` accepts a report that still waits for later signatures, but every
 signature it has must be intact, certified by the trust, unrevoked, by the planned person, and
-the signatures so far must be exactly the first ones of the plan, in order. It returns what the
+the signatures so far must be the plan's first ones, in order (where the plan lets signers sign in
+any order among themselves, they may, but all of them before the next step). It returns what the
 report says about itself (id, data hash, plan, signatures) so the caller can compare it with
 the review and with the versions it already holds; anything wrong is a :class:`ReportRefusedError`
 with one sentence naming the problem.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from cryptography import x509
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.reports.document import signed_too_early
 from reviewer_app.reports.verification import SignatureResult
 
 
@@ -32,8 +34,11 @@ class CheckedReport:
     data_hash: str
     #: The planned signers' names, in the plan's order.
     planned: tuple[str, ...]
-    #: The signatures present (each checked), in the plan's order.
+    #: The signatures present (each checked), in the order they were made (the newest last;
+    #: signers sharing a step may have signed in any order among themselves).
     signed: tuple[SignatureResult, ...]
+    #: How many of the trust's document timestamps (each checked) the file carries.
+    document_timestamps: int = 0
 
     @property
     def signer_count(self) -> int:
@@ -80,9 +85,8 @@ def check_partial_report(
     if verdict.problems:
         raise ReportRefusedError(verdict.problems[0].rstrip("."))
     planned = [s for s in verdict.signatures if s.order]
-    prefix = planned[: len(signed)]
-    if [s.field_name for s in prefix] != [s.field_name for s in signed]:
-        waiting = next(s for s in prefix if not s.signed)
+    waiting = signed_too_early(planned, {s.field_name for s in signed})
+    if waiting is not None:
         raise ReportRefusedError(
             f"it is signed out of order: {waiting.expected_person} "
             f"({waiting.expected_role.lower()}) has not signed before later signers"
@@ -91,5 +95,6 @@ def check_partial_report(
         report_id=verdict.report_id,
         data_hash=verdict.data_hash,
         planned=tuple(s.expected_person for s in planned),
-        signed=tuple(signed),
+        signed=tuple(sorted(signed, key=lambda s: s.revision)),
+        document_timestamps=len(verdict.document_timestamps),
     )

@@ -32,7 +32,12 @@ from cryptography.hazmat.primitives import serialization
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.reports.ca import certificate_roles, common_name, is_self_issued
-from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.document import (
+    ReportDocument,
+    SignOffSlot,
+    names_phrase,
+    next_to_sign,
+)
 from reviewer_app.reports.keys import SigningCredentials
 from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
 from reviewer_app.reports.render import RenderedReport
@@ -53,6 +58,12 @@ class PlannedSignature:
     order: int
     role_label: str
     person_name: str
+    #: Signatures sharing a step may be given in any order among themselves; 0: its own step.
+    step: int = 0
+
+    @property
+    def turn(self) -> int:
+        return self.step or self.order
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +107,21 @@ def prepare_for_signing(rendered: RenderedReport, document: ReportDocument) -> b
                 ),
             ),
         )
+
+    def entry(slot: SignOffSlot) -> Any:
+        items = {
+            generic.NameObject("/Field"): generic.TextStringObject(slot.field_name),
+            generic.NameObject("/Order"): generic.NumberObject(slot.order),
+            generic.NameObject("/Role"): generic.TextStringObject(slot.role_label),
+            generic.NameObject("/Name"): generic.TextStringObject(slot.person_name),
+        }
+        if slot.step:
+            # Signers sharing a step sign in any order among themselves.
+            items[generic.NameObject("/Step")] = generic.NumberObject(slot.step)
+        return generic.DictionaryObject(items)
+
     plan = generic.ArrayObject(
-        generic.DictionaryObject(
-            {
-                generic.NameObject("/Field"): generic.TextStringObject(slot.field_name),
-                generic.NameObject("/Order"): generic.NumberObject(slot.order),
-                generic.NameObject("/Role"): generic.TextStringObject(slot.role_label),
-                generic.NameObject("/Name"): generic.TextStringObject(slot.person_name),
-            }
-        )
-        for slot in sorted(slots.values(), key=lambda s: s.order)
+        entry(slot) for slot in sorted(slots.values(), key=lambda s: s.order)
     )
     writer.root[generic.NameObject(CATALOG_KEY)] = generic.DictionaryObject(
         {
@@ -135,6 +151,7 @@ def read_plan(root: Any) -> ReportPlan | None:
             order=int(entry["/Order"]),
             role_label=str(entry["/Role"]),
             person_name=str(entry["/Name"]),
+            step=int(entry.get("/Step", 0)),
         )
         for entry in info.get("/SignOff", [])
     )
@@ -145,6 +162,18 @@ def read_plan(root: Any) -> ReportPlan | None:
         framework_version=str(info.get("/FrameworkVersion", "")),
         signatures=tuple(sorted(signatures, key=lambda s: s.order)),
     )
+
+
+def _who(slots: Sequence[PlannedSignature], *, plain: bool = False) -> str:
+    """ "Ann Lee (peer reviewer)", or "Ann Lee and Bo Chan (peer reviewers)" for a shared turn."""
+    names = names_phrase([s.person_name for s in slots])
+    if plain:
+        return names
+    return f"{names} ({slots[0].role_label.lower()}{'s' if len(slots) > 1 else ''})"
+
+
+def _whose(slots: Sequence[PlannedSignature]) -> str:
+    return names_phrase([f"{s.person_name}'s" for s in slots], "or")
 
 
 _HONORIFICS = re.compile(r"^(dr|mr|mrs|ms|miss|mx|prof|professor|sir|dame|rev)\.?\s+", re.I)
@@ -363,11 +392,13 @@ def sign_report(
             hint="Export the report from Reviewer and sign that file.",
         )
     signed = _signed_fields(reader)
-    pending = [s for s in plan.signatures if s.field_name not in signed]
-    if not pending:
+    available = next_to_sign(plan.signatures, signed)
+    if not available:
         raise SigningError(f"Report {plan.report_id} already carries every signature it needs.")
-    slot = pending[0]
-    if field_name is not None and field_name != slot.field_name:
+    signer_name = common_name(creds.certificate)
+    # Among signers who may sign in any order, the certificate's holder takes their own field.
+    slot = next((s for s in available if same_person(signer_name, s.person_name)), available[0])
+    if field_name is not None and field_name not in {s.field_name for s in available}:
         wanted = next((s for s in plan.signatures if s.field_name == field_name), None)
         if wanted is None:
             raise SigningError(f"Report {plan.report_id} has no sign-off called {field_name}.")
@@ -377,16 +408,19 @@ def sign_report(
                 f"{wanted.role_label.lower()}."
             )
         raise SigningError(
-            f"{slot.person_name} ({slot.role_label.lower()}) must sign report {plan.report_id} "
-            f"before {wanted.person_name}.",
+            f"{_who(available)} must sign report {plan.report_id} before {wanted.person_name}.",
             hint="Signatures go in the order shown on the sign-off page.",
         )
-    signer_name = common_name(creds.certificate)
+    if field_name is not None:
+        slot = next(s for s in available if s.field_name == field_name)
     if not same_person(signer_name, slot.person_name):
         raise SigningError(
-            f"The next signature on report {plan.report_id} is {slot.person_name}'s, but this "
+            f"The next signature on report {plan.report_id} is {_whose(available)}, but this "
             f"certificate belongs to {signer_name}.",
-            hint=f"{slot.person_name} signs next, on their own laptop.",
+            hint=f"{_who(available, plain=True)} signs next, on their own laptop."
+            if len(available) == 1
+            else f"{_who(available, plain=True)} sign next, in any order, each on their own "
+            "laptop.",
         )
     roles = certificate_roles(creds.certificate)
     if roles and all(r.casefold() != slot.role_label.casefold() for r in roles):

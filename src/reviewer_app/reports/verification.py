@@ -79,6 +79,15 @@ class SignatureResult:
     timestamp_at: datetime | None = None
     #: The earliest trust document timestamp over this signature: it existed by then.
     existed_by: datetime | None = None
+    #: The planned step (signatures sharing one may be given in any order); 0: its own.
+    step: int = 0
+    #: The file revision the signature signed (later signatures have higher ones); 0: unsigned.
+    revision: int = 0
+
+    @property
+    def turn(self) -> int:
+        """When the plan lets this signature be given (0 for a signature it did not plan)."""
+        return self.step or self.order or 0
 
     @property
     def time_source(self) -> str:
@@ -149,6 +158,8 @@ class ReportVerification:
     problems: tuple[str, ...] = field(default=())
     #: When the freshest trust revocation list used was issued (``None``: none was available).
     revocation_list_issued: datetime | None = None
+    #: The times of the trust's valid document timestamps over the file, oldest first.
+    document_timestamps: tuple[datetime, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -182,6 +193,7 @@ class ReportVerification:
             "revocation_list_issued": (
                 self.revocation_list_issued.isoformat() if self.revocation_list_issued else None
             ),
+            "document_timestamps": [moment.isoformat() for moment in self.document_timestamps],
         }
 
 
@@ -416,6 +428,7 @@ def verify_report(
         revocation_list_issued=(
             revocation_data.freshest.last_update_utc if revocation_data.freshest else None
         ),
+        document_timestamps=tuple(sorted(when for _revision, when in document_timestamps)),
     )
 
 
@@ -507,6 +520,7 @@ def _missing(slot: PlannedSignature) -> SignatureResult:
     return SignatureResult(
         field_name=slot.field_name,
         order=slot.order,
+        step=slot.step,
         expected_role=slot.role_label,
         expected_person=slot.person_name,
         signed=False,
@@ -518,8 +532,9 @@ def _missing(slot: PlannedSignature) -> SignatureResult:
 
 
 def _order_problems(embedded: Sequence[Any], planned: Sequence[PlannedSignature]) -> list[str]:
-    order = {slot.field_name: slot.order for slot in planned}
-    seen = [order[s.field_name] for s in embedded if s.field_name in order]
+    # Signers sharing a step (any order among themselves) share a turn.
+    turn = {slot.field_name: slot.turn for slot in planned}
+    seen = [turn[s.field_name] for s in embedded if s.field_name in turn]
     if seen != sorted(seen):
         return ["The signatures were not made in the order the report sets out."]
     return []
@@ -607,6 +622,8 @@ def _check_signature(
             signed=True,
             signer_name=signer_name,
             problems=(f"The signature in {sig.field_name} is damaged and cannot be checked.",),
+            step=slot.step,
+            revision=_revision(sig),
         )
     self_issued = cert is not None and is_self_issued(cert)
     intact = bool(status.intact and status.valid)
@@ -699,4 +716,13 @@ def _check_signature(
         problems=tuple(problems),
         timestamp_at=timestamp_at,
         existed_by=existed_by,
+        step=slot.step,
+        revision=_revision(sig),
     )
+
+
+def _revision(sig: Any) -> int:
+    try:
+        return int(sig.signed_revision)
+    except Exception:
+        return 0

@@ -52,6 +52,8 @@ from reviewer_app.server.body_limit import BodySizeLimit
 from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
 from reviewer_app.server.device_activity import record_sync
+from reviewer_app.server.device_limits import DeviceLimits
+from reviewer_app.server.device_tokens import rotate_token
 from reviewer_app.server.enrolment import (
     Caller,
     authenticate,
@@ -70,6 +72,7 @@ from reviewer_app.server.operations import (
     lock_visit,
     read_changes,
 )
+from reviewer_app.server.push_body import PUSH_SCHEMA, PushBody, document_push_body, push_body
 from reviewer_app.server.report_sharing import summary_only
 from reviewer_app.server.request_context import (
     BearerDep,
@@ -80,13 +83,15 @@ from reviewer_app.server.request_context import (
     context_of,
 )
 from reviewer_app.server.restricted_reads import log_pull
+from reviewer_app.server.retention import laptop_keep_days, purged_reviews
 from reviewer_app.server.school_categories import category_feeds
+from reviewer_app.server.signed_reports import LongTermSeal
+from reviewer_app.server.sync_rate_limits import SyncRateLimits
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.server.visit_sync import colleagues
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
-    ENCODED_PAYLOADS,
     MAX_CURSOR,
     MAX_PULL_LIMIT,
     PROTOCOL_VERSION,
@@ -96,11 +101,12 @@ from reviewer_app.sync.protocol import (
     CreateReviewRequest,
     EnrolRequest,
     EnrolResponse,
+    ErrorBody,
     HandshakeRequest,
     HandshakeResponse,
     LaptopPolicy,
     Operation,
-    PushRequest,
+    PurgedReview,
     PushResponse,
     ReviewSummary,
     SetAsideReport,
@@ -116,60 +122,12 @@ ReviewId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}
 _NOT_FOUND = "There is no review {id} that this laptop may see."
 
 
-class _PushBody:
-    """A validated push and its payloads' canonical JSON (see ``protocol.ENCODED_PAYLOADS``)."""
-
-    def __init__(self, request: PushRequest, encoded: dict[int, tuple[Any, bytes]]) -> None:
-        self.request = request
-        self.encoded = encoded
-
-
-async def _push_body(request: Request) -> _PushBody:
-    """The push body validated straight from its bytes (not via a dict, as FastAPI would).
-
-    Validation encodes each payload to check its size; those bytes are kept for the push's
-    hashes and rows rather than encoded again.
-    """
-    from fastapi.exceptions import RequestValidationError
-    from pydantic import ValidationError
-
-    encoded: dict[int, tuple[Any, bytes]] = {}
-    try:
-        body = PushRequest.model_validate_json(
-            await request.body(), context={ENCODED_PAYLOADS: encoded}
-        )
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        raise RequestValidationError(
-            [{**error, "loc": ("body", *error["loc"])} for error in errors]
-        ) from None
-    return _PushBody(body, encoded)
-
-
-_PUSH_SCHEMA = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
-    }
+#: The refusals every route may answer, documented with the body they carry.
+_REFUSALS = {
+    401: "No device token, or one the server does not accept",
+    422: "The request is not valid (the message names what)",
+    429: "Too many requests from this laptop; wait Retry-After seconds",
 }
-
-
-def _document_push_body(app: FastAPI) -> None:
-    """Put :class:`PushRequest` (which FastAPI no longer sees as the body) in the OpenAPI."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        schema = app.openapi_schema
-        if schema is None:
-            schema = generate()  # FastAPI keeps it as app.openapi_schema: this edits that
-            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-            body = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, definition in body.pop("$defs", {}).items():
-                schemas.setdefault(name, definition)
-            schemas.setdefault("PushRequest", body)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _database_usable(engine: Engine) -> bool:
@@ -309,10 +267,16 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         title="Reviewer trust server",
         version=__version__,
         description="Sync, enrolment and attachments for the Reviewer desktop app.",
+        # Every refusal is an ErrorBody (FastAPI would document its own 422 shape).
+        responses={
+            status: {"model": ErrorBody, "description": words}
+            for status, words in _REFUSALS.items()
+        },
     )
     app.state.context = context
     http_errors.install(app)
     app.add_middleware(AuthenticateFirst)
+    app.add_middleware(SyncRateLimits, limits=context.limits)  # before auth: costs no query
     app.add_middleware(BodySizeLimit)
     app.add_middleware(http_errors.CatchAll)  # outermost: a fault anywhere is a logged 500
 
@@ -359,7 +323,9 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
         check_versions(body.protocol_version, body.client_schema_version, context.app_release)
-        record_sync(context_of(request).engine, caller.device.id, request.headers.get("user-agent"))
+        engine = context_of(request).engine
+        record_sync(engine, caller.device.id, request.headers.get("user-agent"))
+        next_token = rotate_token(engine, caller.device.id, caller.came_with_previous)
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
         for visit in visits:
@@ -379,11 +345,19 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             reviews=reviews,
             school_categories=category_feeds(session, caller.person),
             app_release=context.app_release,
-            laptop_policy=context.laptop_policy,
+            laptop_policy=context.laptop_policy.model_copy(
+                update={"keep_signed_days": laptop_keep_days(session, caller.person.trust_id)}
+            ),
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
+            limits=context.limits.published(),
+            device_token=next_token,
+            purged=[
+                PurgedReview(review_id=r, visit_id=v, reason=why)
+                for r, v, why in purged_reviews(session, caller.person.trust_id)
+            ],
         )
 
     @app.post(
@@ -438,12 +412,12 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         "/reviews/{review_id}/push",
         response_class=Response,
         responses={200: {"model": PushResponse, "description": "One result per operation"}},
-        openapi_extra=_PUSH_SCHEMA,
+        openapi_extra=PUSH_SCHEMA,
         tags=["sync"],
     )
     def push(
         review_id: ReviewId,
-        pushed: Annotated[_PushBody, Depends(_push_body)],
+        pushed: Annotated[PushBody, Depends(push_body)],
         request: Request,
         credentials: BearerDep,
     ) -> Any:
@@ -479,6 +453,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
                 blob_reader=ctx.blobs.read,
                 verify_report=ctx.verify_report,
                 encoded_payloads=pushed.encoded,
+                long_term=ctx.long_term,
+                review_file_limit=ctx.limits.review_file_bytes,
             )
         # Serialised here, after the commit: the answer describes what is stored.
         return Response(response.model_dump_json(), media_type="application/json")
@@ -549,7 +525,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     trust_console.install(app, console)
     library_routes.register(app)
     api_v1.register(app)
-    _document_push_body(app)
+    document_push_body(app)
     return app
 
 
@@ -560,14 +536,19 @@ def create_app_from_settings(
     app_release: AppRelease | None = None,
     console: ConsoleSettings | None = None,
     laptop_policy: LaptopPolicy | None = None,
+    limits: DeviceLimits | None = None,
 ) -> FastAPI:
     """Build the app from a database URL, a blob folder, the trust CA and the app version the
     trust rolls out (migrating first)."""
+    from datetime import timedelta
+
     from reviewer_app.server.database import create_server_engine, migrate
 
     engine = create_server_engine(database_url)
     migrate(engine)
-    context = server_context(engine, BlobStore(blob_dir), authority, app_release, laptop_policy)
+    limits = limits or DeviceLimits()
+    blobs = BlobStore(blob_dir, timedelta(hours=limits.partial_upload_hours))
+    context = server_context(engine, blobs, authority, app_release, laptop_policy, limits)
     return create_app(context, console)
 
 
@@ -577,6 +558,7 @@ def server_context(
     authority: TrustAuthority | None,
     app_release: AppRelease | None = None,
     laptop_policy: LaptopPolicy | None = None,
+    limits: DeviceLimits | None = None,
 ) -> ServerContext:
     """The endpoints' shared context; signed reports and certificates need ``authority``."""
     return ServerContext(
@@ -586,6 +568,12 @@ def server_context(
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
         timestamp=authority.timestamp if authority and authority.can_timestamp else None,
+        long_term=(
+            LongTermSeal(authority.seal_long_term, blobs.put)
+            if authority and authority.can_timestamp
+            else None
+        ),
         app_release=app_release,
         laptop_policy=laptop_policy or LaptopPolicy(),
+        limits=limits or DeviceLimits(),
     )

@@ -89,7 +89,12 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
         "assignment.removed",
     ),
     "Visits": ("visit.planned", "visit.changed", "review.created", "framework.registered"),
-    "Enrolment and devices": ("code.issued", "code.revoked", "device.revoked"),
+    "Enrolment and devices": (
+        "code.issued",
+        "code.revoked",
+        "device.revoked",
+        "trust.device_idle_days",
+    ),
     "Console sign-in": (
         "console.link_issued",
         "console.password_set",
@@ -99,6 +104,12 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
         "console.locked",
     ),
     "Safeguarding reads": ("restricted.read",),
+    "Retention": (
+        "retention.set",
+        "retention.hold_placed",
+        "retention.hold_lifted",
+        "retention.purged",
+    ),
 }
 
 

@@ -1,7 +1,11 @@
 """``/blobs/{sha256}``: upload by content hash, skip known blobs, resume after a dropped line.
 
 * ``HEAD``: 200 when the server holds the whole blob, else 404; either way the
-  ``Upload-Offset`` header says how many bytes it holds (resume from there).
+  ``Upload-Offset`` header says how many bytes it holds for this laptop (resume from there).
+  An upload in progress belongs to the laptop that began it: another laptop's part is
+  neither shown nor blocking, and either laptop completing the file completes it for all.
+  A new upload is refused (413 ``quota_exceeded``) when it would take the laptop past its
+  quota (:mod:`.device_limits`).
 * ``PUT``: the body is the whole blob, or one chunk named by
   ``Content-Range: bytes START-END/TOTAL``. START must equal the bytes already held (else 409
   with ``Upload-Offset``). Answers 202 (chunk kept, more expected), 201 (blob complete and
@@ -29,10 +33,11 @@ from starlette.requests import ClientDisconnect
 from reviewer_app.server import models
 from reviewer_app.server.access import review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
-from reviewer_app.server.enrolment import utc_now
+from reviewer_app.server.device_limits import device_usage, megabytes
+from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.report_sharing import summary_only
-from reviewer_app.server.request_context import CallerDep
+from reviewer_app.server.request_context import CallerDep, ServerContext
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import BlobStatus, ErrorBody
 
@@ -43,14 +48,46 @@ _RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
 _STATUS_OF = {"too_large": 413, "invalid_request": 400, "offset_mismatch": 409, "bad_blob": 422}
 
 
-def _register_blob(request: Request, sha256: str, size: int, person_id: str) -> bool:
+def check_quota(context: ServerContext, caller: Caller, sha256: str, total: int) -> None:
+    """Refuse (413 ``quota_exceeded``) a new upload that would take the laptop past its quota.
+
+    Only a new upload is weighed (one this laptop has no part of): its declared size plus the
+    laptop's unused files and other uploads in progress.
+    """
+    store = context.blobs
+    if store.has(sha256) or store.received(sha256, caller.device.id):
+        return
+    quota = context.limits.device_quota_bytes
+    with Session(context.engine) as session:
+        used = device_usage(session, store, caller.device.id)
+    if used + total > quota:
+        log.info(
+            "Device %s refused a new upload of %d bytes: %d of its quota of %d in use",
+            caller.device.id, total, used, quota,
+        )  # fmt: skip
+        raise ApiError(
+            413,
+            "quota_exceeded",
+            f"This laptop already holds {megabytes(used)} of files on the trust server that no "
+            f"record uses yet, and may hold {megabytes(quota)}; this file ({megabytes(total)}) "
+            "waits until the changes that use the others are sent.",
+        )
+
+
+def _register_blob(request: Request, sha256: str, size: int, caller: Caller) -> bool:
     """Record a complete blob in the database; ``True`` when this call added it."""
     engine = request.app.state.context.engine
     with Session(engine) as session:
         if session.get(models.Blob, sha256) is not None:
             return False
         session.add(
-            models.Blob(sha256=sha256, size=size, stored_at=utc_now(), uploaded_by=person_id)
+            models.Blob(
+                sha256=sha256,
+                size=size,
+                stored_at=utc_now(),
+                uploaded_by=caller.person.id,
+                device_id=caller.device.id,
+            )
         )
         try:
             session.commit()
@@ -116,9 +153,9 @@ def register(app: FastAPI) -> None:
         """200 if the server holds the blob, 404 if not; ``Upload-Offset`` = bytes held."""
         store = store_of(request)
         complete = store.has(sha256)
-        received = store.received(sha256)
+        received = store.received(sha256, caller.device.id)
         if complete:
-            _register_blob(request, sha256, received, caller.person.id)
+            _register_blob(request, sha256, received, caller)
         return Response(
             status_code=200 if complete else 404,
             headers={"Upload-Offset": str(received), "Blob-Complete": str(complete).lower()},
@@ -133,6 +170,7 @@ def register(app: FastAPI) -> None:
             200: {"model": BlobStatus, "description": "Already held"},
             202: {"model": BlobStatus, "description": "Chunk kept; send the next one"},
             409: {"model": ErrorBody, "description": "Wrong offset; see Upload-Offset"},
+            413: {"model": ErrorBody, "description": "File too large, or the laptop's quota"},
             422: {"model": ErrorBody, "description": "Content does not match the hash"},
         },
     )
@@ -148,9 +186,19 @@ def register(app: FastAPI) -> None:
             log.info("Upload of blob %s… interrupted; partial chunk discarded", sha256[:12])
             return Response(status_code=400)
         start, total = _parse_range(request.headers.get("content-range"), len(body))
+        context: ServerContext = request.app.state.context
+        for gone in await run_in_threadpool(store.sweep_now_and_then):
+            log.info(
+                "Abandoned upload of blob %s… by device %s removed (%d of %d bytes)",
+                gone.sha256[:12], gone.device_id, gone.received, gone.total,
+            )  # fmt: skip
         already = await run_in_threadpool(store.has, sha256)
         try:
-            outcome = await run_in_threadpool(store.put_chunk, sha256, start, total, body)
+            if start == 0:
+                await run_in_threadpool(check_quota, context, caller, sha256, total)
+            outcome = await run_in_threadpool(
+                store.put_chunk, sha256, start, total, body, caller.device.id
+            )
         except BlobError as exc:
             raise ApiError(
                 _STATUS_OF.get(exc.code, 400),
@@ -159,9 +207,7 @@ def register(app: FastAPI) -> None:
                 headers={"Upload-Offset": str(exc.offset)},
             ) from exc
         if outcome.complete:
-            await run_in_threadpool(
-                _register_blob, request, sha256, outcome.total, caller.person.id
-            )
+            await run_in_threadpool(_register_blob, request, sha256, outcome.total, caller)
             response.status_code = 200 if already else 201
         else:
             response.status_code = 202

@@ -20,10 +20,14 @@
     reviewer-app-server admin deactivate PERSON
     reviewer-app-server admin create-console-user EMAIL --role trust_admin [--name N] [--url URL]
     reviewer-app-server admin reset-console-password EMAIL [--url URL]
+    reviewer-app-server admin board-pack --term 2026-autumn --out FILE.pdf [--trust T]
+    reviewer-app-server admin uploads | clean-uploads [--hours 24]
+    reviewer-app-server admin device-idle-days DAYS [--trust T]
 
 Every admin command is recorded in the audit log as done by the operator's login on this machine.
     reviewer-app-server admin frameworks upload FILE | publish ID@VERSION | retire ID@VERSION | list
     reviewer-app-server admin frameworks drafts DEVICE --on | --off
+    reviewer-app-server admin retention show | set SCOPE PERIOD | hold ... | apply [--dry-run]
 
 The database is ``REVIEWER_DATABASE_URL`` (or ``--database-url``), else a SQLite file in the
 data folder; attachments live in the data folder's ``blobs``.
@@ -149,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the demo trust (seeded into the data folder, or a temporary one without "
         "--data-dir) with its sign-in shown on the console's sign-in page",
     )
+    from reviewer_app.server import library_cli, limits_cli
+
+    limits_cli.add_serve_options(serve)
     commands.add_parser("migrate", help="bring the database schema up to date")
 
     admin = commands.add_parser("admin", help="administer trusts, people, visits and devices")
@@ -205,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("report-pdf", help="write a signed report the server holds")
     a.add_argument("report", metavar="REPORT_ID", help="as 'admin reports' lists it")
     a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    a = actions.add_parser(
+        "board-pack", help="write the termly board pack for trustees (PDF) across all schools"
+    )
+    a.add_argument("--term", required=True, help="e.g. 2026-autumn, 2027-spring, 2027-summer")
+    a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    a.add_argument("--trust", default=None, help="the trust's id (needed with several trusts)")
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
     a = actions.add_parser(
@@ -222,9 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("email")
     a.add_argument("--url", default=None, help=f"the server's address (or {SERVER_URL_ENV})")
-    from reviewer_app.server import library_cli
-
     library_cli.register(actions)
+    limits_cli.register(actions)
+    from reviewer_app.server import retention_cli
+
+    retention_cli.register(actions)
     return parser
 
 
@@ -234,7 +249,7 @@ def _server_url(args: argparse.Namespace) -> str:
 
 def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     from reviewer_app.server import administration as adm
-    from reviewer_app.server import console_users, report_admin
+    from reviewer_app.server import board_pack, console_users, report_admin
     from reviewer_app.server.audit import Actor
     from reviewer_app.server.blob_store import BlobStore
     from reviewer_app.server.database import create_server_engine, migrate, write_session
@@ -247,6 +262,24 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
 
         try:
             return library_cli.run(args, engine)
+        finally:
+            engine.dispose()
+    from reviewer_app.server import limits_cli
+
+    if args.action in limits_cli.ACTIONS:
+        try:
+            lines = limits_cli.run(args, engine, data_dir / "blobs")
+        except LookupError as exc:
+            raise ReviewerError(str(exc.args[0]), hint="Check the id and try again.") from exc
+        finally:
+            engine.dispose()
+        print("\n".join(lines))
+        return 0
+    if args.action == "retention":
+        from reviewer_app.server import retention_cli
+
+        try:
+            return retention_cli.run(args, engine, data_dir)
         finally:
             engine.dispose()
     out: list[str] = []
@@ -315,6 +348,9 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
         "reports": lambda s: out.extend(report_admin.report_lines(s)),
         "report-pdf": lambda s: out.append(
             report_admin.write_report_pdf(s, BlobStore(data_dir / "blobs"), args.report, args.out)
+        ),
+        "board-pack": lambda s: out.append(
+            board_pack.write_board_pack(s, args.trust, args.term, args.out, date.today(), me)
         ),
         "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
         "create-console-user": lambda s: out.append(
@@ -443,8 +479,16 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
     policy = _laptop_policy(args.idle_lock_minutes)
+    from reviewer_app.server.limits_cli import limits_from
+
     app = create_app_from_settings(
-        database_url, data_dir / "blobs", authority, release, console, laptop_policy=policy
+        database_url,
+        data_dir / "blobs",
+        authority,
+        release,
+        console,
+        laptop_policy=policy,
+        limits=limits_from(args),
     )
     from reviewer_app.logging_setup import configure
 

@@ -9,7 +9,7 @@ The demo's sign-in details are shown on the console's sign-in page, and only in 
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -97,6 +97,7 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
     library = load_library(frameworks_folder)
     reviews = seed_demo_history(session, library, schools, people, visits, today)
     log.info("Demo history: %d reviews and the schools' tiers", reviews)
+    _seed_demo_meetings(session, people["mark"].id, today)
     for key, _label in _CONSOLE_PEOPLE:
         row = session.get(models.Person, people[key].id)
         assert row is not None
@@ -106,6 +107,49 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
             session.add(row)
     log.info("Demo trust %s seeded on the server", DEMO_TRUST_NAME)
     return True
+
+
+#: Schools whose CEO 1:1s the demo leaves unrecorded since the autumn, so the cadence board
+#: has something to flag (by URN).
+_MEETINGS_LAPSED = frozenset({"144871", "146037"})  # Northfield, Harrow Lane
+_MEETING_NOTES = (
+    "Reviewed progress on the improvement plan's priorities; the head teacher to bring "
+    "attendance figures by year group to the next meeting.",
+    "Discussed staffing for next term and the outcome of the last health check's actions.",
+    "Agreed the focus of the next visit and the support the trust will broker.",
+)
+
+
+def _seed_demo_meetings(session: Session, author_id: str, today: date) -> None:
+    """CEO 1:1s as meeting notes, at each school's tier cadence (a few schools lapsed)."""
+    from reviewer_app.server.cadence import cadence_board
+    from reviewer_app.server.trust_picture import Viewer
+
+    author = session.get(models.Person, author_id)
+    assert author is not None
+    board = cadence_board(session, Viewer.of(session, author), today)
+    n = 0
+    for row in board.rows:
+        for item in row.items:
+            if item.due.item.framework is not None or row.category is None:
+                continue
+            every = timedelta(weeks=item.due.item.every_weeks)
+            day = row.category.agreed_on
+            stop = today - timedelta(weeks=10) if row.school.urn in _MEETINGS_LAPSED else today
+            while day + every <= stop:
+                day += every
+                n += 1
+                session.add(
+                    models.MeetingNote(
+                        id=f"demo-meeting-{row.school.urn}-{day.isoformat()}",
+                        school_id=row.school.id,
+                        activity=item.activity,
+                        held_on=day,
+                        notes=_MEETING_NOTES[n % len(_MEETING_NOTES)],
+                        author_id=author_id,
+                        recorded_at=datetime.combine(day, datetime.min.time(), UTC),
+                    )
+                )
 
 
 def demo_accounts(session: Session) -> tuple[DemoAccount, ...]:

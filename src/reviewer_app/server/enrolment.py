@@ -14,13 +14,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from reviewer_app.domain.ids import new_id
 from reviewer_app.server import audit, models
 from reviewer_app.server.access import roles_of
 from reviewer_app.server.app_release import where_to_update
 from reviewer_app.server.audit import SYSTEM, Actor
+from reviewer_app.server.device_tokens import idle_lapse
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.sync.protocol import (
     MIN_CLIENT_SCHEMA_VERSION,
@@ -218,6 +220,7 @@ def redeem_code(session: Session, request: EnrolRequest) -> EnrolledDevice:
         name=request.device_name,
         token_sha256=secret_sha256(token),
         enrolled_at=now,
+        token_issued_at=now,
     )
     session.add(device)
     stored.used_at = now
@@ -245,10 +248,12 @@ def enrol_response(
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The authenticated device and its person."""
+    """The authenticated device and its person; ``came_with_previous``: the laptop used the
+    token before the last rotation (it never kept the newest one)."""
 
     device: models.Device
     person: models.Person
+    came_with_previous: bool = False
 
 
 _REENROL = "Enrol this laptop again with a new code from your trust admin."
@@ -263,9 +268,14 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
             "This request carries no device token. " + _REENROL,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token = authorization.removeprefix("Bearer ").strip()
+    digest = secret_sha256(authorization.removeprefix("Bearer ").strip())
     device = session.exec(
-        select(models.Device).where(models.Device.token_sha256 == secret_sha256(token))
+        select(models.Device).where(
+            or_(
+                col(models.Device.token_sha256) == digest,
+                col(models.Device.previous_token_sha256) == digest,
+            )
+        )
     ).first()
     if device is None:
         raise ApiError(
@@ -289,7 +299,17 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
             "The person this laptop is enrolled for can no longer sync. " + _REENROL,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return Caller(device=device, person=person)
+    lapsed = idle_lapse(session, device, person, utc_now())
+    if lapsed is not None:
+        raise ApiError(
+            401,
+            "token_expired",
+            f"This laptop has not synced with the trust server for more than {lapsed} days, so "
+            "its access lapsed. Enrol it again with a new code from your trust admin; nothing "
+            "on this laptop is lost.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Caller(device=device, person=person, came_with_previous=device.token_sha256 != digest)
 
 
 def revoke_device(

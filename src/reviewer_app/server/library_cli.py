@@ -49,7 +49,8 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     onoff.add_argument("--off", dest="drafts", action="store_false")
 
 
-def _trust(session: Session, wanted: str | None) -> str:
+def the_trust(session: Session, wanted: str | None) -> str:
+    """The trust a command acts on: ``wanted``, else the only one on this server."""
     if wanted is not None:
         if session.get(models.Trust, wanted) is None:
             raise NotFoundError(f"There is no trust {wanted}.")
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
             )  # fmt: skip
             print(f"Device {args.device} now {state}.")
             return 0
-        trust_id = _trust(session, args.trust)
+        trust_id = the_trust(session, args.trust)
         if action == "upload":
             return _upload(session, trust_id, args.file, args.by, actor)
         if action == "list":

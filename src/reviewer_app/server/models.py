@@ -27,6 +27,8 @@ def _json_column(nullable: bool = False) -> Any:
 class Trust(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
+    #: A laptop that has not synced for this many days must enrol again (0: never).
+    device_idle_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
 
 
 class School(SQLModel, table=True):
@@ -105,6 +107,10 @@ class Device(SQLModel, table=True):
     last_seen_at: datetime | None = None
     #: The Reviewer version the laptop last synced with (from its User-Agent).
     app_version: str | None = Field(default=None, max_length=40)
+    #: The token before the last rotation, accepted until the laptop shows it kept the new one.
+    previous_token_sha256: str | None = Field(default=None, max_length=64, index=True)
+    #: When the current token was issued (enrolment, or the last rotation).
+    token_issued_at: datetime | None = None
 
 
 class EnrolmentCode(SQLModel, table=True):
@@ -217,6 +223,8 @@ class Blob(SQLModel, table=True):
     size: int = Field(sa_type=sa.BigInteger)
     stored_at: datetime
     uploaded_by: str | None = Field(default=None, max_length=64)
+    #: The laptop whose upload completed it (its quota counts the file until a record uses it).
+    device_id: str | None = Field(default=None, index=True, max_length=64)
 
 
 class RestrictedItem(SQLModel, table=True):
@@ -387,3 +395,69 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class RetentionRule(SQLModel, table=True):
+    """A retention period the trust set for one scope (``docs/data-protection/retention.md``):
+    ``reviews``, ``safeguarding reviews``, ``framework:<id>`` or ``audit log`` (years), or
+    ``laptop copies`` (days). A scope without a row keeps its default."""
+
+    __tablename__ = "retention_rule"
+
+    trust_id: str = Field(foreign_key="trust.id", primary_key=True, max_length=64)
+    scope: str = Field(primary_key=True, max_length=160)
+    period: int
+    set_by: str = Field(max_length=200)
+    set_at: datetime
+
+
+class LegalHold(SQLModel, table=True):
+    """A hold that stops any purge of a school's reviews, or of one review, until lifted."""
+
+    __tablename__ = "legal_hold"
+
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    school_id: str | None = Field(default=None, max_length=64)
+    review_id: str | None = Field(default=None, max_length=128)
+    reason: str = Field(max_length=500)
+    placed_by: str = Field(max_length=200)
+    placed_at: datetime
+    lifted_by: str | None = Field(default=None, max_length=200)
+    lifted_at: datetime | None = None
+
+
+class RetentionTombstone(SQLModel, table=True):
+    """The minimal, signed record of one retention purge: what went (ids, counts, files),
+    under which rule, when and by whom; never any of the content. ``content`` is what the
+    signature covers (canonical JSON), ``review_ids`` what laptops remove at their next sync."""
+
+    __tablename__ = "retention_tombstone"
+
+    id: str = Field(primary_key=True, max_length=64)
+    trust_id: str = Field(foreign_key="trust.id", index=True, max_length=64)
+    kind: str = Field(max_length=32)
+    subject_id: str = Field(max_length=128)
+    review_ids: list[str] = _json_column()
+    rule: str = Field(max_length=500)
+    purged_at: datetime
+    purged_by: str = Field(max_length=200)
+    content: dict[str, Any] = _json_column()
+    key_id: str = Field(max_length=64)
+    signature: str = Field(max_length=200)
+
+
+class MeetingNote(SQLModel, table=True):
+    """A short note of a meeting that has no review framework (a CEO 1:1, a progress meeting,
+    a Rapid Improvement Board), recorded in the console; it counts towards the school's
+    support cadence when ``activity`` is one of its category's cadence items."""
+
+    __tablename__ = "meeting_note"
+
+    id: str = Field(primary_key=True, max_length=64)
+    school_id: str = Field(foreign_key="school.id", index=True, max_length=64)
+    activity: str = Field(max_length=200)
+    held_on: date
+    notes: str = Field(sa_type=sa.Text)
+    author_id: str = Field(foreign_key="person.id", max_length=64)
+    recorded_at: datetime

@@ -232,6 +232,14 @@ def readable_reviews(
     return [ReviewRow(*row) for row in rows if visibility.framework(row[2])]
 
 
+def _json_true(session: Session, key: str) -> sa.ColumnElement[bool]:
+    """The record's payload has ``key: true`` (the JSON value true, nothing else)."""
+    payload = col(models.Record.payload)
+    if session.get_bind().dialect.name == "postgresql":
+        return payload.op("@>")(sa.cast({key: True}, models.JSONType))
+    return sa.func.json_type(payload, f"$.{key}") == "true"
+
+
 def agreed_judgements(
     session: Session, visibility: Visibility, reviews: Sequence[ReviewRow]
 ) -> list[AgreedJudgement]:
@@ -241,22 +249,26 @@ def agreed_judgements(
     if not by_id:
         return []
     newest: dict[tuple[str, str], dict[str, Any]] = {}
-    for review_id, payload in session.exec(
-        select(models.Record.review_id, models.Record.payload).where(
+    # The few fields needed, read out of the payload by the database: decoding every whole
+    # payload cost more than the rest of the overview put together.
+    body = col(models.Record.payload)
+    fields = ("criterion_id", "level_key", "rationale", "created_at")
+    for review_id, *values in session.connection().execute(
+        sa.select(col(models.Record.review_id), *(body[f].as_string() for f in fields)).where(
             col(models.Record.review_id).in_(sorted(by_id)),
-            models.Record.entity == "judgement",
+            col(models.Record.entity) == "judgement",
             col(models.Record.retracted).is_(False),
+            _json_true(session, "agreed"),
         )
     ):
-        if not isinstance(payload, dict) or payload.get("agreed") is not True:
-            continue
+        found_payload = dict(zip(fields, values, strict=True))
         review = by_id[review_id]
-        if not visibility.record(review.framework_id, "judgement", payload):
+        if not visibility.record(review.framework_id, "judgement", found_payload):
             continue
-        key = (review_id, str(payload.get("criterion_id")))
+        key = (review_id, str(found_payload["criterion_id"]))
         held = newest.get(key)
-        if held is None or str(payload.get("created_at", "")) >= str(held.get("created_at", "")):
-            newest[key] = payload
+        if held is None or str(found_payload["created_at"] or "") >= str(held["created_at"] or ""):
+            newest[key] = found_payload
     order = {r.review_id: n for n, r in enumerate(reviews)}
     found = [
         AgreedJudgement(
@@ -453,7 +465,22 @@ def trust_overview(session: Session, viewer: Viewer, filters: OverviewFilters) -
     columns = viewer.columns()
     reviews = readable_reviews(session, visibility, ids)
     judgements = agreed_judgements(session, visibility, reviews)
-    views = {c.key: column_views(c, judgements, visibility.titles) for c in columns}
+    # Each column looks only at its own criteria's (or framework's) judgements.
+    by_criterion: dict[str, list[AgreedJudgement]] = defaultdict(list)
+    by_framework: dict[str, list[AgreedJudgement]] = defaultdict(list)
+    for judgement in judgements:
+        by_criterion[judgement.criterion_id].append(judgement)
+        by_framework[judgement.review.framework_id].append(judgement)
+    views = {
+        c.key: column_views(
+            c,
+            by_framework.get(c.framework, [])
+            if c.framework is not None
+            else [j for criterion in sorted(c.criteria) for j in by_criterion.get(criterion, [])],
+            visibility.titles,
+        )
+        for c in columns
+    }
     people = dict(
         session.exec(
             select(models.Person.id, models.Person.name).where(

@@ -652,7 +652,8 @@ def sign_off_slots(
     framework: Framework, visit: Visit, people: Mapping[str, Person]
 ) -> tuple[SignOffSlot, ...]:
     """One slot per required signer in the framework's order (``who: each``: everyone on the
-    team with the role, in team order). A required step nobody on the team can take is an
+    team with the role, in team order; with ``order: any_order`` they share a step, so they may
+    sign in any order among themselves). A required step nobody on the team can take is an
     error naming the role."""
     slots: list[SignOffSlot] = []
     for step in framework.sign_off:
@@ -667,11 +668,15 @@ def sign_off_slots(
                     hint="Add them to the visit team before making the report.",
                 )
             continue
+        shared = step.order == "any_order" and len(holders) > 1
+        first = len(slots) + 1
         for holder in holders:
             person = people.get(holder.person_id)
             if person is None:
                 raise ValidationError("Someone on the visit team is not on this computer.")
-            slots.append(SignOffSlot(len(slots) + 1, step.label, person.name))
+            slots.append(
+                SignOffSlot(len(slots) + 1, step.label, person.name, step=first if shared else 0)
+            )
     return tuple(slots)
 
 

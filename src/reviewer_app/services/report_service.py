@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.paths import AppPaths
-from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.document import ReportDocument, SignOffSlot, next_to_sign, who_signs
 from reviewer_app.reports.keys import SigningCredentials
 from reviewer_app.reports.render import RenderedReport
 from reviewer_app.reports.signing import SigningError, same_person
@@ -202,12 +203,13 @@ class ReportService:
                 "sign-off again.",
             )
         done = latest.signer_count if latest is not None else 0
-        slot = slots[done]
+        versions = self.signed_versions(visit_id, audience)
+        available = next_to_sign(slots, signed_so_far(slots, versions))
         person = self.workspace.current_person
-        if not same_person(slot.person_name, person.name):
+        slot = next((s for s in available if same_person(s.person_name, person.name)), None)
+        if slot is None:
             raise SigningError(
-                f"{slot.person_name} ({slot.role_label.lower()}) signs this report next, not "
-                f"{person.name}.",
+                f"{who_signs(available)} this report next, not {person.name}.",
                 hint="Signatures go in the order shown on the sign-off page.",
             )
         pdf_in = latest.pdf if latest is not None else prepare_and_render(document)
@@ -372,6 +374,37 @@ class ReportService:
             expected_data_hash=document.data_hash(),
             source=f"The signed {document.audience.label.lower()}",
         )
+
+
+def signed_so_far(
+    slots: Sequence[SignOffSlot], versions: Sequence[SignedReportVersion]
+) -> dict[str, SignedReportVersion]:
+    """Which slots the newest version's signatures fill (field name: the version that added
+    each signature). Each version adds one signature and names its signer; signers who sign
+    in any order among themselves are matched by name, the others take their slot in turn."""
+    if not versions:
+        return {}
+    latest = versions[-1]
+    # The newest version's own ancestors: each signature is an incremental update. One per
+    # signature: a time-stamped version carries the same signatures as the one before it.
+    ancestors = {
+        v.signer_count: v
+        for v in versions
+        if v.report_id == latest.report_id
+        and v.signer_count <= latest.signer_count
+        and latest.pdf.startswith(v.pdf)
+    }
+    chain = [ancestors[count] for count in sorted(ancestors)]
+    filled: dict[str, SignedReportVersion] = {}
+    for version in chain:
+        available = next_to_sign(slots, filled)
+        slot = next(
+            (s for s in available if same_person(s.person_name, version.signer_name)),
+            available[0] if available else None,
+        )
+        if slot is not None:
+            filled[slot.field_name] = version
+    return filled
 
 
 def expected_data_hash(workspace: Workspace, report_id: str) -> str | None:

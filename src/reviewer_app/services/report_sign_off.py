@@ -14,8 +14,9 @@ from datetime import datetime
 
 from reviewer_app.domain.errors import PermissionDeniedError
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.reports.document import names_phrase, next_to_sign, who_signs
 from reviewer_app.reports.signing import same_person
-from reviewer_app.services.report_service import ReportService
+from reviewer_app.services.report_service import ReportService, signed_so_far
 from reviewer_app.services.signing_identity import SigningIdentity
 from reviewer_app.storage.signed_report_repository import SignedReportVersion
 
@@ -59,7 +60,10 @@ class SignatureSlot:
     person_name: str
     role_label: str
     signed_at: datetime | None = None
+    #: This signature may be given now (several may, where signers sign in any order).
     is_next: bool = False
+    #: The framework lets this signer sign in any order with the others of their step.
+    any_order: bool = False
 
     @property
     def signed(self) -> bool:
@@ -102,7 +106,22 @@ class SignOffStatus:
 
     @property
     def next_slot(self) -> SignatureSlot | None:
-        return next((slot for slot in self.slots if slot.is_next), None)
+        """The slot the person using this laptop signs now, else the first that may sign."""
+        waiting = [slot for slot in self.slots if slot.is_next]
+        mine = [slot for slot in waiting if same_person(slot.person_name, self.person_name)]
+        return next(iter(mine or waiting), None)
+
+    @property
+    def any_order_note(self) -> str:
+        """A sentence saying who may sign in any order among themselves, or ""."""
+        shared = [slot for slot in self.slots if slot.any_order]
+        if not shared:
+            return ""
+        role = shared[0].role_label.lower()
+        return (
+            f"The {role}s ({names_phrase([s.person_name for s in shared])}) sign in any order "
+            "among themselves, all before the next signer."
+        )
 
     @property
     def summary(self) -> str:
@@ -127,16 +146,17 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
     versions = tuple(service.signed_versions(visit_id, audience))
     latest = versions[-1] if versions else None
     slots_in_order = document.signing_order
-    done = latest.signer_count if latest is not None else 0
-    # Each version adds one signature: version n holds the n-th signer's name and time.
-    when = {v.signer_count: v.signed_at for v in versions}
+    # Each version adds one signature and names its signer.
+    filled = signed_so_far(slots_in_order, versions)
+    upcoming = {slot.field_name for slot in next_to_sign(slots_in_order, filled)}
     slots = tuple(
         SignatureSlot(
             order=number,
             person_name=slot.person_name,
             role_label=slot.role_label,
-            signed_at=when.get(number) if number <= done else None,
-            is_next=number == done + 1,
+            signed_at=filled[slot.field_name].signed_at if slot.field_name in filled else None,
+            is_next=slot.field_name in upcoming,
+            any_order=bool(slot.step),
         )
         for number, slot in enumerate(slots_in_order, 1)
     )
@@ -159,12 +179,9 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
             "signatures so far no longer cover what the review now says."
         )
     else:
-        upcoming = slots[done]
-        if not same_person(upcoming.person_name, person.name):
-            refusal = (
-                f"{upcoming.person_name} ({upcoming.role_label.lower()}) signs the {label} "
-                f"next, not you ({person.name})."
-            )
+        turn = [s for s in slots_in_order if s.field_name in upcoming]
+        if not any(same_person(s.person_name, person.name) for s in turn):
+            refusal = f"{who_signs(turn)} the {label} next, not you ({person.name})."
     identity = SigningIdentity(service.paths, person, service.workspace.store)
     enrolled = identity.enrolled()
     return SignOffStatus(

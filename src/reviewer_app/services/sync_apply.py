@@ -304,6 +304,7 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "reviews": sorted(r.review_id for r in handshake.reviews),
             "colleagues": [c.model_dump(mode="json") for c in handshake.colleagues],
             "frameworks": handshake.trust_frameworks,
+            "purged": sorted(p.review_id for p in handshake.purged),
         }
     )
 
@@ -324,29 +325,49 @@ class StoreApplier:
         self.set_aside_count = 0
 
     def cursors(self) -> dict[str, int]:
+        from reviewer_app.services.local_expiry import dropped_as_old
+
         with self._store.reading() as session:
-            return {r.review_id: r.pull_cursor for r in session.exec(select(SyncStateRow))}
+            cursors = {r.review_id: r.pull_cursor for r in session.exec(select(SyncStateRow))}
+            # Dropped as old (the server keeps them): as if pulled to the end, never again.
+            cursors |= dict.fromkeys(dropped_as_old(session).reviews, wire.MAX_CURSOR)
+            return cursors
 
     def accept_handshake(self, handshake: wire.HandshakeResponse) -> None:
+        from reviewer_app.services import local_expiry
+
         digest = _handshake_digest(handshake)
         self.handshake_changed = False
         self.removed = []
+        policy = handshake.laptop_policy
+        keep_days = policy.keep_signed_days if policy is not None else None
+        now = handshake.server_time
         with self._store.reading() as session:
-            if get_setting(session, HANDSHAKE_DIGEST) == digest:
+            same = get_setting(session, HANDSHAKE_DIGEST) == digest
+            if same and not local_expiry.old_signed(session, keep_days, now):
                 return  # nothing changed since the last session: no local write at all
 
-        def write() -> None:
-            from reviewer_app.services.local_expiry import remove_unreadable
-
+        def write() -> list[str]:
+            removed: list[str] = []
             with self._store.writing() as session:
-                self._take_handshake(session, handshake)
-                self.removed = remove_unreadable(session, handshake)
-                set_setting(session, HANDSHAKE_DIGEST, digest)
+                if not same:
+                    self._take_handshake(session, handshake)
+                    removed += local_expiry.remove_unreadable(session, handshake)
+                    removed += local_expiry.remove_restricted(session, handshake)
+                    removed += local_expiry.remove_purged(session, handshake)
+                    set_setting(session, HANDSHAKE_DIGEST, digest)
+                removed += local_expiry.remove_old_signed(
+                    session, keep_days, now, handshake.person.id
+                )
+            return removed
 
-        self._lane.call(write)
+        self.removed = self._lane.call(write)
         self.handshake_changed = True
 
     def _take_handshake(self, session: Session, handshake: wire.HandshakeResponse) -> None:
+        from reviewer_app.services.local_expiry import dropped_as_old
+
+        dropped = dropped_as_old(session)
         organisation = OrganisationRepository(session)
         visits = VisitRepository(session)
         trust_id = handshake.person.trust_id
@@ -363,7 +384,7 @@ class StoreApplier:
             ).all()
         )
         for info in handshake.visits:
-            if info.visit_id in changed_here:
+            if info.visit_id in changed_here or info.visit_id in dropped.visits:
                 continue
             if organisation.get_school(info.school_id) is None:
                 # The handshake does not carry the phase yet; primary until the trust's list says.
@@ -409,6 +430,8 @@ class StoreApplier:
         self._take_colleagues(session, handshake)
         reviews = ReviewRepository(session, record_ops=False)
         for summary in handshake.reviews:
+            if summary.review_id in dropped.reviews:
+                continue
             if reviews.get_review(summary.review_id) is not None:
                 continue
             if visits.get_visit(summary.visit_id) is None:

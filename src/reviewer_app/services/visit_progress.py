@@ -7,7 +7,7 @@ right either way; "waiting for signatures" counts the versions kept on this lapt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from reviewer_app.domain.review import ReviewState
@@ -24,10 +24,15 @@ class VisitTrack:
 
     progress: VisitProgress
     review_id: str | None = None
+    #: Its report waits for the signature of the person using this laptop now.
+    your_turn: bool = False
 
 
-def track_visits(store: Store, visits: Sequence[Visit]) -> dict[str, VisitTrack]:
-    """Each visit's progress by visit id."""
+def track_visits(
+    store: Store, visits: Sequence[Visit], *, your_turn: Collection[str] = ()
+) -> dict[str, VisitTrack]:
+    """Each visit's progress by visit id; ``your_turn``: the visits whose report waits for the
+    person's signature (``signing_turns.waiting_for_my_signature``)."""
     with store.reading() as session:
         reviews = ReviewRepository(session)
         current = {}
@@ -44,6 +49,8 @@ def track_visits(store: Store, visits: Sequence[Visit]) -> dict[str, VisitTrack]
         review = current[visit.id]
         count = signatures.get(review.id, 0) if review is not None else 0
         tracks[visit.id] = VisitTrack(
-            visit_progress(visit, review, signatures=count), review.id if review else None
+            visit_progress(visit, review, signatures=count),
+            review.id if review else None,
+            your_turn=visit.id in your_turn,
         )
     return tracks

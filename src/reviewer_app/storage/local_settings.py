@@ -12,6 +12,9 @@ DEMO_SEEDED = "demo_seeded"
 DEMO_CATEGORIES = "demo_categories_seeded"
 #: Minutes without input before the app locks, as the trust set it (received at sync).
 IDLE_LOCK_MINUTES = "privacy.idle_lock_minutes"
+#: Reviews and visits this laptop dropped as old, signed and synced (JSON: {"reviews": [...],
+#: "visits": [...]}); the trust server still lists them, and the laptop does not take them back.
+DROPPED_AS_OLD = "retention.dropped_as_old"
 
 
 def get_setting(session: Session, key: str) -> str | None:

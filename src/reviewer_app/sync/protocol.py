@@ -68,6 +68,14 @@ MAX_BATCH_PAYLOAD_BYTES = MAX_REQUEST_BYTES // 2
 MAX_BLOB_BYTES = 256 * 1024 * 1024
 #: One blob upload request (a whole blob or one chunk) may not exceed this many bytes.
 MAX_BLOB_CHUNK_BYTES = 8 * 1024 * 1024
+#: Defaults of the limits a trust's operator sets (``reviewer-app-server serve`` options):
+#: files one laptop may hold that no record uses yet, files attached to one review, hours an
+#: unfinished upload is kept, and requests per minute and device.
+DEFAULT_DEVICE_QUOTA_BYTES = 4 * 1024**3
+DEFAULT_REVIEW_FILE_BYTES = 2 * 1024**3
+DEFAULT_PARTIAL_UPLOAD_HOURS = 24
+DEFAULT_PUSHES_PER_MINUTE = 120
+DEFAULT_PULLS_PER_MINUTE = 1200
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -382,6 +390,8 @@ class RejectReason(StrEnum):
     #: A signature made on a version someone else signed first: sync, then sign the newer one.
     STALE_SIGNATURE = "stale_signature"
     OUT_OF_ORDER = "out_of_order"  # a later signature before the server has the earlier ones
+    #: The review's attached files would pass the server's total for one review.
+    REVIEW_FILES_FULL = "review_files_full"
 
 
 class RetryReason(StrEnum):
@@ -551,6 +561,19 @@ class LaptopPolicy(_Message):
 
     #: Minutes without input before the app locks and asks for the store's passphrase.
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    #: Days a laptop keeps a review that is synced and signed, counted from its last signature
+    #: (the trust's retention schedule, ``laptop copies``); ``None``: keep it.
+    keep_signed_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class PurgedReview(_Message):
+    """A review the trust deleted under its retention schedule (a signed tombstone on the
+    server); a laptop holding a copy removes it."""
+
+    review_id: str
+    visit_id: str
+    #: The rule, in words ("Reviews: 6 years after the end of the academic year of ...").
+    reason: Annotated[SafeText, Field(max_length=500)]
 
 
 class AppRelease(_Message):
@@ -625,6 +648,15 @@ class SyncLimits(_Message):
     max_file_chunk_bytes: int = MAX_BLOB_CHUNK_BYTES
     #: The largest pull cursor (``since``).
     max_cursor: int = MAX_CURSOR
+    #: Bytes of files one laptop may hold on the server that no record uses yet.
+    device_quota_bytes: int = DEFAULT_DEVICE_QUOTA_BYTES
+    #: Bytes of the files attached to one review, all together.
+    max_review_file_bytes: int = DEFAULT_REVIEW_FILE_BYTES
+    #: Hours an unfinished upload is kept without a new chunk.
+    partial_upload_hours: int = DEFAULT_PARTIAL_UPLOAD_HOURS
+    #: Pushes and pulls per minute from one laptop (beyond: 429 with ``Retry-After``).
+    pushes_per_minute: int = DEFAULT_PUSHES_PER_MINUTE
+    pulls_per_minute: int = DEFAULT_PULLS_PER_MINUTE
 
 
 class HandshakeResponse(_Message):
@@ -654,6 +686,11 @@ class HandshakeResponse(_Message):
     #: What this server accepts (sizes and counts), so a laptop can tell the reviewer before
     #: they hit a limit.
     limits: SyncLimits = SyncLimits()
+    #: This laptop's next device token (tokens rotate at every sync): the laptop keeps it and
+    #: uses it from then on; the one it came with works until it does.
+    device_token: str | None = None
+    #: Reviews of the trust deleted under its retention schedule: laptops remove their copies.
+    purged: list[PurgedReview] = []
 
 
 class CreateReviewRequest(_Message):
@@ -710,6 +747,9 @@ ErrorCode: TypeAlias = Literal[
     "offset_mismatch",
     "code_invalid",
     "server_error",
+    "quota_exceeded",
+    "rate_limited",
+    "token_expired",
 ]
 
 

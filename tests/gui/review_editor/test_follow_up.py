@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from reviewer_app.domain.review import FollowUpOutcome, Priority
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
-from reviewer_app.gui.review_editor.editor import NAV_SEPARATOR
+from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
 
 LEAD = "Sarah Okafor"
 SCHOOL = "Brookside High School"

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
-from reviewer_app.gui.review_editor.editor import NAV_SEPARATOR
 from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
+from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
 from reviewer_app.gui.review_editor.section_page import SectionPage
 
 LEAD = "Sarah Okafor"
@@ -72,9 +72,9 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     assert card.agreed.level() == "seen"
 
     # Next / previous criterion from the keyboard, and Alt+number rates the current one.
-    qtbot.keyClick(editor, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F8)
     assert editor.current_criterion == "climate-planning"
-    qtbot.keyClick(editor, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     assert editor.current_criterion == "climate-routines"
 
     # Evidence from the capture bar: tags, several criteria, timestamp and author.

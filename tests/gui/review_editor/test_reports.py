@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.gui.models.visits import STATUS, YOUR_TURN
 from reviewer_app.gui.review_editor import ReviewEditor
 from reviewer_app.gui.review_editor.report_windows import ReportPreviewDialog
 from reviewer_app.gui.review_editor.sign_dialog import SignReportDialog
@@ -178,6 +179,13 @@ def _order(dialog: SignReportDialog) -> list[str]:
     return [dialog.order_list.item(i).text() for i in range(dialog.order_list.count())]
 
 
+def _visit_status(shell, visit) -> str:
+    """What the school page's visit list says of the visit's status."""
+    model = shell.window.school_page.visits_model
+    row = next(i for i, v in enumerate(model.visits()) if v.id == visit.id)
+    return str(model.index(row, STATUS).data())
+
+
 def _sign(qtbot: QtBot, dialog: SignReportDialog) -> None:
     dialog.passphrase.setFocus()
     qtbot.keyClicks(dialog.passphrase, KEY_PASSPHRASE)
@@ -185,7 +193,7 @@ def _sign(qtbot: QtBot, dialog: SignReportDialog) -> None:
         dialog.sign_button.click()
 
 
-def test_three_reviewers_sign_in_order_and_the_review_locks(
+def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     drive, qtbot: QtBot, paths: AppPaths, tmp_path: Path
 ) -> None:
     shell = drive.start(DAVID)
@@ -210,48 +218,61 @@ def test_three_reviewers_sign_in_order_and_the_review_locks(
     drive.wait_loaded(editor, after=editor.ctx)
 
     # The lead signs last: out of order, the button stays off and the sentence names who is next.
+    # The peers sign in any order among themselves (version 3 of the framework says so).
     dialog = _sign_dialog(qtbot, editor)
     assert _order(dialog) == [
-        f"→  1. {PRIYA}, peer reviewer: signs next",
-        f"    2. {TOM}, peer reviewer: waiting",
+        f"→  1. {PRIYA}, peer reviewer: may sign now",
+        f"→  2. {TOM}, peer reviewer: may sign now",
         f"    3. {DAVID}, lead reviewer: waiting",
     ]
+    assert dialog.order_note.isVisibleTo(dialog)
+    assert dialog.order_note.text() == (
+        f"The peer reviewers ({PRIYA} and {TOM}) sign in any order among themselves, all "
+        "before the next signer."
+    )
     assert dialog.turn.text() == (
-        f"{PRIYA} (peer reviewer) signs the report for the school next, not you ({DAVID})."
+        f"{PRIYA} and {TOM} (peer reviewers, in any order) sign the report for the school "
+        f"next, not you ({DAVID})."
     )
     assert not dialog.sign_button.isEnabled()
     assert dialog.versions_list.count() == 0
     drive.close_all()
 
-    # Priya signs first, on her laptop.
-    shell = drive.start(PRIYA)
+    # Tom signs first, on his laptop.
+    shell = drive.start(TOM)
     editor = drive.open(shell, visit)
     dialog = _sign_dialog(qtbot, editor)
-    assert dialog.sign_button.text() == f"Sign as {PRIYA}"
+    assert dialog.sign_button.text() == f"Sign as {TOM}"
     assert dialog.turn.text() == "It is your turn to sign, as peer reviewer."
     _sign(qtbot, dialog)
     # One signing act: the same signature goes on every audience's report.
     assert dialog.message.text() == (
-        f"Signed as {PRIYA}: 1 of 3 signatures. The same signature is on the other 2 reports "
+        f"Signed as {TOM}: 1 of 3 signatures. The same signature is on the other 2 reports "
         "of this review."
     )
-    assert _order(dialog)[0].startswith(f"✓  1. {PRIYA}, peer reviewer: signed on ")
-    assert _order(dialog)[1] == f"→  2. {TOM}, peer reviewer: signs next"
+    assert _order(dialog)[1].startswith(f"✓  2. {TOM}, peer reviewer: signed on ")
+    assert _order(dialog)[0] == f"→  1. {PRIYA}, peer reviewer: may sign now"
     assert not dialog.sign_button.isEnabled()  # not twice
     assert dialog.versions_list.count() == 1
     assert not editor.ctx.locked
     drive.close_all()
 
-    # Tom's turn, but the lead changed the review after Priya signed: the service refuses.
-    shell = drive.start(TOM)
+    # Priya's turn: her visit list says so, and the status bar counts it.
+    shell = drive.start(PRIYA)
     editor = drive.open(shell, visit)
+    qtbot.waitUntil(lambda: _visit_status(shell, visit) == YOUR_TURN, timeout=10_000)
+    turns = shell.window.turn_status
+    assert turns.isVisibleTo(shell.window)
+    assert turns.text().endswith(("1 report to sign", "reports to sign"))
+    assert "for your signature" in turns.toolTip()
+    # ... but the lead changed the review after Tom signed: the service refuses.
     dialog = _sign_dialog(qtbot, editor)
     assert dialog.sign_button.isEnabled()
     drive.records_as(shell, DAVID).set_field(review.id, "inclusion-strengths", "Changed.")
     dialog.passphrase.setText(KEY_PASSPHRASE)
     with qtbot.waitSignal(dialog.signing_refused, timeout=20_000) as refused:
         dialog.sign_button.click()
-    assert f"has changed since {PRIYA} signed this report" in refused.args[0]
+    assert f"has changed since {TOM} signed this report" in refused.args[0]
     assert dialog.message.text() == refused.args[0]
     qtbot.waitUntil(lambda: editor.tasks.pending == 0, timeout=10_000)
     assert "has changed since" in dialog.turn.text()  # the status read again says so too
@@ -269,12 +290,15 @@ def test_three_reviewers_sign_in_order_and_the_review_locks(
     qtbot.waitUntil(lambda: dialog.sign_button.isEnabled(), timeout=10_000)
     dialog.passphrase.clear()
     _sign(qtbot, dialog)
-    assert dialog.message.text().startswith(f"Signed as {TOM}: 2 of 3 signatures. The same")
+    assert dialog.message.text().startswith(f"Signed as {PRIYA}: 2 of 3 signatures. The same")
+    # Signed: no longer her turn, and the lead's.
+    qtbot.waitUntil(lambda: _visit_status(shell, visit) == "Waiting for signatures", timeout=10_000)
     drive.close_all()
 
     # The lead signs last; the editor then shows the review signed and locked.
     shell = drive.start(DAVID)
     editor = drive.open(shell, visit)
+    qtbot.waitUntil(lambda: _visit_status(shell, visit) == YOUR_TURN, timeout=10_000)
     before = editor.ctx
     dialog = _sign_dialog(qtbot, editor)
     _sign(qtbot, dialog)

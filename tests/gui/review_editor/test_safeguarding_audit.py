@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
-from reviewer_app.gui.review_editor.editor import NAV_SEPARATOR
+from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
 
 LEAD = "Rachel Hughes"
 COLLEAGUE = "Aisha Rahman"

@@ -205,7 +205,7 @@ def test_wording_caveats_are_on_screen_with_the_parts_they_are_about(drive) -> N
     shell = drive.start(LEAD)
     visit = drive.visit(shell, SCHOOL, "two-day-peer-review", status=VisitStatus.PLANNED)
     editor = drive.open(shell, visit)
-    assert editor.ctx.framework.version == "2"
+    assert editor.ctx.framework.version == "3"
     notice = editor.findChild(QLabel, "frameworkNotice")
     assert "Wording to confirm: The area prompts and look-fors paraphrase" in notice.text()
     card = editor.go_to_criterion("achievement")

@@ -164,7 +164,7 @@ def _enrol_with_trust_ca(paths: AppPaths, ca: CaFolder, person: Person) -> None:
     identity.certificate_file.write_bytes(certificate_pem(cert))
 
 
-def test_two_day_peer_review_signed_by_three_in_order_then_locked(
+def test_two_day_peer_review_signed_by_the_peers_in_any_order_then_the_lead_then_locked(
     workspace: Workspace, people: dict[str, Person], tmp_path: Path
 ) -> None:
     paths = AppPaths.from_base(tmp_path / "laptop")
@@ -196,28 +196,34 @@ def test_two_day_peer_review_signed_by_three_in_order_then_locked(
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     workspace.reviews.set_state(review.id, ReviewState.READY_FOR_SIGN_OFF)
 
-    # Out of order: the lead signs last.
-    with pytest.raises(SigningError, match=r"Priya Natarajan .* signs this report next"):
+    # Out of order: the lead signs last; the peers (version 3 of the framework) in any order.
+    with pytest.raises(
+        SigningError,
+        match=r"Priya Natarajan and Tom Gallagher \(peer reviewers, in any order\) sign this "
+        "report next, not David Brennan",
+    ):
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
-    become(workspace, people["Priya"])
+    become(workspace, people["Tom"])
     first = service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     assert first.certified_by_trust
     assert not first.locked
     assert first.version.signer_count == 1
     assert first.version.required_count == 3
+    with pytest.raises(SigningError, match=r"Priya Natarajan .* signs this report next, not Tom"):
+        service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
 
     # The review changes between signatures: refused, saying so.
     become(workspace, people["David"])
     workspace.reviews.set_field(review.id, "inclusion-strengths", "Needs are known very early.")
-    become(workspace, people["Tom"])
-    with pytest.raises(SigningError, match="has changed since Priya Natarajan signed"):
+    become(workspace, people["Priya"])
+    with pytest.raises(SigningError, match="has changed since Tom Gallagher signed"):
         service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     changed = service.verify_stored(visit.id, "school_facing")
     assert any("different data than the review now holds" in p for p in changed.problems)
     become(workspace, people["David"])
     workspace.reviews.set_field(review.id, "inclusion-strengths", "Needs are known early.")
 
-    become(workspace, people["Tom"])
+    become(workspace, people["Priya"])
     service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)
     become(workspace, people["David"])
     last = service.sign(visit.id, "school_facing", passphrase=KEY_PASSPHRASE)

@@ -36,9 +36,11 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.demo_views import DEMO_TODAY
 from support.laptop_records import laptop_record, note_payload
 from support.sample_reports import SAMPLE_SIGNERS
 from support.throwaway_postgres import (
@@ -47,8 +49,14 @@ from support.throwaway_postgres import (
     postgres_base_url,
 )
 
-#: The day the demo database of :func:`demo_database_url` is anchored on.
-DEMO_TODAY = date(2026, 12, 7)
+#: The shared test server counts no request rates: its tests enrol and push far faster than
+#: laptops do (the rate-limit tests start their own server with small limits).
+UNLIMITED_RATES = DeviceLimits(
+    enrolments_per_minute=10**6,
+    pushes_per_minute=10**6,
+    pulls_per_minute=10**6,
+    file_requests_per_minute=10**6,
+)
 
 
 @dataclass
@@ -60,11 +68,15 @@ class LiveServer:
     blob_root: Path
     authority: TrustAuthority | None = None
     base_url: str = ""
+    limits: DeviceLimits = UNLIMITED_RATES
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        app = create_app(server_context(self.engine, BlobStore(self.blob_root), self.authority))
+        context = server_context(
+            self.engine, BlobStore(self.blob_root), self.authority, limits=self.limits
+        )
+        app = create_app(context)
         config = uvicorn.Config(
             app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"
         )
@@ -174,6 +186,18 @@ def demo_database_url(
     finally:
         if postgres is not None:
             postgres.drop()
+
+
+@pytest.fixture
+def demo(demo_database_url: str) -> Iterator[Session]:
+    """The demo trust's database; what a test changes is rolled back."""
+    engine = create_server_engine(demo_database_url)
+    try:
+        with Session(engine) as session:
+            yield session
+            session.rollback()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.signing import add_document_timestamp, prepare_and_render, sign_report
+from reviewer_app.reports.timestamping import server_timestamper
 from reviewer_app.reports.verification import verify_report
 from reviewer_app.server import administration as adm
 from support.sample_reports import SampleTrust
@@ -85,7 +86,8 @@ def _push(device: Device, review: str, pdf: bytes, record_id: str, **payload: An
             required_count=len([s for s in verdict.signatures if s.order]),
         )  # fmt: skip
         if signed:  # an unsigned report's record names no signer
-            record.update(signer_count=len(signed), signer_name=signed[-1].signer_name)
+            newest = max(signed, key=lambda s: s.revision)  # the last made, not the last planned
+            record.update(signer_count=len(signed), signer_name=newest.signer_name)
     except Exception:  # not a PDF: the record names nothing more
         pass
     record.update(payload)
@@ -98,7 +100,7 @@ def _locked(device: Device) -> bool:
 
 
 def test_each_signers_version_is_kept_and_only_the_last_locks_the_review(
-    server: Harness, team: SigningTeam, signed_versions: list[bytes]
+    server: Harness, team: SigningTeam, signed_versions: list[bytes], server_trust: ServerTrust
 ) -> None:
     amira, tom, sarah = (team.devices[name] for name in SIGNERS)
     first = _push(amira, team.review, signed_versions[1], "v1")
@@ -116,13 +118,23 @@ def test_each_signers_version_is_kept_and_only_the_last_locks_the_review(
     assert (refused["status"], refused["reason"]) == ("rejected", "review_locked")
     changes = amira.pull_all(team.review)
     kinds = [(c["kind"], c["entity"]) for c in changes if c["entity"] != "evidence_note"]
-    assert kinds == [("append", "signed_report")] * 3
+    # The last signature also brings the server's long-term version (PAdES B-LT, B-LTA).
+    assert kinds == [("append", "signed_report")] * 4
     sha = hashlib.sha256(signed_versions[3]).hexdigest()
     assert amira.http.get(f"/blobs/{sha}").content == signed_versions[3]
+    long_term_record = changes[-1]["payload"]
+    assert long_term_record["signer_count"] == long_term_record["required_count"] == 3
+    long_term = amira.http.get(f"/blobs/{long_term_record['sha256']}").content
+    assert long_term.startswith(signed_versions[3])
+    assert len(long_term) > len(signed_versions[3])
+    verdict = verify_report(long_term, trust_roots=[server_trust.root])
+    assert verdict.passed, verdict.sentences()
+    assert len(verdict.document_timestamps) == 1
+    assert all(s.existed_by == verdict.document_timestamps[0] for s in verdict.signatures)
     # Sent again (the answer was lost): the same answer, nothing new.
     again = _push(sarah, team.review, signed_versions[3], "v3")
     assert again["status"] == "accepted"
-    assert server.count("record") == 4
+    assert server.count("record") == 5
 
 
 def test_bad_versions_are_refused_naming_the_problem_and_change_nothing(
@@ -193,3 +205,86 @@ def test_a_plan_naming_people_off_the_team_is_refused(
     result = _push(team.devices["Amira Hussain"], team.review, pdf, "v1")
     assert (result["status"], result["reason"]) == ("rejected", "not_allowed")
     assert "names Tom Fletcher, who is not on this visit's team" in result["message"]
+
+
+def _time_stamped(pdf: bytes, device: Device, trust: ServerTrust) -> bytes:
+    """``pdf`` with the trust's document timestamp, asked of the server as a laptop asks."""
+
+    def post(request_der: bytes) -> bytes:
+        headers = {"Content-Type": "application/timestamp-query"}
+        return device.http.post("/timestamp", content=request_der, headers=headers).content
+
+    return add_document_timestamp(
+        pdf, server_timestamper(post), trust_roots=[trust.root], crls=[trust.crl]
+    )
+
+
+def test_a_signature_made_offline_is_kept_again_with_the_trusts_timestamp(
+    server: Harness, team: SigningTeam, signed_versions: list[bytes], server_trust: ServerTrust
+) -> None:
+    amira, tom, _sarah = (team.devices[name] for name in SIGNERS)
+    offline = signed_versions[1]
+    assert _push(amira, team.review, offline, "v1")["status"] == "accepted"
+    stamped = _time_stamped(offline, amira, server_trust)
+    # The same signature with only the trust's document timestamp after it: kept.
+    assert _push(amira, team.review, stamped, "v1-stamped")["status"] == "accepted"
+    # The same signatures again with nothing added is not a new version.
+    again = _push(amira, team.review, _sign(signed_versions[0], server_trust, "Amira Hussain"),
+                  "v1-again")  # fmt: skip
+    assert (again["status"], again["reason"]) == ("rejected", "stale_signature"), again
+    # Only the signer's laptop sends the signer's time-stamped version.
+    from_tom = _push(tom, team.review, _time_stamped(stamped, tom, server_trust), "v1-tom")
+    assert (from_tom["status"], from_tom["reason"]) == ("rejected", "not_allowed"), from_tom
+    # Tom signed the version from before the timestamp (his laptop had not received it): kept.
+    assert _push(tom, team.review, signed_versions[2], "v2")["status"] == "accepted"
+    assert not _locked(tom)
+    assert server.count("record") == 3
+
+
+def test_peers_who_may_sign_in_any_order_are_kept_in_either_order_and_the_race_is_told(
+    server: Harness, team: SigningTeam, server_trust: ServerTrust, peer_document: ReportDocument
+) -> None:
+    from dataclasses import replace
+
+    from reviewer_app.reports.document import SignOffSlot
+    from reviewer_app.reports.signing import SigningError
+
+    # The two peers share a step (the framework says "any_order"); the lead signs last.
+    any_order = replace(
+        peer_document,
+        sign_off=(
+            SignOffSlot(1, "Peer reviewer", "Amira Hussain", step=1),
+            SignOffSlot(2, "Peer reviewer", "Tom Fletcher", step=1),
+            SignOffSlot(3, "Lead reviewer", "Dr Sarah Whitfield"),
+        ),
+    )
+    assert any_order.data_hash() != peer_document.data_hash()  # the plan is in what is signed
+    prepared = prepare_and_render(any_order)
+    amira, tom, sarah = (team.devices[name] for name in SIGNERS)
+    # Tom signs before Amira; at the same time Amira signs the unsigned report on her laptop.
+    toms = _sign(prepared, server_trust, "Tom Fletcher")
+    amiras_racing = _sign(prepared, server_trust, "Amira Hussain")
+    # The lead cannot sign while a peer has not.
+    with pytest.raises(SigningError, match="is Amira Hussain's, but this certificate belongs"):
+        _sign(toms, server_trust, "Dr Sarah Whitfield")
+    assert _push(tom, team.review, toms, "tom")["status"] == "accepted"
+    stale = _push(amira, team.review, amiras_racing, "amira-racing")
+    assert (stale["status"], stale["reason"]) == ("rejected", "stale_signature"), stale
+    assert "Tom Fletcher signed this report first" in stale["message"]
+    # Amira signs the newer version (Tom's), in her own field.
+    both = _sign(toms, server_trust, "Amira Hussain")
+    kept = _push(amira, team.review, both, "amira")
+    assert kept["status"] == "accepted", kept
+    assert not _locked(amira)
+    final = _push(sarah, team.review, _sign(both, server_trust, "Dr Sarah Whitfield"), "sarah")
+    assert final["status"] == "accepted", final
+    assert _locked(sarah)
+    verdict = verify_report(
+        _sign(both, server_trust, "Dr Sarah Whitfield"),
+        trust_roots=[server_trust.root],
+        crls=[server_trust.crl],
+    )
+    assert verdict.problems == ()
+    assert [(s.expected_person, s.signer_name) for s in verdict.signatures] == [
+        (name, name) for name in SIGNERS
+    ]

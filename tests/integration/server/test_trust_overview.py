@@ -5,40 +5,19 @@ only the schools assigned to them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from sqlmodel import Session, select
 
 from reviewer_app.server import models
 from reviewer_app.server import trust_picture as tp
-from reviewer_app.server.database import create_server_engine
-
-
-@pytest.fixture
-def demo(demo_database_url: str) -> Iterator[Session]:
-    """The demo trust's database; what a test changes is rolled back."""
-    engine = create_server_engine(demo_database_url)
-    try:
-        with Session(engine) as session:
-            yield session
-            session.rollback()
-    finally:
-        engine.dispose()
-
-
-def _viewer(session: Session, email_start: str) -> tp.Viewer:
-    person = session.exec(
-        select(models.Person).where(models.Person.email.startswith(email_start))  # type: ignore[attr-defined]
-    ).one()
-    return tp.Viewer.of(session, person)
+from support.demo_views import viewer_of
 
 
 def test_the_overview_shows_each_areas_latest_agreed_view_and_its_direction(
     demo: Session,
 ) -> None:
-    admin = _viewer(demo, "mark.ellison")
+    admin = viewer_of(demo, "mark.ellison")
     overview = tp.trust_overview(demo, admin, tp.OverviewFilters())
     assert overview.shown_schools == overview.total_schools == 7
     assert "safeguarding" not in [c.key for c in overview.columns]  # not a safeguarding role
@@ -76,7 +55,7 @@ def test_the_overview_shows_each_areas_latest_agreed_view_and_its_direction(
 
 
 def test_filters_narrow_the_schools(demo: Session) -> None:
-    admin = _viewer(demo, "mark.ellison")
+    admin = viewer_of(demo, "mark.ellison")
     leeds = tp.trust_overview(demo, admin, tp.OverviewFilters(local_authority="Leeds"))
     assert sorted(r.school.name for r in leeds.rows) == [
         "Northfield Academy", "Oakfield Primary Academy", "St Aidan's CE Primary School",
@@ -88,7 +67,7 @@ def test_filters_narrow_the_schools(demo: Session) -> None:
     assert sorted(r.school.name for r in reinvent.rows) == [
         "Brookside High School", "Harrow Lane Primary School",
     ]  # fmt: skip
-    james = _viewer(demo, "james.whitfield").person.id
+    james = viewer_of(demo, "james.whitfield").person.id
     by_reviewer = tp.trust_overview(demo, admin, tp.OverviewFilters(reviewer=james))
     assert by_reviewer.shown_schools == 7  # he visits every school
     nobody = tp.trust_overview(demo, admin, tp.OverviewFilters(reviewer="no-such-person"))
@@ -96,8 +75,8 @@ def test_filters_narrow_the_schools(demo: Session) -> None:
 
 
 def test_safeguarding_is_for_safeguarding_roles_only(demo: Session) -> None:
-    lead = _viewer(demo, "rachel.hughes")  # safeguarding lead
-    reviewer = _viewer(demo, "sarah.okafor")  # lead reviewer
+    lead = viewer_of(demo, "rachel.hughes")  # safeguarding lead
+    reviewer = viewer_of(demo, "sarah.okafor")  # lead reviewer
     shown = tp.trust_overview(demo, lead, tp.OverviewFilters())
     assert "safeguarding" in [c.key for c in shown.columns]
     northfield = next(r for r in shown.rows if r.school.name == "Northfield Academy")
@@ -121,7 +100,7 @@ def test_safeguarding_is_for_safeguarding_roles_only(demo: Session) -> None:
 
 
 def test_a_reviewer_sees_only_the_schools_assigned_to_them(demo: Session) -> None:
-    peer = _viewer(demo, "priya.natarajan")
+    peer = viewer_of(demo, "priya.natarajan")
     assigned = {
         a.school_id
         for a in demo.exec(
@@ -139,7 +118,7 @@ def test_a_reviewer_sees_only_the_schools_assigned_to_them(demo: Session) -> Non
 
 
 def test_actions_across_the_trust_put_safeguarding_then_overdue_first(demo: Session) -> None:
-    lead = _viewer(demo, "rachel.hughes")
+    lead = viewer_of(demo, "rachel.hughes")
     today = date(2026, 12, 7)
     register = tp.action_register(demo, lead, tp.ActionFilters(status="all"), today)
     assert register.total == len(register.actions) > 30
@@ -179,10 +158,10 @@ def test_actions_across_the_trust_put_safeguarding_then_overdue_first(demo: Sess
 def test_a_reviewer_sees_no_safeguarding_action(demo: Session) -> None:
     today = date(2026, 12, 7)
     everything = tp.action_register(
-        demo, _viewer(demo, "rachel.hughes"), tp.ActionFilters(status="all"), today
+        demo, viewer_of(demo, "rachel.hughes"), tp.ActionFilters(status="all"), today
     )
     seen = tp.action_register(
-        demo, _viewer(demo, "mark.ellison"), tp.ActionFilters(status="all"), today
+        demo, viewer_of(demo, "mark.ellison"), tp.ActionFilters(status="all"), today
     )
     assert seen.total < everything.total
     assert seen.safeguarding_open == 0

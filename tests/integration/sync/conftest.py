@@ -6,7 +6,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_world import Laptop, LiveServer, World, build_world, ca_live_server, use_memory_keyring
+from sync_world import (
+    PEER_REVIEW,
+    Laptop,
+    LiveServer,
+    World,
+    build_world,
+    build_world_with_framework,
+    ca_live_server,
+    use_memory_keyring,
+)
+
+from reviewer_app.domain.review import ReviewState
 
 
 @pytest.fixture(autouse=True)
@@ -63,4 +74,26 @@ def laptop(tmp_path: Path, server: LiveServer) -> Iterator[Callable[[str], Lapto
         yield make
     finally:
         for device in made:
+            device.close()
+
+
+@pytest.fixture
+def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
+    ca_server.reset()
+    world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
+    laptops = []
+    for name, person in (("lee", world.lead), ("pat", world.peer), ("sam", world.peer2)):
+        device = Laptop(tmp_path / name, ca_server)
+        device.enrol(person)
+        device.sync.sync_now()
+        laptops.append(device)
+    lee, pat, sam = laptops
+    # The lead marks the review ready for sign-off; everyone receives it.
+    lee.workspace.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
+    for device in (lee, pat, sam):
+        device.sync.sync_now()
+    try:
+        yield world, lee, pat, sam
+    finally:
+        for device in laptops:
             device.close()

@@ -34,6 +34,7 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.services import enrolment
@@ -43,6 +44,13 @@ from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
 from reviewer_app.sync.protocol import AppRelease, LaptopPolicy
+
+UNLIMITED_RATES = DeviceLimits(
+    enrolments_per_minute=10**6,
+    pushes_per_minute=10**6,
+    pulls_per_minute=10**6,
+    file_requests_per_minute=10**6,
+)
 
 
 @dataclass
@@ -68,6 +76,9 @@ class LiveServer:
     database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
     authority: TrustAuthority | None = None
+    #: What one laptop may take (``serve --device-quota-mb`` and the like); by default no
+    #: request rates are counted (tests sync far faster than laptops do).
+    limits: DeviceLimits | None = None
 
     def start(self) -> None:
         url = self.database_url or f"sqlite:///{self.folder / 'server.sqlite3'}"
@@ -81,6 +92,7 @@ class LiveServer:
                 self.authority,
                 self.app_release,
                 self.laptop_policy,
+                self.limits or UNLIMITED_RATES,
             )
         )
         if self.extra_routes is not None:
@@ -357,6 +369,16 @@ class Laptop:
     @property
     def reviews(self) -> Any:
         return self.workspace.reviews
+
+    def count(self, table: type, **where: str) -> int:
+        """Rows of a store table on this laptop (those whose columns equal ``where``)."""
+        from sqlmodel import select
+
+        with self.workspace.store.reading() as session:
+            query = select(table)
+            for name, value in where.items():
+                query = query.where(getattr(table, name) == value)
+            return len(session.exec(query).all())
 
     def close(self) -> None:
         self.workspace.close()

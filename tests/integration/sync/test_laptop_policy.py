@@ -32,7 +32,8 @@ def test_a_laptop_takes_the_trusts_idle_lock_period_at_sync(
     assert device.workspace.idle_lock_minutes() is None  # until the trust says: the default
     device.enrol(world.peer)
     result = device.sync.sync_now()
-    assert result.laptop_policy == LaptopPolicy(idle_lock_minutes=3)
+    # With the trust's retention period for laptop copies (its default, 365 days).
+    assert result.laptop_policy == LaptopPolicy(idle_lock_minutes=3, keep_signed_days=365)
     assert device.workspace.idle_lock_minutes() == 3
 
 

@@ -8,13 +8,12 @@ signs on their own laptop with the certificate issued at enrolment, through the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from sync_world import PEER_REVIEW, Laptop, LiveServer, World, build_world_with_framework
+from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.domain.errors import LockedError
 from reviewer_app.domain.review import ReviewState
@@ -24,28 +23,6 @@ from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.report_sign_off import sign_off_status
 
 AUDIENCE = "school_facing"
-
-
-@pytest.fixture
-def team(tmp_path: Path, ca_server: LiveServer) -> Iterator[tuple[World, Laptop, Laptop, Laptop]]:
-    ca_server.reset()
-    world = build_world_with_framework(ca_server, tmp_path / "starter", PEER_REVIEW)
-    laptops = []
-    for name, person in (("lee", world.lead), ("pat", world.peer), ("sam", world.peer2)):
-        device = Laptop(tmp_path / name, ca_server)
-        device.enrol(person)
-        device.sync.sync_now()
-        laptops.append(device)
-    lee, pat, sam = laptops
-    # The lead marks the review ready for sign-off; everyone receives it.
-    lee.workspace.reviews.set_state(world.review, ReviewState.READY_FOR_SIGN_OFF)
-    for device in (lee, pat, sam):
-        device.sync.sync_now()
-    try:
-        yield world, lee, pat, sam
-    finally:
-        for device in laptops:
-            device.close()
 
 
 def _service(device: Laptop) -> ReportService:
@@ -77,7 +54,10 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
     order = [s.person_name for s in sign_off_status(_service(pat), world.visit, AUDIENCE).slots]
     assert order == ["Pat Peer", "Sam Second", "Lee Lead"]
     assert sign_off_status(_service(pat), world.visit, AUDIENCE).my_turn
-    assert not sign_off_status(_service(sam), world.visit, AUDIENCE).my_turn
+    # The peers sign in any order among themselves (version 3 of the framework); the lead last.
+    assert sign_off_status(_service(sam), world.visit, AUDIENCE).my_turn
+    lead_first = sign_off_status(_service(lee), world.visit, AUDIENCE)
+    assert "Pat Peer and Sam Second (peer reviewers, in any order) sign" in lead_first.refusal
 
     first = _service(pat).sign(world.visit, AUDIENCE)
     assert first.certified_by_trust
@@ -106,18 +86,21 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
     last = _service(lee).sign(world.visit, AUDIENCE)
     assert last.locked
     lee.sync.sync_now()
-    held = _server_versions(ca_server, world.review)
-    assert len(held) == 3
+    held = sorted(_server_versions(ca_server, world.review), key=lambda r: r.server_seq)
+    assert [r.payload["signer_count"] for r in held] == [1, 2, 3, 3]
     assert _locked(ca_server, world.review)
-    final = max(held, key=lambda r: r.payload["signer_count"])
-    assert final.blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
+    assert held[2].blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
     assert second.version.pdf != last.version.pdf
+    # The server's long-term version of the last one (its validation data and timestamp).
+    long_term = ca_server.folder / "blobs" / held[3].blob_sha256[:2] / held[3].blob_sha256
+    final_pdf = long_term.read_bytes()
+    assert final_pdf.startswith(last.version.pdf)
 
     for device in (pat, sam, lee):
         device.sync.sync_now()
         latest = _service(device).latest_signed(world.visit, AUDIENCE)
         assert latest is not None
-        assert latest.pdf == last.version.pdf
+        assert latest.pdf == final_pdf
         assert latest.complete
         review = device.workspace.reviews.get_review(world.review)
         assert review.state is ReviewState.SIGNED
@@ -125,7 +108,7 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
             device.workspace.reviews.add_note(world.review, "Too late")
         assert not device.sync.needs_attention()
 
-    _the_trust_gets_what_it_was_promised(ca_server, world, last.version.pdf, tmp_path)
+    _the_trust_gets_what_it_was_promised(ca_server, world, final_pdf, tmp_path)
 
 
 def _the_trust_gets_what_it_was_promised(

@@ -170,12 +170,20 @@ class ActionSettings(FrozenModel):
 
 
 class SignOffStep(FrozenModel):
-    """Who signs, in list order. ``who: each`` means every team member with the role signs."""
+    """Who signs, in list order. ``who: each`` means every team member with the role signs;
+    ``order: any_order`` lets them sign in any order among themselves (all of them before the
+    next step), where ``in_order`` (the default) keeps the team's order."""
 
     role: Role
     label: Text
     who: Literal["one", "each"] = "one"
     required: bool = True
+    order: Literal["in_order", "any_order"] = Field(
+        default="in_order",
+        description="With who: each, whether the people with the role sign in the team's "
+        "order (in_order) or in any order among themselves (any_order), all before the next "
+        "step.",
+    )
 
 
 class Framework(FrozenModel):

@@ -291,6 +291,13 @@ SIGN_OFF = Sheet(
             choices="who",
         ),
         Column("Required", "required", "yes_no", 10, choices="yes_no"),
+        Column(
+            "Order",
+            "order",
+            width=12,
+            help="in_order (the team's order) or any_order (with each: among themselves)",
+            choices="sign_order",
+        ),
     ),
     "Who signs the report, in order.",
 )

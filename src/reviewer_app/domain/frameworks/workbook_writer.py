@@ -301,6 +301,7 @@ def _lists(ws: Worksheet, framework: Framework, shared_scales: Sequence[str]) ->
         "tests": CONDITION_TESTS,
         "hows": CONDITION_HOWS,
         "who": ("one", "each"),
+        "sign_order": ("in_order", "any_order"),
         "owners": owners,
     }
     ranges: dict[str, str] = {}
@@ -347,6 +348,7 @@ def _validate(settings: Worksheet, ranges: dict[str, str], sheets: dict[str, Wor
                 "tests",
                 "hows",
                 "who",
+                "sign_order",
             )
             dv = validation(column.choices, strict)
             ws.add_data_validation(dv)

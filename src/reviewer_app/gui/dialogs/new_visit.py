@@ -20,9 +20,10 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.visits import VISIT_ROLES, Visit, VisitReviewer, VisitStatus
 from reviewer_app.gui import theme
-from reviewer_app.gui.discard_question import ask_to_discard
+from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.framework_catalogue import VisitKind
 from reviewer_app.services.visit_planning import PlanningFacts, Verdict
@@ -38,7 +39,7 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class NewVisitDialog(QDialog):
+class NewVisitDialog(AsksBeforeDiscarding, QDialog):
     """Plans a visit and saves it through ``save_visit`` (run off the GUI thread).
 
     Signals:
@@ -64,6 +65,7 @@ class NewVisitDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_NewVisitDialog()
         self.ui.setupUi(self)
+        fit_window(self, "newVisitDialog")
         self._save_visit = save_visit
         self._tasks = tasks
         self._people = {person.id: person for person in people}
@@ -124,8 +126,6 @@ class NewVisitDialog(QDialog):
         self._update_verdict()
         first_empty = self.ui.kindCombo if school_id is not None else self.ui.schoolCombo
         first_empty.setFocus(Qt.FocusReason.OtherFocusReason)
-        #: What the form held when it opened: Escape asks only when the person changed it.
-        self._opened_with = self._form_state()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Delete or Backspace on the team list takes the selected reviewer off the team.
@@ -408,29 +408,7 @@ class NewVisitDialog(QDialog):
                 "contact.",
             )
 
-    def _form_state(self) -> tuple[object, ...]:
-        return (
-            self.ui.schoolCombo.currentData(),
-            self.ui.kindCombo.currentData(),
-            self.ui.startDate.date(),
-            self.ui.endDate.date(),
-            tuple(self._team),
-        )
-
-    @property
-    def changed(self) -> bool:
-        """Whether the person chose or typed anything since the dialog opened."""
-        return self._form_state() != self._opened_with
-
     def reject(self) -> None:
         if self._saving:
             return  # closing mid-write would hide whether the visit was stored
-        if self.changed:
-            ask_to_discard(
-                self,
-                "this visit",
-                "The school, kind of visit, dates and team you chose",
-                super().reject,
-            )
-            return
         super().reject()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reviewer_app.domain.organisation import Role
 from reviewer_app.domain.visit_progress import VisitProgress
 from reviewer_app.domain.visits import Visit
+from reviewer_app.domain.wording import readable_key
 
 if TYPE_CHECKING:
     from reviewer_app.services.visit_progress import VisitTrack
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 VisitRole = Qt.ItemDataRole.UserRole + 1
 #: The visit's :class:`VisitProgress` (the status column paints it as a chip).
 StatusRole = Qt.ItemDataRole.UserRole + 2
+#: ``True`` when the visit's report waits for this person's signature ("Your turn to sign").
+YourTurnRole = Qt.ItemDataRole.UserRole + 3
+
+#: What the status column says of a visit waiting for this person's signature.
+YOUR_TURN = "Your turn to sign"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -97,6 +103,11 @@ class VisitTableModel(QAbstractTableModel):
         track = self._tracks.get(visit.id)
         return track.progress if track is not None else VisitProgress(visit.status.value)
 
+    def your_turn(self, visit: Visit) -> bool:
+        """Whether the visit's report waits for the signature of the person using this laptop."""
+        track = self._tracks.get(visit.id)
+        return track is not None and track.your_turn
+
     def review_ids(self) -> set[str]:
         """The current reviews of the visits shown."""
         return {t.review_id for t in self._tracks.values() if t.review_id is not None}
@@ -109,7 +120,7 @@ class VisitTableModel(QAbstractTableModel):
         if visit.title:
             return visit.title
         title = self._kind_titles.get(visit.framework_id)
-        return title or visit.framework_id.replace("-", " ").replace("_", " ").capitalize()
+        return title or readable_key(visit.framework_id)
 
     def team_text(self, visit: Visit) -> str:
         """'Sam Patel (lead), Jo Evans'; the lead first."""
@@ -148,11 +159,18 @@ class VisitTableModel(QAbstractTableModel):
             if column == KIND:
                 return self.kind_title(visit)
             if column == STATUS:
-                return self.progress(visit).label
+                return YOUR_TURN if self.your_turn(visit) else self.progress(visit).label
             if column == TEAM:
                 return self.team_text(visit)
         if role == Qt.ItemDataRole.ToolTipRole and column == TEAM:
             return self.team_text(visit)
+        if role == Qt.ItemDataRole.ToolTipRole and column == STATUS and self.your_turn(visit):
+            return (
+                f"{self.progress(visit).label}: the report waits for your signature. Open the "
+                "visit and choose Sign report… on its Sign-off check page."
+            )
+        if role == YourTurnRole:
+            return self.your_turn(visit)
         if role == StatusRole:
             return self.progress(visit)
         if role == VisitRole:

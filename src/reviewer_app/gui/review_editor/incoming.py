@@ -24,18 +24,14 @@ from reviewer_app.domain.review import (
     Judgement,
     Review,
 )
-from reviewer_app.domain.review_progress import FOLLOW_UP_SECTION
-from reviewer_app.gui.review_editor.actions_page import FollowUpPage
-from reviewer_app.gui.review_editor.section_page import SectionPage
+from reviewer_app.services.review_draft import change_notice
 from reviewer_app.services.review_session import evidence_notes
 
 if TYPE_CHECKING:
     from reviewer_app.domain.changes import ReviewChanges
-    from reviewer_app.gui.review_editor.editor import ReviewEditor
+    from reviewer_app.gui.review_editor.view import EditorView
+    from reviewer_app.gui.review_editor.writes import EditorChanges
     from reviewer_app.services.review_session import ReviewContext
-
-#: How long the notice of a colleague's change stays in the status bar.
-NOTICE_MS = 15_000
 
 
 @dataclass(slots=True)
@@ -52,20 +48,22 @@ class Arrived:
 
 
 class IncomingChanges:
-    """Reads and shows, in one open :class:`ReviewEditor`, what the change feed announces."""
+    """Reads and shows, in one open review (its :class:`EditorView` and the records its
+    :class:`EditorChanges` hold), what the change feed announces."""
 
-    def __init__(self, editor: ReviewEditor) -> None:
-        self.editor = editor
+    def __init__(self, view: EditorView, edits: EditorChanges) -> None:
+        self.view = view
+        self.edits = edits
 
     def review_changed(self, changes: ReviewChanges) -> None:
-        editor, ctx = self.editor, self.editor.ctx
-        if ctx is None or editor.is_closed or changes.review_id != ctx.review.id:
+        ctx = self.edits.ctx
+        if ctx is None or self.view.is_closed or changes.review_id != ctx.review.id:
             return
         if not changes.pulled:
             return  # this laptop's own writes: the editor shows them already
-        workspace, review = editor.workspace, ctx.review
+        workspace, review = self.edits.workspace, ctx.review
         reviews, kinds, wanted = workspace.reviews, changes.kinds, changes.fields
-        notes_ready = editor.notes_ready
+        notes_ready = self.view.notes_ready
 
         def read() -> Arrived:
             found = Arrived()
@@ -86,129 +84,60 @@ class IncomingChanges:
                 found.follow_ups = reviews.follow_ups(review.id)
             return found
 
-        self.editor.tasks.run(
-            read, on_done=lambda found: self._arrived(ctx, found), context=self.editor
+        self.edits.tasks.run(
+            read, on_done=lambda found: self._arrived(ctx, found), context=self.edits.saver
         )
 
     def _arrived(self, ctx: ReviewContext, found: Arrived) -> None:
-        if ctx is not self.editor.ctx:
+        draft = self.edits.draft
+        if draft is None or ctx is not draft.ctx:
             return  # the editor was rebuilt meanwhile: it read everything afresh
+        view = self.view
         told: list[tuple[str, str]] = []
-        for stored_id in self.editor.changes.fields_arrived(ctx, found.fields):
+        for stored_id in self.edits.fields_arrived(ctx, found.fields):
             told.append((found.fields[stored_id].author_id, ctx.framework.field_title(stored_id)))
         if found.judgements is not None:
-            told += self._judgements(ctx, found.judgements)
+            new = draft.judgements_arrived(found.judgements)
+            for criterion_id in {j.criterion_id for j in new}:
+                view.show_levels(criterion_id)  # a page not built is drawn when it is
+            titles = {c.id: c.title for c in ctx.framework.criteria()}
+            told += [
+                (j.author_id, f"the judgement on {titles.get(j.criterion_id, '?')}") for j in new
+            ]
         if found.notes is not None:
-            told += self._notes(ctx, found.notes)
+            added, gone = draft.notes_arrived(found.notes)
+            for note in added:
+                view.note_added(note)
+            for note in gone:
+                view.note_removed(note.id)
+            if added or gone:
+                view.notes_changed()
+            told += [(n.author_id, "an evidence note") for n in added]
+            told += [("", "an evidence note was withdrawn") for _ in gone]
         if found.attachments is not None:
-            told += self._attachments(ctx, found.attachments)
+            added_files, gone_files = draft.attachments_arrived(found.attachments)
+            for attachment in added_files:
+                view.attachment_added(attachment)
+            for attachment in gone_files:
+                view.attachment_removed(attachment.id)
+            told += [(a.author_id, a.filename) for a in added_files]
         if found.actions is not None:
-            told += self._actions(ctx, found.actions)
+            added_actions, gone_actions = draft.actions_arrived(found.actions)
+            for action in added_actions:
+                view.action_added(action)
+            for action in gone_actions:
+                view.action_removed(action.id)
+            told += [(a.created_by, f"the action “{a.text}”") for a in added_actions]
+            told += [("", f"the action “{a.text}” was withdrawn") for a in gone_actions]
         if found.follow_ups is not None:
-            told += self._follow_ups(ctx, found.follow_ups)
-        if found.review is not None and found.review != ctx.review:
-            ctx.review = found.review
-            self.editor.update_lock()
+            for follow_up in draft.follow_ups_arrived(found.follow_ups):
+                action_id = follow_up.action_id
+                if not self.edits.saver.waiting(f"follow-up:{action_id}"):
+                    view.show_follow_up(action_id, follow_up.outcome, follow_up.evidence)
+                told.append((follow_up.author_id, "a follow-up of an earlier action"))
+        if found.review is not None and draft.review_arrived(found.review):
+            view.update_lock()
             told.append(("", f"the review is now {found.review.state.label.lower()}"))
         if told:
-            self.editor.refresh_progress()
-            self._tell(ctx, told)
-
-    # ------------------------------------------------------------------ records
-
-    def _judgements(self, ctx: ReviewContext, stored: list[Judgement]) -> list[tuple[str, str]]:
-        known = {j.id for j in ctx.judgements}
-        new = [j for j in stored if j.id not in known]
-        if not new:
-            return []
-        ctx.judgements.extend(new)
-        ctx.judgements.sort(key=lambda j: (j.created_at, j.id))
-        titles = {c.id: c.title for c in ctx.framework.criteria()}
-        for criterion_id in {j.criterion_id for j in new}:
-            card = self._built_card(criterion_id)
-            if card is not None:
-                self.editor.show_card_levels(card)
-        return [(j.author_id, f"the judgement on {titles.get(j.criterion_id, '?')}") for j in new]
-
-    def _built_card(self, criterion_id: str):  # -> CriterionCard | None
-        for page in self.editor.pages.values():
-            if isinstance(page, SectionPage) and criterion_id in page.cards:
-                return page.cards[criterion_id]
-        return None  # a page not built yet is drawn from the records when it is
-
-    def _notes(self, ctx: ReviewContext, stored: list[EvidenceNote]) -> list[tuple[str, str]]:
-        model = self.editor.notes_model
-        shown = {n.id for n in model.notes()}
-        current = {n.id for n in stored}
-        added = [n for n in stored if n.id not in shown]
-        gone = [n for n in model.notes() if n.id not in current]
-        for note in added:
-            model.add(note)
-        for note in gone:
-            model.remove(note.id)
-        if not added and not gone:
-            return []
-        ctx.notes = model.notes()
-        self.editor.changes.after_notes_changed()
-        told = [(n.author_id, "an evidence note") for n in added]
-        return told + [("", "an evidence note was withdrawn") for _ in gone]
-
-    def _attachments(self, ctx: ReviewContext, stored: list[Attachment]) -> list[tuple[str, str]]:
-        model = self.editor.attachments_model
-        shown = {a.id for a in ctx.attachments}
-        current = {a.id for a in stored}
-        added = [a for a in stored if a.id not in shown]
-        for attachment in added:
-            model.add(attachment)
-        for attachment in [a for a in ctx.attachments if a.id not in current]:
-            model.remove(attachment.id)
-        ctx.attachments[:] = list(stored)
-        return [(a.author_id, a.filename) for a in added]
-
-    def _actions(self, ctx: ReviewContext, stored: list[Action]) -> list[tuple[str, str]]:
-        model = self.editor.actions_model
-        shown = {a.id for a in model.actions()}
-        current = {a.id for a in stored}
-        added = [a for a in stored if a.id not in shown]
-        gone = [a for a in model.actions() if a.id not in current]
-        for action in added:
-            model.add(action)
-        for action in gone:
-            model.remove(action.id)
-        ctx.actions[:] = model.actions()
-        told = [(a.created_by, f"the action “{a.text}”") for a in added]
-        return told + [("", f"the action “{a.text}” was withdrawn") for a in gone]
-
-    def _follow_ups(
-        self, ctx: ReviewContext, stored: list[ActionFollowUp]
-    ) -> list[tuple[str, str]]:
-        known = {f.id for f in ctx.follow_ups}
-        new = [f for f in stored if f.id not in known]
-        if not new:
-            return []
-        ctx.follow_ups[:] = sorted([*ctx.follow_ups, *new], key=lambda f: (f.recorded_at, f.id))
-        page = self.editor.pages.get(FOLLOW_UP_SECTION)
-        told = []
-        for follow_up in new:
-            action_id = follow_up.action_id
-            typing = self.editor.saver.waiting(f"follow-up:{action_id}")
-            if isinstance(page, FollowUpPage) and action_id in page.rows and not typing:
-                page.rows[action_id].show_follow_up(follow_up.outcome, follow_up.evidence)
-            told.append((follow_up.author_id, "a follow-up of an earlier action"))
-        return told
-
-    # ------------------------------------------------------------------ notice
-
-    def _tell(self, ctx: ReviewContext, changes: list[tuple[str, str]]) -> None:
-        """A short notice of who changed what (in the status bar, for a while)."""
-        by_person: dict[str, list[str]] = {}
-        for author_id, what in changes:
-            by_person.setdefault(author_id, []).append(what)
-        parts = []
-        for author_id, whats in by_person.items():
-            if author_id:
-                parts.append(f"{ctx.name_of(author_id)} changed {', '.join(whats)}")
-            else:
-                parts.append(", ".join(whats))
-        text = "; ".join(parts)
-        self.editor.statusBar().showMessage(f"{text[:1].upper()}{text[1:]}.", NOTICE_MS)
+            view.refresh_progress()
+            view.show_notice(change_notice(told, ctx.name_of))

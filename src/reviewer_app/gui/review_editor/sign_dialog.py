@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.wording import mid_sentence
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor.report_windows import (
     BeforeWork,
@@ -43,6 +44,7 @@ from reviewer_app.gui.review_editor.report_windows import (
     report_file_name,
     suggested_path,
 )
+from reviewer_app.gui.screen_fit import fit_window
 
 if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
@@ -85,7 +87,7 @@ class SignReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sign report")
         self.setObjectName("signReportDialog")
-        self.resize(640, 600)
+        fit_window(self, "signReportDialog", (640, 600))
         self.tasks = tasks
         self.service = service
         self.visit_id = visit_id
@@ -108,6 +110,12 @@ class SignReportDialog(QDialog):
         self.order_list = QListWidget(self)
         self.order_list.setObjectName("signingOrder")
         self.order_list.setAccessibleName("Who signs, in order")
+        self.order_note = QLabel(self)
+        self.order_note.setObjectName("signOrderNote")
+        self.order_note.setProperty("role", "muted")
+        self.order_note.setWordWrap(True)
+        self.order_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.order_note.setVisible(False)
         self.turn = QLabel(self)
         self.turn.setObjectName("signTurn")
         self.turn.setWordWrap(True)
@@ -147,6 +155,7 @@ class SignReportDialog(QDialog):
         order_label = QLabel("Signatures, in the order they are given:", self)
         layout.addWidget(order_label)
         layout.addWidget(self.order_list, 1)
+        layout.addWidget(self.order_note)
         layout.addWidget(self.turn)
         key_row = QFormLayout()
         self.passphrase_label = QLabel("Signing key &passphrase:", self)
@@ -233,11 +242,15 @@ class SignReportDialog(QDialog):
     def show_status(self, status: SignOffStatus) -> None:
         self.status = status
         self.summary.setText(status.summary)
+        self.order_note.setText(status.any_order_note)
+        self.order_note.setVisible(bool(status.any_order_note))
         self.order_list.clear()
         for slot in status.slots:
-            who = f"{slot.order}. {slot.person_name}, {slot.role_label.lower()}"
+            who = f"{slot.order}. {slot.person_name}, {mid_sentence(slot.role_label)}"
             if slot.signed_at is not None:
                 text = f"✓  {who}: signed on {_when(slot.signed_at)}"
+            elif slot.is_next and slot.any_order:
+                text = f"→  {who}: may sign now"
             elif slot.is_next:
                 text = f"→  {who}: signs next"
             else:
@@ -250,7 +263,7 @@ class SignReportDialog(QDialog):
             self.order_list.addItem(item)
         if status.my_turn:
             upcoming = status.next_slot
-            role = upcoming.role_label.lower() if upcoming is not None else ""
+            role = mid_sentence(upcoming.role_label) if upcoming is not None else ""
             self.turn.setText(f"It is your turn to sign, as {role}.")
         elif status.complete:
             self.turn.setText("Every signature is on it: open or export the signed report below.")

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "trust_root",
     "oversight",
+    "cadence",
+    "board",
     "data_out",
     "schools",
     "people",
@@ -32,6 +35,7 @@ AREAS = (
     "enrolment",
     "devices",
     "audit_log",
+    "retention",
     "fallback",
 )
 

@@ -28,6 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Home", "/console", allow=None),
     NavItem("Overview", "/console/overview", allow=None),
     NavItem("Actions", "/console/actions", allow=None),
+    NavItem("Cadence", "/console/cadence", allow=None),
     NavItem("Signed reports", "/console/reports", allow=None),
     NavItem("Data out", "/console/data", allow=None),
     NavItem("Schools", "/console/schools"),

@@ -133,10 +133,13 @@ def test_two_day_peer_review_areas_scale_and_sign_off(installed: FrameworkLibrar
     safeguarding = review.scale_for(review.criterion("safeguarding"))
     assert safeguarding is not None
     assert [lvl.label for lvl in safeguarding.levels] == ["Met", "Not met"]
-    assert [(s.role, s.who) for s in review.sign_off] == [
-        (Role.PEER_REVIEWER, "each"),
-        (Role.LEAD_REVIEWER, "one"),
+    assert [(s.role, s.who, s.order) for s in review.sign_off] == [
+        (Role.PEER_REVIEWER, "each", "any_order"),
+        (Role.LEAD_REVIEWER, "one", "in_order"),
     ]
+    # Version 2, which earlier reviews keep, still has the peers sign in the team's order.
+    earlier = installed.get("two-day-peer-review", "2")
+    assert [s.order for s in earlier.sign_off] == ["in_order", "in_order"]
     fields = dict(review.all_fields())
     assert fields["enquiry-question"].required
     assert fields["day-plan"].kind == "table"

@@ -1,0 +1,814 @@
+"""Retention: how long the trust keeps each kind of record, legal holds, and the purge.
+
+The schedule and its sources are in ``docs/data-protection/retention.md``. A visit is the unit
+of purge: when the end of the academic year of its last day plus the period of its framework
+has passed, and no legal hold covers its school or any of its reviews, the visit, its reviews
+and everything they hold (records, answers, conflicts, the feed, signed reports) leave the
+database, and the files only they used leave the blob store. What went is kept as a minimal
+tombstone (ids, counts and file hashes, the rule, when and by whom; never content), signed
+with the server's tombstone key (Ed25519, :class:`TombstoneKey`), so that a later reader can
+tell the record was not edited. Laptops receive the purged review ids in the handshake and
+remove their copies (:mod:`reviewer_app.services.local_expiry`).
+
+Audit log entries older than their period are purged the same way (one tombstone per run).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from reviewer_app.domain.canonical import canonical_json, sha256_hex
+from reviewer_app.domain.errors import NotFoundError, ReviewerError, ValidationError
+from reviewer_app.domain.ids import new_id
+from reviewer_app.server import audit, models
+from reviewer_app.server.audit import SYSTEM, Actor
+
+log = logging.getLogger(__name__)
+
+REVIEWS = "reviews"
+SAFEGUARDING_REVIEWS = "safeguarding reviews"
+AUDIT_LOG = "audit log"
+LAPTOP_COPIES = "laptop copies"
+#: A framework's own period: ``framework:<framework id>``.
+FRAMEWORK_SCOPE = "framework:"
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    """A scope's default period and where it comes from (said wherever the rule is shown)."""
+
+    period: int
+    unit: str
+    source: str
+
+
+#: The defaults, from the IRMS Information Management Toolkit for Schools (see the docs page,
+#: which gives each line and reasoning; the trust checks them against its own edition).
+DEFAULTS: dict[str, Default] = {
+    REVIEWS: Default(
+        6,
+        "years",
+        "IRMS toolkit for schools: school improvement and self-evaluation records, "
+        "current year + 6 years",
+    ),
+    SAFEGUARDING_REVIEWS: Default(
+        10,
+        "years",
+        "IRMS toolkit for schools and KCSIE: safeguarding records about staff are kept 10 "
+        "years at least (allegations: retirement age or 10 years); kept longer than other "
+        "reviews because an audit may be evidence in a later case",
+    ),
+    AUDIT_LOG: Default(
+        6, "years", "UK GDPR accountability; Limitation Act 1980 six-year period for claims"
+    ),
+    LAPTOP_COPIES: Default(
+        365,
+        "days",
+        "storage limitation (UK GDPR Art. 5(1)(e)): the server keeps the record; a laptop "
+        "needs only current work",
+    ),
+}
+_LIMITS = {"years": (1, 100), "days": (1, 3650)}
+#: Reviews older than this many days are dropped only if synced and signed; the laptop reads it.
+_MAX_TOMBSTONES_IN_HANDSHAKE = 5000
+
+
+# ---------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    scope: str
+    label: str
+    period: int
+    unit: str
+    source: str
+    #: True when the trust set it (else the default applies).
+    set_by_trust: bool
+
+    @property
+    def text(self) -> str:
+        period = f"{self.period} {self.unit if self.period != 1 else self.unit[:-1]}"
+        return f"{self.label}: {period}"
+
+
+def _label(session: Session, scope: str) -> str:
+    if scope.startswith(FRAMEWORK_SCOPE):
+        framework_id = scope.removeprefix(FRAMEWORK_SCOPE)
+        framework = session.get(models.Framework, framework_id)
+        return f"Reviews with {(framework.title if framework else '') or framework_id}"
+    return scope[:1].upper() + scope[1:]
+
+
+def _check_scope(session: Session, scope: str) -> Default:
+    if scope in DEFAULTS:
+        return DEFAULTS[scope]
+    if scope.startswith(FRAMEWORK_SCOPE):
+        framework_id = scope.removeprefix(FRAMEWORK_SCOPE)
+        framework = session.get(models.Framework, framework_id)
+        if framework is None:
+            raise NotFoundError(
+                f"There is no framework {framework_id}, so it cannot have a retention period.",
+                hint="'reviewer-app-server admin retention show' lists the frameworks.",
+            )
+        return DEFAULTS[SAFEGUARDING_REVIEWS if framework.safeguarding else REVIEWS]
+    known = ", ".join(f"'{s}'" for s in DEFAULTS)
+    raise ValidationError(
+        f"'{scope}' is not something with a retention period.",
+        hint=f"Use one of {known}, or 'framework:ID' for one framework.",
+    )
+
+
+def rule(session: Session, trust_id: str, scope: str) -> Rule:
+    """The period in force for ``scope`` (the trust's, else the default)."""
+    default = _check_scope(session, scope)
+    row = session.get(models.RetentionRule, (trust_id, scope))
+    if row is None and scope.startswith(FRAMEWORK_SCOPE):
+        # A framework without its own period follows the reviews (or safeguarding) line.
+        framework = session.get(models.Framework, scope.removeprefix(FRAMEWORK_SCOPE))
+        general = SAFEGUARDING_REVIEWS if framework and framework.safeguarding else REVIEWS
+        inherited = rule(session, trust_id, general)
+        return Rule(
+            scope, _label(session, scope), inherited.period, inherited.unit, f"as {general}", False
+        )
+    if row is None:
+        return Rule(
+            scope, _label(session, scope), default.period, default.unit, default.source, False
+        )
+    return Rule(
+        scope,
+        _label(session, scope),
+        row.period,
+        default.unit,
+        f"set by {row.set_by} on {row.set_at:%d %B %Y}",
+        True,
+    )
+
+
+def rules(session: Session, trust_id: str) -> list[Rule]:
+    """Every scope's period: the general lines, then each framework."""
+    scopes = list(DEFAULTS)
+    scopes += [
+        FRAMEWORK_SCOPE + f
+        for f in session.exec(select(models.Framework.id).order_by(col(models.Framework.id)))
+    ]
+    return [rule(session, trust_id, scope) for scope in scopes]
+
+
+def set_rule(
+    session: Session, trust_id: str, scope: str, period: int | None, *, actor: Actor = SYSTEM
+) -> Rule:
+    """Set the trust's period for ``scope`` (``None``: back to the default)."""
+    default = _check_scope(session, scope)
+    _need_trust(session, trust_id)
+    row = session.get(models.RetentionRule, (trust_id, scope))
+    if period is None:
+        if row is not None:
+            session.delete(row)
+        what = "the default"
+    else:
+        low, high = _LIMITS[default.unit]
+        if not low <= period <= high:
+            raise ValidationError(
+                f"A retention period for {scope} of {period} {default.unit} is out of range.",
+                hint=f"Give from {low} to {high} {default.unit}.",
+            )
+        if row is None:
+            row = models.RetentionRule(
+                trust_id=trust_id,
+                scope=scope,
+                period=period,
+                set_by=actor.name[:200],
+                set_at=datetime.now(UTC),
+            )
+        row.period, row.set_by, row.set_at = period, actor.name[:200], datetime.now(UTC)
+        session.add(row)
+        what = f"{period} {default.unit}"
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "retention.set",
+        f"Set the retention period of {scope} to {what}",
+        trust_id=trust_id,
+        subject_id=scope[:128],
+    )
+    return rule(session, trust_id, scope)
+
+
+def laptop_keep_days(session: Session, trust_id: str) -> int:
+    """How long a laptop keeps a synced and signed review (days after its last signature)."""
+    return rule(session, trust_id, LAPTOP_COPIES).period
+
+
+def _need_trust(session: Session, trust_id: str) -> models.Trust:
+    trust = session.get(models.Trust, trust_id)
+    if trust is None:
+        raise NotFoundError(f"There is no trust {trust_id}.", hint="Check the id and retry.")
+    return trust
+
+
+# ---------------------------------------------------------------------- legal holds
+
+
+def place_hold(
+    session: Session,
+    trust_id: str,
+    *,
+    school_id: str | None = None,
+    review_id: str | None = None,
+    reason: str,
+    actor: Actor = SYSTEM,
+) -> models.LegalHold:
+    """Stop any purge of a school's reviews (or of one review) until the hold is lifted."""
+    _need_trust(session, trust_id)
+    if (school_id is None) == (review_id is None):
+        raise ValidationError(
+            "A legal hold is on one school or on one review.",
+            hint="Give --school SCHOOL or --review REVIEW.",
+        )
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError(
+            "A legal hold needs its reason (an inquiry, a claim, a request).", hint="Give --reason."
+        )
+    if school_id is not None:
+        school = session.get(models.School, school_id)
+        if school is None or school.trust_id != trust_id:
+            raise NotFoundError(
+                f"There is no school {school_id} in this trust.", hint="Check the id and retry."
+            )
+        what = f"the school {school.name}"
+    else:
+        review = session.get(models.Review, review_id)
+        if review is None or _trust_of_review(session, review) != trust_id:
+            raise NotFoundError(
+                f"There is no review {review_id} in this trust.", hint="Check the id and retry."
+            )
+        what = f"the review {review_id}"
+    hold = models.LegalHold(
+        id=new_id(),
+        trust_id=trust_id,
+        school_id=school_id,
+        review_id=review_id,
+        reason=reason[:500],
+        placed_by=actor.name[:200],
+        placed_at=datetime.now(UTC),
+    )
+    session.add(hold)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "retention.hold_placed",
+        f"Placed a legal hold on {what}: {reason}",
+        trust_id=trust_id,
+        subject_id=hold.id,
+    )
+    return hold
+
+
+def lift_hold(session: Session, hold_id: str, *, actor: Actor = SYSTEM) -> models.LegalHold:
+    hold = session.get(models.LegalHold, hold_id)
+    if hold is None or hold.lifted_at is not None:
+        raise NotFoundError(
+            f"There is no legal hold {hold_id} in force.",
+            hint="'reviewer-app-server admin retention holds' lists them.",
+        )
+    hold.lifted_at, hold.lifted_by = datetime.now(UTC), actor.name[:200]
+    session.add(hold)
+    audit.record(
+        session,
+        actor,
+        "retention.hold_lifted",
+        f"Lifted the legal hold placed {hold.placed_at:%d %B %Y} ({hold.reason})",
+        trust_id=hold.trust_id,
+        subject_id=hold.id,
+    )
+    return hold
+
+
+def holds(session: Session, trust_id: str) -> list[models.LegalHold]:
+    """The holds in force, oldest first."""
+    return list(
+        session.exec(
+            select(models.LegalHold)
+            .where(models.LegalHold.trust_id == trust_id, col(models.LegalHold.lifted_at).is_(None))
+            .order_by(col(models.LegalHold.placed_at))
+        )
+    )
+
+
+def hold_text(session: Session, hold: models.LegalHold) -> str:
+    if hold.school_id is not None:
+        school = session.get(models.School, hold.school_id)
+        what = school.name if school else hold.school_id
+    else:
+        what = f"review {hold.review_id}"
+    return f"{what}: {hold.reason} (placed by {hold.placed_by} on {hold.placed_at:%d %B %Y})"
+
+
+def _trust_of_review(session: Session, review: models.Review) -> str | None:
+    visit = session.get(models.Visit, review.visit_id)
+    school = session.get(models.School, visit.school_id) if visit else None
+    return school.trust_id if school else None
+
+
+# ---------------------------------------------------------------------- the plan
+
+
+def academic_year_end(day: date) -> date:
+    """31 August of the academic year ``day`` falls in (September starts the next)."""
+    return date(day.year if day.month <= 8 else day.year + 1, 8, 31)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class DueVisit:
+    """A visit whose period has run out: what would go, and why."""
+
+    visit_id: str
+    school_id: str
+    school_name: str
+    framework_id: str
+    framework_title: str
+    last_day: date
+    due_since: date
+    rule: Rule
+    review_ids: tuple[str, ...]
+    rows: dict[str, int]
+    files: tuple[str, ...]
+    #: The holds that keep it (empty: it goes).
+    held_by: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> str:
+        return (
+            f"{self.rule.text} after the end of the academic year of "
+            f"{self.last_day:%d %B %Y}; due since {self.due_since:%d %B %Y}"
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.school_name}: {self.framework_title} visit of {self.last_day:%d %B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    trust_id: str
+    today: date
+    due: list[DueVisit] = field(default_factory=list)
+    held: list[DueVisit] = field(default_factory=list)
+    audit_cutoff: date | None = None
+    audit_entries: int = 0
+    audit_rule: Rule | None = None
+
+    def lines(self) -> list[str]:
+        """What would go and why, then what a hold keeps (the dry run's output)."""
+        out = [f"Due for deletion on {self.today:%d %B %Y} under the retention schedule:"]
+        if not self.due and not self.audit_entries:
+            out.append("  nothing")
+        for item in self.due:
+            files = f", {len(item.files)} file(s)" if item.files else ""
+            records = sum(item.rows.values())
+            out.append(
+                f"  {item.label} ({len(item.review_ids)} review(s), {records} row(s)"
+                f"{files}): {item.why}"
+            )
+        if self.audit_entries and self.audit_rule and self.audit_cutoff:
+            out.append(
+                f"  {self.audit_entries} audit log entr"
+                f"{'y' if self.audit_entries == 1 else 'ies'} from before "
+                f"{self.audit_cutoff:%d %B %Y}: {self.audit_rule.text}"
+            )
+        if self.held:
+            out.append("Kept by a legal hold although due:")
+            for item in self.held:
+                out.append(f"  {item.label}: {'; '.join(item.held_by)}")
+        return out
+
+
+_REVIEW_TABLES: tuple[type[Any], ...] = (
+    models.ChangeLog,
+    models.AppliedOp,
+    models.Record,
+    models.FieldState,
+    models.Conflict,
+)
+
+
+def plan(session: Session, trust_id: str, today: date | None = None) -> Plan:
+    """What the schedule says must go on ``today`` (nothing is changed)."""
+    _need_trust(session, trust_id)
+    today = today or datetime.now(UTC).date()
+    in_force = holds(session, trust_id)
+    due: list[DueVisit] = []
+    held: list[DueVisit] = []
+    visits = session.exec(
+        select(models.Visit, models.School)
+        .join(models.School, col(models.School.id) == col(models.Visit.school_id))
+        .where(models.School.trust_id == trust_id)
+        .order_by(col(models.Visit.planned_end), col(models.Visit.id))
+    ).all()
+    rules_by_framework: dict[str, Rule] = {}
+    for visit, school in visits:
+        if visit.framework_id not in rules_by_framework:
+            rules_by_framework[visit.framework_id] = rule(
+                session, trust_id, FRAMEWORK_SCOPE + visit.framework_id
+            )
+        applies = rules_by_framework[visit.framework_id]
+        due_since = _add_years(academic_year_end(visit.planned_end), applies.period)
+        if today <= due_since:
+            continue
+        item = _due_visit(session, visit, school, applies, due_since + timedelta(days=1))
+        holding = tuple(
+            hold_text(session, h)
+            for h in in_force
+            if h.school_id == school.id
+            or (h.review_id is not None and h.review_id in item.review_ids)
+        )
+        if holding:
+            held.append(_with_holds(item, holding))
+        else:
+            due.append(item)
+    audit_rule = rule(session, trust_id, AUDIT_LOG)
+    cutoff = _add_years(today, -audit_rule.period)
+    entries = session.exec(
+        select(func.count())
+        .select_from(models.AuditEvent)
+        .where(
+            models.AuditEvent.trust_id == trust_id,
+            col(models.AuditEvent.at) < datetime.combine(cutoff, time(), tzinfo=UTC),
+        )
+    ).one()
+    return Plan(trust_id, today, due, held, cutoff, int(entries), audit_rule)
+
+
+def _with_holds(item: DueVisit, holding: tuple[str, ...]) -> DueVisit:
+    from dataclasses import replace
+
+    return replace(item, held_by=holding)
+
+
+def _due_visit(
+    session: Session, visit: models.Visit, school: models.School, applies: Rule, due_since: date
+) -> DueVisit:
+    reviews = tuple(
+        session.exec(
+            select(models.Review.id)
+            .where(models.Review.visit_id == visit.id)
+            .order_by(col(models.Review.id))
+        )
+    )
+    rows: dict[str, int] = {}
+    for table in _REVIEW_TABLES:
+        count = session.exec(
+            select(func.count()).select_from(table).where(col(table.review_id).in_(reviews))
+        ).one()
+        if count:
+            rows[table.__tablename__] = int(count)
+    rows["review"] = len(reviews)
+    rows["visit_reviewer"] = int(
+        session.exec(
+            select(func.count())
+            .select_from(models.VisitReviewer)
+            .where(models.VisitReviewer.visit_id == visit.id)
+        ).one()
+    )
+    rows["visit"] = 1
+    files = _files_only_of(session, reviews)
+    framework = session.get(models.Framework, visit.framework_id)
+    return DueVisit(
+        visit_id=visit.id,
+        school_id=school.id,
+        school_name=school.name,
+        framework_id=visit.framework_id,
+        framework_title=(framework.title if framework else "") or visit.framework_id,
+        last_day=visit.planned_end,
+        due_since=due_since,
+        rule=applies,
+        review_ids=reviews,
+        rows={k: v for k, v in rows.items() if v},
+        files=files,
+    )
+
+
+def _files_only_of(session: Session, review_ids: Sequence[str]) -> tuple[str, ...]:
+    """The files (SHA-256) the reviews' records use and no other review's record does."""
+    used = set(
+        session.exec(
+            select(models.Record.blob_sha256).where(
+                col(models.Record.review_id).in_(review_ids),
+                col(models.Record.blob_sha256).is_not(None),
+            )
+        )
+    )
+    if not used:
+        return ()
+    elsewhere = set(
+        session.exec(
+            select(models.Record.blob_sha256).where(
+                col(models.Record.blob_sha256).in_(used),
+                col(models.Record.review_id).not_in(review_ids),
+            )
+        )
+    )
+    return tuple(sorted(str(s) for s in used - elsewhere))
+
+
+# ---------------------------------------------------------------------- the tombstone key
+
+
+class TombstoneKey:
+    """The server's Ed25519 key that signs tombstones, kept in ``folder`` (made on first use).
+
+    The private key file is readable by its owner only; the public key beside it is what a
+    DPO keeps to check tombstones elsewhere (``openssl pkeyutl -verify`` or this module).
+    """
+
+    NAME = "tombstone-signing-key.pem"
+    PUBLIC_NAME = "tombstone-signing-key.pub.pem"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _private(self) -> Any:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        path = self.folder / self.NAME
+        try:
+            if path.is_file():
+                key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+                if not isinstance(key, Ed25519PrivateKey):
+                    raise ValueError("not an Ed25519 key")
+                return key
+            self.folder.mkdir(parents=True, exist_ok=True)
+            key = Ed25519PrivateKey.generate()
+            pem = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(pem)
+            (self.folder / self.PUBLIC_NAME).write_bytes(
+                key.public_key().public_bytes(
+                    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+            )
+            return key
+        except OSError as exc:
+            raise ReviewerError(
+                f"The tombstone signing key {path} cannot be read or written ({exc.strerror}).",
+                hint="Check the data folder's permissions; nothing was purged.",
+            ) from exc
+        except ValueError as exc:
+            raise ReviewerError(
+                f"The tombstone signing key {path} is not an Ed25519 private key in PEM.",
+                hint="Restore it from the server's backup; nothing was purged.",
+            ) from exc
+
+    def public_key(self) -> Any:
+        from cryptography.hazmat.primitives import serialization
+
+        path = self.folder / self.PUBLIC_NAME
+        if path.is_file():
+            return serialization.load_pem_public_key(path.read_bytes())
+        return self._private().public_key()
+
+    def key_id(self) -> str:
+        from cryptography.hazmat.primitives import serialization
+
+        raw = self.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        return sha256_hex(raw)[:32]
+
+    def sign(self, content: dict[str, Any]) -> str:
+        return base64.b64encode(self._private().sign(canonical_json(content))).decode("ascii")
+
+    def verifies(self, tombstone: models.RetentionTombstone) -> bool:
+        """Whether the tombstone's signature holds for its content (and its columns agree)."""
+        from cryptography.exceptions import InvalidSignature
+
+        content = tombstone.content
+        if (
+            content.get("id") != tombstone.id
+            or content.get("review_ids") != tombstone.review_ids
+            or content.get("rule") != tombstone.rule
+            or content.get("subject_id") != tombstone.subject_id
+            or tombstone.key_id != self.key_id()
+        ):
+            return False
+        try:
+            self.public_key().verify(base64.b64decode(tombstone.signature), canonical_json(content))
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+# ---------------------------------------------------------------------- the purge
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    tombstones: list[models.RetentionTombstone]
+    #: Files to remove from the blob store once the transaction has committed.
+    files: list[str]
+    kept_by_holds: int
+
+
+def apply(
+    session: Session,
+    trust_id: str,
+    key: TombstoneKey,
+    *,
+    today: date | None = None,
+    actor: Actor = SYSTEM,
+) -> Purged:
+    """Purge what :func:`plan` lists as due, in the caller's transaction; one signed tombstone
+    per visit (and one for audit log entries). The caller removes :attr:`Purged.files` from
+    the blob store after committing (:func:`remove_files`)."""
+    todo = plan(session, trust_id, today)
+    key.key_id()  # a key that cannot be read or made stops the purge before anything goes
+    when = datetime.now(UTC)
+    tombstones: list[models.RetentionTombstone] = []
+    files: list[str] = []
+    for item in todo.due:
+        _purge_visit(session, item)
+        files.extend(item.files)
+        tombstones.append(
+            _tombstone(
+                session,
+                key,
+                trust_id,
+                "visit",
+                item.visit_id,
+                list(item.review_ids),
+                item.why,
+                when,
+                actor,
+                {
+                    "school_id": item.school_id,
+                    "framework_id": item.framework_id,
+                    "last_day": item.last_day.isoformat(),
+                    "due_since": item.due_since.isoformat(),
+                    "rows": item.rows,
+                    "files": list(item.files),
+                },
+            )
+        )
+    if todo.audit_entries and todo.audit_cutoff and todo.audit_rule:
+        before = datetime.combine(todo.audit_cutoff, time(), tzinfo=UTC)
+        session.execute(
+            delete(models.AuditEvent).where(
+                col(models.AuditEvent.trust_id) == trust_id, col(models.AuditEvent.at) < before
+            )
+        )
+        why = f"{todo.audit_rule.text} after the entry"
+        tombstones.append(
+            _tombstone(
+                session,
+                key,
+                trust_id,
+                "audit log",
+                f"before {todo.audit_cutoff}",
+                [],
+                why,
+                when,
+                actor,
+                {
+                    "rows": {"audit_event": todo.audit_entries},
+                    "before": todo.audit_cutoff.isoformat(),
+                },
+            )
+        )
+    if tombstones:
+        audit.record(
+            session,
+            actor,
+            "retention.purged",
+            f"Purged {len(todo.due)} visit(s) and their reviews, {len(files)} file(s) and "
+            f"{todo.audit_entries} old audit log entries under the retention schedule",
+            trust_id=trust_id,
+        )
+    session.flush()
+    return Purged(tombstones, files, len(todo.held))
+
+
+def _purge_visit(session: Session, item: DueVisit) -> None:
+    reviews = list(item.review_ids)
+    for table in _REVIEW_TABLES:
+        session.execute(delete(table).where(col(table.review_id).in_(reviews)))
+    session.execute(delete(models.Review).where(col(models.Review.id).in_(reviews)))
+    session.execute(
+        delete(models.VisitReviewer).where(col(models.VisitReviewer.visit_id) == item.visit_id)
+    )
+    session.execute(
+        delete(models.AppliedVisitOp).where(col(models.AppliedVisitOp.visit_id) == item.visit_id)
+    )
+    session.execute(delete(models.Visit).where(col(models.Visit.id) == item.visit_id))
+    if item.files:
+        session.execute(delete(models.Blob).where(col(models.Blob.sha256).in_(item.files)))
+
+
+def _tombstone(
+    session: Session,
+    key: TombstoneKey,
+    trust_id: str,
+    kind: str,
+    subject_id: str,
+    review_ids: list[str],
+    why: str,
+    when: datetime,
+    actor: Actor,
+    extra: dict[str, Any],
+) -> models.RetentionTombstone:
+    tombstone_id = new_id()
+    content: dict[str, Any] = {
+        "id": tombstone_id,
+        "trust_id": trust_id,
+        "kind": kind,
+        "subject_id": subject_id,
+        "review_ids": review_ids,
+        "rule": why[:500],
+        "purged_at": when.isoformat(),
+        "purged_by": actor.name[:200],
+        **extra,
+    }
+    row = models.RetentionTombstone(
+        id=tombstone_id,
+        trust_id=trust_id,
+        kind=kind,
+        subject_id=subject_id[:128],
+        review_ids=review_ids,
+        rule=why[:500],
+        purged_at=when,
+        purged_by=actor.name[:200],
+        content=content,
+        key_id=key.key_id(),
+        signature=key.sign(content),
+    )
+    session.add(row)
+    return row
+
+
+def remove_files(blob_root: Path, files: Iterable[str]) -> list[str]:
+    """Remove purged files from the blob store; returns sentences for any that could not go."""
+    from reviewer_app.server.blob_store import BlobStore
+
+    store = BlobStore(blob_root)
+    problems: list[str] = []
+    for sha256 in files:
+        path = store.path(sha256)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("A purged file could not be removed: %s", path)
+            problems.append(
+                f"The purged file {path} could not be removed ({exc.strerror}); remove it by hand."
+            )
+    return problems
+
+
+def tombstones(session: Session, trust_id: str) -> list[models.RetentionTombstone]:
+    return list(
+        session.exec(
+            select(models.RetentionTombstone)
+            .where(models.RetentionTombstone.trust_id == trust_id)
+            .order_by(col(models.RetentionTombstone.purged_at), col(models.RetentionTombstone.id))
+        )
+    )
+
+
+def purged_reviews(session: Session, trust_id: str) -> list[tuple[str, str, str]]:
+    """(review id, visit id, rule) of every purged review of the trust, newest first, for the
+    handshake (laptops remove their copies)."""
+    rows = session.exec(
+        select(models.RetentionTombstone)
+        .where(
+            models.RetentionTombstone.trust_id == trust_id,
+            models.RetentionTombstone.kind == "visit",
+        )
+        .order_by(col(models.RetentionTombstone.purged_at).desc())
+        .limit(_MAX_TOMBSTONES_IN_HANDSHAKE)
+    )
+    return [(r, t.subject_id, t.rule) for t in rows for r in t.review_ids]
