@@ -29,7 +29,9 @@ def closest_match(options: list[str], typed: str) -> int | None:
     """The index of the option that best completes ``typed``: the shortest one beginning with
     it, case ignored (ties go to the earlier option); None when nothing begins with it."""
     wanted = typed.casefold()
-    matches = [(len(text), row) for row, text in enumerate(options) if text.casefold().startswith(wanted)]
+    matches = [
+        (len(text), row) for row, text in enumerate(options) if text.casefold().startswith(wanted)
+    ]
     return min(matches)[1] if matches else None
 
 
@@ -110,7 +112,9 @@ class _SpaceKeepsSearching(QObject):
             view = watched.view()
             if isinstance(view, TypeAheadList) and view.searching():
                 before = view.currentIndex().row()
-                view.setCurrentIndex(view.model().index(watched.currentIndex(), 0, view.rootIndex()))
+                view.setCurrentIndex(
+                    view.model().index(watched.currentIndex(), 0, view.rootIndex())
+                )
                 view.keyboardSearch(" ")
                 if view.currentIndex().row() != before:
                     watched.setCurrentIndex(view.currentIndex().row())
@@ -137,7 +141,7 @@ def fit_drop_down(combo: QComboBox) -> None:
 class DropDownStyle(QProxyStyle):
     """The app's style (Fusion underneath) that fits every combo box as it is polished."""
 
-    def polish(self, target, /):  # type: ignore[override]  # Qt overloads: widget, palette, app
+    def polish(self, target, /):  # Qt overloads: widget, palette, application
         if isinstance(target, QComboBox) and not target.isEditable():
             fit_drop_down(target)
         return super().polish(target)

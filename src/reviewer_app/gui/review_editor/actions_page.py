@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import Framework
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
-from reviewer_app.gui.review_editor.field_widgets import DateLine, GrowingTextEdit, show_date
+from reviewer_app.gui.review_editor.field_widgets import (
+    CELL_PADDING_X,
+    CELL_PADDING_Y,
+    DateLine,
+    GrowingTextEdit,
+    show_date,
+)
+
+#: The item delegate's own margins either side of a cell's text, inside the style sheet padding.
+_TEXT_MARGINS = 8
 
 
 class ActionsModel(QAbstractTableModel):
@@ -212,7 +222,6 @@ class ActionsPage(QScrollArea):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.view.setMinimumHeight(160)
@@ -293,22 +302,57 @@ class ActionsPage(QScrollArea):
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
 
     #: Share of the width left after the short columns, for the columns that wrap.
-    _WRAPPING = {0: 0.42, 1: 0.18, 4: 0.25, 5: 0.15}
+    _WRAPPING: ClassVar[dict[int, float]] = {0: 0.42, 1: 0.18, 4: 0.24, 5: 0.16}
 
     def _fit_columns(self, *_args) -> None:
-        view, header = self.view, self.view.horizontalHeader()
-        width = view.viewport().width()
+        view, header, model = self.view, self.view.horizontalHeader(), self.view.model()
+        metrics = view.fontMetrics()
         fixed = 0
         for column in range(header.count()):
             if column not in self._WRAPPING:
                 wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
                 header.resizeSection(column, wanted)
                 fixed += wanted
-        room = max(0, width - fixed)
-        for column, share in self._WRAPPING.items():
-            least = header.sectionSizeHint(column)
-            header.resizeSection(column, max(least, int(room * share)))
-        view.resizeRowsToContents()
+        room = max(0, view.viewport().width() - fixed)
+        # A wrapping column is never narrower than its heading or its longest word; then
+        # each takes its share, and any excess comes off the columns with room to spare.
+        least = {}
+        for column in self._WRAPPING:
+            words = (
+                word
+                for row in range(model.rowCount())
+                for word in str(model.index(row, column).data() or "").split()
+            )
+            longest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+            least[column] = max(
+                header.sectionSizeHint(column), longest + CELL_PADDING_X + _TEXT_MARGINS
+            )
+        widths = {c: max(least[c], int(room * share)) for c, share in self._WRAPPING.items()}
+        excess = sum(widths.values()) - room
+        slack = {c: widths[c] - least[c] for c in widths}
+        if excess > 0 and sum(slack.values()) > 0:
+            total = sum(slack.values())
+            for column in widths:
+                widths[column] -= min(slack[column], -(-excess * slack[column] // total))
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its most wrapped cell (the delegate's own hint leaves out the
+        style sheet's cell padding, which cut the last line off)."""
+        view, model = self.view, self.view.model()
+        metrics = view.fontMetrics()
+        for row in range(model.rowCount()):
+            tallest = 0
+            for column in range(model.columnCount()):
+                text = str(model.index(row, column).data() or "")
+                width = max(1, view.columnWidth(column) - CELL_PADDING_X - _TEXT_MARGINS)
+                bounds = metrics.boundingRect(
+                    QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text
+                )
+                tallest = max(tallest, bounds.height())
+            view.setRowHeight(row, tallest + CELL_PADDING_Y + 4)
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.view.viewport() and event.type() == event.Type.Resize:

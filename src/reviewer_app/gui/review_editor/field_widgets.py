@@ -74,9 +74,7 @@ def _no_such_day(text: str, today: date) -> str | None:
     except ValueError:
         month_name = date(year, month, 1).strftime("%B")
         last = calendar.monthrange(year, month)[1]
-        return (
-            f"“{text}” is not a date: {month_name} {year} has {last} days. {DATE_EXAMPLES}"
-        )
+        return f"“{text}” is not a date: {month_name} {year} has {last} days. {DATE_EXAMPLES}"
     return None
 
 
