@@ -135,3 +135,35 @@ def test_a_bad_store_is_reported_by_the_background_opener(
     assert isinstance(error, ReviewerError)
     assert str(paths.demo_store_file) in str(error)
     assert opener.wait() is None
+
+
+def test_nothing_typed_lands_in_the_window_before_the_store_is_open(
+    qtbot: QtBot, paths: AppPaths
+) -> None:
+    """The window is on screen while the store opens (and its passphrase is asked): a
+    passphrase typed too early must not land in the school search box, in plain text."""
+    from PySide6.QtCore import Qt
+
+    from reviewer_app.app import start_shell
+    from reviewer_app.demo.demo_trust import open_demo_workspace
+    from reviewer_app.settings import Settings
+
+    shell = start_shell(paths, demo=True)
+    try:
+        window = shell.window
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.keyClicks(window.filter_edit, PASSPHRASE)
+        qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(window.filter_edit, PASSPHRASE)
+        assert window.filter_edit.text() == ""
+        assert not window.filter_edit.isEnabled()
+
+        shell.attach(open_demo_workspace(paths), Settings())
+        qtbot.waitUntil(lambda: window.schools_model.rowCount() > 0, timeout=10_000)
+        qtbot.keyClicks(window.filter_edit, "Oak")
+        assert window.filter_edit.text() == "Oak"
+    finally:
+        shell.close()

@@ -51,6 +51,18 @@ log = logging.getLogger(__name__)
 PROBE_INTERVAL_MS = 30_000
 
 
+def changes_waiting(count: int) -> str:
+    """``3 changes waiting to be sent``."""
+    return f"{count} change{'s' if count != 1 else ''} waiting to be sent"
+
+
+def offline_text(pending: int) -> str:
+    """What the status bar says while the trust server cannot be reached."""
+    if not pending:
+        return "Offline: nothing waiting to be sent"
+    return f"Offline: {changes_waiting(pending)}, kept on this laptop"
+
+
 class SyncState(Enum):
     NOT_ENROLLED = "not_enrolled"
     NOT_SYNCED = "not_synced"
@@ -104,6 +116,7 @@ class SyncController(QObject):
         self._working: list[Future[Any]] = []
         self._running = False
         self._probing = False
+        self._sync_when_reachable = False
         self._cancel = False
         self._closed = False
         self.state = SyncState.NOT_ENROLLED
@@ -121,9 +134,13 @@ class SyncController(QObject):
     # ---------------------------------------------------------------- control
 
     def start(self, *, automatic: bool = True) -> None:
-        """Show the stored status; when ``automatic``, sync once and probe for connectivity."""
+        """Show the stored status and check at once whether the server can be reached (an
+        offline laptop says so straight away); when ``automatic``, sync once it can, and keep
+        watching the connection."""
         self._set_idle_state()
         self.set_automatic(automatic)
+        if not automatic:
+            self.check_now()
 
     def set_automatic(self, automatic: bool) -> None:
         """Sync by itself when connectivity returns (and once now), or only when asked."""
@@ -131,7 +148,29 @@ class SyncController(QObject):
             self._timer.stop()
         elif not self._timer.isActive() and not self._closed:
             self._timer.start()
-            self.sync_now()
+            self.check_now(then_sync=True)
+
+    def check_now(self, *, then_sync: bool = False) -> None:
+        """A quick look, off the GUI thread, at whether the server answers: the status says
+        "Offline" at once if not; ``then_sync``: sync as soon as it does."""
+        self._sync_when_reachable = self._sync_when_reachable or then_sync
+        if self._closed or self._running or self._probing:
+            return
+        if self.service.enrolled() is None:
+            if self._sync_when_reachable:
+                self._sync_when_reachable = False
+                self.sync_now()  # says "not connected" the usual way
+            return
+        self._probing = True
+        service = self.service
+        self._keep(
+            self._tasks.run(
+                lambda: service.server_reachable(lambda: self._closed, quick=True),
+                on_done=lambda reachable: self._probe_answered(bool(reachable)),
+                on_failed=lambda _error: self._probe_answered(False),
+                quiet=True,
+            )
+        )
 
     def refresh_status(self) -> None:
         """Read the stored status again (after a conflict was resolved, say) unless syncing."""
@@ -169,19 +208,11 @@ class SyncController(QObject):
 
     @Slot()
     def probe(self) -> None:
-        """Check, off the GUI thread, whether an offline laptop can reach the server again."""
-        if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
-            return
-        self._probing = True
-        service = self.service
-        self._keep(
-            self._tasks.run(
-                lambda: service.server_reachable(lambda: self._closed),
-                on_done=lambda reachable: self._probe_answered(bool(reachable)),
-                on_failed=lambda _error: self._probe_answered(False),
-                quiet=True,
-            )
-        )
+        """The timer's look at the connection: an offline laptop syncs when the server is back;
+        one that loses it says "Offline" without waiting for the next sync."""
+        if self.state in (SyncState.OFFLINE, SyncState.SYNCED, SyncState.NOT_SYNCED,
+                          SyncState.CONFLICTS):  # fmt: skip
+            self.check_now()
 
     def _keep(self, future: Future[Any]) -> None:
         self._working = [f for f in self._working if not f.done()] + [future]
@@ -242,7 +273,7 @@ class SyncController(QObject):
                 f"Waiting: the trust server asked for a pause; syncing again at {then:%H:%M}",
             )
         elif isinstance(error, ServerUnreachableError):
-            self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
+            self._set_offline()
         elif isinstance(error, SyncClientError):
             self._set_state(SyncState.FAILED, str(error))
         else:
@@ -252,17 +283,31 @@ class SyncController(QObject):
     @Slot(bool)
     def _probe_answered(self, reachable: bool) -> None:
         self._probing = False
-        if self._closed:
+        if self._closed or self._running:
             return
-        if reachable and self.state is SyncState.OFFLINE:
+        if not reachable:
+            self._set_offline()
+            return
+        was_offline = self.state is SyncState.OFFLINE
+        if self._sync_when_reachable or (was_offline and self._timer.isActive()):
+            self._sync_when_reachable = False
             self.sync_now()
+        elif was_offline:
+            self._set_idle_state()
+
+    def _set_offline(self) -> None:
+        """Offline, with what waits to be sent (read from the store's outbox)."""
+        self._set_state(SyncState.OFFLINE, offline_text(self.service.status().pending))
 
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
         self.update_changed.emit(status.update)
         self.set_aside_changed.emit(status.set_aside)
         self.files_waiting_changed.emit(status.files_waiting)
-        if not status.enrolled:
+        waiting = f" · {changes_waiting(status.pending)}" if status.pending else ""
+        if status.enrolled and self.state is SyncState.OFFLINE:
+            self._set_state(SyncState.OFFLINE, offline_text(status.pending))
+        elif not status.enrolled:
             self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
             self._set_state(
@@ -273,9 +318,9 @@ class SyncController(QObject):
         elif status.last_synced_at is not None:
             when = status.last_synced_at.astimezone()
             day = "" if when.date() == datetime.now().astimezone().date() else f" {when:%d %b}"
-            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}")
+            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}{waiting}")
         else:
-            self._set_state(SyncState.NOT_SYNCED, summary or "Not synced yet")
+            self._set_state(SyncState.NOT_SYNCED, (summary or "Not synced yet") + waiting)
 
     def _set_state(self, state: SyncState, text: str) -> None:
         self.state = state
