@@ -100,8 +100,7 @@ def shot_settings_dialog(shell: Shell) -> None:
     dialog = shell.window.open_settings()
     if dialog is None:
         raise SystemExit("Settings are not available before the store is open")
-    dialog.ui.nameEdit.setText("Sarah Okafor")
-    dialog.ui.emailEdit.setText("sarah.okafor@northfield-trust.example")
+    dialog.ui.serverEdit.setText("https://reviews.northfield-trust.example")
     save(dialog, "settings-dialog")
     dialog.reject()
 

@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 780])
         self.setCentralWidget(self.splitter)
+        # Nothing typed lands anywhere until the store is open: a passphrase typed before its
+        # dialog appears must not end up in the school search box, in plain text.
+        self.splitter.setEnabled(False)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         """Show the store's schools: called once the Workspace is open."""
         self.workspace = workspace
         self.settings = settings
+        self.splitter.setEnabled(True)
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
         self.change_bridge.review_changed.connect(self._review_changed)
@@ -179,6 +183,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None or self._schools_ready:
             return
         self._show_person(look.person)
+        self.splitter.setEnabled(True)  # the store is unlocked: the schools may be searched
         self._schools_arrived(list(look.schools))
         self._schools_ready = False  # ready for planning visits only once the Workspace is here
         # Until then nothing can be planned or changed: say why (cleared when work settles).
@@ -309,7 +314,7 @@ class MainWindow(QMainWindow):
             self.open_settings,
             "Ctrl+,",
             "settings",
-            "Your name, trust and sync settings",
+            "The trust server, syncing and the interface size",
         )
         self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
         self.find_action = self.make_action(
@@ -687,7 +692,6 @@ class MainWindow(QMainWindow):
             self.settings,
             self.services.settings_file,
             tasks=self.tasks,
-            profiles=self.catalogue.profiles,
             enrolled_server=self.sync.server_url if self.sync is not None else None,
             parent=self,
         )

@@ -1,9 +1,9 @@
 """Background sync for the main window, and its status-bar widget.
 
-:class:`SyncController` runs :meth:`SyncService.sync_now` on its own worker thread (never the
-GUI thread) on demand, and when connectivity returns: a timer probes the server's health off the
-GUI thread and starts a sync when an offline laptop sees it again. Results come back as signals;
-no widget is touched from the worker.
+:class:`SyncController` runs :meth:`SyncService.sync_now` on one of the app's reader threads
+(``gui/tasks.py``; never the GUI thread) on demand, and when connectivity returns: a timer
+probes the server's health off the GUI thread and starts a sync when an offline laptop sees it
+again. Results come back on the GUI thread; no widget is touched from the worker.
 
 :class:`SyncStatusWidget` shows the four states the status bar needs: offline, syncing with
 progress, synced at a time, conflicts waiting; and asks to re-enrol after an auth failure.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui import theme
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.enrolment import NotEnrolledError
 from reviewer_app.services.sync_service import SyncService, summarise
@@ -42,12 +43,24 @@ from reviewer_app.sync.client import (
     ServerUnreachableError,
     SyncClientError,
 )
-from reviewer_app.sync.engine import SyncProgress, SyncResult
+from reviewer_app.sync.engine import SyncProgress
 
 log = logging.getLogger(__name__)
 
 #: How often an offline laptop checks whether the server is back (milliseconds).
 PROBE_INTERVAL_MS = 30_000
+
+
+def changes_waiting(count: int) -> str:
+    """``3 changes waiting to be sent``."""
+    return f"{count} change{'s' if count != 1 else ''} waiting to be sent"
+
+
+def offline_text(pending: int) -> str:
+    """What the status bar says while the trust server cannot be reached."""
+    if not pending:
+        return "Offline: nothing waiting to be sent"
+    return f"Offline: {changes_waiting(pending)}, kept on this laptop"
 
 
 class SyncState(Enum):
@@ -87,29 +100,29 @@ class SyncController(QObject):
     sync_finished = Signal(object)
     reenrol_requested = Signal(str)
     _progress_arrived = Signal(object)
-    _settled = Signal(object, object)
-    _probed = Signal(bool)
 
     def __init__(
         self,
         service: SyncService,
         parent: QObject | None = None,
         *,
+        tasks: TaskRunner,
         probe_interval_ms: int = PROBE_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self.service = service
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reviewer-sync")
+        self._tasks = tasks
+        #: The sync session or probe on its way (close waits for it).
+        self._working: list[Future[Any]] = []
         self._running = False
         self._probing = False
+        self._sync_when_reachable = False
         self._cancel = False
         self._closed = False
         self.state = SyncState.NOT_ENROLLED
         #: What the status says before enrolment (the demo store says it never syncs).
         self.not_enrolled_text = "Not connected to a trust server"
         self._progress_arrived.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-        self._settled.connect(self._finish, Qt.ConnectionType.QueuedConnection)
-        self._probed.connect(self._probe_answered, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setInterval(probe_interval_ms)
         self._timer.timeout.connect(self.probe)
@@ -121,9 +134,13 @@ class SyncController(QObject):
     # ---------------------------------------------------------------- control
 
     def start(self, *, automatic: bool = True) -> None:
-        """Show the stored status; when ``automatic``, sync once and probe for connectivity."""
+        """Show the stored status and check at once whether the server can be reached (an
+        offline laptop says so straight away); when ``automatic``, sync once it can, and keep
+        watching the connection."""
         self._set_idle_state()
         self.set_automatic(automatic)
+        if not automatic:
+            self.check_now()
 
     def set_automatic(self, automatic: bool) -> None:
         """Sync by itself when connectivity returns (and once now), or only when asked."""
@@ -131,7 +148,29 @@ class SyncController(QObject):
             self._timer.stop()
         elif not self._timer.isActive() and not self._closed:
             self._timer.start()
-            self.sync_now()
+            self.check_now(then_sync=True)
+
+    def check_now(self, *, then_sync: bool = False) -> None:
+        """A quick look, off the GUI thread, at whether the server answers: the status says
+        "Offline" at once if not; ``then_sync``: sync as soon as it does."""
+        self._sync_when_reachable = self._sync_when_reachable or then_sync
+        if self._closed or self._running or self._probing:
+            return
+        if self.service.enrolled() is None:
+            if self._sync_when_reachable:
+                self._sync_when_reachable = False
+                self.sync_now()  # says "not connected" the usual way
+            return
+        self._probing = True
+        service = self.service
+        self._keep(
+            self._tasks.run(
+                lambda: service.server_reachable(lambda: self._closed, quick=True),
+                on_done=lambda reachable: self._probe_answered(bool(reachable)),
+                on_failed=lambda _error: self._probe_answered(False),
+                quiet=True,
+            )
+        )
 
     def refresh_status(self) -> None:
         """Read the stored status again (after a conflict was resolved, say) unless syncing."""
@@ -153,8 +192,15 @@ class SyncController(QObject):
         self._running = True
         self._cancel = False
         self._set_state(SyncState.SYNCING, "Syncing…")
-        future = self._worker.submit(self.service.sync_now, self._report, lambda: self._cancel)
-        future.add_done_callback(self._settle)
+        service, report = self.service, self._report
+        self._keep(
+            self._tasks.run(
+                lambda: service.sync_now(report, lambda: self._cancel),
+                on_done=lambda result: self._finish(result, None),
+                on_failed=lambda error: self._finish(None, error),
+                quiet=True,  # the status bar shows the sync's own progress
+            )
+        )
 
     def cancel(self) -> None:
         """Ask a running sync to stop at its next step (what it did is kept)."""
@@ -162,12 +208,14 @@ class SyncController(QObject):
 
     @Slot()
     def probe(self) -> None:
-        """Check, off the GUI thread, whether an offline laptop can reach the server again."""
-        if self._running or self._probing or self._closed or self.state is not SyncState.OFFLINE:
-            return
-        self._probing = True
-        future = self._worker.submit(self.service.server_reachable, lambda: self._closed)
-        future.add_done_callback(lambda f: self._probed.emit(not f.exception() and f.result()))
+        """The timer's look at the connection: an offline laptop syncs when the server is back;
+        one that loses it says "Offline" without waiting for the next sync."""
+        if self.state in (SyncState.OFFLINE, SyncState.SYNCED, SyncState.NOT_SYNCED,
+                          SyncState.CONFLICTS):  # fmt: skip
+            self.check_now()
+
+    def _keep(self, future: Future[Any]) -> None:
+        self._working = [f for f in self._working if not f.done()] + [future]
 
     def stop(self) -> None:
         """Start nothing more and ask a running sync to stop at its next step (no waiting)."""
@@ -179,16 +227,13 @@ class SyncController(QObject):
     def close(self) -> None:
         """Stop, and wait for a running sync or probe to finish (its retries included)."""
         self.stop()
-        self._worker.shutdown(wait=True)
+        wait(self._working)
+        self._working = []
 
     # ---------------------------------------------------------------- worker side
 
     def _report(self, progress: SyncProgress) -> None:
         self._progress_arrived.emit(progress)
-
-    def _settle(self, future: Future[SyncResult]) -> None:
-        error = future.exception()
-        self._settled.emit(None if error else future.result(), error)
 
     # ---------------------------------------------------------------- GUI side
 
@@ -228,7 +273,7 @@ class SyncController(QObject):
                 f"Waiting: the trust server asked for a pause; syncing again at {then:%H:%M}",
             )
         elif isinstance(error, ServerUnreachableError):
-            self._set_state(SyncState.OFFLINE, "Offline: your work is kept and will sync later")
+            self._set_offline()
         elif isinstance(error, SyncClientError):
             self._set_state(SyncState.FAILED, str(error))
         else:
@@ -238,17 +283,31 @@ class SyncController(QObject):
     @Slot(bool)
     def _probe_answered(self, reachable: bool) -> None:
         self._probing = False
-        if self._closed:
+        if self._closed or self._running:
             return
-        if reachable and self.state is SyncState.OFFLINE:
+        if not reachable:
+            self._set_offline()
+            return
+        was_offline = self.state is SyncState.OFFLINE
+        if self._sync_when_reachable or (was_offline and self._timer.isActive()):
+            self._sync_when_reachable = False
             self.sync_now()
+        elif was_offline:
+            self._set_idle_state()
+
+    def _set_offline(self) -> None:
+        """Offline, with what waits to be sent (read from the store's outbox)."""
+        self._set_state(SyncState.OFFLINE, offline_text(self.service.status().pending))
 
     def _set_idle_state(self, summary: str = "") -> None:
         status = self.service.status()
         self.update_changed.emit(status.update)
         self.set_aside_changed.emit(status.set_aside)
         self.files_waiting_changed.emit(status.files_waiting)
-        if not status.enrolled:
+        waiting = f" · {changes_waiting(status.pending)}" if status.pending else ""
+        if status.enrolled and self.state is SyncState.OFFLINE:
+            self._set_state(SyncState.OFFLINE, offline_text(status.pending))
+        elif not status.enrolled:
             self._set_state(SyncState.NOT_ENROLLED, self.not_enrolled_text)
         elif status.open_conflicts:
             self._set_state(
@@ -259,9 +318,9 @@ class SyncController(QObject):
         elif status.last_synced_at is not None:
             when = status.last_synced_at.astimezone()
             day = "" if when.date() == datetime.now().astimezone().date() else f" {when:%d %b}"
-            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}")
+            self._set_state(SyncState.SYNCED, f"Synced at {when:%H:%M}{day}{waiting}")
         else:
-            self._set_state(SyncState.NOT_SYNCED, summary or "Not synced yet")
+            self._set_state(SyncState.NOT_SYNCED, (summary or "Not synced yet") + waiting)
 
     def _set_state(self, state: SyncState, text: str) -> None:
         self.state = state

@@ -46,7 +46,12 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
-from reviewer_app.sync.client import ReEnrolRequiredError, SyncClient, SyncClientError
+from reviewer_app.sync.client import (
+    ReEnrolRequiredError,
+    RetryPolicy,
+    SyncClient,
+    SyncClientError,
+)
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -60,6 +65,8 @@ from reviewer_app.sync.protocol import (
 log = logging.getLogger(__name__)
 
 LAST_SYNC_AT = "sync.last_sync_at"
+#: A reachability probe that answers at once: one try, a short deadline.
+QUICK_PROBE = RetryPolicy(attempts=1, initial_wait=0.1, max_wait=0.1, deadline=5.0)
 LAST_SYNC_SUMMARY = "sync.last_sync_summary"
 
 
@@ -226,14 +233,16 @@ class SyncService:
         except OSError as exc:
             log.warning("The trust root or revocation list could not be saved: %s", exc.strerror)
 
-    def server_reachable(self, cancel: CancelCheck | None = None) -> bool:
+    def server_reachable(self, cancel: CancelCheck | None = None, *, quick: bool = False) -> bool:
         """True when the enrolled server answers its health probe (``cancel`` stops its
-        retries)."""
+        retries; ``quick``: one try, no retries, for telling the person at once)."""
         server = self.enrolled()
         if server is None:
             return False
         try:
             with self._client_factory(server[0], None) as client:
+                if quick:
+                    client.retry = QUICK_PROBE
                 if cancel is not None:
                     client.cancelled = cancel
                 return client.health().get("status") == "ok"

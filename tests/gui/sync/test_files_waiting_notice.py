@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sync_world import Laptop, LiveServer, build_world
 
 from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.sync.client import RetryPolicy
 
@@ -32,12 +33,12 @@ def small_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def test_a_waiting_file_and_a_pause_are_said_in_the_status_corner(
-    qtbot: QtBot, small_server: LiveServer, tmp_path: Path
+    qtbot: QtBot, small_server: LiveServer, tmp_path: Path, reader_tasks: TaskRunner
 ) -> None:
     world = build_world(small_server)
     patient = RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05, longest_retry_after=1)
     peer = Laptop(tmp_path / "peer", small_server, retry=patient)
-    controller = SyncController(peer.sync, probe_interval_ms=60_000)
+    controller = SyncController(peer.sync, tasks=reader_tasks, probe_interval_ms=60_000)
     widget = SyncStatusWidget(controller)
     qtbot.addWidget(widget)
     widget.show()

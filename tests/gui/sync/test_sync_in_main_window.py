@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -259,7 +260,8 @@ def _gone(widget: QWidget) -> bool:
 
 
 def _sync_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("reviewer-sync")]
+    """The app's reader threads, where a sync session runs (``gui/tasks.py``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("reviewer-read")]
 
 
 @pytest.fixture
@@ -282,25 +284,35 @@ def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
     device = Laptop(tmp_path / "lead", own_server)
     try:
         device.enrol(world.lead)
+        device.sync.sync_now()
+        device.reviews.set_field(world.review, FIELD, "Written while the server was down")
+        own_server.stop()
+        # Started offline: the status bar says so at once, with what waits to be sent, and
+        # never that it synced (no sync was tried, no F9 pressed).
+        shown: list[str] = []
+        started = time.monotonic()
         shell = open_window(device, probe_ms=100)
         sync = _sync(shell)
-        _wait_synced(qtbot, sync)
-
-        own_server.stop()
-        device.reviews.set_field(world.review, FIELD, "Written while the server was down")
-        with qtbot.waitSignal(
-            sync.controller.state_changed,
-            timeout=SYNC_TIMEOUT,
-            check_params_cb=lambda state, _text: state is SyncState.OFFLINE,
-        ):
-            sync.sync_now_action.trigger()
-        assert sync.status_widget.label.text() == ("Offline: your work is kept and will sync later")
-
+        sync.controller.state_changed.connect(lambda _state, text: shown.append(text))
+        qtbot.waitUntil(lambda: sync.controller.state is SyncState.OFFLINE, timeout=5_000)
+        assert time.monotonic() - started < 5
+        assert sync.status_widget.label.text() == (
+            "Offline: 1 change waiting to be sent, kept on this laptop"
+        )
+        assert not any(text.startswith("Synced") for text in shown), shown
+        # More typing while offline: the count follows, still without a sync.
+        device.reviews.set_field(world.review, "leadership-and-governance-even-better-if", "Also")
+        qtbot.waitUntil(
+            lambda: sync.status_widget.label.text().startswith("Offline: 2 changes"),
+            timeout=5_000,
+        )
         # Nobody presses anything: the probe sees the server again and the sync resumes.
         with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT) as done:
             own_server.start()
-        assert done.args[0].pushed == 1
+        assert done.args[0].pushed == 2
         assert sync.controller.state is SyncState.SYNCED
+        assert sync.status_widget.label.text().startswith("Synced at ")
+        assert "waiting" not in sync.status_widget.label.text()
 
         # Closing while a sync runs: the window goes at once and starts nothing more; the
         # shell then waits for the running sync, so no sync thread is left behind.
