@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
+from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, debug, logging_setup
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.paths import AppPaths
 
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
 #: Names a JSON file of editor steps the app runs once its window is up (end-to-end tests).
-EDITOR_SCRIPT_ENV = "REVIEWER_EDITOR_SCRIPT"
 #: Qt platforms without a screen: problems go to stderr only, as no dialog could be answered.
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
 
@@ -233,7 +232,7 @@ def start_shell(
         **({"clock": clock} if clock is not None else {}),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
-    script = os.environ.get(EDITOR_SCRIPT_ENV)
+    script = debug.value(debug.EDITOR_SCRIPT)
     if script:  # test-only: the end-to-end editor test drives the real app from a JSON file
         from reviewer_app.gui.review_editor.script import EditorScript
 
@@ -257,7 +256,7 @@ def _run_window(
     from PySide6.QtCore import QTimer
 
     from reviewer_app.gui.after_paint import call_after_paint
-    from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
+    from reviewer_app.gui.startup_probe import StartupProbe
     from reviewer_app.gui.store_opening import StoreOpener
     from reviewer_app.gui.tasks import TaskRunner
 
@@ -311,7 +310,7 @@ def _run_window(
     opener.cancelled.connect(cancelled)
     try:
         crash.dialog_parent = window
-        if os.environ.get(ENV_VAR):
+        if debug.is_on(debug.EXIT_AFTER_SHOW):
             StartupProbe(window, app)
         window.show()
         if previous_report:

@@ -137,7 +137,7 @@ _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
     ("meadowbank", -24, "safeguarding-audit", VisitStatus.PLANNED),
     # Sarah's next visits, for her "My work" (a health check Brookside's tier is due).
     ("brookside", -3, "health-check", VisitStatus.PLANNED),
-    ("aidans", -10, "learning-walk", VisitStatus.PLANNED),
+    ("harrow", -10, "health-check", VisitStatus.PLANNED),
 )
 
 
