@@ -338,6 +338,7 @@ class ReportService:
         """
         with self.workspace.store.writing() as session:
             SignedReportRepository(session).add(version)
+            signed_report_sync.forget_after_signing(session, version)
             if lock:
                 signed_report_sync.lock(session, source.review.id)
             if not signed_report_sync.is_enrolled(session):

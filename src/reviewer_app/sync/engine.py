@@ -157,6 +157,9 @@ class SyncResult:
     frameworks_refused: list[str] = field(default_factory=list)
     #: Pulled records this laptop could not apply and set aside (the rest applied).
     set_aside: int = 0
+    #: Signed reports received that failed this laptop's check, even after the trust root and
+    #: revocation list were refreshed (the Sign report dialog says why).
+    signed_reports_not_kept: int = 0
 
     @property
     def nothing_to_do(self) -> bool:

@@ -164,6 +164,10 @@ def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
         (refused,) = pat_two.sync.needs_attention()
         assert "signed this report first" in (refused.last_error or "")
         assert "sync to receive the newer version" in (refused.last_error or "")
+        # The Sign report dialog says it too (its status), until Pat signs again there.
+        (why,) = sign_off_status(_service(pat_two), world.visit, AUDIENCE).sync_refusals
+        assert why.startswith("Your signature of ")
+        assert "was not kept by the trust server: Pat Peer signed this report first" in why
         assert len(_server_versions(ca_server, world.review)) == 1
         # Nothing wrong is kept: the racing version is gone, the winner's arrived.
         pat_two.sync.sync_now()
@@ -195,11 +199,12 @@ def test_one_signing_act_signs_every_audience_and_each_travels(
         assert sign_off_status(_service(sam), world.visit, audience).my_turn
 
 
-def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
+def test_a_pulled_version_failing_the_laptops_check_is_not_kept_then_kept_once_the_trust_is_fresh(
     ca_server: LiveServer,
     team: tuple[World, Laptop, Laptop, Laptop],
     tmp_path: Path,
     expected_log: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import logging
 
@@ -218,11 +223,25 @@ def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     _service(pat).sign(world.visit, AUDIENCE)
     pat.sync.sync_now()
     expected_log(logging.WARNING, "refused: Pat Peer signed as peer reviewer")
+    # The pull checks Pat's version against the root Sam's laptop held: not kept, and why is
+    # kept for the Sign report dialog.
+    refused: list[list[str]] = []
+    keep_pulled = signed_report_sync.keep_pulled
+
+    def pulled(session: Any, review_id: str, version_id: str, payload: Any) -> bool:
+        kept = keep_pulled(session, review_id, version_id, payload)
+        refused.append(signed_report_sync.refusals(session, review_id))
+        return kept
+
+    monkeypatch.setattr(signed_report_sync, "keep_pulled", pulled)
     sam.sync.sync_now()
-    # The pull checked Pat's version against the root Sam's laptop held: not kept.
-    assert _service(sam).signed_versions(world.visit, AUDIENCE) == []
-    with sam.workspace.store.reading() as session:
-        why = signed_report_sync.refusals(session, world.review)
-    assert why, "the refusal is kept for the sign-off page"
-    assert "was not kept" in why[0]
-    assert "was not issued by the trust you checked against" in why[0]
+    assert refused and "was not issued by the trust you checked against" in refused[0][0]
+    assert "A signed report received from the trust server was not kept" in refused[0][0]
+    # The same sync then kept the trust's root the server published and checked the version
+    # again (its pull will not bring it twice): kept now, the note gone, and Sam's turn.
+    (kept,) = _service(sam).signed_versions(world.visit, AUDIENCE)
+    assert kept.signer_name == "Pat Peer"
+    status = sign_off_status(_service(sam), world.visit, AUDIENCE)
+    assert status.sync_refusals == ()
+    assert status.signed_count == 1
+    assert status.my_turn, status.refusal

@@ -118,6 +118,13 @@ class SignReportDialog(QDialog):
         self.turn.setObjectName("signTurn")
         self.turn.setWordWrap(True)
         self.turn.setTextFormat(Qt.TextFormat.PlainText)
+        #: Why signed versions sent or received through sync were not kept (hidden when none).
+        self.sync_refusals = QLabel(self)
+        self.sync_refusals.setObjectName("signSyncRefusals")
+        self.sync_refusals.setProperty("state", "blocked")
+        self.sync_refusals.setWordWrap(True)
+        self.sync_refusals.setTextFormat(Qt.TextFormat.PlainText)
+        self.sync_refusals.setVisible(False)
         self.passphrase = QLineEdit(self)
         self.passphrase.setObjectName("signingPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -155,6 +162,7 @@ class SignReportDialog(QDialog):
         layout.addWidget(self.order_list, 1)
         layout.addWidget(self.order_note)
         layout.addWidget(self.turn)
+        layout.addWidget(self.sync_refusals)
         key_row = QFormLayout()
         self.passphrase_label = QLabel("Signing key &passphrase:", self)
         self.passphrase_label.setBuddy(self.passphrase)
@@ -242,6 +250,8 @@ class SignReportDialog(QDialog):
         self.summary.setText(status.summary)
         self.order_note.setText(status.any_order_note)
         self.order_note.setVisible(bool(status.any_order_note))
+        self.sync_refusals.setText("\n".join(status.sync_refusals))
+        self.sync_refusals.setVisible(bool(status.sync_refusals))
         self.order_list.clear()
         for slot in status.slots:
             who = f"{slot.order}. {slot.person_name}, {slot.role_label.lower()}"
