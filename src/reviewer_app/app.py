@@ -210,8 +210,12 @@ def start_shell(
     ``frameworks`` replaces the installed frameworks folder (tests of a broken one);
     ``sync_setup`` how to reach the trust server (tests: a loopback client, a short probe).
     """
+    from reviewer_app.gui import screen_fit
     from reviewer_app.gui.main_window import MainWindow, ShellServices
     from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.gui.window_state import FILE_NAME as WINDOW_STATE_FILE
+
+    screen_fit.remember_in(paths.config / WINDOW_STATE_FILE)
 
     tasks = TaskRunner()
     services = ShellServices(

@@ -4,6 +4,7 @@ reviewer who must see no safeguarding data."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from browser_tab import Browser
@@ -204,3 +205,22 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     assert "Overdue" not in harrow.first.inner_text()
     assert "Agreed the reading catch-up plan" in page.inner_text("ul.meeting-notes")
     browser.accessible()
+
+
+def test_the_central_team_downloads_the_board_pack(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    browser.sign_in(demo_console.staff["mark"])  # trust admin
+    browser.nav("Overview")
+    page = browser.page
+    page.get_by_role("link", name="Board pack for trustees").click()
+    page.wait_for_load_state()
+    assert "counts only" in page.inner_text("main")
+    browser.shoot("board-pack")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Board pack for the Summer term 2026").click()
+    assert download.value.suggested_filename == "Board pack Summer term 2026.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    browser.nav("Audit log")
+    assert "made the board pack for the Summer term 2026" in page.inner_text("main")

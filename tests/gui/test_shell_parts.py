@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QtMsgType, qWarning
+from PySide6.QtCore import Qt, QtMsgType, qWarning
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -135,7 +135,12 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         "Visit": ["New visit…", "Open visit"],
         "Sync": ["Sync now", "Conflicts…", "Connect to trust server…"],
         "View": ["Find school", "Reload", "Hide restricted content"],
-        "Help": ["Show log folder", "Show last crash report", "About Reviewer"],
+        "Help": [
+            "Keyboard shortcuts",
+            "Show log folder",
+            "Show last crash report",
+            "About Reviewer",
+        ],
     }
     assert window.new_visit_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
@@ -146,6 +151,9 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
     assert window.privacy.hide_action.shortcut() == QKeySequence("Ctrl+Shift+H")
     assert window.sync is not None
     assert window.sync.sync_now_action.shortcut() == QKeySequence("F9")
+    # F9 works from every window of the app, the review editors included.
+    assert window.sync.sync_now_action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut
+    assert window.shortcuts_action.shortcut() == QKeySequence("F1")
     assert window.new_visit_action.isEnabled()
 
 

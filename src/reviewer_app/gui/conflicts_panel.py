@@ -39,6 +39,7 @@ from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.gui import theme
 from reviewer_app.gui.failures import failure_sentence
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.sync.protocol import ConflictCandidate, ConflictRecord
 
@@ -256,7 +257,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(buttons)
         panel.resolve_failed.connect(self.show_problem)
         panel.conflict_resolved.connect(lambda _id: self.show_problem(""))
-        self.resize(1120, 600)
+        fit_window(self, "conflictsDialog", (1120, 600))
 
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)

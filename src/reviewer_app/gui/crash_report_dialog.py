@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_crash_report import Ui_CrashReportDialog
+from reviewer_app.gui.screen_fit import fit_window
 
 
 class CrashReportDialog(QDialog):
@@ -34,6 +35,7 @@ class CrashReportDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         close = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
+        fit_window(self, "crashReportDialog")
 
     @property
     def report(self) -> str:

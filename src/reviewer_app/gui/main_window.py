@@ -37,6 +37,7 @@ from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.schools_sidebar import SchoolsSidebar
+from reviewer_app.gui.screen_fit import fit_window, remember_size
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.window_state import WindowState
 from reviewer_app.paths import AppPaths
@@ -129,8 +130,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
-        if not self.window_state.restore(self, self.splitter):
-            self.resize(1120, 720)
+        self.window_state.restore(self.splitter)
+        fit_window(self, "mainWindow", (1120, 720))
         self._update_actions()
 
     def attach(self, workspace: Workspace, settings: Settings) -> None:
@@ -288,6 +289,13 @@ class MainWindow(QMainWindow):
             "&Reload", self.reload, "F5", "refresh", "Read schools and visits from the store again"
         )
         self.about_action = self.make_action("&About Reviewer", self.open_about, None, "about")
+        self.shortcuts_action = self.make_action(
+            "&Keyboard shortcuts",
+            self.open_keyboard_shortcuts,
+            "F1",
+            None,
+            "The keys Reviewer adds, window by window",
+        )
         self.logs_action = self.make_action(
             "Show &log folder",
             self.show_log_folder,
@@ -328,6 +336,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.logs_action)
         help_menu.addAction(self.crash_action)
         help_menu.addSeparator()
@@ -666,6 +676,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_keyboard_shortcuts(self):
+        """Help > Keyboard shortcuts (F1): the app's own keys, window by window."""
+        from reviewer_app.gui.dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.logs)))
 
@@ -701,7 +720,8 @@ class MainWindow(QMainWindow):
         if self.review_editors:
             self.close_editors()
         school = self.current_school()
-        self.window_state.save(self, self.splitter, school.id if school else None)
+        self.window_state.save(self.splitter, school.id if school else None)
+        remember_size(self)
         super().closeEvent(event)
 
 

@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.gui.screen_fit import fit_window
+
 log = logging.getLogger(__name__)
 
 #: Minutes without input before the lock engages, unless the trust sets another period.
@@ -116,6 +118,7 @@ class UnlockDialog(QDialog):
         self.unlock_button.setDefault(True)
         buttons.accepted.connect(self.try_unlock)
         layout.addWidget(buttons)
+        fit_window(self, "unlockDialog")
 
     def try_unlock(self) -> None:
         if self.privacy.unlock(self.passphrase.text() if self.passphrase.isVisible() else None):

@@ -155,6 +155,8 @@ class SyncWiring(QObject):
         self.sync_now_action = window.make_action(
             "Sync &now", self.sync_now, "F9", "refresh", "Send your changes and fetch the trust's"
         )
+        # F9 syncs from every window of the app (a review editor, a dialog left open).
+        self.sync_now_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.conflicts_action = window.make_action(
             "&Conflicts…",
             self.open_conflicts,

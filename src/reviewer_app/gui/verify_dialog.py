@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.wording import readable_key
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.reports.verification import ReportVerification, verify_report
 
 log = logging.getLogger(__name__)
@@ -120,7 +122,7 @@ class VerifyReportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verify report")
-        self.resize(640, 420)
+        fit_window(self, "verifyReportDialog", (640, 420))
         self._roots = list(trust_roots)
         self._crls = list(crls)
         self._expected_hash = expected_data_hash
@@ -187,7 +189,11 @@ class VerifyReportDialog(QDialog):
             item.setForeground(Qt.GlobalColor.red)
             self.details.addItem(item)
         if result.data_hash:
-            self.details.addItem(f"Framework {result.framework}; data hash {result.data_hash}")
+            framework_id, _, version = result.framework.partition(" ")
+            made_with = f"Made with the {readable_key(framework_id)} framework" + (
+                f", version {version}. " if version else ". "
+            )
+            self.details.addItem(f"{made_with}Fingerprint of its data: {result.data_hash}")
         if checked_against_store:
             self.details.addItem(CHECKED_AGAINST_STORE)
         self.verification_finished.emit(result)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.report_story import ReportStory, SignatureBox
+from reviewer_app.reports.report_story import ReportStory, SignatureBox, StoryParts
 from reviewer_app.reports.report_style import (
     FONT,
     FONT_BOLD,
@@ -100,42 +100,20 @@ class _Renderer:
         canvas.restoreState()
 
     def draw_running_head(self, canvas: Any, _doc: Any) -> None:
-        from reportlab.lib import colors
-        from reportlab.lib.units import mm
-
-        d, s = self.document, self.styles
-        canvas.saveState()
-        y = self.page_height - 11 * mm
-        canvas.setFillColor(s.primary)
-        canvas.setFont(FONT_BOLD, 8)
-        canvas.drawString(self.margin, y, d.branding.trust_name)
-        canvas.setFillColor(colors.HexColor(MUTED))
-        canvas.setFont(FONT, 8)
-        canvas.drawRightString(
-            self.page_width - self.margin, y, f"{d.school_name} · {d.visit_kind_title}"
+        d = self.document
+        running_head(
+            canvas, self.story, d.branding.trust_name, f"{d.school_name} · {d.visit_kind_title}"
         )
-        canvas.setStrokeColor(s.accent)
-        canvas.setLineWidth(1.2)
-        canvas.line(self.margin, y - 2.5 * mm, self.page_width - self.margin, y - 2.5 * mm)
-        canvas.restoreState()
 
     def draw_footer(self, canvas: Any, page: int, total: int) -> None:
-        from reportlab.lib import colors
-        from reportlab.lib.units import mm
-
         d = self.document
-        canvas.saveState()
-        left, right = self.margin, self.page_width - self.margin
-        y = 12 * mm
-        canvas.setStrokeColor(colors.HexColor(RULE))
-        canvas.setLineWidth(0.5)
-        canvas.line(left, y + 4.2 * mm, right, y + 4.2 * mm)
-        canvas.setFillColor(colors.HexColor(MUTED))
-        canvas.setFont(FONT, 7)
-        canvas.drawString(left, y, f"{d.school_name} · {d.audience.label} · report {d.report_id}")
-        canvas.setFont(FONT_BOLD, 7.5)
-        canvas.drawRightString(right, y, f"Page {page} of {total}")
-        canvas.restoreState()
+        footer(
+            canvas,
+            self.story,
+            f"{d.school_name} · {d.audience.label} · report {d.report_id}",
+            page,
+            total,
+        )
 
     # ------------------------------------------------------------ layout
 
@@ -179,7 +157,7 @@ class _Renderer:
         story += self.story.follow_up()
         story += self.story.appendix()
         story += self.story.sign_off()
-        canvas_class = _numbered_canvas(self.draw_footer)
+        canvas_class = numbered_canvas(self.draw_footer)
         try:
             doc.build(story, canvasmaker=canvas_class)
         except RenderError:
@@ -200,7 +178,46 @@ class _Renderer:
         )
 
 
-def _numbered_canvas(draw_footer: Callable[[Any, int, int], None]) -> Any:
+def running_head(canvas: Any, parts: StoryParts, left: str, right: str) -> None:
+    """The head of every page but the first: the trust in its colour, what the document is."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    s = parts.styles
+    canvas.saveState()
+    y = parts.page_height - 11 * mm
+    canvas.setFillColor(s.primary)
+    canvas.setFont(FONT_BOLD, 8)
+    canvas.drawString(parts.margin, y, left)
+    canvas.setFillColor(colors.HexColor(MUTED))
+    canvas.setFont(FONT, 8)
+    canvas.drawRightString(parts.page_width - parts.margin, y, right)
+    canvas.setStrokeColor(s.accent)
+    canvas.setLineWidth(1.2)
+    canvas.line(parts.margin, y - 2.5 * mm, parts.page_width - parts.margin, y - 2.5 * mm)
+    canvas.restoreState()
+
+
+def footer(canvas: Any, parts: StoryParts, text: str, page: int, total: int) -> None:
+    """The foot of every page: what the document is, and 'Page x of y'."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    canvas.saveState()
+    left, right = parts.margin, parts.page_width - parts.margin
+    y = 12 * mm
+    canvas.setStrokeColor(colors.HexColor(RULE))
+    canvas.setLineWidth(0.5)
+    canvas.line(left, y + 4.2 * mm, right, y + 4.2 * mm)
+    canvas.setFillColor(colors.HexColor(MUTED))
+    canvas.setFont(FONT, 7)
+    canvas.drawString(left, y, text)
+    canvas.setFont(FONT_BOLD, 7.5)
+    canvas.drawRightString(right, y, f"Page {page} of {total}")
+    canvas.restoreState()
+
+
+def numbered_canvas(draw_footer: Callable[[Any, int, int], None]) -> Any:
     """A canvas class that holds pages back until the end, then stamps 'Page x of y'."""
     from reportlab.pdfgen.canvas import Canvas
 

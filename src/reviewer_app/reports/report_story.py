@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer_app.reports.document import Rating, ReportDocument, SignOffSlot, SummaryRow
+from reviewer_app.reports.document import (
+    Branding,
+    Rating,
+    ReportDocument,
+    SignOffSlot,
+    SummaryRow,
+)
 from reviewer_app.reports.photos import usable_photo_size
 from reviewer_app.reports.report_style import (
     FONT,
@@ -58,23 +64,18 @@ def _date_range(document: ReportDocument) -> str:
     return f"{first.strftime('%-d %B %Y')} to {last.strftime('%-d %B %Y')}"
 
 
-class ReportStory:
-    """Builds the flowables (the story) of one document, part by part.
+class StoryParts:
+    """The building blocks of a report's story (tables, chips, headings) in one trust's look;
+    the review report (:class:`ReportStory`) and the board pack build with them."""
 
-    Drawing the sign-off blocks records each signature field's rectangle in ``boxes``.
-    """
-
-    def __init__(self, document: ReportDocument) -> None:
+    def __init__(self, branding: Branding) -> None:
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.units import mm
 
-        self.document = document
-        self.styles = ReportStyles(document)
+        self.styles = ReportStyles(branding)
         self.page_width, self.page_height = A4
         self.margin = 18 * mm
         self.frame_width = self.page_width - 2 * self.margin
-        self.boxes: dict[str, SignatureBox] = {}
-        self.data_hash = document.data_hash()
 
     # ------------------------------------------------------------ building blocks
 
@@ -141,6 +142,19 @@ class ReportStory:
         from reportlab.platypus import Paragraph
 
         return Paragraph(markup(text), self.styles.h1 if level == 1 else self.styles.h2)
+
+
+class ReportStory(StoryParts):
+    """Builds the flowables (the story) of one document, part by part.
+
+    Drawing the sign-off blocks records each signature field's rectangle in ``boxes``.
+    """
+
+    def __init__(self, document: ReportDocument) -> None:
+        super().__init__(document.branding)
+        self.document = document
+        self.boxes: dict[str, SignatureBox] = {}
+        self.data_hash = document.data_hash()
 
     # ------------------------------------------------------------ parts
 

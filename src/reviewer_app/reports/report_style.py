@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.paths import resources_dir
-from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.document import Branding
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -113,12 +113,12 @@ def safe_colour(colour_hex: str, fallback: str = "#8A94A3") -> str:
 class ReportStyles:
     """Paragraph styles for one document, coloured with the trust's branding."""
 
-    def __init__(self, document: ReportDocument) -> None:
+    def __init__(self, branding: Branding) -> None:
         from reportlab.lib import colors
         from reportlab.lib.styles import ParagraphStyle
 
-        primary = colors.HexColor(safe_colour(document.branding.primary_colour))
-        accent = colors.HexColor(safe_colour(document.branding.accent_colour))
+        primary = colors.HexColor(safe_colour(branding.primary_colour))
+        accent = colors.HexColor(safe_colour(branding.accent_colour))
         ink = colors.HexColor(INK)
         muted = colors.HexColor(MUTED)
         self.primary = primary

@@ -99,9 +99,11 @@ class CadenceBoard:
         return sum(1 for r in self.rows if r.overdue)
 
 
-def _scheme(
+def scheme_named(
     session: Session, trust_id: str, scheme_id: str, cache: dict[str, CategorisationScheme | None]
 ) -> CategorisationScheme | None:
+    """The categorisation scheme ``scheme_id`` (built in, or the trust's own), None if it is
+    installed nowhere; looked up once per ``cache``."""
     if scheme_id not in cache:
         from reviewer_app.server.framework_library import built_in_library, trust_library
 
@@ -187,7 +189,7 @@ def cadence_board(session: Session, viewer: Viewer, today: date) -> CadenceBoard
         if category is None:
             row.missing = "Not categorised yet"
         else:
-            scheme = _scheme(session, viewer.person.trust_id, category.scheme_id, schemes)
+            scheme = scheme_named(session, viewer.person.trust_id, category.scheme_id, schemes)
             level = _level(scheme, category.level_key)
             if level is None:
                 row.missing = "Its category is not in an installed scheme"

@@ -20,6 +20,7 @@
     reviewer-app-server admin deactivate PERSON
     reviewer-app-server admin create-console-user EMAIL --role trust_admin [--name N] [--url URL]
     reviewer-app-server admin reset-console-password EMAIL [--url URL]
+    reviewer-app-server admin board-pack --term 2026-autumn --out FILE.pdf [--trust T]
     reviewer-app-server admin uploads | clean-uploads [--hours 24]
     reviewer-app-server admin device-idle-days DAYS [--trust T]
 
@@ -211,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("report-pdf", help="write a signed report the server holds")
     a.add_argument("report", metavar="REPORT_ID", help="as 'admin reports' lists it")
     a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    a = actions.add_parser(
+        "board-pack", help="write the termly board pack for trustees (PDF) across all schools"
+    )
+    a.add_argument("--term", required=True, help="e.g. 2026-autumn, 2027-spring, 2027-summer")
+    a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    a.add_argument("--trust", default=None, help="the trust's id (needed with several trusts)")
     a = actions.add_parser("deactivate", help="a person who left: all their devices stop")
     a.add_argument("person")
     a = actions.add_parser(
@@ -242,7 +249,7 @@ def _server_url(args: argparse.Namespace) -> str:
 
 def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     from reviewer_app.server import administration as adm
-    from reviewer_app.server import console_users, report_admin
+    from reviewer_app.server import board_pack, console_users, report_admin
     from reviewer_app.server.audit import Actor
     from reviewer_app.server.blob_store import BlobStore
     from reviewer_app.server.database import create_server_engine, migrate, write_session
@@ -341,6 +348,9 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
         "reports": lambda s: out.extend(report_admin.report_lines(s)),
         "report-pdf": lambda s: out.append(
             report_admin.write_report_pdf(s, BlobStore(data_dir / "blobs"), args.report, args.out)
+        ),
+        "board-pack": lambda s: out.append(
+            board_pack.write_board_pack(s, args.trust, args.term, args.out, date.today(), me)
         ),
         "deactivate": lambda s: adm.deactivate_person(s, args.person, actor=me),
         "create-console-user": lambda s: out.append(

@@ -1,5 +1,10 @@
 """The review being edited, without Qt: what the editor holds between the store and its widgets.
 
+:class:`ReviewDraft` holds the records of the open review (each under the id the store keeps it
+by), the person's changes before the store has them, what a pull brings, and what the editor
+draws from them: the levels shown and who proposed what (:func:`levels_shown`), progress, the
+lock and the banner's reason (:func:`lock_banner`). Undo is ``services.edit_history``.
+
 :class:`SharedFields` keeps, for every shared answer, the value last written or read
 (``committed``), the version the next write is based on, the writes still on their way and
 the conflicts waiting for the person. It decides what a write's answer and a pulled value mean:
@@ -15,19 +20,29 @@ the conflicts waiting for the person. It decides what a write's answer and a pul
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.carry_forward import carried_note, is_carried_forward
+from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import (
+    Action,
+    ActionFollowUp,
+    Attachment,
+    EvidenceNote,
     FieldValue,
+    FollowUpOutcome,
+    Judgement,
+    Review,
     ReviewState,
     agreed_judgement,
     current_judgements,
 )
-from reviewer_app.domain.review_progress import is_answered
+from reviewer_app.domain.review_progress import ReviewProgress, is_answered
+from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.services.review_records import FieldWrite
 
 if TYPE_CHECKING:
@@ -234,3 +249,283 @@ def lock_banner(ctx: ReviewContext) -> str:
             "(the signed version stays visible from the sign-off check)."
         )
     return ""
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _not_withdrawn(refusal: str) -> str:
+    """'Not withdrawn: only …' from the rule's sentence."""
+    return f"Not withdrawn: {refusal[:1].lower()}{refusal[1:]}"
+
+
+class ReviewDraft:
+    """The review being edited, as the editor holds it: every record under the id the store
+    keeps it by, shown before the store has it (optimistic), the shared answers' versions
+    (:class:`SharedFields`), and what the editor draws from them: the levels shown and who
+    proposed what, progress, the lock and the banner's reason.
+
+    Each method changes the records held and returns what a caller needs to write or show;
+    nothing here writes to the store or knows a widget. ``clock`` is when a record is made.
+    """
+
+    def __init__(self, ctx: ReviewContext, *, clock: Callable[[], datetime] = _now) -> None:
+        self.ctx = ctx
+        self.fields = SharedFields(ctx.me.id, ctx.fields)
+        self._clock = clock
+        #: Files attached since the last note: the next note links them.
+        self.pending_attachments: list[str] = []
+
+    # ------------------------------------------------------------------ what is shown
+
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.read_only
+
+    def progress(self) -> ReviewProgress:
+        return self.ctx.progress()
+
+    def levels_shown(self, criterion_id: str) -> LevelsShown:
+        return levels_shown(self.ctx, criterion_id)
+
+    def lock_banner(self) -> str:
+        return lock_banner(self.ctx)
+
+    # ------------------------------------------------------------------ shared answers
+
+    def field_label(self, stored_id: str) -> str:
+        for sid, spec in self.ctx.framework.all_fields():
+            if sid == stored_id:
+                return spec.label
+        return stored_id
+
+    def field_typed(self, stored_id: str, value: Any) -> FieldValue:
+        """The person's value, held at once (progress follows it) before it is written."""
+        ctx = self.ctx
+        old = ctx.fields.get(stored_id)
+        typed = FieldValue(
+            review_id=ctx.review.id,
+            field_id=stored_id,
+            value=value,
+            version=(old.version if old else 0) + 1,
+            author_id=ctx.me.id,
+            updated_at=self._clock(),
+        )
+        ctx.fields[stored_id] = typed
+        return typed
+
+    def field_arrived(self, stored: FieldValue, *, typing: bool) -> Arrival:
+        """A value read after a pull (see :meth:`SharedFields.arrived`); held when shown."""
+        arrival = self.fields.arrived(stored, typing=typing)
+        if arrival is Arrival.SHOW:
+            self.ctx.fields[stored.field_id] = stored
+        return arrival
+
+    def use_theirs(self, stored_id: str) -> FieldValue:
+        """In a conflict, the colleague's value is taken (nothing is written)."""
+        newer = self.fields.use_theirs(stored_id)
+        self.ctx.fields[stored_id] = newer
+        return newer
+
+    # ------------------------------------------------------------------ judgements
+
+    def writes_agreed(self, agreed_control: bool) -> bool:
+        """A level chosen on the agreed row, or by the single reviewer, is the agreed one."""
+        return agreed_control or not self.ctx.is_team_visit
+
+    def level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
+        """The agreed level, or the person's own proposal, as it stands."""
+        ctx = self.ctx
+        found = [
+            j
+            for j in ctx.judgements
+            if j.criterion_id == criterion_id
+            and j.agreed == agreed
+            and (agreed or j.author_id == ctx.me.id)
+        ]
+        if not found:
+            return None
+        return max(found, key=lambda j: (j.created_at, j.id)).level_key
+
+    def carried_to_confirm(self, criterion_id: str) -> tuple[str, date] | None:
+        """The level carried forward from an earlier review and not confirmed yet, with the
+        date it comes from; None when there is none."""
+        agreed = agreed_judgement(self.ctx.judgements, criterion_id)
+        if (
+            agreed is None
+            or not is_carried_forward(agreed)
+            or agreed.level_key is None
+            or agreed.carried_forward_from is None
+        ):
+            return None
+        return agreed.level_key, agreed.carried_forward_from
+
+    def judge(
+        self,
+        criterion_id: str,
+        level: str | None,
+        *,
+        agreed: bool,
+        rationale: str = "",
+        carried_forward_from: date | None = None,
+    ) -> Judgement:
+        """A judgement by the person, held under the id the store will keep it by."""
+        ctx = self.ctx
+        judgement = Judgement(
+            new_id(),
+            ctx.review.id,
+            criterion_id,
+            ctx.me.id,
+            level,
+            self._clock(),
+            rationale,
+            agreed=agreed,
+            carried_forward_from=carried_forward_from,
+        )
+        ctx.judgements.append(judgement)
+        return judgement
+
+    def judgements_arrived(self, stored: list[Judgement]) -> list[Judgement]:
+        """Judgements read after a pull: those not held yet, now held (in order)."""
+        known = {j.id for j in self.ctx.judgements}
+        new = [j for j in stored if j.id not in known]
+        if new:
+            self.ctx.judgements.extend(new)
+            self.ctx.judgements.sort(key=lambda j: (j.created_at, j.id))
+        return new
+
+    # ------------------------------------------------------------------ notes and files
+
+    def notes_read(self, notes: list[EvidenceNote]) -> None:
+        """The notes, read after the first section is on screen; those saved meanwhile kept."""
+        known = {n.id for n in notes}
+        self.ctx.notes = list(notes) + [n for n in self.ctx.notes if n.id not in known]
+
+    def note_saved(self, note: EvidenceNote) -> None:
+        self.ctx.notes.append(note)
+
+    def note_withdrawn(self, note_id: str) -> None:
+        self.ctx.notes[:] = [n for n in self.ctx.notes if n.id != note_id]
+
+    def note_refusal(self, note: EvidenceNote) -> str | None:
+        """Why the person may not withdraw a note, or None when they may. Undoing a
+        withdrawal captures the note again, so it is its author's alone."""
+        ctx = self.ctx
+        if may_withdraw(note.author_id, ctx.me.id, is_lead=False):
+            return None
+        refusal = withdraw_refusal("their note", ctx.name_of(note.author_id), lead_may=False)
+        return _not_withdrawn(refusal)
+
+    def notes_arrived(
+        self, stored: list[EvidenceNote]
+    ) -> tuple[list[EvidenceNote], list[EvidenceNote]]:
+        """The notes read after a pull: (added, withdrawn) against those held, now held."""
+        return _merge(self.ctx.notes, stored)
+
+    def take_pending_attachments(self) -> tuple[str, ...]:
+        """The files the next note links (and none wait any more)."""
+        taken, self.pending_attachments = tuple(self.pending_attachments), []
+        return taken
+
+    def attachment_saved(self, attachment: Attachment) -> None:
+        self.ctx.attachments.append(attachment)
+        self.pending_attachments.append(attachment.id)
+
+    def attachment_withdrawn(self, attachment_id: str) -> None:
+        self.ctx.attachments[:] = [a for a in self.ctx.attachments if a.id != attachment_id]
+        if attachment_id in self.pending_attachments:
+            self.pending_attachments.remove(attachment_id)
+
+    def attachments_arrived(
+        self, stored: list[Attachment]
+    ) -> tuple[list[Attachment], list[Attachment]]:
+        """The files read after a pull: (added, withdrawn), now held."""
+        return _merge(self.ctx.attachments, stored)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_saved(self, action: Action) -> None:
+        self.ctx.actions.append(action)
+
+    def action_withdrawn(self, action_id: str) -> None:
+        self.ctx.actions[:] = [a for a in self.ctx.actions if a.id != action_id]
+
+    def action_refusal(self, action: Action) -> str | None:
+        """Why the person may not withdraw an action (its author or the lead may), or None."""
+        ctx = self.ctx
+        if may_withdraw(action.created_by, ctx.me.id, is_lead=ctx.is_lead):
+            return None
+        return _not_withdrawn(withdraw_refusal("this action", ctx.name_of(action.created_by)))
+
+    def actions_arrived(self, stored: list[Action]) -> tuple[list[Action], list[Action]]:
+        """The actions read after a pull: (added, withdrawn), now held."""
+        return _merge(self.ctx.actions, stored)
+
+    def last_follow_up(self, action_id: str) -> tuple[FollowUpOutcome, str] | None:
+        """How an earlier action stands (outcome and evidence), as last recorded."""
+        earlier = [f for f in self.ctx.follow_ups if f.action_id == action_id]
+        return (earlier[-1].outcome, earlier[-1].evidence) if earlier else None
+
+    def follow_up(self, action_id: str, outcome: FollowUpOutcome, evidence: str) -> ActionFollowUp:
+        """How an earlier action stands, recorded by the person (held under its id)."""
+        ctx = self.ctx
+        follow_up = ActionFollowUp(
+            new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, self._clock()
+        )
+        ctx.follow_ups.append(follow_up)
+        return follow_up
+
+    def follow_ups_arrived(self, stored: list[ActionFollowUp]) -> list[ActionFollowUp]:
+        """Follow-ups read after a pull: those not held yet, now held (in order)."""
+        known = {f.id for f in self.ctx.follow_ups}
+        new = [f for f in stored if f.id not in known]
+        if new:
+            merged = sorted([*self.ctx.follow_ups, *new], key=lambda f: (f.recorded_at, f.id))
+            self.ctx.follow_ups[:] = merged
+        return new
+
+    # ------------------------------------------------------------------ the review
+
+    def reopen_if_ready(self) -> Review | None:
+        """After a change: a review marked ready goes back to draft. Returns the ready review
+        (for the store to reopen), or None when it was not ready."""
+        ready = self.ctx.review
+        if ready.state is not ReviewState.READY_FOR_SIGN_OFF:
+            return None
+        self.ctx.review = replace(ready, state=ReviewState.DRAFT)
+        return ready
+
+    def review_arrived(self, review: Review) -> bool:
+        """The review read again (its state may have moved): True when it changed."""
+        if review == self.ctx.review:
+            return False
+        self.ctx.review = review
+        return True
+
+
+def _merge(held: list[Any], stored: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Make ``held`` (records with ids) what the store has: (added, removed)."""
+    shown = {r.id for r in held}
+    current = {r.id for r in stored}
+    added = [r for r in stored if r.id not in shown]
+    gone = [r for r in held if r.id not in current]
+    held[:] = [r for r in held if r.id in current] + added
+    return added, gone
+
+
+def change_notice(changes: list[tuple[str, str]], name_of: Callable[[str], str]) -> str:
+    """A short notice of who changed what: ``changes`` are (author id, what) pairs, an empty
+    author for what nobody in particular did ("Pat Lee changed the judgement on Reading; an
+    evidence note was withdrawn.")."""
+    by_person: dict[str, list[str]] = {}
+    for author_id, what in changes:
+        by_person.setdefault(author_id, []).append(what)
+    parts = []
+    for author_id, whats in by_person.items():
+        if author_id:
+            parts.append(f"{name_of(author_id)} changed {', '.join(whats)}")
+        else:
+            parts.append(", ".join(whats))
+    text = "; ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}."

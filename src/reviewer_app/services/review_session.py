@@ -45,6 +45,7 @@ from reviewer_app.domain.review_progress import (
     review_progress,
 )
 from reviewer_app.domain.visits import Visit
+from reviewer_app.domain.wording import readable_key
 
 if TYPE_CHECKING:
     from reviewer_app.services.workspace import Workspace
@@ -179,7 +180,7 @@ def installed_framework(review: Review, library: FrameworkLibrary) -> Framework:
     ]
     if matching:
         return matching[-1]
-    name = f"'{review.framework_id}'"
+    name = f"'{readable_key(review.framework_id)}'"
     if not installed:
         problem = f"the framework {name}, which is not installed on this laptop"
     elif version and all(f.version != version for f in installed):

@@ -45,10 +45,26 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session in one write transaction: committed on success, rolled back on error."""
-        with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
-            session.connection()  # BEGIN IMMEDIATE now: the write lock is held from the start
-            yield session
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        A write the disk refuses (full, read-only, forbidden, failing) is raised as a
+        :class:`~reviewer_app.storage.disk_failures.DiskFailureError` naming the store file,
+        the sentence every screen and command shows; the traceback goes to the log.
+        """
+        try:
+            with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
+                session.connection()  # BEGIN IMMEDIATE now: the write lock is held from the start
+                yield session
+        except ReviewerError:
+            raise
+        except Exception as exc:
+            from reviewer_app.storage.disk_failures import disk_failure
+
+            failure = disk_failure(exc, self.path)
+            if failure is None:
+                raise
+            log.warning("The disk refused a write to the store: %s", failure.message, exc_info=True)
+            raise failure from exc
 
     def close(self) -> None:
         self.engines.dispose()

@@ -223,7 +223,7 @@ class Driver:
     def rate(
         self, editor: ReviewEditor, criterion_id: str, number: int, *, agreed: bool = False
     ) -> RatingControl:
-        """Go to the criterion (Alt+Down style navigation) and press the level's number key."""
+        """Go to the criterion (F8 style navigation) and press the level's number key."""
         card = editor.go_to_criterion(criterion_id)
         control = card.agreed if agreed else card.rating
         assert control is not None

@@ -72,9 +72,9 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     assert card.agreed.level() == "seen"
 
     # Next / previous criterion from the keyboard, and Alt+number rates the current one.
-    qtbot.keyClick(editor, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F8)
     assert editor.current_criterion == "climate-planning"
-    qtbot.keyClick(editor, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     assert editor.current_criterion == "climate-routines"
 
     # Evidence from the capture bar: tags, several criteria, timestamp and author.

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sync_world import (
     INSTALLED_WALK,
-    NOT_INSTALLED,
     CatalogueWorld,
     Laptop,
     LiveServer,
@@ -110,7 +109,7 @@ def test_a_missing_framework_is_named_in_the_editor(
     shown = editor.loading.text()
     assert shown == failed.args[0]
     assert shown.startswith(
-        f"This review uses the framework '{NOT_INSTALLED}', which is not installed on this laptop"
+        "This review uses the framework 'Ofsted deep dive', which is not installed on this laptop"
     )
     assert "Ask your trust admin for that framework file" in shown
     assert editor.loading.wordWrap()

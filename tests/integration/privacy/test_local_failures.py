@@ -62,7 +62,7 @@ def test_a_read_only_store_is_a_sentence_and_the_traceback_is_in_the_log(
     capsys: pytest.CaptureFixture[str],
     expected_log: ExpectedLog,
 ) -> None:
-    expected_log(logging.ERROR, "export failed")
+    expected_log(logging.WARNING, "The disk refused a write to the store")
     secret = tmp_path / "pass.txt"
     secret.write_text("a long bundle passphrase\n", encoding="utf-8")
     bundle = tmp_path / "out.reviewer"
@@ -78,7 +78,7 @@ def test_a_read_only_store_is_a_sentence_and_the_traceback_is_in_the_log(
     assert "Traceback" not in err
     log = (demo_base / "logs" / "reviewer.log").read_text(encoding="utf-8")
     assert "Traceback" in log
-    assert "export failed" in log
+    assert "The disk refused a write to the store" in log
     assert not bundle.exists()
 
 

@@ -40,6 +40,7 @@ from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.demo_views import DEMO_TODAY
 from support.laptop_records import laptop_record, note_payload
 from support.sample_reports import SAMPLE_SIGNERS
 from support.throwaway_postgres import (
@@ -47,10 +48,6 @@ from support.throwaway_postgres import (
     ThrowawayPostgres,
     postgres_base_url,
 )
-
-#: The day the demo database of :func:`demo_database_url` is anchored on.
-DEMO_TODAY = date(2026, 12, 7)
-
 
 #: The shared test server counts no request rates: its tests enrol and push far faster than
 #: laptops do (the rate-limit tests start their own server with small limits).
@@ -201,20 +198,6 @@ def demo(demo_database_url: str) -> Iterator[Session]:
             session.rollback()
     finally:
         engine.dispose()
-
-
-def viewer_of(session: Session, email_start: str) -> Any:
-    """The oversight pages' :class:`~reviewer_app.server.trust_picture.Viewer` of the demo
-    person whose email starts so."""
-    from sqlmodel import select
-
-    from reviewer_app.server import models
-    from reviewer_app.server.trust_picture import Viewer
-
-    person = session.exec(
-        select(models.Person).where(models.Person.email.startswith(email_start))  # type: ignore[attr-defined]
-    ).one()
-    return Viewer.of(session, person)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from conftest import DEMO_TODAY, viewer_of
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.server import models
 from reviewer_app.server.cadence import CadenceBoard, CadenceRow, cadence_board, record_meeting
+from support.demo_views import DEMO_TODAY, viewer_of
 
 
 def _row(board: CadenceBoard, name: str) -> CadenceRow:

@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from conftest import viewer_of
 from reviewer_app.server import models
 from reviewer_app.server import trust_picture as tp
+from support.demo_views import viewer_of
 
 
 def test_the_overview_shows_each_areas_latest_agreed_view_and_its_direction(

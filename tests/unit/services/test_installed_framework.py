@@ -43,7 +43,7 @@ def test_a_version_not_installed_is_named_with_what_is() -> None:
     with pytest.raises(NotFoundError) as missing:
         installed_framework(_review(version="99"), library)
     assert missing.value.message == (
-        f"This review uses version 99 of the framework '{WALK}'; this laptop has versions "
+        "This review uses version 99 of the framework 'Learning walk'; this laptop has versions "
         "1 and 2, so it cannot be opened here."
     )
 
@@ -54,8 +54,8 @@ def test_another_text_of_the_same_version_is_refused() -> None:
     with pytest.raises(NotFoundError) as missing:
         installed_framework(_review(version=walk.version, content_hash="0" * 64), library)
     assert missing.value.message == (
-        f"This review uses version {walk.version} of the framework '{WALK}' as it was when the "
-        "review began, not as installed on this laptop, so it cannot be opened here."
+        f"This review uses version {walk.version} of the framework 'Learning walk' as it was "
+        "when the review began, not as installed on this laptop, so it cannot be opened here."
     )
 
 
@@ -63,7 +63,7 @@ def test_a_framework_not_installed_is_named() -> None:
     with pytest.raises(NotFoundError) as missing:
         installed_framework(_review("ofsted-deep-dive"), installed_library())
     assert missing.value.message == (
-        "This review uses the framework 'ofsted-deep-dive', which is not installed on this "
+        "This review uses the framework 'Ofsted deep dive', which is not installed on this "
         "laptop, so it cannot be opened here."
     )
     assert missing.value.hint.startswith("Ask your trust admin for that framework file")

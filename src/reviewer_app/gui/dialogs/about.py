@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from reviewer_app import __version__
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_about import Ui_AboutDialog
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.paths import AppPaths
 
 
@@ -25,3 +26,4 @@ class AboutDialog(QDialog):
         self.ui.logsPath.setText(str(paths.logs))
         self.ui.qtVersion.setText(f"Qt {qVersion()}, PySide6 {pyside_version}")
         self.ui.buttonBox.rejected.connect(self.reject)
+        fit_window(self, "aboutDialog")

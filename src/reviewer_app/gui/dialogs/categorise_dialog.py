@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
 from reviewer_app.gui.school_category import chip_style
+from reviewer_app.gui.screen_fit import fit_window
 
 if TYPE_CHECKING:
     from reviewer_app.domain.frameworks import CategorisationScheme, CategoryLevel
@@ -181,7 +182,7 @@ class CategoriseDialog(QDialog):
         today = date.today()
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
-        form.addRow("Agreed &on:", self.date_edit)
+        form.addRow("Agreed o&n:", self.date_edit)
         self.rationale_edit = QPlainTextEdit()
         self.rationale_edit.setObjectName("rationale")
         self.rationale_edit.setAccessibleName("Rationale for the category")
@@ -216,6 +217,7 @@ class CategoriseDialog(QDialog):
         layout.activate()
         height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
         self.resize(width, max(height, self.sizeHint().height()))
+        fit_window(self, "categoriseDialog")
 
     # ------------------------------------------------------------------ choosing
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_enrol import Ui_EnrolDialog
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.enrolment import AlreadyEnrolledError, Enrolment
 from reviewer_app.settings import SERVER_ADDRESS
@@ -110,6 +111,7 @@ class EnrolDialog(QDialog):
         (ui.codeEdit if server_url else ui.serverEdit).setFocus(Qt.FocusReason.OtherFocusReason)
         self.setMinimumWidth(500)
         self.adjustSize()
+        fit_window(self, "enrolDialog")
 
     def _server_edited(self, text: str) -> None:
         """An enrolment link pasted from the trust console fills in both fields."""

@@ -22,6 +22,7 @@ from reviewer_app.domain.visits import VISIT_ROLES, Visit, VisitReviewer, VisitS
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.services.framework_catalogue import VisitKind
 from reviewer_app.services.visit_planning import PlanningFacts, Verdict
@@ -71,6 +72,7 @@ class NewVisitDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_NewVisitDialog()
         self.ui.setupUi(self)
+        fit_window(self, "newVisitDialog")
         self._save_visit = save_visit
         self._tasks = tasks
         self._people = {person.id: person for person in people}

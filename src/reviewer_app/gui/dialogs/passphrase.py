@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QWidget
 
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_passphrase import Ui_PassphraseDialog
+from reviewer_app.gui.screen_fit import fit_window
 
 #: Shorter passphrases are refused when a new one is chosen.
 MIN_LENGTH = 10
@@ -64,6 +65,7 @@ class PassphraseDialog(QDialog):
         self._set_problem(problem)
         self.ui.passphraseEdit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.adjustSize()
+        fit_window(self, "passphraseDialog")
 
     def _show_passphrase(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 from reviewer_app import settings as settings_file
 from reviewer_app.gui import theme
 from reviewer_app.gui.forms.ui_settings import Ui_SettingsDialog
+from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.settings import SERVER_ADDRESS, Settings
 
@@ -44,6 +45,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_SettingsDialog()
         self.ui.setupUi(self)
+        fit_window(self, "settingsDialog")
         self._current = current
         self._path = path
         self._tasks = tasks

@@ -133,7 +133,7 @@ class Ui_EnrolDialog(object):
         self.serverEdit.setAccessibleName(QCoreApplication.translate("EnrolDialog", u"Trust server address", None))
 #endif // QT_CONFIG(accessibility)
         self.serverEdit.setPlaceholderText(QCoreApplication.translate("EnrolDialog", u"https://sync.your-trust.org.uk", None))
-        self.codeLabel.setText(QCoreApplication.translate("EnrolDialog", u"One-time &code", None))
+        self.codeLabel.setText(QCoreApplication.translate("EnrolDialog", u"One-time co&de", None))
 #if QT_CONFIG(accessibility)
         self.codeEdit.setAccessibleName(QCoreApplication.translate("EnrolDialog", u"One-time enrolment code", None))
 #endif // QT_CONFIG(accessibility)

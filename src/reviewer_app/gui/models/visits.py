@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reviewer_app.domain.organisation import Role
 from reviewer_app.domain.visit_progress import VisitProgress
 from reviewer_app.domain.visits import Visit
+from reviewer_app.domain.wording import readable_key
 
 if TYPE_CHECKING:
     from reviewer_app.services.visit_progress import VisitTrack
@@ -119,7 +120,7 @@ class VisitTableModel(QAbstractTableModel):
         if visit.title:
             return visit.title
         title = self._kind_titles.get(visit.framework_id)
-        return title or visit.framework_id.replace("-", " ").replace("_", " ").capitalize()
+        return title or readable_key(visit.framework_id)
 
     def team_text(self, visit: Visit) -> str:
         """'Sam Patel (lead), Jo Evans'; the lead first."""

@@ -173,7 +173,7 @@ class ActionsPage(QScrollArea):
         form.addRow("&What is to be done", self.text_edit)
         form.addRow(f"&{owner_label}", self.owner_edit)
         form.addRow(f"&{due_label}", self.due_edit)
-        form.addRow("&Priority", self.priority_box)
+        form.addRow("Pr&iority", self.priority_box)
         form.addRow("&Criterion", self.criterion_box)
         self.add_button = QPushButton(f"Add to {settings.label.lower()}")
         self.add_button.setObjectName("addAction")

@@ -1,15 +1,14 @@
-"""Undo and redo across the editor: every change the reviewer makes is a QUndoCommand.
-
-The store keeps every record (notes and judgements are append-only), so undoing writes a new
-record that restores what was there: the previous field value, the previous level, a retraction
-of a note, an attachment or an action. Redo writes the change again.
+"""Undo and redo across the editor: every change the reviewer makes is an edit kept in the
+review's :class:`~reviewer_app.services.edit_history.EditHistory` (without Qt; see there how
+undoing works on records that are never deleted). Each edit here says which of the editor's
+writes does and undoes it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from reviewer_app.services.edit_history import Edit, RecordEdit
 
 if TYPE_CHECKING:
     from datetime import date
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.review_editor.writes import EditorChanges
 
 
-class SetFieldCommand(QUndoCommand):
+class SetFieldCommand(Edit):
     """A field's value changed (typing is grouped by pauses)."""
 
     def __init__(
@@ -39,7 +38,7 @@ class SetFieldCommand(QUndoCommand):
         self.editor.apply_field(self.stored_id, self.old)
 
 
-class RateCommand(QUndoCommand):
+class RateCommand(Edit):
     """A level was chosen or cleared for a criterion (own view or agreed)."""
 
     def __init__(
@@ -66,7 +65,7 @@ class RateCommand(QUndoCommand):
         self.editor.write_judgement(self.criterion_id, self.old, agreed=self.agreed)
 
 
-class ConfirmCommand(QUndoCommand):
+class ConfirmCommand(Edit):
     """A carried-forward answer was confirmed; undo marks it carried forward again."""
 
     def __init__(self, editor: EditorChanges, criterion_id: str, level: str, carried: date) -> None:
@@ -87,51 +86,7 @@ class ConfirmCommand(QUndoCommand):
         )
 
 
-class RecordCommand(QUndoCommand):
-    """Adds one record (a note, a photo or file, an action); undo withdraws it.
-
-    The write lands on the writer lane a moment after ``redo``. An undo before it lands (a
-    quick Ctrl+Z after Enter) is honoured when it lands: each ``redo`` is numbered, and a write
-    that lands after its redo was undone is withdrawn at once instead of shown.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.record_id: str | None = None
-        self._writes = 0
-        self._wanted: int | None = None
-
-    def begin_write(self) -> int:
-        """A new write of the record; returns its number for :meth:`landed`."""
-        self._writes += 1
-        self._wanted = self._writes
-        return self._writes
-
-    def landed(self, write: int, record_id: str) -> bool:
-        """The write numbered ``write`` was saved as ``record_id``. False when it was undone
-        meanwhile (the caller withdraws the record instead of showing it)."""
-        if write != self._wanted:
-            return False
-        self.record_id = record_id
-        return True
-
-    def redo(self) -> None:
-        self.write()
-
-    def undo(self) -> None:
-        self._wanted = None
-        if self.record_id is not None:
-            record_id, self.record_id = self.record_id, None
-            self.withdraw(record_id)
-
-    def write(self) -> None:
-        raise NotImplementedError
-
-    def withdraw(self, record_id: str) -> None:
-        raise NotImplementedError
-
-
-class AddNoteCommand(RecordCommand):
+class AddNoteCommand(RecordEdit):
     """An evidence note was captured (undo withdraws it; redo captures it again)."""
 
     def __init__(self, editor: RecordWrites, note_args: dict[str, Any]) -> None:
@@ -145,7 +100,7 @@ class AddNoteCommand(RecordCommand):
         self.editor.retract_note(record_id)
 
 
-class AddAttachmentCommand(RecordCommand):
+class AddAttachmentCommand(RecordEdit):
     """A photo or file was attached (undo withdraws it)."""
 
     def __init__(self, editor: RecordWrites, path: Any) -> None:
@@ -159,7 +114,7 @@ class AddAttachmentCommand(RecordCommand):
         self.editor.retract_attachment(record_id)
 
 
-class AddActionCommand(RecordCommand):
+class AddActionCommand(RecordEdit):
     """A next step was added (undo withdraws it)."""
 
     def __init__(self, editor: RecordWrites, action_args: dict[str, Any]) -> None:
@@ -173,23 +128,7 @@ class AddActionCommand(RecordCommand):
         self.editor.retract_action(record_id)
 
 
-class WithdrawCommand(QUndoCommand):
-    """A saved record was withdrawn: the reverse of adding it. Undo adds it again as a new
-    record, and a redo after that withdraws the record undo added (not the first one)."""
-
-    def __init__(self, text: str, added: RecordCommand, record_id: str) -> None:
-        super().__init__(text)
-        self.added = added
-        added.record_id = record_id
-
-    def redo(self) -> None:
-        self.added.undo()
-
-    def undo(self) -> None:
-        self.added.redo()
-
-
-class FollowUpCommand(QUndoCommand):
+class FollowUpCommand(Edit):
     """How an earlier action stands was recorded (undo records the previous answer again)."""
 
     def __init__(

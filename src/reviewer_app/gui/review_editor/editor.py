@@ -19,12 +19,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -64,6 +66,8 @@ from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_page import SectionPage
 from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOffPage
 from reviewer_app.gui.review_editor.writes import EditorChanges
+from reviewer_app.gui.screen_fit import fit_window, remember_size
+from reviewer_app.services.edit_history import EditHistory
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
@@ -81,14 +85,12 @@ class ReviewEditor(QMainWindow):
     Signals:
         review_loaded(): the review has been read and its first section is on screen.
         review_failed(str): the review could not be opened (the reason in words).
-        progress_changed(): completion counts or the sign-off check changed.
         review_replaced(str): an amendment was started; the editor now shows it (its id).
         notes_loaded(int): the evidence notes have been read (how many).
     """
 
     review_loaded = Signal()
     review_failed = Signal(str)
-    progress_changed = Signal()
     review_replaced = Signal(str)
     notes_loaded = Signal(int)
 
@@ -113,10 +115,10 @@ class ReviewEditor(QMainWindow):
         self.paths = paths
         self.setObjectName("reviewEditor")
         self.setWindowTitle("Opening the review…")
-        self.resize(1320, 860)
+        fit_window(self, "reviewEditor", (1320, 860))
         self.ctx: ReviewContext | None = None
         self.saver = SaveQueue(workspace.submit, tasks, self)
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = EditHistory()
         self.redraw = EditorRedraw(self)
         self.changes = EditorChanges(self.redraw, workspace, tasks, self.saver, self.undo_stack)
         self.navigation: EditorNavigation | None = None
@@ -219,7 +221,15 @@ class ReviewEditor(QMainWindow):
         self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
-        splitter.addWidget(self.evidence)
+        # On a short screen the panel scrolls as a whole, so the photos stay reachable.
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setObjectName("evidenceScroll")
+        evidence_scroll.setWidget(self.evidence)
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        evidence_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        evidence_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes into the panel
+        splitter.addWidget(evidence_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 700, 370])
         outer.addWidget(splitter, 1)
@@ -272,9 +282,9 @@ class ReviewEditor(QMainWindow):
         """The notes, read after the first section is on screen (thousands take a moment)."""
         if ctx is not self.ctx:
             return  # the editor was rebuilt meanwhile
-        known = {n.id for n in notes}
-        added_meanwhile = [n for n in self.notes_model.notes() if n.id not in known]
-        ctx.notes = list(notes) + added_meanwhile
+        draft = self.changes.draft
+        assert draft is not None
+        draft.notes_read(notes)
         self.notes_model.set_notes(ctx.notes)
         self.notes_ready = True
         self.changes.after_notes_changed()
@@ -380,7 +390,7 @@ class ReviewEditor(QMainWindow):
         return self._nav().go_to_criterion(criterion_id)
 
     def step_criterion(self, step: int) -> str | None:
-        """Alt+Down / Alt+Up: the next or previous visible criterion."""
+        """F8 / Shift+F8: the next or previous visible criterion."""
         if self.navigation is None:
             return None
         return self.navigation.step_criterion(step, self.progress)
@@ -496,6 +506,7 @@ class ReviewEditor(QMainWindow):
         return self._closed
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_size(self)
         self.saver.flush()
         self.reports.close_windows()
         if not self._closed:

@@ -51,6 +51,7 @@ from reviewer_app.domain.quick_capture import (
     possible_names,
 )
 from reviewer_app.domain.review import Attachment, EvidenceNote
+from reviewer_app.gui.screen_fit import fit_window
 
 NoteRole = Qt.ItemDataRole.UserRole + 1
 AttachmentRole = Qt.ItemDataRole.UserRole + 2
@@ -449,7 +450,7 @@ class AttachmentViewer(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(760, 560)
+        fit_window(self, "attachmentViewer", (760, 560))
 
 
 class EvidencePanel(QWidget):

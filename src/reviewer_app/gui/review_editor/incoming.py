@@ -24,6 +24,7 @@ from reviewer_app.domain.review import (
     Judgement,
     Review,
 )
+from reviewer_app.services.review_draft import change_notice
 from reviewer_app.services.review_session import evidence_notes
 
 if TYPE_CHECKING:
@@ -88,113 +89,55 @@ class IncomingChanges:
         )
 
     def _arrived(self, ctx: ReviewContext, found: Arrived) -> None:
-        if ctx is not self.edits.ctx:
+        draft = self.edits.draft
+        if draft is None or ctx is not draft.ctx:
             return  # the editor was rebuilt meanwhile: it read everything afresh
+        view = self.view
         told: list[tuple[str, str]] = []
         for stored_id in self.edits.fields_arrived(ctx, found.fields):
             told.append((found.fields[stored_id].author_id, ctx.framework.field_title(stored_id)))
         if found.judgements is not None:
-            told += self._judgements(ctx, found.judgements)
+            new = draft.judgements_arrived(found.judgements)
+            for criterion_id in {j.criterion_id for j in new}:
+                view.show_levels(criterion_id)  # a page not built is drawn when it is
+            titles = {c.id: c.title for c in ctx.framework.criteria()}
+            told += [
+                (j.author_id, f"the judgement on {titles.get(j.criterion_id, '?')}") for j in new
+            ]
         if found.notes is not None:
-            told += self._notes(ctx, found.notes)
+            added, gone = draft.notes_arrived(found.notes)
+            for note in added:
+                view.note_added(note)
+            for note in gone:
+                view.note_removed(note.id)
+            if added or gone:
+                view.notes_changed()
+            told += [(n.author_id, "an evidence note") for n in added]
+            told += [("", "an evidence note was withdrawn") for _ in gone]
         if found.attachments is not None:
-            told += self._attachments(ctx, found.attachments)
+            added_files, gone_files = draft.attachments_arrived(found.attachments)
+            for attachment in added_files:
+                view.attachment_added(attachment)
+            for attachment in gone_files:
+                view.attachment_removed(attachment.id)
+            told += [(a.author_id, a.filename) for a in added_files]
         if found.actions is not None:
-            told += self._actions(ctx, found.actions)
+            added_actions, gone_actions = draft.actions_arrived(found.actions)
+            for action in added_actions:
+                view.action_added(action)
+            for action in gone_actions:
+                view.action_removed(action.id)
+            told += [(a.created_by, f"the action “{a.text}”") for a in added_actions]
+            told += [("", f"the action “{a.text}” was withdrawn") for a in gone_actions]
         if found.follow_ups is not None:
-            told += self._follow_ups(ctx, found.follow_ups)
-        if found.review is not None and found.review != ctx.review:
-            ctx.review = found.review
-            self.view.update_lock()
+            for follow_up in draft.follow_ups_arrived(found.follow_ups):
+                action_id = follow_up.action_id
+                if not self.edits.saver.waiting(f"follow-up:{action_id}"):
+                    view.show_follow_up(action_id, follow_up.outcome, follow_up.evidence)
+                told.append((follow_up.author_id, "a follow-up of an earlier action"))
+        if found.review is not None and draft.review_arrived(found.review):
+            view.update_lock()
             told.append(("", f"the review is now {found.review.state.label.lower()}"))
         if told:
-            self.view.refresh_progress()
-            self._tell(ctx, told)
-
-    # ------------------------------------------------------------------ records
-
-    def _judgements(self, ctx: ReviewContext, stored: list[Judgement]) -> list[tuple[str, str]]:
-        known = {j.id for j in ctx.judgements}
-        new = [j for j in stored if j.id not in known]
-        if not new:
-            return []
-        ctx.judgements.extend(new)
-        ctx.judgements.sort(key=lambda j: (j.created_at, j.id))
-        titles = {c.id: c.title for c in ctx.framework.criteria()}
-        for criterion_id in {j.criterion_id for j in new}:
-            self.view.show_levels(criterion_id)  # a page not built is drawn when it is
-        return [(j.author_id, f"the judgement on {titles.get(j.criterion_id, '?')}") for j in new]
-
-    def _notes(self, ctx: ReviewContext, stored: list[EvidenceNote]) -> list[tuple[str, str]]:
-        view = self.view
-        shown = {n.id for n in view.notes_shown()}
-        current = {n.id for n in stored}
-        added = [n for n in stored if n.id not in shown]
-        gone = [n for n in view.notes_shown() if n.id not in current]
-        for note in added:
-            view.note_added(note)
-        for note in gone:
-            view.note_removed(note.id)
-        if not added and not gone:
-            return []
-        ctx.notes = view.notes_shown()
-        view.notes_changed()
-        told = [(n.author_id, "an evidence note") for n in added]
-        return told + [("", "an evidence note was withdrawn") for _ in gone]
-
-    def _attachments(self, ctx: ReviewContext, stored: list[Attachment]) -> list[tuple[str, str]]:
-        shown = {a.id for a in ctx.attachments}
-        current = {a.id for a in stored}
-        added = [a for a in stored if a.id not in shown]
-        for attachment in added:
-            self.view.attachment_added(attachment)
-        for attachment in [a for a in ctx.attachments if a.id not in current]:
-            self.view.attachment_removed(attachment.id)
-        ctx.attachments[:] = list(stored)
-        return [(a.author_id, a.filename) for a in added]
-
-    def _actions(self, ctx: ReviewContext, stored: list[Action]) -> list[tuple[str, str]]:
-        view = self.view
-        shown = {a.id for a in view.actions_shown()}
-        current = {a.id for a in stored}
-        added = [a for a in stored if a.id not in shown]
-        gone = [a for a in view.actions_shown() if a.id not in current]
-        for action in added:
-            view.action_added(action)
-        for action in gone:
-            view.action_removed(action.id)
-        ctx.actions[:] = view.actions_shown()
-        told = [(a.created_by, f"the action “{a.text}”") for a in added]
-        return told + [("", f"the action “{a.text}” was withdrawn") for a in gone]
-
-    def _follow_ups(
-        self, ctx: ReviewContext, stored: list[ActionFollowUp]
-    ) -> list[tuple[str, str]]:
-        known = {f.id for f in ctx.follow_ups}
-        new = [f for f in stored if f.id not in known]
-        if not new:
-            return []
-        ctx.follow_ups[:] = sorted([*ctx.follow_ups, *new], key=lambda f: (f.recorded_at, f.id))
-        told = []
-        for follow_up in new:
-            action_id = follow_up.action_id
-            if not self.edits.saver.waiting(f"follow-up:{action_id}"):
-                self.view.show_follow_up(action_id, follow_up.outcome, follow_up.evidence)
-            told.append((follow_up.author_id, "a follow-up of an earlier action"))
-        return told
-
-    # ------------------------------------------------------------------ notice
-
-    def _tell(self, ctx: ReviewContext, changes: list[tuple[str, str]]) -> None:
-        """A short notice of who changed what (in the status bar, for a while)."""
-        by_person: dict[str, list[str]] = {}
-        for author_id, what in changes:
-            by_person.setdefault(author_id, []).append(what)
-        parts = []
-        for author_id, whats in by_person.items():
-            if author_id:
-                parts.append(f"{ctx.name_of(author_id)} changed {', '.join(whats)}")
-            else:
-                parts.append(", ".join(whats))
-        text = "; ".join(parts)
-        self.view.show_notice(f"{text[:1].upper()}{text[1:]}.")
+            view.refresh_progress()
+            view.show_notice(change_notice(told, ctx.name_of))

@@ -17,6 +17,7 @@ from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION
 
 if TYPE_CHECKING:
     from reviewer_app.gui.review_editor.editor import ReviewEditor
+    from reviewer_app.services.edit_history import EditHistory
 
 
 @dataclass(slots=True)
@@ -48,29 +49,28 @@ def build_menus(editor: ReviewEditor) -> EditorActions:
         editor.addAction(act)
         return act
 
-    stack = editor.undo_stack
     undo = action("&Undo", editor.changes.undo, "Ctrl+Z")
     redo = action("&Redo", editor.changes.redo, "Ctrl+Shift+Z", "Ctrl+Y")
-    stack.canUndoChanged.connect(undo.setEnabled)
-    stack.canRedoChanged.connect(redo.setEnabled)
-    stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
-    stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
-    undo.setEnabled(False)
-    redo.setEnabled(False)
+
+    def history_changed(history: EditHistory) -> None:
+        undo.setEnabled(history.can_undo)
+        redo.setEnabled(history.can_redo)
+        undo.setText(f"&Undo {history.undo_text}".strip())
+        redo.setText(f"&Redo {history.redo_text}".strip())
+
+    editor.undo_stack.listen(history_changed)
     actions = EditorActions(
         undo=undo,
         redo=redo,
-        next_criterion=action(
-            "&Next criterion", lambda: editor.step_criterion(1), "Alt+Down", "F8"
-        ),
+        next_criterion=action("&Next criterion", lambda: editor.step_criterion(1), "F8"),
         previous_criterion=action(
-            "&Previous criterion", lambda: editor.step_criterion(-1), "Alt+Up", "Shift+F8"
+            "&Previous criterion", lambda: editor.step_criterion(-1), "Shift+F8"
         ),
         next_section=action("Next &section", lambda: editor.step_section(1), "Ctrl+PgDown"),
         previous_section=action("Previous s&ection", lambda: editor.step_section(-1), "Ctrl+PgUp"),
         note=action("New evidence &note", editor.focus_capture, "Ctrl+E"),
         attach=action("&Attach photos or files…", editor.choose_files, "Ctrl+Shift+A"),
-        check=action("Sign-off &check", lambda: editor.show_page(SIGN_OFF_SECTION), "Ctrl+K"),
+        check=action("Sign-off chec&k", lambda: editor.show_page(SIGN_OFF_SECTION), "Ctrl+K"),
         close=action("&Close", editor.close, "Ctrl+W"),
         rate=[
             action(f"Rate level {n}", partial(editor.rate_current, n), f"Alt+{n}")

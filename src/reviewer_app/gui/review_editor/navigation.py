@@ -1,6 +1,6 @@
 """The editor's sections: the list on the left (with completion counts) and the page stack in
 the centre, each page built the first time it is shown; moving between sections and criteria
-(Ctrl+Page Down/Up, Alt+Down/Up, Alt+number), and going to a missing item from the sign-off
+(Ctrl+Page Down/Up, F8 and Shift+F8, Alt+number), and going to a missing item from the sign-off
 check with the keyboard on it.
 
 Pages are made by the window (``build``) and wired by it (``built``), so this module does not
@@ -72,7 +72,7 @@ class EditorNavigation(QObject):
         self.nav.setAccessibleName("Sections of the review, with how many items are done")
         self.nav.setAccessibleDescription(
             "Up and Down choose a section, Tab goes into it. From anywhere in the window, "
-            "Ctrl+Page Down and Ctrl+Page Up move between sections, Alt+Down and Alt+Up "
+            "Ctrl+Page Down and Ctrl+Page Up move between sections, F8 and Shift+F8 "
             "between criteria, and Ctrl+K opens the sign-off check."
         )
         self.nav.setMinimumWidth(230)
@@ -237,7 +237,8 @@ class EditorNavigation(QObject):
         return card
 
     def step_criterion(self, step: int, progress: ReviewProgress) -> str | None:
-        """Alt+Down / Alt+Up: the next or previous visible criterion."""
+        """F8 / Shift+F8: the next or previous visible criterion (Alt+Down stays the
+        platform's key for opening a drop-down)."""
         order = criterion_order(self.ctx.framework, progress.visibility)
         target = step_criterion(order, self.current_criterion, step)
         if target is None:

@@ -10,38 +10,29 @@ lifecycle are in ``writes.py``.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import (
     Action,
-    ActionFollowUp,
     Attachment,
     EvidenceNote,
     FollowUpOutcome,
-    ReviewState,
 )
-from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
     AddAttachmentCommand,
     AddNoteCommand,
     FollowUpCommand,
-    RecordCommand,
-    WithdrawCommand,
 )
 from reviewer_app.services import review_session
-from reviewer_app.services.review_draft import SharedFields
+from reviewer_app.services.edit_history import EditHistory, RecordEdit, WithdrawEdit
+from reviewer_app.services.review_draft import ReviewDraft
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QUndoStack
-
     from reviewer_app.domain.quick_capture import ParsedCapture
     from reviewer_app.gui.review_editor.save_queue import SaveQueue
     from reviewer_app.gui.review_editor.view import EditorView
@@ -66,15 +57,6 @@ def _thumbnail(data: bytes) -> QImage | None:
     )
 
 
-def _not_withdrawn(refusal: str) -> str:
-    """'Not withdrawn: only …' from the rule's sentence."""
-    return f"Not withdrawn: {refusal[:1].lower()}{refusal[1:]}"
-
-
-def now() -> datetime:
-    return datetime.now().astimezone()
-
-
 class RecordWrites:
     """The review held by one open editor and the records added to it (see ``EditorChanges``)."""
 
@@ -84,7 +66,7 @@ class RecordWrites:
         workspace: Workspace,
         tasks: TaskRunner,
         saver: SaveQueue,
-        undo_stack: QUndoStack,
+        undo_stack: EditHistory,
     ) -> None:
         self.view = view
         self.workspace = workspace
@@ -92,15 +74,22 @@ class RecordWrites:
         self.saver = saver
         self.undo_stack = undo_stack
         #: The review being edited (None until it is read).
-        self.ctx: ReviewContext | None = None
-        self.fields = SharedFields("", {})
-        #: Files attached since the last note: the next note links them.
-        self.pending_attachments: list[str] = []
+        self.draft: ReviewDraft | None = None
+
+    @property
+    def ctx(self) -> ReviewContext | None:
+        """The records of the review being edited (None until it is read)."""
+        return None if self.draft is None else self.draft.ctx
+
+    def _draft(self) -> ReviewDraft:
+        assert self.draft is not None, "the review is not open yet"
+        return self.draft
 
     def loaded(self, ctx: ReviewContext) -> None:
-        """A review was (re)read: the shared answers are as the store has them."""
-        self.ctx = ctx
-        self.fields = SharedFields(ctx.me.id, ctx.fields)
+        """A review was (re)read: the records are as the store has them; undo starts afresh."""
+        pending = self.draft.pending_attachments if self.draft is not None else []
+        self.draft = ReviewDraft(ctx)
+        self.draft.pending_attachments = pending  # files attached stay for the next note
         self.undo_stack.clear()
 
     # ------------------------------------------------------------------ undo and redo
@@ -116,11 +105,8 @@ class RecordWrites:
     def _changed(self) -> None:
         """After any change: counts, visibility and, for a review marked ready, back to draft."""
         self.view.refresh_progress()
-        ctx = self.ctx
-        assert ctx is not None
-        if ctx.review.state is ReviewState.READY_FOR_SIGN_OFF:
-            ready = ctx.review
-            ctx.review = replace(ready, state=ReviewState.DRAFT)
+        ready = self._draft().reopen_if_ready()
+        if ready is not None:
             self.saver.submit(review_session.reopen_draft, self.workspace, ready)
             self.view.update_lock()
 
@@ -129,8 +115,6 @@ class RecordWrites:
     def capture_note(self, parsed: ParsedCapture) -> None:
         """Enter in the capture bar: a timestamped, tagged note (linked to the current
         criterion when the line names none)."""
-        ctx = self.ctx
-        assert ctx is not None
         criteria = parsed.criterion_ids or (
             (self.view.current_criterion,) if self.view.current_criterion else ()
         )
@@ -139,22 +123,21 @@ class RecordWrites:
             "criterion_ids": tuple(criteria),
             "tags": dict(parsed.tags),
             "pupil_refs": parsed.pupil_refs,
-            "attachment_ids": tuple(self.pending_attachments),
+            "attachment_ids": self._draft().take_pending_attachments(),
         }
-        self.pending_attachments = []
         self.view.show_pending_files(0)
         self.undo_stack.push(AddNoteCommand(self, args))
 
     def write_note(self, command: AddNoteCommand) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
+        ctx = draft.ctx
         args = command.note_args
         write = command.begin_write()
 
         def done(note: EvidenceNote) -> None:
             if not self._landed(command, write, note.id, self.retract_note):
                 return
-            ctx.notes.append(note)
+            draft.note_saved(note)
             self.view.note_added(note)
             self.after_notes_changed()
 
@@ -170,23 +153,21 @@ class RecordWrites:
         )
 
     def retract_note(self, note_id: str) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         self.view.note_removed(note_id)
-        ctx.notes[:] = [n for n in ctx.notes if n.id != note_id]
-        self.saver.submit(self.workspace.reviews.retract_note, ctx.review.id, note_id)
+        draft.note_withdrawn(note_id)
+        self.saver.submit(self.workspace.reviews.retract_note, draft.ctx.review.id, note_id)
         self.after_notes_changed()
 
     def withdraw_note(self, note: EvidenceNote) -> None:
         """Delete on a note in the list: withdraw it (undoable). Only its author may, as
         undoing would capture it again in the name of whoever withdrew it."""
-        ctx = self.ctx
-        if ctx is None or ctx.read_only:
+        draft = self.draft
+        if draft is None or draft.read_only:
             return
-        # Undoing a withdrawal captures the note again: its author's alone (domain.review_rules).
-        if not may_withdraw(note.author_id, ctx.me.id, is_lead=False):
-            refusal = withdraw_refusal("their note", ctx.name_of(note.author_id), lead_may=False)
-            self.view.show_note_hint(_not_withdrawn(refusal))
+        refusal = draft.note_refusal(note)
+        if refusal is not None:
+            self.view.show_note_hint(refusal)
             return
         args = {
             "text": note.text,
@@ -197,9 +178,9 @@ class RecordWrites:
         }
         # Withdrawing is adding in reverse: redo retracts, undo captures it again.
         added = AddNoteCommand(self, args)
-        self.undo_stack.push(WithdrawCommand("withdraw an evidence note", added, note.id))
+        self.undo_stack.push(WithdrawEdit("withdraw an evidence note", added, note.id))
 
-    def _landed(self, command: RecordCommand, write: int, record_id: str, withdraw: Any) -> bool:
+    def _landed(self, command: RecordEdit, write: int, record_id: str, withdraw: Any) -> bool:
         """A record's write landed: True to show it; if it was undone meanwhile, withdraw it."""
         if command.landed(write, record_id):
             return True
@@ -214,14 +195,13 @@ class RecordWrites:
 
     def attach_file(self, path: Path) -> None:
         """Attach a photo or file (read and stored encrypted on the writer lane)."""
-        if self.ctx is None or self.ctx.read_only:
+        if self.draft is None or self.draft.read_only:
             return
         self.undo_stack.push(AddAttachmentCommand(self, path))
 
     def write_attachment(self, command: AddAttachmentCommand) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        reviews, review_id, path = self.workspace.reviews, ctx.review.id, command.path
+        draft = self._draft()
+        reviews, review_id, path = self.workspace.reviews, draft.ctx.review.id, command.path
         write = command.begin_write()
 
         def store() -> Attachment:
@@ -233,22 +213,21 @@ class RecordWrites:
         def done(attachment: Attachment) -> None:
             if not self._landed(command, write, attachment.id, self.retract_attachment):
                 return
-            ctx.attachments.append(attachment)
+            draft.attachment_saved(attachment)
             self.view.attachment_added(attachment)
-            self.pending_attachments.append(attachment.id)
-            self.view.show_pending_files(len(self.pending_attachments))
+            self.view.show_pending_files(len(draft.pending_attachments))
 
         self.saver.submit(store, on_done=done)
 
     def retract_attachment(self, attachment_id: str) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         self.view.attachment_removed(attachment_id)
-        if attachment_id in self.pending_attachments:
-            self.pending_attachments.remove(attachment_id)
-            self.view.show_pending_files(len(self.pending_attachments))
-        ctx.attachments[:] = [a for a in ctx.attachments if a.id != attachment_id]
-        self.saver.submit(self.workspace.reviews.retract_attachment, ctx.review.id, attachment_id)
+        waiting = len(draft.pending_attachments)
+        draft.attachment_withdrawn(attachment_id)
+        if len(draft.pending_attachments) != waiting:
+            self.view.show_pending_files(len(draft.pending_attachments))
+        review_id = draft.ctx.review.id
+        self.saver.submit(self.workspace.reviews.retract_attachment, review_id, attachment_id)
 
     def load_thumbnail(self, attachment: Attachment) -> None:
         reviews = self.workspace.reviews
@@ -280,15 +259,15 @@ class RecordWrites:
         )
 
     def write_action(self, command: AddActionCommand) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
+        ctx = draft.ctx
         args = command.action_args
         write = command.begin_write()
 
         def done(action: Action) -> None:
             if not self._landed(command, write, action.id, self.retract_action):
                 return
-            ctx.actions.append(action)
+            draft.action_saved(action)
             self.view.action_added(action)
             self._changed()
 
@@ -304,22 +283,21 @@ class RecordWrites:
         )
 
     def retract_action(self, action_id: str) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         self.view.action_removed(action_id)
-        ctx.actions[:] = [a for a in ctx.actions if a.id != action_id]
-        self.saver.submit(self.workspace.reviews.retract_action, ctx.review.id, action_id)
+        draft.action_withdrawn(action_id)
+        self.saver.submit(self.workspace.reviews.retract_action, draft.ctx.review.id, action_id)
         self._changed()
 
     def withdraw_action(self, action: Action) -> None:
         """Delete on an action: withdraw it (undoable). Its author or the lead reviewer may,
         as the trust server allows; anyone else is told who can."""
-        ctx = self.ctx
-        if ctx is None or ctx.read_only:
+        draft = self.draft
+        if draft is None or draft.read_only:
             return
-        if not may_withdraw(action.created_by, ctx.me.id, is_lead=ctx.is_lead):
-            refusal = withdraw_refusal("this action", ctx.name_of(action.created_by))
-            self.view.show_action_problem(_not_withdrawn(refusal))
+        refusal = draft.action_refusal(action)
+        if refusal is not None:
+            self.view.show_action_problem(refusal)
             return
         added = AddActionCommand(
             self,
@@ -331,7 +309,7 @@ class RecordWrites:
                 "criterion_id": action.criterion_id,
             },
         )
-        self.undo_stack.push(WithdrawCommand("withdraw an action", added, action.id))
+        self.undo_stack.push(WithdrawEdit("withdraw an action", added, action.id))
 
     # ------------------------------------------------------------------ follow-ups
 
@@ -344,10 +322,7 @@ class RecordWrites:
         )
 
     def _commit_follow_up(self, action_id: str, outcome: FollowUpOutcome, evidence: str) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        earlier = [f for f in ctx.follow_ups if f.action_id == action_id]
-        old = (earlier[-1].outcome, earlier[-1].evidence) if earlier else None
+        old = self._draft().last_follow_up(action_id)
         if old == (outcome, evidence):
             return
         if old is None:
@@ -358,17 +333,13 @@ class RecordWrites:
     def write_follow_up(
         self, action_id: str, outcome: FollowUpOutcome, evidence: str, *, show: bool
     ) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        follow_up = ActionFollowUp(
-            new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, now()
-        )
-        ctx.follow_ups.append(follow_up)
+        draft = self._draft()
+        follow_up = draft.follow_up(action_id, outcome, evidence)
         if show:
             self.view.show_follow_up(action_id, outcome, evidence)
         self.saver.submit(
             self.workspace.reviews.record_follow_up,
-            ctx.review.id,
+            draft.ctx.review.id,
             action_id,
             outcome,
             evidence,

@@ -1,6 +1,6 @@
-"""The open review's window redrawn from the records it holds: what the editor's changes
-(``writes.py``, ``record_writes.py``) and the changes a sync brings (``incoming.py``) ask for
-through :class:`~reviewer_app.gui.review_editor.view.EditorView`. It names the window's parts
+"""The open review's window redrawn from the review being edited (``services.review_draft``,
+without Qt): what the editor's changes (``writes.py``, ``record_writes.py``) and the changes a
+sync brings (``incoming.py``) ask for through ``view.EditorView``. It names the window's parts
 (pages, cards, fields, the evidence panel, the header); its callers name only records.
 """
 
@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 from reviewer_app.domain.review_progress import ACTIONS_SECTION, FOLLOW_UP_SECTION
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.section_page import SectionPage
-from reviewer_app.services.review_draft import levels_shown, lock_banner
 
 if TYPE_CHECKING:
     from reviewer_app.domain.review import Action, Attachment, EvidenceNote, FollowUpOutcome
     from reviewer_app.gui.review_editor.criterion_card import CriterionCard
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.review_editor.navigation import EditorNavigation
+    from reviewer_app.services.review_draft import ReviewDraft
 
 #: How long the notice of a colleague's change stays in the status bar.
 NOTICE_MS = 15_000
@@ -47,15 +47,18 @@ class EditorRedraw:
     def set_current_criterion(self, criterion_id: str | None) -> None:
         self.window.set_current_criterion(criterion_id)
 
+    def _draft(self) -> ReviewDraft:
+        draft = self.window.changes.draft
+        assert draft is not None, "the review is not open yet"
+        return draft
+
     def _nav(self) -> EditorNavigation:
         navigation = self.window.navigation
         assert navigation is not None
         return navigation
 
     def show_card_levels(self, card: CriterionCard) -> None:
-        ctx = self.window.ctx
-        assert ctx is not None
-        shown = levels_shown(ctx, card.criterion.id)
+        shown = self._draft().levels_shown(card.criterion.id)
         card.show_levels(shown.own, shown.agreed, shown.proposals, shown.agreed_by)
         card.show_carried_forward(shown.carried_forward, may_confirm=shown.may_confirm)
 
@@ -68,17 +71,13 @@ class EditorRedraw:
             card.set_evidence_count(counts.get(cid, 0))
 
     def refresh_progress(self) -> None:
-        ctx = self.window.ctx
-        assert ctx is not None
-        self.window.progress = ctx.progress()
+        self.window.progress = self._draft().progress()
         self._nav().show_progress(self.window.progress, self.window.actions_model.rowCount())
-        self.window.progress_changed.emit()
 
     def update_lock(self) -> None:
-        ctx = self.window.ctx
-        assert ctx is not None
-        self.window.header.show_state(ctx.review.state, lock_banner(ctx))
-        locked = ctx.read_only
+        draft = self._draft()
+        self.window.header.show_state(draft.ctx.review.state, draft.lock_banner())
+        locked = draft.read_only
         self.window.evidence.capture.setEnabled(not locked)
         self.window.evidence.attach_button.setEnabled(not locked)
         self.window.menu_actions.attach.setEnabled(not locked)
@@ -133,9 +132,6 @@ class EditorRedraw:
         if card is not None:
             self.show_card_levels(card)
 
-    def notes_shown(self) -> list[EvidenceNote]:
-        return self.window.notes_model.notes()
-
     def note_added(self, note: EvidenceNote) -> None:
         self.window.notes_model.add(note)
 
@@ -161,9 +157,6 @@ class EditorRedraw:
 
     def show_pending_files(self, count: int) -> None:
         self.window.evidence.set_pending_files(count)
-
-    def actions_shown(self) -> list[Action]:
-        return self.window.actions_model.actions()
 
     def action_added(self, action: Action) -> None:
         self.window.actions_model.add(action)

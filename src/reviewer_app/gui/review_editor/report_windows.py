@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.report_preview import ReportPreview
+from reviewer_app.gui.screen_fit import fit_window
 
 if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
@@ -108,7 +109,7 @@ class ReportWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("reportWindow")
-        self.resize(900, 1000)
+        fit_window(self, "reportWindow", (900, 1000))
         self.top = QHBoxLayout()
         self.status = QLabel(self)
         self.status.setObjectName("reportStatus")

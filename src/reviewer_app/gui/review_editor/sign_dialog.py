@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.wording import mid_sentence
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor.report_windows import (
     BeforeWork,
@@ -43,6 +44,7 @@ from reviewer_app.gui.review_editor.report_windows import (
     report_file_name,
     suggested_path,
 )
+from reviewer_app.gui.screen_fit import fit_window
 
 if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
@@ -85,7 +87,7 @@ class SignReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sign report")
         self.setObjectName("signReportDialog")
-        self.resize(640, 600)
+        fit_window(self, "signReportDialog", (640, 600))
         self.tasks = tasks
         self.service = service
         self.visit_id = visit_id
@@ -254,7 +256,7 @@ class SignReportDialog(QDialog):
         self.sync_refusals.setVisible(bool(status.sync_refusals))
         self.order_list.clear()
         for slot in status.slots:
-            who = f"{slot.order}. {slot.person_name}, {slot.role_label.lower()}"
+            who = f"{slot.order}. {slot.person_name}, {mid_sentence(slot.role_label)}"
             if slot.signed_at is not None:
                 text = f"✓  {who}: signed on {_when(slot.signed_at)}"
             elif slot.is_next and slot.any_order:
@@ -271,7 +273,7 @@ class SignReportDialog(QDialog):
             self.order_list.addItem(item)
         if status.my_turn:
             upcoming = status.next_slot
-            role = upcoming.role_label.lower() if upcoming is not None else ""
+            role = mid_sentence(upcoming.role_label) if upcoming is not None else ""
             self.turn.setText(f"It is your turn to sign, as {role}.")
         elif status.complete:
             self.turn.setText("Every signature is on it: open or export the signed report below.")

@@ -60,8 +60,6 @@ class EditorView(Protocol):
 
     # ------------------------------------------------------------------ records
 
-    def notes_shown(self) -> list[EvidenceNote]: ...
-
     def note_added(self, note: EvidenceNote) -> None: ...
 
     def note_removed(self, note_id: str) -> None: ...
@@ -79,8 +77,6 @@ class EditorView(Protocol):
 
     def show_pending_files(self, count: int) -> None:
         """How many files wait for the next note."""
-
-    def actions_shown(self) -> list[Action]: ...
 
     def action_added(self, action: Action) -> None: ...
 

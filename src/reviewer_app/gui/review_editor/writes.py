@@ -14,20 +14,16 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from reviewer_app.domain.carry_forward import is_carried_forward
-from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.review import (
     FieldValue,
-    Judgement,
     Review,
-    agreed_judgement,
 )
 from reviewer_app.gui.review_editor.commands import (
     ConfirmCommand,
     RateCommand,
     SetFieldCommand,
 )
-from reviewer_app.gui.review_editor.record_writes import RecordWrites, now
+from reviewer_app.gui.review_editor.record_writes import RecordWrites
 from reviewer_app.services import review_session
 from reviewer_app.services.review_draft import Arrival, PendingWrite
 from reviewer_app.services.review_records import FieldWrite
@@ -46,41 +42,21 @@ class EditorChanges(RecordWrites):
 
     def field_edited(self, stored_id: str, value: Any) -> None:
         """The person changed a field: show its effects now, save it after a pause."""
-        self._remember_field(stored_id, value)
+        self._draft().field_typed(stored_id, value)
         self.view.refresh_progress()
         self.saver.schedule(stored_id, lambda: self._commit_field(stored_id, value))
 
     def _commit_field(self, stored_id: str, new: Any) -> None:
-        old = self.fields.committed.get(stored_id)
+        draft = self._draft()
+        old = draft.fields.committed.get(stored_id)
         if new == old:
             return
-        label = self._field_label(stored_id)
+        label = draft.field_label(stored_id)
         self.undo_stack.push(SetFieldCommand(self, stored_id, label, old, new))
-
-    def _field_label(self, stored_id: str) -> str:
-        ctx = self.ctx
-        assert ctx is not None
-        for sid, spec in ctx.framework.all_fields():
-            if sid == stored_id:
-                return spec.label
-        return stored_id
-
-    def _remember_field(self, stored_id: str, value: Any) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        old = ctx.fields.get(stored_id)
-        ctx.fields[stored_id] = FieldValue(
-            review_id=ctx.review.id,
-            field_id=stored_id,
-            value=value,
-            version=(old.version if old else 0) + 1,
-            author_id=ctx.me.id,
-            updated_at=now(),
-        )
 
     def write_field(self, stored_id: str, value: Any) -> None:
         """Write a field's value to the store (no widget change), on the version last seen."""
-        self._submit_field(self.fields.begin_write(stored_id, value))
+        self._submit_field(self._draft().fields.begin_write(stored_id, value))
         self._changed()
 
     def _submit_field(self, pending: PendingWrite) -> None:
@@ -98,7 +74,7 @@ class EditorChanges(RecordWrites):
     def _field_written(self, ctx: ReviewContext, pending: PendingWrite, result: FieldWrite) -> None:
         if ctx is not self.ctx:
             return  # the editor was rebuilt meanwhile: it read the field afresh
-        outcome = self.fields.written(pending, result)
+        outcome = self._draft().fields.written(pending, result)
         if isinstance(outcome, PendingWrite):
             self._submit_field(outcome)
         elif isinstance(outcome, FieldValue):
@@ -111,19 +87,18 @@ class EditorChanges(RecordWrites):
         where the person is typing). Returns the fields shown, for the notice."""
         if ctx is not self.ctx:
             return []
+        draft = self._draft()
         shown: list[str] = []
         for stored_id, stored in values.items():
-            typing = self.saver.waiting(stored_id)
-            arrival = self.fields.arrived(stored, typing=typing)
+            arrival = draft.field_arrived(stored, typing=self.saver.waiting(stored_id))
             if arrival is Arrival.SHOW:
-                ctx.fields[stored_id] = stored
                 self.view.show_field(stored_id, stored.value)
                 shown.append(stored_id)
             elif (
                 arrival in (Arrival.CONFLICT, Arrival.IGNORED)
-                and stored_id in self.fields.conflicts
+                and stored_id in draft.fields.conflicts
             ):
-                self._show_conflict(stored_id, self.fields.conflicts[stored_id])
+                self._show_conflict(stored_id, draft.fields.conflicts[stored_id])
         if shown:
             self.view.refresh_progress()
         return shown
@@ -140,24 +115,27 @@ class EditorChanges(RecordWrites):
 
     def keep_mine(self, stored_id: str) -> None:
         """In a conflict, the person keeps their value: written over the colleague's."""
-        if not self.view.has_field(stored_id) or stored_id not in self.fields.conflicts:
+        draft = self._draft()
+        if not self.view.has_field(stored_id) or stored_id not in draft.fields.conflicts:
             return
         self.saver.cancel(stored_id)
         self.view.hide_field_conflict(stored_id)
         value = self.view.field_value(stored_id)
-        self._remember_field(stored_id, value)
-        self._submit_field(self.fields.keep_mine(stored_id, value))
+        draft.field_typed(stored_id, value)
+        self._submit_field(draft.fields.keep_mine(stored_id, value))
         self._changed()
 
     def use_theirs(self, stored_id: str) -> None:
         """In a conflict, the person takes the colleague's value (nothing is written)."""
-        ctx = self.ctx
-        view = self.view
-        if ctx is None or not view.has_field(stored_id) or stored_id not in self.fields.conflicts:
+        draft, view = self.draft, self.view
+        if (
+            draft is None
+            or not view.has_field(stored_id)
+            or stored_id not in draft.fields.conflicts
+        ):
             return
         self.saver.cancel(stored_id)
-        newer = self.fields.use_theirs(stored_id)
-        ctx.fields[stored_id] = newer
+        newer = draft.use_theirs(stored_id)
         view.show_field(stored_id, newer.value)
         view.hide_field_conflict(stored_id)
         view.refresh_progress()
@@ -165,51 +143,27 @@ class EditorChanges(RecordWrites):
     def apply_field(self, stored_id: str, value: Any) -> None:
         """Show and write a value (undo and redo)."""
         self.view.show_field(stored_id, value)
-        self._remember_field(stored_id, value)
+        self._draft().field_typed(stored_id, value)
         self.write_field(stored_id, value)
 
     # ------------------------------------------------------------------ judgements
 
     def rate(self, criterion_id: str, level: str | None, agreed: bool) -> None:
         """The person chose a level on a rating control."""
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         self.view.set_current_criterion(criterion_id)
-        write_agreed = agreed or not ctx.is_team_visit
-        old = self._level_of(criterion_id, agreed=write_agreed)
+        write_agreed = draft.writes_agreed(agreed)
+        old = draft.level_of(criterion_id, agreed=write_agreed)
         if old == level:
             return
         self.undo_stack.push(RateCommand(self, criterion_id, write_agreed, old, level))
 
     def confirm(self, criterion_id: str) -> None:
         """The lead confirmed a carried-forward answer: the same level, agreed again as theirs."""
-        ctx = self.ctx
-        assert ctx is not None
         self.view.set_current_criterion(criterion_id)
-        agreed = agreed_judgement(ctx.judgements, criterion_id)
-        if (
-            is_carried_forward(agreed)
-            and agreed is not None
-            and agreed.level_key is not None
-            and agreed.carried_forward_from is not None
-        ):
-            self.undo_stack.push(
-                ConfirmCommand(self, criterion_id, agreed.level_key, agreed.carried_forward_from)
-            )
-
-    def _level_of(self, criterion_id: str, *, agreed: bool) -> str | None:
-        ctx = self.ctx
-        assert ctx is not None
-        found = [
-            j
-            for j in ctx.judgements
-            if j.criterion_id == criterion_id
-            and j.agreed == agreed
-            and (agreed or j.author_id == ctx.me.id)
-        ]
-        if not found:
-            return None
-        return max(found, key=lambda j: (j.created_at, j.id)).level_key
+        carried = self._draft().carried_to_confirm(criterion_id)
+        if carried is not None:
+            self.undo_stack.push(ConfirmCommand(self, criterion_id, *carried))
 
     def write_judgement(
         self,
@@ -220,25 +174,19 @@ class EditorChanges(RecordWrites):
         rationale: str = "",
         carried_forward_from: date | None = None,
     ) -> None:
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         # One record, one id: the editor shows it under the id the store keeps it by.
-        judgement = Judgement(
-            new_id(),
-            ctx.review.id,
+        judgement = draft.judge(
             criterion_id,
-            ctx.me.id,
             level,
-            now(),
-            rationale,
             agreed=agreed,
+            rationale=rationale,
             carried_forward_from=carried_forward_from,
         )
-        ctx.judgements.append(judgement)
         reviews = self.workspace.reviews
         write = reviews.agree_judgement if agreed else reviews.propose_judgement
         self.saver.submit(
-            write, ctx.review.id, criterion_id, level, rationale,
+            write, draft.ctx.review.id, criterion_id, level, rationale,
             carried_forward_from=carried_forward_from, judgement_id=judgement.id,
         )  # fmt: skip
         self.view.show_levels(criterion_id)

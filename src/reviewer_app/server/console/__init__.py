@@ -25,6 +25,7 @@ AREAS = (
     "home",
     "oversight",
     "cadence",
+    "board",
     "data_out",
     "schools",
     "people",

@@ -1,0 +1,595 @@
+"""Open every top-level window and dialog of the app on one simulated laptop screen, and report
+how each sits on it. Run as a subprocess (Qt reads the screen and the scale once, at start-up),
+by ``test_windows_fit_the_screen.py`` and to make the screenshots in ``docs/screenshots/``:
+
+    uv run python tests/gui/windows_on_screen.py 1366x768
+    uv run python tests/gui/windows_on_screen.py 1920x1080@150 --shots docs/screenshots
+
+The screen is the offscreen platform's, configured with a JSON file (``configfile=``); 150% is
+``QT_SCALE_FACTOR=1.5``, which this script sets before Qt starts. Prints one JSON object:
+``{"screen": ..., "available": [x, y, w, h], "windows": {name: {...}}}`` where each window
+has its frame when opened, its frame when made as small as it goes, and its problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Qt reads the platform and the scale when the application starts (in main), not at import.
+from PySide6.QtWidgets import QWidget
+
+SCREENS = {"1366x768": (1366, 768, 1.0), "1920x1080@150": (1920, 1080, 1.5)}
+
+
+def configure_screen(name: str, folder: Path) -> None:
+    """Set the offscreen platform's one screen (before Qt starts)."""
+    width, height, scale = SCREENS[name]
+    config = folder / "screen.json"
+    screen = {"name": "Laptop", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    os.environ["QT_SCALE_FACTOR"] = str(scale)
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+def settle(seconds: float = 0.05) -> None:
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + timeout
+    while not (found := condition()):
+        if time.monotonic() > end:
+            raise SystemExit(f"timed out waiting for {what or 'a window'}")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    return found
+
+
+def rect(r: Any) -> list[int]:
+    return [r.x(), r.y(), r.width(), r.height()]
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single ``&`` (``&&`` is a literal ampersand)."""
+    match = re.search(r"(?<!&)&([^&\s])", text.replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+def key_clashes(window: Any) -> list[str]:
+    """Alt+letter used twice in the window as it is now, a menu with two items on one letter,
+    or one key sequence on two actions."""
+    from PySide6.QtGui import QAction, QShortcut
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMainWindow, QTabBar
+
+    problems: list[str] = []
+    letters: dict[str, list[str]] = {}
+
+    def claim(letter: str | None, what: str) -> None:
+        if letter:
+            letters.setdefault(letter, []).append(what)
+
+    if isinstance(window, QMainWindow):
+        menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+        for action in window.menuBar().actions():
+            claim(mnemonic(action.text()), f"menu {action.text()!r}")
+        for menu in menus:
+            inside: dict[str, list[str]] = {}
+            for item in menu.actions():
+                letter = mnemonic(item.text())
+                if letter and item.isVisible():
+                    inside.setdefault(letter, []).append(item.text())
+            problems += [
+                f"menu {menu.title()!r}: Alt+{k.upper()} on {v}"
+                for k, v in inside.items()
+                if len(v) > 1
+            ]
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QAbstractButton):
+            claim(mnemonic(widget.text()), f"button {widget.text()!r}")
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            claim(mnemonic(widget.text()), f"label {widget.text()!r}")
+        elif isinstance(widget, QGroupBox):
+            claim(mnemonic(widget.title()), f"group {widget.title()!r}")
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                claim(mnemonic(widget.tabText(i)), f"tab {widget.tabText(i)!r}")
+    problems += [f"Alt+{k.upper()} on {v}" for k, v in letters.items() if len(v) > 1]
+
+    keys: dict[str, list[str]] = {}
+    actions = {id(a): a for a in window.findChildren(QAction)}
+    actions.update({id(a): a for a in window.actions()})
+    for action in actions.values():
+        for sequence in action.shortcuts():
+            keys.setdefault(sequence.toString(), []).append(action.text() or "?")
+    for shortcut in window.findChildren(QShortcut):
+        for sequence in shortcut.keys():  # noqa: SIM118 - a QShortcut's key sequences
+            keys.setdefault(sequence.toString(), []).append("a shortcut")
+    problems += [f"{k} on {sorted(set(v))}" for k, v in keys.items() if len(v) > 1 and k]
+    for sequence, owners in keys.items():
+        taken = re.fullmatch(r"Alt\+([A-Z])", sequence)
+        if taken and taken.group(1).lower() in letters:
+            problems.append(f"{sequence} is {owners} and {letters[taken.group(1).lower()]}")
+    return problems
+
+
+def shortcuts_of(window: Any) -> list[str]:
+    """Every key sequence on the window's actions (what Help > Keyboard shortcuts must list)."""
+    from PySide6.QtGui import QAction
+
+    actions = {id(a): a for a in window.findChildren(QAction)}
+    actions.update({id(a): a for a in window.actions()})
+    return sorted({s.toString() for a in actions.values() for s in a.shortcuts() if s.toString()})
+
+
+#: Words that look like ids but are the platform's or a person's, never ours.
+_PATH = re.compile(r"\S*[/\\]\S*|\S+@\S+")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def visible_texts(window: Any) -> list[str]:
+    """What a person reads in the window now: titles, labels, buttons, menus, list rows."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QMainWindow,
+        QTabBar,
+    )
+
+    texts = [window.windowTitle()]
+    if isinstance(window, QMainWindow):
+        for action in window.menuBar().actions():
+            texts.append(action.text())
+            if action.menu() is not None:
+                texts += [a.text() for a in action.menu().actions()]
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or not widget.isVisibleTo(window):
+            continue
+        texts.append(widget.accessibleName())
+        if isinstance(widget, QLabel):
+            texts.append(re.sub(r"<[^>]+>", " ", widget.text()))
+        elif isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QTabBar):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            root = widget.rootIndex()
+            try:
+                columns = model.columnCount(root)
+            except TypeError:  # a list widget's model keeps it private: one column
+                columns = 1
+            for row in range(min(model.rowCount(root), 200)):
+                for column in range(columns):
+                    value = model.data(model.index(row, column, root), Qt.ItemDataRole.DisplayRole)
+                    if isinstance(value, str):
+                        texts.append(value)
+            for column in range(columns):
+                header = model.headerData(column, Qt.Orientation.Horizontal)
+                if isinstance(header, str):
+                    texts.append(header)
+    return [t for t in texts if t]
+
+
+#: Lower-case words that are also acronyms in the frameworks (SEND) but plain English too.
+ENGLISH = {"send", "us", "it", "am", "pm", "ok", "art", "pe", "re"}
+
+
+def internal_words(texts: list[str], known: Known) -> list[str]:
+    """Ids and keys shown as words: snake_case, an id of ours with a hyphen, a UUID, an
+    acronym written in lower case as a key would be (``dsl colleague``)."""
+    found = set()
+    for text in texts:
+        plain = _PATH.sub(" ", text.replace("&", ""))
+        quoted = text[:80]
+        found.update(f"{m!r} in {quoted!r}" for m in _SNAKE.findall(plain))
+        found.update(f"{m!r} in {quoted!r}" for m in _UUID.findall(plain))
+        for word in re.findall(r"[\w-]+", plain):
+            if word in known.keys:
+                found.add(f"{word!r} in {quoted!r}")
+            elif word.islower() and word.upper() in known.acronyms:
+                found.add(f"{word!r} (the acronym {word.upper()}) in {quoted!r}")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Known:
+    #: Our ids and keys with a hyphen or an underscore.
+    keys: frozenset[str]
+    #: Acronyms the frameworks use (DSL, SCR), unless they are English words as well.
+    acronyms: frozenset[str]
+
+
+def known_words(workspace: Any) -> Known:
+    """Our ids and keys with a hyphen or an underscore, less those the frameworks' own wording
+    uses as words (``self-evaluation``); the acronyms in that wording."""
+    from reviewer_app.domain.organisation import Role
+
+    keys: set[str] = {role.value for role in Role}
+    words: set[str] = set()
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, str(k))
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str):
+            if key == "id" or key.endswith(("_id", "role", "key")):
+                keys.add(value)
+            else:
+                words.update(re.findall(r"[\w-]+", value))
+
+    library = workspace.library()
+    for framework_id in library.framework_ids:
+        walk(library.latest(framework_id).model_dump(mode="json"))
+    acronyms = {w for w in words if len(w) > 1 and w.isalpha() and w.isupper()}
+    acronyms -= {w.upper() for w in words if w.islower()} | {w.upper() for w in ENGLISH}
+    return Known(frozenset(k for k in keys - words if "-" in k or "_" in k), frozenset(acronyms))
+
+
+def inspect(window: Any, known: Known) -> dict[str, Any]:
+    """Where ``window`` opened and how small it can be made, against its screen; the key
+    clashes and internal words in it; on each of its pages (the editor's sections)."""
+    from PySide6.QtCore import QSize
+
+    settle(0.1)
+    area = window.screen().availableGeometry()
+    opened = window.frameGeometry()
+    problems = []
+    if not area.contains(opened):
+        problems.append(f"opens at {rect(opened)}, outside the screen's area {rect(area)}")
+    width = height = 0
+    clashes: set[str] = set()
+    words: set[str] = set()
+    nav = getattr(window, "nav", None)
+    rows = [r for r in range(nav.count()) if not nav.item(r).isHidden()] if nav else [None]
+    tallest = ""
+    for row in rows:
+        if row is not None:
+            nav.setCurrentRow(row)
+            settle(0.05)
+        page = nav.item(row).data(257) if row is not None else ""  # the title (TITLE_ROLE)
+        clashes.update(f"{page}: {c}" if page else c for c in key_clashes(window))
+        words.update(internal_words(visible_texts(window), known))
+        size = window.size()
+        window.resize(QSize(1, 1))  # as small as its minimum sizes let it be
+        settle(0.05)
+        frame = window.frameGeometry()
+        if frame.height() > height:
+            tallest = page
+        width, height = max(width, frame.width()), max(height, frame.height())
+        window.resize(size)
+    if width > area.width() or height > area.height():
+        problems.append(
+            f"cannot be made smaller than {width}x{height} ({tallest or 'its only page'}), "
+            f"more than the screen's {area.width()}x{area.height()}"
+        )
+    return {
+        "opened": rect(opened),
+        "smallest": [width, height],
+        "problems": problems,
+        "key_clashes": sorted(clashes),
+        "internal_words": sorted(words),
+        "shortcuts": shortcuts_of(window),
+    }
+
+
+class Session:
+    """The app on the demo store, as the lead of a two-day peer review."""
+
+    def __init__(self, folder: Path) -> None:
+        from reviewer_app.app import make_application, start_shell
+        from reviewer_app.demo.demo_trust import open_demo_workspace
+        from reviewer_app.gui import theme
+        from reviewer_app.paths import AppPaths
+        from reviewer_app.settings import Settings
+
+        self.app = make_application()
+        theme.apply(self.app)
+        self.paths = AppPaths.from_base(folder).ensure()
+        workspace = open_demo_workspace(self.paths)
+        lead = next(p for p in workspace.list_people() if p.name == "David Brennan")
+        workspace.set_identity(workspace.trust.name, lead)
+        self.workspace = workspace
+        self.shell = start_shell(self.paths, demo=True, workspace=workspace, settings=Settings())
+        self.window = self.shell.window
+        self.window.show()
+        wait_until(
+            lambda: self.window.schools_model.rowCount() > 0 and self.shell.tasks.pending == 0,
+            what="the schools",
+        )
+        school = next(s for s in workspace.list_schools() if s.name == "Northfield Academy")
+        self.school = school
+        self.window.select_school(school.id)
+        wait_until(lambda: self.window.current_visit() is not None or self._visits_shown())
+        self.editor: Any = None
+        #: Editors opened besides the main one (closed at the end).
+        self.extra: list[Any] = []
+
+    def _visits_shown(self) -> bool:
+        page = self.window._school_page
+        return page is not None and page.visits_view.model().rowCount() > 0
+
+    def open_editor(self) -> Any:
+        """The lead's two-day peer review (the largest framework)."""
+        if self.editor is None:
+            self.editor = self.open_review(
+                "David Brennan", "Northfield Academy", "two-day-peer-review"
+            )
+        return self.editor
+
+    def open_review(self, person: str, school_name: str, framework_id: str) -> Any:
+        """A planned review of ``school_name`` opened by ``person`` (this laptop's user now)."""
+        from reviewer_app.domain.visits import VisitStatus
+
+        workspace = self.workspace
+        who = next(p for p in workspace.list_people() if p.name == person)
+        workspace.set_identity(workspace.trust.name, who)
+        school = next(s for s in workspace.list_schools() if s.name == school_name)
+        visit = next(
+            v
+            for v in workspace.visits_for_school(school.id)
+            if v.framework_id == framework_id and v.status is VisitStatus.PLANNED
+        )
+        editor = self.window.open_visit(visit.id)
+        wait_until(lambda: editor.ctx is not None and editor.notes_ready, what="the editor")
+        return editor
+
+    def close(self) -> None:
+        self.shell.close()
+
+
+def dialog_of(kind: type, parent: Any) -> Any:
+    """The visible top-level dialog of ``kind`` (opened without blocking)."""
+    from PySide6.QtWidgets import QApplication
+
+    return wait_until(
+        lambda: next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
+            None,
+        ),
+        what=kind.__name__,
+    )
+
+
+def openers(session: Session) -> dict[str, Callable[[], Any]]:
+    """How each window is opened, the way a person opens it where there is a way."""
+    from PySide6.QtGui import QColor, QImage
+
+    window = session.window
+
+    def editor() -> Any:
+        return session.open_editor()
+
+    def preview() -> Any:
+        dialog = session.open_editor().reports.preview()
+        wait_until(lambda: dialog.preview.page_count > 0, 60, "the report preview")
+        return dialog
+
+    def sign() -> Any:
+        from reviewer_app.gui.review_editor.sign_dialog import SignReportDialog
+
+        session.open_editor().reports.sign()
+        return dialog_of(SignReportDialog, window)
+
+    def attachment() -> Any:
+        from datetime import UTC, datetime
+
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        from reviewer_app.domain.review import Attachment
+        from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
+
+        image = QImage(3000, 2000, QImage.Format.Format_RGB32)  # a phone photo's size
+        image.fill(QColor("#3C9A5F"))
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        photo = Attachment(
+            id="a1",
+            review_id="r1",
+            author_id="p1",
+            filename="Reading corner.png",
+            media_type="image/png",
+            size=data.size(),
+            sha256="0" * 64,
+            added_at=datetime.now(UTC),
+        )
+        viewer = AttachmentViewer(photo, bytes(data.data()), "David Brennan", session.open_editor())
+        viewer.show()
+        return viewer
+
+    def safeguarding_audit() -> Any:
+        editor = session.open_review(
+            "Rachel Hughes", "Meadowbank Special School", "safeguarding-audit"
+        )
+        session.extra.append(editor)
+        return editor
+
+    def safeguarding_sign() -> Any:
+        from reviewer_app.gui.review_editor.sign_dialog import SignReportDialog
+
+        session.extra[-1].reports.sign()
+        dialog = dialog_of(SignReportDialog, window)
+        wait_until(lambda: dialog.status is not None, 60, "the signing order")
+        return dialog
+
+    def new_visit() -> Any:
+        return window.open_new_visit()
+
+    def settings() -> Any:
+        return window.open_settings()
+
+    def categorise() -> Any:
+        from reviewer_app.gui.dialogs.categorise_dialog import CategoriseDialog
+
+        page = window.school_page
+        wait_until(lambda: page.category_panel.overview is not None, what="the category")
+        page.open_categorise()
+        return dialog_of(CategoriseDialog, window)
+
+    def verify() -> Any:
+        from reviewer_app.gui.verify_dialog import VerifyReportDialog
+
+        window.open_verify_report()
+        return dialog_of(VerifyReportDialog, window)
+
+    def conflicts() -> Any:
+        wait_until(lambda: window.sync is not None, what="sync")
+        return window.sync.open_conflicts()
+
+    def enrol() -> Any:
+        from reviewer_app.gui.dialogs.enrol_dialog import EnrolDialog
+
+        dialog = EnrolDialog(lambda url, code: None, window.tasks, server_url="", parent=window)
+        dialog.open()
+        return dialog
+
+    def passphrase(create: bool) -> Callable[[], Any]:
+        def open_it() -> Any:
+            from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
+
+            mode = PassphraseMode.CREATE if create else PassphraseMode.UNLOCK
+            dialog = PassphraseDialog(mode, session.paths.store_file)
+            dialog.open()
+            return dialog
+
+        return open_it
+
+    def about() -> Any:
+        return window.open_about()
+
+    def crash_report() -> Any:
+        from reviewer_app.gui.crash_report_dialog import CrashReportDialog
+
+        report = "\n".join(f'  File "reviewer_app/x.py", line {n}, in f' for n in range(200))
+        dialog = CrashReportDialog(
+            "Reviewer hit a problem", "What happened.", report, session.paths.log_file, window
+        )
+        dialog.open()
+        return dialog
+
+    def unlock() -> Any:
+        privacy = window.privacy
+        privacy.lock()
+        return privacy.dialog
+
+    def shortcuts() -> Any:
+        return window.open_keyboard_shortcuts()
+
+    found: dict[str, Callable[[], Any]] = {
+        "main window": lambda: window,
+        "review editor": editor,
+        "report preview": preview,
+        "sign report": sign,
+        "photo viewer": attachment,
+        "safeguarding audit": safeguarding_audit,
+        "sign the safeguarding audit": safeguarding_sign,
+        "new visit": new_visit,
+        "settings": settings,
+        "categorise": categorise,
+        "verify report": verify,
+        "conflicts": conflicts,
+        "connect to trust server": enrol,
+        "choose a passphrase": passphrase(True),
+        "enter the passphrase": passphrase(False),
+        "about": about,
+        "crash report": crash_report,
+        "locked": unlock,
+    }
+    if hasattr(window, "open_keyboard_shortcuts"):
+        found["keyboard shortcuts"] = shortcuts
+    return found
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("screen", choices=sorted(SCREENS))
+    parser.add_argument("--shots", type=Path, help="save the editor, preview and new visit here")
+    parser.add_argument("--only", action="append", help="just these windows (repeatable)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        configure_screen(args.screen, Path(folder))
+        data = Path(folder) / "data"
+        data.mkdir()
+        session = Session(data)
+        try:
+            result = run(session, args)
+        finally:
+            session.close()
+    print(json.dumps(result))
+    return 0
+
+
+SHOTS = {"review editor": "editor", "report preview": "report-preview", "new visit": "new-visit"}
+
+
+def run(session: Session, args: argparse.Namespace) -> dict[str, Any]:
+    from PySide6.QtGui import QGuiApplication
+
+    windows: dict[str, Any] = {}
+    known = known_words(session.workspace)
+    suffix = "1366x768" if args.screen == "1366x768" else "150"
+    for name, open_window in openers(session).items():
+        if args.only and name not in args.only:
+            continue
+        window: QWidget = open_window()
+        if window is None:
+            windows[name] = {"problems": ["did not open"]}
+            continue
+        settle(0.3)
+        if args.shots and name in SHOTS:
+            args.shots.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(args.shots / f"{SHOTS[name]}-{suffix}.png"))
+        windows[name] = {"title": window.windowTitle(), **inspect(window, known)}
+        if name == "locked":
+            session.window.privacy.unlock(None)
+            window.accept()
+        elif window not in (session.window, session.editor, *session.extra):
+            window.close()
+        settle(0.05)
+    screen = QGuiApplication.primaryScreen()
+    return {
+        "screen": args.screen,
+        "available": rect(screen.availableGeometry()),
+        "scale": screen.devicePixelRatio(),
+        "windows": windows,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
