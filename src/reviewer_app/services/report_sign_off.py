@@ -14,6 +14,7 @@ from datetime import datetime
 
 from reviewer_app.domain.errors import PermissionDeniedError
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.wording import mid_sentence
 from reviewer_app.reports.document import names_phrase, next_to_sign, who_signs
 from reviewer_app.reports.signing import same_person
 from reviewer_app.services import signed_report_sync
@@ -120,7 +121,7 @@ class SignOffStatus:
         shared = [slot for slot in self.slots if slot.any_order]
         if not shared:
             return ""
-        role = shared[0].role_label.lower()
+        role = mid_sentence(shared[0].role_label)
         return (
             f"The {role}s ({names_phrase([s.person_name for s in shared])}) sign in any order "
             "among themselves, all before the next signer."
