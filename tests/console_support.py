@@ -21,6 +21,7 @@ from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.console_users import create_console_user
 from reviewer_app.server.database import create_server_engine, migrate, write_session
 from reviewer_app.server.staff_accounts import person_by_email
+from reviewer_app.server.trust_authority import TrustAuthority
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -49,12 +50,15 @@ class ConsoleServer:
     engine: Engine | None = None
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
+    #: The trust CA (``serve --ca-dir``), when the test needs one.
+    authority: TrustAuthority | None = None
 
     def start(self) -> ConsoleServer:
         self.engine = create_server_engine(self.database_url)
         migrate(self.engine)
         app = create_app(
-            server_context(self.engine, BlobStore(self.folder / "blobs"), None), self.settings
+            server_context(self.engine, BlobStore(self.folder / "blobs"), self.authority),
+            self.settings,
         )
         config = uvicorn.Config(
             app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="off"

@@ -37,6 +37,8 @@ class CheckedReport:
     #: The signatures present (each checked), in the order they were made (the newest last;
     #: signers sharing a step may have signed in any order among themselves).
     signed: tuple[SignatureResult, ...]
+    #: How many of the trust's document timestamps (each checked) the file carries.
+    document_timestamps: int = 0
 
     @property
     def signer_count(self) -> int:
@@ -94,4 +96,5 @@ def check_partial_report(
         data_hash=verdict.data_hash,
         planned=tuple(s.expected_person for s in planned),
         signed=tuple(sorted(signed, key=lambda s: s.revision)),
+        document_timestamps=len(verdict.document_timestamps),
     )

@@ -15,6 +15,7 @@ online adds a timestamp token to the signature, and a document timestamp can be 
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -176,3 +177,24 @@ def server_timestamper(post: Callable[[bytes], bytes]) -> Any:
             return tsp.TimeStampResp.load(post(req.dump()))
 
     return ServerTimeStamper()  # type: ignore[no-untyped-call]
+
+
+def awaits_trusted_time(pdf: bytes) -> bool:
+    """Whether the newest signature of ``pdf`` has no time from the trust: no timestamp token
+    of its own (it was made offline) and no document timestamp after it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
+
+    signatures = list(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+    if not signatures:
+        return False
+    newest = signatures[-1]
+    if newest.sig_object_type == "/DocTimeStamp":
+        return False
+    try:
+        find_unique_cms_attribute(
+            newest.signer_info["unsigned_attrs"], "signature_time_stamp_token"
+        )
+    except (NonexistentAttributeError, TypeError, ValueError):
+        return True
+    return False

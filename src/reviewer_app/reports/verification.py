@@ -158,6 +158,8 @@ class ReportVerification:
     problems: tuple[str, ...] = field(default=())
     #: When the freshest trust revocation list used was issued (``None``: none was available).
     revocation_list_issued: datetime | None = None
+    #: The times of the trust's valid document timestamps over the file, oldest first.
+    document_timestamps: tuple[datetime, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -191,6 +193,7 @@ class ReportVerification:
             "revocation_list_issued": (
                 self.revocation_list_issued.isoformat() if self.revocation_list_issued else None
             ),
+            "document_timestamps": [moment.isoformat() for moment in self.document_timestamps],
         }
 
 
@@ -425,6 +428,7 @@ def verify_report(
         revocation_list_issued=(
             revocation_data.freshest.last_update_utc if revocation_data.freshest else None
         ),
+        document_timestamps=tuple(sorted(when for _revision, when in document_timestamps)),
     )
 
 

@@ -85,6 +85,7 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.retention import laptop_keep_days, purged_reviews
 from reviewer_app.server.school_categories import category_feeds
+from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.server.sync_rate_limits import SyncRateLimits
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.server.visibility import ReviewVisibility
@@ -438,6 +439,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
                 blob_reader=ctx.blobs.read,
                 verify_report=ctx.verify_report,
                 encoded_payloads=pushed.encoded,
+                long_term=ctx.long_term,
                 review_file_limit=ctx.limits.review_file_bytes,
             )
         # Serialised here, after the commit: the answer describes what is stored.
@@ -552,6 +554,11 @@ def server_context(
         issue_certificate=authority.issue if authority and authority.can_issue else None,
         trust_published=authority.published if authority else None,
         timestamp=authority.timestamp if authority and authority.can_timestamp else None,
+        long_term=(
+            LongTermSeal(authority.seal_long_term, blobs.put)
+            if authority and authority.can_timestamp
+            else None
+        ),
         app_release=app_release,
         laptop_policy=laptop_policy or LaptopPolicy(),
         limits=limits or DeviceLimits(),

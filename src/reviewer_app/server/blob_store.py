@@ -216,6 +216,21 @@ class BlobStore:
                 return ChunkOutcome(received=held, total=total, complete=False)
             return self._finish(sha256, part, meta, total)
 
+    def put(self, sha256: str, data: bytes) -> None:
+        """Keep a whole file the server made itself (a report's long-term version)."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise BlobError("bad_blob", "The file's content does not match its SHA-256.")
+        if self.has(sha256):
+            return
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f"{sha256}.server-part")
+        with part.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        part.replace(target)
+
     def _finish(self, sha256: str, part: Path, meta: Path, total: int) -> ChunkOutcome:
         digest = hashlib.sha256()
         with part.open("rb") as handle:

@@ -34,7 +34,7 @@ from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
 from reviewer_app.server.report_sharing import summary_rows
-from reviewer_app.server.signed_reports import ReportChecker
+from reviewer_app.server.signed_reports import LongTermSeal, ReportChecker
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
     Change,
@@ -106,8 +106,12 @@ class _Push:
         verify_report: ReportVerifier | None,
         encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
         review_file_limit: int | None = None,
+        long_term: LongTermSeal | None = None,
     ) -> None:
         self.session = session
+        self.long_term = long_term
+        #: Operations the server adds itself (long-term versions), kept for ``id()`` lookups.
+        self.server_ops: list[Operation] = []
         #: The most bytes of files the review's attachments may refer to (None: no limit),
         #: and what they refer to so far (read at the first attachment, then kept current).
         self.review_file_limit = review_file_limit
@@ -401,7 +405,50 @@ class _Push:
             # review open for the later signers (and their state changes).
             self.review.locked = True
             self.session.add(self.review)
+            assert blob_sha is not None
+            self._add_long_term_version(op, payload, self.blob_reader(blob_sha) or b"")
         return _accepted(op, seq)
+
+    def _add_long_term_version(self, op: Operation, payload: dict[str, Any], pdf: bytes) -> None:
+        """After the last signature: the trust's long-term version, as a record of its own."""
+        from reviewer_app.server.signed_reports import long_term_version
+
+        made = long_term_version(pdf, payload, self.long_term, self.now) if self.long_term else None
+        if made is None:
+            return
+        record, sha, size = made
+        if self.session.get(models.Blob, sha) is None:
+            self.session.add(models.Blob(sha256=sha, size=size, stored_at=self.now))
+        sealed = Operation.model_construct(
+            op_id=uuid.uuid4(),
+            device_seq=op.device_seq,
+            review_id=op.review_id,
+            entity=Entity.SIGNED_REPORT,
+            entity_id=new_id(),
+            field=None,
+            kind=OpKind.APPEND,
+            payload=record,
+            base_version=None,
+            parent_op_id=None,
+            device_time=self.now,
+        )
+        self.server_ops.append(sealed)
+        key = self.op_keys[id(sealed)] = str(sealed.op_id)
+        seq = self._log(sealed, ChangeKind.APPEND, record)
+        self.add_record(sealed, seq, blob_sha256=sha)
+        accepted = _accepted(sealed, seq)
+        self.applied_rows.append(
+            {
+                "op_id": key,
+                "review_id": self.review.id,
+                "device_id": self.caller.device.id,
+                "op_sha256": sealed.digest(self.canonical_payload(sealed)),
+                "result": _result_json(accepted, key),
+                "server_seq": seq,
+                "version": None,
+                "applied_at": self.now,
+            }
+        )
 
     def _check_signed_report(
         self, op: Operation, payload: dict[str, Any], sha: str
@@ -690,16 +737,19 @@ def apply_push(
     blob_reader: Callable[[str], bytes | None],
     verify_report: ReportVerifier | None = None,
     encoded_payloads: dict[int, tuple[Any, bytes]] | None = None,
+    long_term: LongTermSeal | None = None,
     review_file_limit: int | None = None,
 ) -> PushResponse:
     """Apply a batch to a review the caller's transaction has locked (:func:`lock_review`).
 
     ``encoded_payloads`` holds ``(payload, canonical JSON)`` by ``id(payload)`` for the payloads
     of ``request``, when validating it produced them (see ``protocol.ENCODED_PAYLOADS``).
+    With ``long_term``, the last planned signature of a report also brings the trust's
+    long-term version of it (:func:`~reviewer_app.server.signed_reports.long_term_version`).
     """
     push = _Push(
         session, review, caller, access, blob_reader, verify_report, encoded_payloads,
-        review_file_limit,
+        review_file_limit, long_term,
     )  # fmt: skip
     push.prefetch(request.operations)
     results = [push.apply(op) for op in request.operations]

@@ -87,8 +87,13 @@ def held_reports(session: Session) -> list[HeldReport]:
         by_report.setdefault(key, []).append((payload, record, visit, school))
     held = []
     for report_id, versions in by_report.items():
-        versions.sort(key=lambda v: int(v[0].get("signer_count") or 0))
-        signers = tuple(str(v[0].get("signer_name", "")) for v in versions)
+        # Newest last: the most signatures, then the latest to arrive (a signature's
+        # time-stamped version, or the trust's long-term version after the last signature).
+        versions.sort(key=lambda v: (int(v[0].get("signer_count") or 0), v[1].server_seq))
+        names = {
+            int(v[0].get("signer_count") or 0): str(v[0].get("signer_name", "")) for v in versions
+        }
+        signers = tuple(names[count] for count in sorted(names))
         payload, record, visit, school = versions[-1]
         held.append(
             HeldReport(

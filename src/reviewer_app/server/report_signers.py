@@ -22,10 +22,14 @@ _LIMIT = 2048
 class Signer:
     name: str
     signed_at: datetime | None
+    #: A document timestamp of the trust (after an offline signature, or the long-term
+    #: version's), not a person's signature; ``signed_at`` is then the trust's time.
+    timestamp: bool = False
 
 
 def signers_of(sha256: str, pdf: bytes | None) -> tuple[Signer, ...]:
-    """The signatures of the report, in signing order (empty when the file cannot be read)."""
+    """The signatures and the trust's document timestamps of the report, in signing order
+    (empty when the file cannot be read)."""
     with _lock:
         if sha256 in _cache:
             return _cache[sha256]
@@ -46,9 +50,13 @@ def _read(pdf: bytes) -> tuple[Signer, ...]:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signers = []
-        for signature in reader.embedded_regular_signatures:
+        for signature in reader.embedded_signatures:
             cert = x509.load_der_x509_certificate(signature.signer_cert.dump())
-            signers.append(Signer(common_name(cert), signature.self_reported_timestamp))
+            if signature.sig_object_type == "/DocTimeStamp":
+                info = signature.signed_data["encap_content_info"]["content"].parsed
+                signers.append(Signer(common_name(cert), info["gen_time"].native, timestamp=True))
+            else:
+                signers.append(Signer(common_name(cert), signature.self_reported_timestamp))
         return tuple(signers)
     except Exception as exc:  # a damaged file lists no signers; it was checked on arrival
         log.info("could not read the signatures of a report: %s", type(exc).__name__)

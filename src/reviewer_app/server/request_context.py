@@ -15,6 +15,7 @@ from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import Caller, authenticate
 from reviewer_app.server.operations import ReportVerifier
+from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.sync.protocol import AppRelease, LaptopPolicy, PersonInfo
 
 #: Issues a certificate for (person, CSR PEM); returns (certificate PEM, trust root PEM).
@@ -37,6 +38,8 @@ class ServerContext:
     trust_published: TrustPublisher | None = None
     #: Answers an RFC 3161 time-stamp request (DER in, DER out); ``None`` without the CA key.
     timestamp: Callable[[bytes], bytes] | None = None
+    #: Makes the long-term version of a fully signed report; ``None`` without the CA key.
+    long_term: LongTermSeal | None = None
     #: The desktop app version the trust rolls out (``serve --app-version``), if set.
     app_release: AppRelease | None = None
     #: The trust's rules for its laptops (``serve --idle-lock-minutes``).

@@ -11,18 +11,29 @@ A laptop pushes each signed state of a report as a ``signed_report`` record nami
 * the people the plan names are on the visit's team, and the newest signature is the sender's;
 * it is the next state of that report: one signature more than the newest version the server
   holds, the same data hash (the review's, as the first signature fixed it), and the bytes of
-  that version followed by the new signature (a PDF signature is an incremental update).
+  that version followed by the new signature (a PDF signature is an incremental update);
+* or it is a *time-stamped version*: a version the server holds with the same signatures and
+  only the trust's document timestamp appended (a signature made offline gets one when its
+  laptop next syncs, :mod:`reviewer_app.services.offline_timestamps`).
 
 A version that is not the next one is refused in a sentence: a signature made on an older
 version (two laptops signing at once: the first to arrive wins) asks the signer to sync and
 sign the newer one. The review is locked when the last planned signature arrives, not before.
+
+When the last planned signature arrives, the server also keeps a *long-term version*
+(:func:`long_term_version`): the trust's certificates and revocation list and a document
+timestamp appended (PAdES B-LT, then B-LTA), so the report verifies for years without this
+server. It travels to the laptops and the console like any other version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
@@ -34,8 +45,38 @@ from reviewer_app.sync.protocol import RejectReason
 if TYPE_CHECKING:
     from reviewer_app.reports.sign_off_check import CheckedReport
 
+log = logging.getLogger(__name__)
+
 #: Checks a signed version's PDF; raises ``ReportRefusedError`` with the reason.
 ReportChecker = Callable[[bytes], "CheckedReport"]
+
+
+@dataclass(frozen=True, slots=True)
+class LongTermSeal:
+    """How the server makes and keeps the long-term version of a fully signed report."""
+
+    #: The report with the trust's validation data and a document timestamp appended.
+    seal: Callable[[bytes], bytes]
+    #: Keeps a file in the server's blob store under its SHA-256.
+    keep: Callable[[str, bytes], None]
+
+
+def long_term_version(
+    pdf: bytes, payload: dict[str, Any], seal: LongTermSeal, now: datetime
+) -> tuple[dict[str, Any], str, int] | None:
+    """The record (payload, file SHA-256, size) of the long-term version of a fully signed
+    report, its file kept; ``None`` when it cannot be made now (the signed version stands)."""
+    from reviewer_app.reports.signing import SigningError
+
+    try:
+        sealed = seal.seal(pdf)
+    except SigningError as exc:
+        log.warning("No long-term version of report %s: %s", payload.get("report_id"), exc)
+        return None
+    sha = hashlib.sha256(sealed).hexdigest()
+    seal.keep(sha, sealed)
+    record = {**payload, "sha256": sha, "size": len(sealed), "signed_at": now.isoformat()}
+    return record, sha, len(sealed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +208,13 @@ def _check_succession(
     held: list[HeldVersion],
 ) -> CheckedReport | Refusal:
     same_report = [v for v in held if v.report_id == checked.report_id]
+    if checked.document_timestamps and _extends(
+        pdf, [v for v in same_report if v.signer_count == checked.signer_count], blob_reader
+    ):
+        # A time-stamped version: a version the server holds with only the trust's document
+        # timestamp after it (a signature made offline, time-stamped at its laptop's next
+        # sync). The strict check above already found nothing else added after the signatures.
+        return checked
     latest = max(same_report, key=lambda v: v.signer_count, default=None)
     held_count = latest.signer_count if latest else 0
     if checked.signer_count <= held_count:
@@ -191,11 +239,24 @@ def _check_succession(
                 "The signed report was refused: it was made from different review data than the "
                 "earlier signatures cover (the review changed between signatures).",
             )
-        earlier = blob_reader(latest.blob_sha256) or b""
-        if not earlier or not pdf.startswith(earlier):
+        # Any held version with the earlier signatures will do: the signer may have signed
+        # the version before or after the trust's document timestamp was added to it.
+        earlier = [v for v in same_report if v.signer_count == held_count]
+        if not _extends(pdf, earlier, blob_reader):
             return Refusal(
                 RejectReason.BAD_SIGNATURE,
                 "The signed report was refused: it is not the version the earlier signers signed "
                 "with one signature added.",
             )
     return checked
+
+
+def _extends(
+    pdf: bytes, versions: Iterable[HeldVersion], blob_reader: Callable[[str], bytes | None]
+) -> bool:
+    """Whether ``pdf`` is one of ``versions`` with something appended (an incremental update)."""
+    for version in versions:
+        earlier = blob_reader(version.blob_sha256) or b""
+        if earlier and len(pdf) > len(earlier) and pdf.startswith(earlier):
+            return True
+    return False

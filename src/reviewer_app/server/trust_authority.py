@@ -109,6 +109,28 @@ class TrustAuthority:
             authority: TimeStampAuthority = self._tsa[0]
         return authority.respond(request_der)
 
+    def seal_long_term(self, pdf: bytes) -> bytes:
+        """``pdf`` (a report with its last signature) with the trust's validation data and a
+        document timestamp appended: PAdES B-LT, then B-LTA, so it verifies for years without
+        this server. Raises :class:`~reviewer_app.reports.signing.SigningError` when it cannot.
+        """
+        from cryptography import x509
+
+        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.signing import add_document_timestamp
+        from reviewer_app.reports.timestamping import server_timestamper
+
+        folder = CaFolder(self.folder)
+        crls = []
+        if folder.crl_path.is_file():
+            crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
+        return add_document_timestamp(
+            pdf,
+            server_timestamper(self.timestamp),
+            trust_roots=[folder.root_certificate()],
+            crls=crls,
+        )
+
     def published(self) -> tuple[str, str | None]:
         """The trust root and its current revocation list, both PEM (the CRL may be absent)."""
         from cryptography.hazmat.primitives import serialization

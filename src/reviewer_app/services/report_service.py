@@ -386,19 +386,20 @@ def signed_so_far(
     if not versions:
         return {}
     latest = versions[-1]
-    chain = sorted(
-        (
-            v
-            for v in versions
-            # The newest version's own ancestors: each signature is an incremental update.
-            if v.report_id == latest.report_id
-            and v.signer_count <= latest.signer_count
-            and latest.pdf.startswith(v.pdf)
-        ),
-        key=lambda v: v.signer_count,
-    )
+    # The newest version's own ancestors: each signature is an incremental update. One per
+    # signature: a time-stamped version carries the same signatures as the one before it.
+    ancestors = {
+        v.signer_count: v
+        for v in versions
+        if v.report_id == latest.report_id
+        and v.signer_count <= latest.signer_count
+        and latest.pdf.startswith(v.pdf)
+    }
+    chain = [ancestors[count] for count in sorted(ancestors)]
     filled: dict[str, SignedReportVersion] = {}
     for version in chain:
+        if version.signer_count <= len(filled):
+            continue  # the same signatures with the trust's timestamp added
         available = next_to_sign(slots, filled)
         slot = next(
             (s for s in available if same_person(s.person_name, version.signer_name)),

@@ -11,6 +11,12 @@
   :func:`retry_refused` checks it again at every sync once the trust root and revocation list
   are refreshed (the pull cursor has moved past it, so it would never come again), keeping it
   when it passes then.
+* :func:`awaiting_trusted_time` and :func:`keep_time_stamped`: a signature made offline (no
+  timestamp token from the trust) is time-stamped at the next sync, before it is pushed: the
+  laptop asks the trust's time-stamping service for a document timestamp over the file as it
+  stands, which proves the signature existed by then, and keeps and queues that as a new
+  version with the same signatures (the server accepts it as a *time-stamped version*). The
+  last signature is left to the server, whose long-term version carries a document timestamp.
 * :func:`withdraw_refused`: a version the server refused (another signer's signature arrived
   first, or it fails the trust's checks) is removed from this laptop with the lock it brought,
   so the signer signs the newer version; the refusal stays in Needs attention with its reason,
@@ -27,6 +33,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import VisitStatus
@@ -39,7 +46,7 @@ from reviewer_app.storage.signed_report_repository import (
     SignedReportRepository,
     SignedReportVersion,
 )
-from reviewer_app.storage.tables import LocalSettingRow
+from reviewer_app.storage.tables import LocalSettingRow, OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 
 log = logging.getLogger(__name__)
@@ -84,7 +91,43 @@ def queue_version(session: Session, version: SignedReportVersion, author_id: str
     )
 
 
-def _trust(session: Session) -> tuple[list[Any], list[Any]]:
+def awaiting_trusted_time(session: Session) -> list[tuple[SignedReportVersion, str]]:
+    """Versions signed here and not yet sent whose newest signature has no time from the
+    trust, each with its author's id; only the newest version of a report that waits for
+    later signatures (the server time-stamps the last one itself)."""
+    from reviewer_app.reports.timestamping import awaits_trusted_time
+
+    rows = session.exec(
+        select(OutboxRow).where(
+            OutboxRow.entity == Entity.SIGNED_REPORT.value,
+            OutboxRow.state == store_outbox.OpState.PENDING.value,
+        )
+    ).all()
+    repo = SignedReportRepository(session)
+    found = []
+    for row in rows:
+        version = repo.get(row.entity_id)
+        if version is None or version.complete:
+            continue
+        latest = repo.latest(version.review_id, version.audience)
+        if latest is None or latest.id != version.id or not awaits_trusted_time(version.pdf):
+            continue
+        author = json.loads(row.payload).get("author_id")
+        found.append((version, str(author or "")))
+    return found
+
+
+def keep_time_stamped(
+    session: Session, version: SignedReportVersion, pdf: bytes, author_id: str
+) -> SignedReportVersion:
+    """Keep and queue ``version`` with the trust's document timestamp appended (``pdf``)."""
+    stamped = replace(version, id=new_id(), signed_at=datetime.now(UTC), pdf=pdf)
+    SignedReportRepository(session).add(stamped)
+    queue_version(session, stamped, author_id)
+    return stamped
+
+
+def trust_of(session: Session) -> tuple[list[Any], list[Any]]:
     from reviewer_app.reports.keys import load_certificates, load_crl
 
     root_pem = get_setting(session, CA_CERTIFICATE_PEM)
@@ -108,7 +151,7 @@ def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict
     try:
         if pdf is None:
             raise ReportRefusedError("its PDF did not arrive")
-        roots, crls = _trust(session)
+        roots, crls = trust_of(session)
         checked = check_partial_report(
             pdf, trust_roots=roots, crls=crls, source="The signed report"
         )

@@ -27,6 +27,7 @@ from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
 from reviewer_app.services.framework_catalogue import installed_library
+from reviewer_app.services.offline_timestamps import StoreTrustedTime
 from reviewer_app.services.sync_apply import (
     StoreApplier,
     stored_conflicts,
@@ -82,6 +83,11 @@ def summarise(result: SyncResult) -> str:
     if result.nothing_to_do:
         return "Already up to date."
     parts = [f"sent {result.pushed} change{'s' if result.pushed != 1 else ''}"]
+    if result.time_stamped:
+        parts.append(
+            f"{result.time_stamped} signature{'s' if result.time_stamped != 1 else ''} made "
+            "offline time-stamped by the trust"
+        )
     if result.conflicts:
         parts.append(f"{result.conflicts} became conflicts for the lead reviewer")
     if result.rejected:
@@ -136,6 +142,8 @@ class SyncService:
         self.visits = StoreVisits(store, lane)
         #: The trust's framework library (the stage after categories).
         self.library = TrustLibrary(store, lane, installed_library)
+        #: Signatures made offline, time-stamped by the trust before the push.
+        self.stamps = StoreTrustedTime(store, lane)
         self._person_id = current_person_id
 
     # ---------------------------------------------------------------- syncing
@@ -169,6 +177,7 @@ class SyncService:
                 result = engine.run(
                     self.outbox, self.applier, client, progress, cancel,
                     categories=self.categories, library=self.library, visits=self.visits,
+                    stamps=self.stamps,
                 )  # fmt: skip
             except ReEnrolRequiredError as refused:
                 if refused.code == "device_revoked":

@@ -8,12 +8,14 @@
    here, so a sync with nothing to do costs one round trip whatever the store size.
 2. **Visits** planned or changed on this laptop (:mod:`.visit_engine`), so a review finds
    its visit on the server; reviews of a visit the server refused wait on the laptop.
-3. **Blobs**: every file that a pending operation refers to is uploaded by content hash,
+3. **Trusted time** for signatures made offline (with a ``stamps`` port): each gets the
+   trust's document timestamp before it is pushed (``services.offline_timestamps``).
+4. **Blobs**: every file that a pending operation refers to is uploaded by content hash,
    skipped when the server holds it, resumed from the server's offset after a dropped line.
-4. **Push** until the outbox is drained, in batches of at most :data:`MAX_BATCH`; each answer is
+5. **Push** until the outbox is drained, in batches of at most :data:`MAX_BATCH`; each answer is
    recorded at once. Rejected operations move to the needs-attention list and never block the
    rest; ``retry`` answers (a file the server still lacks) stay queued for the next session.
-5. **Pull** each review until ``has_more`` is false; each page's changes **and** the cursor are
+6. **Pull** each review until ``has_more`` is false; each page's changes **and** the cursor are
    stored in one local transaction, so an interrupted sync resumes by syncing again.
 
 Conflicts come back as data (``SyncResult.open_conflicts``), never as exceptions.
@@ -112,6 +114,14 @@ class LocalApplyPort(Protocol):
         ...
 
 
+class TrustedTimePort(Protocol):
+    """Signatures made offline, time-stamped by the trust before they are pushed."""
+
+    def time_stamp_offline_signatures(self, post: Callable[[bytes], bytes]) -> int:
+        """Time-stamp each through ``post`` (the server's service); returns how many."""
+        ...
+
+
 class SyncCancelledError(Exception):
     """Raised inside :func:`run` when ``cancel()`` answers True; work done so far is kept."""
 
@@ -160,6 +170,8 @@ class SyncResult:
     #: Signed reports received that failed this laptop's check, even after the trust root and
     #: revocation list were refreshed (the Sign report dialog says why).
     signed_reports_not_kept: int = 0
+    #: Signatures made offline that received the trust's document timestamp in this session.
+    time_stamped: int = 0
 
     @property
     def nothing_to_do(self) -> bool:
@@ -335,6 +347,7 @@ def run(
     categories: CategoryPort | None = None,
     library: LibraryPort | None = None,
     visits: VisitPort | None = None,
+    stamps: TrustedTimePort | None = None,
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
 
@@ -363,6 +376,8 @@ def run(
             session.held_visits = sync_visits(
                 visits, client, handshake, session.result, session.check_cancel, session.progress
             )
+        if stamps is not None and handshake.trust is not None:
+            session.result.time_stamped = stamps.time_stamp_offline_signatures(client.timestamp)
         session.upload_blobs()
         session.push()
         session.pull()

@@ -107,7 +107,8 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
     offline = _ok(sam.run("report", "sign", visit, "--audience", AUDIENCE))
     assert "2 of 3 signatures" in offline
     server.start()
-    assert "Sent 1 change" in _ok(sam.sync())
+    # Back online: the signature first gets the trust's document timestamp, then both travel.
+    assert "Sent 2 changes, 1 signature made offline time-stamped by the trust" in _ok(sam.sync())
 
     _ok(lee.sync())
     last = _ok(lee.run("report", "sign", visit, "--audience", AUDIENCE))
@@ -123,7 +124,8 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
     engine.dispose()
     assert row is not None
     assert row.locked
-    assert sorted(r.payload["signer_count"] for r in held) == [1, 2, 3]
+    # Sam's time-stamped version, and the server's long-term version after Lee's.
+    assert sorted(r.payload["signer_count"] for r in held) == [1, 2, 2, 3, 3]
 
     _ok(pat.sync())
     with file_keyring(pat.keyring_file), pat.workspace() as ws:  # type: ignore[arg-type]
@@ -137,5 +139,7 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
                                          "--out", str(out)))  # fmt: skip
     verified = _ok(lee.run("verify", str(out)))
     assert verified.count("✓") == 3, verified
+    assert "time by the signer's clock, no timestamp); the trust's timestamp shows" in verified
     pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
     assert pdfsig.count("Signature is Valid.") == 3, pdfsig
+    assert pdfsig.count("Time-Stamping Authority\n") == 2, pdfsig

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.reports.signing import add_document_timestamp, prepare_and_render, sign_report
+from reviewer_app.reports.timestamping import server_timestamper
 from reviewer_app.reports.verification import verify_report
 from reviewer_app.server import administration as adm
 from support.sample_reports import SampleTrust
@@ -99,7 +100,7 @@ def _locked(device: Device) -> bool:
 
 
 def test_each_signers_version_is_kept_and_only_the_last_locks_the_review(
-    server: Harness, team: SigningTeam, signed_versions: list[bytes]
+    server: Harness, team: SigningTeam, signed_versions: list[bytes], server_trust: ServerTrust
 ) -> None:
     amira, tom, sarah = (team.devices[name] for name in SIGNERS)
     first = _push(amira, team.review, signed_versions[1], "v1")
@@ -117,13 +118,23 @@ def test_each_signers_version_is_kept_and_only_the_last_locks_the_review(
     assert (refused["status"], refused["reason"]) == ("rejected", "review_locked")
     changes = amira.pull_all(team.review)
     kinds = [(c["kind"], c["entity"]) for c in changes if c["entity"] != "evidence_note"]
-    assert kinds == [("append", "signed_report")] * 3
+    # The last signature also brings the server's long-term version (PAdES B-LT, B-LTA).
+    assert kinds == [("append", "signed_report")] * 4
     sha = hashlib.sha256(signed_versions[3]).hexdigest()
     assert amira.http.get(f"/blobs/{sha}").content == signed_versions[3]
+    long_term_record = changes[-1]["payload"]
+    assert long_term_record["signer_count"] == long_term_record["required_count"] == 3
+    long_term = amira.http.get(f"/blobs/{long_term_record['sha256']}").content
+    assert long_term.startswith(signed_versions[3])
+    assert len(long_term) > len(signed_versions[3])
+    verdict = verify_report(long_term, trust_roots=[server_trust.root])
+    assert verdict.passed, verdict.sentences()
+    assert len(verdict.document_timestamps) == 1
+    assert all(s.existed_by == verdict.document_timestamps[0] for s in verdict.signatures)
     # Sent again (the answer was lost): the same answer, nothing new.
     again = _push(sarah, team.review, signed_versions[3], "v3")
     assert again["status"] == "accepted"
-    assert server.count("record") == 4
+    assert server.count("record") == 5
 
 
 def test_bad_versions_are_refused_naming_the_problem_and_change_nothing(
@@ -194,6 +205,40 @@ def test_a_plan_naming_people_off_the_team_is_refused(
     result = _push(team.devices["Amira Hussain"], team.review, pdf, "v1")
     assert (result["status"], result["reason"]) == ("rejected", "not_allowed")
     assert "names Tom Fletcher, who is not on this visit's team" in result["message"]
+
+
+def _time_stamped(pdf: bytes, device: Device, trust: ServerTrust) -> bytes:
+    """``pdf`` with the trust's document timestamp, asked of the server as a laptop asks."""
+
+    def post(request_der: bytes) -> bytes:
+        headers = {"Content-Type": "application/timestamp-query"}
+        return device.http.post("/timestamp", content=request_der, headers=headers).content
+
+    return add_document_timestamp(
+        pdf, server_timestamper(post), trust_roots=[trust.root], crls=[trust.crl]
+    )
+
+
+def test_a_signature_made_offline_is_kept_again_with_the_trusts_timestamp(
+    server: Harness, team: SigningTeam, signed_versions: list[bytes], server_trust: ServerTrust
+) -> None:
+    amira, tom, _sarah = (team.devices[name] for name in SIGNERS)
+    offline = signed_versions[1]
+    assert _push(amira, team.review, offline, "v1")["status"] == "accepted"
+    stamped = _time_stamped(offline, amira, server_trust)
+    # The same signature with only the trust's document timestamp after it: kept.
+    assert _push(amira, team.review, stamped, "v1-stamped")["status"] == "accepted"
+    # The same signatures again with nothing added is not a new version.
+    again = _push(amira, team.review, _sign(signed_versions[0], server_trust, "Amira Hussain"),
+                  "v1-again")  # fmt: skip
+    assert (again["status"], again["reason"]) == ("rejected", "stale_signature"), again
+    # Only the signer's laptop sends the signer's time-stamped version.
+    from_tom = _push(tom, team.review, _time_stamped(stamped, tom, server_trust), "v1-tom")
+    assert (from_tom["status"], from_tom["reason"]) == ("rejected", "not_allowed"), from_tom
+    # Tom signed the version from before the timestamp (his laptop had not received it): kept.
+    assert _push(tom, team.review, signed_versions[2], "v2")["status"] == "accepted"
+    assert not _locked(tom)
+    assert server.count("record") == 3
 
 
 def test_peers_who_may_sign_in_any_order_are_kept_in_either_order_and_the_race_is_told(

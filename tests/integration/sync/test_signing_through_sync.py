@@ -86,18 +86,21 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
     last = _service(lee).sign(world.visit, AUDIENCE)
     assert last.locked
     lee.sync.sync_now()
-    held = _server_versions(ca_server, world.review)
-    assert len(held) == 3
+    held = sorted(_server_versions(ca_server, world.review), key=lambda r: r.server_seq)
+    assert [r.payload["signer_count"] for r in held] == [1, 2, 3, 3]
     assert _locked(ca_server, world.review)
-    final = max(held, key=lambda r: r.payload["signer_count"])
-    assert final.blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
+    assert held[2].blob_sha256 == hashlib.sha256(last.version.pdf).hexdigest()
     assert second.version.pdf != last.version.pdf
+    # The server's long-term version of the last one (its validation data and timestamp).
+    long_term = ca_server.folder / "blobs" / held[3].blob_sha256[:2] / held[3].blob_sha256
+    final_pdf = long_term.read_bytes()
+    assert final_pdf.startswith(last.version.pdf)
 
     for device in (pat, sam, lee):
         device.sync.sync_now()
         latest = _service(device).latest_signed(world.visit, AUDIENCE)
         assert latest is not None
-        assert latest.pdf == last.version.pdf
+        assert latest.pdf == final_pdf
         assert latest.complete
         review = device.workspace.reviews.get_review(world.review)
         assert review.state is ReviewState.SIGNED
@@ -105,7 +108,7 @@ def test_each_signer_signs_on_their_own_laptop_and_the_report_reaches_everyone(
             device.workspace.reviews.add_note(world.review, "Too late")
         assert not device.sync.needs_attention()
 
-    _the_trust_gets_what_it_was_promised(ca_server, world, last.version.pdf, tmp_path)
+    _the_trust_gets_what_it_was_promised(ca_server, world, final_pdf, tmp_path)
 
 
 def _the_trust_gets_what_it_was_promised(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 AREAS = (
     "sign_in",
     "home",
+    "trust_root",
     "oversight",
     "cadence",
     "board",
