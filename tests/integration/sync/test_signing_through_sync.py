@@ -249,3 +249,44 @@ def test_a_pulled_version_failing_the_laptops_check_is_not_kept_then_kept_once_t
     assert status.sync_refusals == ()
     assert status.signed_count == 1
     assert status.my_turn, status.refusal
+
+
+def test_an_amendment_after_signing_goes_through_the_same_path(
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
+) -> None:
+    world, lee, pat, sam = team
+
+    def everyone_signs(review_id: str) -> None:
+        for device in (sam, pat, lee):  # the peers in any order, then the lead
+            device.sync.sync_now()
+            assert _service(device).sign(world.visit, AUDIENCE).queued
+            device.sync.sync_now()
+        assert _locked(ca_server, review_id)
+
+    everyone_signs(world.review)
+    lee.sync.sync_now()
+    assert lee.workspace.reviews.get_review(world.review).state is ReviewState.SIGNED
+    # A correction after signing: the lead amends, the team signs the new version again.
+    amendment = lee.workspace.reviews.start_amendment(world.review, "The SEND figure was wrong.")
+    lee.workspace.reviews.set_field(amendment.id, "inclusion-strengths", "Corrected figure.")
+    lee.workspace.reviews.set_state(amendment.id, ReviewState.READY_FOR_SIGN_OFF)
+    lee.sync.sync_now()
+    for device in (pat, sam):
+        device.sync.sync_now()
+        current = device.workspace.reviews.review_for_visit(world.visit)
+        assert current is not None
+        assert current.id == amendment.id
+        assert current.amendment_reason == "The SEND figure was wrong."
+    everyone_signs(amendment.id)
+    # Both signed reports stay on the server; every laptop holds the amendment fully signed.
+    assert {r.review_id for r in _server_versions(ca_server, world.review)} == {world.review}
+    amended = _server_versions(ca_server, amendment.id)
+    assert max(r.payload["signer_count"] for r in amended) == 3
+    for device in (pat, sam, lee):
+        device.sync.sync_now()
+        latest = _service(device).latest_signed(world.visit, AUDIENCE)
+        assert latest is not None
+        assert latest.review_id == amendment.id
+        assert latest.complete
+        assert device.workspace.reviews.get_review(amendment.id).state is ReviewState.SIGNED
+        assert not device.sync.needs_attention()
