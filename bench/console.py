@@ -169,7 +169,7 @@ def main() -> None:
                 template.render(overview=found, filters=OverviewFilters(), filtered=False,
                                 arrows={"up": ("▲", ""), "down": ("▼", ""), "same": ("▶", ""),
                                         "new": ("", "")}, phase_label=str,
-                                safeguarding=False, nav=[], flashes=[])  # fmt: skip
+                                safeguarding=False, nav=[], flashes=[], user=None)  # fmt: skip
 
         def api() -> None:
             with Session(engine) as session:

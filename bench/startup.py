@@ -1,8 +1,8 @@
 """Start-up time of the app against a bare PySide6 window, started the same way in the same run.
 
 Both are separate processes started with the same Python and the offscreen platform; each prints
-the wall-clock time at which its window has painted with its list filled (the app through
-``REVIEWER_EXIT_AFTER_SHOW``, see ``gui/startup_probe.py``), then quits. Time is measured from
+the wall-clock time at which its window has painted with its list filled (the app through the
+``exit-after-show`` debug switch, see ``gui/startup_probe.py``), then quits. Time is measured from
 just before the process is spawned. Runs alternate between the two; medians are compared.
 
 Both run with Python's bytecode cache, as an installed app does from its second start: this
@@ -71,7 +71,7 @@ def _env() -> dict[str, str]:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
     env["QT_QPA_PLATFORM"] = "offscreen"
-    env["REVIEWER_EXIT_AFTER_SHOW"] = "1"
+    env["REVIEWER_DEBUG"] = "exit-after-show"
     env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     return env
 

@@ -32,6 +32,7 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.app import create_app, server_context
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.sync.client import SyncClient
 from reviewer_app.sync.protocol import (
@@ -118,7 +119,9 @@ def main() -> None:
         empty_review = adm.create_review(s, visit).id
         code = issue_code(s, lead)
 
-    app = create_app(server_context(engine, BlobStore(folder / "blobs"), None))
+    # A benchmark pushes far faster than a laptop: no request rates are counted.
+    unlimited = DeviceLimits(pushes_per_minute=10**6, pulls_per_minute=10**6)
+    app = create_app(server_context(engine, BlobStore(folder / "blobs"), None, limits=unlimited))
     pages: dict[int, bytes] = {}
 
     @app.post("/bench/discard", include_in_schema=False)

@@ -1,5 +1,6 @@
-"""House rules about modules, checked on the source tree: no import cycle inside a package, and
-no module over 600 lines unless its first lines say why.
+"""House rules about modules, checked on the source tree: no import cycle inside a package, no
+module over 600 lines unless its first lines say why, and no service that asks whether the store
+is the demo's.
 
 Cycles are found on the import graph that import-linter uses (grimp), counting imports made
 inside functions (they hide cycles) but not those under ``TYPE_CHECKING`` (annotations only).
@@ -9,6 +10,7 @@ other cycle fails the test, which names the modules in it.
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from pathlib import Path
 
@@ -95,3 +97,15 @@ def test_no_module_over_600_lines_without_saying_why() -> None:
         if len(lines) > MAX_LINES and not any(LONG_MODULE_MARK in line for line in lines[:10]):
             long.append(f"{path.relative_to(SRC)} ({len(lines)} lines)")
     assert long == [], f"say why at the top ('{LONG_MODULE_MARK} ...') or split them"
+
+
+def test_services_never_ask_whether_the_store_is_the_demo() -> None:
+    """The demo trust is plugged in by the composition root (``services.workspace.BuiltInTrust``);
+    a service asks what the store does (``Workspace.syncs``), never ``workspace.demo``."""
+    asked = []
+    for path in sorted((SRC / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            load = isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+            if load and node.attr == "demo":
+                asked.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert asked == [], "ask what the store does, not whether it is the demo's"

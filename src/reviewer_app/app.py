@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, logging_setup
+from reviewer_app import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, debug, logging_setup
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.paths import AppPaths
 
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
 #: Names a JSON file of editor steps the app runs once its window is up (end-to-end tests).
-EDITOR_SCRIPT_ENV = "REVIEWER_EDITOR_SCRIPT"
 #: Qt platforms without a screen: problems go to stderr only, as no dialog could be answered.
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
 
@@ -186,6 +185,8 @@ class Shell:
         self.window.close()
         if self.window.sync is not None:
             self.window.sync.close()  # waits for a running sync, with the window already gone
+        if self.opener is not None:
+            self.opener.stop()  # a full open not begun yet is not begun at all
         self.tasks.shutdown()
         if self.workspace is None and self.opener is not None:
             self.workspace = self.opener.wait()
@@ -202,6 +203,7 @@ def start_shell(
     frameworks: Path | None = None,
     sync_setup: SyncSetup | None = None,
     clock: Callable[[], float] | None = None,
+    tasks: TaskRunner | None = None,
 ) -> Shell:
     """Build the main window; with a ``workspace`` (tests, screenshots) it is attached at once.
 
@@ -209,6 +211,7 @@ def start_shell(
 
     ``frameworks`` replaces the installed frameworks folder (tests of a broken one);
     ``sync_setup`` how to reach the trust server (tests: a loopback client, a short probe).
+    ``tasks`` are the reader threads when they were started before the window (to open the store).
     """
     from reviewer_app.gui import screen_fit
     from reviewer_app.gui.main_window import MainWindow, ShellServices
@@ -217,7 +220,8 @@ def start_shell(
 
     screen_fit.remember_in(paths.config / WINDOW_STATE_FILE)
 
-    tasks = TaskRunner()
+    if tasks is None:
+        tasks = TaskRunner()
     services = ShellServices(
         paths=paths,
         settings_file=settings_path(paths),
@@ -228,7 +232,7 @@ def start_shell(
         **({"clock": clock} if clock is not None else {}),
     )
     shell = Shell(window=MainWindow(services), tasks=tasks)
-    script = os.environ.get(EDITOR_SCRIPT_ENV)
+    script = debug.value(debug.EDITOR_SCRIPT)
     if script:  # test-only: the end-to-end editor test drives the real app from a JSON file
         from reviewer_app.gui.review_editor.script import EditorScript
 
@@ -252,20 +256,23 @@ def _run_window(
     from PySide6.QtCore import QTimer
 
     from reviewer_app.gui.after_paint import call_after_paint
-    from reviewer_app.gui.startup_probe import ENV_VAR, StartupProbe
+    from reviewer_app.gui.startup_probe import StartupProbe
     from reviewer_app.gui.store_opening import StoreOpener
+    from reviewer_app.gui.tasks import TaskRunner
 
     demo = bool(getattr(args, "demo", False))
+    tasks = TaskRunner()
     opener = StoreOpener(
-        paths, settings_path(paths), demo=demo, built_in=_demo_trust if demo else None
+        paths, settings_path(paths), demo=demo, tasks=tasks, built_in=_demo_trust if demo else None
     )
     # The quick look at the store (a few milliseconds of disk) runs while the window is built;
     # its result is delivered once the event loop runs, so it can be in the first paint.
     opener.start()
     try:
-        shell = start_shell(paths, demo=demo)
+        shell = start_shell(paths, demo=demo, tasks=tasks)
     except BaseException:
         opener.wait()
+        tasks.shutdown()
         raise
     window = shell.window
     shell.opener = opener
@@ -303,7 +310,7 @@ def _run_window(
     opener.cancelled.connect(cancelled)
     try:
         crash.dialog_parent = window
-        if os.environ.get(ENV_VAR):
+        if debug.is_on(debug.EXIT_AFTER_SHOW):
             StartupProbe(window, app)
         window.show()
         if previous_report:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from reviewer_app import __version__
+from reviewer_app import __version__, debug
 
 #: name -> (module, one-line help). A module that is not present yet is simply not offered.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -70,6 +71,13 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_store_arguments(parser, top_level=True)
     parser.add_argument(
+        "--debug",
+        action="append",
+        default=[],
+        metavar="SWITCH",
+        help=argparse.SUPPRESS,  # for automated runs: see reviewer_app/debug.py
+    )
+    parser.add_argument(
         "--no-crash-dialog",
         action="store_true",
         help="log crashes without showing a dialog (for automated runs)",
@@ -109,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)
     args.open_bundle = bundle
+    if args.debug or os.environ.get(debug.ENV):
+        try:
+            debug.switch_on(args.debug)
+        except ValueError as error:
+            parser.error(str(error))
     if args.command is None:
         from reviewer_app.app import run_gui
 

@@ -23,18 +23,16 @@ SERVER_ADDRESS = re.compile(r"^https://\S+$|^http://(localhost|127\.0\.0\.1)(:\d
 
 
 class Settings(BaseModel):
-    """What a person can change in the Settings dialog."""
+    """What a person can change in the Settings dialog: only what something uses. Keys that
+    older versions wrote and nothing read (name, email, trust profile, autosave delay, reports
+    folder) are ignored when read and dropped at the next save."""
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     schema_version: int = SCHEMA_VERSION
-    reviewer_name: str = ""
-    reviewer_email: str = ""
-    trust_profile: str = "generic"
+    #: The trust server address offered when the laptop is connected (enrolled).
     server_url: str = ""
-    autosave_delay_ms: int = Field(default=400, ge=100, le=1000)
     sync_automatically: bool = True
-    report_folder: str = ""
     ui_scale_percent: int = Field(default=100, ge=100, le=200)
 
 

@@ -8,11 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app import debug
+from reviewer_app.gui.startup_probe import PREFIX
 
 
 def _start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, ENV_VAR: "1", "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, debug.ENV: debug.EXIT_AFTER_SHOW, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
         [
             sys.executable,

@@ -1,8 +1,8 @@
 """Never lose work: edit through the real editor in the real app, wait until the saved indicator
 says saved, kill the process with SIGKILL, start it again and find every change shown as saved.
 
-The app runs as a subprocess on its own ``--data-dir`` with the editor's test-only script mode
-(``REVIEWER_EDITOR_SCRIPT``), which drives the editor's own widgets and prints a checkpoint line
+The app runs as a subprocess on its own ``--data-dir`` with the editor's test-only script mode (the
+debug switch ``editor-script``), which drives the editor's own widgets and prints a checkpoint line
 each time the saved indicator says everything is saved.
 """
 
@@ -50,8 +50,7 @@ def _environment(script: Path) -> dict[str, str]:
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "REVIEWER_EDITOR_SCRIPT": str(script),
-        "REVIEWER_EDITOR_TRACE": "1",
+        "REVIEWER_DEBUG": f"editor-script={script},editor-trace",
     }
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app import debug
+from reviewer_app.gui.startup_probe import PREFIX
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +60,7 @@ def test_under_xvfb_run_the_window_opens_on_a_real_x_server(data_dir: Path) -> N
         capture_output=True,
         text=True,
         timeout=120,
-        env=_environment(**{ENV_VAR: "1"}),
+        env=_environment(**{debug.ENV: debug.EXIT_AFTER_SHOW}),
         check=False,
     )
     assert result.returncode == 0, result.stderr

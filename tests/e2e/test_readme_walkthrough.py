@@ -10,11 +10,11 @@ below holds the two lists together); every skipped command is checked to run thr
 The set-up installs uv with pipx from PyPI into the new ``HOME``, exactly as the README says.
 
 Then the README's two commands, from their blocks: each ``reviewer-app`` command runs with
-``REVIEWER_EXIT_AFTER_SHOW=1`` (the app quits once its window is on screen with the demo schools,
-the start-up probe) and a timeout: ``uv run reviewer-app --demo`` offscreen, and the README's
-``xvfb-run -a`` line on a real X server, with no display in the environment. Each ``pytest``
-command runs exactly as written, but ``PYTEST_ADDOPTS`` names one small test file, so the
-README's command line, configuration and plugins (``-n auto`` included) are what run, while the
+``REVIEWER_DEBUG=exit-after-show`` (the app quits once its window is on screen with the demo
+schools, the start-up probe) and a timeout: ``uv run reviewer-app --demo`` offscreen, and the
+README's ``xvfb-run -a`` line on a real X server, with no display in the environment. Each
+``pytest`` command runs exactly as written, but ``PYTEST_ADDOPTS`` names one small test file, so
+the README's command line, configuration and plugins (``-n auto`` included) are what run, while the
 suite does not recurse into itself (this test is part of it) or double CI's time.
 
 What differs from a truly fresh machine, and why: uv's package cache is the machine's
@@ -36,7 +36,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app import debug
+from reviewer_app.gui.startup_probe import PREFIX
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -167,7 +168,7 @@ def test_the_readme_set_up_and_commands_work_on_a_fresh_machine(tmp_path: Path) 
             if re.search(r"\buv run reviewer-app(\s|$)", command) and block.heading.startswith(
                 "Start the app"
             ):
-                extra = {ENV_VAR: "1"}
+                extra = {debug.ENV: debug.EXIT_AFTER_SHOW}
                 if "xvfb-run" not in command:
                     extra["QT_QPA_PLATFORM"] = "offscreen"
                 done = _bash(command, cwd=project, env={**env, **extra}, timeout=900)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app import __version__
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app import __version__, debug
+from reviewer_app.gui.startup_probe import PREFIX
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -100,7 +100,12 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_outside_the_source_tree(
     assert "error" not in checked.lower()
 
     shown = installed(
-        "reviewer-app", "--demo", "--no-crash-dialog", "--data-dir", "data", extra={ENV_VAR: "1"}
+        "reviewer-app",
+        "--demo",
+        "--no-crash-dialog",
+        "--data-dir",
+        "data",
+        extra={debug.ENV: debug.EXIT_AFTER_SHOW},
     )
     probe = next(line for line in shown.splitlines() if line.startswith(PREFIX))
     window = json.loads(probe.removeprefix(PREFIX))

@@ -12,6 +12,7 @@ from reviewer_app.app import Shell, start_shell
 from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import theme
 from reviewer_app.gui.none_refcount_guard import guard
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import SCHOOL_FACING
 from reviewer_app.reports.signing import prepare_and_render, sign_report
@@ -115,3 +116,11 @@ def signed_versions(gui_trust: SampleTrust) -> list[bytes]:
             )
         )
     return versions
+
+
+@pytest.fixture
+def reader_tasks() -> Iterator[TaskRunner]:
+    """The app's reader threads (``gui/tasks.py``), as the main window has them."""
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from reviewer_app import debug
 from reviewer_app.gui.crash import PREVIOUS_SUFFIX, CrashHandler
 from reviewer_app.gui.crash_report_dialog import CrashReportDialog
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app.gui.startup_probe import PREFIX
 from reviewer_app.paths import AppPaths
 
 
@@ -127,7 +128,7 @@ def test_a_hard_crash_is_caught_by_faulthandler_and_reported_at_the_next_start(
     assert "Segmentation fault" in paths.crash_log.read_text(encoding="utf-8")
 
     # The next start of the real app reports it (logged, as --no-crash-dialog is given).
-    env[ENV_VAR] = "1"
+    env[debug.ENV] = debug.EXIT_AFTER_SHOW
     started = subprocess.run(
         [
             sys.executable,

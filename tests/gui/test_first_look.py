@@ -6,7 +6,6 @@ stack is imported; the full Workspace opens behind it and takes over in place.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
@@ -20,6 +19,7 @@ from reviewer_app.domain.organisation import Phase, School
 from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
 from reviewer_app.gui.models.schools import SchoolRole
 from reviewer_app.gui.store_opening import StoreOpener
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
@@ -69,12 +69,12 @@ def _passphrase_store(paths: AppPaths) -> list[School]:
 
 
 def test_a_passphrase_store_shows_its_schools_first_and_asks_only_once(
-    qtbot: QtBot, paths: AppPaths
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
 ) -> None:
     schools = _passphrase_store(paths)
     seen: list[tuple] = []
     _answer_dialogs([_type(PASSPHRASE)], seen)
-    opener = StoreOpener(paths, settings_path(paths), demo=False)
+    opener = StoreOpener(paths, settings_path(paths), demo=False, tasks=reader_tasks)
     opened: list[object] = []
     opener.opened.connect(lambda workspace, _settings: opened.append(workspace))
     with qtbot.waitSignal(opener.first_look_read, timeout=20_000) as looked:
@@ -96,12 +96,12 @@ def test_a_passphrase_store_shows_its_schools_first_and_asks_only_once(
 
 
 def test_a_wrong_passphrase_shows_nothing_first_and_is_explained(
-    qtbot: QtBot, paths: AppPaths
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
 ) -> None:
     _passphrase_store(paths)
     seen: list[tuple] = []
     _answer_dialogs([_type("not the passphrase"), _type(PASSPHRASE)], seen)
-    opener = StoreOpener(paths, settings_path(paths), demo=False)
+    opener = StoreOpener(paths, settings_path(paths), demo=False, tasks=reader_tasks)
     looks: list[object] = []
     opener.first_look_read.connect(looks.append)
     with qtbot.waitSignal(opener.opened, timeout=30_000) as opened:
@@ -114,13 +114,15 @@ def test_a_wrong_passphrase_shows_nothing_first_and_is_explained(
         workspace.close()
 
 
-def test_quitting_before_the_full_open_begins_opens_nothing(qtbot: QtBot, paths: AppPaths) -> None:
+def test_quitting_before_the_full_open_begins_opens_nothing(
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
+) -> None:
     open_demo_workspace(paths).close()
-    opener = StoreOpener(paths, settings_path(paths), demo=True)
+    opener = StoreOpener(paths, settings_path(paths), demo=True, tasks=reader_tasks)
     with qtbot.waitSignal(opener.first_look_read, timeout=20_000):
         opener.start()
     assert opener.wait() is None
-    assert not [t for t in threading.enumerate() if t.name == "reviewer-open"]
+    assert opener.workspace is None  # the full open was never begun
 
 
 def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(

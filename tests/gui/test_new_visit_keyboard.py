@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from reviewer_app import debug
 from reviewer_app.app import Shell
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, next_working_day
 from reviewer_app.gui.models.visits import format_dates
-from reviewer_app.gui.startup_probe import ENV_VAR, PREFIX
+from reviewer_app.gui.startup_probe import PREFIX
 from reviewer_app.paths import AppPaths
 
 SCHOOL = "Oakfield Primary Academy"
@@ -133,7 +134,7 @@ def test_plan_a_visit_with_the_keyboard_alone_and_find_it_after_restarts(
     again.close()
 
     # And a second real start of the app, as a separate process on the same data folder.
-    env = {**os.environ, ENV_VAR: "1", "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, debug.ENV: debug.EXIT_AFTER_SHOW, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [
             sys.executable,

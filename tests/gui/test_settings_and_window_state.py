@@ -34,46 +34,62 @@ def test_settings_are_saved_through_the_dialog_and_read_back(
     qtbot: QtBot, shell: Shell, paths: AppPaths
 ) -> None:
     dialog = _open_settings(qtbot, shell)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.ui.nameEdit)
-    qtbot.keyClicks(dialog.ui.nameEdit, "Sarah Okafor")
-    qtbot.keyClick(dialog.ui.nameEdit, Qt.Key.Key_Tab)
-    qtbot.keyClicks(dialog.ui.emailEdit, "sarah.okafor@northfield-trust.example")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.ui.serverEdit)
+    qtbot.keyClicks(dialog.ui.serverEdit, "https://reviews.northfield-trust.example")
     dialog.ui.syncCheck.setChecked(False)
-    dialog.ui.autosaveSpin.setValue(700)
     dialog.ui.scaleSpin.setValue(150)
     with qtbot.waitSignal(shell.window.settings_changed, timeout=5_000):
-        qtbot.keyClick(dialog.ui.emailEdit, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.ui.serverEdit, Qt.Key.Key_Return)
 
     stored = settings_file.load(settings_path(paths))
-    assert stored.reviewer_name == "Sarah Okafor"
-    assert stored.reviewer_email == "sarah.okafor@northfield-trust.example"
+    assert stored.server_url == "https://reviews.northfield-trust.example"
     assert stored.sync_automatically is False
-    assert stored.autosave_delay_ms == 700
     assert stored.ui_scale_percent == 150
     assert shell.window.settings == stored
     # Opening the dialog again shows what was saved.
     again = _open_settings(qtbot, shell, by_shortcut=False)
-    assert again.ui.nameEdit.text() == "Sarah Okafor"
-    assert again.ui.autosaveSpin.value() == 700
+    assert again.ui.serverEdit.text() == "https://reviews.northfield-trust.example"
+    assert again.ui.scaleSpin.value() == 150
     again.reject()
 
 
-def test_a_bad_email_or_server_is_explained_and_nothing_is_written(
+def test_settings_offer_only_what_something_uses(qtbot: QtBot, shell: Shell) -> None:
+    """Name, email, trust profile, autosave delay and reports folder were read by nothing:
+    the dialog shows the server address, syncing by itself and the interface size."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+
+    dialog = _open_settings(qtbot, shell)
+    fields = [
+        w.accessibleName()
+        for w in dialog.findChildren(QLineEdit)
+        + dialog.findChildren(QComboBox)
+        + dialog.findChildren(QAbstractSpinBox)
+        + dialog.findChildren(QAbstractButton)
+        if w.isVisibleTo(dialog)
+        and w.accessibleName()
+        and w.parent() is not None
+        and not isinstance(w.parent(), QAbstractSpinBox)
+    ]
+    assert sorted(fields) == [
+        "Interface size in percent",
+        "Sync by itself when the trust server can be reached",
+        "Trust server address",
+    ]
+    dialog.reject()
+
+
+def test_a_bad_server_address_is_explained_and_nothing_is_written(
     qtbot: QtBot, shell: Shell, paths: AppPaths
 ) -> None:
     dialog = _open_settings(qtbot, shell)
-    qtbot.keyClicks(dialog.ui.emailEdit, "sarah at school")
     qtbot.keyClicks(dialog.ui.serverEdit, "ftp://example.org")
     dialog.save()
     assert dialog.isVisible()
-    assert dialog.ui.emailError.text() == (
-        "'sarah at school' is not an email address, e.g. name@trust.org.uk."
-    )
     assert dialog.ui.serverError.text().startswith("The server address must start with https://")
     assert not settings_path(paths).exists()
     # Typing again clears the message.
-    qtbot.keyClick(dialog.ui.emailEdit, Qt.Key.Key_Backspace)
-    assert dialog.ui.emailError.text() == ""
+    qtbot.keyClick(dialog.ui.serverEdit, Qt.Key.Key_Backspace)
+    assert dialog.ui.serverError.text() == ""
 
 
 def test_window_geometry_and_school_are_remembered_in_the_data_folder(
@@ -105,8 +121,8 @@ def test_settings_file_is_plain_json_in_the_config_folder(
     qtbot: QtBot, shell: Shell, paths: AppPaths
 ) -> None:
     dialog = _open_settings(qtbot, shell)
-    qtbot.keyClicks(dialog.ui.nameEdit, "Jo")
+    dialog.ui.scaleSpin.setValue(125)
     with qtbot.waitSignal(dialog.settings_saved):
         dialog.save()
-    assert json.loads(settings_path(paths).read_text(encoding="utf-8"))["reviewer_name"] == "Jo"
+    assert json.loads(settings_path(paths).read_text(encoding="utf-8"))["ui_scale_percent"] == 125
     assert settings_path(paths).parent == paths.config

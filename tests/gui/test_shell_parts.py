@@ -134,7 +134,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
         "File": ["Settings…", "Verify a report…", "Quit"],
         "Visit": ["New visit…", "Open visit"],
         "Sync": ["Sync now", "Conflicts…", "Connect to trust server…"],
-        "View": ["Find school", "Reload", "Hide restricted content"],
+        "View": ["My work", "Find school", "Reload", "Hide restricted content"],
         "Help": [
             "Keyboard shortcuts",
             "Show log folder",
@@ -145,6 +145,7 @@ def test_menus_offer_every_action_with_its_shortcut(shell: Shell) -> None:
     assert window.new_visit_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
+    assert window.my_work_action.shortcut() == QKeySequence("Ctrl+M")
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
     assert window.reload_action.shortcut() == QKeySequence("F5")
     assert window.privacy is not None

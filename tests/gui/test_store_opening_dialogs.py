@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
 from reviewer_app.gui.store_opening import open_workspace
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths
 
 PASSPHRASE = "a long walk by the river"
@@ -90,7 +91,7 @@ def test_the_demo_store_needs_no_passphrase(qtbot: QtBot, paths: AppPaths) -> No
 
 
 def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
-    qtbot: QtBot, paths: AppPaths
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
 ) -> None:
     import threading
 
@@ -105,7 +106,7 @@ def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
         _type(PASSPHRASE, confirm=True)(dialog)
 
     _answer_dialogs([answer], seen)
-    opener = StoreOpener(paths, settings_path(paths), demo=False)
+    opener = StoreOpener(paths, settings_path(paths), demo=False, tasks=reader_tasks)
     with qtbot.waitSignal(opener.opened, timeout=20_000) as opened:
         opener.start()
     workspace, settings = opened.args
@@ -119,16 +120,50 @@ def test_the_store_opens_in_the_background_and_asks_on_the_gui_thread(
         workspace.close()
 
 
-def test_a_bad_store_is_reported_by_the_background_opener(qtbot: QtBot, paths: AppPaths) -> None:
+def test_a_bad_store_is_reported_by_the_background_opener(
+    qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
+) -> None:
     from reviewer_app.app import settings_path
     from reviewer_app.domain.errors import ReviewerError
     from reviewer_app.gui.store_opening import StoreOpener
 
     paths.demo_store_file.write_bytes(b"not a database at all" * 100)
-    opener = StoreOpener(paths, settings_path(paths), demo=True)
+    opener = StoreOpener(paths, settings_path(paths), demo=True, tasks=reader_tasks)
     with qtbot.waitSignal(opener.failed, timeout=20_000) as failed:
         opener.start()
     error = failed.args[0]
     assert isinstance(error, ReviewerError)
     assert str(paths.demo_store_file) in str(error)
     assert opener.wait() is None
+
+
+def test_nothing_typed_lands_in_the_window_before_the_store_is_open(
+    qtbot: QtBot, paths: AppPaths
+) -> None:
+    """The window is on screen while the store opens (and its passphrase is asked): a
+    passphrase typed too early must not land in the school search box, in plain text."""
+    from PySide6.QtCore import Qt
+
+    from reviewer_app.app import start_shell
+    from reviewer_app.demo.demo_trust import open_demo_workspace
+    from reviewer_app.settings import Settings
+
+    shell = start_shell(paths, demo=True)
+    try:
+        window = shell.window
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.keyClicks(window.filter_edit, PASSPHRASE)
+        qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(window.filter_edit, PASSPHRASE)
+        assert window.filter_edit.text() == ""
+        assert not window.filter_edit.isEnabled()
+
+        shell.attach(open_demo_workspace(paths), Settings())
+        qtbot.waitUntil(lambda: window.schools_model.rowCount() > 0, timeout=10_000)
+        qtbot.keyClicks(window.filter_edit, "Oak")
+        assert window.filter_edit.text() == "Oak"
+    finally:
+        shell.close()

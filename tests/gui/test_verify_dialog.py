@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.gui.verify_dialog import VerifyReportDialog
 from support.sample_reports import SampleTrust
 
 
-def _dialog(qtbot: QtBot, trust: SampleTrust) -> VerifyReportDialog:
-    dialog = VerifyReportDialog([trust.root])
+@pytest.fixture
+def tasks(reader_tasks: TaskRunner) -> TaskRunner:
+    return reader_tasks
+
+
+def _dialog(qtbot: QtBot, trust: SampleTrust, tasks: TaskRunner) -> VerifyReportDialog:
+    dialog = VerifyReportDialog([trust.root], tasks=tasks)
     qtbot.addWidget(dialog)
     return dialog
 
 
 def test_valid_report_lists_each_signer(
-    qtbot: QtBot, gui_trust: SampleTrust, signed_versions: list[bytes], tmp_path: Path
+    qtbot: QtBot,
+    gui_trust: SampleTrust,
+    signed_versions: list[bytes],
+    tmp_path: Path,
+    tasks: TaskRunner,
 ) -> None:
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed_versions[-1])
-    dialog = _dialog(qtbot, gui_trust)
+    dialog = _dialog(qtbot, gui_trust, tasks)
     with qtbot.waitSignal(dialog.verification_finished, timeout=20000) as blocker:
         dialog.verify_file(path)
     assert blocker.args[0].passed
@@ -33,11 +44,15 @@ def test_valid_report_lists_each_signer(
 
 
 def test_half_signed_report_names_who_is_missing(
-    qtbot: QtBot, gui_trust: SampleTrust, signed_versions: list[bytes], tmp_path: Path
+    qtbot: QtBot,
+    gui_trust: SampleTrust,
+    signed_versions: list[bytes],
+    tmp_path: Path,
+    tasks: TaskRunner,
 ) -> None:
     path = tmp_path / "half.pdf"
     path.write_bytes(signed_versions[1])
-    dialog = _dialog(qtbot, gui_trust)
+    dialog = _dialog(qtbot, gui_trust, tasks)
     with qtbot.waitSignal(dialog.verification_finished, timeout=20000):
         dialog.verify_file(path)
     assert "NOT valid" in dialog.headline.text()
@@ -46,11 +61,11 @@ def test_half_signed_report_names_who_is_missing(
 
 
 def test_not_a_pdf_fails_with_a_sentence(
-    qtbot: QtBot, gui_trust: SampleTrust, tmp_path: Path
+    qtbot: QtBot, gui_trust: SampleTrust, tmp_path: Path, tasks: TaskRunner
 ) -> None:
     path = tmp_path / "notes.pdf"
     path.write_text("just notes")
-    dialog = _dialog(qtbot, gui_trust)
+    dialog = _dialog(qtbot, gui_trust, tasks)
     with qtbot.waitSignal(dialog.verification_failed, timeout=20000) as blocker:
         dialog.verify_file(path)
     assert "is not a PDF file" in blocker.args[0]
@@ -58,16 +73,20 @@ def test_not_a_pdf_fails_with_a_sentence(
 
 
 def test_closing_the_dialog_while_checking_is_harmless(
-    qtbot: QtBot, gui_trust: SampleTrust, signed_versions: list[bytes], tmp_path: Path
+    qtbot: QtBot,
+    gui_trust: SampleTrust,
+    signed_versions: list[bytes],
+    tmp_path: Path,
+    tasks: TaskRunner,
 ) -> None:
-    from PySide6.QtCore import QThreadPool
-
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed_versions[-1])
-    dialog = VerifyReportDialog([gui_trust.root])
+    dialog = VerifyReportDialog([gui_trust.root], tasks=tasks)
+    finished: list[object] = []
+    dialog.verification_finished.connect(finished.append)
     dialog.verify_file(path)
     dialog.close()
     dialog.deleteLater()
-    qtbot.wait(10)
-    assert QThreadPool.globalInstance().waitForDone(20000)
-    qtbot.wait(50)  # deliver the queued result to nobody
+    # The runner delivers the outcome to nobody: the dialog is gone, nothing is shown.
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=20000)
+    assert finished == []

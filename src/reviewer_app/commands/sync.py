@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{status.needs_attention} change(s) were refused by the server and need your "
                 "attention in the app."
             )
+        for waiting in status.files_waiting:
+            print(f"Waiting to be sent: {waiting.description}.")
         if status.update is not None:
             print(status.update.sentence())
         return 0

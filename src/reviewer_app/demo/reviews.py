@@ -50,10 +50,12 @@ _NOTES: dict[str, tuple[str, ...]] = {
     ),
     "safeguarding-audit": (
         "Visitors signed in, badges issued and the safeguarding leaflet given #site #site-walk",
-        "Filtering reports reviewed termly by the DSL; last review dated #online #document",
+        "Filtering reports reviewed termly by the DSL; the annual review is not yet recorded "
+        "#online #document",
         "Staff asked could name the DSL and deputies and the reporting route #training #staff",
         "CP files kept apart from the pupil file; transfer log complete #records #document",
-        "Single central record sample: dates present for every check sampled #safer #document",
+        "Single central record sample: one agency worker has no written confirmation of checks "
+        "#safer #document",
     ),
     "two-day-peer-review": (
         "SENCO tracks every pupil on the register; plans reviewed each half term #day-1 #inclusion",
@@ -77,6 +79,48 @@ _ACTIONS: dict[str, tuple[tuple[str, str, Priority], ...]] = {
         ("Share the SEND tracking approach with partner schools", "SENCO", Priority.LOW),
         ("Extend reading-fluency checks to Year 7 transition", "English lead", Priority.MEDIUM),
     ),
+}
+
+
+#: Where the demo's answers say something particular (the rest come from :func:`_value_for`).
+#: The safeguarding audit tells one story: the filtering and monitoring review is not recorded,
+#: and an agency worker's written confirmation of checks is missing (a gap in the SCR sample,
+#: and agency confirmations partly held): those criteria are partly met, each with an action,
+#: so the overall statement is "Actions required".
+_SCR_ROW: dict[str, JSONValue] = {
+    "row-ref": "R7", "category": "employed", "checks-dated": True, "checks-before-start": True,
+    "right-to-work-follow-up": "not-applicable", "overseas-checks": "not-applicable",
+    "agency-confirmation": "not-applicable", "section-128": "not-applicable",
+}  # fmt: skip
+_ANSWERS: dict[str, dict[str, JSONValue]] = {
+    "safeguarding-audit": {
+        "overall": "actions-required",
+        "scr-complete.records-sampled": 8,
+        "scr-complete.records-with-gaps": 1,
+        "scr-complete.sample": [
+            _SCR_ROW,
+            {
+                **_SCR_ROW,
+                "row-ref": "R12",
+                "category": "supply-agency",
+                "agency-confirmation": "missing",
+            },
+        ],
+    },
+}
+#: Agreed levels by framework and criterion ("*": every other criterion).
+_AGREED: dict[str, dict[str, str]] = {
+    "safeguarding-audit": {
+        "*": "met",
+        "fm-review": "partially_met",
+        "scr-complete": "partially_met",
+        "third-parties": "partially_met",
+    },
+}
+#: The criterion each demo action is about.
+_ACTION_CRITERIA: dict[str, str] = {
+    "Record the annual review of filtering and monitoring": "fm-review",
+    "Hold written agency confirmation for supply staff": "third-parties",
 }
 
 
@@ -213,6 +257,8 @@ class _Writer:
         answers: dict[str, JSONValue] = {}
         if framework.id == "learning-walk":
             answers["focus-strands"] = ["climate", "adaptive-and-responsive"]
+        if complete:
+            answers.update(_ANSWERS.get(framework.id, {}))
         for stored_id, spec in framework.all_fields():
             if stored_id in answers or not (spec.required or complete):
                 continue
@@ -232,14 +278,16 @@ class _Writer:
         ]
         if not complete:
             rated = rated[:3]
+        chosen = _AGREED.get(framework.id, {})
         for _section, criterion, scale in rated:
             ranked = scale.ranked_levels
             # Second best on a graded scale; the better of two on a met / not met scale.
-            agreed = ranked[-2] if len(ranked) > 2 else ranked[-1]
+            agreed = ranked[-2].key if len(ranked) > 2 else ranked[-1].key
+            agreed = chosen.get(criterion.id, chosen.get("*", agreed))
             for person in team:
                 level = rng.choice(ranked[-2:])
                 self._judge(criterion.id, person, level.key, agreed=False)
-            self._judge(criterion.id, lead, agreed.key, agreed=True)
+            self._judge(criterion.id, lead, agreed, agreed=True)
         criteria = [c.id for _s, c, _sc in rated] or [c.id for c in framework.criteria()]
         for n, line in enumerate(_NOTES.get(framework.id, ())):
             text, _sep, _tokens = line.partition(" #")
@@ -267,6 +315,7 @@ class _Writer:
                     priority=priority,
                     created_by=lead,
                     created_at=self.tick(),
+                    criterion_id=_ACTION_CRITERIA.get(text),
                 )
                 self.actions.add_action(action)
                 actions.append(action)

@@ -135,6 +135,9 @@ _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
     ("oakfield", -7, "half-termly-core-visit", VisitStatus.PLANNED),
     ("northfield", -16, "two-day-peer-review", VisitStatus.PLANNED),
     ("meadowbank", -24, "safeguarding-audit", VisitStatus.PLANNED),
+    # Sarah's next visits, for her "My work" (a health check Brookside's tier is due).
+    ("brookside", -3, "health-check", VisitStatus.PLANNED),
+    ("harrow", -10, "health-check", VisitStatus.PLANNED),
 )
 
 

@@ -45,6 +45,7 @@ from reviewer_app.services.framework_catalogue import Catalogue, VisitKind
 
 if TYPE_CHECKING:
     from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
+    from reviewer_app.gui.my_work_page import MyWorkPage
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.gui.screen_privacy import ScreenPrivacy
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 780])
         self.setCentralWidget(self.splitter)
+        # Nothing typed lands anywhere until the store is open: a passphrase typed before its
+        # dialog appears must not end up in the school search box, in plain text.
+        self.splitter.setEnabled(False)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         """Show the store's schools: called once the Workspace is open."""
         self.workspace = workspace
         self.settings = settings
+        self.splitter.setEnabled(True)
         #: The change feed's notices on the GUI thread, for every screen of this window.
         self.change_bridge = ChangeBridge(workspace.lane.changes, self)
         self.change_bridge.review_changed.connect(self._review_changed)
@@ -178,6 +183,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None or self._schools_ready:
             return
         self._show_person(look.person)
+        self.splitter.setEnabled(True)  # the store is unlocked: the schools may be searched
         self._schools_arrived(list(look.schools))
         self._schools_ready = False  # ready for planning visits only once the Workspace is here
         # Until then nothing can be planned or changed: say why (cleared when work settles).
@@ -215,6 +221,7 @@ class MainWindow(QMainWindow):
         # Not on the first screen: built when first shown (start-up stays fast).
         self._school_page: SchoolPage | None = None
         self._no_schools_page: EmptyState | None = None
+        self._my_work_page: MyWorkPage | None = None
 
     @property
     def school_page(self) -> SchoolPage:
@@ -237,6 +244,34 @@ class MainWindow(QMainWindow):
             )
             self.pages.addWidget(self._school_page)
         return self._school_page
+
+    @property
+    def my_work_page(self) -> MyWorkPage:
+        """The person's work across their schools (built the first time it is shown)."""
+        if self._my_work_page is None:
+            from reviewer_app.gui.my_work_page import MyWorkPage
+
+            self._my_work_page = MyWorkPage()
+            self._my_work_page.visit_requested.connect(self.open_visit)
+            self._my_work_page.school_requested.connect(self._show_school_from_my_work)
+            self.pages.addWidget(self._my_work_page)
+        return self._my_work_page
+
+    def show_my_work(self) -> None:
+        """Show My work, read afresh from the store in the background."""
+        from reviewer_app.gui.my_work_page import load_my_work
+
+        if self.workspace is None:
+            return
+        self.pages.setCurrentWidget(self.my_work_page)
+        load_my_work(self, self.my_work_page)
+
+    def _show_school_from_my_work(self, school_id: str) -> None:
+        current = self.current_school()
+        if current is not None and current.id == school_id:
+            self._school_chosen(current)  # already chosen: show its page again
+        else:
+            self.select_school(school_id)
 
     @property
     def no_schools_page(self) -> EmptyState:
@@ -279,7 +314,7 @@ class MainWindow(QMainWindow):
             self.open_settings,
             "Ctrl+,",
             "settings",
-            "Your name, trust and sync settings",
+            "The trust server, syncing and the interface size",
         )
         self.quit_action = self.make_action("&Quit", self.close, "Ctrl+Q", "quit", "Close Reviewer")
         self.find_action = self.make_action(
@@ -320,6 +355,13 @@ class MainWindow(QMainWindow):
             None,
             "Check a signed report PDF: who signed it and whether anything was changed",
         )
+        self.my_work_action = self.make_action(
+            "&My work",
+            self.show_my_work,
+            "Ctrl+M",
+            None,
+            "Visits coming up, reports to sign, actions to follow up, support overdue",
+        )
         self.new_visit_action.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -333,6 +375,7 @@ class MainWindow(QMainWindow):
         visit_menu.addAction(self.new_visit_action)
         visit_menu.addAction(self.open_visit_action)
         self.view_menu = view_menu = bar.addMenu("Vie&w")
+        view_menu.addAction(self.my_work_action)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.reload_action)
         help_menu = bar.addMenu("&Help")
@@ -487,6 +530,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(attached)
         self.reload_action.setEnabled(attached)
         self.open_visit_action.setEnabled(attached)
+        self.my_work_action.setEnabled(attached)
 
     def _task_failed(self, error: BaseException) -> None:
         # Logged with its traceback by the task runner; here the person is told in words.
@@ -648,7 +692,6 @@ class MainWindow(QMainWindow):
             self.settings,
             self.services.settings_file,
             tasks=self.tasks,
-            profiles=self.catalogue.profiles,
             enrolled_server=self.sync.server_url if self.sync is not None else None,
             parent=self,
         )

@@ -1,14 +1,14 @@
 """Reports when the main window is on screen with its data, for bench/startup.py and e2e tests.
 
-Enabled by the environment variable ``REVIEWER_EXIT_AFTER_SHOW=1``: once the schools list is
-populated, the remembered school's visits (if one was reopened) and the visit kinds have arrived
-(no background load is left) and the list has painted after that, the probe notes the time and
-what the window shows. It then waits until the Workspace has attached and its first loads are
-done (the schools may have come first from the quick read-only look at the store), and one line
+Enabled by the debug switch ``exit-after-show`` (``reviewer_app/debug.py``): once the schools list
+is populated, the remembered school's visits (if one was reopened) and the visit kinds have arrived
+(no background load is left) and the list has painted after that, the probe notes the time and what
+the window shows. It then waits until the Workspace has attached and its first loads are done (the
+schools may have come first from the quick read-only look at the store), and one line
 ``reviewer-probe: {json}`` goes to stdout with the wall-clock times in nanoseconds (``window_ns``:
 first paint of the window, still opening the store; ``shown_ns``: painted with its data;
-``ready_ns``: the Workspace open and idle), ``first_look`` (whether the schools shown came from
-the quick look) and what the window showed, and the app quits.
+``ready_ns``: the Workspace open and idle), ``first_look`` (whether the schools shown came from the
+quick look) and what the window showed, and the app quits.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication
 from reviewer_app.gui.main_window import MainWindow
 from reviewer_app.gui.models.schools import SchoolRole
 
-ENV_VAR = "REVIEWER_EXIT_AFTER_SHOW"
 PREFIX = "reviewer-probe: "
 
 

@@ -1,9 +1,9 @@
 """Opening the Workspace from the GUI, asking for a passphrase in a dialog when needed.
 
-Start-up comes in two steps on one background thread. First a quick look at the store
-(:mod:`reviewer_app.storage.quick_read`, sqlcipher3 alone) gives the window the schools to show;
-then, once the window has painted them, the full Workspace opens (SQLModel, SQLAlchemy, Alembic,
-pydantic: most of the start-up cost) and takes over.
+Start-up comes in two steps on the app's reader threads (``gui/tasks.py``). First a quick look
+at the store (:mod:`reviewer_app.storage.quick_read`, sqlcipher3 alone) gives the window the
+schools to show; then, once the window has painted them, the full Workspace opens (SQLModel,
+SQLAlchemy, Alembic, pydantic: most of the start-up cost) and takes over.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ from reviewer_app.paths import AppPaths
 if TYPE_CHECKING:
     # The dialog is imported when a passphrase is asked: most starts never need it.
     from reviewer_app.gui.dialogs.passphrase import PassphraseMode
+    from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.workspace import BuiltInTrust, Workspace
     from reviewer_app.settings import Settings
 
@@ -111,13 +114,14 @@ def open_workspace(
 
 
 class StoreOpener(QObject):
-    """Opens the Workspace on a background thread while the window is already on screen.
+    """Opens the Workspace on a reader thread while the window is already on screen.
 
     Importing the storage libraries and opening the encrypted store is most of start-up; doing
     it off the GUI thread lets the window appear at once. Before that, the thread takes a quick,
     read-only look at the store (sqlcipher3 alone) and hands the window its schools
-    (``first_look_read``); the full open then waits until :meth:`proceed` is called (after the
-    window has painted them), so its imports do not compete with the first paint for the GIL.
+    (``first_look_read``); the full open then starts only once :meth:`proceed` is called (after
+    the window has painted them), so its imports do not compete with the first paint for the
+    GIL.
     A passphrase, when one is needed, is asked once, on the GUI thread (the worker waits).
 
     The person's settings are read on the same thread (they need pydantic, another slow import).
@@ -134,8 +138,6 @@ class StoreOpener(QObject):
     opened = Signal(object, object)
     failed = Signal(object)
     cancelled = Signal()
-    _looked = Signal(object)
-    _finished = Signal(object, object, object)
     _ask_requested = Signal(object)
 
     def __init__(
@@ -144,6 +146,7 @@ class StoreOpener(QObject):
         settings_file: Path,
         *,
         demo: bool,
+        tasks: TaskRunner,
         built_in: Callable[[], BuiltInTrust] | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -151,65 +154,85 @@ class StoreOpener(QObject):
         self.paths = paths
         self.settings_file = settings_file
         self.demo = demo
+        self.tasks = tasks
         #: Makes the trust to seed the store with (called on the opening thread: it imports).
         self.built_in = built_in
         self.workspace: Workspace | None = None
-        self._thread: threading.Thread | None = None
-        self._go = threading.Event()
+        self._look: Future[Any] | None = None
+        self._full: Future[Any] | None = None
+        self._passphrase: str | None = None
+        self._looked = False
+        self._go = False
         self._stopped = False
-        self._looked.connect(self.first_look_read, Qt.ConnectionType.QueuedConnection)
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._ask_requested.connect(self._ask_on_gui_thread, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._open, name="reviewer-open", daemon=True)
-        self._thread.start()
+        """Take the quick look (the full open follows it, or :meth:`proceed` after it)."""
+        self._look = self.tasks.run(
+            self._first_look, on_done=self._first_look_done, on_failed=self.failed.emit, quiet=True
+        )
 
     def proceed(self) -> None:
         """Let the full open go ahead (the first screen has been painted)."""
-        self._go.set()
+        self._go = True
+        if self._looked:
+            self._open_fully()
+
+    def stop(self) -> None:
+        """Begin no full open from now on (the app is closing)."""
+        self._stopped = True
 
     def wait(self) -> Workspace | None:
-        """Wait for the opening thread (at shutdown); the Workspace it opened, if any.
+        """Wait for the opening (at shutdown); the Workspace it opened, if any.
 
         A full open that has not begun yet is not begun at all.
         """
-        self._stopped = True
-        self._go.set()
-        if self._thread is not None:
-            self._thread.join()
+        self.stop()
+        for future in (self._look, self._full):
+            if future is not None:
+                futures.wait([future])
         return self.workspace
 
-    def _open(self) -> None:
-        try:
-            looked, passphrase = self._first_look()
-        except BaseException as error:  # handed to the GUI thread, which shows or logs it
-            self._finished.emit(None, None, error)
-            return
+    def _first_look_done(self, outcome: tuple[object, str | None]) -> None:
+        looked, self._passphrase = outcome
         if looked is _CANCELLED:
-            self._finished.emit(None, None, None)
+            self.cancelled.emit()
             return
-        if looked is not None:
-            self._looked.emit(looked)
-            self._go.wait()
-            if self._stopped:
-                return
-        try:
-            from reviewer_app import settings as settings_store  # pydantic: after the first look
+        self._looked = True
+        if looked is None:
+            self._open_fully()  # nothing to show first: open at once
+            return
+        self.first_look_read.emit(looked)
+        if self._go:
+            self._open_fully()
 
-            settings = settings_store.load(self.settings_file)
-            workspace = open_workspace(
-                self.paths,
-                demo=self.demo,
-                ask=self._ask_from_worker,
-                passphrase=passphrase,
-                built_in=self.built_in() if self.built_in is not None else None,
-            )
-        except BaseException as error:  # handed to the GUI thread, which shows or logs it
-            self._finished.emit(None, None, error)
+    def _open_fully(self) -> None:
+        if self._full is not None or self._stopped:
             return
+        self._full = self.tasks.run(
+            self._open, on_done=self._opened, on_failed=self.failed.emit, quiet=True
+        )
+
+    def _open(self) -> tuple[Workspace | None, Settings]:
+        from reviewer_app import settings as settings_store  # pydantic: after the first look
+
+        settings = settings_store.load(self.settings_file)
+        workspace = open_workspace(
+            self.paths,
+            demo=self.demo,
+            ask=self._ask_from_worker,
+            passphrase=self._passphrase,
+            built_in=self.built_in() if self.built_in is not None else None,
+        )
         self.workspace = workspace
-        self._finished.emit(workspace, settings, None)
+        return workspace, settings
+
+    def _opened(self, outcome: tuple[Workspace | None, Settings]) -> None:
+        workspace, settings = outcome
+        if workspace is None:
+            self.cancelled.emit()
+        else:
+            self.opened.emit(workspace, settings)
 
     def _first_look(self) -> tuple[object, str | None]:
         """The quick look (or None), and the passphrase entered for it (if one was needed)."""
@@ -257,17 +280,6 @@ class StoreOpener(QObject):
             )
         finally:
             request["done"].set()
-
-    @Slot(object, object, object)
-    def _deliver(
-        self, workspace: Workspace | None, settings: Settings | None, error: BaseException | None
-    ) -> None:
-        if error is not None:
-            self.failed.emit(error)
-        elif workspace is None:
-            self.cancelled.emit()
-        else:
-            self.opened.emit(workspace, settings)
 
 
 #: The person cancelled the passphrase asked for the quick look.

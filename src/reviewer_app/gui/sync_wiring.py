@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_STATUS = "Demo store: never syncs with a trust server"
+#: How long after a change the status counts what waits to be sent again (milliseconds).
+RECOUNT_MS = 1_000
 DEMO_EXPLANATION = (
     "This is the demo store: its schools and visits are made up, so it never syncs with a trust "
     "server. To sync your own reviews, start Reviewer without --demo, choose Sync > Connect to "
@@ -126,7 +128,7 @@ class SyncWiring(QObject):
         #: The server this laptop syncs with (``None`` before enrolment).
         self.server_url = prepared.server_url
         self.controller = SyncController(
-            self.service, self, probe_interval_ms=self.setup.probe_interval_ms
+            self.service, self, tasks=window.tasks, probe_interval_ms=self.setup.probe_interval_ms
         )
         if workspace.demo:
             self.controller.not_enrolled_text = DEMO_STATUS
@@ -146,6 +148,15 @@ class SyncWiring(QObject):
         self.controller.sync_finished.connect(self._sync_finished)
         self.controller.reenrol_requested.connect(self.ask_to_reenrol)
         window.settings_changed.connect(self._settings_changed)
+        # What is typed adds to what waits to be sent: the status counts it again shortly after
+        # (a pause, not every keystroke).
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_MS)
+        self._recount.timeout.connect(self.controller.refresh_status)
+        if window.change_bridge is not None:
+            window.change_bridge.review_changed.connect(lambda _changes: self._recount.start())
+        window.visit_saved.connect(lambda _visit: self._recount.start())
         self.controller.start(automatic=self._automatic(window.settings))
 
     # ---------------------------------------------------------------- menu

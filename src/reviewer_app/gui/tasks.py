@@ -1,7 +1,9 @@
 """Background work for the GUI: results come back on the GUI thread through a queued signal.
 
-The GUI thread never waits on disk. Reads run on a small pool of reader threads; writes are
-submitted to the Workspace's single writer lane, whose futures are watched here. Either way the
+The GUI thread never waits on disk. There are two ways off it, and only two: reads (and any
+other blocking work: checking a report, opening the store, a sync session) run on a small pool
+of reader threads here; writes are submitted to the Workspace's single writer lane, whose
+futures are watched here. Either way the
 callbacks run on the GUI thread, after the work is done, and never touch a widget from a worker.
 (After Anki's ``taskman.py`` and Picard's ``util/thread.py``.)
 """
@@ -32,9 +34,11 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(bool)
     task_failed = Signal(object)
-    _settled = Signal(object, object, object, object)
+    _settled = Signal(object, object, object, object, bool)
 
-    def __init__(self, parent: QObject | None = None, *, readers: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, *, readers: int = 3) -> None:
+        # Three readers: a sync session (or the store opening) may hold one for a while, and
+        # the screens' reads keep two.
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="reviewer-read")
         self._pending = 0
@@ -53,13 +57,15 @@ class TaskRunner(QObject):
         on_done: Done | None = None,
         on_failed: Failed | None = None,
         context: QObject | None = None,
+        quiet: bool = False,
     ) -> Future[Any]:
         """Run ``work`` on a reader thread; call ``on_done(result)`` on the GUI thread.
 
         When ``work`` itself returns a :class:`~concurrent.futures.Future` (a write submitted to
         the writer lane), its result is awaited on the reader thread, never on the GUI thread.
         ``context`` is a widget the callbacks belong to: if it has been deleted by the time the
-        result arrives, the callbacks are skipped.
+        result arrives, the callbacks are skipped. ``quiet`` work shows its own progress (a sync,
+        opening the store): it is not counted in :attr:`pending` nor makes the runner busy.
         """
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
@@ -71,7 +77,11 @@ class TaskRunner(QObject):
             return result
 
         return self.watch(
-            self._pool.submit(unwrap), on_done=on_done, on_failed=on_failed, context=context
+            self._pool.submit(unwrap),
+            on_done=on_done,
+            on_failed=on_failed,
+            context=context,
+            quiet=quiet,
         )
 
     def watch(
@@ -81,24 +91,28 @@ class TaskRunner(QObject):
         on_done: Done | None = None,
         on_failed: Failed | None = None,
         context: QObject | None = None,
+        quiet: bool = False,
     ) -> Future[Any]:
         """Deliver the outcome of a future made elsewhere (the writer lane) on the GUI thread."""
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
-        callbacks = (on_done, on_failed, context)
+        if not quiet:
+            self._pending += 1
+            if self._pending == 1:
+                self.busy_changed.emit(True)
+        callbacks = (on_done, on_failed, context, quiet)
         future.add_done_callback(lambda f: self._settled.emit(f, *callbacks))
         return future
 
-    @Slot(object, object, object, object)
+    @Slot(object, object, object, object, bool)
     def _deliver(
         self,
         future: Future[Any],
         on_done: Done | None,
         on_failed: Failed | None,
         context: QObject | None,
+        quiet: bool,
     ) -> None:
-        self._pending -= 1
+        if not quiet:
+            self._pending -= 1
         try:
             if future.cancelled():
                 return
@@ -114,7 +128,7 @@ class TaskRunner(QObject):
                 log.error("A background task failed", exc_info=error)
                 self.task_failed.emit(error)
         finally:
-            if self._pending == 0:
+            if self._pending == 0 and not quiet:
                 self.busy_changed.emit(False)
 
     def shutdown(self) -> None:

@@ -1,7 +1,8 @@
 """The Verify report dialog: choose a signed PDF, see who signed it and what is wrong.
 
-Verification runs on a worker thread (it reads the file and checks every signature, 50-200 ms);
-the result comes back through a signal and only then touches widgets.
+Verification runs on one of the app's reader threads (``gui/tasks.py``: it reads the file and
+checks every signature, 50-200 ms); the result comes back on the GUI thread, and is dropped if
+the dialog has closed meanwhile.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cryptography import x509
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.wording import readable_key
 from reviewer_app.gui.screen_fit import fit_window
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.reports.verification import ReportVerification, verify_report
 
 log = logging.getLogger(__name__)
@@ -36,68 +38,53 @@ _GOOD = "#2E7D4F"
 _BAD = "#B3261E"
 
 
-class _Relay(QObject):
-    finished = Signal(object)
-    failed = Signal(str)
-
-
 #: The data hash the local store's review now holds for a report id (``None``: not there).
 StoredHash = Callable[[str], "str | None"]
 
 CHECKED_AGAINST_STORE = "Checked against the review in the local store."
 
 
-class _VerifyJob(QRunnable):
-    def __init__(
-        self,
-        path: Path,
-        roots: Sequence[x509.Certificate],
-        crls: Sequence[x509.CertificateRevocationList],
-        expected_hash: str | None,
-        stored_hash: StoredHash | None,
-        relay: _Relay,
-    ) -> None:
-        super().__init__()
-        self.path, self.roots, self.crls = path, roots, crls
-        self.expected_hash, self.stored_hash, self.relay = expected_hash, stored_hash, relay
+def check_report(
+    path: Path,
+    roots: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    expected_hash: str | None,
+    stored_hash: StoredHash | None,
+) -> tuple[ReportVerification, bool] | str:
+    """Check the report at ``path`` (on a reader thread): the verdict and whether it was
+    checked against the review in the local store, or why it could not be checked."""
 
-    def _verify(self, pdf: bytes, expected: str | None) -> ReportVerification:
+    def verify(pdf: bytes, expected: str | None) -> ReportVerification:
         return verify_report(
-            pdf,
-            trust_roots=self.roots,
-            crls=self.crls,
-            expected_data_hash=expected,
-            source=self.path.name,
+            pdf, trust_roots=roots, crls=crls, expected_data_hash=expected, source=path.name
         )
 
-    def run(self) -> None:
-        try:
-            pdf = self.path.read_bytes()
-            result = self._verify(pdf, self.expected_hash)
-            checked = False
-            if self.expected_hash is None and self.stored_hash is not None and result.report_id:
-                # When the review is in the local store, what it holds now must be what was
-                # signed (as ``reviewer-app verify`` does).
-                try:
-                    stored = self.stored_hash(result.report_id)
-                except ReviewerError:
-                    stored = None  # the store could not say: the signatures are still checked
-                if stored is not None:
-                    checked = True
-                    if stored != result.data_hash:
-                        result = self._verify(pdf, stored)
-        except ReviewerError as exc:
-            self.relay.failed.emit(str(exc))
-        except OSError as exc:
-            self.relay.failed.emit(f"{self.path} cannot be read ({exc.strerror}).")
-        except Exception:
-            log.exception("verifying a report failed unexpectedly")
-            self.relay.failed.emit(
-                f"{self.path.name} could not be checked because of an internal error; the "
-                "details are in the log."
-            )
-        else:
-            self.relay.finished.emit((result, checked))
+    try:
+        pdf = path.read_bytes()
+        result = verify(pdf, expected_hash)
+        checked = False
+        if expected_hash is None and stored_hash is not None and result.report_id:
+            # When the review is in the local store, what it holds now must be what was
+            # signed (as ``reviewer-app verify`` does).
+            try:
+                stored = stored_hash(result.report_id)
+            except ReviewerError:
+                stored = None  # the store could not say: the signatures are still checked
+            if stored is not None:
+                checked = True
+                if stored != result.data_hash:
+                    result = verify(pdf, stored)
+    except ReviewerError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror})."
+    except Exception:
+        log.exception("verifying a report failed unexpectedly")
+        return (
+            f"{path.name} could not be checked because of an internal error; the details are "
+            "in the log."
+        )
+    return result, checked
 
 
 class VerifyReportDialog(QDialog):
@@ -118,6 +105,7 @@ class VerifyReportDialog(QDialog):
         *,
         expected_data_hash: str | None = None,
         stored_hash: StoredHash | None = None,
+        tasks: TaskRunner,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -127,11 +115,7 @@ class VerifyReportDialog(QDialog):
         self._crls = list(crls)
         self._expected_hash = expected_data_hash
         self._stored_hash = stored_hash
-        # No parent: a job still running when the dialog closes keeps its relay alive, and the
-        # dialog's slots are simply disconnected when the dialog goes.
-        self._relay = _Relay()
-        self._relay.finished.connect(self._show_result)
-        self._relay.failed.connect(self._show_failure)
+        self._tasks = tasks
 
         self.file_label = QLabel("Choose a signed report (PDF) to check.", self)
         self.choose_button = QPushButton("Choose file…", self)
@@ -161,10 +145,23 @@ class VerifyReportDialog(QDialog):
         self.headline.setStyleSheet("")
         self.details.clear()
         self.choose_button.setEnabled(False)
-        job = _VerifyJob(
-            path, self._roots, self._crls, self._expected_hash, self._stored_hash, self._relay
+        roots, crls, expected, stored = (
+            self._roots,
+            self._crls,
+            self._expected_hash,
+            self._stored_hash,
         )
-        QThreadPool.globalInstance().start(job)
+
+        def shown(outcome: tuple[ReportVerification, bool] | str) -> None:
+            if isinstance(outcome, str):
+                self._show_failure(outcome)
+            else:
+                self._show_result(outcome)
+
+        # The dialog may close while the check runs: the runner then drops the outcome.
+        self._tasks.run(
+            lambda: check_report(path, roots, crls, expected, stored), on_done=shown, context=self
+        )
 
     def _choose(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -49,7 +49,9 @@ def open_verify_dialog(window: MainWindow) -> Future[Any]:
             def stored_hash(report_id: str) -> str | None:
                 return expected_data_hash(workspace, report_id)
 
-        dialog = VerifyReportDialog(trust.roots, trust.crls, stored_hash=stored_hash, parent=window)
+        dialog = VerifyReportDialog(
+            trust.roots, trust.crls, stored_hash=stored_hash, tasks=window.tasks, parent=window
+        )
         dialog.setObjectName("verifyReportDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not trust.roots:

@@ -101,6 +101,7 @@ from reviewer_app.sync.protocol import (
     CreateReviewRequest,
     EnrolRequest,
     EnrolResponse,
+    ErrorBody,
     HandshakeRequest,
     HandshakeResponse,
     LaptopPolicy,
@@ -119,6 +120,14 @@ log = logging.getLogger(__name__)
 ReviewId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
 
 _NOT_FOUND = "There is no review {id} that this laptop may see."
+
+
+#: The refusals every route may answer, documented with the body they carry.
+_REFUSALS = {
+    401: "No device token, or one the server does not accept",
+    422: "The request is not valid (the message names what)",
+    429: "Too many requests from this laptop; wait Retry-After seconds",
+}
 
 
 def _database_usable(engine: Engine) -> bool:
@@ -258,6 +267,11 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
         title="Reviewer trust server",
         version=__version__,
         description="Sync, enrolment and attachments for the Reviewer desktop app.",
+        # Every refusal is an ErrorBody (FastAPI would document its own 422 shape).
+        responses={
+            status: {"model": ErrorBody, "description": words}
+            for status, words in _REFUSALS.items()
+        },
     )
     app.state.context = context
     http_errors.install(app)

@@ -91,7 +91,7 @@ def install(app: FastAPI) -> None:
             exc.status_code, "invalid_request"
         )
         headers = dict(exc.headers) if exc.headers else None
-        return error_response(exc.status_code, code, str(exc.detail), headers=headers)
+        return error_response(exc.status_code, code, _sentence(str(exc.detail)), headers=headers)
 
     async def on_disconnect(request: Request, exc: Exception) -> Response:
         # The laptop went away (or its body was cut off) before the request arrived whole: an
@@ -120,6 +120,20 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+#: Starlette's and FastAPI's own refusals, said as sentences a person can act on.
+_SENTENCES = {
+    "There was an error parsing the body": "The request body could not be read as JSON.",
+    "Not Found": "There is no such address on the trust server.",
+    "Method Not Allowed": "This address does not take that kind of request.",
+}
+
+
+def _sentence(detail: str) -> str:
+    """``detail`` as a sentence (every refusal's ``message`` ends with a full stop)."""
+    detail = _SENTENCES.get(detail, detail).strip() or "The request was refused."
+    return detail if detail.endswith((".", "?", "!")) else f"{detail}."
 
 
 def log_unexpected(method: str, path: str, exc: BaseException) -> None:

@@ -1,9 +1,9 @@
 """Per-device rate limits on the laptops' routes, answered 429 with ``Retry-After``.
 
-A pure ASGI middleware in front of authentication (counting costs no database): pushes, pulls
-and file requests are counted per device token (only its holder can spend its allowance, and
-a rotated token's allowance is the device's anew, which a thief cannot use), enrolments per
-client address (there is no device yet). The numbers are the operator's
+A pure ASGI middleware in front of authentication: pushes, pulls (and handshakes) and file
+requests are counted per device, found from its token (a token rotates at every sync, so
+counting per token would give a fresh allowance at every handshake; the token-to-device lookups
+are cached), enrolments per client address (there is no device yet). The numbers are the operator's
 (:class:`~.device_limits.DeviceLimits`); the laptop's client waits ``Retry-After`` seconds and
 carries on, or says it is waiting when that is longer than it will wait in one sync.
 """
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 _PUSH = re.compile(r"^/(reviews/[^/]+/push|school-categories/push|visits/push)$")
 _PULL = re.compile(r"^/(reviews/[^/]+/changes|schools/[^/]+/categories)$")
+#: Token digests remembered with their device (tokens rotate, so old ones simply age out).
+_CACHE_SIZE = 4096
 _WORDS = {
     "enrol": "enrolments from this address",
     "push": "sends of changes from this laptop",
@@ -37,7 +39,7 @@ def bucket_of(method: str, path: str) -> str | None:
         return "enrol"
     if method == "POST" and _PUSH.match(path):
         return "push"
-    if method == "GET" and _PULL.match(path):
+    if (method == "GET" and _PULL.match(path)) or (method == "POST" and path == "/handshake"):
         return "pull"
     if path.startswith("/blobs/"):
         return "files"
@@ -55,6 +57,7 @@ class SyncRateLimits:
             "pull": RateLimit("pull", limits.pulls_per_minute, 60),
             "files": RateLimit("files", limits.file_requests_per_minute, 60),
         }
+        self._devices: dict[str, str] = {}
         self.per_minute = {
             "enrol": limits.enrolments_per_minute,
             "push": limits.pushes_per_minute,
@@ -64,7 +67,7 @@ class SyncRateLimits:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         bucket = bucket_of(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        key = _key(scope, bucket) if bucket else None
+        key = await self._key(scope, bucket) if bucket else None
         if bucket is None or key is None:
             await self.app(scope, receive, send)
             return
@@ -82,13 +85,44 @@ class SyncRateLimits:
         )
         await response(scope, receive, send)
 
+    async def _key(self, scope: Any, bucket: str) -> str | None:
+        """The device (the client address for enrolment); ``None`` without a token."""
+        if bucket == "enrol":
+            client = scope.get("client")
+            return f"address:{client[0]}" if client else "address:unknown"
+        authorization = next(
+            (v for n, v in scope.get("headers") or [] if n == b"authorization"), None
+        )
+        if authorization is None:
+            return None
+        digest = hashlib.sha256(
+            authorization.decode("latin-1").removeprefix("Bearer ").strip().encode("utf-8")
+        ).hexdigest()
+        device = self._devices.get(digest)
+        if device is None:
+            from starlette.concurrency import run_in_threadpool
 
-def _key(scope: Any, bucket: str) -> str | None:
-    """The device token's digest (the client address for enrolment); ``None`` without one."""
-    if bucket == "enrol":
-        client = scope.get("client")
-        return f"address:{client[0]}" if client else "address:unknown"
-    for name, value in scope.get("headers") or []:
-        if name == b"authorization":
-            return hashlib.sha256(value).hexdigest()
-    return None
+            device = await run_in_threadpool(_device_of, scope["app"].state.context, digest)
+            if len(self._devices) >= _CACHE_SIZE:
+                self._devices.clear()
+            self._devices[digest] = device
+        return device
+
+
+def _device_of(context: Any, digest: str) -> str:
+    """``device:<id>`` of the token's device, else ``token:<digest>`` (refused later anyway)."""
+    from sqlalchemy import or_
+    from sqlmodel import Session, col, select
+
+    from reviewer_app.server import models
+
+    with Session(context.engine) as session:
+        found = session.exec(
+            select(models.Device.id).where(
+                or_(
+                    col(models.Device.token_sha256) == digest,
+                    col(models.Device.previous_token_sha256) == digest,
+                )
+            )
+        ).first()
+    return f"device:{found}" if found else f"token:{digest}"

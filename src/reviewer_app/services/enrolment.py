@@ -143,6 +143,29 @@ def device_token(server_url: str, device_id: str, store: Store | None = None) ->
         return get_setting(session, DEVICE_TOKEN)
 
 
+def keep_rotated_token(
+    store: Store, lane: WriterLane, server_url: str, device_id: str, token: str
+) -> bool:
+    """Keep the device token the server handed out at this sync where the last one was kept
+    (the keyring, or the encrypted store where no keyring works); ``False`` when it could not
+    be kept, and the laptop goes on with the old one (the server accepts it until the laptop
+    comes back with the new)."""
+    with store.reading() as session:
+        in_store = get_setting(session, DEVICE_TOKEN) is not None
+    if not in_store:
+        kept = _keep_token_in_keyring(server_url, device_id, token)
+        if not kept:
+            log.info("The keyring did not keep the rotated device token; the old one is used")
+        return kept
+
+    def write() -> None:
+        with store.writing() as session:
+            set_setting(session, DEVICE_TOKEN, token)
+
+    lane.call(write)
+    return True
+
+
 def enrol(
     store: Store,
     lane: WriterLane,

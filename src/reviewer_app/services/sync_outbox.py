@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from sqlmodel import col, select, update
 
 from reviewer_app.domain.record_kinds import Entity, OpKind
-from reviewer_app.services import signed_report_sync
+from reviewer_app.services import signed_report_sync, upload_waits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.blobs import get_blob
+from reviewer_app.storage.local_settings import get_setting
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow, ReviewRow
 from reviewer_app.sync import protocol as wire
@@ -154,7 +155,10 @@ class StoreOutbox:
         return [to_wire(row) for row in _within_budget(rows, wire.MAX_BATCH_PAYLOAD_BYTES)]
 
     def blobs_to_upload(self) -> list[tuple[str, int]]:
+        """Files pending changes refer to, less those resting after a failure
+        (:mod:`.upload_waits`)."""
         with self._store.reading() as session:
+            pausing = upload_waits.resting(session)
             payloads = session.exec(
                 select(OutboxRow.payload).where(
                     OutboxRow.state == _PENDING,
@@ -166,7 +170,25 @@ class StoreOutbox:
         for payload in payloads:
             attachment = json.loads(payload)
             found[attachment["sha256"]] = int(attachment["size"])
-        return sorted(found.items())
+        return sorted(item for item in found.items() if item[0] not in pausing)
+
+    def file_waiting(self, sha256: str, reason: str, retry_after: int | None = None) -> None:
+        def write() -> None:
+            with self._store.writing() as session:
+                upload_waits.record_failure(session, sha256, reason, retry_after)
+
+        self._lane.call(write)
+
+    def file_sent(self, sha256: str) -> None:
+        with self._store.reading() as session:
+            if get_setting(session, upload_waits.FILES_WAITING) is None:
+                return  # nothing waits (the usual case): no write
+
+        def write() -> None:
+            with self._store.writing() as session:
+                upload_waits.record_sent(session, sha256)
+
+        self._lane.call(write)
 
     def read_blob(self, sha256: str) -> bytes:
         with self._store.reading() as session:

@@ -22,7 +22,7 @@ from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review import JSONValue
 from reviewer_app.paths import AppPaths
-from reviewer_app.services import app_updates, enrolment
+from reviewer_app.services import app_updates, enrolment, upload_waits
 from reviewer_app.services.app_updates import AppUpdate
 from reviewer_app.services.category_sync import StoreCategories
 from reviewer_app.services.enrolment import ClientFactory, NotEnrolledError
@@ -35,6 +35,7 @@ from reviewer_app.services.sync_apply import (
 from reviewer_app.services.sync_outbox import StoreOutbox
 from reviewer_app.services.sync_quarantine import SetAside, mark_reported, set_aside_records
 from reviewer_app.services.trust_library import TrustLibrary
+from reviewer_app.services.upload_waits import WaitingFile
 from reviewer_app.services.visit_sync import StoreVisits
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
@@ -45,7 +46,12 @@ from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import OutboxRow
 from reviewer_app.storage.visit_repository import VisitRepository
 from reviewer_app.sync import engine
-from reviewer_app.sync.client import ReEnrolRequiredError, SyncClient, SyncClientError
+from reviewer_app.sync.client import (
+    ReEnrolRequiredError,
+    RetryPolicy,
+    SyncClient,
+    SyncClientError,
+)
 from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -59,6 +65,8 @@ from reviewer_app.sync.protocol import (
 log = logging.getLogger(__name__)
 
 LAST_SYNC_AT = "sync.last_sync_at"
+#: A reachability probe that answers at once: one try, a short deadline.
+QUICK_PROBE = RetryPolicy(attempts=1, initial_wait=0.1, max_wait=0.1, deadline=5.0)
 LAST_SYNC_SUMMARY = "sync.last_sync_summary"
 
 
@@ -76,6 +84,8 @@ class SyncStatus:
     set_aside: int = 0
     #: A newer app the trust server published at the last sync (said quietly), if any.
     update: AppUpdate | None = None
+    #: Files that could not be uploaded yet, with the reason (:mod:`.upload_waits`).
+    files_waiting: tuple[WaitingFile, ...] = ()
 
 
 def summarise(result: SyncResult) -> str:
@@ -112,6 +122,10 @@ def summarise(result: SyncResult) -> str:
             f"{len(result.frameworks_refused)} framework file(s) refused (see 'reviewer-app "
             "frameworks list')"
         )
+    if result.files_waiting:
+        count = len(result.files_waiting)
+        parts.append(f"{count} file{'s' if count != 1 else ''} wait{'' if count != 1 else 's'} "
+                     "to be sent (see Files waiting)")  # fmt: skip
     if result.blobs_uploaded or result.blobs_downloaded:
         parts.append(f"{result.blobs_uploaded} files up, {result.blobs_downloaded} down")
     text = ", ".join(parts)
@@ -177,6 +191,7 @@ class SyncService:
                 result = engine.run(
                     self.outbox, self.applier, client, progress, cancel,
                     categories=self.categories, library=self.library, visits=self.visits,
+                    tokens=_KeptToken(self._store, self._lane, url, device_id),
                     stamps=self.stamps,
                 )  # fmt: skip
             except ReEnrolRequiredError as refused:
@@ -223,14 +238,16 @@ class SyncService:
         except OSError as exc:
             log.warning("The trust root or revocation list could not be saved: %s", exc.strerror)
 
-    def server_reachable(self, cancel: CancelCheck | None = None) -> bool:
+    def server_reachable(self, cancel: CancelCheck | None = None, *, quick: bool = False) -> bool:
         """True when the enrolled server answers its health probe (``cancel`` stops its
-        retries)."""
+        retries; ``quick``: one try, no retries, for telling the person at once)."""
         server = self.enrolled()
         if server is None:
             return False
         try:
             with self._client_factory(server[0], None) as client:
+                if quick:
+                    client.retry = QUICK_PROBE
                 if cancel is not None:
                     client.cancelled = cancel
                 return client.health().get("status") == "ok"
@@ -249,6 +266,8 @@ class SyncService:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
                 app_updates.remember_release(session, result.app_release)
+                if result.limits is not None:
+                    upload_waits.remember_limits(session, result.limits)
                 if result.laptop_policy is not None:
                     set_setting(
                         session, IDLE_LOCK_MINUTES, str(result.laptop_policy.idle_lock_minutes)
@@ -275,6 +294,7 @@ class SyncService:
             waiting = _resolutions_waiting(session)
             update = app_updates.available_update(session)
             set_aside = len(set_aside_records(session))
+            files_waiting = tuple(upload_waits.waiting_files(session))
             open_conflicts = [
                 c
                 for c in stored_conflicts(session)
@@ -289,6 +309,7 @@ class SyncService:
             open_conflicts=len(open_conflicts),
             update=update,
             set_aside=set_aside,
+            files_waiting=files_waiting,
         )
 
     def _report_set_aside(self, client: SyncClient) -> None:
@@ -425,6 +446,19 @@ class SyncService:
     def last_summary(self) -> str | None:
         with self._store.reading() as session:
             return get_setting(session, LAST_SYNC_SUMMARY)
+
+
+class _KeptToken:
+    """:class:`reviewer_app.sync.engine.TokenPort`: a rotated device token, kept where the
+    enrolment kept the first."""
+
+    def __init__(self, store: Store, lane: WriterLane, url: str, device_id: str) -> None:
+        self._store, self._lane, self._url, self._device_id = store, lane, url, device_id
+
+    def keep(self, token: str) -> bool:
+        return enrolment.keep_rotated_token(
+            self._store, self._lane, self._url, self._device_id, token
+        )
 
 
 def _resolutions_waiting(session: Session) -> set[str]:

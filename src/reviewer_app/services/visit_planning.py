@@ -187,7 +187,7 @@ def planning_facts(workspace: Workspace) -> PlanningFacts:
     frameworks = frozenset(json.loads(known)) if known else None
     return PlanningFacts(
         planner=workspace.current_person,
-        connected=not workspace.demo and enrolled_server(store) is not None,
+        connected=workspace.syncs and enrolled_server(store) is not None,
         people=people,
         colleagues=colleagues,
         frameworks=frameworks,

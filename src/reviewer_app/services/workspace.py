@@ -86,6 +86,8 @@ class Workspace:
         self._lane = lane
         #: The demo store (a public key, made-up content): it never syncs.
         self.demo = demo
+        #: Whether this store may sync with a trust server (the demo store never does).
+        self.syncs = not demo
         #: The trust whose content ships with the app, when one is plugged in.
         self.built_in = built_in
         #: Review records for the editor: notes, judgements, fields, attachments, actions.

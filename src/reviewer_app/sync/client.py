@@ -1,9 +1,12 @@
 """HTTP client of the trust server: typed calls, timeouts, retries only where they are safe.
 
 Retries (tenacity, exponential backoff with jitter) happen only on transport errors, 5xx and
-429; every other answer is final. Pushing again is always safe because the server applies each
-``op_id`` once and replays its stored answer. Enrolment is retried only when the request never
-reached the server (a refused connection), since a used code cannot be used twice.
+429; every other answer is final. A ``Retry-After`` is honoured: waited out when it is at most
+``RetryPolicy.longest_retry_after``, else the call raises :class:`ServerBusyError` so the
+laptop says it is waiting rather than hammering. Pushing again is always safe because the
+server applies each ``op_id`` once and replays its stored answer. Enrolment is retried only
+when the request never reached the server (a refused connection), since a used code cannot be
+used twice.
 
 A 401 raises :class:`ReEnrolRequiredError` (the device token is unknown or revoked); a 426
 raises :class:`UpgradeRequiredError`; other refusals raise :class:`RequestRefusedError`
@@ -83,6 +86,14 @@ class UpgradeRequiredError(SyncClientError):
     """The server speaks a different sync protocol: this app needs updating."""
 
 
+class ServerBusyError(SyncClientError):
+    """The server asked this laptop to wait longer than one sync waits (429 ``Retry-After``)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, hint="Reviewer syncs again by itself after that.")
+        self.retry_after = retry_after
+
+
 class RequestRefusedError(SyncClientError):
     """The server refused the request for a reason it stated (``status``, ``code``)."""
 
@@ -98,6 +109,12 @@ class _RetryableStatusError(Exception):
         self.response = response
 
 
+def retry_after(response: httpx.Response) -> int | None:
+    """The seconds a 429 or 503 answer's ``Retry-After`` asks for (``None``: none, or a date)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return int(value) if value.isdigit() else None
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How hard to try: attempts, backoff bounds (seconds) and an overall deadline."""
@@ -106,6 +123,9 @@ class RetryPolicy:
     initial_wait: float = 0.5
     max_wait: float = 10.0
     deadline: float = 120.0
+    #: The longest ``Retry-After`` waited out within a sync; a longer one ends the sync with
+    #: :class:`ServerBusyError` (the laptop says it is waiting and tries again later).
+    longest_retry_after: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +147,8 @@ class BlobProgress:
     total: int
 
 
+#: An upload gives up (for this sync) after the server disagrees this often about its offset.
+_MAX_OFFSET_MISMATCHES = 3
 #: How often a retry's wait checks whether the sync was cancelled (seconds).
 _CANCEL_POLL = 0.05
 
@@ -180,6 +202,10 @@ class SyncClient:
     def close(self) -> None:
         self._http.close()
 
+    def use_token(self, token: str) -> None:
+        """Send ``token`` from now on (the device token rotated and the laptop kept the new)."""
+        self._http.headers["Authorization"] = f"Bearer {token}"
+
     # -- transport --------------------------------------------------------------------------
 
     def _send(
@@ -201,6 +227,7 @@ class SyncClient:
             stop_any,
             wait_exponential_jitter,
         )
+        from tenacity.wait import wait_base
 
         retryable: tuple[type[BaseException], ...] = (
             (httpx.ConnectError, httpx.ConnectTimeout)
@@ -208,12 +235,33 @@ class SyncClient:
             else (httpx.TransportError, _RetryableStatusError)
         )
 
+        longest = self.retry.longest_retry_after
+
         def attempt() -> httpx.Response:
             self.requests_sent += 1
             response = self._http.request(method, path, **kwargs)
+            if response.status_code == 429 and (retry_after(response) or 0) > longest:
+                return response  # not waited out here: the laptop says it is waiting
             if response.status_code >= 500 or response.status_code == 429:
                 raise _RetryableStatusError(response)
             return response
+
+        backoff = wait_exponential_jitter(
+            multiplier=self.retry.initial_wait,
+            jitter=self.retry.initial_wait,
+            max=self.retry.max_wait,
+        )
+
+        class _HonourRetryAfter(wait_base):
+            """The server's ``Retry-After`` when it gave one, else exponential backoff."""
+
+            def __call__(self, retry_state: Any) -> float:
+                failure = retry_state.outcome.exception()
+                if isinstance(failure, _RetryableStatusError):
+                    asked = retry_after(failure.response)
+                    if asked is not None:
+                        return float(asked)
+                return float(backoff(retry_state))
 
         def before_sleep(state: Any) -> None:
             log.info(
@@ -242,11 +290,7 @@ class SyncClient:
 
         retrying = Retrying(
             retry=retry_if_exception(lambda exc: isinstance(exc, retryable)),
-            wait=wait_exponential_jitter(
-                multiplier=self.retry.initial_wait,
-                jitter=self.retry.initial_wait,
-                max=self.retry.max_wait,
-            ),
+            wait=_HonourRetryAfter(),
             stop=stop_any(
                 stop_after_attempt(self.retry.attempts),
                 stop_after_delay(self.retry.deadline),
@@ -279,7 +323,14 @@ class SyncClient:
             raise ReEnrolRequiredError(message, hint="Enrol this laptop again.", code=code)
         if response.status_code == 426:
             raise UpgradeRequiredError(message)
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code == 429:
+            wait = retry_after(response) or 60
+            raise ServerBusyError(
+                f"The trust server asked this laptop to wait {_duration(wait)} before syncing "
+                f"again ({message.rstrip('.')}).",
+                retry_after=wait,
+            )
+        if response.status_code >= 500:
             raise ServerUnreachableError(
                 f"The trust server is not able to sync now ({message.rstrip('.')}).",
                 hint="Your work is kept and will sync later.",
@@ -412,6 +463,7 @@ class SyncClient:
             response = self._send("PUT", f"/blobs/{sha256}", content=b"")
             return BlobStatus.model_validate_json(response.content)
         status: BlobStatus | None = None
+        mismatches = 0
         while offset < total:
             end = min(offset + chunk_size, total) - 1
             try:
@@ -422,7 +474,8 @@ class SyncClient:
                     headers={"Content-Range": f"bytes {offset}-{end}/{total}"},
                 )
             except RequestRefusedError as exc:
-                if exc.code != "offset_mismatch":
+                mismatches += 1
+                if exc.code != "offset_mismatch" or mismatches > _MAX_OFFSET_MISMATCHES:
                     raise
                 # Another attempt of ours landed after all: carry on from what the server has.
                 complete, offset = self.blob_offset(sha256)
@@ -443,6 +496,13 @@ class SyncClient:
                 f"The file {sha256[:12]}… arrived damaged.", hint="Sync again to fetch it anew."
             )
         return content
+
+
+def _duration(seconds: int) -> str:
+    """``45 seconds``, ``3 minutes``: a wait as people say it."""
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} minutes"
 
 
 def _json(model: BaseModel) -> dict[str, Any]:

@@ -31,7 +31,12 @@ from datetime import datetime
 from typing import Protocol
 
 from reviewer_app.sync.category_engine import CategoryPort, sync_categories
-from reviewer_app.sync.client import RequestRefusedError, SyncClient
+from reviewer_app.sync.client import (
+    RequestRefusedError,
+    ServerBusyError,
+    ServerUnreachableError,
+    SyncClient,
+)
 from reviewer_app.sync.framework_engine import LibraryPort, sync_framework_library
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
@@ -46,6 +51,7 @@ from reviewer_app.sync.protocol import (
     OpResult,
     ResultStatus,
     ReviewSummary,
+    SyncLimits,
     TrustPublication,
 )
 from reviewer_app.sync.visit_engine import VisitPort, sync_visits
@@ -76,6 +82,16 @@ class OutboxPort(Protocol):
 
     def read_blob(self, sha256: str) -> bytes:
         """The local content of a blob."""
+        ...
+
+    def file_waiting(self, sha256: str, reason: str, retry_after: int | None = None) -> None:
+        """The file could not be uploaded this time (``reason``, a sentence): keep it waiting
+        and leave it out of :meth:`blobs_to_upload` for a while (``retry_after`` seconds, when
+        the server said; else longer after each failure)."""
+        ...
+
+    def file_sent(self, sha256: str) -> None:
+        """The server holds the file now: it waits no more."""
         ...
 
     def record_results(self, results: Sequence[OpResult]) -> None:
@@ -111,6 +127,15 @@ class LocalApplyPort(Protocol):
 
     def apply_page(self, review: ReviewSummary, page: ChangesPage) -> None:
         """Apply the page's changes and store ``page.next_cursor``, all in one transaction."""
+        ...
+
+
+class TokenPort(Protocol):
+    """Where the laptop keeps its device token (which rotates at every handshake)."""
+
+    def keep(self, token: str) -> bool:
+        """Keep ``token`` as this laptop's device token; ``False`` when it could not be kept
+        (the laptop then goes on with the one it has, which the server still accepts)."""
         ...
 
 
@@ -162,6 +187,8 @@ class SyncResult:
     laptop_policy: LaptopPolicy | None = None
     #: The trust root and revocation list the server published in the handshake.
     trust: TrustPublication | None = None
+    #: What the server accepts (sizes, counts), as the handshake said.
+    limits: SyncLimits | None = None
     #: The trust's framework documents taken into use, and those refused (with the reason).
     frameworks_received: int = 0
     frameworks_refused: list[str] = field(default_factory=list)
@@ -170,6 +197,8 @@ class SyncResult:
     #: Signed reports received that failed this laptop's check, even after the trust root and
     #: revocation list were refreshed (the Sign report dialog says why).
     signed_reports_not_kept: int = 0
+    #: Files that could not be uploaded this time: (SHA-256, the reason); they wait.
+    files_waiting: list[tuple[str, str]] = field(default_factory=list)
     #: Signatures made offline that received the trust's document timestamp in this session.
     time_stamped: int = 0
 
@@ -222,18 +251,41 @@ class _Session:
     # ---------------------------------------------------------------- stages
 
     def upload_blobs(self) -> None:
+        """Upload what pending operations refer to. A file the server refuses (a limit, or
+        an upload that keeps failing after its bounded retries) waits with the reason and is
+        tried again later, never in a loop; the changes referring to it wait too (the server
+        answers them ``retry``) and everything else goes on."""
         blobs = self.outbox.blobs_to_upload()
         for index, (sha256, _size) in enumerate(blobs):
             self.check_cancel()
             self.progress(SyncProgress("blobs", index, len(blobs), sha256[:12]))
-            complete, _held = self.client.blob_offset(sha256)
-            if complete:
-                self.result.blobs_skipped += 1
+            try:
+                complete, _held = self.client.blob_offset(sha256)
+                if complete:
+                    self.result.blobs_skipped += 1
+                    self.outbox.file_sent(sha256)
+                    continue
+                # upload_blob resumes from what the server holds and re-sends a dropped chunk.
+                data = self.outbox.read_blob(sha256)
+                self.client.upload_blob(sha256, data, chunk_size=BLOB_CHUNK_BYTES)
+            except ServerBusyError as busy:
+                self._waiting(sha256, busy.message, busy.retry_after)
+                return  # the server wants a pause from this laptop's uploads: the rest wait
+            except RequestRefusedError as refused:
+                self._waiting(sha256, refused.message)
                 continue
-            # upload_blob resumes from what the server holds and re-sends a dropped chunk.
-            data = self.outbox.read_blob(sha256)
-            self.client.upload_blob(sha256, data, chunk_size=BLOB_CHUNK_BYTES)
+            except ServerUnreachableError as down:
+                # Retried with backoff already: the file waits, and the push that follows
+                # finds out whether the server is down for everything.
+                self._waiting(sha256, down.message)
+                return
+            self.outbox.file_sent(sha256)
             self.result.blobs_uploaded += 1
+
+    def _waiting(self, sha256: str, reason: str, retry_after: int | None = None) -> None:
+        log.info("File %s waits: %s", sha256[:12], reason)
+        self.outbox.file_waiting(sha256, reason, retry_after)
+        self.result.files_waiting.append((sha256, reason))
 
     def push(self) -> None:
         try:
@@ -347,9 +399,13 @@ def run(
     categories: CategoryPort | None = None,
     library: LibraryPort | None = None,
     visits: VisitPort | None = None,
+    tokens: TokenPort | None = None,
     stamps: TrustedTimePort | None = None,
 ) -> SyncResult:
     """Run one sync session; see the module docstring for the order of work.
+
+    With ``tokens``, the device token the handshake hands out (tokens rotate at every sync) is
+    kept there and used for the rest of the session.
 
     With ``visits``, visits planned or changed on this laptop are pushed before anything else
     (:mod:`reviewer_app.sync.visit_engine`). With ``categories``, schools' agreed categories
@@ -366,10 +422,13 @@ def run(
     try:
         session.progress(SyncProgress("handshake"))
         handshake = client.handshake(MIN_CLIENT_SCHEMA_VERSION)
+        if handshake.device_token and tokens is not None and tokens.keep(handshake.device_token):
+            client.use_token(handshake.device_token)
         session.result.server_time = handshake.server_time
         session.result.app_release = handshake.app_release
         session.result.laptop_policy = handshake.laptop_policy
         session.result.trust = handshake.trust
+        session.result.limits = handshake.limits
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
         if visits is not None:

@@ -12,6 +12,7 @@ from sync_world import Laptop, LiveServer, World
 
 from reviewer_app import __version__
 from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.sync.protocol import AppRelease
 
 DOWNLOAD = "https://it.example.org/reviewer?channel=stable&os=windows"
@@ -35,11 +36,12 @@ def test_the_update_link_appears_after_a_sync_and_goes_when_this_version_is_curr
     world: World,
     laptop: Callable[[str], Laptop],
     publishing: Callable[[AppRelease | None], None],
+    reader_tasks: TaskRunner,
 ) -> None:
     publishing(AppRelease(version="99.0.1", download_url=DOWNLOAD))
     device = laptop("peer")
     device.enrol(world.peer)
-    controller = SyncController(device.sync, probe_interval_ms=60_000)
+    controller = SyncController(device.sync, tasks=reader_tasks, probe_interval_ms=60_000)
     widget = SyncStatusWidget(controller)
     qtbot.addWidget(widget)
     widget.show()

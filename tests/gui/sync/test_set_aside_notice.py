@@ -12,15 +12,20 @@ from pytestqt.qtbot import QtBot
 from sync_world import Laptop, LiveServer, World
 
 from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
+from reviewer_app.gui.tasks import TaskRunner
 from support.malformed_records import MALFORMED, plant_malformed
 
 
 def test_records_set_aside_are_shown_with_their_origin_and_reason(
-    qtbot: QtBot, world: World, laptop: Callable[[str], Laptop], live_server: LiveServer
+    qtbot: QtBot,
+    world: World,
+    laptop: Callable[[str], Laptop],
+    live_server: LiveServer,
+    reader_tasks: TaskRunner,
 ) -> None:
     device = laptop("peer")
     device.enrol(world.peer)
-    controller = SyncController(device.sync, probe_interval_ms=60_000)
+    controller = SyncController(device.sync, tasks=reader_tasks, probe_interval_ms=60_000)
     widget = SyncStatusWidget(controller)
     qtbot.addWidget(widget)
     widget.show()

@@ -16,6 +16,7 @@ from sync_world import Laptop, World
 from reviewer_app.domain.frameworks import Framework
 from reviewer_app.gui.conflicts_panel import ConflictsPanel
 from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
+from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import revoke_device
 
@@ -34,19 +35,19 @@ def _close_controllers() -> Iterator[None]:
         _OPEN.pop().close()
 
 
-def _controller(qtbot: QtBot, device: Laptop, probe_ms: int = 60_000) -> SyncController:
-    controller = SyncController(device.sync, probe_interval_ms=probe_ms)
+def _controller(tasks: TaskRunner, device: Laptop, probe_ms: int = 60_000) -> SyncController:
+    controller = SyncController(device.sync, tasks=tasks, probe_interval_ms=probe_ms)
     _OPEN.append(controller)
     return controller
 
 
 def test_status_bar_shows_syncing_then_synced_then_conflicts(
-    qtbot: QtBot, world: World, laptop: MakeLaptop
+    qtbot: QtBot, world: World, laptop: MakeLaptop, reader_tasks: TaskRunner
 ) -> None:
     lead, peer = laptop("lead"), laptop("peer")
     lead.enrol(world.lead)
     peer.enrol(world.peer)
-    controller = _controller(qtbot, lead)
+    controller = _controller(reader_tasks, lead)
     widget = SyncStatusWidget(controller)
     qtbot.addWidget(widget)
     states: list[SyncState] = []
@@ -73,13 +74,13 @@ def qtbot_button() -> Qt.MouseButton:
 
 
 def test_offline_then_back_online_syncs_by_itself(
-    qtbot: QtBot, world: World, laptop: MakeLaptop
+    qtbot: QtBot, world: World, laptop: MakeLaptop, reader_tasks: TaskRunner
 ) -> None:
     peer = laptop("peer")
     peer.enrol(world.peer)
     for _ in range(3):
         peer.transport.inject("drop_request")
-    controller = _controller(qtbot, peer, probe_ms=50)
+    controller = _controller(reader_tasks, peer, probe_ms=50)
     widget = SyncStatusWidget(controller)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(controller.state_changed, timeout=20_000,
@@ -93,13 +94,13 @@ def test_offline_then_back_online_syncs_by_itself(
 
 
 def test_revoked_laptop_is_asked_to_enrol_again(
-    qtbot: QtBot, world: World, laptop: MakeLaptop
+    qtbot: QtBot, world: World, laptop: MakeLaptop, reader_tasks: TaskRunner
 ) -> None:
     peer = laptop("peer")
     enrolled = peer.enrol(world.peer)
     with write_session(peer.server.engine) as session:
         revoke_device(session, enrolled.device_id)
-    controller = _controller(qtbot, peer)
+    controller = _controller(reader_tasks, peer)
     with qtbot.waitSignal(controller.reenrol_requested, timeout=20_000) as signal:
         controller.start()
     assert "revoked" in signal.args[0]

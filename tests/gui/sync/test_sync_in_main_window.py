@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -259,7 +260,8 @@ def _gone(widget: QWidget) -> bool:
 
 
 def _sync_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("reviewer-sync")]
+    """The app's reader threads, where a sync session runs (``gui/tasks.py``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("reviewer-read")]
 
 
 @pytest.fixture
@@ -282,25 +284,35 @@ def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
     device = Laptop(tmp_path / "lead", own_server)
     try:
         device.enrol(world.lead)
+        device.sync.sync_now()
+        device.reviews.set_field(world.review, FIELD, "Written while the server was down")
+        own_server.stop()
+        # Started offline: the status bar says so at once, with what waits to be sent, and
+        # never that it synced (no sync was tried, no F9 pressed).
+        shown: list[str] = []
+        started = time.monotonic()
         shell = open_window(device, probe_ms=100)
         sync = _sync(shell)
-        _wait_synced(qtbot, sync)
-
-        own_server.stop()
-        device.reviews.set_field(world.review, FIELD, "Written while the server was down")
-        with qtbot.waitSignal(
-            sync.controller.state_changed,
-            timeout=SYNC_TIMEOUT,
-            check_params_cb=lambda state, _text: state is SyncState.OFFLINE,
-        ):
-            sync.sync_now_action.trigger()
-        assert sync.status_widget.label.text() == ("Offline: your work is kept and will sync later")
-
+        sync.controller.state_changed.connect(lambda _state, text: shown.append(text))
+        qtbot.waitUntil(lambda: sync.controller.state is SyncState.OFFLINE, timeout=5_000)
+        assert time.monotonic() - started < 5
+        assert sync.status_widget.label.text() == (
+            "Offline: 1 change waiting to be sent, kept on this laptop"
+        )
+        assert not any(text.startswith("Synced") for text in shown), shown
+        # More typing while offline: the count follows, still without a sync.
+        device.reviews.set_field(world.review, "leadership-and-governance-even-better-if", "Also")
+        qtbot.waitUntil(
+            lambda: sync.status_widget.label.text().startswith("Offline: 2 changes"),
+            timeout=5_000,
+        )
         # Nobody presses anything: the probe sees the server again and the sync resumes.
         with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT) as done:
             own_server.start()
-        assert done.args[0].pushed == 1
+        assert done.args[0].pushed == 2
         assert sync.controller.state is SyncState.SYNCED
+        assert sync.status_widget.label.text().startswith("Synced at ")
+        assert "waiting" not in sync.status_widget.label.text()
 
         # Closing while a sync runs: the window goes at once and starts nothing more; the
         # shell then waits for the running sync, so no sync thread is left behind.
@@ -432,3 +444,44 @@ def test_a_category_agreed_on_another_laptop_shows_on_the_open_school_page(
     assert "Lee Lead" in panel.agreed_label.text()
     assert not panel.categorise_button.isEnabled()  # a peer reviewer does not agree categories
     _screenshot(window, "main-window-category-from-sync.png")
+
+
+def test_a_review_the_trust_purged_leaves_the_window_with_a_notice(
+    qtbot: QtBot,
+    world: World,
+    laptop: MakeLaptop,
+    live_server: LiveServer,
+    open_window: OpenWindow,
+    tmp_path: Path,
+) -> None:
+    """Retention reaches the app: after the trust's purge, the next sync removes the review
+    and its visit from the laptop and a notice lists what went and under which rule."""
+    from datetime import date
+
+    from reviewer_app.server import retention as schedule
+
+    peer = laptop("peer")
+    peer.enrol(world.peer)
+    shell = open_window(peer, settings=Settings(sync_automatically=False))
+    sync = _sync(shell)
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
+        sync.sync_now_action.trigger()
+    assert peer.reviews.review_for_visit(world.visit) is not None
+    with write_session(live_server.engine) as session:
+        purged = schedule.apply(
+            session, world.trust, schedule.TombstoneKey(tmp_path / "key"), today=date(2032, 9, 2)
+        )
+    assert purged.tombstones
+
+    with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT):
+        sync.sync_now_action.trigger()
+    notice = sync.notice
+    assert notice is not None
+    assert notice.isVisible()
+    assert notice.windowTitle() == "Reviews removed from this laptop"
+    assert "Ash Primary: Two-day peer review (deleted by the trust's retention schedule: " in (
+        notice.text()
+    )
+    _screenshot(notice, "sync-retention-notice.png")
+    assert peer.reviews.review_for_visit(world.visit) is None
+    assert all(v.id != world.visit for v in shell.workspace.visits_for_school(world.school))

@@ -45,6 +45,13 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.sync.client import RetryPolicy, SyncClient
 from reviewer_app.sync.protocol import AppRelease, LaptopPolicy
 
+UNLIMITED_RATES = DeviceLimits(
+    enrolments_per_minute=10**6,
+    pushes_per_minute=10**6,
+    pulls_per_minute=10**6,
+    file_requests_per_minute=10**6,
+)
+
 
 @dataclass
 class LiveServer:
@@ -69,7 +76,8 @@ class LiveServer:
     database_url: str | None = None
     #: The trust CA (``serve --ca-dir``): certificates at enrolment, signed reports checked.
     authority: TrustAuthority | None = None
-    #: What one laptop may take (``serve --device-quota-mb`` and the like).
+    #: What one laptop may take (``serve --device-quota-mb`` and the like); by default no
+    #: request rates are counted (tests sync far faster than laptops do).
     limits: DeviceLimits | None = None
 
     def start(self) -> None:
@@ -84,7 +92,7 @@ class LiveServer:
                 self.authority,
                 self.app_release,
                 self.laptop_policy,
-                self.limits,
+                self.limits or UNLIMITED_RATES,
             )
         )
         if self.extra_routes is not None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
 from reviewer_app.gui.school_category import chip_style
 from reviewer_app.gui.screen_fit import fit_window
 
@@ -65,7 +66,7 @@ def _wrapped(text: str = "", *, role: str = "", name: str = "") -> QLabel:
     return label
 
 
-class CategoriseDialog(QDialog):
+class CategoriseDialog(AsksBeforeDiscarding, QDialog):
     """Agree a school's category under the trust's scheme.
 
     Signals:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
 from reviewer_app.gui.forms.ui_enrol import Ui_EnrolDialog
 from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
@@ -48,7 +49,7 @@ def explain_failure(error: BaseException, server_url: str) -> str:
     return "Connecting failed unexpectedly; the details are in the log."
 
 
-class EnrolDialog(QDialog):
+class EnrolDialog(AsksBeforeDiscarding, QDialog):
     """Asks for the server address and one-time code, then enrols in the background.
 
     ``reason`` (why the server refused this laptop) makes it the re-enrol dialog;

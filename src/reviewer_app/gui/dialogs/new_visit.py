@@ -20,6 +20,7 @@ from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.visits import VISIT_ROLES, Visit, VisitReviewer, VisitStatus
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.screen_fit import fit_window
@@ -46,7 +47,7 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class NewVisitDialog(QDialog):
+class NewVisitDialog(AsksBeforeDiscarding, QDialog):
     """Plans a visit and saves it through ``save_visit`` (run off the GUI thread).
 
     Signals:

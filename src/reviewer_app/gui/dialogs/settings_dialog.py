@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pydantic
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from reviewer_app import settings as settings_file
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
 from reviewer_app.gui.forms.ui_settings import Ui_SettingsDialog
 from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
@@ -20,10 +19,8 @@ from reviewer_app.settings import SERVER_ADDRESS, Settings
 
 log = logging.getLogger(__name__)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-
-class SettingsDialog(QDialog):
+class SettingsDialog(AsksBeforeDiscarding, QDialog):
     """Edits the person's settings and writes them to ``settings.json`` (off the GUI thread).
 
     Signals:
@@ -38,7 +35,6 @@ class SettingsDialog(QDialog):
         path: Path,
         *,
         tasks: TaskRunner,
-        profiles: Sequence[tuple[str, str]] = (("generic", "Generic"),),
         enrolled_server: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -50,47 +46,26 @@ class SettingsDialog(QDialog):
         self._path = path
         self._tasks = tasks
         ui = self.ui
-        ui.nameEdit.setText(current.reviewer_name)
-        ui.emailEdit.setText(current.reviewer_email)
-        for profile_id, title in profiles:
-            ui.profileCombo.addItem(title, profile_id)
-        index = ui.profileCombo.findData(current.trust_profile)
-        if index < 0:
-            ui.profileCombo.addItem(current.trust_profile, current.trust_profile)
-            index = ui.profileCombo.count() - 1
-        ui.profileCombo.setCurrentIndex(index)
         ui.serverEdit.setText(enrolled_server or current.server_url)
         if enrolled_server:
             # Enrolment decides the server; a different address here would not be used.
             ui.serverEdit.setReadOnly(True)
             ui.serverEdit.setToolTip(
-                "This laptop is enrolled with this server. To use another one, ask your trust "
+                "This laptop is connected to this server. To use another one, ask your trust "
                 "admin for a code and choose Sync > Connect to trust server…"
             )
         ui.syncCheck.setChecked(current.sync_automatically)
-        ui.autosaveSpin.setValue(current.autosave_delay_ms)
-        ui.reportFolderEdit.setText(current.report_folder)
         ui.scaleSpin.setValue(current.ui_scale_percent)
-        ui.reportFolderButton.setIcon(theme.icon("folder"))
-        ui.reportFolderButton.clicked.connect(self._choose_report_folder)
         self._save_button = ui.buttonBox.button(QDialogButtonBox.StandardButton.Save)
         self._save_button.setDefault(True)
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
-        ui.emailEdit.textEdited.connect(lambda _t: self._set_error(ui.emailError, ui.emailEdit, ""))
         ui.serverEdit.textEdited.connect(
             lambda _t: self._set_error(ui.serverError, ui.serverEdit, "")
         )
-        self._set_error(ui.emailError, ui.emailEdit, "")
         self._set_error(ui.serverError, ui.serverEdit, "")
-        ui.nameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _choose_report_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder for exported reports", self.ui.reportFolderEdit.text()
-        )
-        if folder:
-            self.ui.reportFolderEdit.setText(folder)
+        first = ui.syncCheck if ui.serverEdit.isReadOnly() else ui.serverEdit
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def _set_error(label, field: QWidget, message: str) -> None:
@@ -99,38 +74,22 @@ class SettingsDialog(QDialog):
         theme.set_invalid(field, bool(message))
 
     def edited(self) -> Settings | None:
-        """The settings as edited, or ``None`` (with messages beside the fields) if invalid."""
+        """The settings as edited, or ``None`` (with a message beside the field) if invalid."""
         ui = self.ui
-        email = ui.emailEdit.text().strip()
         server = ui.serverEdit.text().strip().rstrip("/")
-        ok = True
-        if email and not _EMAIL.match(email):
-            self._set_error(
-                ui.emailError,
-                ui.emailEdit,
-                f"'{email}' is not an email address, e.g. name@trust.org.uk.",
-            )
-            ok = False
         if server and not ui.serverEdit.isReadOnly() and not SERVER_ADDRESS.match(server):
             self._set_error(
                 ui.serverError,
                 ui.serverEdit,
                 "The server address must start with https:// (your trust gives you the address).",
             )
-            ok = False
-        if not ok:
             return None
         try:
             return Settings.model_validate(
                 {
                     **self._current.model_dump(),
-                    "reviewer_name": ui.nameEdit.text().strip(),
-                    "reviewer_email": email,
-                    "trust_profile": ui.profileCombo.currentData() or "generic",
                     "server_url": server,
                     "sync_automatically": ui.syncCheck.isChecked(),
-                    "autosave_delay_ms": ui.autosaveSpin.value(),
-                    "report_folder": ui.reportFolderEdit.text().strip(),
                     "ui_scale_percent": ui.scaleSpin.value(),
                 }
             )

@@ -5,7 +5,7 @@ rating, a note or an action is written at once. Writes are submitted to the writ
 their futures watched by the TaskRunner, so the GUI thread never waits on the store. The queue
 says what the saved indicator shows: saving, saved (with the time) or a failure in words.
 
-When the environment variable ``REVIEWER_EDITOR_TRACE`` is set, each time everything is saved a
+With the debug switch ``editor-trace`` (``reviewer_app/debug.py``), each time everything is saved a
 line ``reviewer-editor: {"saved": n}`` goes to stdout (the end-to-end test reads it).
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from reviewer_app import debug
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.tasks import TaskRunner
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 #: How long typing must pause before the field is written.
 DEBOUNCE_MS = 350
-TRACE_ENV = "REVIEWER_EDITOR_TRACE"
 TRACE_PREFIX = "reviewer-editor: "
 
 
@@ -61,7 +60,7 @@ class SaveQueue(QObject):
         self.saved_count = 0
         self.state = "saved"
         self.text = "All changes saved"
-        self._trace = bool(os.environ.get(TRACE_ENV))
+        self._trace = debug.is_on(debug.EDITOR_TRACE)
 
     @property
     def idle(self) -> bool:

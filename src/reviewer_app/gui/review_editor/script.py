@@ -1,6 +1,6 @@
 """Test-only script mode: drive the real editor widgets from a JSON file.
 
-The file is named by the environment variable ``REVIEWER_EDITOR_SCRIPT``.
+The file is named by the debug switch ``editor-script=FILE`` (``reviewer_app/debug.py``).
 
 The end-to-end test starts the real app with a script that opens a visit, makes edits through
 the editor's own widgets (the rating control's number keys, field controls, the capture bar,

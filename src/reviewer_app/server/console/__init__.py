@@ -35,6 +35,7 @@ AREAS = (
     "enrolment",
     "devices",
     "audit_log",
+    "retention",
     "fallback",
 )
 
