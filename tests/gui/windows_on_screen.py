@@ -132,6 +132,18 @@ def key_clashes(window: Any) -> list[str]:
     return problems
 
 
+def default_button(window: Any) -> str:
+    """The button Enter presses in a dialog ("" when none is set, or not a dialog)."""
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    if not isinstance(window, QDialog):
+        return ""
+    for button in window.findChildren(QPushButton):
+        if button.isDefault() and button.isVisibleTo(window) and button.window() is window:
+            return button.text().replace("&", "")
+    return ""
+
+
 def shortcuts_of(window: Any) -> list[str]:
     """Every key sequence on the window's actions (what Help > Keyboard shortcuts must list)."""
     from PySide6.QtGui import QAction
@@ -299,6 +311,7 @@ def inspect(window: Any, known: Known) -> dict[str, Any]:
         )
     return {
         "opened": rect(opened),
+        "default_button": default_button(window),
         "smallest": [width, height],
         "problems": problems,
         "key_clashes": sorted(clashes),
