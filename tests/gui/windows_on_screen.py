@@ -182,7 +182,7 @@ def visible_texts(window: Any) -> list[str]:
     for widget in window.findChildren(QWidget):
         if widget.window() is not window or not widget.isVisibleTo(window):
             continue
-        texts.append(widget.accessibleName())
+        texts += [widget.accessibleName(), widget.toolTip(), widget.accessibleDescription()]
         if isinstance(widget, QLabel):
             texts.append(re.sub(r"<[^>]+>", " ", widget.text()))
         elif isinstance(widget, QAbstractButton):
