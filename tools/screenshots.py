@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from reviewer_app import logging_setup
 from reviewer_app.app import Shell, make_application, start_shell
+from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import theme
 from reviewer_app.paths import AppPaths
-from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +219,7 @@ def main(argv: list[str]) -> int:
         paths = AppPaths.from_base(Path(tmp)).ensure()
         logging_setup.configure(paths.log_file)
         for name in wanted:
-            workspace = Workspace.open(paths, demo=True)
+            workspace = open_demo_workspace(paths)  # the demo trust's schools and visits
             shell = start_shell(paths, demo=True, workspace=workspace, settings=Settings())
             window = shell.window
             window.resize(1180, 740)

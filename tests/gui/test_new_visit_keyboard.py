@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from reviewer_app import debug
 from reviewer_app.app import Shell
 from reviewer_app.domain.visits import Visit
-from reviewer_app.gui.dialogs.new_visit import NewVisitDialog, next_working_day
+from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
 from reviewer_app.gui.models.visits import format_dates
 from reviewer_app.gui.startup_probe import PREFIX
 from reviewer_app.paths import AppPaths
@@ -73,7 +73,7 @@ def _plan_visit_by_keyboard(qtbot: QtBot, shell: Shell) -> tuple[date, date, Vis
         kind_title = dialog.ui.kindCombo.currentText()
         assert kind_title
 
-        _tab_to(qtbot, dialog.ui.startDate)  # start: two days later (Up on the day)
+        _tab_to(qtbot, dialog.ui.startDate)  # start: two days from today (Up on the day)
         _key(qtbot, Qt.Key.Key_Up)
         _key(qtbot, Qt.Key.Key_Up)
         _tab_to(qtbot, dialog.ui.endDate)  # end: one day after the start
@@ -90,7 +90,7 @@ def _plan_visit_by_keyboard(qtbot: QtBot, shell: Shell) -> tuple[date, date, Vis
         assert dialog.ui.teamTable.rowCount() == 2
         _key(qtbot, Qt.Key.Key_Return)  # Save, the dialog's default button
     visit = saved.args[0]
-    start = next_working_day(date.today()) + timedelta(days=2)
+    start = date.today() + timedelta(days=2)
     return start, start + timedelta(days=1), visit, kind_title
 
 

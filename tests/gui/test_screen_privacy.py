@@ -42,6 +42,15 @@ class Clock:
         return self.now
 
 
+def _reads_whole(dialog: UnlockDialog) -> None:
+    """The dialog's sentence fits in it, not cut off (it once opened as a sliver)."""
+    QApplication.processEvents()
+    intro = dialog.intro
+    assert intro.height() >= intro.heightForWidth(intro.width())
+    assert dialog.width() >= 400
+    assert intro.text().startswith("Reviewer locked itself because it was not used")
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -96,6 +105,7 @@ def test_the_idle_lock_engages_after_the_trusts_period_and_wants_the_passphrase(
     assert isinstance(dialog, UnlockDialog)
     qtbot.waitExposed(dialog)
     assert dialog.passphrase.isVisible()
+    _reads_whole(dialog)
     _screenshot(window, "idle-lock-window.png")
     _screenshot(dialog, "idle-lock-dialog.png")
 
@@ -173,3 +183,49 @@ def test_hide_restricted_content_covers_safeguarding_detail_at_once(
         assert not any(c.isVisible() for c in covers)
     finally:
         shell.close()
+
+
+def test_a_keyring_store_unlocks_through_the_keyring_and_says_when_it_cannot(
+    qtbot: QtBot, tmp_path: Path, clock: Clock
+) -> None:
+    """A store whose key is in the operating system's keyring asks no passphrase: Unlock reads
+    the key again (the operating system asks for its own unlock when its keyring is locked); a
+    keyring that cannot give the key keeps the app locked and says so."""
+    from keyring_backends import MemoryKeyring, keyring_in_use
+
+    with keyring_in_use(MemoryKeyring()) as ring:
+        assert isinstance(ring, MemoryKeyring)
+        paths = AppPaths.from_base(tmp_path / "laptop").ensure()
+        workspace = Workspace.open(paths)
+        assert not workspace.unlock_asks_passphrase
+        shell = start_shell(paths, demo=False, workspace=workspace, settings=Settings(),
+                            clock=clock)  # fmt: skip
+        qtbot.addWidget(shell.window)
+        shell.window.show()
+        qtbot.waitExposed(shell.window)
+        try:
+            privacy = shell.window.privacy
+            assert privacy is not None
+            clock.now += 11 * 60  # the default ten minutes
+            with qtbot.waitSignal(privacy.locked, timeout=2_000):
+                privacy.timer.timeout.emit()
+            dialog = privacy.dialog
+            assert isinstance(dialog, UnlockDialog)
+            qtbot.waitExposed(dialog)
+            assert not dialog.passphrase.isVisible()
+            _screenshot(dialog, "idle-lock-keyring-dialog.png")
+            _reads_whole(dialog)
+
+            kept = dict(ring.secrets)
+            ring.secrets.clear()  # the keyring no longer gives the key
+            qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+            assert privacy.is_locked
+            assert dialog.problem.text() == (
+                "The store's key could not be read from this computer's keyring. Try again."
+            )
+            ring.secrets.update(kept)
+            with qtbot.waitSignal(privacy.unlocked, timeout=5_000):
+                qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not _lock_covers(shell), timeout=2_000)
+        finally:
+            shell.close()

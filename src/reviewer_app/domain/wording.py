@@ -22,3 +22,15 @@ def mid_sentence(label: str) -> str:
     if len(first) > 1 and first[1:2].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+_MB = 1024 * 1024
+
+
+def file_size(size: int) -> str:
+    """A size in bytes as people read it: ``1.5 GB``, ``300 MB``, ``40 KB``."""
+    if size >= 1024 * _MB:
+        return f"{size / (1024 * _MB):.1f} GB".replace(".0 GB", " GB")
+    if size >= _MB:
+        return f"{round(size / _MB)} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -45,6 +45,8 @@ DEFAULT_IDLE_MINUTES = 10
 #: How often the idle time is looked at (seconds of the real timer, not of the clock).
 CHECK_EVERY_MS = 5_000
 HIDE_SHORTCUT = "Ctrl+Shift+H"
+#: The unlock dialog's width (pixels): room for its sentence on three or four lines.
+UNLOCK_DIALOG_WIDTH = 420
 
 _INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
@@ -118,6 +120,11 @@ class UnlockDialog(QDialog):
         self.unlock_button.setDefault(True)
         buttons.accepted.connect(self.try_unlock)
         layout.addWidget(buttons)
+        self.intro = intro
+        # Sized from its content first: fitting the unlaid-out dialog made it a sliver that cut
+        # the sentence off.
+        self.setMinimumWidth(UNLOCK_DIALOG_WIDTH)
+        self.adjustSize()
         fit_window(self, "unlockDialog")
 
     def try_unlock(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDir
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
+from reviewer_app.gui.drop_downs import DropDownStyle
 from reviewer_app.paths import resources_dir
 
 #: Colour and size tokens used by ``resources/styles/*.qss`` as ``{{name}}``.
@@ -99,7 +100,7 @@ def apply(app: QApplication) -> None:
     register_search_paths()
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
-        app.setStyle(fusion)
+        app.setStyle(DropDownStyle(fusion))
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor(TOKENS["window"]))
     palette.setColor(QPalette.ColorRole.Base, QColor(TOKENS["surface"]))

@@ -30,10 +30,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.requests import ClientDisconnect
 
+from reviewer_app.domain.wording import file_size
 from reviewer_app.server import models
 from reviewer_app.server.access import review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
-from reviewer_app.server.device_limits import device_usage, megabytes
+from reviewer_app.server.device_limits import device_usage
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.report_sharing import summary_only
@@ -68,8 +69,8 @@ def check_quota(context: ServerContext, caller: Caller, sha256: str, total: int)
         raise ApiError(
             413,
             "quota_exceeded",
-            f"This laptop already holds {megabytes(used)} of files on the trust server that no "
-            f"record uses yet, and may hold {megabytes(quota)}; this file ({megabytes(total)}) "
+            f"This laptop already holds {file_size(used)} of files on the trust server that no "
+            f"record uses yet, and may hold {file_size(quota)}; this file ({file_size(total)}) "
             "waits until the changes that use the others are sent.",
         )
 

@@ -96,12 +96,3 @@ def review_file_bytes(session: Session, review_id: str) -> int:
         )
     ).one()
     return int(total)
-
-
-def megabytes(size: int) -> str:
-    """A size as people read it (``1.5 GB``, ``300 MB``, ``40 KB``)."""
-    if size >= 1024 * _MB:
-        return f"{size / (1024 * _MB):.1f} GB".replace(".0 GB", " GB")
-    if size >= _MB:
-        return f"{round(size / _MB)} MB"
-    return f"{max(1, round(size / 1024))} KB"

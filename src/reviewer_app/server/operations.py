@@ -22,6 +22,7 @@ from reviewer_app.domain.canonical import canonical_json, sha256_hex
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
+from reviewer_app.domain.wording import file_size
 from reviewer_app.server import models
 from reviewer_app.server.access import (
     Restriction,
@@ -29,7 +30,7 @@ from reviewer_app.server.access import (
     restriction_for,
 )
 from reviewer_app.server.database import EncodedJSON, insert_rows, is_postgresql
-from reviewer_app.server.device_limits import megabytes, review_file_bytes
+from reviewer_app.server.device_limits import review_file_bytes
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
@@ -515,8 +516,8 @@ class _Push:
             return self.rejected(
                 op,
                 RejectReason.REVIEW_FILES_FULL,
-                f"This review's files already take {megabytes(total)} of the {megabytes(limit)} "
-                f"the trust server keeps for one review, so this file ({megabytes(blob.size)}) "
+                f"This review's files already take {file_size(total)} of the {file_size(limit)} "
+                f"the trust server keeps for one review, so this file ({file_size(blob.size)}) "
                 "was not added; keep it on the laptop or ask the trust admin.",
             )
         shas.add(blob.sha256)

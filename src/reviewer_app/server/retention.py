@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 REVIEWS = "reviews"
 SAFEGUARDING_REVIEWS = "safeguarding reviews"
 AUDIT_LOG = "audit log"
+SIGN_IN_RECORDS = "sign-in records"
 LAPTOP_COPIES = "laptop copies"
 #: A framework's own period: ``framework:<framework id>``.
 FRAMEWORK_SCOPE = "framework:"
@@ -70,6 +71,12 @@ DEFAULTS: dict[str, Default] = {
     ),
     AUDIT_LOG: Default(
         6, "years", "UK GDPR accountability; Limitation Act 1980 six-year period for claims"
+    ),
+    SIGN_IN_RECORDS: Default(
+        1,
+        "years",
+        "security records (enrolment codes, console sign-in links and sessions) are no longer "
+        "needed once used or expired; kept a year for investigating an incident",
     ),
     LAPTOP_COPIES: Default(
         365,
@@ -370,19 +377,41 @@ class DueVisit:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedRecords:
+    """Records of one scope older than its period (audit log entries, sign-in records)."""
+
+    scope: str
+    words: str
+    rule: Rule
+    before: date
+    rows: dict[str, int]
+
+    @property
+    def count(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def why(self) -> str:
+        return f"{self.rule.text} after the record"
+
+    @property
+    def label(self) -> str:
+        return f"{self.count} {self.words} from before {self.before:%d %B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     trust_id: str
     today: date
     due: list[DueVisit] = field(default_factory=list)
     held: list[DueVisit] = field(default_factory=list)
-    audit_cutoff: date | None = None
-    audit_entries: int = 0
-    audit_rule: Rule | None = None
+    #: Old audit log entries and sign-in records (only those with something due).
+    dated: list[DatedRecords] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What would go and why, then what a hold keeps (the dry run's output)."""
         out = [f"Due for deletion on {self.today:%d %B %Y} under the retention schedule:"]
-        if not self.due and not self.audit_entries:
+        if not self.due and not self.dated:
             out.append("  nothing")
         for item in self.due:
             files = f", {len(item.files)} file(s)" if item.files else ""
@@ -391,12 +420,7 @@ class Plan:
                 f"  {item.label} ({len(item.review_ids)} review(s), {records} row(s)"
                 f"{files}): {item.why}"
             )
-        if self.audit_entries and self.audit_rule and self.audit_cutoff:
-            out.append(
-                f"  {self.audit_entries} audit log entr"
-                f"{'y' if self.audit_entries == 1 else 'ies'} from before "
-                f"{self.audit_cutoff:%d %B %Y}: {self.audit_rule.text}"
-            )
+        out += [f"  {records.label}: {records.rule.text}" for records in self.dated]
         if self.held:
             out.append("Kept by a legal hold although due:")
             for item in self.held:
@@ -447,17 +471,48 @@ def plan(session: Session, trust_id: str, today: date | None = None) -> Plan:
             held.append(_with_holds(item, holding))
         else:
             due.append(item)
-    audit_rule = rule(session, trust_id, AUDIT_LOG)
-    cutoff = _add_years(today, -audit_rule.period)
-    entries = session.exec(
-        select(func.count())
-        .select_from(models.AuditEvent)
-        .where(
-            models.AuditEvent.trust_id == trust_id,
-            col(models.AuditEvent.at) < datetime.combine(cutoff, time(), tzinfo=UTC),
-        )
-    ).one()
-    return Plan(trust_id, today, due, held, cutoff, int(entries), audit_rule)
+    dated = [d for d in (_dated(session, trust_id, scope, today) for scope in _DATED) if d.count]
+    return Plan(trust_id, today, due, held, dated)
+
+
+#: The dated records each scope covers: (table, its time column, words).
+_DATED: dict[str, tuple[str, list[tuple[type[Any], str]]]] = {
+    AUDIT_LOG: ("audit log entries", [(models.AuditEvent, "at")]),
+    SIGN_IN_RECORDS: (
+        "sign-in records (enrolment codes, console links and sessions)",
+        [
+            (models.EnrolmentCode, "expires_at"),
+            (models.ConsoleLink, "expires_at"),
+            (models.ConsoleSession, "last_seen_at"),
+        ],
+    ),
+}
+
+
+def _dated_rows(trust_id: str, table: type[Any], column: str, before: datetime) -> Any:
+    """The rows of ``table`` of the trust older than ``before`` (a WHERE clause)."""
+    old = getattr(table, column) < before
+    if table is models.AuditEvent:
+        return (col(models.AuditEvent.trust_id) == trust_id) & old
+    people = select(models.Person.id).where(models.Person.trust_id == trust_id)
+    return col(table.person_id).in_(people) & old
+
+
+def _dated(session: Session, trust_id: str, scope: str, today: date) -> DatedRecords:
+    applies = rule(session, trust_id, scope)
+    cutoff = _add_years(today, -applies.period)
+    before = datetime.combine(cutoff, time(), tzinfo=UTC)
+    words, tables = _DATED[scope]
+    rows: dict[str, int] = {}
+    for table, column in tables:
+        count = session.exec(
+            select(func.count())
+            .select_from(table)
+            .where(_dated_rows(trust_id, table, column, before))
+        ).one()
+        if count:
+            rows[table.__tablename__] = int(count)
+    return DatedRecords(scope, words, applies, cutoff, rows)
 
 
 def _with_holds(item: DueVisit, holding: tuple[str, ...]) -> DueVisit:
@@ -676,29 +731,22 @@ def apply(
                 },
             )
         )
-    if todo.audit_entries and todo.audit_cutoff and todo.audit_rule:
-        before = datetime.combine(todo.audit_cutoff, time(), tzinfo=UTC)
-        session.execute(
-            delete(models.AuditEvent).where(
-                col(models.AuditEvent.trust_id) == trust_id, col(models.AuditEvent.at) < before
-            )
-        )
-        why = f"{todo.audit_rule.text} after the entry"
+    for records in todo.dated:
+        before = datetime.combine(records.before, time(), tzinfo=UTC)
+        for table, column in _DATED[records.scope][1]:
+            session.execute(delete(table).where(_dated_rows(trust_id, table, column, before)))
         tombstones.append(
             _tombstone(
                 session,
                 key,
                 trust_id,
-                "audit log",
-                f"before {todo.audit_cutoff}",
+                records.scope,
+                f"before {records.before}",
                 [],
-                why,
+                records.why,
                 when,
                 actor,
-                {
-                    "rows": {"audit_event": todo.audit_entries},
-                    "before": todo.audit_cutoff.isoformat(),
-                },
+                {"rows": records.rows, "before": records.before.isoformat()},
             )
         )
     if tombstones:
@@ -707,7 +755,8 @@ def apply(
             actor,
             "retention.purged",
             f"Purged {len(todo.due)} visit(s) and their reviews, {len(files)} file(s) and "
-            f"{todo.audit_entries} old audit log entries under the retention schedule",
+            f"{sum(d.count for d in todo.dated)} old audit log entries and sign-in records "
+            "under the retention schedule",
             trust_id=trust_id,
         )
     session.flush()

@@ -42,7 +42,8 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     a = sub.add_parser("set", help="set a period: years, or days for 'laptop copies'")
     a.add_argument(
         "scope",
-        help="'reviews', 'safeguarding reviews', 'audit log', 'laptop copies' or 'framework:ID'",
+        help="'reviews', 'safeguarding reviews', 'audit log', 'sign-in records', "
+        "'laptop copies' or 'framework:ID'",
     )
     a.add_argument("period", type=int)
     a = sub.add_parser("default", help="put a period back to its default")

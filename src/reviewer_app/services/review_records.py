@@ -8,9 +8,12 @@ the visit's team may write; a signed review is locked.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from sqlmodel import Session
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
@@ -26,8 +29,10 @@ from reviewer_app.domain.review import (
     current_notes,
 )
 from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.domain.wording import file_size
 from reviewer_app.services.action_tracking import ActionTracking
 from reviewer_app.services.review_access import now
+from reviewer_app.services.upload_waits import review_file_limit
 from reviewer_app.storage import outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
 from reviewer_app.storage.errors import StaleWriteError
@@ -36,6 +41,27 @@ from reviewer_app.storage.review_repository import ReviewRepository
 
 #: Largest attachment accepted (a phone photo is a few MB; a video does not belong here).
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _check_review_total(session: Session, review_id: str, filename: str, data: bytes) -> None:
+    """Refuse a file that would take the review past what the trust server keeps for one
+    review (as its last sync said): it could never be sent."""
+    limit = review_file_limit(session)
+    if limit is None:
+        return
+    held = {a.sha256: a.size for a in EvidenceRepository(session).attachments(review_id)}
+    if hashlib.sha256(data).hexdigest() in held:
+        return  # the same file again takes no more room
+    total = sum(held.values())
+    if total + len(data) > limit:
+        raise ValidationError(
+            f"{filename} ({file_size(len(data))}) was not attached: this review's files "
+            f"already take {file_size(total)} of the {file_size(limit)} the trust server "
+            "keeps for one review.",
+            hint="Attach a smaller copy, or ask your trust admin to raise the limit.",
+        )
+
+
 #: Attachments reports show as photos: checked as pictures when added. Other files (a HEIC
 #: photo, a PDF) are kept as files and listed, never drawn.
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
@@ -437,6 +463,7 @@ class ReviewRecords(ActionTracking):
         def write() -> Attachment:
             with self._store.writing() as session:
                 self._writable(session, review_id)
+                _check_review_total(session, review_id, filename, data)
                 attachment = Attachment(
                     id=new_id(),
                     review_id=review_id,

@@ -257,6 +257,8 @@ class SyncService:
                 set_setting(session, LAST_SYNC_AT, when)
                 set_setting(session, LAST_SYNC_SUMMARY, summarise(result))
                 app_updates.remember_release(session, result.app_release)
+                if result.limits is not None:
+                    upload_waits.remember_limits(session, result.limits)
                 if result.laptop_policy is not None:
                     set_setting(
                         session, IDLE_LOCK_MINUTES, str(result.laptop_policy.idle_lock_minutes)

@@ -8,6 +8,10 @@ wait on the laptop meanwhile (the server answers them ``retry``). The status bar
 files wait and, for each, its name and the reason.
 
 Kept as one JSON setting in the encrypted store: a handful of entries at most, read whole.
+
+The trust server's limits, as its last handshake said them, are kept too
+(:func:`remember_limits`), so a file that would take a review past the server's total for one
+review is refused when it is attached, with a sentence, rather than waiting for ever.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.storage.local_settings import delete_setting, get_setting, set_setting
 from reviewer_app.storage.outbox import OpState
 from reviewer_app.storage.tables import OutboxRow
+from reviewer_app.sync.protocol import SyncLimits
 
 FILES_WAITING = "sync.files_waiting"
+#: The server's ``SyncLimits`` as JSON (from the last handshake).
+SERVER_LIMITS = "sync.server_limits"
 #: The first pause after a failure, and the longest.
 FIRST_PAUSE = timedelta(minutes=1)
 LONGEST_PAUSE = timedelta(hours=1)
@@ -133,3 +140,19 @@ def _names(session: Session) -> dict[str, str]:
         if isinstance(sha, str):
             names[sha] = str(record.get("filename") or "A signed report")
     return names
+
+
+def remember_limits(session: Session, limits: SyncLimits) -> None:
+    """Keep what the trust server accepts (every sync)."""
+    set_setting(session, SERVER_LIMITS, limits.model_dump_json())
+
+
+def review_file_limit(session: Session) -> int | None:
+    """Bytes of files the trust server keeps for one review (``None`` before any sync)."""
+    text = get_setting(session, SERVER_LIMITS)
+    if not text:
+        return None
+    try:
+        return SyncLimits.model_validate_json(text).max_review_file_bytes
+    except ValueError:
+        return None

@@ -51,6 +51,7 @@ from reviewer_app.sync.protocol import (
     OpResult,
     ResultStatus,
     ReviewSummary,
+    SyncLimits,
     TrustPublication,
 )
 from reviewer_app.sync.visit_engine import VisitPort, sync_visits
@@ -186,6 +187,8 @@ class SyncResult:
     laptop_policy: LaptopPolicy | None = None
     #: The trust root and revocation list the server published in the handshake.
     trust: TrustPublication | None = None
+    #: What the server accepts (sizes, counts), as the handshake said.
+    limits: SyncLimits | None = None
     #: The trust's framework documents taken into use, and those refused (with the reason).
     frameworks_received: int = 0
     frameworks_refused: list[str] = field(default_factory=list)
@@ -422,6 +425,7 @@ def run(
         session.result.app_release = handshake.app_release
         session.result.laptop_policy = handshake.laptop_policy
         session.result.trust = handshake.trust
+        session.result.limits = handshake.limits
         local_apply.accept_handshake(handshake)
         session.reviews = {r.review_id: r for r in handshake.reviews}
         if visits is not None:

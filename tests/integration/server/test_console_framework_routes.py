@@ -12,6 +12,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -401,3 +402,59 @@ def _built_in_walks() -> list[str]:
     from reviewer_app.server.framework_library import built_in_library
 
     return [f.version for f in reversed(built_in_library().versions("learning-walk"))]
+
+
+def test_the_trusts_idle_period_is_set_and_lapsed_laptops_shown_on_the_devices_page(
+    console: ConsoleServer,
+) -> None:
+    with console.admin() as s:  # type: ignore[attr-defined]
+        oak = adm.create_trust(s, "Oak Learning Trust").id
+        pat = adm.create_person(
+            s, oak, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
+        ).id
+        code = issue_code(s, pat)
+    enrolled = httpx.post(
+        f"{console.url}/enrol",
+        json={
+            "code": code,
+            "device_name": "Pat's laptop",
+            "protocol_version": PROTOCOL_VERSION,
+            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+        },
+    ).json()
+    assert console.engine is not None
+    with Session(console.engine) as session:
+        device = session.get(models.Device, enrolled["device_id"])
+        assert device is not None
+        device.last_seen_at = datetime.now(UTC) - timedelta(days=40)
+        session.add(device)
+        session.commit()
+
+    admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
+    with closing(signed_in(console, admin)) as http:
+        page = http.get("/console/devices").text
+        assert 'name="days" type="number" min="0" max="3650" value="90"' in page
+        assert "Access lapsed" not in page  # 40 days is within 90
+        done = http.post(
+            "/console/devices/idle-days", data={"csrf_token": csrf_of(page), "days": "30"}
+        )
+        assert done.status_code == 303
+        page = http.get("/console/devices").text
+        assert "must now enrol again" in page
+        assert "Access lapsed: enrol again" in page
+        refused = http.post(
+            "/console/devices/idle-days", data={"csrf_token": csrf_of(page), "days": "soon"}
+        )
+        assert refused.status_code == 303
+        after = html_module.unescape(http.get("/console/devices").text)
+        assert "'soon' is not a number of days from 0 (never) to 3650" in after
+    handshake = httpx.post(
+        f"{console.url}/handshake",
+        json={"protocol_version": PROTOCOL_VERSION, "client_schema_version": 1},
+        headers={"Authorization": f"Bearer {enrolled['device_token']}"},
+    )
+    assert (handshake.status_code, handshake.json()["error"]) == (401, "token_expired")
+    with Session(console.engine) as session:
+        trust = session.get(models.Trust, oak)
+        assert trust is not None
+        assert trust.device_idle_days == 30

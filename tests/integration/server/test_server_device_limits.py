@@ -49,9 +49,8 @@ def _offset(device: Device, sha: str) -> int:
 @contextmanager
 def _server_with(server: Harness, limits: DeviceLimits) -> Iterator[str]:
     """A second server over the same database and files, with ``limits``; its address."""
-    from conftest import LiveServer
-
-    other = LiveServer(
+    # The session server's own class (``conftest`` may name another directory's module here).
+    other = type(server.live)(
         backend=server.backend,
         engine=server.engine,
         blob_root=server.live.blob_root,

@@ -9,7 +9,7 @@ import hashlib
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,7 +87,9 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
         purged = schedule.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
     assert schedule.remove_files(server.live.blob_root, purged.files) == []
     assert purged.files == [sha]
-    [tombstone] = purged.tombstones
+    # The visit's tombstone (the enrolment codes of 2026 have gone by 2032 too, in their own).
+    [tombstone] = [t for t in purged.tombstones if t.kind == "visit"]
+    assert [t.kind for t in purged.tombstones if t.kind != "visit"] == ["sign-in records"]
 
     with server.session() as s:
         assert s.get(models.Review, world.walk_review) is None
@@ -97,7 +99,7 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
         # The safeguarding audit is not due (10 years) and keeps everything.
         assert s.get(models.Review, world.audit_review) is not None
         assert _rows_of(s, world.audit_review) > 0
-        [stored] = schedule.tombstones(s, world.trust)
+        [stored] = [t for t in schedule.tombstones(s, world.trust) if t.kind == "visit"]
         assert stored.id == tombstone.id
         assert stored.review_ids == [world.walk_review]
         assert stored.content["files"] == [sha]
@@ -114,8 +116,7 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
     with server.engine.begin() as connection:
         connection.execute(sa.update(models.RetentionTombstone).values(rule="Reviews: 1 year"))
     with server.session() as s:
-        [edited] = schedule.tombstones(s, world.trust)
-        assert not key.verifies(edited)
+        assert not any(key.verifies(t) for t in schedule.tombstones(s, world.trust))
 
 
 def test_a_legal_hold_keeps_a_school_until_it_is_lifted(
@@ -204,3 +205,48 @@ def test_the_command_line_dry_run_apply_and_verify(
     finally:
         for leftover in (data_dir / "retention").glob("*"):
             leftover.unlink()
+
+
+def test_old_audit_entries_and_sign_in_records_go_and_the_recent_stay(
+    server: Harness, world: World, tmp_path: Path
+) -> None:
+    from reviewer_app.server.enrolment import issue_code
+
+    key = schedule.TombstoneKey(tmp_path / "retention")
+    with server.admin() as s:
+        issue_code(s, world.lead)
+        issue_code(s, world.peer)
+    long_ago = datetime(2019, 1, 1, tzinfo=UTC)
+    with server.engine.begin() as connection:
+        connection.execute(
+            sa.update(models.EnrolmentCode)
+            .where(models.EnrolmentCode.person_id == world.lead)
+            .values(expires_at=long_ago)
+        )
+        old_event = connection.execute(sa.select(sa.func.min(models.AuditEvent.id))).scalar_one()
+        connection.execute(
+            sa.update(models.AuditEvent)
+            .where(models.AuditEvent.id == old_event)
+            .values(at=long_ago)
+        )
+    events_before = server.count("audit_event")
+    today = date(2026, 12, 7)
+    with server.admin() as s:
+        listed = schedule.plan(s, world.trust, today)
+        assert listed.due == []
+        words = {d.scope: d.rows for d in listed.dated}
+        assert words == {"audit log": {"audit_event": 1}, "sign-in records": {"enrolment_code": 1}}
+        assert "1 audit log entries from before 07 December 2020: Audit log: 6 years" in "\n".join(
+            listed.lines()
+        )
+        purged = schedule.apply(s, world.trust, key, today=today, actor=ME)
+    assert sorted(t.kind for t in purged.tombstones) == ["audit log", "sign-in records"]
+    assert server.count("enrolment_code") == 1  # the peer's, still in date
+    # One old entry gone, one entry about the purge added.
+    assert server.count("audit_event") == events_before
+    with server.session() as s:
+        assert (
+            s.exec(select(models.AuditEvent).where(models.AuditEvent.id == old_event)).first()
+            is None
+        )
+        assert all(key.verifies(t) for t in schedule.tombstones(s, world.trust))

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import Session, select
 from sync_world import Laptop, LiveServer, World, build_world
 
+from reviewer_app.domain.errors import ValidationError
 from reviewer_app.server import models
 from reviewer_app.server.device_limits import DeviceLimits
 from reviewer_app.server.enrolment import secret_sha256, utc_now
@@ -183,3 +184,31 @@ def test_a_laptop_whose_access_lapsed_enrols_again_and_sends_what_it_kept(
     lead.enrol(world.lead)
     lead.sync.sync_now()
     assert [n.text for n in lead.reviews.notes(world.review)] == ["Written while away"]
+
+
+def test_a_file_past_the_reviews_total_is_refused_when_attached(tmp_path: Path) -> None:
+    folder = tmp_path / "review-limit-server"
+    folder.mkdir()
+    server = LiveServer(folder, limits=DeviceLimits(review_file_bytes=50_000))
+    server.start()
+    lead = Laptop(tmp_path / "lead", server)
+    try:
+        world = build_world(server)
+        lead.enrol(world.lead)
+        first = b"%PDF-1.4\n" + os.urandom(30_000)
+        lead.sync.sync_now()  # brings the review, and the trust's limits
+        lead.reviews.add_attachment(world.review, "plan.pdf", "application/pdf", first)
+        second = b"%PDF-1.4\n" + os.urandom(30_000)
+        with pytest.raises(ValidationError) as refused:
+            lead.reviews.add_attachment(world.review, "timetable.pdf", "application/pdf", second)
+        assert refused.value.message == (
+            "timetable.pdf (29 KB) was not attached: this review's files already take 29 KB of "
+            "the 49 KB the trust server keeps for one review."
+        )
+        # The same file again (for another note) takes no more room.
+        lead.reviews.add_attachment(world.review, "plan-copy.pdf", "application/pdf", first)
+        done = lead.sync.sync_now()
+        assert (done.accepted, done.rejected) == (2, 0)
+    finally:
+        lead.close()
+        server.stop()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -29,14 +29,6 @@ from reviewer_app.services.framework_catalogue import VisitKind
 from reviewer_app.services.visit_planning import PlanningFacts, Verdict
 
 log = logging.getLogger(__name__)
-
-
-def next_working_day(today: date) -> date:
-    """Tomorrow, or Monday when tomorrow falls at the weekend."""
-    day = today + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 def _qdate(value: date) -> QDate:
@@ -94,9 +86,12 @@ class NewVisitDialog(AsksBeforeDiscarding, QDialog):
         self.ui.kindCombo.setPlaceholderText("Choose the kind of visit")
         self._fill_kinds()
 
-        start = next_working_day(today or date.today())
+        # Today: most visits are planned on the day or entered as they happen; a later day is
+        # one Up-arrow or a typed date away, and the end follows the start.
+        start = today or date.today()
         self.ui.startDate.setDate(_qdate(start))
         self.ui.endDate.setDate(_qdate(start))
+        self._start_shown = self.ui.startDate.date()
 
         for role in VISIT_ROLES:
             self.ui.roleCombo.addItem(role.label, role.value)
@@ -285,9 +280,11 @@ class NewVisitDialog(AsksBeforeDiscarding, QDialog):
     # ------------------------------------------------------------------ validation
 
     def _start_changed(self, start: QDate) -> None:
-        # Moving the start past the end drags the end along: the common case is a one-day visit.
-        if self.ui.endDate.date() < start:
-            self.ui.endDate.setDate(start)
+        # The end follows the start, keeping the visit's length (a two-day review moved a week
+        # stays two days); an end already before the start becomes the start.
+        days = max(0, self._start_shown.daysTo(self.ui.endDate.date()))
+        self._start_shown = start
+        self.ui.endDate.setDate(start.addDays(days))
         self._clear_error("dates")
 
     def _labels(self) -> dict[str, tuple[Any, QWidget | None]]:

@@ -27,7 +27,7 @@ class Ui_SettingsDialog(object):
     def setupUi(self, SettingsDialog):
         if not SettingsDialog.objectName():
             SettingsDialog.setObjectName(u"SettingsDialog")
-        SettingsDialog.resize(520, 340)
+        SettingsDialog.resize(540, 400)
         self.mainLayout = QVBoxLayout(SettingsDialog)
         self.mainLayout.setSpacing(12)
         self.mainLayout.setObjectName(u"mainLayout")

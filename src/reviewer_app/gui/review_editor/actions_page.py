@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import Framework
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
-from reviewer_app.gui.review_editor.field_widgets import DateLine, GrowingTextEdit, show_date
+from reviewer_app.gui.review_editor.field_widgets import (
+    CELL_PADDING_X,
+    CELL_PADDING_Y,
+    DateLine,
+    GrowingTextEdit,
+    show_date,
+)
+
+#: The item delegate's own margins either side of a cell's text, inside the style sheet padding.
+_TEXT_MARGINS = 8
 
 
 class ActionsModel(QAbstractTableModel):
@@ -207,15 +217,29 @@ class ActionsPage(QScrollArea):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(True)
         self.view.setTabKeyNavigation(False)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, model.columnCount()):
-            self.view.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents
-            )
+        # Every column shows in full at 1366 pixels wide: the short ones (due, priority) fit
+        # their contents, the rest share the width and wrap, and rows grow to the wrapped text.
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.view.setMinimumHeight(160)
         self.view.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
+        model.modelReset.connect(self._fit_columns)
+        model.rowsInserted.connect(self._fit_columns)
         layout.addWidget(self.view, 1)
         self.setWidget(body)
+        #: A past due date the person confirmed by pressing Add a second time.
+        self._past_due_accepted: date | None = None
+        self.due_edit.problem_changed.connect(self._date_problem)
+
+    def _date_problem(self, problem: str) -> None:
+        if problem:
+            self.show_problem(problem)
+        else:
+            self.problem.hide()
 
     def show_problem(self, text: str) -> None:
         """Say, under the form, why the last request was not carried out."""
@@ -225,29 +249,47 @@ class ActionsPage(QScrollArea):
     def _add(self) -> None:
         text = self.text_edit.toPlainText().strip()
         self.due_edit.finish()
+        due = self.due_edit.chosen_date()
         problems = []
         if not text:
             problems.append("Say what is to be done.")
         if self.settings.require_owner and not self.owner_edit.text().strip():
             problems.append("Name an owner.")
-        if self.settings.require_due_date and self.due_edit.chosen_date() is None:
+        if self.due_edit.problem():
+            problems.append(self.due_edit.problem())
+        elif self.settings.require_due_date and due is None:
             problems.append("Give a due date.")
         if problems:
-            self.problem.setText(" ".join(problems))
-            self.problem.show()
+            self.show_problem(" ".join(problems))
+            return
+        if due is not None and due < date.today() and due != self._past_due_accepted:
+            # Most often a slip (last year's date); a second Add keeps it on purpose.
+            self._past_due_accepted = due
+            self.show_problem(
+                f"The due date, {show_date(due)}, has already passed. Press Add again to "
+                "keep it, or change the date."
+            )
+            self.due_edit.setFocus()
             return
         self.problem.hide()
         self.action_requested.emit(
             text,
             self.owner_edit.text().strip(),
-            self.due_edit.chosen_date(),
+            due,
             Priority(self.priority_box.currentData()),
             self.criterion_box.currentData(),
         )
+        self.clear_form()
+        self.text_edit.setFocus()
+
+    def clear_form(self) -> None:
+        """Empty the form for the next action: every box back to how it first opened."""
         self.text_edit.set_text("")
         self.owner_edit.clear()
         self.due_edit.set_date(None)
-        self.text_edit.setFocus()
+        self.priority_box.setCurrentIndex(self.priority_box.findData(Priority.MEDIUM.value))
+        self.criterion_box.setCurrentIndex(0)
+        self._past_due_accepted = None
 
     def fill(
         self, text: str, owner: str, due: date | None, priority: Priority, criterion_id: str | None
@@ -259,7 +301,63 @@ class ActionsPage(QScrollArea):
         self.priority_box.setCurrentIndex(self.priority_box.findData(priority.value))
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
 
+    #: Share of the width left after the short columns, for the columns that wrap.
+    _WRAPPING: ClassVar[dict[int, float]] = {0: 0.42, 1: 0.18, 4: 0.24, 5: 0.16}
+
+    def _fit_columns(self, *_args) -> None:
+        view, header, model = self.view, self.view.horizontalHeader(), self.view.model()
+        metrics = view.fontMetrics()
+        fixed = 0
+        for column in range(header.count()):
+            if column not in self._WRAPPING:
+                wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+                header.resizeSection(column, wanted)
+                fixed += wanted
+        room = max(0, view.viewport().width() - fixed)
+        # A wrapping column is never narrower than its heading or its longest word; then
+        # each takes its share, and any excess comes off the columns with room to spare.
+        least = {}
+        for column in self._WRAPPING:
+            words = (
+                word
+                for row in range(model.rowCount())
+                for word in str(model.index(row, column).data() or "").split()
+            )
+            longest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+            least[column] = max(
+                header.sectionSizeHint(column), longest + CELL_PADDING_X + _TEXT_MARGINS
+            )
+        widths = {c: max(least[c], int(room * share)) for c, share in self._WRAPPING.items()}
+        excess = sum(widths.values()) - room
+        slack = {c: widths[c] - least[c] for c in widths}
+        if excess > 0 and sum(slack.values()) > 0:
+            total = sum(slack.values())
+            for column in widths:
+                widths[column] -= min(slack[column], -(-excess * slack[column] // total))
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its most wrapped cell (the delegate's own hint leaves out the
+        style sheet's cell padding, which cut the last line off)."""
+        view, model = self.view, self.view.model()
+        metrics = view.fontMetrics()
+        for row in range(model.rowCount()):
+            tallest = 0
+            for column in range(model.columnCount()):
+                text = str(model.index(row, column).data() or "")
+                width = max(1, view.columnWidth(column) - CELL_PADDING_X - _TEXT_MARGINS)
+                bounds = metrics.boundingRect(
+                    QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text
+                )
+                tallest = max(tallest, bounds.height())
+            view.setRowHeight(row, tallest + CELL_PADDING_Y + 4)
+
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.view.viewport() and event.type() == event.Type.Resize:
+            self._fit_columns()
+            return False
         if (
             watched is self.view
             and event.type() == event.Type.KeyPress
@@ -292,7 +390,9 @@ class FollowUpRow(QFrame):
 
     changed = Signal(str, object, str)
 
-    def __init__(self, action: Action, origin: str, parent=None) -> None:
+    def __init__(
+        self, action: Action, origin: str, parent=None, *, today: date | None = None
+    ) -> None:
         super().__init__(parent)
         self.action = action
         self.setObjectName(f"followup:{action.id}")
@@ -311,6 +411,18 @@ class FollowUpRow(QFrame):
         meta.setProperty("role", "muted")
         meta.setWordWrap(True)
         layout.addWidget(meta)
+        #: Set when the action's due date had passed by the day of this follow-up.
+        self.overdue: QLabel | None = None
+        if action.due is not None and action.due < (today or date.today()):
+            days = ((today or date.today()) - action.due).days
+            self.overdue = QLabel(
+                f"Overdue: it was due {show_date(action.due)}, "
+                f"{days} day{'s' if days != 1 else ''} ago."
+            )
+            self.overdue.setObjectName("overdue")
+            self.overdue.setProperty("role", "hint")
+            self.overdue.setProperty("problem", True)
+            layout.addWidget(self.overdue)
         row = QHBoxLayout()
         self.outcome = QComboBox()
         self.outcome.setAccessibleName(f"How the action stands: {action.text}")

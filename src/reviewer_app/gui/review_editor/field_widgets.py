@@ -11,6 +11,7 @@ id: value}]. ``edited(value)`` is emitted on every change the person makes (neve
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -43,14 +44,47 @@ from reviewer_app.gui.review_editor.field_conflict import FieldConflict
 CELL_PADDING_X = 2 * 8 + 1
 CELL_PADDING_Y = 2 * 4 + 1
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y",
+    "%a %d %b %Y",  # as show_date shows it
+)  # fmt: skip
+#: How a date may be typed, said the same way wherever a date is refused.
+DATE_EXAMPLES = "Type a date such as 23/11/2026, 23/11, today or +7."
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?")
+
+
+class NotADateError(ValueError):
+    """Typed text that is not a date; the message says why, in the person's words."""
+
+
+def _no_such_day(text: str, today: date) -> str | None:
+    """Why a day/month(/year) typed in digits is no date (31/02/2027), or None if it is one."""
+    found = _NUMERIC_DATE.fullmatch(text)
+    if found is None:
+        return None
+    day, month = int(found.group(1)), int(found.group(2))
+    year_text = found.group(3)
+    year = today.year if year_text is None else int(year_text)
+    if year_text is not None and len(year_text) == 2:
+        year += 2000
+    if not 1 <= month <= 12:
+        return f"“{text}” is not a date: there is no month {month}. {DATE_EXAMPLES}"
+    try:
+        date(year, month, day)
+    except ValueError:
+        month_name = date(year, month, 1).strftime("%B")
+        last = calendar.monthrange(year, month)[1]
+        return f"“{text}” is not a date: {month_name} {year} has {last} days. {DATE_EXAMPLES}"
+    return None
 
 
 def parse_date(text: str, today: date | None = None) -> date | None:
     """A date typed the way people type them: ``23/11/2026``, ``23/11``, ``2026-11-23``,
-    ``today``, ``tomorrow``, ``+14`` (days from today). None for blank; ValueError if unclear."""
+    ``today``, ``tomorrow``, ``+14`` (days from today). None for blank; ``NotADateError`` (whose
+    message names the text and why, such as February having 28 days) if it is not a date."""
     today = today or date.today()
-    text = text.strip().lower()
+    typed = text.strip()
+    text = typed.lower()
     if not text:
         return None
     if text in ("today", "t"):
@@ -59,6 +93,9 @@ def parse_date(text: str, today: date | None = None) -> date | None:
         return today + timedelta(days=1)
     if re.fullmatch(r"\+\d{1,3}", text):
         return today + timedelta(days=int(text[1:]))
+    impossible = _no_such_day(text, today)
+    if impossible is not None:
+        raise NotADateError(impossible)
     if re.fullmatch(r"\d{1,2}/\d{1,2}", text):
         day, month = (int(part) for part in text.split("/"))
         return date(today.year, month, day)
@@ -67,7 +104,7 @@ def parse_date(text: str, today: date | None = None) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(text)
+    raise NotADateError(f"“{typed}” is not a date. {DATE_EXAMPLES}")
 
 
 def show_date(value: date) -> str:
@@ -77,39 +114,56 @@ def show_date(value: date) -> str:
 class DateLine(QLineEdit):
     """A date typed as text (``23/11``, ``today``, ``+14``), shown back as ``Mon 23 Nov 2026``.
 
+    Text that is not a date is kept as typed, marked, and :meth:`problem` says why.
+
     Signals:
         date_changed(object): the date (or None when cleared) after the person finished typing.
+        problem_changed(str): why the typed text is not a date ("" once it is one again).
     """
 
     date_changed = Signal(object)
+    problem_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("dd/mm/yyyy, today or +7")
-        self.setAccessibleDescription("Type a date such as 23/11/2026, 23/11, today or +7.")
+        self.setAccessibleDescription(DATE_EXAMPLES)
         self._date: date | None = None
+        self._problem = ""
         self.editingFinished.connect(self.finish)
 
     def chosen_date(self) -> date | None:
-        return self._date
+        """The date last read; None when blank or when the text is not a date."""
+        return None if self._problem else self._date
+
+    def problem(self) -> str:
+        """Why the text in the box is not a date, or "" when it is one (or blank)."""
+        return self._problem
 
     def set_date(self, value: date | None) -> None:
         self._date = value
         self.setText(show_date(value) if value else "")
-        self.setProperty("invalid", False)
+        self._show_problem("")
+
+    def _show_problem(self, problem: str) -> None:
+        changed = problem != self._problem
+        self._problem = problem
+        self.setProperty("invalid", "true" if problem else "false")
+        self.setToolTip(problem)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        if changed:
+            self.problem_changed.emit(problem)
 
     def finish(self) -> None:
         """Read the typed date (when the person leaves the box, or the form is sent)."""
+        if self._date is not None and self.text() == show_date(self._date):
+            return  # shown as it was read ("Mon 23 Nov 2026" is not in the typed formats)
         try:
             value = parse_date(self.text())
-        except ValueError:
-            self.setProperty("invalid", True)
-            self.setToolTip("Type a date such as 23/11/2026, today or +7.")
-            self.style().polish(self)
+        except NotADateError as error:
+            self._show_problem(str(error))
             return
-        self.setProperty("invalid", False)
-        self.setToolTip("")
-        self.style().polish(self)
         changed = value != self._date
         self.set_date(value)
         if changed:
@@ -446,6 +500,8 @@ class FieldEditor(QWidget):
         layout.addWidget(self.control)
         #: Shown when a colleague changed the answer while the person was typing.
         self.conflict: FieldConflict | None = None
+        #: Why typed text cannot be kept (a date that is not a date); made when first needed.
+        self.problem_label: QLabel | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -505,6 +561,7 @@ class FieldEditor(QWidget):
         if kind == "date":
             line = DateLine()
             line.date_changed.connect(lambda _d: self._emit())
+            line.problem_changed.connect(self._show_problem)
             return line
         if kind == "count":
             spin = QSpinBox()
@@ -518,6 +575,19 @@ class FieldEditor(QWidget):
         table.changed.connect(self._emit)
         table.setFocusProxy(table.add_button)
         return table
+
+    def _show_problem(self, problem: str) -> None:
+        """Say under the control why what was typed cannot be kept ("" hides it)."""
+        if self.problem_label is None:
+            if not problem:
+                return
+            self.problem_label = QLabel()
+            self.problem_label.setProperty("role", "hint")
+            self.problem_label.setProperty("problem", True)
+            self.problem_label.setWordWrap(True)
+            self._layout.insertWidget(self._layout.indexOf(self.control) + 1, self.problem_label)
+        self.problem_label.setText(problem)
+        self.problem_label.setVisible(bool(problem))
 
     # ------------------------------------------------------------------ values
 

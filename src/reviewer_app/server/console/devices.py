@@ -1,5 +1,6 @@
 """Devices: every enrolled laptop of the trust, who it belongs to, when it last synced and with
-which version of Reviewer; revoking one stops its next sync."""
+which version of Reviewer; revoking one stops its next sync. The trust's idle period is set
+here too: a laptop that has not synced for longer must enrol again (its access has lapsed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from starlette.responses import Response
 from reviewer_app.server import models
 from reviewer_app.server.console.auth import FormDep, console_action, console_page, owned
 from reviewer_app.server.console.web import redirect, render
-from reviewer_app.server.enrolment import revoke_device
+from reviewer_app.server.device_tokens import idle_lapse
+from reviewer_app.server.enrolment import revoke_device, utc_now
 
 router = APIRouter()
 
@@ -32,11 +34,43 @@ def device_list(request: Request) -> Response:
         if show != "all":
             rows = [(d, p) for d, p in rows if d.revoked_at is None and p.active]
         drafts = set(session.exec(select(models.LibraryDraftDevice.device_id)).all())
+        now = utc_now()
+        lapsed = {d.id for d, p in rows if idle_lapse(session, d, p, now) is not None}
+        trust = session.get(models.Trust, user.trust.id)
         return render(
             request,
             "devices/list.html",
-            {"rows": rows, "show": show, "drafts": drafts},
+            {
+                "rows": rows,
+                "show": show,
+                "drafts": drafts,
+                "lapsed": lapsed,
+                "idle_days": trust.device_idle_days if trust else 0,
+            },
             user=user,
+        )
+
+
+@router.post("/console/devices/idle-days")
+def idle_days(request: Request, form: FormDep) -> Response:
+    """Set how long the trust's laptops keep their access without syncing (0: always)."""
+    from reviewer_app.domain.errors import ReviewerError
+    from reviewer_app.server.trust_settings import set_idle_days
+
+    with console_action(request, form) as (session, user):
+        text = str(form.get("days", "")).strip()
+        try:
+            days = int(text) if text.isdigit() else -1
+            set_idle_days(session, user.trust.id, days, actor=user.actor)
+        except ReviewerError as exc:
+            refusal = f"'{text}' is not a number of days from 0 (never) to 3650; nothing changed."
+            return redirect("/console/devices", user=user, flash=refusal if days < 0 else str(exc))
+        return redirect(
+            "/console/devices",
+            user=user,
+            flash=f"Laptops that do not sync for {days} days must now enrol again."
+            if days
+            else "Laptops now keep their access however long they do not sync.",
         )
 
 
