@@ -121,14 +121,14 @@ def remove_restricted(session: Session, handshake: wire.HandshakeResponse) -> li
     unsent = 0
     for review in session.exec(select(ReviewRow).where(col(ReviewRow.id).in_(listed))).all():
         view = view_of(session, review.id, roles)
-        if not view.may_read or not view.withholds_anything:
-            continue
+        if not view.may_read or not view.restriction:
+            continue  # nothing of this framework is beyond the reader's roles
         records, dropped = _delete_hidden(session, review.id, view)
         unsent += dropped
         if records:
             removed[review.id] = (
-                f"{_where(session, review)}: {records} restricted record(s) and answer(s) of the "
-                f"{view.framework_title} (for safeguarding roles only)"
+                f"{_where(session, review)}: {records} restricted record(s), answer(s) and "
+                f"signed report(s) of the {view.framework_title} (for safeguarding roles only)"
             )
     if removed:
         _record_removal(session, handshake.person.id, removed, unsent,
@@ -181,9 +181,29 @@ def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[i
                 col(FieldValueRow.review_id) == review_id, col(FieldValueRow.field_id).in_(fields)
             )
         )
+    count += _delete_restricted_reports(session, review_id)
     _delete_orphan_blobs(session, blobs)
     session.flush()
     return count, len(hidden_ops)
+
+
+def _delete_restricted_reports(session: Session, review_id: str) -> int:
+    """Delete the review's signed reports for an audience that shows restricted detail (the
+    full internal report); returns how many versions went."""
+    from reviewer_app.reports.document import STANDARD_AUDIENCES
+
+    restricted = [
+        report_id
+        for report_id, audience in session.exec(
+            select(SignedReportRow.id, SignedReportRow.audience).where(
+                SignedReportRow.review_id == review_id
+            )
+        ).all()
+        if audience not in STANDARD_AUDIENCES or STANDARD_AUDIENCES[audience].allows_restricted
+    ]
+    if restricted:
+        session.execute(delete(SignedReportRow).where(col(SignedReportRow.id).in_(restricted)))
+    return len(restricted)
 
 
 def _delete_orphan_blobs(session: Session, candidates: set[str]) -> None:

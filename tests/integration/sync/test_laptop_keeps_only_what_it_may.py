@@ -154,8 +154,8 @@ def test_losing_the_safeguarding_role_removes_the_restricted_parts_of_an_open_re
     peer.sync.sync_now()
     [removed] = peer.sync.applier.removed
     assert removed == (
-        "Ash Primary: 3 restricted record(s) and answer(s) of the Two-day peer review "
-        "(for safeguarding roles only)"
+        "Ash Primary: 3 restricted record(s), answer(s) and signed report(s) of the Two-day "
+        "peer review (for safeguarding roles only)"
     )
     texts = {n.text for n in peer.reviews.notes(world.review)}
     assert texts == {"Pupils spoke warmly of the DSL", "Assembly on online safety"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.demo.reports import ensure_demo_reports
@@ -33,9 +33,15 @@ def test_only_settled_reviews_signed_long_enough_ago_are_dropped(paths: AppPaths
         # One review's newest signature has not been sent yet: that review stays.
         waiting = signed[0]
         with store.writing() as session:
-            record_op(session, review_id=waiting, entity=Entity.SIGNED_REPORT,
-                      entity_id="unsent-signature", kind=OpKind.APPEND,
-                      payload={"id": "unsent-signature"}, device_time=now)  # fmt: skip
+            record_op(
+                session,
+                review_id=waiting,
+                entity=Entity.SIGNED_REPORT,
+                entity_id="unsent-signature",
+                kind=OpKind.APPEND,
+                payload={"id": "unsent-signature"},
+                device_time=now,
+            )
         with store.writing() as session:
             removed = local_expiry.remove_old_signed(session, 30, later, "someone")
         assert len(removed) == len(signed) - 1
@@ -46,3 +52,71 @@ def test_only_settled_reviews_signed_long_enough_ago_are_dropped(paths: AppPaths
             assert not set(signed[1:]) & left
             dropped = local_expiry.dropped_as_old(session)
         assert dropped.reviews == frozenset(signed[1:])
+
+
+def test_losing_the_safeguarding_role_removes_the_full_internal_report_not_the_schools(
+    paths: AppPaths,
+) -> None:
+    """The demo's signed two-day peer review holds a full internal report (with the single
+    central record sample) and a report for the school: a person without a safeguarding role
+    keeps only the school's."""
+    from reviewer_app.sync import protocol as wire
+
+    with open_demo_workspace(paths) as workspace:
+        assert ensure_demo_reports(workspace) > 0
+        store = workspace.store
+        with store.reading() as session:
+            peer_reviews = {
+                r.id: r.visit_id
+                for r in session.exec(select(ReviewRow)).all()
+                if r.framework_id == "two-day-peer-review"
+            }
+            audiences = set(
+                session.exec(
+                    select(SignedReportRow.audience).where(
+                        col(SignedReportRow.review_id).in_(list(peer_reviews))
+                    )
+                ).all()
+            )
+        assert audiences == {"school_facing", "full_internal"}
+        person = workspace.current_person
+        handshake = wire.HandshakeResponse(
+            protocol_version=wire.PROTOCOL_VERSION,
+            server_time=datetime.now(UTC),
+            device_id="laptop",
+            person=wire.PersonInfo(
+                id=person.id,
+                trust_id=person.trust_id,
+                name=person.name,
+                email=person.email,
+                roles=["lead_reviewer"],
+            ),
+            visits=[],
+            reviews=[
+                wire.ReviewSummary(
+                    review_id=r,
+                    visit_id=v,
+                    school_id="",
+                    framework_id="",
+                    last_seq=0,
+                    may_write=True,
+                    is_lead=True,
+                    locked=True,
+                )
+                for r, v in peer_reviews.items()
+            ],
+        )
+        with store.writing() as session:
+            removed = local_expiry.remove_restricted(session, handshake)
+        assert removed
+        assert all("(for safeguarding roles only)" in words for words in removed)
+        with store.reading() as session:
+            left = set(
+                session.exec(
+                    select(SignedReportRow.audience).where(
+                        col(SignedReportRow.review_id).in_(list(peer_reviews))
+                    )
+                ).all()
+            )
+            assert left == {"school_facing"}
+            assert set(session.exec(select(ReviewRow.id)).all()) >= set(peer_reviews)

@@ -507,6 +507,7 @@ class ReviewEditor(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         remember_size(self)
+        self.changes.save_waiting_files()  # a photo waiting for "the next note" gets its own
         self.saver.flush()
         self.reports.close_windows()
         if not self._closed:
