@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 from reviewer_app.domain.canonical import canonical_text, sha256_hex
 from reviewer_app.domain.errors import ValidationError
+from reviewer_app.domain.wording import mid_sentence
 
 # ---------------------------------------------------------------- audiences
 
@@ -290,7 +291,7 @@ def names_phrase(names: Sequence[str], joiner: str = "and") -> str:
 def who_signs(slots: Sequence[SignOffSlot]) -> str:
     """Who may sign now, as a sentence's subject: "Ann Lee (peer reviewer) signs", or "Ann Lee
     or Bo Chan (peer reviewers, in any order) sign" for signers sharing a turn."""
-    role = slots[0].role_label.lower()
+    role = mid_sentence(slots[0].role_label)
     if len(slots) == 1:
         return f"{slots[0].person_name} ({role}) signs"
     names = names_phrase([s.person_name for s in slots])

@@ -31,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.wording import mid_sentence
 from reviewer_app.reports.ca import certificate_roles, common_name, is_self_issued
 from reviewer_app.reports.document import (
     ReportDocument,
@@ -169,7 +170,7 @@ def _who(slots: Sequence[PlannedSignature], *, plain: bool = False) -> str:
     names = names_phrase([s.person_name for s in slots])
     if plain:
         return names
-    return f"{names} ({slots[0].role_label.lower()}{'s' if len(slots) > 1 else ''})"
+    return f"{names} ({mid_sentence(slots[0].role_label)}{'s' if len(slots) > 1 else ''})"
 
 
 def _whose(slots: Sequence[PlannedSignature]) -> str:

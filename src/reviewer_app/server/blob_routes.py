@@ -34,7 +34,8 @@ from reviewer_app.domain.wording import file_size
 from reviewer_app.server import models
 from reviewer_app.server.access import review_access
 from reviewer_app.server.blob_store import BlobError, BlobStore
-from reviewer_app.server.device_limits import device_usage
+from reviewer_app.server.database import write_session
+from reviewer_app.server.device_limits import device_usage, remove_unused_files
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.report_sharing import summary_only
@@ -47,6 +48,20 @@ log = logging.getLogger(__name__)
 Sha256Path = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")]
 _RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
 _STATUS_OF = {"too_large": 413, "invalid_request": 400, "offset_mismatch": 409, "bad_blob": 422}
+
+
+def _sweep(context: ServerContext) -> None:
+    """Remove abandoned uploads, and complete files no record has used for as long."""
+    store = context.blobs
+    for gone in store.expire_partials():
+        log.info(
+            "Abandoned upload of blob %s… by device %s removed (%d of %d bytes)",
+            gone.sha256[:12], gone.device_id, gone.received, gone.total,
+        )  # fmt: skip
+    with write_session(context.engine) as session:
+        unused = remove_unused_files(session, store, store.partial_lifetime)
+    for blob in unused:
+        log.info("Blob %s… (%d bytes) removed: no record used it", blob.sha256[:12], blob.size)
 
 
 def check_quota(context: ServerContext, caller: Caller, sha256: str, total: int) -> None:
@@ -188,11 +203,8 @@ def register(app: FastAPI) -> None:
             return Response(status_code=400)
         start, total = _parse_range(request.headers.get("content-range"), len(body))
         context: ServerContext = request.app.state.context
-        for gone in await run_in_threadpool(store.sweep_now_and_then):
-            log.info(
-                "Abandoned upload of blob %s… by device %s removed (%d of %d bytes)",
-                gone.sha256[:12], gone.device_id, gone.received, gone.total,
-            )  # fmt: skip
+        if store.sweep_due():
+            await run_in_threadpool(_sweep, context)
         already = await run_in_threadpool(store.has, sha256)
         try:
             if start == 0:

@@ -159,12 +159,12 @@ class BlobStore:
         self._last_sweep = time.monotonic()
         return removed
 
-    def sweep_now_and_then(self) -> list[PartialUpload]:
-        """:meth:`expire_partials`, at most every few minutes (called as uploads arrive)."""
+    def sweep_due(self) -> bool:
+        """Whether a few minutes passed since the last sweep (then the next one starts now)."""
         if time.monotonic() - self._last_sweep < _SWEEP_EVERY:
-            return []
+            return False
         self._last_sweep = time.monotonic()
-        return self.expire_partials()
+        return True
 
     def put_chunk(
         self, sha256: str, start: int, total: int, data: bytes, device_id: str

@@ -16,6 +16,7 @@ The operator sets them with ``reviewer-app-server serve`` options; the handshake
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
@@ -72,6 +73,26 @@ def unused_file_bytes(session: Session, device_id: str) -> int:
         )
     ).one()
     return int(total)
+
+
+def remove_unused_files(
+    session: Session, blobs: BlobStore, older_than: timedelta
+) -> list[models.Blob]:
+    """Remove complete files no record refers to, stored longer ago than ``older_than``: the
+    files of changes the server refused, or of laptops that never sent their changes. A laptop
+    whose change still needs one uploads it again (the server answers the change ``retry``).
+    The caller commits; the files leave the disk first (a file without its row is harmless)."""
+    used = select(models.Record.blob_sha256).where(col(models.Record.blob_sha256).is_not(None))
+    cutoff = datetime.now(UTC) - older_than
+    unused = session.exec(
+        select(models.Blob).where(
+            col(models.Blob.sha256).not_in(used), col(models.Blob.stored_at) < cutoff
+        )
+    ).all()
+    for blob in unused:
+        blobs.path(blob.sha256).unlink(missing_ok=True)
+        session.delete(blob)
+    return list(unused)
 
 
 def device_usage(session: Session, blobs: BlobStore, device_id: str) -> int:

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.server.blob_store import BlobStore, PartialUpload
-from reviewer_app.server.device_limits import DeviceLimits
+from reviewer_app.server.database import write_session
+from reviewer_app.server.device_limits import DeviceLimits, remove_unused_files
 
 #: serve option -> (DeviceLimits field, unit multiplier, smallest value, help).
 _SERVE_OPTIONS = {
@@ -69,7 +70,10 @@ def limits_from(args: argparse.Namespace) -> DeviceLimits:
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``uploads``, ``clean-uploads`` and ``device-idle-days`` under ``admin``."""
     actions.add_parser("uploads", help="uploads in progress, by laptop")
-    a = actions.add_parser("clean-uploads", help="remove uploads nobody added to for a while")
+    a = actions.add_parser(
+        "clean-uploads",
+        help="remove uploads nobody added to for a while, and files no record uses",
+    )
     a.add_argument(
         "--hours", type=int, default=DeviceLimits().partial_upload_hours,
         help="untouched for this many hours (default 24; 0 removes every unfinished upload)",
@@ -94,7 +98,13 @@ def run(args: argparse.Namespace, engine: Engine, blob_dir: Path) -> list[str]:
             raise ReviewerError("--hours cannot be negative.", hint="Give 0 or more hours.")
         removed = store.expire_partials(timedelta(hours=args.hours))
         lines = [_upload_line(u) for u in removed]
-        return [*lines, f"Removed {len(removed)} unfinished upload(s)."]
+        with write_session(engine) as session:
+            unused = remove_unused_files(session, store, timedelta(hours=args.hours))
+            lines += [
+                f"{b.device_id or '-'}\t{b.sha256[:12]}…\t{b.size} bytes, unused" for b in unused
+            ]
+        done = f"Removed {len(removed)} unfinished upload(s) and {len(unused)} file(s)"
+        return [*lines, f"{done} no record uses."]
     return [_set_idle_days(args, engine)]
 
 
@@ -108,7 +118,6 @@ def _upload_line(upload: PartialUpload) -> str:
 
 def _set_idle_days(args: argparse.Namespace, engine: Engine) -> str:
     from reviewer_app.server import audit
-    from reviewer_app.server.database import write_session
     from reviewer_app.server.library_cli import the_trust
     from reviewer_app.server.trust_settings import set_idle_days
 

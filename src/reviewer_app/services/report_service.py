@@ -338,6 +338,7 @@ class ReportService:
         """
         with self.workspace.store.writing() as session:
             SignedReportRepository(session).add(version)
+            signed_report_sync.forget_after_signing(session, version)
             if lock:
                 signed_report_sync.lock(session, source.review.id)
             if not signed_report_sync.is_enrolled(session):
@@ -397,6 +398,8 @@ def signed_so_far(
     chain = [ancestors[count] for count in sorted(ancestors)]
     filled: dict[str, SignedReportVersion] = {}
     for version in chain:
+        if version.signer_count <= len(filled):
+            continue  # the same signatures with the trust's timestamp added
         available = next_to_sign(slots, filled)
         slot = next(
             (s for s in available if same_person(s.person_name, version.signer_name)),

@@ -14,8 +14,10 @@ from datetime import datetime
 
 from reviewer_app.domain.errors import PermissionDeniedError
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.wording import mid_sentence
 from reviewer_app.reports.document import names_phrase, next_to_sign, who_signs
 from reviewer_app.reports.signing import same_person
+from reviewer_app.services import signed_report_sync
 from reviewer_app.services.report_service import ReportService, signed_so_far
 from reviewer_app.services.signing_identity import SigningIdentity
 from reviewer_app.storage.signed_report_repository import SignedReportVersion
@@ -91,6 +93,8 @@ class SignOffStatus:
     key_needs_passphrase: bool
     #: This laptop is enrolled: the person signs with the key certified by the trust there.
     enrolled: bool = False
+    #: Why signed versions of this review were not kept, received or sent (sentences).
+    sync_refusals: tuple[str, ...] = ()
 
     @property
     def my_turn(self) -> bool:
@@ -117,7 +121,7 @@ class SignOffStatus:
         shared = [slot for slot in self.slots if slot.any_order]
         if not shared:
             return ""
-        role = shared[0].role_label.lower()
+        role = mid_sentence(shared[0].role_label)
         return (
             f"The {role}s ({names_phrase([s.person_name for s in shared])}) sign in any order "
             "among themselves, all before the next signer."
@@ -184,6 +188,8 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
             refusal = f"{who_signs(turn)} the {label} next, not you ({person.name})."
     identity = SigningIdentity(service.paths, person, service.workspace.store)
     enrolled = identity.enrolled()
+    with service.workspace.store.reading() as session:
+        sync_refusals = tuple(signed_report_sync.refusals(session, review.id))
     return SignOffStatus(
         visit_id=visit_id,
         audience=audience,
@@ -196,4 +202,5 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
         refusal=refusal,
         key_needs_passphrase=not enrolled and identity.key_file.is_file(),
         enrolled=enrolled,
+        sync_refusals=sync_refusals,
     )

@@ -156,7 +156,11 @@ class ReviewRecords(ActionTracking):
                     amendment_reason=reason.strip(),
                 )
                 repo.add_review(review, repo.framework_snapshot(signed.id))
-                repo.set_state(signed.id, ReviewState.SUPERSEDED, now())
+                # Not sent: the signed review is locked on the server, and every laptop
+                # supersedes it when the amendment's own record arrives (sync_apply).
+                ReviewRepository(session, record_ops=False).set_state(
+                    signed.id, ReviewState.SUPERSEDED, now()
+                )
                 return review
 
         review = self._lane.call(write)

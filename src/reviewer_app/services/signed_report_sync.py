@@ -7,7 +7,10 @@
   checked here (every signature intact and certified by the trust this laptop knows, the
   record saying what the PDF says) before it is kept, and the review and visit are locked when
   it carries the last planned signature. A version that fails is not kept; why is logged and
-  kept for the sign-off page (:func:`refusals`).
+  kept, with the record, for the Sign report dialog (:func:`refusals`), and
+  :func:`retry_refused` checks it again at every sync once the trust root and revocation list
+  are refreshed (the pull cursor has moved past it, so it would never come again), keeping it
+  when it passes then.
 * :func:`awaiting_trusted_time` and :func:`keep_time_stamped`: a signature made offline (no
   timestamp token from the trust) is time-stamped at the next sync, before it is pushed: the
   laptop asks the trust's time-stamping service for a document timestamp over the file as it
@@ -16,7 +19,8 @@
   last signature is left to the server, whose long-term version carries a document timestamp.
 * :func:`withdraw_refused`: a version the server refused (another signer's signature arrived
   first, or it fails the trust's checks) is removed from this laptop with the lock it brought,
-  so the signer signs the newer version; the refusal stays in Needs attention with its reason.
+  so the signer signs the newer version; the refusal stays in Needs attention with its reason,
+  and the Sign report dialog says it until the person signs again.
 """
 
 from __future__ import annotations
@@ -47,7 +51,8 @@ from reviewer_app.storage.visit_repository import VisitRepository
 
 log = logging.getLogger(__name__)
 
-#: ``sync.refused_signed_report.<review id>.<version id>``: why a pulled version was not kept.
+#: ``sync.refused_signed_report.<review id>.<version id>``: why a version was not kept, as
+#: JSON: ``sentence``, ``pulled`` (received, else refused by the server) and the ``record``.
 REFUSED_PREFIX = "sync.refused_signed_report."
 
 
@@ -134,13 +139,14 @@ def trust_of(session: Session) -> tuple[list[Any], list[Any]]:
     return roots, crls
 
 
-def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict[str, Any]) -> None:
-    """Check and keep a version pulled from the server (its PDF is already in the store)."""
+def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict[str, Any]) -> bool:
+    """Check and keep a version pulled from the server (its PDF is already in the store).
+    ``False`` when it is not kept (why is kept for the Sign report dialog)."""
     from reviewer_app.reports.sign_off_check import ReportRefusedError, check_partial_report
 
     repo = SignedReportRepository(session)
     if repo.get(version_id) is not None:
-        return  # signed here, or pulled before
+        return True  # signed here, or pulled before
     pdf = get_blob(session, str(payload.get("sha256", "")))
     try:
         if pdf is None:
@@ -155,8 +161,8 @@ def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict
     except ReportRefusedError as exc:
         sentence = f"A signed report received from the trust server was not kept: {exc.message}."
         log.warning("Pulled signed report %s refused: %s", version_id, exc.message)
-        set_setting(session, f"{REFUSED_PREFIX}{review_id}.{version_id}", sentence)
-        return
+        _note(session, review_id, version_id, sentence, payload, pulled=True)
+        return False
     version = SignedReportVersion(
         id=version_id,
         review_id=review_id,
@@ -170,8 +176,83 @@ def keep_pulled(session: Session, review_id: str, version_id: str, payload: dict
         pdf=pdf,
     )
     repo.add(version)
+    _forget_refusals(session, review_id, version, pulled_only=True)
     if version.complete:
         lock(session, review_id)
+    return True
+
+
+def _note(
+    session: Session,
+    review_id: str,
+    version_id: str,
+    sentence: str,
+    record: dict[str, Any],
+    *,
+    pulled: bool,
+) -> None:
+    value = json.dumps({"sentence": sentence, "pulled": pulled, "record": record})
+    set_setting(session, f"{REFUSED_PREFIX}{review_id}.{version_id}", value)
+
+
+def _notes(
+    session: Session, review_id: str | None = None
+) -> list[tuple[LocalSettingRow, dict[str, Any]]]:
+    """The refusal notes (of one review, else all), oldest key first, each parsed."""
+    prefix = REFUSED_PREFIX if review_id is None else f"{REFUSED_PREFIX}{review_id}."
+    rows = session.exec(
+        select(LocalSettingRow).where(col(LocalSettingRow.key).startswith(prefix))
+    ).all()
+    found = []
+    for row in sorted(rows, key=lambda r: r.key):
+        try:
+            note = json.loads(row.value)
+        except ValueError:
+            note = None
+        if not isinstance(note, dict):  # a note kept before it carried its record
+            note = {"sentence": row.value, "pulled": True, "record": {}}
+        found.append((row, note))
+    return found
+
+
+def _forget_refusals(
+    session: Session, review_id: str, kept: SignedReportVersion, *, pulled_only: bool
+) -> None:
+    """A version kept makes earlier refusals of the same report moot: a received one carries
+    the signatures a refused one did; a signature made here again answers the server's refusal
+    of an earlier one (``pulled_only``: only the former). Refusals of other reports stay."""
+    for row, note in _notes(session, review_id):
+        if pulled_only and not note.get("pulled"):
+            continue
+        record = note.get("record") or {}
+        same_report = record.get("report_id") in (None, kept.report_id)
+        count = record.get("signer_count")
+        if same_report and (not isinstance(count, int) or count <= kept.signer_count):
+            session.delete(row)
+    session.flush()
+
+
+def retry_refused(session: Session) -> int:
+    """Check the received versions that were not kept again (the trust root and revocation
+    list may have been refreshed since); returns how many are still not kept."""
+    left = 0
+    for row, note in _notes(session):
+        if not note.get("pulled") or not note.get("record"):
+            continue
+        _prefix, _dot, ids = row.key.partition(REFUSED_PREFIX)
+        review_id, _dot, version_id = ids.rpartition(".")
+        if ReviewRepository(session, record_ops=False).get_review(review_id) is None:
+            session.delete(row)  # the review is no longer on this laptop
+            continue
+        if keep_pulled(session, review_id, version_id, note["record"]):
+            still = session.get(LocalSettingRow, row.key)  # keeping it forgets the note
+            if still is not None:
+                session.delete(still)
+            log.info("Signed report %s kept on a second check", version_id)
+        else:
+            left += 1
+    session.flush()
+    return left
 
 
 def _time(value: object) -> datetime:
@@ -195,13 +276,21 @@ def lock(session: Session, review_id: str) -> None:
         visits.save_visit(replace(visit, status=VisitStatus.SIGNED))
 
 
-def withdraw_refused(session: Session, version_id: str) -> None:
-    """Forget a version signed here that the server refused, and the lock it brought."""
+def withdraw_refused(session: Session, version_id: str, reason: str = "") -> None:
+    """Forget a version signed here that the server refused, and the lock it brought; the
+    server's ``reason`` is kept for the Sign report dialog."""
     repo = SignedReportRepository(session)
     version = repo.get(version_id)
     if version is None:
         return
     repo.delete(version_id)
+    if reason:
+        sentence = (
+            f"Your signature of {version.signed_at:%-d %B %Y at %H:%M} was not kept by the trust "
+            f"server: {reason.rstrip('.')}."
+        )
+        record = {"report_id": version.report_id, "signer_count": version.signer_count}
+        _note(session, version.review_id, version_id, sentence, record, pulled=False)
     log.info("Signed report version %s withdrawn after the server refused it", version_id)
     if not version.complete:
         return
@@ -215,10 +304,10 @@ def withdraw_refused(session: Session, version_id: str) -> None:
 
 
 def refusals(session: Session, review_id: str) -> list[str]:
-    """Why pulled versions of the review were not kept (sentences), oldest first."""
-    rows = session.exec(
-        select(LocalSettingRow).where(
-            col(LocalSettingRow.key).startswith(f"{REFUSED_PREFIX}{review_id}.")
-        )
-    ).all()
-    return [row.value for row in sorted(rows, key=lambda r: r.key)]
+    """Why versions of the review were not kept, received or sent (sentences), oldest first."""
+    return [str(note.get("sentence", "")) for _row, note in _notes(session, review_id)]
+
+
+def forget_after_signing(session: Session, version: SignedReportVersion) -> None:
+    """The person signed again here: earlier refusals of that report no longer apply."""
+    _forget_refusals(session, version.review_id, version, pulled_only=False)

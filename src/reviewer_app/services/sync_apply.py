@@ -188,12 +188,27 @@ class ChangeApplier:
                 snapshot,
             )
         elif not row.framework_snapshot:
-            # Known from the handshake only: now the framework text and its version arrive.
+            # Known from the handshake only: now the framework text and its version arrive,
+            # and, for an amendment, what it amends and why.
             row.framework_snapshot = snapshot
             row.framework_version = str(started.get("framework_version", ""))
             row.framework_hash = str(started.get("framework_hash", ""))
+            if started.get("amends") and not row.amends:
+                row.amends = str(started["amends"])
+                row.amendment_reason = str(started.get("amendment_reason", ""))
+            if created and not row.created_at:
+                row.created_at = str(created)
             self.session.add(row)
             self.session.flush()
+        self._supersede(started.get("amends"))
+
+    def _supersede(self, amended: object) -> None:
+        """An amendment replaces the signed review it amends, here as on the lead's laptop."""
+        if not isinstance(amended, str) or not amended:
+            return
+        earlier = self.reviews.get_review(amended)
+        if earlier is not None and earlier.state is ReviewState.SIGNED:
+            self.reviews.set_state(amended, ReviewState.SUPERSEDED, datetime.now().astimezone())
 
     def _retract(self, change: wire.Change) -> None:
         when = change.device_time

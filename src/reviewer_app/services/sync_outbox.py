@@ -246,6 +246,6 @@ def apply_result(session: Any, result: wire.OpResult) -> None:
         store_outbox.mark_rejected(session, op_id, f"{result.reason}: {result.message}")
         row = session.get(OutboxRow, op_id)
         if row is not None and row.entity == Entity.SIGNED_REPORT.value:
-            signed_report_sync.withdraw_refused(session, row.entity_id)
+            signed_report_sync.withdraw_refused(session, row.entity_id, result.message)
     else:
         store_outbox.mark_attempt_failed(session, [op_id], result.message)

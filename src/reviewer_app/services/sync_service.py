@@ -110,6 +110,11 @@ def summarise(result: SyncResult) -> str:
             f"{result.set_aside} received record{'s' if result.set_aside != 1 else ''} could not "
             "be stored and were set aside (see Set aside in the sync panel)"
         )
+    if result.signed_reports_not_kept:
+        parts.append(
+            f"{result.signed_reports_not_kept} signed report(s) received could not be kept "
+            "(the Sign report dialog says why)"
+        )
     if result.frameworks_received:
         parts.append(f"the trust's framework library updated ({result.frameworks_received} in use)")
     if result.frameworks_refused:
@@ -250,6 +255,10 @@ class SyncService:
             return False
 
     def _remember(self, result: SyncResult) -> None:
+        # The trust root and revocation list first: received signed reports are checked again
+        # with them before the summary is written.
+        self._lane.call(self._keep_trust, result)
+        result.signed_reports_not_kept = self._lane.call(self._check_refused_reports)
         when = (result.server_time or datetime.now().astimezone()).isoformat()
 
         def write() -> None:
@@ -265,7 +274,12 @@ class SyncService:
                     )
 
         self._lane.call(write)
-        self._lane.call(self._keep_trust, result)
+
+    def _check_refused_reports(self) -> int:
+        from reviewer_app.services import signed_report_sync
+
+        with self._store.writing() as session:
+            return signed_report_sync.retry_refused(session)
 
     def status(self) -> SyncStatus:
         """Enrolment, last successful sync, queue sizes and open conflicts."""

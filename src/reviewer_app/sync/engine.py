@@ -194,6 +194,9 @@ class SyncResult:
     frameworks_refused: list[str] = field(default_factory=list)
     #: Pulled records this laptop could not apply and set aside (the rest applied).
     set_aside: int = 0
+    #: Signed reports received that failed this laptop's check, even after the trust root and
+    #: revocation list were refreshed (the Sign report dialog says why).
+    signed_reports_not_kept: int = 0
     #: Files that could not be uploaded this time: (SHA-256, the reason); they wait.
     files_waiting: list[tuple[str, str]] = field(default_factory=list)
     #: Signatures made offline that received the trust's document timestamp in this session.

@@ -70,21 +70,23 @@ def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -
     assert len(note.attachment_ids) == 4
     assert not editor.evidence.pending_label.isVisible()
 
-    # Thumbnails for photos (read off the GUI thread), none for the PDF.
+    # Thumbnails for photos (read off the GUI thread), a plain file picture for the PDF.
     model = editor.attachments_model
     rows = {model.index(r, 0).data(): model.index(r, 0) for r in range(model.rowCount())}
+    ids = {a.filename: a.id for a in stored}
     for name in ("working-wall.png", "whiteboard.png"):
         rows[name].data(Qt.ItemDataRole.DecorationRole)
     qtbot.waitUntil(
         lambda: (
-            rows["working-wall.png"].data(Qt.ItemDataRole.DecorationRole) is not None
-            and rows["whiteboard.png"].data(Qt.ItemDataRole.DecorationRole) is not None
+            model.thumbnail(ids["working-wall.png"]) is not None
+            and model.thumbnail(ids["whiteboard.png"]) is not None
         ),
         timeout=10_000,
     )
     icon = rows["working-wall.png"].data(Qt.ItemDataRole.DecorationRole)
     assert icon.pixmap(72, 72).toImage().pixelColor(36, 36).name() == "#1f5fad"
-    assert rows["lesson-plan.pdf"].data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.thumbnail(ids["lesson-plan.pdf"]) is None
+    assert rows["lesson-plan.pdf"].data(Qt.ItemDataRole.DecorationRole) is not None
 
     # The viewer, from the keyboard: Enter on a thumbnail.
     view = editor.evidence.attachments_view

@@ -1,9 +1,11 @@
 """The Sign report dialog on each signer's own laptop, with the signatures travelling by sync.
 
-Three laptops enrolled with a server that has a trust CA. Pat signs in the dialog; after a sync
-Sam's dialog says it is Sam's turn; Lee's dialog, after Sam's signature arrives, signs last and
-locks. With ``REVIEWER_DOC_SCREENSHOTS=1`` the dialogs are saved as the screenshots of
-``docs/two-day-review.md`` (looked at before being committed).
+Three laptops enrolled with a server that has a trust CA. The two peers sign in any order
+(``two-day-peer-review`` from version 3): Pat signs in the dialog; Sam's dialog says it is Sam's
+turn before and after Pat's signature arrives, Lee's does not until both peers have signed; Lee's
+dialog, after Sam's signature arrives, signs last and locks. With ``REVIEWER_DOC_SCREENSHOTS=1``
+the dialogs are saved as the screenshots of ``docs/two-day-review.md`` (looked at before being
+committed).
 """
 
 from __future__ import annotations
@@ -88,10 +90,20 @@ def test_each_laptops_sign_dialog_follows_the_signatures_synced(
         dialog.close()
         pat.sync.sync_now()
 
+        # The peers sign in any order: Sam may sign before Pat's signature reaches this laptop,
+        # and the dialog says the peers share the step.
         dialog = _dialog(qtbot, sam, world.visit)
-        assert dialog.turn.text() != "It is your turn to sign, as peer reviewer."
+        assert dialog.turn.text() == "It is your turn to sign, as peer reviewer."
+        assert "sign in any order among themselves" in dialog.order_note.text()
+        assert dialog.summary.text() == (
+            "Nobody has signed the report for the school yet; 3 signatures are needed."
+        )
         dialog.close()
         sam.sync.sync_now()  # Pat's signature arrives
+        lee.sync.sync_now()
+        dialog = _dialog(qtbot, lee, world.visit)
+        assert not dialog.turn.text().startswith("It is your turn")  # the lead signs after both
+        dialog.close()
         dialog = _dialog(qtbot, sam, world.visit)
         assert dialog.turn.text() == "It is your turn to sign, as peer reviewer."
         assert dialog.summary.text() == "The report for the school is signed by 1 of 3."
@@ -115,7 +127,16 @@ def test_each_laptops_sign_dialog_follows_the_signatures_synced(
         assert dialog.summary.text() == (
             "The report for the school is signed by everyone who must sign it."
         )
-        assert dialog.versions_list.count() == 3
+        # Newest first: the trust's long-term version of the fully signed report (added by the
+        # server after the last signature), then the three signatures.
+        versions = [dialog.versions_list.item(row).text() for row in range(4)]
+        assert dialog.versions_list.count() == 4
+        assert [text.split(":")[0] for text in versions] == [
+            "fully signed",
+            "fully signed",
+            "2 of 3 signatures",
+            "1 of 3 signatures",
+        ]
         _shot(qtbot, dialog, "two-day-review-pat-complete.png")
         dialog.close()
     finally:

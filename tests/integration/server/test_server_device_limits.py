@@ -20,7 +20,7 @@ import httpx
 from sqlmodel import Session
 
 from reviewer_app.server import models
-from reviewer_app.server.device_limits import DeviceLimits
+from reviewer_app.server.device_limits import DeviceLimits, unused_file_bytes
 from reviewer_app.server.enrolment import utc_now
 
 if TYPE_CHECKING:
@@ -124,10 +124,34 @@ def test_abandoned_uploads_are_listed_and_cleaned_from_the_command_line(
     cleaned = _admin(server, "clean-uploads")
     assert stale[:12] in cleaned
     assert fresh[:12] not in cleaned
-    assert "Removed 1 unfinished upload(s)." in cleaned
+    assert "Removed 1 unfinished upload(s) and 0 file(s) no record uses." in cleaned
     assert _offset(laptop, stale) == 0  # starts again from nothing
     assert _offset(laptop, fresh) == 5_000
     assert _chunk(laptop, stale, stale_data, 0, 19_999).status_code == 201
+
+
+def test_files_no_record_uses_are_cleaned_and_free_the_laptops_quota(
+    server: Harness, world: World
+) -> None:
+    laptop = server.enrol(world.lead)
+    used, used_sha = _blob(10_000)
+    unused, unused_sha = _blob(20_000)
+    for data, sha in ((used, used_sha), (unused, unused_sha)):
+        assert laptop.http.put(f"/blobs/{sha}", content=data).status_code == 201
+    attach = laptop.op(world.walk_review, "append", "attachment", "att-u", {"sha256": used_sha})
+    assert laptop.push(world.walk_review, [attach]).status_code == 200
+    with Session(server.engine) as session:
+        assert unused_file_bytes(session, laptop.id) == 20_000
+
+    kept = _admin(server, "clean-uploads")  # both are younger than a day
+    assert "and 0 file(s) no record uses." in kept
+    cleaned = _admin(server, "clean-uploads", "--hours", "0")
+    assert f"{laptop.id}\t{unused_sha[:12]}…\t20000 bytes, unused" in cleaned
+    assert used_sha[:12] not in cleaned
+    with Session(server.engine) as session:
+        assert unused_file_bytes(session, laptop.id) == 0
+    assert laptop.http.head(f"/blobs/{unused_sha}").status_code == 404
+    assert laptop.http.get(f"/blobs/{used_sha}").content == used
 
 
 def test_a_laptop_past_its_quota_waits_until_a_record_uses_its_files(

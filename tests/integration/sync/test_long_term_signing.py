@@ -31,6 +31,7 @@ from sync_world import (
 from reviewer_app.reports.ca import CaFolder, build_crl
 from reviewer_app.reports.verification import verify_report
 from reviewer_app.server import models
+from reviewer_app.server.report_signers import signers_of
 from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.sync_service import summarise
 
@@ -136,6 +137,16 @@ def test_offline_signature_is_time_stamped_at_sync_and_the_last_brings_the_long_
         assert verdict.passed, verdict.sentences()
         assert len(verdict.document_timestamps) == 2
         assert all(s.existed_by is not None for s in verdict.signatures)
+
+    # The console's list of signed reports names the signers and the trust's two timestamps.
+    listed = signers_of("long-term", long_term)
+    assert [(s.name, s.timestamp) for s in listed] == [
+        ("Pat Peer", False),
+        ("Oak Learning Trust Time-Stamping Authority", True),
+        ("Sam Second", False),
+        ("Lee Lead", False),
+        ("Oak Learning Trust Time-Stamping Authority", True),
+    ]
 
     # poppler checks each signature's digest independently. Its 22.12 cannot check RFC 3161
     # document timestamps ("Unable to validate this type of signature"), so for the two

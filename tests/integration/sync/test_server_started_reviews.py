@@ -128,8 +128,10 @@ def test_a_framework_not_installed_is_named_and_nothing_is_written(
     with pytest.raises(NotFoundError) as missing:
         open_review(lead.workspace, trust.missing_visit)
 
+    # The framework's key made words (the laptop has no title for a framework it lacks).
+    assert NOT_INSTALLED == "ofsted-deep-dive"
     assert missing.value.message == (
-        f"This review uses the framework '{NOT_INSTALLED}', which is not installed on this "
+        "This review uses the framework 'Ofsted deep dive', which is not installed on this "
         "laptop, so it cannot be opened here."
     )
     assert "Ask your trust admin for that framework file" in missing.value.hint

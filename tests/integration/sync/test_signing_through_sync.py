@@ -167,6 +167,10 @@ def test_a_signature_on_an_older_version_is_refused_and_withdrawn(
         (refused,) = pat_two.sync.needs_attention()
         assert "signed this report first" in (refused.last_error or "")
         assert "sync to receive the newer version" in (refused.last_error or "")
+        # The Sign report dialog says it too (its status), until Pat signs again there.
+        (why,) = sign_off_status(_service(pat_two), world.visit, AUDIENCE).sync_refusals
+        assert why.startswith("Your signature of ")
+        assert "was not kept by the trust server: Pat Peer signed this report first" in why
         assert len(_server_versions(ca_server, world.review)) == 1
         # Nothing wrong is kept: the racing version is gone, the winner's arrived.
         pat_two.sync.sync_now()
@@ -198,11 +202,12 @@ def test_one_signing_act_signs_every_audience_and_each_travels(
         assert sign_off_status(_service(sam), world.visit, audience).my_turn
 
 
-def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
+def test_a_pulled_version_failing_the_laptops_check_is_not_kept_then_kept_once_the_trust_is_fresh(
     ca_server: LiveServer,
     team: tuple[World, Laptop, Laptop, Laptop],
     tmp_path: Path,
     expected_log: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import logging
 
@@ -221,11 +226,67 @@ def test_a_pulled_version_failing_the_laptops_check_is_not_kept_and_says_why(
     _service(pat).sign(world.visit, AUDIENCE)
     pat.sync.sync_now()
     expected_log(logging.WARNING, "refused: Pat Peer signed as peer reviewer")
+    # The pull checks Pat's version against the root Sam's laptop held: not kept, and why is
+    # kept for the Sign report dialog.
+    refused: list[list[str]] = []
+    keep_pulled = signed_report_sync.keep_pulled
+
+    def pulled(session: Any, review_id: str, version_id: str, payload: Any) -> bool:
+        kept = keep_pulled(session, review_id, version_id, payload)
+        refused.append(signed_report_sync.refusals(session, review_id))
+        return kept
+
+    monkeypatch.setattr(signed_report_sync, "keep_pulled", pulled)
     sam.sync.sync_now()
-    # The pull checked Pat's version against the root Sam's laptop held: not kept.
-    assert _service(sam).signed_versions(world.visit, AUDIENCE) == []
-    with sam.workspace.store.reading() as session:
-        why = signed_report_sync.refusals(session, world.review)
-    assert why, "the refusal is kept for the sign-off page"
-    assert "was not kept" in why[0]
-    assert "was not issued by the trust you checked against" in why[0]
+    assert refused
+    assert "was not issued by the trust you checked against" in refused[0][0]
+    assert "A signed report received from the trust server was not kept" in refused[0][0]
+    # The same sync then kept the trust's root the server published and checked the version
+    # again (its pull will not bring it twice): kept now, the note gone, and Sam's turn.
+    (kept,) = _service(sam).signed_versions(world.visit, AUDIENCE)
+    assert kept.signer_name == "Pat Peer"
+    status = sign_off_status(_service(sam), world.visit, AUDIENCE)
+    assert status.sync_refusals == ()
+    assert status.signed_count == 1
+    assert status.my_turn, status.refusal
+
+
+def test_an_amendment_after_signing_goes_through_the_same_path(
+    ca_server: LiveServer, team: tuple[World, Laptop, Laptop, Laptop]
+) -> None:
+    world, lee, pat, sam = team
+
+    def everyone_signs(review_id: str) -> None:
+        for device in (sam, pat, lee):  # the peers in any order, then the lead
+            device.sync.sync_now()
+            assert _service(device).sign(world.visit, AUDIENCE).queued
+            device.sync.sync_now()
+        assert _locked(ca_server, review_id)
+
+    everyone_signs(world.review)
+    lee.sync.sync_now()
+    assert lee.workspace.reviews.get_review(world.review).state is ReviewState.SIGNED
+    # A correction after signing: the lead amends, the team signs the new version again.
+    amendment = lee.workspace.reviews.start_amendment(world.review, "The SEND figure was wrong.")
+    lee.workspace.reviews.set_field(amendment.id, "inclusion-strengths", "Corrected figure.")
+    lee.workspace.reviews.set_state(amendment.id, ReviewState.READY_FOR_SIGN_OFF)
+    lee.sync.sync_now()
+    for device in (pat, sam):
+        device.sync.sync_now()
+        current = device.workspace.reviews.review_for_visit(world.visit)
+        assert current is not None
+        assert current.id == amendment.id
+        assert current.amendment_reason == "The SEND figure was wrong."
+    everyone_signs(amendment.id)
+    # Both signed reports stay on the server; every laptop holds the amendment fully signed.
+    assert {r.review_id for r in _server_versions(ca_server, world.review)} == {world.review}
+    amended = _server_versions(ca_server, amendment.id)
+    assert max(r.payload["signer_count"] for r in amended) == 3
+    for device in (pat, sam, lee):
+        device.sync.sync_now()
+        latest = _service(device).latest_signed(world.visit, AUDIENCE)
+        assert latest is not None
+        assert latest.review_id == amendment.id
+        assert latest.complete
+        assert device.workspace.reviews.get_review(amendment.id).state is ReviewState.SIGNED
+        assert not device.sync.needs_attention()

@@ -11,7 +11,7 @@ linked to the criterion the reviewer is on, which the bar shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -95,7 +96,7 @@ class QuickCaptureBar(QLineEdit):
         _start, _end, token = self._token_at_cursor()
         options = completions(token, self.vocabulary) if token[:1] in ("#", "@") else []
         if options:
-            self.hint_changed.emit("Tab: " + "  ".join(options[:6]))
+            self.hint_changed.emit("Tab: " + "  ·  ".join(self.shown(o) for o in options[:6]))
         else:
             self.hint_changed.emit("")
 
@@ -122,9 +123,22 @@ class QuickCaptureBar(QLineEdit):
         self._cycle = (start, start + len(choice), options, index)
         self.hint_changed.emit(
             "Tab: "
-            + "  ".join(("[" + o + "]") if i == index else o for i, o in enumerate(options[:6]))
+            + "  ·  ".join(
+                f"[{self.shown(o)}]" if i == index else self.shown(o)
+                for i, o in enumerate(options[:6])
+            )
         )
         return True
+
+    def shown(self, option: str) -> str:
+        """A completion as the person reads it: a criterion by its title, a tag as typed."""
+        if option.startswith("@"):
+            title = next(
+                (c.title for c in self.vocabulary.criteria if c.criterion_id == option[1:]), None
+            )
+            if title is not None:
+                return title
+        return option
 
     def event(self, event) -> bool:
         if (
@@ -408,8 +422,17 @@ class AttachmentsModel(QAbstractListModel):
                 if not self._waiting:
                     QTimer.singleShot(0, self, self._load_waiting)
                 self._waiting.append(item)
-            return icon
+            # Every item has a picture, or the uniform item size taken from a file without one
+            # squeezes every thumbnail into a line of text.
+            return icon if icon is not None else self._file_icon()
         return None
+
+    def thumbnail(self, attachment_id: str) -> QIcon | None:
+        """The photo's own thumbnail, once read (None for a file, or a photo still loading)."""
+        return self._icons.get(attachment_id)
+
+    def _file_icon(self) -> QIcon:
+        return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
 
 class AttachmentViewer(QDialog):
@@ -460,11 +483,14 @@ class EvidencePanel(QWidget):
         attach_requested(): the person asked to attach files (file dialog).
         attachment_opened(object): open the viewer on an ``Attachment``.
         note_retract_requested(object): withdraw the chosen ``EvidenceNote``.
+        note_edit_requested(object): change the chosen ``EvidenceNote`` (F2 or Enter on it, or
+            a double-click).
     """
 
     attach_requested = Signal()
     attachment_opened = Signal(object)
     note_retract_requested = Signal(object)
+    note_edit_requested = Signal(object)
 
     def __init__(
         self,
@@ -522,8 +548,9 @@ class EvidencePanel(QWidget):
         self.notes_view.setObjectName("notesList")
         self.notes_view.setAccessibleName("Evidence notes, newest first")
         self.notes_view.setAccessibleDescription(
-            "Each note with its time, author, tags and the criteria it supports. Delete "
-            "withdraws the chosen note of yours; Ctrl+Z brings it back."
+            "Each note with its time, author, tags and the criteria it supports. F2 or Enter "
+            "changes the chosen note of yours and the criteria it supports; Delete withdraws "
+            "it; Ctrl+Z brings it back."
         )
         self.notes_view.setModel(self.filter)
         self.notes_view.setItemDelegate(NoteDelegate(notes_model, self.notes_view))
@@ -531,6 +558,9 @@ class EvidencePanel(QWidget):
         self.notes_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.notes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.notes_view.installEventFilter(self)
+        self.notes_view.activated.connect(
+            lambda index: self.note_edit_requested.emit(index.data(NoteRole))
+        )
         layout.addWidget(self.notes_view, 1)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -567,10 +597,15 @@ class EvidencePanel(QWidget):
         self.attachments_view.setViewMode(QListView.ViewMode.IconMode)
         self.attachments_view.setFlow(QListView.Flow.LeftToRight)
         self.attachments_view.setWrapping(False)
-        self.attachments_view.setIconSize(QSize(72, 72))
-        self.attachments_view.setGridSize(QSize(96, 104))
+        # Big enough to tell one photo from another, with the file name on two lines under it;
+        # the strip is as tall as one row of them plus its scroll bar.
+        line = self.attachments_view.fontMetrics().lineSpacing()
+        self.attachments_view.setIconSize(QSize(112, 84))
+        self.attachments_view.setGridSize(QSize(132, 84 + 2 * line + 14))
+        self.attachments_view.setWordWrap(True)
+        self.attachments_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.attachments_view.setUniformItemSizes(True)
-        self.attachments_view.setFixedHeight(124)
+        self.attachments_view.setFixedHeight(84 + 2 * line + 14 + 22)
         self.attachments_view.setMovement(QListView.Movement.Static)
         self.attachments_view.activated.connect(
             lambda index: self.attachment_opened.emit(index.data(AttachmentRole))
@@ -619,21 +654,29 @@ class EvidencePanel(QWidget):
             else f"Showing {shown} of {total} notes"
         )
 
-    def set_pending_files(self, count: int) -> None:
-        self.pending_label.setVisible(count > 0)
-        self.pending_label.setText(
-            f"{count} file" + (" goes" if count == 1 else "s go") + " with the next note"
-        )
+    def set_pending_files(self, count: int, saving: Collection[str] = ()) -> None:
+        """Say which files are being stored now (a large photo takes a moment; typing goes on
+        meanwhile) and how many wait for the next note."""
+        parts = []
+        if saving:
+            parts.append("Saving " + ", ".join(sorted(saving)) + "…")
+        if count:
+            goes = "file goes" if count == 1 else "files go"
+            parts.append(f"{count} {goes} with the next note")
+        self.pending_label.setText(" · ".join(parts))
+        self.pending_label.setVisible(bool(parts))
 
     def eventFilter(self, watched, event) -> bool:
-        if (
-            watched is self.notes_view
-            and event.type() == event.Type.KeyPress
-            and event.key() == Qt.Key.Key_Delete
-        ):
+        # On the chosen note: Delete withdraws it, F2 opens it to change.
+        keys = {
+            Qt.Key.Key_Delete: self.note_retract_requested,
+            Qt.Key.Key_F2: self.note_edit_requested,
+        }
+        if watched is self.notes_view and event.type() == event.Type.KeyPress:
+            signal = keys.get(event.key())
             index = self.notes_view.currentIndex()
-            if index.isValid():
-                self.note_retract_requested.emit(index.data(NoteRole))
+            if signal is not None and index.isValid():
+                signal.emit(index.data(NoteRole))
                 return True
         return super().eventFilter(watched, event)
 

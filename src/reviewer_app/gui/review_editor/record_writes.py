@@ -75,6 +75,10 @@ class RecordWrites:
         self.undo_stack = undo_stack
         #: The review being edited (None until it is read).
         self.draft: ReviewDraft | None = None
+        #: Names of the files being stored now (the progress line under the files).
+        self._saving_files: set[str] = set()
+        #: The window has closed: files stored from now on get a note of their own.
+        self.closing = False
 
     @property
     def ctx(self) -> ReviewContext | None:
@@ -180,6 +184,38 @@ class RecordWrites:
         added = AddNoteCommand(self, args)
         self.undo_stack.push(WithdrawEdit("withdraw an evidence note", added, note.id))
 
+    def correct_note(self, note: EvidenceNote, text: str, criterion_ids: tuple[str, ...]) -> None:
+        """Store a changed note as a correction that supersedes it (the earlier wording stays in
+        the store's history and syncs like any note). Only its author may change it."""
+        draft = self.draft
+        if draft is None or draft.read_only:
+            return
+        ctx = draft.ctx
+        if note.author_id != ctx.me.id:
+            self.view.show_note_hint(
+                f"Not changed: only {ctx.name_of(note.author_id)} can change their note."
+            )
+            return
+
+        def done(corrected: EvidenceNote) -> None:
+            draft.note_withdrawn(note.id)
+            self.view.note_removed(note.id)
+            draft.note_saved(corrected)
+            self.view.note_added(corrected)
+            self.after_notes_changed()
+
+        self.saver.submit(
+            self.workspace.reviews.add_note,
+            ctx.review.id,
+            text,
+            criterion_ids=criterion_ids,
+            tags=dict(note.tags),
+            pupil_refs=note.pupil_refs,
+            attachment_ids=note.attachment_ids,
+            supersedes=note.id,
+            on_done=done,
+        )
+
     def _landed(self, command: RecordEdit, write: int, record_id: str, withdraw: Any) -> bool:
         """A record's write landed: True to show it; if it was undone meanwhile, withdraw it."""
         if command.landed(write, record_id):
@@ -211,13 +247,45 @@ class RecordWrites:
             )
 
         def done(attachment: Attachment) -> None:
+            self._saving_files.discard(path.name)
             if not self._landed(command, write, attachment.id, self.retract_attachment):
                 return
             draft.attachment_saved(attachment)
             self.view.attachment_added(attachment)
-            self.view.show_pending_files(len(draft.pending_attachments))
+            self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
+            if self.closing:  # stored after the window closed: it must not wait for a note
+                self.save_waiting_files()
 
-        self.saver.submit(store, on_done=done)
+        def failed(_error: BaseException) -> None:
+            self._saving_files.discard(path.name)
+            self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
+
+        self._saving_files.add(path.name)
+        self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
+        self.saver.submit(store, on_done=done, on_failed=failed)
+
+    def save_waiting_files(self) -> None:
+        """The review is closing with photos or files waiting for "the next note": they get a
+        note of their own (linked to the criterion in view), so none is left unlinked."""
+        self.closing = True
+        draft = self.draft
+        if draft is None or draft.read_only or not draft.pending_attachments:
+            return
+        waiting = draft.take_pending_attachments()
+        names = [a.filename for a in draft.ctx.attachments if a.id in waiting]
+        photos = all(
+            a.media_type.startswith("image/") for a in draft.ctx.attachments if a.id in waiting
+        )
+        noun = ("Photo" if photos else "File") + ("s" if len(waiting) > 1 else "")
+        args: dict[str, Any] = {
+            "text": f"{noun} attached: {', '.join(names)}",
+            "criterion_ids": (self.view.current_criterion,) if self.view.current_criterion else (),
+            "tags": {},
+            "pupil_refs": (),
+            "attachment_ids": waiting,
+        }
+        self.view.show_pending_files(0)
+        self.undo_stack.push(AddNoteCommand(self, args))
 
     def retract_attachment(self, attachment_id: str) -> None:
         draft = self._draft()

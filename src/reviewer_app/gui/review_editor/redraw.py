@@ -6,6 +6,7 @@ sync brings (``incoming.py``) ask for through ``view.EditorView``. It names the 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage, QPixmap
@@ -155,8 +156,8 @@ class EditorRedraw:
     def show_thumbnail(self, attachment_id: str, image: QImage) -> None:
         self.window.attachments_model.thumbnail_ready(attachment_id, QPixmap.fromImage(image))
 
-    def show_pending_files(self, count: int) -> None:
-        self.window.evidence.set_pending_files(count)
+    def show_pending_files(self, count: int, saving: Collection[str] = ()) -> None:
+        self.window.evidence.set_pending_files(count, saving)
 
     def action_added(self, action: Action) -> None:
         self.window.actions_model.add(action)

@@ -110,16 +110,13 @@ class SignReportDialog(QDialog):
         self.order_list = QListWidget(self)
         self.order_list.setObjectName("signingOrder")
         self.order_list.setAccessibleName("Who signs, in order")
-        self.order_note = QLabel(self)
-        self.order_note.setObjectName("signOrderNote")
-        self.order_note.setProperty("role", "muted")
-        self.order_note.setWordWrap(True)
-        self.order_note.setTextFormat(Qt.TextFormat.PlainText)
+        #: Who may sign in any order among themselves (hidden when nobody may).
+        self.order_note = _sentence_label(self, "signOrderNote", role="muted")
         self.order_note.setVisible(False)
-        self.turn = QLabel(self)
-        self.turn.setObjectName("signTurn")
-        self.turn.setWordWrap(True)
-        self.turn.setTextFormat(Qt.TextFormat.PlainText)
+        self.turn = _sentence_label(self, "signTurn")
+        #: Why signed versions sent or received through sync were not kept (hidden when none).
+        self.sync_refusals = _sentence_label(self, "signSyncRefusals", state="blocked")
+        self.sync_refusals.setVisible(False)
         self.passphrase = QLineEdit(self)
         self.passphrase.setObjectName("signingPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -157,6 +154,7 @@ class SignReportDialog(QDialog):
         layout.addWidget(self.order_list, 1)
         layout.addWidget(self.order_note)
         layout.addWidget(self.turn)
+        layout.addWidget(self.sync_refusals)
         key_row = QFormLayout()
         self.passphrase_label = QLabel("Signing key &passphrase:", self)
         self.passphrase_label.setBuddy(self.passphrase)
@@ -244,6 +242,8 @@ class SignReportDialog(QDialog):
         self.summary.setText(status.summary)
         self.order_note.setText(status.any_order_note)
         self.order_note.setVisible(bool(status.any_order_note))
+        self.sync_refusals.setText("\n".join(status.sync_refusals))
+        self.sync_refusals.setVisible(bool(status.sync_refusals))
         self.order_list.clear()
         for slot in status.slots:
             who = f"{slot.order}. {slot.person_name}, {mid_sentence(slot.role_label)}"
@@ -468,3 +468,14 @@ class SignReportDialog(QDialog):
         )
         if path:
             self.export_version(Path(path), version)
+
+
+def _sentence_label(parent: QWidget, name: str, **properties: str) -> QLabel:
+    """A wrapping plain-text label for sentences, with style properties (role, state)."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    for key, value in properties.items():
+        label.setProperty(key, value)
+    return label

@@ -5,6 +5,7 @@ the window to show, as a protocol: they name records and fields, never a widget,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -75,8 +76,8 @@ class EditorView(Protocol):
 
     def show_thumbnail(self, attachment_id: str, image: QImage) -> None: ...
 
-    def show_pending_files(self, count: int) -> None:
-        """How many files wait for the next note."""
+    def show_pending_files(self, count: int, saving: Collection[str] = ()) -> None:
+        """How many files wait for the next note, and which are being stored now."""
 
     def action_added(self, action: Action) -> None: ...
 
