@@ -46,6 +46,7 @@ from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor import restricted
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
+from reviewer_app.gui.review_editor.criterion_actions import CriterionActions
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
     AttachmentsModel,
@@ -338,6 +339,7 @@ class ReviewEditor(QMainWindow):
         self.files.route(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
+            self._show_criterion_actions(page)
             privacy, ctx = self.screen_privacy(), self.ctx
             if privacy is not None and ctx is not None:
                 restricted.cover_page(privacy, ctx.framework, page)
@@ -507,6 +509,27 @@ class ReviewEditor(QMainWindow):
     def is_closed(self) -> bool:
         """True once the window has been closed (it is deleted soon after)."""
         return self._closed
+
+    def _show_criterion_actions(self, page: SectionPage) -> None:
+        """Each card lists its criterion's actions: the same records as the action plan."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        label = ctx.framework.actions.label
+        for criterion_id, card in page.cards.items():
+            actions = CriterionActions(self.actions_model, criterion_id, label, card)
+            actions.add_requested.connect(self.add_action_on)
+            layout = card.layout()
+            assert layout is not None
+            layout.addWidget(actions)
+            card.criterion_actions = actions
+
+    def add_action_on(self, criterion_id: str) -> ActionsPage:
+        """Open the action plan's form with ``criterion_id`` chosen, the keyboard in its text."""
+        page = self.show_page(ACTIONS_SECTION)
+        assert isinstance(page, ActionsPage)
+        page.start_action(criterion_id)
+        return page
 
     def edit_note(self, note: EvidenceNote) -> NoteDialog | None:
         """Open the chosen note to change its words or the criteria it supports."""
