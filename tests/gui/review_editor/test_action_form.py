@@ -147,7 +147,7 @@ def test_an_overdue_action_is_flagged_at_the_follow_up(drive, qtbot) -> None:
 
 def test_an_action_on_a_criterion_is_one_record_in_two_views(drive, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit, editor, page = _page(drive, shell)
+    _visit, editor, page = _page(drive, shell)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
 
