@@ -331,6 +331,7 @@ class ReviewEditor(QMainWindow):
                 fields=section.fields,
                 team_visit=ctx.is_team_visit,
                 is_lead=ctx.is_lead,
+                card_extra=self._add_criterion_actions,
             )
         return page
 
@@ -339,7 +340,6 @@ class ReviewEditor(QMainWindow):
         self.files.route(page)
         if isinstance(page, SectionPage):
             self._wire_section(page)
-            self._show_criterion_actions(page)
             privacy, ctx = self.screen_privacy(), self.ctx
             if privacy is not None and ctx is not None:
                 restricted.cover_page(privacy, ctx.framework, page)
@@ -510,19 +510,19 @@ class ReviewEditor(QMainWindow):
         """True once the window has been closed (it is deleted soon after)."""
         return self._closed
 
-    def _show_criterion_actions(self, page: SectionPage) -> None:
-        """Each card lists its criterion's actions: the same records as the action plan."""
+    def _add_criterion_actions(self, card: CriterionCard) -> None:
+        """A card lists its criterion's actions: the same records as the action plan."""
         ctx = self.ctx
-        if ctx is None:
-            return
-        label = ctx.framework.actions.label
-        for criterion_id, card in page.cards.items():
-            actions = CriterionActions(self.actions_model, criterion_id, label, card)
-            actions.add_requested.connect(self.add_action_on)
-            layout = card.layout()
-            assert layout is not None
-            layout.addWidget(actions)
-            card.criterion_actions = actions
+        assert ctx is not None
+        criterion_id = card.criterion.id
+        actions = CriterionActions(
+            self.actions_model, criterion_id, ctx.framework.actions.label, card
+        )
+        actions.add_requested.connect(self.add_action_on)
+        layout = card.layout()
+        assert layout is not None
+        layout.addWidget(actions)
+        card.criterion_actions = actions
 
     def add_action_on(self, criterion_id: str) -> ActionsPage:
         """Open the action plan's form with ``criterion_id`` chosen, the keyboard in its text."""
