@@ -163,6 +163,7 @@ def _summary(session: Session, review: models.Review, access: ReviewAccess) -> R
         may_write=access.may_write,
         is_lead=access.is_lead,
         locked=review.locked,
+        summary_only=summary_only(session, review, access),
     )
 
 
