@@ -41,7 +41,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(("F9",), "Sync now with the trust server", EVERY_WINDOW),
     Shortcut(("Ctrl+Shift+H",), "Hide or show safeguarding detail", EVERY_WINDOW),
-    Shortcut(("F1",), "Keyboard shortcuts (this list)", MAIN_WINDOW),
+    Shortcut(("F1",), "Keyboard shortcuts (this list)", EVERY_WINDOW),
     Shortcut(("Ctrl+M",), "My work: visits, reports to sign, actions, support due", MAIN_WINDOW),
     Shortcut(("Ctrl+F",), "Find a school by name or URN", MAIN_WINDOW),
     Shortcut(("Ctrl+N",), "Plan a new visit", MAIN_WINDOW),
