@@ -43,6 +43,7 @@ WINDOWS = {
     "keyboard shortcuts",
     "safeguarding audit",
     "sign the safeguarding audit",
+    "change a note",
 }
 
 

@@ -461,6 +461,23 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         wait_until(lambda: dialog.status is not None, 60, "the signing order")
         return dialog
 
+    def change_note() -> Any:
+        from datetime import UTC, datetime
+
+        from reviewer_app.domain.review import EvidenceNote
+
+        editor = session.open_editor()
+        criteria = list(editor.ctx.framework.criteria())
+        note = EvidenceNote(
+            id="n1",
+            review_id=editor.ctx.review.id,
+            author_id=editor.ctx.me.id,
+            text="Pupils settled quickly; the reading corner was in use all lesson.",
+            captured_at=datetime.now(UTC),
+            criterion_ids=(criteria[0].id,),
+        )
+        return editor.edit_note(note)
+
     def new_visit() -> Any:
         return window.open_new_visit()
 
@@ -532,6 +549,7 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         "photo viewer": attachment,
         "safeguarding audit": safeguarding_audit,
         "sign the safeguarding audit": safeguarding_sign,
+        "change a note": change_note,
         "new visit": new_visit,
         "settings": settings,
         "categorise": categorise,
