@@ -59,3 +59,14 @@ def rotate_token(engine: Engine, device_id: str, came_with_previous: bool) -> st
         device.token_issued_at = datetime.now(UTC)
         session.add(device)
     return token
+
+
+def device_state(session: Session, device: models.Device) -> str:
+    """``revoked``, ``lapsed`` (silent longer than the trust allows: enrol again) or
+    ``active``, as ``admin list-devices`` says it."""
+    if device.revoked_at is not None:
+        return "revoked"
+    person = session.get(models.Person, device.person_id)
+    if person is not None and idle_lapse(session, device, person, datetime.now(UTC)):
+        return "lapsed"
+    return "active"
