@@ -16,7 +16,9 @@ from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import SCHOOL_FACING
 from reviewer_app.reports.signing import prepare_and_render, sign_report
+from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
+from support.fixture_trust import open_fixture_workspace
 from support.sample_reports import SampleTrust, peer_review_draft, sample_photos, sample_trust
 
 # pytest-qt starts Qt here rather than app.make_application, which installs this guard for the
@@ -50,9 +52,16 @@ def paths(data_dir: Path) -> AppPaths:
     return AppPaths.from_base(data_dir).ensure()
 
 
-def open_shell(qtbot: QtBot, paths: AppPaths, *, settings: Settings | None = None) -> Shell:
-    """Open the demo store on ``paths`` and show the main window with everything loaded."""
-    workspace = open_demo_workspace(paths)
+def open_shell(
+    qtbot: QtBot,
+    paths: AppPaths,
+    *,
+    settings: Settings | None = None,
+    open_workspace: Callable[[AppPaths], Workspace] = open_demo_workspace,
+) -> Shell:
+    """Open the demo store on ``paths`` (or another trust's, with ``open_workspace``) and show
+    the main window with everything loaded."""
+    workspace = open_workspace(paths)
     shell = start_shell(paths, demo=True, workspace=workspace, settings=settings or Settings())
     qtbot.addWidget(shell.window)
     shell.window.show()
@@ -69,13 +78,13 @@ def wait_loaded(qtbot: QtBot, shell: Shell) -> None:
     )
 
 
-@pytest.fixture
-def start_app(qtbot: QtBot, paths: AppPaths) -> Iterator[Callable[[], Shell]]:
-    """Start (or restart) the app on the test's data folder; closed again at teardown."""
+def _starting(
+    qtbot: QtBot, paths: AppPaths, open_workspace: Callable[[AppPaths], Workspace]
+) -> Iterator[Callable[[], Shell]]:
     opened: list[Shell] = []
 
     def start() -> Shell:
-        opened.append(open_shell(qtbot, paths))
+        opened.append(open_shell(qtbot, paths, open_workspace=open_workspace))
         return opened[-1]
 
     yield start
@@ -84,8 +93,22 @@ def start_app(qtbot: QtBot, paths: AppPaths) -> Iterator[Callable[[], Shell]]:
 
 
 @pytest.fixture
+def start_app(qtbot: QtBot, paths: AppPaths) -> Iterator[Callable[[], Shell]]:
+    """Start (or restart) the app on the test's data folder; closed again at teardown."""
+    yield from _starting(qtbot, paths, open_demo_workspace)
+
+
+@pytest.fixture
 def shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
     opened = open_shell(qtbot, paths)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def fixture_shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
+    """The app on the tests' own small trust (``support/fixture_trust.py``), not the demo's."""
+    opened = open_shell(qtbot, paths, open_workspace=open_fixture_workspace)
     yield opened
     opened.close()
 

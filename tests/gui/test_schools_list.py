@@ -1,13 +1,22 @@
-"""The schools list: its models pass Qt's model checks, and the filter finds by name or URN."""
+"""The schools list: its models pass Qt's model checks, and the filter finds by name or URN.
+
+On the tests' own small trust (``support/fixture_trust.py``), not the demo's content."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
 from reviewer_app.gui.models.schools import SchoolFilterModel, SchoolListModel, SchoolRole
 from reviewer_app.gui.models.visits import VisitTableModel
+
+
+@pytest.fixture
+def shell(fixture_shell: Shell) -> Shell:
+    """This module's app runs on the tests' own small trust."""
+    return fixture_shell
 
 
 def _shown(shell: Shell) -> list[str]:
@@ -31,7 +40,7 @@ def test_school_models_pass_the_model_tester(qtmodeltester, shell: Shell) -> Non
 def test_visit_model_passes_the_model_tester(qtmodeltester, shell: Shell) -> None:
     school = shell.workspace.list_schools()[0]
     visits = shell.workspace.visits_for_school(school.id)
-    assert visits, "the demo trust has visits for every school"
+    assert visits, "the fixture trust has visits for every school"
     model = VisitTableModel()
     names = {p.id: p.name for p in shell.workspace.list_people()}
     model.set_visits(visits, kind_titles={}, people=names)
@@ -49,40 +58,38 @@ def test_filter_by_name_is_case_insensitive_and_matches_every_word(
     qtbot: QtBot, shell: Shell
 ) -> None:
     window = shell.window
-    qtbot.keyClicks(window.filter_edit, "PRIMARY leeds")
-    # "leeds" is a local authority, not in a name or URN: word-by-word on name and URN only.
+    qtbot.keyClicks(window.filter_edit, "PRIMARY york")
+    # "york" is a local authority, not in a name or URN: word-by-word on name and URN only.
     assert _shown(shell) == []
     assert window.no_match.isVisible()
-    assert "PRIMARY leeds" in window.no_match.text()
+    assert "PRIMARY york" in window.no_match.text()
     window.filter_edit.clear()
-    qtbot.keyClicks(window.filter_edit, "primary oak")
-    assert _shown(shell) == ["Oakfield Primary Academy"]
+    qtbot.keyClicks(window.filter_edit, "primary birch")
+    assert _shown(shell) == ["Birchwood Primary School"]
     assert not window.no_match.isVisible()
 
 
 def test_filter_by_urn(qtbot: QtBot, shell: Shell) -> None:
     window = shell.window
-    northfield = next(s for s in shell.workspace.list_schools() if s.name == "Northfield Academy")
-    qtbot.keyClicks(window.filter_edit, northfield.urn)
-    assert _shown(shell) == ["Northfield Academy"]
+    cedar = next(s for s in shell.workspace.list_schools() if s.name == "Cedar Park High School")
+    qtbot.keyClicks(window.filter_edit, cedar.urn)
+    assert _shown(shell) == ["Cedar Park High School"]
     window.filter_edit.clear()
-    qtbot.keyClicks(window.filter_edit, northfield.urn[:2])
+    qtbot.keyClicks(window.filter_edit, cedar.urn[:3])
     shown = _shown(shell)
-    assert "Northfield Academy" in shown
+    assert shown == ["Alder Primary Academy", "Birchwood Primary School", "Cedar Park High School"]
     assert all(
-        s.urn.find(northfield.urn[:2]) >= 0
-        for s in shell.workspace.list_schools()
-        if s.name in shown
+        s.urn.find(cedar.urn[:3]) >= 0 for s in shell.workspace.list_schools() if s.name in shown
     )
 
 
 def test_enter_in_the_filter_opens_the_first_match(qtbot: QtBot, shell: Shell) -> None:
     window = shell.window
-    qtbot.keyClicks(window.filter_edit, "brook")
+    qtbot.keyClicks(window.filter_edit, "cedar")
     qtbot.keyClick(window.filter_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.school_page.visits_model.rowCount() > 0)
-    assert window.current_school().name == "Brookside High School"
-    assert window.school_page.name_label.text() == "Brookside High School"
+    assert window.current_school().name == "Cedar Park High School"
+    assert window.school_page.name_label.text() == "Cedar Park High School"
     assert window.schools_view.hasFocus()
 
 
@@ -90,9 +97,7 @@ def test_school_page_lists_visits_newest_first_with_status_and_team(
     qtbot: QtBot, shell: Shell
 ) -> None:
     window = shell.window
-    school = next(
-        s for s in shell.workspace.list_schools() if s.name == "Meadowbank Special School"
-    )
+    school = next(s for s in shell.workspace.list_schools() if s.name == "Willow Special School")
     with qtbot.waitSignal(window.school_shown):
         window.select_school(school.id)
     model = window.school_page.visits_model

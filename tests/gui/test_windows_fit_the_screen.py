@@ -43,6 +43,7 @@ WINDOWS = {
     "keyboard shortcuts",
     "safeguarding audit",
     "sign the safeguarding audit",
+    "change a note",
 }
 
 
@@ -91,6 +92,17 @@ def test_no_window_has_two_controls_on_one_key(walked: dict) -> None:
         for clash in window["key_clashes"]
     ]
     assert clashes == []
+
+
+def test_enter_presses_a_main_button_in_every_dialog(walked: dict) -> None:
+    windows = {"main window", "review editor", "safeguarding audit"}
+    without = [
+        name
+        for name, window in walked["windows"].items()
+        if name not in windows and not window["default_button"]
+    ]
+    assert without == []
+    assert walked["windows"]["new visit"]["default_button"] == "Save visit"
 
 
 def test_no_window_shows_an_internal_id_or_key(walked: dict) -> None:

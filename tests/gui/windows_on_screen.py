@@ -132,6 +132,18 @@ def key_clashes(window: Any) -> list[str]:
     return problems
 
 
+def default_button(window: Any) -> str:
+    """The button Enter presses in a dialog ("" when none is set, or not a dialog)."""
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    if not isinstance(window, QDialog):
+        return ""
+    for button in window.findChildren(QPushButton):
+        if button.isDefault() and button.isVisibleTo(window) and button.window() is window:
+            return button.text().replace("&", "")
+    return ""
+
+
 def shortcuts_of(window: Any) -> list[str]:
     """Every key sequence on the window's actions (what Help > Keyboard shortcuts must list)."""
     from PySide6.QtGui import QAction
@@ -170,7 +182,7 @@ def visible_texts(window: Any) -> list[str]:
     for widget in window.findChildren(QWidget):
         if widget.window() is not window or not widget.isVisibleTo(window):
             continue
-        texts.append(widget.accessibleName())
+        texts += [widget.accessibleName(), widget.toolTip(), widget.accessibleDescription()]
         if isinstance(widget, QLabel):
             texts.append(re.sub(r"<[^>]+>", " ", widget.text()))
         elif isinstance(widget, QAbstractButton):
@@ -299,6 +311,7 @@ def inspect(window: Any, known: Known) -> dict[str, Any]:
         )
     return {
         "opened": rect(opened),
+        "default_button": default_button(window),
         "smallest": [width, height],
         "problems": problems,
         "key_clashes": sorted(clashes),
@@ -448,6 +461,23 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         wait_until(lambda: dialog.status is not None, 60, "the signing order")
         return dialog
 
+    def change_note() -> Any:
+        from datetime import UTC, datetime
+
+        from reviewer_app.domain.review import EvidenceNote
+
+        editor = session.open_editor()
+        criteria = list(editor.ctx.framework.criteria())
+        note = EvidenceNote(
+            id="n1",
+            review_id=editor.ctx.review.id,
+            author_id=editor.ctx.me.id,
+            text="Pupils settled quickly; the reading corner was in use all lesson.",
+            captured_at=datetime.now(UTC),
+            criterion_ids=(criteria[0].id,),
+        )
+        return editor.edit_note(note)
+
     def new_visit() -> Any:
         return window.open_new_visit()
 
@@ -519,6 +549,7 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         "photo viewer": attachment,
         "safeguarding audit": safeguarding_audit,
         "sign the safeguarding audit": safeguarding_sign,
+        "change a note": change_note,
         "new visit": new_visit,
         "settings": settings,
         "categorise": categorise,

@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
             None,
             "The keys Reviewer adds, window by window",
         )
+        self.shortcuts_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.logs_action = self.make_action(
             "Show &log folder",
             self.show_log_folder,

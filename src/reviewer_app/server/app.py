@@ -82,7 +82,8 @@ from reviewer_app.server.request_context import (
     context_of,
 )
 from reviewer_app.server.restricted_reads import log_pull
-from reviewer_app.server.retention import laptop_keep_days, purged_reviews
+from reviewer_app.server.retention import laptop_keep_days
+from reviewer_app.server.retention_purge import purged_reviews
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.server.sync_rate_limits import SyncRateLimits

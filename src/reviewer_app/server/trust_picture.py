@@ -20,7 +20,7 @@ before on the same scale.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -536,6 +536,9 @@ class ReviewDetail:
     follow_ups: list[dict[str, Any]]
     #: How many records shown are restricted safeguarding detail (logged when above 0).
     restricted_shown: int = 0
+    #: The school shares the report with the school only and the viewer is off the team: only
+    #: the judgement summary is shown.
+    summary_only: bool = False
 
 
 @cache
@@ -596,6 +599,9 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
         .where(models.Record.review_id == review.id, col(models.Record.retracted).is_(False))
         .order_by(col(models.Record.server_seq))
     ).all()
+    summary_only = bool(shared_with_the_school_only(session, viewer, {review.id: visit.id}))
+    if summary_only:
+        records = [r for r in records if r.entity == "judgement"]
     criteria = _criteria_of(review.framework_id, review.framework_version)
     agreed: dict[str, dict[str, Any]] = {}
     notes, actions, follow_ups = [], [], []
@@ -623,9 +629,8 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
         title, levels = criteria.get(criterion_id, (criterion_id, {}))
         key = str(payload.get("level_key") or "")
         level = levels.get(key, Level(key, key or "Not judged", None, "none"))
-        judgements.append(
-            (criterion_id, title, level.label, level.tone, str(payload.get("rationale") or ""))
-        )
+        rationale = "" if summary_only else str(payload.get("rationale") or "")
+        judgements.append((criterion_id, title, level.label, level.tone, rationale))
     team = [
         (name, role)
         for name, role in session.exec(
@@ -648,6 +653,7 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
         actions=actions,
         follow_ups=follow_ups,
         restricted_shown=restricted_shown,
+        summary_only=summary_only,
     )
 
 
@@ -863,13 +869,51 @@ class ReportEntry:
     safeguarding: bool
 
 
+def shared_with_the_school_only(
+    session: Session, viewer: Viewer, visits: Mapping[str, str]
+) -> set[str]:
+    """Of ``visits`` (review id: its visit id), the reviews whose report the school chose to
+    keep from the trust ("who may see this report": the school only) and whose visit team the
+    viewer is not on: the viewer gets their judgement summary (agreed levels, no rationale), not
+    their report body, evidence or signed reports (:mod:`.report_sharing`, as for laptops)."""
+    from reviewer_app.server.report_sharing import SCHOOL_ONLY, SHARING_FIELD
+
+    by_id = dict(visits)
+    if not by_id:
+        return set()
+    chosen = session.exec(
+        select(models.FieldState).where(
+            col(models.FieldState.review_id).in_(sorted(by_id)),
+            models.FieldState.entity == "field_value",
+            models.FieldState.field == SHARING_FIELD,
+        )
+    ).all()
+    school_only = {
+        c.review_id for c in chosen if c.entity_id == c.review_id and c.value == SCHOOL_ONLY
+    }
+    if not school_only:
+        return set()
+    on_team = set(
+        session.exec(
+            select(models.VisitReviewer.visit_id).where(
+                models.VisitReviewer.person_id == viewer.person.id
+            )
+        ).all()
+    )
+    return {r for r in school_only if by_id[r] not in on_team}
+
+
 def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
     """Every signed report of a review the viewer may see, newest first. A report of a
     safeguarding framework, or one for the full internal audience of a review with restricted
-    parts, is for safeguarding roles only."""
+    parts, is for safeguarding roles only; a report the school chose to share with the school
+    only is for the visit's team only (:func:`shared_with_the_school_only`)."""
     visibility = Visibility(session, viewer)
     schools = {s.id: s for s in visible_schools(session, viewer)}
     reviews = {r.review_id: r for r in readable_reviews(session, visibility, schools)}
+    visits = {r.review_id: r.visit_id for r in reviews.values()}
+    for withheld in shared_with_the_school_only(session, viewer, visits):
+        del reviews[withheld]
     if not reviews:
         return []
     restricted = set(session.exec(select(models.RestrictedItem.framework_id).distinct()).all())

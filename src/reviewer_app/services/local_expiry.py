@@ -181,7 +181,8 @@ def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[i
                 col(FieldValueRow.review_id) == review_id, col(FieldValueRow.field_id).in_(fields)
             )
         )
-    count += _delete_restricted_reports(session, review_id)
+    if view.hidden or fields:  # restricted detail is held here, so such a report shows it
+        count += _delete_restricted_reports(session, review_id)
     _delete_orphan_blobs(session, blobs)
     session.flush()
     return count, len(hidden_ops)
@@ -189,9 +190,19 @@ def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[i
 
 def _delete_restricted_reports(session: Session, review_id: str) -> int:
     """Delete the review's signed reports for an audience that shows restricted detail (the
-    full internal report); returns how many versions went."""
+    full internal report), except a version whose signature is still to be sent (the server
+    decides on it); returns how many versions went."""
     from reviewer_app.reports.document import STANDARD_AUDIENCES
 
+    unsent = set(
+        session.exec(
+            select(OutboxRow.entity_id).where(
+                OutboxRow.review_id == review_id,
+                OutboxRow.entity == Entity.SIGNED_REPORT.value,
+                OutboxRow.state != "acked",
+            )
+        ).all()
+    )
     restricted = [
         report_id
         for report_id, audience in session.exec(
@@ -199,7 +210,8 @@ def _delete_restricted_reports(session: Session, review_id: str) -> int:
                 SignedReportRow.review_id == review_id
             )
         ).all()
-        if audience not in STANDARD_AUDIENCES or STANDARD_AUDIENCES[audience].allows_restricted
+        if report_id not in unsent
+        and (audience not in STANDARD_AUDIENCES or STANDARD_AUDIENCES[audience].allows_restricted)
     ]
     if restricted:
         session.execute(delete(SignedReportRow).where(col(SignedReportRow.id).in_(restricted)))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QPushButton
 
 LEAD = "Sarah Okafor"
 SCHOOL = "Brookside High School"
@@ -101,3 +102,67 @@ def test_typing_goes_on_while_a_large_photo_is_stored_and_a_waiting_photo_is_kep
     kept = next(n for n in records.notes(review_id) if n.text == "Photo attached: working-wall.png")
     stored = {a.id: a.filename for a in records.attachments(review_id)}
     assert [stored[i] for i in kept.attachment_ids] == ["working-wall.png"]
+
+
+def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
+    drive, qtbot
+) -> None:
+    from reviewer_app.gui.review_editor.note_dialog import NoteDialog
+
+    shell = drive.start(LEAD)
+    editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
+    records = shell.workspace.reviews
+    review_id = editor.ctx.review.id
+    drive.capture(editor, "Pupils explain thier reasoning @adaptive-access")
+    drive.wait_saved(editor)
+    original = next(n for n in records.notes(review_id) if n.text.startswith("Pupils explain"))
+
+    # F2 on the note in the list opens it; the criteria are listed by title, ticked as linked.
+    view = editor.evidence.notes_view
+    editor.evidence.show_all()
+    row = next(
+        r
+        for r in range(view.model().rowCount())
+        if view.model().index(r, 0).data().startswith("Pupils explain")
+    )
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(row, 0))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    dialog = editor.findChild(NoteDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    titles = {c.id: c.title for c in editor.ctx.framework.criteria()}
+    items = [dialog.criteria_list.item(r) for r in range(dialog.criteria_list.count())]
+    assert [i.text() for i in items] == list(titles.values())
+    ticked = [i.text() for i in items if i.checkState() == Qt.CheckState.Checked]
+    assert ticked == [titles["adaptive-access"]]
+
+    dialog.text_edit.setFocus()
+    dialog.text_edit.selectAll()
+    qtbot.keyClicks(dialog.text_edit, "Pupils explain their reasoning")
+    other = next(i for i in items if i.checkState() != Qt.CheckState.Checked)
+    dialog.criteria_list.setFocus()
+    dialog.criteria_list.setCurrentItem(other)
+    qtbot.keyClick(dialog.criteria_list, Qt.Key.Key_Space)
+    assert other.checkState() == Qt.CheckState.Checked
+    other_id = other.data(Qt.ItemDataRole.UserRole)
+    save = next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Save changes")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    drive.wait_saved(editor)
+
+    current = [n for n in records.notes(review_id) if n.text.startswith("Pupils explain")]
+    assert [n.text for n in current] == ["Pupils explain their reasoning"]
+    corrected = current[0]
+    assert corrected.supersedes == original.id
+    assert set(corrected.criterion_ids) == {"adaptive-access", other_id}
+    # History kept: the first wording is still in the store, superseded.
+    history = records.notes(review_id, include_history=True)
+    assert original.id in {n.id for n in history}
+    # The list shows the changed note once, and not the old one.
+    shown = [
+        view.model().index(r, 0).data()
+        for r in range(view.model().rowCount())
+        if view.model().index(r, 0).data().startswith("Pupils explain")
+    ]
+    assert shown == ["Pupils explain their reasoning"]

@@ -33,7 +33,7 @@ def test_alt_down_opens_a_drop_down_and_f8_moves_to_the_next_criterion(drive, qt
     assert editor.current_criterion == "climate-planning"
 
 
-def test_f9_syncs_from_the_editor(drive, qtbot: QtBot) -> None:
+def test_f9_syncs_and_f1_lists_the_keys_from_the_editor(drive, qtbot: QtBot) -> None:
     shell = drive.start(LEAD)
     qtbot.waitUntil(lambda: shell.window.sync is not None, timeout=10_000)
     editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
@@ -45,3 +45,21 @@ def test_f9_syncs_from_the_editor(drive, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: sync.notice is not None and sync.notice.isVisible(), timeout=3_000)
     assert sync.notice.text() == DEMO_EXPLANATION
     sync.notice.close()
+
+    # F1 lists the keys from the editor too.
+    from reviewer_app.gui.dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
+
+    drive.activate(editor)
+    qtbot.keyClick(editor.nav, Qt.Key.Key_F1)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, KeyboardShortcutsDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=3_000,
+    )
+    listed = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, KeyboardShortcutsDialog)
+    )
+    assert ("F8", "Next criterion") in listed.rows
+    listed.close()

@@ -77,6 +77,9 @@ def test_signed_reports_are_listed_with_signers_for_those_who_may_see_them(
             s, trust, name="Obi Obs", email="obi@oak.example", roles=["improvement_partner"]
         ).id
         adm.assign(s, reader, school)
+        admin = adm.create_person(
+            s, trust, name="Ada Admin", email="ada@oak.example", roles=["trust_admin"]
+        ).id
         team = [
             (people["Dr Sarah Whitfield"], "lead_reviewer"),
             (people[SIGNERS[0]], "peer_reviewer"),
@@ -114,3 +117,43 @@ def test_signed_reports_are_listed_with_signers_for_those_who_may_see_them(
     signers = signers_of(second.sha256, pdf)
     assert [s.name for s in signers] == list(SIGNERS)
     assert all(s.signed_at is not None for s in signers)
+
+    # The school keeps the walk's report from the trust ("who may see this report": the school
+    # only): the improvement partner and the trust admin, not on the visit's team, no longer see
+    # (or download) its signed reports; the team still does.
+    with server.session() as session:
+        rows = {p.id: p for p in session.exec(select(models.Person)).all()}
+        as_admin = tp.signed_reports(session, tp.Viewer.of(session, rows[admin]))
+    assert sorted(r.record_id for r in as_admin) == ["walk-1", "walk-2"]
+    walk = reviews["learning_walk"]
+    note = first.push(walk, [first.note(walk, "Year 4 explained their method")]).json()
+    assert note["results"][0]["status"] == "accepted", note
+    sharing = first.op(walk, "set", "field_value", walk, {"value": "school"},
+                       field="report-sharing", base_version=0)  # fmt: skip
+    result = first.push(walk, [sharing]).json()["results"][0]
+    assert result["status"] == "accepted", result
+    with server.session() as session:
+        rows = {p.id: p for p in session.exec(select(models.Person)).all()}
+        after = {
+            who: sorted(
+                r.record_id for r in tp.signed_reports(session, tp.Viewer.of(session, rows[pid]))
+            )
+            for who, pid in (("reader", reader), ("admin", admin), ("lead", people[SIGNERS[0]]))
+        }
+        # The review's console page: the judgement summary only for those off the team.
+        shown = {
+            who: tp.review_detail(session, tp.Viewer.of(session, rows[pid]), walk)
+            for who, pid in (("admin", admin), ("lead", people[SIGNERS[0]]))
+        }
+    assert after == {
+        "reader": [],
+        "admin": [],
+        "lead": ["audit-0", "audit-1", "walk-1", "walk-2"],
+    }
+    admin_view, lead_view = shown["admin"], shown["lead"]
+    assert admin_view is not None
+    assert lead_view is not None
+    assert admin_view.summary_only
+    assert admin_view.notes == []
+    assert not lead_view.summary_only
+    assert [n["text"] for n in lead_view.notes] == ["Year 4 explained their method"]

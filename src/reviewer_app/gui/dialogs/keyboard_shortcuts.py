@@ -41,7 +41,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(("F9",), "Sync now with the trust server", EVERY_WINDOW),
     Shortcut(("Ctrl+Shift+H",), "Hide or show safeguarding detail", EVERY_WINDOW),
-    Shortcut(("F1",), "Keyboard shortcuts (this list)", MAIN_WINDOW),
+    Shortcut(("F1",), "Keyboard shortcuts (this list)", EVERY_WINDOW),
     Shortcut(("Ctrl+M",), "My work: visits, reports to sign, actions, support due", MAIN_WINDOW),
     Shortcut(("Ctrl+F",), "Find a school by name or URN", MAIN_WINDOW),
     Shortcut(("Ctrl+N",), "Plan a new visit", MAIN_WINDOW),
@@ -65,6 +65,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 
 #: Keys the app adds to what the platform does in a place (shown, not walked by the test).
 IN_PLACE: tuple[Shortcut, ...] = (
+    Shortcut(("F2", "Enter"), "Change the chosen evidence note (its words, its criteria)", EDITOR),
     Shortcut(("Delete",), "Withdraw the chosen evidence note of yours", EDITOR),
     Shortcut(("Escape",), "Close a dialog (it asks first if you typed something)", EVERY_WINDOW),
 )

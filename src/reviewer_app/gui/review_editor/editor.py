@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
+from reviewer_app.domain.review import EvidenceNote
 from reviewer_app.domain.review_progress import (
     ACTIONS_SECTION,
     FOLLOW_UP_SECTION,
@@ -61,6 +62,7 @@ from reviewer_app.gui.review_editor.navigation import (
     PageKey,
     keep_last_in_tab_order,
 )
+from reviewer_app.gui.review_editor.note_dialog import NoteDialog
 from reviewer_app.gui.review_editor.redraw import EditorRedraw
 from reviewer_app.gui.review_editor.save_queue import SaveQueue
 from reviewer_app.gui.review_editor.section_page import SectionPage
@@ -219,6 +221,7 @@ class ReviewEditor(QMainWindow):
         )
         self.evidence.attachment_opened.connect(self.open_attachment)
         self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
+        self.evidence.note_edit_requested.connect(self.edit_note)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         # On a short screen the panel scrolls as a whole, so the photos stay reachable.
@@ -504,6 +507,23 @@ class ReviewEditor(QMainWindow):
     def is_closed(self) -> bool:
         """True once the window has been closed (it is deleted soon after)."""
         return self._closed
+
+    def edit_note(self, note: EvidenceNote) -> NoteDialog | None:
+        """Open the chosen note to change its words or the criteria it supports."""
+        ctx = self.ctx
+        if ctx is None or self.changes.draft is None or self.changes.draft.read_only:
+            return None
+        criteria = [(c.id, c.title) for c in ctx.framework.criteria()]
+        dialog = NoteDialog(note, criteria, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved() -> None:
+            if dialog.changed():
+                self.changes.correct_note(note, dialog.text(), dialog.criterion_ids())
+
+        dialog.accepted.connect(saved)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         remember_size(self)

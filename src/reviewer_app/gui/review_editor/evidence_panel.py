@@ -483,11 +483,14 @@ class EvidencePanel(QWidget):
         attach_requested(): the person asked to attach files (file dialog).
         attachment_opened(object): open the viewer on an ``Attachment``.
         note_retract_requested(object): withdraw the chosen ``EvidenceNote``.
+        note_edit_requested(object): change the chosen ``EvidenceNote`` (F2 or Enter on it, or
+            a double-click).
     """
 
     attach_requested = Signal()
     attachment_opened = Signal(object)
     note_retract_requested = Signal(object)
+    note_edit_requested = Signal(object)
 
     def __init__(
         self,
@@ -545,8 +548,9 @@ class EvidencePanel(QWidget):
         self.notes_view.setObjectName("notesList")
         self.notes_view.setAccessibleName("Evidence notes, newest first")
         self.notes_view.setAccessibleDescription(
-            "Each note with its time, author, tags and the criteria it supports. Delete "
-            "withdraws the chosen note of yours; Ctrl+Z brings it back."
+            "Each note with its time, author, tags and the criteria it supports. F2 or Enter "
+            "changes the chosen note of yours and the criteria it supports; Delete withdraws "
+            "it; Ctrl+Z brings it back."
         )
         self.notes_view.setModel(self.filter)
         self.notes_view.setItemDelegate(NoteDelegate(notes_model, self.notes_view))
@@ -554,6 +558,9 @@ class EvidencePanel(QWidget):
         self.notes_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.notes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.notes_view.installEventFilter(self)
+        self.notes_view.activated.connect(
+            lambda index: self.note_edit_requested.emit(index.data(NoteRole))
+        )
         layout.addWidget(self.notes_view, 1)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -660,14 +667,16 @@ class EvidencePanel(QWidget):
         self.pending_label.setVisible(bool(parts))
 
     def eventFilter(self, watched, event) -> bool:
-        if (
-            watched is self.notes_view
-            and event.type() == event.Type.KeyPress
-            and event.key() == Qt.Key.Key_Delete
-        ):
+        # On the chosen note: Delete withdraws it, F2 opens it to change.
+        keys = {
+            Qt.Key.Key_Delete: self.note_retract_requested,
+            Qt.Key.Key_F2: self.note_edit_requested,
+        }
+        if watched is self.notes_view and event.type() == event.Type.KeyPress:
+            signal = keys.get(event.key())
             index = self.notes_view.currentIndex()
-            if index.isValid():
-                self.note_retract_requested.emit(index.data(NoteRole))
+            if signal is not None and index.isValid():
+                signal.emit(index.data(NoteRole))
                 return True
         return super().eventFilter(watched, event)
 

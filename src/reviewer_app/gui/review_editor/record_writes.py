@@ -184,6 +184,38 @@ class RecordWrites:
         added = AddNoteCommand(self, args)
         self.undo_stack.push(WithdrawEdit("withdraw an evidence note", added, note.id))
 
+    def correct_note(self, note: EvidenceNote, text: str, criterion_ids: tuple[str, ...]) -> None:
+        """Store a changed note as a correction that supersedes it (the earlier wording stays in
+        the store's history and syncs like any note). Only its author may change it."""
+        draft = self.draft
+        if draft is None or draft.read_only:
+            return
+        ctx = draft.ctx
+        if note.author_id != ctx.me.id:
+            self.view.show_note_hint(
+                f"Not changed: only {ctx.name_of(note.author_id)} can change their note."
+            )
+            return
+
+        def done(corrected: EvidenceNote) -> None:
+            draft.note_withdrawn(note.id)
+            self.view.note_removed(note.id)
+            draft.note_saved(corrected)
+            self.view.note_added(corrected)
+            self.after_notes_changed()
+
+        self.saver.submit(
+            self.workspace.reviews.add_note,
+            ctx.review.id,
+            text,
+            criterion_ids=criterion_ids,
+            tags=dict(note.tags),
+            pupil_refs=note.pupil_refs,
+            attachment_ids=note.attachment_ids,
+            supersedes=note.id,
+            on_done=done,
+        )
+
     def _landed(self, command: RecordEdit, write: int, record_id: str, withdraw: Any) -> bool:
         """A record's write landed: True to show it; if it was undone meanwhile, withdraw it."""
         if command.landed(write, record_id):
