@@ -13,12 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a test reach a real keyring or a person's real data folders.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 TESTS_DIR = Path(__file__).parent
+
+# Property tests check what is generated, not how fast: on a loaded machine (CI, or eight
+# engineers on two cores) Hypothesis's per-example deadline and "too slow" health check fail
+# tests that are right. A test's own @settings still wins for what it sets.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -71,3 +71,28 @@ def test_enter_in_a_field_presses_the_dialogs_main_button(qtbot: QtBot, shell: S
     with qtbot.waitSignal(dialog.settings_saved, timeout=5_000) as saved:
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert saved.args[0].server_url == "https://reviews.trust.example"
+
+
+def test_a_ticked_list_item_counts_as_typed_input(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QVBoxLayout
+
+    from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
+
+    class Ticks(AsksBeforeDiscarding, QDialog):
+        pass
+
+    dialog = Ticks()
+    qtbot.addWidget(dialog)
+    ticks = QListWidget()
+    item = QListWidgetItem("Reading")
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    ticks.addItem(item)
+    QVBoxLayout(dialog).addWidget(ticks)
+    dialog.show()
+    assert not dialog.has_typed_input()
+    item.setCheckState(Qt.CheckState.Checked)
+    assert dialog.has_typed_input()
+    dialog.reject()
+    _question(qtbot, dialog)
+    assert dialog.isVisible()

@@ -461,6 +461,33 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         wait_until(lambda: dialog.status is not None, 60, "the signing order")
         return dialog
 
+    def my_work() -> Any:
+        """The main window's My work page (Ctrl+M), once its lists are read."""
+        window.show_my_work()
+        page = window.my_work_page
+        wait_until(
+            lambda: window.tasks.pending == 0 and not page.summary.text().startswith("Reading"),
+            what="My work",
+        )
+        return window
+
+    def change_note() -> Any:
+        from datetime import UTC, datetime
+
+        from reviewer_app.domain.review import EvidenceNote
+
+        editor = session.open_editor()
+        criteria = list(editor.ctx.framework.criteria())
+        note = EvidenceNote(
+            id="n1",
+            review_id=editor.ctx.review.id,
+            author_id=editor.ctx.me.id,
+            text="Pupils settled quickly; the reading corner was in use all lesson.",
+            captured_at=datetime.now(UTC),
+            criterion_ids=(criteria[0].id,),
+        )
+        return editor.edit_note(note)
+
     def new_visit() -> Any:
         return window.open_new_visit()
 
@@ -526,12 +553,14 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
 
     found: dict[str, Callable[[], Any]] = {
         "main window": lambda: window,
+        "my work": my_work,
         "review editor": editor,
         "report preview": preview,
         "sign report": sign,
         "photo viewer": attachment,
         "safeguarding audit": safeguarding_audit,
         "sign the safeguarding audit": safeguarding_sign,
+        "change a note": change_note,
         "new visit": new_visit,
         "settings": settings,
         "categorise": categorise,

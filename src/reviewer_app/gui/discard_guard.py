@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QTableWidget,
@@ -30,7 +31,8 @@ DISCARD_QUESTION = "Discard what you typed?"
 
 
 def form_values(root: QWidget) -> list[tuple[str, Any]]:
-    """What the fields under ``root`` hold: text, choices, dates, ticks, table rows."""
+    """What the fields under ``root`` hold: text, choices, dates, ticks (in lists too), table
+    rows."""
     values: list[tuple[str, Any]] = []
     for widget in root.findChildren(QWidget):
         name = widget.objectName() or type(widget).__name__
@@ -48,6 +50,9 @@ def form_values(root: QWidget) -> list[tuple[str, Any]]:
             values.append((name, widget.text()))
         elif isinstance(widget, QAbstractButton) and widget.isCheckable():
             values.append((name, widget.isChecked()))
+        elif isinstance(widget, QListWidget):
+            ticks = tuple(widget.item(r).checkState() for r in range(widget.count()))
+            values.append((name, ticks))
         elif isinstance(widget, QTableWidget):
             cells = [
                 item.text() if (item := widget.item(r, c)) is not None else ""

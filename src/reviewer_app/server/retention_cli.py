@@ -26,12 +26,13 @@ from sqlmodel import Session
 
 from reviewer_app.server import audit
 from reviewer_app.server import retention as schedule
+from reviewer_app.server import retention_purge as purge
 from reviewer_app.server.database import write_session
 from reviewer_app.server.library_cli import the_trust
 
 
-def tombstone_key(data_dir: Path) -> schedule.TombstoneKey:
-    return schedule.TombstoneKey(data_dir / "retention")
+def tombstone_key(data_dir: Path) -> purge.TombstoneKey:
+    return purge.TombstoneKey(data_dir / "retention")
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
         else:
             trust_id = the_trust(session, args.trust)
             if action == "apply" and not args.dry_run:
-                purged = schedule.apply(session, trust_id, key, today=args.today, actor=actor)
+                purged = purge.apply(session, trust_id, key, today=args.today, actor=actor)
                 files = purged.files
                 out += _purged_lines(purged)
             else:
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
     for line in out:
         print(line)
     if files:
-        for problem in schedule.remove_files(data_dir / "blobs", files):
+        for problem in purge.remove_files(data_dir / "blobs", files):
             print(problem, file=sys.stderr)
             status = 1
     return status
@@ -99,7 +100,7 @@ def _read_only(
     session: Session,
     trust_id: str,
     args: argparse.Namespace,
-    key: schedule.TombstoneKey,
+    key: purge.TombstoneKey,
     out: list[str],
     actor: audit.Actor,
 ) -> int:
@@ -134,7 +135,7 @@ def _read_only(
     return 0
 
 
-def _purged_lines(purged: schedule.Purged) -> list[str]:
+def _purged_lines(purged: purge.Purged) -> list[str]:
     if not purged.tombstones:
         lines = ["Nothing is due for deletion."]
     else:
@@ -149,10 +150,10 @@ def _purged_lines(purged: schedule.Purged) -> list[str]:
 
 
 def _tombstone_lines(
-    session: Session, trust_id: str, key: schedule.TombstoneKey, verify: bool, out: list[str]
+    session: Session, trust_id: str, key: purge.TombstoneKey, verify: bool, out: list[str]
 ) -> int:
     status = 0
-    rows = schedule.tombstones(session, trust_id)
+    rows = purge.tombstones(session, trust_id)
     for row in rows:
         line = (
             f"{row.id}\t{row.purged_at:%Y-%m-%d %H:%M}\t{row.kind} {row.subject_id}\t"

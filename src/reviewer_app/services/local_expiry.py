@@ -181,7 +181,8 @@ def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[i
                 col(FieldValueRow.review_id) == review_id, col(FieldValueRow.field_id).in_(fields)
             )
         )
-    count += _delete_restricted_reports(session, review_id)
+    if view.hidden or fields:  # restricted detail is held here, so such a report shows it
+        count += _delete_restricted_reports(session, review_id)
     _delete_orphan_blobs(session, blobs)
     session.flush()
     return count, len(hidden_ops)
@@ -189,9 +190,19 @@ def _delete_hidden(session: Session, review_id: str, view: LocalView) -> tuple[i
 
 def _delete_restricted_reports(session: Session, review_id: str) -> int:
     """Delete the review's signed reports for an audience that shows restricted detail (the
-    full internal report); returns how many versions went."""
+    full internal report), except a version whose signature is still to be sent (the server
+    decides on it); returns how many versions went."""
     from reviewer_app.reports.document import STANDARD_AUDIENCES
 
+    unsent = set(
+        session.exec(
+            select(OutboxRow.entity_id).where(
+                OutboxRow.review_id == review_id,
+                OutboxRow.entity == Entity.SIGNED_REPORT.value,
+                OutboxRow.state != "acked",
+            )
+        ).all()
+    )
     restricted = [
         report_id
         for report_id, audience in session.exec(
@@ -199,7 +210,8 @@ def _delete_restricted_reports(session: Session, review_id: str) -> int:
                 SignedReportRow.review_id == review_id
             )
         ).all()
-        if audience not in STANDARD_AUDIENCES or STANDARD_AUDIENCES[audience].allows_restricted
+        if report_id not in unsent
+        and (audience not in STANDARD_AUDIENCES or STANDARD_AUDIENCES[audience].allows_restricted)
     ]
     if restricted:
         session.execute(delete(SignedReportRow).where(col(SignedReportRow.id).in_(restricted)))
@@ -221,6 +233,27 @@ _RECORD_TABLES: dict[str, Any] = {
     Entity.ACTION.value: ActionRow,
     Entity.ACTION_FOLLOW_UP.value: ActionFollowUpRow,
 }
+
+
+#: The reviews this laptop holds as a judgement summary only (JSON list of ids).
+SUMMARY_ONLY_REVIEWS = "sync.summary_only_reviews"
+
+
+def refresh_summary_copies(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
+    """Reviews held as a judgement summary only whose report is now shared with the reader:
+    their summary copy is dropped (the handshake then lists them afresh and the pull brings
+    them whole, from the start: the rows withheld before are behind the old cursor). Returns
+    their ids."""
+    before = set(json.loads(get_setting(session, SUMMARY_ONLY_REVIEWS) or "[]"))
+    now = {r.review_id for r in handshake.reviews if r.summary_only}
+    listed = {r.review_id for r in handshake.reviews}
+    shared = sorted((before - now) & listed)
+    if shared:
+        _delete_reviews(session, shared)
+        log.info("%d review(s) now shared with this reader: pulled again whole", len(shared))
+    if now != before:
+        set_setting(session, SUMMARY_ONLY_REVIEWS, json.dumps(sorted(now)))
+    return shared
 
 
 def remove_purged(session: Session, handshake: wire.HandshakeResponse) -> list[str]:

@@ -458,7 +458,7 @@ def test_a_review_the_trust_purged_leaves_the_window_with_a_notice(
     and its visit from the laptop and a notice lists what went and under which rule."""
     from datetime import date
 
-    from reviewer_app.server import retention as schedule
+    from reviewer_app.server import retention_purge as purge
 
     peer = laptop("peer")
     peer.enrol(world.peer)
@@ -468,8 +468,8 @@ def test_a_review_the_trust_purged_leaves_the_window_with_a_notice(
         sync.sync_now_action.trigger()
     assert peer.reviews.review_for_visit(world.visit) is not None
     with write_session(live_server.engine) as session:
-        purged = schedule.apply(
-            session, world.trust, schedule.TombstoneKey(tmp_path / "key"), today=date(2032, 9, 2)
+        purged = purge.apply(
+            session, world.trust, purge.TombstoneKey(tmp_path / "key"), today=date(2032, 9, 2)
         )
     assert purged.tombstones
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from reviewer_app.server import models
 from reviewer_app.server import retention as schedule
+from reviewer_app.server import retention_purge as purge
 from reviewer_app.server.audit import Actor
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
     sha = _with_a_photo(server, world)
     blob_file = server.live.blob_root / sha[:2] / sha
     assert blob_file.is_file()
-    key = schedule.TombstoneKey(tmp_path / "retention")
+    key = purge.TombstoneKey(tmp_path / "retention")
 
     with server.admin() as s:
         listed = schedule.plan(s, world.trust, AFTER_THE_WALK)
@@ -84,8 +85,8 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
         assert _rows_of(s, world.walk_review) > 0
 
     with server.admin() as s:
-        purged = schedule.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
-    assert schedule.remove_files(server.live.blob_root, purged.files) == []
+        purged = purge.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
+    assert purge.remove_files(server.live.blob_root, purged.files) == []
     assert purged.files == [sha]
     # The visit's tombstone (the enrolment codes of 2026 have gone by 2032 too, in their own).
     [tombstone] = [t for t in purged.tombstones if t.kind == "visit"]
@@ -99,7 +100,7 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
         # The safeguarding audit is not due (10 years) and keeps everything.
         assert s.get(models.Review, world.audit_review) is not None
         assert _rows_of(s, world.audit_review) > 0
-        [stored] = [t for t in schedule.tombstones(s, world.trust) if t.kind == "visit"]
+        [stored] = [t for t in purge.tombstones(s, world.trust) if t.kind == "visit"]
         assert stored.id == tombstone.id
         assert stored.review_ids == [world.walk_review]
         assert stored.content["files"] == [sha]
@@ -107,7 +108,7 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
         assert stored.purged_by == "Dana DPO"
         assert "Year 4 maths" not in str(stored.content)  # never content
         assert key.verifies(stored)
-        assert schedule.purged_reviews(s, world.trust) == [
+        assert purge.purged_reviews(s, world.trust) == [
             (world.walk_review, world.walk_visit, due.why)
         ]
     assert not blob_file.exists()
@@ -116,13 +117,13 @@ def test_dry_run_lists_then_apply_purges_exactly_that_with_a_signed_tombstone(
     with server.engine.begin() as connection:
         connection.execute(sa.update(models.RetentionTombstone).values(rule="Reviews: 1 year"))
     with server.session() as s:
-        assert not any(key.verifies(t) for t in schedule.tombstones(s, world.trust))
+        assert not any(key.verifies(t) for t in purge.tombstones(s, world.trust))
 
 
 def test_a_legal_hold_keeps_a_school_until_it_is_lifted(
     server: Harness, world: World, tmp_path: Path
 ) -> None:
-    key = schedule.TombstoneKey(tmp_path / "retention")
+    key = purge.TombstoneKey(tmp_path / "retention")
     with server.admin() as s:
         hold = schedule.place_hold(
             s, world.trust, school_id=world.school_a, reason="Local authority inquiry", actor=ME
@@ -133,7 +134,7 @@ def test_a_legal_hold_keeps_a_school_until_it_is_lifted(
         assert listed.due == []
         [kept] = listed.held
         assert "Local authority inquiry" in kept.held_by[0]
-        purged = schedule.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
+        purged = purge.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
     assert purged.tombstones == []
     assert purged.kept_by_holds == 1
     with server.session() as s:
@@ -141,7 +142,7 @@ def test_a_legal_hold_keeps_a_school_until_it_is_lifted(
     with server.admin() as s:
         schedule.lift_hold(s, hold_id, actor=ME)
     with server.admin() as s:
-        purged = schedule.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
+        purged = purge.apply(s, world.trust, key, today=AFTER_THE_WALK, actor=ME)
     assert [t.subject_id for t in purged.tombstones] == [world.walk_visit]
 
 
@@ -212,7 +213,7 @@ def test_old_audit_entries_and_sign_in_records_go_and_the_recent_stay(
 ) -> None:
     from reviewer_app.server.enrolment import issue_code
 
-    key = schedule.TombstoneKey(tmp_path / "retention")
+    key = purge.TombstoneKey(tmp_path / "retention")
     with server.admin() as s:
         issue_code(s, world.lead)
         issue_code(s, world.peer)
@@ -239,7 +240,7 @@ def test_old_audit_entries_and_sign_in_records_go_and_the_recent_stay(
         assert "1 audit log entries from before 07 December 2020: Audit log: 6 years" in "\n".join(
             listed.lines()
         )
-        purged = schedule.apply(s, world.trust, key, today=today, actor=ME)
+        purged = purge.apply(s, world.trust, key, today=today, actor=ME)
     assert sorted(t.kind for t in purged.tombstones) == ["audit log", "sign-in records"]
     assert server.count("enrolment_code") == 1  # the peer's, still in date
     # One old entry gone, one entry about the purge added.
@@ -249,4 +250,4 @@ def test_old_audit_entries_and_sign_in_records_go_and_the_recent_stay(
             s.exec(select(models.AuditEvent).where(models.AuditEvent.id == old_event)).first()
             is None
         )
-        assert all(key.verifies(t) for t in schedule.tombstones(s, world.trust))
+        assert all(key.verifies(t) for t in purge.tombstones(s, world.trust))

@@ -18,6 +18,7 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server import app as server_app
 from reviewer_app.server import models
 from reviewer_app.server import retention as schedule
+from reviewer_app.server import retention_purge as purge
 from reviewer_app.server.database import write_session
 from reviewer_app.services.local_expiry import DATA_REMOVED
 from reviewer_app.services.report_service import ReportService
@@ -42,9 +43,9 @@ def test_a_purged_review_leaves_the_laptop_at_its_next_sync(
     lead.reviews.add_note(world.review, "Reading corner well used", attachment_ids=(photo.id,))
     assert lead.sync.sync_now().accepted == 2
 
-    key = schedule.TombstoneKey(tmp_path / "retention")
+    key = purge.TombstoneKey(tmp_path / "retention")
     with write_session(server.engine) as s:
-        purged = schedule.apply(s, world.trust, key, today=date(2032, 9, 2))
+        purged = purge.apply(s, world.trust, key, today=date(2032, 9, 2))
     assert [t.review_ids for t in purged.tombstones if t.kind == "visit"] == [[world.review]]
 
     lead.sync.sync_now()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.review import EvidenceNote
 from reviewer_app.gui import theme
 from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
+from reviewer_app.gui.screen_fit import fit_window
 
 
 class NoteDialog(AsksBeforeDiscarding, QDialog):
@@ -48,7 +49,7 @@ class NoteDialog(AsksBeforeDiscarding, QDialog):
         text_label.setBuddy(self.text_edit)
         layout.addWidget(text_label)
         layout.addWidget(self.text_edit)
-        criteria_label = QLabel("&Supports these criteria")
+        criteria_label = QLabel("Supports these &criteria")
         self.criteria_list = QListWidget()
         self.criteria_list.setObjectName("noteCriteria")
         self.criteria_list.setAccessibleName("Criteria the note supports")
@@ -82,7 +83,7 @@ class NoteDialog(AsksBeforeDiscarding, QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(520, 460)
+        fit_window(self, "noteDialog", (520, 460))
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()

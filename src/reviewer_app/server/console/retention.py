@@ -14,6 +14,7 @@ from starlette.responses import Response
 from reviewer_app.domain.errors import ReviewerError, ValidationError
 from reviewer_app.server import models
 from reviewer_app.server import retention as schedule
+from reviewer_app.server import retention_purge as purge
 from reviewer_app.server.console.auth import (
     ConsoleUser,
     FormDep,
@@ -41,7 +42,7 @@ def _page(
                 (h, schedule.hold_text(session, h)) for h in schedule.holds(session, trust_id)
             ],
             "targets": _hold_targets(session, trust_id),
-            "purges": list(reversed(schedule.tombstones(session, trust_id)))[:50],
+            "purges": list(reversed(purge.tombstones(session, trust_id)))[:50],
             "error": error,
         },
         user=user,
