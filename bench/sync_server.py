@@ -56,7 +56,8 @@ def _serve(app: object) -> tuple[uvicorn.Server, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-def _operations(review_id: str, count: int) -> list[Operation]:
+def _operations(review_id: str, author_id: str, count: int) -> list[Operation]:
+    """Evidence notes as a laptop sends them (the shared record schema's fields)."""
     now = datetime.now(UTC)
     ops = []
     for i in range(count):
@@ -71,6 +72,9 @@ def _operations(review_id: str, count: int) -> list[Operation]:
                 kind=OpKind.APPEND,
                 payload={
                     "id": note_id,
+                    "review_id": review_id,
+                    "author_id": author_id,
+                    "captured_at": now.isoformat(),
                     "text": f"Observation {i}: pupils explained their reasoning to a partner.",
                     "criterion_ids": ["quality_of_education"],
                     "tags": {"year": "5", "subject": "maths"},
@@ -144,7 +148,7 @@ def main() -> None:
                     client_schema_version=MIN_CLIENT_SCHEMA_VERSION,
                 )
             ).device_token
-        ops = _operations(review, args.ops)
+        ops = _operations(review, lead, args.ops)
         batches = [ops[i : i + MAX_BATCH] for i in range(0, len(ops), MAX_BATCH)]
         bodies = [
             PushRequest(protocol_version=PROTOCOL_VERSION, operations=b).model_dump_json()

@@ -461,6 +461,16 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         wait_until(lambda: dialog.status is not None, 60, "the signing order")
         return dialog
 
+    def my_work() -> Any:
+        """The main window's My work page (Ctrl+M), once its lists are read."""
+        window.show_my_work()
+        page = window.my_work_page
+        wait_until(
+            lambda: window.tasks.pending == 0 and not page.summary.text().startswith("Reading"),
+            what="My work",
+        )
+        return window
+
     def change_note() -> Any:
         from datetime import UTC, datetime
 
@@ -543,6 +553,7 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
 
     found: dict[str, Callable[[], Any]] = {
         "main window": lambda: window,
+        "my work": my_work,
         "review editor": editor,
         "report preview": preview,
         "sign report": sign,

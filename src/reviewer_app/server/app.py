@@ -53,7 +53,6 @@ from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
 from reviewer_app.server.device_activity import record_sync
 from reviewer_app.server.device_limits import DeviceLimits
-from reviewer_app.server.device_tokens import rotate_token
 from reviewer_app.server.enrolment import (
     Caller,
     authenticate,
@@ -164,6 +163,7 @@ def _summary(session: Session, review: models.Review, access: ReviewAccess) -> R
         may_write=access.may_write,
         is_lead=access.is_lead,
         locked=review.locked,
+        summary_only=summary_only(session, review, access),
     )
 
 
@@ -324,9 +324,12 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """Check versions; list the visits and reviews this device may read with their last_seq."""
         check_versions(body.protocol_version, body.client_schema_version, context.app_release)
-        engine = context_of(request).engine
-        record_sync(engine, caller.device.id, request.headers.get("user-agent"))
-        next_token = rotate_token(engine, caller.device.id, caller.came_with_previous)
+        next_token = record_sync(
+            context_of(request).engine,
+            caller.device.id,
+            request.headers.get("user-agent"),
+            caller.came_with_previous,
+        )
         visits = readable_visits(session, caller.person)
         reviews: list[ReviewSummary] = []
         for visit in visits:

@@ -253,6 +253,7 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
     from reviewer_app.server.audit import Actor
     from reviewer_app.server.blob_store import BlobStore
     from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.device_tokens import device_state
     from reviewer_app.server.enrolment import issue_code, revoke_device
 
     engine = create_server_engine(database_url)
@@ -341,8 +342,7 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
         ),
         "revoke-device": lambda s: revoke_device(s, args.device, actor=me),
         "list-devices": lambda s: out.extend(
-            f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t"
-            f"{'revoked' if d.revoked_at else 'active'}"
+            f"{d.id}\t{d.person_id}\t{d.name}\t{d.enrolled_at:%Y-%m-%d %H:%M}\t{device_state(s, d)}"
             for d in adm.list_devices(s, args.person)
         ),
         "reports": lambda s: out.extend(report_admin.report_lines(s)),

@@ -18,11 +18,9 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from reviewer_app.server import models
-from reviewer_app.server.database import write_session
 
 
 def _aware(moment: datetime) -> datetime:
@@ -41,21 +39,28 @@ def idle_lapse(
     return days if now - last > timedelta(days=days) else None
 
 
-def rotate_token(engine: Engine, device_id: str, came_with_previous: bool) -> str | None:
-    """A new token for the device (its hash stored), or ``None`` when the device is gone.
+def rotate_token(session: Session, device: models.Device, came_with_previous: bool) -> str:
+    """A new token for ``device`` (its hash stored in the caller's transaction).
 
     ``came_with_previous``: the laptop authenticated with its previous token, so it never kept
     the current one; that one is dropped and the previous stays valid.
     """
     token = secrets.token_urlsafe(32)
-    with write_session(engine) as session:
-        device = session.get(models.Device, device_id, with_for_update=True)
-        if device is None or device.revoked_at is not None:
-            return None
-        if not came_with_previous:
-            device.previous_token_sha256 = device.token_sha256
-        # The same digest as ``enrolment.secret_sha256`` (which imports this module).
-        device.token_sha256 = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        device.token_issued_at = datetime.now(UTC)
-        session.add(device)
+    if not came_with_previous:
+        device.previous_token_sha256 = device.token_sha256
+    # The same digest as ``enrolment.secret_sha256`` (which imports this module).
+    device.token_sha256 = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    device.token_issued_at = datetime.now(UTC)
+    session.add(device)
     return token
+
+
+def device_state(session: Session, device: models.Device) -> str:
+    """``revoked``, ``lapsed`` (silent longer than the trust allows: enrol again) or
+    ``active``, as ``admin list-devices`` says it."""
+    if device.revoked_at is not None:
+        return "revoked"
+    person = session.get(models.Person, device.person_id)
+    if person is not None and idle_lapse(session, device, person, datetime.now(UTC)):
+        return "lapsed"
+    return "active"

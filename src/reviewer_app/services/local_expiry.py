@@ -235,6 +235,27 @@ _RECORD_TABLES: dict[str, Any] = {
 }
 
 
+#: The reviews this laptop holds as a judgement summary only (JSON list of ids).
+SUMMARY_ONLY_REVIEWS = "sync.summary_only_reviews"
+
+
+def refresh_summary_copies(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
+    """Reviews held as a judgement summary only whose report is now shared with the reader:
+    their summary copy is dropped (the handshake then lists them afresh and the pull brings
+    them whole, from the start: the rows withheld before are behind the old cursor). Returns
+    their ids."""
+    before = set(json.loads(get_setting(session, SUMMARY_ONLY_REVIEWS) or "[]"))
+    now = {r.review_id for r in handshake.reviews if r.summary_only}
+    listed = {r.review_id for r in handshake.reviews}
+    shared = sorted((before - now) & listed)
+    if shared:
+        _delete_reviews(session, shared)
+        log.info("%d review(s) now shared with this reader: pulled again whole", len(shared))
+    if now != before:
+        set_setting(session, SUMMARY_ONLY_REVIEWS, json.dumps(sorted(now)))
+    return shared
+
+
 def remove_purged(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
     """Remove the reviews (and their visits) the trust deleted under its retention schedule;
     returns what was removed, in words."""

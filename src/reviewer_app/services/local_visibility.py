@@ -59,7 +59,11 @@ class LocalView:
 
     @property
     def withholds_anything(self) -> bool:
-        return bool(self.hidden) or bool(self.restriction.fields)
+        """Whether this reader misses any part of the review: a hidden record, or restricted
+        criteria or fields in its framework (whose answers, stored as field values, are not
+        records). A signed version for an audience that shows restricted detail is then not the
+        reader's to carry: its PDF may hold those answers, and it cannot be cut."""
+        return bool(self.hidden) or bool(self.restriction)
 
 
 #: A review not frozen to a framework yet (started by the trust before any laptop held its

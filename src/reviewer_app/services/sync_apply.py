@@ -317,6 +317,7 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "person": handshake.person.model_dump(mode="json"),
             "visits": [v.model_dump(mode="json") for v in handshake.visits],
             "reviews": sorted(r.review_id for r in handshake.reviews),
+            "summary_only": sorted(r.review_id for r in handshake.reviews if r.summary_only),
             "colleagues": [c.model_dump(mode="json") for c in handshake.colleagues],
             "frameworks": handshake.trust_frameworks,
             "purged": sorted(p.review_id for p in handshake.purged),
@@ -366,6 +367,7 @@ class StoreApplier:
             removed: list[str] = []
             with self._store.writing() as session:
                 if not same:
+                    local_expiry.refresh_summary_copies(session, handshake)
                     self._take_handshake(session, handshake)
                     removed += local_expiry.remove_unreadable(session, handshake)
                     removed += local_expiry.remove_restricted(session, handshake)

@@ -602,6 +602,10 @@ class ReviewSummary(_Message):
     may_write: bool
     is_lead: bool
     locked: bool
+    #: The reader receives the judgement summary only (the school shares the report with the
+    #: school only and the reader is off the team). When it turns false (shared with the trust
+    #: after all), the laptop drops its summary copy and pulls the review again from the start.
+    summary_only: bool = False
 
 
 class VisitMember(_Message):

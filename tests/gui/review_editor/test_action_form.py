@@ -143,3 +143,42 @@ def test_an_overdue_action_is_flagged_at_the_follow_up(drive, qtbot) -> None:
     assert overdue.isVisibleTo(follow_page)
     assert overdue.text() == f"Overdue: it was due {show_date(late)}, 10 days ago."
     assert follow_page.rows[actions["Plan the next walk"].id].overdue is None
+
+
+def test_an_action_on_a_criterion_is_one_record_in_two_views(drive, qtbot) -> None:
+    shell = drive.start(LEAD)
+    _visit, editor, page = _page(drive, shell)
+    records = shell.workspace.reviews
+    review_id = editor.ctx.review.id
+
+    # From the criterion's card: the plan's form opens with the criterion chosen.
+    card = editor.go_to_criterion("fm-review")
+    actions_on_card = card.criterion_actions
+    assert actions_on_card is not None
+    assert not actions_on_card.list_label.isVisibleTo(card)
+    qtbot.mouseClick(actions_on_card.add_button, Qt.MouseButton.LeftButton)
+    assert editor.stack.currentWidget() is page
+    assert page.criterion_box.currentData() == "fm-review"
+    assert QApplication.focusWidget() is page.text_edit
+    qtbot.keyClicks(page.text_edit, "Record the annual review of filtering.")
+    _type(qtbot, page.owner_edit, "DSL")
+    _type(qtbot, page.due_edit, "+30")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    drive.wait_saved(editor)
+    stored = [a for a in records.actions(review_id) if a.criterion_id == "fm-review"]
+    assert [a.text for a in stored] == ["Record the annual review of filtering."]
+
+    # The same record shows on the card, and in the plan's table once.
+    assert actions_on_card.isVisibleTo(card)
+    assert "Record the annual review of filtering." in actions_on_card.list_label.text()
+    assert "DSL" in actions_on_card.list_label.text()
+    table = [page.view.model().index(r, 0).data() for r in range(page.view.model().rowCount())]
+    assert table.count("Record the annual review of filtering.") == 1
+
+    # Withdrawn in the plan (Delete on its row): gone from the card too.
+    row = table.index("Record the annual review of filtering.")
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.view.model().index(row, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    drive.wait_saved(editor)
+    assert "Record the annual review" not in actions_on_card.list_label.text()

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from reviewer_app.cli import main
 from reviewer_app.demo.demo_trust import open_demo_workspace
+from reviewer_app.demo.reports import ensure_demo_reports
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
@@ -29,7 +30,7 @@ from reviewer_app.storage.blobs import put_blob
 from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 from reviewer_app.storage.review_repository import ReviewRepository
-from reviewer_app.storage.tables import AuditEntryRow, ReviewRow
+from reviewer_app.storage.tables import AuditEntryRow, ReviewRow, SignedReportRow
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -165,6 +166,42 @@ def test_a_non_safeguarding_export_holds_nothing_restricted(
             payload = op["payload"] if isinstance(op["payload"], dict) else {}
             assert not set(payload.get("criterion_ids") or ()) & criteria
             assert (op["field"] or "").split(".")[0] not in criteria
+
+
+def test_a_full_internal_report_of_a_review_with_restricted_answers_stays_behind(
+    demo_base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restricted answer is a field value, not a record: the peer review's full internal
+    report (which shows restricted detail) must still stay off a non-safeguarding bundle, while
+    its school-facing report travels."""
+    with open_demo_workspace(AppPaths.from_base(demo_base)) as workspace:
+        assert ensure_demo_reports(workspace) > 0
+        dsl = next(p for p in workspace.list_people() if p.may_see_safeguarding)
+        with workspace.store.writing() as session:
+            review_id = next(
+                r.id
+                for r in session.exec(select(ReviewRow)).all()
+                if r.framework_id == "two-day-peer-review"
+                and session.exec(
+                    select(SignedReportRow).where(
+                        SignedReportRow.review_id == r.id,
+                        SignedReportRow.audience == "full_internal",
+                    )
+                ).first()
+            )
+            ReviewRepository(session).set_field(
+                review_id, "scr-sample.records-with-gaps", 4, dsl.id, _now()
+            )
+
+    bundle = tmp_path / "answers.reviewer"
+    assert _export(demo_base, bundle, "--passphrase-file", str(_passphrase_file(tmp_path))) == 0
+    capsys.readouterr()
+    opened = json.loads(pyrage.passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
+    carried = {r["audience"] for r in opened["signed_reports"] if r["review_id"] == review_id}
+    assert "school_facing" in carried
+    assert "full_internal" not in carried
+    exported = next(e for e in opened["reviews"] if e["review"]["id"] == review_id)
+    assert _restricted_in(exported) == []
 
 
 def test_a_safeguarding_lead_exports_the_audit_and_its_detail(

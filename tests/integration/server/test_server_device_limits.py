@@ -298,6 +298,12 @@ def test_a_laptop_away_longer_than_the_trust_allows_enrols_again_and_keeps_its_w
     result = again.push(world.walk_review, [note]).json()["results"][0]
     assert result["status"] == "accepted"
 
+    devices = _admin(server, "list-devices", "--person", world.lead)
+    assert f"{laptop.id}\t{world.lead}\tLaptop\t" in devices
+    assert sorted(line.rsplit("\t", 1)[1] for line in devices.splitlines()) == [
+        "active",
+        "lapsed",
+    ]
     # The trust can let its laptops keep access however long they are away.
     assert "keep their access" in _admin(server, "device-idle-days", "0")
     assert laptop.handshake().status_code == 200

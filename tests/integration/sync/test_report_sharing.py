@@ -133,15 +133,29 @@ def test_the_school_only_choice_keeps_the_body_from_central_readers(
     assert "The school only, chosen by Lee Lead" in " ".join(first_page.split())
 
 
-def test_shared_with_the_trust_central_readers_receive_the_body(
+def test_shared_with_the_trust_later_central_readers_receive_the_body_withheld_before(
     server: LiveServer, world: World, reader: str, laptop: MakeLaptop
 ) -> None:
     lee = _enrolled(laptop, "lee", world.lead)
     open_review(lee.workspace, world.visit, with_notes=False)
     lee.reviews.add_note(world.review, "Reading is taught well from Reception")
+    lee.reviews.agree_judgement(world.review, "inclusion", "strong_standard", "Known early")
+    lee.reviews.set_field(world.review, "report-sharing", "school")
+    lee.sync.sync_now()
+    # First the school only: Cass's laptop holds the judgement summary, its cursor past the rest.
+    cass = _enrolled(laptop, "cass", reader)
+    assert cass.reviews.notes(world.review) == []
+    assert [j.rationale for j in cass.reviews.judgements(world.review)] == [""]
+    # The school then shares it with the trust: the rows withheld before reach Cass at her
+    # next sync (her laptop drops the summary copy and pulls the review again, whole).
     lee.reviews.set_field(world.review, "report-sharing", "school-and-trust")
     lee.sync.sync_now()
-    cass = _enrolled(laptop, "cass", reader)
+    cass.sync.sync_now()
     assert [n.text for n in cass.reviews.notes(world.review)] == [
         "Reading is taught well from Reception"
     ]
+    assert [j.rationale for j in cass.reviews.judgements(world.review)] == ["Known early"]
+    assert cass.reviews.field_values(world.review)["report-sharing"].value == "school-and-trust"
+    assert cass.sync.status().set_aside == 0
+    cass.sync.sync_now()  # nothing more, nothing twice
+    assert len(cass.reviews.notes(world.review)) == 1

@@ -65,6 +65,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 
 #: Keys the app adds to what the platform does in a place (shown, not walked by the test).
 IN_PLACE: tuple[Shortcut, ...] = (
+    Shortcut(("F2", "Enter"), "Change the chosen evidence note (its words, its criteria)", EDITOR),
     Shortcut(("Delete",), "Withdraw the chosen evidence note of yours", EDITOR),
     Shortcut(("Escape",), "Close a dialog (it asks first if you typed something)", EVERY_WINDOW),
 )

@@ -291,6 +291,12 @@ class ActionsPage(QScrollArea):
         self.criterion_box.setCurrentIndex(0)
         self._past_due_accepted = None
 
+    def start_action(self, criterion_id: str | None) -> None:
+        """Ready the form for an action on ``criterion_id`` (from a criterion's card)."""
+        self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
+        self.ensureWidgetVisible(self.text_edit)
+        self.text_edit.setFocus()
+
     def fill(
         self, text: str, owner: str, due: date | None, priority: Priority, criterion_id: str | None
     ) -> None:

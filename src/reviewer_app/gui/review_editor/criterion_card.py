@@ -231,6 +231,8 @@ class CriterionCard(QFrame):
         self.criterion = criterion
         self.scale = scale
         self.field_editors = dict(fields)
+        #: The criterion's actions from the action plan, added by the editor (criterion_actions).
+        self.criterion_actions: QWidget | None = None
         self.setObjectName(f"criterion:{criterion.id}")
         self.setProperty("role", "card")
         self.setFrameShape(QFrame.Shape.StyledPanel)

@@ -46,6 +46,7 @@ from reviewer_app.gui.change_bridge import ChangeBridge
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.review_editor import restricted
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
+from reviewer_app.gui.review_editor.criterion_actions import CriterionActions
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.evidence_panel import (
     AttachmentsModel,
@@ -330,6 +331,7 @@ class ReviewEditor(QMainWindow):
                 fields=section.fields,
                 team_visit=ctx.is_team_visit,
                 is_lead=ctx.is_lead,
+                card_extra=self._add_criterion_actions,
             )
         return page
 
@@ -507,6 +509,27 @@ class ReviewEditor(QMainWindow):
     def is_closed(self) -> bool:
         """True once the window has been closed (it is deleted soon after)."""
         return self._closed
+
+    def _add_criterion_actions(self, card: CriterionCard) -> None:
+        """A card lists its criterion's actions: the same records as the action plan."""
+        ctx = self.ctx
+        assert ctx is not None
+        criterion_id = card.criterion.id
+        actions = CriterionActions(
+            self.actions_model, criterion_id, ctx.framework.actions.label, card
+        )
+        actions.add_requested.connect(self.add_action_on)
+        layout = card.layout()
+        assert layout is not None
+        layout.addWidget(actions)
+        card.criterion_actions = actions
+
+    def add_action_on(self, criterion_id: str) -> ActionsPage:
+        """Open the action plan's form with ``criterion_id`` chosen, the keyboard in its text."""
+        page = self.show_page(ACTIONS_SECTION)
+        assert isinstance(page, ActionsPage)
+        page.start_action(criterion_id)
+        return page
 
     def edit_note(self, note: EvidenceNote) -> NoteDialog | None:
         """Open the chosen note to change its words or the criteria it supports."""

@@ -5,7 +5,7 @@ Pages are built the first time they are shown, so opening a large review builds 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -27,8 +27,11 @@ class SectionPage(QScrollArea):
         fields: Sequence[FieldSpec],
         team_visit: bool,
         is_lead: bool,
+        card_extra: Callable[[CriterionCard], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``card_extra(card)`` adds to each card as it is made (so Tab reaches what it adds in
+        reading order): the editor adds the criterion's actions."""
         super().__init__(parent)
         self.section = section
         self.setWidgetResizable(True)
@@ -71,6 +74,8 @@ class SectionPage(QScrollArea):
                 is_lead=is_lead,
             )
             self.cards[criterion.id] = card
+            if card_extra is not None:
+                card_extra(card)
             layout.addWidget(card)
         if fields:
             holder = QWidget()
