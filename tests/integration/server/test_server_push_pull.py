@@ -175,6 +175,7 @@ def test_handshake_lists_what_the_device_may_read(server: Harness, world: World)
         "may_write": True,
         "is_lead": True,
         "locked": False,
+        "summary_only": False,  # the lead is on the visit's team: the whole review
     }
     team = {m["person_id"]: m["role"] for m in body["visits"][0]["team"]}
     assert team == {world.lead: "lead_reviewer", world.peer: "peer_reviewer"}
