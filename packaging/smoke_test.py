@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reviewer_app import debug
+
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = "reviewer-probe: "
 BUNDLE_ENV = "REVIEWER_BUNDLE_PASSPHRASE"
@@ -81,7 +83,7 @@ def check(app_dir: Path) -> list[str]:
         about = json.loads(run(app, "about", "--json", data=data))
         passed.append(check_platform_facts(about))
 
-        out = run(app, *store, data=data, env={"REVIEWER_EXIT_AFTER_SHOW": "1"})
+        out = run(app, *store, data=data, env={debug.ENV: debug.EXIT_AFTER_SHOW})
         lines = [line for line in out.splitlines() if line.startswith(PROBE)]
         if not lines:
             raise SmokeTestError(f"The main window never reported itself on screen:\n{out[-2000:]}")
