@@ -169,3 +169,20 @@ def test_a_build_for_another_platform_is_refused_in_a_sentence() -> None:
     assert result.returncode == 2
     assert "runs on" in result.stderr
     assert "--dry-run" in result.stderr
+
+
+def test_the_smoke_test_names_the_apps_real_exit_after_show_switch() -> None:
+    """The smoke test spells the debug switch out (it runs under a bare Python too); a renamed
+    switch would leave the frozen app's window open until the smoke test's 180 s timeout."""
+    from reviewer_app import debug
+
+    spec = importlib.util.spec_from_file_location(
+        "reviewer_smoke", ROOT / "packaging" / "smoke_test.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    smoke = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(smoke)
+    name, switch = smoke.EXIT_AFTER_SHOW
+    assert name == debug.ENV
+    assert switch == debug.EXIT_AFTER_SHOW
