@@ -22,6 +22,7 @@ from reviewer_app.server.console_users import create_console_user
 from reviewer_app.server.database import create_server_engine, migrate, write_session
 from reviewer_app.server.staff_accounts import person_by_email
 from reviewer_app.server.trust_authority import TrustAuthority
+from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -117,6 +118,25 @@ class Staff:
     person_id: str
     password: str
     totp_secret: str | None
+
+
+def enrol_laptop(
+    server: ConsoleServer, code: str, device_name: str = "Pat's laptop"
+) -> dict[str, str]:
+    """Enrol a laptop with an enrolment code, as the app does; the server's answer (its
+    ``device_id`` and ``device_token`` among others)."""
+    answer = httpx.post(
+        f"{server.url}/enrol",
+        json={
+            "code": code,
+            "device_name": device_name,
+            "protocol_version": PROTOCOL_VERSION,
+            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    enrolled: dict[str, str] = answer.json()
+    return enrolled
 
 
 def enrol_staff(server: ConsoleServer, email: str, roles: list[str], **kwargs: object) -> Staff:

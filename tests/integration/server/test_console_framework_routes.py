@@ -21,12 +21,12 @@ import yaml
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from console_support import ConsoleServer, csrf_of, enrol_staff, signed_in
+from console_support import ConsoleServer, csrf_of, enrol_laptop, enrol_staff, signed_in
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.enrolment import issue_code
-from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from reviewer_app.sync.protocol import PROTOCOL_VERSION
 
 TEMPLATE = Path(__file__).parents[3] / "docs" / "framework-template.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -320,15 +320,7 @@ def test_a_laptop_is_opted_in_to_drafts_from_the_devices_page(console: ConsoleSe
             s, oak, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
         ).id
         code = issue_code(s, pat)
-    enrolled = httpx.post(
-        f"{console.url}/enrol",
-        json={
-            "code": code,
-            "device_name": "Pat's laptop",
-            "protocol_version": PROTOCOL_VERSION,
-            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
-        },
-    ).json()
+    enrolled = enrol_laptop(console, code)
     device = {"Authorization": f"Bearer {enrolled['device_token']}"}
 
     def received() -> list[tuple[str, str]]:
@@ -413,15 +405,7 @@ def test_the_trusts_idle_period_is_set_and_lapsed_laptops_shown_on_the_devices_p
             s, oak, name="Pat Peer", email="pat@oak.example", roles=["peer_reviewer"]
         ).id
         code = issue_code(s, pat)
-    enrolled = httpx.post(
-        f"{console.url}/enrol",
-        json={
-            "code": code,
-            "device_name": "Pat's laptop",
-            "protocol_version": PROTOCOL_VERSION,
-            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
-        },
-    ).json()
+    enrolled = enrol_laptop(console, code)
     assert console.engine is not None
     with Session(console.engine) as session:
         device = session.get(models.Device, enrolled["device_id"])

@@ -25,6 +25,7 @@ from console_support import (
     Staff,
     code_now,
     csrf_of,
+    enrol_laptop,
     enrol_staff,
     sign_in_password,
     signed_in,
@@ -98,15 +99,7 @@ def trusts(console: ConsoleServer) -> TwoTrusts:
         ).id
         review = adm.create_review(s, visit).id
         code = issue_code(s, pat)
-    enrolled = httpx.post(
-        f"{console.url}/enrol",
-        json={
-            "code": code,
-            "device_name": "Pat's laptop",
-            "protocol_version": PROTOCOL_VERSION,
-            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
-        },
-    ).json()
+    enrolled = enrol_laptop(console, code)
     admin = enrol_staff(console, "ann.admin@oak.example", ["trust_admin"], trust_id=oak)
     reviewer = enrol_staff(console, "lee.lead@oak.example", ["lead_reviewer"], trust_id=oak)
     other = enrol_staff(console, "eve.admin@elm.example", ["trust_admin"], trust_id=elm)
