@@ -245,7 +245,7 @@ class ReportService:
         log.info("report signed (%d of %d)", version.signer_count, version.required_count)
         return SignResult(
             version,
-            certified_by_trust=creds.certificate.issuer != creds.certificate.subject,
+            certified_by_trust=SigningIdentity.is_certified_by_trust(creds),
             locked=version.complete,
             queued=queued,
         )

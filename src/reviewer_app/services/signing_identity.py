@@ -133,7 +133,8 @@ class SigningIdentity:
                 return credentials(key, cert, chain)
         return credentials(key, self._self_issued(key))
 
-    def is_certified_by_trust(self, creds: SigningCredentials) -> bool:
+    @staticmethod
+    def is_certified_by_trust(creds: SigningCredentials) -> bool:
         """Whether ``creds`` carry a certificate from the trust rather than a self-issued one."""
         return creds.certificate.issuer != creds.certificate.subject
 
