@@ -181,9 +181,7 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     drive.wait_saved(editor)
     current = [n for n in records.notes(review_id) if n.text.startswith("Pupils explain")]
-    assert [(n.text, n.criterion_ids) for n in current] == [
-        (original.text, original.criterion_ids)
-    ]
+    assert [(n.text, n.criterion_ids) for n in current] == [(original.text, original.criterion_ids)]
     assert current[0].supersedes == corrected.id
     assert current[0].id not in (original.id, corrected.id)
     qtbot.waitUntil(lambda: shown_texts() == [original.text], timeout=5_000)

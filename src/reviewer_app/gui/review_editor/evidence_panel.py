@@ -5,8 +5,8 @@ and the photos and files strip with a viewer.
 
 The capture bar takes one line with tokens (``#y5 #maths @criterion +P7``, see
 ``domain.quick_capture``): Tab completes the token under the cursor (again to cycle), Enter
-saves the note with the time it was typed, Escape clears (after asking). Notes without an ``@`` token are
-linked to the criterion the reviewer is on, which the bar shows.
+saves the note with the time it was typed, Escape clears (after asking). Notes without an
+``@`` token are linked to the criterion the reviewer is on, which the bar shows.
 """
 
 from __future__ import annotations
