@@ -196,7 +196,7 @@ def server_timestamper(post: Callable[[bytes], bytes], *, service: str | None = 
             if sample is None or md_algorithm in self._dummy_response_cache:
                 return await super().async_dummy_response(md_algorithm)
             # As pyHanko registers its own sample: the token and the service's certificates.
-            self._register_dummy(md_algorithm, sample)
+            self._register_dummy(md_algorithm, sample)  # type: ignore[no-untyped-call]
             return sample
 
     return ServerTimeStamper()  # type: ignore[no-untyped-call]
