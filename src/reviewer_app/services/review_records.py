@@ -240,12 +240,14 @@ class ReviewRecords(ActionTracking):
         attachment_ids: tuple[str, ...] = (),
         pupil_refs: tuple[str, ...] = (),
         supersedes: str | None = None,
+        note_id: str | None = None,
     ) -> EvidenceNote:
-        """Capture an evidence note (or a correction of an earlier one, via ``supersedes``)."""
+        """Capture an evidence note (or a correction of an earlier one, via ``supersedes``).
+        ``note_id``: the id the editor already knows it by (a correction it may undo next)."""
         if not text.strip():
             raise ValidationError("An evidence note needs some text.")
         note = EvidenceNote(
-            id=new_id(),
+            id=note_id or new_id(),
             review_id=review_id,
             author_id=self._person().id,
             text=text,
