@@ -122,7 +122,7 @@ class TrustAuthority:
             crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
         return add_document_timestamp(
             pdf,
-            server_timestamper(self.timestamp),
+            server_timestamper(self.timestamp, service=f"trust-ca:{self.folder}"),
             trust_roots=[folder.root_certificate()],
             crls=crls,
         )
