@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.errors import ReviewerError, ValidationError
 from reviewer_app.domain.organisation import Role
 from reviewer_app.sync.protocol import PersonInfo
 
@@ -51,31 +51,27 @@ class TrustAuthority:
 
     def issue(self, person: PersonInfo, request_pem: str) -> tuple[str, str]:
         """The reviewer's certificate and the trust root, both PEM, for a CSR in PEM."""
-        from cryptography import x509
         from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
 
-        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.ca import CaFolder, read_certificate_request
 
         if self.passphrase is None:
             raise ReviewerError("This trust server is not set up to issue certificates.")
         try:
-            request = x509.load_pem_x509_csr(request_pem.encode("ascii"))
-        except (ValueError, UnicodeEncodeError) as exc:
+            request = read_certificate_request(request_pem.encode("ascii"))
+        except UnicodeEncodeError:
             raise CertificateRequestError(
                 "The laptop's certificate request cannot be read."
-            ) from exc
-        if not request.is_signature_valid:
+            ) from None
+        except ValidationError as exc:
             raise CertificateRequestError(
-                "The certificate request's signature does not match its key."
-            )
-        public = request.public_key()
-        if not isinstance(public, ec.EllipticCurvePublicKey):
-            raise CertificateRequestError("Reviewer signing keys must be elliptic-curve keys.")
+                f"The laptop's certificate request cannot be used: {exc}"
+            ) from exc
         folder = CaFolder(self.folder)
         labels = sorted(Role(r).label for r in person.roles if r in Role._value2member_map_)
+        # The name and e-mail are the trust's, not the request's: the laptop only brings its key.
         certificate = folder.issue(
-            self.passphrase, public, name=person.name, email=person.email, roles=labels
+            self.passphrase, request.public_key, name=person.name, email=person.email, roles=labels
         )
         log.info("Issued certificate %x for person %s", certificate.serial_number, person.id)
         encoding = serialization.Encoding.PEM
@@ -126,7 +122,7 @@ class TrustAuthority:
             crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
         return add_document_timestamp(
             pdf,
-            server_timestamper(self.timestamp),
+            server_timestamper(self.timestamp, service=f"trust-ca:{self.folder}"),
             trust_roots=[folder.root_certificate()],
             crls=crls,
         )

@@ -315,7 +315,7 @@ class ReportService:
                         field_name=field_name,
                         trust_roots=trust.roots,
                         crls=trust.crls,
-                        timestamper=server_timestamper(client.timestamp),
+                        timestamper=server_timestamper(client.timestamp, service=client.base_url),
                     )
                 except SigningError as exc:
                     log.info("signing without the trust's timestamp: %s", exc.__cause__)
