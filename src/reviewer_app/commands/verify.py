@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.reports.keys import load_certificates, load_crl
-    from reviewer_app.reports.verification import verify_report
+    from reviewer_app.services.report_checking import check_report
 
     root_path: Path | None = args.trust_root
     if root_path is None:
@@ -108,26 +108,15 @@ def _verify(args: argparse.Namespace, paths: AppPaths) -> int:
         crl_paths.insert(0, cached)
     crls = [load_crl(_read(p, "revocation list"), source=str(p)) for p in crl_paths]
     pdf = _read(args.report, "report")
-    result = verify_report(
+    checked = check_report(
         pdf,
-        trust_roots=roots,
-        crls=crls,
-        expected_data_hash=args.expected_hash,
+        roots,
+        crls,
         source=str(args.report),
+        expected_hash=args.expected_hash,
+        stored_hash=lambda report_id: _hash_in_local_store(args, paths, report_id),
     )
-    checked_against_store = False
-    if args.expected_hash is None and result.report_id:
-        stored_hash = _hash_in_local_store(args, paths, result.report_id)
-        if stored_hash is not None:
-            checked_against_store = True
-            if stored_hash != result.data_hash:
-                result = verify_report(
-                    pdf,
-                    trust_roots=roots,
-                    crls=crls,
-                    expected_data_hash=stored_hash,
-                    source=str(args.report),
-                )
+    result, checked_against_store = checked.verification, checked.checked_against_store
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -6,10 +6,13 @@ different in them, it asks "Discard what you typed?" (Keep editing is the defaul
 Escape answers) instead of closing. The question is opened without blocking, so background work
 and tests carry on. A dialog that fills its fields after it is shown (an answer read in the
 background) calls :meth:`AsksBeforeDiscarding.mark_unchanged` once they are filled.
+Forms that are not dialogs (the editor's actions form, the quick-capture bar) ask the same
+question through :func:`ask_to_discard` when Escape would clear what was typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QShowEvent
@@ -63,6 +66,24 @@ def form_values(root: QWidget) -> list[tuple[str, Any]]:
     return values
 
 
+def ask_to_discard(parent: QWidget, detail: str, discard: Callable[[], None]) -> QMessageBox:
+    """Open (without blocking) the "Discard what you typed?" question over ``parent``; Keep
+    editing is the default and what Escape answers; Discard calls ``discard``."""
+    box = QMessageBox(parent)
+    box.setObjectName("discardQuestion")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(DISCARD_QUESTION)
+    box.setText(DISCARD_QUESTION)
+    box.setInformativeText(detail)
+    throw_away = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.buttonClicked.connect(lambda button: discard() if button is throw_away else None)
+    box.open()
+    return box
+
+
 class AsksBeforeDiscarding:
     """Mixin for a QDialog (first in its bases): reject asks before losing typed input.
 
@@ -94,19 +115,11 @@ class AsksBeforeDiscarding:
             return
         if self.discard_question is not None and self.discard_question.isVisible():
             return
-        box = QMessageBox(self)  # type: ignore[call-overload]
-        box.setObjectName("discardQuestion")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(DISCARD_QUESTION)
-        box.setText(DISCARD_QUESTION)
-        box.setInformativeText("What you typed in this window has not been saved.")
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.buttonClicked.connect(lambda button: self._discard() if button is discard else None)
-        self.discard_question = box
-        box.open()
+        self.discard_question = ask_to_discard(
+            self,  # type: ignore[arg-type]
+            "What you typed in this window has not been saved.",
+            self._discard,
+        )
 
     def _discard(self) -> None:
         self._discarding = True

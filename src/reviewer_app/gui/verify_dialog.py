@@ -1,14 +1,13 @@
 """The Verify report dialog: choose a signed PDF, see who signed it and what is wrong.
 
-Verification runs on one of the app's reader threads (``gui/tasks.py``: it reads the file and
-checks every signature, 50-200 ms); the result comes back on the GUI thread, and is dropped if
-the dialog has closed meanwhile.
+Verification (``services.report_checking``) runs on one of the app's reader threads
+(``gui/tasks.py``: it reads the file and checks every signature, 50-200 ms); the result comes
+back on the GUI thread, and is dropped if the dialog has closed meanwhile.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -26,65 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.wording import readable_key
 from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
-from reviewer_app.reports.verification import ReportVerification, verify_report
-
-log = logging.getLogger(__name__)
+from reviewer_app.services.report_checking import CheckedReport, StoredHash, check_report_file
 
 _GOOD = "#2E7D4F"
 _BAD = "#B3261E"
 
-
-#: The data hash the local store's review now holds for a report id (``None``: not there).
-StoredHash = Callable[[str], "str | None"]
-
 CHECKED_AGAINST_STORE = "Checked against the review in the local store."
-
-
-def check_report(
-    path: Path,
-    roots: Sequence[x509.Certificate],
-    crls: Sequence[x509.CertificateRevocationList],
-    expected_hash: str | None,
-    stored_hash: StoredHash | None,
-) -> tuple[ReportVerification, bool] | str:
-    """Check the report at ``path`` (on a reader thread): the verdict and whether it was
-    checked against the review in the local store, or why it could not be checked."""
-
-    def verify(pdf: bytes, expected: str | None) -> ReportVerification:
-        return verify_report(
-            pdf, trust_roots=roots, crls=crls, expected_data_hash=expected, source=path.name
-        )
-
-    try:
-        pdf = path.read_bytes()
-        result = verify(pdf, expected_hash)
-        checked = False
-        if expected_hash is None and stored_hash is not None and result.report_id:
-            # When the review is in the local store, what it holds now must be what was
-            # signed (as ``reviewer-app verify`` does).
-            try:
-                stored = stored_hash(result.report_id)
-            except ReviewerError:
-                stored = None  # the store could not say: the signatures are still checked
-            if stored is not None:
-                checked = True
-                if stored != result.data_hash:
-                    result = verify(pdf, stored)
-    except ReviewerError as exc:
-        return str(exc)
-    except OSError as exc:
-        return f"{path} cannot be read ({exc.strerror})."
-    except Exception:
-        log.exception("verifying a report failed unexpectedly")
-        return (
-            f"{path.name} could not be checked because of an internal error; the details are "
-            "in the log."
-        )
-    return result, checked
 
 
 class VerifyReportDialog(QDialog):
@@ -152,7 +101,7 @@ class VerifyReportDialog(QDialog):
             self._stored_hash,
         )
 
-        def shown(outcome: tuple[ReportVerification, bool] | str) -> None:
+        def shown(outcome: CheckedReport | str) -> None:
             if isinstance(outcome, str):
                 self._show_failure(outcome)
             else:
@@ -160,7 +109,9 @@ class VerifyReportDialog(QDialog):
 
         # The dialog may close while the check runs: the runner then drops the outcome.
         self._tasks.run(
-            lambda: check_report(path, roots, crls, expected, stored), on_done=shown, context=self
+            lambda: check_report_file(path, roots, crls, expected, stored),
+            on_done=shown,
+            context=self,
         )
 
     def _choose(self) -> None:
@@ -170,8 +121,8 @@ class VerifyReportDialog(QDialog):
         if path:
             self.verify_file(Path(path))
 
-    def _show_result(self, outcome: tuple[ReportVerification, bool]) -> None:
-        result, checked_against_store = outcome
+    def _show_result(self, outcome: CheckedReport) -> None:
+        result, checked_against_store = outcome.verification, outcome.checked_against_store
         self.choose_button.setEnabled(True)
         self.headline.setText(result.headline)
         colour = _GOOD if result.passed else _BAD

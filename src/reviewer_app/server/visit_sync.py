@@ -20,6 +20,7 @@ Team members' laptops receive accepted visits with the handshake (``HandshakeRes
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -27,8 +28,8 @@ from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
 from reviewer_app.server import audit, models
 from reviewer_app.server.access import roles_of
 from reviewer_app.server.audit import Actor
-from reviewer_app.server.database import is_postgresql
-from reviewer_app.server.enrolment import Caller, utc_now
+from reviewer_app.server.enrolment import Caller
+from reviewer_app.server.school_op_push import SchoolOpPush, rejected
 from reviewer_app.sync.protocol import (
     Colleague,
     OpResult,
@@ -193,79 +194,24 @@ def colleagues(session: Session, person: models.Person) -> list[Colleague]:
     ]
 
 
-def _rejected(op: VisitOperation, reason: RejectReason, message: str) -> OpResult:
-    return OpResult(
-        op_id=op.op_id, status=ResultStatus.REJECTED, reason=reason.value, message=message
-    )
-
-
-class _VisitPush:
+class _VisitPush(SchoolOpPush[VisitOperation, models.AppliedVisitOp]):
     """One push of visits by one caller, inside the caller's write transaction."""
 
-    def __init__(self, session: Session, caller: Caller) -> None:
-        self.session = session
-        self.caller = caller
-        self.prior: dict[str, models.AppliedVisitOp] = {}
-        self.person_of_device: dict[str, str | None] = {caller.device.id: caller.person.id}
+    applied_model = models.AppliedVisitOp
+    noun = "visit"
 
-    def lock(self, operations: list[VisitOperation]) -> None:
-        """Lock the batch's schools (in id order, so two pushes never deadlock) and read the
-        earlier answers to this batch's op ids."""
-        school_ids = sorted({op.visit.school_id for op in operations})
-        statement = (
-            select(models.School.id)
-            .where(col(models.School.id).in_(school_ids))
-            .order_by(col(models.School.id))
-        )
-        if is_postgresql(self.session.get_bind()):  # type: ignore[arg-type]
-            statement = statement.with_for_update()
-        self.session.exec(statement).all()
-        op_ids = [str(op.op_id) for op in operations]
-        for prior in self.session.exec(
-            select(models.AppliedVisitOp).where(col(models.AppliedVisitOp.op_id).in_(op_ids))
-        ):
-            self.prior[prior.op_id] = prior
+    def school_of(self, op: VisitOperation) -> str:
+        return op.visit.school_id
 
-    def apply(self, op: VisitOperation) -> OpResult:
-        prior = self.prior.get(str(op.op_id))
-        if prior is not None:
-            return self._replay(op, prior)
+    def applied_row(self, op: VisitOperation, **answered: Any) -> models.AppliedVisitOp:
+        return models.AppliedVisitOp(visit_id=op.visit.id, **answered)
+
+    def answer(self, op: VisitOperation) -> OpResult:
         try:
-            result = self._apply_new(op)
+            return self._apply_new(op)
         except VisitRefusedError as refused:
-            result = _rejected(op, refused.reason, refused.message)
             log.info("Visit %s refused (%s)", op.visit.id, refused.reason.value)
-        applied = models.AppliedVisitOp(
-            op_id=str(op.op_id),
-            visit_id=op.visit.id,
-            device_id=self.caller.device.id,
-            op_sha256=op.digest(),
-            result=result.model_dump(mode="json"),
-            applied_at=utc_now(),
-        )
-        self.session.add(applied)
-        self.prior[applied.op_id] = applied
-        return result
-
-    def _replay(self, op: VisitOperation, prior: models.AppliedVisitOp) -> OpResult:
-        if prior.device_id not in self.person_of_device:
-            device = self.session.get(models.Device, prior.device_id)
-            self.person_of_device[prior.device_id] = device.person_id if device else None
-        if self.person_of_device[prior.device_id] != self.caller.person.id:
-            return _rejected(
-                op,
-                RejectReason.OP_ID_REUSED,
-                f"Operation {op.op_id} was already sent by another person's laptop; "
-                "this visit was not applied.",
-            )
-        if prior.op_sha256 != op.digest():
-            return _rejected(
-                op,
-                RejectReason.OP_ID_REUSED,
-                f"Operation {op.op_id} was already applied with different content; "
-                "the new content was not applied.",
-            )
-        return OpResult.model_validate(prior.result)
+            return rejected(op, refused.reason, refused.message)
 
     def _apply_new(self, op: VisitOperation) -> OpResult:
         record = op.visit
@@ -362,16 +308,4 @@ def apply_visit_push(
     session: Session, caller: Caller, request: VisitPushRequest
 ) -> VisitPushResponse:
     """Apply a batch of visits in the caller's write transaction; one result each."""
-    push = _VisitPush(session, caller)
-    push.lock(list(request.operations))
-    results = [push.apply(op) for op in request.operations]
-    session.flush()
-    caller.device.last_seen_at = utc_now()
-    session.add(caller.device)
-    log.info(
-        "Visit push from device %s: %d operations, %d accepted",
-        caller.device.id,
-        len(results),
-        sum(r.status is ResultStatus.ACCEPTED for r in results),
-    )
-    return VisitPushResponse(results=results)
+    return VisitPushResponse(results=_VisitPush(session, caller).push(request.operations))

@@ -17,17 +17,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import ValidationError as WireValidationError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
-from reviewer_app.domain.canonical import to_json_value
 from reviewer_app.domain.frameworks.categorisation import Outcome
 from reviewer_app.domain.organisation import Person, Phase, School
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.school_category import BasisOutcome, SchoolCategory
-from reviewer_app.services.sync_outbox import apply_result
+from reviewer_app.services.outbox_entity_push import OutboxEntityPush
 from reviewer_app.services.writer_lane import WriterLane
-from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.local_settings import CURRENT_TRUST, get_setting, set_setting
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.school_category_repository import SchoolCategoryRepository
@@ -39,13 +36,6 @@ log = logging.getLogger(__name__)
 
 #: ``local_setting`` key prefix of each school's category pull cursor.
 CATEGORY_CURSOR_PREFIX = "sync.category_cursor."
-_ENTITY = Entity.SCHOOL_CATEGORY.value
-_PENDING = store_outbox.OpState.PENDING.value
-
-
-def category_to_wire(category: SchoolCategory) -> wire.SchoolCategoryRecord:
-    """The wire form of an agreed category (the same fields as its outbox payload)."""
-    return wire.SchoolCategoryRecord.model_validate(to_json_value(category))
 
 
 def category_from_wire(record: wire.SchoolCategoryRecord) -> SchoolCategory:
@@ -95,64 +85,15 @@ class StoreCategories:
     def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
+        self._push = OutboxEntityPush(store, lane, Entity.SCHOOL_CATEGORY, _operation, "category")
 
     # ---------------------------------------------------------------- push
 
     def pending_categories(self, after_device_seq: int, limit: int) -> list[wire.CategoryOperation]:
-        with self._store.reading() as session:
-            rows = session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.state == _PENDING,
-                    OutboxRow.entity == _ENTITY,
-                    OutboxRow.device_seq > after_device_seq,
-                )
-                .order_by(col(OutboxRow.device_seq))
-                .limit(limit)
-            ).all()
-        found: list[wire.CategoryOperation] = []
-        unsendable: list[tuple[str, str]] = []
-        for row in rows:
-            try:
-                found.append(_operation(row))
-            except (WireValidationError, ValueError) as exc:
-                # The server would refuse it too: set it aside for a person, never block the queue.
-                # Only where and what (never the text itself: it is review content).
-                problem = _first_problem(exc)
-                log.warning("Category %s cannot be sent: %s", row.entity_id, problem)
-                unsendable.append((row.op_id, problem))
-        if unsendable:
-
-            def write() -> None:
-                with self._store.writing() as session:
-                    for op_id, problem in unsendable:
-                        store_outbox.mark_rejected(
-                            session,
-                            op_id,
-                            f"{wire.RejectReason.INVALID_PAYLOAD.value}: this category cannot be "
-                            f"sent to the trust server ({problem}).",
-                        )
-
-            self._lane.call(write)
-        return found
+        return self._push.pending(after_device_seq, limit)
 
     def record_category_results(self, results: Sequence[wire.OpResult]) -> None:
-        # Acceptances (nearly every answer) are one UPDATE; refusals one by one.
-        accepted = [str(r.op_id) for r in results if r.status is wire.ResultStatus.ACCEPTED]
-        others = [r for r in results if r.status is not wire.ResultStatus.ACCEPTED]
-
-        def write() -> None:
-            with self._store.writing() as session:
-                if accepted:
-                    session.exec(
-                        update(OutboxRow)
-                        .where(col(OutboxRow.op_id).in_(accepted), col(OutboxRow.entity) == _ENTITY)
-                        .values(state=store_outbox.OpState.ACKED.value, last_error=None)
-                    )
-                for result in others:
-                    apply_result(session, result)
-
-        self._lane.call(write)
+        self._push.record_results(results)
 
     # ---------------------------------------------------------------- pull
 
@@ -212,11 +153,3 @@ class StoreCategories:
                     )
                 )
             categories.add(category_from_wire(record))
-
-
-def _first_problem(exc: Exception) -> str:
-    if isinstance(exc, WireValidationError) and exc.errors():
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error.get("loc", ())) or "the record"
-        return f"{where} {str(error.get('msg', 'is not valid')).lower()}"
-    return str(exc)

@@ -20,12 +20,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import ValidationError as WireValidationError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.domain.visits import Visit
-from reviewer_app.services.sync_outbox import apply_result
+from reviewer_app.services.outbox_entity_push import OutboxEntityPush
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.local_settings import get_setting, set_setting
@@ -37,7 +36,6 @@ from reviewer_app.sync import protocol as wire
 log = logging.getLogger(__name__)
 
 _ENTITY = Entity.VISIT.value
-_PENDING = store_outbox.OpState.PENDING.value
 _REJECTED = store_outbox.OpState.REJECTED.value
 _ACKED = store_outbox.OpState.ACKED.value
 #: Set once the visits made before visits synced have been queued (the first sync after it).
@@ -110,6 +108,14 @@ class StoreVisits:
     def __init__(self, store: Store, lane: WriterLane) -> None:
         self._store = store
         self._lane = lane
+        self._push = OutboxEntityPush(
+            store,
+            lane,
+            Entity.VISIT,
+            _operation,
+            "visit",
+            "; open it, correct it and save it again",
+        )
 
     def queue_unsynced(self, server_visit_ids: set[str]) -> int:
         """Once per store: queue every local visit the server does not list and that was never
@@ -142,68 +148,12 @@ class StoreVisits:
         return count
 
     def pending_visits(self, after_device_seq: int, limit: int) -> list[wire.VisitOperation]:
-        with self._store.reading() as session:
-            rows = session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.state == _PENDING,
-                    OutboxRow.entity == _ENTITY,
-                    OutboxRow.device_seq > after_device_seq,
-                )
-                .order_by(col(OutboxRow.device_seq))
-                .limit(limit)
-            ).all()
-        found: list[wire.VisitOperation] = []
-        unsendable: list[tuple[str, str]] = []
-        for row in rows:
-            try:
-                found.append(_operation(row))
-            except (WireValidationError, ValueError) as exc:
-                problem = _first_problem(exc)
-                log.warning("Visit %s cannot be sent: %s", row.entity_id, problem)
-                unsendable.append((row.op_id, problem))
-        if unsendable:
-
-            def write() -> None:
-                with self._store.writing() as session:
-                    for op_id, problem in unsendable:
-                        store_outbox.mark_rejected(
-                            session,
-                            op_id,
-                            f"{wire.RejectReason.INVALID_PAYLOAD.value}: this visit cannot be "
-                            f"sent to the trust server ({problem}); open it, correct it and "
-                            "save it again.",
-                        )
-
-            self._lane.call(write)
-        return found
+        return self._push.pending(after_device_seq, limit)
 
     def record_visit_results(self, results: Sequence[wire.OpResult]) -> None:
-        accepted = [str(r.op_id) for r in results if r.status is wire.ResultStatus.ACCEPTED]
-        others = [r for r in results if r.status is not wire.ResultStatus.ACCEPTED]
-
-        def write() -> None:
-            with self._store.writing() as session:
-                if accepted:
-                    session.exec(
-                        update(OutboxRow)
-                        .where(col(OutboxRow.op_id).in_(accepted), col(OutboxRow.entity) == _ENTITY)
-                        .values(state=_ACKED, last_error=None)
-                    )
-                for result in others:
-                    apply_result(session, result)
-
-        self._lane.call(write)
+        self._push.record_results(results)
 
     def held_back(self, server_visit_ids: set[str]) -> frozenset[str]:
         """Visits the server refused and does not hold: their reviews' changes wait here."""
         with self._store.reading() as session:
             return frozenset(refused_visits(session) - server_visit_ids)
-
-
-def _first_problem(exc: Exception) -> str:
-    if isinstance(exc, WireValidationError) and exc.errors():
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error.get("loc", ())) or "the visit"
-        return f"{where} {str(error.get('msg', 'is not valid')).lower()}"
-    return str(exc)

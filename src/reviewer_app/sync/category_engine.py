@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from reviewer_app.sync.batch_push import push_in_batches
 from reviewer_app.sync.protocol import (
-    MAX_BATCH,
     MAX_PULL_LIMIT,
     CategoryOperation,
     HandshakeResponse,
     OpResult,
-    ResultStatus,
     SchoolCategoryFeed,
     SchoolCategoryPage,
 )
@@ -60,17 +59,15 @@ def sync_categories(
     """Push this laptop's pending categories, then pull the schools it is behind on."""
     from reviewer_app.sync.engine import SyncProgress
 
-    after = 0
-    while True:
-        check_cancel()
-        batch = port.pending_categories(after, MAX_BATCH)
-        if not batch:
-            break
-        progress(SyncProgress("push", result.pushed, 0, "school categories"))
-        response = client.push_categories(batch)
-        port.record_category_results(response.results)
-        _count(result, response.results)
-        after = batch[-1].device_seq
+    push_in_batches(
+        port.pending_categories,
+        lambda batch: client.push_categories(batch).results,
+        port.record_category_results,
+        "school categories",
+        result,
+        check_cancel,
+        progress,
+    )
     cursors = port.category_cursors()
     behind = [f for f in handshake.school_categories if cursors.get(f.school_id, 0) < f.last_seq]
     for index, feed in enumerate(behind):
@@ -84,15 +81,3 @@ def sync_categories(
             cursor = page.next_cursor
             if not page.has_more:
                 break
-
-
-def _count(result: SyncResult, results: Sequence[OpResult]) -> None:
-    result.pushed += len(results)
-    for answer in results:
-        if answer.status is ResultStatus.ACCEPTED:
-            result.accepted += 1
-        elif answer.status is ResultStatus.REJECTED:
-            result.rejected += 1
-            result.rejections.append(answer)
-        else:
-            result.retry_later += 1

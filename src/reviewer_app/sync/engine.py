@@ -211,6 +211,22 @@ class SyncResult:
             and not self.frameworks_refused
         )
 
+    def count(self, results: Sequence[OpResult]) -> None:
+        """Count the server's answers to one pushed batch (of any kind of operation)."""
+        self.pushed += len(results)
+        for answer in results:
+            if answer.status is ResultStatus.ACCEPTED:
+                self.accepted += 1
+            elif answer.status is ResultStatus.CONFLICT:
+                self.conflicts += 1
+                if answer.conflict_id:
+                    self.open_conflicts.add(answer.conflict_id)
+            elif answer.status is ResultStatus.REJECTED:
+                self.rejected += 1
+                self.rejections.append(answer)
+            else:
+                self.retry_later += 1
+
 
 ProgressCallback = Callable[[SyncProgress], None]
 CancelCheck = Callable[[], bool]
@@ -314,7 +330,7 @@ class _Session:
                     self.progress(SyncProgress("push", self.result.pushed, 0, review_id))
                     response = self.client.push(review_id, batch)
                     self.outbox.record_results(response.results)
-                    self._count(response.results)
+                    self.result.count(response.results)
                     self._note_last_seq(review_id, response.last_seq)
 
     def _note_last_seq(self, review_id: str, last_seq: int) -> None:
@@ -327,22 +343,6 @@ class _Session:
             )  # fmt: skip
         elif last_seq > known.last_seq:
             self.reviews[review_id] = known.model_copy(update={"last_seq": last_seq})
-
-    def _count(self, results: Sequence[OpResult]) -> None:
-        result = self.result
-        result.pushed += len(results)
-        for op_result in results:
-            if op_result.status is ResultStatus.ACCEPTED:
-                result.accepted += 1
-            elif op_result.status is ResultStatus.CONFLICT:
-                result.conflicts += 1
-                if op_result.conflict_id:
-                    result.open_conflicts.add(op_result.conflict_id)
-            elif op_result.status is ResultStatus.REJECTED:
-                result.rejected += 1
-                result.rejections.append(op_result)
-            else:
-                result.retry_later += 1
 
     def pull(self) -> None:
         cursors = self.local.cursors()

@@ -14,13 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from reviewer_app.sync.protocol import (
-    MAX_BATCH,
-    HandshakeResponse,
-    OpResult,
-    ResultStatus,
-    VisitOperation,
-)
+from reviewer_app.sync.batch_push import push_in_batches
+from reviewer_app.sync.protocol import HandshakeResponse, OpResult, VisitOperation
 
 if TYPE_CHECKING:
     from reviewer_app.sync.client import SyncClient
@@ -56,36 +51,16 @@ def sync_visits(
     progress: ProgressCallback,
 ) -> frozenset[str]:
     """Push this laptop's pending visits; returns the visits whose reviews must wait."""
-    from reviewer_app.sync.engine import SyncProgress
-
     on_server = {v.visit_id for v in handshake.visits}
     port.queue_unsynced(on_server)
-    after = 0
-    while True:
-        check_cancel()
-        batch = port.pending_visits(after, MAX_BATCH)
-        if not batch:
-            break
-        progress(SyncProgress("push", result.pushed, 0, "visits"))
-        response = client.push_visits(batch)
-        port.record_visit_results(response.results)
-        _count(result, response.results)
-        result.refused_visits.extend(
-            (op.visit.id, answer.message)
-            for op, answer in zip(batch, response.results, strict=False)
-            if answer.status is ResultStatus.REJECTED
-        )
-        after = batch[-1].device_seq
+    refused = push_in_batches(
+        port.pending_visits,
+        lambda batch: client.push_visits(batch).results,
+        port.record_visit_results,
+        "visits",
+        result,
+        check_cancel,
+        progress,
+    )
+    result.refused_visits.extend((op.visit.id, answer.message) for op, answer in refused)
     return port.held_back(on_server)
-
-
-def _count(result: SyncResult, results: Sequence[OpResult]) -> None:
-    result.pushed += len(results)
-    for answer in results:
-        if answer.status is ResultStatus.ACCEPTED:
-            result.accepted += 1
-        elif answer.status is ResultStatus.REJECTED:
-            result.rejected += 1
-            result.rejections.append(answer)
-        else:
-            result.retry_later += 1

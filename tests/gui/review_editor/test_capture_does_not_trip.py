@@ -166,3 +166,36 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
         if view.model().index(r, 0).data().startswith("Pupils explain")
     ]
     assert shown == ["Pupils explain their reasoning"]
+
+    # Ctrl+Z stores the first wording and links again, as a new correction (history grows);
+    # Ctrl+Shift+Z stores the change again.
+    def shown_texts() -> list[str]:
+        return [
+            view.model().index(r, 0).data()
+            for r in range(view.model().rowCount())
+            if view.model().index(r, 0).data().startswith("Pupils explain")
+        ]
+
+    drive.activate(editor)
+    assert editor.undo_action.text() == "&Undo change an evidence note"
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    drive.wait_saved(editor)
+    current = [n for n in records.notes(review_id) if n.text.startswith("Pupils explain")]
+    assert [(n.text, n.criterion_ids) for n in current] == [(original.text, original.criterion_ids)]
+    assert current[0].supersedes == corrected.id
+    assert current[0].id not in (original.id, corrected.id)
+    qtbot.waitUntil(lambda: shown_texts() == [original.text], timeout=5_000)
+
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    drive.wait_saved(editor)
+    redone = [n for n in records.notes(review_id) if n.text.startswith("Pupils explain")]
+    assert [n.text for n in redone] == ["Pupils explain their reasoning"]
+    assert set(redone[0].criterion_ids) == {"adaptive-access", other_id}
+    assert redone[0].supersedes == current[0].id
+    qtbot.waitUntil(lambda: shown_texts() == ["Pupils explain their reasoning"], timeout=5_000)
+    history = records.notes(review_id, include_history=True)
+    assert len([n for n in history if n.text.startswith("Pupils explain")]) == 4

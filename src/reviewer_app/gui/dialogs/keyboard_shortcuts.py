@@ -68,6 +68,11 @@ IN_PLACE: tuple[Shortcut, ...] = (
     Shortcut(("F2", "Enter"), "Change the chosen evidence note (its words, its criteria)", EDITOR),
     Shortcut(("Delete",), "Withdraw the chosen evidence note of yours", EDITOR),
     Shortcut(("Escape",), "Close a dialog (it asks first if you typed something)", EVERY_WINDOW),
+    Shortcut(
+        ("Escape",),
+        "Clear the capture bar or the actions form (it asks first if you typed something)",
+        EDITOR,
+    ),
 )
 
 

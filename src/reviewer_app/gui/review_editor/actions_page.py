@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import Framework
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
+from reviewer_app.gui.discard_guard import ask_to_discard, form_values
 from reviewer_app.gui.review_editor.field_widgets import (
     CELL_PADDING_X,
     CELL_PADDING_Y,
@@ -139,7 +141,9 @@ class ActionsPage(QScrollArea):
         layout.addWidget(intro)
 
         card = QFrame()
+        card.setObjectName("actionForm")
         card.setProperty("role", "card")
+        self.form_card = card
         form = QFormLayout(card)
         form.setContentsMargins(18, 14, 18, 14)
         self.text_edit = GrowingTextEdit()
@@ -234,6 +238,31 @@ class ActionsPage(QScrollArea):
         #: A past due date the person confirmed by pressing Add a second time.
         self._past_due_accepted: date | None = None
         self.due_edit.problem_changed.connect(self._date_problem)
+        #: What the form held when it was last emptied or readied (nothing typed yet).
+        self._untouched = form_values(card)
+        #: The open "Discard what you typed?" question, if any (Escape in the form).
+        self.discard_question: QMessageBox | None = None
+
+    def has_typed_input(self) -> bool:
+        """True when the form holds something typed or chosen since it was last emptied."""
+        return form_values(self.form_card) != self._untouched
+
+    def keyPressEvent(self, event) -> None:
+        # Escape in the form clears it, after asking when something was typed (as a dialog
+        # does); the boxes pass Escape on to here when they have nothing of their own to close.
+        if event.key() == Qt.Key.Key_Escape and self.form_card.isAncestorOf(self.focusWidget()):
+            if self.has_typed_input():
+                self.discard_question = ask_to_discard(
+                    self, "The action in the form has not been added.", self._discard
+                )
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _discard(self) -> None:
+        self.clear_form()
+        self.problem.hide()
+        self.text_edit.setFocus()
 
     def _date_problem(self, problem: str) -> None:
         if problem:
@@ -290,10 +319,14 @@ class ActionsPage(QScrollArea):
         self.priority_box.setCurrentIndex(self.priority_box.findData(Priority.MEDIUM.value))
         self.criterion_box.setCurrentIndex(0)
         self._past_due_accepted = None
+        self._untouched = form_values(self.form_card)
 
     def start_action(self, criterion_id: str | None) -> None:
         """Ready the form for an action on ``criterion_id`` (from a criterion's card)."""
+        fresh = not self.has_typed_input()
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(criterion_id)))
+        if fresh:  # the criterion comes from the card: nothing typed yet
+            self._untouched = form_values(self.form_card)
         self.ensureWidgetVisible(self.text_edit)
         self.text_edit.setFocus()
 

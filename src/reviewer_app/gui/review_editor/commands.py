@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reviewer_app.domain.ids import new_id
 from reviewer_app.services.edit_history import Edit, RecordEdit
 
 if TYPE_CHECKING:
@@ -98,6 +99,31 @@ class AddNoteCommand(RecordEdit):
 
     def withdraw(self, record_id: str) -> None:
         self.editor.retract_note(record_id)
+
+
+class CorrectNoteCommand(Edit):
+    """An evidence note was changed (its words or criteria). Every step is a new correction
+    superseding the note as it stands, so undo stores the earlier wording again and redo the
+    changed one; the store keeps each version."""
+
+    def __init__(
+        self, editor: RecordWrites, note_id: str, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        super().__init__("change an evidence note")
+        self.editor, self.before, self.after = editor, before, after
+        #: The note as it stands now (the newest correction, once written).
+        self.head = note_id
+
+    def _write(self, args: dict[str, Any]) -> None:
+        corrected = new_id()  # known before it lands, so an undo at once supersedes it
+        self.editor.write_correction(self.head, corrected, args)
+        self.head = corrected
+
+    def redo(self) -> None:
+        self._write(self.after)
+
+    def undo(self) -> None:
+        self._write(self.before)
 
 
 class AddAttachmentCommand(RecordEdit):

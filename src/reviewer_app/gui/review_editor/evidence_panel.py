@@ -5,8 +5,8 @@ and the photos and files strip with a viewer.
 
 The capture bar takes one line with tokens (``#y5 #maths @criterion +P7``, see
 ``domain.quick_capture``): Tab completes the token under the cursor (again to cycle), Enter
-saves the note with the time it was typed, Escape clears. Notes without an ``@`` token are
-linked to the criterion the reviewer is on, which the bar shows.
+saves the note with the time it was typed, Escape clears (after asking). Notes without an
+``@`` token are linked to the criterion the reviewer is on, which the bar shows.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStyle,
@@ -52,6 +53,7 @@ from reviewer_app.domain.quick_capture import (
     possible_names,
 )
 from reviewer_app.domain.review import Attachment, EvidenceNote
+from reviewer_app.gui.discard_guard import ask_to_discard
 from reviewer_app.gui.screen_fit import fit_window
 
 NoteRole = Qt.ItemDataRole.UserRole + 1
@@ -81,7 +83,14 @@ class QuickCaptureBar(QLineEdit):
         )
         self._cycle: tuple[int, int, list[str], int] | None = None
         self._warned_line: str | None = None  # a line that seemed to name someone, shown once
+        #: The open "Discard what you typed?" question, if any (Escape on a typed line).
+        self.discard_question: QMessageBox | None = None
         self.textEdited.connect(self._text_edited)
+
+    def _discard(self) -> None:
+        self.clear()
+        self.hint_changed.emit("")
+        self.setFocus()
 
     def _token_at_cursor(self) -> tuple[int, int, str]:
         text = self.text()
@@ -155,8 +164,11 @@ class QuickCaptureBar(QLineEdit):
             self.submit()
             return
         if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            self.hint_changed.emit("")
+            # Escape clears the line, after asking: a note typed and lost is gone for good.
+            if self.discard_question is None or not self.discard_question.isVisible():
+                self.discard_question = ask_to_discard(
+                    self, "The note in the capture bar has not been saved.", self._discard
+                )
             return
         super().keyPressEvent(event)
 

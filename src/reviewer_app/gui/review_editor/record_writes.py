@@ -26,6 +26,7 @@ from reviewer_app.gui.review_editor.commands import (
     AddActionCommand,
     AddAttachmentCommand,
     AddNoteCommand,
+    CorrectNoteCommand,
     FollowUpCommand,
 )
 from reviewer_app.services import review_session
@@ -186,7 +187,8 @@ class RecordWrites:
 
     def correct_note(self, note: EvidenceNote, text: str, criterion_ids: tuple[str, ...]) -> None:
         """Store a changed note as a correction that supersedes it (the earlier wording stays in
-        the store's history and syncs like any note). Only its author may change it."""
+        the store's history and syncs like any note); Ctrl+Z stores the earlier wording again.
+        Only its author may change it."""
         draft = self.draft
         if draft is None or draft.read_only:
             return
@@ -196,23 +198,36 @@ class RecordWrites:
                 f"Not changed: only {ctx.name_of(note.author_id)} can change their note."
             )
             return
+        kept = {
+            "tags": dict(note.tags),
+            "pupil_refs": note.pupil_refs,
+            "attachment_ids": note.attachment_ids,
+        }
+        before = {"text": note.text, "criterion_ids": note.criterion_ids, **kept}
+        after = {"text": text, "criterion_ids": criterion_ids, **kept}
+        self.undo_stack.push(CorrectNoteCommand(self, note.id, before, after))
+
+    def write_correction(self, old_id: str, new_id: str, args: dict[str, Any]) -> None:
+        """Write ``args`` as note ``new_id``, superseding ``old_id``; shown once it lands."""
+        draft = self._draft()
 
         def done(corrected: EvidenceNote) -> None:
-            draft.note_withdrawn(note.id)
-            self.view.note_removed(note.id)
+            draft.note_withdrawn(old_id)
+            self.view.note_removed(old_id)
             draft.note_saved(corrected)
             self.view.note_added(corrected)
             self.after_notes_changed()
 
         self.saver.submit(
             self.workspace.reviews.add_note,
-            ctx.review.id,
-            text,
-            criterion_ids=criterion_ids,
-            tags=dict(note.tags),
-            pupil_refs=note.pupil_refs,
-            attachment_ids=note.attachment_ids,
-            supersedes=note.id,
+            draft.ctx.review.id,
+            args["text"],
+            criterion_ids=args["criterion_ids"],
+            tags=args["tags"],
+            pupil_refs=args["pupil_refs"],
+            attachment_ids=args["attachment_ids"],
+            supersedes=old_id,
+            note_id=new_id,
             on_done=done,
         )
 
