@@ -241,13 +241,8 @@ class ReviewEditor(QMainWindow):
         self.evidence.note_edit_requested.connect(self.edit_note)
         # The parts that show the review subscribe to it (the models before the panel counts
         # their rows; this window last, for the progress drawn from everything).
-        for part in (
-            self.notes_model,
-            self.attachments_model,
-            self.actions_model,
-            self.evidence,
-            self.header,
-        ):
+        models = (self.notes_model, self.attachments_model, self.actions_model)
+        for part in (*models, self.evidence, self.header):
             signals.changed.connect(part.draft_changed)
         signals.changed.connect(self._draft_changed)
         splitter.addWidget(self.nav)
@@ -481,7 +476,6 @@ class ReviewEditor(QMainWindow):
             self.menu_actions.note.setEnabled(not draft.read_only)
 
     def refresh_progress(self) -> None:
-        """Completion counts, visibility and the sign-off check, from the records held."""
         self.redraw.refresh_progress()
 
     def update_lock(self) -> None:
