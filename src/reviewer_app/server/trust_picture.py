@@ -33,6 +33,7 @@ from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, roles_of
+from reviewer_app.server.report_sharing import for_safeguarding_roles
 
 #: Roles that see every school of the trust (the central team).
 CENTRAL_ROLES = frozenset({Role.TRUST_ADMIN})
@@ -284,6 +285,149 @@ def agreed_judgements(
     return found
 
 
+def recent_agreed_judgements(
+    session: Session,
+    visibility: Visibility,
+    school_ids: Iterable[str],
+    columns: Sequence[Column],
+    keep: int = 2,
+) -> list[AgreedJudgement]:
+    """What :func:`column_views` needs for the ``keep`` newest views of each column per school:
+    the agreed judgements (the newest per criterion and review) of each school's ``keep``
+    newest reviews judging each column's criteria, or of its framework, on the column's scale.
+
+    The overview shows only the latest view and the one before; reading three years of every
+    judgement to keep two cost most of its time, so the database ranks them (window functions,
+    PostgreSQL and SQLite alike). The same rules as :func:`agreed_judgements`: frameworks and
+    restricted criteria the viewer may not see are left out before ranking, so a hidden
+    judgement never takes a visible one's place.
+    """
+    ids = sorted(set(school_ids))
+    if not ids or not columns:
+        return []
+    record, review, visit = models.Record, models.Review, models.Visit
+    body = col(record.payload)
+    criterion = body["criterion_id"].as_string()
+    created = body["created_at"].as_string()
+    where: list[sa.ColumnElement[bool]] = [
+        col(visit.school_id).in_(ids),
+        col(record.entity) == "judgement",
+        col(record.retracted).is_(False),
+        _json_true(session, "agreed"),
+    ]
+    if not visibility.viewer.safeguarding:
+        hidden_frameworks = sorted(visibility.safeguarding_frameworks)
+        if hidden_frameworks:
+            where.append(col(review.framework_id).not_in(hidden_frameworks))
+        if visibility.always.criteria:
+            where.append(criterion.not_in(sorted(visibility.always.criteria)))
+        for framework_id, restriction in sorted(visibility.restrictions.items()):
+            where.append(
+                sa.not_(
+                    sa.and_(
+                        col(review.framework_id) == framework_id,
+                        criterion.in_(sorted(restriction.criteria)),
+                    )
+                )
+            )
+    # The few fields read out of each payload once, into narrow rows (a materialised CTE):
+    # sorting rows that still carried the payload made PostgreSQL sort on disk. The reviews'
+    # other columns are joined to the few rows kept.
+    judged = (
+        sa.select(
+            col(record.review_id).label("review_id"),
+            col(visit.school_id).label("school_id"),
+            col(review.framework_id).label("framework_id"),
+            col(visit.planned_end).label("visit_end"),
+            criterion.label("criterion_id"),
+            body["level_key"].as_string().label("level_key"),
+            created.label("created_at"),
+        )
+        .select_from(record)
+        .join(review, col(review.id) == col(record.review_id))
+        .join(visit, col(visit.id) == col(review.visit_id))
+        .where(*where)
+        .cte("judged")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    newest = sa.select(
+        judged,
+        sa.func.row_number()
+        .over(
+            partition_by=(judged.c.review_id, judged.c.criterion_id),
+            order_by=judged.c.created_at.desc(),
+        )
+        .label("newest"),
+    ).subquery()
+    on_scale = []
+    for column in columns:
+        levels = scale_levels(column.scale_id)
+        ranked_keys = sorted(k for k, lv in levels.items() if lv.rank is not None)
+        about = (
+            newest.c.framework_id == column.framework
+            if column.framework is not None
+            else newest.c.criterion_id.in_(sorted(column.criteria))
+        )
+        on_scale.append(sa.and_(about, newest.c.level_key.in_(ranked_keys)))
+    order = (newest.c.visit_end.desc(), newest.c.review_id.desc())
+    ranked = (
+        sa.select(
+            newest.c.review_id,
+            newest.c.criterion_id,
+            newest.c.level_key,
+            newest.c.created_at,
+            sa.func.dense_rank()
+            .over(partition_by=(newest.c.school_id, newest.c.criterion_id), order_by=order)
+            .label("by_criterion"),
+            sa.func.dense_rank()
+            .over(partition_by=(newest.c.school_id, newest.c.framework_id), order_by=order)
+            .label("by_framework"),
+        )
+        .where(newest.c.newest == 1, sa.or_(*on_scale))
+        .subquery()
+    )
+    kept = (
+        sa.select(
+            ranked.c.review_id,
+            col(visit.school_id),
+            col(review.framework_id),
+            col(review.framework_version),
+            col(visit.id),
+            col(visit.planned_start),
+            col(visit.planned_end),
+            ranked.c.criterion_id,
+            ranked.c.level_key,
+            ranked.c.created_at,
+        )
+        .join(review, col(review.id) == ranked.c.review_id)
+        .join(visit, col(visit.id) == col(review.visit_id))
+        .where(sa.or_(ranked.c.by_criterion <= keep, ranked.c.by_framework <= keep))
+    )
+    found = []
+    reviews: dict[str, ReviewRow] = {}
+    for (
+        review_id,
+        *review_columns,
+        criterion_id,
+        level_key,
+        created_at,
+    ) in session.connection().execute(kept):
+        held = reviews.get(review_id)
+        if held is None:
+            held = reviews[review_id] = ReviewRow(review_id, *review_columns)
+        found.append(
+            AgreedJudgement(
+                review=held,
+                criterion_id=criterion_id,
+                level_key=level_key,
+                rationale="",  # not shown on the overview
+                created_at=created_at or "",
+            )
+        )
+    found.sort(key=lambda j: (j.review.visit_end, j.review.review_id, j.criterion_id))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One cell of the overview: the latest agreed view and the direction since the one before."""
@@ -463,8 +607,8 @@ def trust_overview(session: Session, viewer: Viewer, filters: OverviewFilters) -
     categories = category_history(session, ids)
     teams = school_reviewers(session, ids)
     columns = viewer.columns()
-    reviews = readable_reviews(session, visibility, ids)
-    judgements = agreed_judgements(session, visibility, reviews)
+    # Only the latest view and the one before are shown: the database picks them.
+    judgements = recent_agreed_judgements(session, visibility, ids, columns)
     # Each column looks only at its own criteria's (or framework's) judgements.
     by_criterion: dict[str, list[AgreedJudgement]] = defaultdict(list)
     by_framework: dict[str, list[AgreedJudgement]] = defaultdict(list)
@@ -565,6 +709,12 @@ def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[s
         }
         found[criterion.id] = (criterion.title, levels)
     return found
+
+
+def judges_safeguarding(framework_id: str, version: str) -> bool:
+    """Whether the framework judges safeguarding (its full report carries the safeguarding
+    view, which only safeguarding roles see)."""
+    return bool(SAFEGUARDING_COLUMN.criteria & set(_criteria_of(framework_id, version)))
 
 
 def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDetail | None:
@@ -921,7 +1071,7 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
     restricted |= {
         r.framework_id
         for r in reviews.values()
-        if SAFEGUARDING_COLUMN.criteria & set(_criteria_of(r.framework_id, r.framework_version))
+        if judges_safeguarding(r.framework_id, r.framework_version)
     }
     rows = session.exec(
         select(models.Record, models.AppliedOp.applied_at)
@@ -941,8 +1091,10 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
         payload = record.payload if isinstance(record.payload, dict) else {}
         review = reviews[record.review_id]
         audience = str(payload.get("audience", ""))
-        sensitive = review.framework_id in visibility.safeguarding_frameworks or (
-            review.framework_id in restricted and audience == "full_internal"
+        sensitive = for_safeguarding_roles(
+            audience,
+            safeguarding_framework=review.framework_id in visibility.safeguarding_frameworks,
+            full_report_restricted=review.framework_id in restricted,
         )
         if sensitive and not viewer.safeguarding:
             continue

@@ -134,6 +134,7 @@ class ReviewEditor(QMainWindow):
         self.setCentralWidget(self.loading)
         self.menu_actions = build_menus(self)
         self.reports = self.menu_actions.reports
+        self.reports.review_locked.connect(self.load)
         self.undo_action, self.redo_action = self.menu_actions.undo, self.menu_actions.redo
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -320,8 +321,11 @@ class ReviewEditor(QMainWindow):
             for row in page.rows.values():
                 row.changed.connect(self.changes.follow_up_changed)
         elif key == SIGN_OFF_SECTION:
-            page = SignOffPage(self)
+            page = SignOffPage(self, self.reports)
             page.jump_requested.connect(self.jump_to)
+            page.ready_requested.connect(self.changes.mark_ready)
+            page.amend_requested.connect(lambda: self.changes.start_amendment())
+            page.signed_version_requested.connect(self.open_signed_version)
         else:
             section = next(s for s in framework.sections if s.id == key)
             page = SectionPage(
@@ -449,6 +453,11 @@ class ReviewEditor(QMainWindow):
         self.redraw.update_lock()
 
     # ------------------------------------------------------------------ files
+
+    def file_stem(self) -> str | None:
+        """What an exported report is named after ("School 2026-03-04"); None until read."""
+        ctx = self.ctx
+        return None if ctx is None else f"{ctx.school.name} {ctx.visit.start:%Y-%m-%d}"
 
     def _may_attach(self) -> bool:
         return self.ctx is not None and not self.ctx.read_only
