@@ -22,6 +22,9 @@ def test_alt_down_opens_a_drop_down_and_f8_moves_to_the_next_criterion(drive, qt
     editor = drive.open(
         shell, drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     )
+    # The walk looks at the climate strand: its criteria are shown, in order.
+    drive.set_field(editor, "focus-strands", ["climate"])
+    drive.wait_saved(editor)
     drive.activate(editor)
     editor.go_to_criterion("climate-routines")
     scope = editor.evidence.scope
