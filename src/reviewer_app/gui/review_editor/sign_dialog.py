@@ -460,14 +460,16 @@ class SignReportDialog(QDialog):
         version = self.current_version()
         if version is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export signed report",
-            suggested_path(self._version_name(version)),
-            "PDF files (*.pdf)",
-        )
+        path = self.ask_export_path(self._version_name(version))
         if path:
             self.export_version(Path(path), version)
+
+    def ask_export_path(self, name: str) -> str:
+        """Where to save a signed version called ``name`` ("" when the person cancels)."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export signed report", suggested_path(name), "PDF files (*.pdf)"
+        )
+        return path
 
 
 def _sentence_label(parent: QWidget, name: str, **properties: str) -> QLabel:
