@@ -412,6 +412,13 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
     return 0
 
 
+WITHOUT_CA_KEY_NOTICE = (
+    "Running without the trust CA's passphrase: no certificates are issued at enrolment, "
+    "nothing is time-stamped, and fully signed reports wait for long-term data until the "
+    "server runs with it ('admin reports' lists them)."
+)
+
+
 def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
     """``admin renew-timestamps``: the long-term versions fully signed reports are owed."""
     from reviewer_app.server.audit import Actor
@@ -570,6 +577,11 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     configure(data_dir / "logs" / "server.log", console=True)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Trust console: {public_url or f'{scheme}://{host}:{args.port}'}/console", flush=True)
+    if authority is not None and not authority.can_timestamp:
+        # Said at start, not discovered months later: without the passphrase nothing is
+        # time-stamped, and fully signed reports wait for their long-term version.
+        log.warning(WITHOUT_CA_KEY_NOTICE)
+        print(WITHOUT_CA_KEY_NOTICE, flush=True)
     if args.demo:
         for account in console.demo_accounts:
             print(f"  demo sign-in, {account.label}: {account.email}", flush=True)
