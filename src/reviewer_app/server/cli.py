@@ -423,7 +423,6 @@ def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) 
     """``admin renew-timestamps``: the long-term versions fully signed reports are owed."""
     from reviewer_app.server.audit import Actor
     from reviewer_app.server.blob_store import BlobStore
-    from reviewer_app.server.database import write_session
     from reviewer_app.server.long_term_upkeep import FRESHER_BY, bring_up_to_date
 
     if not 1 <= args.within_days <= 3650:
@@ -448,16 +447,15 @@ def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) 
             assert authority is not None
             return authority.time_stamping_certificate(fresh_for=within + FRESHER_BY)
 
-    with write_session(engine) as session:
-        lines = bring_up_to_date(
-            session,
-            BlobStore(data_dir / "blobs"),
-            seal,
-            within=within,
-            dry_run=args.dry_run,
-            before_renewing=None if args.dry_run else before_renewing,
-            actor=Actor.command_line(),
-        )
+    lines = bring_up_to_date(
+        engine,
+        BlobStore(data_dir / "blobs"),
+        seal,
+        within=within,
+        dry_run=args.dry_run,
+        before_renewing=None if args.dry_run else before_renewing,
+        actor=Actor.command_line(),
+    )
     print("\n".join(lines) if lines else "No signed report is owed a long-term version.")
     return 0
 
