@@ -29,17 +29,7 @@ MAX_LINES = 600
 LONG_MODULE_MARK = "Longer than 600 lines because"
 
 #: Cycles inside a package that are known, each with why it is still there (sorted modules).
-KNOWN_CYCLES: dict[tuple[str, ...], str] = {
-    (
-        "reviewer_app.sync.batch_push",
-        "reviewer_app.sync.category_engine",
-        "reviewer_app.sync.engine",
-        "reviewer_app.sync.framework_engine",
-        "reviewer_app.sync.visit_engine",
-    ): "the stage engines (and their shared batch push) import SyncResult/SyncProgress from "
-    "engine at run time "
-    "(structure review cycle 5: move them to sync/session_types.py)",
-}
+KNOWN_CYCLES: dict[tuple[str, ...], str] = {}
 
 
 #: Cycles through annotation imports inside a layer that are known, each with why (sorted).
