@@ -1,6 +1,10 @@
 """File > Verify a report… in the main window: a signed demo report someone emailed is checked
 against the trust root this computer knows and the review in the local store; one changed byte
-makes it invalid."""
+makes it invalid.
+
+The valid report is one of the demo's own signed reports (made by the demo trust on first need,
+with the demo CA), so that test runs on the demo (``demo_shell``): it checks the demo's reports
+verify, which is the demo's content by design."""
 
 from __future__ import annotations
 
@@ -51,7 +55,10 @@ def _rows(dialog: VerifyReportDialog) -> list[str]:
     return [dialog.details.item(i).text() for i in range(dialog.details.count())]
 
 
-def test_verify_a_report_from_the_file_menu(qtbot: QtBot, shell: Shell, tmp_path: Path) -> None:
+def test_verify_a_report_from_the_file_menu(
+    qtbot: QtBot, demo_shell: Shell, tmp_path: Path
+) -> None:
+    shell = demo_shell
     path = _signed_demo_report(shell, tmp_path)
     dialog = _open_dialog(qtbot, shell)
     with qtbot.waitSignal(dialog.verification_finished, timeout=20_000) as valid:
@@ -77,7 +84,7 @@ def test_verify_a_report_from_the_file_menu(qtbot: QtBot, shell: Shell, tmp_path
 def test_without_a_trust_root_the_dialog_says_so(
     qtbot: QtBot, shell: Shell, tmp_path: Path
 ) -> None:
-    """The demo root is made with the demo's reports: before that, no root is known."""
+    """A store with no enrolled trust and no trust root of its own: no root is known."""
     from reviewer_app.gui.verify_launcher import NO_TRUST_ROOT
 
     dialog = _open_dialog(qtbot, shell)
