@@ -184,24 +184,32 @@ def main() -> None:
     from reviewer_app.reports.timestamping import QUERY_TYPE, server_timestamper
 
     url, tsa_server = loopback_time_stamping(trust)
+
+    def timestamped_signing(service: str | None) -> bytes:
+        # As the laptop signs: a client and a timestamper for this one signature.
+        with httpx.Client() as http:
+
+            def post(request_der: bytes) -> bytes:
+                headers = {"Content-Type": QUERY_TYPE}
+                return http.post(url, content=request_der, headers=headers).content
+
+            return sign_report(
+                prepared,
+                trust.signers[signers[0]],
+                trust_roots=[trust.root],
+                crls=[trust.crl],
+                timestamper=server_timestamper(post, service=service),
+            )
+
+    timestamped_signing(url)  # warm the imports, and the service's size sample, outside the timing
+    ts_sign_s, _ = _timed(lambda: timestamped_signing(url), args.repeat, "ts-sign")
+    ts_sign_cold_s, _ = _timed(lambda: timestamped_signing(None), args.repeat, "ts-sign-cold")
     http = httpx.Client()
 
     def post(request_der: bytes) -> bytes:
         return http.post(url, content=request_der, headers={"Content-Type": QUERY_TYPE}).content
 
-    timestamper = server_timestamper(post)
-    sign_as(prepared, signers[0])  # warm the imports outside the timing
-    ts_sign_s, _ = _timed(
-        lambda: sign_report(
-            prepared,
-            trust.signers[signers[0]],
-            trust_roots=[trust.root],
-            crls=[trust.crl],
-            timestamper=timestamper,
-        ),
-        args.repeat,
-        "ts-sign",
-    )
+    timestamper = server_timestamper(post, service=url)
     plain_sign_s = sign_times[0]
     lta_s, lta_pdf = _timed(
         lambda: add_document_timestamp(
@@ -216,6 +224,28 @@ def main() -> None:
         "verify-lta",
     )
     assert lta_verdict.passed, lta_verdict.sentences()  # type: ignore[attr-defined]
+
+    # The first signer signed offline: the trust's document timestamp at their next sync,
+    # then two signatures with their own tokens, then the long-term data.
+    offline = sign_as(prepared, signers[0])
+    offline = add_document_timestamp(
+        offline, timestamper, trust_roots=[trust.root], crls=[trust.crl]
+    )
+    for name in signers[1:]:
+        offline = sign_report(
+            offline,
+            trust.signers[name],
+            trust_roots=[trust.root],
+            crls=[trust.crl],
+            timestamper=timestamper,
+        )
+    offline = add_document_timestamp(
+        offline, timestamper, trust_roots=[trust.root], crls=[trust.crl]
+    )
+    verify_offline_s, offline_verdict = _timed(
+        lambda: verify_report(offline, trust_roots=[trust.root]), args.repeat, "verify-offline"
+    )
+    assert offline_verdict.passed, offline_verdict.sentences()  # type: ignore[attr-defined]
     http.close()
     tsa_server.should_exit = True  # type: ignore[attr-defined]
 
@@ -235,10 +265,18 @@ def main() -> None:
     line("  of which pyHanko's validation", "ph", pyhanko_s, "")
     line("  of which without difference analysis", "nd", no_diff_s, "")
     line("sign with the trust's timestamp (loopback)", "ts-sign", ts_sign_s, "< 150 ms")
+    line("  the same, no size sample (two round trips)", "ts-sign-cold", ts_sign_cold_s, "")
     print(f"{'  timestamped vs plain signature':<44}{ts_sign_s / plain_sign_s:16.2f}x")
     line("add validation data + document timestamp", "lta", lta_s, "")
-    line("verify 3 signatures with long-term data", "verify-lta", verify_lta_s, "")
-    ok = render_s < 1.0 and max(sign_times) < 0.1 and verify_s < 0.3 and ts_sign_s < 0.15
+    line("verify 3 signatures with long-term data", "verify-lta", verify_lta_s, "< 300 ms")
+    line("  the same, first signed offline", "verify-offline", verify_offline_s, "")
+    ok = (
+        render_s < 1.0
+        and max(sign_times) < 0.1
+        and verify_s < 0.3
+        and ts_sign_s < 0.15
+        and verify_lta_s < 0.3
+    )
     print("targets met (medians)" if ok else "targets missed by some median (see fastest runs)")
 
 

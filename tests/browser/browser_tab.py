@@ -24,6 +24,21 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
+#: The left and right edges of the content (inside the padding) of the header, the navigation
+#: bar, the main part and the footer.
+EDGES = """() => {
+  const edges = selector => {
+    const element = document.querySelector(selector);
+    if (element === null) return null;
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    return [box.left + parseFloat(style.paddingLeft), box.right - parseFloat(style.paddingRight)];
+  };
+  return {header: edges(".header-inner"), nav: edges(".site-nav ul"), main: edges("main"),
+          footer: edges("footer .container")};
+}"""
+
+
 class Browser:
     """One browser tab at 1366x768 on the console, with the checks every page gets."""
 
@@ -66,7 +81,24 @@ class Browser:
             for v in bad
         )
         assert not bad, f"axe found on {self.page.url}:\n{report}"
+        self.aligned()
         self.checked.append(self.page.url)
+
+    def aligned(self) -> None:
+        """The page's content starts and ends where the header and the navigation do (a wide
+        page's table once started left of the navigation at 1366x768)."""
+        edges = self.page.evaluate(EDGES)
+        header = edges["header"]
+        for part in ("nav", "main", "footer"):
+            if edges[part] is None:
+                continue
+            left, right = edges[part]
+            assert abs(left - header[0]) < 1, (
+                f"on {self.page.url} the {part} starts at {left}px, the header at {header[0]}px"
+            )
+            assert abs(right - header[1]) < 1, (
+                f"on {self.page.url} the {part} ends at {right}px, the header at {header[1]}px"
+            )
 
     def shoot(self, name: str) -> None:
         """Check the page with axe, and save its screenshot when screenshots are wanted."""

@@ -17,6 +17,7 @@ from reviewer_app.gui.school_category import CategoryPanel, chip_style, text_col
 from reviewer_app.gui.school_page import SchoolPage
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.services.school_categorisation import CategoryOverview
+from reviewer_app.storage import outbox
 
 TODAY = date.today()
 
@@ -109,7 +110,9 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     assert "by Sarah Okafor" in panel.agreed_label.text()
     assert page.categorise_dialog is None  # closed once stored
     assert shell.window.workspace is not None
-    assert shell.window.workspace.reviews.unsynced_count() >= 1  # queued for the server
+    with shell.window.workspace.store.reading() as session:
+        queued = outbox.pending_ops(session)
+    assert category.id in {op.entity_id for op in queued}  # queued for the server
 
 
 def test_cancel_leaves_the_category_alone(qtbot: QtBot, shell: Shell) -> None:

@@ -148,9 +148,8 @@ def test_hide_restricted_content_covers_safeguarding_detail_at_once(
             for v in workspace.visits_for_school(s.id)
             if v.framework_id == "safeguarding-audit"
         )
-        from reviewer_app.gui.review_editor.launcher import open_editor
-
-        editor = open_editor(shell.window, audit.id)
+        editor = shell.window.open_visit(audit.id)
+        assert editor is not None
         qtbot.waitUntil(
             lambda: editor.ctx is not None and editor.tasks.pending == 0, timeout=10_000
         )

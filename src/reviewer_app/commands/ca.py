@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.errors import ReviewerError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -179,17 +179,12 @@ def _run(args: argparse.Namespace) -> int:
     if action == "issue":
         if args.csr is not None:
             try:
-                request = x509.load_pem_x509_csr(_read(args.csr))
-            except ValueError:
-                raise ReviewerError(f"{args.csr} is not a certificate request.") from None
-            public: object = request.public_key()
-            subject = request.subject
-            names = subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-            emails = subject.get_attributes_for_oid(x509.NameOID.EMAIL_ADDRESS)
-            name = args.name or (str(names[0].value) if names else "")
-            email = args.email or (str(emails[0].value) if emails else "")
-            if not request.is_signature_valid:
-                raise ReviewerError(f"The request in {args.csr} is not signed by its own key.")
+                request = ca.read_certificate_request(_read(args.csr))
+            except ValidationError as exc:
+                raise ReviewerError(f"{args.csr}: {exc}") from None
+            public: object = request.public_key
+            name = args.name or request.name
+            email = args.email or request.email
         else:
             try:
                 public = serialization.load_pem_public_key(_read(args.public_key))

@@ -69,11 +69,6 @@ class SchoolCategory:
     suggestion: str = ""  # the suggestion as it was explained when the category was agreed
     based_on: tuple[BasisOutcome, ...] = ()
 
-    @property
-    def followed_suggestion(self) -> bool:
-        """True when the agreed category is the one the scheme suggested."""
-        return self.suggested_level_key == self.level_key
-
 
 @dataclass(frozen=True, slots=True)
 class SupportDue:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from reviewer_app.gui.review_editor.editor import ReviewEditor
     from reviewer_app.gui.school_page import SchoolPage
     from reviewer_app.gui.screen_privacy import ScreenPrivacy
-    from reviewer_app.gui.sync_wiring import SyncSetup, SyncWiring
+    from reviewer_app.gui.sync_wiring import PreparedSync, SyncSetup, SyncWiring
     from reviewer_app.services.visit_progress import VisitTrack
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -153,10 +153,47 @@ class MainWindow(QMainWindow):
         setup, paths = self.services.sync_setup, self.services.paths
         self.tasks.run(
             lambda: _prepare_sync(workspace, setup, paths),
-            on_done=lambda s: s.install(self),
+            on_done=self._sync_prepared,
             context=self,
         )
         self.workspace_attached.emit()
+
+    def _sync_prepared(self, prepared: PreparedSync) -> None:
+        """Wire sync into the window (nothing when it closed or changed store meanwhile)."""
+        if self.closed or self.workspace is not prepared.workspace or self.sync is not None:
+            return
+        from reviewer_app.gui.sync_wiring import SyncWiring  # imported by _prepare_sync
+
+        def person_name(person_id: str) -> str | None:
+            person = self.people.get(person_id)
+            return person.name if person is not None else None
+
+        sync = SyncWiring(
+            self,
+            prepared,
+            tasks=self.tasks,
+            paths=self.services.paths,
+            settings_file=self.services.settings_file,
+            settings=lambda: self.settings,
+            person_name=person_name,
+            bridge=self.change_bridge,
+            menu_after=self.visit_menu.menuAction(),
+        )
+        sync.store_changed.connect(self.reload)
+        sync.told.connect(self.notify)
+        sync.settings_saved.connect(self._settings_saved_by_sync)
+        sync.idle_minutes_set.connect(self._idle_minutes_set)
+        self.settings_changed.connect(sync.settings_changed)
+        self.visit_saved.connect(lambda _visit: sync.recount_soon())
+        self.sync = sync
+
+    def _settings_saved_by_sync(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_changed.emit(settings)
+
+    def _idle_minutes_set(self, minutes: int) -> None:
+        if self.privacy is not None:
+            self.privacy.set_idle_minutes(minutes)
 
     def _install_screen_privacy(self, workspace: Workspace) -> None:
         from reviewer_app.gui.screen_privacy import DEFAULT_IDLE_MINUTES, ScreenPrivacy
@@ -636,13 +673,21 @@ class MainWindow(QMainWindow):
             return None  # visits are listed before the store is attached only from a quick look
         from reviewer_app.gui.review_editor.launcher import open_editor
 
-        return open_editor(self, visit_id)
+        return open_editor(
+            self.review_editors,
+            self.workspace,
+            self.tasks,
+            visit_id,
+            paths=self.services.paths,
+            bridge=self.change_bridge,
+            parent=self,
+        )
 
     def close_editors(self) -> None:
         """Close the open editors, which writes what they hold before the store closes."""
         from reviewer_app.gui.review_editor.launcher import close_editors
 
-        close_editors(self)
+        close_editors(self.review_editors)
 
     # ------------------------------------------------------------------ dialogs
 
@@ -710,7 +755,7 @@ class MainWindow(QMainWindow):
         """File > Verify a report…: the dialog opens once the trust root has been read."""
         from reviewer_app.gui.verify_launcher import open_verify_dialog
 
-        return open_verify_dialog(self)
+        return open_verify_dialog(self, self.services.paths, self.workspace, self.tasks)
 
     def open_about(self):
         from reviewer_app.gui.dialogs.about import AboutDialog
@@ -778,7 +823,7 @@ def _tracks(workspace: Workspace, visits: Sequence[Visit]) -> dict[str, VisitTra
     return track_visits(workspace.store, visits, your_turn=mine)
 
 
-def _prepare_sync(workspace: Workspace, setup: SyncSetup | None, paths: AppPaths) -> Any:
+def _prepare_sync(workspace: Workspace, setup: SyncSetup | None, paths: AppPaths) -> PreparedSync:
     """On a reader thread: import the sync wiring (protocol, client) and read sync's state."""
     from reviewer_app.gui import sync_wiring
 

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 #: How often an offline laptop checks whether the server is back (milliseconds).
 PROBE_INTERVAL_MS = 30_000
+#: Readable lines a list box shows above its details (the rest are in the details only).
+SHOWN_LINES = 10
 
 
 def changes_waiting(count: int) -> str:
@@ -394,13 +396,22 @@ class SyncStatusWidget(QWidget):
         label.setAccessibleName(sentence)
         label.show()
 
-    def _list_box(self, title: str, text: str, advice: str, lines: list[str]) -> QMessageBox:
-        """An information box listing ``lines`` in its details."""
+    def _list_box(
+        self, title: str, text: str, advice: str, lines: list[str], shown: list[str] | None = None
+    ) -> QMessageBox:
+        """An information box listing ``lines`` in its details; ``shown`` (readable lines, at
+        most :data:`SHOWN_LINES` of them) goes above the advice."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(title)
         box.setText(text)
-        box.setInformativeText(advice)
+        if shown:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in shown[:SHOWN_LINES])
+            more = len(shown) - SHOWN_LINES
+            rest = f"<p>and {more} more (all of them under Show Details).</p>" if more > 0 else ""
+            box.setInformativeText(f"<ul>{items}</ul>{rest}<p>{html.escape(advice)}</p>")
+        else:
+            box.setInformativeText(advice)
         box.setDetailedText("\n".join(lines))
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.open()
@@ -468,15 +479,16 @@ class SyncStatusWidget(QWidget):
     @Slot()
     def show_set_aside(self, _link: str = "") -> QMessageBox:
         """List the records set aside, with their origin and reason (for the lead to pass on)."""
-        entries = self.controller.service.set_aside()
+        entries = self.controller.service.set_aside_named()
         return self._list_box(
             "Records set aside",
             f"{len(entries)} record{'s' if len(entries) != 1 else ''} received from the trust "
             "server could not be stored on this laptop and {} set aside. Everything else "
             "synced.".format("were" if len(entries) != 1 else "was"),
             "They came from another laptop that sent them malformed. Tell your trust admin, "
-            "with the list below.",
-            [entry.description for entry in entries],
+            "with the details (Show Details, then copy them): they name each record.",
+            [named.entry.description for named in entries],
+            shown=[named.line for named in entries],
         )
 
     @Slot(object)

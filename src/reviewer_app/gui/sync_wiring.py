@@ -2,8 +2,10 @@
 
 :meth:`MainWindow.attach` imports this module and calls :func:`prepare` on a reader thread (the
 sync protocol, client and engine cost 130-400 ms of imports, and the first reads of the sync
-state compile their queries: none of that is for the GUI thread), then calls
-:meth:`PreparedSync.install` on the GUI thread. From then on:
+state compile their queries: none of that is for the GUI thread), then makes a
+:class:`SyncWiring` on the GUI thread. It is given what it uses and tells the window by signal
+(``store_changed``, ``told``, ``settings_saved``, ``idle_minutes_set``); it never imports
+the main window. From then on:
 
 * the :class:`~reviewer_app.gui.sync_status.SyncStatusWidget` sits in the status bar, and the
   :class:`~reviewer_app.gui.sync_status.SyncController` syncs in the background once at start,
@@ -13,9 +15,8 @@ state compile their queries: none of that is for the GUI thread), then calls
 * a sync that received changes makes the window read its schools and visits again;
 * a refused device token asks to enrol again; the demo store says plainly that it never syncs.
 
-Open review editors are not rebuilt after a sync: :meth:`ReviewEditor.load` rebuilds the whole
-editor (page, focus and undo history are lost), which is not something to do under someone's
-fingers. The status bar says instead that a reopened review shows what arrived.
+Open review editors are not rebuilt after a sync: they take what it brought from the change
+feed and show it in place (``review_editor/incoming.py``).
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QMenu,
-    QMessageBox,
-)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from reviewer_app import settings as settings_store
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui import theme
 from reviewer_app.gui.conflicts_panel import ConflictsDialog, ConflictsPanel
 from reviewer_app.gui.dialogs.enrol_dialog import EnrolDialog
 from reviewer_app.gui.sync_status import (
@@ -47,7 +47,11 @@ from reviewer_app.services.sync_service import SyncService
 from reviewer_app.sync.engine import SyncResult
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.main_window import MainWindow
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from reviewer_app.gui.change_bridge import ChangeBridge
+    from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.paths import AppPaths
     from reviewer_app.services.workspace import Workspace
     from reviewer_app.settings import Settings
@@ -84,13 +88,6 @@ class PreparedSync:
     setup: SyncSetup
     server_url: str | None
 
-    def install(self, window: MainWindow) -> SyncWiring | None:
-        """Wire sync into the window (nothing when it closed or changed store meanwhile)."""
-        if window.closed or window.workspace is not self.workspace or window.sync is not None:
-            return None
-        window.sync = SyncWiring(window, self)
-        return window.sync
-
 
 def prepare(
     workspace: Workspace, setup: SyncSetup | None = None, paths: AppPaths | None = None
@@ -112,15 +109,46 @@ def prepare(
 class SyncWiring(QObject):
     """Owns the sync controller, its status widget, the Sync menu and the sync dialogs.
 
+    ``window`` holds the status-bar corner and the Sync menu (placed after ``menu_after``) and
+    parents the dialogs; ``settings`` reads the settings as they are now, ``person_name`` the
+    name of a person the window knows (None: not known).
+
     Signals:
         enrolled(Enrolment): this laptop was enrolled (or enrolled again) from the dialog.
+        store_changed(): a sync, an enrolment or a revocation changed what the store holds:
+            the window reads its schools and visits again.
+        told(str): a fact for the window's status bar.
+        settings_saved(Settings): the settings now name the server this laptop syncs with.
+        idle_minutes_set(int): the trust's idle-lock period, as a sync brought it.
     """
 
     enrolled = Signal(object)
+    store_changed = Signal()
+    told = Signal(str)
+    settings_saved = Signal(object)
+    idle_minutes_set = Signal(int)
 
-    def __init__(self, window: MainWindow, prepared: PreparedSync) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        prepared: PreparedSync,
+        *,
+        tasks: TaskRunner,
+        paths: AppPaths,
+        settings_file: Path,
+        settings: Callable[[], Settings | None],
+        person_name: Callable[[str], str | None],
+        bridge: ChangeBridge | None,
+        menu_after: QAction | None,
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.tasks = tasks
+        self.paths = paths
+        self.settings_file = settings_file
+        self._settings = settings
+        self._known_name = person_name
+        self.bridge = bridge
         self.workspace = workspace = prepared.workspace
         self.setup = prepared.setup
         self._closed = False
@@ -128,7 +156,7 @@ class SyncWiring(QObject):
         #: The server this laptop syncs with (``None`` before enrolment).
         self.server_url = prepared.server_url
         self.controller = SyncController(
-            self.service, self, tasks=window.tasks, probe_interval_ms=self.setup.probe_interval_ms
+            self.service, self, tasks=tasks, probe_interval_ms=self.setup.probe_interval_ms
         )
         if workspace.demo:
             self.controller.not_enrolled_text = DEMO_STATUS
@@ -139,7 +167,7 @@ class SyncWiring(QObject):
         self.status_widget.button.clicked.connect(self.sync_now)
         self.status_widget.conflicts_requested.connect(self.open_conflicts)
         window.statusBar().addPermanentWidget(self.status_widget)
-        self._build_menu()
+        self._build_menu(menu_after)
 
         self.enrol_dialog: EnrolDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -147,35 +175,46 @@ class SyncWiring(QObject):
         self.notice: QMessageBox | None = None
         self.controller.sync_finished.connect(self._sync_finished)
         self.controller.reenrol_requested.connect(self.ask_to_reenrol)
-        window.settings_changed.connect(self._settings_changed)
         # What is typed adds to what waits to be sent: the status counts it again shortly after
         # (a pause, not every keystroke).
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.setInterval(RECOUNT_MS)
         self._recount.timeout.connect(self.controller.refresh_status)
-        if window.change_bridge is not None:
-            window.change_bridge.review_changed.connect(lambda _changes: self._recount.start())
-        window.visit_saved.connect(lambda _visit: self._recount.start())
-        self.controller.start(automatic=self._automatic(window.settings))
+        if bridge is not None:
+            bridge.review_changed.connect(lambda _changes: self._recount.start())
+        self.controller.start(automatic=self._automatic(settings()))
 
     # ---------------------------------------------------------------- menu
 
-    def _build_menu(self) -> None:
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: str | None, icon: str | None, tip: str
+    ) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            action.setIcon(theme.icon(icon))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _build_menu(self, menu_after: QAction | None) -> None:
         window = self.window
-        self.sync_now_action = window.make_action(
+        self.sync_now_action = self._action(
             "Sync &now", self.sync_now, "F9", "refresh", "Send your changes and fetch the trust's"
         )
         # F9 syncs from every window of the app (a review editor, a dialog left open).
         self.sync_now_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.conflicts_action = window.make_action(
+        self.conflicts_action = self._action(
             "&Conflicts…",
             self.open_conflicts,
             None,
             None,
             "Answers changed on different laptops, for the lead reviewer to settle",
         )
-        self.connect_action = window.make_action(
+        self.connect_action = self._action(
             "Connect to &trust server…",
             self.open_enrol,
             None,
@@ -195,8 +234,7 @@ class SyncWiring(QObject):
         self.menu.addAction(self.connect_action)
         bar = window.menuBar()
         menus = bar.actions()
-        visit = window.visit_menu.menuAction()
-        after_visit = [i + 1 for i, action in enumerate(menus) if action == visit]
+        after_visit = [i + 1 for i, action in enumerate(menus) if action == menu_after]
         if after_visit and after_visit[0] < len(menus):
             bar.insertMenu(menus[after_visit[0]], self.menu)
         else:
@@ -219,10 +257,9 @@ class SyncWiring(QObject):
         if self._closed:
             return
         if result.pulled or self.service.applier.handshake_changed:
-            self.window.reload()  # open editors take what changed from the change feed
-        privacy = getattr(self.window, "privacy", None)
-        if privacy is not None and result.laptop_policy is not None:
-            privacy.set_idle_minutes(result.laptop_policy.idle_lock_minutes)  # the trust's period
+            self.store_changed.emit()  # open editors take what changed from the change feed
+        if result.laptop_policy is not None:
+            self.idle_minutes_set.emit(result.laptop_policy.idle_lock_minutes)  # the trust's
         dialog = self.conflicts_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.panel.refresh()
@@ -244,7 +281,12 @@ class SyncWiring(QObject):
         """Sync by itself (the setting), except the demo store, which never syncs."""
         return not self.workspace.demo and (settings is None or settings.sync_automatically)
 
-    def _settings_changed(self, settings: Settings) -> None:
+    def recount_soon(self) -> None:
+        """Something was written that waits to be sent (a visit saved): count it shortly."""
+        self._recount.start()
+
+    def settings_changed(self, settings: Settings) -> None:
+        """The person saved new settings: sync by itself, or not, as they say."""
         if not self._closed:
             self.controller.set_automatic(self._automatic(settings))
 
@@ -270,9 +312,9 @@ class SyncWiring(QObject):
         dialog = ConflictsDialog(panel, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         panel.conflict_resolved.connect(self._conflict_resolved)
-        if self.window.change_bridge is not None:
+        if self.bridge is not None:
             # Conflicts arrive with pulled shared answers: the open panel lists them at once.
-            self.window.change_bridge.review_changed.connect(panel.changes_arrived)
+            self.bridge.review_changed.connect(panel.changes_arrived)
         self.conflicts_dialog = dialog
         dialog.show()
         return dialog
@@ -297,12 +339,11 @@ class SyncWiring(QObject):
             return False  # the review is not on this laptop: nobody here may choose
 
     def _person_name(self, person_id: str) -> str:
-        person = self.window.people.get(person_id)
-        return person.name if person is not None else "Another reviewer"
+        return self._known_name(person_id) or "Another reviewer"
 
     def _conflict_resolved(self, _conflict_id: str) -> None:
         self.controller.refresh_status()
-        if self._automatic(self.window.settings):
+        if self._automatic(self._settings()):
             self.controller.sync_now()  # the others see the lead's choice at once
 
     # ---------------------------------------------------------------- enrolment
@@ -319,10 +360,10 @@ class SyncWiring(QObject):
             SyncState.REENROL,
             SyncState.NOT_ENROLLED,
         )
-        settings = self.window.settings
+        settings = self._settings()
         dialog = EnrolDialog(
             lambda url, code: self._enrol(url, code, replace=replace),
-            self.window.tasks,
+            self.tasks,
             server_url=self.server_url or (settings.server_url if settings else ""),
             reason=reason,
             enrolled_with=None if replace else self.server_url,
@@ -345,7 +386,7 @@ class SyncWiring(QObject):
             server_url,
             code,
             client_factory=self.setup.client_factory,
-            paths=self.window.services.paths,
+            paths=self.paths,
         )
         self.workspace.reload_identity()
         return done
@@ -354,28 +395,26 @@ class SyncWiring(QObject):
         if self._closed:
             return
         self.server_url = done.server_url
-        self.window.notify(f"Connected to {done.server_url} as {done.person_name}")
+        self.told.emit(f"Connected to {done.server_url} as {done.person_name}")
         self._remember_server(done.server_url)
-        self.window.reload()
+        self.store_changed.emit()
         self.controller.sync_now()
         self.enrolled.emit(done)
 
     def _remember_server(self, server_url: str) -> None:
         """Settings show the server this laptop is enrolled with."""
-        window = self.window
-        settings = window.settings
+        settings = self._settings()
         if settings is None or settings.server_url == server_url:
             return
         new = settings.model_copy(update={"server_url": server_url})
-        path = window.services.settings_file
+        path = self.settings_file
 
         def failed(error: BaseException) -> None:
             log.error("Could not write settings to %s", path, exc_info=error)
-            window.notify(f"Reviewer could not write {path}; the server address is not saved.")
+            self.told.emit(f"Reviewer could not write {path}; the server address is not saved.")
 
-        window.tasks.run(lambda: settings_store.save(new, path), on_failed=failed, context=self)
-        window.settings = new
-        window.settings_changed.emit(new)
+        self.tasks.run(lambda: settings_store.save(new, path), on_failed=failed, context=self)
+        self.settings_saved.emit(new)
 
     def ask_to_reenrol(self, reason: str) -> QMessageBox | None:
         """The server refused this laptop's token: offer to enrol again."""
@@ -390,7 +429,7 @@ class SyncWiring(QObject):
         removed = list(self.service.applier.removed)
         if removed:
             # The trust revoked the laptop (or deactivated its person): its reviews went.
-            self.window.reload()
+            self.store_changed.emit()
             box.setInformativeText(
                 "So these were removed from this laptop (the trust server keeps what was "
                 "sent):\n\n" + "\n".join(removed)

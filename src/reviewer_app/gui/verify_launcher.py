@@ -14,12 +14,15 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from reviewer_app.gui.verify_dialog import VerifyReportDialog
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.paths import AppPaths
     from reviewer_app.services.signing_identity import TrustMaterial
+    from reviewer_app.services.workspace import Workspace
 
 NO_TRUST_ROOT = (
     "This computer does not know the trust's root certificate yet, so no signer can be shown "
@@ -28,9 +31,11 @@ NO_TRUST_ROOT = (
 )
 
 
-def open_verify_dialog(window: MainWindow) -> Future[Any]:
-    """Read the trust material in the background, then open the dialog over ``window``."""
-    paths, workspace = window.services.paths, window.workspace
+def open_verify_dialog(
+    window: QWidget, paths: AppPaths, workspace: Workspace | None, tasks: TaskRunner
+) -> Future[Any]:
+    """Read the trust material in the background, then open the dialog over ``window``
+    (``workspace`` None: the store is still opening)."""
 
     def read() -> TrustMaterial:
         from reviewer_app.services.signing_identity import trust_material
@@ -50,7 +55,7 @@ def open_verify_dialog(window: MainWindow) -> Future[Any]:
                 return expected_data_hash(workspace, report_id)
 
         dialog = VerifyReportDialog(
-            trust.roots, trust.crls, stored_hash=stored_hash, tasks=window.tasks, parent=window
+            trust.roots, trust.crls, stored_hash=stored_hash, tasks=tasks, parent=window
         )
         dialog.setObjectName("verifyReportDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -58,4 +63,4 @@ def open_verify_dialog(window: MainWindow) -> Future[Any]:
             dialog.headline.setText(NO_TRUST_ROOT)
         dialog.open()
 
-    return window.tasks.run(read, on_done=show, context=window)
+    return tasks.run(read, on_done=show, context=window)

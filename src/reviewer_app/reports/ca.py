@@ -187,10 +187,7 @@ def _signing_extensions(
 ) -> x509.CertificateBuilder:
     builder = (
         builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            _SIGNING_KEY_USAGE,
-            critical=True,
-        )
+        .add_extension(_SIGNING_KEY_USAGE, critical=True)
         .add_extension(
             x509.ExtendedKeyUsage(
                 [DOCUMENT_SIGNING, ADOBE_AUTHENTIC_DOCUMENTS, ExtendedKeyUsageOID.EMAIL_PROTECTION]
@@ -204,6 +201,42 @@ def _signing_extensions(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
         )
     return builder
+
+
+def _issued_by(
+    ca: TrustCA,
+    subject: x509.Name,
+    public_key: ec.EllipticCurvePublicKey,
+    start: datetime,
+    valid_days: int,
+) -> x509.CertificateBuilder:
+    """A certificate ``ca`` issues for ``public_key``: a fresh serial, valid from five minutes
+    before ``start`` (clock skew) for ``valid_days``, naming the CA's key as its authority."""
+    issuer_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start - timedelta(minutes=5))
+        .not_valid_after(start + timedelta(days=valid_days))
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski.value),
+            critical=False,
+        )
+    )
+
+
+def _with_crl(builder: x509.CertificateBuilder, crl_uri: str) -> x509.CertificateBuilder:
+    """``builder`` with a CRL distribution point at ``crl_uri``."""
+    point = x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(crl_uri)],
+        relative_name=None,
+        reasons=None,
+        crl_issuer=None,
+    )
+    return builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
 
 
 def issue_tsa_certificate(
@@ -226,41 +259,14 @@ def issue_tsa_certificate(
             x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} Time-Stamping Authority"),
         ]
     )
-    issuer_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start - timedelta(minutes=5))
-        .not_valid_after(start + timedelta(days=valid_days))
+        _issued_by(ca, subject, public_key, start, valid_days)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            _SIGNING_KEY_USAGE,
-            critical=True,
-        )
+        .add_extension(_SIGNING_KEY_USAGE, critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski.value),
-            critical=False,
-        )
-        .add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(default_crl_uri(ca.certificate))],
-                        relative_name=None,
-                        reasons=None,
-                        crl_issuer=None,
-                    )
-                ]
-            ),
-            critical=False,
-        )
     )
-    return builder.sign(ca.private_key, hashes.SHA256())
+    return _with_crl(builder, default_crl_uri(ca.certificate)).sign(ca.private_key, hashes.SHA256())
 
 
 def default_crl_uri(ca_certificate: x509.Certificate) -> str:
@@ -288,54 +294,36 @@ def issue_certificate(
     if not isinstance(public_key, ec.EllipticCurvePublicKey):
         raise ValidationError("Reviewer signing keys must be elliptic-curve (P-256) keys.")
     start = now_utc(now)
-    issuer_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(
-            _reviewer_subject(name, email, roles, _organisation(ca.certificate), unit=None)
-        )
-        .issuer_name(ca.certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start - timedelta(minutes=5))
-        .not_valid_after(start + timedelta(days=valid_days))
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski.value),
-            critical=False,
-        )
+    subject = _reviewer_subject(name, email, roles, _organisation(ca.certificate), unit=None)
+    builder = _signing_extensions(
+        _issued_by(ca, subject, public_key, start, valid_days), email, public_key
     )
-    builder = _signing_extensions(builder, email, public_key)
     # Validators look for revocation data only when a certificate points at some, so every
     # certificate names a CRL. Without a published web address the pointer is a URN naming the
     # CA; the CRL itself reaches verifiers embedded in reports or from the trust's sync server.
-    crl_url = crl_url or default_crl_uri(ca.certificate)
-    if crl_url:
-        builder = builder.add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(crl_url)],
-                        relative_name=None,
-                        reasons=None,
-                        crl_issuer=None,
-                    )
-                ]
-            ),
-            critical=False,
-        )
+    builder = _with_crl(builder, crl_url or default_crl_uri(ca.certificate))
     return builder.sign(ca.private_key, hashes.SHA256())
 
 
-def issue_certificate_for_request(
-    ca: TrustCA,
-    request: x509.CertificateSigningRequest,
-    *,
-    roles: Sequence[str],
-    valid_days: int = 730,
-    crl_url: str | None = None,
-    now: datetime | None = None,
-) -> x509.Certificate:
-    """Issue from a laptop's certificate signing request (name and e-mail come from it)."""
+@dataclass(frozen=True, slots=True)
+class CertificateRequest:
+    """What a reviewer's certificate signing request asks for: their key, name and e-mail."""
+
+    public_key: ec.EllipticCurvePublicKey
+    name: str
+    email: str
+
+
+def read_certificate_request(pem: bytes) -> CertificateRequest:
+    """The key, name and e-mail a certificate signing request (PEM) asks a certificate for.
+
+    Raises :class:`ValidationError` saying what is wrong: not a request, not signed by its own
+    key, or not an elliptic-curve key.
+    """
+    try:
+        request = x509.load_pem_x509_csr(pem)
+    except ValueError:
+        raise ValidationError("This is not a certificate request.") from None
     if not request.is_signature_valid:
         raise ValidationError("The certificate request's signature does not match its key.")
     public = request.public_key()
@@ -343,15 +331,10 @@ def issue_certificate_for_request(
         raise ValidationError("Reviewer signing keys must be elliptic-curve (P-256) keys.")
     names = request.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     emails = request.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
-    return issue_certificate(
-        ca,
-        public,
+    return CertificateRequest(
+        public_key=public,
         name=str(names[0].value) if names else "",
         email=str(emails[0].value) if emails else "",
-        roles=roles,
-        valid_days=valid_days,
-        crl_url=crl_url,
-        now=now,
     )
 
 
@@ -528,19 +511,24 @@ class CaFolder:
         return TrustCA(certificate=cert, private_key=key)
 
     def time_stamping_key(
-        self, passphrase: bytes, *, now: datetime | None = None
+        self,
+        passphrase: bytes,
+        *,
+        now: datetime | None = None,
+        fresh_for: timedelta = timedelta(days=30),
     ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         """The trust's time-stamping certificate and key, made and kept here on first use.
 
-        The key is encrypted with the CA's passphrase; a certificate within 30 days of expiry
-        is replaced by a new one (tokens it signed stay verifiable with the old certificate,
-        which they carry).
+        The key is encrypted with the CA's passphrase; a certificate within ``fresh_for`` of
+        expiry (30 days unless told) is replaced by a new one (tokens it signed stay verifiable
+        with the old certificate, which they carry). Renewing reports' timestamps asks for a
+        certificate that outlives the ones it replaces.
         """
         cert_path, key_path = self.folder / self.TSA_CERT, self.folder / self.TSA_KEY
         if cert_path.is_file() and key_path.is_file():
             cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
             key = serialization.load_pem_private_key(key_path.read_bytes(), password=passphrase)
-            fresh = cert.not_valid_after_utc - now_utc(now) > timedelta(days=30)
+            fresh = cert.not_valid_after_utc - now_utc(now) > fresh_for
             if fresh and isinstance(key, ec.EllipticCurvePrivateKey):
                 return cert, key
         tsa_key = ec.generate_private_key(ec.SECP256R1())

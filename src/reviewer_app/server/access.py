@@ -6,6 +6,11 @@
 * **Write** a review: read access, and the person is on the visit's team.
 * **Lead-only** operations (the agreed judgement, resolving a conflict): the person is the
   visit's lead reviewer, and may write.
+* **Oversight**: a trust admin (the central team) not assigned to the school reads the
+  *fully signed* reviews of every school of their trust (the server locks a review when its
+  last planned signature arrives), as their judgement summary and signed reports only
+  (:mod:`.report_sharing` says which reports), so the trust can export and check what it was
+  promised. The framework rule above holds: a safeguarding audit is for safeguarding roles.
 
 A person who is not active (left the trust) may do nothing.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
@@ -27,6 +33,9 @@ class ReviewAccess:
     may_read: bool
     may_write: bool
     is_lead: bool
+    #: Read as the trust's central team, not assigned to the school: the fully signed reviews
+    #: of the visit only, as their judgement summary and signed reports.
+    oversight: bool = False
 
     @classmethod
     def none(cls) -> ReviewAccess:
@@ -55,7 +64,11 @@ def visit_access(session: Session, person: models.Person, visit: models.Visit) -
         return ReviewAccess.none()
     assigned = session.get(models.Assignment, (person.id, visit.school_id)) is not None
     roles = roles_of(session, person.id)
-    if not assigned or not may_see_framework(session, roles, visit.framework_id):
+    if not may_see_framework(session, roles, visit.framework_id):
+        return ReviewAccess.none()
+    if not assigned:
+        if Role.TRUST_ADMIN in roles and _oversees(session, person, visit):
+            return ReviewAccess(may_read=True, may_write=False, is_lead=False, oversight=True)
         return ReviewAccess.none()
     member = session.get(models.VisitReviewer, (visit.id, person.id))
     on_team = member is not None
@@ -63,25 +76,57 @@ def visit_access(session: Session, person: models.Person, visit: models.Visit) -
     return ReviewAccess(may_read=True, may_write=on_team, is_lead=is_lead)
 
 
+def _oversees(session: Session, person: models.Person, visit: models.Visit) -> bool:
+    """Whether a trust admin oversees ``visit``: a school of their trust, a review signed."""
+    school = session.get(models.School, visit.school_id)
+    if school is None or school.trust_id != person.trust_id:
+        return False
+    signed = select(models.Review.id).where(
+        models.Review.visit_id == visit.id, col(models.Review.locked).is_(True)
+    )
+    return session.exec(signed).first() is not None
+
+
+def within_visit(access: ReviewAccess, review: models.Review) -> ReviewAccess:
+    """Access to one review of a visit the person has ``access`` to (oversight reads only
+    the fully signed ones)."""
+    if access.oversight and not review.locked:
+        return ReviewAccess.none()
+    return access
+
+
 def review_access(session: Session, person: models.Person, review: models.Review) -> ReviewAccess:
     """Access to one review, through its visit."""
     visit = session.get(models.Visit, review.visit_id)
     if visit is None:
         return ReviewAccess.none()
-    return visit_access(session, person, visit)
+    return within_visit(visit_access(session, person, visit), review)
 
 
 def readable_visits(session: Session, person: models.Person) -> list[models.Visit]:
-    """Every visit the person may read, in a stable order."""
+    """Every visit the person may read, in a stable order: those of the schools they are
+    assigned to and, for a trust admin, those of their trust with a fully signed review."""
     if not person.active:
         return []
+    roles = roles_of(session, person.id)
+    readable: sa.ColumnElement[bool] = col(models.Visit.school_id).in_(
+        select(models.Assignment.school_id).where(models.Assignment.person_id == person.id)
+    )
+    if Role.TRUST_ADMIN in roles:
+        overseen = sa.and_(
+            col(models.Visit.school_id).in_(
+                select(models.School.id).where(models.School.trust_id == person.trust_id)
+            ),
+            col(models.Visit.id).in_(
+                select(models.Review.visit_id).where(col(models.Review.locked).is_(True))
+            ),
+        )
+        readable = sa.or_(readable, overseen)
     visits = session.exec(
         select(models.Visit)
-        .join(models.Assignment, col(models.Assignment.school_id) == col(models.Visit.school_id))
-        .where(models.Assignment.person_id == person.id)
+        .where(readable)
         .order_by(col(models.Visit.planned_start), col(models.Visit.id))
     ).all()
-    roles = roles_of(session, person.id)
     return [v for v in visits if may_see_framework(session, roles, v.framework_id)]
 
 
@@ -120,14 +165,23 @@ class Restriction:
         return isinstance(criteria, list) and any(c in self.criteria for c in criteria)
 
 
-def restriction_for(session: Session, person: models.Person, framework_id: str) -> Restriction:
-    """What this person may not see of a framework (nothing, for safeguarding roles)."""
+#: The criterion of the safeguarding judgement an open framework may carry (a peer review's
+#: "safeguarding: met"): the console's safeguarding view, for safeguarding roles.
+SAFEGUARDING_CRITERION = "safeguarding"
+
+
+def restriction_for(
+    session: Session, person: models.Person, framework_id: str, *, oversight: bool = False
+) -> Restriction:
+    """What this person may not see of a framework (nothing, for safeguarding roles). Read as
+    oversight, the safeguarding judgement too, as the console leaves it out."""
     if roles_of(session, person.id) & SAFEGUARDING_ROLES:
         return Restriction()
     rows = session.exec(
         select(models.RestrictedItem).where(models.RestrictedItem.framework_id == framework_id)
     ).all()
+    criteria = frozenset(r.item_id for r in rows if r.kind == "criterion")
     return Restriction(
-        criteria=frozenset(r.item_id for r in rows if r.kind == "criterion"),
+        criteria=criteria | {SAFEGUARDING_CRITERION} if oversight else criteria,
         fields=frozenset(r.item_id for r in rows if r.kind == "field"),
     )

@@ -44,6 +44,7 @@ from reviewer_app.server.access import (
     restriction_for,
     review_access,
     visit_access,
+    within_visit,
 )
 from reviewer_app.server.app_release import health_fields
 from reviewer_app.server.auth_first import AuthenticateFirst
@@ -72,7 +73,7 @@ from reviewer_app.server.operations import (
     read_changes,
 )
 from reviewer_app.server.push_body import PUSH_SCHEMA, PushBody, document_push_body, push_body
-from reviewer_app.server.report_sharing import summary_only
+from reviewer_app.server.report_sharing import overseen_reports, summary_only
 from reviewer_app.server.request_context import (
     BearerDep,
     CallerDep,
@@ -339,7 +340,8 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
                 .where(models.Review.visit_id == visit.id)
                 .order_by(col(models.Review.id))
             ):
-                reviews.append(_summary(session, review, access))
+                if within_visit(access, review).may_read:
+                    reviews.append(_summary(session, review, access))
         return HandshakeResponse(
             protocol_version=PROTOCOL_VERSION,
             server_time=utc_now(),
@@ -479,10 +481,20 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
     ) -> Any:
         """Changes after cursor ``since``, oldest first; keep ``next_cursor`` for next time."""
         review = _readable_review(session, caller, review_id)
-        restriction = restriction_for(session, caller.person, review.framework_id)
+        access = review_access(session, caller.person, review)
+        restriction = restriction_for(
+            session, caller.person, review.framework_id, oversight=access.oversight
+        )
         visibility = ReviewVisibility(session, caller.person, review, restriction)
-        summary = summary_only(session, review, review_access(session, caller.person, review))
-        page = read_changes(session, review, since, limit, visibility, summary_only=summary)
+        page = read_changes(
+            session,
+            review,
+            since,
+            limit,
+            visibility,
+            summary_only=summary_only(session, review, access),
+            reports=overseen_reports(session, caller.person, review, access),
+        )
         log_pull(context_of(request).engine, caller.person, caller.device, review, page)
         return Response(page.model_dump_json(), media_type="application/json")
 

@@ -38,7 +38,7 @@ from reviewer_app.server.database import write_session
 from reviewer_app.server.device_limits import device_usage, remove_unused_files
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
-from reviewer_app.server.report_sharing import summary_only
+from reviewer_app.server.report_sharing import overseen_reports, summary_only
 from reviewer_app.server.request_context import CallerDep, ServerContext
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import BlobStatus, ErrorBody
@@ -113,6 +113,18 @@ def _register_blob(request: Request, sha256: str, size: int, caller: Caller) -> 
         return True
 
 
+def _signed_reports_of(session: Session, review_id: str, sha256: str) -> list[dict[str, Any]]:
+    """The payloads of the review's signed-report records whose PDF is ``sha256``."""
+    payloads = session.exec(
+        select(models.Record.payload).where(
+            models.Record.review_id == review_id,
+            models.Record.entity == "signed_report",
+            models.Record.blob_sha256 == sha256,
+        )
+    ).all()
+    return [p for p in payloads if isinstance(p, dict)]
+
+
 def may_download(session: Session, person: models.Person, sha256: str) -> bool:
     """Whether ``person`` may have the blob: some review they may read refers to it, and there
     it is not attached only to notes they may not see (nor a signed report of it withheld)."""
@@ -123,6 +135,11 @@ def may_download(session: Session, person: models.Person, sha256: str) -> bool:
         review = session.get(models.Review, review_id)
         access = review_access(session, person, review) if review is not None else None
         if review is None or access is None or not access.may_read:
+            continue
+        reports = overseen_reports(session, person, review, access)
+        if reports is not None:  # oversight: the signed reports it lets through, no other file
+            if any(reports(p) for p in _signed_reports_of(session, review_id, sha256)):
+                return True
             continue
         if summary_only(session, review, access):
             continue  # shared with the school only: no files for readers off the team

@@ -22,6 +22,9 @@
     reviewer-app-server admin reset-console-password EMAIL [--url URL]
     reviewer-app-server admin board-pack --term 2026-autumn --out FILE.pdf [--trust T]
     reviewer-app-server admin uploads | clean-uploads [--hours 24]
+    reviewer-app-server admin reports | report-pdf REPORT_ID --out FILE.pdf
+    reviewer-app-server admin renew-timestamps [--dry-run] [--within-days 90]
+                                               [--ca-dir CA_FOLDER --ca-passphrase-file FILE]
     reviewer-app-server admin device-idle-days DAYS [--trust T]
 
 Every admin command is recorded in the audit log as done by the operator's login on this machine.
@@ -48,6 +51,8 @@ from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from reviewer_app.server.console.settings import DemoAccount
     from reviewer_app.server.trust_authority import TrustAuthority
     from reviewer_app.sync.protocol import LaptopPolicy
@@ -209,6 +214,27 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("list-devices", help="enrolled devices")
     a.add_argument("--person", default=None)
     actions.add_parser("reports", help="the signed reports the server holds")
+    a = actions.add_parser(
+        "renew-timestamps",
+        help="add the long-term version fully signed reports are owed: those waiting for "
+        "long-term data, and those whose timestamp's certificate expires soon",
+    )
+    a.add_argument("--dry-run", action="store_true", help="only list the reports owed one")
+    a.add_argument(
+        "--within-days",
+        type=int,
+        default=90,
+        metavar="N",
+        help="renew timestamps whose certificate expires within N days (default 90)",
+    )
+    a.add_argument("--ca-dir", type=Path, default=None, help=f"trust CA folder (or {CA_DIR_ENV})")
+    a.add_argument(
+        "--ca-passphrase-file",
+        type=Path,
+        default=None,
+        help=f"file with the CA key's passphrase (or {CA_PASSPHRASE_ENV}); not needed with "
+        "--dry-run",
+    )
     a = actions.add_parser("report-pdf", help="write a signed report the server holds")
     a.add_argument("report", metavar="REPORT_ID", help="as 'admin reports' lists it")
     a.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
@@ -276,6 +302,11 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
             engine.dispose()
         print("\n".join(lines))
         return 0
+    if args.action == "renew-timestamps":
+        try:
+            return _renew_timestamps(args, engine, data_dir)
+        finally:
+            engine.dispose()
     if args.action == "retention":
         from reviewer_app.server import retention_cli
 
@@ -378,6 +409,49 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
         engine.dispose()
     for line in out:
         print(line)
+    return 0
+
+
+def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
+    """``admin renew-timestamps``: the long-term versions fully signed reports are owed."""
+    from reviewer_app.server.audit import Actor
+    from reviewer_app.server.blob_store import BlobStore
+    from reviewer_app.server.database import write_session
+    from reviewer_app.server.long_term_upkeep import FRESHER_BY, bring_up_to_date
+
+    if not 1 <= args.within_days <= 3650:
+        raise ReviewerError(
+            f"--within-days {args.within_days} is not a number of days from 1 to 3650.",
+            hint="Give the days before a timestamp's certificate expires, like 90.",
+        )
+    within = timedelta(days=args.within_days)
+    seal = None
+    if not args.dry_run:
+        authority = _trust_authority(args)
+        if authority is None or not authority.can_timestamp:
+            raise ReviewerError(
+                "Renewing timestamps needs the trust CA and its key's passphrase.",
+                hint=f"Give --ca-dir and --ca-passphrase-file (or {CA_DIR_ENV} and "
+                f"{CA_PASSPHRASE_ENV}); --dry-run lists the reports without them.",
+            )
+        seal = authority.seal_long_term
+
+        def before_renewing() -> object:
+            # New timestamps from a certificate that outlives the ones they renew.
+            assert authority is not None
+            return authority.time_stamping_certificate(fresh_for=within + FRESHER_BY)
+
+    with write_session(engine) as session:
+        lines = bring_up_to_date(
+            session,
+            BlobStore(data_dir / "blobs"),
+            seal,
+            within=within,
+            dry_run=args.dry_run,
+            before_renewing=None if args.dry_run else before_renewing,
+            actor=Actor.command_line(),
+        )
+    print("\n".join(lines) if lines else "No signed report is owed a long-term version.")
     return 0
 
 
@@ -500,6 +574,16 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
         for account in console.demo_accounts:
             print(f"  demo sign-in, {account.label}: {account.email}", flush=True)
         print(f"  password for each: {console.demo_accounts[0].password}", flush=True)
+    if authority is not None and authority.can_timestamp:
+        from reviewer_app.server.blob_store import BlobStore
+        from reviewer_app.server.database import create_server_engine
+        from reviewer_app.server.long_term_upkeep import keep_up_in_background
+
+        # Reports that waited for long-term data (the server ran without the passphrase), and
+        # timestamps near their certificate's expiry: now, then daily.
+        keep_up_in_background(
+            create_server_engine(database_url), BlobStore(data_dir / "blobs"), authority
+        )
     uvicorn.run(
         app,
         host=args.host,

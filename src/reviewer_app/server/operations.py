@@ -34,7 +34,7 @@ from reviewer_app.server.device_limits import review_file_bytes
 from reviewer_app.server.enrolment import Caller, utc_now
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.record_checks import RecordChecks
-from reviewer_app.server.report_sharing import summary_rows
+from reviewer_app.server.report_sharing import ReportFilter, summary_rows
 from reviewer_app.server.signed_reports import LongTermSeal, ReportChecker
 from reviewer_app.server.visibility import ReviewVisibility
 from reviewer_app.sync.protocol import (
@@ -777,13 +777,14 @@ def read_changes(
     visibility: ReviewVisibility | None = None,
     *,
     summary_only: bool = False,
+    reports: ReportFilter | None = None,
 ) -> ChangesPage:
     """Change-log rows after ``since``, oldest first, at most ``limit``.
 
     Rows ``visibility`` hides (restricted parts, and whatever refers to them) are left out of
     the page; ``next_cursor`` still moves past them. With ``summary_only`` (a reader off the
-    team of a review shared with the school only) only the judgement summary is in the page
-    (:mod:`.report_sharing`).
+    team of a review shared with the school only, or oversight) only the judgement summary is
+    in the page, with the signed reports ``reports`` lets through (:mod:`.report_sharing`).
     """
     table = models.ChangeLog.__table__  # type: ignore[attr-defined]
     # Core rows and unvalidated models: the data was validated on the way in, and a pull page
@@ -805,7 +806,7 @@ def read_changes(
     if visibility is not None and (visibility.hidden or visibility.restriction):
         page = [r for r in page if not visibility.hides(r["entity"], r["entity_id"], r["field"])]
     if summary_only:
-        page = summary_rows(page)
+        page = summary_rows(page, reports)
     changes = [
         Change.model_construct(
             server_seq=row["server_seq"],

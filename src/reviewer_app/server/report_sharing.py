@@ -10,22 +10,33 @@ it, and each agreed judgement as criterion and level, without its rationale. The
 withheld. The visit's team always receives everything.
 
 The choice is read when the review is read, so it holds for every pull after it is made.
+
+A trust admin not assigned to the school reads its fully signed reviews as **oversight**
+(:mod:`.access`): always as the judgement summary, plus the signed reports when the school
+shares the report with the trust (or the framework does not ask), because those are what the
+trust was promised; with "the school only" they get the summary alone, as any reader off the
+team does, here and in the console. A report only safeguarding roles may see (every report of a
+safeguarding framework; the full internal report of a framework with restricted parts or a
+safeguarding judgement) is never sent to a reader without a safeguarding role this way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from reviewer_app.domain.organisation import SAFEGUARDING_ROLES
 from reviewer_app.server import models
-from reviewer_app.server.access import ReviewAccess
+from reviewer_app.server.access import ReviewAccess, roles_of
 
 #: The framework field that holds who may see the report.
 SHARING_FIELD = "report-sharing"
 #: Its value for "the school only".
 SCHOOL_ONLY = "school"
+#: The audience whose report carries restricted parts and the safeguarding view.
+FULL_INTERNAL = "full_internal"
 #: The judgement fields a summary carries (no rationale: that is report body).
 _SUMMARY_KEYS = (
     "id",
@@ -44,15 +55,70 @@ def sharing_choice(session: Session, review_id: str) -> models.FieldState | None
 
 
 def summary_only(session: Session, review: models.Review, access: ReviewAccess) -> bool:
-    """Whether this reader receives only the judgement summary of ``review``."""
+    """Whether this reader receives only the judgement summary of ``review`` (with, for
+    oversight, the signed reports :func:`overseen_reports` lets through)."""
+    if access.oversight:
+        return True
     if access.may_write:
         return False  # the visit's team
+    return _school_only(session, review)
+
+
+def _school_only(session: Session, review: models.Review) -> bool:
     choice = sharing_choice(session, review.id)
     return choice is not None and choice.value == SCHOOL_ONLY
 
 
-def summary_rows(rows: Sequence[Mapping[Any, Any]]) -> Sequence[Mapping[Any, Any]]:
-    """The change-log rows a summary-only reader receives, judgements trimmed to the summary."""
+def for_safeguarding_roles(
+    audience: str, *, safeguarding_framework: bool, full_report_restricted: bool
+) -> bool:
+    """Whether a signed report is for safeguarding roles only (the console's rule too)."""
+    return safeguarding_framework or (full_report_restricted and audience == FULL_INTERNAL)
+
+
+#: Whether a signed-report record (its payload) goes to a reader.
+ReportFilter = Callable[[Mapping[str, Any]], bool]
+
+
+def overseen_reports(
+    session: Session, person: models.Person, review: models.Review, access: ReviewAccess
+) -> ReportFilter | None:
+    """Which signed reports of ``review`` an oversight reader receives (``None``: not an
+    oversight reader, the summary rules alone apply)."""
+    if not access.oversight:
+        return None
+    if _school_only(session, review):
+        return lambda _payload: False
+    if roles_of(session, person.id) & SAFEGUARDING_ROLES:
+        return lambda _payload: True
+    from reviewer_app.server.trust_picture import judges_safeguarding
+
+    framework = session.get(models.Framework, review.framework_id)
+    restricted_parts = session.exec(
+        select(models.RestrictedItem.item_id).where(
+            models.RestrictedItem.framework_id == review.framework_id
+        )
+    ).first()
+    restricted = restricted_parts is not None or judges_safeguarding(
+        review.framework_id, review.framework_version
+    )
+    safeguarding = framework is None or framework.safeguarding
+
+    def allowed(payload: Mapping[str, Any]) -> bool:
+        return not for_safeguarding_roles(
+            str(payload.get("audience", "")),
+            safeguarding_framework=safeguarding,
+            full_report_restricted=restricted,
+        )
+
+    return allowed
+
+
+def summary_rows(
+    rows: Sequence[Mapping[Any, Any]], reports: ReportFilter | None = None
+) -> Sequence[Mapping[Any, Any]]:
+    """The change-log rows a summary-only reader receives, judgements trimmed to the summary
+    (and the signed reports ``reports`` lets through, for oversight)."""
     kept: list[Mapping[Any, Any]] = []
     for row in rows:
         entity, kind = row["entity"], row["kind"]
@@ -60,6 +126,10 @@ def summary_rows(rows: Sequence[Mapping[Any, Any]]) -> Sequence[Mapping[Any, Any
             entity == "field_value" and row["field"] == SHARING_FIELD and kind in ("set", "resolve")
         ):
             kept.append(row)
+        elif entity == "signed_report" and reports is not None:
+            payload = row["payload"] if isinstance(row["payload"], dict) else {}
+            if kind == "append" and reports(payload):
+                kept.append(row)
         elif entity == "judgement" and kind == "append":
             payload = row["payload"] if isinstance(row["payload"], dict) else {}
             if payload.get("agreed") is True:

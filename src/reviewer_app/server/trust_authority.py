@@ -18,15 +18,19 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.errors import ReviewerError, ValidationError
 from reviewer_app.domain.organisation import Role
 from reviewer_app.sync.protocol import PersonInfo
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from reviewer_app.reports.sign_off_check import CheckedReport
+    from reviewer_app.reports.timestamping import TimeStampAuthority
 
 log = logging.getLogger(__name__)
 
@@ -51,31 +55,27 @@ class TrustAuthority:
 
     def issue(self, person: PersonInfo, request_pem: str) -> tuple[str, str]:
         """The reviewer's certificate and the trust root, both PEM, for a CSR in PEM."""
-        from cryptography import x509
         from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
 
-        from reviewer_app.reports.ca import CaFolder
+        from reviewer_app.reports.ca import CaFolder, read_certificate_request
 
         if self.passphrase is None:
             raise ReviewerError("This trust server is not set up to issue certificates.")
         try:
-            request = x509.load_pem_x509_csr(request_pem.encode("ascii"))
-        except (ValueError, UnicodeEncodeError) as exc:
+            request = read_certificate_request(request_pem.encode("ascii"))
+        except UnicodeEncodeError:
             raise CertificateRequestError(
                 "The laptop's certificate request cannot be read."
-            ) from exc
-        if not request.is_signature_valid:
+            ) from None
+        except ValidationError as exc:
             raise CertificateRequestError(
-                "The certificate request's signature does not match its key."
-            )
-        public = request.public_key()
-        if not isinstance(public, ec.EllipticCurvePublicKey):
-            raise CertificateRequestError("Reviewer signing keys must be elliptic-curve keys.")
+                f"The laptop's certificate request cannot be used: {exc}"
+            ) from exc
         folder = CaFolder(self.folder)
         labels = sorted(Role(r).label for r in person.roles if r in Role._value2member_map_)
+        # The name and e-mail are the trust's, not the request's: the laptop only brings its key.
         certificate = folder.issue(
-            self.passphrase, public, name=person.name, email=person.email, roles=labels
+            self.passphrase, request.public_key, name=person.name, email=person.email, roles=labels
         )
         log.info("Issued certificate %x for person %s", certificate.serial_number, person.id)
         encoding = serialization.Encoding.PEM
@@ -95,19 +95,34 @@ class TrustAuthority:
         Raises :class:`~reviewer_app.reports.timestamping.TimeStampRequestError` for a request
         that cannot be answered, :class:`ReviewerError` when the server may not time-stamp.
         """
+        return self._authority().respond(request_der)
+
+    def _authority(self, fresh_for: timedelta = timedelta(days=30)) -> TimeStampAuthority:
+        """The time-stamping authority, its certificate valid for more than ``fresh_for``
+        (replaced by a new one otherwise, also in a server that runs for months)."""
+        from datetime import UTC, datetime
+
         from reviewer_app.reports.ca import CaFolder
         from reviewer_app.reports.timestamping import TimeStampAuthority
 
         if self.passphrase is None:
             raise ReviewerError("This trust server is not set up to time-stamp.")
         with self._tsa_lock:
-            if not self._tsa:
+            current = self._tsa[0] if self._tsa else None
+            if current is None or (
+                current.certificate.not_valid_after_utc - datetime.now(UTC) <= fresh_for
+            ):
                 folder = CaFolder(self.folder)
-                cert, key = folder.time_stamping_key(self.passphrase)
-                self._tsa.append(TimeStampAuthority(cert, key, (folder.root_certificate(),)))
+                cert, key = folder.time_stamping_key(self.passphrase, fresh_for=fresh_for)
+                self._tsa[:] = [TimeStampAuthority(cert, key, (folder.root_certificate(),))]
                 log.info("Time-stamping authority ready (certificate %x)", cert.serial_number)
             authority: TimeStampAuthority = self._tsa[0]
-        return authority.respond(request_der)
+        return authority
+
+    def time_stamping_certificate(self, fresh_for: timedelta) -> x509.Certificate:
+        """The time-stamping certificate, replaced first when it expires within ``fresh_for``
+        (renewing reports' timestamps needs one that outlives those it renews)."""
+        return self._authority(fresh_for).certificate
 
     def seal_long_term(self, pdf: bytes) -> bytes:
         """``pdf`` (a report with its last signature) with the trust's validation data and a
@@ -126,7 +141,7 @@ class TrustAuthority:
             crls.append(x509.load_pem_x509_crl(folder.crl_path.read_bytes()))
         return add_document_timestamp(
             pdf,
-            server_timestamper(self.timestamp),
+            server_timestamper(self.timestamp, service=f"trust-ca:{self.folder}"),
             trust_roots=[folder.root_certificate()],
             crls=crls,
         )

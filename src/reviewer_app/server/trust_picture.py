@@ -33,6 +33,7 @@ from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, roles_of
+from reviewer_app.server.report_sharing import for_safeguarding_roles
 
 #: Roles that see every school of the trust (the central team).
 CENTRAL_ROLES = frozenset({Role.TRUST_ADMIN})
@@ -710,6 +711,12 @@ def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[s
     return found
 
 
+def judges_safeguarding(framework_id: str, version: str) -> bool:
+    """Whether the framework judges safeguarding (its full report carries the safeguarding
+    view, which only safeguarding roles see)."""
+    return bool(SAFEGUARDING_COLUMN.criteria & set(_criteria_of(framework_id, version)))
+
+
 def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDetail | None:
     """The review if ``viewer`` may see it (its school and framework), its restricted parts left
     out for those who may not see them; None otherwise."""
@@ -1064,7 +1071,7 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
     restricted |= {
         r.framework_id
         for r in reviews.values()
-        if SAFEGUARDING_COLUMN.criteria & set(_criteria_of(r.framework_id, r.framework_version))
+        if judges_safeguarding(r.framework_id, r.framework_version)
     }
     rows = session.exec(
         select(models.Record, models.AppliedOp.applied_at)
@@ -1084,8 +1091,10 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
         payload = record.payload if isinstance(record.payload, dict) else {}
         review = reviews[record.review_id]
         audience = str(payload.get("audience", ""))
-        sensitive = review.framework_id in visibility.safeguarding_frameworks or (
-            review.framework_id in restricted and audience == "full_internal"
+        sensitive = for_safeguarding_roles(
+            audience,
+            safeguarding_framework=review.framework_id in visibility.safeguarding_frameworks,
+            full_report_restricted=review.framework_id in restricted,
         )
         if sensitive and not viewer.safeguarding:
             continue

@@ -19,7 +19,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from reviewer_app.domain.canonical import to_json_value
 from reviewer_app.domain.frameworks.categorisation import Outcome
 from reviewer_app.domain.organisation import Person, Phase, School
 from reviewer_app.domain.record_kinds import Entity
@@ -37,11 +36,6 @@ log = logging.getLogger(__name__)
 
 #: ``local_setting`` key prefix of each school's category pull cursor.
 CATEGORY_CURSOR_PREFIX = "sync.category_cursor."
-
-
-def category_to_wire(category: SchoolCategory) -> wire.SchoolCategoryRecord:
-    """The wire form of an agreed category (the same fields as its outbox payload)."""
-    return wire.SchoolCategoryRecord.model_validate(to_json_value(category))
 
 
 def category_from_wire(record: wire.SchoolCategoryRecord) -> SchoolCategory:

@@ -239,21 +239,31 @@ _RECORD_TABLES: dict[str, Any] = {
 SUMMARY_ONLY_REVIEWS = "sync.summary_only_reviews"
 
 
+def held_as_summary(session: Session, review_id: str) -> bool:
+    """Whether this laptop holds ``review_id`` as a judgement summary (and, for oversight, its
+    signed reports), not whole: its report cannot be rebuilt here."""
+    return review_id in json.loads(get_setting(session, SUMMARY_ONLY_REVIEWS) or "[]")
+
+
 def refresh_summary_copies(session: Session, handshake: wire.HandshakeResponse) -> list[str]:
-    """Reviews held as a judgement summary only whose report is now shared with the reader:
-    their summary copy is dropped (the handshake then lists them afresh and the pull brings
-    them whole, from the start: the rows withheld before are behind the old cursor). Returns
-    their ids."""
+    """Reviews whose copy here changes between whole and judgement summary: a summary copy
+    whose report is now shared with the reader, and a whole copy the reader now receives as a
+    summary only (the school chose "the school only", or a trust admin no longer assigned to
+    the school reads it as oversight). The copy held is dropped; the handshake lists the review
+    afresh and the pull brings it again from the start, as the reader may now have it (the rows
+    withheld before are behind the old cursor). Returns their ids."""
     before = set(json.loads(get_setting(session, SUMMARY_ONLY_REVIEWS) or "[]"))
     now = {r.review_id for r in handshake.reviews if r.summary_only}
     listed = {r.review_id for r in handshake.reviews}
-    shared = sorted((before - now) & listed)
-    if shared:
-        _delete_reviews(session, shared)
-        log.info("%d review(s) now shared with this reader: pulled again whole", len(shared))
+    changed = (before ^ now) & listed
+    held = set(session.exec(select(ReviewRow.id).where(col(ReviewRow.id).in_(changed))).all())
+    dropped = sorted(changed & held)
+    if dropped:
+        _delete_reviews(session, dropped)
+        log.info("%d review(s) shared differently with this reader: pulled again", len(dropped))
     if now != before:
         set_setting(session, SUMMARY_ONLY_REVIEWS, json.dumps(sorted(now)))
-    return shared
+    return dropped
 
 
 def remove_purged(session: Session, handshake: wire.HandshakeResponse) -> list[str]:

@@ -41,6 +41,7 @@ from reviewer_app.reports.render import RenderedReport
 from reviewer_app.reports.signing import SigningError, same_person
 from reviewer_app.reports.verification import ReportVerification
 from reviewer_app.services import signed_report_sync
+from reviewer_app.services.local_expiry import held_as_summary
 from reviewer_app.services.report_builder import ReportSource, build_report_source
 from reviewer_app.services.signing_identity import SigningIdentity, TrustMaterial, trust_material
 from reviewer_app.services.workspace import Workspace
@@ -138,9 +139,21 @@ class ReportService:
     # ------------------------------------------------------------ export
 
     def export(self, visit_id: str, audience: str, out: Path) -> ExportResult:
-        """Write the newest signed version of ``audience``, else the current state unsigned."""
-        _source, document = self.document(visit_id, audience)
+        """Write the newest signed version of ``audience``, else the current state unsigned
+        (not for a review held here as its judgement summary: that is not the report)."""
+        source, document = self.document(visit_id, audience)
         latest = self.latest_signed(visit_id, audience)
+        if latest is None:
+            with self.workspace.store.reading() as session:
+                summary = held_as_summary(session, source.review.id)
+            if summary:
+                raise PermissionDeniedError(
+                    f"This laptop holds the judgement summary of the review of "
+                    f"{source.school.name}, not its {document.audience.label.lower()}: the "
+                    "school chose to share the report with the school only, or the trust has "
+                    "not shared that report with you.",
+                    hint="Ask the visit's lead reviewer or the school for the report.",
+                )
         if latest is not None:
             pdf, data_hash, signed = latest.pdf, latest.data_hash, True
             count, required = latest.signer_count, latest.required_count
@@ -302,7 +315,7 @@ class ReportService:
                         field_name=field_name,
                         trust_roots=trust.roots,
                         crls=trust.crls,
-                        timestamper=server_timestamper(client.timestamp),
+                        timestamper=server_timestamper(client.timestamp, service=client.base_url),
                     )
                 except SigningError as exc:
                     log.info("signing without the trust's timestamp: %s", exc.__cause__)
@@ -414,11 +427,13 @@ def expected_data_hash(workspace: Workspace, report_id: str) -> str | None:
     """The data hash the review now holds for a report signed on this computer.
 
     ``None`` when no signed version carries ``report_id``, or the person using this laptop
-    may not read that report (then nobody can say what it should hold).
+    may not read that report, or holds the review as its judgement summary only (then nobody
+    here can say what it should hold).
     """
     with workspace.store.reading() as session:
         versions = SignedReportRepository(session).find_by_report_id(report_id)
-    if not versions:
+        summary = bool(versions) and held_as_summary(session, versions[-1].review_id)
+    if not versions or summary:
         return None
     version = versions[-1]
     review = workspace.reviews.get_review(version.review_id)

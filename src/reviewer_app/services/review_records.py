@@ -33,7 +33,6 @@ from reviewer_app.domain.wording import file_size
 from reviewer_app.services.action_tracking import ActionTracking
 from reviewer_app.services.review_access import now
 from reviewer_app.services.upload_waits import review_file_limit
-from reviewer_app.storage import outbox
 from reviewer_app.storage.blobs import get_blob, put_blob
 from reviewer_app.storage.errors import StaleWriteError
 from reviewer_app.storage.evidence_repository import EvidenceRepository
@@ -514,16 +513,6 @@ class ReviewRecords(ActionTracking):
         if data is None:
             raise NotFoundError(f"The content of {attachment.filename} is missing from the store.")
         return data
-
-    def unsynced_count(self, review_id: str | None = None) -> int:
-        """Changes (of one review, or all) not yet accepted by the trust server."""
-        with self._store.reading() as session:
-            return outbox.pending_count(session, review_id)
-
-    def unsynced_field_ids(self, review_id: str) -> set[str]:
-        """Shared fields of the review whose latest edit has not reached the server yet."""
-        with self._store.reading() as session:
-            return outbox.pending_field_ids(session, review_id)
 
     def may_agree(self, review_id: str) -> bool:
         """True when the person using this laptop is the lead reviewer of the review's visit."""

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.storage.local_settings import set_setting
-from reviewer_app.storage.tables import LocalSettingRow
+from reviewer_app.storage.tables import LocalSettingRow, PersonRow
 from reviewer_app.sync import protocol as wire
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,59 @@ class SetAside:
 
     @property
     def description(self) -> str:
-        """One line for the sync panel."""
+        """One line with the ids the trust admin needs to find the record (for copying)."""
         return (
             f"A {self.entity.replace('_', ' ')} ({self.kind}) from {self.author_id} on laptop "
             f"{self.device_id}, change {self.server_seq} of review {self.review_id}: {self.reason}"
         )
+
+    def said(self, person_name: str | None, laptop_name: str | None) -> str:
+        """One line for the person at the laptop: whose and which laptop by name (where this
+        laptop knows them), never the internal ids."""
+        whose = person_name or "another reviewer"
+        where = laptop_name or "another laptop"
+        what = self.entity.replace("_", " ")
+        article = "An" if what[:1] in "aeiou" else "A"
+        return f"{article} {what} from {whose} on {where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSetAside:
+    """A set-aside record with the names this laptop knows for its author and laptop."""
+
+    entry: SetAside
+    person_name: str | None
+    laptop_name: str | None
+
+    @property
+    def line(self) -> str:
+        """What the sync panel lists."""
+        return self.entry.said(self.person_name, self.laptop_name)
+
+
+def named(
+    session: Session, entries: list[SetAside], own_device_id: str | None
+) -> list[NamedSetAside]:
+    """``entries`` with their authors' names from this laptop's people and, for a record that
+    came from this laptop, "this laptop" (other laptops' names are the trust server's)."""
+    authors = {e.author_id for e in entries}
+    names = (
+        dict(
+            session.exec(
+                select(PersonRow.id, PersonRow.name).where(col(PersonRow.id).in_(authors))
+            ).all()
+        )
+        if authors
+        else {}
+    )
+    return [
+        NamedSetAside(
+            entry=e,
+            person_name=names.get(e.author_id),
+            laptop_name="this laptop" if own_device_id and e.device_id == own_device_id else None,
+        )
+        for e in entries
+    ]
 
 
 def reason_of(exc: BaseException) -> str:

@@ -33,7 +33,13 @@ from reviewer_app.services.sync_apply import (
     stored_conflicts,
 )
 from reviewer_app.services.sync_outbox import StoreOutbox
-from reviewer_app.services.sync_quarantine import SetAside, mark_reported, set_aside_records
+from reviewer_app.services.sync_quarantine import (
+    NamedSetAside,
+    SetAside,
+    mark_reported,
+    named,
+    set_aside_records,
+)
 from reviewer_app.services.trust_library import TrustLibrary
 from reviewer_app.services.upload_waits import WaitingFile
 from reviewer_app.services.visit_sync import StoreVisits
@@ -346,6 +352,13 @@ class SyncService:
         """Pulled records this laptop could not apply, with where they came from and why."""
         with self._store.reading() as session:
             return set_aside_records(session, review_id)
+
+    def set_aside_named(self, review_id: str | None = None) -> list[NamedSetAside]:
+        """:meth:`set_aside` with the names of the people and laptops they came from, where this
+        laptop knows them (for the sync panel; the ids stay in each entry)."""
+        with self._store.reading() as session:
+            own = get_setting(session, enrolment.DEVICE_ID)
+            return named(session, set_aside_records(session, review_id), own)
 
     def needs_attention(self) -> list[store_outbox.OutboxOp]:
         """Changes the server refused or turned into conflicts, oldest first."""

@@ -131,7 +131,10 @@ class Workspace:
                 built_in.prepare(store, lane)
             else:
                 lane.call(_ensure_identity, store)
-            return cls(store, lane, demo=demo, built_in=built_in)
+            workspace = cls(store, lane, demo=demo, built_in=built_in)
+            # Upgrade step: actions a framework version held as fields become actions, once.
+            workspace.reviews.convert_action_fields()
+            return workspace
         except BaseException:
             lane.close()
             store.close()

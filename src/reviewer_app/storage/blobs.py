@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from reviewer_app.domain.canonical import sha256_hex
-from reviewer_app.storage.tables import AttachmentRow, BlobRow
+from reviewer_app.storage.tables import BlobRow
 
 
 def put_blob(session: Session, data: bytes) -> str:
@@ -40,15 +39,3 @@ def get_blob(session: Session, digest: str) -> bytes | None:
 
 def has_blob(session: Session, digest: str) -> bool:
     return session.exec(select(BlobRow.sha256).where(BlobRow.sha256 == digest)).first() is not None
-
-
-def blob_count(session: Session) -> int:
-    """How many distinct contents are stored."""
-    return session.exec(select(func.count()).select_from(BlobRow)).one()
-
-
-def unreferenced_blobs(session: Session) -> list[str]:
-    """Contents no attachment refers to (left by a failed import, say); safe to delete."""
-    referenced = select(AttachmentRow.sha256)
-    rows = session.exec(select(BlobRow.sha256).where(col(BlobRow.sha256).not_in(referenced)))
-    return list(rows)

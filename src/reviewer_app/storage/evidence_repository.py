@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -147,15 +147,6 @@ class EvidenceRepository(OutboxRecorder):
     def get_note(self, note_id: str) -> EvidenceNote | None:
         found = self._load(col(EvidenceNoteRow.id) == note_id)
         return found[0] if found else None
-
-    def notes_for_criterion(self, review_id: str, criterion_id: str) -> list[EvidenceNote]:
-        """Note records of the review linked to one criterion, oldest first."""
-        linked = select(NoteCriterionRow.note_id).where(
-            NoteCriterionRow.criterion_id == criterion_id
-        )
-        return self._load(
-            and_(col(EvidenceNoteRow.review_id) == review_id, col(EvidenceNoteRow.id).in_(linked))
-        )
 
     def _load(self, which: ColumnElement[bool]) -> list[EvidenceNote]:
         """Notes matching ``which`` with their child rows: five queries, whatever the count.

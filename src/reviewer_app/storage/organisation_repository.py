@@ -37,10 +37,6 @@ class OrganisationRepository:
         row = self._session.get(TrustRow, trust_id)
         return None if row is None else Trust(id=row.id, name=row.name, profile_id=row.profile_id)
 
-    def list_trusts(self) -> list[Trust]:
-        rows = self._session.exec(select(TrustRow).order_by(col(TrustRow.name))).all()
-        return [Trust(id=r.id, name=r.name, profile_id=r.profile_id) for r in rows]
-
     # -- schools
     def save_school(self, school: School) -> None:
         """Insert or update a school."""

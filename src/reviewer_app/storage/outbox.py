@@ -52,7 +52,6 @@ their offset, tuples as lists, mappings as objects.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -63,7 +62,6 @@ from sqlmodel import Session, col, select
 from reviewer_app.domain.canonical import canonical_text, to_json_value
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity, OpKind
-from reviewer_app.domain.review import JSONValue
 from reviewer_app.storage.tables import FieldValueRow, OutboxRow, SyncStateRow
 
 
@@ -92,11 +90,6 @@ class OutboxOp:
     state: OpState
     attempts: int
     last_error: str | None
-
-    def payload_value(self) -> JSONValue:
-        """The payload decoded from its canonical JSON."""
-        value: JSONValue = json.loads(self.payload)
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,26 +188,6 @@ def pending_ops(
     return [_op(r) for r in session.exec(statement)]
 
 
-def pending_count(session: Session, review_id: str | None = None) -> int:
-    """How many operations wait to be pushed (for a "not yet synced" indicator)."""
-    statement = (
-        select(func.count()).select_from(OutboxRow).where(OutboxRow.state == OpState.PENDING.value)
-    )
-    if review_id is not None:
-        statement = statement.where(OutboxRow.review_id == review_id)
-    return session.exec(statement).one()
-
-
-def pending_field_ids(session: Session, review_id: str) -> set[str]:
-    """The review's shared fields with an edit not yet acknowledged by the server."""
-    statement = select(OutboxRow.field).where(
-        OutboxRow.review_id == review_id,
-        OutboxRow.entity == Entity.FIELD_VALUE.value,
-        OutboxRow.state == OpState.PENDING.value,
-    )
-    return {field for field in session.exec(statement) if field}
-
-
 def ops_needing_attention(session: Session) -> list[OutboxOp]:
     """Rejected and conflicting operations, oldest first, for a person to look at."""
     statement = (
@@ -223,11 +196,6 @@ def ops_needing_attention(session: Session) -> list[OutboxOp]:
         .order_by(col(OutboxRow.device_seq))
     )
     return [_op(r) for r in session.exec(statement)]
-
-
-def get_op(session: Session, op_id: str) -> OutboxOp | None:
-    row = session.get(OutboxRow, op_id)
-    return None if row is None else _op(row)
 
 
 def _row(session: Session, op_id: str) -> OutboxRow:

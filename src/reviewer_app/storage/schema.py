@@ -52,14 +52,3 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
     log.info("store schema upgraded to %s", target)
-
-
-def script_revisions() -> tuple[str, ...]:
-    """The revisions the migration scripts define, oldest first (for tests and tooling)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    scripts = ScriptDirectory.from_config(config)
-    return tuple(reversed([s.revision for s in scripts.walk_revisions()]))

@@ -343,11 +343,6 @@ def _json_utc(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def operation_digest(operation: Operation) -> str:
-    """Same as :meth:`Operation.digest` (a function for callers that prefer one)."""
-    return operation.digest()
-
-
 class PushRequest(_Message):
     """``POST /reviews/{review_id}/push``: up to :data:`MAX_BATCH` operations in device order."""
 

@@ -182,3 +182,36 @@ def test_an_action_on_a_criterion_is_one_record_in_two_views(drive, qtbot) -> No
     qtbot.keyClick(page.view, Qt.Key.Key_Delete)
     drive.wait_saved(editor)
     assert "Record the annual review" not in actions_on_card.list_label.text()
+
+
+def test_an_audit_on_version_1_warns_of_a_past_due_date_in_its_action_fields(drive, qtbot) -> None:
+    """A review begun on the safeguarding audit's version 1 keeps its action fields; a past
+    date typed in "Action due by" is kept, with a warning under it, as the plan's form warns."""
+    import json
+
+    from reviewer_app.domain.visits import VisitStatus
+
+    shell = drive.start(LEAD)
+    visit = drive.visit(shell, SCHOOL, "safeguarding-audit", status=VisitStatus.PLANNED)
+    first = shell.workspace.library().get("safeguarding-audit", "1")
+    shell.workspace.reviews.start_review(
+        visit.id,
+        framework_id=first.id,
+        framework_version=first.version,
+        framework_hash=first.content_hash,
+        framework_snapshot=json.dumps(first.to_snapshot(), ensure_ascii=False),
+    )
+    editor = drive.open(shell, visit)
+    assert editor.ctx.framework.version == "1"
+    drive.rate(editor, "fm-review", 2, agreed=True)  # Partially met shows the action fields
+    last_year = date.today() - timedelta(days=365)
+    due = drive.set_field(editor, "fm-review.due", last_year.strftime("%d/%m/%Y"))
+    assert due.problem_label is not None
+    assert due.problem_label.isVisibleTo(due)
+    assert "has already passed" in due.problem_label.text()
+    drive.wait_saved(editor)
+    stored = shell.workspace.reviews.field_values(editor.ctx.review.id)["fm-review.due"]
+    assert stored.value == last_year.isoformat()  # kept: a warning, not a refusal
+    next_month = date.today() + timedelta(days=30)
+    drive.set_field(editor, "fm-review.due", next_month.strftime("%d/%m/%Y"))
+    assert not due.problem_label.isVisibleTo(due)

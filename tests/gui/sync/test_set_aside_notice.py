@@ -11,7 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sync_world import Laptop, LiveServer, World
 
-from reviewer_app.gui.sync_status import SyncController, SyncState, SyncStatusWidget
+from reviewer_app.gui.sync_status import (
+    SHOWN_LINES,
+    SyncController,
+    SyncState,
+    SyncStatusWidget,
+)
 from reviewer_app.gui.tasks import TaskRunner
 from support.malformed_records import MALFORMED, plant_malformed
 
@@ -53,6 +58,15 @@ def test_records_set_aside_are_shown_with_their_origin_and_reason(
         assert len(boxes) == 1
         box = boxes[0]
         assert box.text().startswith(f"{len(MALFORMED)} records received from the trust server")
+        # What the reviewer reads names the person, never the internal ids; the laptop is one
+        # this laptop has no name for.
+        shown = box.informativeText()
+        assert shown.count("<li>") == min(len(MALFORMED), SHOWN_LINES)
+        assert shown.count("from Sam Second on another laptop") == shown.count("<li>")
+        assert world.peer2 not in shown
+        assert "old-laptop" not in shown
+        assert f"and {len(MALFORMED) - SHOWN_LINES} more" in shown
+        # The details, for copying to the trust admin, keep the ids that find each record.
         lines = box.detailedText().splitlines()
         assert len(lines) == len(MALFORMED)
         assert all("on laptop old-laptop" in line and world.peer2 in line for line in lines)

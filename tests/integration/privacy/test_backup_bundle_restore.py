@@ -90,13 +90,15 @@ def test_a_restore_holds_the_store_record_by_record_signed_reports_included(
     secret.write_text("a backup passphrase for the test\n", encoding="utf-8")
     bundle = tmp_path / "backup.reviewer"
     base = ["--passphrase-file", str(secret)]
-    assert main(["export", str(bundle), *base, "--data-dir", str(demo_base), "--demo"]) == 0
-    out = capsys.readouterr().out
+    exported = main(["export", str(bundle), *base, "--data-dir", str(demo_base), "--demo"])
+    out, err = capsys.readouterr()
+    assert exported == 0, err
     assert f"{len(before['signed_report'])} signed report(s)" in out
 
     fresh = tmp_path / "new laptop"
-    assert main(["import", str(bundle), *base, "--data-dir", str(fresh)]) == 0
-    out = capsys.readouterr().out
+    imported = main(["import", str(bundle), *base, "--data-dir", str(fresh)])
+    out, err = capsys.readouterr()
+    assert imported == 0, err
     assert "(a restore)" in out
     assert f"{len(before['signed_report'])} signed report(s)" in out
 

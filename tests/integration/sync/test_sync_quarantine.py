@@ -68,6 +68,13 @@ def test_malformed_records_are_set_aside_and_every_laptop_still_syncs(
         assert (entry.author_id, entry.device_id) == (world.peer2, "old-laptop"), what
         assert entry.reason.endswith("."), what
         assert world.review in entry.description
+    # The sync panel names the author (a colleague this laptop knows) instead of their id;
+    # the laptop is not this one, whose name only the trust server holds.
+    shown = peer.sync.set_aside_named(world.review)
+    assert [n.entry for n in shown] == aside
+    assert all(" from Sam Second on another laptop: " in n.line for n in shown)
+    assert shown[0].line.startswith("An evidence note from Sam Second")
+    assert not any(world.peer2 in n.line or "old-laptop" in n.line for n in shown)
     assert peer.sync.status().set_aside == len(MALFORMED)
     assert "could not be stored and were set aside" in summarise(result)
     # The trust server was told, per change: which laptop, whose, and why (not the content).

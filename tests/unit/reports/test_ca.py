@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from reviewer_app.domain.errors import NotFoundError, ValidationError
@@ -51,10 +52,19 @@ def test_issue_from_a_laptop_request() -> None:
     root = ca.create_root("Oakwood Learning Trust")
     key = generate_signing_key()
     request = certificate_request(key, name="Tom Fletcher", email="tom@oakwood.example")
-    cert = ca.issue_certificate_for_request(root, request, roles=["Peer reviewer"])
+    asked = ca.read_certificate_request(request.public_bytes(serialization.Encoding.PEM))
+    assert (asked.name, asked.email) == ("Tom Fletcher", "tom@oakwood.example")
+    cert = ca.issue_certificate(
+        root, asked.public_key, name=asked.name, email=asked.email, roles=["Peer reviewer"]
+    )
     assert cert.public_key() == key.public_key()
     assert ca.common_name(cert) == "Tom Fletcher"
     assert ca.certificate_email(cert) == "tom@oakwood.example"
+
+
+def test_a_request_that_is_not_one_is_refused_in_words() -> None:
+    with pytest.raises(ValidationError, match="not a certificate request"):
+        ca.read_certificate_request(b"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n")
 
 
 def test_self_issued_certificate_is_recognised() -> None:

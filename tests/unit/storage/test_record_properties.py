@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -80,5 +81,5 @@ def test_any_note_round_trips_through_the_store_and_its_payload(
     assert stored == note
     assert stored is not None
     assert stored.text == note.text
-    assert op.payload_value() == to_json_value(note)
+    assert json.loads(op.payload) == to_json_value(note)
     assert op.payload == canonical_text(to_json_value(note))

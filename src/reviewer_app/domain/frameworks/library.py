@@ -168,10 +168,6 @@ class FrameworkLibrary:
             raise NotFoundError(f"The vocabulary '{vocabulary_id}' is not installed.")
         return max(found, key=lambda v: version_key(v.version))
 
-    def frameworks_for(self, profile: TrustProfile) -> tuple[Framework, ...]:
-        """The latest version of each framework the profile uses, in the profile's order."""
-        return tuple(self.latest(fid) for fid in profile.frameworks if fid in self._by_id)
-
     def scheme_for(self, profile: TrustProfile) -> CategorisationScheme | None:
         """The profile's categorisation scheme, or None when it has none."""
         return None if profile.scheme is None else self.scheme(profile.scheme)
@@ -587,18 +583,8 @@ class _DocumentCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._entries.clear()
-
 
 _validated_documents = _DocumentCache(size=512)
-
-
-def clear_cache() -> None:
-    """Forget every parsed file, so the next load parses everything again (benchmarks, tests)."""
-    _validated_documents.clear()
 
 
 def _expand_scales(documents: Iterable[Located]) -> list[Located]:

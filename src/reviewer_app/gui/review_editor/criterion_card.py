@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import Criterion, RatingScale
 from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+
+if TYPE_CHECKING:
+    from reviewer_app.services.review_draft import LevelsShown
 
 
 def _text_colour(background: str) -> str:
@@ -388,6 +392,11 @@ class CriterionCard(QFrame):
             )
         else:
             self.proposals.setText("No proposals from the team yet.")
+
+    def draw_levels(self, shown: LevelsShown) -> None:
+        """The levels as the review being edited holds them (``ReviewDraft.levels_shown``)."""
+        self.show_levels(shown.own, shown.agreed, shown.proposals, shown.agreed_by)
+        self.show_carried_forward(shown.carried_forward, may_confirm=shown.may_confirm)
 
     def set_evidence_count(self, count: int) -> None:
         self.evidence_button.setText(

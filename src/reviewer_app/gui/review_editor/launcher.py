@@ -2,7 +2,9 @@
 the main window closes (so nothing typed is left for a store that is about to close).
 
 The main window calls these lazily (:meth:`MainWindow.open_visit`), so the editor's modules are
-imported only when a review is first opened, not at start-up.
+imported only when a review is first opened, not at start-up. They are given what they use (the
+open editors by visit, the workspace, the reader threads, the change bridge), never the main
+window's own type, so nothing here points back at it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,26 @@ from PySide6.QtGui import QGuiApplication
 from reviewer_app.gui.review_editor.editor import ReviewEditor
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.main_window import MainWindow
+    from PySide6.QtWidgets import QWidget
+
+    from reviewer_app.gui.change_bridge import ChangeBridge
+    from reviewer_app.gui.tasks import TaskRunner
+    from reviewer_app.paths import AppPaths
+    from reviewer_app.services.workspace import Workspace
 
 
-def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
-    """Open (or bring forward) the editor on a visit's review."""
-    editors = window.review_editors
+def open_editor(
+    editors: dict[str, ReviewEditor],
+    workspace: Workspace,
+    tasks: TaskRunner,
+    visit_id: str,
+    *,
+    paths: AppPaths | None,
+    bridge: ChangeBridge | None,
+    parent: QWidget | None,
+) -> ReviewEditor:
+    """Open (or bring forward) the editor on a visit's review; ``editors`` (by visit id) holds
+    it while it is open."""
     existing = editors.get(visit_id)
     if existing is not None and shiboken6.isValid(existing) and not existing.is_closed:
         existing.show()
@@ -29,15 +45,7 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
             existing.raise_()
         existing.activateWindow()
         return existing
-    assert window.workspace is not None  # the window opens editors only once attached
-    editor = ReviewEditor(
-        window.workspace,
-        window.tasks,
-        visit_id,
-        paths=window.services.paths,
-        bridge=window.change_bridge,
-        parent=window,
-    )
+    editor = ReviewEditor(workspace, tasks, visit_id, paths=paths, bridge=bridge, parent=parent)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.destroyed.connect(lambda _o=None, v=visit_id: editors.pop(v, None))
     editors[visit_id] = editor
@@ -45,8 +53,8 @@ def open_editor(window: MainWindow, visit_id: str) -> ReviewEditor:
     return editor
 
 
-def close_editors(window: MainWindow) -> None:
+def close_editors(editors: dict[str, ReviewEditor]) -> None:
     """Close every open editor; each writes what it holds as it closes."""
-    for editor in list(window.review_editors.values()):
+    for editor in list(editors.values()):
         if shiboken6.isValid(editor) and not editor.is_closed:
             editor.close()

@@ -76,7 +76,15 @@ def build_menus(editor: ReviewEditor) -> EditorActions:
             action(f"Rate level {n}", partial(editor.rate_current, n), f"Alt+{n}")
             for n in range(10)
         ],
-        reports=ReportActions(editor, editor.paths),
+        reports=ReportActions(
+            editor,
+            editor.workspace,
+            editor.tasks,
+            editor.visit_id,
+            editor.paths,
+            file_stem=editor.file_stem,
+            flush=editor.saver.flush,
+        ),
     )
     menu = editor.menuBar()
     review_menu = menu.addMenu("&Review")

@@ -1,9 +1,13 @@
 """The sign-off check: every required item still missing, each a jump to where it is fixed,
-and the review's lifecycle (ready for sign-off, signed and locked, amendment)."""
+and the review's lifecycle (ready for sign-off, signed and locked, amendment).
+
+The page reads what it shows from a :class:`SignOffSource` (the records held and the progress
+drawn from them) and asks for everything else by signal; it never sees the editor window.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,10 +23,22 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.review import ReviewState
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.review_editor.editor import ReviewEditor
+    from reviewer_app.domain.review_progress import ReviewProgress
+    from reviewer_app.gui.review_editor.report_menu import ReportActions
+    from reviewer_app.services.review_session import ReviewContext
 
 #: Nav key of the sign-off check page.
 SIGN_OFF_SECTION = "__sign_off__"
+
+
+class SignOffSource(Protocol):
+    """What the check shows: the review's records and the progress drawn from them."""
+
+    @property
+    def ctx(self) -> ReviewContext | None: ...
+
+    @property
+    def progress(self) -> ReviewProgress: ...
 
 
 class SignOffPage(QWidget):
@@ -32,13 +48,22 @@ class SignOffPage(QWidget):
 
     Signals:
         jump_requested(object): go to this ``MissingItem``.
+        ready_requested(): mark the review ready for sign-off.
+        amend_requested(): start an amendment of the signed review.
+        signed_version_requested(): open the signed version an amendment replaces.
     """
 
     jump_requested = Signal(object)
+    ready_requested = Signal()
+    amend_requested = Signal()
+    signed_version_requested = Signal()
 
-    def __init__(self, editor: ReviewEditor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, source: SignOffSource, reports: ReportActions, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.editor = editor
+        self.source = source
+        self.reports = reports
         self.setObjectName("section:sign-off")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 28)
@@ -70,19 +95,19 @@ class SignOffPage(QWidget):
         self.ready_button.setAccessibleDescription(
             "Possible once nothing required is missing; a later change puts it back to draft."
         )
-        self.ready_button.clicked.connect(editor.changes.mark_ready)
+        self.ready_button.clicked.connect(self.ready_requested)
         self.amend_button = QPushButton("Amend the signed review…")
         self.amend_button.setObjectName("amendReview")
         self.amend_button.setAccessibleName("Start an amendment of the signed review")
         self.amend_button.setAccessibleDescription(
             "Asks why, then opens an amendment; the signed version stays intact and visible."
         )
-        self.amend_button.clicked.connect(lambda: editor.changes.start_amendment())
+        self.amend_button.clicked.connect(self.amend_requested)
         self.signed_button = QPushButton("Open the signed version")
         self.signed_button.setObjectName("openSigned")
         self.signed_button.setAccessibleName("Open the signed version this amendment replaces")
         self.signed_button.setAccessibleDescription("Opens it read-only in its own window.")
-        self.signed_button.clicked.connect(editor.open_signed_version)
+        self.signed_button.clicked.connect(self.signed_version_requested)
         for button in (self.ready_button, self.amend_button, self.signed_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -94,14 +119,14 @@ class SignOffPage(QWidget):
         self.preview_button.setAccessibleDescription(
             "Opens the report for an audience you choose in its own window (Ctrl+P), with Export."
         )
-        self.preview_button.clicked.connect(lambda: editor.reports.preview())
+        self.preview_button.clicked.connect(lambda: reports.preview())
         self.sign_button = QPushButton("Sign report…")
         self.sign_button.setObjectName("signReportButton")
         self.sign_button.setAccessibleName("Sign the report, and see who has signed it")
         self.sign_button.setAccessibleDescription(
             "Shows who signs in which order and who has; you sign when it is your turn."
         )
-        self.sign_button.clicked.connect(lambda: editor.reports.sign())
+        self.sign_button.clicked.connect(lambda: reports.sign())
         report_buttons.addWidget(self.preview_button)
         report_buttons.addWidget(self.sign_button)
         report_buttons.addStretch(1)
@@ -113,10 +138,10 @@ class SignOffPage(QWidget):
 
     def refresh(self) -> None:
         """Show the check as it stands now."""
-        ctx = self.editor.ctx
+        ctx = self.source.ctx
         if ctx is None:
             return
-        missing = self.editor.progress.missing
+        missing = self.source.progress.missing
         self.missing_list.clear()
         for item in missing:
             row = QListWidgetItem(item.message)
@@ -143,7 +168,7 @@ class SignOffPage(QWidget):
         )
         self.amend_button.setVisible(state is ReviewState.SIGNED and ctx.is_lead)
         self.signed_button.setVisible(bool(ctx.review.amends))
-        reports = self.editor.reports
+        reports = self.reports
         self.preview_button.setEnabled(reports.preview_action.isEnabled())
         self.sign_button.setEnabled(reports.sign_action.isEnabled())
         self.sign_button.setProperty(
