@@ -207,7 +207,7 @@ _AUDIT_CLEAR: dict[str, JSONValue] = {
     "scr-complete.sample": [_SCR_ROW, {**_SCR_ROW, "row-ref": "R12"}],
 }
 #: Where a school stands, 0 (urgent improvement) to 4 (exceptional), by tier.
-_TIER_RANK = {"lead": 3, "grow": 2, "reinvent": 1, "stabilise": 1}
+_TIER_RANK = {"lead": 3, "grow": 2, "reinvent": 1, "stabilise": 0}
 #: Scales on which the demo's reviews agree "met" (they are checks, not grades), unless the
 #: audit's story says otherwise.
 _CHECK_SCALES = frozenset({"compliance-check", "safeguarding-met"})
@@ -373,8 +373,7 @@ class _Writer:
             if criterion.id in chosen or scale.id in _CHECK_SCALES:
                 agreed = chosen.get(criterion.id, chosen.get("*", ranked[-1].key))
             else:
-                rank = standing.rank(criterion.id, rng)
-                agreed = ranked[int(rank * (len(ranked) - 1) / 4 + 0.5)].key
+                agreed = ranked[standing.level_on(len(ranked), criterion.id, rng)].key
             keys = [level.key for level in ranked]
             at = keys.index(agreed)
             for person in team if standing.proposals else ():
@@ -458,21 +457,34 @@ class _Standing:
         self._rng = rng
 
     def move_to(self, tier: str) -> None:
-        """A new visit: the areas drift one step at most, towards the tier's level."""
+        """A new visit: each area moves a step at most, staying within the two levels its tier
+        implies, so the scheme's suggestion on the reviews agrees with the tier the trust gave
+        the school (a change of tier moves the areas the next visits)."""
         self.tier = tier
-        target = _TIER_RANK[tier]
+        low = _TIER_RANK[tier]
         for key, rank in self.areas.items():
-            pull = 1 if rank < target else -1 if rank > target + 1 else 0
-            step = self._rng.choice((-1, 0, 0, 1))
-            self.areas[key] = max(0, min(4, rank + pull + step))
-        self.concerns = target <= 1
+            if rank < low or rank > low + 1:
+                self.areas[key] = rank + (1 if rank < low else -1)
+            else:
+                self.areas[key] = max(low, min(low + 1, rank + self._rng.choice((-1, 0, 1))))
+        self.concerns = low <= 1
 
     def rank(self, criterion_id: str, rng: random.Random) -> int:
+        """The area's level (0-4): on the five-point scale as it is."""
         if criterion_id not in self.areas:
-            self.areas[criterion_id] = max(
-                0, min(4, _TIER_RANK[self.tier] + rng.choice((-1, 0, 0, 1)))
-            )
+            self.areas[criterion_id] = _TIER_RANK[self.tier] + rng.choice((0, 1))
         return self.areas[criterion_id]
+
+    def level_on(self, scale_levels: int, criterion_id: str, rng: random.Random) -> int:
+        """The index of the agreed level on a scale of ``scale_levels`` ranked levels: the
+        area's level on the five-point scale; on shorter scales (confirmed, seen, on track),
+        the top for a school at the expected standard or above, one below for one that needs
+        attention, the bottom for urgent improvement."""
+        rank = self.rank(criterion_id, rng)
+        top = scale_levels - 1
+        if scale_levels == 5:
+            return rank
+        return max(0, min(top, top - max(0, 2 - rank)))
 
 
 def _tier_on(urn: str, day: date, today: date) -> str:
