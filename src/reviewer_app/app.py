@@ -27,7 +27,7 @@ from reviewer_app.paths import AppPaths
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from reviewer_app.gui.crash import CrashHandler
     from reviewer_app.gui.main_window import MainWindow
@@ -98,13 +98,18 @@ def make_application() -> QApplication:
 def _show_fatal(message: str) -> None:
     """A problem that stops Reviewer from opening: a dialog, and the same words on stderr."""
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QMessageBox
 
     print(f"reviewer-app: {message}", file=sys.stderr)
     if QGuiApplication.platformName() in HEADLESS_PLATFORMS:
         return  # nobody could see or close the dialog
-    box = QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
-    box.exec()
+    fatal_box(message).exec()
+
+
+def fatal_box(message: str) -> QMessageBox:
+    """The dialog saying why Reviewer cannot open (also opened by the window walk)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    return QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
 
 
 def peek_ui_scale(path: Path) -> int:

@@ -217,9 +217,13 @@ class ConflictsPanel(QWidget):
         if conflict is None:
             return
         if not text:
-            QMessageBox.information(self, "Merged text", "Write the merged text first.")
+            self.ask_for_merged_text()
             return
         self._resolve(conflict.id, text)
+
+    def ask_for_merged_text(self) -> None:
+        """Use merged text was pressed with none written: say what to do first."""
+        QMessageBox.information(self, "Merged text", "Write the merged text first.")
 
     def _resolve(self, conflict_id: str, value: Any) -> None:
         self.use_merged.setEnabled(False)

@@ -412,11 +412,17 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
     return 0
 
 
+WITHOUT_CA_KEY_NOTICE = (
+    "Running without the trust CA's passphrase: no certificates are issued at enrolment, "
+    "nothing is time-stamped, and fully signed reports wait for long-term data until the "
+    "server runs with it ('admin reports' lists them)."
+)
+
+
 def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
     """``admin renew-timestamps``: the long-term versions fully signed reports are owed."""
     from reviewer_app.server.audit import Actor
     from reviewer_app.server.blob_store import BlobStore
-    from reviewer_app.server.database import write_session
     from reviewer_app.server.long_term_upkeep import FRESHER_BY, bring_up_to_date
 
     if not 1 <= args.within_days <= 3650:
@@ -441,16 +447,15 @@ def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) 
             assert authority is not None
             return authority.time_stamping_certificate(fresh_for=within + FRESHER_BY)
 
-    with write_session(engine) as session:
-        lines = bring_up_to_date(
-            session,
-            BlobStore(data_dir / "blobs"),
-            seal,
-            within=within,
-            dry_run=args.dry_run,
-            before_renewing=None if args.dry_run else before_renewing,
-            actor=Actor.command_line(),
-        )
+    lines = bring_up_to_date(
+        engine,
+        BlobStore(data_dir / "blobs"),
+        seal,
+        within=within,
+        dry_run=args.dry_run,
+        before_renewing=None if args.dry_run else before_renewing,
+        actor=Actor.command_line(),
+    )
     print("\n".join(lines) if lines else "No signed report is owed a long-term version.")
     return 0
 
@@ -570,6 +575,11 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     configure(data_dir / "logs" / "server.log", console=True)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Trust console: {public_url or f'{scheme}://{host}:{args.port}'}/console", flush=True)
+    if authority is not None and not authority.can_timestamp:
+        # Said at start, not discovered months later: without the passphrase nothing is
+        # time-stamped, and fully signed reports wait for their long-term version.
+        log.warning(WITHOUT_CA_KEY_NOTICE)
+        print(WITHOUT_CA_KEY_NOTICE, flush=True)
     if args.demo:
         for account in console.demo_accounts:
             print(f"  demo sign-in, {account.label}: {account.email}", flush=True)

@@ -163,7 +163,7 @@ def owed_reports(
 
 
 def bring_up_to_date(
-    session: Session,
+    engine: Engine,
     blobs: BlobStore,
     seal: Callable[[bytes], bytes] | None,
     *,
@@ -177,11 +177,17 @@ def bring_up_to_date(
     validation data and a document timestamp appended); returns a sentence per report.
     ``dry_run`` only lists them; without ``seal`` (no CA passphrase) nothing can be added.
     ``before_renewing`` runs once before the first renewal (the server makes sure its
-    time-stamping certificate outlives the ones it renews)."""
+    time-stamping certificate outlives the ones it renews).
+
+    Each report is sealed outside any transaction and kept in a short one of its own, so
+    pushes are never held up behind the time-stamping of many reports.
+    """
     from reviewer_app.reports.signing import SigningError
+    from reviewer_app.server.database import write_session
 
     moment = now or datetime.now(UTC)
-    owed = owed_reports(session, blobs, now=moment, within=within)
+    with Session(engine, expire_on_commit=False) as session:
+        owed = owed_reports(session, blobs, now=moment, within=within)
     lines = []
     for report in owed:
         what = f"Report {report.report_id} ({report.reason})"
@@ -206,17 +212,18 @@ def bring_up_to_date(
             log.warning("No long-term version of report %s: %s", report.report_id, exc)
             lines.append(f"{what}: the trust could not time-stamp it ({exc.message}).")
             continue
-        _append_version(session, blobs, report.record, sealed, moment)
+        with write_session(engine) as session:
+            _append_version(session, blobs, report.record, sealed, moment)
+            audit.record(
+                session,
+                actor,
+                "report.long_term_added",
+                f"Added the trust's long-term version of signed report {report.report_id} "
+                f"({report.reason}).",
+                trust_id=_trust_of(session, report.review_id),
+                subject_id=report.review_id,
+            )
         lines.append(f"{what}: a new long-term version was added.")
-        audit.record(
-            session,
-            actor,
-            "report.long_term_added",
-            f"Added the trust's long-term version of signed report {report.report_id} "
-            f"({report.reason}).",
-            trust_id=_trust_of(session, report.review_id),
-            subject_id=report.review_id,
-        )
     return lines
 
 
@@ -298,23 +305,20 @@ def keep_up_in_background(
     """Run :func:`bring_up_to_date` now and then every ``interval`` in a daemon thread (the
     running server's housekeeping, when it has the CA passphrase); set the returned event to
     stop it."""
-    from reviewer_app.server.database import write_session
-
     stop = threading.Event()
 
     def run() -> None:
         while True:
             try:
-                with write_session(engine) as session:
-                    for line in bring_up_to_date(
-                        session,
-                        blobs,
-                        authority.seal_long_term,
-                        before_renewing=lambda: authority.time_stamping_certificate(
-                            fresh_for=DEFAULT_RENEW_WITHIN + FRESHER_BY
-                        ),
-                    ):
-                        log.info("Long-term upkeep: %s", line)
+                for line in bring_up_to_date(
+                    engine,
+                    blobs,
+                    authority.seal_long_term,
+                    before_renewing=lambda: authority.time_stamping_certificate(
+                        fresh_for=DEFAULT_RENEW_WITHIN + FRESHER_BY
+                    ),
+                ):
+                    log.info("Long-term upkeep: %s", line)
             except Exception:
                 log.exception("Long-term upkeep of signed reports failed; trying again later")
             if stop.wait(interval.total_seconds()):

@@ -212,13 +212,11 @@ class CriterionCard(QFrame):
     Signals:
         rated(str, object, bool): criterion id, level key (None: cleared), agreed.
         confirmed(str): criterion id whose carried-forward answer the person confirmed.
-        focused(str): the person moved into this criterion (its id).
         evidence_requested(str): show the evidence linked to this criterion.
     """
 
     rated = Signal(str, object, bool)
     confirmed = Signal(str)
-    focused = Signal(str)
     evidence_requested = Signal(str)
 
     def __init__(
@@ -410,7 +408,3 @@ class CriterionCard(QFrame):
             self.agreed.setEnabled(is_lead and not read_only)
         for editor in self.field_editors.values():
             editor.set_read_only(read_only)
-
-    def focusInEvent(self, event) -> None:
-        super().focusInEvent(event)
-        self.focused.emit(self.criterion.id)

@@ -95,13 +95,11 @@ class ReviewEditor(QMainWindow):
     Signals:
         review_loaded(): the review has been read and its first section is on screen.
         review_failed(str): the review could not be opened (the reason in words).
-        review_replaced(str): an amendment was started; the editor now shows it (its id).
         notes_loaded(int): the evidence notes have been read (how many).
     """
 
     review_loaded = Signal()
     review_failed = Signal(str)
-    review_replaced = Signal(str)
     notes_loaded = Signal(int)
 
     def __init__(

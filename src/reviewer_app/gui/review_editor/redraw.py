@@ -124,5 +124,4 @@ class EditorRedraw:
         return reason if ok else None
 
     def show_amendment(self, review_id: str) -> None:
-        self.window.review_replaced.emit(review_id)
         self.window.load(review_id)
