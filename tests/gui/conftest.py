@@ -1,6 +1,6 @@
 """GUI test fixtures: the real app shell on a real store in a temporary data folder, holding the
 tests' own small trust (``support/fixture_trust.py``), never the demo's content, so improving
-the demo never breaks a GUI test. Only tests of the demo itself use ``demo_shell``."""
+the demo never breaks a GUI test."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import theme
 from reviewer_app.gui.none_refcount_guard import guard
 from reviewer_app.gui.tasks import TaskRunner
@@ -112,14 +111,6 @@ def shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
 def fixture_shell(shell: Shell) -> Shell:
     """The app on the tests' own small trust (the same as ``shell``; says so where it matters)."""
     return shell
-
-
-@pytest.fixture
-def demo_shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
-    """The app on the demo trust: only for tests of the demo's own content."""
-    opened = open_shell(qtbot, paths, open_workspace=open_demo_workspace)
-    yield opened
-    opened.close()
 
 
 # ---------------------------------------------------------------- signed sample reports

@@ -60,7 +60,8 @@ def test_the_chip_shows_the_tier_who_agreed_it_and_the_cadence(qtbot: QtBot, she
     # Another school replaces it, never mixing the two.
     page = _show(qtbot, shell, CEDAR)
     assert panel.chip.text() == "Tier 4: Stabilise (Trust led)"
-    assert "overdue since" in panel.cadence_label.text()  # a termly health check is late
+    assert panel.cadence_label.text() != cadence  # its own tier's cadence
+    assert "overdue since" in panel.cadence_label.text()  # no health check since agreed
 
 
 def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(

@@ -32,6 +32,8 @@ from reviewer_app.storage.organisation_repository import OrganisationRepository
 from reviewer_app.storage.visit_repository import VisitRepository
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlmodel import Session
 
     from reviewer_app.paths import AppPaths
@@ -113,8 +115,11 @@ class FixtureTrust:
     def prepare(self, store: Store, lane: WriterLane) -> None:
         lane.call(self._seed, store)
 
-    def before_signed_listing(self, workspace: Workspace) -> None:
+    def before_signed_listing(self, workspace: Workspace, review_id: str) -> None:
         return None  # no signed reports of its own
+
+    def finish_in_background(self, workspace: Workspace, should_stop: Callable[[], bool]) -> None:
+        return None
 
     def trust_material(self, workspace: Workspace) -> TrustMaterial:
         from reviewer_app.services.signing_identity import TrustMaterial
