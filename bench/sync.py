@@ -80,8 +80,8 @@ from reviewer_app.services import enrolment
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.evidence_repository import EvidenceRepository
-from reviewer_app.sync.engine import SyncProgress
 from reviewer_app.sync.protocol import MAX_BATCH, MAX_PULL_LIMIT, PROTOCOL_VERSION, PushRequest
+from reviewer_app.sync.session_types import SyncProgress
 
 
 class _MemoryKeyring(KeyringBackend):

@@ -27,7 +27,7 @@ from reviewer_app.paths import AppPaths
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from reviewer_app.gui.crash import CrashHandler
     from reviewer_app.gui.main_window import MainWindow
@@ -98,13 +98,18 @@ def make_application() -> QApplication:
 def _show_fatal(message: str) -> None:
     """A problem that stops Reviewer from opening: a dialog, and the same words on stderr."""
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QMessageBox
 
     print(f"reviewer-app: {message}", file=sys.stderr)
     if QGuiApplication.platformName() in HEADLESS_PLATFORMS:
         return  # nobody could see or close the dialog
-    box = QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
-    box.exec()
+    fatal_box(message).exec()
+
+
+def fatal_box(message: str) -> QMessageBox:
+    """The dialog saying why Reviewer cannot open (also opened by the window walk)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    return QMessageBox(QMessageBox.Icon.Critical, "Reviewer cannot open", message)
 
 
 def peek_ui_scale(path: Path) -> int:
@@ -246,6 +251,29 @@ def start_shell(
     return shell
 
 
+#: How long after the store opens the built-in trust's slow work starts (the demo signs its
+#: reports), so the first moments with the window stay quick.
+BACKGROUND_DELAY_MS = 3000
+
+
+def _finish_in_background(shell: Shell, workspace: Workspace) -> None:
+    """Run the built-in trust's slow work on a reader thread, a little after the store opened;
+    it stops between steps once the window closes."""
+    built_in = workspace.built_in
+    if built_in is None:
+        return
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        if not shell.closed:
+            shell.tasks.run(
+                lambda: built_in.finish_in_background(workspace, lambda: shell.closed),
+                quiet=True,
+            )
+
+    QTimer.singleShot(BACKGROUND_DELAY_MS, start)
+
+
 def _run_window(
     app: QApplication,
     args: argparse.Namespace,
@@ -300,6 +328,7 @@ def _run_window(
 
     opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
+    opener.opened.connect(lambda workspace, _settings: _finish_in_background(shell, workspace))
     from reviewer_app.gui.bundle_opening import FileOpenFilter, import_bundle_file
 
     bundle = getattr(args, "open_bundle", None)

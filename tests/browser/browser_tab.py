@@ -4,6 +4,8 @@ errors) and screenshots on request; used by the browser tests' fixtures."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,21 @@ CHROMIUM_ARGS = [
 ]
 #: axe rule sets the console is held to (WCAG 2.2 AA and axe's best practices).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+#: The left and right edges of the content (inside the padding) of the header, the navigation
+#: bar, the main part and the footer.
+EDGES = """() => {
+  const edges = selector => {
+    const element = document.querySelector(selector);
+    if (element === null) return null;
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    return [box.left + parseFloat(style.paddingLeft), box.right - parseFloat(style.paddingRight)];
+  };
+  return {header: edges(".header-inner"), nav: edges(".site-nav ul"), main: edges("main"),
+          footer: edges("footer .container")};
+}"""
 
 
 class Browser:
@@ -66,7 +83,24 @@ class Browser:
             for v in bad
         )
         assert not bad, f"axe found on {self.page.url}:\n{report}"
+        self.aligned()
         self.checked.append(self.page.url)
+
+    def aligned(self) -> None:
+        """The page's content starts and ends where the header and the navigation do (a wide
+        page's table once started left of the navigation at 1366x768)."""
+        edges = self.page.evaluate(EDGES)
+        header = edges["header"]
+        for part in ("nav", "main", "footer"):
+            if edges[part] is None:
+                continue
+            left, right = edges[part]
+            assert abs(left - header[0]) < 1, (
+                f"on {self.page.url} the {part} starts at {left}px, the header at {header[0]}px"
+            )
+            assert abs(right - header[1]) < 1, (
+                f"on {self.page.url} the {part} ends at {right}px, the header at {header[1]}px"
+            )
 
     def shoot(self, name: str) -> None:
         """Check the page with axe, and save its screenshot when screenshots are wanted."""
@@ -96,3 +130,55 @@ class Browser:
     def submit(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).click()
         self.page.wait_for_load_state()
+
+    def open_as(self, staff: Staff, section: str) -> Any:
+        """Sign ``staff`` in and open ``section`` of the navigation bar; returns the page."""
+        self.sign_in(staff)
+        self.nav(section)
+        return self.page
+
+    def follow(self, link: Any, *, exact: bool = True) -> None:
+        """Click ``link`` (a locator, or the name of a link on the page, whole unless not
+        ``exact``) and wait for the page it opens."""
+        if isinstance(link, str):
+            link = self.page.get_by_role("link", name=link, exact=exact)
+        link.click()
+        self.page.wait_for_load_state()
+
+    def filter_by(self, label: str, value: str | None = None, *, option: str | None = None) -> None:
+        """Choose ``value`` (or the option reading ``option``) in the filter bar's ``label``
+        drop-down, then apply the filters."""
+        self.page.get_by_label(label).select_option(value, label=option)
+        self.submit("Apply filters")
+
+
+@contextmanager
+def open_tab(chromium: Any, server: ConsoleServer) -> Iterator[Browser]:
+    """A fresh tab (its own context: no one signed in) at 1366x768 on ``server``; after the
+    block, the browser console must have reported no error."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Browser(page, server)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not tab.console_errors, f"the browser console reported: {tab.console_errors}"
+
+
+def seed_demo_console(folder: Path) -> tuple[str, list[Any]]:
+    """A server database in ``folder`` holding the demo trust; its URL and demo sign-ins."""
+    from reviewer_app.paths import frameworks_dir
+    from reviewer_app.server.database import create_server_engine, migrate, write_session
+    from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
+
+    url = f"sqlite:///{folder / 'server.sqlite3'}"
+    engine = create_server_engine(url)
+    migrate(engine)
+    with write_session(engine) as session:
+        assert seed_demo_trust(session, frameworks_dir())
+    with write_session(engine) as session:
+        accounts = demo_accounts(session)
+    engine.dispose()
+    return url, list(accounts)

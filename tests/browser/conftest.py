@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_tab import CHROMIUM, CHROMIUM_ARGS, Browser
-from sqlmodel import select
+from browser_tab import CHROMIUM, CHROMIUM_ARGS, Browser, open_tab, seed_demo_console
+from sqlmodel import Session, select
 
 from console_support import ConsoleServer, Staff
 from reviewer_app.server import models
@@ -52,15 +52,8 @@ def console_server(tmp_path: Path) -> Iterator[ConsoleServer]:
 
 @pytest.fixture
 def browser(chromium: Any, console_server: ConsoleServer) -> Iterator[Browser]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Browser(page, console_server)
-    try:
+    with open_tab(chromium, console_server) as tab:
         yield tab
-    finally:
-        context.close()
-    assert not tab.console_errors, f"the browser console reported: {tab.console_errors}"
 
 
 @dataclass
@@ -74,19 +67,13 @@ class DemoConsole:
 @pytest.fixture(scope="module")
 def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConsole]:
     """The demo trust with its history, served once for a module's tests."""
-    from reviewer_app.paths import frameworks_dir
     from reviewer_app.server.console.settings import ConsoleSettings
-    from reviewer_app.server.database import create_server_engine, migrate, write_session
-    from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
+    from reviewer_app.server.database import create_server_engine
 
     folder = tmp_path_factory.mktemp("demo-console")
-    url = f"sqlite:///{folder / 'server.sqlite3'}"
+    url, accounts = seed_demo_console(folder)
     engine = create_server_engine(url)
-    migrate(engine)
-    with write_session(engine) as session:
-        assert seed_demo_trust(session, frameworks_dir())
-    with write_session(engine) as session:
-        accounts = demo_accounts(session)
+    with Session(engine) as session:
         ids = {p.email: p.id for p in session.exec(select(models.Person)).all()}
     engine.dispose()
     server = ConsoleServer(url, folder, ConsoleSettings(demo_accounts=accounts)).start()
@@ -103,12 +90,5 @@ def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConso
 @pytest.fixture
 def demo_tab(chromium: Any, demo_console: DemoConsole) -> Iterator[Browser]:
     """A fresh browser tab (no one signed in) on the demo console."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Browser(page, demo_console.server)
-    try:
+    with open_tab(chromium, demo_console.server) as tab:
         yield tab
-    finally:
-        context.close()
-    assert not tab.console_errors, f"the browser console reported: {tab.console_errors}"

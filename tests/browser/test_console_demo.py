@@ -9,36 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_tab import Browser
+from browser_tab import Browser, open_tab, seed_demo_console
 
 from console_support import ConsoleServer
-from reviewer_app.paths import frameworks_dir
 from reviewer_app.server.console.settings import ConsoleSettings
-from reviewer_app.server.database import create_server_engine, migrate, write_session
-from reviewer_app.server.demo_trust import demo_accounts, seed_demo_trust
 
 
 @pytest.fixture
 def demo_browser(chromium: Any, tmp_path: Path) -> Iterator[Browser]:
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    engine = create_server_engine(url)
-    migrate(engine)
-    with write_session(engine) as session:
-        assert seed_demo_trust(session, frameworks_dir())
-    with write_session(engine) as session:
-        accounts = demo_accounts(session)
-    engine.dispose()
+    url, accounts = seed_demo_console(tmp_path)
     server = ConsoleServer(url, tmp_path, ConsoleSettings(demo_accounts=accounts)).start()
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Browser(page, server)
     try:
-        yield tab
+        with open_tab(chromium, server) as tab:
+            yield tab
     finally:
-        context.close()
         server.stop()
-    assert not tab.console_errors, f"the browser console reported: {tab.console_errors}"
 
 
 def test_the_demo_console_signs_in_with_the_details_it_shows(demo_browser: Browser) -> None:

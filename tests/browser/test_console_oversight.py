@@ -17,9 +17,7 @@ def test_the_overview_compares_schools_and_opens_the_evidence(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["rachel"])  # trust safeguarding lead
-    browser.nav("Overview")
-    page = browser.page
+    page = browser.open_as(demo_console.staff["rachel"], "Overview")  # trust safeguarding lead
     headers = page.locator("table.overview thead th").all_inner_texts()
     assert headers[:3] == ["School", "Category", "Inclusion"]
     assert "Safeguarding" in headers
@@ -34,19 +32,16 @@ def test_the_overview_compares_schools_and_opens_the_evidence(
     assert "Tier 4: Stabilise" in northfield.inner_text()
     browser.shoot("overview")
 
-    page.get_by_label("Local authority").select_option("Leeds")
-    browser.submit("Apply filters")
+    browser.filter_by("Local authority", "Leeds")
     assert page.locator("table.overview tbody tr").count() == 3
     assert "Showing 3 of 7 schools" in page.inner_text("#shown")
-    page.get_by_label("Category").select_option(label="Tier 4: Stabilise (Trust led)")
-    browser.submit("Apply filters")
+    browser.filter_by("Category", option="Tier 4: Stabilise (Trust led)")
     assert page.locator("table.overview tbody tr").count() == 1
     browser.accessible()
 
     # The click through: the review behind the cell, its agreed judgement in view.
     northfield = page.locator("tr", has=page.get_by_role("link", name="Northfield Academy"))
-    northfield.locator("td.view a").first.click()
-    page.wait_for_load_state()
+    browser.follow(northfield.locator("td.view a").first)
     assert "Health check" in page.inner_text("h1")
     target = page.locator(":target")
     assert target.count() == 1
@@ -59,17 +54,15 @@ def test_a_reviewer_sees_no_safeguarding_in_the_overview(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["sarah"])  # lead reviewer, not a safeguarding role
-    browser.nav("Overview")
-    page = browser.page
+    # Sarah: a lead reviewer, not a safeguarding role.
+    page = browser.open_as(demo_console.staff["sarah"], "Overview")
     headers = page.locator("table.overview thead th").all_inner_texts()
     assert "Safeguarding" not in headers
     assert "Safeguarding is shown to safeguarding leads only" in page.inner_text("main")
     assert "Not met" not in page.inner_text("table.overview")
     browser.accessible()
     # Nor behind a cell: the health check's safeguarding judgement is left out of its page.
-    page.locator("table.overview td.view a").first.click()
-    page.wait_for_load_state()
+    browser.follow(page.locator("table.overview td.view a").first)
     assert "Inclusion" in page.inner_text("main table")
     assert "Safeguarding" not in page.inner_text("main")
     browser.accessible()
@@ -87,19 +80,15 @@ def test_actions_across_the_trust_pin_safeguarding_and_show_the_trail(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["rachel"])
-    browser.nav("Actions")
-    page = browser.page
+    page = browser.open_as(demo_console.staff["rachel"], "Actions")
     rows = page.locator("table.actions-register tbody tr")
     assert rows.count() > 5
     assert "Safeguarding" in rows.first.inner_text()
     browser.shoot("actions")
-    page.get_by_label("Status").select_option("all")
-    browser.submit("Apply filters")
+    browser.filter_by("Status", "all")
     assert page.locator("ol.trail").count() > 0
     assert "Met" in page.inner_text("table.actions-register")
-    page.get_by_label("Owner").select_option("SENCO")
-    browser.submit("Apply filters")
+    browser.filter_by("Owner", "SENCO")
     owners = page.locator("table.actions-register tbody tr td:nth-child(3)").all_inner_texts()
     assert owners
     assert set(owners) == {"SENCO"}
@@ -110,11 +99,8 @@ def test_a_reviewer_sees_no_safeguarding_action(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["sarah"])
-    browser.nav("Actions")
-    page = browser.page
-    page.get_by_label("Status").select_option("all")
-    browser.submit("Apply filters")
+    page = browser.open_as(demo_console.staff["sarah"], "Actions")
+    browser.filter_by("Status", "all")
     assert page.locator("table.actions-register tbody tr").count() > 5
     text = page.inner_text("main")
     assert "Safeguarding actions are shown to safeguarding leads only" in text
@@ -131,9 +117,7 @@ def test_data_out_offers_downloads_and_makes_an_api_token(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["sarah"])
-    browser.nav("Data out")
-    page = browser.page
+    page = browser.open_as(demo_console.staff["sarah"], "Data out")
     assert page.get_by_role("link", name="CSV of judgements").is_visible()
     page.get_by_label("Name of a new token").fill("Power BI")
     browser.submit("Make a token")
@@ -149,11 +133,8 @@ def test_a_schools_journey_draws_each_area_and_the_category_steps(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["rachel"])
-    browser.nav("Overview")
-    page = browser.page
-    page.get_by_role("link", name="Harrow Lane Primary School", exact=True).click()
-    page.wait_for_load_state()
+    page = browser.open_as(demo_console.staff["rachel"], "Overview")
+    browser.follow("Harrow Lane Primary School")
     assert "Harrow Lane Primary School" in page.inner_text("h1")
     charts = page.locator("svg.chart")
     assert charts.count() == 9  # the category, six areas, safeguarding, SEND
@@ -172,9 +153,7 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["mark"])  # trust admin
-    browser.nav("Cadence")
-    page = browser.page
+    page = browser.open_as(demo_console.staff["mark"], "Cadence")  # trust admin
     figures = page.get_by_role("list", name="What is overdue").inner_text()
     assert "3 CEO 1:1 overdue (1 never recorded)" in figures
     harrow = page.locator(
@@ -185,8 +164,7 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     browser.shoot("cadence")
 
     # A CEO 1:1 with Harrow Lane today, recorded as a meeting note, brings it back on track.
-    page.get_by_role("link", name="Record a meeting").click()
-    page.wait_for_load_state()
+    browser.follow("Record a meeting", exact=False)
     page.get_by_label("School").select_option(label="Harrow Lane Primary School")
     page.get_by_label("Meeting").fill("CEO 1:1")
     page.get_by_label("What was agreed").fill("")
@@ -211,11 +189,8 @@ def test_the_central_team_downloads_the_board_pack(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
     browser = demo_tab
-    browser.sign_in(demo_console.staff["mark"])  # trust admin
-    browser.nav("Overview")
-    page = browser.page
-    page.get_by_role("link", name="Board pack for trustees").click()
-    page.wait_for_load_state()
+    page = browser.open_as(demo_console.staff["mark"], "Overview")  # trust admin
+    browser.follow("Board pack for trustees", exact=False)
     assert "counts only" in page.inner_text("main")
     browser.shoot("board-pack")
     with page.expect_download() as download:

@@ -22,14 +22,32 @@ from reviewer_app.gui import screen_fit
 
 SCRIPT = Path(__file__).with_name("windows_on_screen.py")
 
-#: Every top-level window and dialog of the app (message boxes and file dialogs are Qt's own).
+#: Every top-level window and dialog of the app, its message boxes, input dialogs and file
+#: dialogs included (opened as the app opens them; those it opens with exec are looked at while
+#: open).
 WINDOWS = {
+    "discard what you typed",
+    "attach photos or files",
+    "export report",
+    "export report failed",
+    "choose a report to verify",
+    "export a signed report",
+    "amendment reason",
+    "write the merged text first",
+    "enrol again",
+    "sync notice",
+    "files waiting",
+    "records set aside",
+    "bundle passphrase",
+    "bundle imported",
+    "cannot open",
     "main window",
     "review editor",
     "report preview",
     "sign report",
     "photo viewer",
     "new visit",
+    "visit kinds drop-down",
     "settings",
     "categorise",
     "verify report",

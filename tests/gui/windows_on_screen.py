@@ -9,6 +9,10 @@ The screen is the offscreen platform's, configured with a JSON file (``configfil
 ``QT_SCALE_FACTOR=1.5``, which this script sets before Qt starts. Prints one JSON object:
 ``{"screen": ..., "available": [x, y, w, h], "windows": {name: {...}}}`` where each window
 has its frame when opened, its frame when made as small as it goes, and its problems.
+
+Message boxes, input dialogs and file dialogs are opened as the app opens them: those it opens
+without blocking are looked at like any dialog; those it opens with ``exec`` (Qt's static
+functions) are looked at while open, from a timer inside their event loop (:class:`Blocking`).
 """
 
 from __future__ import annotations
@@ -122,6 +126,9 @@ def key_clashes(window: Any) -> list[str]:
         for sequence in action.shortcuts():
             keys.setdefault(sequence.toString(), []).append(action.text() or "?")
     for shortcut in window.findChildren(QShortcut):
+        owner = shortcut.parent()
+        if isinstance(owner, QWidget) and owner is not window and not owner.isVisibleTo(window):
+            continue  # on a hidden part (a file dialog's list view while it shows details)
         for sequence in shortcut.keys():  # noqa: SIM118 - a QShortcut's key sequences
             keys.setdefault(sequence.toString(), []).append("a shortcut")
     problems += [f"{k} on {sorted(set(v))}" for k, v in keys.items() if len(v) > 1 and k]
@@ -166,6 +173,7 @@ def visible_texts(window: Any) -> list[str]:
         QAbstractButton,
         QAbstractItemView,
         QComboBox,
+        QFileDialog,
         QGroupBox,
         QLabel,
         QLineEdit,
@@ -174,6 +182,7 @@ def visible_texts(window: Any) -> list[str]:
     )
 
     texts = [window.windowTitle()]
+    files = isinstance(window, QFileDialog)  # its lists and boxes show the person's files
     if isinstance(window, QMainWindow):
         for action in window.menuBar().actions():
             texts.append(action.text())
@@ -183,6 +192,8 @@ def visible_texts(window: Any) -> list[str]:
         if widget.window() is not window or not widget.isVisibleTo(window):
             continue
         texts += [widget.accessibleName(), widget.toolTip(), widget.accessibleDescription()]
+        if files and isinstance(widget, QAbstractItemView | QComboBox | QLineEdit):
+            continue
         if isinstance(widget, QLabel):
             texts.append(re.sub(r"<[^>]+>", " ", widget.text()))
         elif isinstance(widget, QAbstractButton):
@@ -320,6 +331,50 @@ def inspect(window: Any, known: Known) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Blocking:
+    """A dialog the app opens with ``exec`` (a static QFileDialog, QMessageBox or QInputDialog
+    function): ``trigger`` opens it and returns only once it is answered, so it is inspected
+    while open (from a timer inside its event loop) and then rejected."""
+
+    trigger: Callable[[], Any]
+
+
+def while_open(blocking: Blocking, handle: Callable[[Any], None]) -> bool:
+    """Run ``blocking.trigger``; ``handle`` the file dialog, message box or input dialog it
+    opens, then reject it. False when none opened."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+
+    kinds = (QFileDialog, QMessageBox, QInputDialog)
+    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    handled: list[Any] = []
+    end = time.monotonic() + 20
+
+    def poll() -> None:
+        found = next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, kinds) and w.isVisible() and id(w) not in before
+            ),
+            None,
+        )
+        if found is None:
+            if time.monotonic() < end:
+                QTimer.singleShot(50, poll)
+            return
+        handled.append(found)
+        try:
+            handle(found)
+        finally:
+            found.reject()
+
+    QTimer.singleShot(50, poll)
+    blocking.trigger()
+    return bool(handled)
+
+
 class Session:
     """The app on the demo store, as the lead of a two-day peer review."""
 
@@ -351,6 +406,8 @@ class Session:
         self.editor: Any = None
         #: Editors opened besides the main one (closed at the end).
         self.extra: list[Any] = []
+        #: What to close once the window just opened has been looked at (its parent dialog).
+        self.cleanups: list[Callable[[], None]] = []
 
     def _visits_shown(self) -> bool:
         page = self.window._school_page
@@ -364,10 +421,13 @@ class Session:
             )
         return self.editor
 
-    def open_review(self, person: str, school_name: str, framework_id: str) -> Any:
+    def open_review(
+        self, person: str, school_name: str, framework_id: str, status: Any = None
+    ) -> Any:
         """A planned review of ``school_name`` opened by ``person`` (this laptop's user now)."""
         from reviewer_app.domain.visits import VisitStatus
 
+        status = status or VisitStatus.PLANNED
         workspace = self.workspace
         who = next(p for p in workspace.list_people() if p.name == person)
         workspace.set_identity(workspace.trust.name, who)
@@ -375,7 +435,7 @@ class Session:
         visit = next(
             v
             for v in workspace.visits_for_school(school.id)
-            if v.framework_id == framework_id and v.status is VisitStatus.PLANNED
+            if v.framework_id == framework_id and v.status is status
         )
         editor = self.window.open_visit(visit.id)
         wait_until(lambda: editor.ctx is not None and editor.notes_ready, what="the editor")
@@ -491,6 +551,18 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
     def new_visit() -> Any:
         return window.open_new_visit()
 
+    def visit_kinds() -> Any:
+        """The New visit dialog with its visit kinds open, "Learn" typed (the closest match)."""
+        dialog = window.open_new_visit()
+        wait_until(dialog.isVisible, what="New visit")
+        combo = dialog.ui.kindCombo
+        combo.setFocus()
+        combo.showPopup()
+        wait_until(lambda: combo.view().isVisible(), what="the visit kinds")
+        combo.view().keyboardSearch("Learn")
+        session.cleanups.append(combo.hidePopup)
+        return dialog
+
     def settings() -> Any:
         return window.open_settings()
 
@@ -551,6 +623,93 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
     def shortcuts() -> Any:
         return window.open_keyboard_shortcuts()
 
+    # Message boxes, input dialogs and file dialogs: each opened as the app opens it.
+    def discard_question() -> Any:
+        dialog = window.open_new_visit()
+        wait_until(dialog.isVisible, what="New visit")
+        dialog.ui.startDate.setDate(dialog.ui.startDate.date().addDays(3))  # a choice made
+        dialog.reject()  # Escape
+        session.cleanups.append(lambda: (dialog.discard_question.reject(), dialog.done(0)))
+        return dialog.discard_question
+
+    def attach_files() -> Any:
+        return session.open_editor().choose_files()
+
+    def export_report() -> Any:
+        dialog = session.open_editor().reports.preview()
+        wait_until(lambda: dialog.preview.page_count > 0, 60, "the report preview")
+        session.cleanups.append(dialog.close)
+        return Blocking(dialog.preview._choose_export_path)
+
+    def export_failed() -> Any:
+        dialog = session.open_editor().reports.preview()
+        wait_until(lambda: dialog.preview.page_count > 0, 60, "the report preview")
+        session.cleanups.append(dialog.close)
+        return Blocking(lambda: dialog.preview.tell_export_failed("/media/usb/report.pdf"))
+
+    def choose_report_to_verify() -> Any:
+        from reviewer_app.gui.verify_dialog import VerifyReportDialog
+
+        window.open_verify_report()
+        dialog = dialog_of(VerifyReportDialog, window)
+        session.cleanups.append(dialog.close)
+        return Blocking(dialog._choose)
+
+    def export_signed_report() -> Any:
+        from reviewer_app.gui.review_editor.sign_dialog import SignReportDialog
+
+        session.open_editor().reports.sign()
+        dialog = dialog_of(SignReportDialog, window)
+        session.cleanups.append(dialog.close)
+        return Blocking(lambda: dialog.ask_export_path("Northfield Academy peer review.pdf"))
+
+    def amendment_reason() -> Any:
+        return Blocking(session.open_editor().redraw.ask_amendment_reason)
+
+    def merged_text_first() -> Any:
+        panel = window.sync.open_conflicts()
+        session.cleanups.append(panel.close)
+        return Blocking(panel.panel.ask_for_merged_text)
+
+    def enrol_again() -> Any:
+        wait_until(lambda: window.sync is not None, what="sync")
+        return window.sync.ask_to_reenrol("The trust server no longer recognises this laptop.")
+
+    def sync_notice() -> Any:
+        wait_until(lambda: window.sync is not None, what="sync")
+        window.sync._tell("Connected", "This laptop is enrolled with Oak Learning Partnership.")
+        return window.sync.notice
+
+    def files_waiting() -> Any:
+        wait_until(lambda: window.sync is not None, what="sync")
+        return window.sync.status_widget.show_files_waiting()
+
+    def set_aside() -> Any:
+        wait_until(lambda: window.sync is not None, what="sync")
+        return window.sync.status_widget.show_set_aside()
+
+    def bundle_passphrase() -> Any:
+        from reviewer_app.gui import bundle_opening
+
+        bundle_opening._ask_passphrase(window, Path("Ash Primary reviews.rvb"), "")
+        return window.bundle_passphrase
+
+    def bundle_imported() -> Any:
+        from PySide6.QtWidgets import QMessageBox
+
+        from reviewer_app.gui import bundle_opening
+
+        sentence = "2 reviews of Ash Primary imported from Ash Primary reviews.rvb."
+        bundle_opening._tell(window, QMessageBox.Icon.Information, "Reviews imported", sentence)
+        return window.bundle_message
+
+    def cannot_open() -> Any:
+        from reviewer_app.app import fatal_box
+
+        box = fatal_box("The store could not be opened: the disk is full. Free some space.")
+        box.open()
+        return box
+
     found: dict[str, Callable[[], Any]] = {
         "main window": lambda: window,
         "my work": my_work,
@@ -562,6 +721,7 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         "sign the safeguarding audit": safeguarding_sign,
         "change a note": change_note,
         "new visit": new_visit,
+        "visit kinds drop-down": visit_kinds,
         "settings": settings,
         "categorise": categorise,
         "verify report": verify,
@@ -575,6 +735,25 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
     }
     if hasattr(window, "open_keyboard_shortcuts"):
         found["keyboard shortcuts"] = shortcuts
+    found.update(
+        {
+            "discard what you typed": discard_question,
+            "attach photos or files": attach_files,
+            "export report": export_report,
+            "export report failed": export_failed,
+            "choose a report to verify": choose_report_to_verify,
+            "export a signed report": export_signed_report,
+            "amendment reason": amendment_reason,
+            "write the merged text first": merged_text_first,
+            "enrol again": enrol_again,
+            "sync notice": sync_notice,
+            "files waiting": files_waiting,
+            "records set aside": set_aside,
+            "bundle passphrase": bundle_passphrase,
+            "bundle imported": bundle_imported,
+            "cannot open": cannot_open,
+        }
+    )
     return found
 
 
@@ -597,7 +776,36 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-SHOTS = {"review editor": "editor", "report preview": "report-preview", "new visit": "new-visit"}
+SHOTS = {
+    "review editor": "editor",
+    "report preview": "report-preview",
+    "new visit": "new-visit",
+    "visit kinds drop-down": "drop-down",
+    "change a note": "note-dialog",
+}
+
+
+def grab_with_popup(window: Any) -> Any:
+    """The window as a person sees it: with the drop-down list open over it, if one is."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+    from PySide6.QtWidgets import QApplication
+
+    shot = window.grab()
+    popup = QApplication.activePopupWidget()
+    if popup is None or popup.window() is window:
+        return shot
+    at = popup.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
+    area = QRect(QPoint(0, 0), window.size()).united(QRect(at, popup.size()))
+    ratio = shot.devicePixelRatio()
+    canvas = QPixmap(area.size() * ratio)
+    canvas.setDevicePixelRatio(ratio)
+    canvas.fill(QColor("#FFFFFF"))
+    painter = QPainter(canvas)
+    painter.drawPixmap(-area.topLeft(), shot)
+    painter.drawPixmap(at - area.topLeft(), popup.grab())
+    painter.end()
+    return canvas
 
 
 def run(session: Session, args: argparse.Namespace) -> dict[str, Any]:
@@ -609,20 +817,31 @@ def run(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     for name, open_window in openers(session).items():
         if args.only and name not in args.only:
             continue
-        window: QWidget = open_window()
-        if window is None:
+        opened = open_window()
+
+        def look(window: Any, name: str = name) -> None:
+            settle(0.3)
+            if args.shots and name in SHOTS:
+                args.shots.mkdir(parents=True, exist_ok=True)
+                grab_with_popup(window).save(str(args.shots / f"{SHOTS[name]}-{suffix}.png"))
+            windows[name] = {"title": window.windowTitle(), **inspect(window, known)}
+
+        if isinstance(opened, Blocking):
+            if not while_open(opened, look):
+                windows[name] = {"problems": ["did not open"]}
+        elif opened is None:
             windows[name] = {"problems": ["did not open"]}
-            continue
-        settle(0.3)
-        if args.shots and name in SHOTS:
-            args.shots.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(args.shots / f"{SHOTS[name]}-{suffix}.png"))
-        windows[name] = {"title": window.windowTitle(), **inspect(window, known)}
-        if name == "locked":
-            session.window.privacy.unlock(None)
-            window.accept()
-        elif window not in (session.window, session.editor, *session.extra):
-            window.close()
+        else:
+            look(opened)
+        for cleanup in session.cleanups:
+            cleanup()
+        session.cleanups.clear()
+        if isinstance(opened, QWidget):
+            if name == "locked":
+                session.window.privacy.unlock(None)
+                opened.accept()
+            elif opened not in (session.window, session.editor, *session.extra):
+                opened.close()
         settle(0.05)
     screen = QGuiApplication.primaryScreen()
     return {

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import platformdirs
-import pyrage
 import pytest
 from keyring.backends import fail
 from platformdirs.macos import MacOS
@@ -31,6 +30,7 @@ from reviewer_app.services.review_session import open_review
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.errors import WrongKeyError
 from reviewer_app.storage.keys import KeySource, read_key_info
+from reviewer_app.sync import age_passphrase
 
 ODD = "Évaluations de l'école/été 2026 – Siân O'Brien"
 
@@ -156,7 +156,7 @@ def test_the_commands_work_in_odd_folders_without_a_keyring(
         secret = base / "phrase é.txt"
         secret.write_text("une phrase secrète\n", encoding="utf-8")
         assert main(["export", str(bundle), "--passphrase-file", str(secret), *store]) == 0
-        opened = pyrage.passphrase.decrypt(bundle.read_bytes(), "une phrase secrète")
+        opened = age_passphrase.decrypt(bundle.read_bytes(), "une phrase secrète")
         reviews = json.loads(opened)["reviews"]
         signed = next(r for r in reviews if r["review"]["state"] == "signed")
         pdf = base / "Rapports" / "Rapport signé – O'Brien.pdf"

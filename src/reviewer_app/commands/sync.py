@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     def body() -> int:
         from reviewer_app.services.sync_service import SyncService, summarise
-        from reviewer_app.sync.engine import SyncProgress
+        from reviewer_app.sync.session_types import SyncProgress
 
         last_stage = ""
 

@@ -105,7 +105,11 @@ class ReportPreview(QWidget):
             self, "Export report", self._suggested_name, "PDF files (*.pdf)"
         )
         if path and not self.export_to(Path(path)):
-            QMessageBox.warning(self, "Export report", f"The report could not be saved to {path}.")
+            self.tell_export_failed(path)
+
+    def tell_export_failed(self, path: str) -> None:
+        """Say (and wait for the person to read) that the report was not saved to ``path``."""
+        QMessageBox.warning(self, "Export report", f"The report could not be saved to {path}.")
 
     def _zoom(self, factor: float) -> None:
         self.view.setZoomMode(QPdfView.ZoomMode.Custom)

@@ -15,7 +15,6 @@ waiting ten minutes.
 Signals (:class:`ScreenPrivacy`):
     locked(): the idle lock engaged.
     unlocked(): the right passphrase (or keyring) unlocked the app.
-    restricted_hidden_changed(bool): the "hide restricted content" switch changed.
 """
 
 from __future__ import annotations
@@ -155,7 +154,6 @@ class ScreenPrivacy(QObject):
 
     locked = Signal()
     unlocked = Signal()
-    restricted_hidden_changed = Signal(bool)
 
     def __init__(
         self,
@@ -276,7 +274,6 @@ class ScreenPrivacy(QObject):
         self._restricted = [c for c in self._restricted if _alive(c)]
         for cover in self._restricted:
             cover.cover(on)
-        self.restricted_hidden_changed.emit(on)
 
 
 def _alive(widget: QWidget) -> bool:

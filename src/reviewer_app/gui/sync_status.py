@@ -43,7 +43,7 @@ from reviewer_app.sync.client import (
     ServerUnreachableError,
     SyncClientError,
 )
-from reviewer_app.sync.engine import SyncProgress
+from reviewer_app.sync.session_types import SyncProgress
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class SyncController(QObject):
     Signals:
         state_changed(SyncState, str): the status changed; the text says it in words.
         progressed(int, int): done and total of the current stage (total 0: unknown).
-        sync_finished(object): a :class:`~reviewer_app.sync.engine.SyncResult` arrived.
+        sync_finished(object): a :class:`~reviewer_app.sync.session_types.SyncResult` arrived.
         reenrol_requested(str): the server refused the device token; the text says why.
         update_changed(object): the newer app the trust server published
             (:class:`~reviewer_app.services.app_updates.AppUpdate`), or ``None``.

@@ -44,7 +44,7 @@ from reviewer_app.gui.sync_status import (
 from reviewer_app.services import enrolment
 from reviewer_app.services.enrolment import ClientFactory, Enrolment
 from reviewer_app.services.sync_service import SyncService
-from reviewer_app.sync.engine import SyncResult
+from reviewer_app.sync.session_types import SyncResult
 
 if TYPE_CHECKING:
     from collections.abc import Callable

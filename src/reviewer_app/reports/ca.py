@@ -511,19 +511,24 @@ class CaFolder:
         return TrustCA(certificate=cert, private_key=key)
 
     def time_stamping_key(
-        self, passphrase: bytes, *, now: datetime | None = None
+        self,
+        passphrase: bytes,
+        *,
+        now: datetime | None = None,
+        fresh_for: timedelta = timedelta(days=30),
     ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         """The trust's time-stamping certificate and key, made and kept here on first use.
 
-        The key is encrypted with the CA's passphrase; a certificate within 30 days of expiry
-        is replaced by a new one (tokens it signed stay verifiable with the old certificate,
-        which they carry).
+        The key is encrypted with the CA's passphrase; a certificate within ``fresh_for`` of
+        expiry (30 days unless told) is replaced by a new one (tokens it signed stay verifiable
+        with the old certificate, which they carry). Renewing reports' timestamps asks for a
+        certificate that outlives the ones it replaces.
         """
         cert_path, key_path = self.folder / self.TSA_CERT, self.folder / self.TSA_KEY
         if cert_path.is_file() and key_path.is_file():
             cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
             key = serialization.load_pem_private_key(key_path.read_bytes(), password=passphrase)
-            fresh = cert.not_valid_after_utc - now_utc(now) > timedelta(days=30)
+            fresh = cert.not_valid_after_utc - now_utc(now) > fresh_for
             if fresh and isinstance(key, ec.EllipticCurvePrivateKey):
                 return cert, key
         tsa_key = ec.generate_private_key(ec.SECP256R1())

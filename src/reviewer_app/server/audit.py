@@ -104,6 +104,7 @@ ACTION_GROUPS: dict[str, tuple[str, ...]] = {
         "console.locked",
     ),
     "Safeguarding reads": ("restricted.read",),
+    "Signed reports": ("report.long_term_added",),
     "Retention": (
         "retention.set",
         "retention.hold_placed",

@@ -1,7 +1,8 @@
 """The signed reports the server holds, for the trust admin's command line.
 
 ``reviewer-app-server admin reports`` lists each report (its newest signed version): school,
-visit, audience, who has signed, whether it is complete, size. Every version was checked on
+visit, audience, who has signed, whether it is complete (and, when it is, whether it has the
+trust's long-term version or is waiting for long-term data), size. Every version was checked on
 arrival (:mod:`reviewer_app.server.signed_reports`), so each is listed as verified then.
 ``admin report-pdf REPORT_ID --out F`` writes the newest version of a report (or one version,
 named by its record id) from the blob store.
@@ -20,6 +21,8 @@ from reviewer_app.domain.errors import NotFoundError, ReviewerError
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.server import models
 from reviewer_app.server.blob_store import BlobStore
+from reviewer_app.server.long_term_upkeep import WAITING
+from reviewer_app.server.signed_reports import LONG_TERM_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +40,23 @@ class HeldReport:
     required_count: int
     size: int
     blob_sha256: str
+    #: Whether the trust's long-term version (validation data, document timestamp) is held.
+    long_term: bool = False
 
     @property
     def complete(self) -> bool:
         return self.signer_count >= self.required_count
 
+    @property
+    def state(self) -> str:
+        """``2 of 3 signed``, ``fully signed, long-term`` or ``fully signed, waiting for
+        long-term data`` (the server had no CA passphrase to time-stamp it with)."""
+        if not self.complete:
+            return f"{self.signer_count} of {self.required_count} signed"
+        return "fully signed, long-term" if self.long_term else f"fully signed, {WAITING}"
+
     def line(self) -> str:
-        state = (
-            "fully signed"
-            if self.complete
-            else (f"{self.signer_count} of {self.required_count} signed")
-        )
+        state = self.state
         return "\t".join(
             (
                 self.report_id,
@@ -108,6 +117,7 @@ def held_reports(session: Session) -> list[HeldReport]:
                 required_count=int(payload.get("required_count") or 0),
                 size=int(payload.get("size") or 0),
                 blob_sha256=record.blob_sha256 or "",
+                long_term=any(v[0].get(LONG_TERM_KEY) is True for v in versions),
             )
         )
     return sorted(held, key=lambda r: (r.school, r.visit_start, r.audience))

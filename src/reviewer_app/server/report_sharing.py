@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES
 from reviewer_app.server import models
 from reviewer_app.server.access import ReviewAccess, roles_of
+from reviewer_app.server.framework_criteria import judges_safeguarding
 
 #: The framework field that holds who may see the report.
 SHARING_FIELD = "report-sharing"
@@ -91,8 +92,6 @@ def overseen_reports(
         return lambda _payload: False
     if roles_of(session, person.id) & SAFEGUARDING_ROLES:
         return lambda _payload: True
-    from reviewer_app.server.trust_picture import judges_safeguarding
-
     framework = session.get(models.Framework, review.framework_id)
     restricted_parts = session.exec(
         select(models.RestrictedItem.item_id).where(

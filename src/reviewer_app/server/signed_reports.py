@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The payload key marking the trust's long-term version of a fully signed report.
+LONG_TERM_KEY = "long_term"
+
 #: Checks a signed version's PDF; raises ``ReportRefusedError`` with the reason.
 ReportChecker = Callable[[bytes], "CheckedReport"]
 
@@ -75,7 +78,14 @@ def long_term_version(
         return None
     sha = hashlib.sha256(sealed).hexdigest()
     seal.keep(sha, sealed)
-    record = {**payload, "sha256": sha, "size": len(sealed), "signed_at": now.isoformat()}
+    record = {
+        **payload,
+        "sha256": sha,
+        "size": len(sealed),
+        "signed_at": now.isoformat(),
+        # What lists it as long-term (and not "waiting for long-term data").
+        LONG_TERM_KEY: True,
+    }
     return record, sha, len(sealed)
 
 

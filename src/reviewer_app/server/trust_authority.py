@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,10 @@ from reviewer_app.domain.organisation import Role
 from reviewer_app.sync.protocol import PersonInfo
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from reviewer_app.reports.sign_off_check import CheckedReport
+    from reviewer_app.reports.timestamping import TimeStampAuthority
 
 log = logging.getLogger(__name__)
 
@@ -91,19 +95,34 @@ class TrustAuthority:
         Raises :class:`~reviewer_app.reports.timestamping.TimeStampRequestError` for a request
         that cannot be answered, :class:`ReviewerError` when the server may not time-stamp.
         """
+        return self._authority().respond(request_der)
+
+    def _authority(self, fresh_for: timedelta = timedelta(days=30)) -> TimeStampAuthority:
+        """The time-stamping authority, its certificate valid for more than ``fresh_for``
+        (replaced by a new one otherwise, also in a server that runs for months)."""
+        from datetime import UTC, datetime
+
         from reviewer_app.reports.ca import CaFolder
         from reviewer_app.reports.timestamping import TimeStampAuthority
 
         if self.passphrase is None:
             raise ReviewerError("This trust server is not set up to time-stamp.")
         with self._tsa_lock:
-            if not self._tsa:
+            current = self._tsa[0] if self._tsa else None
+            if current is None or (
+                current.certificate.not_valid_after_utc - datetime.now(UTC) <= fresh_for
+            ):
                 folder = CaFolder(self.folder)
-                cert, key = folder.time_stamping_key(self.passphrase)
-                self._tsa.append(TimeStampAuthority(cert, key, (folder.root_certificate(),)))
+                cert, key = folder.time_stamping_key(self.passphrase, fresh_for=fresh_for)
+                self._tsa[:] = [TimeStampAuthority(cert, key, (folder.root_certificate(),))]
                 log.info("Time-stamping authority ready (certificate %x)", cert.serial_number)
             authority: TimeStampAuthority = self._tsa[0]
-        return authority.respond(request_der)
+        return authority
+
+    def time_stamping_certificate(self, fresh_for: timedelta) -> x509.Certificate:
+        """The time-stamping certificate, replaced first when it expires within ``fresh_for``
+        (renewing reports' timestamps needs one that outlives those it renews)."""
+        return self._authority(fresh_for).certificate
 
     def seal_long_term(self, pdf: bytes) -> bytes:
         """``pdf`` (a report with its last signature) with the trust's validation data and a

@@ -29,10 +29,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, roles_of
+from reviewer_app.server.framework_criteria import (
+    SAFEGUARDING_CRITERIA,
+    built_in_framework,
+    judges_safeguarding,
+)
 from reviewer_app.server.report_sharing import for_safeguarding_roles
 
 #: Roles that see every school of the trust (the central team).
@@ -69,7 +73,7 @@ SAFEGUARDING_COLUMN = Column(
     "safeguarding",
     "Safeguarding",
     "safeguarding-met",
-    frozenset({"safeguarding"}),
+    SAFEGUARDING_CRITERIA,
     safeguarding=True,
 )
 #: What only safeguarding roles see of any framework: its safeguarding judgement and the notes
@@ -688,16 +692,9 @@ class ReviewDetail:
 @cache
 def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[str, Level]]]:
     """Criterion id -> (title, its scale's levels) from the built-in framework, if known."""
-    from reviewer_app.server.framework_library import built_in_library
-
-    library = built_in_library()
-    try:
-        framework = library.get(framework_id, version or None)
-    except ReviewerError:
-        try:
-            framework = library.latest(framework_id)
-        except ReviewerError:
-            return {}
+    framework = built_in_framework(framework_id, version)
+    if framework is None:
+        return {}
     found: dict[str, tuple[str, dict[str, Level]]] = {}
     for _section, criterion, scale in framework.walk():
         if scale is None:
@@ -709,12 +706,6 @@ def _criteria_of(framework_id: str, version: str) -> dict[str, tuple[str, dict[s
         }
         found[criterion.id] = (criterion.title, levels)
     return found
-
-
-def judges_safeguarding(framework_id: str, version: str) -> bool:
-    """Whether the framework judges safeguarding (its full report carries the safeguarding
-    view, which only safeguarding roles see)."""
-    return bool(SAFEGUARDING_COLUMN.criteria & set(_criteria_of(framework_id, version)))
 
 
 def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDetail | None:

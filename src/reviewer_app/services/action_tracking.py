@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from reviewer_app.domain.action_fields import ACTION_FIELDS, actions_from_fields
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
-from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
+from reviewer_app.domain.review import (
+    Action,
+    ActionFollowUp,
+    FollowUpOutcome,
+    Priority,
+    current_judgements,
+)
 from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.services.review_access import ReviewAccess, now
 from reviewer_app.storage.action_repository import ActionRepository
@@ -74,6 +81,50 @@ class ActionTracking(ReviewAccess):
         return self._published(
             self._lane.call(write), review_id, Entity.ACTION, record_id=action_id
         )
+
+    def convert_action_fields(self) -> list[Action]:
+        """Turn the action fields of open reviews on a framework version that had them
+        (``domain.action_fields``: the safeguarding audit's version 1) into actions on their
+        criteria, once, for the fields this laptop's person wrote; run when the store opens.
+        Signed reviews keep their fields as signed (nothing may be added to them). Returns the
+        actions added now (none the second time)."""
+        me = self._person().id
+
+        def write() -> list[Action]:
+            added: list[Action] = []
+            with self._store.writing() as session:
+                reviews, actions = ReviewRepository(session), ActionRepository(session)
+                visits = VisitRepository(session)
+                for framework_id, version in ACTION_FIELDS:
+                    for review in reviews.reviews_on(framework_id, version):
+                        visit = visits.get_visit(review.visit_id)
+                        if review.state.is_locked or visit is None:
+                            continue
+                        agreed = {
+                            j.criterion_id: j.level_key
+                            for (_c, _a, is_agreed), j in current_judgements(
+                                reviews.judgements(review.id)
+                            ).items()
+                            if is_agreed and j.level_key is not None
+                        }
+                        for action in actions_from_fields(
+                            framework_id=framework_id,
+                            framework_version=version,
+                            review_id=review.id,
+                            school_id=visit.school_id,
+                            values=reviews.field_values(review.id),
+                            agreed_levels=agreed,
+                            author_id=me,
+                        ):
+                            if actions.get_action(action.id) is None:
+                                actions.add_action(action)
+                                added.append(action)
+            return added
+
+        added = self._lane.call(write)
+        for action in added:
+            self._published(action, action.review_id, Entity.ACTION, record_id=action.id)
+        return added
 
     def actions(self, review_id: str) -> list[Action]:
         """The review's actions (retracted ones left out), oldest first."""

@@ -5,29 +5,26 @@ by), the person's changes before the store has them, what a pull brings, and wha
 draws from them: the levels shown and who proposed what (:func:`levels_shown`), progress, the
 lock and the banner's reason (:func:`lock_banner`). Undo is ``services.edit_history``.
 
-:class:`SharedFields` keeps, for every shared answer, the value last written or read
-(``committed``), the version the next write is based on, the writes still on their way and
-the conflicts waiting for the person. It decides what a write's answer and a pulled value mean:
+:class:`~reviewer_app.services.shared_fields.SharedFields` keeps the shared answers' versions,
+the writes on their way and the conflicts, and decides what a write's answer and a pulled value
+mean (a conflict, never a silent swap, when the person is typing there).
 
-- a write is based on the version the editor last saw; the store refuses it when the field
-  moved on since (``ReviewRecords.write_field``). Moved on by this person (their own write
-  renumbered by a sync), it is written again on the new version; by someone else, it is a
-  conflict, and nothing more is written until the person keeps theirs or uses the other.
-- a value pulled from the trust server is shown at once, unless the person is typing in that
-  field (or a write of theirs is on its way): then it is a conflict, never a silent swap.
+Every change to what the draft holds is published to its listeners as a :class:`DraftChange`
+(record kinds, record ids, fields, criteria): the editor's widgets subscribe (through one Qt
+adapter, ``gui/review_editor/draft_signals.py``) and each redraws only what a change names. The
+draft lives on the GUI thread; what a sync brings reaches it there through the change bridge.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.domain.carry_forward import carried_note, is_carried_forward
 from reviewer_app.domain.ids import new_id
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
     Action,
     ActionFollowUp,
@@ -41,136 +38,73 @@ from reviewer_app.domain.review import (
     agreed_judgement,
     current_judgements,
 )
-from reviewer_app.domain.review_progress import ReviewProgress, is_answered
+from reviewer_app.domain.review_progress import ReviewProgress
 from reviewer_app.domain.review_rules import may_withdraw, withdraw_refusal
 from reviewer_app.services.review_records import FieldWrite
+from reviewer_app.services.shared_fields import Arrival, PendingWrite, SharedFields
 
 if TYPE_CHECKING:
     from reviewer_app.services.review_session import ReviewContext
 
 
 @dataclass(frozen=True, slots=True)
-class PendingWrite:
-    """A write of ``value`` to ``field_id`` based on ``expected_version``."""
+class DraftChange:
+    """What changed in the review being edited, for the widgets that show it.
 
-    field_id: str
-    value: Any
-    expected_version: int
-    #: The value the editor showed at ``expected_version`` (what the person changed).
-    based_on: Any
+    ``kinds`` are the kinds of record that changed; ``record_ids`` the records added, changed or
+    withdrawn (a listener reads them from the draft: one not held any more was withdrawn).
+    ``fields`` are the shared answers whose value a widget must show (not those the person is
+    typing: their widget shows it already); ``conflicts`` those whose conflict opened, moved on
+    or closed; ``criteria`` those whose levels changed; ``follow_ups`` the earlier actions whose
+    follow-up row must show a new outcome. ``reread``: the whole kind was read afresh.
+    """
 
-    @property
-    def stored(self) -> Any:
-        """The value as stored: an unanswered field is stored as None (False and 0 count)."""
-        value = self.value
-        return value if is_answered(value) or value in (False, 0) else None
+    kinds: frozenset[Entity]
+    record_ids: frozenset[str] = frozenset()
+    fields: frozenset[str] = frozenset()
+    conflicts: frozenset[str] = frozenset()
+    criteria: frozenset[str] = frozenset()
+    follow_ups: frozenset[str] = frozenset()
+    reread: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        kind: Entity,
+        records: Iterable[str] = (),
+        *,
+        fields: Iterable[str] = (),
+        conflicts: Iterable[str] = (),
+        criteria: Iterable[str] = (),
+        follow_ups: Iterable[str] = (),
+        reread: bool = False,
+    ) -> DraftChange:
+        return cls(
+            frozenset({kind}),
+            frozenset(records),
+            frozenset(fields),
+            frozenset(conflicts),
+            frozenset(criteria),
+            frozenset(follow_ups),
+            reread,
+        )
+
+    def touches(self, *kinds: Entity) -> bool:
+        """True when a record of any of ``kinds`` changed."""
+        return any(kind in self.kinds for kind in kinds)
 
 
-class Arrival(Enum):
-    """What a value read from the store (after a pull) means for the open editor."""
+#: What the progress (counts, visibility, the sign-off check) is drawn from.
+PROGRESS_KINDS = (
+    Entity.FIELD_VALUE,
+    Entity.JUDGEMENT,
+    Entity.EVIDENCE_NOTE,
+    Entity.ACTION,
+    Entity.ACTION_FOLLOW_UP,
+    Entity.REVIEW,
+)
 
-    UNCHANGED = "unchanged"  # the editor shows it already
-    SHOW = "show"  # show it in place
-    CONFLICT = "conflict"  # the person was typing there: show both
-    IGNORED = "ignored"  # a conflict is open: the box shows the newest
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Equal as answers (unanswered is unanswered, whatever its form)."""
-    if not is_answered(a) and a not in (False, 0) and not is_answered(b) and b not in (False, 0):
-        return True
-    return bool(a == b)
-
-
-class SharedFields:
-    """The shared answers of one open review, as the editor holds them."""
-
-    def __init__(self, me: str, fields: Mapping[str, FieldValue]) -> None:
-        self.me = me
-        self.committed: dict[str, Any] = {k: v.value for k, v in fields.items()}
-        self._base: dict[str, int] = {k: v.version for k, v in fields.items()}
-        self._in_flight: Counter[str] = Counter()
-        #: Open conflicts: the colleague's newer value, by field.
-        self.conflicts: dict[str, FieldValue] = {}
-
-    def base_version(self, field_id: str) -> int:
-        return self._base.get(field_id, 0)
-
-    def in_flight(self, field_id: str) -> bool:
-        return self._in_flight[field_id] > 0
-
-    def begin_write(self, field_id: str, value: Any) -> PendingWrite:
-        """The person's value is to be written: on the version the editor last saw."""
-        expected = self._base.get(field_id, 0)
-        pending = PendingWrite(field_id, value, expected, self.committed.get(field_id))
-        self.committed[field_id] = value
-        self._base[field_id] = expected + 1  # the store's next version once this lands
-        self._in_flight[field_id] += 1
-        return pending
-
-    def written(
-        self, pending: PendingWrite, result: FieldWrite
-    ) -> PendingWrite | FieldValue | None:
-        """A write's answer: None when saved; a write to make again (the field was only
-        renumbered, or changed by this person); or the colleague's newer value (a conflict)."""
-        field_id = pending.field_id
-        self._in_flight[field_id] -= 1
-        if result.written is not None:
-            return None
-        newer = result.newer
-        if newer is None:  # the field is gone (cannot happen for a shared answer): write anew
-            self._base[field_id] = 0
-            return self.begin_write(field_id, pending.value)
-        if field_id in self.conflicts or not self._is_own(newer, pending.based_on):
-            self.conflicts[field_id] = newer
-            return newer
-        # This person's own text, renumbered by a sync: write it again on the new version,
-        # unless a later write of the field is on its way (it is written again in turn).
-        self._base[field_id] = newer.version
-        if self.in_flight(field_id):
-            return None
-        self._base[field_id] = newer.version + 1
-        self._in_flight[field_id] += 1
-        return PendingWrite(field_id, pending.value, newer.version, newer.value)
-
-    def _is_own(self, newer: FieldValue, based_on: Any) -> bool:
-        return newer.author_id == self.me or same_value(newer.value, based_on)
-
-    def arrived(self, stored: FieldValue, *, typing: bool) -> Arrival:
-        """A value read from the store after a pull. ``typing``: the person has typed in that
-        field and it is not written yet."""
-        field_id = stored.field_id
-        if field_id in self.conflicts:
-            if stored.author_id != self.me:
-                self.conflicts[field_id] = stored
-            return Arrival.IGNORED
-        busy = typing or self.in_flight(field_id)
-        if same_value(stored.value, self.committed.get(field_id)):
-            if not busy:
-                self._base[field_id] = stored.version
-            return Arrival.UNCHANGED
-        if busy:
-            if stored.author_id == self.me:
-                return Arrival.IGNORED
-            self.conflicts[field_id] = stored
-            return Arrival.CONFLICT
-        self.committed[field_id] = stored.value
-        self._base[field_id] = stored.version
-        return Arrival.SHOW
-
-    def keep_mine(self, field_id: str, value: Any) -> PendingWrite:
-        """The person keeps their value: written as the successor of the colleague's."""
-        newer = self.conflicts.pop(field_id)
-        self._base[field_id] = newer.version
-        self.committed[field_id] = newer.value
-        return self.begin_write(field_id, value)
-
-    def use_theirs(self, field_id: str) -> FieldValue:
-        """The person takes the colleague's value (nothing is written)."""
-        newer = self.conflicts.pop(field_id)
-        self._base[field_id] = newer.version
-        self.committed[field_id] = newer.value
-        return newer
+DraftListener = Callable[["ReviewDraft", DraftChange], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +210,26 @@ class ReviewDraft:
         self._clock = clock
         #: Files attached since the last note: the next note links them.
         self.pending_attachments: list[str] = []
+        #: Names of the files being stored now (read and encrypted on the writer lane).
+        self.saving_files: set[str] = set()
+        self._listeners: list[DraftListener] = []
+
+    # ------------------------------------------------------------------ listeners
+
+    def listen(self, listener: DraftListener) -> Callable[[], None]:
+        """Hear every change from now on (on the thread that makes it: the GUI's); returns a
+        function that stops it."""
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop
+
+    def _publish(self, change: DraftChange) -> None:
+        for listener in list(self._listeners):
+            listener(self, change)
 
     # ------------------------------------------------------------------ what is shown
 
@@ -313,19 +267,49 @@ class ReviewDraft:
             updated_at=self._clock(),
         )
         ctx.fields[stored_id] = typed
+        # The field the person typed in shows it already: only what follows from it redraws.
+        self._publish(DraftChange.of(Entity.FIELD_VALUE))
+        return typed
+
+    def field_set(self, stored_id: str, value: Any) -> FieldValue:
+        """A value the person did not type there (undo, redo): held and shown in its field."""
+        typed = self.field_typed(stored_id, value)
+        self._publish(DraftChange.of(Entity.FIELD_VALUE, fields=[stored_id]))
         return typed
 
     def field_arrived(self, stored: FieldValue, *, typing: bool) -> Arrival:
         """A value read after a pull (see :meth:`SharedFields.arrived`); held when shown."""
+        field_id = stored.field_id
         arrival = self.fields.arrived(stored, typing=typing)
         if arrival is Arrival.SHOW:
-            self.ctx.fields[stored.field_id] = stored
+            self.ctx.fields[field_id] = stored
+            self._publish(DraftChange.of(Entity.FIELD_VALUE, fields=[field_id]))
+        elif arrival in (Arrival.CONFLICT, Arrival.IGNORED) and field_id in self.fields.conflicts:
+            self._publish(DraftChange.of(Entity.FIELD_VALUE, conflicts=[field_id]))
         return arrival
+
+    def field_written(
+        self, pending: PendingWrite, result: FieldWrite
+    ) -> PendingWrite | FieldValue | None:
+        """A write's answer (see :meth:`SharedFields.written`); a conflict is published."""
+        outcome = self.fields.written(pending, result)
+        if isinstance(outcome, FieldValue):
+            self._publish(DraftChange.of(Entity.FIELD_VALUE, conflicts=[pending.field_id]))
+        return outcome
+
+    def keep_mine(self, stored_id: str, value: Any) -> PendingWrite:
+        """In a conflict, the person keeps the value in their field: written over the
+        colleague's (the conflict closes)."""
+        self.field_typed(stored_id, value)
+        pending = self.fields.keep_mine(stored_id, value)
+        self._publish(DraftChange.of(Entity.FIELD_VALUE, conflicts=[stored_id]))
+        return pending
 
     def use_theirs(self, stored_id: str) -> FieldValue:
         """In a conflict, the colleague's value is taken (nothing is written)."""
         newer = self.fields.use_theirs(stored_id)
         self.ctx.fields[stored_id] = newer
+        self._publish(DraftChange.of(Entity.FIELD_VALUE, fields=[stored_id], conflicts=[stored_id]))
         return newer
 
     # ------------------------------------------------------------------ judgements
@@ -384,6 +368,7 @@ class ReviewDraft:
             carried_forward_from=carried_forward_from,
         )
         ctx.judgements.append(judgement)
+        self._publish(DraftChange.of(Entity.JUDGEMENT, [judgement.id], criteria=[criterion_id]))
         return judgement
 
     def judgements_arrived(self, stored: list[Judgement]) -> list[Judgement]:
@@ -393,6 +378,8 @@ class ReviewDraft:
         if new:
             self.ctx.judgements.extend(new)
             self.ctx.judgements.sort(key=lambda j: (j.created_at, j.id))
+            criteria = {j.criterion_id for j in new}
+            self._publish(DraftChange.of(Entity.JUDGEMENT, [j.id for j in new], criteria=criteria))
         return new
 
     # ------------------------------------------------------------------ notes and files
@@ -401,12 +388,15 @@ class ReviewDraft:
         """The notes, read after the first section is on screen; those saved meanwhile kept."""
         known = {n.id for n in notes}
         self.ctx.notes = list(notes) + [n for n in self.ctx.notes if n.id not in known]
+        self._publish(DraftChange.of(Entity.EVIDENCE_NOTE, reread=True))
 
     def note_saved(self, note: EvidenceNote) -> None:
         self.ctx.notes.append(note)
+        self._publish(DraftChange.of(Entity.EVIDENCE_NOTE, [note.id]))
 
     def note_withdrawn(self, note_id: str) -> None:
         self.ctx.notes[:] = [n for n in self.ctx.notes if n.id != note_id]
+        self._publish(DraftChange.of(Entity.EVIDENCE_NOTE, [note_id]))
 
     def note_refusal(self, note: EvidenceNote) -> str | None:
         """Why the person may not withdraw a note, or None when they may. Undoing a
@@ -421,35 +411,59 @@ class ReviewDraft:
         self, stored: list[EvidenceNote]
     ) -> tuple[list[EvidenceNote], list[EvidenceNote]]:
         """The notes read after a pull: (added, withdrawn) against those held, now held."""
-        return _merge(self.ctx.notes, stored)
+        return self._merged(Entity.EVIDENCE_NOTE, self.ctx.notes, stored)
+
+    def _merged(
+        self, kind: Entity, held: list[Any], stored: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
+        added, gone = _merge(held, stored)
+        if added or gone:
+            self._publish(DraftChange.of(kind, [r.id for r in added + gone]))
+        return added, gone
 
     def take_pending_attachments(self) -> tuple[str, ...]:
         """The files the next note links (and none wait any more)."""
         taken, self.pending_attachments = tuple(self.pending_attachments), []
+        if taken:
+            self._publish(DraftChange.of(Entity.ATTACHMENT))
         return taken
+
+    def file_saving(self, name: str) -> None:
+        """A file is being read and stored (the line under the files says so)."""
+        self.saving_files.add(name)
+        self._publish(DraftChange.of(Entity.ATTACHMENT))
+
+    def file_done(self, name: str) -> None:
+        """A file has been stored, or could not be."""
+        self.saving_files.discard(name)
+        self._publish(DraftChange.of(Entity.ATTACHMENT))
 
     def attachment_saved(self, attachment: Attachment) -> None:
         self.ctx.attachments.append(attachment)
         self.pending_attachments.append(attachment.id)
+        self._publish(DraftChange.of(Entity.ATTACHMENT, [attachment.id]))
 
     def attachment_withdrawn(self, attachment_id: str) -> None:
         self.ctx.attachments[:] = [a for a in self.ctx.attachments if a.id != attachment_id]
         if attachment_id in self.pending_attachments:
             self.pending_attachments.remove(attachment_id)
+        self._publish(DraftChange.of(Entity.ATTACHMENT, [attachment_id]))
 
     def attachments_arrived(
         self, stored: list[Attachment]
     ) -> tuple[list[Attachment], list[Attachment]]:
         """The files read after a pull: (added, withdrawn), now held."""
-        return _merge(self.ctx.attachments, stored)
+        return self._merged(Entity.ATTACHMENT, self.ctx.attachments, stored)
 
     # ------------------------------------------------------------------ actions
 
     def action_saved(self, action: Action) -> None:
         self.ctx.actions.append(action)
+        self._publish(DraftChange.of(Entity.ACTION, [action.id]))
 
     def action_withdrawn(self, action_id: str) -> None:
         self.ctx.actions[:] = [a for a in self.ctx.actions if a.id != action_id]
+        self._publish(DraftChange.of(Entity.ACTION, [action_id]))
 
     def action_refusal(self, action: Action) -> str | None:
         """Why the person may not withdraw an action (its author or the lead may), or None."""
@@ -460,29 +474,40 @@ class ReviewDraft:
 
     def actions_arrived(self, stored: list[Action]) -> tuple[list[Action], list[Action]]:
         """The actions read after a pull: (added, withdrawn), now held."""
-        return _merge(self.ctx.actions, stored)
+        return self._merged(Entity.ACTION, self.ctx.actions, stored)
 
     def last_follow_up(self, action_id: str) -> tuple[FollowUpOutcome, str] | None:
         """How an earlier action stands (outcome and evidence), as last recorded."""
         earlier = [f for f in self.ctx.follow_ups if f.action_id == action_id]
         return (earlier[-1].outcome, earlier[-1].evidence) if earlier else None
 
-    def follow_up(self, action_id: str, outcome: FollowUpOutcome, evidence: str) -> ActionFollowUp:
-        """How an earlier action stands, recorded by the person (held under its id)."""
+    def follow_up(
+        self, action_id: str, outcome: FollowUpOutcome, evidence: str, *, typed: bool = True
+    ) -> ActionFollowUp:
+        """How an earlier action stands, recorded by the person (held under its id). ``typed``:
+        its row shows it already (else, as for undo, the row is redrawn)."""
         ctx = self.ctx
         follow_up = ActionFollowUp(
             new_id(), action_id, ctx.review.id, outcome, evidence, ctx.me.id, self._clock()
         )
         ctx.follow_ups.append(follow_up)
+        shown = () if typed else (action_id,)
+        self._publish(DraftChange.of(Entity.ACTION_FOLLOW_UP, [follow_up.id], follow_ups=shown))
         return follow_up
 
-    def follow_ups_arrived(self, stored: list[ActionFollowUp]) -> list[ActionFollowUp]:
-        """Follow-ups read after a pull: those not held yet, now held (in order)."""
+    def follow_ups_arrived(
+        self, stored: list[ActionFollowUp], typing: Callable[[str], bool] = lambda _a: False
+    ) -> list[ActionFollowUp]:
+        """Follow-ups read after a pull: those not held yet, now held (in order). A row the
+        person is typing in (``typing(action_id)``) is not redrawn under their fingers."""
         known = {f.id for f in self.ctx.follow_ups}
         new = [f for f in stored if f.id not in known]
         if new:
             merged = sorted([*self.ctx.follow_ups, *new], key=lambda f: (f.recorded_at, f.id))
             self.ctx.follow_ups[:] = merged
+            rows = {f.action_id for f in new if not typing(f.action_id)}
+            change = DraftChange.of(Entity.ACTION_FOLLOW_UP, [f.id for f in new], follow_ups=rows)
+            self._publish(change)
         return new
 
     # ------------------------------------------------------------------ the review
@@ -493,14 +518,16 @@ class ReviewDraft:
         ready = self.ctx.review
         if ready.state is not ReviewState.READY_FOR_SIGN_OFF:
             return None
-        self.ctx.review = replace(ready, state=ReviewState.DRAFT)
+        self.review_arrived(replace(ready, state=ReviewState.DRAFT))
         return ready
 
     def review_arrived(self, review: Review) -> bool:
-        """The review read again (its state may have moved): True when it changed."""
+        """The review read again, or as a write left it (its state may have moved): True
+        when it changed."""
         if review == self.ctx.review:
             return False
         self.ctx.review = review
+        self._publish(DraftChange.of(Entity.REVIEW, [review.id]))
         return True
 
 

@@ -58,7 +58,6 @@ from reviewer_app.sync.client import (
     SyncClient,
     SyncClientError,
 )
-from reviewer_app.sync.engine import CancelCheck, ProgressCallback, SyncResult
 from reviewer_app.sync.protocol import (
     MAX_BATCH,
     PROTOCOL_VERSION,
@@ -67,6 +66,7 @@ from reviewer_app.sync.protocol import (
     SetAsideRecord,
     SetAsideReport,
 )
+from reviewer_app.sync.session_types import CancelCheck, ProgressCallback, SyncResult
 
 log = logging.getLogger(__name__)
 

@@ -65,6 +65,16 @@ class ReviewRepository(OutboxRecorder):
             key=lambda r: (r.created_at is not None, r.created_at, r.id),
         )
 
+    def reviews_on(self, framework_id: str, framework_version: str) -> list[Review]:
+        """Every review begun on that version of the framework."""
+        rows = self._session.exec(
+            select(ReviewRow).where(
+                ReviewRow.framework_id == framework_id,
+                ReviewRow.framework_version == framework_version,
+            )
+        ).all()
+        return [review_from_row(r) for r in rows]
+
     def framework_snapshot(self, review_id: str) -> str:
         """The framework text the review was started with."""
         row = self._session.get(ReviewRow, review_id)

@@ -9,12 +9,10 @@ it sends no request.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from reviewer_app.sync.protocol import MAX_BATCH, OpResult, ResultStatus
-
-if TYPE_CHECKING:
-    from reviewer_app.sync.engine import ProgressCallback, SyncResult
+from reviewer_app.sync.session_types import ProgressCallback, SyncProgress, SyncResult
 
 
 class _Queued(Protocol):
@@ -39,8 +37,6 @@ def push_in_batches(
     ``pending(after_device_seq, limit)`` reads a batch, ``send`` pushes it and returns one answer
     each, ``record`` stores the answers; ``what`` names the stage in the progress shown.
     """
-    from reviewer_app.sync.engine import SyncProgress
-
     refused: list[tuple[Op, OpResult]] = []
     after = 0
     while True:

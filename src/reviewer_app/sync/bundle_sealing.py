@@ -1,11 +1,13 @@
 """Sealing bundles: reviews that leave the encrypted store leave encrypted.
 
-A sealed bundle is an `age <https://age-encryption.org/v1>`_ file (the ``pyrage`` binding of the
-``rage`` implementation; the ``age`` command opens it too), encrypted either
+A sealed bundle is an `age <https://age-encryption.org/v1>`_ file (the ``age`` command opens
+it too), encrypted either
 
-* to a **passphrase** (scrypt), for moving work to another laptop or keeping a backup, or
-* to the **trust's bundle key** (X25519; the trust server holds the private half, an admin can
-  use it), so only the trust can open it.
+* to a **passphrase** (scrypt, :mod:`.age_passphrase`: a fixed work factor, so a bundle sealed
+  on a fast machine opens on a slow or busy one), for moving work to another laptop or keeping
+  a backup, or
+* to the **trust's bundle key** (X25519, the ``pyrage`` binding of ``rage``; the trust server
+  holds the private half, an admin can use it), so only the trust can open it.
 
 age authenticates every chunk: a bundle changed by one byte does not open. A plaintext bundle
 (``--plaintext``, trust admins only) is the JSON itself.
@@ -16,14 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reviewer_app.domain.errors import ReviewerError, ValidationError
+from reviewer_app.sync import age_passphrase
 
 #: How every age file begins.
 AGE_HEADER = b"age-encryption.org/v1\n"
 #: The shortest passphrase a bundle may be sealed with.
 MIN_PASSPHRASE = 10
 #: scrypt work factors above this are refused on opening (an edited header must not keep a
-#: laptop busy for hours; age's own default is 18).
-MAX_WORK_FACTOR = 22
+#: laptop busy for hours; bundles are sealed with 18, age's own recommendation).
+MAX_WORK_FACTOR = age_passphrase.MAX_WORK_FACTOR
 
 
 class BundleLockedError(ReviewerError):
@@ -63,7 +66,7 @@ def seal(data: bytes, sealing: Sealing) -> bytes:
     import pyrage
 
     if sealing.passphrase is not None:
-        return pyrage.passphrase.encrypt(data, sealing.passphrase)
+        return age_passphrase.encrypt(data, sealing.passphrase)
     try:
         recipients = [pyrage.x25519.Recipient.from_str(r) for r in sealing.recipients]
     except pyrage.RecipientError as exc:
@@ -118,9 +121,16 @@ def unseal(
                 hint="Ask for the bundle to be exported again.",
             )
         try:
-            return pyrage.passphrase.decrypt(data, passphrase)
-        except pyrage.DecryptError as exc:
+            return age_passphrase.decrypt(data, passphrase, max_work_factor=MAX_WORK_FACTOR)
+        except age_passphrase.AgeKeyError as exc:
             raise _refusal(data, name, "passphrase", wants_passphrase=True) from exc
+        except age_passphrase.AgeFormatError as exc:
+            if b"\n--- " not in data[:4096]:
+                raise _refusal(data, name, "passphrase", wants_passphrase=True) from exc
+            raise ValidationError(
+                f"{name} was changed or cut short after it was exported, so it was not opened.",
+                hint="Ask for the bundle to be exported again.",
+            ) from exc
     if not identities:
         raise BundleLockedError(
             f"{name} is encrypted to the trust's key: only the trust can open it.",

@@ -22,10 +22,10 @@ from reviewer_app.sync.protocol import (
     SchoolCategoryFeed,
     SchoolCategoryPage,
 )
+from reviewer_app.sync.session_types import ProgressCallback, SyncProgress, SyncResult
 
 if TYPE_CHECKING:
     from reviewer_app.sync.client import SyncClient
-    from reviewer_app.sync.engine import ProgressCallback, SyncResult
 
 
 class CategoryPort(Protocol):
@@ -57,8 +57,6 @@ def sync_categories(
     progress: ProgressCallback,
 ) -> None:
     """Push this laptop's pending categories, then pull the schools it is behind on."""
-    from reviewer_app.sync.engine import SyncProgress
-
     push_in_batches(
         port.pending_categories,
         lambda batch: client.push_categories(batch).results,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from reviewer_app.sync.library_protocol import FrameworkLibraryPage
+from reviewer_app.sync.session_types import SyncProgress, SyncResult
 
 if TYPE_CHECKING:
     from reviewer_app.sync.client import SyncClient
-    from reviewer_app.sync.engine import SyncResult
     from reviewer_app.sync.protocol import HandshakeResponse
 
 
@@ -49,8 +49,6 @@ def sync_framework_library(
     progress: Callable[..., None],
 ) -> None:
     """Fetch the trust's framework library when it changed, and keep what passes the checker."""
-    from reviewer_app.sync.engine import SyncProgress
-
     if handshake.framework_library == port.library_digest():
         return
     progress(SyncProgress("pull", 0, 1, "frameworks"))

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from reviewer_app.sync.batch_push import push_in_batches
 from reviewer_app.sync.protocol import HandshakeResponse, OpResult, VisitOperation
+from reviewer_app.sync.session_types import ProgressCallback, SyncResult
 
 if TYPE_CHECKING:
     from reviewer_app.sync.client import SyncClient
-    from reviewer_app.sync.engine import ProgressCallback, SyncResult
 
 
 class VisitPort(Protocol):

@@ -10,11 +10,14 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from reviewer_app.domain.review import Priority
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.field_widgets import show_date
+from support import fixture_trust
+from support.fixture_trust import CEDAR, SAFEGUARDING_LEAD, WILLOW
 
-LEAD = "Rachel Hughes"
-SCHOOL = "Meadowbank Special School"
+LEAD = SAFEGUARDING_LEAD
+SCHOOL = WILLOW
 
 
 def _page(drive, shell):
@@ -121,8 +124,8 @@ def test_the_actions_table_shows_every_column_in_full_at_1366_wide(drive, qtbot,
 
 
 def test_an_overdue_action_is_flagged_at_the_follow_up(drive, qtbot) -> None:
-    shell = drive.start("Sarah Okafor")
-    visit = drive.visit(shell, "Brookside High School", "learning-walk")
+    shell = drive.start(fixture_trust.LEAD)
+    visit = drive.visit(shell, CEDAR, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     page = editor.show_page("__actions__")
     late, soon = date.today() - timedelta(days=10), date.today() + timedelta(days=10)
@@ -182,3 +185,36 @@ def test_an_action_on_a_criterion_is_one_record_in_two_views(drive, qtbot) -> No
     qtbot.keyClick(page.view, Qt.Key.Key_Delete)
     drive.wait_saved(editor)
     assert "Record the annual review" not in actions_on_card.list_label.text()
+
+
+def test_an_audit_on_version_1_warns_of_a_past_due_date_in_its_action_fields(drive, qtbot) -> None:
+    """A review begun on the safeguarding audit's version 1 keeps its action fields; a past
+    date typed in "Action due by" is kept, with a warning under it, as the plan's form warns."""
+    import json
+
+    from reviewer_app.domain.visits import VisitStatus
+
+    shell = drive.start(LEAD)
+    visit = drive.visit(shell, SCHOOL, "safeguarding-audit", status=VisitStatus.PLANNED)
+    first = shell.workspace.library().get("safeguarding-audit", "1")
+    shell.workspace.reviews.start_review(
+        visit.id,
+        framework_id=first.id,
+        framework_version=first.version,
+        framework_hash=first.content_hash,
+        framework_snapshot=json.dumps(first.to_snapshot(), ensure_ascii=False),
+    )
+    editor = drive.open(shell, visit)
+    assert editor.ctx.framework.version == "1"
+    drive.rate(editor, "fm-review", 2, agreed=True)  # Partially met shows the action fields
+    last_year = date.today() - timedelta(days=365)
+    due = drive.set_field(editor, "fm-review.due", last_year.strftime("%d/%m/%Y"))
+    assert due.problem_label is not None
+    assert due.problem_label.isVisibleTo(due)
+    assert "has already passed" in due.problem_label.text()
+    drive.wait_saved(editor)
+    stored = shell.workspace.reviews.field_values(editor.ctx.review.id)["fm-review.due"]
+    assert stored.value == last_year.isoformat()  # kept: a warning, not a refusal
+    next_month = date.today() + timedelta(days=30)
+    drive.set_field(editor, "fm-review.due", next_month.strftime("%d/%m/%Y"))
+    assert not due.problem_label.isVisibleTo(due)

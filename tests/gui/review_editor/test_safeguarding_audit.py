@@ -1,7 +1,8 @@
-"""A complete safeguarding audit through the generated editor: a rating that reveals the action
-fields, a yes that reveals a time, the anonymised single central record sample, tagged evidence,
-a document attached, the action plan, the sign-off check, an amendment and the follow-up of the
-action plan at the next audit."""
+"""A complete safeguarding audit through the generated editor: an action added from a criterion's
+card into the safeguarding action plan (version 2: actions are records), a yes that reveals a
+time, the anonymised single central record sample, tagged evidence, a document attached, the
+action plan, the sign-off check, an amendment and the follow-up of the action plan at the next
+audit."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
 from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
+from support.fixture_trust import SAFEGUARDING_LEAD, SAFEGUARDING_PEER, WILLOW
 
-LEAD = "Rachel Hughes"
-COLLEAGUE = "Aisha Rahman"
-SCHOOL = "Meadowbank Special School"
+LEAD = SAFEGUARDING_LEAD
+COLLEAGUE = SAFEGUARDING_PEER
+SCHOOL = WILLOW
 
 
 def test_a_complete_safeguarding_audit_through_the_generated_editor(
@@ -40,16 +42,30 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
         in editor.findChild(type(editor.banner), "frameworkNotice").text()
     )
 
-    # Criterion fields appear only when the criterion is partially met or not met.
+    # A criterion partly met gets its action from its card, into the safeguarding action plan
+    # (version 2: an Action record with owner, due date and priority, no action fields).
     card = editor.card("fm-review")
-    drive.rate(editor, "fm-review", 1, agreed=True)  # Met
-    assert not card.field_editors["fm-review.action"].isVisible()
+    assert ctx.framework.version == "2"
+    assert list(card.field_editors) == ["fm-review.evidence"]
     drive.rate(editor, "fm-review", 2, agreed=True)  # Partially met
-    assert card.field_editors["fm-review.action"].isVisible()
-    assert card.field_editors["fm-review.due"].isVisible()
-    drive.set_field(editor, "fm-review.action", "Record the annual review of filtering.")
-    drive.set_field(editor, "fm-review.owner", "DSL")
-    drive.set_field(editor, "fm-review.due", "+30")
+    qtbot.mouseClick(card.criterion_actions.add_button, Qt.MouseButton.LeftButton)
+    plan = editor.show_page("__actions__")
+    assert isinstance(plan, ActionsPage)
+    assert plan.criterion_box.currentData() == "fm-review"
+    qtbot.keyClicks(plan.text_edit, "Record the annual review of filtering.")
+    plan.owner_edit.setText("DSL")
+    plan.due_edit.set_date(date.today() + timedelta(days=30))
+    plan.priority_box.setCurrentIndex(plan.priority_box.findData(Priority.HIGH.value))
+    plan.add_button.click()
+    drive.wait_saved(editor)
+    filtering = records.actions(ctx.review.id)[0]
+    assert (filtering.criterion_id, filtering.owner, filtering.priority) == (
+        "fm-review",
+        "DSL",
+        Priority.HIGH,
+    )
+    assert filtering.due == date.today() + timedelta(days=30)
+    assert "Record the annual review of filtering." in card.criterion_actions.list_label.text()
 
     # A visit-level yes/no reveals the time the concern was passed on.
     time_field = drive.field(editor, "child-concern-passed-at")
@@ -99,7 +115,6 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
     assert stored["scr-complete.date-checked"].value == date.today().isoformat()
     assert [r["row-ref"] for r in stored["scr-complete.sample"].value] == ["R14", "R22"]
     assert stored["scr-complete.sample"].value[0]["category"] == "supply-agency"
-    assert stored["fm-review.due"].value == (date.today() + timedelta(days=30)).isoformat()
     assert stored["child-concern-passed-at"].value == "11:40"
 
     # Evidence tagged by audit area and source, and a document attached.
@@ -142,7 +157,7 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
     )
     page.add_button.click()
     drive.wait_saved(editor)
-    action = records.actions(ctx.review.id)[0]
+    action = next(a for a in records.actions(ctx.review.id) if a.criterion_id == "third-parties")
 
     # The sign-off check, item by item.
     def answer(target: str, widget) -> object:
@@ -214,5 +229,5 @@ def test_a_complete_safeguarding_audit_through_the_generated_editor(
     latest = records.follow_ups(follow.ctx.review.id)[-1]
     assert (latest.action_id, latest.outcome) == (action.id, FollowUpOutcome.NOT_MET)
     assert latest.author_id == follow.ctx.me.id
-    assert [a.id for a in records.open_actions_before(next_visit.id)] == [action.id]
+    assert {a.id for a in records.open_actions_before(next_visit.id)} == {action.id, filtering.id}
     assert Qt.Key.Key_Return  # keyboard-only path covered by the sign-off check above

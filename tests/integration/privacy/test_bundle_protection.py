@@ -2,7 +2,7 @@
 
 Sarah Okafor (the demo store's person) is a lead reviewer and improvement partner, not a
 designated safeguarding lead: her bundle must hold nothing a safeguarding role alone may see.
-The bundles are opened here with pyrage directly (the age format), not through the app.
+The bundles are opened here as plain age files with the passphrase alone, not through import.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyrage
 import pytest
 from sqlmodel import select
 
 from reviewer_app.cli import main
 from reviewer_app.demo.demo_trust import open_demo_workspace
-from reviewer_app.demo.reports import ensure_demo_reports
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
@@ -31,6 +29,8 @@ from reviewer_app.storage.evidence_repository import EvidenceRepository
 from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.tables import AuditEntryRow, ReviewRow, SignedReportRow
+from reviewer_app.sync import age_passphrase
+from support.demo_reports import sign_featured_demo_reports
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -151,7 +151,7 @@ def test_a_non_safeguarding_export_holds_nothing_restricted(
     assert sealed.startswith(b"age-encryption.org/v1\n")
     assert b"St Aidan" not in sealed
     assert b"evidence_note" not in sealed
-    text = pyrage.passphrase.decrypt(sealed, PASSPHRASE).decode("utf-8")
+    text = age_passphrase.decrypt(sealed, PASSPHRASE).decode("utf-8")
     assert SECRET not in text
     assert b"restricted photo" not in base64.b64decode(
         "".join(json.loads(text)["blobs"].values()) or ""
@@ -175,7 +175,7 @@ def test_a_full_internal_report_of_a_review_with_restricted_answers_stays_behind
     report (which shows restricted detail) must still stay off a non-safeguarding bundle, while
     its school-facing report travels."""
     with open_demo_workspace(AppPaths.from_base(demo_base)) as workspace:
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
         dsl = next(p for p in workspace.list_people() if p.may_see_safeguarding)
         with workspace.store.writing() as session:
             review_id = next(
@@ -196,7 +196,7 @@ def test_a_full_internal_report_of_a_review_with_restricted_answers_stays_behind
     bundle = tmp_path / "answers.reviewer"
     assert _export(demo_base, bundle, "--passphrase-file", str(_passphrase_file(tmp_path))) == 0
     capsys.readouterr()
-    opened = json.loads(pyrage.passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
+    opened = json.loads(age_passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
     carried = {r["audience"] for r in opened["signed_reports"] if r["review_id"] == review_id}
     assert "school_facing" in carried
     assert "full_internal" not in carried
@@ -215,7 +215,7 @@ def test_a_safeguarding_lead_exports_the_audit_and_its_detail(
     bundle = tmp_path / "dsl.reviewer"
     assert _export(demo_base, bundle, "--passphrase-file", str(_passphrase_file(tmp_path))) == 0
     assert "Left out" not in capsys.readouterr().out
-    opened = json.loads(pyrage.passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
+    opened = json.loads(age_passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
     frameworks = {e["review"]["framework_id"] for e in opened["reviews"]}
     assert "safeguarding-audit" in frameworks
     assert any(_restricted_in(e) for e in opened["reviews"])
@@ -260,8 +260,8 @@ def test_an_encrypted_bundle_does_not_open_or_import_without_its_key_and_tamperi
     wrong = _passphrase_file(tmp_path, "not the passphrase at all")
     assert imported("--passphrase-file", str(wrong)) == 1
     assert "could not be opened: the passphrase is wrong" in capsys.readouterr().err
-    with pytest.raises(pyrage.DecryptError):
-        pyrage.passphrase.decrypt(bundle.read_bytes(), "not the passphrase at all")
+    with pytest.raises(age_passphrase.AgeKeyError):
+        age_passphrase.decrypt(bundle.read_bytes(), "not the passphrase at all")
 
     # One byte changed in the middle of the encrypted body.
     data = bytearray(bundle.read_bytes())
@@ -271,7 +271,7 @@ def test_an_encrypted_bundle_does_not_open_or_import_without_its_key_and_tamperi
     right = _passphrase_file(tmp_path)
     assert main(["import", str(tampered), "--data-dir", str(target), "--passphrase-file",
                  str(right)]) == 1  # fmt: skip
-    assert "or the file was changed after it was exported" in capsys.readouterr().err
+    assert "was changed or cut short after it was exported" in capsys.readouterr().err
 
     # Nothing reached the other laptop's store through any of those.
     with (
@@ -308,7 +308,7 @@ def test_every_export_is_recorded_for_the_audit_log(
 ) -> None:
     bundle = tmp_path / "audited.reviewer"
     assert _export(demo_base, bundle, "--passphrase-file", str(_passphrase_file(tmp_path))) == 0
-    opened = json.loads(pyrage.passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
+    opened = json.loads(age_passphrase.decrypt(bundle.read_bytes(), PASSPHRASE))
     with open_demo_workspace(AppPaths.from_base(demo_base)) as workspace:
         with workspace.store.reading() as session:
             (entry,) = session.exec(select(AuditEntryRow)).all()

@@ -6,52 +6,29 @@ and photo."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import keyring
 import pytest
-import sqlalchemy as sa
 from server_process import free_port, run, serving
 from sqlalchemy.engine import make_url
 
-from keyring_backends import MemoryKeyring
+from keyring_backends import MemoryKeyring, keyring_in_use
 from reviewer_app.paths import AppPaths, frameworks_dir
+from reviewer_app.server import administration as adm
+from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.enrolment import issue_code
 from reviewer_app.services import enrolment
 from reviewer_app.services.review_session import open_review
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
 from support.photos import photo_bytes
+from support.throwaway_postgres import ThrowawayPostgres, postgres_base_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-class ThrowawayDatabase:
-    """A PostgreSQL database made for this test and dropped after it."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.name = f"reviewer_backup_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        self.url = make_url(base_url).set(database=self.name).render_as_string(hide_password=False)
-
-    def _admin(self, statement: str) -> None:
-        engine = sa.create_engine(self.base_url, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text(statement))
-        finally:
-            engine.dispose()
-
-    def create(self) -> None:
-        self._admin(f'CREATE DATABASE "{self.name}"')
-
-    def drop(self) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -62,11 +39,9 @@ def libpq_url(sqlalchemy_url: str) -> str:
 
 
 @pytest.fixture
-def databases() -> Iterator[tuple[ThrowawayDatabase, ThrowawayDatabase]]:
-    base = os.environ.get("REVIEWER_TEST_POSTGRES_URL", "").strip()
-    if not base:
-        pytest.skip("REVIEWER_TEST_POSTGRES_URL is not set, so the backup test cannot run")
-    used, fresh = ThrowawayDatabase(base), ThrowawayDatabase(base)
+def databases() -> Iterator[tuple[ThrowawayPostgres, ThrowawayPostgres]]:
+    base = postgres_base_url()
+    used, fresh = ThrowawayPostgres(base), ThrowawayPostgres(base)
     used.create()
     fresh.create()
     try:
@@ -78,12 +53,8 @@ def databases() -> Iterator[tuple[ThrowawayDatabase, ThrowawayDatabase]]:
 
 @pytest.fixture
 def memory_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    try:
+    with keyring_in_use(MemoryKeyring()):
         yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 class LaptopStore:
@@ -98,7 +69,7 @@ class LaptopStore:
 
 def test_a_backup_restored_into_a_fresh_server_syncs_laptops(
     tmp_path: Path,
-    databases: tuple[ThrowawayDatabase, ThrowawayDatabase],
+    databases: tuple[ThrowawayPostgres, ThrowawayPostgres],
     memory_keyring: None,
 ) -> None:
     used, fresh = databases
@@ -106,27 +77,34 @@ def test_a_backup_restored_into_a_fresh_server_syncs_laptops(
     old = ["--data-dir", str(old_dir), "--database-url", used.url]
     new = ["--data-dir", str(new_dir), "--database-url", fresh.url]
     day = date.today() + timedelta(days=1)
-    trust = run(*old, "admin", "create-trust", "Oak Learning Trust").stdout.strip()
-    school = run(
-        *old, "admin", "create-school", "--trust", trust, "--urn", "145218",
-        "--name", "Oakfield Primary Academy", "--phase", "primary",
-    ).stdout.strip()  # fmt: skip
-    run(*old, "admin", "import-frameworks", str(frameworks_dir()))
-    people = {}
-    for key, name, role in (
-        ("lee", "Lee Lead", "lead_reviewer"),
-        ("pat", "Pat Peer", "peer_reviewer"),
-    ):
-        people[key] = run(
-            *old, "admin", "create-reviewer", "--trust", trust, "--name", name,
-            "--email", f"{key}@oak.example", "--role", role,
-        ).stdout.strip()  # fmt: skip
-        run(*old, "admin", "assign", people[key], school)
-    visit = run(
-        *old, "admin", "create-visit", "--school", school, "--framework", "learning-walk",
-        "--start", day.isoformat(), "--end", day.isoformat(),
-        "--member", f"{people['lee']}:lead_reviewer", "--member", f"{people['pat']}:peer_reviewer",
-    ).stdout.strip()  # fmt: skip
+    # The server in use is set up in this process (the admin commands have tests of their own):
+    # every reviewer-app-server start costs seconds on a loaded machine, and this test is about
+    # the backup, the restore and the migrate and serve that follow, which run as processes.
+    engine = create_server_engine(used.url)
+    migrate(engine)
+    with write_session(engine) as session:
+        trust = adm.create_trust(session, "Oak Learning Trust").id
+        school = adm.create_school(
+            session, trust, urn="145218", name="Oakfield Primary Academy", phase="primary"
+        ).id
+        adm.import_frameworks(session, frameworks_dir())
+        people = {
+            key: adm.create_person(
+                session, trust, name=name, email=f"{key}@oak.example", roles=[role]
+            ).id
+            for key, name, role in (
+                ("lee", "Lee Lead", "lead_reviewer"),
+                ("pat", "Pat Peer", "peer_reviewer"),
+            )
+        }
+        for person in people.values():
+            adm.assign(session, person, school)
+        visit = adm.create_visit(
+            session, school, "learning-walk", start=day, end=day,
+            team=[(people["lee"], "lead_reviewer"), (people["pat"], "peer_reviewer")],
+        ).id  # fmt: skip
+        lee_code = issue_code(session, people["lee"])
+    engine.dispose()
     photo = photo_bytes("phonics display", "PNG")
 
     port = free_port()
@@ -134,7 +112,7 @@ def test_a_backup_restored_into_a_fresh_server_syncs_laptops(
     pat = LaptopStore(tmp_path / "pat")
     try:
         with serving(*old, "serve", port=port) as (url, _printed):
-            lee.enrol(url, run(*old, "admin", "issue-code", people["lee"]).stdout.strip(), "Lee's")
+            lee.enrol(url, lee_code, "Lee's")
             lee.sync.sync_now()
             review = open_review(lee.workspace, visit).review.id
             lee.workspace.reviews.add_note(review, "Phonics groups were well matched")

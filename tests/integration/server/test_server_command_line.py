@@ -167,3 +167,27 @@ def test_admin_commands_and_a_served_sync(
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert b"Traceback" not in stderr
+
+
+@pytest.mark.slow
+def test_serving_without_the_ca_passphrase_says_what_waits(
+    tmp_path: Path, server_trust: ServerTrust
+) -> None:
+    """Started with the trust CA but not its passphrase, the server says at once that nothing
+    is time-stamped and fully signed reports wait for long-term data (issue 19)."""
+    process = subprocess.Popen(
+        [SERVER, "--data-dir", str(tmp_path / "server"), "serve", "--host", "127.0.0.1",
+         "--port", str(_free_port()), "--ca-dir", str(server_trust.folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    with process:
+        try:
+            assert process.stdout is not None
+            said = [process.stdout.readline(), process.stdout.readline()]
+        finally:
+            process.terminate()
+    assert said[0].startswith("Trust console: "), said
+    assert "Running without the trust CA's passphrase" in said[1], said
+    assert "fully signed reports wait for long-term data" in said[1], said

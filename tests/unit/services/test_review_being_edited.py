@@ -12,17 +12,26 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.demo.demo_trust import open_demo_workspace
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
     Action,
+    ActionFollowUp,
     Attachment,
     EvidenceNote,
+    FieldValue,
+    FollowUpOutcome,
     Judgement,
     Priority,
     ReviewState,
 )
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.edit_history import EditHistory, RecordEdit
-from reviewer_app.services.review_draft import ReviewDraft, change_notice
+from reviewer_app.services.review_draft import (
+    PROGRESS_KINDS,
+    DraftChange,
+    ReviewDraft,
+    change_notice,
+)
 from reviewer_app.services.review_session import ReviewContext, open_review
 from reviewer_app.services.workspace import Workspace
 
@@ -268,3 +277,115 @@ def test_a_write_that_lands_after_its_edit_was_undone_is_not_shown() -> None:
     history.undo()  # before the write landed: nothing to withdraw yet
     assert edit.withdrawn == []
     assert not edit.landed(write, "rec-a")  # the caller withdraws it instead of showing it
+
+
+# ---------------------------------------------------------------- what the draft publishes
+
+
+class Heard:
+    """The changes a listener heard."""
+
+    def __init__(self, draft: ReviewDraft) -> None:
+        self.changes: list[DraftChange] = []
+        self.stop = draft.listen(lambda _draft, change: self.changes.append(change))
+
+    def take(self) -> list[DraftChange]:
+        heard, self.changes = self.changes, []
+        return heard
+
+
+def _field(draft: ReviewDraft) -> str:
+    return next(stored_id for stored_id, _spec in draft.ctx.framework.all_fields())
+
+
+def test_each_change_is_published_with_the_records_and_fields_it_names(
+    draft: ReviewDraft,
+) -> None:
+    heard, ctx = Heard(draft), draft.ctx
+    field, criterion = _field(draft), _rated(draft)
+
+    draft.field_typed(field, "Typed.")  # the field shows it: only what follows redraws
+    assert heard.take() == [DraftChange.of(Entity.FIELD_VALUE)]
+    draft.field_set(field, "Undone.")  # undo: the field itself redraws
+    assert heard.take()[-1] == DraftChange.of(Entity.FIELD_VALUE, fields=[field])
+
+    judgement = draft.judge(criterion, _levels(draft, criterion)[0], agreed=False)
+    assert heard.take() == [DraftChange.of(Entity.JUDGEMENT, [judgement.id], criteria=[criterion])]
+
+    note = EvidenceNote("n-1", ctx.review.id, ctx.me.id, "Seen in Y5.", WHEN)
+    draft.note_saved(note)
+    draft.note_withdrawn(note.id)
+    assert heard.take() == [DraftChange.of(Entity.EVIDENCE_NOTE, ["n-1"])] * 2
+
+    action = Action(
+        "a-1", ctx.review.id, ctx.school.id, "Plan phonics.", "The head", None, Priority.HIGH,
+        ctx.me.id, WHEN,
+    )  # fmt: skip
+    draft.action_saved(action)
+    assert heard.take() == [DraftChange.of(Entity.ACTION, ["a-1"])]
+
+    outcome = next(iter(FollowUpOutcome))
+    typed = draft.follow_up("earlier", outcome, "Done.")
+    shown = draft.follow_up("earlier", outcome, "Undone.", typed=False)
+    assert heard.take() == [
+        DraftChange.of(Entity.ACTION_FOLLOW_UP, [typed.id]),
+        DraftChange.of(Entity.ACTION_FOLLOW_UP, [shown.id], follow_ups=["earlier"]),
+    ]
+
+    draft.file_saving("display.jpg")
+    assert draft.saving_files == {"display.jpg"}
+    draft.file_done("display.jpg")
+    assert heard.take() == [DraftChange.of(Entity.ATTACHMENT)] * 2
+
+    ctx.review = replace(ctx.review, state=ReviewState.READY_FOR_SIGN_OFF)
+    assert draft.reopen_if_ready() is not None
+    assert heard.take() == [DraftChange.of(Entity.REVIEW, [ctx.review.id])]
+    assert DraftChange.of(Entity.REVIEW).touches(*PROGRESS_KINDS)
+    assert not DraftChange.of(Entity.ATTACHMENT).touches(*PROGRESS_KINDS)
+
+    heard.stop()
+    draft.field_typed(field, "Not heard.")
+    assert heard.take() == []
+
+
+def test_a_pulled_answer_is_published_for_its_field_or_as_a_conflict_where_one_types(
+    draft: ReviewDraft,
+) -> None:
+    heard, colleague, field = Heard(draft), _colleague(draft), _field(draft)
+    base = draft.fields.base_version(field)
+
+    def theirs(text: str, version: int) -> FieldValue:
+        return FieldValue(draft.ctx.review.id, field, text, version, colleague, WHEN)
+
+    draft.field_arrived(theirs("Pat's text.", base + 1), typing=False)
+    assert heard.take() == [DraftChange.of(Entity.FIELD_VALUE, fields=[field])]
+    assert draft.ctx.fields[field].value == "Pat's text."
+
+    draft.field_arrived(theirs("Pat again.", base + 2), typing=True)  # under the fingers
+    assert heard.take() == [DraftChange.of(Entity.FIELD_VALUE, conflicts=[field])]
+    assert draft.ctx.fields[field].value == "Pat's text."  # nothing swapped silently
+
+    draft.use_theirs(field)
+    assert heard.take() == [DraftChange.of(Entity.FIELD_VALUE, fields=[field], conflicts=[field])]
+    assert draft.ctx.fields[field].value == "Pat again."
+    assert field not in draft.fields.conflicts
+
+
+def test_a_merge_publishes_only_what_it_changed(draft: ReviewDraft) -> None:
+    ctx, colleague = draft.ctx, _colleague(draft)
+    note = EvidenceNote("n-pulled", ctx.review.id, colleague, "Arrived.", WHEN)
+    draft.notes_read([])
+    heard = Heard(draft)
+    draft.notes_arrived([note])
+    draft.notes_arrived([note])  # nothing new: nothing published
+    assert heard.take() == [DraftChange.of(Entity.EVIDENCE_NOTE, ["n-pulled"])]
+
+    outcome = next(iter(FollowUpOutcome))
+    pulled = [
+        ActionFollowUp("f-typing", "typing", ctx.review.id, outcome, "Theirs.", colleague, WHEN),
+        ActionFollowUp("f-free", "free", ctx.review.id, outcome, "Theirs.", colleague, WHEN),
+    ]
+    draft.follow_ups_arrived(pulled, typing=lambda action_id: action_id == "typing")
+    (change,) = heard.take()
+    assert change.record_ids == {"f-typing", "f-free"}
+    assert change.follow_ups == {"free"}  # the row being typed in is not redrawn

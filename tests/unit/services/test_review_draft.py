@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from reviewer_app.domain.review import FieldValue
-from reviewer_app.services.review_draft import Arrival, PendingWrite, SharedFields
 from reviewer_app.services.review_records import FieldWrite
+from reviewer_app.services.shared_fields import Arrival, PendingWrite, SharedFields
 
 ME, PAT = "lee", "pat"
 FIELD = "strengths"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.frameworks import Framework
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Action, ActionFollowUp, FollowUpOutcome, Priority
 from reviewer_app.gui.discard_guard import ask_to_discard, form_values
+from reviewer_app.gui.review_editor.draft_signals import follow_records
 from reviewer_app.gui.review_editor.field_widgets import (
     CELL_PADDING_X,
     CELL_PADDING_Y,
@@ -34,6 +36,9 @@ from reviewer_app.gui.review_editor.field_widgets import (
     GrowingTextEdit,
     show_date,
 )
+
+if TYPE_CHECKING:
+    from reviewer_app.services.review_draft import DraftChange, ReviewDraft
 
 #: The item delegate's own margins either side of a cell's text, inside the style sheet padding.
 _TEXT_MARGINS = 8
@@ -71,6 +76,19 @@ class ActionsModel(QAbstractTableModel):
 
     def actions(self) -> list[Action]:
         return list(self._actions)
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """Add and remove the actions a change names."""
+        if change.touches(Entity.ACTION):
+            shown = {a.id for a in self._actions}
+            follow_records(
+                draft.ctx.actions,
+                change,
+                shown,
+                add=self.add,
+                remove=self.remove,
+                reset=self.set_actions,
+            )
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._actions)
@@ -408,6 +426,10 @@ class ActionsPage(QScrollArea):
                 return True
         return super().eventFilter(watched, event)
 
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        if change.touches(Entity.REVIEW):
+            self.set_read_only(draft.read_only)
+
     def set_read_only(self, read_only: bool) -> None:
         for widget in (
             self.text_edit,
@@ -542,3 +564,14 @@ class FollowUpPage(QScrollArea):
             layout.addWidget(row)
         layout.addStretch(1)
         self.setWidget(body)
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """Show the outcomes a change names on their rows (not where the person is typing:
+        the change leaves those out), and the lock."""
+        for action_id in change.follow_ups & self.rows.keys():
+            last = draft.last_follow_up(action_id)
+            if last is not None:
+                self.rows[action_id].show_follow_up(*last)
+        if change.touches(Entity.REVIEW):
+            for row in self.rows.values():
+                row.setEnabled(not draft.read_only)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.frameworks import Criterion, RatingScale
 from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+
+if TYPE_CHECKING:
+    from reviewer_app.services.review_draft import LevelsShown
 
 
 def _text_colour(background: str) -> str:
@@ -208,13 +212,11 @@ class CriterionCard(QFrame):
     Signals:
         rated(str, object, bool): criterion id, level key (None: cleared), agreed.
         confirmed(str): criterion id whose carried-forward answer the person confirmed.
-        focused(str): the person moved into this criterion (its id).
         evidence_requested(str): show the evidence linked to this criterion.
     """
 
     rated = Signal(str, object, bool)
     confirmed = Signal(str)
-    focused = Signal(str)
     evidence_requested = Signal(str)
 
     def __init__(
@@ -389,6 +391,11 @@ class CriterionCard(QFrame):
         else:
             self.proposals.setText("No proposals from the team yet.")
 
+    def draw_levels(self, shown: LevelsShown) -> None:
+        """The levels as the review being edited holds them (``ReviewDraft.levels_shown``)."""
+        self.show_levels(shown.own, shown.agreed, shown.proposals, shown.agreed_by)
+        self.show_carried_forward(shown.carried_forward, may_confirm=shown.may_confirm)
+
     def set_evidence_count(self, count: int) -> None:
         self.evidence_button.setText(
             "No evidence yet" if count == 0 else f"{count} note" + ("" if count == 1 else "s")
@@ -401,7 +408,3 @@ class CriterionCard(QFrame):
             self.agreed.setEnabled(is_lead and not read_only)
         for editor in self.field_editors.values():
             editor.set_read_only(read_only)
-
-    def focusInEvent(self, event) -> None:
-        super().focusInEvent(event)
-        self.focused.emit(self.criterion.id)

@@ -7,9 +7,13 @@ state and the saved indicator.
 
 Everything is read on a reader thread (``services.review_session.open_review``) and every change
 is written through the SaveQueue on the writer lane by the editor's changes (``writes.py``,
-``record_writes.py``), which tell this window what to redraw through the ``view.EditorView``
-methods it implements. Its parts: ``header.py``, ``navigation.py`` (sections, pages, criteria),
-``evidence_panel.py``, ``file_drops.py``; what a sync brings is shown by ``incoming.py``.
+``record_writes.py``). Each change goes into the review being edited
+(``services.review_draft.ReviewDraft``), which publishes what changed; the window's parts
+subscribe (``draft_signals.py``: the header, the evidence panel and its models, the actions
+model, every page as it is built, and this window for the progress and the menus' lock) and
+redraw only what a change names. Its parts: ``header.py``, ``navigation.py`` (sections, pages,
+criteria), ``evidence_panel.py``, ``file_drops.py``; what a sync brings is merged into the draft
+by ``incoming.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.quick_capture import CaptureVocabulary, describe_tags
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import EvidenceNote
 from reviewer_app.domain.review_progress import (
     ACTIONS_SECTION,
@@ -48,6 +53,7 @@ from reviewer_app.gui.review_editor import restricted
 from reviewer_app.gui.review_editor.actions_page import ActionsModel, ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_actions import CriterionActions
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
+from reviewer_app.gui.review_editor.draft_signals import DraftSignals
 from reviewer_app.gui.review_editor.evidence_panel import (
     AttachmentsModel,
     AttachmentViewer,
@@ -71,6 +77,7 @@ from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOf
 from reviewer_app.gui.review_editor.writes import EditorChanges
 from reviewer_app.gui.screen_fit import fit_window, remember_size
 from reviewer_app.services.edit_history import EditHistory
+from reviewer_app.services.review_draft import PROGRESS_KINDS, DraftChange, ReviewDraft
 from reviewer_app.services.review_session import ReviewContext, evidence_notes, open_review
 
 if TYPE_CHECKING:
@@ -88,13 +95,11 @@ class ReviewEditor(QMainWindow):
     Signals:
         review_loaded(): the review has been read and its first section is on screen.
         review_failed(str): the review could not be opened (the reason in words).
-        review_replaced(str): an amendment was started; the editor now shows it (its id).
         notes_loaded(int): the evidence notes have been read (how many).
     """
 
     review_loaded = Signal()
     review_failed = Signal(str)
-    review_replaced = Signal(str)
     notes_loaded = Signal(int)
 
     def __init__(
@@ -125,6 +130,8 @@ class ReviewEditor(QMainWindow):
         self.redraw = EditorRedraw(self)
         self.changes = EditorChanges(self.redraw, workspace, tasks, self.saver, self.undo_stack)
         self.navigation: EditorNavigation | None = None
+        #: The review being edited, as a signal its parts subscribe to (one per reading).
+        self.draft_signals: DraftSignals | None = None
         self.notes_ready = False
         self.files = FileDrops(self, self._may_attach, self.changes.attach_file)
         self.loading = QLabel("Opening the review…")
@@ -179,6 +186,12 @@ class ReviewEditor(QMainWindow):
         self.vocabulary = CaptureVocabulary.for_framework(framework, ctx.vocabulary)
         self.setWindowTitle(f"{framework.title} · {ctx.school.name}")
         self.changes.loaded(ctx)
+        draft = self.changes.draft
+        assert draft is not None
+        if self.draft_signals is not None:
+            self.draft_signals.stop()
+            self.draft_signals.deleteLater()
+        self.draft_signals = signals = DraftSignals(draft, self)
         if self.navigation is not None:
             self.navigation.deleteLater()
         navigation = EditorNavigation(ctx, self._build_page, self._page_built, self)
@@ -224,6 +237,12 @@ class ReviewEditor(QMainWindow):
         self.evidence.attachment_opened.connect(self.open_attachment)
         self.evidence.note_retract_requested.connect(self.changes.withdraw_note)
         self.evidence.note_edit_requested.connect(self.edit_note)
+        # The parts that show the review subscribe to it (the models before the panel counts
+        # their rows; this window last, for the progress drawn from everything).
+        models = (self.notes_model, self.attachments_model, self.actions_model)
+        for part in (*models, self.evidence, self.header):
+            signals.changed.connect(part.draft_changed)
+        signals.changed.connect(self._draft_changed)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         # On a short screen the panel scrolls as a whole, so the photos stay reachable.
@@ -289,10 +308,8 @@ class ReviewEditor(QMainWindow):
             return  # the editor was rebuilt meanwhile
         draft = self.changes.draft
         assert draft is not None
-        draft.notes_read(notes)
-        self.notes_model.set_notes(ctx.notes)
         self.notes_ready = True
-        self.changes.after_notes_changed()
+        draft.notes_read(notes)  # published: the list, its count and the cards' counts redraw
         self.notes_loaded.emit(len(ctx.notes))
 
     # ------------------------------------------------------------------ pages
@@ -349,6 +366,9 @@ class ReviewEditor(QMainWindow):
                 restricted.cover_page(privacy, ctx.framework, page)
         keep_last_in_tab_order(self, self.evidence)
         self.redraw.apply_lock_to(page)
+        listener = getattr(page, "draft_changed", None)
+        if listener is not None and self.draft_signals is not None:
+            self.draft_signals.changed.connect(listener)  # it redraws what changes name
 
     def _wire_section(self, page: SectionPage) -> None:
         ctx = self.ctx
@@ -444,8 +464,16 @@ class ReviewEditor(QMainWindow):
 
     # ------------------------------------------------------------------ drawn from the records
 
+    def _draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """The progress (counts, visibility, the sign-off check) when what it is drawn from
+        changed; the menus' lock when the review did."""
+        if change.touches(*PROGRESS_KINDS):
+            self.redraw.refresh_progress()
+        if change.touches(Entity.REVIEW):
+            self.menu_actions.attach.setEnabled(not draft.read_only)
+            self.menu_actions.note.setEnabled(not draft.read_only)
+
     def refresh_progress(self) -> None:
-        """Completion counts, visibility and the sign-off check, from the records held."""
         self.redraw.refresh_progress()
 
     def update_lock(self) -> None:

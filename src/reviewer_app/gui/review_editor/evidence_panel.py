@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -52,9 +53,14 @@ from reviewer_app.domain.quick_capture import (
     parse_capture,
     possible_names,
 )
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Attachment, EvidenceNote
 from reviewer_app.gui.discard_guard import ask_to_discard
+from reviewer_app.gui.review_editor.draft_signals import follow_records
 from reviewer_app.gui.screen_fit import fit_window
+
+if TYPE_CHECKING:
+    from reviewer_app.services.review_draft import DraftChange, ReviewDraft
 
 NoteRole = Qt.ItemDataRole.UserRole + 1
 AttachmentRole = Qt.ItemDataRole.UserRole + 2
@@ -238,6 +244,19 @@ class NotesModel(QAbstractListModel):
     def notes(self) -> list[EvidenceNote]:
         return list(self._notes)
 
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """Add and remove the notes a change names (all of them, once read)."""
+        if change.touches(Entity.EVIDENCE_NOTE):
+            shown = {n.id for n in self._notes}
+            follow_records(
+                draft.ctx.notes,
+                change,
+                shown,
+                add=self.add,
+                remove=self.remove,
+                reset=self.set_notes,
+            )
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._notes)
 
@@ -403,6 +422,19 @@ class AttachmentsModel(QAbstractListModel):
 
     def attachments(self) -> list[Attachment]:
         return list(self._items)
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """Add and remove the photos and files a change names."""
+        if change.touches(Entity.ATTACHMENT) and change.record_ids:
+            shown = {a.id for a in self._items}
+            follow_records(
+                draft.ctx.attachments,
+                change,
+                shown,
+                add=self.add,
+                remove=self.remove,
+                reset=self.set_attachments,
+            )
 
     def thumbnail_ready(self, attachment_id: str, pixmap: QPixmap | None) -> None:
         if pixmap is None or pixmap.isNull():
@@ -665,6 +697,16 @@ class EvidencePanel(QWidget):
             if shown == total
             else f"Showing {shown} of {total} notes"
         )
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """The count of notes, the files waiting for the next note, and the lock."""
+        if change.touches(Entity.EVIDENCE_NOTE):
+            self.update_count()
+        if change.touches(Entity.ATTACHMENT):
+            self.set_pending_files(len(draft.pending_attachments), draft.saving_files)
+        if change.touches(Entity.REVIEW):
+            self.capture.setEnabled(not draft.read_only)
+            self.attach_button.setEnabled(not draft.read_only)
 
     def set_pending_files(self, count: int, saving: Collection[str] = ()) -> None:
         """Say which files are being stored now (a large photo takes a moment; typing goes on

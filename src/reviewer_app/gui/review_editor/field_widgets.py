@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.domain.action_fields import DUE_FIELD_IDS
 from reviewer_app.domain.frameworks import FieldSpec, TableColumn
 from reviewer_app.domain.frameworks.fields import ROW_REFERENCE_PATTERN
 from reviewer_app.gui.review_editor.field_conflict import FieldConflict
@@ -562,6 +563,8 @@ class FieldEditor(QWidget):
             line = DateLine()
             line.date_changed.connect(lambda _d: self._emit())
             line.problem_changed.connect(self._show_problem)
+            if spec.id in DUE_FIELD_IDS:  # an action's due date held as a field (audit v1)
+                line.date_changed.connect(self._warn_if_past)
             return line
         if kind == "count":
             spin = QSpinBox()
@@ -575,6 +578,16 @@ class FieldEditor(QWidget):
         table.changed.connect(self._emit)
         table.setFocusProxy(table.add_button)
         return table
+
+    def _warn_if_past(self, value: date | None) -> None:
+        """A due date already past is kept, with a word under it (most often a slip)."""
+        if value is not None and value < date.today():
+            self._show_problem(
+                f"This due date, {show_date(value)}, has already passed. Keep it only if "
+                "that is right."
+            )
+        else:
+            self._show_problem("")
 
     def _show_problem(self, problem: str) -> None:
         """Say under the control why what was typed cannot be kept ("" hides it)."""

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from reviewer_app.domain.record_kinds import Entity
+
 if TYPE_CHECKING:
     from reviewer_app.domain.review import ReviewState
+    from reviewer_app.services.review_draft import DraftChange, ReviewDraft
     from reviewer_app.services.review_session import ReviewContext
 
 
@@ -78,6 +81,11 @@ class EditorHeader(QWidget):
         self.saved_indicator.setText(text)
         self.saved_indicator.setProperty("state", state)
         self.saved_indicator.style().polish(self.saved_indicator)
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """The state and the banner, when the review itself changed."""
+        if change.touches(Entity.REVIEW):
+            self.show_state(draft.ctx.review.state, draft.lock_banner())
 
     def show_state(self, state: ReviewState, banner: str) -> None:
         """The review's state on its chip, and the banner (hidden when there is none)."""

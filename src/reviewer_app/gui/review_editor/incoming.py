@@ -1,12 +1,13 @@
 """What a sync brings into the review open in the editor, shown in place.
 
-The change feed names what changed (``domain.changes.ReviewChanges``); this reads those kinds
-of record again on a reader thread and redraws only what they touch: a shared answer (or a
-conflict box where the person is typing, see ``writes.py``), a criterion card's levels, the
-notes and files, the actions, the follow-up rows, the review's state and lock. Nothing is
-rebuilt, so the focus and the scroll position stay where they were; a short notice in the
-status bar says who changed what. The editor's own writes are not read back (it shows them
-already).
+The change feed names what changed (``domain.changes.ReviewChanges``); the change bridge brings
+the notice onto the GUI thread, and this reads those kinds of record again on a reader thread
+and merges them into the review being edited (``ReviewDraft``), which publishes what changed:
+the widgets that show a shared answer (or a conflict box where the person is typing), a
+criterion card's levels, the notes and files, the actions, the follow-up rows, the review's
+state and lock redraw it in place. Nothing is rebuilt, so the focus and the scroll position
+stay where they were; a short notice in the status bar says who changed what. The editor's own
+writes are not read back (it shows them already).
 """
 
 from __future__ import annotations
@@ -92,52 +93,34 @@ class IncomingChanges:
         draft = self.edits.draft
         if draft is None or ctx is not draft.ctx:
             return  # the editor was rebuilt meanwhile: it read everything afresh
-        view = self.view
+        # Each merge publishes what changed; the widgets redraw it (a page not built yet is
+        # drawn from the draft when it is).
         told: list[tuple[str, str]] = []
         for stored_id in self.edits.fields_arrived(ctx, found.fields):
             told.append((found.fields[stored_id].author_id, ctx.framework.field_title(stored_id)))
         if found.judgements is not None:
             new = draft.judgements_arrived(found.judgements)
-            for criterion_id in {j.criterion_id for j in new}:
-                view.show_levels(criterion_id)  # a page not built is drawn when it is
             titles = {c.id: c.title for c in ctx.framework.criteria()}
             told += [
                 (j.author_id, f"the judgement on {titles.get(j.criterion_id, '?')}") for j in new
             ]
         if found.notes is not None:
             added, gone = draft.notes_arrived(found.notes)
-            for note in added:
-                view.note_added(note)
-            for note in gone:
-                view.note_removed(note.id)
-            if added or gone:
-                view.notes_changed()
             told += [(n.author_id, "an evidence note") for n in added]
             told += [("", "an evidence note was withdrawn") for _ in gone]
         if found.attachments is not None:
-            added_files, gone_files = draft.attachments_arrived(found.attachments)
-            for attachment in added_files:
-                view.attachment_added(attachment)
-            for attachment in gone_files:
-                view.attachment_removed(attachment.id)
+            added_files, _gone_files = draft.attachments_arrived(found.attachments)
             told += [(a.author_id, a.filename) for a in added_files]
         if found.actions is not None:
             added_actions, gone_actions = draft.actions_arrived(found.actions)
-            for action in added_actions:
-                view.action_added(action)
-            for action in gone_actions:
-                view.action_removed(action.id)
             told += [(a.created_by, f"the action “{a.text}”") for a in added_actions]
             told += [("", f"the action “{a.text}” was withdrawn") for a in gone_actions]
         if found.follow_ups is not None:
-            for follow_up in draft.follow_ups_arrived(found.follow_ups):
-                action_id = follow_up.action_id
-                if not self.edits.saver.waiting(f"follow-up:{action_id}"):
-                    view.show_follow_up(action_id, follow_up.outcome, follow_up.evidence)
+            saver = self.edits.saver
+            typing = lambda action_id: saver.waiting(f"follow-up:{action_id}")  # noqa: E731
+            for follow_up in draft.follow_ups_arrived(found.follow_ups, typing):
                 told.append((follow_up.author_id, "a follow-up of an earlier action"))
         if found.review is not None and draft.review_arrived(found.review):
-            view.update_lock()
             told.append(("", f"the review is now {found.review.state.label.lower()}"))
         if told:
-            view.refresh_progress()
-            view.show_notice(change_notice(told, ctx.name_of))
+            self.view.show_notice(change_notice(told, ctx.name_of))

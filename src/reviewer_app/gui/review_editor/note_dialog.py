@@ -66,7 +66,7 @@ class NoteDialog(AsksBeforeDiscarding, QDialog):
         layout.addWidget(self.criteria_list, 1)
         hint = QLabel(
             "The note is replaced by the changed one; the earlier wording is kept in the "
-            "review's history.",
+            "review's history, and Ctrl+Z in the review brings it back.",
             wordWrap=True,
         )
         theme.set_role(hint, "muted")

@@ -2,7 +2,8 @@
 follow-ups of earlier actions), each an undoable command written through the SaveQueue, and
 what every kind of change shares: the review held, undo and redo, back to draft on a change.
 
-Never touches a widget: the window is told what changed through
+Never touches a widget: each change goes into the review being edited (``ReviewDraft``), which
+publishes it to the widgets that show it; hints and questions go through
 :class:`~reviewer_app.gui.review_editor.view.EditorView`. Fields, judgements and the review's
 lifecycle are in ``writes.py``.
 """
@@ -76,8 +77,6 @@ class RecordWrites:
         self.undo_stack = undo_stack
         #: The review being edited (None until it is read).
         self.draft: ReviewDraft | None = None
-        #: Names of the files being stored now (the progress line under the files).
-        self._saving_files: set[str] = set()
         #: The window has closed: files stored from now on get a note of their own.
         self.closing = False
 
@@ -92,9 +91,11 @@ class RecordWrites:
 
     def loaded(self, ctx: ReviewContext) -> None:
         """A review was (re)read: the records are as the store has them; undo starts afresh."""
-        pending = self.draft.pending_attachments if self.draft is not None else []
+        old = self.draft
         self.draft = ReviewDraft(ctx)
-        self.draft.pending_attachments = pending  # files attached stay for the next note
+        if old is not None:  # files attached (or being stored) stay for the next note
+            self.draft.pending_attachments = old.pending_attachments
+            self.draft.saving_files = old.saving_files
         self.undo_stack.clear()
 
     # ------------------------------------------------------------------ undo and redo
@@ -108,12 +109,11 @@ class RecordWrites:
         self.undo_stack.redo()
 
     def _changed(self) -> None:
-        """After any change: counts, visibility and, for a review marked ready, back to draft."""
-        self.view.refresh_progress()
+        """After any change: a review marked ready goes back to draft (the draft publishes it;
+        counts and visibility follow every change through the draft too)."""
         ready = self._draft().reopen_if_ready()
         if ready is not None:
             self.saver.submit(review_session.reopen_draft, self.workspace, ready)
-            self.view.update_lock()
 
     # ------------------------------------------------------------------ notes
 
@@ -130,7 +130,6 @@ class RecordWrites:
             "pupil_refs": parsed.pupil_refs,
             "attachment_ids": self._draft().take_pending_attachments(),
         }
-        self.view.show_pending_files(0)
         self.undo_stack.push(AddNoteCommand(self, args))
 
     def write_note(self, command: AddNoteCommand) -> None:
@@ -140,11 +139,8 @@ class RecordWrites:
         write = command.begin_write()
 
         def done(note: EvidenceNote) -> None:
-            if not self._landed(command, write, note.id, self.retract_note):
-                return
-            draft.note_saved(note)
-            self.view.note_added(note)
-            self.after_notes_changed()
+            if self._landed(command, write, note.id, self.retract_note):
+                draft.note_saved(note)
 
         self.saver.submit(
             self.workspace.reviews.add_note,
@@ -159,10 +155,8 @@ class RecordWrites:
 
     def retract_note(self, note_id: str) -> None:
         draft = self._draft()
-        self.view.note_removed(note_id)
         draft.note_withdrawn(note_id)
         self.saver.submit(self.workspace.reviews.retract_note, draft.ctx.review.id, note_id)
-        self.after_notes_changed()
 
     def withdraw_note(self, note: EvidenceNote) -> None:
         """Delete on a note in the list: withdraw it (undoable). Only its author may, as
@@ -213,10 +207,7 @@ class RecordWrites:
 
         def done(corrected: EvidenceNote) -> None:
             draft.note_withdrawn(old_id)
-            self.view.note_removed(old_id)
             draft.note_saved(corrected)
-            self.view.note_added(corrected)
-            self.after_notes_changed()
 
         self.saver.submit(
             self.workspace.reviews.add_note,
@@ -239,9 +230,6 @@ class RecordWrites:
         withdraw(record_id)
         return False
 
-    def after_notes_changed(self) -> None:
-        self.view.notes_changed()
-
     # ------------------------------------------------------------------ attachments
 
     def attach_file(self, path: Path) -> None:
@@ -262,21 +250,17 @@ class RecordWrites:
             )
 
         def done(attachment: Attachment) -> None:
-            self._saving_files.discard(path.name)
+            draft.file_done(path.name)
             if not self._landed(command, write, attachment.id, self.retract_attachment):
                 return
             draft.attachment_saved(attachment)
-            self.view.attachment_added(attachment)
-            self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
             if self.closing:  # stored after the window closed: it must not wait for a note
                 self.save_waiting_files()
 
         def failed(_error: BaseException) -> None:
-            self._saving_files.discard(path.name)
-            self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
+            draft.file_done(path.name)
 
-        self._saving_files.add(path.name)
-        self.view.show_pending_files(len(draft.pending_attachments), self._saving_files)
+        draft.file_saving(path.name)
         self.saver.submit(store, on_done=done, on_failed=failed)
 
     def save_waiting_files(self) -> None:
@@ -299,16 +283,11 @@ class RecordWrites:
             "pupil_refs": (),
             "attachment_ids": waiting,
         }
-        self.view.show_pending_files(0)
         self.undo_stack.push(AddNoteCommand(self, args))
 
     def retract_attachment(self, attachment_id: str) -> None:
         draft = self._draft()
-        self.view.attachment_removed(attachment_id)
-        waiting = len(draft.pending_attachments)
         draft.attachment_withdrawn(attachment_id)
-        if len(draft.pending_attachments) != waiting:
-            self.view.show_pending_files(len(draft.pending_attachments))
         review_id = draft.ctx.review.id
         self.saver.submit(self.workspace.reviews.retract_attachment, review_id, attachment_id)
 
@@ -348,11 +327,9 @@ class RecordWrites:
         write = command.begin_write()
 
         def done(action: Action) -> None:
-            if not self._landed(command, write, action.id, self.retract_action):
-                return
-            draft.action_saved(action)
-            self.view.action_added(action)
-            self._changed()
+            if self._landed(command, write, action.id, self.retract_action):
+                draft.action_saved(action)
+                self._changed()
 
         self.saver.submit(
             self.workspace.reviews.add_action,
@@ -367,7 +344,6 @@ class RecordWrites:
 
     def retract_action(self, action_id: str) -> None:
         draft = self._draft()
-        self.view.action_removed(action_id)
         draft.action_withdrawn(action_id)
         self.saver.submit(self.workspace.reviews.retract_action, draft.ctx.review.id, action_id)
         self._changed()
@@ -417,9 +393,7 @@ class RecordWrites:
         self, action_id: str, outcome: FollowUpOutcome, evidence: str, *, show: bool
     ) -> None:
         draft = self._draft()
-        follow_up = draft.follow_up(action_id, outcome, evidence)
-        if show:
-            self.view.show_follow_up(action_id, outcome, evidence)
+        follow_up = draft.follow_up(action_id, outcome, evidence, typed=not show)
         self.saver.submit(
             self.workspace.reviews.record_follow_up,
             draft.ctx.review.id,

@@ -144,11 +144,9 @@ class ReportPreviewDialog(ReportWindow):
 
     Signals:
         preview_shown(str, int): the audience key's report is on screen (its page count).
-        preview_failed(str): it could not be rendered; the sentence says why.
     """
 
     preview_shown = Signal(str, int)
-    preview_failed = Signal(str)
 
     def __init__(
         self,
@@ -244,4 +242,3 @@ class ReportPreviewDialog(ReportWindow):
 
     def _failed_sentence(self, sentence: str) -> None:
         self.note(sentence)
-        self.preview_failed.emit(sentence)

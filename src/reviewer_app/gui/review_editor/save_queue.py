@@ -37,13 +37,9 @@ class SaveQueue(QObject):
 
     Signals:
         state_changed(str, str): the indicator's state ("saving", "saved", "failed") and text.
-        write_failed(BaseException): a write was refused or failed (the text says why).
-        all_saved(int): nothing is waiting any more; the number of writes saved so far.
     """
 
     state_changed = Signal(str, str)
-    write_failed = Signal(object)
-    all_saved = Signal(int)
 
     def __init__(
         self,
@@ -137,7 +133,6 @@ class SaveQueue(QObject):
             self._set_state("failed", text)
             if on_failed is not None:
                 on_failed(error)
-            self.write_failed.emit(error)
 
         self._tasks.watch(future, on_done=done, on_failed=failed, context=self)
 
@@ -147,9 +142,6 @@ class SaveQueue(QObject):
             if self._trace:
                 sys.stdout.write(TRACE_PREFIX + json.dumps({"saved": self.saved_count}) + "\n")
                 sys.stdout.flush()
-            self.all_saved.emit(self.saved_count)
-        elif self.idle and self.state == "failed":
-            self.all_saved.emit(self.saved_count)
 
     def _set_state(self, state: str, text: str) -> None:
         if state == "saving" and self.state == "failed":

@@ -6,13 +6,19 @@ Pages are built the first time they are shown, so opening a large review builds 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reviewer_app.domain.frameworks import FieldSpec, Framework, Section, Visibility
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.gui.review_editor.criterion_card import CriterionCard
 from reviewer_app.gui.review_editor.field_widgets import FieldEditor
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.review import EvidenceNote
+    from reviewer_app.services.review_draft import DraftChange, ReviewDraft
 
 
 class SectionPage(QScrollArea):
@@ -97,6 +103,43 @@ class SectionPage(QScrollArea):
             card.setVisible(criterion_id in shown.criteria)
         for stored_id, editor in self.field_editors.items():
             editor.setVisible(stored_id in shown.fields)
+
+    def draft_changed(self, draft: ReviewDraft, change: DraftChange) -> None:
+        """Redraw what a change to the review being edited names, on this page: a shared
+        answer's value or its conflict box, a criterion's levels, the evidence counts, the
+        lock. Nothing is rebuilt, so the focus and the scroll position stay."""
+        ctx = draft.ctx
+        for stored_id in change.fields & self.field_editors.keys():
+            stored = ctx.fields.get(stored_id)
+            self.field_editors[stored_id].set_value(stored.value if stored else None)
+        for stored_id in change.conflicts & self.field_editors.keys():
+            editor = self.field_editors[stored_id]
+            newer = draft.fields.conflicts.get(stored_id)
+            if newer is None:
+                editor.hide_conflict()
+            else:
+                editor.show_conflict(ctx.name_of(newer.author_id), editor.value(), newer.value)
+        for criterion_id in change.criteria & self.cards.keys():
+            self.cards[criterion_id].draw_levels(draft.levels_shown(criterion_id))
+        if change.touches(Entity.EVIDENCE_NOTE):
+            self.show_evidence_counts(ctx.notes)
+        if change.touches(Entity.REVIEW):
+            self.set_read_only(draft.read_only, is_lead=ctx.is_lead)
+
+    def show_evidence_counts(self, notes: Sequence[EvidenceNote]) -> None:
+        """How many notes support each criterion, on its card."""
+        counts: dict[str, int] = {}
+        for note in notes:
+            for criterion_id in note.criterion_ids:
+                counts[criterion_id] = counts.get(criterion_id, 0) + 1
+        for criterion_id, card in self.cards.items():
+            card.set_evidence_count(counts.get(criterion_id, 0))
+
+    def set_read_only(self, read_only: bool, *, is_lead: bool) -> None:
+        for card in self.cards.values():
+            card.set_read_only(read_only, is_lead=is_lead)
+        for editor in self.field_editors.values():
+            editor.set_read_only(read_only)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll so ``widget`` is on screen."""

@@ -62,13 +62,11 @@ class SignReportDialog(QDialog):
     """Sign the visit's report for one audience, in the framework's order.
 
     Signals:
-        status_shown(object): a :class:`SignOffStatus` is on screen.
         report_signed(object): the person's signature was added (a :class:`SignResult`).
         signing_refused(str): the service refused or signing failed; the sentence says why.
         version_exported(str): a signed version was written to this path.
     """
 
-    status_shown = Signal(object)
     report_signed = Signal(object)
     signing_refused = Signal(str)
     version_exported = Signal(str)
@@ -294,7 +292,6 @@ class SignReportDialog(QDialog):
                 "passphrase to keep it in a file protected by it."
             )
         self._show_versions(status.versions)
-        self.status_shown.emit(status)
 
     def _show_versions(self, versions: tuple[SignedReportVersion, ...]) -> None:
         self.versions_list.clear()
@@ -460,14 +457,16 @@ class SignReportDialog(QDialog):
         version = self.current_version()
         if version is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export signed report",
-            suggested_path(self._version_name(version)),
-            "PDF files (*.pdf)",
-        )
+        path = self.ask_export_path(self._version_name(version))
         if path:
             self.export_version(Path(path), version)
+
+    def ask_export_path(self, name: str) -> str:
+        """Where to save a signed version called ``name`` ("" when the person cancels)."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export signed report", suggested_path(name), "PDF files (*.pdf)"
+        )
+        return path
 
 
 def _sentence_label(parent: QWidget, name: str, **properties: str) -> QLabel:

@@ -4,8 +4,10 @@ sign-off, amendment); the records added (notes, files, actions, follow-ups) are 
 SaveQueue to the writer lane. What the editor shows is updated at once (visibility and counts
 follow the answer typed), and the store catches up within the debounce.
 
-Never touches a widget: the window is told what changed through
-:class:`~reviewer_app.gui.review_editor.view.EditorView`.
+Never touches a widget: each change goes into the review being edited
+(``services.review_draft.ReviewDraft``), which publishes what changed; the widgets subscribe and
+redraw it (``draft_signals.py``). What is not a redraw (the field the person sees, a notice, a
+question) goes through :class:`~reviewer_app.gui.review_editor.view.EditorView`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,7 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from reviewer_app.domain.review import (
-    FieldValue,
-    Review,
-)
+from reviewer_app.domain.review import FieldValue, Review
 from reviewer_app.gui.review_editor.commands import (
     ConfirmCommand,
     RateCommand,
@@ -25,8 +24,8 @@ from reviewer_app.gui.review_editor.commands import (
 )
 from reviewer_app.gui.review_editor.record_writes import RecordWrites
 from reviewer_app.services import review_session
-from reviewer_app.services.review_draft import Arrival, PendingWrite
 from reviewer_app.services.review_records import FieldWrite
+from reviewer_app.services.shared_fields import Arrival, PendingWrite
 
 if TYPE_CHECKING:
     from reviewer_app.services.review_session import ReviewContext
@@ -43,7 +42,6 @@ class EditorChanges(RecordWrites):
     def field_edited(self, stored_id: str, value: Any) -> None:
         """The person changed a field: show its effects now, save it after a pause."""
         self._draft().field_typed(stored_id, value)
-        self.view.refresh_progress()
         self.saver.schedule(stored_id, lambda: self._commit_field(stored_id, value))
 
     def _commit_field(self, stored_id: str, new: Any) -> None:
@@ -74,11 +72,9 @@ class EditorChanges(RecordWrites):
     def _field_written(self, ctx: ReviewContext, pending: PendingWrite, result: FieldWrite) -> None:
         if ctx is not self.ctx:
             return  # the editor was rebuilt meanwhile: it read the field afresh
-        outcome = self._draft().fields.written(pending, result)
+        outcome = self._draft().field_written(pending, result)  # a conflict is published
         if isinstance(outcome, PendingWrite):
             self._submit_field(outcome)
-        elif isinstance(outcome, FieldValue):
-            self._show_conflict(pending.field_id, outcome)
 
     # ------------------------------------------------------------------ pulled changes
 
@@ -88,30 +84,11 @@ class EditorChanges(RecordWrites):
         if ctx is not self.ctx:
             return []
         draft = self._draft()
-        shown: list[str] = []
-        for stored_id, stored in values.items():
-            arrival = draft.field_arrived(stored, typing=self.saver.waiting(stored_id))
-            if arrival is Arrival.SHOW:
-                self.view.show_field(stored_id, stored.value)
-                shown.append(stored_id)
-            elif (
-                arrival in (Arrival.CONFLICT, Arrival.IGNORED)
-                and stored_id in draft.fields.conflicts
-            ):
-                self._show_conflict(stored_id, draft.fields.conflicts[stored_id])
-        if shown:
-            self.view.refresh_progress()
-        return shown
-
-    def _show_conflict(self, stored_id: str, newer: FieldValue) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        view = self.view
-        if not view.has_field(stored_id):
-            return  # a page not built yet has nothing typed in it
-        view.show_field_conflict(
-            stored_id, ctx.name_of(newer.author_id), view.field_value(stored_id), newer.value
-        )
+        return [
+            stored_id
+            for stored_id, stored in values.items()
+            if draft.field_arrived(stored, typing=self.saver.waiting(stored_id)) is Arrival.SHOW
+        ]
 
     def keep_mine(self, stored_id: str) -> None:
         """In a conflict, the person keeps their value: written over the colleague's."""
@@ -119,10 +96,7 @@ class EditorChanges(RecordWrites):
         if not self.view.has_field(stored_id) or stored_id not in draft.fields.conflicts:
             return
         self.saver.cancel(stored_id)
-        self.view.hide_field_conflict(stored_id)
-        value = self.view.field_value(stored_id)
-        draft.field_typed(stored_id, value)
-        self._submit_field(draft.fields.keep_mine(stored_id, value))
+        self._submit_field(draft.keep_mine(stored_id, self.view.field_value(stored_id)))
         self._changed()
 
     def use_theirs(self, stored_id: str) -> None:
@@ -135,15 +109,11 @@ class EditorChanges(RecordWrites):
         ):
             return
         self.saver.cancel(stored_id)
-        newer = draft.use_theirs(stored_id)
-        view.show_field(stored_id, newer.value)
-        view.hide_field_conflict(stored_id)
-        view.refresh_progress()
+        draft.use_theirs(stored_id)  # shown in its field, the conflict box closed
 
     def apply_field(self, stored_id: str, value: Any) -> None:
         """Show and write a value (undo and redo)."""
-        self.view.show_field(stored_id, value)
-        self._draft().field_typed(stored_id, value)
+        self._draft().field_set(stored_id, value)
         self.write_field(stored_id, value)
 
     # ------------------------------------------------------------------ judgements
@@ -189,23 +159,19 @@ class EditorChanges(RecordWrites):
             write, draft.ctx.review.id, criterion_id, level, rationale,
             carried_forward_from=carried_forward_from, judgement_id=judgement.id,
         )  # fmt: skip
-        self.view.show_levels(criterion_id)
         self._changed()
 
     # ------------------------------------------------------------------ lifecycle
 
     def mark_ready(self) -> None:
         """Mark the review ready for sign-off (the check must find nothing missing)."""
-        ctx = self.ctx
-        assert ctx is not None
+        draft = self._draft()
         self.saver.flush()
 
         def done(review: Review) -> None:
-            ctx.review = review
-            self.view.update_lock()
-            self.view.refresh_progress()
+            draft.review_arrived(review)  # published: the state, the lock, the progress
 
-        self.saver.submit(review_session.mark_ready, self.workspace, ctx, on_done=done)
+        self.saver.submit(review_session.mark_ready, self.workspace, draft.ctx, on_done=done)
 
     def start_amendment(self, reason: str | None = None) -> None:
         """Lead reviewer on a signed review: say why, then edit the amendment."""

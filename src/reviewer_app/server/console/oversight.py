@@ -23,6 +23,7 @@ from reviewer_app.server.audit import Actor
 from reviewer_app.server.console.auth import PageNotFound, console_page
 from reviewer_app.server.console.schools import phase_label
 from reviewer_app.server.console.web import render, secure_headers
+from reviewer_app.server.long_term_upkeep import waiting_blobs
 from reviewer_app.server.report_signers import signers_of
 from reviewer_app.server.request_context import context_of
 from reviewer_app.server.restricted_reads import record_restricted_read
@@ -163,6 +164,8 @@ def reports(request: Request) -> Response:
             {
                 "reports": [(e, signers_of(e.sha256, blobs.read(e.sha256))) for e in entries],
                 "safeguarding": viewer.safeguarding,
+                # Fully signed, but the server could not add its long-term version yet.
+                "waiting": waiting_blobs(session),
             },
             user=user,
         )

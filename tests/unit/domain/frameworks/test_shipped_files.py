@@ -92,7 +92,15 @@ def test_safeguarding_audit_is_for_safeguarding_roles_with_eight_sections(
         "Not met",
         "N/A",
     ]
-    assert [f.id for f in audit.criterion_fields] == ["evidence", "action", "owner", "due"]
+    # Version 2: a criterion's actions are Action records (the plan), not fields of it.
+    assert [f.id for f in audit.criterion_fields] == ["evidence"]
+    assert (audit.actions.label, audit.actions.require_owner, audit.actions.require_due_date) == (
+        "Safeguarding action plan",
+        True,
+        True,
+    )
+    first = installed.get("safeguarding-audit", "1")
+    assert [f.id for f in first.criterion_fields] == ["evidence", "action", "owner", "due"]
     scr = audit.criterion("scr-complete")
     scr_fields = {f.id: f for f in scr.fields}
     for field_id in ("records-sampled", "records-with-gaps", "date-checked", "sample"):
