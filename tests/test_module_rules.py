@@ -147,3 +147,33 @@ def test_services_never_ask_whether_the_store_is_the_demo() -> None:
             if load and node.attr == "demo":
                 asked.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert asked == [], "ask what the store does, not whether it is the demo's"
+
+
+#: What starts a thread or a pool of them.
+THREAD_MAKERS = frozenset(
+    {"Thread", "Timer", "ThreadPoolExecutor", "ProcessPoolExecutor", "QThread", "QThreadPool",
+     "QRunnable", "QtConcurrent", "run_in_executor", "start_new_thread"}
+)  # fmt: skip
+#: The two ways off the GUI thread: the reader threads and the single writer lane.
+THREAD_HOMES = ("gui/tasks.py", "services/writer_lane.py")
+
+
+def test_the_app_leaves_the_gui_thread_two_ways_only() -> None:
+    """Work leaves the GUI thread through the readers (``gui.tasks.TaskRunner``) or the one
+    writer lane (``services.writer_lane.WriterLane``), never a thread or pool of its own, so
+    every background job is counted, shut down at exit and reports back through a signal."""
+    made = []
+    folders = [SRC / "gui", SRC / "services"]
+    for path in sorted([*(p for f in folders for p in f.rglob("*.py")), SRC / "app.py"]):
+        where = path.relative_to(SRC).as_posix()
+        if where in THREAD_HOMES or "forms" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            name = (
+                node.id if isinstance(node, ast.Name)
+                else node.attr if isinstance(node, ast.Attribute)
+                else None
+            )  # fmt: skip
+            if name in THREAD_MAKERS:
+                made.append(f"{where}:{node.lineno} {name}")
+    assert made == [], "use gui.tasks (reading) or the writer lane (writing) instead"

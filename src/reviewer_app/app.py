@@ -251,6 +251,29 @@ def start_shell(
     return shell
 
 
+#: How long after the store opens the built-in trust's slow work starts (the demo signs its
+#: reports), so the first moments with the window stay quick.
+BACKGROUND_DELAY_MS = 3000
+
+
+def _finish_in_background(shell: Shell, workspace: Workspace) -> None:
+    """Run the built-in trust's slow work on a reader thread, a little after the store opened;
+    it stops between steps once the window closes."""
+    built_in = workspace.built_in
+    if built_in is None:
+        return
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        if not shell.closed:
+            shell.tasks.run(
+                lambda: built_in.finish_in_background(workspace, lambda: shell.closed),
+                quiet=True,
+            )
+
+    QTimer.singleShot(BACKGROUND_DELAY_MS, start)
+
+
 def _run_window(
     app: QApplication,
     args: argparse.Namespace,
@@ -305,6 +328,7 @@ def _run_window(
 
     opener.first_look_read.connect(first_look)
     opener.opened.connect(shell.attach)
+    opener.opened.connect(lambda workspace, _settings: _finish_in_background(shell, workspace))
     from reviewer_app.gui.bundle_opening import FileOpenFilter, import_bundle_file
 
     bundle = getattr(args, "open_bundle", None)

@@ -1,4 +1,6 @@
-"""GUI test fixtures: the real app shell on a real demo store in a temporary data folder."""
+"""GUI test fixtures: the real app shell on a real store in a temporary data folder, holding the
+tests' own small trust (``support/fixture_trust.py``), never the demo's content, so improving
+the demo never breaks a GUI test."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import theme
 from reviewer_app.gui.none_refcount_guard import guard
 from reviewer_app.gui.tasks import TaskRunner
@@ -57,10 +58,10 @@ def open_shell(
     paths: AppPaths,
     *,
     settings: Settings | None = None,
-    open_workspace: Callable[[AppPaths], Workspace] = open_demo_workspace,
+    open_workspace: Callable[[AppPaths], Workspace] = open_fixture_workspace,
 ) -> Shell:
-    """Open the demo store on ``paths`` (or another trust's, with ``open_workspace``) and show
-    the main window with everything loaded."""
+    """Open the tests' trust on ``paths`` (or another, with ``open_workspace``) and show the
+    main window with everything loaded."""
     workspace = open_workspace(paths)
     shell = start_shell(paths, demo=True, workspace=workspace, settings=settings or Settings())
     qtbot.addWidget(shell.window)
@@ -95,22 +96,21 @@ def _starting(
 @pytest.fixture
 def start_app(qtbot: QtBot, paths: AppPaths) -> Iterator[Callable[[], Shell]]:
     """Start (or restart) the app on the test's data folder; closed again at teardown."""
-    yield from _starting(qtbot, paths, open_demo_workspace)
+    yield from _starting(qtbot, paths, open_fixture_workspace)
 
 
 @pytest.fixture
 def shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
+    """The app on the tests' own small trust (``support/fixture_trust.py``)."""
     opened = open_shell(qtbot, paths)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def fixture_shell(qtbot: QtBot, paths: AppPaths) -> Iterator[Shell]:
-    """The app on the tests' own small trust (``support/fixture_trust.py``), not the demo's."""
-    opened = open_shell(qtbot, paths, open_workspace=open_fixture_workspace)
-    yield opened
-    opened.close()
+def fixture_shell(shell: Shell) -> Shell:
+    """The app on the tests' own small trust (the same as ``shell``; says so where it matters)."""
+    return shell
 
 
 # ---------------------------------------------------------------- signed sample reports

@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
 from reviewer_app.cli import main, take_bundle
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.bundle_opening import import_bundle_file
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_session import open_review
+from support.fixture_trust import open_fixture_workspace
 
 WINDOWS_PATH = "C:\\Users\\Siân\\Downloads\\Visit.REVIEWER"
 
@@ -53,15 +53,15 @@ def _message(qtbot: QtBot, shell: Shell) -> QMessageBox:
 def test_a_bundle_from_another_laptop_is_imported_and_said(
     qtbot: QtBot, shell: Shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Another laptop's demo store with a note the window's store does not have.
+    # Another laptop's store (the same trust) with a note the window's store does not have.
     other = AppPaths.from_base(tmp_path / "other laptop")
-    with open_demo_workspace(other) as workspace:
+    with open_fixture_workspace(other) as workspace:
         me = workspace.current_person.id
         visit = next(
             v
             for s in workspace.list_schools()
             for v in workspace.visits_for_school(s.id)
-            if v.status is VisitStatus.IN_PROGRESS and v.is_team_member(me)
+            if v.status is VisitStatus.PLANNED and v.is_team_member(me)
         )
         review = open_review(workspace, visit.id, with_notes=False).review
         workspace.reviews.add_note(review.id, "Seen on the other laptop: calm corridors")

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import settings_path, start_shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Phase, School
 from reviewer_app.gui.dialogs.passphrase import PassphraseDialog, PassphraseMode
@@ -25,6 +24,7 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
 from reviewer_app.storage.keys import DEMO_KEY
 from reviewer_app.storage.quick_read import FirstLook, read_first_look
+from support.fixture_trust import open_fixture_workspace
 
 PASSPHRASE = "a long walk by the river"
 WRONG_PASSPHRASE = "That passphrase does not open your reviews. Check Caps Lock and try again."
@@ -117,7 +117,7 @@ def test_a_wrong_passphrase_shows_nothing_first_and_is_explained(
 def test_quitting_before_the_full_open_begins_opens_nothing(
     qtbot: QtBot, paths: AppPaths, reader_tasks: TaskRunner
 ) -> None:
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     opener = StoreOpener(paths, settings_path(paths), demo=True, tasks=reader_tasks)
     with qtbot.waitSignal(opener.first_look_read, timeout=20_000):
         opener.start()
@@ -128,7 +128,7 @@ def test_quitting_before_the_full_open_begins_opens_nothing(
 def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
     qtbot: QtBot, paths: AppPaths
 ) -> None:
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     look = read_first_look(paths.demo_store_file, DEMO_KEY)
     assert look is not None
     shell = start_shell(paths, demo=True)
@@ -150,7 +150,7 @@ def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
         resets: list[None] = []
         window.schools_model.modelReset.connect(lambda: resets.append(None))
 
-        workspace = open_demo_workspace(paths)
+        workspace = open_fixture_workspace(paths)
         with qtbot.waitSignal(window.school_shown, timeout=20_000) as shown:
             shell.attach(workspace, Settings())
         assert shown.args == [chosen.id]
@@ -170,7 +170,7 @@ def test_the_workspace_takes_over_in_place_keeping_selection_and_filter(
 def test_the_status_bar_says_the_store_is_still_opening_until_it_is(
     qtbot: QtBot, paths: AppPaths
 ) -> None:
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     look = read_first_look(paths.demo_store_file, DEMO_KEY)
     assert look is not None
     shell = start_shell(paths, demo=True)
@@ -178,7 +178,7 @@ def test_the_status_bar_says_the_store_is_still_opening_until_it_is(
     try:
         shell.window.show_first_look(look)
         assert shell.window.activity_status.text() == "Opening the store…"
-        shell.attach(open_demo_workspace(paths), Settings())
+        shell.attach(open_fixture_workspace(paths), Settings())
         qtbot.waitUntil(lambda: shell.tasks.pending == 0, timeout=20_000)
         assert shell.window.activity_status.text() == ""
     finally:

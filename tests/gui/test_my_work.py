@@ -1,5 +1,5 @@
-"""My work in the desktop app on the demo store, offline: visits coming up, reports waiting for
-the person's signature, actions to follow up and support overdue, each list what the store
+"""My work in the desktop app on the tests' own trust, offline: visits coming up, reports waiting
+for the person's signature, actions to follow up and support overdue, each list what the store
 holds for this person; Enter on a visit opens its review, on a school its page."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_my_work_lists_what_waits_for_the_reviewer(qtbot: QtBot, shell: Shell) -
         (v for v in mine if v.status is VisitStatus.PLANNED and v.planned_end >= today),
         key=lambda v: v.start,
     )
-    assert coming  # the demo plans visits ahead for Sarah
+    assert coming  # the fixture trust plans visits ahead for its lead
     assert page.coming_up.list.count() == len(coming)
     assert workspace.get_school(coming[0].school_id).name in page.coming_up.texts()[0]
     assert page.to_sign.list.count() == len(waiting_for_my_signature(workspace))

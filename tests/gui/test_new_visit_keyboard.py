@@ -19,9 +19,9 @@ from reviewer_app.gui.dialogs.new_visit import NewVisitDialog
 from reviewer_app.gui.models.visits import format_dates
 from reviewer_app.gui.startup_probe import PREFIX
 from reviewer_app.paths import AppPaths
+from support.fixture_trust import ALDER, PEER
 
-SCHOOL = "Oakfield Primary Academy"
-PEER = "Tom Gallagher"
+SCHOOL = ALDER
 
 
 def _focused():
@@ -56,7 +56,7 @@ def _plan_visit_by_keyboard(qtbot: QtBot, shell: Shell) -> tuple[date, date, Vis
     # Find the school: Ctrl+F, type part of its name, Enter picks the first match.
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert _focused() is window.filter_edit
-    _type(qtbot, "oakf")
+    _type(qtbot, "alder")
     _key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_school() is not None and window.tasks.pending == 0)
     assert window.current_school().name == SCHOOL
@@ -80,7 +80,7 @@ def _plan_visit_by_keyboard(qtbot: QtBot, shell: Shell) -> tuple[date, date, Vis
         _key(qtbot, Qt.Key.Key_Up)
 
         _tab_to(qtbot, dialog.ui.personCombo)  # the person to add
-        _type(qtbot, "Tom")
+        _type(qtbot, PEER.split()[0])
         assert dialog.ui.personCombo.currentText() == PEER
         _key(qtbot, Qt.Key.Key_Tab)  # their role: peer reviewer is offered once a lead exists
         assert dialog.ui.roleCombo.currentText() == "Peer reviewer"

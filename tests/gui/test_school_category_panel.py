@@ -1,5 +1,6 @@
-"""The school page's category chip and the Categorise… dialog: in the real shell on the demo store
-(four-tier trust), and the chip for each trust scheme (tier, RAG, phase, 1a-4b)."""
+"""The school page's category chip and the Categorise… dialog: in the real shell on the tests' own
+four-tier trust (``support/fixture_trust.py``), and the chip for each trust scheme (tier, RAG,
+phase, 1a-4b)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from reviewer_app.gui.school_page import SchoolPage
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.services.school_categorisation import CategoryOverview
 from reviewer_app.storage import outbox
+from support.fixture_trust import ADMIN, ALDER, BIRCHWOOD, CEDAR, LEAD, WILLOW
 
 TODAY = date.today()
 
@@ -39,7 +41,7 @@ def _wait_dialog(qtbot: QtBot, page: SchoolPage) -> None:
 
 
 def test_the_chip_shows_the_tier_who_agreed_it_and_the_cadence(qtbot: QtBot, shell: Shell) -> None:
-    page = _show(qtbot, shell, "Harrow Lane")
+    page = _show(qtbot, shell, WILLOW)
     panel = page.category_panel
     assert panel.isVisible()
     assert panel.chip.text() == "Tier 3: Reinvent (academy led)"
@@ -47,24 +49,25 @@ def test_the_chip_shows_the_tier_who_agreed_it_and_the_cadence(qtbot: QtBot, she
     assert panel.chip.accessibleName() == "School improvement tiers: Tier 3: Reinvent (academy led)"
     # One line of text, one line tall (a wrapped label was drawn two lines tall).
     assert panel.chip.height() < 2 * panel.chip.fontMetrics().height()
-    assert "by Mark Ellison" in panel.agreed_label.text()
+    assert f"by {ADMIN}" in panel.agreed_label.text()
     assert "agree again by" in panel.agreed_label.text()
     cadence = panel.cadence_label.text()
     assert "CEO 1:1: every 2 weeks; next due" in cadence
     assert "External health check (School Improvement Executive Lead): twice a year" in cadence
-    assert panel.categorise_button.isEnabled()  # the demo's person is a lead reviewer
+    assert panel.categorise_button.isEnabled()  # the laptop's person is a lead reviewer
     assert panel.categorise_button.accessibleName()
 
     # Another school replaces it, never mixing the two.
-    page = _show(qtbot, shell, "Northfield Academy")
+    page = _show(qtbot, shell, CEDAR)
     assert panel.chip.text() == "Tier 4: Stabilise (Trust led)"
-    assert "overdue since" in panel.cadence_label.text()  # a termly health check is late
+    assert panel.cadence_label.text() != cadence  # its own tier's cadence
+    assert "overdue since" in panel.cadence_label.text()  # no health check since agreed
 
 
 def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     qtbot: QtBot, shell: Shell
 ) -> None:
-    page = _show(qtbot, shell, "St Aidan")
+    page = _show(qtbot, shell, BIRCHWOOD)
     panel = page.category_panel
     assert panel.chip.text() == "Tier 2: Grow (academy led)"
     panel.categorise_button.setFocus()
@@ -107,7 +110,7 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     assert "(Two-day peer review)" in category.suggestion
     assert "two-day-peer-review" not in category.suggestion
     qtbot.waitUntil(lambda: panel.chip.text() == "Tier 1: Lead (academy led)", timeout=10_000)
-    assert "by Sarah Okafor" in panel.agreed_label.text()
+    assert f"by {LEAD}" in panel.agreed_label.text()
     assert page.categorise_dialog is None  # closed once stored
     assert shell.window.workspace is not None
     with shell.window.workspace.store.reading() as session:
@@ -116,7 +119,7 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
 
 
 def test_cancel_leaves_the_category_alone(qtbot: QtBot, shell: Shell) -> None:
-    page = _show(qtbot, shell, "Oakfield")
+    page = _show(qtbot, shell, ALDER)
     page.category_panel.categorise_button.click()
     _wait_dialog(qtbot, page)
     dialog = page.categorise_dialog

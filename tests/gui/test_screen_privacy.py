@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui.screen_privacy import CHECK_EVERY_MS, Cover, UnlockDialog
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
 from reviewer_app.storage.local_settings import IDLE_LOCK_MINUTES, set_setting
+from support.fixture_trust import SAFEGUARDING_LEAD, open_fixture_workspace
 
 PASSPHRASE = "staffroom laptop passphrase"
 
@@ -130,9 +130,10 @@ def test_the_idle_lock_engages_after_the_trusts_period_and_wants_the_passphrase(
 def test_hide_restricted_content_covers_safeguarding_detail_at_once(
     qtbot: QtBot, tmp_path: Path, clock: Clock
 ) -> None:
-    paths = AppPaths.from_base(tmp_path / "demo").ensure()
-    workspace = open_demo_workspace(paths)
-    dsl = next(p for p in workspace.list_people() if p.may_see_safeguarding)
+    paths = AppPaths.from_base(tmp_path / "trust").ensure()
+    workspace = open_fixture_workspace(paths)
+    dsl = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
+    assert dsl.may_see_safeguarding
     workspace.set_identity(workspace.trust.name, dsl)
     shell = start_shell(paths, demo=True, workspace=workspace, settings=Settings(), clock=clock)
     qtbot.addWidget(shell.window)

@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_app import __version__
 from reviewer_app.app import Shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.gui import qtlog, theme
 from reviewer_app.gui.dialogs.about import AboutDialog
 from reviewer_app.gui.dialogs.passphrase import MIN_LENGTH, PassphraseDialog, PassphraseMode
 from reviewer_app.gui.tasks import TaskRunner
 from reviewer_app.paths import AppPaths, resources_dir
+from support.fixture_trust import open_fixture_workspace
 
 
 def test_qt_messages_are_forwarded_into_logging(expected_log, caplog) -> None:
@@ -214,7 +214,7 @@ def test_broken_frameworks_leave_the_schools_usable_and_say_why(
     broken = tmp_path / "frameworks"
     broken.mkdir()
     (broken / "learning-walk.yaml").write_text("kind: framework\nid: [unclosed\n", encoding="utf-8")
-    workspace = open_demo_workspace(paths)
+    workspace = open_fixture_workspace(paths)
     shell = start_shell(
         paths, demo=True, workspace=workspace, settings=Settings(), frameworks=broken
     )

@@ -79,13 +79,13 @@ def test_cancelling_the_passphrase_opens_nothing_and_changes_nothing(
 
 
 def test_the_demo_store_needs_no_passphrase(qtbot: QtBot, paths: AppPaths) -> None:
-    from reviewer_app.demo.demo_trust import DemoTrust
+    from support.fixture_trust import SCHOOLS, FixtureTrust
 
-    workspace = open_workspace(paths, demo=True, built_in=DemoTrust())
+    workspace = open_workspace(paths, demo=True, built_in=FixtureTrust())
     assert workspace is not None
     try:
         assert workspace.demo
-        assert len(workspace.list_schools()) >= 6
+        assert len(workspace.list_schools()) == len(SCHOOLS)
     finally:
         workspace.close()
 
@@ -145,8 +145,8 @@ def test_nothing_typed_lands_in_the_window_before_the_store_is_open(
     from PySide6.QtCore import Qt
 
     from reviewer_app.app import start_shell
-    from reviewer_app.demo.demo_trust import open_demo_workspace
     from reviewer_app.settings import Settings
+    from support.fixture_trust import open_fixture_workspace
 
     shell = start_shell(paths, demo=True)
     try:
@@ -161,7 +161,7 @@ def test_nothing_typed_lands_in_the_window_before_the_store_is_open(
         assert window.filter_edit.text() == ""
         assert not window.filter_edit.isEnabled()
 
-        shell.attach(open_demo_workspace(paths), Settings())
+        shell.attach(open_fixture_workspace(paths), Settings())
         qtbot.waitUntil(lambda: window.schools_model.rowCount() > 0, timeout=10_000)
         qtbot.keyClicks(window.filter_edit, "Oak")
         assert window.filter_edit.text() == "Oak"

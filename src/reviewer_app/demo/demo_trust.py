@@ -2,12 +2,14 @@
 
 ``reviewer-app --demo`` and the commands' ``--demo`` open the demo store with it; the services
 never know it is the demo. Its hooks seed the store on first opening and move its dates
-forward later (:mod:`.trust`), give the schools their categories (:mod:`.categories`), sign the
-demo reports on first need and add the demo CA's root to the trust material (:mod:`.reports`).
+forward later (:mod:`.trust`), give the schools their categories (:mod:`.categories`), sign a
+review's reports on first need and the rest in the background, and add the demo CA's root to
+the trust material (:mod:`.reports`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reviewer_app.demo.categories import seed_demo_categories
@@ -36,10 +38,15 @@ class DemoTrust:
         # Demo stores made before categories existed get them now (once).
         lane.call(seed_demo_categories, store, installed_library())
 
-    def before_signed_listing(self, workspace: Workspace) -> None:
+    def before_signed_listing(self, workspace: Workspace, review_id: str) -> None:
+        from reviewer_app.demo.reports import sign_demo_review
+
+        sign_demo_review(workspace, review_id)  # this review's, on first need
+
+    def finish_in_background(self, workspace: Workspace, should_stop: Callable[[], bool]) -> None:
         from reviewer_app.demo.reports import ensure_demo_reports
 
-        ensure_demo_reports(workspace)  # made on first need, once
+        ensure_demo_reports(workspace, should_stop)  # the rest, review by review
 
     def trust_material(self, workspace: Workspace) -> TrustMaterial:
         from reviewer_app.demo.reports import demo_trust_material

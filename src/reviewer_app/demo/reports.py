@@ -1,20 +1,26 @@
 """Signed reports for the demo trust, and the demo trust's certificate authority.
 
-The demo's filled-in signed reviews (St Aidan's learning walk, safeguarding audit and two-day
-peer review, from :mod:`reviewer_app.demo.reviews`) get reports signed by their teams in the
-framework's order, with certificates from a demo trust CA kept in ``demo-trust-ca/`` beside the
-demo store.
-Its root verifies them offline: ``reviewer-app report demo-root --out demo-root.pem`` then
+Every signed demo review (:mod:`reviewer_app.demo.reviews`) gets its reports signed by its team
+in the framework's order, with certificates from a demo trust CA kept in ``demo-trust-ca/``
+beside the demo store: the school's report of every visit, the full internal report of the
+safeguarding audits and of the two-day peer reviews. Its root verifies them offline:
+``reviewer-app report demo-root --out demo-root.pem`` then
 ``reviewer-app verify REPORT.pdf --trust-root demo-root.pem``.
 
-Made once, on first need (:func:`ensure_demo_reports`): the report service and the demo-root
-command call it, so opening the demo store stays as fast as before. The CA's passphrase is
-public (:data:`DEMO_CA_PASSPHRASE`): this is demo data, never a real trust.
+Signing costs about half a second a signature and the demo holds some seventy signed reviews, so
+nothing is signed while the store opens. A review's reports are signed when they are first
+asked for (:func:`sign_demo_review`, called before the report service lists a review's signed
+versions), and the app signs the rest on a reader thread a few seconds after its window shows
+(:func:`ensure_demo_reports`, stopping between reviews when the app closes). Both take one lock,
+so a review is never signed twice. The CA's passphrase is public (:data:`DEMO_CA_PASSPHRASE`):
+this is demo data, never a real trust.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,12 +50,16 @@ DEMO_CA_FOLDER = "demo-trust-ca"
 DEMO_CA_PASSPHRASE = b"demo trust only - not a secret"
 DEMO_REPORTS_SEEDED = "demo.reports_seeded"
 
-#: Which audiences get a signed report, per demo framework.
+#: Which audiences get a signed report, per demo framework (others: the school's report).
 DEMO_AUDIENCES: dict[str, tuple[str, ...]] = {
-    "learning-walk": ("school_facing",),
     "safeguarding-audit": ("full_internal",),
     "two-day-peer-review": ("school_facing", "full_internal"),
 }
+_DEFAULT_AUDIENCES = ("school_facing",)
+#: One signer at a time: the lazy path and the background sweep never sign a review twice.
+_SIGNING = threading.Lock()
+#: Each demo person's signing key and certificate, per CA folder (made once per process).
+_CREDENTIALS: dict[Path, dict[str, SigningCredentials]] = {}
 
 
 def demo_ca_folder(workspace: Workspace) -> CaFolder:
@@ -69,8 +79,9 @@ def demo_trust_material(workspace: Workspace) -> TrustMaterial:
 
 
 def export_demo_root(workspace: Workspace, out: Path) -> Path:
-    """Write the demo trust's root certificate (making the demo reports first if needed)."""
-    ensure_demo_reports(workspace)
+    """Write the demo trust's root certificate (making the demo CA first if needed)."""
+    if workspace.demo:
+        _demo_ca(workspace)
     cert = demo_ca_folder(workspace).root_certificate()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -83,45 +94,70 @@ def export_demo_root(workspace: Workspace, out: Path) -> Path:
     return out
 
 
-def ensure_demo_reports(workspace: Workspace) -> int:
-    """Sign the demo's reports once; returns how many signed versions were made now."""
+def ensure_demo_reports(
+    workspace: Workspace, should_stop: Callable[[], bool] = lambda: False
+) -> int:
+    """Sign every signed demo review's reports not signed yet, review by review (stopping
+    between reviews once ``should_stop()``); returns how many signed versions were made."""
     if not workspace.demo:
         return 0
     with workspace.store.reading() as session:
         if get_setting(session, DEMO_REPORTS_SEEDED) is not None:
             return 0
-    folder = demo_ca_folder(workspace)
-    if folder.root_cert_path.is_file():
-        ca = folder.unlock(DEMO_CA_PASSPHRASE)
-    else:
-        CaFolder.create(folder.folder, workspace.trust.name, DEMO_CA_PASSPHRASE)
-        ca = folder.unlock(DEMO_CA_PASSPHRASE)
-    crl = demo_trust_material(workspace).crls
-    people = {p.name: p for p in workspace.list_people()}
-    creds: dict[str, SigningCredentials] = {}
-    versions: list[SignedReportVersion] = []
-    reader = next((p for p in people.values() if p.may_see_safeguarding), None)
+    made = 0
+    for review_id in _signed_review_ids(workspace):
+        if should_stop():
+            return made
+        made += sign_demo_review(workspace, review_id)
+    workspace.lane.call(_mark_all_signed, workspace.store)
+    log.info("demo reports signed (%d versions)", made)
+    return made
+
+
+def sign_demo_review(workspace: Workspace, review_id: str) -> int:
+    """Sign one signed demo review's reports unless they are signed already; returns how many
+    signed versions were made now."""
+    if not workspace.demo:
+        return 0
+    with _SIGNING:
+        with workspace.store.reading() as session:
+            if SignedReportRepository(session).signature_counts([review_id]):
+                return 0
+        review = workspace.reviews.get_review(review_id)
+        if review.state is not ReviewState.SIGNED:
+            return 0
+        visit = workspace.get_visit(review.visit_id)
+        ca = _demo_ca(workspace)
+        crl = demo_trust_material(workspace).crls
+        people = {p.name: p for p in workspace.list_people()}
+        creds = _CREDENTIALS.setdefault(demo_ca_folder(workspace).folder, {})
+        reader = next((p for p in people.values() if p.may_see_safeguarding), None)
+        source = build_report_source(workspace, visit.id, reader=reader)
+        versions: list[SignedReportVersion] = []
+        for audience in DEMO_AUDIENCES.get(visit.framework_id, _DEFAULT_AUDIENCES):
+            document = source.draft.for_audience(source.audience(audience))
+            versions.extend(_sign_all(document, review.id, audience, ca, crl, people, creds))
+        workspace.lane.call(_keep, workspace, review.id, versions)
+    return len(versions)
+
+
+def _signed_review_ids(workspace: Workspace) -> list[str]:
+    """The demo's signed reviews, newest visit first (the ones most likely to be opened)."""
+    found = []
     for school in workspace.list_schools():
         for visit in workspace.visits_for_school(school.id):
             review = workspace.reviews.review_for_visit(visit.id)
-            if review is None or review.state is not ReviewState.SIGNED:
-                continue
-            source = build_report_source(workspace, visit.id, reader=reader)
-            for audience in DEMO_AUDIENCES.get(visit.framework_id, ()):
-                versions.extend(
-                    _sign_all(
-                        source.draft.for_audience(source.audience(audience)),
-                        review.id,
-                        audience,
-                        ca,
-                        crl,
-                        people,
-                        creds,
-                    )
-                )
-    workspace.lane.call(_keep, workspace, versions)
-    log.info("demo reports signed (%d versions)", len(versions))
-    return len(versions)
+            if review is not None and review.state is ReviewState.SIGNED:
+                found.append((visit.start, review.id))
+    return [review_id for _start, review_id in sorted(found, reverse=True)]
+
+
+def _demo_ca(workspace: Workspace) -> TrustCA:
+    folder = demo_ca_folder(workspace)
+    if not folder.root_cert_path.is_file():
+        CaFolder.create(folder.folder, workspace.trust.name, DEMO_CA_PASSPHRASE)
+        _CREDENTIALS.pop(folder.folder, None)  # a new CA: certificates from the old are void
+    return folder.unlock(DEMO_CA_PASSPHRASE)
 
 
 def _sign_all(
@@ -183,11 +219,15 @@ def forget_demo_reports(store: Store) -> int:
     return dropped
 
 
-def _keep(workspace: Workspace, versions: list[SignedReportVersion]) -> None:
+def _keep(workspace: Workspace, review_id: str, versions: list[SignedReportVersion]) -> None:
     with workspace.store.writing() as session:
-        if get_setting(session, DEMO_REPORTS_SEEDED) is not None:
-            return
         repo = SignedReportRepository(session)
+        if repo.signature_counts([review_id]):
+            return
         for version in versions:
             repo.add(replace(version))
+
+
+def _mark_all_signed(store: Store) -> None:
+    with store.writing() as session:
         set_setting(session, DEMO_REPORTS_SEEDED, datetime.now(UTC).isoformat())

@@ -1,11 +1,19 @@
-"""Review content for the demo trust: a few visits filled in as reviewers would fill them.
+"""Review content for the demo trust: every visit marked signed is filled in as reviewers fill
+one in, and signed.
 
-St Aidan's CE Primary School's signed two-day peer review, safeguarding audit and learning walk,
-and Riverside All-Through Academy's learning walk waiting for signatures, carry judgements (the
-team's proposals and the lead's agreed view), answers, tagged evidence notes and next steps, and
-each later visit follows up the earlier visits' actions. Other schools' visits are left empty for
-trying the editor out. Everything is invented. Written in one transaction through the
-repositories, as if pulled from the trust server (nothing is queued).
+Every signed visit (and Riverside's learning walk waiting for its signatures) has a complete
+review: every criterion its framework shows is judged (each reviewer's proposal and the lead's
+agreed view), every required answer given, evidence notes, next steps, and each visit follows up
+the school's actions still open from its earlier visits (met, partly met or not met), as the
+editor's ready-for-sign-off check asks. Levels follow each school's tier (``DEMO_TIERS``) with a
+seeded drift, so the school journeys move and the demo is the same every time it is seeded.
+Safeguarding audits tell one consistent story each: at schools needing support the filtering and
+monitoring review is not recorded and an agency worker's confirmation is missing (those criteria
+partly met, each with its action, the single central record sample showing the one gap it
+counts, "Actions required"); elsewhere every criterion is met and the statement is "No concerns
+identified". Visits in progress are left empty for trying the editor out. Everything is
+invented. Written in one transaction through the repositories, as if pulled from the trust
+server (nothing is queued).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import logging
 import random
 from datetime import date, datetime, time, timedelta
 
+from reviewer_app.demo.trust_data import DEMO_SUGGESTED, DEMO_TIERS
 from reviewer_app.domain.frameworks import FieldSpec, Framework, FrameworkLibrary, visibility
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
@@ -66,6 +75,36 @@ _NOTES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_NOTES.update(
+    {
+        "health-check": (
+            "Leaders' self-evaluation matches what was seen in the three lessons visited",
+            "Attendance of disadvantaged pupils reviewed weekly; first signs of improvement",
+            "Governors' minutes show challenge on the improvement plan's priorities",
+        ),
+        "improvement-partner-visit": (
+            "Head teacher's data return on time; Year 6 reading forecast above last year",
+            "Staffing settled since September; one vacancy covered by the trust's maths lead",
+            "Self-evaluation grades agreed with the head teacher after the joint walk",
+        ),
+        "half-termly-core-visit": (
+            "Development plan milestones reviewed with the head teacher; two on track, one behind",
+            "Joint learning walk in Key Stage 2 focused on reading fluency",
+            "Single central record sample checked with the business manager",
+        ),
+        "book-look": (
+            "Books show the sequence of the unit; prior learning revisited at the start",
+            "Feedback acted on in most books; less so in Year 4",
+            "Presentation consistent; pupils take pride in their work",
+        ),
+        "send-review": (
+            "Provision map current; every pupil with an EHCP has a named key adult",
+            "Annual reviews held on time this term; two from last year were late",
+            "Pupils with SEND interviewed could say how they are helped in lessons",
+        ),
+    }
+)
+
 _ACTIONS: dict[str, tuple[tuple[str, str, Priority], ...]] = {
     "learning-walk": (
         ("Share the Year 5 do-now routine with the maths team", "Maths lead", Priority.HIGH),
@@ -79,7 +118,35 @@ _ACTIONS: dict[str, tuple[tuple[str, str, Priority], ...]] = {
         ("Share the SEND tracking approach with partner schools", "SENCO", Priority.LOW),
         ("Extend reading-fluency checks to Year 7 transition", "English lead", Priority.MEDIUM),
     ),
-}
+    "health-check": (
+        ("Target persistent absence of disadvantaged pupils", "Attendance lead", Priority.HIGH),
+        ("Governors to scrutinise the pupil premium strategy", "Chair of governors",
+         Priority.MEDIUM),
+    ),
+    "improvement-partner-visit": (
+        ("Bring the self-evaluation up to date before the spring visit", "Head teacher",
+         Priority.MEDIUM),
+        ("Send the autumn data return by the trust's deadline", "Deputy head", Priority.LOW),
+    ),
+    "half-termly-core-visit": (
+        ("Bring the improvement plan's reading milestone back on track", "English lead",
+         Priority.HIGH),
+        ("Publish the updated SEND information report on the website", "SENCO", Priority.LOW),
+    ),
+    "book-look": (
+        ("Make sure feedback is acted on in every Year 4 book", "Year 4 team", Priority.MEDIUM),
+    ),
+    "send-review": (
+        ("Bring every annual review of an EHCP within the statutory timescale", "SENCO",
+         Priority.HIGH),
+    ),
+}  # fmt: skip
+#: The next step of an audit with no concerns (kept short: it is good practice, not a gap).
+_AUDIT_NO_CONCERNS_ACTION = (
+    "Present the annual safeguarding report to governors in the spring term",
+    "DSL",
+    Priority.LOW,
+)
 
 
 #: Where the demo's answers say something particular (the rest come from :func:`_value_for`).
@@ -121,7 +188,29 @@ _AGREED: dict[str, dict[str, str]] = {
 _ACTION_CRITERIA: dict[str, str] = {
     "Record the annual review of filtering and monitoring": "fm-review",
     "Hold written agency confirmation for supply staff": "third-parties",
+    _AUDIT_NO_CONCERNS_ACTION[0]: "governor-reports",
+    "Target persistent absence of disadvantaged pupils": "attendance-and-behaviour",
+    "Governors to scrutinise the pupil premium strategy": "leadership-and-governance",
+    "Share the SEND tracking approach with partner schools": "inclusion",
+    "Extend reading-fluency checks to Year 7 transition": "achievement",
+    "Bring the self-evaluation up to date before the spring visit": "self-evaluation-accuracy",
+    "Send the autumn data return by the trust's deadline": "data-return",
+    "Bring the improvement plan's reading milestone back on track": "development-plan-impact",
+    "Make sure feedback is acted on in every Year 4 book": "feedback-policy",
+    "Bring every annual review of an EHCP within the statutory timescale": "annual-reviews",
 }
+#: The audit of a school with no concerns: every criterion met, a sample without gaps.
+_AUDIT_CLEAR: dict[str, JSONValue] = {
+    "overall": "no-concerns",
+    "scr-complete.records-sampled": 8,
+    "scr-complete.records-with-gaps": 0,
+    "scr-complete.sample": [_SCR_ROW, {**_SCR_ROW, "row-ref": "R12"}],
+}
+#: Where a school stands, 0 (urgent improvement) to 4 (exceptional), by tier.
+_TIER_RANK = {"lead": 3, "grow": 2, "reinvent": 1, "stabilise": 0}
+#: Scales on which the demo's reviews agree "met" (they are checks, not grades), unless the
+#: audit's story says otherwise.
+_CHECK_SCALES = frozenset({"compliance-check", "safeguarding-met"})
 
 
 def _value_for(spec: FieldSpec, rng: random.Random, day: date) -> JSONValue:
@@ -251,44 +340,48 @@ class _Writer:
         self.clock += timedelta(minutes=minutes)
         return self.clock
 
-    def fill(self, rng: random.Random, *, complete: bool) -> list[Action]:
+    def fill(self, rng: random.Random, standing: _Standing) -> list[Action]:
+        """Answer, judge, note and agree next steps: a complete review."""
         framework, lead = self.framework, self.visit.lead.person_id
         team = [r.person_id for r in self.visit.reviewers]
         answers: dict[str, JSONValue] = {}
         if framework.id == "learning-walk":
             answers["focus-strands"] = ["climate", "adaptive-and-responsive"]
-        if complete:
-            answers.update(_ANSWERS.get(framework.id, {}))
+        if framework.id == "health-check":
+            answers["current-tier"] = standing.tier
+        audit = framework.id == "safeguarding-audit"
+        if audit:
+            answers.update(_ANSWERS[framework.id] if standing.concerns else _AUDIT_CLEAR)
         for stored_id, spec in framework.all_fields():
-            if stored_id in answers or not (spec.required or complete):
-                continue
-            if "." in stored_id and not spec.required:
+            if stored_id in answers or ("." in stored_id and not spec.required):
                 continue
             answers[stored_id] = _value_for(spec, rng, self.day)
-        if not complete:
-            answers = dict(list(answers.items())[:4])
         for stored_id, value in answers.items():
             if value is not None:
                 self.reviews.set_field(self.review.id, stored_id, value, lead, self.tick(1))
         shown = visibility(framework, answers, self.facts, set(Role))
         rated = [
-            (section, criterion, scale)
-            for section, criterion, scale in framework.walk()
+            (criterion, scale)
+            for _section, criterion, scale in framework.walk()
+            # Parts only safeguarding roles see are left to them (this laptop's person is not
+            # one), as a lead without that role leaves them.
             if scale is not None and criterion.id in shown.criteria and not criterion.visible_to
         ]
-        if not complete:
-            rated = rated[:3]
-        chosen = _AGREED.get(framework.id, {})
-        for _section, criterion, scale in rated:
+        chosen = _AGREED["safeguarding-audit"] if audit and standing.concerns else {}
+        for criterion, scale in rated:
             ranked = scale.ranked_levels
-            # Second best on a graded scale; the better of two on a met / not met scale.
-            agreed = ranked[-2].key if len(ranked) > 2 else ranked[-1].key
-            agreed = chosen.get(criterion.id, chosen.get("*", agreed))
-            for person in team:
-                level = rng.choice(ranked[-2:])
-                self._judge(criterion.id, person, level.key, agreed=False)
+            if criterion.id in chosen or scale.id in _CHECK_SCALES:
+                agreed = chosen.get(criterion.id, chosen.get("*", ranked[-1].key))
+            else:
+                agreed = ranked[standing.level_on(len(ranked), criterion.id, rng)].key
+            keys = [level.key for level in ranked]
+            at = keys.index(agreed)
+            for person in team if standing.proposals else ():
+                # Each reviewer proposes the agreed level or one next to it.
+                near = keys[max(0, at - 1) : at + 2]
+                self._judge(criterion.id, person, rng.choice(near), agreed=False)
             self._judge(criterion.id, lead, agreed, agreed=True)
-        criteria = [c.id for _s, c, _sc in rated] or [c.id for c in framework.criteria()]
+        criteria = [c.id for c, _sc in rated] or [c.id for c in framework.criteria()]
         for n, line in enumerate(_NOTES.get(framework.id, ())):
             text, _sep, _tokens = line.partition(" #")
             self.evidence.add_note(
@@ -302,23 +395,25 @@ class _Writer:
                     tags=_tags(framework, line),
                 )
             )
+        planned = _ACTIONS.get(framework.id, ())
+        if audit and not standing.concerns:
+            planned = (_AUDIT_NO_CONCERNS_ACTION,)
         actions = []
-        if complete:
-            for text, owner, priority in _ACTIONS.get(framework.id, ()):
-                action = Action(
-                    id=new_id(),
-                    review_id=self.review.id,
-                    school_id=self.visit.school_id,
-                    text=text,
-                    owner=owner,
-                    due=self.day + timedelta(days=42),
-                    priority=priority,
-                    created_by=lead,
-                    created_at=self.tick(),
-                    criterion_id=_ACTION_CRITERIA.get(text),
-                )
-                self.actions.add_action(action)
-                actions.append(action)
+        for text, owner, priority in planned:
+            action = Action(
+                id=new_id(),
+                review_id=self.review.id,
+                school_id=self.visit.school_id,
+                text=text,
+                owner=owner,
+                due=self.day + timedelta(days=42),
+                priority=priority,
+                created_by=lead,
+                created_at=self.tick(),
+                criterion_id=_ACTION_CRITERIA.get(text),
+            )
+            self.actions.add_action(action)
+            actions.append(action)
         return actions
 
     def _judge(self, criterion_id: str, person: str, level: str, *, agreed: bool) -> None:
@@ -347,61 +442,113 @@ def _tags(framework: Framework, line: str) -> dict[str, str]:
     return dict(parsed.tags)
 
 
-def seed_demo_reviews(store: Store, library: FrameworkLibrary) -> int:
-    """Fill the demo visits described above; returns how many reviews were written."""
-    rng = random.Random(2026)  # noqa: S311 - invented demo data, not security
+class _Standing:
+    """Where a school stands at one visit: its tier, and a level (0-4) per area that drifts
+    towards what its tier implies from one visit to the next."""
+
+    def __init__(self, tier: str, rng: random.Random) -> None:
+        self.tier = tier
+        self.concerns = False
+        #: Whether the team's own proposals are written beside the agreed view: at the featured
+        #: school and on a review waiting for signatures (the agreed view is what the record
+        #: of a signed review needs; every proposal too made the demo's first start slow).
+        self.proposals = False
+        self.areas: dict[str, int] = {}
+        self._rng = rng
+
+    def move_to(self, tier: str) -> None:
+        """A new visit: each area moves a step at most, staying within the two levels its tier
+        implies, so the scheme's suggestion on the reviews agrees with the tier the trust gave
+        the school (a change of tier moves the areas the next visits)."""
+        self.tier = tier
+        low = _TIER_RANK[tier]
+        for key, rank in self.areas.items():
+            if rank < low or rank > low + 1:
+                self.areas[key] = rank + (1 if rank < low else -1)
+            else:
+                self.areas[key] = max(low, min(low + 1, rank + self._rng.choice((-1, 0, 1))))
+        self.concerns = low <= 1
+
+    def rank(self, criterion_id: str, rng: random.Random) -> int:
+        """The area's level (0-4): on the five-point scale as it is."""
+        if criterion_id not in self.areas:
+            self.areas[criterion_id] = _TIER_RANK[self.tier] + rng.choice((0, 1))
+        return self.areas[criterion_id]
+
+    def level_on(self, scale_levels: int, criterion_id: str, rng: random.Random) -> int:
+        """The index of the agreed level on a scale of ``scale_levels`` ranked levels: the
+        area's level on the five-point scale; on shorter scales (confirmed, seen, on track),
+        the top for a school at the expected standard or above, one below for one that needs
+        attention, the bottom for urgent improvement."""
+        rank = self.rank(criterion_id, rng)
+        top = scale_levels - 1
+        if scale_levels == 5:
+            return rank
+        return max(0, min(top, top - max(0, 2 - rank)))
+
+
+def _tier_on(urn: str, day: date, today: date) -> str:
+    """The school's tier on ``day``: the newest agreed by then, else the first it had."""
+    tiers = DEMO_TIERS.get(urn, ())
+    found = None
+    for days_ago, tier, _who, _why in tiers:
+        if found is None or today - timedelta(days=days_ago) <= day:
+            found = tier or DEMO_SUGGESTED
+    return found or DEMO_SUGGESTED
+
+
+#: St Aidan's safeguarding audits tell the story of the filtering review and the agency
+#: confirmation (the desktop's featured school), whatever its tier.
+_FEATURED = "142663"
+_FILLED = frozenset({VisitStatus.SIGNED, VisitStatus.READY_FOR_SIGN_OFF})
+_OUTCOMES = (
+    (FollowUpOutcome.MET, "Seen in place at this visit."),
+    (FollowUpOutcome.MET, "Done, and leaders have checked it is working."),
+    (FollowUpOutcome.PARTLY_MET, "Started; not yet in every class."),
+    (FollowUpOutcome.NOT_MET, "Not started; leaders have a new plan and date."),
+)
+
+
+def seed_demo_reviews(store: Store, library: FrameworkLibrary, today: date | None = None) -> int:
+    """Fill every signed demo visit (and those ready for sign-off); returns how many reviews
+    were written."""
+    today = today or date.today()
     written = 0
     with store.writing() as session:
         organisation = OrganisationRepository(session)
         visits_repo = VisitRepository(session)
-        schools = {s.name: s for s in organisation.list_schools("")}
         reviews = ReviewRepository(session)
-
-        def visits(school: str, framework_id: str) -> list[Visit]:
-            found = visits_repo.visits_for_school(schools[school].id)
-            return sorted(
-                (v for v in found if v.framework_id == framework_id), key=lambda v: v.start
+        for school in organisation.list_schools(""):
+            rng = random.Random(int(school.urn))  # noqa: S311 - invented demo data, not security
+            visits = sorted(visits_repo.visits_for_school(school.id), key=lambda v: (v.start, v.id))
+            standing = _Standing(
+                _tier_on(school.urn, visits[0].start, today) if visits else "grow", rng
             )
-
-        open_actions: list[Action] = []
-        plan = (
-            ("St Aidan's CE Primary School", "two-day-peer-review", 0, True),
-            # The latest audit (index -1): the one before it is from the year before last.
-            ("St Aidan's CE Primary School", "safeguarding-audit", -1, True),
-            ("St Aidan's CE Primary School", "learning-walk", 0, True),
-            ("St Aidan's CE Primary School", "learning-walk", 1, False),
-            # Filled in and waiting for its reviewers' signatures (index -1: the latest walk).
-            ("Riverside All-Through Academy", "learning-walk", -1, False),
-        )
-        for school, framework_id, index, signed in plan:
-            candidates = visits(school, framework_id)
-            if not -len(candidates) <= index < len(candidates):
-                continue
-            visit = candidates[index]
-            if reviews.reviews_for_visit(visit.id):
-                continue
-            writer = _Writer(
-                session, visit, library.latest(framework_id), visit.start, schools[school].facts()
-            )
-            complete = signed or visit.status is VisitStatus.READY_FOR_SIGN_OFF
-            actions = writer.fill(rng, complete=complete)
-            # Each visit follows up the school's earlier open actions: the first met, the
-            # rest partly met, so later visits still see those.
-            featured = visit.school_id == schools["St Aidan's CE Primary School"].id
-            for number, action in enumerate(list(open_actions) if featured else []):
-                if number == 0:
-                    writer.follow_up(action, FollowUpOutcome.MET, "Seen in place at this visit.")
-                    open_actions.remove(action)
-                else:
-                    writer.follow_up(
-                        action, FollowUpOutcome.PARTLY_MET, "Started; not yet in every class."
-                    )
-            if featured:
+            open_actions: list[Action] = []
+            for visit in visits:
+                if visit.status not in _FILLED or reviews.reviews_for_visit(visit.id):
+                    continue
+                standing.move_to(_tier_on(school.urn, visit.start, today))
+                standing.concerns = standing.concerns or school.urn == _FEATURED
+                standing.proposals = (
+                    school.urn == _FEATURED or visit.status is VisitStatus.READY_FOR_SIGN_OFF
+                )
+                writer = _Writer(
+                    session, visit, library.latest(visit.framework_id), visit.start, school.facts()
+                )
+                actions = writer.fill(rng, standing)
+                # The school's earlier open actions, followed up at this visit.
+                for action in list(open_actions):
+                    outcome, evidence = rng.choice(_OUTCOMES)
+                    writer.follow_up(action, outcome, evidence)
+                    if outcome is FollowUpOutcome.MET:
+                        open_actions.remove(action)
                 open_actions.extend(actions)
-            if signed:
-                writer.set_state(ReviewState.SIGNED)
-            elif complete:
-                writer.set_state(ReviewState.READY_FOR_SIGN_OFF)
-            written += 1
+                writer.set_state(
+                    ReviewState.SIGNED
+                    if visit.status is VisitStatus.SIGNED
+                    else ReviewState.READY_FOR_SIGN_OFF
+                )
+                written += 1
     log.info("demo reviews seeded (%d)", written)
     return written

@@ -66,7 +66,7 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
         set_setting(session, DEMO_SEEDED, today.isoformat())
     log.info("demo trust seeded")
     library = installed_library()
-    seed_demo_reviews(store, library)  # review content for a few visits
+    seed_demo_reviews(store, library, today)  # every signed visit's review
     seed_demo_categories(store, library, today)  # the schools' tiers
     return True
 

@@ -119,13 +119,14 @@ _YEAR: tuple[tuple[int, str, int], ...] = (
     (160, "health-check", 1),
     (115, "half-termly-core-visit", 1),
     (75, "book-look", 1),
-    (40, "improvement-partner-visit", 1),
+    # This term's health check, so the term's board pack and the overview have a fresh view.
+    (30, "health-check", 1),
 )
 _STAGGER_DAYS = 4
 
 # Extra visits: (school key, days before today (negative = ahead), framework, status).
 _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
-    ("meadowbank", 180, "send-review", VisitStatus.SIGNED),
+    ("meadowbank", 190, "send-review", VisitStatus.SIGNED),
     ("riverside", 130, "send-review", VisitStatus.SIGNED),
     ("oakfield", 9, "learning-walk", VisitStatus.IN_PROGRESS),
     ("riverside", 6, "learning-walk", VisitStatus.READY_FOR_SIGN_OFF),
@@ -243,10 +244,17 @@ def _school_day(day: date) -> bool:
     return not any((m1, d1) <= (day.month, day.day) <= (m2, d2) for m1, d1, m2, d2 in _HOLIDAYS)
 
 
-def _school_days(start: date, length: int) -> date:
-    """The latest start on or before ``start`` whose ``length`` days are all term-time weekdays."""
-    while not all(_school_day(start + timedelta(days=d)) for d in range(length)):
+def _school_days(start: date, length: int, taken: set[date] | None = None) -> date:
+    """The latest start on or before ``start`` whose ``length`` days are all term-time weekdays
+    and none of them ``taken`` (a school has one visit a day: each visit follows up the actions
+    of the visits before it)."""
+    taken = taken if taken is not None else set()
+    while not all(
+        _school_day(day) and day not in taken
+        for day in (start + timedelta(days=d) for d in range(length))
+    ):
         start -= timedelta(days=1)
+    taken.update(start + timedelta(days=d) for d in range(length))
     return start
 
 
@@ -257,8 +265,9 @@ def _visit(
     length: int,
     status: VisitStatus,
     people: dict[str, Person],
+    taken: set[date] | None = None,
 ) -> Visit:
-    start = _school_days(start, length)
+    start = _school_days(start, length, taken)
     end = start + timedelta(days=length - 1)
     happened = status is not VisitStatus.PLANNED and status is not VisitStatus.CANCELLED
     return Visit(
@@ -277,15 +286,20 @@ def _visit(
 def demo_visits(today: date, schools: dict[str, School], people: dict[str, Person]) -> list[Visit]:
     """The demo's visits relative to ``today``: a year of past visits and a few ahead."""
     visits: list[Visit] = []
+    taken: dict[str, set[date]] = {seed.key: set() for seed in _SCHOOLS}
+    for key, days_ago, framework_id, status in _EXTRA:
+        start = today - timedelta(days=days_ago)
+        length = 2 if framework_id == "two-day-peer-review" else 1
+        visits.append(_visit(schools[key], framework_id, start, length, status, people, taken[key]))
     for index, seed in enumerate(_SCHOOLS):
         school = schools[seed.key]
         for days_ago, framework_id, length in _YEAR:
             start = today - timedelta(days=days_ago + index * _STAGGER_DAYS)
-            visits.append(_visit(school, framework_id, start, length, VisitStatus.SIGNED, people))
-    for key, days_ago, framework_id, status in _EXTRA:
-        start = today - timedelta(days=days_ago)
-        length = 2 if framework_id == "two-day-peer-review" else 1
-        visits.append(_visit(schools[key], framework_id, start, length, status, people))
+            visits.append(
+                _visit(
+                    school, framework_id, start, length, VisitStatus.SIGNED, people, taken[seed.key]
+                )
+            )
     return visits
 
 

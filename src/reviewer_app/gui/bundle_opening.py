@@ -9,7 +9,6 @@ did. On macOS a bundle opened while the app runs arrives as a ``FileOpen`` event
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,13 +16,12 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
-from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.gui.failures import failure_sentence
 
 if TYPE_CHECKING:
     from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.services.review_bundles import ImportSummary
 
-log = logging.getLogger(__name__)
 
 #: The extension the installers associate with Reviewer.
 BUNDLE_SUFFIX = ".reviewer"
@@ -78,11 +76,9 @@ def import_bundle_file(window: MainWindow, path: Path, passphrase: str | None = 
         if isinstance(error, BundleLockedError) and error.wants_passphrase:
             _ask_passphrase(window, path, error.message if passphrase is not None else "")
             return
-        if isinstance(error, ReviewerError):
-            sentence = str(error)
-        else:
-            log.error("Importing a bundle failed unexpectedly", exc_info=error)
-            sentence = f"{path.name} could not be imported; the details are in the log."
+        sentence = failure_sentence(
+            error, f"{path.name} could not be imported; the details are in the log."
+        )
         _tell(window, QMessageBox.Icon.Warning, "Nothing was imported", sentence)
 
     window.tasks.run(work, on_done=done, on_failed=failed, context=window)

@@ -128,7 +128,7 @@ class ReportService:
         if review is None:
             return []
         if self.workspace.built_in is not None:
-            self.workspace.built_in.before_signed_listing(self.workspace)
+            self.workspace.built_in.before_signed_listing(self.workspace, review.id)
         with self.workspace.store.reading() as session:
             return SignedReportRepository(session).versions(review.id, audience)
 

@@ -59,6 +59,7 @@ from reviewer_app.domain.errors import (
 )
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Review, ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.services.bundle_schema import MAX_BUNDLE_BYTES, checked_bundle, parse_bundle_text
@@ -89,7 +90,15 @@ from reviewer_app.sync.bundle_sealing import Sealing, is_sealed, seal, unseal
 
 BUNDLE_FORMAT = "reviewer-bundle"
 BUNDLE_VERSION = 1
-_RECORD_KINDS = ("attachment", "evidence_note", "judgement", "action", "action_follow_up")
+#: The review records a bundle carries, in the order they are imported (the kinds of the one
+#: vocabulary, :mod:`reviewer_app.domain.record_kinds`).
+_RECORD_KINDS = (
+    Entity.ATTACHMENT,
+    Entity.EVIDENCE_NOTE,
+    Entity.JUDGEMENT,
+    Entity.ACTION,
+    Entity.ACTION_FOLLOW_UP,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,13 +246,13 @@ def _export_review(
     actions = ActionRepository(session, record_ops=False)
     withheld = 0
 
-    def shown(entity: str, items: list[Any]) -> list[Any]:
+    def shown(entity: Entity, items: list[Any]) -> list[Any]:
         nonlocal withheld
         kept = [item for item in items if not view.hides(entity, item.id)]
         withheld += len(items) - len(kept)
         return kept
 
-    attachments = shown("attachment", evidence.attachments(review_id))
+    attachments = shown(Entity.ATTACHMENT, evidence.attachments(review_id))
     for attachment in attachments:
         data = get_blob(session, attachment.sha256)
         if data is not None:
@@ -268,19 +277,20 @@ def _export_review(
             withheld += 1
             continue
         operations.append(op)
-    notes = shown("evidence_note", evidence.notes(review_id))
-    judgements = shown("judgement", reviews.judgements(review_id))
-    follow_ups = shown("action_follow_up", actions.follow_ups(review_id))
+    notes = shown(Entity.EVIDENCE_NOTE, evidence.notes(review_id))
+    judgements = shown(Entity.JUDGEMENT, reviews.judgements(review_id))
+    next_steps = shown(Entity.ACTION, actions.actions(review_id))
+    follow_ups = shown(Entity.ACTION_FOLLOW_UP, actions.follow_ups(review_id))
     entry = {
         "review": to_json_value(review),
         "framework_snapshot": reviews.framework_snapshot(review_id),
         "visit": to_json_value(visit),
         "records": {
-            "attachment": [to_json_value(a) for a in attachments],
-            "evidence_note": [to_json_value(n) for n in notes],
-            "judgement": [to_json_value(j) for j in judgements],
-            "action": [to_json_value(a) for a in shown("action", actions.actions(review_id))],
-            "action_follow_up": [to_json_value(f) for f in follow_ups],
+            Entity.ATTACHMENT: [to_json_value(a) for a in attachments],
+            Entity.EVIDENCE_NOTE: [to_json_value(n) for n in notes],
+            Entity.JUDGEMENT: [to_json_value(j) for j in judgements],
+            Entity.ACTION: [to_json_value(a) for a in next_steps],
+            Entity.ACTION_FOLLOW_UP: [to_json_value(f) for f in follow_ups],
         },
         "fields": fields,
         "operations": [
@@ -490,7 +500,7 @@ def _import(
     attached = {
         record["sha256"]
         for entry in bundle["reviews"]
-        for record in entry["records"].get("attachment", [])
+        for record in entry["records"].get(Entity.ATTACHMENT, [])
     }
     new_files = 0
     for sha, data in files.items():
@@ -581,20 +591,20 @@ def _import_records(applier: ChangeApplier, records: dict[str, list[dict[str, An
     evidence, actions, reviews = applier.evidence, applier.actions, applier.reviews
     for kind in _RECORD_KINDS:
         for payload in records.get(kind, []):
-            if kind == "attachment":
+            if kind is Entity.ATTACHMENT:
                 if evidence.get_attachment(payload["id"]) is None:
                     evidence.add_attachment(attachment_from_json(payload))
                     added += 1
-            elif kind == "evidence_note":
+            elif kind is Entity.EVIDENCE_NOTE:
                 if evidence.get_note(payload["id"]) is None:
                     evidence.add_note(note_from_json(payload))
                     added += 1
-            elif kind == "judgement":
+            elif kind is Entity.JUDGEMENT:
                 known = {j.id for j in reviews.judgements(payload["review_id"])}
                 if payload["id"] not in known:
                     reviews.add_judgement(judgement_from_json(payload))
                     added += 1
-            elif kind == "action":
+            elif kind is Entity.ACTION:
                 if actions.get_action(payload["id"]) is None:
                     actions.add_action(action_from_json(payload))
                     added += 1

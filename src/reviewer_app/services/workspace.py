@@ -64,8 +64,12 @@ class BuiltInTrust(Protocol):
     def prepare(self, store: Store, lane: WriterLane) -> None:
         """Seed the store, or bring its content up to date; runs once as the store opens."""
 
-    def before_signed_listing(self, workspace: Workspace) -> None:
+    def before_signed_listing(self, workspace: Workspace, review_id: str) -> None:
         """Called before a review's signed reports are listed (to make them on first need)."""
+
+    def finish_in_background(self, workspace: Workspace, should_stop: Callable[[], bool]) -> None:
+        """Slow work the app runs on a reader thread once its window shows (the demo signs its
+        reports); returns early once ``should_stop()``."""
 
     def trust_material(self, workspace: Workspace) -> TrustMaterial:
         """Trust roots and revocation lists it adds to the enrolled trust's."""

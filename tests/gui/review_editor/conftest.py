@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell, start_shell
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.visits import Visit
 from reviewer_app.gui.review_editor import ReviewEditor
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
@@ -32,6 +31,7 @@ from reviewer_app.gui.review_editor.signoff_page import SIGN_OFF_SECTION, SignOf
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.settings import Settings
+from support.fixture_trust import open_fixture_workspace
 
 
 def make_photo(folder: Path, name: str, colour: str = "#3C9A5F") -> Path:
@@ -59,7 +59,8 @@ def drop_files(widget: QWidget, files: list[Path]) -> tuple[bool, bool]:
 
 
 class Driver:
-    """Opens the app as one demo person and drives editors through their widgets."""
+    """Opens the app as one person of the tests' trust (``support/fixture_trust.py``) and drives
+    editors through their widgets."""
 
     def __init__(self, qtbot: QtBot, paths: AppPaths) -> None:
         self.qtbot = qtbot
@@ -69,8 +70,8 @@ class Driver:
     # ------------------------------------------------------------------ app
 
     def start(self, person_name: str) -> Shell:
-        """Start the app on the demo store as ``person_name`` (who uses this laptop)."""
-        workspace = open_demo_workspace(self.paths)
+        """Start the app on the tests' trust as ``person_name`` (who uses this laptop)."""
+        workspace = open_fixture_workspace(self.paths)
         person = next(p for p in workspace.list_people() if p.name == person_name)
         if workspace.current_person.id != person.id:
             workspace.set_identity(workspace.trust.name, person)

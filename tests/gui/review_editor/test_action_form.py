@@ -10,11 +10,14 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from reviewer_app.domain.review import Priority
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.field_widgets import show_date
+from support import fixture_trust
+from support.fixture_trust import CEDAR, SAFEGUARDING_LEAD, WILLOW
 
-LEAD = "Rachel Hughes"
-SCHOOL = "Meadowbank Special School"
+LEAD = SAFEGUARDING_LEAD
+SCHOOL = WILLOW
 
 
 def _page(drive, shell):
@@ -121,8 +124,8 @@ def test_the_actions_table_shows_every_column_in_full_at_1366_wide(drive, qtbot,
 
 
 def test_an_overdue_action_is_flagged_at_the_follow_up(drive, qtbot) -> None:
-    shell = drive.start("Sarah Okafor")
-    visit = drive.visit(shell, "Brookside High School", "learning-walk")
+    shell = drive.start(fixture_trust.LEAD)
+    visit = drive.visit(shell, CEDAR, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     page = editor.show_page("__actions__")
     late, soon = date.today() - timedelta(days=10), date.today() + timedelta(days=10)

@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QPushButton
 
-LEAD = "Sarah Okafor"
-SCHOOL = "Brookside High School"
+from reviewer_app.domain.visits import VisitStatus
+from support.fixture_trust import CEDAR, LEAD
+
+SCHOOL = CEDAR
 
 
 def _large_photo(folder: Path) -> Path:
@@ -29,7 +31,9 @@ def _large_photo(folder: Path) -> Path:
 
 def test_at_suggestions_name_criteria_by_their_titles(drive, qtbot) -> None:
     shell = drive.start(LEAD)
-    editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
+    editor = drive.open(
+        shell, drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
+    )
     capture = editor.evidence.capture
     titles = {c.criterion_id: c.title for c in capture.vocabulary.criteria}
     drive.activate(editor)
@@ -50,7 +54,7 @@ def test_typing_goes_on_while_a_large_photo_is_stored_and_a_waiting_photo_is_kep
     drive, photo, tmp_path, qtbot
 ) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
@@ -110,7 +114,9 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
     from reviewer_app.gui.review_editor.note_dialog import NoteDialog
 
     shell = drive.start(LEAD)
-    editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
+    editor = drive.open(
+        shell, drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
+    )
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
     drive.capture(editor, "Pupils explain thier reasoning @adaptive-access")

@@ -15,9 +15,9 @@ from reviewer_app.domain.review import ReviewState
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.services.review_session import open_review
 from reviewer_app.sync.library_protocol import FrameworkLibraryPage, LibraryEntry
+from support.fixture_trust import ALDER, LEAD
 
-LEAD = "Sarah Okafor"
-SCHOOL = "Oakfield Primary Academy"
+SCHOOL = ALDER
 
 AUDIT = """\
 kind: framework

@@ -10,11 +10,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewer_app.domain.visits import VisitStatus
+from support.fixture_trust import CEDAR, LEAD
+
 if TYPE_CHECKING:
     from conftest import ExpectedLog
 
-LEAD = "Sarah Okafor"
-SCHOOL = "Brookside High School"
+SCHOOL = CEDAR
 
 
 def test_a_full_disk_says_so_and_names_the_store(
@@ -22,7 +24,7 @@ def test_a_full_disk_says_so_and_names_the_store(
 ) -> None:
     expected_log(logging.WARNING, "The disk refused a write to the store")
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     review_id = editor.ctx.review.id
     records = shell.workspace.reviews

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QMessageBox
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.discard_guard import DISCARD_QUESTION
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
+from support.fixture_trust import SAFEGUARDING_LEAD, WILLOW
 
-LEAD = "Rachel Hughes"
-SCHOOL = "Meadowbank Special School"
+LEAD = SAFEGUARDING_LEAD
+SCHOOL = WILLOW
 
 
 def _question(qtbot, owner) -> QMessageBox:

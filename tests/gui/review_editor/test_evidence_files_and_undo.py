@@ -12,17 +12,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QListView
 
 from reviewer_app.domain.review import Priority, ReviewState
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage
 from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
+from support.fixture_trust import CEDAR, LEAD, PEER
 
-LEAD = "Sarah Okafor"
-PEER = "Priya Natarajan"
-SCHOOL = "Brookside High School"
+SCHOOL = CEDAR
 
 
 def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
@@ -118,7 +118,7 @@ def test_photos_and_files_dropped_on_the_editor(drive, photo, tmp_path, qtbot) -
 
 def test_no_drops_on_a_signed_review(drive, photo) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     shell.workspace.reviews.set_state(editor.ctx.review.id, ReviewState.SIGNED)
     editor.close()
@@ -132,7 +132,7 @@ def test_no_drops_on_a_signed_review(drive, photo) -> None:
 
 def test_files_chosen_in_the_file_dialog(drive, photo, tmp_path, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
@@ -175,7 +175,7 @@ def test_files_chosen_in_the_file_dialog(drive, photo, tmp_path, qtbot) -> None:
 
 def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
@@ -277,7 +277,7 @@ def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
     assert "Quick undo before the save lands" not in shown_texts()
 
     # Someone else's note is theirs to withdraw: Delete says so and keeps it.
-    drive.records_as(shell, PEER).add_note(review_id, "Priya's note on seating")
+    drive.records_as(shell, PEER).add_note(review_id, "The peer's note on seating")
     editor.load()
     drive.wait_loaded(editor)
     drive.activate(editor)
@@ -286,13 +286,13 @@ def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
     row = next(
         r
         for r in range(view.model().rowCount())
-        if view.model().index(r, 0).data() == "Priya's note on seating"
+        if view.model().index(r, 0).data() == "The peer's note on seating"
     )
     view.setFocus()
     view.setCurrentIndex(view.model().index(row, 0))
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     drive.wait_saved(editor)
-    assert "Priya's note on seating" in note_texts()
+    assert "The peer's note on seating" in note_texts()
     assert editor.evidence.hint.text() == (f"Not withdrawn: only {PEER} can withdraw their note.")
 
     # An action added, withdrawn with Delete, the withdrawal undone and redone.
@@ -319,7 +319,7 @@ def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
 
 def test_rating_by_number_keys(drive, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id
@@ -374,8 +374,8 @@ def test_rating_by_number_keys(drive, qtbot) -> None:
 def test_a_note_that_seems_to_name_someone_waits_for_a_second_enter(drive, qtbot) -> None:
     """Pupils only as pseudonymous references: a line that looks like it names a person is
     not saved on the first Enter; the hint says why and how (+P7, staff by role)."""
-    shell = drive.start("David Brennan")
-    visit = drive.visit(shell, "Northfield Academy", "two-day-peer-review")
+    shell = drive.start(LEAD)
+    visit = drive.visit(shell, CEDAR, "two-day-peer-review")
     editor = drive.open(shell, visit)
     records = shell.workspace.reviews
     review_id = editor.ctx.review.id

@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from reviewer_app.domain.review import FollowUpOutcome, Priority
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
+from support.fixture_trust import CEDAR, LEAD
 
-LEAD = "Sarah Okafor"
-SCHOOL = "Brookside High School"
+SCHOOL = CEDAR
 
 
 def test_an_action_marked_met_stays_on_the_visit_that_marked_it(drive, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     page = editor.show_page("__actions__")
     assert isinstance(page, ActionsPage)

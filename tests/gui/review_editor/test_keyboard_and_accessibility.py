@@ -13,15 +13,16 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor import ReviewEditor
+from support.fixture_trust import CEDAR, LEAD, SAFEGUARDING_LEAD, WILLOW
 
 CASES = {
-    "learning-walk": ("Sarah Okafor", "Brookside High School", {}),
+    "learning-walk": (LEAD, CEDAR, {"status": VisitStatus.IN_PROGRESS}),
     "safeguarding-audit": (
-        "Rachel Hughes",
-        "Meadowbank Special School",
+        SAFEGUARDING_LEAD,
+        WILLOW,
         {"status": VisitStatus.PLANNED},
     ),
-    "two-day-peer-review": ("David Brennan", "Northfield Academy", {"status": VisitStatus.PLANNED}),
+    "two-day-peer-review": (LEAD, CEDAR, {"status": VisitStatus.PLANNED}),
 }
 
 

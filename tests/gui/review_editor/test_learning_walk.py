@@ -9,15 +9,15 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 
 from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
 from reviewer_app.gui.review_editor.evidence_panel import AttachmentViewer
 from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
 from reviewer_app.gui.review_editor.section_page import SectionPage
+from support.fixture_trust import CEDAR, LEAD, PEER
 
-LEAD = "Sarah Okafor"
-PEER = "Priya Natarajan"
-SCHOOL = "Brookside High School"
+SCHOOL = CEDAR
 
 
 def nav_titles(editor) -> list[str]:
@@ -30,7 +30,7 @@ def nav_titles(editor) -> list[str]:
 
 def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtbot) -> None:
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, SCHOOL, "learning-walk")
+    visit = drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
     editor = drive.open(shell, visit)
     ctx = editor.ctx
     assert ctx.framework.id == "learning-walk"
@@ -66,7 +66,7 @@ def test_a_complete_learning_walk_through_the_generated_editor(drive, photo, qtb
     ctx = editor.ctx
     drive.activate(editor)
     card = editor.go_to_criterion("climate-routines")
-    assert "Priya Natarajan</b>: Seen" in card.proposals.text()
+    assert f"{PEER}</b>: Seen" in card.proposals.text()
     assert card.rating.level() == "partly_seen"
     drive.rate(editor, "climate-routines", 1, agreed=True)
     assert card.agreed.level() == "seen"

@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor import editor as editor_module
 from reviewer_app.services.workspace import Workspace
-
-LEAD = "Sarah Okafor"
+from support.fixture_trust import CEDAR, LEAD
 
 
 def test_notes_that_cannot_be_read_are_reported_in_the_evidence_panel(
@@ -22,7 +22,7 @@ def test_notes_that_cannot_be_read_are_reported_in_the_evidence_panel(
 
     monkeypatch.setattr(editor_module, "evidence_notes", unreadable)
     shell = drive.start(LEAD)
-    visit = drive.visit(shell, "Brookside High School", "learning-walk")
+    visit = drive.visit(shell, CEDAR, "learning-walk", status=VisitStatus.IN_PROGRESS)
     with caplog.at_level(logging.ERROR):
         editor = shell.window.open_visit(visit.id)
         assert editor is not None

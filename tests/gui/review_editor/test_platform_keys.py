@@ -8,17 +8,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.sync_wiring import DEMO_EXPLANATION
+from support.fixture_trust import CEDAR, LEAD
 
-LEAD = "Sarah Okafor"
-SCHOOL = "St Aidan's CE Primary School"
+SCHOOL = CEDAR
 
 
 # An open drop-down list is a popup: the offscreen platform cannot raise it or grab keys.
 @pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
 def test_alt_down_opens_a_drop_down_and_f8_moves_to_the_next_criterion(drive, qtbot: QtBot) -> None:
     shell = drive.start(LEAD)
-    editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
+    editor = drive.open(
+        shell, drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
+    )
+    # The walk looks at the climate strand: its criteria are shown, in order.
+    drive.set_field(editor, "focus-strands", ["climate"])
+    drive.wait_saved(editor)
     drive.activate(editor)
     editor.go_to_criterion("climate-routines")
     scope = editor.evidence.scope
@@ -36,11 +42,14 @@ def test_alt_down_opens_a_drop_down_and_f8_moves_to_the_next_criterion(drive, qt
 def test_f9_syncs_and_f1_lists_the_keys_from_the_editor(drive, qtbot: QtBot) -> None:
     shell = drive.start(LEAD)
     qtbot.waitUntil(lambda: shell.window.sync is not None, timeout=10_000)
-    editor = drive.open(shell, drive.visit(shell, SCHOOL, "learning-walk"))
+    editor = drive.open(
+        shell, drive.visit(shell, SCHOOL, "learning-walk", status=VisitStatus.IN_PROGRESS)
+    )
     drive.activate(editor)
     assert QApplication.activeWindow() is editor
     qtbot.keyClick(editor.nav, Qt.Key.Key_F9)
-    # The demo store never syncs, and says so: the same answer as F9 in the main window.
+    # The demo's store file (the tests' trust lives in it) never syncs, and says so: the same
+    # answer as F9 in the main window.
     sync = shell.window.sync
     qtbot.waitUntil(lambda: sync.notice is not None and sync.notice.isVisible(), timeout=3_000)
     assert sync.notice.text() == DEMO_EXPLANATION

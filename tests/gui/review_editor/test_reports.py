@@ -1,4 +1,4 @@
-"""Reports from inside the review editor, on the real demo store: the preview of each audience
+"""Reports from inside the review editor, on the tests' own trust: the preview of each audience
 (Ctrl+P), export, and a three-signer sign-off through the Sign report dialog that refuses out of
 order, refuses a changed review, locks the review after the last signature, and produces a PDF
 that poppler's pdfsig and our verifier accept.
@@ -30,9 +30,19 @@ from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.keys import certificate_pem
 from reviewer_app.services.framework_catalogue import installed_library
 from reviewer_app.services.signing_identity import TRUST_CRL_FILE, TRUST_ROOT_FILE, SigningIdentity
+from support.fixture_trust import (
+    BIRCHWOOD,
+    CEDAR,
+    LEAD,
+    PEER,
+    SAFEGUARDING_LEAD,
+    SAFEGUARDING_PEER,
+    SECOND_PEER,
+    TRUST_NAME,
+)
 
 KEY_PASSPHRASE = "correct horse battery"
-PRIYA, TOM, DAVID = "Priya Natarajan", "Tom Gallagher", "David Brennan"
+PRIYA, TOM, DAVID = PEER, SECOND_PEER, LEAD
 
 
 def _close(qtbot: QtBot, window) -> None:
@@ -52,10 +62,8 @@ def _preview(qtbot: QtBot, editor: ReviewEditor) -> ReportPreviewDialog:
 def test_preview_renders_each_audience_the_person_may_read(
     drive, qtbot: QtBot, tmp_path, monkeypatch
 ) -> None:
-    shell = drive.start("Rachel Hughes")  # a safeguarding lead: every audience is readable
-    visit = drive.visit(
-        shell, "St Aidan's CE Primary School", "two-day-peer-review", status=VisitStatus.SIGNED
-    )
+    shell = drive.start(SAFEGUARDING_LEAD)  # a safeguarding lead: every audience is readable
+    visit = drive.visit(shell, BIRCHWOOD, "two-day-peer-review", status=VisitStatus.SIGNED)
     editor = drive.open(shell, visit)
     dialog = _preview(qtbot, editor)
     with qtbot.waitSignal(dialog.preview_shown, timeout=20_000) as first:
@@ -109,7 +117,7 @@ def test_restricted_audience_is_greyed_with_the_reason(drive, qtbot: QtBot) -> N
     shell = drive.start(DAVID)  # lead reviewer without a safeguarding role
     workspace = shell.workspace
     people = {p.name: p for p in workspace.list_people()}
-    school = next(iter(workspace.list_schools("Brookside")))
+    school = next(iter(workspace.list_schools(CEDAR)))
     visit = workspace.save_visit(
         Visit(
             id="restricted-detail-visit",
@@ -119,7 +127,7 @@ def test_restricted_audience_is_greyed_with_the_reason(drive, qtbot: QtBot) -> N
             planned_end=date.today(),
             reviewers=(
                 VisitReviewer(people[DAVID].id, Role.LEAD_REVIEWER),
-                VisitReviewer(people["Aisha Rahman"].id, Role.SAFEGUARDING_LEAD),
+                VisitReviewer(people[SAFEGUARDING_PEER].id, Role.SAFEGUARDING_LEAD),
                 VisitReviewer(people[TOM].id, Role.PEER_REVIEWER),
             ),
             status=VisitStatus.IN_PROGRESS,
@@ -127,7 +135,9 @@ def test_restricted_audience_is_greyed_with_the_reason(drive, qtbot: QtBot) -> N
     )
     review = _start_review(workspace, visit.id, "two-day-peer-review")
     workspace.reviews.agree_judgement(review.id, "scr-sample", "met")
-    drive.records_as(shell, "Aisha Rahman").set_field(review.id, "scr-sample.records-sampled", 12)
+    drive.records_as(shell, SAFEGUARDING_PEER).set_field(
+        review.id, "scr-sample.records-sampled", 12
+    )
     editor = drive.open(shell, visit)
     dialog = _preview(qtbot, editor)
     qtbot.waitUntil(lambda: editor.tasks.pending == 0, timeout=20_000)
@@ -143,14 +153,14 @@ def test_restricted_audience_is_greyed_with_the_reason(drive, qtbot: QtBot) -> N
     full = combo.findData("full_internal")
     assert not enabled("full_internal")
     tip = combo.itemData(full, Qt.ItemDataRole.ToolTipRole)
-    assert "restricted safeguarding detail, which David Brennan may not see" in tip
+    assert f"restricted safeguarding detail, which {DAVID} may not see" in tip
     assert enabled("board_summary")
     _close(qtbot, dialog)
 
 
 def _enrol(paths: AppPaths, workspace, names: list[str], tmp_path: Path) -> None:
     """The trust's CA issues each signer a certificate for their own key (as at enrolment)."""
-    ca = CaFolder.create(tmp_path / "trust-ca", "Northfield Learning Trust", b"ca passphrase")
+    ca = CaFolder.create(tmp_path / "trust-ca", TRUST_NAME, b"ca passphrase")
     (paths.config / TRUST_ROOT_FILE).write_bytes(certificate_pem(ca.root_certificate()))
     (paths.cache / TRUST_CRL_FILE).write_bytes(ca.crl_path.read_bytes())
     people = {p.name: p for p in workspace.list_people()}
@@ -169,7 +179,7 @@ def _sign_dialog(qtbot: QtBot, editor: ReviewEditor) -> SignReportDialog:
     page.sign_button.click()  # type: ignore[attr-defined]
     dialog = editor.reports.sign_dialog
     assert dialog is not None
-    # The first look signs the demo reports (pyHanko, nine versions): slow on a loaded machine.
+    # Signing and reading the signed versions runs pyHanko: slow on a loaded machine.
     qtbot.waitUntil(lambda: dialog.status is not None and editor.tasks.pending == 0, timeout=60_000)
     assert dialog.audience == "school_facing"
     return dialog
@@ -199,9 +209,7 @@ def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     shell = drive.start(DAVID)
     workspace = shell.workspace
     _enrol(paths, workspace, [PRIYA, TOM, DAVID], tmp_path)
-    visit = drive.visit(
-        shell, "Northfield Academy", "two-day-peer-review", status=VisitStatus.PLANNED
-    )
+    visit = drive.visit(shell, CEDAR, "two-day-peer-review", status=VisitStatus.PLANNED)
     # The lead's review, filled in and marked ready (the editor tests cover filling it in).
     review = _start_review(workspace, visit.id, "two-day-peer-review")
     workspace.reviews.agree_judgement(review.id, "inclusion", "strong")
@@ -238,7 +246,7 @@ def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     assert dialog.versions_list.count() == 0
     drive.close_all()
 
-    # Tom signs first, on his laptop.
+    # The second peer signs first, on his laptop.
     shell = drive.start(TOM)
     editor = drive.open(shell, visit)
     dialog = _sign_dialog(qtbot, editor)
@@ -257,7 +265,7 @@ def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     assert not editor.ctx.locked
     drive.close_all()
 
-    # Priya's turn: her visit list says so, and the status bar counts it.
+    # The first peer's turn: their visit list says so, and the status bar counts it.
     shell = drive.start(PRIYA)
     editor = drive.open(shell, visit)
     qtbot.waitUntil(lambda: _visit_status(shell, visit) == YOUR_TURN, timeout=10_000)
@@ -265,7 +273,7 @@ def test_peers_sign_in_any_order_then_the_lead_and_the_review_locks(
     assert turns.isVisibleTo(shell.window)
     assert turns.text().endswith(("1 report to sign", "reports to sign"))
     assert "for your signature" in turns.toolTip()
-    # ... but the lead changed the review after Tom signed: the service refuses.
+    # ... but the lead changed the review after the second peer signed: the service refuses.
     dialog = _sign_dialog(qtbot, editor)
     assert dialog.sign_button.isEnabled()
     drive.records_as(shell, DAVID).set_field(review.id, "inclusion-strengths", "Changed.")

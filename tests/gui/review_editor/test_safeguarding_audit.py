@@ -15,10 +15,11 @@ from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
 from reviewer_app.gui.review_editor.navigation import NAV_SEPARATOR
+from support.fixture_trust import SAFEGUARDING_LEAD, SAFEGUARDING_PEER, WILLOW
 
-LEAD = "Rachel Hughes"
-COLLEAGUE = "Aisha Rahman"
-SCHOOL = "Meadowbank Special School"
+LEAD = SAFEGUARDING_LEAD
+COLLEAGUE = SAFEGUARDING_PEER
+SCHOOL = WILLOW
 
 
 def test_a_complete_safeguarding_audit_through_the_generated_editor(

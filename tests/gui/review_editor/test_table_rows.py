@@ -8,7 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-CASE = ("David Brennan", "Northfield Academy", "two-day-peer-review")
+from support.fixture_trust import CEDAR, LEAD
+
+CASE = (LEAD, CEDAR, "two-day-peer-review")
 
 
 def test_remove_takes_the_chosen_rows_and_is_undone(drive, qtbot) -> None:

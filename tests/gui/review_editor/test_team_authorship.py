@@ -7,10 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from reviewer_app.domain.visits import VisitStatus
+from support.fixture_trust import CEDAR, LEAD, PEER
 
-LEAD = "David Brennan"
-PEER = "Priya Natarajan"
-SCHOOL = "Northfield Academy"
+SCHOOL = CEDAR
 
 
 def test_the_lead_agrees_and_everyone_sees_who_wrote_what(drive, qtbot) -> None:
@@ -40,7 +39,7 @@ def test_the_lead_agrees_and_everyone_sees_who_wrote_what(drive, qtbot) -> None:
     assert not card.agreed.isEnabled()
     assert card.agreed_by.text().startswith(f"Agreed by {LEAD} at ")
     assert card.rating.level() is None  # the lead's own view is not hers
-    assert "David Brennan</b>: Expected standard" in card.proposals.text()
+    assert f"{LEAD}</b>: Expected standard" in card.proposals.text()
     assert QApplication.focusWidget() is card.rating
     qtbot.keyClick(card.rating, Qt.Key.Key_2)
     # Alt+number never reaches the agreed row for her: it rates her own view.
@@ -66,7 +65,7 @@ def test_the_lead_agrees_and_everyone_sees_who_wrote_what(drive, qtbot) -> None:
     shell = drive.start(LEAD)
     editor = drive.open(shell, visit)
     card = editor.go_to_criterion("inclusion")
-    assert "Priya Natarajan</b>: Exceptional" in card.proposals.text()
+    assert f"{PEER}</b>: Exceptional" in card.proposals.text()
     assert card.rating.level() == "expected_standard"
     authors = {editor.ctx.name_of(n.author_id) for n in editor.notes_model.notes()}
     assert {LEAD, PEER} <= authors

@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from reviewer_app.domain.visits import VisitStatus
+from support.fixture_trust import ALDER, PARTNER
 
-PARTNER = "James Whitfield"
-SCHOOL = "Oakfield Primary Academy"
+SCHOOL = ALDER
 
 
 def test_the_capture_bar_speaks_the_trusts_words(drive, qtbot) -> None:

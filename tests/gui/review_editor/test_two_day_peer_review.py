@@ -11,9 +11,9 @@ from reviewer_app.domain.review import FollowUpOutcome, Priority, ReviewState
 from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.gui.review_editor.actions_page import ActionsPage, FollowUpPage
 from reviewer_app.gui.review_editor.criterion_card import RatingControl
+from support.fixture_trust import CEDAR, LEAD, PEER, SECOND_PEER
 
-LEAD = "David Brennan"
-SCHOOL = "Northfield Academy"
+SCHOOL = CEDAR
 
 
 def shown_sections(editor) -> list[str]:
@@ -53,8 +53,8 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
     )
 
     # The team: two peer reviewers propose and capture notes on their laptops (synced here).
-    priya = drive.records_as(shell, "Priya Natarajan")
-    tom = drive.records_as(shell, "Tom Gallagher")
+    priya = drive.records_as(shell, PEER)
+    tom = drive.records_as(shell, SECOND_PEER)
     priya.propose_judgement(ctx.review.id, "inclusion", "strong_standard")
     tom.propose_judgement(ctx.review.id, "inclusion", "expected_standard")
     tom.add_note(
@@ -68,11 +68,11 @@ def test_a_complete_two_day_peer_review_through_the_generated_editor(drive, phot
     ctx = editor.ctx
     drive.activate(editor)
     card = editor.go_to_criterion("inclusion")
-    assert "Priya Natarajan</b>: Strong standard" in card.proposals.text()
-    assert "Tom Gallagher</b>: Expected standard" in card.proposals.text()
+    assert f"{PEER}</b>: Strong standard" in card.proposals.text()
+    assert f"{SECOND_PEER}</b>: Expected standard" in card.proposals.text()
     editor.show_evidence_for("inclusion")
     assert editor.evidence.filter.rowCount() == 1
-    assert "Tom Gallagher" in editor.notes_model.meta(editor.notes_model.notes()[0])
+    assert SECOND_PEER in editor.notes_model.meta(editor.notes_model.notes()[0])
     drive.rate(editor, "inclusion", 3)  # the lead's own view
     drive.rate(editor, "inclusion", 4, agreed=True)  # the agreed judgement
     drive.wait_saved(editor)

@@ -14,11 +14,11 @@ from sqlalchemy import text
 
 from reviewer_app.cli import main
 from reviewer_app.demo.demo_trust import open_demo_workspace
-from reviewer_app.demo.reports import ensure_demo_reports
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 from reviewer_app.storage.store import Store
+from support.demo_reports import sign_featured_demo_reports
 
 #: Every table that holds a review or what belongs to it, with the columns that name a row.
 REVIEW_TABLES: dict[str, tuple[str, ...]] = {
@@ -81,7 +81,7 @@ def test_a_restore_holds_the_store_record_by_record_signed_reports_included(
         dsl = next(p for p in workspace.list_people() if p.may_see_safeguarding)
         with workspace.store.writing() as session:
             set_setting(session, CURRENT_PERSON, dsl.id)
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
         before = _snapshot(workspace.store)
     assert before["signed_report"], "the demo store has signed reports to keep"
     assert before["attachment"] or before["evidence_note"]

@@ -18,7 +18,6 @@ from sqlmodel import select
 
 from reviewer_app.cli import main
 from reviewer_app.demo.demo_trust import open_demo_workspace
-from reviewer_app.demo.reports import ensure_demo_reports
 from reviewer_app.domain.frameworks.framework import Framework
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Role
@@ -31,6 +30,7 @@ from reviewer_app.storage.local_settings import CURRENT_PERSON, set_setting
 from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.tables import AuditEntryRow, ReviewRow, SignedReportRow
 from reviewer_app.sync import age_passphrase
+from support.demo_reports import sign_featured_demo_reports
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -175,7 +175,7 @@ def test_a_full_internal_report_of_a_review_with_restricted_answers_stays_behind
     report (which shows restricted detail) must still stay off a non-safeguarding bundle, while
     its school-facing report travels."""
     with open_demo_workspace(AppPaths.from_base(demo_base)) as workspace:
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
         dsl = next(p for p in workspace.list_people() if p.may_see_safeguarding)
         with workspace.store.writing() as session:
             review_id = next(

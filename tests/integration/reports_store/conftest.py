@@ -27,9 +27,9 @@ def keyring_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def demo_base(tmp_path_factory: pytest.TempPathFactory, keyring_file: Path) -> Path:
     """A data folder holding the demo store (seeded, with its signed reports)."""
-    from reviewer_app.demo.reports import ensure_demo_reports
+    from support.demo_reports import sign_featured_demo_reports
 
     base = tmp_path_factory.mktemp("demo-data")
     with open_demo_workspace(AppPaths.from_base(base)) as workspace:
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
     return base

@@ -276,12 +276,13 @@ def test_demo_reports_are_signed_again_after_the_demo_dates_move(
 ) -> None:
     from datetime import date, timedelta
 
-    from reviewer_app.demo.reports import DEMO_REPORTS_SEEDED, ensure_demo_reports
+    from reviewer_app.demo.reports import DEMO_REPORTS_SEEDED
     from reviewer_app.storage.local_settings import DEMO_SEEDED, get_setting, set_setting
+    from support.demo_reports import sign_featured_demo_reports
 
     paths = AppPaths.from_base(tmp_path)
     with open_demo_workspace(paths) as workspace:
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
         visit = _visit(workspace, "St Aidan", "two-day-peer-review", VisitStatus.SIGNED)
         old_hash = ReportService(workspace, paths).latest_signed(visit.id, "school_facing")
 

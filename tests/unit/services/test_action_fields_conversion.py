@@ -6,11 +6,13 @@ another person's fields wait for their laptop, and a signed review is left as si
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.action_fields import converted_action_id
+from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import Priority, ReviewState
 from reviewer_app.domain.visits import VisitStatus
@@ -89,6 +91,13 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
             queued = {op.entity_id for op in pending_ops(session) if op.entity is Entity.ACTION}
         assert queued >= {filtering.id, site.id}
         assert workspace.reviews.convert_action_fields() == []
+        # They come back at the school's next audit to be followed up, as any action does.
+        later = visit.start + timedelta(days=90)
+        next_visit = workspace.save_visit(
+            replace(visit, id=new_id(), planned_start=later, planned_end=later, actual_start=None)
+        )
+        open_ids = {a.id for a in workspace.reviews.open_actions_before(next_visit.id)}
+        assert open_ids >= {filtering.id, site.id}
     finally:
         workspace.close()
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from reviewer_app.demo.demo_trust import open_demo_workspace
-from reviewer_app.demo.reports import ensure_demo_reports
 from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.paths import AppPaths
 from reviewer_app.services import local_expiry
@@ -19,11 +18,12 @@ from reviewer_app.storage.review_repository import ReviewRepository
 from reviewer_app.storage.store import Store
 from reviewer_app.storage.tables import ReviewRow, SignedReportRow
 from reviewer_app.sync import protocol as wire
+from support.demo_reports import sign_featured_demo_reports
 
 
 def test_only_settled_reviews_signed_long_enough_ago_are_dropped(paths: AppPaths) -> None:
     with open_demo_workspace(paths) as workspace:
-        assert ensure_demo_reports(workspace) > 0
+        assert sign_featured_demo_reports(workspace) > 0
         store = workspace.store
         now = datetime.now(UTC)
         with store.reading() as session:
@@ -56,6 +56,23 @@ def test_only_settled_reviews_signed_long_enough_ago_are_dropped(paths: AppPaths
             assert not set(signed[1:]) & left
             dropped = local_expiry.dropped_as_old(session)
         assert dropped.reviews == frozenset(signed[1:])
+
+
+def _without_restricted_detail(store: Store) -> None:
+    """The peer reviews as a laptop without a safeguarding role holds them: the demo's peer
+    reviews follow up its safeguarding audits' actions, which only safeguarding roles see."""
+    from reviewer_app.services.local_visibility import view_of
+    from reviewer_app.storage.tables import ActionFollowUpRow
+
+    with store.writing() as session:
+        for review_id in _peer_review_reports(store)[0]:
+            view = view_of(session, review_id, {"lead_reviewer"})
+            hidden = [i for entity, i in view.hidden if entity == Entity.ACTION_FOLLOW_UP.value]
+            assert len(hidden) == len(view.hidden), "only follow-ups are restricted here"
+            for row in session.exec(
+                select(ActionFollowUpRow).where(col(ActionFollowUpRow.id).in_(hidden))
+            ).all():
+                session.delete(row)
 
 
 def _peer_review_reports(store: Store) -> tuple[dict[str, str], dict[str, set[str]]]:
@@ -116,8 +133,9 @@ def test_losing_the_safeguarding_role_removes_the_full_internal_report_not_the_s
     both (nothing restricted is in them); once the laptop holds the single central record
     sample, the full internal report goes with it and the school's stays."""
     with open_demo_workspace(paths) as workspace:
-        assert ensure_demo_reports(workspace) > 0
         store = workspace.store
+        _without_restricted_detail(store)
+        assert sign_featured_demo_reports(workspace) > 0
         reviews, audiences = _peer_review_reports(store)
         review_id = next(r for r, held in audiences.items() if "full_internal" in held)
         assert audiences[review_id] == {"school_facing", "full_internal"}

@@ -8,7 +8,6 @@ closes only once the category is stored, and a refusal is shown in it as a sente
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -31,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
 from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.school_category import chip_style
 from reviewer_app.gui.screen_fit import fit_window
 
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
     from reviewer_app.gui.tasks import TaskRunner
     from reviewer_app.services.school_categorisation import SchoolSuggestion
 
-log = logging.getLogger(__name__)
 
 #: Stores the category: (level key, rationale, agreed on) -> the stored record.
 SaveCategory = Callable[[str, str, date], "SchoolCategory"]
@@ -301,16 +299,14 @@ class CategoriseDialog(AsksBeforeDiscarding, QDialog):
 
     def _save_failed(self, error: BaseException) -> None:
         self._set_saving(False)
-        if isinstance(error, ReviewerError):
-            log.info("Category not agreed: %s", type(error).__name__)
-            self._show_error(str(error))
-        else:
-            log.error("Agreeing a category failed", exc_info=error)
-            self._show_error(
+        self._show_error(
+            failure_sentence(
+                error,
                 "Reviewer could not store this category. Nothing was changed; try again, and if "
                 "it keeps happening send the log file (Help > Show log folder) to your support "
-                "contact."
+                "contact.",
             )
+        )
 
     def reject(self) -> None:
         if self._saving:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
-from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.gui import theme
 from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.forms.ui_enrol import Ui_EnrolDialog
 from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.gui.tasks import TaskRunner
-from reviewer_app.services.enrolment import AlreadyEnrolledError, Enrolment
+from reviewer_app.services.enrolment import Enrolment
 from reviewer_app.settings import SERVER_ADDRESS
 from reviewer_app.sync.client import RequestRefusedError, ServerUnreachableError
 from reviewer_app.sync.enrol_link import parse_enrol_link
@@ -43,10 +43,7 @@ def explain_failure(error: BaseException, server_url: str) -> str:
             f"{server_url} is not a Reviewer trust server (it does not know about enrolment). "
             "Check the address your trust admin gave you."
         )
-    if isinstance(error, AlreadyEnrolledError | ReviewerError):
-        return str(error)
-    log.error("Enrolment failed unexpectedly", exc_info=error)
-    return "Connecting failed unexpectedly; the details are in the log."
+    return failure_sentence(error, "Connecting failed unexpectedly; the details are in the log.")
 
 
 class EnrolDialog(AsksBeforeDiscarding, QDialog):

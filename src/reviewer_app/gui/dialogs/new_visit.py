@@ -21,6 +21,7 @@ from reviewer_app.domain.organisation import Person, Role, School
 from reviewer_app.domain.visits import VISIT_ROLES, Visit, VisitReviewer, VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.discard_guard import AsksBeforeDiscarding
+from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.forms.ui_new_visit import Ui_NewVisitDialog
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.screen_fit import fit_window
@@ -396,17 +397,15 @@ class NewVisitDialog(AsksBeforeDiscarding, QDialog):
 
     def _save_failed(self, error: BaseException) -> None:
         self._set_saving(False)
-        if isinstance(error, ReviewerError):
-            log.info("Visit not saved: %s", type(error).__name__)
-            self._show_error("form", str(error))
-        else:
-            log.error("Saving a visit failed", exc_info=error)
-            self._show_error(
-                "form",
+        self._show_error(
+            "form",
+            failure_sentence(
+                error,
                 "Reviewer could not save this visit. Nothing was changed; try again, and if it "
                 "keeps happening send the log file (Help > Show log folder) to your support "
                 "contact.",
-            )
+            ),
+        )
 
     def reject(self) -> None:
         if self._saving:
