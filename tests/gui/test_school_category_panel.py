@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
-from reviewer_app.demo.trust_data import DEMO_FRAMEWORKS
 from reviewer_app.domain.frameworks import load_library
 from reviewer_app.domain.school_category import RecordedVisit, SchoolCategory, support_due
 from reviewer_app.gui.school_category import CategoryPanel, chip_style, text_colour_on
@@ -62,7 +61,7 @@ def test_the_chip_shows_the_tier_who_agreed_it_and_the_cadence(qtbot: QtBot, she
     page = _show(qtbot, shell, CEDAR)
     assert panel.chip.text() == "Tier 4: Stabilise (Trust led)"
     assert panel.cadence_label.text() != cadence  # its own tier's cadence
-    assert "External health check" in panel.cadence_label.text()
+    assert "overdue since" in panel.cadence_label.text()  # no health check since agreed
 
 
 def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
@@ -81,8 +80,8 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     outcomes = [dialog.outcomes_list.item(i).text() for i in range(dialog.outcomes_list.count())]
     assert outcomes
     # Each outcome names its review by the framework's title, never its stored id.
-    assert all(" (" in text for text in outcomes), outcomes
-    assert not any(fid in text for text in outcomes for fid in DEMO_FRAMEWORKS)
+    assert all("(Two-day peer review, " in text for text in outcomes), outcomes
+    assert not any("two-day-peer-review" in text for text in outcomes)
     assert dialog.level_combo.currentData() == "grow"  # starts on the suggestion
     qtbot.waitUntil(dialog.isActiveWindow)  # the keys go where a person's would
     assert QApplication.focusWidget() is dialog.rationale_edit
@@ -108,8 +107,8 @@ def test_categorise_by_keyboard_shows_the_suggestion_and_agrees_a_tier(
     assert category.level_key == "lead"
     assert category.suggested_level_key == "grow"
     assert category.rationale == "Board: outcomes and partner-school support"
-    assert category.suggestion
-    assert not any(fid in category.suggestion for fid in DEMO_FRAMEWORKS)
+    assert "(Two-day peer review)" in category.suggestion
+    assert "two-day-peer-review" not in category.suggestion
     qtbot.waitUntil(lambda: panel.chip.text() == "Tier 1: Lead (academy led)", timeout=10_000)
     assert f"by {LEAD}" in panel.agreed_label.text()
     assert page.categorise_dialog is None  # closed once stored
@@ -125,7 +124,9 @@ def test_cancel_leaves_the_category_alone(qtbot: QtBot, shell: Shell) -> None:
     _wait_dialog(qtbot, page)
     dialog = page.categorise_dialog
     assert dialog is not None
-    assert dialog.level_combo.currentData() == "grow"
+    assert dialog.suggestion_chip.text() == "No suggestion yet"  # no signed review content
+    assert dialog.level_combo.currentData() == "grow"  # starts on the current tier
+    assert not dialog.use_suggestion.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert page.categorise_dialog is None
     assert page.category_panel.chip.text() == "Tier 2: Grow (academy led)"

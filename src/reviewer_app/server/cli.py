@@ -49,25 +49,25 @@ from typing import TYPE_CHECKING
 
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.server import serve_options, trust_ca_cli
+from reviewer_app.server.serve_options import IDLE_LOCK_ENV
+from reviewer_app.server.trust_ca_cli import (
+    CA_DIR_ENV,
+    CA_PASSPHRASE_ENV,
+    WITHOUT_CA_KEY_NOTICE,
+    trust_authority,
+)
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from reviewer_app.server.console.settings import DemoAccount
-    from reviewer_app.server.trust_authority import TrustAuthority
-    from reviewer_app.sync.protocol import LaptopPolicy
 
 log = logging.getLogger(__name__)
 
 #: Environment override of the server's data folder.
 SERVER_DATA_DIR_ENV = "REVIEWER_SERVER_DATA_DIR"
-#: The trust CA folder (as made by ``reviewer-app ca init``).
-CA_DIR_ENV = "REVIEWER_CA_DIR"
 #: The address people reach the server at (for the links the admin commands print).
 SERVER_URL_ENV = "REVIEWER_SERVER_URL"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
-#: The CA key's passphrase (the same variable ``reviewer-app ca`` reads).
-CA_PASSPHRASE_ENV = "REVIEWER_CA_PASSPHRASE"  # noqa: S105 (a variable's name, not a secret)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -304,7 +304,7 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
         return 0
     if args.action == "renew-timestamps":
         try:
-            return _renew_timestamps(args, engine, data_dir)
+            return trust_ca_cli.renew_timestamps(args, engine, data_dir)
         finally:
             engine.dispose()
     if args.action == "retention":
@@ -412,136 +412,6 @@ def _run_admin(args: argparse.Namespace, database_url: str, data_dir: Path) -> i
     return 0
 
 
-WITHOUT_CA_KEY_NOTICE = (
-    "Running without the trust CA's passphrase: no certificates are issued at enrolment, "
-    "nothing is time-stamped, and fully signed reports wait for long-term data until the "
-    "server runs with it ('admin reports' lists them)."
-)
-
-
-def _renew_timestamps(args: argparse.Namespace, engine: Engine, data_dir: Path) -> int:
-    """``admin renew-timestamps``: the long-term versions fully signed reports are owed."""
-    from reviewer_app.server.audit import Actor
-    from reviewer_app.server.blob_store import BlobStore
-    from reviewer_app.server.long_term_upkeep import FRESHER_BY, bring_up_to_date
-
-    if not 1 <= args.within_days <= 3650:
-        raise ReviewerError(
-            f"--within-days {args.within_days} is not a number of days from 1 to 3650.",
-            hint="Give the days before a timestamp's certificate expires, like 90.",
-        )
-    within = timedelta(days=args.within_days)
-    seal = None
-    if not args.dry_run:
-        authority = _trust_authority(args)
-        if authority is None or not authority.can_timestamp:
-            raise ReviewerError(
-                "Renewing timestamps needs the trust CA and its key's passphrase.",
-                hint=f"Give --ca-dir and --ca-passphrase-file (or {CA_DIR_ENV} and "
-                f"{CA_PASSPHRASE_ENV}); --dry-run lists the reports without them.",
-            )
-        seal = authority.seal_long_term
-
-        def before_renewing() -> object:
-            # New timestamps from a certificate that outlives the ones they renew.
-            assert authority is not None
-            return authority.time_stamping_certificate(fresh_for=within + FRESHER_BY)
-
-    lines = bring_up_to_date(
-        engine,
-        BlobStore(data_dir / "blobs"),
-        seal,
-        within=within,
-        dry_run=args.dry_run,
-        before_renewing=None if args.dry_run else before_renewing,
-        actor=Actor.command_line(),
-    )
-    print("\n".join(lines) if lines else "No signed report is owed a long-term version.")
-    return 0
-
-
-def _trust_authority(args: argparse.Namespace) -> TrustAuthority | None:
-    from reviewer_app.server.trust_authority import TrustAuthority
-
-    folder = args.ca_dir or (Path(os.environ[CA_DIR_ENV]) if os.environ.get(CA_DIR_ENV) else None)
-    if folder is None:
-        log.info("No trust CA configured: signed reports will be refused, no certificates issued")
-        return None
-    passphrase: bytes | None = None
-    if args.ca_passphrase_file is not None:
-        try:
-            passphrase = args.ca_passphrase_file.read_bytes().rstrip(b"\r\n")
-        except OSError as exc:
-            raise ReviewerError(
-                f"The passphrase file {args.ca_passphrase_file} cannot be read.",
-                hint="Check the path and its permissions.",
-            ) from exc
-    elif os.environ.get(CA_PASSPHRASE_ENV):
-        passphrase = os.environ[CA_PASSPHRASE_ENV].encode("utf-8")
-    authority = TrustAuthority(folder=folder.expanduser().resolve(), passphrase=passphrase)
-    from reviewer_app.reports.ca import CaFolder
-
-    # A missing CA folder or a wrong passphrase fails at start-up, not at the first enrolment.
-    CaFolder(authority.folder).root_certificate()
-    if passphrase is not None:
-        CaFolder(authority.folder).unlock(passphrase)
-    return authority
-
-
-def _tls(args: argparse.Namespace) -> tuple[str, str] | None:
-    """uvicorn's TLS settings, after checking the files are there and readable."""
-    if args.tls_cert is None and args.tls_key is None:
-        return None
-    if args.tls_cert is None or args.tls_key is None:
-        raise ReviewerError(
-            "HTTPS needs both --tls-cert and --tls-key.",
-            hint="Give the certificate (PEM) and its private key (PEM).",
-        )
-    for what, path in (("certificate", args.tls_cert), ("private key", args.tls_key)):
-        try:
-            path.read_bytes()
-        except OSError as exc:
-            raise ReviewerError(
-                f"The TLS {what} {path} cannot be read ({exc.strerror}).",
-                hint="Check the path and its permissions.",
-            ) from exc
-    import ssl
-
-    try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
-            str(args.tls_cert), str(args.tls_key)
-        )
-    except (ssl.SSLError, ValueError) as exc:
-        raise ReviewerError(
-            f"The TLS certificate {args.tls_cert} and key {args.tls_key} do not work together "
-            "or are not PEM files.",
-            hint="Give the certificate and the private key it was issued for, both in PEM.",
-        ) from exc
-    return str(args.tls_cert), str(args.tls_key)
-
-
-IDLE_LOCK_ENV = "REVIEWER_IDLE_LOCK_MINUTES"
-
-
-def _laptop_policy(minutes: str | None) -> LaptopPolicy:
-    """The trust's rules for its laptops: ``--idle-lock-minutes`` wins over the environment."""
-    from reviewer_app.sync.protocol import LaptopPolicy
-
-    text = (os.environ.get(IDLE_LOCK_ENV, "") if minutes is None else minutes).strip()
-    if not text:
-        return LaptopPolicy()
-    try:
-        value = int(text)
-        if not 1 <= value <= 240:
-            raise ValueError(value)
-    except ValueError:
-        raise ReviewerError(
-            f"The idle lock period '{text}' is not a number of minutes from 1 to 240.",
-            hint=f"Give --idle-lock-minutes (or {IDLE_LOCK_ENV}) like 10.",
-        ) from None
-    return LaptopPolicy(idle_lock_minutes=value)
-
-
 def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     import uvicorn
 
@@ -549,15 +419,15 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     from reviewer_app.server.app_release import release_from_settings
     from reviewer_app.server.console.settings import ConsoleSettings
 
-    tls = _tls(args)
+    tls = serve_options.tls(args)
     release = release_from_settings(args.app_version, args.app_download_url)
-    authority = _trust_authority(args)
+    authority = trust_authority(args)
     scheme = "https" if tls else "http"
     public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
     console = ConsoleSettings(public_url=public_url)
     if args.demo:
         console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
-    policy = _laptop_policy(args.idle_lock_minutes)
+    policy = serve_options.laptop_policy(args.idle_lock_minutes)
     from reviewer_app.server.limits_cli import limits_from
 
     app = create_app_from_settings(

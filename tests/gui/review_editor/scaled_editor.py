@@ -5,8 +5,10 @@ clipped. Run as a subprocess with ``QT_SCALE_FACTOR`` set (Qt reads it once, at 
     QT_SCALE_FACTOR=1.5 uv run python tests/gui/review_editor/scaled_editor.py OUT learning-walk
 
 Prints one JSON object: ``{"clipped": [...], "pages": n, "size": [w, h]}``. With ``--shot NAME``
-it saves the first section (or ``--page``, or ``--criterion``) as ``OUT/NAME.png``. The editor
-screenshots in ``docs/screenshots/`` are the demo's St Aidan's reviews:
+it saves the first section (or ``--page``, or ``--criterion``) as ``OUT/NAME.png``. With
+``--fixture-trust`` it opens the tests' own trust (``tests/support/fixture_trust.py``), not
+the demo, as ``test_readable_when_scaled.py`` does, so improving the demo never breaks it. The
+editor screenshots in ``docs/screenshots/`` are the demo's St Aidan's reviews:
 
     S="uv run python tests/gui/review_editor/scaled_editor.py docs/screenshots"
     A="--school St_Aidan's_CE_Primary_School --size 1440x900"
@@ -56,6 +58,14 @@ CASES = {
     "safeguarding-audit": ("Rachel Hughes", "Meadowbank Special School", VisitStatus.PLANNED),
     "two-day-peer-review": ("David Brennan", "Northfield Academy", VisitStatus.PLANNED),
 }
+#: The same on the tests' own trust (names from ``tests/support/fixture_trust.py``).
+FIXTURE_CASES = {
+    "learning-walk": ("Lee Lead", "Cedar Park High School", VisitStatus.IN_PROGRESS),
+    "safeguarding-audit": ("Dana Lock", "Willow Special School", VisitStatus.PLANNED),
+    "two-day-peer-review": ("Lee Lead", "Cedar Park High School", VisitStatus.PLANNED),
+}
+#: The strands a learning walk looks at (the demo's walk has two), so its look-fors are shown.
+WALK_STRANDS = ["climate", "adaptive-and-responsive"]
 #: A 1920 x 1080 laptop screen at 150% is 1280 x 720 in logical pixels.
 WINDOW = (1280, 720)
 
@@ -128,8 +138,9 @@ def open_editor(
     framework_id: str,
     school_name: str | None = None,
     size: tuple[int, int] = WINDOW,
+    cases: dict[str, tuple[str, str, VisitStatus | None]] = CASES,
 ) -> ReviewEditor:
-    person_name, default_school, status = CASES[framework_id]
+    person_name, default_school, status = cases[framework_id]
     if school_name is not None:
         status = None
     school_name = school_name or default_school
@@ -141,6 +152,11 @@ def open_editor(
         for v in workspace.visits_for_school(school.id)
         if v.framework_id == framework_id and (status is None or v.status is status)
     )
+    if framework_id == "learning-walk" and cases is not CASES:
+        from reviewer_app.services.review_session import open_review
+
+        review = open_review(workspace, visit.id, with_notes=False).review
+        workspace.reviews.set_field(review.id, "focus-strands", WALK_STRANDS)
     editor = ReviewEditor(workspace, tasks, visit.id)
     editor.resize(*size)
     editor.show()
@@ -157,17 +173,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--criterion", help="with --shot: go to this criterion")
     parser.add_argument("--school", help="a demo school (_ for spaces) instead of the usual")
     parser.add_argument("--size", default="x".join(map(str, WINDOW)), help="window, WxH")
+    parser.add_argument(
+        "--fixture-trust", action="store_true", help="the tests' own trust, not the demo"
+    )
     args = parser.parse_args(argv)
+    cases = CASES
+    opening = open_demo_workspace
+    if args.fixture_trust:
+        sys.path.insert(0, str(Path(__file__).parents[2]))  # tests/, for support/
+        from support.fixture_trust import open_fixture_workspace
+
+        cases, opening = FIXTURE_CASES, open_fixture_workspace
     app = make_application()
     theme.apply(app)
     with tempfile.TemporaryDirectory() as folder:
         paths = AppPaths.from_base(Path(folder)).ensure()
-        workspace = open_demo_workspace(paths)
+        workspace = opening(paths)
         tasks = TaskRunner()
         try:
             school = args.school.replace("_", " ") if args.school else None
             width, height = (int(n) for n in args.size.split("x"))
-            editor = open_editor(workspace, tasks, args.framework, school, (width, height))
+            editor = open_editor(workspace, tasks, args.framework, school, (width, height), cases)
             first = editor.nav.currentRow()
             settle(0.3)
             wait_until(lambda: tasks.pending == 0)

@@ -1,7 +1,7 @@
 """Readable at 150% scaling: the editor on each framework, in a 1920 x 1080 laptop screen's
 window at 150% (1280 x 720 logical pixels), with nothing cut off, squeezed or needing a
 sideways scroll on any page. Qt reads ``QT_SCALE_FACTOR`` once, so each check is a separate
-process (``scaled_editor.py``)."""
+process (``scaled_editor.py``), on the tests' own trust."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ SCRIPT = Path(__file__).with_name("scaled_editor.py")
 )
 def test_nothing_is_clipped_at_150_percent(tmp_path: Path, framework_id: str) -> None:
     env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, str(SCRIPT), str(tmp_path), framework_id, "--shot", "editor"]
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), str(tmp_path), framework_id, "--shot", "editor"],
+        [*command, "--fixture-trust"],
         capture_output=True,
         text=True,
         timeout=180,
