@@ -96,3 +96,30 @@ def test_a_ticked_list_item_counts_as_typed_input(qtbot: QtBot) -> None:
     dialog.reject()
     _question(qtbot, dialog)
     assert dialog.isVisible()
+
+
+def test_escape_on_the_conflicts_panel_asks_before_losing_a_merged_text(
+    qtbot: QtBot, shell: Shell
+) -> None:
+    window = shell.window
+    qtbot.waitUntil(lambda: window.sync is not None, timeout=10_000)
+    dialog = window.sync.open_conflicts()
+    qtbot.waitExposed(dialog)
+    # Nothing written: Escape closes.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3_000)
+
+    dialog = window.sync.open_conflicts()
+    qtbot.waitExposed(dialog)
+    # The merged text as the lead writes it for a conflict (the demo-free store has none, so
+    # the box is filled directly).
+    dialog.panel.merged.setPlainText("Phonics is strong in every class")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    box = _question(qtbot, dialog)
+    _button(box, "Keep editing").click()
+    assert dialog.isVisible()
+    assert dialog.panel.merged.toPlainText() == "Phonics is strong in every class"
+    dialog.reject()  # the Close button
+    box = _question(qtbot, dialog)
+    _button(box, "Discard").click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3_000)

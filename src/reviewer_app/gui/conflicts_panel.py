@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.changes import ReviewChanges
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.gui import theme
+from reviewer_app.gui.discard_guard import ask_to_discard
 from reviewer_app.gui.failures import failure_sentence
 from reviewer_app.gui.screen_fit import fit_window
 from reviewer_app.services.sync_service import SyncService
@@ -262,6 +263,24 @@ class ConflictsDialog(QDialog):
         panel.resolve_failed.connect(self.show_problem)
         panel.conflict_resolved.connect(lambda _id: self.show_problem(""))
         fit_window(self, "conflictsDialog", (1120, 600))
+
+    #: The open "Discard what you typed?" question, if any (Escape with a merged text written).
+    discard_question: QMessageBox | None = None
+
+    def reject(self) -> None:
+        # Escape or Close with a merged text written and not used: ask before it is lost (the
+        # box empties once a choice is saved, so a used text never asks).
+        if self.panel.merged.toPlainText().strip():
+            if self.discard_question is None or not self.discard_question.isVisible():
+                self.discard_question = ask_to_discard(
+                    self, "The merged text has not been used.", self._discard
+                )
+            return
+        super().reject()
+
+    def _discard(self) -> None:
+        self.panel.merged.setPlainText("")
+        super().reject()
 
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)

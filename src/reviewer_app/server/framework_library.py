@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,7 +42,6 @@ from reviewer_app.domain.frameworks import (
 from reviewer_app.domain.frameworks.frozen_model import split_reference, version_key
 from reviewer_app.domain.frameworks.library import (
     check_sources,
-    load_library,
     parse_yaml,
     read_document_bytes,
     validate_source,
@@ -81,20 +79,14 @@ _KIND_WORDS = {
     "trust_vocabulary": "vocabulary",
 }
 
-_built_in: FrameworkLibrary | None = None
-_built_in_lock = threading.Lock()
-
 
 def built_in_library() -> FrameworkLibrary:
-    """The frameworks built into Reviewer (the installed folder), loaded once."""
-    global _built_in
-    if _built_in is None:
-        from reviewer_app.paths import frameworks_dir
+    """The frameworks built into Reviewer (the installed folder), loaded once per process (the
+    same cache as the laptop's catalogue: :mod:`reviewer_app.domain.frameworks.loaded_once`)."""
+    from reviewer_app.domain.frameworks.loaded_once import library_once
+    from reviewer_app.paths import frameworks_dir
 
-        with _built_in_lock:
-            if _built_in is None:
-                _built_in = load_library(frameworks_dir())
-    return _built_in
+    return library_once(frameworks_dir())
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ view of the same library: titles and phases, never YAML.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,29 +19,19 @@ if TYPE_CHECKING:
     from reviewer_app.domain.frameworks import FrameworkLibrary
     from reviewer_app.domain.organisation import Role, School
 
-_loaded: dict[Path, FrameworkLibrary] = {}
-#: Two threads asking at once (the catalogue on a reader, the first review on the lane) load once.
-_loading = threading.Lock()
-
 
 def installed_library(folder: Path | None = None) -> FrameworkLibrary:
-    """The frameworks installed in ``folder`` (the app's own by default), loaded once.
+    """The frameworks installed in ``folder`` (the app's own by default), loaded once per
+    process (:mod:`reviewer_app.domain.frameworks.loaded_once`, shared with the trust server).
 
     A broken framework file raises ``FrameworkLoadError`` (naming the file and line) every time
     it is asked for, so mending the file and asking again works.
     """
     # The main window imports this module for its catalogue types before its first paint;
     # the framework models (pydantic) are imported when the library is first loaded.
-    from reviewer_app.domain.frameworks import load_library
+    from reviewer_app.domain.frameworks.loaded_once import library_once
 
-    key = (folder or frameworks_dir()).resolve()
-    library = _loaded.get(key)
-    if library is None:
-        with _loading:
-            library = _loaded.get(key)
-            if library is None:
-                library = _loaded[key] = load_library(key)
-    return library
+    return library_once(folder or frameworks_dir())
 
 
 @dataclass(frozen=True, slots=True)

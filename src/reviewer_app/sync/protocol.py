@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeAlias
@@ -343,6 +344,15 @@ def _json_utc(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _check_batch(operations: Sequence[Operation | CategoryOperation | VisitOperation]) -> None:
+    """A pushed batch is in strictly increasing device order and names each op_id once."""
+    seqs = [op.device_seq for op in operations]
+    if any(b <= a for a, b in itertools.pairwise(seqs)):
+        raise ValueError("operations must be in strictly increasing device_seq order")
+    if len({op.op_id for op in operations}) != len(operations):
+        raise ValueError("an op_id appears twice in one batch")
+
+
 class PushRequest(_Message):
     """``POST /reviews/{review_id}/push``: up to :data:`MAX_BATCH` operations in device order."""
 
@@ -351,11 +361,7 @@ class PushRequest(_Message):
 
     @model_validator(mode="after")
     def _ordered(self) -> PushRequest:
-        seqs = [op.device_seq for op in self.operations]
-        if any(b <= a for a, b in itertools.pairwise(seqs)):
-            raise ValueError("operations must be in strictly increasing device_seq order")
-        if len({op.op_id for op in self.operations}) != len(self.operations):
-            raise ValueError("an op_id appears twice in one batch")
+        _check_batch(self.operations)
         if len({op.review_id for op in self.operations}) != 1:
             raise ValueError("every operation in a batch must belong to the same review")
         return self
@@ -824,12 +830,12 @@ class SchoolCategoryRecord(_Message):
         return value
 
 
-class CategoryOperation(_Message):
-    """One agreed category on its way to the server; ``op_id`` makes it exactly-once."""
+class _SchoolOperation(_Message):
+    """A record of a school's (an agreed category, a visit) on its way to the server, outside
+    any review; ``op_id`` makes it exactly-once."""
 
     op_id: uuid.UUID
     device_seq: int = Field(ge=1, le=2**62)
-    category: SchoolCategoryRecord
     device_time: datetime
 
     @field_validator("device_time")
@@ -840,6 +846,12 @@ class CategoryOperation(_Message):
     def digest(self) -> str:
         """SHA-256 of the operation's canonical JSON (same op_id, same digest: a replay)."""
         return sha256_hex(canonical_json(self.model_dump(mode="json")))
+
+
+class CategoryOperation(_SchoolOperation):
+    """One agreed category on its way to the server."""
+
+    category: SchoolCategoryRecord
 
 
 class CategoryPushRequest(_Message):
@@ -853,11 +865,7 @@ class CategoryPushRequest(_Message):
 
     @model_validator(mode="after")
     def _ordered(self) -> CategoryPushRequest:
-        seqs = [op.device_seq for op in self.operations]
-        if any(b <= a for a, b in itertools.pairwise(seqs)):
-            raise ValueError("operations must be in strictly increasing device_seq order")
-        if len({op.op_id for op in self.operations}) != len(self.operations):
-            raise ValueError("an op_id appears twice in one batch")
+        _check_batch(self.operations)
         return self
 
 
@@ -942,22 +950,10 @@ class VisitRecord(_Message):
         return self
 
 
-class VisitOperation(_Message):
-    """One new or changed visit on its way to the server; ``op_id`` makes it exactly-once."""
+class VisitOperation(_SchoolOperation):
+    """One new or changed visit on its way to the server."""
 
-    op_id: uuid.UUID
-    device_seq: int = Field(ge=1, le=2**62)
     visit: VisitRecord
-    device_time: datetime
-
-    @field_validator("device_time")
-    @classmethod
-    def _in_utc(cls, value: datetime) -> datetime:
-        return _utc(value)
-
-    def digest(self) -> str:
-        """SHA-256 of the operation's canonical JSON (same op_id, same digest: a replay)."""
-        return sha256_hex(canonical_json(self.model_dump(mode="json")))
 
 
 class VisitPushRequest(_Message):
@@ -968,11 +964,7 @@ class VisitPushRequest(_Message):
 
     @model_validator(mode="after")
     def _ordered(self) -> VisitPushRequest:
-        seqs = [op.device_seq for op in self.operations]
-        if any(b <= a for a, b in itertools.pairwise(seqs)):
-            raise ValueError("operations must be in strictly increasing device_seq order")
-        if len({op.op_id for op in self.operations}) != len(self.operations):
-            raise ValueError("an op_id appears twice in one batch")
+        _check_batch(self.operations)
         return self
 
 

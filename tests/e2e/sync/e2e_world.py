@@ -1,10 +1,15 @@
 """The end-to-end sync world: the trust server and ``reviewer-app`` as subprocesses.
 
-* :class:`Server`: ``reviewer-app-server serve`` with a real trust CA folder, on a fixed port so
-  it can stop (a server out of reach) and start again.
+* :class:`Server`: ``reviewer-app-server serve`` (with a real trust CA folder unless asked
+  not to), on a fixed port so it can stop (a server out of reach) and start again, and its
+  ``admin`` commands.
 * :func:`reviewer_app`: one ``reviewer-app`` command in a subprocess, with a file keyring of
   its own (each laptop has its own keyring, as each has its own data folder).
 * :class:`Laptop`: one data folder and one keyring file.
+* :func:`checked`: a command's result, after checking it ended as expected and without a
+  traceback.
+
+The ``server`` and ``keyring_file`` fixtures are in this folder's ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -31,47 +36,80 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class Server:
-    """``reviewer-app-server serve`` in a subprocess, on a fixed port so it can restart."""
+BIN = Path(sys.executable).parent
 
-    def __init__(self, folder: Path) -> None:
+
+def checked(
+    done: subprocess.CompletedProcess[str], *, ok: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``done``, once it ended as ``ok`` says (success or refusal) and without a traceback."""
+    assert (done.returncode == 0) == ok, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done
+
+
+class Server:
+    """``reviewer-app-server serve`` in a subprocess, on a fixed port so it can restart.
+
+    With ``trust_ca`` it serves with a trust CA folder (certificates at enrolment, the trust's
+    time-stamping); without, laptops sign with certificates of their own.
+    """
+
+    def __init__(self, folder: Path, *, trust_ca: bool = True) -> None:
         from reviewer_app.reports.ca import CaFolder
 
         self.folder = folder
-        # The trust CA the server checks signed reports against (a real 'reviewer-app ca' folder).
-        self.ca = CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
-        (folder / "ca-passphrase").write_bytes(CA_PASSPHRASE)
+        self.ca_args: list[str] = []
+        if trust_ca:
+            # The trust CA the server checks signed reports against (a real 'reviewer-app ca'
+            # folder).
+            self.ca = CaFolder.create(folder / "ca", "Oak Learning Trust", CA_PASSPHRASE)
+            (folder / "ca-passphrase").write_bytes(CA_PASSPHRASE)
+            self.ca_args = [
+                "--ca-dir", str(folder / "ca"),
+                "--ca-passphrase-file", str(folder / "ca-passphrase"),
+            ]  # fmt: skip
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.database_url = f"sqlite:///{folder / 'server.sqlite3'}"
 
-    def start(self) -> None:
-        script = Path(sys.executable).parent / "reviewer-app-server"
-        self.process = subprocess.Popen(
-            [
-                str(script),
-                "--data-dir",
-                str(self.folder),
-                "serve",
-                "--port",
-                str(self.port),
-                "--ca-dir",
-                str(self.folder / "ca"),
-                "--ca-passphrase-file",
-                str(self.folder / "ca-passphrase"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    def admin(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        """``reviewer-app-server admin ARGS`` against this server's data, checked."""
+        command = [str(BIN / "reviewer-app-server"), "--data-dir", str(self.folder), "admin"]
+        done = subprocess.run(
+            [*command, *args], capture_output=True, text=True, timeout=180, check=False
         )
-        deadline = time.monotonic() + 60
+        return checked(done, ok=ok)
+
+    def start(self) -> None:
+        """Start serving and wait until ``/health`` answers. A start is slow on a loaded machine
+        (tens of seconds on two busy cores), so the wait is long; a server that exits is said at
+        once, with what it printed."""
+        log = self.folder / "serve.log"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "reviewer-app-server"),
+                    "--data-dir", str(self.folder),
+                    "serve", "--port", str(self.port),
+                    *self.ca_args,
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                printed = log.read_text(encoding="utf-8", errors="replace")
+                raise RuntimeError(f"the trust server exited on starting:\n{printed}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the trust server did not start")
+                time.sleep(0.2)
+        raise RuntimeError("the trust server did not answer within 240 s")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -92,7 +130,7 @@ def reviewer_app(*args: str, keyring_file: Path | None = None) -> subprocess.Com
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=180,
         check=False,
     )
 

@@ -14,12 +14,11 @@ and revocation list kept at enrolment and sync).
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from e2e_world import Laptop, Server
+from e2e_world import Laptop, Server, checked
 from sqlmodel import Session, create_engine, select
 
 from keyring_backends import file_keyring
@@ -27,33 +26,12 @@ from reviewer_app.domain.review import ReviewState
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
-from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.database import create_server_engine, write_session
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.services.report_service import ReportService
 from reviewer_app.services.review_session import open_review
 
 AUDIENCE = "school_facing"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    folder = tmp_path / "server"
-    folder.mkdir()
-    engine = create_server_engine(f"sqlite:///{folder / 'server.sqlite3'}")
-    migrate(engine)
-    engine.dispose()
-    running = Server(folder)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def _ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 @pytest.mark.slow
@@ -85,36 +63,37 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
     }
     lee, pat, sam = laptops["lee"], laptops["pat"], laptops["sam"]
     for key, laptop in laptops.items():
-        out = _ok(laptop.run("enrol", server.url, codes[key]))
-        assert "certificate for your signing key" in out
-    _ok(lee.sync())
+        enrolled = checked(laptop.run("enrol", server.url, codes[key])).stdout
+        assert "certificate for your signing key" in enrolled
+    checked(lee.sync())
 
     # The lead starts the review (frozen to the framework) and marks it ready for sign-off.
     with file_keyring(lee.keyring_file), lee.workspace() as ws:  # type: ignore[arg-type]
         review = open_review(ws, visit, with_notes=False).review.id
         ws.reviews.set_state(review, ReviewState.READY_FOR_SIGN_OFF)
-    _ok(lee.sync())
+    checked(lee.sync())
 
-    _ok(pat.sync())
-    signed = _ok(pat.run("report", "sign", visit, "--audience", AUDIENCE))
+    checked(pat.sync())
+    signed = checked(pat.run("report", "sign", visit, "--audience", AUDIENCE)).stdout
     assert "1 of 3 signatures" in signed
     assert "next sync" in signed
-    _ok(pat.sync())
+    checked(pat.sync())
 
     # Sam receives Pat's signature, then the server goes out of reach; Sam signs offline.
-    _ok(sam.sync())
+    checked(sam.sync())
     server.stop()
-    offline = _ok(sam.run("report", "sign", visit, "--audience", AUDIENCE))
+    offline = checked(sam.run("report", "sign", visit, "--audience", AUDIENCE)).stdout
     assert "2 of 3 signatures" in offline
     server.start()
     # Back online: the signature first gets the trust's document timestamp, then both travel.
-    assert "Sent 2 changes, 1 signature made offline time-stamped by the trust" in _ok(sam.sync())
+    back = checked(sam.sync()).stdout
+    assert "Sent 2 changes, 1 signature made offline time-stamped by the trust" in back
 
-    _ok(lee.sync())
-    last = _ok(lee.run("report", "sign", visit, "--audience", AUDIENCE))
+    checked(lee.sync())
+    last = checked(lee.run("report", "sign", visit, "--audience", AUDIENCE)).stdout
     assert "3 of 3 signatures" in last
     assert "the review is now locked" in last
-    _ok(lee.sync())
+    checked(lee.sync())
     engine = create_engine(server.database_url)
     with Session(engine) as session:
         row = session.get(models.Review, review)
@@ -127,7 +106,7 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
     # Sam's time-stamped version, and the server's long-term version after Lee's.
     assert sorted(r.payload["signer_count"] for r in held) == [1, 2, 2, 3, 3]
 
-    _ok(pat.sync())
+    checked(pat.sync())
     with file_keyring(pat.keyring_file), pat.workspace() as ws:  # type: ignore[arg-type]
         latest = ReportService(ws, pat.paths).latest_signed(visit, AUDIENCE)
         assert latest is not None
@@ -135,9 +114,9 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
         assert ws.reviews.get_review(review).state is ReviewState.SIGNED
 
     out = tmp_path / "signed.pdf"
-    assert "fully signed" in _ok(lee.run("report", "export", visit, "--audience", AUDIENCE,
-                                         "--out", str(out)))  # fmt: skip
-    verified = _ok(lee.run("verify", str(out)))
+    export = ("report", "export", visit, "--audience", AUDIENCE, "--out", str(out))
+    assert "fully signed" in checked(lee.run(*export)).stdout
+    verified = checked(lee.run("verify", str(out))).stdout
     assert verified.count("✓") == 3, verified
     assert "time by the signer's clock, no timestamp); the trust's timestamp shows" in verified
     pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout

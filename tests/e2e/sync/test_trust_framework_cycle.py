@@ -15,7 +15,6 @@ confirmed, and nothing for the reworded one.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -32,8 +31,7 @@ from reviewer_app.services.review_session import open_review
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
-TEMPLATE = Path(__file__).parents[2] / "docs" / "framework-template.xlsx"
-BIN = Path(sys.executable).parent
+TEMPLATE = Path(__file__).parents[3] / "docs" / "framework-template.xlsx"
 
 
 @pytest.fixture

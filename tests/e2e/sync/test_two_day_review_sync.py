@@ -12,7 +12,6 @@ Signing on each signer's own laptop, through sync, is ``test_signing_journey.py`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,10 @@ import pytest
 from e2e_world import Laptop, Server, reviewer_app
 from sqlmodel import Session, create_engine, select
 
-from keyring_backends import file_keyring
 from reviewer_app.domain.review import agreed_judgement, current_notes
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
-from reviewer_app.server.database import create_server_engine, migrate, write_session
+from reviewer_app.server.database import create_server_engine, write_session
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.services.sync_service import SyncService
 from reviewer_app.services.workspace import Workspace
@@ -34,28 +32,6 @@ from support.photos import photo_bytes
 HERE = Path(__file__).parent
 FIELD = "leadership.strengths"
 PHOTO = photo_bytes("year 5 writing display")
-
-
-@pytest.fixture
-def keyring_file(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "keyring.json"
-    with file_keyring(path):
-        yield path
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    folder = tmp_path / "server"
-    folder.mkdir()
-    engine = create_server_engine(f"sqlite:///{folder / 'server.sqlite3'}")
-    migrate(engine)
-    engine.dispose()
-    running = Server(folder)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def _server_view(database_url: str, review_id: str) -> dict[str, Any]:
@@ -98,6 +74,7 @@ def _laptop_view(workspace: Workspace, review_id: str) -> dict[str, Any]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # two laptops and a server restart, each a process start under load
 def test_two_day_review_on_two_laptops_one_offline(
     tmp_path: Path, server: Server, keyring_file: Path
 ) -> None:

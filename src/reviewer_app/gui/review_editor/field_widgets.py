@@ -678,10 +678,6 @@ class FieldEditor(QWidget):
             )
         return str(value)
 
-    @property
-    def conflict_shown(self) -> bool:
-        return self.conflict is not None and not self.conflict.isHidden()
-
     def show_conflict(self, who: str, mine: Any, theirs: Any) -> None:
         """Show both values under the control; the person's typing stays where it is."""
         if self.conflict is None:
