@@ -107,9 +107,8 @@ def _push(
             "payload": laptop_record("append", "signed_report", report, review, person, record),
             "device_time": "2026-03-02T16:00:00+00:00",
         }  # fmt: skip
-        answer = http.post(
-            f"/reviews/{review}/push", json={"protocol_version": PROTOCOL_VERSION, "operations": [op]}
-        )
+        body = {"protocol_version": PROTOCOL_VERSION, "operations": [op]}
+        answer = http.post(f"/reviews/{review}/push", json=body)
         assert answer.status_code == 200, answer.text
         result = answer.json()["results"][0]
         assert result["status"] == "accepted", result
