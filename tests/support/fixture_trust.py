@@ -87,6 +87,8 @@ _PARTNER_TEAM = ((PARTNER, Role.IMPROVEMENT_PARTNER),)
 #: (school, framework, days from today (negative: past), status, team).
 VISITS = (
     (ALDER, "half-termly-core-visit", 5, VisitStatus.PLANNED, _PARTNER_TEAM),
+    (ALDER, "learning-walk", -5, VisitStatus.IN_PROGRESS, _WALK_TEAM),
+    (BIRCHWOOD, "health-check", -15, VisitStatus.CANCELLED, _WALK_TEAM),
     (BIRCHWOOD, "two-day-peer-review", -60, VisitStatus.SIGNED, _PEER_REVIEW_TEAM),
     (CEDAR, "two-day-peer-review", 10, VisitStatus.PLANNED, _PEER_REVIEW_TEAM),
     (CEDAR, "learning-walk", 0, VisitStatus.IN_PROGRESS, _WALK_TEAM),

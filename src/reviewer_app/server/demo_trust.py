@@ -25,6 +25,7 @@ from reviewer_app.demo.trust_data import (
 )
 from reviewer_app.domain.frameworks import load_library
 from reviewer_app.domain.organisation import Role
+from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.audit import Actor
@@ -78,7 +79,12 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
         )
     session.flush()
     registered = {f.id for f in session.exec(select(models.Framework))}
-    visits = [v for v in demo_visits(today, schools, people) if v.framework_id in registered]
+    # A visit cancelled on a laptop is not one the server holds: it would count as held.
+    visits = [
+        v
+        for v in demo_visits(today, schools, people)
+        if v.framework_id in registered and v.status is not VisitStatus.CANCELLED
+    ]
     for visit in visits:
         team = [(r.person_id, r.role.value) for r in visit.reviewers]
         for person_id, _role in team:

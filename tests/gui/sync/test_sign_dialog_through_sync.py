@@ -98,6 +98,7 @@ def test_each_laptops_sign_dialog_follows_the_signatures_synced(
         assert dialog.summary.text() == (
             "Nobody has signed the report for the school yet; 3 signatures are needed."
         )
+        _shot(qtbot, dialog, "two-day-review-sam-any-order.png")
         dialog.close()
         sam.sync.sync_now()  # Pat's signature arrives
         lee.sync.sync_now()

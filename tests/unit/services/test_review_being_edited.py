@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import (
     Action,
@@ -34,13 +33,14 @@ from reviewer_app.services.review_draft import (
 )
 from reviewer_app.services.review_session import ReviewContext, open_review
 from reviewer_app.services.workspace import Workspace
+from support.fixture_trust import open_fixture_workspace
 
 WHEN = datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    ws = open_demo_workspace(AppPaths.from_base(Path(tmp_path_factory.mktemp("draft"))))
+    ws = open_fixture_workspace(AppPaths.from_base(Path(tmp_path_factory.mktemp("draft"))))
     yield ws
     ws.close()
 
@@ -55,7 +55,7 @@ def _team_review(ws: Workspace) -> ReviewContext:
             ctx = open_review(ws, visit.id)
             if not ctx.locked and any(c.scale for c in ctx.framework.criteria()):
                 return ctx
-    raise AssertionError("the demo has no open team review led by its person")
+    raise AssertionError("the fixture trust has no open team review led by its person")
 
 
 @pytest.fixture

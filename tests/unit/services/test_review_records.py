@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.errors import (
     LockedError,
     NotFoundError,
@@ -23,6 +22,7 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage import outbox
 from reviewer_app.storage.errors import StaleWriteError
+from support.fixture_trust import ALDER, open_fixture_workspace
 from support.photos import photo_bytes
 
 SNAPSHOT = "id: learning-walk\nversion: 1.0.0\n"
@@ -30,7 +30,7 @@ SNAPSHOT = "id: learning-walk\nversion: 1.0.0\n"
 
 @pytest.fixture
 def workspace(paths: AppPaths) -> Iterator[Workspace]:
-    ws = open_demo_workspace(paths)
+    ws = open_fixture_workspace(paths)
     yield ws
     ws.close()
 
@@ -59,7 +59,7 @@ def _pending(ws: Workspace) -> list[outbox.OutboxOp]:
 
 
 def test_capture_a_visit(workspace: Workspace) -> None:
-    visit = _led_visits(workspace, "Oakfield")[-1]
+    visit = _led_visits(workspace, ALDER)[-1]
     review = _start(workspace, visit)
     assert _start(workspace, visit) == review  # one current review per visit
     assert workspace.reviews.review_for_visit(visit.id) == review
@@ -106,7 +106,7 @@ def test_capture_a_visit(workspace: Workspace) -> None:
 
 
 def test_open_actions_are_followed_up_at_later_visits(workspace: Workspace) -> None:
-    earlier, later, after = _led_visits(workspace, "Oakfield")[-3:]
+    earlier, later, after = _led_visits(workspace, ALDER)[-3:]
     first_review = _start(workspace, earlier)
     kept = workspace.reviews.add_action(first_review.id, "Reading audit", owner="Head", due=None)
     met = workspace.reviews.add_action(first_review.id, "Update SEF", owner="Head", due=None)
@@ -128,12 +128,12 @@ def test_open_actions_are_followed_up_at_later_visits(workspace: Workspace) -> N
 
 def test_only_the_team_writes_and_only_the_lead_agrees_and_signs(workspace: Workspace) -> None:
     me = workspace.current_person.id
-    school = workspace.list_schools("Oakfield")[0]
+    school = workspace.list_schools(ALDER)[0]
     visits = workspace.visits_for_school(school.id)
     not_mine = next(v for v in visits if not v.is_team_member(me))
     with pytest.raises(PermissionDeniedError):
         _start(workspace, not_mine)
-    led = _led_visits(workspace, "Oakfield")[-1]
+    led = _led_visits(workspace, ALDER)[-1]
     review = _start(workspace, led)
     # Hand the lead to a colleague: I may still write as a peer, but not agree or sign.
     peer = next(p for p in workspace.list_people() if p.has_role(Role.LEAD_REVIEWER) and p.id != me)
@@ -153,7 +153,7 @@ def test_only_the_team_writes_and_only_the_lead_agrees_and_signs(workspace: Work
 
 
 def test_signed_review_is_locked_and_amended(workspace: Workspace) -> None:
-    visit = _led_visits(workspace, "Oakfield")[-1]
+    visit = _led_visits(workspace, ALDER)[-1]
     review = _start(workspace, visit)
     workspace.reviews.add_note(review.id, "Before signing")
     assert workspace.reviews.set_state(review.id, ReviewState.SIGNED).state is ReviewState.SIGNED
@@ -174,7 +174,7 @@ def test_signed_review_is_locked_and_amended(workspace: Workspace) -> None:
 
 
 def test_bad_input_is_refused_with_a_sentence(workspace: Workspace) -> None:
-    visit = _led_visits(workspace, "Oakfield")[-1]
+    visit = _led_visits(workspace, ALDER)[-1]
     review = _start(workspace, visit)
     with pytest.raises(ValidationError):
         workspace.reviews.add_note(review.id, "   ")
@@ -211,7 +211,7 @@ def test_an_action_is_withdrawn_only_by_its_author_or_the_lead(workspace: Worksp
     from reviewer_app.services.review_records import ReviewRecords
 
     me = workspace.current_person.id
-    led = _led_visits(workspace, "Oakfield")[-1]
+    led = _led_visits(workspace, ALDER)[-1]
     review = _start(workspace, led)
     colleague = next(
         p for p in workspace.list_people() if p.has_role(Role.LEAD_REVIEWER) and p.id != me
