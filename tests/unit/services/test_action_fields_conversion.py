@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.action_fields import converted_action_id
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
@@ -19,8 +18,14 @@ from reviewer_app.domain.visits import VisitStatus
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.storage.outbox import pending_ops
+from support.fixture_trust import (
+    SAFEGUARDING_LEAD,
+    SAFEGUARDING_PEER,
+    WILLOW,
+    open_fixture_workspace,
+)
 
-SCHOOL = "Meadowbank Special School"
+SCHOOL = WILLOW
 
 
 def _start_on_version_1(workspace, person_name: str):
@@ -48,10 +53,10 @@ def _as(workspace, name: str) -> ReviewRecords:
 
 def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    workspace = open_demo_workspace(paths)
-    lead = next(p for p in workspace.list_people() if p.name == "Rachel Hughes")
+    workspace = open_fixture_workspace(paths)
+    lead = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
     workspace.set_identity(workspace.trust.name, lead)
-    visit, review = _start_on_version_1(workspace, "Rachel Hughes")
+    visit, review = _start_on_version_1(workspace, SAFEGUARDING_LEAD)
     assert review.framework_version == "1"
     records = workspace.reviews
     records.agree_judgement(review.id, "fm-review", "not_met")
@@ -59,15 +64,15 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
     records.set_field(review.id, "fm-review.owner", "DSL")
     records.set_field(review.id, "fm-review.due", "2027-01-15")
     records.set_field(review.id, "site-security.action", "Badge every visitor at reception.")
-    # Aisha's action on another criterion is hers to send: her laptop converts it.
-    _as(workspace, "Aisha Rahman").set_field(
+    # The colleague's action on another criterion is hers to send: her laptop converts it.
+    _as(workspace, SAFEGUARDING_PEER).set_field(
         review.id, "third-parties.action", "Hold agency confirmations."
     )
     fields_before = {k: v.value for k, v in records.field_values(review.id).items()}
     assert records.actions(review.id) == []
     workspace.close()
 
-    workspace = open_demo_workspace(paths)  # the upgrade: the store opens
+    workspace = open_fixture_workspace(paths)  # the upgrade: the store opens
     try:
         actions = {a.criterion_id: a for a in workspace.reviews.actions(review.id)}
         assert set(actions) == {"fm-review", "site-security"}
@@ -101,12 +106,12 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
     finally:
         workspace.close()
 
-    workspace = open_demo_workspace(paths)  # opened again: nothing added twice
+    workspace = open_fixture_workspace(paths)  # opened again: nothing added twice
     try:
         assert len(workspace.reviews.actions(review.id)) == 2
-        aisha = next(p for p in workspace.list_people() if p.name == "Aisha Rahman")
+        aisha = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_PEER)
         workspace.set_identity(workspace.trust.name, aisha)
-        added = workspace.reviews.convert_action_fields()  # Aisha's laptop
+        added = workspace.reviews.convert_action_fields()  # the colleague's laptop
         assert [(a.criterion_id, a.created_by) for a in added] == [("third-parties", aisha.id)]
     finally:
         workspace.close()
@@ -114,10 +119,10 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
 
 def test_a_signed_review_on_version_1_keeps_its_fields_as_signed(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    workspace = open_demo_workspace(paths)
-    lead = next(p for p in workspace.list_people() if p.name == "Rachel Hughes")
+    workspace = open_fixture_workspace(paths)
+    lead = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
     workspace.set_identity(workspace.trust.name, lead)
-    _visit, review = _start_on_version_1(workspace, "Rachel Hughes")
+    _visit, review = _start_on_version_1(workspace, SAFEGUARDING_LEAD)
     workspace.reviews.set_field(review.id, "fm-review.action", "Record the filtering review.")
     workspace.reviews.set_state(review.id, ReviewState.SIGNED)
     assert workspace.reviews.convert_action_fields() == []

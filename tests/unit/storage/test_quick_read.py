@@ -8,7 +8,6 @@ from pathlib import Path
 
 import sqlcipher3
 
-from reviewer_app.demo.demo_trust import open_demo_workspace
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Phase, School
 from reviewer_app.paths import AppPaths
@@ -21,6 +20,7 @@ from reviewer_app.storage.quick_read import (
     read_first_look,
 )
 from reviewer_app.storage.store_file import key_pragma
+from support.fixture_trust import SCHOOLS, open_fixture_workspace
 
 DATA = Path(__file__).parent / "data"
 Snapshot = Callable[[Path], dict[str, bytes]]
@@ -28,7 +28,7 @@ Snapshot = Callable[[Path], dict[str, bytes]]
 
 def _agrees(look: FirstLook | None, paths: AppPaths, *, demo: bool, passphrase=None) -> None:
     assert look is not None
-    opened = open_demo_workspace(paths) if demo else Workspace.open(paths, passphrase=passphrase)
+    opened = open_fixture_workspace(paths) if demo else Workspace.open(paths, passphrase=passphrase)
     with opened as workspace:
         assert list(look.schools) == workspace.list_schools()
         assert look.trust == workspace.trust
@@ -58,13 +58,13 @@ def _add_schools(workspace: Workspace) -> None:
 
 def test_the_demo_store_reads_as_the_workspace_lists_it(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     store = paths.demo_store_file
     key = quick_key(store, demo=True)
     assert key == DEMO_KEY
     look = read_first_look(store, key)
     assert look is not None
-    assert len(look.schools) >= 6
+    assert len(look.schools) == len(SCHOOLS)
     _agrees(look, paths, demo=True)
 
 
@@ -108,7 +108,7 @@ def test_a_keyring_store_reads_with_the_key_from_the_keyring(
 
 def test_reading_changes_no_file_and_creates_none(data_dir: Path, snapshot: Snapshot) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     folder = paths.data
     assert not list(folder.glob("*-wal"))
     assert not list(folder.glob("*-shm"))
@@ -122,7 +122,7 @@ def test_reading_changes_no_file_and_creates_none(data_dir: Path, snapshot: Snap
 
 def test_a_store_in_use_with_a_write_ahead_log_is_left_to_the_normal_path(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
-    with open_demo_workspace(paths) as workspace:
+    with open_fixture_workspace(paths) as workspace:
         school = workspace.list_schools()[0]
         workspace.save_school(
             School(
@@ -150,7 +150,7 @@ def test_a_store_at_another_revision_is_left_to_the_normal_path(
     assert read_first_look(older, DEMO_KEY) is None  # the Workspace would upgrade it first
 
     paths = AppPaths.from_base(data_dir).ensure()
-    open_demo_workspace(paths).close()
+    open_fixture_workspace(paths).close()
     newer = paths.demo_store_file
     conn = sqlcipher3.connect(str(newer), isolation_level=None)
     conn.execute(key_pragma(DEMO_KEY))

@@ -109,10 +109,12 @@ def review(request: Request, review_id: str) -> Response:
                 )
             ).all()
         )
+        # The signed reports behind the review's judgements, those the viewer may download.
+        reports = [e for e in signed_reports(session, viewer) if e.review.review_id == review_id]
         return render(
             request,
             "oversight/review.html",
-            {"detail": detail, "names": names, "phase_label": phase_label},
+            {"detail": detail, "names": names, "phase_label": phase_label, "reports": reports},
             user=user,
         )
 
