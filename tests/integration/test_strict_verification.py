@@ -277,6 +277,34 @@ def _wrong_digest_list(info: Any, _der: bytes) -> bytes:
     return bytes(info.dump(force=True))
 
 
+def _revocation_list_inside(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+    from asn1crypto import crl as asn1_crl
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    other = ca.create_root("Some Other Trust")
+    listed = asn1_crl.CertificateList.load(ca.build_crl(other, []).public_bytes(Encoding.DER))
+    info["content"]["crls"] = cms.RevocationInfoChoices(
+        [cms.RevocationInfoChoice(name="crl", value=listed)]
+    )
+    return bytes(info.dump(force=True))
+
+
+def _second_signer(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+
+    signer = info["content"]["signer_infos"][0]
+    copy = cms.SignerInfo.load(signer.dump())
+    info["content"]["signer_infos"] = cms.SignerInfos([signer, copy])
+    return bytes(info.dump(force=True))
+
+
+def _ber_not_der(_info: Any, der: bytes) -> bytes:
+    # The same container with an indefinite (BER) outer length: 30 80 ... 00 00.
+    assert der[:2] == b"\x30\x82"
+    return b"\x30\x80" + der[4:] + b"\x00\x00"
+
+
 VALID = "Signature is Valid."
 
 
@@ -288,8 +316,13 @@ VALID = "Signature is Valid."
         (_junk_in_padding, "data after its end", VALID),
         # pdfsig takes the digest algorithm from the altered list, so it agrees with us here.
         (_wrong_digest_list, "signs with sha256", "Digest Mismatch."),
+        (_revocation_list_inside, "revocation lists outside the signature", VALID),
+        (_ber_not_der, "not a well-formed DER structure", VALID),
     ],
-    ids=["unsigned-attribute", "foreign-certificate", "junk-after-container", "digest-list"],
+    ids=[
+        "unsigned-attribute", "foreign-certificate", "junk-after-container", "digest-list",
+        "revocation-list-inside", "ber-not-der",
+    ],  # fmt: skip
 )
 def test_a_container_altered_outside_the_signed_digest_fails(
     first_signed: bytes,
@@ -311,3 +344,45 @@ def test_a_container_altered_outside_the_signed_digest_fails(
     # gap in the file, which a report as signed never has.
     assert _pdfsig(altered, tmp_path) == [pdfsig_says]
     assert _pyhanko(altered, oakwood) == [True]
+
+
+# ---------------------------------------------------------------- revocation
+
+
+def test_a_container_with_a_second_signer_is_refused_as_damaged(
+    first_signed: bytes, oakwood: SampleTrust
+) -> None:
+    """pyHanko's reader refuses a container with two signers, and so do we: the report is
+    unusable ("damaged", the CLI's exit status 2), never "valid". (``strict_checks`` also
+    names the case, for a reader that would accept it.)"""
+    from pyhanko.sign.general import CMSExtractionError
+
+    from reviewer_app.reports.verification import UnusableReportError
+
+    altered = _rewrite_container(first_signed, _second_signer)
+    with pytest.raises(UnusableReportError, match="damaged"):
+        _ours(altered, oakwood)
+    with pytest.raises(CMSExtractionError, match="exactly one"):
+        _pyhanko(altered, oakwood)
+
+
+def test_the_freshest_revocation_list_decides_and_is_named(
+    first_signed: bytes, oakwood: SampleTrust
+) -> None:
+    """The list embedded at signing says nothing against Amira; a newer one passed as with
+    ``--crl`` revokes her certificate, and the verdict names that list as the one used."""
+    amira = oakwood.signers["Amira Hussain"].certificate
+    newer = ca.build_crl(
+        oakwood.ca,
+        [ca.Revocation(amira.serial_number, datetime.now(UTC).replace(microsecond=0))],
+        number=7,
+        now=max(datetime.now(UTC), oakwood.crl.last_update_utc + timedelta(seconds=1)),
+    )
+    embedded_only = verify_report(first_signed, trust_roots=[oakwood.root])
+    assert embedded_only.signatures[0].ok
+    assert embedded_only.revocation_list_issued == oakwood.crl.last_update_utc
+    verdict = verify_report(first_signed, trust_roots=[oakwood.root], crls=[newer])
+    assert verdict.signatures[0].revoked
+    assert not verdict.passed
+    assert verdict.revocation_list_issued == newer.last_update_utc
+    assert verdict.to_json()["revocation_list_issued"] == newer.last_update_utc.isoformat()
