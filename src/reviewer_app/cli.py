@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("reviewer_app.commands.verify", "verify a signed report"),
     "enrol": ("reviewer_app.commands.enrol", "enrol this laptop with the trust server"),
     "sync": ("reviewer_app.commands.sync", "sync with the trust server now"),
+    "visit": ("reviewer_app.commands.visit", "plan a visit, or list the visits on this laptop"),
     "export": ("reviewer_app.commands.bundle_export", "export reviews as a JSON bundle"),
     "import": ("reviewer_app.commands.bundle_import", "import reviews from a JSON bundle"),
     "about": ("reviewer_app.commands.about", "this installation: folders, keyring, versions"),

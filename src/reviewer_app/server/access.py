@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.server import models
 
 
@@ -154,7 +155,7 @@ class Restriction:
         """Whether a change (entity, field, payload) touches a restricted part."""
         if not self:
             return False
-        if entity == "field_value":
+        if entity == Entity.FIELD_VALUE.value:
             return self.hides_field(field)
         if not isinstance(payload, dict):
             return False

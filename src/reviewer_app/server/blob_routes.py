@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.requests import ClientDisconnect
 
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.wording import file_size
 from reviewer_app.server import models
 from reviewer_app.server.access import review_access
@@ -118,7 +119,7 @@ def _signed_reports_of(session: Session, review_id: str, sha256: str) -> list[di
     payloads = session.exec(
         select(models.Record.payload).where(
             models.Record.review_id == review_id,
-            models.Record.entity == "signed_report",
+            models.Record.entity == Entity.SIGNED_REPORT.value,
             models.Record.blob_sha256 == sha256,
         )
     ).all()
@@ -147,7 +148,7 @@ def may_download(session: Session, person: models.Person, sha256: str) -> bool:
         attachment_ids = session.exec(
             select(models.Record.entity_id).where(
                 models.Record.review_id == review_id,
-                models.Record.entity == "attachment",
+                models.Record.entity == Entity.ATTACHMENT.value,
                 models.Record.blob_sha256 == sha256,
             )
         ).all()

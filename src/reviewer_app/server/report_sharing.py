@@ -28,6 +28,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.server import models
 from reviewer_app.server.access import ReviewAccess, roles_of
 from reviewer_app.server.framework_criteria import judges_safeguarding
@@ -121,15 +122,17 @@ def summary_rows(
     kept: list[Mapping[Any, Any]] = []
     for row in rows:
         entity, kind = row["entity"], row["kind"]
-        if entity == "review" or (
-            entity == "field_value" and row["field"] == SHARING_FIELD and kind in ("set", "resolve")
+        if entity == Entity.REVIEW.value or (
+            entity == Entity.FIELD_VALUE.value
+            and row["field"] == SHARING_FIELD
+            and kind in ("set", "resolve")
         ):
             kept.append(row)
-        elif entity == "signed_report" and reports is not None:
+        elif entity == Entity.SIGNED_REPORT.value and reports is not None:
             payload = row["payload"] if isinstance(row["payload"], dict) else {}
             if kind == "append" and reports(payload):
                 kept.append(row)
-        elif entity == "judgement" and kind == "append":
+        elif entity == Entity.JUDGEMENT.value and kind == "append":
             payload = row["payload"] if isinstance(row["payload"], dict) else {}
             if payload.get("agreed") is True:
                 summary = {k: payload[k] for k in _SUMMARY_KEYS if k in payload}
