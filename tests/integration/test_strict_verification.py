@@ -320,9 +320,13 @@ VALID = "Signature is Valid."
         (_ber_not_der, "not a well-formed DER structure", VALID),
     ],
     ids=[
-        "unsigned-attribute", "foreign-certificate", "junk-after-container", "digest-list",
-        "revocation-list-inside", "ber-not-der",
-    ],  # fmt: skip
+        "unsigned-attribute",
+        "foreign-certificate",
+        "junk-after-container",
+        "digest-list",
+        "revocation-list-inside",
+        "ber-not-der",
+    ],
 )
 def test_a_container_altered_outside_the_signed_digest_fails(
     first_signed: bytes,
