@@ -143,6 +143,67 @@ def test_a_certificate_not_yet_valid_at_signing_time_fails(
     assert _pdfsig(pdf, tmp_path) == ["Signature is Valid."]
 
 
+class _ThreeDaysBehind(datetime):
+    """A signer's clock set three days back (pyHanko reads it for the signing time)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) - timedelta(days=3)
+
+
+def test_a_certificate_expired_by_the_time_its_timestamp_attests_fails(
+    peer_document: ReportDocument,
+    oakwood: SampleTrust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The signer's clock (set back) says the certificate was still valid; the trust's
+    timestamp token says the signature was made after it expired. The token wins (rule 3)."""
+    from pyhanko.sign.signers import pdf_signer
+
+    from reviewer_app.reports.timestamping import TimeStampAuthority, server_timestamper
+
+    now = datetime.now(UTC)
+    # A trust two months old, its list issued before the signer's (set back) clock.
+    root = ca.create_root("Oakwood Learning Trust", now=now - timedelta(days=60))
+    trust = SampleTrust(
+        ca=root, signers={}, crl=ca.build_crl(root, [], now=now - timedelta(days=4),
+                                              valid_for=timedelta(days=30)),
+    )  # fmt: skip
+    key = generate_signing_key()
+    cert = ca.issue_certificate(
+        root, key.public_key(), name="Amira Hussain", email="amira@oakwood.example",
+        roles=["Peer reviewer"], valid_days=38, now=now - timedelta(days=40),
+    )  # fmt: skip
+    assert now - timedelta(days=3) < cert.not_valid_after_utc < now
+    tsa_key = generate_signing_key()
+    tsa = TimeStampAuthority(
+        ca.issue_tsa_certificate(root, tsa_key.public_key(), now=now - timedelta(days=5)),
+        tsa_key,
+        (trust.root,),
+    )
+    monkeypatch.setattr(pdf_signer, "datetime", _ThreeDaysBehind)
+    # Signed without the trust's material, as a laptop that does not check itself would.
+    pdf = sign_report(
+        prepare_and_render(peer_document),
+        credentials(key, cert, [trust.root]),
+        timestamper=server_timestamper(tsa.respond),
+    )
+    monkeypatch.undo()
+    amira = _ours(pdf, trust).signatures[0]
+    assert amira.intact
+    assert amira.signed_at is not None
+    assert amira.signed_at < cert.not_valid_after_utc  # by the signer's clock: still valid
+    assert amira.timestamp_at is not None  # the token is the trust's, and sound
+    assert amira.timestamp_at > cert.not_valid_after_utc
+    assert not amira.ok
+    assert "had expired when the signature says it was made" in amira.sentence
+    # pyHanko's validator also finds the certificate expired at the token's time; pdfsig
+    # checks the digest only (no trust store), so it cannot tell.
+    assert _pyhanko(pdf, trust) == [False]
+    assert _pdfsig(pdf, tmp_path) == [VALID]
+
+
 # ---------------------------------------------------------------- after the last signature
 
 
