@@ -143,6 +143,67 @@ def test_a_certificate_not_yet_valid_at_signing_time_fails(
     assert _pdfsig(pdf, tmp_path) == ["Signature is Valid."]
 
 
+class _ThreeDaysBehind(datetime):
+    """A signer's clock set three days back (pyHanko reads it for the signing time)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) - timedelta(days=3)
+
+
+def test_a_certificate_expired_by_the_time_its_timestamp_attests_fails(
+    peer_document: ReportDocument,
+    oakwood: SampleTrust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The signer's clock (set back) says the certificate was still valid; the trust's
+    timestamp token says the signature was made after it expired. The token wins (rule 3)."""
+    from pyhanko.sign.signers import pdf_signer
+
+    from reviewer_app.reports.timestamping import TimeStampAuthority, server_timestamper
+
+    now = datetime.now(UTC)
+    # A trust two months old, its list issued before the signer's (set back) clock.
+    root = ca.create_root("Oakwood Learning Trust", now=now - timedelta(days=60))
+    trust = SampleTrust(
+        ca=root, signers={}, crl=ca.build_crl(root, [], now=now - timedelta(days=4),
+                                              valid_for=timedelta(days=30)),
+    )  # fmt: skip
+    key = generate_signing_key()
+    cert = ca.issue_certificate(
+        root, key.public_key(), name="Amira Hussain", email="amira@oakwood.example",
+        roles=["Peer reviewer"], valid_days=38, now=now - timedelta(days=40),
+    )  # fmt: skip
+    assert now - timedelta(days=3) < cert.not_valid_after_utc < now
+    tsa_key = generate_signing_key()
+    tsa = TimeStampAuthority(
+        ca.issue_tsa_certificate(root, tsa_key.public_key(), now=now - timedelta(days=5)),
+        tsa_key,
+        (trust.root,),
+    )
+    monkeypatch.setattr(pdf_signer, "datetime", _ThreeDaysBehind)
+    # Signed without the trust's material, as a laptop that does not check itself would.
+    pdf = sign_report(
+        prepare_and_render(peer_document),
+        credentials(key, cert, [trust.root]),
+        timestamper=server_timestamper(tsa.respond),
+    )
+    monkeypatch.undo()
+    amira = _ours(pdf, trust).signatures[0]
+    assert amira.intact
+    assert amira.signed_at is not None
+    assert amira.signed_at < cert.not_valid_after_utc  # by the signer's clock: still valid
+    assert amira.timestamp_at is not None  # the token is the trust's, and sound
+    assert amira.timestamp_at > cert.not_valid_after_utc
+    assert not amira.ok
+    assert "had expired when the signature says it was made" in amira.sentence
+    # pyHanko's validator also finds the certificate expired at the token's time; pdfsig
+    # checks the digest only (no trust store), so it cannot tell.
+    assert _pyhanko(pdf, trust) == [False]
+    assert _pdfsig(pdf, tmp_path) == [VALID]
+
+
 # ---------------------------------------------------------------- after the last signature
 
 
@@ -277,6 +338,34 @@ def _wrong_digest_list(info: Any, _der: bytes) -> bytes:
     return bytes(info.dump(force=True))
 
 
+def _revocation_list_inside(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+    from asn1crypto import crl as asn1_crl
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    other = ca.create_root("Some Other Trust")
+    listed = asn1_crl.CertificateList.load(ca.build_crl(other, []).public_bytes(Encoding.DER))
+    info["content"]["crls"] = cms.RevocationInfoChoices(
+        [cms.RevocationInfoChoice(name="crl", value=listed)]
+    )
+    return bytes(info.dump(force=True))
+
+
+def _second_signer(info: Any, _der: bytes) -> bytes:
+    from asn1crypto import cms
+
+    signer = info["content"]["signer_infos"][0]
+    copy = cms.SignerInfo.load(signer.dump())
+    info["content"]["signer_infos"] = cms.SignerInfos([signer, copy])
+    return bytes(info.dump(force=True))
+
+
+def _ber_not_der(_info: Any, der: bytes) -> bytes:
+    # The same container with an indefinite (BER) outer length: 30 80 ... 00 00.
+    assert der[:2] == b"\x30\x82"
+    return b"\x30\x80" + der[4:] + b"\x00\x00"
+
+
 VALID = "Signature is Valid."
 
 
@@ -288,8 +377,17 @@ VALID = "Signature is Valid."
         (_junk_in_padding, "data after its end", VALID),
         # pdfsig takes the digest algorithm from the altered list, so it agrees with us here.
         (_wrong_digest_list, "signs with sha256", "Digest Mismatch."),
+        (_revocation_list_inside, "revocation lists outside the signature", VALID),
+        (_ber_not_der, "not a well-formed DER structure", VALID),
     ],
-    ids=["unsigned-attribute", "foreign-certificate", "junk-after-container", "digest-list"],
+    ids=[
+        "unsigned-attribute",
+        "foreign-certificate",
+        "junk-after-container",
+        "digest-list",
+        "revocation-list-inside",
+        "ber-not-der",
+    ],
 )
 def test_a_container_altered_outside_the_signed_digest_fails(
     first_signed: bytes,
@@ -311,3 +409,45 @@ def test_a_container_altered_outside_the_signed_digest_fails(
     # gap in the file, which a report as signed never has.
     assert _pdfsig(altered, tmp_path) == [pdfsig_says]
     assert _pyhanko(altered, oakwood) == [True]
+
+
+# ---------------------------------------------------------------- revocation
+
+
+def test_a_container_with_a_second_signer_is_refused_as_damaged(
+    first_signed: bytes, oakwood: SampleTrust
+) -> None:
+    """pyHanko's reader refuses a container with two signers, and so do we: the report is
+    unusable ("damaged", the CLI's exit status 2), never "valid". (``strict_checks`` also
+    names the case, for a reader that would accept it.)"""
+    from pyhanko.sign.general import CMSExtractionError
+
+    from reviewer_app.reports.verification import UnusableReportError
+
+    altered = _rewrite_container(first_signed, _second_signer)
+    with pytest.raises(UnusableReportError, match="damaged"):
+        _ours(altered, oakwood)
+    with pytest.raises(CMSExtractionError, match="exactly one"):
+        _pyhanko(altered, oakwood)
+
+
+def test_the_freshest_revocation_list_decides_and_is_named(
+    first_signed: bytes, oakwood: SampleTrust
+) -> None:
+    """The list embedded at signing says nothing against Amira; a newer one passed as with
+    ``--crl`` revokes her certificate, and the verdict names that list as the one used."""
+    amira = oakwood.signers["Amira Hussain"].certificate
+    newer = ca.build_crl(
+        oakwood.ca,
+        [ca.Revocation(amira.serial_number, datetime.now(UTC).replace(microsecond=0))],
+        number=7,
+        now=max(datetime.now(UTC), oakwood.crl.last_update_utc + timedelta(seconds=1)),
+    )
+    embedded_only = verify_report(first_signed, trust_roots=[oakwood.root])
+    assert embedded_only.signatures[0].ok
+    assert embedded_only.revocation_list_issued == oakwood.crl.last_update_utc
+    verdict = verify_report(first_signed, trust_roots=[oakwood.root], crls=[newer])
+    assert verdict.signatures[0].revoked
+    assert not verdict.passed
+    assert verdict.revocation_list_issued == newer.last_update_utc
+    assert verdict.to_json()["revocation_list_issued"] == newer.last_update_utc.isoformat()

@@ -62,6 +62,8 @@ def test_verify_valid_report_exits_0_and_names_the_signers(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is valid: all 3 signatures" in result.stdout
     assert "Dr Sarah Whitfield signed as lead reviewer on" in result.stdout
+    # The list embedded at signing revokes nobody, and is still named (it once was not).
+    assert "Revocation checked against the trust's list of" in result.stdout
     assert "Traceback" not in result.stderr
 
 

@@ -426,7 +426,8 @@ def verify_report(
         signatures=tuple(results),
         problems=tuple(problems),
         revocation_list_issued=(
-            revocation_data.freshest.last_update_utc if revocation_data.freshest else None
+            # ``is not None``: a list revoking nobody has no entries, so it is falsy.
+            freshest.last_update_utc if (freshest := revocation_data.freshest) is not None else None
         ),
         document_timestamps=tuple(sorted(when for _revision, when in document_timestamps)),
     )

@@ -1,14 +1,18 @@
-"""End to end: a two-day peer review signed in order on three laptops, one signer offline.
+"""End to end: a two-day peer review planned, then signed in order on three laptops, one signer
+offline, and exported by the trust's admin.
 
 The trust server (with its trust CA) and every ``reviewer-app`` command run as subprocesses;
-each laptop has its own data folder and its own keyring file. Enrolment, syncing, signing,
-exporting and verifying go through the documented commands. The lead starts the review and
-marks it ready for sign-off through the services the editor uses (no command does that).
+each laptop has its own data folder and its own keyring file. Enrolment, planning the visit,
+syncing, signing, exporting and verifying go through the documented commands. The lead starts
+the review and marks it ready for sign-off through the services the editor uses (no command
+does that). A peer's attempt to plan a visit is refused by the command before anything is
+stored, so no sync ever reports it.
 
 Pat signs and syncs; Sam receives Pat's signature, signs while the server is out of reach, and
 syncs when it is back; Lee signs last, which locks the review on the server. Every laptop then
 holds the fully signed report, and Lee exports it and verifies it with no flags (the trust root
-and revocation list kept at enrolment and sync).
+and revocation list kept at enrolment and sync). So does Ada, the trust's admin, who is assigned
+to no school: her laptop receives the fully signed report.
 """
 
 from __future__ import annotations
@@ -52,12 +56,17 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
                 s, trust, name=name, email=f"{key}@oak.example", roles=[role]
             ).id
             adm.assign(s, people[key], school)
-        visit = adm.create_visit(
-            s, school, "two-day-peer-review", start=date(2026, 5, 11), end=date(2026, 5, 12),
-            team=[(people["lee"], "lead_reviewer"), (people["pat"], "peer_reviewer"),
-                  (people["sam"], "peer_reviewer")],
-        ).id  # fmt: skip
+        # Last term's visit: how Lee's laptop knows the school (a laptop receives the schools of
+        # the visits it may read).
+        adm.create_visit(
+            s, school, "two-day-peer-review", start=date(2026, 1, 12), end=date(2026, 1, 13),
+            team=[(people["lee"], "lead_reviewer")],
+        )  # fmt: skip
+        ada = adm.create_person(
+            s, trust, name="Ada Admin", email="ada@oak.example", roles=["trust_admin"]
+        ).id  # assigned to no school
         codes = {key: issue_code(s, person) for key, person in people.items()}
+        ada_code = issue_code(s, ada)
     laptops = {
         key: Laptop(tmp_path / key, keyring_file=tmp_path / f"{key}-keyring.json") for key in people
     }
@@ -66,6 +75,22 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
         enrolled = checked(laptop.run("enrol", server.url, codes[key])).stdout
         assert "certificate for your signing key" in enrolled
     checked(lee.sync())
+
+    # The lead plans the visit with the command; a peer may not, and is told before anything
+    # is stored, so no sync reports it.
+    plan = ["visit", "plan", "--school", "123456", "--framework", "two-day-peer-review",
+            "--start", "2026-05-11", "--end", "2026-05-12", "--lead", "Lee Lead",
+            "--member", "Pat Peer:peer_reviewer",
+            "--member", "Sam Second:peer_reviewer"]  # fmt: skip
+    planned = checked(lee.run(*plan)).stdout
+    assert "The trust will accept this visit to Ash Primary." in planned
+    visit = planned.split(": visit ")[1].split(".")[0]
+    checked(lee.sync())
+    checked(pat.sync())
+    assert visit in checked(pat.run("visit", "list")).stdout
+    refused = checked(pat.run(*plan), ok=False).stderr
+    assert "Ask your lead reviewer to plan it. Nothing was stored." in refused
+    assert "refused" not in checked(pat.sync()).stdout.lower()
 
     # The lead starts the review (frozen to the framework) and marks it ready for sign-off.
     with file_keyring(lee.keyring_file), lee.workspace() as ws:  # type: ignore[arg-type]
@@ -122,3 +147,12 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
     pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
     assert pdfsig.count("Signature is Valid.") == 3, pdfsig
     assert pdfsig.count("Time-Stamping Authority\n") == 2, pdfsig
+
+    # The trust's admin, assigned to no school, receives the fully signed report and checks it.
+    admin = Laptop(tmp_path / "ada", keyring_file=tmp_path / "ada-keyring.json")
+    checked(admin.run("enrol", server.url, ada_code))
+    checked(admin.sync())
+    theirs = tmp_path / "ada.pdf"
+    checked(admin.run("report", "export", visit, "--audience", AUDIENCE, "--out", str(theirs)))
+    assert theirs.read_bytes() == out.read_bytes()
+    assert checked(admin.run("verify", str(theirs))).stdout.count("✓") == 3
