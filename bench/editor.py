@@ -24,6 +24,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# Switching who uses the laptop is test support, not product code.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
 from PySide6.QtGui import QColor, QImage
@@ -39,6 +41,7 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.services.review_session import open_review
 from reviewer_app.services.workspace import Workspace
+from support.identity import act_as
 
 TARGET_MS = 300.0
 NOTES = 1500
@@ -69,7 +72,7 @@ def prepare(paths: AppPaths) -> tuple[Workspace, str, str]:
     """The store with a big and an empty two-day peer review; returns their visit ids."""
     workspace = open_demo_workspace(paths)
     people = {p.name: p for p in workspace.list_people()}
-    workspace.set_identity(workspace.trust.name, people[LEAD])
+    act_as(workspace, people[LEAD])
     northfield = next(s for s in workspace.list_schools("Northfield Academy"))
     visits = [
         v

@@ -20,6 +20,7 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.settings import Settings
 from reviewer_app.storage.local_settings import IDLE_LOCK_MINUTES, set_setting
 from support.fixture_trust import SAFEGUARDING_LEAD, open_fixture_workspace
+from support.identity import act_as
 
 PASSPHRASE = "staffroom laptop passphrase"
 
@@ -134,7 +135,7 @@ def test_hide_restricted_content_covers_safeguarding_detail_at_once(
     workspace = open_fixture_workspace(paths)
     dsl = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
     assert dsl.may_see_safeguarding
-    workspace.set_identity(workspace.trust.name, dsl)
+    act_as(workspace, dsl)
     shell = start_shell(paths, demo=True, workspace=workspace, settings=Settings(), clock=clock)
     qtbot.addWidget(shell.window)
     shell.window.show()

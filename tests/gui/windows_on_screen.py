@@ -408,9 +408,9 @@ class Session:
         from reviewer_app.gui import theme
         from reviewer_app.paths import AppPaths
         from reviewer_app.settings import Settings
+        from support.identity import act_as
 
         if fixture_trust:
-            sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/, for support/
             from support.fixture_trust import open_fixture_workspace as opening
 
             self.cast = fixture_cast()
@@ -423,7 +423,7 @@ class Session:
         self.paths = AppPaths.from_base(folder).ensure()
         workspace = opening(self.paths)
         lead = next(p for p in workspace.list_people() if p.name == self.cast.lead)
-        workspace.set_identity(workspace.trust.name, lead)
+        act_as(workspace, lead)
         self.workspace = workspace
         self.shell = start_shell(self.paths, demo=True, workspace=workspace, settings=Settings())
         self.window = self.shell.window
@@ -457,11 +457,12 @@ class Session:
     ) -> Any:
         """A planned review of ``school_name`` opened by ``person`` (this laptop's user now)."""
         from reviewer_app.domain.visits import VisitStatus
+        from support.identity import act_as
 
         status = status or VisitStatus.PLANNED
         workspace = self.workspace
         who = next(p for p in workspace.list_people() if p.name == person)
-        workspace.set_identity(workspace.trust.name, who)
+        act_as(workspace, who)
         school = next(s for s in workspace.list_schools() if s.name == school_name)
         visit = next(
             v
@@ -799,6 +800,7 @@ def main(argv: list[str]) -> int:
         "--fixture-trust", action="store_true", help="the tests' own trust, not the demo"
     )
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/, for support/
     with tempfile.TemporaryDirectory() as folder:
         configure_screen(args.screen, Path(folder))
         data = Path(folder) / "data"

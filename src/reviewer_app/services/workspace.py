@@ -193,23 +193,6 @@ class Workspace:
         """True while a new store still carries the placeholder trust and person."""
         return self._person.email == PLACEHOLDER_EMAIL
 
-    def set_identity(self, trust_name: str, person: Person) -> Person:
-        """Name the trust and say who uses this laptop (first run, before enrolment)."""
-        trust = Trust(id=self._trust.id, name=trust_name, profile_id=self._trust.profile_id)
-        if person.trust_id != trust.id:
-            raise ValidationError("The person must belong to this computer's trust.")
-
-        def write() -> None:
-            with self._store.writing() as session:
-                repo = OrganisationRepository(session)
-                repo.save_trust(trust)
-                repo.save_person(person)
-                set_setting(session, CURRENT_PERSON, person.id)
-
-        self._lane.call(write)
-        self._trust, self._person = trust, person
-        return person
-
     def _load_identity(self) -> tuple[Trust, Person]:
         with self._store.reading() as session:
             trust_id = get_setting(session, CURRENT_TRUST)

@@ -32,6 +32,7 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.services.review_records import ReviewRecords
 from reviewer_app.settings import Settings
 from support.fixture_trust import open_fixture_workspace
+from support.identity import act_as
 
 
 def make_photo(folder: Path, name: str, colour: str = "#3C9A5F") -> Path:
@@ -74,7 +75,7 @@ class Driver:
         workspace = open_fixture_workspace(self.paths)
         person = next(p for p in workspace.list_people() if p.name == person_name)
         if workspace.current_person.id != person.id:
-            workspace.set_identity(workspace.trust.name, person)
+            act_as(workspace, person)
         shell = start_shell(self.paths, demo=True, workspace=workspace, settings=Settings())
         self.qtbot.addWidget(shell.window)
         shell.window.show()

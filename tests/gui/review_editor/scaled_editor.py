@@ -144,8 +144,10 @@ def open_editor(
     if school_name is not None:
         status = None
     school_name = school_name or default_school
+    from support.identity import act_as
+
     person = next(p for p in workspace.list_people() if p.name == person_name)
-    workspace.set_identity(workspace.trust.name, person)
+    act_as(workspace, person)
     school = next(s for s in workspace.list_schools(school_name) if s.name == school_name)
     visit = next(
         v
@@ -177,10 +179,10 @@ def main(argv: list[str]) -> int:
         "--fixture-trust", action="store_true", help="the tests' own trust, not the demo"
     )
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).parents[2]))  # tests/, for support/
     cases = CASES
     opening = open_demo_workspace
     if args.fixture_trust:
-        sys.path.insert(0, str(Path(__file__).parents[2]))  # tests/, for support/
         from support.fixture_trust import open_fixture_workspace
 
         cases, opening = FIXTURE_CASES, open_fixture_workspace
@@ -202,7 +204,7 @@ def main(argv: list[str]) -> int:
             if args.criterion:
                 editor.go_to_criterion(args.criterion)
             if args.shot:
-                editor.evidence.show_all()
+                editor.evidence.scope.setCurrentIndex(1)  # "All evidence"
             editor.grab()  # thumbnails are read when first painted
             settle(0.3)
             wait_until(lambda: tasks.pending == 0)

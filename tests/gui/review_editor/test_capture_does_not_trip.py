@@ -125,7 +125,7 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
 
     # F2 on the note in the list opens it; the criteria are listed by title, ticked as linked.
     view = editor.evidence.notes_view
-    editor.evidence.show_all()
+    editor.evidence.scope.setCurrentIndex(1)  # "All evidence"
     row = next(
         r
         for r in range(view.model().rowCount())

@@ -257,7 +257,7 @@ def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
 
     # Withdrawing a note (Delete in the list), undone and redone: no copy is left behind.
     view = editor.evidence.notes_view
-    editor.evidence.show_all()
+    editor.evidence.scope.setCurrentIndex(1)  # "All evidence"
     row = next(
         r
         for r in range(view.model().rowCount())
@@ -281,7 +281,7 @@ def test_undo_and_redo_across_the_editor(drive, qtbot) -> None:
     editor.load()
     drive.wait_loaded(editor)
     drive.activate(editor)
-    editor.evidence.show_all()
+    editor.evidence.scope.setCurrentIndex(1)  # "All evidence"
     view = editor.evidence.notes_view
     row = next(
         r

@@ -24,6 +24,7 @@ from support.fixture_trust import (
     WILLOW,
     open_fixture_workspace,
 )
+from support.identity import act_as
 
 SCHOOL = WILLOW
 
@@ -55,7 +56,7 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
     paths = AppPaths.from_base(data_dir).ensure()
     workspace = open_fixture_workspace(paths)
     lead = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
-    workspace.set_identity(workspace.trust.name, lead)
+    act_as(workspace, lead)
     visit, review = _start_on_version_1(workspace, SAFEGUARDING_LEAD)
     assert review.framework_version == "1"
     records = workspace.reviews
@@ -110,7 +111,7 @@ def test_action_fields_on_version_1_become_actions_once(data_dir: Path) -> None:
     try:
         assert len(workspace.reviews.actions(review.id)) == 2
         aisha = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_PEER)
-        workspace.set_identity(workspace.trust.name, aisha)
+        act_as(workspace, aisha)
         added = workspace.reviews.convert_action_fields()  # the colleague's laptop
         assert [(a.criterion_id, a.created_by) for a in added] == [("third-parties", aisha.id)]
     finally:
@@ -121,7 +122,7 @@ def test_a_signed_review_on_version_1_keeps_its_fields_as_signed(data_dir: Path)
     paths = AppPaths.from_base(data_dir).ensure()
     workspace = open_fixture_workspace(paths)
     lead = next(p for p in workspace.list_people() if p.name == SAFEGUARDING_LEAD)
-    workspace.set_identity(workspace.trust.name, lead)
+    act_as(workspace, lead)
     _visit, review = _start_on_version_1(workspace, SAFEGUARDING_LEAD)
     workspace.reviews.set_field(review.id, "fm-review.action", "Record the filtering review.")
     workspace.reviews.set_state(review.id, ReviewState.SIGNED)

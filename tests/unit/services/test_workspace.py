@@ -270,22 +270,6 @@ def _lane() -> Any:
     return WriterLane()
 
 
-def test_a_new_store_names_its_trust_and_person_once(paths: AppPaths, prompt: Any) -> None:
-    with Workspace.open(paths, passphrase=prompt) as ws:
-        assert ws.needs_setup
-        me = Person(
-            id=ws.current_person.id, trust_id=ws.trust.id, name="Hannah Price",
-            email="hannah.price@moorland.example",
-            roles=frozenset({Role.IMPROVEMENT_PARTNER, Role.SAFEGUARDING_LEAD}),
-        )  # fmt: skip
-        ws.set_identity("Moorland Schools Trust", me)
-        assert not ws.needs_setup
-    with Workspace.open(paths, passphrase=prompt) as ws:
-        assert ws.trust.name == "Moorland Schools Trust"
-        assert ws.current_person == me
-        assert ws.list_people() == [me]
-
-
 def test_a_bad_store_is_refused_without_leaving_threads_behind(
     paths: AppPaths, prompt: Any
 ) -> None:

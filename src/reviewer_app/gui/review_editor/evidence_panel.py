@@ -678,9 +678,6 @@ class EvidencePanel(QWidget):
             self.link_label.setText("New notes are not linked to a criterion (add @ to link one)")
         self._scope_changed()
 
-    def show_all(self) -> None:
-        self.scope.setCurrentIndex(1)
-
     def _scope_changed(self) -> None:
         everything = self.scope.currentData() == "all" or self.current_criterion is None
         self.filter.set_criterion(None if everything else self.current_criterion)
