@@ -14,9 +14,8 @@ GUI_TESTS = Path(__file__).parent / "gui"
 #: Modules that open the demo on purpose, each with why.
 ON_THE_DEMO = {
     # Both make the screenshots in docs/ (which show the demo, as a person trying the app sees
-    # it). scaled_editor.py opens the fixture trust for its test (--fixture-trust);
-    # windows_on_screen.py does not yet, so test_windows_fit_the_screen still walks the demo.
-    "windows_on_screen.py": "makes docs/screenshots from the demo; its test walks the demo",
+    # it). Their tests run them on the fixture trust (--fixture-trust).
+    "windows_on_screen.py": "makes docs/screenshots from the demo",
     "review_editor/scaled_editor.py": "makes docs/screenshots from the demo",
 }
 

@@ -96,6 +96,18 @@ def test_actions_across_the_trust_pin_safeguarding_and_show_the_trail(
     assert owners
     assert set(owners) == {"SENCO"}
     browser.accessible()
+    # By due date: nothing is due before the trust began; a date that is not one is named.
+    every = page.locator("table.actions-register tbody tr").count()
+    page.get_by_label("Due by").fill("2020-01-01")
+    browser.submit("Apply filters")
+    assert page.locator("table.actions-register tbody tr").count() == 0
+    page.get_by_label("Due by").fill("2099-12-31")
+    browser.submit("Apply filters")
+    assert page.locator("table.actions-register tbody tr").count() == every
+    browser.go("/console/actions?status=all&due_before=soon")
+    assert "The 'due by' date 'soon' is not a date" in page.inner_text("main")
+    assert page.locator("table.actions-register tbody tr").count() > 5  # nothing hidden
+    browser.accessible()
 
 
 def test_a_reviewer_sees_no_safeguarding_action(

@@ -69,7 +69,7 @@ WINDOWS = {
 def _walk(screen: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_SCALE_FACTOR")}
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), screen],
+        [sys.executable, str(SCRIPT), screen, "--fixture-trust"],
         capture_output=True,
         text=True,
         timeout=400,

@@ -375,21 +375,54 @@ def while_open(blocking: Blocking, handle: Callable[[Any], None]) -> bool:
     return bool(handled)
 
 
-class Session:
-    """The app on the demo store, as the lead of a two-day peer review."""
+@dataclass(frozen=True)
+class Cast:
+    """Who uses the laptop and where: the lead of a planned two-day peer review at ``school``,
+    and a safeguarding lead with a planned safeguarding audit at ``audit_school``."""
 
-    def __init__(self, folder: Path) -> None:
+    lead: str
+    school: str
+    safeguarding_lead: str
+    audit_school: str
+
+
+#: The demo (for the screenshots in docs/).
+DEMO_CAST = Cast(
+    "David Brennan", "Northfield Academy", "Rachel Hughes", "Meadowbank Special School"
+)
+
+
+def fixture_cast() -> Cast:
+    """The tests' own trust (``tests/support/fixture_trust.py``)."""
+    from support import fixture_trust as ft
+
+    return Cast(ft.LEAD, ft.CEDAR, ft.SAFEGUARDING_LEAD, ft.WILLOW)
+
+
+class Session:
+    """The app on a store of the demo or the tests' own trust, as the lead of a two-day peer
+    review."""
+
+    def __init__(self, folder: Path, *, fixture_trust: bool = False) -> None:
         from reviewer_app.app import make_application, start_shell
-        from reviewer_app.demo.demo_trust import open_demo_workspace
         from reviewer_app.gui import theme
         from reviewer_app.paths import AppPaths
         from reviewer_app.settings import Settings
 
+        if fixture_trust:
+            sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/, for support/
+            from support.fixture_trust import open_fixture_workspace as opening
+
+            self.cast = fixture_cast()
+        else:
+            from reviewer_app.demo.demo_trust import open_demo_workspace as opening
+
+            self.cast = DEMO_CAST
         self.app = make_application()
         theme.apply(self.app)
         self.paths = AppPaths.from_base(folder).ensure()
-        workspace = open_demo_workspace(self.paths)
-        lead = next(p for p in workspace.list_people() if p.name == "David Brennan")
+        workspace = opening(self.paths)
+        lead = next(p for p in workspace.list_people() if p.name == self.cast.lead)
         workspace.set_identity(workspace.trust.name, lead)
         self.workspace = workspace
         self.shell = start_shell(self.paths, demo=True, workspace=workspace, settings=Settings())
@@ -399,7 +432,7 @@ class Session:
             lambda: self.window.schools_model.rowCount() > 0 and self.shell.tasks.pending == 0,
             what="the schools",
         )
-        school = next(s for s in workspace.list_schools() if s.name == "Northfield Academy")
+        school = next(s for s in workspace.list_schools() if s.name == self.cast.school)
         self.school = school
         self.window.select_school(school.id)
         wait_until(lambda: self.window.current_visit() is not None or self._visits_shown())
@@ -416,9 +449,7 @@ class Session:
     def open_editor(self) -> Any:
         """The lead's two-day peer review (the largest framework)."""
         if self.editor is None:
-            self.editor = self.open_review(
-                "David Brennan", "Northfield Academy", "two-day-peer-review"
-            )
+            self.editor = self.open_review(self.cast.lead, self.cast.school, "two-day-peer-review")
         return self.editor
 
     def open_review(
@@ -502,13 +533,15 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
             sha256="0" * 64,
             added_at=datetime.now(UTC),
         )
-        viewer = AttachmentViewer(photo, bytes(data.data()), "David Brennan", session.open_editor())
+        viewer = AttachmentViewer(
+            photo, bytes(data.data()), session.cast.lead, session.open_editor()
+        )
         viewer.show()
         return viewer
 
     def safeguarding_audit() -> Any:
         editor = session.open_review(
-            "Rachel Hughes", "Meadowbank Special School", "safeguarding-audit"
+            session.cast.safeguarding_lead, session.cast.audit_school, "safeguarding-audit"
         )
         session.extra.append(editor)
         return editor
@@ -661,7 +694,7 @@ def openers(session: Session) -> dict[str, Callable[[], Any]]:
         session.open_editor().reports.sign()
         dialog = dialog_of(SignReportDialog, window)
         session.cleanups.append(dialog.close)
-        return Blocking(lambda: dialog.ask_export_path("Northfield Academy peer review.pdf"))
+        return Blocking(lambda: dialog.ask_export_path(f"{session.cast.school} peer review.pdf"))
 
     def amendment_reason() -> Any:
         return Blocking(session.open_editor().redraw.ask_amendment_reason)
@@ -762,12 +795,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("screen", choices=sorted(SCREENS))
     parser.add_argument("--shots", type=Path, help="save the editor, preview and new visit here")
     parser.add_argument("--only", action="append", help="just these windows (repeatable)")
+    parser.add_argument(
+        "--fixture-trust", action="store_true", help="the tests' own trust, not the demo"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         configure_screen(args.screen, Path(folder))
         data = Path(folder) / "data"
         data.mkdir()
-        session = Session(data)
+        session = Session(data, fixture_trust=args.fixture_trust)
         try:
             result = run(session, args)
         finally:

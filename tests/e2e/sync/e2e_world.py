@@ -85,7 +85,7 @@ class Server:
     def start(self) -> None:
         """Start serving and wait until ``/health`` answers. A start is slow on a loaded machine
         (tens of seconds on two busy cores), so the wait is long; a server that exits is said at
-        once, with what it printed."""
+        once, with what it printed; one that never answers is stopped."""
         log = self.folder / "serve.log"
         self.folder.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as output:
@@ -109,6 +109,7 @@ class Server:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
+        self.stop()  # never leave a server running that no test will stop
         raise RuntimeError("the trust server did not answer within 240 s")
 
     def stop(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +21,24 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 
 
+@pytest.fixture(scope="module")
+def seeded_demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store seeded once for the module: seeding is the slow part of opening it, and
+    the tests below that take ``workspace`` are about the workspace, not the seeding."""
+    seeded = AppPaths.from_base(tmp_path_factory.mktemp("seeded-demo"))
+    open_demo_workspace(seeded).close()
+    assert not seeded.demo_store_file.with_name(seeded.demo_store_file.name + "-wal").exists()
+    return seeded.demo_store_file
+
+
 @pytest.fixture
-def workspace(paths: AppPaths) -> Any:
+def workspace(paths: AppPaths, seeded_demo_store: Path) -> Any:
+    """The demo workspace on this test's own copy of the seeded store (writes stay here)."""
+    target = paths.ensure().demo_store_file
+    for part in seeded_demo_store.parent.glob(seeded_demo_store.name + "*"):  # its key file too
+        shutil.copyfile(
+            part, target.with_name(part.name.replace(seeded_demo_store.name, target.name))
+        )
     ws = open_demo_workspace(paths)
     yield ws
     ws.close()

@@ -122,22 +122,32 @@ def review(request: Request, review_id: str) -> Response:
 STATUSES = [("open", "Open"), ("overdue", "Overdue"), ("met", "Met"), ("all", "All")]
 
 
-def _action_filters(request: Request) -> ActionFilters:
+def _action_filters(request: Request) -> tuple[ActionFilters, str]:
+    """The register's filters from the query, and why the due date was set aside (if it was)."""
+    from reviewer_app.server.data_export import parse_day
+
     query = request.query_params
     status = query.get("status", "open")
-    return ActionFilters(
+    due_error = ""
+    try:
+        due_before = parse_day(query.get("due_before"), "due by")
+    except ReviewerError as exc:
+        due_before, due_error = None, exc.message
+    filters = ActionFilters(
         school=query.get("school", "").strip(),
         owner=query.get("owner", "").strip(),
         theme=query.get("theme", "").strip(),
         status=status if status in dict(STATUSES) else "open",
+        due_before=due_before,
     )
+    return filters, due_error
 
 
 @router.get("/console/actions")
 def actions(request: Request) -> Response:
     with console_page(request, allow=None) as (session, user):
         viewer = Viewer.of(session, user.person)
-        filters = _action_filters(request)
+        filters, due_error = _action_filters(request)
         today = date.today()
         register = action_register(session, viewer, filters, today)
         return render(
@@ -146,6 +156,7 @@ def actions(request: Request) -> Response:
             {
                 "register": register,
                 "filters": filters,
+                "due_error": due_error,
                 "statuses": STATUSES,
                 "today": today,
                 "safeguarding": viewer.safeguarding,
