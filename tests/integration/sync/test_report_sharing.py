@@ -159,3 +159,26 @@ def test_shared_with_the_trust_later_central_readers_receive_the_body_withheld_b
     assert cass.sync.status().set_aside == 0
     cass.sync.sync_now()  # nothing more, nothing twice
     assert len(cass.reviews.notes(world.review)) == 1
+
+
+def test_kept_from_the_trust_later_a_central_readers_whole_copy_becomes_the_summary(
+    server: LiveServer, world: World, reader: str, laptop: MakeLaptop
+) -> None:
+    lee = _enrolled(laptop, "lee", world.lead)
+    open_review(lee.workspace, world.visit, with_notes=False)
+    lee.reviews.add_note(world.review, "Reading is taught well from Reception")
+    lee.reviews.agree_judgement(world.review, "inclusion", "strong_standard", "Known early")
+    lee.sync.sync_now()
+    # No choice made yet: Cass's laptop holds the review whole.
+    cass = _enrolled(laptop, "cass", reader)
+    assert len(cass.reviews.notes(world.review)) == 1
+    # The school keeps it to itself: at her next sync her copy becomes the summary.
+    lee.reviews.set_field(world.review, "report-sharing", "school")
+    lee.sync.sync_now()
+    cass.sync.sync_now()
+    assert cass.reviews.notes(world.review) == []
+    assert [j.rationale for j in cass.reviews.judgements(world.review)] == [""]
+    assert cass.reviews.field_values(world.review)["report-sharing"].value == "school"
+    cass.sync.sync_now()  # nothing more, nothing twice
+    assert cass.reviews.notes(world.review) == []
+    assert cass.sync.status().set_aside == 0
