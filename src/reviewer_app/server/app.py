@@ -90,7 +90,7 @@ from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.server.sync_rate_limits import SyncRateLimits
 from reviewer_app.server.trust_authority import CertificateRequestError, TrustAuthority
 from reviewer_app.server.visibility import ReviewVisibility
-from reviewer_app.server.visit_sync import colleagues
+from reviewer_app.server.visit_sync import colleagues, plannable_schools
 from reviewer_app.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_CURSOR,
@@ -357,6 +357,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             framework_library=library_digest(session, caller.person, caller.device.id),
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
+            schools=plannable_schools(session, caller.person),
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
             limits=context.limits.published(),
             device_token=next_token,

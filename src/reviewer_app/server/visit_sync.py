@@ -33,6 +33,7 @@ from reviewer_app.server.school_op_push import SchoolOpPush, rejected
 from reviewer_app.sync.protocol import (
     Colleague,
     OpResult,
+    PlannableSchool,
     RejectReason,
     ResultStatus,
     VisitOperation,
@@ -144,6 +145,34 @@ def check_visit(
             "then save the visit again.",
         )
     return school, unassigned
+
+
+def plannable_schools(session: Session, person: models.Person) -> list[PlannableSchool]:
+    """The schools ``person`` may plan visits for (:func:`may_plan_for`), by name: every school
+    of the trust for a trust admin, the assigned ones for a lead reviewer or improvement
+    partner, none for anyone else."""
+    if not person.active:
+        return []
+    roles = roles_of(session, person.id)
+    query = select(models.School).order_by(col(models.School.name), col(models.School.id))
+    if Role.TRUST_ADMIN in roles:
+        query = query.where(models.School.trust_id == person.trust_id)
+    elif roles & PLANNING_ROLES:
+        query = query.join(
+            models.Assignment, col(models.Assignment.school_id) == col(models.School.id)
+        ).where(models.Assignment.person_id == person.id)
+    else:
+        return []
+    return [
+        PlannableSchool(
+            school_id=s.id,
+            name=s.name,
+            urn=s.urn,
+            phase=s.phase,
+            local_authority=s.local_authority,
+        )
+        for s in session.exec(query)
+    ]
 
 
 def colleagues(session: Session, person: models.Person) -> list[Colleague]:

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
 from reviewer_app.domain.changes import ChangeCollector, ChangeOrigin
+from reviewer_app.domain.errors import ValidationError
 from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.record_schema import RecordError
@@ -319,10 +320,42 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "reviews": sorted(r.review_id for r in handshake.reviews),
             "summary_only": sorted(r.review_id for r in handshake.reviews if r.summary_only),
             "colleagues": [c.model_dump(mode="json") for c in handshake.colleagues],
+            "schools": [s.model_dump(mode="json") for s in handshake.schools],
             "frameworks": handshake.trust_frameworks,
             "purged": sorted(p.review_id for p in handshake.purged),
         }
     )
+
+
+def _take_schools(
+    organisation: OrganisationRepository, trust_id: str, schools: Iterable[wire.PlannableSchool]
+) -> None:
+    """Keep the schools the person may plan visits for (name, URN, phase), so the first visit to
+    one can be planned here. None is removed when it leaves the list: reviews on this laptop
+    may still need it."""
+    for info in schools:
+        known = organisation.get_school(info.school_id)
+        phase = Phase._value2member_map_.get(info.phase)
+        if not isinstance(phase, Phase):
+            # A phase this app does not know yet: keep what the laptop has, primary otherwise.
+            log.warning("School %s has an unknown phase %r", info.school_id, info.phase)
+            phase = known.phase if known is not None else Phase.PRIMARY
+        try:
+            school = School(
+                id=info.school_id,
+                trust_id=known.trust_id if known is not None else trust_id,
+                urn=info.urn,
+                name=info.name,
+                phase=phase,
+                local_authority=info.local_authority,
+                has_early_years=known.has_early_years if known is not None else False,
+                has_sixth_form=known.has_sixth_form if known is not None else False,
+            )
+        except ValidationError as exc:
+            log.warning("School %s not kept: %s", info.school_id, exc.message)
+            continue
+        if school != known:
+            organisation.save_school(school)
 
 
 class StoreApplier:
@@ -390,6 +423,7 @@ class StoreApplier:
         trust_id = handshake.person.trust_id
         if organisation.get_trust(trust_id) is None:
             organisation.save_trust(Trust(id=trust_id, name="Trust"))
+        _take_schools(organisation, trust_id, handshake.schools)
         # A visit changed here and not yet sent keeps this laptop's version until the server
         # answers (the visit stage of this session sends it).
         changed_here = set(
@@ -404,7 +438,8 @@ class StoreApplier:
             if info.visit_id in changed_here or info.visit_id in dropped.visits:
                 continue
             if organisation.get_school(info.school_id) is None:
-                # The handshake does not carry the phase yet; primary until the trust's list says.
+                # Not a school this person plans for (``schools`` names those, with their
+                # phase): primary until it is one.
                 organisation.save_school(
                     School(
                         id=info.school_id,

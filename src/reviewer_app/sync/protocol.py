@@ -626,6 +626,18 @@ class VisitInfo(_Message):
     team: list[VisitMember]
 
 
+class PlannableSchool(_Message):
+    """A school this device's person may plan visits for (handshake): a lead reviewer's or
+    improvement partner's assigned schools, every school of the trust for a trust admin."""
+
+    school_id: str
+    name: str
+    urn: str
+    #: A DfE phase (``domain.organisation.Phase`` values); the kinds of visit that suit it.
+    phase: str
+    local_authority: str = ""
+
+
 class Colleague(_Message):
     """Someone assigned to a school this device may read (handshake)."""
 
@@ -686,6 +698,9 @@ class HandshakeResponse(_Message):
     #: those schools they are assigned to: what a laptop needs to tell, before a visit is
     #: planned, whether the trust will accept it (:mod:`reviewer_app.server.visit_sync`).
     colleagues: list[Colleague] = []
+    #: The schools this device's person may plan visits for, so the first visit to one can be
+    #: planned on the laptop (laptops keep a school once received; unassignment removes nothing).
+    schools: list[PlannableSchool] = []
     #: The frameworks the trust plans visits with (ids): a visit on another is refused.
     trust_frameworks: list[str] = []
     #: What this server accepts (sizes and counts), so a laptop can tell the reviewer before
