@@ -6,7 +6,8 @@ improvement partner's assigned schools; every school of the trust for a trust ad
 name, URN and phase, so ``reviewer-app visit plan`` works for a school that has no visit yet and
 the server accepts the visit. A school the person is not assigned to never reaches their laptop,
 nor does a peer reviewer (who plans nothing) receive schools beyond their visits'. Unassignment
-removes no school from a laptop.
+removes no school from a laptop. The team may take anyone assigned to the school, though they
+are on no visit this laptop holds (the handshake's colleagues).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from sync_world import PEER_REVIEW, Laptop, LiveServer, build_world
 
 from reviewer_app.cli import main
@@ -55,7 +56,10 @@ def test_the_first_visit_to_an_assigned_school_is_planned_on_the_laptop(
         ).id  # fmt: skip
         cedar = adm.create_school(s, world.trust, urn="100003", name="Cedar Primary",
                                   phase="primary").id  # fmt: skip
-        for person in (world.lead, world.peer):
+        bea = adm.create_person(
+            s, world.trust, name="Bea Birch", email="bea@oak.example", roles=["peer_reviewer"]
+        ).id
+        for person in (world.lead, world.peer, bea):
             adm.assign(s, person, birch)
         adm.assign(s, world.peer2, cedar)
         admin = adm.create_person(
@@ -85,7 +89,8 @@ def test_the_first_visit_to_an_assigned_school_is_planned_on_the_laptop(
     capsys.readouterr()
     plan = ["visit", "plan", "--school", "100002", "--framework", PEER_REVIEW,
             "--start", "2026-06-01", "--end", "2026-06-02", "--lead", "Lee Lead",
-            "--member", "Pat Peer:peer_reviewer"]  # fmt: skip
+            "--member", "Pat Peer:peer_reviewer",
+            "--member", "Bea Birch:peer_reviewer"]  # fmt: skip
     assert main([*plan, "--data-dir", lee]) == 0
     said = capsys.readouterr().out
     assert "The trust will accept this visit to Birch Secondary." in said
@@ -97,6 +102,10 @@ def test_the_first_visit_to_an_assigned_school_is_planned_on_the_laptop(
         assert visit is not None
         assert visit.school_id == birch
         assert str(visit.planned_start) == "2026-06-01"
+        team = session.exec(
+            select(models.VisitReviewer.person_id).where(models.VisitReviewer.visit_id == visit_id)
+        ).all()
+        assert set(team) == {world.lead, world.peer, bea}
 
     # A school the lead is not assigned to is not on the laptop: the command says so.
     assert main([*plan[:3], "100003", *plan[4:], "--data-dir", lee]) == 1
