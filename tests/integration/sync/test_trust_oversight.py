@@ -10,7 +10,9 @@ full internal report of a framework that judges safeguarding.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from pathlib import Path
 
 import httpx
@@ -118,7 +120,8 @@ def test_a_trust_admin_off_the_school_receives_its_fully_signed_reports_and_no_m
         assert {j.criterion_id: j.rationale for j in ada.reviews.judgements(world.review)} == {
             "inclusion": ""
         }
-        withheld = _server_pdfs(ca_server, world) - _held_pdfs(ada, world)
+        held = _held_pdfs(ada, world)
+        withheld = _server_pdfs(ca_server, world) - held
         assert withheld
         assert all(_get(ada, f"/blobs/{sha}").status_code == 404 for sha in withheld)
         assert _get(sasha, f"/blobs/{next(iter(withheld))}").status_code == 200
@@ -138,6 +141,16 @@ def test_a_trust_admin_off_the_school_receives_its_fully_signed_reports_and_no_m
     assert main(["report", "export", world.visit, "--audience", "full_internal",
                  "--out", str(full_internal), "--data-dir", data_dir]) != 0  # fmt: skip
     assert not full_internal.exists()
+    # A bundle of the admin's copy carries the signed reports it holds, each with its PDF.
+    bundle = tmp_path / "ash-primary.json"
+    assert main(["export", str(bundle), "--plaintext", "--review", world.review,
+                 "--data-dir", data_dir]) == 0  # fmt: skip
+    carried = json.loads(bundle.read_text(encoding="utf-8"))
+    shas = {entry["pdf_sha256"] for entry in carried["signed_reports"]}
+    assert shas == held
+    assert all(
+        hashlib.sha256(base64.b64decode(carried["blobs"][sha])).hexdigest() == sha for sha in shas
+    )
 
 
 def test_shared_with_the_school_only_the_trust_admin_gets_the_summary_and_no_report(
