@@ -249,7 +249,9 @@ def agreed_judgements(
     session: Session, visibility: Visibility, reviews: Sequence[ReviewRow]
 ) -> list[AgreedJudgement]:
     """The agreed judgements of ``reviews`` the viewer may see: the newest per criterion and
-    review, in the reviews' order."""
+    review (by time, then id, as the laptop and its report choose), in the reviews' order. A
+    criterion whose newest agreed judgement withdrew the level has none (the report says "Not
+    rated")."""
     by_id = {r.review_id: r for r in reviews}
     if not by_id:
         return []
@@ -258,21 +260,25 @@ def agreed_judgements(
     # payload cost more than the rest of the overview put together.
     body = col(models.Record.payload)
     fields = ("criterion_id", "level_key", "rationale", "created_at")
-    for review_id, *values in session.connection().execute(
-        sa.select(col(models.Record.review_id), *(body[f].as_string() for f in fields)).where(
+    for review_id, record_id, *values in session.connection().execute(
+        sa.select(
+            col(models.Record.review_id),
+            col(models.Record.entity_id),
+            *(body[f].as_string() for f in fields),
+        ).where(
             col(models.Record.review_id).in_(sorted(by_id)),
             col(models.Record.entity) == "judgement",
             col(models.Record.retracted).is_(False),
             _json_true(session, "agreed"),
         )
     ):
-        found_payload = dict(zip(fields, values, strict=True))
+        found_payload = {**dict(zip(fields, values, strict=True)), "id": record_id}
         review = by_id[review_id]
         if not visibility.record(review.framework_id, "judgement", found_payload):
             continue
         key = (review_id, str(found_payload["criterion_id"]))
         held = newest.get(key)
-        if held is None or str(found_payload["created_at"] or "") >= str(held["created_at"] or ""):
+        if held is None or _newness(found_payload) > _newness(held):
             newest[key] = found_payload
     order = {r.review_id: n for n, r in enumerate(reviews)}
     found = [
@@ -284,9 +290,14 @@ def agreed_judgements(
             created_at=str(payload.get("created_at") or ""),
         )
         for (review_id, criterion), payload in newest.items()
+        if payload.get("level_key")
     ]
     found.sort(key=lambda j: (order[j.review.review_id], j.criterion_id))
     return found
+
+
+def _newness(payload: dict[str, Any]) -> tuple[str, str]:
+    return (str(payload["created_at"] or ""), str(payload["id"]))
 
 
 def recent_agreed_judgements(
