@@ -15,11 +15,13 @@ from reviewer_app.domain.errors import ReviewerError
 log = logging.getLogger(__name__)
 
 
-def failure_sentence(error: BaseException, fallback: str, *, logged: bool = False) -> str:
-    """``error`` in words: a refusal's sentence (and hint), else ``fallback`` (logged here
-    unless ``logged``)."""
+def failure_sentence(
+    error: BaseException, fallback: str, *, logged: bool = False, short: bool = False
+) -> str:
+    """``error`` in words: a refusal's sentence (and hint, unless ``short``: for a place too
+    small for it), else ``fallback`` (logged here unless ``logged``)."""
     if isinstance(error, ReviewerError):
-        return str(error)
+        return error.message if short else str(error)
     if not logged:
         log.error("%s", fallback, exc_info=error)
     return fallback

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES, Role
+from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.server import models
 from reviewer_app.server.access import Restriction, roles_of
 from reviewer_app.server.framework_criteria import (
@@ -267,14 +268,14 @@ def agreed_judgements(
             *(body[f].as_string() for f in fields),
         ).where(
             col(models.Record.review_id).in_(sorted(by_id)),
-            col(models.Record.entity) == "judgement",
+            col(models.Record.entity) == Entity.JUDGEMENT.value,
             col(models.Record.retracted).is_(False),
             _json_true(session, "agreed"),
         )
     ):
         found_payload = {**dict(zip(fields, values, strict=True)), "id": record_id}
         review = by_id[review_id]
-        if not visibility.record(review.framework_id, "judgement", found_payload):
+        if not visibility.record(review.framework_id, Entity.JUDGEMENT.value, found_payload):
             continue
         key = (review_id, str(found_payload["criterion_id"]))
         held = newest.get(key)
@@ -326,7 +327,7 @@ def recent_agreed_judgements(
     created = body["created_at"].as_string()
     where: list[sa.ColumnElement[bool]] = [
         col(visit.school_id).in_(ids),
-        col(record.entity) == "judgement",
+        col(record.entity) == Entity.JUDGEMENT.value,
         col(record.retracted).is_(False),
         _json_true(session, "agreed"),
     ]
@@ -753,7 +754,7 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
     ).all()
     summary_only = bool(shared_with_the_school_only(session, viewer, {review.id: visit.id}))
     if summary_only:
-        records = [r for r in records if r.entity == "judgement"]
+        records = [r for r in records if r.entity == Entity.JUDGEMENT.value]
     criteria = _criteria_of(review.framework_id, review.framework_version)
     agreed: dict[str, dict[str, Any]] = {}
     notes, actions, follow_ups = [], [], []
@@ -765,13 +766,13 @@ def review_detail(session: Session, viewer: Viewer, review_id: str) -> ReviewDet
         shown_restricted = sensitive or marker.hides(record.entity, None, payload)
         if viewer.safeguarding and shown_restricted and record.entity != "review":
             restricted_shown += 1
-        if record.entity == "judgement" and payload.get("agreed") is True:
+        if record.entity == Entity.JUDGEMENT.value and payload.get("agreed") is True:
             agreed[str(payload.get("criterion_id"))] = payload
-        elif record.entity == "evidence_note":
+        elif record.entity == Entity.EVIDENCE_NOTE.value:
             notes.append(payload)
-        elif record.entity == "action":
+        elif record.entity == Entity.ACTION.value:
             actions.append(payload)
-        elif record.entity == "action_follow_up":
+        elif record.entity == Entity.ACTION_FOLLOW_UP.value:
             follow_ups.append(payload)
     judgements = []
     order = list(criteria)
@@ -890,14 +891,14 @@ def trust_actions(session: Session, viewer: Viewer) -> list[ActionEntry]:
     for review_id, entity, payload in session.exec(
         select(models.Record.review_id, models.Record.entity, models.Record.payload).where(
             col(models.Record.review_id).in_(sorted(by_id)),
-            col(models.Record.entity).in_(("action", "action_follow_up")),
+            col(models.Record.entity).in_((Entity.ACTION.value, Entity.ACTION_FOLLOW_UP.value)),
             col(models.Record.retracted).is_(False),
         )
     ):
         review = by_id[review_id]
         if not isinstance(payload, dict):
             continue
-        if entity == "action_follow_up":
+        if entity == Entity.ACTION_FOLLOW_UP.value:
             follow_ups.append((review, payload))
             continue
         if not visibility.record(review.framework_id, entity, payload):
@@ -906,12 +907,12 @@ def trust_actions(session: Session, viewer: Viewer) -> list[ActionEntry]:
         title = visibility.titles.get(review.framework_id, review.framework_id)
         due = payload.get("due")
         sensitive = review.framework_id in visibility.safeguarding_frameworks or bool(
-            criterion and SAFEGUARDING_VIEW.hides("action", None, payload)
+            criterion and SAFEGUARDING_VIEW.hides(Entity.ACTION.value, None, payload)
         )
         if viewer.safeguarding and not sensitive:
             # Restricted parts of an open framework count as safeguarding too.
             restricted = _restricted_items(session, review.framework_id)
-            sensitive = restricted.hides("action", None, payload)
+            sensitive = restricted.hides(Entity.ACTION.value, None, payload)
         actions[str(payload.get("id"))] = ActionEntry(
             id=str(payload.get("id")),
             text=str(payload.get("text", "")),
@@ -1036,7 +1037,7 @@ def shared_with_the_school_only(
     chosen = session.exec(
         select(models.FieldState).where(
             col(models.FieldState.review_id).in_(sorted(by_id)),
-            models.FieldState.entity == "field_value",
+            models.FieldState.entity == Entity.FIELD_VALUE.value,
             models.FieldState.field == SHARING_FIELD,
         )
     ).all()
@@ -1084,7 +1085,7 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
         )
         .where(
             col(models.Record.review_id).in_(sorted(reviews)),
-            models.Record.entity == "signed_report",
+            models.Record.entity == Entity.SIGNED_REPORT.value,
         )
     ).all()
     names = dict(session.exec(select(models.Person.id, models.Person.name)).all())

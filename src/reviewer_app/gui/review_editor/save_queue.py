@@ -126,10 +126,9 @@ class SaveQueue(QObject):
             self._in_flight -= 1
             if isinstance(error, ReviewerError):
                 log.info("A change was refused: %s", type(error).__name__)
-                text = f"Not saved: {error.message}"  # the hint would not fit the indicator
-            else:
-                fallback = "the change could not be written (see the log)"
-                text = f"Not saved: {failure_sentence(error, fallback)}"
+            fallback = "the change could not be written (see the log)"
+            # The hint would not fit the indicator.
+            text = f"Not saved: {failure_sentence(error, fallback, short=True)}"
             self._set_state("failed", text)
             if on_failed is not None:
                 on_failed(error)
