@@ -35,7 +35,8 @@ from reviewer_app.services.report_service import ReportService
 
 #: What the rows must agree on: the school, the visit, the framework, the criterion, the level.
 AGREED = ("school_urn", "school_name", "visit_id", "visit_start", "visit_end", "review_id",
-          "framework_id", "framework_version", "criterion_id", "criterion", "level_key", "level")  # fmt: skip
+          "framework_id", "framework_version", "criterion_id", "criterion", "level_key",
+          "level")  # fmt: skip
 #: The lead's agreed judgements, in order; the last one per criterion is what is signed.
 JUDGEMENTS = (
     ("inclusion", "strong_standard"),
@@ -151,9 +152,10 @@ def _agree_with_the_report(rows: list[dict[str, str]], text: str) -> set[str]:
     flat = " ".join(text.split())
     covered = set()
     for row in rows:
-        assert row["school_name"] in flat and f"URN {row['school_urn']}" in flat, row
+        assert f"{row['school_name']}, URN {row['school_urn']}" in flat, row
         assert f"{row['framework_id']}, version {row['framework_version']}" in flat, row
-        assert "2 to 3 March 2026" in flat and row["visit_start"] == "2026-03-02", row
+        assert (row["visit_start"], row["visit_end"]) == ("2026-03-02", "2026-03-03"), row
+        assert "2 to 3 March 2026" in flat
         area, prompt = where[row["criterion_id"]]
         assert row["level"], row
         assert _stated(text)[area] == row["level"], (row, _stated(text))
