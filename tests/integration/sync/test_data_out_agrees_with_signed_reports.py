@@ -1,8 +1,9 @@
 """Data out agrees with the signed reports (issue 17, Proof): a review's agreed judgements and
 its fully signed reports reach the server the way laptops push them (three reviewers sign every
-audience, each copy checked on arrival by the trust CA); the console's CSV and XLSX downloads
-and the ``/api/v1/`` rows of that review agree with each other row by row, and each agreed level
-in them is the level the signed PDF (as the console hands it out) states for that criterion.
+audience, each copy checked on arrival by the trust CA), on SQLite and PostgreSQL; the console's
+CSV and XLSX downloads and the ``/api/v1/`` rows of that review agree with each other row by row,
+and each agreed level in them is the level the signed PDF (as the console hands it out) states
+for that criterion.
 
 The lead changes one judgement before signing and withdraws another: data out must give the
 level the reviewers signed, not an earlier one, and nothing where the report says "Not rated".
@@ -14,15 +15,17 @@ import csv
 import io
 import re
 import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from cryptography import x509
 from openpyxl import load_workbook
 from sqlmodel import Session, select
-from sync_world import Laptop, LiveServer, World
+from sync_world import Laptop, LiveServer, World, ca_live_server
 
 from console_support import ConsoleServer, Staff, enrol_staff, signed_in
 from reviewer_app.reports.ca import CaFolder
@@ -32,6 +35,7 @@ from reviewer_app.server.data_export import DATASETS, create_token
 from reviewer_app.server.database import write_session
 from reviewer_app.server.framework_criteria import built_in_framework
 from reviewer_app.services.report_service import ReportService
+from support.throwaway_postgres import BACKENDS, ThrowawayPostgres, postgres_base_url
 
 #: What the rows must agree on: the school, the visit, the framework, the criterion, the level.
 AGREED = ("school_urn", "school_name", "visit_id", "visit_start", "visit_end", "review_id",
@@ -47,6 +51,26 @@ JUDGEMENTS = (
     ("inclusion", "expected_standard"),  # changed on reflection: the signed level
     ("leadership-and-governance", None),  # withdrawn: the report says "Not rated"
 )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def ca_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The server with the trust CA (as the sync tests' own), on SQLite and on PostgreSQL."""
+    server = ca_live_server(tmp_path_factory.mktemp("ca-server"))
+    postgres = None
+    if request.param == "postgres":
+        postgres = ThrowawayPostgres(postgres_base_url())
+        postgres.create()
+        server.database_url = postgres.url
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if postgres is not None:
+            postgres.drop()
 
 
 def _console(server: LiveServer) -> ConsoleServer:
