@@ -256,6 +256,8 @@ class SyncWiring(QObject):
     def _sync_finished(self, result: SyncResult) -> None:
         if self._closed:
             return
+        if self.service.applier.handshake_changed:
+            self.workspace.reload_identity()  # the trust's name may have come or changed
         if result.pulled or self.service.applier.handshake_changed:
             self.store_changed.emit()  # open editors take what changed from the change feed
         if result.laptop_policy is not None:

@@ -157,6 +157,7 @@ def person_info(session: Session, person: models.Person) -> PersonInfo:
         name=person.name,
         email=person.email,
         roles=sorted(role.value for role in roles_of(session, person.id)),
+        trust_name=trust.name if (trust := session.get(models.Trust, person.trust_id)) else "",
     )
 
 

@@ -229,10 +229,13 @@ def enrol(
             repo = OrganisationRepository(session)
             old_trust_id = get_setting(session, CURRENT_TRUST)
             old_trust = repo.get_trust(old_trust_id) if old_trust_id else None
-            if repo.get_trust(info.trust_id) is None:
-                repo.save_trust(
-                    Trust(id=info.trust_id, name=old_trust.name if old_trust else "Trust")
-                )
+            known = repo.get_trust(info.trust_id)
+            if known is None or info.trust_name:
+                # The trust's own name when its server sends one (reports carry it).
+                name = info.trust_name or (old_trust.name if old_trust else "Trust")
+                basis = known or old_trust
+                profile = basis.profile_id if basis else "generic"
+                repo.save_trust(Trust(id=info.trust_id, name=name, profile_id=profile))
             repo.save_person(
                 Person(
                     id=info.id, trust_id=info.trust_id, name=info.name, email=info.email,

@@ -421,8 +421,16 @@ class StoreApplier:
         organisation = OrganisationRepository(session)
         visits = VisitRepository(session)
         trust_id = handshake.person.trust_id
-        if organisation.get_trust(trust_id) is None:
-            organisation.save_trust(Trust(id=trust_id, name="Trust"))
+        trust_name = handshake.person.trust_name
+        known = organisation.get_trust(trust_id)
+        if known is None:
+            organisation.save_trust(Trust(id=trust_id, name=trust_name or "Trust"))
+        elif trust_name and known.name != trust_name:
+            # Renamed on the server, or a laptop enrolled before the server sent its name.
+            organisation.save_trust(
+                Trust(id=trust_id, name=trust_name, profile_id=known.profile_id)
+            )
+            self.handshake_changed = True
         _take_schools(organisation, trust_id, handshake.schools)
         # A visit changed here and not yet sent keeps this laptop's version until the server
         # answers (the visit stage of this session sends it).

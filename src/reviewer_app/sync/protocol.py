@@ -507,6 +507,9 @@ class PersonInfo(_Message):
     name: str
     email: str
     roles: list[str]
+    #: The trust's name as its server knows it (the laptop names reports and screens with it);
+    #: empty from a server that does not send it.
+    trust_name: ShortText = ""
 
 
 class EnrolRequest(_Message):

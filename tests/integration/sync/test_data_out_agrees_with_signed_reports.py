@@ -229,6 +229,8 @@ def test_csv_xlsx_and_the_api_agree_with_each_other_and_with_the_signed_reports(
             assert verdict.passed, verdict.sentences()
             assert len([s for s in verdict.signatures if s.signed]) == 3
             text = _pdf_text(pdf, tmp_path, f"{email}-{n}")
+            assert "Oak Learning Trust" in text  # the trust's name, as its server knows it
+            assert "My trust" not in text
             covered = _agree_with_the_report(ours, text)
             stated = _stated(text).items()
             rated = {area for area, said in stated if "not rated" not in said.lower()}

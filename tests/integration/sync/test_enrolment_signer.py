@@ -57,6 +57,8 @@ def test_enrolling_makes_a_trust_certified_signer_with_root_and_crl_kept(
     lead = ca_laptop("lee")
     done = lead.enrol(world_with_ca.lead)
     assert done.has_certificate
+    # The laptop takes the trust's own name (its reports carry it), not a placeholder.
+    assert lead.workspace.trust.name == "Oak Learning Trust"
 
     # The trust root is kept where 'reviewer-app verify' looks for it, with no flags.
     root = CaFolder(ca_server.folder / "ca").root_certificate()
@@ -75,8 +77,16 @@ def test_enrolling_makes_a_trust_certified_signer_with_root_and_crl_kept(
     assert not crl_file.exists()
     lead.sync.sync_now()
     first = x509.load_pem_x509_crl(crl_file.read_bytes())
+    # A trust renamed on the server is renamed on its laptops at their next sync.
+    with write_session(ca_server.engine) as s:
+        trust = s.get(models.Trust, world_with_ca.trust)
+        assert trust is not None
+        trust.name = "Oak Schools Trust"
+        s.add(trust)
     CaFolder(ca_server.folder / "ca").revoke(CA_PASSPHRASE, f"{creds.certificate.serial_number:x}")
     lead.sync.sync_now()
+    lead.workspace.reload_identity()  # as the app does after a sync that changed it
+    assert lead.workspace.trust.name == "Oak Schools Trust"
     newer = x509.load_pem_x509_crl(crl_file.read_bytes())
     assert newer.get_revoked_certificate_by_serial_number(creds.certificate.serial_number)
     assert first.get_revoked_certificate_by_serial_number(creds.certificate.serial_number) is None
