@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,8 +23,7 @@ from sqlmodel import Session, col, select
 
 from reviewer_app.domain.canonical import canonical_sha256, sha256_hex
 from reviewer_app.domain.changes import ChangeCollector, ChangeOrigin
-from reviewer_app.domain.errors import ValidationError
-from reviewer_app.domain.organisation import Person, Phase, Role, School, Trust
+from reviewer_app.domain.organisation import Person, Phase, Role, School
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.record_schema import RecordError
 from reviewer_app.domain.review import (
@@ -36,6 +34,11 @@ from reviewer_app.domain.review import (
 )
 from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.services import signed_report_sync
+from reviewer_app.services.handshake_organisation import (
+    take_colleagues,
+    take_schools,
+    take_trust,
+)
 from reviewer_app.services.sync_quarantine import RECORD_FAULTS, set_aside
 from reviewer_app.services.sync_records import (
     action_from_json,
@@ -45,7 +48,6 @@ from reviewer_app.services.sync_records import (
     note_from_json,
     parse_time,
 )
-from reviewer_app.services.visit_planning import COLLEAGUES, TRUST_FRAMEWORKS, colleagues_json
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage import outbox as store_outbox
 from reviewer_app.storage.action_repository import ActionRepository
@@ -327,37 +329,6 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
     )
 
 
-def _take_schools(
-    organisation: OrganisationRepository, trust_id: str, schools: Iterable[wire.PlannableSchool]
-) -> None:
-    """Keep the schools the person may plan visits for (name, URN, phase), so the first visit to
-    one can be planned here. None is removed when it leaves the list: reviews on this laptop
-    may still need it."""
-    for info in schools:
-        known = organisation.get_school(info.school_id)
-        phase = Phase._value2member_map_.get(info.phase)
-        if not isinstance(phase, Phase):
-            # A phase this app does not know yet: keep what the laptop has, primary otherwise.
-            log.warning("School %s has an unknown phase %r", info.school_id, info.phase)
-            phase = known.phase if known is not None else Phase.PRIMARY
-        try:
-            school = School(
-                id=info.school_id,
-                trust_id=known.trust_id if known is not None else trust_id,
-                urn=info.urn,
-                name=info.name,
-                phase=phase,
-                local_authority=info.local_authority,
-                has_early_years=known.has_early_years if known is not None else False,
-                has_sixth_form=known.has_sixth_form if known is not None else False,
-            )
-        except ValidationError as exc:
-            log.warning("School %s not kept: %s", info.school_id, exc.message)
-            continue
-        if school != known:
-            organisation.save_school(school)
-
-
 class StoreApplier:
     """:class:`reviewer_app.sync.engine.LocalApplyPort` over the real store."""
 
@@ -421,17 +392,9 @@ class StoreApplier:
         organisation = OrganisationRepository(session)
         visits = VisitRepository(session)
         trust_id = handshake.person.trust_id
-        trust_name = handshake.person.trust_name
-        known = organisation.get_trust(trust_id)
-        if known is None:
-            organisation.save_trust(Trust(id=trust_id, name=trust_name or "Trust"))
-        elif trust_name and known.name != trust_name:
-            # Renamed on the server, or a laptop enrolled before the server sent its name.
-            organisation.save_trust(
-                Trust(id=trust_id, name=trust_name, profile_id=known.profile_id)
-            )
+        if take_trust(organisation, handshake.person):
             self.handshake_changed = True
-        _take_schools(organisation, trust_id, handshake.schools)
+        take_schools(organisation, trust_id, handshake.schools)
         # A visit changed here and not yet sent keeps this laptop's version until the server
         # answers (the visit stage of this session sends it).
         changed_here = set(
@@ -487,7 +450,7 @@ class StoreApplier:
             )
             if visit != earlier:
                 visits.save_visit(visit)
-        self._take_colleagues(session, handshake)
+        take_colleagues(session, handshake)
         reviews = ReviewRepository(session, record_ops=False)
         for summary in handshake.reviews:
             if summary.review_id in dropped.reviews:
@@ -511,37 +474,6 @@ class StoreApplier:
                 ),
                 "",
             )
-
-    @staticmethod
-    def _take_colleagues(session: Session, handshake: wire.HandshakeResponse) -> None:
-        """The people of this laptop's schools, with their trust roles, and the trust's
-        frameworks (for planning visits)."""
-        if handshake.trust_frameworks:
-            set_setting(session, TRUST_FRAMEWORKS, json.dumps(sorted(handshake.trust_frameworks)))
-        if not handshake.colleagues:
-            return
-        organisation = OrganisationRepository(session)
-        trust_id = handshake.person.trust_id
-        for colleague in handshake.colleagues:
-            roles = frozenset(Role(r) for r in colleague.roles if r in Role._value2member_map_)
-            known = organisation.get_person(colleague.person_id)
-            if known is None:
-                organisation.save_person(
-                    Person(
-                        id=colleague.person_id,
-                        trust_id=trust_id,
-                        name=colleague.name,
-                        email=f"{colleague.person_id}@people.invalid",
-                        roles=roles,
-                    )
-                )
-            elif known.roles != roles or known.name != colleague.name:
-                organisation.save_person(replace(known, name=colleague.name, roles=roles))
-        set_setting(
-            session,
-            COLLEAGUES,
-            colleagues_json((c.person_id, c.roles, c.school_ids) for c in handshake.colleagues),
-        )
 
     def missing_blobs(self, page: wire.ChangesPage) -> list[str]:
         wanted = {
