@@ -11,6 +11,7 @@ lifecycle are in ``writes.py``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,16 +143,7 @@ class RecordWrites:
             if self._landed(command, write, note.id, self.retract_note):
                 draft.note_saved(note)
 
-        self.saver.submit(
-            self.workspace.reviews.add_note,
-            ctx.review.id,
-            args["text"],
-            criterion_ids=args["criterion_ids"],
-            tags=args["tags"],
-            pupil_refs=args["pupil_refs"],
-            attachment_ids=args["attachment_ids"],
-            on_done=done,
-        )
+        self._submit_note(ctx.review.id, args, on_done=done)
 
     def retract_note(self, note_id: str) -> None:
         draft = self._draft()
@@ -209,17 +201,31 @@ class RecordWrites:
             draft.note_withdrawn(old_id)
             draft.note_saved(corrected)
 
+        self._submit_note(
+            draft.ctx.review.id, args, on_done=done, supersedes=old_id, note_id=new_id
+        )
+
+    def _submit_note(
+        self,
+        review_id: str,
+        args: dict[str, Any],
+        *,
+        on_done: Callable[[EvidenceNote], None],
+        supersedes: str | None = None,
+        note_id: str | None = None,
+    ) -> None:
+        """Save a note's words, criteria, tags, pupils and files (``args``) on the writer."""
         self.saver.submit(
             self.workspace.reviews.add_note,
-            draft.ctx.review.id,
+            review_id,
             args["text"],
             criterion_ids=args["criterion_ids"],
             tags=args["tags"],
             pupil_refs=args["pupil_refs"],
             attachment_ids=args["attachment_ids"],
-            supersedes=old_id,
-            note_id=new_id,
-            on_done=done,
+            supersedes=supersedes,
+            note_id=note_id,
+            on_done=on_done,
         )
 
     def _landed(self, command: RecordEdit, write: int, record_id: str, withdraw: Any) -> bool:
