@@ -88,6 +88,24 @@ def test_callbacks_of_a_deleted_widget_are_skipped(qtbot: QtBot) -> None:
     assert called == []
 
 
+def test_waiting_for_work_the_shutdown_took_off_the_queue_returns(qtbot: QtBot) -> None:
+    # The sync controller closes after the reader threads in some teardowns: a probe still
+    # queued when the pool shut down is cancelled, and must not hang whoever waits for it.
+    runner = TaskRunner(readers=1)
+    gate = threading.Event()
+    running = runner.run(gate.wait, quiet=True)
+    queued = runner.run(lambda: "never run", quiet=True)
+    threading.Timer(0.2, gate.set).start()
+    runner.shutdown()
+    assert queued.cancelled()
+    waiter = threading.Thread(target=runner.wait_for, args=([running, queued],), daemon=True)
+    waiter.start()
+    waiter.join(timeout=10)
+    assert not waiter.is_alive()
+    assert running.done()
+    assert not running.cancelled()
+
+
 def test_style_sheet_fills_every_token_and_every_icon_exists() -> None:
     sheet = theme.stylesheet()
     assert "{{" not in sheet

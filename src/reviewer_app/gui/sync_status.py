@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -229,7 +229,7 @@ class SyncController(QObject):
     def close(self) -> None:
         """Stop, and wait for a running sync or probe to finish (its retries included)."""
         self.stop()
-        wait(self._working)
+        self._tasks.wait_for(self._working)
         self._working = []
 
     # ---------------------------------------------------------------- worker side

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import shiboken6
@@ -130,6 +130,13 @@ class TaskRunner(QObject):
         finally:
             if self._pending == 0 and not quiet:
                 self.busy_changed.emit(False)
+
+    @staticmethod
+    def wait_for(futures: list[Future[Any]]) -> None:
+        """Block until ``futures`` are finished; work that :meth:`shutdown` took off the queue
+        counts as finished. (``concurrent.futures.wait`` alone never returns for it: a future
+        cancelled by ``shutdown(cancel_futures=True)`` is never notified to its waiters.)"""
+        wait([future for future in futures if not future.cancelled()])
 
     def shutdown(self) -> None:
         """Finish the reader threads (waiting for running work) and refuse new work."""

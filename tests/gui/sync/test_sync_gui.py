@@ -29,7 +29,9 @@ _OPEN: list[SyncController] = []
 
 
 @pytest.fixture(autouse=True)
-def _close_controllers() -> Iterator[None]:
+def _close_controllers(reader_tasks: TaskRunner, laptop: MakeLaptop) -> Iterator[None]:
+    # Asks for the reader threads and the laptops so that they outlive the controllers (a
+    # probe still running closes its connection before the laptop goes), as in the app.
     yield
     while _OPEN:
         _OPEN.pop().close()
