@@ -369,6 +369,9 @@ class _Writer:
         answers: dict[str, JSONValue] = {}
         if framework.id == "learning-walk":
             answers["focus-strands"] = ["climate", "adaptive-and-responsive"]
+        if framework.id == "two-day-peer-review":
+            # Shared with the trust, so the console's oversight reaches its report too.
+            answers["report-sharing"] = "school-and-trust"
         if framework.id == "health-check":
             answers["current-tier"] = standing.tier
         audit = framework.id == "safeguarding-audit"
