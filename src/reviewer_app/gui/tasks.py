@@ -10,6 +10,7 @@ callbacks run on the GUI thread, after the work is done, and never touch a widge
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
@@ -141,10 +142,8 @@ class TaskRunner(QObject):
         ``exception()`` is woken by the cancelling, so it is what is waited on here.)
         """
         for future in futures:
-            try:
+            with contextlib.suppress(CancelledError):
                 future.exception()
-            except CancelledError:
-                pass
 
     def shutdown(self) -> None:
         """Finish the reader threads (waiting for running work) and refuse new work."""
