@@ -24,8 +24,10 @@ strictly as ever. So a laptop one release older than its trust server keeps sync
   the server stops serving laptops that speak the older one.
 
 :data:`PROTOCOL_VERSION` changes only for the incompatible kind; ``docs/sync-server.md``
-(Compatibility) says the same for people running a trust server. Record kinds and operation kinds are the one vocabulary
-of :mod:`reviewer_app.domain.record_kinds`; :func:`~reviewer_app.domain.canonical.canonical_json`
+(Compatibility) says the same for people running a trust server.
+
+Record kinds and operation kinds are the one vocabulary of
+:mod:`reviewer_app.domain.record_kinds`; :func:`~reviewer_app.domain.canonical.canonical_json`
 and :meth:`Operation.digest` give the exact bytes both sides hash, so "the same operation" means
 the same thing everywhere.
 """

@@ -41,7 +41,7 @@ class _Replay:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST = _answer  # noqa: N815 (http.server's naming)
+            do_GET = do_POST = _answer
 
             def log_message(self, *_args: object) -> None:
                 pass
