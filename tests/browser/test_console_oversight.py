@@ -166,6 +166,35 @@ def test_a_schools_journey_draws_each_area_and_the_category_steps(
     browser.shoot("journey")
 
 
+def test_a_reviewer_sees_no_safeguarding_in_a_journey_the_cadence_or_a_download(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    page = browser.open_as(demo_console.staff["sarah"], "Overview")  # not a safeguarding role
+    browser.follow("Harrow Lane Primary School")
+    assert "Safeguarding is shown to safeguarding leads only" in page.inner_text("main")
+    assert page.locator("svg.chart").count() == 8  # the category, six areas, SEND
+    areas = page.locator("section.chart-box h3").all_inner_texts()
+    assert "Inclusion" in areas
+    assert "Safeguarding" not in areas
+    visits = page.get_by_role("table", name="The school's reviews, newest first").inner_text()
+    assert "Health check" in visits
+    assert "Safeguarding audit" not in visits
+    browser.accessible()
+    browser.nav("Cadence")
+    assert "Harrow Lane Primary School" in page.inner_text("main")
+    assert "safeguarding" not in page.inner_text("main").lower()
+    browser.accessible()
+    browser.nav("Data out")
+    for name in ("judgements", "actions", "visits"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"CSV of {name}").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "health-check" in text, name
+        assert "safeguarding-audit" not in text, name
+        assert ",safeguarding," not in text.lower(), name
+
+
 def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     demo_tab: Browser, demo_console: DemoConsole
 ) -> None:
