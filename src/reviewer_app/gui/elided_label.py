@@ -31,27 +31,27 @@ class ElidedLabel(QLabel):
         """The whole text, however much of it is shown."""
         return self._full_text
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def setText(self, text: str) -> None:
         self._full_text = text
         self.setToolTip(text)
         self.setAccessibleDescription(text)
         self.updateGeometry()
         self._elide()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(self._width_for(self._full_text), hint.height())
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         least = min(self._width_for(self._full_text), self._width_for(_LEAST_SHOWN))
         return QSize(least, hint.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._elide()  # a style sheet or font change alters what fits
