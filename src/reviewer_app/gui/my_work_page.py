@@ -37,7 +37,7 @@ class _Section(QWidget):
     def __init__(self, name: str, title: str, empty: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title, self.empty_text = title, empty
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.heading = QLabel(title)
@@ -125,7 +125,7 @@ class MyWorkPage(QWidget):
         self.support_note.setObjectName("supportMeetingsNote")
         self.support_note.setProperty("role", "muted")
         self.support_note.setWordWrap(True)
-        self.support.layout().insertWidget(1, self.support_note)  # under the heading
+        self.support.box.insertWidget(1, self.support_note)  # under the heading
         grid.addWidget(self.coming_up, 0, 0)
         grid.addWidget(self.to_sign, 0, 1)
         grid.addWidget(self.to_follow_up, 1, 0)
