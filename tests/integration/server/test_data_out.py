@@ -192,3 +192,69 @@ def test_a_person_makes_a_token_in_the_console_and_it_reads_the_api(
     )
     assert answer.status_code == 200
     assert answer.json()["total"] > 0
+
+
+def test_every_dataset_holds_only_the_schools_assigned_to_the_reader(demo: Session) -> None:
+    """The same school rule as the pages: a reviewer's rows come from the schools assigned to
+    them, and from none once they are assigned to none."""
+    from reviewer_app.server.trust_picture import visible_schools
+    from support.demo_views import viewer_of
+
+    peer = viewer_of(demo, "priya.natarajan")
+    assignments = demo.exec(
+        select(models.Assignment).where(models.Assignment.person_id == peer.person.id)
+    ).all()
+    urns = {s.id: s.urn for s in demo.exec(select(models.School)).all()}
+    kept = sorted(assignments, key=lambda a: urns[a.school_id])[0]
+    for assignment in assignments:
+        if assignment is not kept:
+            demo.delete(assignment)
+    demo.flush()
+    assert [s.id for s in visible_schools(demo, peer)] == [kept.school_id]
+    for name, data in DATASETS.items():
+        rows = data.rows(demo, peer, None, None)
+        assert rows, name  # the demo has something of every dataset at every school
+        assert {r["school_urn"] for r in rows} == {urns[kept.school_id]}, name
+    demo.delete(kept)
+    demo.flush()
+    for name, data in DATASETS.items():
+        assert data.rows(demo, peer, None, None) == [], name
+
+
+def test_a_token_reads_with_its_owners_roles_today_and_stops_when_they_leave(
+    demo_server: ConsoleServer,
+) -> None:
+    """A token carries no rights of its own: the API answers with its owner's roles and schools
+    as they are at each request, and not at all once the owner is deactivated."""
+    from reviewer_app.server import administration as adm
+    from reviewer_app.server.database import write_session
+
+    engine = create_server_engine(demo_server.database_url)
+    try:
+        with write_session(engine) as session:
+            trust = session.exec(select(models.Trust)).one()
+            person = adm.create_person(
+                session, trust.id, name="Dana Shaw", email="dana.shaw@northfield-trust.example",
+                roles=["lead_reviewer", "safeguarding_lead"],
+            )  # fmt: skip
+            for school in session.exec(select(models.School)).all():
+                adm.assign(session, person.id, school.id)
+            _row, token = create_token(session, person, "Power BI")
+            person_id = person.id
+
+        def criteria() -> set[str]:
+            return {r["criterion_id"] for r in _api_rows(demo_server, token, "judgements")}
+
+        assert "safeguarding" in criteria()
+        with write_session(engine) as session:
+            adm.revoke_role(session, person_id, "safeguarding_lead")
+        assert criteria()  # still a lead reviewer
+        assert "safeguarding" not in criteria()
+        with write_session(engine) as session:
+            adm.deactivate_person(session, person_id)
+        refused = httpx.get(
+            f"{demo_server.url}/api/v1/judgements", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert refused.status_code == 401
+    finally:
+        engine.dispose()
