@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 from browser_tab import Browser
 
 if TYPE_CHECKING:
@@ -138,6 +139,20 @@ def test_data_out_offers_downloads_and_makes_an_api_token(
     browser.submit("Make a token")
     assert page.locator("#new-token").inner_text().startswith("rvw_")
     assert "Never" in page.get_by_role("table", name="Your API tokens").inner_text()
+    # The Power Query example on the page, with this server and the new token in it, reads
+    # what the API answers: its pages, columns and rows.
+    token = page.locator("#new-token").inner_text()
+    query = page.locator("#power-bi-query").inner_text()
+    assert f'Server = "{demo_console.server.url}"' in query
+    assert f'Token = "{token}"' in query
+    answer = httpx.get(
+        f"{demo_console.server.url}/api/v1/judgements",
+        params={"from": "2025-09-01", "page": "1", "page_size": "5000"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert answer["pages"] == 1
+    assert answer["data"]
+    assert set(answer["data"][0]) == set(answer["columns"])
     browser.shoot("data-out")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX) of actions").click()
@@ -164,6 +179,35 @@ def test_a_schools_journey_draws_each_area_and_the_category_steps(
     assert "(was Tier 2: Grow" in changes[0]
     assert "KS2 outcomes fell" in changes[0]
     browser.shoot("journey")
+
+
+def test_a_reviewer_sees_no_safeguarding_in_a_journey_the_cadence_or_a_download(
+    demo_tab: Browser, demo_console: DemoConsole
+) -> None:
+    browser = demo_tab
+    page = browser.open_as(demo_console.staff["sarah"], "Overview")  # not a safeguarding role
+    browser.follow("Harrow Lane Primary School")
+    assert "Safeguarding is shown to safeguarding leads only" in page.inner_text("main")
+    assert page.locator("svg.chart").count() == 8  # the category, six areas, SEND
+    areas = page.locator("section.chart-box h3").all_inner_texts()
+    assert "Inclusion" in areas
+    assert "Safeguarding" not in areas
+    visits = page.get_by_role("table", name="The school's reviews, newest first").inner_text()
+    assert "Health check" in visits
+    assert "Safeguarding audit" not in visits
+    browser.accessible()
+    browser.nav("Cadence")
+    assert "Harrow Lane Primary School" in page.inner_text("main")
+    assert "safeguarding" not in page.inner_text("main").lower()
+    browser.accessible()
+    browser.nav("Data out")
+    for name in ("judgements", "actions", "visits"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"CSV of {name}").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert "health-check" in text, name
+        assert "safeguarding-audit" not in text, name
+        assert ",safeguarding," not in text.lower(), name
 
 
 def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
@@ -200,6 +244,17 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     assert "Overdue" not in harrow.first.inner_text()
     assert "Agreed the reading catch-up plan" in page.inner_text("ul.meeting-notes")
     browser.accessible()
+
+    # A meeting Harrow Lane's cadence does not ask for is kept, and said not to count.
+    browser.follow("Record a meeting", exact=False)
+    page.get_by_label("School").select_option(label="Harrow Lane Primary School")
+    page.get_by_label("Meeting").fill("rapid improvement board")
+    page.get_by_label("What was agreed").fill("Met the local authority's adviser.")
+    browser.submit("Record the meeting")
+    said = page.inner_text("main")
+    assert "The Rapid Improvement Board of" in said
+    assert "the school's cadence asks for no Rapid Improvement Board" in said
+    assert "2 CEO 1:1 overdue" in page.get_by_role("list", name="What is overdue").inner_text()
 
 
 def test_the_central_team_downloads_the_board_pack(

@@ -106,6 +106,24 @@ def test_waiting_for_work_the_shutdown_took_off_the_queue_returns(qtbot: QtBot) 
     assert not running.cancelled()
 
 
+def test_waiting_for_queued_work_returns_when_the_shutdown_takes_it_off_meanwhile(
+    qtbot: QtBot,
+) -> None:
+    # The app closing waits for the store's opening while the reader threads shut down: the
+    # cancelling comes after the waiting began, and must still end it.
+    runner = TaskRunner(readers=1)
+    gate = threading.Event()
+    runner.run(gate.wait, quiet=True)
+    queued = runner.run(lambda: "never run", quiet=True)
+    waiter = threading.Thread(target=runner.wait_for, args=([queued],), daemon=True)
+    waiter.start()
+    threading.Timer(0.2, gate.set).start()
+    runner.shutdown()
+    waiter.join(timeout=10)
+    assert queued.cancelled()
+    assert not waiter.is_alive()
+
+
 def test_style_sheet_fills_every_token_and_every_icon_exists() -> None:
     sheet = theme.stylesheet()
     assert "{{" not in sheet

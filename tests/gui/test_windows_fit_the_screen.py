@@ -80,6 +80,11 @@ def _walk(screen: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+#: The walks are slow (a process opening every window): the tests that read them run on one
+#: xdist worker (``--dist loadgroup``), so each screen is walked once, not once a worker.
+pytestmark = pytest.mark.xdist_group("windows-on-screen")
+
+
 @pytest.fixture(scope="module", params=["1366x768", "1920x1080@150"])
 def walked(request: pytest.FixtureRequest) -> dict:
     """Every window opened on one screen, as ``windows_on_screen.py`` reports them."""

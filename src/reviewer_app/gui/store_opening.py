@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent import futures
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,9 +187,9 @@ class StoreOpener(QObject):
         A full open that has not begun yet is not begun at all.
         """
         self.stop()
-        for future in (self._look, self._full):
-            if future is not None:
-                futures.wait([future])
+        # Not concurrent.futures.wait: the reader threads' shutdown may have taken a queued
+        # open off the queue, and that never returns for such a future.
+        self.tasks.wait_for([f for f in (self._look, self._full) if f is not None])
         return self.workspace
 
     def _first_look_done(self, outcome: tuple[object, str | None]) -> None:

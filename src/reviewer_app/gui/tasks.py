@@ -10,9 +10,10 @@ callbacks run on the GUI thread, after the work is done, and never touch a widge
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
@@ -134,9 +135,15 @@ class TaskRunner(QObject):
     @staticmethod
     def wait_for(futures: list[Future[Any]]) -> None:
         """Block until ``futures`` are finished; work that :meth:`shutdown` took off the queue
-        counts as finished. (``concurrent.futures.wait`` alone never returns for it: a future
-        cancelled by ``shutdown(cancel_futures=True)`` is never notified to its waiters.)"""
-        wait([future for future in futures if not future.cancelled()])
+        counts as finished, also when the shutdown comes while this waits.
+
+        (``concurrent.futures.wait`` never returns for such work: a future cancelled by
+        ``shutdown(cancel_futures=True)`` is never notified to its waiters. A future's own
+        ``exception()`` is woken by the cancelling, so it is what is waited on here.)
+        """
+        for future in futures:
+            with contextlib.suppress(CancelledError):
+                future.exception()
 
     def shutdown(self) -> None:
         """Finish the reader threads (waiting for running work) and refuse new work."""

@@ -119,6 +119,13 @@ class _Pack(StoryParts):
     def cell(self, text: str) -> Any:
         return self.para(text, self.styles.cell)
 
+    def opening(self, title: str, *first: Any) -> Any:
+        """A section's heading with its first part (a chart, a short table), on one page: a
+        heading never ends a page with what it heads on the next."""
+        from reportlab.platypus import KeepTogether
+
+        return KeepTogether([self.heading(title, 2), *first])
+
     # ------------------------------------------------------------ charts
 
     def bar_chart(
@@ -241,24 +248,21 @@ class _Pack(StoryParts):
         from reportlab.platypus import Spacer
 
         p = self.pack
-        story = [self.heading("Categories", 2)]
         if p.category_counts:
-            story.append(
-                self.bar_chart(
-                    [label for label, _n, _c in p.category_counts],
-                    [[n for _l, n, _c in p.category_counts]],
-                    ["Schools"],
-                    [self.pack.primary_colour],
-                    height=max(60, 22 * len(p.category_counts) + 30),
-                    description="Schools in each category at "
-                    + _day(p.as_of)
-                    + ": "
-                    + "; ".join(f"{label}: {n}" for label, n, _c in p.category_counts),
-                )
+            first = self.bar_chart(
+                [label for label, _n, _c in p.category_counts],
+                [[n for _l, n, _c in p.category_counts]],
+                ["Schools"],
+                [self.pack.primary_colour],
+                height=max(60, 22 * len(p.category_counts) + 30),
+                description="Schools in each category at "
+                + _day(p.as_of)
+                + ": "
+                + "; ".join(f"{label}: {n}" for label, n, _c in p.category_counts),
             )
         else:
-            story.append(self.para("No school has an agreed category yet."))
-        story.append(Spacer(1, 3 * mm))
+            first = self.para("No school has an agreed category yet.")
+        story = [self.opening("Categories", first), Spacer(1, 3 * mm)]
         if not p.category_changes:
             story.append(self.para("No school's category changed in the term."))
             return story
@@ -283,27 +287,36 @@ class _Pack(StoryParts):
 
     def movements(self) -> list[Any]:
         p = self.pack
-        story = [self.heading("Areas moving up or down", 2)]
+        title = "Areas moving up or down"
         if not p.movements:
-            story.append(self.para("No area's agreed view moved up or down in the term."))
-            return story
+            return [
+                self.opening(
+                    title, self.para("No area's agreed view moved up or down in the term.")
+                )
+            ]
         areas = list(dict.fromkeys(m.area for m in p.movements))
-        story.append(
-            self.bar_chart(
-                areas,
-                [
-                    [sum(m.area == a and m.direction == "up" for m in p.movements) for a in areas],
+        story = [
+            self.opening(
+                title,
+                self.bar_chart(
+                    areas,
                     [
-                        sum(m.area == a and m.direction == "down" for m in p.movements)
-                        for a in areas
+                        [
+                            sum(m.area == a and m.direction == "up" for m in p.movements)
+                            for a in areas
+                        ],
+                        [
+                            sum(m.area == a and m.direction == "down" for m in p.movements)
+                            for a in areas
+                        ],
                     ],
-                ],
-                ["Moved up", "Moved down"],
-                ["#2E7D4F", "#B3261E"],
-                height=max(80, 26 * len(areas) + 40),
-                description="Schools whose agreed view moved up or down, by area",
+                    ["Moved up", "Moved down"],
+                    ["#2E7D4F", "#B3261E"],
+                    height=max(80, 26 * len(areas) + 40),
+                    description="Schools whose agreed view moved up or down, by area",
+                ),
             )
-        )
+        ]
         w = self.frame_width
         rows = [
             [
@@ -334,20 +347,27 @@ class _Pack(StoryParts):
         )
         rows = [[self.cell(label), self.cell(str(n))] for label, n in counts]
         return [
-            self.heading("Safeguarding exceptions", 2),
-            self.para(
-                "Counts only: the detail is held by the trust's safeguarding leads.",
-                self.styles.muted,
-            ),
-            self.data_table(["Exception", "Count"], rows, [w * 0.8, w * 0.2]),
+            self.opening(
+                "Safeguarding exceptions",
+                self.para(
+                    "Counts only: the detail is held by the trust's safeguarding leads.",
+                    self.styles.muted,
+                ),
+                self.data_table(["Exception", "Count"], rows, [w * 0.8, w * 0.2]),
+            )
         ]
 
     def overdue_actions(self) -> list[Any]:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
         p = self.pack
-        story = [self.heading("Overdue actions", 2)]
+        title = "Overdue actions"
         if not p.overdue_actions:
-            story.append(self.para(f"No action was overdue at {_day(p.as_of)}."))
-            return story
+            return [self.opening(title, self.para(f"No action was overdue at {_day(p.as_of)}."))]
+        # The list may run over pages: it starts on a new page unless its heading, the line
+        # under it and its first rows fit on this one.
+        story = [CondPageBreak(60 * mm), self.heading(title, 2)]
         story.append(
             self.para(
                 f"Actions agreed at reviews, not yet met and past their due date at "
@@ -372,22 +392,28 @@ class _Pack(StoryParts):
         from reportlab.platypus import Spacer
 
         p = self.pack
-        story = [self.heading("Visits and meetings against the support cadence", 2)]
+        title = "Visits and meetings against the support cadence"
         lines = [c for c in p.cadence if c.due or c.done]
         if not lines:
-            story.append(self.para("No school's category asked for support in the term."))
-            return story
-        story.append(
-            self.bar_chart(
-                [c.school for c in lines],
-                [[c.done for c in lines], [c.due for c in lines]],
-                ["Done in the term", "Due in the term"],
-                [self.pack.accent_colour, "#B8C0CC"],
-                height=max(90, 30 * len(lines) + 40),
-                description="Visits and meetings done against those due in the term, by school",
-            )
-        )
-        story.append(Spacer(1, 3 * mm))
+            return [
+                self.opening(
+                    title, self.para("No school's category asked for support in the term.")
+                )
+            ]
+        story = [
+            self.opening(
+                title,
+                self.bar_chart(
+                    [c.school for c in lines],
+                    [[c.done for c in lines], [c.due for c in lines]],
+                    ["Done in the term", "Due in the term"],
+                    [self.pack.accent_colour, "#B8C0CC"],
+                    height=max(90, 30 * len(lines) + 40),
+                    description="Visits and meetings done against those due in the term, by school",
+                ),
+            ),
+            Spacer(1, 3 * mm),
+        ]
         w = self.frame_width
         rows = [
             [

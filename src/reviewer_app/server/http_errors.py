@@ -78,12 +78,16 @@ def install(app: FastAPI) -> None:
         detail = _safe_detail(exc)
         first = detail[0] if detail else {"loc": [], "msg": "unreadable request"}
         where = ".".join(first["loc"]) or "request"
-        return error_response(
-            422,
-            "invalid_request",
-            f"The request was refused because {where} is not valid: {first['msg']}.",
-            detail=detail,
-        )
+        if first.get("type") == "extra_forbidden":
+            # The server is a strict reader (sync.protocol): most often a laptop newer than
+            # its server, so the sentence says so rather than "Extra inputs are not permitted".
+            message = (
+                f"The request was refused because it carries {where}, which this server does "
+                "not know; if the app is newer than the trust server, update the server."
+            )
+        else:
+            message = f"The request was refused because {where} is not valid: {first['msg']}."
+        return error_response(422, "invalid_request", message, detail=detail)
 
     async def on_http_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

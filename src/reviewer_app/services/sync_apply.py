@@ -293,7 +293,7 @@ class ChangeApplier:
             self.reviews.set_state(self.review_id, ReviewState(str(state)), change.device_time)
 
     def _conflict(self, change: wire.Change) -> None:
-        record = wire.ConflictRecord.model_validate(change.payload)
+        record = wire.ConflictRecord.model_validate(change.payload, extra=wire.ANSWER_EXTRA)
         set_setting(self.session, f"{CONFLICT_PREFIX}{record.id}", record.model_dump_json())
         field_id = record.field
         if has_pending_field_ops(self.session, self.review_id, field_id):

@@ -29,6 +29,7 @@ from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.sync.library_protocol import FrameworkLibraryPage
 from reviewer_app.sync.protocol import (
+    ANSWER_EXTRA,
     DEFAULT_PULL_LIMIT,
     MAX_BLOB_CHUNK_BYTES,
     PROTOCOL_VERSION,
@@ -52,6 +53,7 @@ from reviewer_app.sync.protocol import (
     VisitOperation,
     VisitPushRequest,
     VisitPushResponse,
+    read_answer,
 )
 
 if TYPE_CHECKING:
@@ -338,7 +340,7 @@ class SyncClient:
         raise RequestRefusedError(message, status=response.status_code, code=code)
 
     def _call(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
-        return model.model_validate_json(self._send(method, path, **kwargs).content)
+        return read_answer(model, self._send(method, path, **kwargs).content)
 
     # -- API ------------------------------------------------------------------------------
 
@@ -432,7 +434,7 @@ class SyncClient:
             f"/reviews/{review_id}/conflicts",
             params={"state": "open" if only_open else "all"},
         )
-        return _CONFLICTS.validate_json(response.content)
+        return _CONFLICTS.validate_json(response.content, extra=ANSWER_EXTRA)
 
     def blob_offset(self, sha256: str) -> tuple[bool, int]:
         """(complete, bytes held) for a blob: skip it when complete, resume from the offset."""
@@ -461,7 +463,7 @@ class SyncClient:
             return BlobStatus(sha256=sha256, size=total, received=total, complete=True)
         if total == 0:
             response = self._send("PUT", f"/blobs/{sha256}", content=b"")
-            return BlobStatus.model_validate_json(response.content)
+            return read_answer(BlobStatus, response.content)
         status: BlobStatus | None = None
         mismatches = 0
         while offset < total:
@@ -482,7 +484,7 @@ class SyncClient:
                 if complete:
                     break
                 continue
-            status = BlobStatus.model_validate_json(response.content)
+            status = read_answer(BlobStatus, response.content)
             offset = status.received
             if progress is not None:
                 progress(BlobProgress(sha256=sha256, sent=offset, total=total))

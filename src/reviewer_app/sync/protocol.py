@@ -8,9 +8,26 @@ review (``server_seq``) and answers each one with an :class:`OpResult`; devices 
 :class:`Change` rows since their cursor. No correctness depends on laptop clocks: ``device_time``
 is for display only.
 
-Every model forbids unknown fields and bounds its sizes, so a hostile or garbled message is
-refused before it reaches the database. Record kinds and operation kinds are the one vocabulary
-of :mod:`reviewer_app.domain.record_kinds`; :func:`~reviewer_app.domain.canonical.canonical_json`
+Compatibility: the server is a strict reader, the laptop a tolerant one. Every model forbids
+unknown fields and bounds its sizes, so a hostile or garbled request is refused before it reaches
+the database. A laptop reads the server's answers with :data:`ANSWER_EXTRA` (see
+:func:`read_answer`): a field it does not know is ignored, the fields it knows are checked as
+strictly as ever. So a laptop one release older than its trust server keeps syncing:
+
+* adding a field to a server answer (at any depth) is compatible, and needs no version change;
+  give it a default in the model, since an older server does not send it;
+* adding an optional field to a request is compatible only once every server in use accepts it
+  (servers update first);
+* removing or renaming a field of an answer, changing a field's type or meaning, adding a value
+  to an enum an answer carries (``ChangeKind``, ``Entity``...), or making a request field
+  required is not: it raises :data:`PROTOCOL_VERSION`, and :data:`MIN_PROTOCOL_VERSION` when
+  the server stops serving laptops that speak the older one.
+
+:data:`PROTOCOL_VERSION` changes only for the incompatible kind; ``docs/sync-server.md``
+(Compatibility) says the same for people running a trust server.
+
+Record kinds and operation kinds are the one vocabulary of
+:mod:`reviewer_app.domain.record_kinds`; :func:`~reviewer_app.domain.canonical.canonical_json`
 and :meth:`Operation.digest` give the exact bytes both sides hash, so "the same operation" means
 the same thing everywhere.
 """
@@ -23,7 +40,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -39,7 +56,8 @@ from pydantic import (
 from reviewer_app.domain.canonical import canonical_json, canonical_text, sha256_hex
 from reviewer_app.domain.record_kinds import REVIEW_STATE_FIELD, Entity, OpKind
 
-#: Version of this message format. A server refuses a client that speaks a newer one.
+#: Version of this message format. A server refuses a client that speaks a newer one. Raised
+#: only by an incompatible change (module docstring): a new field in an answer is not one.
 PROTOCOL_VERSION = 1
 #: Oldest message format a server still syncs with: an app older than this must be updated
 #: (the handshake answers 426 with where to get the current app). Raised only when the server
@@ -110,9 +128,24 @@ ShortText: TypeAlias = Annotated[SafeText, Field(max_length=200)]
 
 
 class _Message(BaseModel):
-    """Base of every wire message: unknown fields are an error, values are immutable."""
+    """Base of every wire message: unknown fields are an error (except in an answer a laptop
+    reads with :data:`ANSWER_EXTRA`), values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_PAYLOAD_BYTES)
+
+
+#: How a laptop reads the server's answers (``model_validate_json(..., extra=ANSWER_EXTRA)``):
+#: fields it does not know, at any depth, are dropped, so a newer server's additions do not stop
+#: an older laptop. Never used on the server, which refuses what it does not know.
+ANSWER_EXTRA: Final = "ignore"
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def read_answer(model: type[_M], data: str | bytes) -> _M:
+    """``data``, an answer of the trust server, read as ``model`` the way a laptop reads it:
+    unknown fields ignored, known fields validated as strictly as ever."""
+    return model.model_validate_json(data, extra=ANSWER_EXTRA)
 
 
 #: Longest ``field`` name (framework field ids are ``<criterion_id>.<field>``).

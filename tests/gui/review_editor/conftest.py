@@ -4,7 +4,7 @@ fields, the capture bar, the actions form, Enter on the sign-off check's missing
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -303,11 +303,6 @@ def drive(qtbot: QtBot, paths: AppPaths) -> Iterator[Driver]:
     driver = Driver(qtbot, paths)
     yield driver
     driver.close_all()
-
-
-@pytest.fixture
-def today() -> date:
-    return date.today()
 
 
 @pytest.fixture

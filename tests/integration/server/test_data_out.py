@@ -192,3 +192,30 @@ def test_a_person_makes_a_token_in_the_console_and_it_reads_the_api(
     )
     assert answer.status_code == 200
     assert answer.json()["total"] > 0
+
+
+def test_every_dataset_holds_only_the_schools_assigned_to_the_reader(demo: Session) -> None:
+    """The same school rule as the pages: a reviewer's rows come from the schools assigned to
+    them, and from none once they are assigned to none."""
+    from reviewer_app.server.trust_picture import visible_schools
+    from support.demo_views import viewer_of
+
+    peer = viewer_of(demo, "priya.natarajan")
+    assignments = demo.exec(
+        select(models.Assignment).where(models.Assignment.person_id == peer.person.id)
+    ).all()
+    urns = {s.id: s.urn for s in demo.exec(select(models.School)).all()}
+    kept = sorted(assignments, key=lambda a: urns[a.school_id])[0]
+    for assignment in assignments:
+        if assignment is not kept:
+            demo.delete(assignment)
+    demo.flush()
+    assert [s.id for s in visible_schools(demo, peer)] == [kept.school_id]
+    for name, data in DATASETS.items():
+        rows = data.rows(demo, peer, None, None)
+        assert rows, name  # the demo has something of every dataset at every school
+        assert {r["school_urn"] for r in rows} == {urns[kept.school_id]}, name
+    demo.delete(kept)
+    demo.flush()
+    for name, data in DATASETS.items():
+        assert data.rows(demo, peer, None, None) == [], name

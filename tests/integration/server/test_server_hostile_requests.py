@@ -103,6 +103,20 @@ def test_unknown_top_level_field(server: Harness, world: World, lead: Device) ->
     assert _snapshot(server) == before
 
 
+def test_a_handshake_from_a_newer_laptop_with_an_unknown_field_is_refused_by_name(
+    server: Harness, lead: Device
+) -> None:
+    # The server is a strict reader of requests (laptops are tolerant readers of answers).
+    response = lead.http.post(
+        "/handshake",
+        json={"protocol_version": 1, "client_schema_version": 1, "wants_dark_mode": True},
+    )
+    body = _refused(response, 422, "invalid_request")
+    assert "body.wants_dark_mode" in body["message"]
+    assert "does not know" in body["message"]
+    assert "Extra inputs" not in body["message"]
+
+
 def test_batch_too_long_out_of_order_or_for_another_review(
     server: Harness, world: World, lead: Device
 ) -> None:

@@ -21,8 +21,6 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage import outbox
 from reviewer_app.storage.organisation_repository import OrganisationRepository
 
-TODAY = date.today()
-
 
 @pytest.fixture
 def workspace(paths: AppPaths, prompt: object) -> Iterator[Workspace]:
@@ -52,7 +50,7 @@ def _signed_review(
     ws: Workspace, school: School, framework_id: str, days_ago: int, agreed: dict[str, str]
 ) -> Visit:
     """A visit led by the current person whose signed review agreed ``agreed`` levels."""
-    start = TODAY - timedelta(days=days_ago)
+    start = date.today() - timedelta(days=days_ago)
     visit = ws.save_visit(
         Visit(
             id=new_id(), school_id=school.id, framework_id=framework_id,
@@ -75,6 +73,7 @@ def _signed_review(
 
 def test_four_tier_trust_suggests_a_tier_from_health_check_outcomes_and_agrees_it(
     workspace: Workspace,
+    today: date,
 ) -> None:
     school = _use_profile(workspace, "four-tier-trust")
     categories = workspace.categories
@@ -96,11 +95,11 @@ def test_four_tier_trust_suggests_a_tier_from_health_check_outcomes_and_agrees_i
     assert found.suggestion.level is not None
     assert found.suggestion.level.key == "stabilise"
     assert [b.outcome.criterion_id for b in found.basis] == ["leadership-and-governance"]
-    assert found.basis[0].visit_date == TODAY - timedelta(days=30)
+    assert found.basis[0].visit_date == today - timedelta(days=30)
     assert "Leadership and governance" in found.basis[0].describe()
     assert "Urgent improvement" in found.explain()
     # Outcomes name their review by the framework's title, not its stored id.
-    when = f"{(TODAY - timedelta(days=30)).day} "
+    when = f"{(today - timedelta(days=30)).day} "
     assert f"Leadership and governance (Health check, {when}" in found.describe(found.basis[0])
     assert "Leadership and governance (Health check): Urgent improvement" in found.explain()
     assert "health-check" not in found.explain()
@@ -109,7 +108,7 @@ def test_four_tier_trust_suggests_a_tier_from_health_check_outcomes_and_agrees_i
     assert categories.current(school.id) == record
     assert record.level_label == "Tier 3: Reinvent (academy led)"
     assert record.scheme_version == "1"
-    assert record.agreed_on == TODAY
+    assert record.agreed_on == today
     assert record.agreed_by == workspace.current_person.id
     assert record.suggested_level_key == "stabilise"
     assert record.based_on == found.basis
@@ -135,20 +134,20 @@ def test_four_tier_trust_suggests_a_tier_from_health_check_outcomes_and_agrees_i
     assert overview.may_agree
     ceo, health = overview.support
     assert ceo.item.activity == "CEO 1:1"
-    assert ceo.due == TODAY
+    assert ceo.due == today
     assert health.item.framework == "health-check"
-    assert health.last_done == TODAY - timedelta(days=30)
-    assert health.due == TODAY - timedelta(days=30) + timedelta(weeks=26)
-    assert not health.overdue(TODAY)
-    assert "twice a year" in health.describe(TODAY)
-    assert overview.next_agreement == TODAY + timedelta(weeks=52)
+    assert health.last_done == today - timedelta(days=30)
+    assert health.due == today - timedelta(days=30) + timedelta(weeks=26)
+    assert not health.overdue(today)
+    assert "twice a year" in health.describe(today)
+    assert overview.next_agreement == today + timedelta(weeks=52)
 
     later = categories.agree(school.id, "stabilise", "Safeguarding concerns since.")
     assert categories.current(school.id) == later
     assert [c.level_key for c in categories.history(school.id)] == ["reinvent", "stabilise"]
     # Stabilise wants a health check every term: the last one is 30 days old, so due in 89 days.
     _, health = categories.overview(school.id).support
-    assert health.due == TODAY - timedelta(days=30) + timedelta(weeks=17)
+    assert health.due == today - timedelta(days=30) + timedelta(weeks=17)
 
 
 def test_four_tier_lead_needs_every_area_strong_and_safeguarding_met(
@@ -171,7 +170,9 @@ def test_four_tier_lead_needs_every_area_strong_and_safeguarding_met(
     assert {b.outcome.criterion_id for b in found.basis} == set(areas)
 
 
-def test_oldham_rag_suggests_red_when_safeguarding_is_not_met(workspace: Workspace) -> None:
+def test_oldham_rag_suggests_red_when_safeguarding_is_not_met(
+    workspace: Workspace, today: date
+) -> None:
     school = _use_profile(workspace, "oldham")
     _signed_review(
         workspace, school, "improvement-partner-visit", 20,
@@ -185,14 +186,14 @@ def test_oldham_rag_suggests_red_when_safeguarding_is_not_met(workspace: Workspa
 
     record = workspace.categories.agree(
         school.id, "amber", "LA intelligence: DSL already replaced, audit booked.",
-        agreed_on=TODAY - timedelta(days=3),
+        agreed_on=today - timedelta(days=3),
     )  # fmt: skip
     overview = workspace.categories.overview(school.id)
     assert overview.current == record
-    assert record.agreed_on == TODAY - timedelta(days=3)
+    assert record.agreed_on == today - timedelta(days=3)
     (returns,) = overview.support
     assert returns.item.every == "three times a year"
-    assert returns.due == TODAY - timedelta(days=3) + timedelta(weeks=17)
+    assert returns.due == today - timedelta(days=3) + timedelta(weeks=17)
 
 
 def test_oldham_green_is_the_default_when_every_area_is_expected(workspace: Workspace) -> None:
@@ -208,7 +209,7 @@ def test_oldham_green_is_the_default_when_every_area_is_expected(workspace: Work
     assert len(found.basis) == 2  # the default rests on every outcome
 
 
-def test_flourishing_phase_follows_the_weakest_strand(workspace: Workspace) -> None:
+def test_flourishing_phase_follows_the_weakest_strand(workspace: Workspace, today: date) -> None:
     school = _use_profile(workspace, "flourishing-futures")
     _signed_review(
         workspace, school, "phase-benchmark-review", 14,
@@ -226,12 +227,12 @@ def test_flourishing_phase_follows_the_weakest_strand(workspace: Workspace) -> N
     assert overview.level.expected_duration == "Up to 1 year"
     review, safeguarding, send, attendance = overview.support
     # The phase review is half-termly after the benchmark review 14 days ago.
-    assert review.last_done == TODAY - timedelta(days=14)
-    assert review.due == TODAY - timedelta(days=14) + timedelta(weeks=8)
+    assert review.last_done == today - timedelta(days=14)
+    assert review.due == today - timedelta(days=14) + timedelta(weeks=8)
     # No safeguarding audit on record: due from the agreed date, i.e. today.
     assert safeguarding.last_done is None
-    assert safeguarding.due == TODAY
-    assert "none yet" in safeguarding.describe(TODAY)
+    assert safeguarding.due == today
+    assert "none yet" in safeguarding.describe(today)
     assert send.item.framework == "send-review"
     assert attendance.item.framework is None
     assert overview.next_agreement is None  # the scheme does not say how often
@@ -239,6 +240,7 @@ def test_flourishing_phase_follows_the_weakest_strand(workspace: Workspace) -> N
 
 def test_owls_category_from_the_core_visit_and_a_planned_visit_counts(
     workspace: Workspace,
+    today: date,
 ) -> None:
     school = _use_profile(workspace, "owls")
     core = _signed_review(
@@ -252,7 +254,7 @@ def test_owls_category_from_the_core_visit_and_a_planned_visit_counts(
     assert all(b.review_id for b in found.basis)
 
     workspace.categories.agree(school.id, "2cc", "Agreed with the head; CEO validated.")
-    ahead = TODAY + timedelta(days=12)
+    ahead = today + timedelta(days=12)
     workspace.save_visit(
         Visit(
             id=new_id(), school_id=school.id, framework_id="half-termly-core-visit",
@@ -265,18 +267,19 @@ def test_owls_category_from_the_core_visit_and_a_planned_visit_counts(
     assert core_due.last_done == core.start
     assert core_due.due == core.start + timedelta(weeks=8)  # already past...
     assert core_due.planned == ahead  # ...but the next one is planned, so not overdue
-    assert not core_due.overdue(TODAY)
-    assert "planned for" in core_due.describe(TODAY)
-    assert peer_due.overdue(TODAY + timedelta(days=1))  # no peer review yet: due since today
-    assert overview.next_agreement == TODAY + timedelta(weeks=17)  # agreed termly
+    assert not core_due.overdue(today)
+    assert "planned for" in core_due.describe(today)
+    assert peer_due.overdue(today + timedelta(days=1))  # no peer review yet: due since today
+    assert overview.next_agreement == today + timedelta(weeks=17)  # agreed termly
 
 
 def test_suggestions_ignore_drafts_old_reviews_and_what_the_person_may_not_see(
     workspace: Workspace,
+    today: date,
 ) -> None:
     school = _use_profile(workspace, "four-tier-trust")
     _signed_review(workspace, school, "health-check", 500, {"safeguarding": "not_met"})
-    start = TODAY - timedelta(days=5)
+    start = today - timedelta(days=5)
     draft_visit = workspace.save_visit(
         Visit(
             id=new_id(), school_id=school.id, framework_id="health-check",
@@ -314,6 +317,7 @@ def test_suggestions_ignore_drafts_old_reviews_and_what_the_person_may_not_see(
 
 def test_agreeing_is_refused_without_a_scheme_role_rationale_or_known_level(
     workspace: Workspace,
+    today: date,
 ) -> None:
     school = _use_profile(workspace, "oak-learning-partnership")
     assert workspace.categories.scheme() is None
@@ -328,7 +332,7 @@ def test_agreeing_is_refused_without_a_scheme_role_rationale_or_known_level(
         workspace.categories.agree(school.id, "green", "   ")
     with pytest.raises(ValidationError, match="not come yet"):
         workspace.categories.agree(
-            school.id, "green", "Because", agreed_on=TODAY + timedelta(days=1)
+            school.id, "green", "Because", agreed_on=today + timedelta(days=1)
         )
     person = workspace.current_person
     peer = Person(
