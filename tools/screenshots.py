@@ -96,6 +96,14 @@ def shot_new_visit_dialog(shell: Shell) -> None:
     dialog.reject()
 
 
+def shot_my_work(shell: Shell) -> None:
+    window = shell.window
+    window.my_work_action.trigger()
+    page = window.my_work_page
+    wait_until(lambda: "coming up" in page.summary.text())
+    save(window, "my-work")
+
+
 def shot_settings_dialog(shell: Shell) -> None:
     dialog = shell.window.open_settings()
     if dialog is None:
@@ -202,6 +210,7 @@ SHOTS: dict[str, Callable[[Shell], None]] = {
     "school-categorisation": shot_school_categorisation,
     "school-categorisation-dialog": shot_categorise_dialog,
     "main-window": shot_main_window,
+    "my-work": shot_my_work,
     "new-visit-dialog": shot_new_visit_dialog,
     "settings-dialog": shot_settings_dialog,
     "report-preview": shot_report_preview,
