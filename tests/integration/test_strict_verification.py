@@ -20,10 +20,15 @@ import pytest
 
 from reviewer_app.reports import ca
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.keys import credentials, generate_signing_key
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.reports.verification import ReportVerification, verify_report
+from support import tampered_reports as tampered
 from support.sample_reports import SampleTrust
+from support.verification_corpus import (
+    change_title,
+    expired_by_its_timestamp,
+    signed_with_certificate_dated,
+)
 
 
 def _ours(pdf: bytes, trust: SampleTrust) -> ReportVerification:
@@ -97,27 +102,10 @@ def test_the_untouched_file_passes_every_checker(
 # ---------------------------------------------------------------- certificate validity
 
 
-def _signed_with_certificate_dated(
-    peer_document: ReportDocument, trust: SampleTrust, *, now: datetime, valid_days: int
-) -> bytes:
-    key = generate_signing_key()
-    cert = ca.issue_certificate(
-        trust.ca,
-        key.public_key(),
-        name="Amira Hussain",
-        email="amira@oakwood.example",
-        roles=["Peer reviewer"],
-        valid_days=valid_days,
-        now=now,
-    )
-    # Signed without the trust's material, as a laptop that does not check itself would.
-    return sign_report(prepare_and_render(peer_document), credentials(key, cert, [trust.root]))
-
-
 def test_a_certificate_expired_at_signing_time_fails(
     peer_document: ReportDocument, oakwood: SampleTrust, tmp_path: Path
 ) -> None:
-    pdf = _signed_with_certificate_dated(
+    pdf = signed_with_certificate_dated(
         peer_document, oakwood, now=datetime.now(UTC) - timedelta(days=60), valid_days=30
     )
     amira = _ours(pdf, oakwood).signatures[0]
@@ -133,7 +121,7 @@ def test_a_certificate_expired_at_signing_time_fails(
 def test_a_certificate_not_yet_valid_at_signing_time_fails(
     peer_document: ReportDocument, oakwood: SampleTrust, tmp_path: Path
 ) -> None:
-    pdf = _signed_with_certificate_dated(
+    pdf = signed_with_certificate_dated(
         peer_document, oakwood, now=datetime.now(UTC) + timedelta(days=3), valid_days=30
     )
     amira = _ours(pdf, oakwood).signatures[0]
@@ -143,53 +131,13 @@ def test_a_certificate_not_yet_valid_at_signing_time_fails(
     assert _pdfsig(pdf, tmp_path) == ["Signature is Valid."]
 
 
-class _ThreeDaysBehind(datetime):
-    """A signer's clock set three days back (pyHanko reads it for the signing time)."""
-
-    @classmethod
-    def now(cls, tz: Any = None) -> Any:
-        return datetime.now(tz) - timedelta(days=3)
-
-
 def test_a_certificate_expired_by_the_time_its_timestamp_attests_fails(
-    peer_document: ReportDocument,
-    oakwood: SampleTrust,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    peer_document: ReportDocument, tmp_path: Path
 ) -> None:
     """The signer's clock (set back) says the certificate was still valid; the trust's
     timestamp token says the signature was made after it expired. The token wins (rule 3)."""
-    from pyhanko.sign.signers import pdf_signer
-
-    from reviewer_app.reports.timestamping import TimeStampAuthority, server_timestamper
-
-    now = datetime.now(UTC)
-    # A trust two months old, its list issued before the signer's (set back) clock.
-    root = ca.create_root("Oakwood Learning Trust", now=now - timedelta(days=60))
-    trust = SampleTrust(
-        ca=root, signers={}, crl=ca.build_crl(root, [], now=now - timedelta(days=4),
-                                              valid_for=timedelta(days=30)),
-    )  # fmt: skip
-    key = generate_signing_key()
-    cert = ca.issue_certificate(
-        root, key.public_key(), name="Amira Hussain", email="amira@oakwood.example",
-        roles=["Peer reviewer"], valid_days=38, now=now - timedelta(days=40),
-    )  # fmt: skip
-    assert now - timedelta(days=3) < cert.not_valid_after_utc < now
-    tsa_key = generate_signing_key()
-    tsa = TimeStampAuthority(
-        ca.issue_tsa_certificate(root, tsa_key.public_key(), now=now - timedelta(days=5)),
-        tsa_key,
-        (trust.root,),
-    )
-    monkeypatch.setattr(pdf_signer, "datetime", _ThreeDaysBehind)
-    # Signed without the trust's material, as a laptop that does not check itself would.
-    pdf = sign_report(
-        prepare_and_render(peer_document),
-        credentials(key, cert, [trust.root]),
-        timestamper=server_timestamper(tsa.respond),
-    )
-    monkeypatch.undo()
+    backdated = expired_by_its_timestamp(peer_document)
+    pdf, trust, cert = backdated.pdf, backdated.trust, backdated.certificate
     amira = _ours(pdf, trust).signatures[0]
     assert amira.intact
     assert amira.signed_at is not None
@@ -207,24 +155,10 @@ def test_a_certificate_expired_by_the_time_its_timestamp_attests_fails(
 # ---------------------------------------------------------------- after the last signature
 
 
-def _change_title(pdf: bytes) -> bytes:
-    """An incremental update touching only the document information (its title)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    info = writer.trailer["/Info"].get_object()
-    info[generic.NameObject("/Title")] = generic.TextStringObject("Outstanding in every way")
-    writer.update_container(info)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_a_metadata_only_update_after_the_last_signature_fails(
     first_signed: bytes, oakwood: SampleTrust, tmp_path: Path
 ) -> None:
-    changed = _change_title(first_signed)
+    changed = change_title(first_signed)
     result = _ours(changed, oakwood)
     amira = result.signatures[0]
     assert amira.intact  # the signed bytes are untouched...
@@ -267,103 +201,12 @@ def test_the_server_refuses_a_report_changed_after_its_last_signature(
     folder.crl_path.write_bytes(oakwood.crl.public_bytes(Encoding.PEM))
     authority = TrustAuthority(folder.folder)
     assert authority.verify_report(first_signed) is None
-    reason = authority.verify_report(_change_title(first_signed))
+    reason = authority.verify_report(change_title(first_signed))
     assert reason is not None
     assert "changed after the last signature" in reason
 
 
 # ---------------------------------------------------------------- the signature container
-
-
-def _rewrite_container(pdf: bytes, change: Any) -> bytes:
-    """The same file with the first signature's CMS changed by ``change(content_info)``,
-    written back into the unsigned ``/Contents`` gap (same length, zero padded)."""
-    from asn1crypto import cms
-
-    start = pdf.index(b"/Contents <") + len(b"/Contents <")
-    end = pdf.index(b">", start)
-    raw = bytes.fromhex(pdf[start:end].decode("ascii"))
-    length = 4 + int.from_bytes(raw[2:4], "big")  # a 30 82 xx xx header
-    info = cms.ContentInfo.load(raw[:length])
-    new = change(info, raw[:length])
-    assert len(new) <= len(raw)
-    hex_new = new.hex().encode("ascii").ljust(end - start, b"0")
-    return pdf[:start] + hex_new + pdf[end:]
-
-
-def _add_unsigned_attribute(info: Any, _der: bytes) -> bytes:
-    from asn1crypto import cms
-
-    signer = info["content"]["signer_infos"][0]
-    signer["unsigned_attrs"] = cms.CMSAttributes(
-        [
-            cms.CMSAttribute(
-                {
-                    "type": "signing_time",
-                    "values": [cms.Time({"utc_time": datetime(2020, 1, 1, tzinfo=UTC)})],
-                }
-            )
-        ]
-    )
-    return bytes(info.dump(force=True))
-
-
-def _add_foreign_certificate(info: Any, _der: bytes) -> bytes:
-    from asn1crypto import cms
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    other = ca.create_root("Some Other Trust")
-    certs = list(info["content"]["certificates"])
-    certs.append(
-        cms.CertificateChoices(
-            name="certificate",
-            value=asn1_x509.Certificate.load(other.certificate.public_bytes(Encoding.DER)),
-        )
-    )
-    info["content"]["certificates"] = cms.CertificateSet(certs)
-    return bytes(info.dump(force=True))
-
-
-def _junk_in_padding(_info: Any, der: bytes) -> bytes:
-    return der + b"\x01hidden"
-
-
-def _wrong_digest_list(info: Any, _der: bytes) -> bytes:
-    from asn1crypto import algos, cms
-
-    info["content"]["digest_algorithms"] = cms.DigestAlgorithms(
-        [algos.DigestAlgorithm({"algorithm": "sha1"})]
-    )
-    return bytes(info.dump(force=True))
-
-
-def _revocation_list_inside(info: Any, _der: bytes) -> bytes:
-    from asn1crypto import cms
-    from asn1crypto import crl as asn1_crl
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    other = ca.create_root("Some Other Trust")
-    listed = asn1_crl.CertificateList.load(ca.build_crl(other, []).public_bytes(Encoding.DER))
-    info["content"]["crls"] = cms.RevocationInfoChoices(
-        [cms.RevocationInfoChoice(name="crl", value=listed)]
-    )
-    return bytes(info.dump(force=True))
-
-
-def _second_signer(info: Any, _der: bytes) -> bytes:
-    from asn1crypto import cms
-
-    signer = info["content"]["signer_infos"][0]
-    copy = cms.SignerInfo.load(signer.dump())
-    info["content"]["signer_infos"] = cms.SignerInfos([signer, copy])
-    return bytes(info.dump(force=True))
-
-
-def _ber_not_der(_info: Any, der: bytes) -> bytes:
-    # The same container with an indefinite (BER) outer length: 30 80 ... 00 00.
-    assert der[:2] == b"\x30\x82"
-    return b"\x30\x80" + der[4:] + b"\x00\x00"
 
 
 VALID = "Signature is Valid."
@@ -372,13 +215,13 @@ VALID = "Signature is Valid."
 @pytest.mark.parametrize(
     ("change", "words", "pdfsig_says"),
     [
-        (_add_unsigned_attribute, "unsigned attribute (signing_time)", VALID),
-        (_add_foreign_certificate, "not part of the signer's chain", VALID),
-        (_junk_in_padding, "data after its end", VALID),
+        (tampered.add_unsigned_attribute, "unsigned attribute (signing_time)", VALID),
+        (tampered.add_foreign_certificate, "not part of the signer's chain", VALID),
+        (tampered.junk_in_padding, "data after its end", VALID),
         # pdfsig takes the digest algorithm from the altered list, so it agrees with us here.
-        (_wrong_digest_list, "signs with sha256", "Digest Mismatch."),
-        (_revocation_list_inside, "revocation lists outside the signature", VALID),
-        (_ber_not_der, "not a well-formed DER structure", VALID),
+        (tampered.wrong_digest_list, "signs with sha256", "Digest Mismatch."),
+        (tampered.revocation_list_inside, "revocation lists outside the signature", VALID),
+        (tampered.ber_not_der, "not a well-formed DER structure", VALID),
     ],
     ids=[
         "unsigned-attribute",
@@ -397,7 +240,7 @@ def test_a_container_altered_outside_the_signed_digest_fails(
     words: str,
     pdfsig_says: str,
 ) -> None:
-    altered = _rewrite_container(first_signed, change)
+    altered = tampered.rewrite_container(first_signed, change)
     assert len(altered) == len(first_signed)
     amira = _ours(altered, oakwood).signatures[0]
     assert amira.intact  # the digest and signature still check out...
@@ -424,7 +267,7 @@ def test_a_container_with_a_second_signer_is_refused_as_damaged(
 
     from reviewer_app.reports.verification import UnusableReportError
 
-    altered = _rewrite_container(first_signed, _second_signer)
+    altered = tampered.rewrite_container(first_signed, tampered.second_signer)
     with pytest.raises(UnusableReportError, match="damaged"):
         _ours(altered, oakwood)
     with pytest.raises(CMSExtractionError, match="exactly one"):

@@ -15,6 +15,7 @@ import logging
 #: Loggers of pyHanko modules whose warnings describe the document under check.
 PYHANKO_LOGGERS = (
     "pyhanko.sign.signers.pdf_signer",
+    "pyhanko.sign.general",
     "pyhanko.sign.validation.generic_cms",
     "pyhanko.sign.validation.pdf_embedded",
     "pyhanko.sign.diff_analysis.policies",

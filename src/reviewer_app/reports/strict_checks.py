@@ -5,7 +5,10 @@
   so anything in the container outside the signed attributes could be altered without breaking
   the signature: extra bytes after the container, a second signer, certificates that are not the
   signer's chain, unsigned attributes other than a time-stamp token, digest algorithms that do
-  not agree. Every such thing is an error, never ignored.
+  not agree, a signer identifier or signature algorithm that does not fit the signer's
+  certificate. The signed attributes are checked too: exactly one content-type and one
+  message-digest, one signing-certificate attribute naming the signer's certificate, nothing
+  unknown. Every such thing is an error, never ignored.
 * :func:`changes_after`: what an update appended after the last signature changed, in words a
   reader can act on (document information, page content, annotations, validation data...).
 
@@ -76,6 +79,34 @@ def cms_problems(
         return [f"The signature container cannot be parsed strictly ({type(exc).__name__})."]
 
 
+def signed_signer(contents: bytes) -> x509.Certificate | None:
+    """The certificate in the container that the *signed* signing-certificate attribute names.
+
+    For a container whose (unsigned) signer identifier was changed, so the signer cannot be
+    found by it: the signed attribute still says whose certificate signed.
+    """
+    from asn1crypto import cms
+
+    try:
+        length = _der_length(contents) or len(contents)
+        signed_data = cms.ContentInfo.load(contents[:length])["content"]
+        signer_info = signed_data["signer_infos"][0]
+        wanted = [
+            attr["values"][0]["certs"][0]
+            for attr in signer_info["signed_attrs"]
+            if attr["type"].native == "signing_certificate_v2"
+        ]
+        for choice in signed_data["certificates"] or ():
+            der = choice.chosen.dump()
+            for named in wanted:
+                algorithm = named["hash_algorithm"]["algorithm"].native
+                if hashlib.new(algorithm, der).digest() == named["cert_hash"].native:
+                    return x509.load_der_x509_certificate(der)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    return None
+
+
 def _signed_data_problems(
     signed_data: Any, signer: x509.Certificate | None, trust_roots: Sequence[x509.Certificate]
 ) -> list[str]:
@@ -102,12 +133,30 @@ def _signed_data_problems(
         name = attr["type"].native
         counts[name] = counts.get(name, 0) + 1
         if name not in _KNOWN_SIGNED_ATTRS:
-            problems.append(f"The signature carries an unexpected signed attribute ({name}).")
+            problems.append(
+                f"The signature carries a signed attribute Reviewer does not use ({name}): a "
+                "reader that understands it may conclude something the report does not say."
+            )
         if len(attr["values"]) != 1:
-            problems.append(f"The signed attribute {name} has {len(attr['values'])} values.")
+            problems.append(
+                f"The signed {_readable(name)} attribute has {len(attr['values'])} values "
+                "instead of one."
+            )
     for required in ("content_type", "message_digest"):
-        if counts.get(required) != 1:
-            problems.append(f"The signature must carry exactly one {required} attribute.")
+        if counts.get(required, 0) != 1:
+            problems.append(
+                f"The signature must carry exactly one signed {_readable(required)} "
+                f"attribute; it carries {counts.get(required, 0)}."
+            )
+    signing_certificates = counts.get("signing_certificate_v2", 0)
+    signing_certificates += counts.get("signing_certificate", 0)
+    if signing_certificates != 1:
+        problems.append(
+            "The signature must carry exactly one signed signing-certificate attribute (without "
+            "it, which certificate signed is not itself signed); it carries "
+            f"{signing_certificates}."
+        )
+    problems.extend(_algorithm_problems(signer_info, signed_attrs, digest))
     for attr in signed_attrs:
         if attr["type"].native == "content_type" and attr["values"][0].native != "data":
             problems.append("The signed content type is not the PDF's data.")
@@ -139,11 +188,8 @@ def _certificate_set_problems(
     ders = [c.dump() for c in certificates]
     if ders.count(signer_der) != 1:
         problems.append("The signer's certificate appears in the container other than once.")
-    sid = signer_info["sid"]
-    if sid.name == "issuer_and_serial_number":
-        parsed = x509.load_der_x509_certificate(signer_der)
-        if sid.chosen["serial_number"].native != parsed.serial_number:
-            problems.append("The signer identifier does not name the signer's certificate.")
+    problems.extend(_signer_identifier_problems(signer_info["sid"], signer_der))
+    problems.extend(_key_problems(signer_info, signer))
     chain_subjects = {signer.issuer} | {r.subject for r in trust_roots}
     for der in ders:
         if der == signer_der:
@@ -155,18 +201,105 @@ def _certificate_set_problems(
                 f"signer's chain ({other.subject.rfc4514_string()})."
             )
     for attr in signer_info["signed_attrs"]:
-        if attr["type"].native != "signing_certificate_v2":
+        name = attr["type"].native
+        if name not in ("signing_certificate_v2", "signing_certificate"):
             continue
         certs = attr["values"][0]["certs"]
         if not certs:
-            problems.append("The signing-certificate attribute is empty.")
+            problems.append("The signed signing-certificate attribute is empty.")
             continue
         first = certs[0]
-        algorithm = first["hash_algorithm"]["algorithm"].native
+        algorithm = (
+            first["hash_algorithm"]["algorithm"].native
+            if name == "signing_certificate_v2"
+            else "sha1"  # the first version names the certificate by its SHA-1 only
+        )
         expected = hashlib.new(algorithm, signer_der).digest()
         if first["cert_hash"].native != expected:
-            problems.append("The signed signing-certificate attribute names another certificate.")
+            problems.append(
+                "The signed signing-certificate attribute names another certificate than the "
+                "one the signature is checked with (the container was changed to claim another "
+                "signer's certificate)."
+            )
     return problems
+
+
+def _readable(attribute: str) -> str:
+    """``content_type`` as the standards write it, ``content-type``."""
+    return attribute.replace("_", "-")
+
+
+def _signer_identifier_problems(sid: Any, signer_der: bytes) -> list[str]:
+    """The signer identifier must name the signer's certificate by issuer and serial number."""
+    from asn1crypto import x509 as asn1_x509
+
+    if sid.name != "issuer_and_serial_number":
+        # Legal CMS, but Reviewer never writes it and many PDF readers (poppler's pdfsig among
+        # them) cannot find the signer by it: a container that has one was rewritten.
+        return [
+            "The signature names its signer by a key identifier instead of the certificate's "
+            "issuer and serial number, which Reviewer never writes and many PDF readers cannot "
+            "follow."
+        ]
+    signer = asn1_x509.Certificate.load(signer_der)
+    named = sid.chosen
+    if named["serial_number"].native != signer.serial_number or named["issuer"] != signer.issuer:
+        return ["The signer identifier names another certificate than the signer's."]
+    return []
+
+
+def _algorithm_problems(signer_info: Any, signed_attrs: Any, digest: str) -> list[str]:
+    """The signature algorithm must use the digest algorithm the signer info names, and agree
+    with the signed algorithm-protection attribute (RFC 6211) when there is one."""
+    algorithm = signer_info["signature_algorithm"]
+    try:
+        hash_algorithm = algorithm.hash_algo
+    except ValueError:
+        hash_algorithm = None  # an algorithm that names no hash of its own (plain ECDSA, RSA)
+    problems = []
+    if hash_algorithm is not None and hash_algorithm != digest:
+        problems.append(
+            f"The signature algorithm ({algorithm['algorithm'].native}) does not use the digest "
+            f"algorithm the signature names ({digest})."
+        )
+    for attr in signed_attrs:
+        if attr["type"].native != "cms_algorithm_protection":
+            continue
+        protected = attr["values"][0]
+        if protected["digest_algorithm"]["algorithm"].native != digest or (
+            protected["signature_algorithm"].native is not None
+            and protected["signature_algorithm"]["algorithm"].native
+            != algorithm["algorithm"].native
+        ):
+            problems.append(
+                "The signed algorithm-protection attribute names other algorithms than the "
+                "signature uses."
+            )
+    return problems
+
+
+#: What each kind of public key signs with (the asn1crypto names of the algorithms).
+_KEY_ALGORITHMS = {"ec": ("ecdsa",), "rsa": ("rsassa_pkcs1v15", "rsassa_pss")}
+
+
+def _key_problems(signer_info: Any, signer: x509.Certificate) -> list[str]:
+    """The signature algorithm must be one the signer's key can make."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    key = signer.public_key()
+    kind = "ec" if isinstance(key, ec.EllipticCurvePublicKey) else None
+    kind = "rsa" if isinstance(key, rsa.RSAPublicKey) else kind
+    algorithm = signer_info["signature_algorithm"]
+    try:
+        used = algorithm.signature_algo
+    except ValueError:
+        used = str(algorithm["algorithm"].native)
+    if kind is None or used not in _KEY_ALGORITHMS[kind]:
+        return [
+            f"The signature algorithm ({algorithm['algorithm'].native}) is not one the signer's "
+            "key can make."
+        ]
+    return []
 
 
 def changes_after(reader: Any, signed_revision: int, appended: bytes) -> str:

@@ -44,7 +44,7 @@ from reviewer_app.reports.ca import (
 )
 from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
 from reviewer_app.reports.signing import PlannedSignature, ReportPlan, read_plan, same_person
-from reviewer_app.reports.strict_checks import cms_problems
+from reviewer_app.reports.strict_checks import cms_problems, signed_signer
 
 log = logging.getLogger(__name__)
 
@@ -607,10 +607,12 @@ def _check_signature(
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+    cert: x509.Certificate | None
     try:
         cert = _crypto_cert(sig.signer_cert)
     except Exception:
-        cert = None
+        # Not found by the (unsigned) signer identifier: the signed attribute still names it.
+        cert = signed_signer(bytes(sig.sig_object["/Contents"]))
     signer_name = common_name(cert) if cert else "An unknown signer"
     problems: list[str] = []
     try:
@@ -621,6 +623,7 @@ def _check_signature(
         )
     except Exception as exc:
         log.info("signature %s could not be validated: %s", sig.field_name, type(exc).__name__)
+        # Say what is wrong with the container, when the strict parse can tell.
         return SignatureResult(
             field_name=sig.field_name,
             order=slot.order or None,
@@ -628,17 +631,17 @@ def _check_signature(
             expected_person=slot.person_name,
             signed=True,
             signer_name=signer_name,
-            problems=(f"The signature in {sig.field_name} is damaged and cannot be checked.",),
+            problems=(
+                f"The signature in {sig.field_name} is damaged and cannot be checked.",
+                *_container_problems(sig, cert, trust_roots),
+            ),
             step=slot.step,
             revision=_revision(sig),
         )
     self_issued = cert is not None and is_self_issued(cert)
     intact = bool(status.intact and status.valid)
-    problems.extend(
-        cms_problems(bytes(sig.sig_object["/Contents"]), cert, trust_roots)
-        if cert is not None
-        else ["The signature container does not carry the signer's certificate."]
-    )
+    container = _container_problems(sig, cert, trust_roots)
+    problems.extend(container)
     validity = _validity_problem(cert, claimed, signer_name, trust_roots) if cert else None
     timestamp_at = None
     token = status.timestamp_validity
@@ -674,6 +677,8 @@ def _check_signature(
             f"{signer_name} signed with a self-issued certificate, which is not certified by "
             "the trust: nobody has vouched that the signer is who the name says."
         )
+    elif not status.trusted and container and _algorithms_refused(status):
+        pass  # pyHanko refused the container's algorithms, and rule 2 above says why
     elif not status.trusted and cert is not None and _issued_by_root(cert, trust_roots):
         problems.append(
             f"The trust's revocation list for {signer_name}'s certificate is not in the report "
@@ -726,6 +731,23 @@ def _check_signature(
         step=slot.step,
         revision=_revision(sig),
     )
+
+
+def _algorithms_refused(status: Any) -> bool:
+    """Whether pyHanko found the signature untrusted for its algorithms, not its certificate."""
+    from pyhanko.sign.ades.report import AdESIndeterminate
+
+    return bool(status.trust_problem_indic == AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE)
+
+
+def _container_problems(
+    sig: Any, cert: x509.Certificate | None, trust_roots: Sequence[x509.Certificate]
+) -> list[str]:
+    """What the strict parse of the signature's container finds wrong (rule 2)."""
+    problems = cms_problems(bytes(sig.sig_object["/Contents"]), cert, trust_roots)
+    if cert is None:
+        problems.append("The signature container does not carry the signer's certificate.")
+    return problems
 
 
 def _revision(sig: Any) -> int:
