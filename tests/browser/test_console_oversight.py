@@ -230,6 +230,17 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     assert "Agreed the reading catch-up plan" in page.inner_text("ul.meeting-notes")
     browser.accessible()
 
+    # A meeting Harrow Lane's cadence does not ask for is kept, and said not to count.
+    browser.follow("Record a meeting", exact=False)
+    page.get_by_label("School").select_option(label="Harrow Lane Primary School")
+    page.get_by_label("Meeting").fill("rapid improvement board")
+    page.get_by_label("What was agreed").fill("Met the local authority's adviser.")
+    browser.submit("Record the meeting")
+    said = page.inner_text("main")
+    assert "The Rapid Improvement Board of" in said
+    assert "the school's cadence asks for no Rapid Improvement Board" in said
+    assert "2 CEO 1:1 overdue" in page.get_by_role("list", name="What is overdue").inner_text()
+
 
 def test_the_central_team_downloads_the_board_pack(
     demo_tab: Browser, demo_console: DemoConsole

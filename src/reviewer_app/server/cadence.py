@@ -169,6 +169,32 @@ def school_meetings(
     return found
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def cadence_meetings(session: Session, trust_id: str, school_id: str) -> list[str]:
+    """The meetings (cadence items with no review framework) the school's current category
+    asks for; none when it has no category, or one of a scheme not installed."""
+    history = category_history(session, [school_id]).get(school_id, [])
+    if not history:
+        return []
+    level = _level(
+        scheme_named(session, trust_id, history[-1].scheme_id, {}), history[-1].level_key
+    )
+    if level is None:
+        return []
+    return [i.activity for i in level.support_cadence if i.framework is None]
+
+
+def counts_towards_cadence(session: Session, viewer: Viewer, school_id: str, activity: str) -> bool:
+    """Whether a meeting note of ``activity`` counts towards the school's support cadence."""
+    return any(
+        _same_name(a, activity)
+        for a in cadence_meetings(session, viewer.person.trust_id, school_id)
+    )
+
+
 def cadence_board(session: Session, viewer: Viewer, today: date) -> CadenceBoard:
     """Every school the viewer sees, its category's support cadence and what is due, the
     schools with most overdue first."""
@@ -268,9 +294,12 @@ def record_meeting(
     school = next((s for s in visible_schools(session, viewer) if s.id == school_id), None)
     if school is None:
         raise NotFoundError("Choose a school you may see to record its meeting.")
-    activity = activity.strip()
+    activity = " ".join(activity.split())
     if not activity:
         raise ValidationError("Say which meeting it was (for example CEO 1:1).")
+    # Kept under the name the school's cadence uses ("ceo 1:1" is its CEO 1:1), so it counts.
+    known = [*cadence_meetings(session, viewer.person.trust_id, school.id), *OTHER_MEETINGS]
+    activity = next((a for a in known if _same_name(a, activity)), activity)
     if len(activity) > 200:
         raise ValidationError("The meeting's name is longer than 200 characters.")
     if held_on is None:

@@ -11,7 +11,13 @@ from sqlmodel import Session, select
 
 from reviewer_app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewer_app.server import models
-from reviewer_app.server.cadence import CadenceBoard, CadenceRow, cadence_board, record_meeting
+from reviewer_app.server.cadence import (
+    CadenceBoard,
+    CadenceRow,
+    cadence_board,
+    counts_towards_cadence,
+    record_meeting,
+)
 from support.demo_views import DEMO_TODAY, viewer_of
 
 
@@ -88,3 +94,30 @@ def test_a_meeting_note_counts_and_bad_notes_are_refused(demo: Session) -> None:
         attempt(admin, notes="   ")
     with pytest.raises(ValidationError, match="which meeting"):
         attempt(admin, activity="")
+
+
+def test_a_meeting_counts_under_its_cadence_name_whatever_its_case(demo: Session) -> None:
+    """'ceo 1:1' typed in lower case is the cadence's CEO 1:1 and counts; a meeting the school's
+    cadence does not ask for is kept as a note, and the board knows it does not count."""
+    today = DEMO_TODAY
+    admin = viewer_of(demo, "mark.ellison")
+    aidans = _row(cadence_board(demo, admin, today), "St Aidan")
+    assert counts_towards_cadence(demo, admin, aidans.school.id, "CEO 1:1")
+    note = record_meeting(
+        demo, admin, school_id=aidans.school.id, activity="  ceo  1:1 ", held_on=today,
+        notes="Agreed the plan for the spring term.", today=today,
+    )  # fmt: skip
+    demo.flush()
+    assert note.activity == "CEO 1:1"
+    ceo = next(i for i in _row(cadence_board(demo, admin, today), "St Aidan").items
+               if i.activity == "CEO 1:1")  # fmt: skip
+    assert ceo.due.last_done == today
+    assert ceo.state != "overdue"
+    # Tier 2's cadence has no Rapid Improvement Board: kept, but it counts towards nothing.
+    board = record_meeting(
+        demo, admin, school_id=aidans.school.id, activity="rapid improvement board",
+        held_on=today, notes="Met the local authority's adviser.", today=today,
+    )  # fmt: skip
+    assert board.activity == "Rapid Improvement Board"
+    assert not counts_towards_cadence(demo, admin, aidans.school.id, board.activity)
+    assert not counts_towards_cadence(demo, admin, aidans.school.id, "CEO 1-1")

@@ -12,7 +12,13 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.server.cadence import NOTE_TAKERS, OTHER_MEETINGS, cadence_board, record_meeting
+from reviewer_app.server.cadence import (
+    NOTE_TAKERS,
+    OTHER_MEETINGS,
+    cadence_board,
+    counts_towards_cadence,
+    record_meeting,
+)
 from reviewer_app.server.console.auth import (
     ConsoleUser,
     FormDep,
@@ -117,9 +123,12 @@ def record_meeting_post(request: Request, form: FormDep) -> Response:
         except ReviewerError as exc:
             session.rollback()
             return _meeting_form(request, session, user, form, error=str(exc), status=400)
-        return redirect(
-            "/console/cadence",
-            user=user,
-            flash=f"The {note.activity} of {note.held_on:%-d %b %Y} is recorded; it counts "
-            "towards the school's cadence.",
-        )
+        said = f"The {note.activity} of {note.held_on:%-d %b %Y} is recorded"
+        if counts_towards_cadence(session, viewer, note.school_id, note.activity):
+            said += "; it counts towards the school's cadence."
+        else:
+            said += (
+                f" as a note; the school's cadence asks for no {note.activity}, so it does not "
+                "count towards it."
+            )
+        return redirect("/console/cadence", user=user, flash=said)
