@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 from browser_tab import Browser
 
 if TYPE_CHECKING:
@@ -138,6 +139,20 @@ def test_data_out_offers_downloads_and_makes_an_api_token(
     browser.submit("Make a token")
     assert page.locator("#new-token").inner_text().startswith("rvw_")
     assert "Never" in page.get_by_role("table", name="Your API tokens").inner_text()
+    # The Power Query example on the page, with this server and the new token in it, reads
+    # what the API answers: its pages, columns and rows.
+    token = page.locator("#new-token").inner_text()
+    query = page.locator("#power-bi-query").inner_text()
+    assert f'Server = "{demo_console.server.url}"' in query
+    assert f'Token = "{token}"' in query
+    answer = httpx.get(
+        f"{demo_console.server.url}/api/v1/judgements",
+        params={"from": "2025-09-01", "page": "1", "page_size": "5000"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert answer["pages"] == 1
+    assert answer["data"]
+    assert set(answer["data"][0]) == set(answer["columns"])
     browser.shoot("data-out")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX) of actions").click()

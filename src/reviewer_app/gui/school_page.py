@@ -25,6 +25,7 @@ from reviewer_app.domain.organisation import School
 from reviewer_app.domain.visits import Visit, VisitStatus
 from reviewer_app.gui import theme
 from reviewer_app.gui.delegates import StatusChipDelegate
+from reviewer_app.gui.elided_label import ElidedLabel
 from reviewer_app.gui.empty_state import EmptyState
 from reviewer_app.gui.models.schools import school_facts
 from reviewer_app.gui.models.visits import (
@@ -122,10 +123,14 @@ class SchoolPage(QWidget):
         header_layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
         titles = QVBoxLayout()
         titles.setSpacing(4)
-        self.name_label = _label(name="schoolName")
+        # Elided to the header's width, whole in their tooltips: a long school name or local
+        # authority never makes the window wider than the screen.
+        self.name_label = ElidedLabel()
+        self.name_label.setObjectName("schoolName")
         self.name_label.setAccessibleName("School name")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts_label = _label(role="muted")
+        self.facts_label = ElidedLabel()
+        self.facts_label.setProperty("role", "muted")
         self.facts_label.setAccessibleName("School facts")
         self.chips = QHBoxLayout()
         self.chips.setSpacing(6)
