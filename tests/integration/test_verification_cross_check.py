@@ -27,6 +27,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from reviewer_app.reports.document import ReportDocument
+from reviewer_app.reports.sign_off_check import ReportRefusedError, check_partial_report
 from reviewer_app.reports.verification import UnusableReportError, verify_report
 from support.sample_reports import SampleTrust
 from support.verification_corpus import CASE_IDS, Case, build_corpus, corpus_by_id
@@ -54,6 +55,10 @@ _SIGNED_BUT_MALFORMED = (
     "the signature value"
 )
 _NO_PLAN = "the sign-off plan names a signature the file no longer has; the others know no plan"
+_NOT_PLANNED = (
+    "the sign-off plan, signed with the report, says who signs which field in what order; "
+    "the others know no plan"
+)
 _KEY_IDENTIFIER = (
     "Reviewer never names its signer by key identifier, so the container was rewritten"
 )
@@ -102,6 +107,12 @@ WHY_OURS_IS_RIGHT: Mapping[tuple[str, str], str] = {
     ("second-signer", "pdfsig"): (
         "pdfsig checks only the first signer; the second was written into the unsigned gap"
     ),
+    ("wrong-person", "pyhanko"): _NOT_PLANNED,
+    ("wrong-person", "pdfsig"): _NOT_PLANNED,
+    ("out-of-order", "pyhanko"): _NOT_PLANNED,
+    ("out-of-order", "pdfsig"): _NOT_PLANNED,
+    ("unplanned-field", "pyhanko"): _NOT_PLANNED,
+    ("unplanned-field", "pdfsig"): _NOT_PLANNED,
     ("cut-back", "pyhanko"): _NO_PLAN,
     ("cut-back", "pdfsig"): _NO_PLAN,
 }
@@ -133,12 +144,14 @@ def _ours(case: Case) -> tuple[str, tuple[str, ...]]:
         result = verify_report(case.pdf, trust_roots=case.roots, crls=case.crls)
     except UnusableReportError as exc:
         return "damaged (exit 2)", (exc.message,)
-    signed = [s for s in result.signatures if s.signed]
     if case.complete:
-        passed = result.passed
-    else:  # part-way through its sign-off: what it has must hold
-        passed = bool(signed) and all(s.ok for s in signed) and not result.problems
-    return (VALID if passed else "not valid"), tuple(result.sentences())
+        return (VALID if result.passed else "not valid"), tuple(result.sentences())
+    # Part-way through its sign-off: judged as the trust server judges a version on arrival.
+    try:
+        check_partial_report(case.pdf, trust_roots=case.roots, crls=case.crls)
+    except ReportRefusedError as exc:
+        return "not valid", (*result.sentences(), exc.message)
+    return VALID, tuple(result.sentences())
 
 
 def _pyhanko(case: Case) -> str:

@@ -19,7 +19,7 @@ from cryptography import x509
 
 from reviewer_app.reports import ca
 from reviewer_app.reports.document import ReportDocument
-from reviewer_app.reports.keys import credentials, generate_signing_key
+from reviewer_app.reports.keys import SigningCredentials, credentials, generate_signing_key
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from support import tampered_reports as tampered
 from support.sample_reports import SampleTrust, sample_trust
@@ -187,6 +187,30 @@ def cut_back_one_revision(pdf: bytes) -> bytes:
     """The file as it was before its last signature."""
     end = pdf.rstrip().rfind(b"%%EOF", 0, len(pdf.rstrip()) - 1)
     return pdf[: end + len(b"%%EOF\n")]
+
+
+def sign_outside_the_plan(
+    pdf: bytes, creds: SigningCredentials, field_name: str, *, certify: bool
+) -> bytes:
+    """A signature made with pyHanko directly, past the checks :func:`sign_report` makes
+    (who signs which field, in what order), as another program could."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from reviewer_app.reports.signing import _signer
+
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=certify,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+    )
+    out = io.BytesIO()
+    signers.PdfSigner(meta, signer=_signer(creds)).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out
+    )
+    return out.getvalue()
 
 
 def subject_key_identifier(cert: x509.Certificate) -> bytes:
@@ -477,6 +501,30 @@ def build_corpus(
         "1",
         "signed content has been changed",
     )
+    prepared = prepare_and_render(document)
+    yield partial(
+        "wrong-person",
+        "Signed in the first signer's field by another member of the trust",
+        sign_outside_the_plan(prepared, oakwood.signers["Tom Fletcher"], "SignOff01", certify=True),
+        "7",
+        "meant for Amira Hussain, but Tom Fletcher signed it",
+    )
+    yield partial(
+        "out-of-order",
+        "The second signer signed first",
+        sign_outside_the_plan(prepared, oakwood.signers["Tom Fletcher"], "SignOff02", certify=True),
+        "7",
+        "signed out of order",
+    )
+    yield partial(
+        "unplanned-field",
+        "A signature in a field the plan does not name, after the first signature",
+        sign_outside_the_plan(
+            first_signed, oakwood.signers["Tom Fletcher"], "Unplanned", certify=False
+        ),
+        "7",
+        "in a field (Unplanned) the report did not plan for",
+    )
     yield complete(
         "cut-back",
         "File cut back to before its last signature",
@@ -509,5 +557,6 @@ CASE_IDS = (
     "untouched-first", "untouched-complete", *CONTAINER_CASE_IDS, "second-signer",
     "expired-at-signing", "not-yet-valid-at-signing", "expired-by-timestamp", "revoked",
     "foreign-ca", "self-issued", "title-changed", "bytes-appended", "annotation-added",
-    "page-rewritten", "byte-flipped", "cut-back",
+    "page-rewritten", "byte-flipped", "wrong-person", "out-of-order", "unplanned-field",
+    "cut-back",
 )  # fmt: skip
