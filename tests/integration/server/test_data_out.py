@@ -219,3 +219,42 @@ def test_every_dataset_holds_only_the_schools_assigned_to_the_reader(demo: Sessi
     demo.flush()
     for name, data in DATASETS.items():
         assert data.rows(demo, peer, None, None) == [], name
+
+
+def test_a_token_reads_with_its_owners_roles_today_and_stops_when_they_leave(
+    demo_server: ConsoleServer,
+) -> None:
+    """A token carries no rights of its own: the API answers with its owner's roles and schools
+    as they are at each request, and not at all once the owner is deactivated."""
+    from reviewer_app.server import administration as adm
+    from reviewer_app.server.database import write_session
+
+    engine = create_server_engine(demo_server.database_url)
+    try:
+        with write_session(engine) as session:
+            trust = session.exec(select(models.Trust)).one()
+            person = adm.create_person(
+                session, trust.id, name="Dana Shaw", email="dana.shaw@northfield-trust.example",
+                roles=["lead_reviewer", "safeguarding_lead"],
+            )  # fmt: skip
+            for school in session.exec(select(models.School)).all():
+                adm.assign(session, person.id, school.id)
+            _row, token = create_token(session, person, "Power BI")
+            person_id = person.id
+
+        def criteria() -> set[str]:
+            return {r["criterion_id"] for r in _api_rows(demo_server, token, "judgements")}
+
+        assert "safeguarding" in criteria()
+        with write_session(engine) as session:
+            adm.revoke_role(session, person_id, "safeguarding_lead")
+        assert criteria()  # still a lead reviewer
+        assert "safeguarding" not in criteria()
+        with write_session(engine) as session:
+            adm.deactivate_person(session, person_id)
+        refused = httpx.get(
+            f"{demo_server.url}/api/v1/judgements", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert refused.status_code == 401
+    finally:
+        engine.dispose()
