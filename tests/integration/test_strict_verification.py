@@ -27,6 +27,7 @@ from support.sample_reports import SampleTrust
 from support.verification_corpus import (
     change_title,
     expired_by_its_timestamp,
+    sign_outside_the_plan,
     signed_with_certificate_dated,
 )
 
@@ -294,3 +295,25 @@ def test_the_freshest_revocation_list_decides_and_is_named(
     assert not verdict.passed
     assert verdict.revocation_list_issued == newer.last_update_utc
     assert verdict.to_json()["revocation_list_issued"] == newer.last_update_utc.isoformat()
+
+
+def test_a_later_signer_signing_first_is_named_out_of_order(
+    peer_versions: list[bytes], oakwood: SampleTrust
+) -> None:
+    """Tom's signature (made past sign_report's checks, as another program could) while
+    Amira's field is empty: verify says so, not only that her field is empty."""
+    from reviewer_app.reports.sign_off_check import ReportRefusedError, check_partial_report
+
+    pdf = sign_outside_the_plan(
+        peer_versions[0], oakwood.signers["Tom Fletcher"], "SignOff02", certify=True
+    )
+    result = _ours(pdf, oakwood)
+    tom = result.signatures[1]
+    assert tom.ok, tom.sentence  # his signature itself holds...
+    expected = (
+        "The report was signed out of order: Amira Hussain (peer reviewer) has not signed, but "
+        "a signer the plan puts later has."
+    )
+    assert expected in result.problems  # ...but not in its turn
+    with pytest.raises(ReportRefusedError, match="signed out of order: Amira Hussain"):
+        check_partial_report(pdf, trust_roots=[oakwood.root], crls=[oakwood.crl])

@@ -514,7 +514,7 @@ def build_corpus(
         "The second signer signed first",
         sign_outside_the_plan(prepared, oakwood.signers["Tom Fletcher"], "SignOff02", certify=True),
         "7",
-        "signed out of order",
+        "signed out of order: Amira Hussain (peer reviewer) has not signed",
     )
     yield partial(
         "unplanned-field",

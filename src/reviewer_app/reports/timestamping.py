@@ -221,3 +221,19 @@ def awaits_trusted_time(pdf: bytes) -> bool:
     except (NonexistentAttributeError, TypeError, ValueError):
         return True
     return False
+
+
+def carries_long_term_data(pdf: bytes) -> bool:
+    """Whether ``pdf`` holds validation data (a DSS dictionary) and ends with a document
+    timestamp: what the trust server adds to a fully signed report to make its long-term
+    version (PAdES B-LT/B-LTA, ``server/signed_reports.py``). A laptop never time-stamps a
+    fully signed version itself, so for one of those this tells the trust's copy apart."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    signatures = list(reader.embedded_signatures)
+    return (
+        bool(signatures)
+        and signatures[-1].sig_object_type == "/DocTimeStamp"
+        and "/DSS" in reader.root
+    )

@@ -42,6 +42,7 @@ from reviewer_app.reports.ca import (
     common_name,
     is_self_issued,
 )
+from reviewer_app.reports.document import signed_too_early
 from reviewer_app.reports.pyhanko_logging import demote_pyhanko_warnings
 from reviewer_app.reports.signing import PlannedSignature, ReportPlan, read_plan, same_person
 from reviewer_app.reports.strict_checks import cms_problems, signed_signer
@@ -544,6 +545,14 @@ def _order_problems(embedded: Sequence[Any], planned: Sequence[PlannedSignature]
     seen = [turn[s.field_name] for s in embedded if s.field_name in turn]
     if seen != sorted(seen):
         return ["The signatures were not made in the order the report sets out."]
+    # A later signer signed while an earlier one's field is still empty.
+    skipped = signed_too_early(planned, {s.field_name for s in embedded})
+    if skipped is not None:
+        return [
+            f"The report was signed out of order: {skipped.person_name} "
+            f"({skipped.role_label.lower()}) has not signed, but a signer the plan puts later "
+            "has."
+        ]
     return []
 
 

@@ -95,6 +95,9 @@ class SignOffStatus:
     enrolled: bool = False
     #: Why signed versions of this review were not kept, received or sent (sentences).
     sync_refusals: tuple[str, ...] = ()
+    #: The ids of the fully signed versions that are the trust's long-term versions (with
+    #: validation data and a document timestamp, made by the server after the last signature).
+    long_term_ids: frozenset[str] = frozenset()
 
     @property
     def my_turn(self) -> bool:
@@ -190,6 +193,11 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
     enrolled = identity.enrolled()
     with service.workspace.store.reading() as session:
         sync_refusals = tuple(signed_report_sync.refusals(session, review.id))
+    from reviewer_app.reports.timestamping import carries_long_term_data
+
+    long_term_ids = frozenset(
+        v.id for v in versions if v.complete and carries_long_term_data(v.pdf)
+    )
     return SignOffStatus(
         visit_id=visit_id,
         audience=audience,
@@ -203,4 +211,5 @@ def sign_off_status(service: ReportService, visit_id: str, audience: str) -> Sig
         key_needs_passphrase=not enrolled and identity.key_file.is_file(),
         enrolled=enrolled,
         sync_refusals=sync_refusals,
+        long_term_ids=long_term_ids,
     )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "sync"))
@@ -129,15 +130,20 @@ def test_each_laptops_sign_dialog_follows_the_signatures_synced(
             "The report for the school is signed by everyone who must sign it."
         )
         # Newest first: the trust's long-term version of the fully signed report (added by the
-        # server after the last signature), then the three signatures.
+        # server after the last signature), named as such rather than a second "fully signed"
+        # row, then the three signatures.
         versions = [dialog.versions_list.item(row).text() for row in range(4)]
         assert dialog.versions_list.count() == 4
         assert [text.split(":")[0] for text in versions] == [
-            "fully signed",
+            "fully signed, with long-term validation data, kept by the trust",
             "fully signed",
             "2 of 3 signatures",
             "1 of 3 signatures",
         ]
+        assert versions[0].split(": ")[1].startswith("added on ")
+        assert versions[1].startswith("fully signed: Lee")  # the lead's, the last signature
+        long_term = dialog.versions_list.item(0).data(Qt.ItemDataRole.UserRole)
+        assert dialog._version_name(long_term).endswith("(signed, long-term).pdf")
         _shot(qtbot, dialog, "two-day-review-pat-complete.png")
         dialog.close()
     finally:

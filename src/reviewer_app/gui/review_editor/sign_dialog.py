@@ -53,6 +53,10 @@ if TYPE_CHECKING:
     from reviewer_app.storage.signed_report_repository import SignedReportVersion
 
 
+#: How the Sign report dialog names the trust's long-term version of a fully signed report.
+LONG_TERM_LABEL = "fully signed, with long-term validation data, kept by the trust"
+
+
 def _when(moment: Any) -> str:
     local = moment.astimezone()
     return f"{local.day} {local:%B %Y at %H:%M}"
@@ -133,6 +137,9 @@ class SignReportDialog(QDialog):
         self.versions_list = QListWidget(self)
         self.versions_list.setObjectName("signedVersions")
         self.versions_list.setAccessibleName("Signed versions of this report")
+        # A long row (the trust's long-term version) wraps rather than scroll sideways.
+        self.versions_list.setWordWrap(True)
+        self.versions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.open_button = QPushButton("Open", self)
         self.open_button.setObjectName("openSignedReport")
         self.export_button = QPushButton("Export PDF…", self)
@@ -296,14 +303,18 @@ class SignReportDialog(QDialog):
     def _show_versions(self, versions: tuple[SignedReportVersion, ...]) -> None:
         self.versions_list.clear()
         for version in reversed(versions):  # newest first: the one people want
-            state = (
-                "fully signed"
-                if version.complete
-                else f"{version.signer_count} of {version.required_count} signatures"
-            )
-            item = QListWidgetItem(
-                f"{state}: {version.signer_name} signed on {_when(version.signed_at)}"
-            )
+            if self._long_term(version):
+                # The trust's copy: the same signatures as the fully signed version below it,
+                # so the row says what it adds and when, rather than repeat that row.
+                text = f"{LONG_TERM_LABEL}: added on {_when(version.signed_at)}"
+            else:
+                state = (
+                    "fully signed"
+                    if version.complete
+                    else f"{version.signer_count} of {version.required_count} signatures"
+                )
+                text = f"{state}: {version.signer_name} signed on {_when(version.signed_at)}"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, version)
             self.versions_list.addItem(item)
         if versions:
@@ -393,14 +404,18 @@ class SignReportDialog(QDialog):
 
     # ------------------------------------------------------------------ signed versions
 
+    def _long_term(self, version: SignedReportVersion) -> bool:
+        return self.status is not None and version.id in self.status.long_term_ids
+
     def _version_name(self, version: SignedReportVersion) -> str:
         status = self.status
         label = status.audience_label if status is not None else version.audience
-        state = (
-            " (signed)"
-            if version.complete
-            else f" (signed by {version.signer_count} of {version.required_count})"
-        )
+        if self._long_term(version):
+            state = " (signed, long-term)"
+        elif version.complete:
+            state = " (signed)"
+        else:
+            state = f" (signed by {version.signer_count} of {version.required_count})"
         return report_file_name(self.file_stem, label, state)
 
     def open_version(self, version: SignedReportVersion | None = None) -> ReportWindow | None:
