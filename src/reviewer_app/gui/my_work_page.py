@@ -37,7 +37,7 @@ class _Section(QWidget):
     def __init__(self, name: str, title: str, empty: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title, self.empty_text = title, empty
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.heading = QLabel(title)
@@ -114,8 +114,18 @@ class MyWorkPage(QWidget):
         self.support = _Section(
             "supportOverdueList",
             "Support overdue at your schools",
-            "Every school's support is on time.",
+            "No visit your schools' support asks for is overdue.",
         )
+        # Meeting notes (a CEO 1:1) are kept on the trust server, not on laptops: this
+        # computer cannot know whether one is overdue, so it says where to look.
+        self.support_note = QLabel(
+            "Meetings such as a CEO 1:1 are recorded on the trust console; its Cadence board "
+            "shows those overdue."
+        )
+        self.support_note.setObjectName("supportMeetingsNote")
+        self.support_note.setProperty("role", "muted")
+        self.support_note.setWordWrap(True)
+        self.support.box.insertWidget(1, self.support_note)  # under the heading
         grid.addWidget(self.coming_up, 0, 0)
         grid.addWidget(self.to_sign, 0, 1)
         grid.addWidget(self.to_follow_up, 1, 0)
