@@ -16,6 +16,7 @@ from reviewer_app.domain.review import Action, Review
 from reviewer_app.domain.visits import Visit
 from reviewer_app.reports.document import Audience, ReportDraft
 from reviewer_app.reports.review_report import (
+    SCHOOL_ONLY,
     SHARING_FIELD,
     VISIT_DETAILS,
     ReviewContent,
@@ -32,6 +33,7 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.action_repository import ActionRepository
 
 __all__ = [
+    "SCHOOL_ONLY",
     "SHARING_FIELD",
     "VISIT_DETAILS",
     "ReportSource",
