@@ -13,7 +13,13 @@ from console_support import ConsoleServer, Staff, code_now
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+#: What the console's date inputs look like follows the browser's own language, not the page's
+#: ``lang``: the tests' Chromium speaks British English, as a trust's staff's browsers do. On
+#: Linux Chromium takes its language from ``LANGUAGE`` (``--lang`` is for Windows and macOS) and
+#: needs Debian's ``chromium-l10n`` for any but en-US, which would show "mm/dd/yyyy".
+CHROMIUM_ENV = {"LANGUAGE": "en_GB"}
 CHROMIUM_ARGS = [
+    "--lang=en-GB",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -101,6 +107,20 @@ class Browser:
             assert abs(right - header[1]) < 1, (
                 f"on {self.page.url} the {part} ends at {right}px, the header at {header[1]}px"
             )
+
+    def date_fields(self) -> list[str]:
+        """The parts of the page's date inputs, in order as the browser shows them ("Day",
+        "Month", "Year" for British English), read from Chromium's accessibility tree."""
+        session = self.page.context.new_cdp_session(self.page)
+        try:
+            nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+        finally:
+            session.detach()
+        return [
+            str(node.get("name", {}).get("value", "")).split(" ")[0]
+            for node in nodes
+            if node.get("role", {}).get("value") == "spinbutton"
+        ]
 
     def shoot(self, name: str) -> None:
         """Check the page with axe, and save its screenshot when screenshots are wanted."""

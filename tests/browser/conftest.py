@@ -8,13 +8,21 @@ test names with :meth:`Browser.shoot` (that is how ``docs/screenshots/console-*.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_tab import CHROMIUM, CHROMIUM_ARGS, Browser, open_tab, seed_demo_console
+from browser_tab import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CHROMIUM_ENV,
+    Browser,
+    open_tab,
+    seed_demo_console,
+)
 from sqlmodel import Session, select
 
 from console_support import ConsoleServer, Staff
@@ -33,7 +41,10 @@ def chromium() -> Iterator[Any]:
     with sync_playwright() as playwright:
         # Playwright gives each launch a fresh, throwaway profile (user-data-dir).
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, **CHROMIUM_ENV},
         )
         try:
             yield browser

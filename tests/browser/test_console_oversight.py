@@ -98,6 +98,11 @@ def test_actions_across_the_trust_pin_safeguarding_and_show_the_trail(
     assert set(owners) == {"SENCO"}
     browser.accessible()
     # By due date: nothing is due before the trust began; a date that is not one is named.
+    # The date is typed day first, as a British English browser shows it (needs Debian's
+    # chromium-l10n: an en-US-only Chromium shows mm/dd/yyyy whatever the page's lang).
+    assert browser.date_fields() == ["Day", "Month", "Year"], (
+        "dates show month first: run Chromium with LANGUAGE=en_GB and chromium-l10n (.ci/run)"
+    )
     every = page.locator("table.actions-register tbody tr").count()
     page.get_by_label("Due by").fill("2020-01-01")
     browser.submit("Apply filters")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -199,6 +199,9 @@ class ReviewRow:
     visit_id: str
     visit_start: date
     visit_end: date
+    #: Fully signed (the server locked it at its last planned signature): until then its agreed
+    #: views are the lead's, and may still change.
+    signed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,7 @@ def readable_reviews(
             col(models.Visit.id),
             col(models.Visit.planned_start),
             col(models.Visit.planned_end),
+            col(models.Review.locked),
         )
         .join(models.Visit, col(models.Visit.id) == col(models.Review.visit_id))
         .where(col(models.Visit.school_id).in_(ids))
@@ -411,6 +415,7 @@ def recent_agreed_judgements(
             col(visit.id),
             col(visit.planned_start),
             col(visit.planned_end),
+            col(review.locked),
             ranked.c.criterion_id,
             ranked.c.level_key,
             ranked.c.created_at,
@@ -456,6 +461,8 @@ class Cell:
     review_id: str
     criterion_id: str
     previous: Level | None = None
+    #: The review behind the view is fully signed (else: "not yet signed" on the pages).
+    signed: bool = True
 
     @property
     def direction(self) -> str:
@@ -497,6 +504,7 @@ def column_views(
                 framework_version=review.framework_version,
                 review_id=review.review_id,
                 criterion_id=weakest.criterion_id,
+                signed=review.signed,
             )
         )
     for cells in views.values():
@@ -507,16 +515,7 @@ def column_views(
 
 
 def _with_previous(cell: Cell, previous: Level) -> Cell:
-    return Cell(
-        level=cell.level,
-        day=cell.day,
-        framework_id=cell.framework_id,
-        framework_title=cell.framework_title,
-        framework_version=cell.framework_version,
-        review_id=cell.review_id,
-        criterion_id=cell.criterion_id,
-        previous=previous,
-    )
+    return replace(cell, previous=previous)
 
 
 @dataclass(frozen=True, slots=True)

@@ -236,3 +236,21 @@ def test_a_reviewer_sees_no_safeguarding_action(demo: Session) -> None:
     hidden = {a.id for a in everything.actions if a.safeguarding}
     assert hidden
     assert hidden.isdisjoint({a.id for a in seen.actions})
+
+
+def test_a_view_from_a_review_not_yet_signed_says_so(demo: Session) -> None:
+    # Each cell is the lead's latest agreed view; until the review's last planned signature
+    # locks it, the cell says "not yet signed" (the judgement may still change).
+    admin = viewer_of(demo, "mark.ellison")
+    school_id, key = next(iter(sorted(_shown_cells(demo, admin))))
+    review = demo.get(models.Review, _shown_cells(demo, admin)[(school_id, key)].review_id)
+    assert review is not None
+    for locked in (False, True):
+        review.locked = locked
+        demo.add(review)
+        demo.flush()
+        shown = _shown_cells(demo, admin)
+        assert shown[(school_id, key)].signed is locked
+        assert shown == _cells_from_every_judgement(demo, admin)
+    journey = tp.readable_reviews(demo, tp.Visibility(demo, admin), [school_id])
+    assert {r.review_id: r.signed for r in journey}[review.id] is True

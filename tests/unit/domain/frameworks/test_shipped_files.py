@@ -1,6 +1,14 @@
-"""Every file shipped in frameworks/ passes the checker, and the packs say what the seeds ask."""
+"""Every file shipped in frameworks/ passes the checker, so does the template in docs/, and the
+packs say what the seeds ask."""
 
 from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import yaml
 
 from reviewer_app.domain.frameworks import FrameworkLibrary, check_files, visible_criteria
 from reviewer_app.domain.frameworks.schema_export import stale_schema_files
@@ -28,6 +36,23 @@ REQUIRED_FRAMEWORKS = {
 def test_every_shipped_file_passes_the_checker() -> None:
     problems = check_files([frameworks_dir()], resources_dir=resources_dir())
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_the_docs_template_passes_the_checker_and_its_json_schema(tmp_path: Path) -> None:
+    # As a trust would check its copy (named after its id, as the checker asks), and as an
+    # editor checks it against the schema its first line names.
+    template = Path(__file__).parents[4] / "docs" / "framework-template.yaml"
+    shutil.copy(template, tmp_path / "our-learning-walk.yaml")
+    problems = check_files([tmp_path], resources_dir=resources_dir())
+    assert problems == [], "\n".join(map(str, problems))
+    text = template.read_text(encoding="utf-8")
+    schema_line = text.splitlines()[0]
+    assert schema_line.startswith("# yaml-language-server: $schema=")
+    schema_path = (template.parent / schema_line.split("$schema=")[1]).resolve()
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(text))]
+    assert errors == []
 
 
 def test_json_schema_files_are_in_step_with_the_models() -> None:
