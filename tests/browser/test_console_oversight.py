@@ -130,7 +130,7 @@ def test_a_reviewer_sees_no_safeguarding_action(
     browser.accessible()
     browser.nav("Signed reports")
     assert page.get_by_role("heading", name="Signed reports received").is_visible()
-    assert "shown to safeguarding leads only" in page.inner_text("main")
+    assert "safeguarding detail is for safeguarding leads" in page.inner_text("main")
     browser.accessible()
 
 

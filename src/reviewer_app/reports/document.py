@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 from reviewer_app.domain.canonical import canonical_text, sha256_hex
 from reviewer_app.domain.errors import ValidationError
+from reviewer_app.domain.safeguarding_reports import BOARD_SAFEGUARDING_LINE, HELD_BACK_SUFFIX
 from reviewer_app.domain.wording import mid_sentence
 
 # ---------------------------------------------------------------- audiences
@@ -358,6 +359,10 @@ class ReportDocument:
     #: Who may see the report and who chose it ("The school only, chosen by …"), on the cover.
     #: Left out of the canonical JSON while empty, so reports without one keep their hash.
     sharing: str = field(default="", metadata={OMIT_WHEN_EMPTY: True})
+    #: What a board summary says in place of the safeguarding judgement it holds back
+    #: (:mod:`reviewer_app.domain.safeguarding_reports`). Left out of the canonical JSON while
+    #: empty, so every other report keeps its hash.
+    safeguarding_line: str = field(default="", metadata={OMIT_WHEN_EMPTY: True})
 
     def __post_init__(self) -> None:
         orders = [slot.order for slot in self.sign_off]
@@ -461,12 +466,27 @@ class ReportDraft:
     focus: str = ""
     notices: tuple[str, ...] = ()
     sharing: str = ""
+    #: The criteria that judge safeguarding, when the framework has any: the board summary
+    #: holds them back (with the sections that hold nothing else, and the actions and
+    #: follow-ups about them, by position in ``actions`` and ``follow_ups``) and says
+    #: :data:`BOARD_SAFEGUARDING_LINE` instead.
+    safeguarding_criteria: frozenset[str] = frozenset()
+    safeguarding_actions: frozenset[int] = frozenset()
+    safeguarding_follow_ups: frozenset[int] = frozenset()
 
     def for_audience(self, audience: Audience | str) -> ReportDocument:
         """The document ``audience`` may read. The report id gains the audience as a suffix."""
         if isinstance(audience, str):
             audience = audience_named(audience)
         sections = tuple(s for s in self.sections if s.visible_to(audience))
+        actions, follow_ups = self.actions, self.follow_ups
+        report_id = f"{self.report_id}-{audience.key.replace('_', '-')}"
+        line = ""
+        if audience.key == BOARD_SUMMARY and self.safeguarding_criteria:
+            sections = _without_criteria(sections, self.safeguarding_criteria)
+            actions = _but(actions, self.safeguarding_actions)
+            follow_ups = _but(follow_ups, self.safeguarding_follow_ups)
+            report_id, line = f"{self.report_id}{HELD_BACK_SUFFIX}", BOARD_SAFEGUARDING_LINE
         shown = {s.section_id for s in sections}
 
         def allowed(section_id: str | None) -> bool:
@@ -479,7 +499,7 @@ class ReportDraft:
             )
         used_scales = {s.scale_id for s in sections}
         return ReportDocument(
-            report_id=f"{self.report_id}-{audience.key.replace('_', '-')}",
+            report_id=report_id,
             audience=audience,
             branding=self.branding,
             school_name=self.school_name,
@@ -492,15 +512,41 @@ class ReportDraft:
             framework_hash=self.framework_hash,
             scales=tuple(sc for sc in self.scales if sc.scale_id in used_scales),
             sections=sections,
-            actions=_keep(self.actions, allowed),
-            follow_ups=_keep(self.follow_ups, allowed) if audience.shows_follow_up else (),
+            actions=_keep(actions, allowed),
+            follow_ups=_keep(follow_ups, allowed) if audience.shows_follow_up else (),
             evidence_notes=_keep(self.evidence_notes, allowed) if audience.shows_appendix else (),
             photos=_keep(self.photos, allowed) if audience.shows_appendix else (),
             sign_off=self.sign_off,
             focus=self.focus,
             notices=self.notices,
             sharing=self.sharing,
+            safeguarding_line=line,
         )
+
+
+def _without_criteria(sections: Iterable[Section], criteria: frozenset[str]) -> tuple[Section, ...]:
+    """``sections`` without the findings on ``criteria`` (and their detail), and without a
+    section that held findings and none other, nor its further parts (ids ``<id>~<n>``): what
+    it has left is about them."""
+    kept, dropped = [], set()
+    for section in sections:
+        findings = tuple(
+            f
+            for f in section.findings
+            if f.criterion_id.removesuffix(DETAIL_SUFFIX) not in criteria
+        )
+        if findings or not section.findings:
+            kept.append(replace(section, findings=findings))
+        else:
+            dropped.add(section.section_id.split("~")[0])
+    return tuple(s for s in kept if s.section_id.split("~")[0] not in dropped)
+
+
+_Row = TypeVar("_Row", ActionRow, FollowUpRow)
+
+
+def _but(items: tuple[_Row, ...], positions: frozenset[int]) -> tuple[_Row, ...]:
+    return tuple(item for n, item in enumerate(items) if n not in positions)
 
 
 _Item = TypeVar("_Item", ActionRow, FollowUpRow, EvidenceNoteEntry, Photo)

@@ -235,6 +235,8 @@ class ReportStory(StoryParts):
             story.append(table)
         else:
             story.append(Paragraph("This report has no sections to summarise.", s.body))
+        if d.safeguarding_line:
+            story += [Spacer(1, 2 * mm), Paragraph(markup(d.safeguarding_line), s.body)]
         notes = {legend.note_text for legend in d.scales if legend.note_text}
         for note in sorted(notes):
             story += [Spacer(1, 2 * mm), Paragraph(markup(note), s.note)]

@@ -10,12 +10,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from reviewer_app.domain.errors import ReviewerError
+from reviewer_app.domain.safeguarding_reports import SAFEGUARDING_CRITERIA
+from reviewer_app.domain.safeguarding_reports import judges_safeguarding as _judges
 
 if TYPE_CHECKING:
     from reviewer_app.domain.frameworks.framework import Framework
 
-#: The criterion ids that carry a safeguarding judgement, in any framework.
-SAFEGUARDING_CRITERIA = frozenset({"safeguarding"})
+__all__ = ["SAFEGUARDING_CRITERIA", "built_in_framework", "judges_safeguarding"]
 
 
 def built_in_framework(framework_id: str, version: str) -> Framework | None:
@@ -39,4 +40,4 @@ def judges_safeguarding(framework_id: str, version: str) -> bool:
     framework = built_in_framework(framework_id, version)
     if framework is None:
         return False
-    return any(criterion.id in SAFEGUARDING_CRITERIA for _s, criterion, _sc in framework.walk())
+    return _judges(criterion.id for criterion in framework.criteria())

@@ -15,9 +15,11 @@ A trust admin not assigned to the school reads its fully signed reviews as **ove
 (:mod:`.access`): always as the judgement summary, plus the signed reports when the school
 shares the report with the trust (or the framework does not ask), because those are what the
 trust was promised; with "the school only" they get the summary alone, as any reader off the
-team does, here and in the console. A report only safeguarding roles may see (every report of a
-safeguarding framework; the full internal report of a framework with restricted parts or a
-safeguarding judgement) is never sent to a reader without a safeguarding role this way.
+team does, here and in the console. Which signed reports a reader without a safeguarding role may
+have is one rule (:func:`reviewer_app.domain.safeguarding_reports.why_withheld`, through
+:func:`withheld_report`), here, on the console's pages and in its downloads: nothing of a
+safeguarding framework, only the board summary of a framework that judges safeguarding, never the
+full internal report of one with restricted parts.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlmodel import Session, select
 
 from reviewer_app.domain.organisation import SAFEGUARDING_ROLES
 from reviewer_app.domain.record_kinds import Entity
+from reviewer_app.domain.safeguarding_reports import ReportFramework, why_withheld
 from reviewer_app.server import models
 from reviewer_app.server.access import ReviewAccess, roles_of
 from reviewer_app.server.framework_criteria import judges_safeguarding
@@ -37,8 +40,6 @@ from reviewer_app.server.framework_criteria import judges_safeguarding
 SHARING_FIELD = "report-sharing"
 #: Its value for "the school only".
 SCHOOL_ONLY = "school"
-#: The audience whose report carries restricted parts and the safeguarding view.
-FULL_INTERNAL = "full_internal"
 #: The judgement fields a summary carries (no rationale: that is report body).
 _SUMMARY_KEYS = (
     "id",
@@ -71,11 +72,35 @@ def _school_only(session: Session, review: models.Review) -> bool:
     return choice is not None and choice.value == SCHOOL_ONLY
 
 
-def for_safeguarding_roles(
-    audience: str, *, safeguarding_framework: bool, full_report_restricted: bool
-) -> bool:
-    """Whether a signed report is for safeguarding roles only (the console's rule too)."""
-    return safeguarding_framework or (full_report_restricted and audience == FULL_INTERNAL)
+def report_framework(session: Session, framework_id: str, version: str) -> ReportFramework:
+    """What the sharing rule needs to know of a review's framework (one the server does not
+    know is taken for a safeguarding framework: nothing of it goes to a reader without a
+    safeguarding role)."""
+    framework = session.get(models.Framework, framework_id)
+    restricted_parts = session.exec(
+        select(models.RestrictedItem.item_id).where(
+            models.RestrictedItem.framework_id == framework_id
+        )
+    ).first()
+    return ReportFramework(
+        title=(framework.title if framework is not None else "") or framework_id,
+        safeguarding=framework is None or framework.safeguarding,
+        judges_safeguarding=judges_safeguarding(framework_id, version),
+        restricted_parts=restricted_parts is not None,
+    )
+
+
+def withheld_report(
+    payload: Mapping[str, Any], framework: ReportFramework, *, safeguarding_reader: bool
+) -> str:
+    """Why a reader may not have the signed report whose record is ``payload`` (a sentence
+    for the page), or ``""`` when they may: the console's rule, and the laptops'."""
+    return why_withheld(
+        str(payload.get("audience", "")),
+        str(payload.get("report_id", "")),
+        framework,
+        safeguarding_reader=safeguarding_reader,
+    )
 
 
 #: Whether a signed-report record (its payload) goes to a reader.
@@ -93,23 +118,10 @@ def overseen_reports(
         return lambda _payload: False
     if roles_of(session, person.id) & SAFEGUARDING_ROLES:
         return lambda _payload: True
-    framework = session.get(models.Framework, review.framework_id)
-    restricted_parts = session.exec(
-        select(models.RestrictedItem.item_id).where(
-            models.RestrictedItem.framework_id == review.framework_id
-        )
-    ).first()
-    restricted = restricted_parts is not None or judges_safeguarding(
-        review.framework_id, review.framework_version
-    )
-    safeguarding = framework is None or framework.safeguarding
+    framework = report_framework(session, review.framework_id, review.framework_version)
 
     def allowed(payload: Mapping[str, Any]) -> bool:
-        return not for_safeguarding_roles(
-            str(payload.get("audience", "")),
-            safeguarding_framework=safeguarding,
-            full_report_restricted=restricted,
-        )
+        return not withheld_report(payload, framework, safeguarding_reader=False)
 
     return allowed
 

@@ -36,9 +36,8 @@ from reviewer_app.server.access import Restriction, roles_of
 from reviewer_app.server.framework_criteria import (
     SAFEGUARDING_CRITERIA,
     built_in_framework,
-    judges_safeguarding,
 )
-from reviewer_app.server.report_sharing import for_safeguarding_roles
+from reviewer_app.server.report_sharing import report_framework, withheld_report
 
 #: Roles that see every school of the trust (the central team).
 CENTRAL_ROLES = frozenset({Role.TRUST_ADMIN})
@@ -1019,6 +1018,8 @@ class ReportEntry:
     sent_by: str
     received_at: datetime | None
     safeguarding: bool
+    #: Why the viewer may not download it (a sentence for the page); "" when they may.
+    withheld: str = ""
 
 
 def shared_with_the_school_only(
@@ -1055,11 +1056,16 @@ def shared_with_the_school_only(
     return {r for r in school_only if by_id[r] not in on_team}
 
 
-def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
-    """Every signed report of a review the viewer may see, newest first. A report of a
-    safeguarding framework, or one for the full internal audience of a review with restricted
-    parts, is for safeguarding roles only; a report the school chose to share with the school
-    only is for the visit's team only (:func:`shared_with_the_school_only`)."""
+def signed_reports(
+    session: Session, viewer: Viewer, *, held_back: bool = False
+) -> list[ReportEntry]:
+    """Every signed report of a review the viewer may see, newest first: those the viewer may
+    download, and with ``held_back`` those they may not, each saying why (``withheld``). The
+    rule is :func:`.report_sharing.withheld_report`: a report of a safeguarding framework, the
+    full internal report of a framework with restricted parts, and every report but the board
+    summary of a framework that judges safeguarding are for safeguarding roles only. A report
+    the school chose to share with the school only is for the visit's team only
+    (:func:`shared_with_the_school_only`), and not listed to others at all."""
     visibility = Visibility(session, viewer)
     schools = {s.id: s for s in visible_schools(session, viewer)}
     reviews = {r.review_id: r for r in readable_reviews(session, visibility, schools)}
@@ -1068,13 +1074,6 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
         del reviews[withheld]
     if not reviews:
         return []
-    restricted = set(session.exec(select(models.RestrictedItem.framework_id).distinct()).all())
-    # A full report of a framework that judges safeguarding carries the safeguarding view.
-    restricted |= {
-        r.framework_id
-        for r in reviews.values()
-        if judges_safeguarding(r.framework_id, r.framework_version)
-    }
     rows = session.exec(
         select(models.Record, models.AppliedOp.applied_at)
         .join(
@@ -1088,17 +1087,19 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
         )
     ).all()
     names = dict(session.exec(select(models.Person.id, models.Person.name)).all())
+    frameworks = {
+        key: report_framework(session, *key)
+        for key in {(r.framework_id, r.framework_version) for r in reviews.values()}
+    }
     found = []
     for record, applied_at in rows:
         payload = record.payload if isinstance(record.payload, dict) else {}
         review = reviews[record.review_id]
         audience = str(payload.get("audience", ""))
-        sensitive = for_safeguarding_roles(
-            audience,
-            safeguarding_framework=review.framework_id in visibility.safeguarding_frameworks,
-            full_report_restricted=review.framework_id in restricted,
-        )
-        if sensitive and not viewer.safeguarding:
+        framework = frameworks[(review.framework_id, review.framework_version)]
+        sensitive = bool(withheld_report(payload, framework, safeguarding_reader=False))
+        why = withheld_report(payload, framework, safeguarding_reader=viewer.safeguarding)
+        if why and not held_back:
             continue
         found.append(
             ReportEntry(
@@ -1112,6 +1113,7 @@ def signed_reports(session: Session, viewer: Viewer) -> list[ReportEntry]:
                 sent_by=names.get(record.author_id, ""),
                 received_at=applied_at,
                 safeguarding=sensitive,
+                withheld=why,
             )
         )
     found.sort(key=lambda r: (r.review.visit_end, r.received_at or datetime.min), reverse=True)

@@ -49,6 +49,7 @@ from reviewer_app.domain.review import (
     Review,
     agreed_judgement,
 )
+from reviewer_app.domain.safeguarding_reports import judges_safeguarding
 from reviewer_app.domain.visits import Visit
 from reviewer_app.paths import resources_dir
 from reviewer_app.reports.document import (
@@ -86,6 +87,8 @@ _DEVELOPMENT_WORDS = (
 _FIELD_ID_FOR_FOCUS = ("enquiry-question", "focus")
 #: The framework field that says who may see the report (shown on the cover with its chooser).
 SHARING_FIELD = "report-sharing"
+#: Its value for "the school only" (the trust then holds the judgement summary alone).
+SCHOOL_ONLY = "school"
 _OUTCOME_COLOURS = {
     FollowUpOutcome.MET: "#2E7D4F",
     FollowUpOutcome.PARTLY_MET: "#E0A030",
@@ -305,6 +308,10 @@ class _Builder:
         first, last = visit.start, visit.actual_end or visit.planned_end
         days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
         trust = self.workspace.trust
+        actions, follow_ups = self._actions(shown_ids), self._follow_ups(shown_ids)
+        held_back = self._safeguarding_held_back(
+            [c for _r, c in actions], [c for _r, c in follow_ups]
+        )
         draft = ReportDraft(
             report_id=f"{school.urn}-{first:%Y%m%d}-{self.review.id[:8]}",
             branding=branding_for(trust.name, trust_profile(trust.profile_id)),
@@ -321,16 +328,34 @@ class _Builder:
             framework_hash=self.review.framework_hash,
             scales=self._scales(sections),
             sections=sections,
-            actions=self._actions(shown_ids),
-            follow_ups=self._follow_ups(shown_ids),
+            actions=tuple(row for row, _c in actions),
+            follow_ups=tuple(row for row, _c in follow_ups),
             evidence_notes=self._appendix_notes(shown_ids),
             photos=self._photos(shown_ids),
             sign_off=sign_off_slots(framework, visit, self.people),
             focus=focus,
             notices=tuple(framework.notices) + self._caveats(),
             sharing=self._sharing(),
+            safeguarding_criteria=held_back[0],
+            safeguarding_actions=held_back[1],
+            safeguarding_follow_ups=held_back[2],
         )
         return ReportSource(draft, self.review, visit, school, framework, self.withheld)
+
+    def _safeguarding_held_back(
+        self, actions: Sequence[str | None], follow_ups: Sequence[str | None]
+    ) -> tuple[frozenset[str], frozenset[int], frozenset[int]]:
+        """What the board summary holds back of a framework that judges safeguarding: its
+        safeguarding criteria, and the actions and follow-ups on them (``actions`` and
+        ``follow_ups``: the criterion of each row, in the draft's order)."""
+        criteria = frozenset(c.id for c in self.framework.criteria() if judges_safeguarding([c.id]))
+        if not criteria:
+            return frozenset(), frozenset(), frozenset()
+        return (
+            criteria,
+            frozenset(n for n, c in enumerate(actions) if c in criteria),
+            frozenset(n for n, c in enumerate(follow_ups) if c in criteria),
+        )
 
     def _caveats(self) -> tuple[str, ...]:
         """Warnings about the wording of the parts shown (a part only some roles see is left
@@ -521,27 +546,32 @@ class _Builder:
 
     # ------------------------------------------------------------ lists
 
-    def _actions(self, shown: set[str]) -> tuple[ActionRow, ...]:
+    def _actions(self, shown: set[str]) -> list[tuple[ActionRow, str | None]]:
+        """The actions agreed at this visit, each with the criterion it is about."""
         rows = []
         for action in self.workspace.reviews.actions(self.review.id):
             keep, section_id = self._section_for(action.criterion_id, shown)
             if not keep:
                 continue
             rows.append(
-                ActionRow(
-                    text=action.text,
-                    owner=action.owner,
-                    due=action.due,
-                    priority_label=action.priority.label,
-                    section_id=section_id,
+                (
+                    ActionRow(
+                        text=action.text,
+                        owner=action.owner,
+                        due=action.due,
+                        priority_label=action.priority.label,
+                        section_id=section_id,
+                    ),
+                    action.criterion_id,
                 )
             )
-        return tuple(rows)
+        return rows
 
-    def _follow_ups(self, shown: set[str]) -> tuple[FollowUpRow, ...]:
+    def _follow_ups(self, shown: set[str]) -> list[tuple[FollowUpRow, str | None]]:
+        """How earlier visits' actions stood, each with the criterion the action is about."""
         follow_ups = self.workspace.reviews.follow_ups(self.review.id)
         if not follow_ups:
-            return ()
+            return []
         with self.workspace.store.reading() as session:
             repo = ActionRepository(session)
             actions: dict[str, Action | None] = {
@@ -554,15 +584,18 @@ class _Builder:
             if action is None:
                 continue
             rows.append(
-                FollowUpRow(
-                    action_text=action.text,
-                    agreed_on=action.created_at.date(),
-                    outcome_label=follow_up.outcome.label,
-                    outcome_colour=_OUTCOME_COLOURS[follow_up.outcome],
-                    evidence=follow_up.evidence,
+                (
+                    FollowUpRow(
+                        action_text=action.text,
+                        agreed_on=action.created_at.date(),
+                        outcome_label=follow_up.outcome.label,
+                        outcome_colour=_OUTCOME_COLOURS[follow_up.outcome],
+                        evidence=follow_up.evidence,
+                    ),
+                    action.criterion_id,
                 )
             )
-        return tuple(rows)
+        return rows
 
     def _appendix_notes(self, shown: set[str]) -> tuple[EvidenceNoteEntry, ...]:
         entries = []

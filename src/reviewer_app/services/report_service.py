@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,7 @@ from reviewer_app.domain.errors import (
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.safeguarding_reports import ReportFramework, why_withheld
 from reviewer_app.paths import AppPaths
 from reviewer_app.reports.document import ReportDocument, SignOffSlot, next_to_sign, who_signs
 from reviewer_app.reports.keys import SigningCredentials
@@ -42,7 +43,12 @@ from reviewer_app.reports.signing import SigningError, same_person
 from reviewer_app.reports.verification import ReportVerification
 from reviewer_app.services import signed_report_sync
 from reviewer_app.services.local_expiry import held_as_summary
-from reviewer_app.services.report_builder import ReportSource, build_report_source
+from reviewer_app.services.report_builder import (
+    SCHOOL_ONLY,
+    SHARING_FIELD,
+    ReportSource,
+    build_report_source,
+)
 from reviewer_app.services.signing_identity import SigningIdentity, TrustMaterial, trust_material
 from reviewer_app.services.workspace import Workspace
 
@@ -107,9 +113,12 @@ class ReportService:
         """The visit's report content as the person using this laptop may export it."""
         return build_report_source(self.workspace, visit_id)
 
-    def document(self, visit_id: str, audience: str) -> tuple[ReportSource, ReportDocument]:
-        """One audience's document, refusing restricted content the person may not see."""
-        return audience_document(self.workspace, visit_id, audience)
+    def document(
+        self, visit_id: str, audience: str, signed: SignedReportVersion | None = None
+    ) -> tuple[ReportSource, ReportDocument]:
+        """One audience's document, refusing restricted content the person may not see (as
+        ``signed`` was made, when given: see :func:`audience_document`)."""
+        return audience_document(self.workspace, visit_id, audience, signed)
 
     def render(self, visit_id: str, audience: str) -> RenderedReport:
         """The review as it stands, rendered for ``audience`` (for the preview)."""
@@ -141,11 +150,25 @@ class ReportService:
     def export(self, visit_id: str, audience: str, out: Path) -> ExportResult:
         """Write the newest signed version of ``audience``, else the current state unsigned
         (not for a review held here as its judgement summary: that is not the report)."""
-        source, document = self.document(visit_id, audience)
         latest = self.latest_signed(visit_id, audience)
+        source, document = self.document(visit_id, audience, latest)
         if latest is None:
             with self.workspace.store.reading() as session:
                 summary = held_as_summary(session, source.review.id)
+            why = why_withheld(
+                audience,
+                document.report_id,
+                ReportFramework.of(source.framework),
+                safeguarding_reader=self.workspace.current_person.may_see_safeguarding,
+            )
+            sharing = self.workspace.reviews.field_values(source.review.id).get(SHARING_FIELD)
+            if summary and why and not (sharing is not None and sharing.value == SCHOOL_ONLY):
+                raise PermissionDeniedError(
+                    f"This laptop holds the judgement summary of the review of "
+                    f"{source.school.name}, not its {document.audience.label.lower()}. {why}",
+                    hint="Export the summary for the trust board instead, or ask a safeguarding "
+                    "lead for this report.",
+                )
             if summary:
                 raise PermissionDeniedError(
                     f"This laptop holds the judgement summary of the review of "
@@ -187,7 +210,8 @@ class ReportService:
         """
         from reviewer_app.reports.signing import prepare_and_render
 
-        source, document = self.document(visit_id, audience)
+        latest = self.latest_signed(visit_id, audience)
+        source, document = self.document(visit_id, audience, latest)
         review = source.review
         if review.state not in (ReviewState.READY_FOR_SIGN_OFF, ReviewState.SIGNED):
             raise ValidationError(
@@ -198,7 +222,6 @@ class ReportService:
         slots = document.signing_order
         if not slots:
             raise ValidationError(f"The {source.framework.title} names nobody to sign it.")
-        latest = self.latest_signed(visit_id, audience)
         if latest is not None and latest.complete:
             raise LockedError(
                 f"The {document.audience.label.lower()} of this review is already signed by "
@@ -373,8 +396,8 @@ class ReportService:
         """Verify the newest signed version against the trust and the review's current data."""
         from reviewer_app.reports.verification import verify_report
 
-        _source, document = self.document(visit_id, audience)
         latest = self.latest_signed(visit_id, audience)
+        _source, document = self.document(visit_id, audience, latest)
         if latest is None:
             raise NotFoundError(
                 f"The {document.audience.label.lower()} of this visit has not been signed yet.",
@@ -438,19 +461,26 @@ def expected_data_hash(workspace: Workspace, report_id: str) -> str | None:
     version = versions[-1]
     review = workspace.reviews.get_review(version.review_id)
     try:
-        _source, document = audience_document(workspace, review.visit_id, version.audience)
+        _source, document = audience_document(workspace, review.visit_id, version.audience, version)
     except PermissionDeniedError:
         return None
     return document.data_hash()
 
 
 def audience_document(
-    workspace: Workspace, visit_id: str, audience: str
+    workspace: Workspace,
+    visit_id: str,
+    audience: str,
+    signed: SignedReportVersion | None = None,
 ) -> tuple[ReportSource, ReportDocument]:
     """The visit's report for ``audience`` as the person using this laptop may export it.
 
     Restricted (safeguarding) detail the person may not see makes the full internal report a
     :class:`PermissionDeniedError`, never a quietly shorter report.
+
+    With ``signed``, the report as that version was made: a board summary signed before board
+    summaries held the safeguarding judgement back (its report id tells) is checked, and its
+    sign-off completed, as it was made, so it keeps verifying against the review.
     """
     source = build_report_source(workspace, visit_id)
     chosen = source.audience(audience)
@@ -462,7 +492,12 @@ def audience_document(
             hint="Export the report for the school instead, or ask a designated "
             "safeguarding lead to export the full report.",
         )
-    return source, source.draft.for_audience(chosen)
+    document = source.draft.for_audience(chosen)
+    if signed is not None and signed.report_id != document.report_id:
+        earlier = replace(source.draft, safeguarding_criteria=frozenset()).for_audience(chosen)
+        if earlier.report_id == signed.report_id:
+            return source, earlier
+    return source, document
 
 
 def _write(out: Path, pdf: bytes) -> None:

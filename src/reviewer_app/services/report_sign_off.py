@@ -149,9 +149,9 @@ class SignOffStatus:
 
 def sign_off_status(service: ReportService, visit_id: str, audience: str) -> SignOffStatus:
     """Who signs the visit's ``audience`` report in which order, who has, and whose turn it is."""
-    source, document = service.document(visit_id, audience)
     versions = tuple(service.signed_versions(visit_id, audience))
     latest = versions[-1] if versions else None
+    source, document = service.document(visit_id, audience, latest)
     slots_in_order = document.signing_order
     # Each version adds one signature and names its signer.
     filled = signed_so_far(slots_in_order, versions)

@@ -5,6 +5,10 @@ CSV and XLSX downloads and the ``/api/v1/`` rows of that review agree with each 
 and each agreed level in them is the level every fully signed PDF the reader may download from
 the console (full internal, for the school, for the board) states for that criterion.
 
+The summary for the board never states the safeguarding judgement (one neutral line instead), and
+it is the only version a reader without a safeguarding role may download of a review that judges
+safeguarding: the others are refused, with the reason, and no PDF they get states it.
+
 The lead changes one judgement before signing and withdraws another: data out must give the
 level the reviewers signed, not an earlier one, and nothing where the report says "Not rated".
 """
@@ -28,6 +32,7 @@ from sqlmodel import Session, select
 from sync_world import Laptop, LiveServer, World, ca_live_server
 
 from console_support import ConsoleServer, Staff, enrol_staff, signed_in
+from reviewer_app.domain.safeguarding_reports import BOARD_SAFEGUARDING_LINE, SAFEGUARDING_CRITERIA
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.verification import verify_report
 from reviewer_app.server import models
@@ -205,25 +210,30 @@ def test_csv_xlsx_and_the_api_agree_with_each_other_and_with_the_signed_reports(
     everyone = ("full_internal", "school_facing", "board_summary")
     for email, roles, audiences in (
         ("sasha@oak.example", ["trust_admin", "safeguarding_lead"], everyone),
-        ("ada@oak.example", ["trust_admin"], everyone[1:]),  # the full report is not hers
+        # The full report and the school's carry the safeguarding judgement: not hers.
+        ("ada@oak.example", ["trust_admin"], everyone[2:]),
     ):
         staff, token = _reader(ca_server, email, roles)
         api = _api(ca_server, token)
         with closing(signed_in(_console(ca_server), staff)) as console:
             from_csv, from_xlsx = _downloads(console)
             pdfs = []
-            for audience in audiences:
+            for audience in everyone:
                 for report in _fully_signed(ca_server, world, audience):
                     got = console.get(f"/console/reports/{world.review}/{report}")
+                    if audience not in audiences:
+                        assert got.status_code == 403, got.text
+                        assert "a safeguarding lead can download it" in got.text
+                        continue
                     assert got.status_code == 200, got.text
-                    pdfs.append(got.content)
+                    pdfs.append((audience, got.content))
         # The three agree row by row.
         assert from_csv == api, email
         assert from_xlsx == api, email
         ours = [{c: r[c] for c in AGREED} for r in api if r["review_id"] == world.review]
         assert len(ours) == len(api)  # the trust has no other review
         safeguarding = "safeguarding_lead" in roles
-        for n, pdf in enumerate(pdfs):
+        for n, (audience, pdf) in enumerate(pdfs):
             # Each PDF handed out is fully signed, intact, by the trust's CA.
             verdict = verify_report(pdf, trust_roots=[root], crls=[crl])
             assert verdict.passed, verdict.sentences()
@@ -231,8 +241,16 @@ def test_csv_xlsx_and_the_api_agree_with_each_other_and_with_the_signed_reports(
             text = _pdf_text(pdf, tmp_path, f"{email}-{n}")
             assert "Oak Learning Trust" in text  # the trust's name, as its server knows it
             assert "My trust" not in text
-            covered = _agree_with_the_report(ours, text)
             stated = _stated(text).items()
+            board = audience == "board_summary"
+            if board:  # one neutral line in place of the safeguarding judgement
+                assert BOARD_SAFEGUARDING_LINE in " ".join(text.split())
+                assert "Safeguarding" not in dict(stated)
+            if not safeguarding:  # no PDF she gets states it
+                assert "Safeguarding: reviewers" not in text
+                assert not re.search(r"^\s*Safeguarding\s{2,}", text, re.MULTILINE), text
+            in_it = [r for r in ours if not board or r["criterion_id"] not in SAFEGUARDING_CRITERIA]
+            covered = _agree_with_the_report(in_it, text)
             rated = {area for area, said in stated if "not rated" not in said.lower()}
             # Every level the report states is in data out, the signed one and no other;
             # without a safeguarding role, data out leaves the safeguarding view out.

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -23,6 +25,7 @@ from sync_world import Laptop, LiveServer, World
 from reviewer_app.cli import main
 from reviewer_app.domain.errors import NotFoundError
 from reviewer_app.domain.review import ReviewState
+from reviewer_app.domain.safeguarding_reports import BOARD_SAFEGUARDING_LINE
 from reviewer_app.server import administration as adm
 from reviewer_app.server import models
 from reviewer_app.server.database import write_session
@@ -113,10 +116,11 @@ def test_a_trust_admin_off_the_school_receives_its_fully_signed_reports_and_no_m
             assert review.state is ReviewState.SIGNED
             assert device.reviews.notes(world.review) == []  # the body stays with the team
             assert not device.sync.needs_attention()
-        # The full internal report carries the safeguarding view: for safeguarding roles only,
-        # and so is the safeguarding judgement of the summary.
+        # The full internal report and the school's carry the safeguarding judgement: for
+        # safeguarding roles only, and so is the safeguarding judgement of the summary; the
+        # summary for the board holds it back, so it is the admin's.
         assert _signed_audiences(sasha, world) == audiences
-        assert _signed_audiences(ada, world) == audiences - {"full_internal"}
+        assert _signed_audiences(ada, world) == {"board_summary"}
         assert {j.criterion_id: j.rationale for j in ada.reviews.judgements(world.review)} == {
             "inclusion": ""
         }
@@ -129,14 +133,26 @@ def test_a_trust_admin_off_the_school_receives_its_fully_signed_reports_and_no_m
         ada.close()
         sasha.close()
 
-    # The admin exports the school's report and verifies it, with the documented commands.
+    # The admin exports the board's summary and verifies it, with the documented commands.
     data_dir = str(tmp_path / "ada")
     assert main(["sync", "--data-dir", data_dir, "--quiet"]) == 0
     out = tmp_path / "ash-primary.pdf"
-    assert main(["report", "export", world.visit, "--audience", AUDIENCE, "--out", str(out),
-                 "--data-dir", data_dir]) == 0  # fmt: skip
+    assert main(["report", "export", world.visit, "--audience", "board_summary", "--out",
+                 str(out), "--data-dir", data_dir]) == 0  # fmt: skip
     capsys.readouterr()
     assert main(["verify", str(out), "--data-dir", data_dir]) == 0, capsys.readouterr()
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    assert BOARD_SAFEGUARDING_LINE in " ".join(text.split())
+    assert not re.search(r"Safeguarding.*\bMet\b", text), text
+    # Not the school's report, and the admin is told why.
+    school = tmp_path / "school.pdf"
+    assert main(["report", "export", world.visit, "--audience", AUDIENCE, "--out", str(school),
+                 "--data-dir", data_dir]) != 0  # fmt: skip
+    said = " ".join(capsys.readouterr().err.split())
+    assert "The school's report carries the safeguarding judgement: a safeguarding lead can " \
+        "download it." in said, said  # fmt: skip
+    assert not school.exists()
     full_internal = tmp_path / "full.pdf"
     assert main(["report", "export", world.visit, "--audience", "full_internal",
                  "--out", str(full_internal), "--data-dir", data_dir]) != 0  # fmt: skip

@@ -20,7 +20,7 @@ from starlette.responses import Response as StarletteResponse
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.server import audit, models
 from reviewer_app.server.audit import Actor
-from reviewer_app.server.console.auth import PageNotFound, console_page
+from reviewer_app.server.console.auth import NotAllowed, PageNotFound, console_page
 from reviewer_app.server.console.schools import phase_label
 from reviewer_app.server.console.web import render, secure_headers
 from reviewer_app.server.long_term_upkeep import waiting_blobs
@@ -109,8 +109,13 @@ def review(request: Request, review_id: str) -> Response:
                 )
             ).all()
         )
-        # The signed reports behind the review's judgements, those the viewer may download.
-        reports = [e for e in signed_reports(session, viewer) if e.review.review_id == review_id]
+        # The signed reports behind the review's judgements: those the viewer may download,
+        # and why not the others.
+        reports = [
+            e
+            for e in signed_reports(session, viewer, held_back=True)
+            if e.review.review_id == review_id
+        ]
         return render(
             request,
             "oversight/review.html",
@@ -170,7 +175,7 @@ def reports(request: Request) -> Response:
     with console_page(request, allow=None) as (session, user):
         viewer = Viewer.of(session, user.person)
         blobs = context_of(request).blobs
-        entries = signed_reports(session, viewer)
+        entries = signed_reports(session, viewer, held_back=True)
         return render(
             request,
             "oversight/reports.html",
@@ -192,11 +197,13 @@ def report_file(request: Request, review_id: str, report_id: str) -> Response:
         entry = next(
             (
                 e
-                for e in signed_reports(session, viewer)
+                for e in signed_reports(session, viewer, held_back=True)
                 if e.review.review_id == review_id and e.record_id == report_id
             ),
             None,
         )
+        if entry is not None and entry.withheld:
+            raise NotAllowed(entry.withheld)
         data = context_of(request).blobs.read(entry.sha256) if entry else None
         if entry is None or data is None:
             raise PageNotFound("There is no such signed report that you may see.")
