@@ -5,7 +5,7 @@ holds for this person; Enter on a visit opens its review, on a school its page."
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,14 +13,32 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.app import Shell
+from reviewer_app.domain.school_category import format_day
 from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.services import meetings_held
 from reviewer_app.services.signing_turns import waiting_for_my_signature
+from support.fixture_trust import ALDER, CEDAR, WILLOW
+
+
+def _meetings_synced(shell: Shell, today: date) -> dict[str, date]:
+    """What a sync brings of the meetings the trust console recorded (CEO 1:1s): Alder's a week
+    ago (every 4 weeks: on time), Cedar's three weeks ago (every week: overdue), none at Willow
+    (every 2 weeks: overdue since its tier was agreed)."""
+    workspace = shell.window.workspace
+    assert workspace is not None
+    ids = {s.name: s.id for s in workspace.list_schools("")}
+    held = {ALDER: today - timedelta(weeks=1), CEDAR: today - timedelta(weeks=3)}
+    with workspace.store.writing() as session:
+        meetings_held.store(session, today, ((ids[n], "CEO 1:1", d) for n, d in held.items()))
+    return held
 
 
 def test_my_work_lists_what_waits_for_the_reviewer(qtbot: QtBot, shell: Shell) -> None:
     window = shell.window
     workspace = window.workspace
     assert workspace is not None
+    today = date.today()
+    held = _meetings_synced(shell, today)
     window.resize(1280, 800)
     window.my_work_action.trigger()
     page = window.my_work_page
@@ -32,7 +50,6 @@ def test_my_work_lists_what_waits_for_the_reviewer(qtbot: QtBot, shell: Shell) -
         window.grab().save(str(Path(folder) / "my-work.png"))
 
     me = workspace.current_person
-    today = date.today()
     mine = [
         v
         for s in workspace.list_schools("")
@@ -52,11 +69,15 @@ def test_my_work_lists_what_waits_for_the_reviewer(qtbot: QtBot, shell: Shell) -
     assert texts
     overdue = [t.startswith("Overdue · ") for t in texts]
     assert overdue == sorted(overdue, reverse=True)
-    # Support overdue: every line is a school's overdue piece of support. Meetings are kept on
-    # the trust server, so the page says so rather than calling a CEO 1:1 on time.
+    # Support overdue: every line is a school's overdue piece of support, visits and meetings
+    # (CEO 1:1s as the last sync brought them) alike.
     assert page.support_note.isVisible()
-    assert "Cadence board" in page.support_note.text()
-    assert "on time" not in page.support.empty.text()
+    assert f"at your last sync, {format_day(today)}" in page.support_note.text()
+    ceo = {t.split(" · ")[0]: t for t in page.support.texts() if " · CEO 1:1: " in t}
+    assert ALDER not in ceo  # held a week ago: due every 4 weeks
+    assert ceo[CEDAR].endswith(f"(last {format_day(held[CEDAR])})")
+    assert "overdue since" in ceo[CEDAR]
+    assert ceo[WILLOW].endswith("(none yet)")
     for school in workspace.list_schools(""):
         late = [d for d in workspace.categories.support_due(school.id, today) if d.overdue(today)]
         lines = [t for t in page.support.texts() if t.startswith(f"{school.name} · ")]
@@ -81,3 +102,15 @@ def test_my_work_lists_what_waits_for_the_reviewer(qtbot: QtBot, shell: Shell) -
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.school_page, timeout=10_000)
     assert window.school_page.school is not None
     assert window.school_page.school.id == target
+
+
+def test_before_a_sync_my_work_says_meetings_are_on_the_console(qtbot: QtBot, shell: Shell) -> None:
+    window = shell.window
+    window.my_work_action.trigger()
+    page = window.my_work_page
+    qtbot.waitUntil(lambda: "coming up" in page.summary.text(), timeout=15_000)
+    # No sync has brought the meetings: the laptop cannot tell a CEO 1:1 is overdue.
+    assert page.support_note.isVisible()
+    assert "Cadence board" in page.support_note.text()
+    assert "on time" not in page.support.empty.text()
+    assert not [t for t in page.support.texts() if " · CEO 1:1: " in t]

@@ -78,6 +78,8 @@ class SupportDue:
     due: date
     last_done: date | None = None  # the last visit that carried it out, if the app records it
     planned: date | None = None  # the next planned visit that carries it out, if any
+    #: False for a meeting where meetings are not known (it repeats from the agreed date).
+    recorded: bool = True
 
     def overdue(self, today: date) -> bool:
         return self.planned is None and self.due < today
@@ -89,7 +91,7 @@ class SupportDue:
             return f"{head}; next planned for {format_day(self.planned)}"
         when = "overdue since" if self.overdue(today) else "next due"
         text = f"{head}; {when} {format_day(self.due)}"
-        if self.item.framework is not None:
+        if self.recorded:
             text += f" (last {format_day(self.last_done)})" if self.last_done else " (none yet)"
         return text
 
@@ -146,7 +148,7 @@ def support_due(
             due = agreed_on
             while due < today:
                 due += interval
-            found.append(SupportDue(item=item, due=due))
+            found.append(SupportDue(item=item, due=due, recorded=False))
             continue
         same = [v for v in visits if v.framework_id == item.framework]
         done = [v.start for v in same if v.happened and v.start <= today]

@@ -27,6 +27,12 @@ from reviewer_app.domain.school_category import format_day
 if TYPE_CHECKING:
     from reviewer_app.services.my_work import MyWork
 
+#: Before a sync has brought the meetings held with the schools (a CEO 1:1).
+_MEETINGS_UNKNOWN = (
+    "Meetings such as a CEO 1:1 are recorded on the trust console; its Cadence board shows "
+    "those overdue until this computer syncs with the trust."
+)
+
 #: Where an item leads: ("visit", visit id) or ("school", school id).
 TARGET = Qt.ItemDataRole.UserRole
 
@@ -116,12 +122,9 @@ class MyWorkPage(QWidget):
             "Support overdue at your schools",
             "No visit your schools' support asks for is overdue.",
         )
-        # Meeting notes (a CEO 1:1) are kept on the trust server, not on laptops: this
-        # computer cannot know whether one is overdue, so it says where to look.
-        self.support_note = QLabel(
-            "Meetings such as a CEO 1:1 are recorded on the trust console; its Cadence board "
-            "shows those overdue."
-        )
+        # Meetings (a CEO 1:1) are recorded on the trust console and come at each sync: the
+        # note says from when, or, before any sync brought them, that this computer cannot tell.
+        self.support_note = QLabel(_MEETINGS_UNKNOWN)
         self.support_note.setObjectName("supportMeetingsNote")
         self.support_note.setProperty("role", "muted")
         self.support_note.setWordWrap(True)
@@ -189,6 +192,15 @@ class MyWorkPage(QWidget):
                 for i in work.support
             ]
         )
+        if work.meetings_as_of is None:
+            self.support_note.setText(_MEETINGS_UNKNOWN)
+            self.support.empty.setText("No visit your schools' support asks for is overdue.")
+        else:
+            self.support_note.setText(
+                "Visits as this computer has them; meetings such as a CEO 1:1 as the trust "
+                f"console had them at your last sync, {format_day(work.meetings_as_of)}."
+            )
+            self.support.empty.setText("Every school's support is on time.")
         overdue = sum(i.overdue(today) for i in work.actions)
         if work.empty:
             self.summary.setText("Nothing waits for you on this computer.")

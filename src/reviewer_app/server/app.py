@@ -49,6 +49,7 @@ from reviewer_app.server.app_release import health_fields
 from reviewer_app.server.auth_first import AuthenticateFirst
 from reviewer_app.server.blob_store import BlobStore
 from reviewer_app.server.body_limit import BodySizeLimit
+from reviewer_app.server.cadence import meetings_held
 from reviewer_app.server.console.settings import ConsoleSettings
 from reviewer_app.server.database import write_session
 from reviewer_app.server.device_activity import record_sync
@@ -299,6 +300,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             trust=_trust_publication(context),
             colleagues=colleagues(session, caller.person),
             schools=plannable_schools(session, caller.person),
+            meetings=meetings_held(session, caller.person),
             trust_frameworks=sorted(session.exec(select(models.Framework.id)).all()),
             limits=context.limits.published(),
             device_token=next_token,

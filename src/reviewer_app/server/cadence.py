@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from reviewer_app.domain.errors import (
     NotFoundError,
@@ -40,6 +40,7 @@ from reviewer_app.server.trust_picture import (
     category_history,
     visible_schools,
 )
+from reviewer_app.sync.protocol import MeetingHeld
 
 #: Who may record a meeting note (for a school they see).
 NOTE_TAKERS = frozenset({Role.TRUST_ADMIN, Role.LEAD_REVIEWER})
@@ -167,6 +168,26 @@ def school_meetings(
     ):
         found[school_id][activity].append(held_on)
     return found
+
+
+def meetings_held(session: Session, person: models.Person) -> list[MeetingHeld]:
+    """For a laptop's handshake: the last meeting of each kind held with each school ``person``
+    sees here (:func:`~reviewer_app.server.trust_picture.visible_schools`), so the laptop's My
+    work counts them as the Cadence board does; school, kind and day only, never the note."""
+    ids = [s.id for s in visible_schools(session, Viewer.of(session, person))]
+    if not ids:
+        return []
+    rows = session.exec(
+        select(
+            col(models.MeetingNote.school_id),
+            col(models.MeetingNote.activity),
+            func.max(col(models.MeetingNote.held_on)),
+        )
+        .where(col(models.MeetingNote.school_id).in_(ids))
+        .group_by(col(models.MeetingNote.school_id), col(models.MeetingNote.activity))
+        .order_by(col(models.MeetingNote.school_id), col(models.MeetingNote.activity))
+    ).all()
+    return [MeetingHeld(school_id=s, activity=a, held_on=d) for s, a, d in rows]
 
 
 def _same_name(a: str, b: str) -> bool:

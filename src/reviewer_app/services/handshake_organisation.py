@@ -1,5 +1,6 @@
 """What a handshake says of the trust's organisation, kept on the laptop: the trust's name, the
-schools the person may plan visits for, and the people of the laptop's schools."""
+schools the person may plan visits for, the people of the laptop's schools, and the last
+meetings held with the schools the person sees (for their support cadence)."""
 
 from __future__ import annotations
 
@@ -92,4 +93,18 @@ def take_colleagues(session: Session, handshake: wire.HandshakeResponse) -> None
         session,
         COLLEAGUES,
         colleagues_json((c.person_id, c.roles, c.school_ids) for c in handshake.colleagues),
+    )
+
+
+def take_meetings(session: Session, handshake: wire.HandshakeResponse) -> None:
+    """The last meeting of each kind held with each school the person sees (school, kind, day:
+    no note), replacing the previous sync's; kept as they were when a server sends none."""
+    if handshake.meetings is None:
+        return
+    from reviewer_app.services import meetings_held
+
+    meetings_held.store(
+        session,
+        handshake.server_time.date(),
+        ((m.school_id, m.activity, m.held_on) for m in handshake.meetings),
     )

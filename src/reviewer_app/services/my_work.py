@@ -7,7 +7,10 @@ the laptop's own data, offline.
 * **Actions to follow up**: open actions (not retracted, not found met at a later visit) agreed
   at visits they were on, overdue first; they follow them up at the school's next visit.
 * **Support overdue**: the schools on this laptop whose category's support cadence is overdue
-  (:meth:`~reviewer_app.services.school_categorisation.SchoolCategorisation.support_due`).
+  (:meth:`~reviewer_app.services.school_categorisation.SchoolCategorisation.support_due`):
+  visits as this laptop has them, meetings (a CEO 1:1) as the trust console recorded them at the
+  last sync (:mod:`~reviewer_app.services.meetings_held`), by the rule the console's Cadence
+  board uses (:func:`~reviewer_app.domain.school_category.support_due`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class MyWork:
     to_sign: list[VisitItem] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     support: list[SupportItem] = field(default_factory=list)
+    #: The day of the sync that brought the meetings held with the schools; None when no sync
+    #: has (this laptop cannot tell whether a meeting is overdue).
+    meetings_as_of: date | None = None
 
     @property
     def empty(self) -> bool:
@@ -80,12 +86,15 @@ def _title(workspace: Workspace, framework_id: str) -> str:
 
 def my_work(workspace: Workspace, today: date) -> MyWork:
     """What the person using this laptop has to do next (read on the caller's thread)."""
+    from reviewer_app.services import meetings_held
     from reviewer_app.services.signing_turns import waiting_for_my_signature
 
     me = workspace.current_person
     schools = {s.id: s for s in workspace.list_schools("")}
     work = MyWork(today=today)
     with workspace.store.reading() as session:
+        held = meetings_held.stored(session)
+        work.meetings_as_of = held.as_of if held is not None else None
         visits = [
             v
             for v in VisitRepository(session).list_visits()

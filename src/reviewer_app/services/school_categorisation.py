@@ -45,6 +45,7 @@ from reviewer_app.domain.school_category import (
     support_due,
 )
 from reviewer_app.domain.visits import VisitStatus
+from reviewer_app.services import meetings_held
 from reviewer_app.services.review_access import now
 from reviewer_app.services.writer_lane import WriterLane
 from reviewer_app.storage.organisation_repository import OrganisationRepository
@@ -186,7 +187,12 @@ class SchoolCategorisation:
                     level = None  # a level the installed version of the scheme no longer has
                 if level is not None:
                     visits = recorded_visits(VisitRepository(session).visits_for_school(school_id))
-                    support = support_due(level, current.agreed_on, visits, today)
+                    # Meetings as the trust console recorded them at the last sync, when known.
+                    held = meetings_held.stored(session)
+                    support = support_due(
+                        level, current.agreed_on, visits, today,
+                        meetings=held.of(school_id) if held is not None else None,
+                    )  # fmt: skip
         return CategoryOverview(
             school_id=school_id,
             scheme=scheme,

@@ -36,6 +36,7 @@ from reviewer_app.domain.visits import Visit, VisitReviewer, VisitStatus
 from reviewer_app.services import signed_report_sync
 from reviewer_app.services.handshake_organisation import (
     take_colleagues,
+    take_meetings,
     take_schools,
     take_trust,
 )
@@ -325,6 +326,13 @@ def _handshake_digest(handshake: wire.HandshakeResponse) -> str:
             "schools": [s.model_dump(mode="json") for s in handshake.schools],
             "frameworks": handshake.trust_frameworks,
             "purged": sorted(p.review_id for p in handshake.purged),
+            # The meetings, and the day they were true of (My work says "at your last sync").
+            "meetings": (
+                None
+                if handshake.meetings is None
+                else [handshake.server_time.date().isoformat()]
+                + [m.model_dump(mode="json") for m in handshake.meetings]
+            ),
         }
     )
 
@@ -451,6 +459,7 @@ class StoreApplier:
             if visit != earlier:
                 visits.save_visit(visit)
         take_colleagues(session, handshake)
+        take_meetings(session, handshake)
         reviews = ReviewRepository(session, record_ops=False)
         for summary in handshake.reviews:
             if summary.review_id in dropped.reviews:

@@ -684,6 +684,18 @@ class Colleague(_Message):
     school_ids: list[str]
 
 
+class MeetingHeld(_Message):
+    """The last meeting of one kind held with a school, as the trust console recorded it
+    (handshake): what a laptop needs to count a CEO 1:1 or a progress meeting towards the
+    school's support cadence (:func:`~reviewer_app.domain.school_category.support_due`). The
+    note's text stays on the server."""
+
+    school_id: str
+    #: The meeting's name as the school's cadence has it ("CEO 1:1").
+    activity: str = Field(max_length=200)
+    held_on: date
+
+
 class SyncLimits(_Message):
     """The limits a trust server enforces (``docs/sync-server.md``, Limits)."""
 
@@ -737,6 +749,10 @@ class HandshakeResponse(_Message):
     #: The schools this device's person may plan visits for, so the first visit to one can be
     #: planned on the laptop (laptops keep a school once received; unassignment removes nothing).
     schools: list[PlannableSchool] = []
+    #: The last meeting of each kind held with each school this device's person may see (the
+    #: console's Cadence board counts them); ``None`` from a server that does not send them, so
+    #: the laptop can tell "no meeting recorded" from "not told".
+    meetings: list[MeetingHeld] | None = None
     #: The frameworks the trust plans visits with (ids): a visit on another is refused.
     trust_frameworks: list[str] = []
     #: What this server accepts (sizes and counts), so a laptop can tell the reviewer before
