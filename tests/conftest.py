@@ -45,6 +45,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
+#: How long pytest-qt's waits wait when a test names no timeout (milliseconds). pytest-qt's
+#: own 5 s is less than a background read or a live server's answer can take on a loaded
+#: machine (CI, or several engineers on two cores); a wait still returns as soon as it is met.
+QT_WAIT_MS = 20_000
+
+
+def _patient_qt_waits() -> None:
+    from pytestqt.qtbot import QtBot
+
+    for name in ("waitSignal", "waitSignals", "waitUntil", "waitExposed", "waitActive",
+                 "waitCallback"):  # fmt: skip
+        defaults = getattr(QtBot, name).__kwdefaults__
+        if defaults and defaults.get("timeout") == 5000:
+            defaults["timeout"] = QT_WAIT_MS
+
+
+_patient_qt_waits()
+
+
 #: No test begins this close to the end of a day (seconds).
 DAY_END_MARGIN = 120.0
 

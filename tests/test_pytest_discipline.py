@@ -7,6 +7,7 @@ stops failing tests, or if GUI tests stop being marked ``gui``.
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 import sys
@@ -83,3 +84,12 @@ def test_test_module_names_are_unique_across_folders() -> None:
         seen.setdefault(module.name, []).append(str(module.relative_to(ROOT)))
     clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
     assert not clashes, f"test modules sharing a name (rename one of each): {clashes}"
+
+
+def test_qt_waits_without_a_timeout_are_patient_on_a_loaded_machine() -> None:
+    # tests/conftest.py raises pytest-qt's 5 s default: a background read or a live server's
+    # answer can take longer than that on CI's two busy cores.
+    from pytestqt.qtbot import QtBot
+
+    for wait in (QtBot.waitSignal, QtBot.waitSignals, QtBot.waitUntil, QtBot.waitExposed):
+        assert inspect.signature(wait).parameters["timeout"].default == 20_000

@@ -15,7 +15,7 @@ import logging
 from datetime import date, timedelta
 
 from reviewer_app.demo.categories import seed_demo_categories, seed_demo_meetings
-from reviewer_app.demo.reviews import seed_demo_reviews
+from reviewer_app.demo.store_reviews import seed_demo_reviews
 from reviewer_app.demo.trust_data import (
     DEMO_CURRENT_PERSON,
     DEMO_FRAMEWORKS,

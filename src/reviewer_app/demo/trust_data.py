@@ -86,6 +86,17 @@ DEMO_PEOPLE: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("mark", "Mark Ellison", frozenset({Role.TRUST_ADMIN})),
 )
 
+#: The demo trust CA's key passphrase: public, because the demo is never a real trust. The
+#: desktop demo keeps its CA beside the demo store, ``serve --demo`` in the server's data folder.
+DEMO_CA_PASSPHRASE = b"demo trust only - not a secret"
+
+#: Which audiences get a signed report, per demo framework (others: the school's report).
+DEMO_AUDIENCES: dict[str, tuple[str, ...]] = {
+    "safeguarding-audit": ("full_internal",),
+    "two-day-peer-review": ("school_facing", "full_internal"),
+}
+DEMO_DEFAULT_AUDIENCES = ("school_facing",)
+
 #: The person using this laptop in the demo: a lead reviewer.
 DEMO_CURRENT_PERSON = "sarah"
 
