@@ -153,6 +153,25 @@ _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
 )
 
 
+#: Schools whose CEO 1:1s the demo leaves unrecorded since the autumn (by URN), so the cadence
+#: (the console's board, the desktop's My work) has something to flag.
+DEMO_MEETINGS_LAPSED = frozenset({"144871", "146037"})  # Northfield, Harrow Lane
+
+
+def demo_meeting_days(urn: str, agreed_on: date, every_weeks: int, today: date) -> list[date]:
+    """The days the demo holds a meeting of a cadence item (a CEO 1:1) with a school: at the
+    item's interval from the day its tier was agreed, stopping ten weeks ago where lapsed. The
+    server's demo records them as meeting notes; the desktop's as if a sync had brought them."""
+    every = timedelta(weeks=every_weeks)
+    stop = today - timedelta(weeks=10) if urn in DEMO_MEETINGS_LAPSED else today
+    days = []
+    day = agreed_on
+    while day + every <= stop:
+        day += every
+        days.append(day)
+    return days
+
+
 #: The schools' tiers under the four-tier scheme, by URN: ((days before today, tier, agreed by
 #: (the start of their email), rationale), ...), oldest first. ``None`` as the tier: the tier the
 #: scheme suggests from the school's signed reviews (the server's demo takes ``DEMO_SUGGESTED``).
