@@ -147,6 +147,24 @@ class ReportService:
 
     # ------------------------------------------------------------ export
 
+    def withheld_here(self, source: ReportSource, audience: str, report_id: str) -> str:
+        """Why the trust sends this laptop no signed copy of ``audience`` of a review it holds
+        as its judgement summary, when the safeguarding rule is why (a sentence; ""
+        otherwise: the school's sharing choice, or nothing withheld). See
+        :mod:`reviewer_app.domain.safeguarding_reports`."""
+        with self.workspace.store.reading() as session:
+            if not held_as_summary(session, source.review.id):
+                return ""
+        sharing = self.workspace.reviews.field_values(source.review.id).get(SHARING_FIELD)
+        if sharing is not None and sharing.value == SCHOOL_ONLY:
+            return ""
+        return why_withheld(
+            audience,
+            report_id,
+            ReportFramework.of(source.framework),
+            safeguarding_reader=self.workspace.current_person.may_see_safeguarding,
+        )
+
     def export(self, visit_id: str, audience: str, out: Path) -> ExportResult:
         """Write the newest signed version of ``audience``, else the current state unsigned
         (not for a review held here as its judgement summary: that is not the report)."""
@@ -155,14 +173,8 @@ class ReportService:
         if latest is None:
             with self.workspace.store.reading() as session:
                 summary = held_as_summary(session, source.review.id)
-            why = why_withheld(
-                audience,
-                document.report_id,
-                ReportFramework.of(source.framework),
-                safeguarding_reader=self.workspace.current_person.may_see_safeguarding,
-            )
-            sharing = self.workspace.reviews.field_values(source.review.id).get(SHARING_FIELD)
-            if summary and why and not (sharing is not None and sharing.value == SCHOOL_ONLY):
+            why = self.withheld_here(source, audience, document.report_id)
+            if summary and why:
                 raise PermissionDeniedError(
                     f"This laptop holds the judgement summary of the review of "
                     f"{source.school.name}, not its {document.audience.label.lower()}. {why}",

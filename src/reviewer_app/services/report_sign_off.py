@@ -50,6 +50,9 @@ def report_audiences(service: ReportService, visit_id: str) -> list[AudienceChoi
                 service.document(visit_id, key)
             except PermissionDeniedError as denied:
                 refusal = denied.message
+        if not refusal:
+            report_id = source.draft.for_audience(audience).report_id
+            refusal = service.withheld_here(source, key, report_id)
         choices.append(AudienceChoice(key, audience.label, audience.description, refusal))
     return choices
 

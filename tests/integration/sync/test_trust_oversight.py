@@ -32,6 +32,7 @@ from reviewer_app.server.database import write_session
 from reviewer_app.server.trust_picture import Viewer, signed_reports
 from reviewer_app.services.enrolment import device_token
 from reviewer_app.services.report_service import ReportService
+from reviewer_app.services.report_sign_off import report_audiences
 
 AUDIENCE = "school_facing"
 
@@ -121,6 +122,12 @@ def test_a_trust_admin_off_the_school_receives_its_fully_signed_reports_and_no_m
         # summary for the board holds it back, so it is the admin's.
         assert _signed_audiences(sasha, world) == audiences
         assert _signed_audiences(ada, world) == {"board_summary"}
+        # Her export and sign-off windows say so before she asks for the others.
+        choices = report_audiences(ReportService(ada.workspace, ada.paths), world.visit)
+        refusals = {c.key: c.refusal for c in choices}
+        assert refusals["board_summary"] == ""
+        assert refusals["school_facing"].startswith("The school's report carries the safeguard")
+        assert refusals["full_internal"]
         assert {j.criterion_id: j.rationale for j in ada.reviews.judgements(world.review)} == {
             "inclusion": ""
         }
