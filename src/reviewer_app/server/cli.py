@@ -477,9 +477,7 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     if console.demo_signing is not None and authority is not None:
         from reviewer_app.server.demo_reports import start_demo_signing
 
-        signing = start_demo_signing(
-            app.state.context, authority, console.demo_signing, args.host, args.port
-        )
+        signing = start_demo_signing(app, authority, console.demo_signing, args.host, args.port)
     try:
         uvicorn.run(
             app,

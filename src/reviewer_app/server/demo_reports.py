@@ -25,12 +25,14 @@ holds already is left as it is, so a restart on the same data folder signs only 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +51,7 @@ from reviewer_app.domain.review import ReviewState
 from reviewer_app.server import models
 from reviewer_app.server.console.settings import DemoSigning
 from reviewer_app.server.request_context import ServerContext
+from reviewer_app.server.signed_reports import LONG_TERM_KEY
 from reviewer_app.server.trust_authority import TrustAuthority
 
 if TYPE_CHECKING:
@@ -98,16 +101,44 @@ def signed_review_ids(session: Session) -> list[str]:
     return [review_id for review_id, _start in newest_first]
 
 
-def has_signed_reports(session: Session, review_id: str) -> bool:
-    return (
-        session.exec(
-            select(models.Record.entity_id).where(
-                models.Record.review_id == review_id,
-                models.Record.entity == Entity.SIGNED_REPORT.value,
-            )
-        ).first()
-        is not None
+def held_signatures(session: Session, review_id: str) -> dict[str, tuple[int, int, str]]:
+    """The newest signed version the server holds of each of the review's reports, by
+    audience: (signatures on it, signatures required, its file's SHA-256)."""
+    held: dict[str, tuple[int, int, str]] = {}
+    for record in session.exec(
+        select(models.Record).where(
+            models.Record.review_id == review_id,
+            models.Record.entity == Entity.SIGNED_REPORT.value,
+        )
+    ):
+        payload = record.payload if isinstance(record.payload, dict) else {}
+        if payload.get(LONG_TERM_KEY):
+            continue
+        audience = str(payload.get("audience", ""))
+        count, required = int(payload.get("signer_count", 0)), int(payload.get("required_count", 0))
+        if count > held.get(audience, (0, 0, ""))[0]:
+            held[audience] = (count, required, record.blob_sha256 or "")
+    return held
+
+
+def fully_signed(session: Session, review_id: str, framework_id: str) -> bool:
+    """Whether the server holds every demo report of the review with its last signature."""
+    held = held_signatures(session, review_id)
+    return all(
+        a in held and held[a][0] >= held[a][1]
+        for a in DEMO_AUDIENCES.get(framework_id, DEMO_DEFAULT_AUDIENCES)
     )
+
+
+def _waiting(session: Session, review_ids: list[str]) -> list[str]:
+    frameworks = dict(
+        session.exec(
+            select(col(models.Review.id), col(models.Review.framework_id)).where(
+                col(models.Review.id).in_(review_ids)
+            )
+        ).all()
+    )
+    return [r for r in review_ids if not fully_signed(session, r, frameworks[r])]
 
 
 class DemoSigner:
@@ -129,7 +160,7 @@ class DemoSigner:
         versions the server kept."""
         with Session(self.context.engine) as session:
             review_ids = signed_review_ids(session)
-            waiting = [r for r in review_ids if not has_signed_reports(session, r)]
+            waiting = _waiting(session, review_ids)
         total = len(review_ids)
         done = total - len(waiting)
         self.state.progress(done, total)
@@ -145,15 +176,20 @@ class DemoSigner:
         log.info("Demo reports: %d of %d signed reviews have their reports", done, total)
         return kept
 
-    def sign_review(self, review_id: str) -> int:
+    def sign_review(self, review_id: str, signatures: int | None = None) -> int:
         """Sign one review's reports, each version received as a laptop's push; returns how
-        many versions the server kept (0 when it holds the review's reports already)."""
+        many versions the server kept. A report the server holds with its last signature is
+        left as it is; one a stopped server left part-signed is signed on from the version held
+        (so it stays the next version of the same file). ``signatures``: stop after that many,
+        as a server stopped in the middle of a review does."""
         from reviewer_app.reports.review_report import build_report_draft, report_audience
         from reviewer_app.reports.signing import prepare_and_render, sign_report
         from reviewer_app.server.review_content import review_content
 
         with Session(self.context.engine) as session:
-            if has_signed_reports(session, review_id):
+            held = held_signatures(session, review_id)
+            row = session.get(models.Review, review_id)
+            if row is None or fully_signed(session, review_id, row.framework_id):
                 return 0
             content = review_content(session, review_id)
             people = {p.name: p for p in session.exec(select(models.Person)).all()}
@@ -163,9 +199,16 @@ class DemoSigner:
         kept = 0
         for audience in DEMO_AUDIENCES.get(framework.id, DEMO_DEFAULT_AUDIENCES):
             document = draft.for_audience(report_audience(framework, audience))
-            pdf = prepare_and_render(document)
             slots = document.signing_order
+            signed, _required, sha = held.get(audience, (0, 0, ""))
+            if signed >= len(slots):
+                continue
+            pdf = (self.context.blobs.read(sha) if signed else None) or prepare_and_render(document)
             for number, slot in enumerate(slots, 1):
+                if number <= signed:
+                    continue
+                if signatures is not None and kept >= signatures:
+                    return kept
                 person = people[slot.person_name]
                 pdf = sign_report(
                     pdf,
@@ -302,10 +345,12 @@ def sign_in_background(
 
 
 def start_demo_signing(
-    context: ServerContext, authority: TrustAuthority, state: DemoSigning, host: str, port: int
+    app: Any, authority: TrustAuthority, state: DemoSigning, host: str, port: int
 ) -> tuple[threading.Event, threading.Thread]:
-    """Sign the demo's reports on a thread once the server answers on ``host``:``port``; set
-    the event to stop it (between reviews), then join the thread."""
+    """Sign the demo's reports on a thread once ``app`` answers on ``host``:``port``. When the
+    server shuts down, the thread is stopped after the review it is signing and waited for
+    (the app's shutdown), so the server's process never ends in the middle of a push; set the
+    event to stop it sooner."""
     import socket
 
     local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
@@ -318,4 +363,16 @@ def start_demo_signing(
             return False
 
     stop = threading.Event()
-    return stop, sign_in_background(DemoSigner(context, authority, state), answers, stop)
+    signer = DemoSigner(app.state.context, authority, state)
+    thread = sign_in_background(signer, answers, stop)
+    running = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(started: Any) -> AsyncIterator[Any]:
+        async with running(started) as value:
+            yield value
+        stop.set()
+        await asyncio.to_thread(thread.join, 120)
+
+    app.router.lifespan_context = lifespan
+    return stop, thread

@@ -36,7 +36,7 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.demo_reports import (
     DemoSigner,
     demo_authority,
-    has_signed_reports,
+    fully_signed,
     signed_review_ids,
 )
 from reviewer_app.server.demo_trust import DEMO_PASSWORD, demo_accounts, seed_demo_trust
@@ -270,17 +270,52 @@ def test_the_console_lists_the_demo_reports_and_says_the_rest_are_being_signed(
 def test_a_restart_on_the_same_folder_signs_nothing_twice(demo_server: DemoServer) -> None:
     with demo_server.session() as session:
         before = {r: len(_versions(session, r)) for r in demo_server.signed}
-        waiting = [r for r in signed_review_ids(session) if not has_signed_reports(session, r)]
+        ids = signed_review_ids(session)
+        frameworks = {r.id: r.framework_id for r in session.exec(select(models.Review))}
+        done = [r for r in ids if fully_signed(session, r, frameworks[r])]
+    assert set(demo_server.signed) <= set(done)
     restarted = demo_server.signer()
     for review_id in demo_server.signed:
         assert restarted.sign_review(review_id) == 0
     # Stopped at once, it counts what is signed already and signs nothing.
     assert restarted.sign_all(should_stop=lambda: True) == 0
-    assert restarted.state.done == len(before)
-    assert restarted.state.total == len(before) + len(waiting)
+    assert restarted.state.done == len(done)
+    assert restarted.state.total == len(ids)
     assert not restarted.state.finished
     with demo_server.session() as session:
         assert {r: len(_versions(session, r)) for r in demo_server.signed} == before
+
+
+def test_a_review_a_stopped_server_left_part_signed_is_signed_on_after_a_restart(
+    demo_server: DemoServer,
+) -> None:
+    with demo_server.session() as session:
+        review_id = next(
+            r.id
+            for r in session.exec(
+                select(models.Review).where(models.Review.framework_id == "two-day-peer-review")
+            )
+            if not _versions(session, r.id)
+        )
+    # Stopped after two of the school's report's three signatures.
+    assert demo_server.signer().sign_review(review_id, signatures=2) == 2
+    with demo_server.session() as session:
+        assert not fully_signed(session, review_id, "two-day-peer-review")
+    # A restarted server signs on from the version it holds: one more, then the full report.
+    assert demo_server.signer().sign_review(review_id) == 4
+    with demo_server.session() as session:
+        assert fully_signed(session, review_id, "two-day-peer-review")
+        payloads = [_payload(v) for v in _versions(session, review_id)]
+        review = session.get(models.Review, review_id)
+        assert review is not None
+        assert review.locked
+    for audience in ("school_facing", "full_internal"):
+        counts = [
+            p["signer_count"]
+            for p in payloads
+            if p["audience"] == audience and not p.get("long_term")
+        ]
+        assert counts == [1, 2, 3], audience
 
 
 def test_the_demo_root_is_the_one_the_server_publishes(demo_server: DemoServer) -> None:
