@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-from reviewer_app.demo.trust_data import DEMO_TIERS
+from reviewer_app.demo.trust_data import DEMO_TIERS, demo_meeting_days
 from reviewer_app.domain.frameworks import FrameworkLibrary
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Trust
@@ -84,4 +84,41 @@ def seed_demo_categories(
                 )
         set_setting(session, DEMO_CATEGORIES, today.isoformat())
     log.info("demo school categories seeded")
+    return True
+
+
+def seed_demo_meetings(store: Store, library: FrameworkLibrary, today: date | None = None) -> bool:
+    """The demo's CEO 1:1s as if today's sync had brought them from the trust console (the
+    server's demo records the same days as meeting notes), so My work counts them; made again
+    each day the demo opens, from the schools' current tiers. True if it wrote them now."""
+    from reviewer_app.services import meetings_held
+
+    today = today or date.today()
+    scheme = library.scheme_for(library.profile(DEMO_PROFILE))
+    assert scheme is not None
+    with store.writing() as session:
+        held = meetings_held.stored(session)
+        if held is not None and held.as_of == today:
+            return False
+        organisation = OrganisationRepository(session)
+        trust_id = get_setting(session, CURRENT_TRUST)
+        if not trust_id:
+            return False
+        categories = SchoolCategoryRepository(session, record_ops=False)
+        entries = []
+        for school in organisation.list_schools(trust_id=trust_id):
+            current = categories.latest(school.id, scheme.id)
+            if current is None:
+                continue
+            try:
+                level = scheme.level(current.level_key)
+            except KeyError:
+                continue
+            for item in level.support_cadence:
+                if item.framework is not None:
+                    continue
+                days = demo_meeting_days(school.urn, current.agreed_on, item.every_weeks, today)
+                if days:
+                    entries.append((school.id, item.activity, days[-1]))
+        meetings_held.store(session, today, entries)
     return True

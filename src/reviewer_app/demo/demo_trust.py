@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from reviewer_app.demo.categories import seed_demo_categories
+from reviewer_app.demo.categories import seed_demo_categories, seed_demo_meetings
 from reviewer_app.demo.trust import refresh_demo_dates, seed_demo
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.framework_catalogue import installed_library
@@ -37,6 +37,8 @@ class DemoTrust:
             lane.call(forget_demo_reports, store)  # signed over the old dates
         # Demo stores made before categories existed get them now (once).
         lane.call(seed_demo_categories, store, installed_library())
+        # The meetings a sync would have brought (CEO 1:1s), as of today.
+        lane.call(seed_demo_meetings, store, installed_library())
 
     def before_signed_listing(self, workspace: Workspace, review_id: str) -> None:
         from reviewer_app.demo.reports import sign_demo_review

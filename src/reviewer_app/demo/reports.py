@@ -28,6 +28,11 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from reviewer_app.demo.trust_data import (
+    DEMO_AUDIENCES,
+    DEMO_CA_PASSPHRASE,
+    DEMO_DEFAULT_AUDIENCES,
+)
 from reviewer_app.domain.errors import ReviewerError
 from reviewer_app.domain.ids import new_id
 from reviewer_app.domain.organisation import Person
@@ -47,15 +52,8 @@ from reviewer_app.storage.store import Store
 log = logging.getLogger(__name__)
 
 DEMO_CA_FOLDER = "demo-trust-ca"
-DEMO_CA_PASSPHRASE = b"demo trust only - not a secret"
 DEMO_REPORTS_SEEDED = "demo.reports_seeded"
 
-#: Which audiences get a signed report, per demo framework (others: the school's report).
-DEMO_AUDIENCES: dict[str, tuple[str, ...]] = {
-    "safeguarding-audit": ("full_internal",),
-    "two-day-peer-review": ("school_facing", "full_internal"),
-}
-_DEFAULT_AUDIENCES = ("school_facing",)
 #: One signer at a time: the lazy path and the background sweep never sign a review twice.
 _SIGNING = threading.Lock()
 #: Each demo person's signing key and certificate, per CA folder (made once per process).
@@ -134,7 +132,7 @@ def sign_demo_review(workspace: Workspace, review_id: str) -> int:
         reader = next((p for p in people.values() if p.may_see_safeguarding), None)
         source = build_report_source(workspace, visit.id, reader=reader)
         versions: list[SignedReportVersion] = []
-        for audience in DEMO_AUDIENCES.get(visit.framework_id, _DEFAULT_AUDIENCES):
+        for audience in DEMO_AUDIENCES.get(visit.framework_id, DEMO_DEFAULT_AUDIENCES):
             document = source.draft.for_audience(source.audience(audience))
             versions.extend(_sign_all(document, review.id, audience, ca, crl, people, creds))
         workspace.lane.call(_keep, workspace, review.id, versions)

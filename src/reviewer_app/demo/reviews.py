@@ -12,21 +12,26 @@ monitoring review is not recorded and an agency worker's confirmation is missing
 partly met, each with its action, the single central record sample showing the one gap it
 counts, "Actions required"); elsewhere every criterion is met and the statement is "No concerns
 identified". Visits in progress are left empty for trying the editor out. Everything is
-invented. Written in one transaction through the repositories, as if pulled from the trust
-server (nothing is queued).
+invented.
+
+Storage-free, so the laptop's demo store and the trust server's demo write the same reviews:
+:func:`write_school_reviews` hands each record to a :class:`ReviewSink`; the laptop's writes
+through its repositories, as if pulled from the trust server (``demo/store_reviews.py``), the
+server's into its sync tables as a push stores them (``server/demo_history.py``).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import random
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from reviewer_app.demo.trust_data import DEMO_SUGGESTED, DEMO_TIERS
 from reviewer_app.domain.frameworks import FieldSpec, Framework, FrameworkLibrary, visibility
 from reviewer_app.domain.ids import new_id
-from reviewer_app.domain.organisation import Role
+from reviewer_app.domain.organisation import Role, School
 from reviewer_app.domain.review import (
     Action,
     ActionFollowUp,
@@ -39,14 +44,6 @@ from reviewer_app.domain.review import (
     ReviewState,
 )
 from reviewer_app.domain.visits import Visit, VisitStatus
-from reviewer_app.storage.action_repository import ActionRepository
-from reviewer_app.storage.evidence_repository import EvidenceRepository
-from reviewer_app.storage.organisation_repository import OrganisationRepository
-from reviewer_app.storage.review_repository import ReviewRepository
-from reviewer_app.storage.store import Store
-from reviewer_app.storage.visit_repository import VisitRepository
-
-log = logging.getLogger(__name__)
 
 _NOTES: dict[str, tuple[str, ...]] = {
     "learning-walk": (
@@ -184,6 +181,12 @@ _AGREED: dict[str, dict[str, str]] = {
         "third-parties": "partially_met",
     },
 }
+#: Northfield's peer review found gaps in the single central record for agency staff: the
+#: reviewers' view of safeguarding there is "not met" (escalated the same day), so the trust's
+#: overview has a safeguarding concern in its history.
+_SCHOOL_AGREED: dict[tuple[str, str], dict[str, str]] = {
+    ("144871", "two-day-peer-review"): {"safeguarding": "not_met"},
+}
 #: The criterion each demo action is about.
 _ACTION_CRITERIA: dict[str, str] = {
     "Record the annual review of filtering and monitoring": "fm-review",
@@ -305,22 +308,41 @@ def _demo_text(spec: FieldSpec) -> str:
     return "Discussed with leaders during the visit; examples are in the evidence notes."
 
 
+class ReviewSink(Protocol):
+    """Where the demo's review records go, one by one, in the order a laptop makes them."""
+
+    def start(self, review: Review, framework_snapshot: str, author_id: str) -> None: ...
+
+    def set_field(
+        self, review_id: str, field_id: str, value: JSONValue, author_id: str, at: datetime
+    ) -> None: ...
+
+    def judgement(self, judgement: Judgement) -> None: ...
+
+    def note(self, note: EvidenceNote) -> None: ...
+
+    def action(self, action: Action) -> None: ...
+
+    def follow_up(self, follow_up: ActionFollowUp) -> None: ...
+
+    def set_state(
+        self, review_id: str, state: ReviewState, author_id: str, at: datetime
+    ) -> None: ...
+
+
 class _Writer:
-    """Writes one visit's review through the repositories, on one device clock."""
+    """Writes one visit's review into a sink, on one device clock."""
 
     def __init__(
         self,
-        session: object,
+        sink: ReviewSink,
         visit: Visit,
         framework: Framework,
         day: date,
         facts: dict[str, bool | str],
     ) -> None:
         self.facts = facts
-        # Demo content stands for work already on the trust server: nothing is queued for sync.
-        self.reviews = ReviewRepository(session, record_ops=False)  # type: ignore[arg-type]
-        self.evidence = EvidenceRepository(session, record_ops=False)  # type: ignore[arg-type]
-        self.actions = ActionRepository(session, record_ops=False)  # type: ignore[arg-type]
+        self.sink = sink
         self.visit = visit
         self.framework = framework
         self.clock = datetime.combine(day, time(9, 5)).astimezone()
@@ -334,7 +356,7 @@ class _Writer:
             created_at=self.tick(),
         )
         snapshot = json.dumps(framework.to_snapshot(), ensure_ascii=False)
-        self.reviews.add_review(self.review, snapshot)
+        sink.start(self.review, snapshot, visit.lead.person_id)
 
     def tick(self, minutes: int = 3) -> datetime:
         self.clock += timedelta(minutes=minutes)
@@ -347,6 +369,9 @@ class _Writer:
         answers: dict[str, JSONValue] = {}
         if framework.id == "learning-walk":
             answers["focus-strands"] = ["climate", "adaptive-and-responsive"]
+        if framework.id == "two-day-peer-review":
+            # Shared with the trust, so the console's oversight reaches its report too.
+            answers["report-sharing"] = "school-and-trust"
         if framework.id == "health-check":
             answers["current-tier"] = standing.tier
         audit = framework.id == "safeguarding-audit"
@@ -358,7 +383,7 @@ class _Writer:
             answers[stored_id] = _value_for(spec, rng, self.day)
         for stored_id, value in answers.items():
             if value is not None:
-                self.reviews.set_field(self.review.id, stored_id, value, lead, self.tick(1))
+                self.sink.set_field(self.review.id, stored_id, value, lead, self.tick(1))
         shown = visibility(framework, answers, self.facts, set(Role))
         rated = [
             (criterion, scale)
@@ -368,6 +393,7 @@ class _Writer:
             if scale is not None and criterion.id in shown.criteria and not criterion.visible_to
         ]
         chosen = _AGREED["safeguarding-audit"] if audit and standing.concerns else {}
+        chosen = {**chosen, **_SCHOOL_AGREED.get((standing.urn, framework.id), {})}
         for criterion, scale in rated:
             ranked = scale.ranked_levels
             if criterion.id in chosen or scale.id in _CHECK_SCALES:
@@ -384,7 +410,7 @@ class _Writer:
         criteria = [c.id for c, _sc in rated] or [c.id for c in framework.criteria()]
         for n, line in enumerate(_NOTES.get(framework.id, ())):
             text, _sep, _tokens = line.partition(" #")
-            self.evidence.add_note(
+            self.sink.note(
                 EvidenceNote(
                     id=new_id(),
                     review_id=self.review.id,
@@ -412,19 +438,19 @@ class _Writer:
                 created_at=self.tick(),
                 criterion_id=_ACTION_CRITERIA.get(text),
             )
-            self.actions.add_action(action)
+            self.sink.action(action)
             actions.append(action)
         return actions
 
     def _judge(self, criterion_id: str, person: str, level: str, *, agreed: bool) -> None:
-        self.reviews.add_judgement(
+        self.sink.judgement(
             Judgement(
                 new_id(), self.review.id, criterion_id, person, level, self.tick(1), agreed=agreed
             )
         )
 
     def follow_up(self, action: Action, outcome: FollowUpOutcome, evidence: str) -> None:
-        self.actions.add_follow_up(
+        self.sink.follow_up(
             ActionFollowUp(
                 new_id(), action.id, self.review.id, outcome, evidence,
                 self.visit.lead.person_id, self.tick(),
@@ -432,7 +458,7 @@ class _Writer:
         )  # fmt: skip
 
     def set_state(self, state: ReviewState) -> None:
-        self.reviews.set_state(self.review.id, state, self.tick())
+        self.sink.set_state(self.review.id, state, self.visit.lead.person_id, self.tick())
 
 
 def _tags(framework: Framework, line: str) -> dict[str, str]:
@@ -446,7 +472,8 @@ class _Standing:
     """Where a school stands at one visit: its tier, and a level (0-4) per area that drifts
     towards what its tier implies from one visit to the next."""
 
-    def __init__(self, tier: str, rng: random.Random) -> None:
+    def __init__(self, urn: str, tier: str, rng: random.Random) -> None:
+        self.urn = urn
         self.tier = tier
         self.concerns = False
         #: Whether the team's own proposals are written beside the agreed view: at the featured
@@ -500,6 +527,11 @@ def _tier_on(urn: str, day: date, today: date) -> str:
 #: St Aidan's safeguarding audits tell the story of the filtering review and the agency
 #: confirmation (the desktop's featured school), whatever its tier.
 _FEATURED = "142663"
+_AUDIT = "safeguarding-audit"
+_AUDIT_PENDING = (
+    FollowUpOutcome.PARTLY_MET,
+    "Started; the trust's safeguarding lead checks it at the next audit.",
+)
 _FILLED = frozenset({VisitStatus.SIGNED, VisitStatus.READY_FOR_SIGN_OFF})
 _OUTCOMES = (
     (FollowUpOutcome.MET, "Seen in place at this visit."),
@@ -509,46 +541,52 @@ _OUTCOMES = (
 )
 
 
-def seed_demo_reviews(store: Store, library: FrameworkLibrary, today: date | None = None) -> int:
-    """Fill every signed demo visit (and those ready for sign-off); returns how many reviews
-    were written."""
-    today = today or date.today()
+def write_school_reviews(
+    sink: ReviewSink,
+    library: FrameworkLibrary,
+    school: School,
+    visits: Iterable[Visit],
+    today: date,
+    reviewed: frozenset[str] = frozenset(),
+) -> int:
+    """Fill the school's signed visits (and those ready for sign-off), oldest first, each
+    following up the actions still open from the visits before it, except the visits whose ids
+    are ``reviewed`` (they have a review already); returns how many reviews were written."""
+    rng = random.Random(int(school.urn))  # noqa: S311 - invented demo data, not security
+    ordered = sorted(visits, key=lambda v: (v.start, v.id))
+    first = _tier_on(school.urn, ordered[0].start, today) if ordered else "grow"
+    standing = _Standing(school.urn, first, rng)
+    open_actions: list[Action] = []
+    #: Actions of a safeguarding audit: only the next audit checks them done.
+    audit_actions: set[str] = set()
     written = 0
-    with store.writing() as session:
-        organisation = OrganisationRepository(session)
-        visits_repo = VisitRepository(session)
-        reviews = ReviewRepository(session)
-        for school in organisation.list_schools(""):
-            rng = random.Random(int(school.urn))  # noqa: S311 - invented demo data, not security
-            visits = sorted(visits_repo.visits_for_school(school.id), key=lambda v: (v.start, v.id))
-            standing = _Standing(
-                _tier_on(school.urn, visits[0].start, today) if visits else "grow", rng
-            )
-            open_actions: list[Action] = []
-            for visit in visits:
-                if visit.status not in _FILLED or reviews.reviews_for_visit(visit.id):
-                    continue
-                standing.move_to(_tier_on(school.urn, visit.start, today))
-                standing.concerns = standing.concerns or school.urn == _FEATURED
-                standing.proposals = (
-                    school.urn == _FEATURED or visit.status is VisitStatus.READY_FOR_SIGN_OFF
-                )
-                writer = _Writer(
-                    session, visit, library.latest(visit.framework_id), visit.start, school.facts()
-                )
-                actions = writer.fill(rng, standing)
-                # The school's earlier open actions, followed up at this visit.
-                for action in list(open_actions):
-                    outcome, evidence = rng.choice(_OUTCOMES)
-                    writer.follow_up(action, outcome, evidence)
-                    if outcome is FollowUpOutcome.MET:
-                        open_actions.remove(action)
-                open_actions.extend(actions)
-                writer.set_state(
-                    ReviewState.SIGNED
-                    if visit.status is VisitStatus.SIGNED
-                    else ReviewState.READY_FOR_SIGN_OFF
-                )
-                written += 1
-    log.info("demo reviews seeded (%d)", written)
+    for visit in ordered:
+        if visit.status not in _FILLED or visit.id in reviewed:
+            continue
+        standing.move_to(_tier_on(school.urn, visit.start, today))
+        standing.concerns = standing.concerns or school.urn == _FEATURED
+        standing.proposals = (
+            school.urn == _FEATURED or visit.status is VisitStatus.READY_FOR_SIGN_OFF
+        )
+        writer = _Writer(
+            sink, visit, library.latest(visit.framework_id), visit.start, school.facts()
+        )
+        actions = writer.fill(rng, standing)
+        # The school's earlier open actions, followed up at this visit.
+        for action in list(open_actions):
+            outcome, evidence = rng.choice(_OUTCOMES)
+            if action.id in audit_actions and visit.framework_id != _AUDIT:
+                outcome, evidence = _AUDIT_PENDING
+            writer.follow_up(action, outcome, evidence)
+            if outcome is FollowUpOutcome.MET:
+                open_actions.remove(action)
+        open_actions.extend(actions)
+        if visit.framework_id == _AUDIT:
+            audit_actions.update(a.id for a in actions)
+        writer.set_state(
+            ReviewState.SIGNED
+            if visit.status is VisitStatus.SIGNED
+            else ReviewState.READY_FOR_SIGN_OFF
+        )
+        written += 1
     return written

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from reviewer_app.demo.categories import seed_demo_categories
-from reviewer_app.demo.reviews import seed_demo_reviews
+from reviewer_app.demo.categories import seed_demo_categories, seed_demo_meetings
+from reviewer_app.demo.store_reviews import seed_demo_reviews
 from reviewer_app.demo.trust_data import (
     DEMO_CURRENT_PERSON,
     DEMO_FRAMEWORKS,
@@ -68,6 +68,7 @@ def seed_demo(store: Store, today: date | None = None) -> bool:
     library = installed_library()
     seed_demo_reviews(store, library, today)  # every signed visit's review
     seed_demo_categories(store, library, today)  # the schools' tiers
+    seed_demo_meetings(store, library, today)  # their CEO 1:1s, as a sync would bring them
     return True
 
 

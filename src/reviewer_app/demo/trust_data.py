@@ -86,6 +86,17 @@ DEMO_PEOPLE: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("mark", "Mark Ellison", frozenset({Role.TRUST_ADMIN})),
 )
 
+#: The demo trust CA's key passphrase: public, because the demo is never a real trust. The
+#: desktop demo keeps its CA beside the demo store, ``serve --demo`` in the server's data folder.
+DEMO_CA_PASSPHRASE = b"demo trust only - not a secret"
+
+#: Which audiences get a signed report, per demo framework (others: the school's report).
+DEMO_AUDIENCES: dict[str, tuple[str, ...]] = {
+    "safeguarding-audit": ("full_internal",),
+    "two-day-peer-review": ("school_facing", "full_internal"),
+}
+DEMO_DEFAULT_AUDIENCES = ("school_facing",)
+
 #: The person using this laptop in the demo: a lead reviewer.
 DEMO_CURRENT_PERSON = "sarah"
 
@@ -142,11 +153,37 @@ _EXTRA: tuple[tuple[str, int, str, VisitStatus], ...] = (
 )
 
 
+#: Schools whose CEO 1:1s the demo leaves unrecorded since the autumn (by URN), so the cadence
+#: (the console's board, the desktop's My work) has something to flag.
+DEMO_MEETINGS_LAPSED = frozenset({"144871", "146037"})  # Northfield, Harrow Lane
+
+
+def demo_meeting_days(urn: str, agreed_on: date, every_weeks: int, today: date) -> list[date]:
+    """The days the demo holds a meeting of a cadence item (a CEO 1:1) with a school: at the
+    item's interval from the day its tier was agreed, stopping ten weeks ago where lapsed. The
+    server's demo records them as meeting notes; the desktop's as if a sync had brought them."""
+    every = timedelta(weeks=every_weeks)
+    stop = today - timedelta(weeks=10) if urn in DEMO_MEETINGS_LAPSED else today
+    days = []
+    day = agreed_on
+    while day + every <= stop:
+        day += every
+        days.append(day)
+    return days
+
+
 #: The schools' tiers under the four-tier scheme, by URN: ((days before today, tier, agreed by
 #: (the start of their email), rationale), ...), oldest first. ``None`` as the tier: the tier the
 #: scheme suggests from the school's signed reviews (the server's demo takes ``DEMO_SUGGESTED``).
 DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     "145218": (  # Oakfield
+        (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: outcomes in line with national; "
+            "attendance the priority.",
+        ),
         (
             95,
             "grow",
@@ -172,6 +209,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "142663": (  # St Aidan's
         (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: good outcomes; "
+            "safeguarding culture strong, filtering arrangements to review.",
+        ),
+        (
             20,
             None,
             "sarah.okafor",
@@ -180,6 +224,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
         ),
     ),
     "144871": (  # Northfield
+        (
+            460,
+            "stabilise",
+            "mark.ellison",
+            "Trust Board, start of last year: headteacher absent; "
+            "trust-led leadership and weekly support from the CEO.",
+        ),
         (
             95,
             "stabilise",
@@ -190,6 +241,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "147402": (  # Brookside
         (
+            460,
+            "reinvent",
+            "mark.ellison",
+            "Trust Board, start of last year: suspensions high and curriculum thin at Key Stage 3; "
+            "improvement partner fortnightly.",
+        ),
+        (
             95,
             "reinvent",
             "mark.ellison",
@@ -199,6 +257,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "143956": (  # Meadowbank
         (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: SEND provision strong; "
+            "EHCP annual reviews running late.",
+        ),
+        (
             95,
             "grow",
             "mark.ellison",
@@ -207,6 +272,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
         ),
     ),
     "148120": (  # Riverside
+        (
+            460,
+            "lead",
+            "mark.ellison",
+            "Trust Board, start of last year: strong outcomes; "
+            "leaders support two trust schools in maths.",
+        ),
         (
             95,
             "lead",

@@ -36,7 +36,6 @@ from sqlmodel import Session, col, select
 
 from reviewer_app import __version__
 from reviewer_app.domain.errors import ReviewerError
-from reviewer_app.domain.record_kinds import Entity, OpKind
 from reviewer_app.server import http_errors, models
 from reviewer_app.server.access import (
     ReviewAccess,
@@ -67,10 +66,7 @@ from reviewer_app.server.enrolment import (
 from reviewer_app.server.framework_library import library_digest
 from reviewer_app.server.http_errors import ApiError
 from reviewer_app.server.operations import (
-    apply_push,
     list_conflicts,
-    lock_review,
-    lock_visit,
     read_changes,
 )
 from reviewer_app.server.push_body import PUSH_SCHEMA, PushBody, document_push_body, push_body
@@ -86,6 +82,8 @@ from reviewer_app.server.request_context import (
 from reviewer_app.server.restricted_reads import log_pull
 from reviewer_app.server.retention import laptop_keep_days
 from reviewer_app.server.retention_purge import purged_reviews
+from reviewer_app.server.review_pushes import NOT_FOUND as _NOT_FOUND
+from reviewer_app.server.review_pushes import receive_push, start_review
 from reviewer_app.server.school_categories import category_feeds
 from reviewer_app.server.signed_reports import LongTermSeal
 from reviewer_app.server.sync_rate_limits import SyncRateLimits
@@ -107,7 +105,6 @@ from reviewer_app.sync.protocol import (
     HandshakeRequest,
     HandshakeResponse,
     LaptopPolicy,
-    Operation,
     PurgedReview,
     PushResponse,
     ReviewSummary,
@@ -120,9 +117,6 @@ from reviewer_app.sync.protocol import (
 log = logging.getLogger(__name__)
 
 ReviewId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
-
-_NOT_FOUND = "There is no review {id} that this laptop may see."
-
 
 #: The refusals every route may answer, documented with the body they carry.
 _REFUSALS = {
@@ -188,59 +182,6 @@ def _visit_info(session: Session, visit: models.Visit) -> VisitInfo:
         planned_end=visit.planned_end.isoformat(),
         team=[VisitMember(person_id=p.id, name=p.name, role=m.role) for m, p in team],
     )
-
-
-def _start_request(op: Operation) -> CreateReviewRequest:
-    """What an ``append`` of the review says about the review it starts."""
-    payload = op.payload if isinstance(op.payload, dict) else {}
-    started = payload.get("review")
-    started = started if isinstance(started, dict) else {}
-    try:
-        return CreateReviewRequest(
-            visit_id=str(started.get("visit_id", "")),
-            framework_id=str(started.get("framework_id", "")),
-            framework_version=str(started.get("framework_version", ""))[:200],
-            framework_hash=str(started.get("framework_hash", ""))[:200],
-        )
-    except ValueError as exc:
-        raise ApiError(
-            422, "invalid_request", "The operation starting this review does not name its visit."
-        ) from exc
-
-
-def start_review(
-    session: Session, caller: Caller, review_id: str, request: CreateReviewRequest
-) -> tuple[models.Review, ReviewAccess, bool]:
-    """Create the review of a visit (team members only); ``created`` is False when it existed."""
-    visit = lock_visit(session, request.visit_id)
-    access = visit_access(session, caller.person, visit) if visit else ReviewAccess.none()
-    if visit is None or not access.may_read:
-        raise ApiError(404, "not_found", f"There is no visit {request.visit_id} for you.")
-    if not access.may_write:
-        raise ApiError(403, "forbidden", "Only the visit's team may start its review.")
-    if request.framework_id != visit.framework_id:
-        raise ApiError(
-            422,
-            "invalid_request",
-            f"Visit {visit.id} uses framework {visit.framework_id}, not {request.framework_id}.",
-        )
-    review = session.get(models.Review, review_id)
-    if review is not None:
-        if review.visit_id != visit.id:
-            raise ApiError(409, "conflict", f"Review {review_id} belongs to another visit.")
-        return review, access, False
-    review = models.Review(
-        id=review_id,
-        visit_id=visit.id,
-        framework_id=visit.framework_id,
-        framework_version=request.framework_version,
-        framework_hash=request.framework_hash,
-        created_by=caller.person.id,
-    )
-    session.add(review)
-    session.flush()
-    log.info("Review %s of visit %s started by person %s", review_id, visit.id, caller.person.id)
-    return review, access, True
 
 
 def _trust_publication(context: ServerContext) -> TrustPublication | None:
@@ -439,32 +380,7 @@ def create_app(context: ServerContext, console: ConsoleSettings | None = None) -
             )
         with write_session(ctx.engine) as session:
             caller = authenticate(session, authorization_header(credentials))
-            check_versions(body.protocol_version, 1)
-            review = lock_review(session, review_id)
-            first = body.operations[0]
-            if review is None and first.kind is OpKind.APPEND and first.entity is Entity.REVIEW:
-                # The laptop started this review offline: its first operation creates it here.
-                start_review(session, caller, review_id, _start_request(first))
-                review = lock_review(session, review_id)
-            access = (
-                review_access(session, caller.person, review) if review else ReviewAccess.none()
-            )
-            if review is None or not access.may_read:
-                raise ApiError(404, "not_found", _NOT_FOUND.format(id=review_id))
-            if not access.may_write:
-                raise ApiError(403, "forbidden", "Only the visit's team may change this review.")
-            response = apply_push(
-                session,
-                review,
-                caller,
-                access,
-                body,
-                blob_reader=ctx.blobs.read,
-                verify_report=ctx.verify_report,
-                encoded_payloads=pushed.encoded,
-                long_term=ctx.long_term,
-                review_file_limit=ctx.limits.review_file_bytes,
-            )
+            response = receive_push(session, ctx, caller, review_id, body, pushed.encoded)
         # Serialised here, after the commit: the answer describes what is stored.
         return Response(response.model_dump_json(), media_type="application/json")
 

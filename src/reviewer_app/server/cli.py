@@ -426,7 +426,16 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
     public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
     console = ConsoleSettings(public_url=public_url)
     if args.demo:
-        console = ConsoleSettings(public_url=public_url, demo_accounts=_seed_demo(database_url))
+        from reviewer_app.server.console.settings import DemoSigning
+        from reviewer_app.server.demo_reports import demo_authority
+
+        # The demo's own trust CA, unless the server was given one.
+        authority = authority or demo_authority(data_dir)
+        console = ConsoleSettings(
+            public_url=public_url,
+            demo_accounts=_seed_demo(database_url),
+            demo_signing=DemoSigning(),
+        )
     policy = serve_options.laptop_policy(args.idle_lock_minutes)
     from reviewer_app.server.limits_cli import limits_from
 
@@ -464,15 +473,26 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
         keep_up_in_background(
             create_server_engine(database_url), BlobStore(data_dir / "blobs"), authority
         )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        ssl_certfile=tls[0] if tls else None,
-        ssl_keyfile=tls[1] if tls else None,
-    )
+    signing = None
+    if console.demo_signing is not None and authority is not None:
+        from reviewer_app.server.demo_reports import start_demo_signing
+
+        signing = start_demo_signing(app, authority, console.demo_signing, args.host, args.port)
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+            ssl_certfile=tls[0] if tls else None,
+            ssl_keyfile=tls[1] if tls else None,
+        )
+    finally:
+        if signing is not None:
+            stop, thread = signing
+            stop.set()  # the signer stops after the review it is signing
+            thread.join()
     return 0
 
 

@@ -9,7 +9,7 @@ The demo's sign-in details are shown on the console's sign-in page, and only in 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -18,6 +18,7 @@ from reviewer_app.demo.trust_data import (
     DEMO_PEOPLE,
     DEMO_TRUST_NAME,
     demo_email,
+    demo_meeting_days,
     demo_people,
     demo_schools,
     demo_trust,
@@ -115,9 +116,6 @@ def seed_demo_trust(session: Session, frameworks_folder: Path, today: date | Non
     return True
 
 
-#: Schools whose CEO 1:1s the demo leaves unrecorded since the autumn, so the cadence board
-#: has something to flag (by URN).
-_MEETINGS_LAPSED = frozenset({"144871", "146037"})  # Northfield, Harrow Lane
 _MEETING_NOTES = (
     "Reviewed progress on the improvement plan's priorities; the head teacher to bring "
     "attendance figures by year group to the next meeting.",
@@ -139,11 +137,9 @@ def _seed_demo_meetings(session: Session, author_id: str, today: date) -> None:
         for item in row.items:
             if item.due.item.framework is not None or row.category is None:
                 continue
-            every = timedelta(weeks=item.due.item.every_weeks)
-            day = row.category.agreed_on
-            stop = today - timedelta(weeks=10) if row.school.urn in _MEETINGS_LAPSED else today
-            while day + every <= stop:
-                day += every
+            for day in demo_meeting_days(
+                row.school.urn, row.category.agreed_on, item.due.item.every_weeks, today
+            ):
                 n += 1
                 session.add(
                     models.MeetingNote(

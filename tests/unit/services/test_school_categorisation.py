@@ -401,3 +401,19 @@ def test_the_demo_trust_is_tiered_and_st_aidans_follows_its_suggestion(paths: Ap
             assert outbox.pending_ops(session) == []  # demo content stands for server data
     with open_demo_workspace(paths) as again:  # seeded once
         assert len(again.categories.history(harrow.id)) == 2
+
+
+def test_the_demos_my_work_flags_the_ceo_one_to_ones_its_console_flags(paths: AppPaths) -> None:
+    from reviewer_app.services.my_work import my_work
+
+    today = date.today()
+    with open_demo_workspace(paths) as ws:
+        work = my_work(ws, today)
+        assert work.meetings_as_of == today  # as if today's sync brought them
+        late = {i.school.name.split()[0] for i in work.support if i.due.item.activity == "CEO 1:1"}
+        # The server demo's Cadence board flags the same three (test_cadence_board.py).
+        assert late == {"Northfield", "Harrow", "St"}
+        never = [
+            i for i in work.support if i.due.item.activity == "CEO 1:1" and not i.due.last_done
+        ]
+        assert [i.school.name.split()[0] for i in never] == ["St"]

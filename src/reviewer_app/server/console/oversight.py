@@ -184,6 +184,8 @@ def reports(request: Request) -> Response:
                 "safeguarding": viewer.safeguarding,
                 # Fully signed, but the server could not add its long-term version yet.
                 "waiting": waiting_blobs(session),
+                # The demo server signs its reports after it starts: say so while it does.
+                "demo_signing": request.app.state.console.demo_signing,
             },
             user=user,
         )
