@@ -235,7 +235,7 @@ class ConflictsPanel(QWidget):
     def _resolution_settled(self, conflict_id: str, error: Any) -> None:
         if error is None:
             self.conflict_resolved.emit(conflict_id)
-            QTimer.singleShot(0, self.refresh)
+            QTimer.singleShot(0, self, self.refresh)
             return
         message = failure_sentence(error, "The choice was not saved.")
         self.resolve_failed.emit(message)

@@ -276,7 +276,7 @@ class ReviewEditor(QMainWindow):
         self.setTabOrder(self.nav, self.stack)
         self.setTabOrder(self.stack, self.evidence.capture)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
-        QTimer.singleShot(0, self.review_loaded.emit)
+        QTimer.singleShot(0, self, self.review_loaded.emit)  # not if the editor goes first
         self.evidence.count_label.setText("Reading the evidence notes…")
         self.notes_ready = False
         workspace, review = self.workspace, ctx.review

@@ -232,7 +232,7 @@ class EditorNavigation(QObject):
         card = self.card(criterion_id)
         assert isinstance(page, SectionPage)
         self.set_current_criterion(criterion_id)
-        QTimer.singleShot(0, lambda: page.reveal(card))
+        QTimer.singleShot(0, page, lambda: page.reveal(card))
         card.first_focus().setFocus(Qt.FocusReason.ShortcutFocusReason)
         return card
 
@@ -285,14 +285,14 @@ class EditorNavigation(QObject):
             criterion_id = item.target_id.split(".", 1)[0] if "." in item.target_id else None
             if criterion_id in self.criterion_titles:
                 self.set_current_criterion(criterion_id)
-            QTimer.singleShot(0, lambda: section_page.reveal(editor))
+            QTimer.singleShot(0, section_page, lambda: section_page.reveal(editor))
             editor.control.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         if item.kind == "follow_up":
             follow_page = self.show_page(FOLLOW_UP_SECTION)
             assert isinstance(follow_page, FollowUpPage)
             follow_row = follow_page.rows[item.target_id]
-            QTimer.singleShot(0, lambda: follow_page.ensureWidgetVisible(follow_row))
+            QTimer.singleShot(0, follow_page, lambda: follow_page.ensureWidgetVisible(follow_row))
             follow_row.outcome.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         actions_page = self.show_page(ACTIONS_SECTION)
