@@ -178,6 +178,13 @@ def demo_meeting_days(urn: str, agreed_on: date, every_weeks: int, today: date) 
 DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     "145218": (  # Oakfield
         (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: outcomes in line with national; "
+            "attendance the priority.",
+        ),
+        (
             95,
             "grow",
             "mark.ellison",
@@ -202,6 +209,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "142663": (  # St Aidan's
         (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: good outcomes; "
+            "safeguarding culture strong, filtering arrangements to review.",
+        ),
+        (
             20,
             None,
             "sarah.okafor",
@@ -210,6 +224,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
         ),
     ),
     "144871": (  # Northfield
+        (
+            460,
+            "stabilise",
+            "mark.ellison",
+            "Trust Board, start of last year: headteacher absent; "
+            "trust-led leadership and weekly support from the CEO.",
+        ),
         (
             95,
             "stabilise",
@@ -220,6 +241,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "147402": (  # Brookside
         (
+            460,
+            "reinvent",
+            "mark.ellison",
+            "Trust Board, start of last year: suspensions high and curriculum thin at Key Stage 3; "
+            "improvement partner fortnightly.",
+        ),
+        (
             95,
             "reinvent",
             "mark.ellison",
@@ -229,6 +257,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
     ),
     "143956": (  # Meadowbank
         (
+            460,
+            "grow",
+            "mark.ellison",
+            "Trust Board, start of last year: SEND provision strong; "
+            "EHCP annual reviews running late.",
+        ),
+        (
             95,
             "grow",
             "mark.ellison",
@@ -237,6 +272,13 @@ DEMO_TIERS: dict[str, tuple[tuple[int, str | None, str, str], ...]] = {
         ),
     ),
     "148120": (  # Riverside
+        (
+            460,
+            "lead",
+            "mark.ellison",
+            "Trust Board, start of last year: strong outcomes; "
+            "leaders support two trust schools in maths.",
+        ),
         (
             95,
             "lead",
