@@ -202,3 +202,34 @@ def seed_demo_console(folder: Path) -> tuple[str, list[Any]]:
         accounts = demo_accounts(session)
     engine.dispose()
     return url, list(accounts)
+
+
+def sign_newest_demo_reports(engine: Any, folder: Path, reviews: int) -> Any:
+    """Sign the reports of the demo's ``reviews`` newest signed visits, as the demo server does
+    (through the push's checks), with the demo trust CA it makes in ``folder``; returns that
+    CA (the server's trust authority). On a thread of its own: pyHanko runs an asyncio loop,
+    which a thread with Playwright's running loop may not."""
+    import threading
+    from datetime import timedelta
+
+    from reviewer_app.server.app import server_context
+    from reviewer_app.server.blob_store import BlobStore
+    from reviewer_app.server.demo_reports import DemoSigner, demo_authority
+
+    authority = demo_authority(folder)
+    blobs = BlobStore(folder / "blobs", timedelta(hours=1))
+    signer = DemoSigner(server_context(engine, blobs, authority), authority)
+    failed: list[BaseException] = []
+
+    def sign() -> None:
+        try:
+            signer.sign_all(limit=reviews)
+        except BaseException as exc:  # handed to the test below
+            failed.append(exc)
+
+    thread = threading.Thread(target=sign, name="demo-reports")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return authority

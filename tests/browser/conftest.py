@@ -22,6 +22,7 @@ from browser_tab import (
     Browser,
     open_tab,
     seed_demo_console,
+    sign_newest_demo_reports,
 )
 from sqlmodel import Session, select
 
@@ -77,7 +78,9 @@ class DemoConsole:
 
 @pytest.fixture(scope="module")
 def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConsole]:
-    """The demo trust with its history, served once for a module's tests."""
+    """The demo trust with its history, served once for a module's tests, its newest signed
+    visits (each school's latest health check, which the overview shows) with their signed
+    reports, as ``serve --demo`` signs them first."""
     from reviewer_app.server.console.settings import ConsoleSettings
     from reviewer_app.server.database import create_server_engine
 
@@ -86,8 +89,11 @@ def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoConso
     engine = create_server_engine(url)
     with Session(engine) as session:
         ids = {p.email: p.id for p in session.exec(select(models.Person)).all()}
+    authority = sign_newest_demo_reports(engine, folder, reviews=7)
     engine.dispose()
-    server = ConsoleServer(url, folder, ConsoleSettings(demo_accounts=accounts)).start()
+    server = ConsoleServer(
+        url, folder, ConsoleSettings(demo_accounts=accounts), authority=authority
+    ).start()
     staff = {
         a.email.split(".")[0]: Staff(a.email, ids[a.email], a.password, a.totp_secret)
         for a in accounts

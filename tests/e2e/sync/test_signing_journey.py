@@ -12,7 +12,9 @@ Pat signs and syncs; Sam receives Pat's signature, signs while the server is out
 syncs when it is back; Lee signs last, which locks the review on the server. Every laptop then
 holds the fully signed report, and Lee exports it and verifies it with no flags (the trust root
 and revocation list kept at enrolment and sync). So does Ada, the trust's admin, who is assigned
-to no school: her laptop receives the fully signed report.
+to no school: her laptop receives the fully signed report. She is the trust's safeguarding lead
+too: the school's report of a peer review carries the safeguarding judgement, which a trust
+admin without that role does not receive (``docs/data-protection/data-map.md``).
 """
 
 from __future__ import annotations
@@ -63,7 +65,11 @@ def test_three_signers_each_on_their_own_laptop_one_offline(tmp_path: Path, serv
             team=[(people["lee"], "lead_reviewer")],
         )  # fmt: skip
         ada = adm.create_person(
-            s, trust, name="Ada Admin", email="ada@oak.example", roles=["trust_admin"]
+            s,
+            trust,
+            name="Ada Admin",
+            email="ada@oak.example",
+            roles=["trust_admin", "safeguarding_lead"],
         ).id  # assigned to no school
         codes = {key: issue_code(s, person) for key, person in people.items()}
         ada_code = issue_code(s, ada)
