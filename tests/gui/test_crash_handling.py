@@ -35,7 +35,7 @@ def test_an_uncaught_exception_is_logged_written_and_shown_once(
     dialogs: list[CrashReportDialog] = []
     handler.dialog_opened.connect(dialogs.append)
     exc_type, exc, tb = _raise_and_capture()
-    with qtbot.waitSignal(handler.dialog_opened, timeout=5_000):
+    with qtbot.waitSignal(handler.dialog_opened, timeout=20_000):
         handler.handle_exception(exc_type, exc, tb)
     # The same failure again is logged and written, but opens no second dialog.
     handler.handle_exception(exc_type, exc, tb)
@@ -61,7 +61,7 @@ def test_exceptions_in_worker_threads_reach_the_handler(
     handler = CrashHandler(paths.crash_log, paths.log_file, show_dialogs=True)
     handler.install()
     try:
-        with qtbot.waitSignal(handler.dialog_opened, timeout=5_000) as opened:
+        with qtbot.waitSignal(handler.dialog_opened, timeout=20_000) as opened:
             worker = threading.Thread(target=lambda: (_ for _ in ()).throw(RuntimeError("boom")))
             worker.start()
             worker.join()

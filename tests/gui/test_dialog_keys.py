@@ -68,7 +68,7 @@ def test_enter_in_a_field_presses_the_dialogs_main_button(qtbot: QtBot, shell: S
     field = dialog.ui.serverEdit
     field.setFocus()
     qtbot.keyClicks(field, "https://reviews.trust.example")
-    with qtbot.waitSignal(dialog.settings_saved, timeout=5_000) as saved:
+    with qtbot.waitSignal(dialog.settings_saved, timeout=20_000) as saved:
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert saved.args[0].server_url == "https://reviews.trust.example"
 

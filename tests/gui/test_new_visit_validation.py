@@ -145,7 +145,7 @@ def test_a_refusal_from_the_workspace_shows_in_the_dialog(qtbot: QtBot, shell: S
     before = len(shell.workspace.visits_for_school(school.id))
     dialog.save()
     assert dialog.saving
-    qtbot.waitUntil(lambda: not dialog.saving, timeout=5_000)
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=20_000)
     assert "is not a designated safeguarding lead" in dialog.errors()["form"]
     assert dialog.isVisible()
     assert len(shell.workspace.visits_for_school(school.id)) == before

@@ -119,7 +119,7 @@ def test_the_idle_lock_engages_after_the_trusts_period_and_wants_the_passphrase(
     assert dialog.problem.text().startswith("That passphrase does not open the store.")
     assert dialog.passphrase.text() == ""
 
-    with qtbot.waitSignal(privacy.unlocked, timeout=5_000):
+    with qtbot.waitSignal(privacy.unlocked, timeout=20_000):
         qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
         qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     assert not privacy.is_locked
@@ -161,7 +161,7 @@ def test_hide_restricted_content_covers_safeguarding_detail_at_once(
         assert not any(c.isVisible() for c in covers)
 
         editor.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5_000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=20_000)
         qtbot.keyClick(
             editor,
             Qt.Key.Key_H,
@@ -225,7 +225,7 @@ def test_a_keyring_store_unlocks_through_the_keyring_and_says_when_it_cannot(
                 "The store's key could not be read from this computer's keyring. Try again."
             )
             ring.secrets.update(kept)
-            with qtbot.waitSignal(privacy.unlocked, timeout=5_000):
+            with qtbot.waitSignal(privacy.unlocked, timeout=20_000):
                 qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: not _lock_covers(shell), timeout=2_000)
         finally:

@@ -39,7 +39,7 @@ def test_settings_are_saved_through_the_dialog_and_read_back(
     qtbot.keyClicks(dialog.ui.serverEdit, "https://reviews.northfield-trust.example")
     dialog.ui.syncCheck.setChecked(False)
     dialog.ui.scaleSpin.setValue(150)
-    with qtbot.waitSignal(shell.window.settings_changed, timeout=5_000):
+    with qtbot.waitSignal(shell.window.settings_changed, timeout=20_000):
         qtbot.keyClick(dialog.ui.serverEdit, Qt.Key.Key_Return)
 
     stored = settings_file.load(settings_path(paths))

@@ -153,7 +153,7 @@ class Driver:
     def activate(self, editor: ReviewEditor) -> None:
         """Bring the editor's window to the front (shortcuts work in the active window)."""
         editor.activateWindow()
-        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=5_000)
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=20_000)
 
     # ------------------------------------------------------------------ editing
 

@@ -190,7 +190,7 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
     assert [(n.text, n.criterion_ids) for n in current] == [(original.text, original.criterion_ids)]
     assert current[0].supersedes == corrected.id
     assert current[0].id not in (original.id, corrected.id)
-    qtbot.waitUntil(lambda: shown_texts() == [original.text], timeout=5_000)
+    qtbot.waitUntil(lambda: shown_texts() == [original.text], timeout=20_000)
 
     qtbot.keyClick(
         editor,
@@ -202,6 +202,6 @@ def test_a_note_is_changed_and_relinked_as_a_correction_that_keeps_its_history(
     assert [n.text for n in redone] == ["Pupils explain their reasoning"]
     assert set(redone[0].criterion_ids) == {"adaptive-access", other_id}
     assert redone[0].supersedes == current[0].id
-    qtbot.waitUntil(lambda: shown_texts() == ["Pupils explain their reasoning"], timeout=5_000)
+    qtbot.waitUntil(lambda: shown_texts() == ["Pupils explain their reasoning"], timeout=20_000)
     history = records.notes(review_id, include_history=True)
     assert len([n for n in history if n.text.startswith("Pupils explain")]) == 4

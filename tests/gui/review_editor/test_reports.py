@@ -89,7 +89,7 @@ def test_preview_renders_each_audience_the_person_may_read(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF files (*.pdf)")
     )
-    with qtbot.waitSignal(dialog.preview.exported, timeout=5_000):
+    with qtbot.waitSignal(dialog.preview.exported, timeout=20_000):
         dialog.preview.export_button.click()
     data = out.read_bytes()
     assert data.startswith(b"%PDF")

@@ -294,7 +294,7 @@ def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
         shell = open_window(device, probe_ms=100)
         sync = _sync(shell)
         sync.controller.state_changed.connect(lambda _state, text: shown.append(text))
-        qtbot.waitUntil(lambda: sync.controller.state is SyncState.OFFLINE, timeout=5_000)
+        qtbot.waitUntil(lambda: sync.controller.state is SyncState.OFFLINE, timeout=20_000)
         assert time.monotonic() - started < 5
         assert sync.status_widget.label.text() == (
             "Offline: 1 change waiting to be sent, kept on this laptop"
@@ -304,7 +304,7 @@ def test_offline_while_the_server_is_down_then_syncs_by_itself_when_it_returns(
         device.reviews.set_field(world.review, "leadership-and-governance-even-better-if", "Also")
         qtbot.waitUntil(
             lambda: sync.status_widget.label.text().startswith("Offline: 2 changes"),
-            timeout=5_000,
+            timeout=20_000,
         )
         # Nobody presses anything: the probe sees the server again and the sync resumes.
         with qtbot.waitSignal(sync.controller.sync_finished, timeout=SYNC_TIMEOUT) as done:
