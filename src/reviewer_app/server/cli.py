@@ -421,7 +421,9 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
 
     tls = serve_options.tls(args)
     release = release_from_settings(args.app_version, args.app_download_url)
-    authority = trust_authority(args)
+    # The demo signs its reports with a demo trust CA of its own, unless it is given a CA.
+    ca_given = args.ca_dir is not None or bool(os.environ.get(CA_DIR_ENV))
+    authority = trust_authority(args) if ca_given or not args.demo else None
     scheme = "https" if tls else "http"
     public_url = (args.public_url or os.environ.get(SERVER_URL_ENV) or "").rstrip("/") or None
     console = ConsoleSettings(public_url=public_url)
@@ -429,12 +431,10 @@ def _serve(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
         from reviewer_app.server.console.settings import DemoSigning
         from reviewer_app.server.demo_reports import demo_authority
 
-        # The demo's own trust CA, unless the server was given one.
+        progress = DemoSigning() if authority is None else None
         authority = authority or demo_authority(data_dir)
         console = ConsoleSettings(
-            public_url=public_url,
-            demo_accounts=_seed_demo(database_url),
-            demo_signing=DemoSigning(),
+            public_url=public_url, demo_accounts=_seed_demo(database_url), demo_signing=progress
         )
     policy = serve_options.laptop_policy(args.idle_lock_minutes)
     from reviewer_app.server.limits_cli import limits_from

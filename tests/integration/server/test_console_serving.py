@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import ssl
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -177,6 +178,14 @@ def test_serve_demo_shows_its_sign_in_and_keeps_the_trust_for_admin_commands(
         assert "Priya Natarajan" in people
         visits = http.get("/console/visits").text
         assert "Learning walk" in visits or "learning" in visits.lower()
+        # The server signs the demo's reports once it answers: they arrive one by one.
+        deadline = time.monotonic() + 300
+        reports = ""
+        while "Download PDF" not in reports and time.monotonic() < deadline:
+            time.sleep(1)
+            reports = http.get("/console/reports").text
+        assert "Download PDF" in reports, "no demo report was signed"
+        assert "Verified on arrival" in reports
     # The demo trust stays in the data folder: admin commands work on it.
     engine = create_server_engine(f"sqlite:///{tmp_path / 'demo' / 'server.sqlite3'}")
     with Session(engine) as session:
