@@ -118,7 +118,7 @@ def test_window_geometry_and_school_are_remembered_in_the_data_folder(
     assert second.window.size() == size
     assert second.window.splitter.sizes() == sizes
     assert second.window.current_school().id == school.id
-    assert second.window.school_page.name_label.full_text() == WILLOW
+    assert second.window.school_page.name_label.toolTip() == WILLOW
 
 
 def test_settings_file_is_plain_json_in_the_config_folder(

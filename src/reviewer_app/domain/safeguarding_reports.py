@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reviewer_app.domain.frameworks.framework import Framework
 
-#: The criterion ids that carry a safeguarding judgement, in any framework.
-SAFEGUARDING_CRITERIA = frozenset({"safeguarding"})
+#: The criterion ids that carry a safeguarding judgement, in any framework (the phase benchmark
+#: review judges it as its "best-fit phase for safeguarding").
+SAFEGUARDING_CRITERIA = frozenset({"safeguarding", "safeguarding-phase"})
 
 #: The line a board summary holds in place of the safeguarding judgement and its criteria.
 BOARD_SAFEGUARDING_LINE = "Safeguarding: reported to the trust's safeguarding lead."

@@ -27,10 +27,6 @@ class ElidedLabel(QLabel):
         self.setWordWrap(False)
         self.setText(text)
 
-    def full_text(self) -> str:
-        """The whole text, however much of it is shown."""
-        return self._full_text
-
     def setText(self, text: str) -> None:
         self._full_text = text
         self.setToolTip(text)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from reviewer_app.domain.frameworks import load_library
 from reviewer_app.domain.safeguarding_reports import (
     HELD_BACK_SUFFIX,
     ReportFramework,
     why_withheld,
 )
+from reviewer_app.paths import frameworks_dir, resources_dir
 
 AUDIT = ReportFramework("Safeguarding audit", safeguarding=True, judges_safeguarding=False)
 PEER = ReportFramework("Two-day peer review", safeguarding=False, judges_safeguarding=True)
@@ -51,3 +53,21 @@ def test_the_reason_names_the_version_held_back_and_who_can_download_it() -> Non
     )
     assert "safeguarding lead" in why_withheld("board_summary", OLD_BOARD, PEER,
                                                safeguarding_reader=False)  # fmt: skip
+
+
+def test_every_shipped_framework_with_a_safeguarding_judgement_is_known_to_judge_it() -> None:
+    # The phase benchmark review judges safeguarding as a best-fit phase: its reports for the
+    # school carry it, and its board summary holds it back, as a peer review's does.
+    library = load_library(frameworks_dir(), resources_dir=resources_dir())
+    judging = {
+        framework.id
+        for framework in (library.latest(i) for i in library.framework_ids)
+        if ReportFramework.of(framework).judges_safeguarding
+    }
+    assert {"two-day-peer-review", "health-check", "phase-benchmark-review"} <= judging
+    for framework_id in judging:
+        framework = ReportFramework.of(library.latest(framework_id))
+        if not framework.safeguarding:
+            assert why_withheld("school_facing", "x", framework, safeguarding_reader=False)
+            assert not why_withheld("board_summary", f"x{HELD_BACK_SUFFIX}", framework,
+                                    safeguarding_reader=False)  # fmt: skip

@@ -185,7 +185,7 @@ def test_writes_run_on_the_writer_lane_and_submit_does_not_wait(workspace: Works
 
     def slow_write(visit: Visit) -> Visit:
         threads.append(threading.current_thread().name)
-        release.wait(timeout=10)
+        release.wait(timeout=120)
         return workspace.save_visit(visit)  # nested call: runs inline on the lane
 
     first = workspace.submit(slow_write, _visit(workspace))
@@ -193,8 +193,8 @@ def test_writes_run_on_the_writer_lane_and_submit_does_not_wait(workspace: Works
     assert not first.done()
     assert not second.done()
     release.set()
-    saved = first.result(timeout=10)
-    assert second.result(timeout=10).id != saved.id
+    saved = first.result(timeout=120)
+    assert second.result(timeout=120).id != saved.id
     assert workspace.get_visit(saved.id) == saved
     assert threads
     assert threads[0].startswith("reviewer-writer")

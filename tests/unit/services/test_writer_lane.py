@@ -50,7 +50,7 @@ def test_call_from_inside_the_lane_runs_inline_instead_of_deadlocking() -> None:
     def outer() -> tuple[bool, str]:
         return lane.call(lambda: (lane.on_lane(), threading.current_thread().name))
 
-    on_lane, name = lane.submit(outer).result(timeout=10)
+    on_lane, name = lane.submit(outer).result(timeout=120)
     assert on_lane
     assert name.startswith("reviewer-writer")
     assert not lane.on_lane()
@@ -65,7 +65,7 @@ def test_errors_come_back_through_the_future_and_the_lane_carries_on() -> None:
 
     with pytest.raises(ValueError, match="bad write"):
         lane.call(fail)
-    assert lane.submit(lambda: 7).result(timeout=10) == 7
+    assert lane.submit(lambda: 7).result(timeout=120) == 7
     lane.close()
 
 
