@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -27,6 +28,7 @@ from reviewer_app.domain.record_kinds import Entity
 from reviewer_app.domain.review_progress import effective_levels, review_progress
 from reviewer_app.paths import frameworks_dir
 from reviewer_app.reports.ca import CaFolder
+from reviewer_app.reports.keys import certificate_request, generate_signing_key
 from reviewer_app.reports.verification import verify_report
 from reviewer_app.server import models
 from reviewer_app.server.app import server_context
@@ -40,8 +42,10 @@ from reviewer_app.server.demo_reports import (
     signed_review_ids,
 )
 from reviewer_app.server.demo_trust import DEMO_PASSWORD, demo_accounts, seed_demo_trust
+from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.review_content import review_content
 from reviewer_app.server.trust_authority import TrustAuthority
+from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
 from support.demo_views import DEMO_TODAY
 from support.throwaway_postgres import BACKENDS, ThrowawayPostgres, postgres_base_url
 
@@ -325,3 +329,34 @@ def test_the_demo_root_is_the_one_the_server_publishes(demo_server: DemoServer) 
     # A second start on the same folder keeps the same CA (laptops' certificates stay good).
     assert demo_authority(demo_server.folder).folder == demo_server.authority.folder
     assert CaFolder(demo_server.folder / "demo-trust-ca").root_certificate() == root
+
+
+def test_a_laptop_enrolling_on_the_demo_server_gets_a_certificate_from_the_demo_ca(
+    demo_server: DemoServer,
+) -> None:
+    assert demo_server.server.engine is not None
+    with write_session(demo_server.server.engine) as session:
+        sarah = session.exec(
+            select(models.Person).where(models.Person.name == "Sarah Okafor")
+        ).one()
+        code = issue_code(session, sarah.id)
+    key = generate_signing_key()
+    request = certificate_request(key, name="Sarah Okafor")
+    answer = httpx.post(
+        f"{demo_server.server.url}/enrol",
+        json={
+            "code": code,
+            "device_name": "Sarah's laptop",
+            "protocol_version": PROTOCOL_VERSION,
+            "client_schema_version": MIN_CLIENT_SCHEMA_VERSION,
+            "certificate_request_pem": request.public_bytes(serialization.Encoding.PEM).decode(),
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    enrolled = answer.json()
+    certificate = x509.load_pem_x509_certificate(enrolled["certificate_pem"].encode("ascii"))
+    root = CaFolder(demo_server.authority.folder).root_certificate()
+    assert enrolled["ca_certificate_pem"].encode("ascii") == root.public_bytes(
+        serialization.Encoding.PEM
+    )
+    certificate.verify_directly_issued_by(root)
