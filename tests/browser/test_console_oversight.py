@@ -221,7 +221,7 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     browser = demo_tab
     page = browser.open_as(demo_console.staff["mark"], "Cadence")  # trust admin
     figures = page.get_by_role("list", name="What is overdue").inner_text()
-    assert "3 CEO 1:1 overdue (1 never recorded)" in figures
+    assert "CEO 1:1 overdue at 3 schools (1 never recorded)" in figures
     harrow = page.locator(
         "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
     )
@@ -242,7 +242,7 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     browser.submit("Record the meeting")
     assert "is recorded; it counts towards the school's cadence" in page.inner_text("main")
     figures = page.get_by_role("list", name="What is overdue").inner_text()
-    assert "2 CEO 1:1 overdue" in figures
+    assert "CEO 1:1 overdue at 2 schools" in figures
     harrow = page.locator(
         "tbody tr", has=page.get_by_role("link", name="Harrow Lane Primary School")
     )
@@ -259,7 +259,10 @@ def test_the_cadence_board_flags_overdue_support_and_a_meeting_note_counts(
     said = page.inner_text("main")
     assert "The Rapid Improvement Board of" in said
     assert "the school's cadence asks for no Rapid Improvement Board" in said
-    assert "2 CEO 1:1 overdue" in page.get_by_role("list", name="What is overdue").inner_text()
+    assert (
+        "CEO 1:1 overdue at 2 schools"
+        in page.get_by_role("list", name="What is overdue").inner_text()
+    )
 
 
 def test_the_central_team_downloads_the_board_pack(

@@ -79,7 +79,9 @@ class CadenceRow:
 
 @dataclass(frozen=True, slots=True)
 class CadenceSummary:
-    """'3 External health checks overdue': how many schools are overdue one activity."""
+    """'CEO 1:1 overdue at 3 schools': how many schools are overdue one activity (the activity's
+    name stays as the scheme writes it: names like 'External health check (School Improvement
+    Executive Lead)' have no plural)."""
 
     activity: str
     overdue: int
