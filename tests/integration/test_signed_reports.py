@@ -17,6 +17,7 @@ from reviewer_app.reports.keys import credentials, generate_signing_key
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.reports.verification import ReportVerification, verify_report
 from support.sample_reports import SampleTrust, sample_trust
+from support.verification_corpus import add_annotation
 
 
 def _verify(pdf: bytes, trust: SampleTrust, **kwargs: object) -> ReportVerification:
@@ -300,30 +301,7 @@ def test_without_any_revocation_list_a_trust_signature_is_not_accepted(
 
 
 def test_appended_annotation_covering_text_fails(fully_signed: bytes, oakwood: SampleTrust) -> None:
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(fully_signed))
-    page_ref = writer.root["/Pages"]["/Kids"][1]
-    page = page_ref.get_object()
-    note = generic.DictionaryObject(
-        {
-            generic.NameObject("/Type"): generic.NameObject("/Annot"),
-            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
-            generic.NameObject("/Rect"): generic.ArrayObject(
-                [generic.FloatObject(v) for v in (400, 600, 560, 640)]
-            ),
-            generic.NameObject("/Contents"): generic.TextStringObject("Inadequate"),
-            generic.NameObject("/DA"): generic.TextStringObject("/Helv 12 Tf 0 g"),
-        }
-    )
-    annots = page.get("/Annots", generic.ArrayObject())
-    annots.append(writer.add_object(note))
-    page["/Annots"] = annots
-    writer.update_container(page)
-    out = io.BytesIO()
-    writer.write(out)
-    result = _verify(out.getvalue(), oakwood)
+    result = _verify(add_annotation(fully_signed), oakwood)
     assert not result.passed
     assert "changed after the last signature" in result.signatures[-1].sentence
 
