@@ -17,7 +17,7 @@ from reviewer_app.reports.keys import credentials, generate_signing_key
 from reviewer_app.reports.signing import prepare_and_render, sign_report
 from reviewer_app.reports.verification import ReportVerification, verify_report
 from support.sample_reports import SampleTrust, sample_trust
-from support.verification_corpus import add_annotation
+from support.verification_corpus import add_annotation, rewrite_first_body_page
 
 
 def _verify(pdf: bytes, trust: SampleTrust, **kwargs: object) -> ReportVerification:
@@ -186,28 +186,10 @@ def test_byte_flipped_inside_the_signed_range_breaks_every_signature(
     assert "signed content has been changed" in result.signatures[0].sentence
 
 
-def _rewrite_first_body_page(pdf: bytes) -> bytes:
-    """Append a well-formed incremental update replacing page 2's content with a new verdict."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    page = writer.root["/Pages"]["/Kids"][1].get_object()
-    font = next(iter(page["/Resources"]["/Font"]))
-    content = generic.StreamObject(
-        stream_data=f"BT {font} 28 Tf 72 700 Td (Urgent improvement) Tj ET".encode("ascii")
-    )
-    page["/Contents"] = writer.add_object(content)
-    writer.update_container(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_appended_update_rewriting_a_page_fails_though_pdfsig_accepts_it(
     fully_signed: bytes, oakwood: SampleTrust, tmp_path: Path
 ) -> None:
-    tampered = _rewrite_first_body_page(fully_signed)
+    tampered = rewrite_first_body_page(fully_signed)
     result = _verify(tampered, oakwood)
     assert not result.passed
     last = result.signatures[-1]
