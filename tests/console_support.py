@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyotp
@@ -23,6 +25,7 @@ from reviewer_app.server.database import create_server_engine, migrate, write_se
 from reviewer_app.server.staff_accounts import person_by_email
 from reviewer_app.server.trust_authority import TrustAuthority
 from reviewer_app.sync.protocol import MIN_CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION
+from support.laptop_records import laptop_record
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -191,3 +194,25 @@ def signed_in(server: ConsoleServer, staff: Staff) -> httpx.Client:
         assert response.status_code == 303, response.text
     assert response.headers["location"] == "/console"
     return http
+
+
+def push_signed_copy(
+    server: ConsoleServer, token: str, person: str, review: str, pdf: bytes, record: dict[str, Any]
+) -> None:
+    """Upload one signature's copy of a report and push its record, as the signer's laptop
+    does; the server must accept it."""
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
+        assert http.put(f"/blobs/{record['sha256']}", content=pdf).status_code in (200, 201)
+        report = str(uuid.uuid4())
+        op = {
+            "op_id": str(uuid.uuid4()), "device_seq": 1, "review_id": review,
+            "entity": "signed_report", "entity_id": report, "kind": "append",
+            "payload": laptop_record("append", "signed_report", report, review, person, record),
+            "device_time": "2026-03-02T16:00:00+00:00",
+        }  # fmt: skip
+        body = {"protocol_version": PROTOCOL_VERSION, "operations": [op]}
+        answer = http.post(f"/reviews/{review}/push", json=body)
+        assert answer.status_code == 200, answer.text
+        result = answer.json()["results"][0]
+        assert result["status"] == "accepted", result

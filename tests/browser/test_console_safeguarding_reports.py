@@ -12,19 +12,17 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import subprocess
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from browser_tab import Browser
 from cryptography import x509
 
-from console_support import ConsoleServer, Staff, enrol_laptop, enrol_staff
+from console_support import ConsoleServer, Staff, enrol_laptop, enrol_staff, push_signed_copy
 from reviewer_app.domain.safeguarding_reports import BOARD_SAFEGUARDING_LINE
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.document import BOARD_SUMMARY, SCHOOL_FACING
@@ -35,8 +33,6 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
-from reviewer_app.sync.protocol import PROTOCOL_VERSION
-from support.laptop_records import laptop_record
 from support.sample_reports import peer_review_draft
 
 PASSPHRASE = b"a CA passphrase"
@@ -108,25 +104,6 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Signed:
     return Signed(folder.folder, copies, records)
 
 
-def _push(
-    server: ConsoleServer, token: str, person: str, review: str, pdf: bytes, record: dict[str, Any]
-) -> None:
-    """Upload one signature's copy and push its record, as the signer's laptop does."""
-    auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
-        assert http.put(f"/blobs/{record['sha256']}", content=pdf).status_code in (200, 201)
-        report = str(uuid.uuid4())
-        op = {
-            "op_id": str(uuid.uuid4()), "device_seq": 1, "review_id": review,
-            "entity": "signed_report", "entity_id": report, "kind": "append",
-            "payload": laptop_record("append", "signed_report", report, review, person, record),
-            "device_time": "2026-03-02T16:00:00+00:00",
-        }  # fmt: skip
-        body = {"protocol_version": PROTOCOL_VERSION, "operations": [op]}
-        result = http.post(f"/reviews/{review}/push", json=body).json()["results"][0]
-        assert result["status"] == "accepted", result
-
-
 @pytest.fixture
 def console(
     signed: Signed, chromium: Any, tmp_path: Path
@@ -160,7 +137,7 @@ def console(
     }
     for audience, copies in signed.copies.items():
         for (name, _role), pdf, record in zip(TEAM, copies, signed.records[audience], strict=True):
-            _push(server, tokens[name], people[name], review, pdf, record)
+            push_signed_copy(server, tokens[name], people[name], review, pdf, record)
     ada = enrol_staff(server, "ada@oak.example", ["trust_admin"], trust_id=trust)
     sasha = enrol_staff(server, "sasha@oak.example", ["trust_admin", "safeguarding_lead"],
                         trust_id=trust)  # fmt: skip

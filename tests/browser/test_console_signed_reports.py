@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from browser_tab import Browser
 from cryptography import x509
 
-from console_support import ConsoleServer, Staff, enrol_laptop, enrol_staff
+from console_support import ConsoleServer, Staff, enrol_laptop, enrol_staff, push_signed_copy
 from reviewer_app.reports.ca import CaFolder
 from reviewer_app.reports.document import FULL_INTERNAL
 from reviewer_app.reports.keys import credentials, generate_signing_key
@@ -31,8 +29,6 @@ from reviewer_app.server import administration as adm
 from reviewer_app.server.database import write_session
 from reviewer_app.server.enrolment import issue_code
 from reviewer_app.server.trust_authority import TrustAuthority
-from reviewer_app.sync.protocol import PROTOCOL_VERSION
-from support.laptop_records import laptop_record
 from support.sample_reports import peer_review_draft, sample_photos
 
 PASSPHRASE = b"a CA passphrase"
@@ -93,27 +89,6 @@ def signed_trust(tmp_path_factory: pytest.TempPathFactory) -> SignedTrust:
     return SignedTrust(folder.folder, versions, records)
 
 
-def _push(
-    server: ConsoleServer, token: str, person: str, review: str, pdf: bytes, record: dict[str, Any]
-) -> None:
-    """Upload one signature's copy and push its record, as the signer's laptop does."""
-    auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
-        assert http.put(f"/blobs/{record['sha256']}", content=pdf).status_code in (200, 201)
-        report = str(uuid.uuid4())
-        op = {
-            "op_id": str(uuid.uuid4()), "device_seq": 1, "review_id": review,
-            "entity": "signed_report", "entity_id": report, "kind": "append",
-            "payload": laptop_record("append", "signed_report", report, review, person, record),
-            "device_time": "2026-03-02T16:00:00+00:00",
-        }  # fmt: skip
-        body = {"protocol_version": PROTOCOL_VERSION, "operations": [op]}
-        answer = http.post(f"/reviews/{review}/push", json=body)
-        assert answer.status_code == 200, answer.text
-        result = answer.json()["results"][0]
-        assert result["status"] == "accepted", result
-
-
 @pytest.fixture
 def reports_tab(
     signed_trust: SignedTrust, chromium: Any, tmp_path: Path
@@ -145,7 +120,7 @@ def reports_tab(
     copies = zip(TEAM, signed_trust.versions, signed_trust.records, strict=True)
     for (name, _role), pdf, record in copies:
         token = enrol_laptop(server, codes[name], f"{name}'s laptop")["device_token"]
-        _push(server, token, people[name], review, pdf, record)
+        push_signed_copy(server, token, people[name], review, pdf, record)
     admin = enrol_staff(server, "ada@oak.example", ["trust_admin"], trust_id=trust)
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
     page = context.new_page()
